@@ -1,0 +1,14 @@
+/**
+ * External-task topics: the strings the BPMN files use in `camunda:topic`. A test parses processes/*.bpmn and
+ * checks that every topic there has exactly one worker and that no worker is orphaned.
+ */
+export const TOPICS = {
+  acknowledge: 'acknowledge',
+  sendAnswer: 'send-answer',
+  closeCase: 'close-case',
+} as const;
+
+export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
+
+/** The process every registered complaint starts. */
+export const COMPLAINT_PROCESS_KEY = 'complaint';

@@ -1,0 +1,125 @@
+import { and, eq, lt } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { jobRoleHolders, sessions, tenants, users, type PermissionRole } from '../db/schema/index.ts';
+import { DomainError } from '../errors.ts';
+import { appendAudit } from '../audit/audit.repo.ts';
+import { dummyPasswordHash, verifyPassword } from './passwords.ts';
+import { generateSessionToken, sessionIdOf } from './tokens.ts';
+
+/** Staff sessions: 8 hours, renewed (sliding) when less than half remains. */
+export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
+
+export interface Principal {
+  userId: string;
+  tenantId: string;
+  tenantCode: string;
+  email: string;
+  name: string;
+  roles: PermissionRole[];
+  /** Job roles held (the engine's candidate groups). */
+  jobRoles: string[];
+  sessionId: string;
+  sessionExpiresAt: Date;
+}
+
+export function createAuthService(db: Db) {
+  async function login(email: string, password: string): Promise<{ token: string; principal: Principal }> {
+    const [user] = await db
+      .select()
+      .from(users)
+      .where(eq(users.email, email.trim().toLowerCase()))
+      .limit(1);
+    if (!user || !user.active) {
+      await verifyPassword(await dummyPasswordHash(), password);
+      throw new DomainError('AUTH_INVALID_CREDENTIALS');
+    }
+    if (!(await verifyPassword(user.passwordHash, password))) {
+      await appendAudit(db, {
+        tenantId: user.tenantId,
+        actorId: user.id,
+        actorKind: 'user',
+        action: 'auth.login_failed',
+        entityType: 'user',
+        entityId: user.id,
+      });
+      throw new DomainError('AUTH_INVALID_CREDENTIALS');
+    }
+    const token = generateSessionToken();
+    const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+    await db.transaction(async (tx) => {
+      await tx.insert(sessions).values({ id: sessionIdOf(token), userId: user.id, tenantId: user.tenantId, expiresAt });
+      await appendAudit(tx, {
+        tenantId: user.tenantId,
+        actorId: user.id,
+        actorKind: 'user',
+        action: 'auth.login',
+        entityType: 'user',
+        entityId: user.id,
+      });
+    });
+    const principal = await validateSessionToken(token);
+    if (!principal) throw new DomainError('AUTH_SESSION_INVALID');
+    return { token, principal };
+  }
+
+  /** Returns the principal for a token, extending the session when past half its life; null when invalid. */
+  async function validateSessionToken(token: string): Promise<Principal | null> {
+    if (!/^[a-z2-7]{32}$/.test(token)) return null;
+    const id = sessionIdOf(token);
+    const [row] = await db
+      .select({ session: sessions, user: users, tenantCode: tenants.code })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .innerJoin(tenants, eq(tenants.id, sessions.tenantId))
+      .where(eq(sessions.id, id))
+      .limit(1);
+    if (!row) return null;
+    const now = Date.now();
+    if (row.session.expiresAt.getTime() <= now || !row.user.active) {
+      await db.delete(sessions).where(eq(sessions.id, id));
+      return null;
+    }
+    let expiresAt = row.session.expiresAt;
+    if (expiresAt.getTime() - now < SESSION_TTL_MS / 2) {
+      expiresAt = new Date(now + SESSION_TTL_MS);
+      await db.update(sessions).set({ expiresAt }).where(eq(sessions.id, id));
+    }
+    const holders = await db
+      .select({ code: jobRoleHolders.jobRoleCode })
+      .from(jobRoleHolders)
+      .where(and(eq(jobRoleHolders.userId, row.user.id), eq(jobRoleHolders.tenantId, row.user.tenantId)));
+    return {
+      userId: row.user.id,
+      tenantId: row.user.tenantId,
+      tenantCode: row.tenantCode,
+      email: row.user.email,
+      name: row.user.name,
+      roles: row.user.roles,
+      jobRoles: holders.map((h) => h.code),
+      sessionId: id,
+      sessionExpiresAt: expiresAt,
+    };
+  }
+
+  async function logout(principal: Principal): Promise<void> {
+    await db.transaction(async (tx) => {
+      await tx.delete(sessions).where(eq(sessions.id, principal.sessionId));
+      await appendAudit(tx, {
+        tenantId: principal.tenantId,
+        actorId: principal.userId,
+        actorKind: 'user',
+        action: 'auth.logout',
+        entityType: 'user',
+        entityId: principal.userId,
+      });
+    });
+  }
+
+  async function purgeExpired(): Promise<void> {
+    await db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
+  }
+
+  return { login, validateSessionToken, logout, purgeExpired };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

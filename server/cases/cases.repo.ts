@@ -1,0 +1,114 @@
+import { and, asc, count, desc, eq, like, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.ts';
+import { caseEvents, caseMessages, cases, customers, places, registrationCounters } from '../db/schema/index.ts';
+import { likePattern } from '../db/search-text.ts';
+
+/** Takes the next number of the tenant's year. Gapless: the counter row is locked until the transaction ends. */
+export async function nextSequence(tx: DbOrTx, tenantId: string, year: number): Promise<number> {
+  const [row] = await tx
+    .insert(registrationCounters)
+    .values({ tenantId, year, lastValue: 1 })
+    .onConflictDoUpdate({
+      target: [registrationCounters.tenantId, registrationCounters.year],
+      set: { lastValue: sql`${registrationCounters.lastValue} + 1` },
+    })
+    .returning({ value: registrationCounters.lastValue });
+  if (!row) throw new Error('registration counter returned no row');
+  return row.value;
+}
+
+export const caseSummaryColumns = {
+  id: cases.id,
+  number: cases.number,
+  status: cases.status,
+  channel: cases.channel,
+  category: cases.category,
+  subject: cases.subject,
+  contactName: cases.contactName,
+  receivedAt: cases.receivedAt,
+  registeredOn: cases.registeredOn,
+  dueDate: cases.dueDate,
+  customerCode: customers.customerCode,
+  placeCode: places.placeCode,
+};
+
+export async function searchCases(
+  db: DbOrTx,
+  tenantId: string,
+  q: string | undefined,
+  page: { offset: number; limit: number },
+) {
+  const where = and(eq(cases.tenantId, tenantId), q ? like(cases.searchText, likePattern(q)) : undefined);
+  const [items, [total]] = await Promise.all([
+    db
+      .select(caseSummaryColumns)
+      .from(cases)
+      .leftJoin(customers, eq(customers.id, cases.customerId))
+      .leftJoin(places, eq(places.id, cases.placeId))
+      .where(where)
+      .orderBy(desc(cases.receivedAt), desc(cases.seq))
+      .offset(page.offset)
+      .limit(page.limit),
+    db.select({ n: count() }).from(cases).where(where),
+  ]);
+  return { items, total: total?.n ?? 0 };
+}
+
+export async function getCaseByNumber(db: DbOrTx, tenantId: string, number: string) {
+  const [row] = await db
+    .select({ case: cases, customer: customers, place: places })
+    .from(cases)
+    .leftJoin(customers, eq(customers.id, cases.customerId))
+    .leftJoin(places, eq(places.id, cases.placeId))
+    .where(and(eq(cases.tenantId, tenantId), eq(cases.number, number)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function getCaseById(db: DbOrTx, tenantId: string, caseId: string) {
+  const [row] = await db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.tenantId, tenantId), eq(cases.id, caseId)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function getCasesByProcessInstance(db: DbOrTx, tenantId: string, processInstanceIds: string[]) {
+  if (processInstanceIds.length === 0) return [];
+  return db
+    .select({ ...caseSummaryColumns, processInstanceId: cases.processInstanceId, customerName: customers.name })
+    .from(cases)
+    .leftJoin(customers, eq(customers.id, cases.customerId))
+    .leftJoin(places, eq(places.id, cases.placeId))
+    .where(and(eq(cases.tenantId, tenantId), sql`${cases.processInstanceId} in ${processInstanceIds}`));
+}
+
+export async function addCaseEvent(
+  db: DbOrTx,
+  e: { tenantId: string; caseId: string; type: string; visibility: 'public' | 'internal'; message: string; actorId?: string | null },
+) {
+  await db.insert(caseEvents).values({ ...e, actorId: e.actorId ?? null });
+}
+
+export function listCaseEvents(db: DbOrTx, tenantId: string, caseId: string, publicOnly = false) {
+  return db
+    .select()
+    .from(caseEvents)
+    .where(
+      and(
+        eq(caseEvents.tenantId, tenantId),
+        eq(caseEvents.caseId, caseId),
+        publicOnly ? eq(caseEvents.visibility, 'public') : undefined,
+      ),
+    )
+    .orderBy(asc(caseEvents.at), asc(caseEvents.id));
+}
+
+export function listCaseMessages(db: DbOrTx, tenantId: string, caseId: string) {
+  return db
+    .select()
+    .from(caseMessages)
+    .where(and(eq(caseMessages.tenantId, tenantId), eq(caseMessages.caseId, caseId)))
+    .orderBy(asc(caseMessages.sentAt));
+}

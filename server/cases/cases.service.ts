@@ -1,0 +1,142 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { cases, processStarts } from '../db/schema/index.ts';
+import type { EngineClient } from '../engine/client.ts';
+import { DomainError } from '../errors.ts';
+import { appendAudit } from '../audit/audit.repo.ts';
+import type { Principal } from '../auth/auth.service.ts';
+import { accessCodeFor, accessCodeMatches } from './access-code.ts';
+import {
+  addCaseEvent,
+  getCaseByNumber,
+  listCaseEvents,
+  listCaseMessages,
+  searchCases,
+} from './cases.repo.ts';
+import { getTenantByCode } from '../tenants/tenants.repo.ts';
+
+export interface CasesDeps {
+  db: Db;
+  engine: EngineClient;
+  secret: string;
+}
+
+const STATUS_LABELS: Record<string, string> = {
+  registered: 'Înregistrată',
+  in_progress: 'În analiză',
+  answer_sent: 'Răspuns transmis',
+  closed: 'Soluționată',
+  annulled: 'Anulată',
+};
+
+export function createCasesService(deps: CasesDeps) {
+  const { db, engine } = deps;
+
+  async function search(principal: Principal, q: string | undefined, page: number, pageSize: number) {
+    const result = await searchCases(db, principal.tenantId, q, { offset: (page - 1) * pageSize, limit: pageSize });
+    return { ...result, page, pageSize };
+  }
+
+  /** A staff view of a case. Every view is recorded (access to personal data). */
+  async function get(principal: Principal, number: string) {
+    const row = await getCaseByNumber(db, principal.tenantId, number);
+    if (!row) throw new DomainError('CASE_NOT_FOUND', { number });
+    const [events, messages] = await Promise.all([
+      listCaseEvents(db, principal.tenantId, row.case.id),
+      listCaseMessages(db, principal.tenantId, row.case.id),
+    ]);
+    const activities = row.case.processInstanceId
+      ? await engine.activityHistory(row.case.processInstanceId).catch(() => [])
+      : [];
+    await appendAudit(db, {
+      tenantId: principal.tenantId,
+      actorId: principal.userId,
+      actorKind: 'user',
+      action: 'case.viewed',
+      entityType: 'case',
+      entityId: row.case.id,
+    });
+    return {
+      ...row,
+      events,
+      messages,
+      activities: activities.filter((a) => a.activityType !== 'sequenceFlow' && a.activityType !== 'exclusiveGateway'),
+      accessCode: accessCodeFor(deps.secret, principal.tenantId, row.case.number),
+    };
+  }
+
+  /** A registration made by mistake is annulled with a reason, never deleted; its number stays used. */
+  async function annul(principal: Principal, number: string, reason: string) {
+    const row = await getCaseByNumber(db, principal.tenantId, number);
+    if (!row) throw new DomainError('CASE_NOT_FOUND', { number });
+    if (row.case.status === 'annulled') throw new DomainError('CASE_ALREADY_ANNULLED');
+    if (row.case.status === 'closed') throw new DomainError('CASE_CLOSED');
+    const now = new Date();
+    await db.transaction(async (tx) => {
+      await tx
+        .update(cases)
+        .set({ status: 'annulled', annulledAt: now, annulledBy: principal.userId, annulReason: reason })
+        .where(eq(cases.id, row.case.id));
+      // A process start still waiting in the outbox must not happen any more.
+      await tx
+        .update(processStarts)
+        .set({ startedAt: now, lastError: 'annulled before start' })
+        .where(eq(processStarts.caseId, row.case.id));
+      await addCaseEvent(tx, {
+        tenantId: principal.tenantId,
+        caseId: row.case.id,
+        type: 'annulled',
+        visibility: 'public',
+        message: 'Înregistrarea a fost anulată (înregistrare făcută din eroare).',
+        actorId: principal.userId,
+      });
+      await appendAudit(tx, {
+        tenantId: principal.tenantId,
+        actorId: principal.userId,
+        actorKind: 'user',
+        action: 'case.annulled',
+        entityType: 'case',
+        entityId: row.case.id,
+        details: { number, reasonLength: reason.length },
+      });
+    });
+    if (row.case.processInstanceId) {
+      await engine.deleteProcessInstance(row.case.processInstanceId, `annulled: ${number}`).catch(() => undefined);
+    }
+    return { number, status: 'annulled' as const, annulledAt: now.toISOString() };
+  }
+
+  /** The consumer's public status page: number + access code, public events only, no personal data. */
+  async function publicStatus(number: string, code: string) {
+    const tenantCode = number.split('-')[0] ?? '';
+    const tenant = /^[A-Z0-9]{2,20}$/.test(tenantCode) ? await getTenantByCode(db, tenantCode) : null;
+    if (!tenant || !accessCodeMatches(deps.secret, tenant.id, number, code)) throw new DomainError('STATUS_NOT_FOUND');
+    const row = await getCaseByNumber(db, tenant.id, number);
+    if (!row) throw new DomainError('STATUS_NOT_FOUND');
+    const events = await listCaseEvents(db, tenant.id, row.case.id, true);
+    await appendAudit(db, {
+      tenantId: tenant.id,
+      actorKind: 'consumer',
+      action: 'case.status_viewed',
+      entityType: 'case',
+      entityId: row.case.id,
+    });
+    return {
+      number: row.case.number,
+      supplier: tenant.name,
+      status: row.case.status,
+      statusLabel: STATUS_LABELS[row.case.status] ?? row.case.status,
+      category: row.case.category,
+      subject: row.case.subject,
+      receivedAt: row.case.receivedAt.toISOString(),
+      registeredOn: row.case.registeredOn,
+      dueDate: row.case.dueDate,
+      answerSentAt: row.case.answerSentAt?.toISOString() ?? null,
+      timeline: events.map((e) => ({ at: e.at.toISOString(), type: e.type, message: e.message })),
+    };
+  }
+
+  return { search, get, annul, publicStatus };
+}
+
+export type CasesService = ReturnType<typeof createCasesService>;

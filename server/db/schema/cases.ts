@@ -1,0 +1,139 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, date, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { customers, places } from './customers.ts';
+import { tenants } from './tenants.ts';
+import { users } from './users.ts';
+
+/** ANRE Order 16/2015 art. 2(1) a)–i), plus authority-forwarded complaints and GDPR requests. */
+export const complaintCategories = [
+  'contractare',
+  'facturare',
+  'oferte_preturi_tarife',
+  'continuitate_alimentare',
+  'calitate_energie',
+  'grup_masurare',
+  'schimbare_furnizor',
+  'informare_clienti',
+  'solutionare_plangeri',
+  'sesizare_autoritate',
+  'cerere_gdpr',
+] as const;
+export type ComplaintCategory = (typeof complaintCategories)[number];
+
+export const channels = ['call_center', 'email', 'portal'] as const;
+export type Channel = (typeof channels)[number];
+
+export const caseStatuses = ['registered', 'in_progress', 'answer_sent', 'closed', 'annulled'] as const;
+export type CaseStatus = (typeof caseStatuses)[number];
+
+export const cases = pgTable(
+  'cases',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id),
+    /** `<TENANT>-<YYYY>-<NNNNNN>`, gapless per tenant and year of receipt. */
+    number: text().notNull(),
+    year: integer().notNull(),
+    seq: integer().notNull(),
+    channel: text({ enum: channels }).notNull(),
+    category: text({ enum: complaintCategories }).notNull(),
+    subject: text().notNull(),
+    /** What the consumer said, exactly as received. Never updated. */
+    body: text().notNull(),
+    customerId: uuid().references(() => customers.id),
+    placeId: uuid().references(() => places.id),
+    contactName: text().notNull(),
+    contactEmail: text(),
+    contactPhone: text(),
+    receivedAt: timestamp({ withTimezone: true }).notNull(),
+    /** Business date of registration (Europe/Bucharest): the next working day for receipts after hours. */
+    registeredOn: date().notNull(),
+    dueDate: date().notNull(),
+    /** The deadline rule applied, frozen at registration (days, unit, legal basis). */
+    deadlineRule: jsonb().$type<{ days: number; unit: 'working' | 'calendar'; legalBasis: string }>().notNull(),
+    status: text({ enum: caseStatuses }).notNull().default('registered'),
+    processInstanceId: text(),
+    findings: text(),
+    answerText: text(),
+    answerSentAt: timestamp({ withTimezone: true }),
+    closedAt: timestamp({ withTimezone: true }),
+    annulledAt: timestamp({ withTimezone: true }),
+    annulledBy: uuid().references(() => users.id),
+    annulReason: text(),
+    createdBy: uuid().references(() => users.id),
+    searchText: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique().on(t.tenantId, t.number),
+    unique().on(t.tenantId, t.year, t.seq),
+    index().on(t.tenantId, t.receivedAt.desc()),
+    index().on(t.processInstanceId),
+  ],
+);
+
+/** The consumer-visible and internal timeline of a case. */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    tenantId: uuid().notNull(),
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    type: text().notNull(),
+    /** `public` events appear on the consumer's status page. */
+    visibility: text({ enum: ['public', 'internal'] }).notNull(),
+    message: text().notNull(),
+    actorId: uuid(),
+  },
+  (t) => [index().on(t.caseId, t.at)],
+);
+
+/** Messages sent to the consumer; `kind` + case makes a send idempotent. */
+export const caseMessages = pgTable(
+  'case_messages',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    tenantId: uuid().notNull(),
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    direction: text({ enum: ['in', 'out'] }).notNull(),
+    kind: text().notNull(),
+    toAddress: text(),
+    subject: text().notNull(),
+    messageId: text(),
+    sentAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.caseId), unique('case_messages_out_once').on(t.caseId, t.kind, t.direction)],
+);
+
+/** Transactional outbox: the process start for a case, retried until it happened exactly once. */
+export const processStarts = pgTable(
+  'process_starts',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    tenantId: uuid().notNull(),
+    caseId: uuid()
+      .notNull()
+      .unique()
+      .references(() => cases.id),
+    businessKey: text().notNull(),
+    processKey: text().notNull(),
+    variables: jsonb().$type<Record<string, unknown>>().notNull(),
+    attempts: integer().notNull().default(0),
+    /** A dispatcher may take the row only after this moment (a lease; longer than the HTTP timeout). */
+    lockedUntil: timestamp({ withTimezone: true }).notNull().default(sql`now()`),
+    lastError: text(),
+    startedAt: timestamp({ withTimezone: true }),
+    processInstanceId: text(),
+  },
+  (t) => [index('process_starts_pending').on(t.lockedUntil).where(sql`started_at is null`)],
+);
+
+export type Case = typeof cases.$inferSelect;
+export type CaseEvent = typeof caseEvents.$inferSelect;

@@ -1,0 +1,5 @@
+export * from './tenants.ts';
+export * from './users.ts';
+export * from './customers.ts';
+export * from './cases.ts';
+export * from './audit.ts';

@@ -1,0 +1,62 @@
+import { boolean, date, integer, pgTable, primaryKey, text, time, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/** A supplier using the installation. `id` is also the engine's tenant id (codes may be reused across installs). */
+export const tenants = pgTable('tenants', {
+  id: uuid().primaryKey().defaultRandom(),
+  code: text().notNull().unique(),
+  name: text().notNull(),
+  /** The dedicated complaint address, e.g. demo@reclamatii.info. */
+  intakeEmail: text().notNull(),
+  /** Public opening hours (Europe/Bucharest); receipts outside them are registered on the next working day. */
+  opensAt: time().notNull().default('08:00'),
+  closesAt: time().notNull().default('16:30'),
+  /** Public base URL of the consumer pages, used in e-mails. */
+  publicUrl: text().notNull().default('http://localhost:3000'),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Per-tenant extra non-working days (on top of the legal holidays). */
+export const tenantNonWorkingDays = pgTable(
+  'tenant_non_working_days',
+  {
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id),
+    day: date().notNull(),
+    reason: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.day] })],
+);
+
+/** Deadlines are data: one rule per tenant and complaint category. */
+export const deadlineRules = pgTable(
+  'deadline_rules',
+  {
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id),
+    category: text().notNull(),
+    days: integer().notNull(),
+    unit: text({ enum: ['working', 'calendar'] }).notNull(),
+    extensionDays: integer().notNull().default(0),
+    extensionAllowed: boolean().notNull().default(false),
+    legalBasis: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.category] })],
+);
+
+/** One row per tenant and year: the gapless registration counter, locked only inside the registration transaction. */
+export const registrationCounters = pgTable(
+  'registration_counters',
+  {
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id),
+    year: integer().notNull(),
+    lastValue: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.year] })],
+);
+
+export type Tenant = typeof tenants.$inferSelect;
+export type DeadlineRule = typeof deadlineRules.$inferSelect;

@@ -1,0 +1,38 @@
+import type { DbOrTx } from '../db/client.ts';
+import type { ComplaintCategory } from '../db/schema/index.ts';
+import { DomainError } from '../errors.ts';
+import { getDeadlineRule, getTenant, listNonWorkingDays } from '../tenants/tenants.repo.ts';
+import { dueDate, endOfBusinessDay, registrationDate, type IsoDate } from './calendar.ts';
+
+export interface DeadlineResult {
+  registeredOn: IsoDate;
+  dueDate: IsoDate;
+  /** End of the due day in Bucharest, ISO with offset: what the engine's timers and task due dates take. */
+  dueAt: string;
+  rule: { days: number; unit: 'working' | 'calendar'; legalBasis: string };
+}
+
+/** What a complaint of this category received at `receivedAt` gets: registration date and legal due date. */
+export async function computeDeadline(
+  db: DbOrTx,
+  tenantId: string,
+  category: ComplaintCategory,
+  receivedAt: Date,
+): Promise<DeadlineResult> {
+  const [tenant, rule, extra] = await Promise.all([
+    getTenant(db, tenantId),
+    getDeadlineRule(db, tenantId, category),
+    listNonWorkingDays(db, tenantId),
+  ]);
+  if (!tenant) throw new DomainError('NOT_FOUND', { tenantId });
+  if (!rule) throw new DomainError('CATEGORY_HAS_NO_RULE', { category });
+  const opts = { extraNonWorkingDays: extra };
+  const registeredOn = registrationDate(receivedAt, { opensAt: tenant.opensAt, closesAt: tenant.closesAt }, opts);
+  const due = dueDate(registeredOn, { days: rule.days, unit: rule.unit }, opts);
+  return {
+    registeredOn,
+    dueDate: due,
+    dueAt: endOfBusinessDay(due),
+    rule: { days: rule.days, unit: rule.unit, legalBasis: rule.legalBasis },
+  };
+}

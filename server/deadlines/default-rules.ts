@@ -1,0 +1,49 @@
+import type { ComplaintCategory } from '../db/schema/index.ts';
+
+/**
+ * The deadline rules a new tenant starts with; a tenant admin edits them. Sources: domain-research.md §1.5.
+ * Billing: 15 working days (Order 6/2017 art. 8(1) as amended by Order 138/2021). The rest: 30 calendar days from
+ * registration (OG 27/2002 art. 8; extension up to 30 days with prior notice, Law 31/2018) unless a tenant sets
+ * its own standard.
+ */
+export const DEFAULT_DEADLINE_RULES: Record<
+  ComplaintCategory,
+  { days: number; unit: 'working' | 'calendar'; extensionDays: number; legalBasis: string }
+> = {
+  contractare: { days: 30, unit: 'calendar', extensionDays: 30, legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8' },
+  facturare: {
+    days: 15,
+    unit: 'working',
+    extensionDays: 0,
+    legalBasis: 'Ordinul ANRE nr. 6/2017, art. 8 alin. (1), modificat prin Ordinul ANRE nr. 138/2021',
+  },
+  oferte_preturi_tarife: { days: 30, unit: 'calendar', extensionDays: 30, legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8' },
+  continuitate_alimentare: { days: 30, unit: 'calendar', extensionDays: 30, legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8' },
+  calitate_energie: { days: 30, unit: 'calendar', extensionDays: 30, legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8' },
+  grup_masurare: { days: 30, unit: 'calendar', extensionDays: 30, legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8' },
+  schimbare_furnizor: { days: 30, unit: 'calendar', extensionDays: 30, legalBasis: 'Ordinul ANRE nr. 16/2015; Ordinul ANRE nr. 234/2019' },
+  informare_clienti: { days: 30, unit: 'calendar', extensionDays: 30, legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8' },
+  solutionare_plangeri: { days: 30, unit: 'calendar', extensionDays: 30, legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8' },
+  sesizare_autoritate: {
+    days: 30,
+    unit: 'calendar',
+    extensionDays: 0,
+    legalBasis: 'Termenul stabilit de autoritate (ANRE / ANPC); implicit OG nr. 27/2002, art. 8',
+  },
+  cerere_gdpr: { days: 30, unit: 'calendar', extensionDays: 60, legalBasis: 'Regulamentul (UE) 2016/679, art. 12 alin. (3)' },
+};
+
+/** Romanian labels of the categories, for the UI and letters. */
+export const CATEGORY_LABELS: Record<ComplaintCategory, string> = {
+  contractare: 'Contractarea energiei',
+  facturare: 'Facturarea',
+  oferte_preturi_tarife: 'Ofertarea de prețuri și tarife',
+  continuitate_alimentare: 'Continuitatea în alimentare',
+  calitate_energie: 'Calitatea energiei furnizate',
+  grup_masurare: 'Funcționarea grupurilor de măsurare',
+  schimbare_furnizor: 'Schimbarea furnizorului',
+  informare_clienti: 'Informarea clienților finali',
+  solutionare_plangeri: 'Modul de rezolvare a plângerilor anterioare',
+  sesizare_autoritate: 'Sesizare transmisă de o autoritate (ANRE, ANPC)',
+  cerere_gdpr: 'Cerere privind datele personale (GDPR)',
+};

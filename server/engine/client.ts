@@ -1,0 +1,269 @@
+/**
+ * The one door to the engine: a typed client over the Camunda 7 REST API (Operaton serves the same API).
+ * Nothing else in the codebase speaks HTTP to the engine, and the browser never does.
+ */
+export type VariableValue = string | number | boolean | null | Date;
+export type Variables = Record<string, VariableValue>;
+
+interface TypedValue {
+  value: unknown;
+  type: string;
+  valueInfo?: Record<string, unknown>;
+}
+
+export class EngineError extends Error {
+  constructor(
+    readonly status: number,
+    readonly engineType: string | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+/** The engine could not be reached: nothing happened there. */
+export class EngineUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`engine unreachable: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'EngineUnavailableError';
+  }
+}
+
+export function toTypedVariables(vars: Variables): Record<string, TypedValue> {
+  const out: Record<string, TypedValue> = {};
+  for (const [name, v] of Object.entries(vars)) {
+    if (v === null) out[name] = { value: null, type: 'Null' };
+    else if (typeof v === 'boolean') out[name] = { value: v, type: 'Boolean' };
+    else if (typeof v === 'number')
+      out[name] = Number.isInteger(v) ? { value: v, type: 'Long' } : { value: v, type: 'Double' };
+    else if (v instanceof Date) out[name] = { value: v.toISOString().replace('Z', '+0000'), type: 'Date' };
+    else out[name] = { value: v, type: 'String' };
+  }
+  return out;
+}
+
+export interface EngineTask {
+  id: string;
+  name: string;
+  assignee: string | null;
+  created: string;
+  due: string | null;
+  processInstanceId: string;
+  processDefinitionId: string;
+  taskDefinitionKey: string;
+  tenantId: string | null;
+  description: string | null;
+}
+
+export interface TaskQuery {
+  tenantIdIn: string[];
+  assignee?: string;
+  candidateGroups?: string[];
+  /** Also tasks assigned to someone (for group views). */
+  includeAssignedTasks?: boolean;
+  processInstanceId?: string;
+  processInstanceBusinessKey?: string;
+  sorting?: Array<{ sortBy: 'dueDate' | 'created'; sortOrder: 'asc' | 'desc' }>;
+}
+
+export interface ProcessInstance {
+  id: string;
+  businessKey: string | null;
+  definitionId: string;
+  tenantId: string | null;
+  ended: boolean;
+}
+
+export interface HistoricActivity {
+  id: string;
+  activityId: string;
+  activityName: string | null;
+  activityType: string;
+  assignee: string | null;
+  startTime: string;
+  endTime: string | null;
+  canceled: boolean;
+}
+
+export interface Deployment {
+  id: string;
+  name: string;
+  tenantId: string | null;
+  deploymentTime: string;
+}
+
+export interface EngineClientOptions {
+  url: string;
+  user: string;
+  password: string;
+  /** Per-request timeout; keep it well under the outbox lease. */
+  timeoutMs?: number;
+}
+
+export class EngineClient {
+  readonly url: string;
+  private readonly auth: string;
+  private readonly timeoutMs: number;
+
+  constructor(opts: EngineClientOptions) {
+    this.url = opts.url.replace(/\/$/, '');
+    this.auth = `Basic ${Buffer.from(`${opts.user}:${opts.password}`).toString('base64')}`;
+    this.timeoutMs = opts.timeoutMs ?? 20_000;
+  }
+
+  get credentials(): { user: string; password: string; authorization: string } {
+    const [user = '', password = ''] = Buffer.from(this.auth.slice(6), 'base64').toString().split(':');
+    return { user, password, authorization: this.auth };
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, form?: FormData): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.url}${path}`, {
+        method,
+        headers: {
+          authorization: this.auth,
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: form ?? (body !== undefined ? JSON.stringify(body) : undefined),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      // Connection refused / DNS: the request never reached the engine.
+      const code = (err as { cause?: { code?: string } }).cause?.code;
+      if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') {
+        throw new EngineUnavailableError(err);
+      }
+      throw new EngineError(0, 'Transport', `engine request failed: ${(err as Error).message}`);
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    if (!res.ok) {
+      let type: string | undefined;
+      let message = text;
+      try {
+        const parsed = JSON.parse(text) as { type?: string; message?: string };
+        type = parsed.type;
+        message = parsed.message ?? text;
+      } catch {
+        /* not JSON */
+      }
+      throw new EngineError(res.status, type, message.slice(0, 500));
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  engineInfo(): Promise<Array<{ name: string }>> {
+    return this.request('GET', '/engine');
+  }
+
+  async deploy(opts: {
+    tenantId: string;
+    name: string;
+    source: string;
+    files: Array<{ name: string; content: string }>;
+    /** Skip when nothing changed since the last deployment of that name (the engine compares resources). */
+    duplicateFiltering?: boolean;
+  }): Promise<Deployment & { deployedProcessDefinitions: Record<string, { id: string; key: string; version: number }> | null }> {
+    const form = new FormData();
+    form.set('deployment-name', opts.name);
+    form.set('deployment-source', opts.source);
+    form.set('tenant-id', opts.tenantId);
+    form.set('enable-duplicate-filtering', String(opts.duplicateFiltering ?? true));
+    form.set('deploy-changed-only', 'true');
+    for (const f of opts.files) form.set(f.name, new Blob([f.content], { type: 'application/xml' }), f.name);
+    return this.request('POST', '/deployment/create', undefined, form);
+  }
+
+  startProcess(opts: {
+    key: string;
+    tenantId: string;
+    businessKey: string;
+    variables: Variables;
+  }): Promise<{ id: string; businessKey: string; definitionId: string }> {
+    return this.request(
+      'POST',
+      `/process-definition/key/${encodeURIComponent(opts.key)}/tenant-id/${encodeURIComponent(opts.tenantId)}/start`,
+      { businessKey: opts.businessKey, variables: toTypedVariables(opts.variables) },
+    );
+  }
+
+  findProcessInstances(q: { businessKey: string; tenantId: string }): Promise<ProcessInstance[]> {
+    return this.request('POST', '/process-instance', { businessKey: q.businessKey, tenantIdIn: [q.tenantId] });
+  }
+
+  findHistoricProcessInstances(q: {
+    businessKey: string;
+    tenantId: string;
+  }): Promise<Array<{ id: string; businessKey: string; state: string }>> {
+    return this.request('POST', '/history/process-instance', {
+      processInstanceBusinessKey: q.businessKey,
+      tenantIdIn: [q.tenantId],
+    });
+  }
+
+  queryTasks(q: TaskQuery, page: { firstResult: number; maxResults: number }): Promise<EngineTask[]> {
+    const params = new URLSearchParams({ firstResult: String(page.firstResult), maxResults: String(page.maxResults) });
+    return this.request('POST', `/task?${params}`, q);
+  }
+
+  async countTasks(q: TaskQuery): Promise<number> {
+    const { sorting: _sorting, ...rest } = q;
+    return (await this.request<{ count: number }>('POST', '/task/count', rest)).count;
+  }
+
+  async getTask(id: string): Promise<EngineTask | null> {
+    try {
+      return await this.request<EngineTask>('GET', `/task/${encodeURIComponent(id)}`);
+    } catch (err) {
+      if (err instanceof EngineError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  async getCandidateGroups(taskId: string): Promise<string[]> {
+    const links = await this.request<Array<{ type: string; groupId: string | null }>>(
+      'GET',
+      `/task/${encodeURIComponent(taskId)}/identity-links?type=candidate`,
+    );
+    return links.map((l) => l.groupId).filter((g): g is string => !!g);
+  }
+
+  claim(taskId: string, userId: string): Promise<void> {
+    return this.request('POST', `/task/${encodeURIComponent(taskId)}/claim`, { userId });
+  }
+
+  unclaim(taskId: string): Promise<void> {
+    return this.request('POST', `/task/${encodeURIComponent(taskId)}/unclaim`, {});
+  }
+
+  complete(taskId: string, variables: Variables): Promise<void> {
+    return this.request('POST', `/task/${encodeURIComponent(taskId)}/complete`, {
+      variables: toTypedVariables(variables),
+    });
+  }
+
+  activityHistory(processInstanceId: string): Promise<HistoricActivity[]> {
+    const params = new URLSearchParams({ processInstanceId, sortBy: 'startTime', sortOrder: 'asc' });
+    return this.request('GET', `/history/activity-instance?${params}`);
+  }
+
+  deleteProcessInstance(id: string, reason: string): Promise<void> {
+    const params = new URLSearchParams({ skipCustomListeners: 'true', deleteReason: reason });
+    return this.request('DELETE', `/process-instance/${encodeURIComponent(id)}?${params}`);
+  }
+
+  listDeployments(tenantId: string): Promise<Deployment[]> {
+    return this.request('GET', `/deployment?tenantIdIn=${encodeURIComponent(tenantId)}&sortBy=deploymentTime&sortOrder=desc`);
+  }
+
+  async getBpmnXml(processDefinitionId: string): Promise<string> {
+    const r = await this.request<{ bpmn20Xml: string }>(
+      'GET',
+      `/process-definition/${encodeURIComponent(processDefinitionId)}/xml`,
+    );
+    return r.bpmn20Xml;
+  }
+}

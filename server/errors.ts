@@ -1,0 +1,50 @@
+/**
+ * The one error catalogue. Services throw `new DomainError(code, params)`; the error handler turns it into
+ * `{ code, message }` with the status below. Messages are Romanian: they reach people through the UI.
+ */
+export const ERRORS = {
+  AUTH_REQUIRED: { status: 401, message: 'Autentificare necesară.' },
+  AUTH_INVALID_CREDENTIALS: { status: 401, message: 'E-mail sau parolă greșită.' },
+  AUTH_SESSION_INVALID: { status: 401, message: 'Sesiunea a expirat sau nu este validă. Autentificați-vă din nou.' },
+  AUTH_FORBIDDEN: { status: 403, message: 'Nu aveți dreptul să efectuați această operațiune.' },
+  CSRF_ORIGIN_MISMATCH: { status: 403, message: 'Cerere respinsă: originea nu corespunde aplicației.' },
+  VALIDATION_FAILED: { status: 400, message: 'Date invalide.' },
+  CUSTOMER_NOT_FOUND: { status: 404, message: 'Clientul nu există.' },
+  PLACE_NOT_FOUND: { status: 404, message: 'Locul de consum nu există.' },
+  PLACE_NOT_OF_CUSTOMER: { status: 422, message: 'Locul de consum nu aparține clientului ales.' },
+  CONTACT_REQUIRED: {
+    status: 422,
+    message: 'Indicați clientul sau datele de contact ale petentului (nume și e-mail sau telefon).',
+  },
+  CATEGORY_HAS_NO_RULE: { status: 422, message: 'Categoria nu are un termen legal configurat.' },
+  CASE_NOT_FOUND: { status: 404, message: 'Reclamația nu există.' },
+  CASE_ALREADY_ANNULLED: { status: 409, message: 'Reclamația este deja anulată.' },
+  CASE_CLOSED: { status: 409, message: 'Reclamația este închisă.' },
+  STATUS_NOT_FOUND: { status: 404, message: 'Nu am găsit o reclamație cu acest număr și cod de acces.' },
+  TASK_NOT_FOUND: { status: 404, message: 'Sarcina nu există sau nu vă este accesibilă.' },
+  TASK_ALREADY_CLAIMED: { status: 409, message: 'Sarcina a fost deja preluată de altcineva.' },
+  TASK_NOT_ASSIGNED_TO_YOU: { status: 409, message: 'Preluați sarcina înainte de a o finaliza.' },
+  TASK_FORM_INVALID: { status: 400, message: 'Formularul sarcinii nu este completat corect.' },
+  ENGINE_UNAVAILABLE: {
+    status: 503,
+    message: 'Motorul de procese nu este disponibil momentan. Reîncercați în câteva momente.',
+  },
+  RATE_LIMITED: { status: 429, message: 'Prea multe cereri. Reîncercați peste un minut.' },
+  NOT_FOUND: { status: 404, message: 'Resursa nu există.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly params: Record<string, unknown>;
+
+  constructor(code: ErrorCode, params: Record<string, unknown> = {}, message?: string) {
+    super(message ?? ERRORS[code].message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.params = params;
+  }
+}

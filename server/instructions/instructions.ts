@@ -1,0 +1,84 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { marked } from 'marked';
+import { parse as parseYaml } from 'yaml';
+
+export const instructionsDir = fileURLToPath(new URL('../../instructions', import.meta.url));
+
+/** The job roles of a supply department (domain-research.md §3); tenants map them onto their org chart. */
+export const JOB_ROLES: Record<string, string> = {
+  OCC: 'Operator call center',
+  RRC: 'Referent relații clienți',
+  REG: 'Registratură',
+  RSP: 'Responsabil soluționare plângeri',
+  SF: 'Specialist facturare',
+  SM: 'Specialist date de măsurare și relația cu OD',
+  SC: 'Specialist contractare',
+  SSF: 'Specialist schimbare furnizor',
+  SRC: 'Specialist recuperare creanțe',
+  SP: 'Specialist prosumatori',
+  FIN: 'Specialist financiar-contabil',
+  CJ: 'Consilier juridic',
+  DPO: 'Responsabil protecția datelor',
+  SRR: 'Specialist raportări ANRE',
+  SEF: 'Șef serviciu relații clienți',
+};
+
+export interface Instruction {
+  id: string;
+  title: string;
+  role: string;
+  appliesWhen: string;
+  inputs: string[];
+  steps: string[];
+  documents: string[];
+  legalBasis: string[];
+  /** The body rendered to HTML (our own repository content, not user input). */
+  html: string;
+  /** SHA-256 of the file: the version a case ran under. */
+  hash: string;
+}
+
+function stringList(v: unknown, key: string, file: string): string[] {
+  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string' && x.trim()))
+    throw new Error(`${file}: "${key}" must be a non-empty list of texts`);
+  return v as string[];
+}
+
+export function parseInstruction(file: string, text: string): Instruction {
+  const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
+  if (!m) throw new Error(`${file}: missing YAML front matter`);
+  const fm = parseYaml(m[1] ?? '') as Record<string, unknown>;
+  for (const key of ['id', 'title', 'role', 'appliesWhen'] as const) {
+    if (typeof fm[key] !== 'string' || !(fm[key] as string).trim()) throw new Error(`${file}: "${key}" is required`);
+  }
+  const id = fm.id as string;
+  if (!/^IL-\d{2}$/.test(id)) throw new Error(`${file}: id "${id}" must look like IL-01`);
+  if (!file.startsWith(`${id}.`)) throw new Error(`${file}: id ${id} does not match the file name`);
+  const role = fm.role as string;
+  if (!(role in JOB_ROLES)) throw new Error(`${file}: unknown role "${role}"`);
+  return {
+    id,
+    title: fm.title as string,
+    role,
+    appliesWhen: fm.appliesWhen as string,
+    inputs: stringList(fm.inputs, 'inputs', file),
+    steps: stringList(fm.steps, 'steps', file),
+    documents: stringList(fm.documents, 'documents', file),
+    legalBasis: stringList(fm.legalBasis, 'legalBasis', file),
+    html: marked.parse(m[2] ?? '', { async: false }),
+    hash: createHash('sha256').update(text).digest('hex'),
+  };
+}
+
+/** Loads and validates every instruction; throws on the first invalid file (run at start and in tests). */
+export async function loadInstructions(dir = instructionsDir): Promise<Map<string, Instruction>> {
+  const files = (await readdir(dir)).filter((f) => /^IL-\d{2}\.md$/.test(f)).sort();
+  const out = new Map<string, Instruction>();
+  for (const f of files) {
+    const ins = parseInstruction(f, await readFile(`${dir}/${f}`, 'utf8'));
+    out.set(ins.id, ins);
+  }
+  return out;
+}

@@ -1,0 +1,153 @@
+import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db/client.ts';
+import { cases, processStarts } from '../db/schema/index.ts';
+import type { EngineClient, Variables } from '../engine/client.ts';
+import { appendAudit } from '../audit/audit.repo.ts';
+
+/**
+ * The process start of a registered case, as a transactional outbox: the row is written in the registration
+ * transaction, so a case exists even while the engine is down, and the start is retried until it happened
+ * exactly once. A row is leased (`locked_until`) to one starter at a time, for longer than the HTTP timeout;
+ * any attempt after the first asks the engine whether an instance with this business key already exists.
+ */
+export const LEASE_SECONDS = 60;
+
+type ProcessStartRow = typeof processStarts.$inferSelect;
+
+export interface Logger {
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+export async function enqueueProcessStart(
+  tx: DbOrTx,
+  row: { tenantId: string; caseId: string; businessKey: string; processKey: string; variables: Variables },
+): Promise<ProcessStartRow> {
+  // The registering request owns the first attempt: attempts = 1 and a lease, so no dispatcher races it.
+  const [inserted] = await tx
+    .insert(processStarts)
+    .values({ ...row, attempts: 1, lockedUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})` })
+    .returning();
+  if (!inserted) throw new Error('process start not enqueued');
+  return inserted;
+}
+
+/** Performs one leased attempt. Returns the instance id, or null when it must be retried later. */
+export async function attemptProcessStart(
+  db: Db,
+  engine: EngineClient,
+  row: ProcessStartRow,
+  log: Logger,
+): Promise<string | null> {
+  try {
+    let instanceId: string | undefined;
+    if (row.attempts > 1) {
+      const existing = await engine.findHistoricProcessInstances({ businessKey: row.businessKey, tenantId: row.tenantId });
+      instanceId = existing[0]?.id;
+    }
+    instanceId ??= (
+      await engine.startProcess({
+        key: row.processKey,
+        tenantId: row.tenantId,
+        businessKey: row.businessKey,
+        variables: row.variables as Variables,
+      })
+    ).id;
+    await db.transaction(async (tx) => {
+      await tx
+        .update(processStarts)
+        .set({ startedAt: new Date(), processInstanceId: instanceId, lastError: null })
+        .where(eq(processStarts.id, row.id));
+      await tx.update(cases).set({ processInstanceId: instanceId }).where(eq(cases.id, row.caseId));
+      await appendAudit(tx, {
+        tenantId: row.tenantId,
+        actorKind: 'system',
+        action: 'case.process_started',
+        entityType: 'case',
+        entityId: row.caseId,
+        details: { processInstanceId: instanceId, attempts: row.attempts },
+      });
+    });
+    return instanceId;
+  } catch (err) {
+    const backoff = Math.min(2 ** row.attempts, 60);
+    log.warn({ caseId: row.caseId, attempts: row.attempts, err: (err as Error).message }, 'process start failed; will retry');
+    await db
+      .update(processStarts)
+      .set({
+        lastError: (err as Error).message.slice(0, 500),
+        lockedUntil: sql`now() + make_interval(secs => ${backoff})`,
+      })
+      .where(eq(processStarts.id, row.id));
+    return null;
+  }
+}
+
+/** Leases up to `batch` due rows (SKIP LOCKED: safe with many replicas). */
+export async function leaseDue(db: Db, batch: number): Promise<ProcessStartRow[]> {
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: processStarts.id })
+      .from(processStarts)
+      .where(and(isNull(processStarts.startedAt), lte(processStarts.lockedUntil, sql`now()`)))
+      .orderBy(asc(processStarts.id))
+      .limit(batch)
+      .for('update', { skipLocked: true });
+    if (due.length === 0) return [];
+    return tx
+      .update(processStarts)
+      .set({
+        attempts: sql`${processStarts.attempts} + 1`,
+        lockedUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})`,
+      })
+      .where(inArray(processStarts.id, due.map((d) => d.id)))
+      .returning();
+  });
+}
+
+/** Runs the dispatcher until stopped: drains due rows, then sleeps `intervalMs`. */
+export function startProcessStartDispatcher(
+  db: Db,
+  engine: EngineClient,
+  log: Logger,
+  opts: { intervalMs?: number; batch?: number } = {},
+): { stop(): Promise<void>; drain(): Promise<number> } {
+  const intervalMs = opts.intervalMs ?? 1000;
+  const batch = opts.batch ?? 20;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+
+  async function drain(): Promise<number> {
+    let started = 0;
+    for (;;) {
+      const rows = await leaseDue(db, batch);
+      if (rows.length === 0) return started;
+      const results = await Promise.all(rows.map((r) => attemptProcessStart(db, engine, r, log)));
+      const ok = results.filter(Boolean).length;
+      started += ok;
+      if (ok === 0) return started; // the engine is down: wait for the next tick
+    }
+  }
+
+  const tick = async () => {
+    if (stopped) return;
+    running = drain().catch((err: unknown) => {
+      log.error({ err: (err as Error).message }, 'process start dispatcher failed');
+      return 0;
+    });
+    await running;
+    if (!stopped) timer = setTimeout(tick, intervalMs);
+  };
+  timer = setTimeout(tick, intervalMs);
+
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+    drain,
+  };
+}

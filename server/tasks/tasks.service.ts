@@ -1,0 +1,215 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { cases } from '../db/schema/index.ts';
+import { EngineError, type EngineClient, type EngineTask, type TaskQuery } from '../engine/client.ts';
+import { DomainError } from '../errors.ts';
+import { appendAudit } from '../audit/audit.repo.ts';
+import type { Principal } from '../auth/auth.service.ts';
+import { addCaseEvent, getCaseById, getCasesByProcessInstance } from '../cases/cases.repo.ts';
+import type { Instruction } from '../instructions/instructions.ts';
+import type { ProcessCatalog } from './process-catalog.ts';
+import { validateSubmission, type TaskSubmission } from './task-forms.ts';
+
+export type InboxScope = 'mine' | 'groups' | 'all';
+
+export interface TasksDeps {
+  db: Db;
+  engine: EngineClient;
+  catalog: ProcessCatalog;
+  instructions: Map<string, Instruction>;
+}
+
+/**
+ * The officer's inbox and task actions. Tenant and candidate groups come from the session; the engine is asked
+ * only for this tenant's tasks, and every action re-checks that the task is the caller's to act on.
+ */
+export function createTasksService(deps: TasksDeps) {
+  const { db, engine, catalog, instructions } = deps;
+
+  function canSeeAll(p: Principal) {
+    return p.roles.includes('supervisor') || p.roles.includes('admin');
+  }
+
+  async function list(p: Principal, scope: InboxScope, page: number, pageSize: number) {
+    let query: TaskQuery = { tenantIdIn: [p.tenantId], sorting: [{ sortBy: 'dueDate', sortOrder: 'asc' }, { sortBy: 'created', sortOrder: 'asc' }] };
+    if (scope === 'mine') query = { ...query, assignee: p.userId };
+    else if (scope === 'groups') {
+      if (p.jobRoles.length === 0) return { items: [], total: 0, page, pageSize };
+      query = { ...query, candidateGroups: p.jobRoles, includeAssignedTasks: true };
+    } else if (!canSeeAll(p)) throw new DomainError('AUTH_FORBIDDEN');
+    const [tasks, total] = await Promise.all([
+      engine.queryTasks(query, { firstResult: (page - 1) * pageSize, maxResults: pageSize }),
+      engine.countTasks(query),
+    ]);
+    const caseRows = await getCasesByProcessInstance(db, p.tenantId, [...new Set(tasks.map((t) => t.processInstanceId))]);
+    const byInstance = new Map(caseRows.map((c) => [c.processInstanceId, c]));
+    const items = await Promise.all(
+      tasks.map(async (t) => {
+        const meta = await catalog.userTask(t.processDefinitionId, t.taskDefinitionKey);
+        const c = byInstance.get(t.processInstanceId);
+        return {
+          id: t.id,
+          name: t.name,
+          assignee: t.assignee,
+          assignedToMe: t.assignee === p.userId,
+          created: t.created,
+          due: t.due,
+          instructionId: meta?.instructionId ?? null,
+          case: c
+            ? {
+                number: c.number,
+                subject: c.subject,
+                category: c.category,
+                channel: c.channel,
+                dueDate: c.dueDate,
+                contactName: c.contactName,
+                placeCode: c.placeCode,
+              }
+            : null,
+        };
+      }),
+    );
+    return { items, total, page, pageSize };
+  }
+
+  /** Loads a task the caller may act on, or throws TASK_NOT_FOUND (never reveals another tenant's task). */
+  async function accessibleTask(p: Principal, taskId: string): Promise<{ task: EngineTask; groups: string[] }> {
+    if (!/^[\w-]{1,64}$/.test(taskId)) throw new DomainError('TASK_NOT_FOUND');
+    const task = await engine.getTask(taskId);
+    if (!task || task.tenantId !== p.tenantId) throw new DomainError('TASK_NOT_FOUND');
+    const groups = await engine.getCandidateGroups(taskId);
+    const allowed = task.assignee === p.userId || groups.some((g) => p.jobRoles.includes(g)) || canSeeAll(p);
+    if (!allowed) throw new DomainError('TASK_NOT_FOUND');
+    return { task, groups };
+  }
+
+  async function caseOf(p: Principal, task: EngineTask) {
+    const [c] = await getCasesByProcessInstance(db, p.tenantId, [task.processInstanceId]);
+    return c ?? null;
+  }
+
+  async function get(p: Principal, taskId: string) {
+    const { task, groups } = await accessibleTask(p, taskId);
+    const meta = await catalog.userTask(task.processDefinitionId, task.taskDefinitionKey);
+    const c = await caseOf(p, task);
+    const full = c ? await getCaseById(db, p.tenantId, c.id) : null;
+    const instruction = meta?.instructionId ? instructions.get(meta.instructionId) ?? null : null;
+    return {
+      id: task.id,
+      name: task.name,
+      assignee: task.assignee,
+      assignedToMe: task.assignee === p.userId,
+      created: task.created,
+      due: task.due,
+      candidateGroups: groups,
+      form: meta?.form ?? null,
+      caseNumber: c?.number ?? null,
+      draft: full ? { findings: full.findings, answerText: full.answerText } : null,
+      instruction: instruction
+        ? {
+            id: instruction.id,
+            title: instruction.title,
+            role: instruction.role,
+            steps: instruction.steps,
+            documents: instruction.documents,
+            legalBasis: instruction.legalBasis,
+            html: instruction.html,
+          }
+        : null,
+    };
+  }
+
+  async function claim(p: Principal, taskId: string) {
+    const { task } = await accessibleTask(p, taskId);
+    if (task.assignee && task.assignee !== p.userId) throw new DomainError('TASK_ALREADY_CLAIMED');
+    if (!task.assignee) {
+      try {
+        await engine.claim(taskId, p.userId);
+      } catch (err) {
+        // Two officers claiming at once: the engine refuses the second.
+        if (err instanceof EngineError && err.status >= 400 && err.status < 600 && /claimed/i.test(err.message))
+          throw new DomainError('TASK_ALREADY_CLAIMED');
+        throw err;
+      }
+    }
+    const c = await caseOf(p, task);
+    await appendAudit(db, {
+      tenantId: p.tenantId,
+      actorId: p.userId,
+      actorKind: 'user',
+      action: 'task.claimed',
+      entityType: 'case',
+      entityId: c?.id ?? task.processInstanceId,
+      details: { taskId, task: task.taskDefinitionKey },
+    });
+    return { id: taskId, assignee: p.userId };
+  }
+
+  async function unclaim(p: Principal, taskId: string) {
+    const { task } = await accessibleTask(p, taskId);
+    if (task.assignee !== p.userId && !canSeeAll(p)) throw new DomainError('TASK_NOT_ASSIGNED_TO_YOU');
+    await engine.unclaim(taskId);
+    const c = await caseOf(p, task);
+    await appendAudit(db, {
+      tenantId: p.tenantId,
+      actorId: p.userId,
+      actorKind: 'user',
+      action: 'task.unclaimed',
+      entityType: 'case',
+      entityId: c?.id ?? task.processInstanceId,
+      details: { taskId, task: task.taskDefinitionKey },
+    });
+    return { id: taskId, assignee: null };
+  }
+
+  async function complete(p: Principal, taskId: string, submission: TaskSubmission) {
+    const { task } = await accessibleTask(p, taskId);
+    if (task.assignee !== p.userId) throw new DomainError('TASK_NOT_ASSIGNED_TO_YOU');
+    const meta = await catalog.userTask(task.processDefinitionId, task.taskDefinitionKey);
+    const { caseUpdate, variables, comment } = validateSubmission(meta?.form ?? null, submission);
+    const c = await caseOf(p, task);
+    if (!c) throw new DomainError('CASE_NOT_FOUND');
+    // Our record first (findings and answer belong to the case), then the engine moves the process on.
+    await db.transaction(async (tx) => {
+      await tx
+        .update(cases)
+        .set({ ...caseUpdate, status: 'in_progress' })
+        .where(eq(cases.id, c.id));
+      if (meta?.form === 'findings') {
+        await addCaseEvent(tx, {
+          tenantId: p.tenantId,
+          caseId: c.id,
+          type: 'analysis',
+          visibility: 'public',
+          message: 'Reclamația a fost analizată; se redactează răspunsul.',
+          actorId: p.userId,
+        });
+      }
+      if (meta?.form === 'approval') {
+        await addCaseEvent(tx, {
+          tenantId: p.tenantId,
+          caseId: c.id,
+          type: variables.approved ? 'answer_approved' : 'answer_rejected',
+          visibility: 'internal',
+          message: variables.approved ? 'Răspuns aprobat.' : `Răspuns respins pentru revizuire: ${comment ?? ''}`,
+          actorId: p.userId,
+        });
+      }
+      await appendAudit(tx, {
+        tenantId: p.tenantId,
+        actorId: p.userId,
+        actorKind: 'user',
+        action: 'task.completed',
+        entityType: 'case',
+        entityId: c.id,
+        details: { taskId, task: task.taskDefinitionKey, ...variables },
+      });
+    });
+    await engine.complete(taskId, variables);
+    return { id: taskId, completed: true };
+  }
+
+  return { list, get, claim, unclaim, complete };
+}
+
+export type TasksService = ReturnType<typeof createTasksService>;

@@ -1,0 +1,45 @@
+import { TOPICS } from '../../processes/topics.ts';
+import { renderAcknowledgement } from '../mail/templates/acknowledgement.ts';
+import { loadCaseContext, recordWorkerStep, sendCaseMailOnce } from './send-case-mail.ts';
+import { defineWorker, requireString } from './worker.ts';
+
+/** E-mails the consumer the registration number, date, due date and the status page link with the access code. */
+export const acknowledgeWorker = defineWorker({
+  topic: TOPICS.acknowledge,
+  variables: ['caseId'],
+  lockDurationMs: 60_000,
+  async handler(task, deps) {
+    const ctx = await loadCaseContext(deps, task.tenantId, requireString(task, 'caseId'));
+    if (!ctx.c.contactEmail) {
+      // No e-mail on file: the acknowledgement goes by post (postal dispatch register comes with the documents issue).
+      await deps.db.transaction((tx) =>
+        recordWorkerStep(tx, ctx, {
+          action: 'case.acknowledgement_postal',
+          eventType: 'acknowledgement_postal',
+          message: 'Confirmarea înregistrării se transmite prin poștă.',
+          visibility: 'public',
+        }),
+      );
+      return { kind: 'complete', variables: { acknowledgedBy: 'post' } };
+    }
+    const mail = await renderAcknowledgement({
+      supplier: ctx.tenant.name,
+      number: ctx.c.number,
+      receivedAt: ctx.c.receivedAt.toISOString(),
+      registeredOn: ctx.c.registeredOn,
+      dueDate: ctx.c.dueDate,
+      statusUrl: ctx.statusUrl,
+      accessCode: ctx.accessCode,
+      subject: ctx.c.subject,
+    });
+    await sendCaseMailOnce(deps, ctx, 'acknowledgement', mail, (tx) =>
+      recordWorkerStep(tx, ctx, {
+        action: 'case.acknowledgement_sent',
+        eventType: 'acknowledgement_sent',
+        message: 'Confirmarea înregistrării a fost transmisă prin e-mail.',
+        visibility: 'public',
+      }),
+    );
+    return { kind: 'complete', variables: { acknowledgedBy: 'email' } };
+  },
+});

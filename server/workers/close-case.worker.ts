@@ -1,0 +1,24 @@
+import { TOPICS } from '../../processes/topics.ts';
+import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
+import { defineWorker, requireString } from './worker.ts';
+
+/** Closes the case record once the answer went out. Idempotent: a closed case stays as it is. */
+export const closeCaseWorker = defineWorker({
+  topic: TOPICS.closeCase,
+  variables: ['caseId'],
+  lockDurationMs: 30_000,
+  async handler(task, deps) {
+    const ctx = await loadCaseContext(deps, task.tenantId, requireString(task, 'caseId'));
+    if (ctx.c.status !== 'closed') {
+      await deps.db.transaction((tx) =>
+        recordWorkerStep(
+          tx,
+          ctx,
+          { action: 'case.closed', eventType: 'closed', message: 'Reclamația a fost soluționată, dosarul s-a închis.', visibility: 'public' },
+          { status: 'closed', closedAt: new Date() },
+        ),
+      );
+    }
+    return { kind: 'complete' };
+  },
+});

@@ -1,0 +1,44 @@
+import { TOPICS } from '../../processes/topics.ts';
+import { renderAnswer } from '../mail/templates/answer.ts';
+import { loadCaseContext, recordWorkerStep, sendCaseMailOnce } from './send-case-mail.ts';
+import { defineWorker, requireString } from './worker.ts';
+
+/** E-mails the approved answer to the consumer and marks the case answered. */
+export const sendAnswerWorker = defineWorker({
+  topic: TOPICS.sendAnswer,
+  variables: ['caseId'],
+  lockDurationMs: 60_000,
+  async handler(task, deps) {
+    const ctx = await loadCaseContext(deps, task.tenantId, requireString(task, 'caseId'));
+    if (!ctx.c.answerText) throw new Error('the case has no approved answer text');
+    const now = new Date();
+    if (!ctx.c.contactEmail) {
+      await deps.db.transaction((tx) =>
+        recordWorkerStep(
+          tx,
+          ctx,
+          { action: 'case.answer_postal', eventType: 'answer_postal', message: 'Răspunsul se transmite prin poștă.', visibility: 'public' },
+          { status: 'answer_sent', answerSentAt: now },
+        ),
+      );
+      return { kind: 'complete', variables: { answeredBy: 'post' } };
+    }
+    const mail = await renderAnswer({
+      supplier: ctx.tenant.name,
+      number: ctx.c.number,
+      registeredOn: ctx.c.registeredOn,
+      contactName: ctx.c.contactName,
+      answerText: ctx.c.answerText,
+      statusUrl: ctx.statusUrl,
+    });
+    await sendCaseMailOnce(deps, ctx, 'answer', mail, (tx) =>
+      recordWorkerStep(
+        tx,
+        ctx,
+        { action: 'case.answer_sent', eventType: 'answer_sent', message: 'Răspunsul a fost transmis prin e-mail.', visibility: 'public' },
+        { status: 'answer_sent', answerSentAt: now },
+      ),
+    );
+    return { kind: 'complete', variables: { answeredBy: 'email' } };
+  },
+});
