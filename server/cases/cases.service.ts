@@ -34,7 +34,8 @@ export function createCasesService(deps: CasesDeps) {
 
   async function search(principal: Principal, q: string | undefined, page: number, pageSize: number) {
     const result = await searchCases(db, principal.tenantId, q, { offset: (page - 1) * pageSize, limit: pageSize });
-    return { ...result, page, pageSize };
+    const items = result.items.map((c) => ({ ...c, receivedAt: c.receivedAt.toISOString() }));
+    return { items, total: result.total, page, pageSize };
   }
 
   /** A staff view of a case. Every view is recorded (access to personal data). */

@@ -1,0 +1,116 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+import type { EngineClient } from './engine/client.ts';
+import type { Logger } from './outbox/process-starts.ts';
+import { createAuthService, type AuthService } from './auth/auth.service.ts';
+import { createCasesService, type CasesService } from './cases/cases.service.ts';
+import { createTasksService, type TasksService } from './tasks/tasks.service.ts';
+import { createProcessCatalog } from './tasks/process-catalog.ts';
+import type { Instruction } from './instructions/instructions.ts';
+import type { RegisterDeps } from './intake/register-complaint.ts';
+import errorHandler from './plugins/error-handler.ts';
+import auth from './plugins/auth.ts';
+import authRoutes from './routes/api/auth/index.ts';
+import complaintsRoutes from './routes/api/complaints/index.ts';
+import customersRoutes from './routes/api/customers/index.ts';
+import tasksRoutes from './routes/api/tasks/index.ts';
+import statusRoutes from './routes/api/status/index.ts';
+import deadlinesRoutes from './routes/api/deadlines/index.ts';
+import { ErrorSchema } from './routes/api/common.schemas.ts';
+
+export interface AppServices {
+  authService: AuthService;
+  casesService: CasesService;
+  tasksService: TasksService;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: AppServices;
+    registerDeps: RegisterDeps;
+    appConfig: Config;
+  }
+}
+
+export interface AppContext {
+  config: Config;
+  db: Db;
+  engine: EngineClient;
+  secret: string;
+  instructions: Map<string, Instruction>;
+  log: Logger;
+  /** SvelteKit's request handler (adapter-node); absent in API-only tests. */
+  webHandler?: (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+}
+
+/** The app as a plain plugin tree: tests build it and call `inject`; main.ts adds listening and shutdown. */
+export async function buildApp(ctx: AppContext, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
+  const fastify = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 256 * 1024,
+    trustProxy: ctx.config.production,
+    ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const catalog = createProcessCatalog(ctx.engine);
+  fastify.decorate('appConfig', ctx.config);
+  fastify.decorate('registerDeps', { db: ctx.db, engine: ctx.engine, secret: ctx.secret, log: ctx.log });
+  fastify.decorate('services', {
+    authService: createAuthService(ctx.db),
+    casesService: createCasesService({ db: ctx.db, engine: ctx.engine, secret: ctx.secret }),
+    tasksService: createTasksService({ db: ctx.db, engine: ctx.engine, catalog, instructions: ctx.instructions }),
+  });
+
+  // External plugins
+  await fastify.register(cookie);
+  await fastify.register(rateLimit, { global: false });
+  fastify.addSchema(ErrorSchema);
+  await fastify.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Reclamații API',
+        version: '1.0.0',
+        description:
+          'Registration and handling of consumer complaints for energy and utility suppliers. Authenticate with POST /api/auth/login and send the token as `Authorization: Bearer <token>`. Error messages are in Romanian.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await fastify.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  // App plugins
+  await fastify.register(errorHandler);
+  await fastify.register(auth, { authService: fastify.services.authService, publicUrl: ctx.config.publicUrl });
+
+  // Routes
+  await fastify.register(authRoutes, { prefix: '/api/auth' });
+  await fastify.register(complaintsRoutes, { prefix: '/api/complaints' });
+  await fastify.register(customersRoutes, { prefix: '/api/customers' });
+  await fastify.register(tasksRoutes, { prefix: '/api/tasks' });
+  await fastify.register(statusRoutes, { prefix: '/api/status' });
+  await fastify.register(deadlinesRoutes, { prefix: '/api/deadlines' });
+  fastify.get('/healthz', { schema: { hide: true }, config: { public: true } }, async () => ({ ok: true }));
+
+  // Everything that is not the API is a SvelteKit page.
+  const web = ctx.webHandler;
+  fastify.setNotFoundHandler((req, reply) => {
+    if (!web || req.url.startsWith('/api/')) {
+      return reply.status(404).send({ code: 'NOT_FOUND', message: 'Resursa nu există.' });
+    }
+    reply.hijack();
+    web(req.raw, reply.raw, () => {
+      reply.raw.statusCode = 404;
+      reply.raw.end('Not found');
+    });
+  });
+
+  return fastify;
+}

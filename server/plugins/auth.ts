@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { PermissionRole } from '../db/schema/index.ts';
+import { DomainError } from '../errors.ts';
+import type { AuthService, Principal } from '../auth/auth.service.ts';
+
+export const SESSION_COOKIE = 'session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Public routes skip authentication. */
+    public?: boolean;
+    /** Permission roles allowed; any authenticated staff member when absent. */
+    roles?: PermissionRole[];
+  }
+}
+
+function bearer(req: FastifyRequest): string | null {
+  const h = req.headers.authorization;
+  return h?.startsWith('Bearer ') ? h.slice(7).trim() : null;
+}
+
+/**
+ * Authentication and authorisation for /api: the session comes from a Bearer token (integrators, and our own
+ * pages' server side) or the HttpOnly cookie (the browser). Cookie-authenticated writes must come from our own
+ * origin (CSRF). The tenant is always the session's, never the request's.
+ */
+export default fp(
+  async function auth(fastify: FastifyInstance, opts: { authService: AuthService; publicUrl: string }) {
+    const allowedOrigin = new URL(opts.publicUrl).origin;
+    fastify.decorateRequest('principal', null);
+
+    fastify.addHook('onRequest', async (req: FastifyRequest) => {
+      if (!req.url.startsWith('/api/') || req.routeOptions.config?.public) return;
+      const token = bearer(req) ?? req.cookies[SESSION_COOKIE] ?? null;
+      if (!token) throw new DomainError('AUTH_REQUIRED');
+      if (!bearer(req) && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
+        const origin = req.headers.origin;
+        const host = req.headers.host;
+        const sameOrigin = origin === allowedOrigin || (origin !== undefined && host !== undefined && new URL(origin).host === host);
+        if (!sameOrigin) throw new DomainError('CSRF_ORIGIN_MISMATCH');
+      }
+      const principal = await opts.authService.validateSessionToken(token);
+      if (!principal) throw new DomainError('AUTH_SESSION_INVALID');
+      req.principal = principal;
+    });
+
+    fastify.addHook('preHandler', async (req: FastifyRequest, _reply: FastifyReply) => {
+      if (!req.url.startsWith('/api/') || req.routeOptions.config?.public) return;
+      const roles = req.routeOptions.config?.roles;
+      if (roles && !roles.some((r) => req.principal?.roles.includes(r))) throw new DomainError('AUTH_FORBIDDEN');
+    });
+  },
+  { name: 'auth', dependencies: ['@fastify/cookie'] },
+);
+
+/** The caller's principal on an authenticated route (the hook guarantees it). */
+export function principalOf(req: FastifyRequest): Principal {
+  if (!req.principal) throw new DomainError('AUTH_REQUIRED');
+  return req.principal;
+}

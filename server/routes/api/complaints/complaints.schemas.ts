@@ -1,0 +1,122 @@
+import { Type } from 'typebox';
+import { channels, complaintCategories, caseStatuses, type CaseStatus, type Channel, type ComplaintCategory } from '../../../db/schema/index.ts';
+import { CaseNumber, IsoDate, IsoDateTime, PageQuery, Uuid } from '../common.schemas.ts';
+
+export const MAX_BODY_CHARS = 50_000;
+
+export const CategorySchema = Type.Unsafe<ComplaintCategory>({ type: 'string', enum: [...complaintCategories] });
+const DeadlineRuleSchema = Type.Object({
+  days: Type.Integer(),
+  unit: Type.Union([Type.Literal('working'), Type.Literal('calendar')]),
+  legalBasis: Type.String(),
+});
+
+export const CreateComplaintSchema = Type.Object(
+  {
+    category: CategorySchema,
+    subject: Type.String({ minLength: 3, maxLength: 200 }),
+    body: Type.String({ minLength: 10, maxLength: MAX_BODY_CHARS }),
+    customerId: Type.Optional(Uuid),
+    placeId: Type.Optional(Uuid),
+    contactName: Type.Optional(Type.String({ minLength: 2, maxLength: 200 })),
+    contactEmail: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+    contactPhone: Type.Optional(Type.String({ pattern: '^[+0-9 ()./-]{6,20}$' })),
+  },
+  { additionalProperties: false },
+);
+
+export const RegisteredComplaintSchema = Type.Object({
+  id: Type.String(),
+  number: Type.String(),
+  receivedAt: IsoDateTime,
+  registeredOn: IsoDate,
+  dueDate: IsoDate,
+  accessCode: Type.String({ description: 'Give it to the consumer: with the number it opens the public status page.' }),
+  processStarted: Type.Boolean({ description: 'False when the engine was unreachable; the start is retried.' }),
+  deadlineRule: DeadlineRuleSchema,
+});
+
+export const ListComplaintsQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  ...PageQuery,
+});
+
+export const CaseSummarySchema = Type.Object({
+  id: Type.String(),
+  number: Type.String(),
+  status: Type.Unsafe<CaseStatus>({ type: 'string', enum: [...caseStatuses] }),
+  channel: Type.Unsafe<Channel>({ type: 'string', enum: [...channels] }),
+  category: CategorySchema,
+  subject: Type.String(),
+  contactName: Type.String(),
+  receivedAt: IsoDateTime,
+  registeredOn: IsoDate,
+  dueDate: IsoDate,
+  customerCode: Type.Union([Type.String(), Type.Null()]),
+  placeCode: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const CaseListSchema = Type.Object({
+  items: Type.Array(CaseSummarySchema),
+  total: Type.Integer(),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+});
+
+export const NumberParams = Type.Object({ number: CaseNumber });
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+export const CaseDetailSchema = Type.Object({
+  id: Type.String(),
+  number: Type.String(),
+  status: Type.String(),
+  channel: Type.String(),
+  category: Type.String(),
+  subject: Type.String(),
+  body: Type.String(),
+  contactName: Type.String(),
+  contactEmail: Nullable(Type.String()),
+  contactPhone: Nullable(Type.String()),
+  receivedAt: IsoDateTime,
+  registeredOn: IsoDate,
+  dueDate: IsoDate,
+  deadlineRule: DeadlineRuleSchema,
+  findings: Nullable(Type.String()),
+  answerText: Nullable(Type.String()),
+  answerSentAt: Nullable(Type.String()),
+  closedAt: Nullable(Type.String()),
+  annulledAt: Nullable(Type.String()),
+  annulReason: Nullable(Type.String()),
+  processStarted: Type.Boolean(),
+  accessCode: Type.String(),
+  customer: Type.Union([
+    Type.Object({ id: Type.String(), customerCode: Type.String(), name: Type.String(), customerType: Type.String() }),
+    Type.Null(),
+  ]),
+  place: Type.Union([
+    Type.Object({ id: Type.String(), placeCode: Type.String(), energy: Type.String(), address: Type.String() }),
+    Type.Null(),
+  ]),
+  events: Type.Array(Type.Object({ at: IsoDateTime, type: Type.String(), visibility: Type.String(), message: Type.String() })),
+  messages: Type.Array(
+    Type.Object({ direction: Type.String(), kind: Type.String(), toAddress: Nullable(Type.String()), subject: Type.String(), sentAt: IsoDateTime }),
+  ),
+  activities: Type.Array(
+    Type.Object({
+      activityId: Type.String(),
+      name: Nullable(Type.String()),
+      type: Type.String(),
+      assignee: Nullable(Type.String()),
+      startTime: Type.String(),
+      endTime: Nullable(Type.String()),
+    }),
+  ),
+});
+
+export const AnnulSchema = Type.Object(
+  { reason: Type.String({ minLength: 10, maxLength: 1000 }) },
+  { additionalProperties: false },
+);
+
+export const AnnulResultSchema = Type.Object({ number: Type.String(), status: Type.Literal('annulled'), annulledAt: IsoDateTime });

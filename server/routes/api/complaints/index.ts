@@ -1,0 +1,123 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { principalOf } from '../../../plugins/auth.ts';
+import { registerComplaint } from '../../../intake/register-complaint.ts';
+import { errorResponses } from '../common.schemas.ts';
+import {
+  AnnulResultSchema,
+  AnnulSchema,
+  CaseDetailSchema,
+  CaseListSchema,
+  CreateComplaintSchema,
+  ListComplaintsQuery,
+  NumberParams,
+  RegisteredComplaintSchema,
+} from './complaints.schemas.ts';
+
+const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { casesService } = fastify.services;
+  const registerDeps = fastify.registerDeps;
+
+  fastify.post(
+    '/',
+    {
+      schema: {
+        tags: ['complaints'],
+        summary: 'Register a complaint (call center); answers at once with its number and legal due date',
+        body: CreateComplaintSchema,
+        response: { 201: RegisteredComplaintSchema, ...errorResponses },
+      },
+      config: { roles: ['agent', 'officer', 'supervisor'] },
+    },
+    async (req, reply) => {
+      const p = principalOf(req);
+      const result = await registerComplaint(registerDeps, {
+        ...req.body,
+        tenantId: p.tenantId,
+        channel: 'call_center',
+        actor: { id: p.userId, kind: 'user' },
+      });
+      return reply.status(201).send(result);
+    },
+  );
+
+  fastify.get(
+    '/',
+    {
+      schema: {
+        tags: ['complaints'],
+        summary: 'Search complaints (number, customer, subject, text), newest first',
+        querystring: ListComplaintsQuery,
+        response: { 200: CaseListSchema, ...errorResponses },
+      },
+      config: { roles: ['agent', 'officer', 'supervisor', 'admin'] },
+    },
+    async (req) => casesService.search(principalOf(req), req.query.q?.trim() || undefined, req.query.page, req.query.pageSize),
+  );
+
+  fastify.get(
+    '/:number',
+    {
+      schema: { tags: ['complaints'], summary: 'One complaint with its timeline (the view is audited)', params: NumberParams, response: { 200: CaseDetailSchema, ...errorResponses } },
+      config: { roles: ['agent', 'officer', 'supervisor', 'admin'] },
+    },
+    async (req) => {
+      const r = await casesService.get(principalOf(req), req.params.number);
+      const c = r.case;
+      return {
+        id: c.id,
+        number: c.number,
+        status: c.status,
+        channel: c.channel,
+        category: c.category,
+        subject: c.subject,
+        body: c.body,
+        contactName: c.contactName,
+        contactEmail: c.contactEmail,
+        contactPhone: c.contactPhone,
+        receivedAt: c.receivedAt.toISOString(),
+        registeredOn: c.registeredOn,
+        dueDate: c.dueDate,
+        deadlineRule: c.deadlineRule,
+        findings: c.findings,
+        answerText: c.answerText,
+        answerSentAt: c.answerSentAt?.toISOString() ?? null,
+        closedAt: c.closedAt?.toISOString() ?? null,
+        annulledAt: c.annulledAt?.toISOString() ?? null,
+        annulReason: c.annulReason,
+        processStarted: !!c.processInstanceId,
+        accessCode: r.accessCode,
+        customer: r.customer
+          ? { id: r.customer.id, customerCode: r.customer.customerCode, name: r.customer.name, customerType: r.customer.customerType }
+          : null,
+        place: r.place ? { id: r.place.id, placeCode: r.place.placeCode, energy: r.place.energy, address: r.place.address } : null,
+        events: r.events.map((e) => ({ at: e.at.toISOString(), type: e.type, visibility: e.visibility, message: e.message })),
+        messages: r.messages.map((m) => ({ direction: m.direction, kind: m.kind, toAddress: m.toAddress, subject: m.subject, sentAt: m.sentAt.toISOString() })),
+        activities: r.activities.map((a) => ({
+          activityId: a.activityId,
+          name: a.activityName,
+          type: a.activityType,
+          assignee: a.assignee,
+          startTime: a.startTime,
+          endTime: a.endTime,
+        })),
+      };
+    },
+  );
+
+  fastify.post(
+    '/:number/annulment',
+    {
+      schema: {
+        tags: ['complaints'],
+        summary: 'Annul a registration made by mistake (supervisor); the number stays used',
+        params: NumberParams,
+        body: AnnulSchema,
+        response: { 200: AnnulResultSchema, ...errorResponses },
+      },
+      config: { roles: ['supervisor'] },
+    },
+    async (req) => casesService.annul(principalOf(req), req.params.number, req.body.reason),
+  );
+};
+
+export default complaintsRoutes;
