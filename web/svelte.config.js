@@ -1,0 +1,19 @@
+import adapter from '@sveltejs/adapter-node';
+
+/**
+ * The web pages are built into web/build (adapter-node) and mounted by the fastify server (server/app.ts) for every
+ * URL outside /api. The server sets process.env.ORIGIN to its public URL before importing build/handler.js, so
+ * SvelteKit's form-submission origin check compares against the real public origin.
+ *
+ * @type {import('@sveltejs/kit').Config}
+ */
+const config = {
+  kit: {
+    adapter: adapter({ out: 'build', precompress: false }),
+    // The CSRF origin check is on (the default). `csrf.checkOrigin` is deprecated in SvelteKit 2.70 in favour of
+    // `trustedOrigins`; an empty list means no other origin may submit forms to these pages.
+    csrf: { trustedOrigins: [] },
+  },
+};
+
+export default config;
