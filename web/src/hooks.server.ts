@@ -1,0 +1,17 @@
+import type { Handle } from '@sveltejs/kit';
+import type { Me } from '$lib/api/types';
+import { api, bridge, SESSION_COOKIE } from '$lib/server/api';
+
+/**
+ * Who is asking: with a session cookie, the API says who the user is (GET /api/auth/me). A cookie the API
+ * no longer accepts is removed, so the visitor is simply logged out.
+ */
+export const handle: Handle = async ({ event, resolve }) => {
+  event.locals.user = null;
+  if (event.cookies.get(SESSION_COOKIE)) {
+    const me = await api<Me>(event, 'GET', '/api/auth/me');
+    if (me.ok) event.locals.user = me.data;
+    else if (me.status === 401) event.cookies.delete(SESSION_COOKIE, { path: '/', secure: bridge().production });
+  }
+  return resolve(event);
+};

@@ -1,0 +1,123 @@
+import { error, redirect, type Cookies } from '@sveltejs/kit';
+import type { ApiError } from '$lib/api/types';
+
+/**
+ * The pages' only way to the data: the same HTTP API integrators use, called in-process through fastify's
+ * `inject` (installed by server/web-bridge.ts under a global symbol). Every call goes through the API's
+ * validation, authorisation and audit; the session token travels as a Bearer header.
+ */
+
+const BRIDGE_KEY = Symbol.for('reclamatii.web-bridge');
+
+export const SESSION_COOKIE = 'session';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+interface InjectOptions {
+  method: Method;
+  url: string;
+  payload?: unknown;
+  headers?: Record<string, string>;
+  remoteAddress?: string;
+}
+
+interface InjectResponse {
+  statusCode: number;
+  body: string;
+}
+
+export interface WebBridge {
+  inject(opts: InjectOptions): Promise<InjectResponse>;
+  publicUrl: string;
+  production: boolean;
+}
+
+export function bridge(): WebBridge {
+  const b = (globalThis as Record<symbol, unknown>)[BRIDGE_KEY] as WebBridge | undefined;
+  if (!b) {
+    throw new Error(
+      'The API bridge is missing: the web pages run inside the fastify server (npm start), not on their own.',
+    );
+  }
+  return b;
+}
+
+/** What a page event gives us: the session cookie and who is asking (for the API's rate limits and audit). */
+export interface ApiEvent {
+  cookies: Pick<Cookies, 'get'>;
+  request: Request;
+  getClientAddress(): string;
+}
+
+export type ApiResult<T> =
+  | { ok: true; status: number; data: T }
+  | { ok: false; status: number; data: ApiError };
+
+function clientAddress(event: ApiEvent): string | undefined {
+  try {
+    return event.getClientAddress();
+  } catch {
+    return undefined;
+  }
+}
+
+function asApiError(status: number, value: unknown): ApiError {
+  if (value && typeof value === 'object' && 'message' in value && typeof value.message === 'string') {
+    const code = 'code' in value && typeof value.code === 'string' ? value.code : `HTTP_${status}`;
+    return { code, message: value.message };
+  }
+  return { code: `HTTP_${status}`, message: 'Eroare neașteptată. Încercați din nou.' };
+}
+
+/**
+ * Calls the API as the signed-in user (or anonymously, for public routes, when there is no session cookie).
+ * Never throws for an HTTP error: `ok` says whether `data` is the answer or the API's `{ code, message }`.
+ */
+export async function api<T>(event: ApiEvent, method: Method, url: string, body?: unknown): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = event.cookies.get(SESSION_COOKIE);
+  if (token) headers.authorization = `Bearer ${token}`;
+  for (const name of ['user-agent', 'x-forwarded-for', 'x-forwarded-proto', 'accept-language']) {
+    const value = event.request.headers.get(name);
+    if (value) headers[name] = value;
+  }
+  const opts: InjectOptions = { method, url, headers };
+  if (body !== undefined) opts.payload = body;
+  const remoteAddress = clientAddress(event);
+  if (remoteAddress) opts.remoteAddress = remoteAddress;
+
+  const res = await bridge().inject(opts);
+  let data: unknown = null;
+  if (res.body) {
+    try {
+      data = JSON.parse(res.body);
+    } catch {
+      return { ok: false, status: 502, data: { code: 'BAD_GATEWAY', message: 'Răspuns neașteptat de la server.' } };
+    }
+  }
+  if (res.statusCode >= 200 && res.statusCode < 300) return { ok: true, status: res.statusCode, data: data as T };
+  return { ok: false, status: res.statusCode, data: asApiError(res.statusCode, data) };
+}
+
+/** The page's own URL without SvelteKit's `?/action` marker: where to come back after logging in. */
+export function returnPath(url: URL): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of url.searchParams) if (!k.startsWith('/')) params.append(k, v);
+  const qs = params.toString();
+  return url.pathname + (qs ? `?${qs}` : '');
+}
+
+export function loginRedirect(url: URL): never {
+  redirect(303, `/login?next=${encodeURIComponent(returnPath(url))}`);
+}
+
+/**
+ * For `load`: the data, or the matching error page. A lost session goes back to the login page; the API's
+ * Romanian message becomes the error page's text.
+ */
+export async function apiLoad<T>(event: ApiEvent & { url: URL }, url: string): Promise<T> {
+  const r = await api<T>(event, 'GET', url);
+  if (r.ok) return r.data;
+  if (r.status === 401) loginRedirect(event.url);
+  error(r.status >= 400 && r.status < 600 ? r.status : 500, r.data.message);
+}

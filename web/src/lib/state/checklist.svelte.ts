@@ -1,0 +1,26 @@
+/**
+ * The ticked steps of a work instruction, in the browser only (nothing is saved yet). One instance per
+ * component, never a module-level singleton: on the server that would be shared between users.
+ */
+export class Checklist {
+  #done: boolean[] = $state([]);
+
+  constructor(count: number) {
+    this.#done = Array.from({ length: count }, () => false);
+  }
+
+  get count(): number {
+    return this.#done.length;
+  }
+
+  isDone(i: number): boolean {
+    return this.#done[i] ?? false;
+  }
+
+  set(i: number, value: boolean): void {
+    if (i >= 0 && i < this.#done.length) this.#done[i] = value;
+  }
+
+  ticked = $derived(this.#done.filter(Boolean).length);
+  complete = $derived(this.#done.length > 0 && this.#done.every(Boolean));
+}
