@@ -1,0 +1,70 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { CaseDetail, ClaimResult, CompleteResult, CompleteTaskBody, TaskDetail } from '$lib/api/types';
+import { api, apiLoad } from '$lib/server/api';
+import { requireRole } from '$lib/server/guard';
+import { AREA_ROLES } from '$lib/roles';
+import { errorMessage } from '$lib/utils/handle-error';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load = (async (event) => {
+  const { user } = await event.parent();
+  const id = event.params.id;
+  const task = await apiLoad<TaskDetail>(event, `/api/tasks/${id}`);
+  const caseDetail = task.caseNumber ? await apiLoad<CaseDetail>(event, `/api/complaints/${task.caseNumber}`) : null;
+  return {
+    task,
+    case: caseDetail,
+    isSupervisor: user.roles.includes('supervisor'),
+    meta: { title: task.caseNumber ? `${task.name} · ${task.caseNumber}` : task.name },
+  };
+}) satisfies PageServerLoad;
+
+function text(form: FormData, name: string): string {
+  return String(form.get(name) ?? '');
+}
+
+export const actions = {
+  claim: async (event) => {
+    requireRole(event, AREA_ROLES.inbox);
+    const r = await api<ClaimResult>(event, 'POST', `/api/tasks/${event.params.id}/claim`);
+    if (!r.ok) return fail(r.status, { action: 'claim', message: errorMessage(r, 'Sarcina nu a putut fi preluată.') });
+    return { action: 'claim', claimed: true };
+  },
+
+  unclaim: async (event) => {
+    requireRole(event, AREA_ROLES.inbox);
+    const r = await api<ClaimResult>(event, 'POST', `/api/tasks/${event.params.id}/unclaim`);
+    if (!r.ok)
+      return fail(r.status, { action: 'unclaim', message: errorMessage(r, 'Sarcina nu a putut fi eliberată.') });
+    redirect(303, '/inbox?released=1');
+  },
+
+  complete: async (event) => {
+    requireRole(event, AREA_ROLES.inbox);
+    const form = await event.request.formData();
+    const kind = text(form, 'form');
+    const values = {
+      findings: text(form, 'findings'),
+      answerText: text(form, 'answerText'),
+      decision: text(form, 'decision'),
+      comment: text(form, 'comment'),
+    };
+    const invalid = (message: string) => fail(400, { action: 'complete', values, message });
+
+    let body: CompleteTaskBody = {};
+    if (kind === 'findings') body = { findings: values.findings };
+    else if (kind === 'answer') body = { answerText: values.answerText };
+    else if (kind === 'approval') {
+      if (values.decision !== 'approve' && values.decision !== 'reject') return invalid('Alegeți: aprob sau resping.');
+      const approved = values.decision === 'approve';
+      if (!approved && values.comment.trim().length < 5)
+        return invalid('La respingere, scrieți în comentariu ce trebuie revizuit.');
+      body = { approved };
+      if (values.comment.trim()) body.comment = values.comment.trim();
+    }
+
+    const r = await api<CompleteResult>(event, 'POST', `/api/tasks/${event.params.id}/complete`, body);
+    if (!r.ok) return fail(r.status, { action: 'complete', values, message: errorMessage(r, 'Sarcina nu a putut fi finalizată.') });
+    redirect(303, '/inbox?done=1');
+  },
+} satisfies Actions;

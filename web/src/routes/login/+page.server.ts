@@ -1,0 +1,43 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { LoginResult } from '$lib/api/types';
+import { api, bridge, SESSION_COOKIE } from '$lib/server/api';
+import { errorMessage } from '$lib/utils/handle-error';
+import { homeFor } from '$lib/roles';
+import type { Actions, PageServerLoad } from './$types';
+
+/** Only paths on this site: "/inbox" yes, "//evil.example" or "https://…" no. */
+function safeNext(value: FormDataEntryValue | string | null): string | null {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\'))
+    return null;
+  return value;
+}
+
+export const load = (({ locals, url }) => {
+  if (locals.user) redirect(303, safeNext(url.searchParams.get('next')) ?? homeFor(locals.user));
+  return { next: safeNext(url.searchParams.get('next')), meta: { title: 'Autentificare' } };
+}) satisfies PageServerLoad;
+
+export const actions = {
+  default: async (event) => {
+    const form = await event.request.formData();
+    const email = String(form.get('email') ?? '').trim();
+    const password = String(form.get('password') ?? '');
+    const next = safeNext(form.get('next'));
+
+    if (!email || !password) {
+      return fail(400, { email, message: 'Completați adresa de e-mail și parola.' });
+    }
+    const r = await api<LoginResult>(event, 'POST', '/api/auth/login', { email, password });
+    if (!r.ok) {
+      return fail(r.status, { email, message: errorMessage(r, 'Autentificarea nu a reușit. Încercați din nou.') });
+    }
+    event.cookies.set(SESSION_COOKIE, r.data.token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      secure: bridge().production,
+      expires: new Date(r.data.expiresAt),
+    });
+    redirect(303, next ?? homeFor(r.data.user));
+  },
+} satisfies Actions;
