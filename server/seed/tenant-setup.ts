@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
@@ -8,7 +9,14 @@ import { hashPassword } from '../auth/passwords.ts';
 import { DEFAULT_DEADLINE_RULES } from '../deadlines/default-rules.ts';
 import { JOB_ROLES } from '../instructions/instructions.ts';
 
-export const sharedDataDir = fileURLToPath(new URL('../../../shared/data', import.meta.url));
+/**
+ * The demo customers and places: the team's shared data set (../shared/data) when this checkout sits beside it,
+ * else the copy committed in server/seed/data.
+ */
+export function demoDataDir(): string {
+  const shared = fileURLToPath(new URL('../../../shared/data', import.meta.url));
+  return existsSync(`${shared}/customers.csv`) ? shared : fileURLToPath(new URL('./data', import.meta.url));
+}
 
 /** A tiny RFC 4180 CSV reader (quoted fields with commas and doubled quotes). */
 export function parseCsv(text: string): Array<Record<string, string>> {
@@ -97,7 +105,7 @@ export async function ensureUser(
 }
 
 /** Loads the customers and places of consumption of one tenant from ../shared/data, idempotently. */
-export async function seedCustomers(db: Db, tenantId: string, tenantCode: string, dir = sharedDataDir): Promise<number> {
+export async function seedCustomers(db: Db, tenantId: string, tenantCode: string, dir = demoDataDir()): Promise<number> {
   const cs = parseCsv(await readFile(`${dir}/customers.csv`, 'utf8')).filter((r) => r.tenant === tenantCode);
   const ps = parseCsv(await readFile(`${dir}/places.csv`, 'utf8')).filter((r) => r.tenant === tenantCode);
   const placesByCustomer = new Map<string, Array<Record<string, string>>>();

@@ -48,7 +48,11 @@ export async function runHandler(worker: Worker, task: ExternalTask, taskService
   }
 }
 
-export function startWorkers(engine: EngineClient, deps: WorkerDeps, opts: { concurrency: number; workerId?: string }) {
+export function startWorkers(
+  engine: EngineClient,
+  deps: WorkerDeps,
+  opts: { concurrency: number; workerId?: string; /** Only these tenants' tasks (tests share one engine). */ tenantIds?: string[] },
+) {
   const { user, password } = engine.credentials;
   const client = new Client({
     baseUrl: engine.url,
@@ -58,12 +62,14 @@ export function startWorkers(engine: EngineClient, deps: WorkerDeps, opts: { con
     interval: 50,
     asyncResponseTimeout: 10_000,
     interceptors: [new BasicAuthInterceptor({ username: user, password }) as unknown as (c: Record<string, unknown>) => Record<string, unknown>],
-    use: [],
   });
   client.on('poll:error', (e: unknown) => deps.log.warn({ err: (e as Error).message }, 'worker poll failed'));
   client.on('complete:error', (_t: unknown, e: unknown) => deps.log.warn({ err: (e as Error)?.message }, 'worker complete failed'));
   for (const w of WORKERS) {
-    client.subscribe(w.topic, { lockDuration: w.lockDurationMs, variables: w.variables }, ({ task, taskService }) =>
+    client.subscribe(
+      w.topic,
+      { lockDuration: w.lockDurationMs, variables: w.variables, ...(opts.tenantIds ? { tenantIdIn: opts.tenantIds } : {}) },
+      ({ task, taskService }) =>
       runHandler(w, task, taskService, deps),
     );
   }

@@ -1,0 +1,135 @@
+/**
+ * Intake benchmark: N registrations through the HTTP API with C concurrent clients (each one a real HTTP request:
+ * auth, validation, the registration transaction, the outbox row and the engine's process start), then N bare
+ * process starts straight on the engine REST API with the same concurrency, and the ratio of the two throughputs.
+ *
+ *   npm run bench:intake -- --n 1000 --c 16
+ *
+ * Self-contained: it starts the same services `npm start` would (or uses DATABASE_URL / ENGINE_URL) on a fresh
+ * database. Workers are not running, so both sides measure the start alone.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import postgres from 'postgres';
+import { buildApp } from '../server/app.ts';
+import { loadConfig } from '../server/config.ts';
+import { createDb } from '../server/db/client.ts';
+import { runMigrations } from '../server/db/migrate.ts';
+import { startInfrastructure } from '../server/embedded/infrastructure.ts';
+import { EngineClient } from '../server/engine/client.ts';
+import { deployBaseline } from '../server/engine/deploy-processes.ts';
+import { loadInstructions } from '../server/instructions/instructions.ts';
+import { DEMO_PASSWORD, seedDemo } from '../server/seed/demo.ts';
+import { COMPLAINT_PROCESS_KEY } from '../processes/topics.ts';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const N = arg('n', 1000);
+const C = arg('c', 16);
+const quiet = { info() {}, warn() {}, error() {} };
+
+function percentiles(ms: number[]) {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (p: number) => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(1);
+  return `p50 ${at(50)} ms  p95 ${at(95)} ms  p99 ${at(99)} ms`;
+}
+
+async function run(label: string, n: number, c: number, one: (i: number) => Promise<void>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: c }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= n) return;
+        const s = performance.now();
+        await one(i);
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const rate = n / seconds;
+  console.log(`${label.padEnd(34)} ${n} in ${seconds.toFixed(2)} s = ${rate.toFixed(1)}/s   ${percentiles(latencies)}`);
+  return rate;
+}
+
+async function main() {
+  const config = loadConfig({ ...process.env, DATA_DIR: process.env.DATA_DIR ?? path.resolve('.data/bench'), PORT: '0' });
+  const infra = await startInfrastructure(config, { info: () => {}, warn: (m) => console.warn(m) }, {
+    pgPort: 54349,
+    enginePort: 18280,
+    smtpPort: 2725,
+    imapPort: 1343,
+    engineDatabase: 'engine_bench',
+  });
+  const dbName = `bench_${randomBytes(4).toString('hex')}`;
+  const adminUrl = new URL(infra.databaseUrl);
+  adminUrl.pathname = '/postgres';
+  const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${dbName}`);
+  const url = new URL(infra.databaseUrl);
+  url.pathname = `/${dbName}`;
+  await runMigrations(url.toString());
+  const { db, sql } = createDb(url.toString(), { max: 20 });
+  const engine = new EngineClient({ url: infra.engineUrl, user: infra.engineUser, password: infra.enginePassword });
+  const { demoTenantId } = await seedDemo(db, 'http://localhost');
+  await deployBaseline(engine, demoTenantId);
+  const app = await buildApp({ config, db, engine, secret: infra.secret, instructions: await loadInstructions(), log: quiet });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+
+  try {
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'agent@demo.local', password: DEMO_PASSWORD }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const found = (await (await fetch(`${base}/api/customers?q=RO005E512345678`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      items: Array<{ id: string; places: Array<{ id: string }> }>;
+    };
+    const customer = found.items[0]!;
+    const body = JSON.stringify({
+      customerId: customer.id,
+      placeId: customer.places[0]!.id,
+      category: 'facturare',
+      subject: 'Factură contestată',
+      body: 'Consumul facturat nu corespunde indexului citit de mine pe contor.',
+    });
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    console.log(`intake benchmark: N=${N}, C=${C}, ${new Date().toISOString()}`);
+    // Warm up both paths (JIT, connection pools, engine caches).
+    await run('warm-up (not counted)', Math.min(100, N), C, async () => {
+      const r = await fetch(`${base}/api/complaints`, { method: 'POST', headers, body });
+      await r.arrayBuffer();
+    });
+
+    const ours = await run('registrations via HTTP API', N, C, async () => {
+      const r = await fetch(`${base}/api/complaints`, { method: 'POST', headers, body });
+      const j = (await r.json()) as { processStarted?: boolean };
+      if (r.status !== 201 || !j.processStarted) throw new Error(`registration failed: ${r.status}`);
+    });
+    const vars = { caseId: '00000000-0000-4000-8000-000000000000', tenantCode: 'DEMO', category: 'facturare', channel: 'call_center', registeredOn: '2026-11-25', dueDate: '2026-12-16', dueAt: '2026-12-16T23:59:59.999+02:00' };
+    const bare = await run('bare engine process starts', N, C, async (i) => {
+      await engine.startProcess({ key: COMPLAINT_PROCESS_KEY, tenantId: demoTenantId, businessKey: `BENCH-${i}`, variables: vars });
+    });
+    console.log(`ratio (bare engine starts/s ÷ our registrations/s): ${(bare / ours).toFixed(2)}`);
+  } finally {
+    await app.close();
+    await sql.end();
+    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    await admin.end();
+    await infra.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

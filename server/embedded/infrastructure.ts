@@ -1,0 +1,122 @@
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import { ensureDatabase, startEmbeddedPostgres } from './postgres.ts';
+import { localSecret } from './secrets.ts';
+import { ensureEngineJar, startEngine } from './engine-process.ts';
+import { ensureMailJar, startMailServer } from './mail-process.ts';
+
+export interface Infrastructure {
+  databaseUrl: string;
+  engineUrl: string;
+  engineUser: string;
+  enginePassword: string;
+  smtpUrl: string;
+  /** Local IMAP server, when we started one (demo mailbox and tests). */
+  imap: { host: string; port: number } | null;
+  secret: string;
+  embeddedDatabase: boolean;
+  /** Stops only the engine we started (idempotent). */
+  stopEngine(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface Log {
+  info(msg: string): void;
+  warn(msg: string): void;
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let p: Promise<void> | undefined;
+  return () => (p ??= fn());
+}
+
+function jdbcOf(url: string, database: string): { jdbcUrl: string; user: string; password: string } {
+  const u = new URL(url);
+  return {
+    jdbcUrl: `jdbc:postgresql://${u.hostname}:${u.port || '5432'}/${database}`,
+    user: decodeURIComponent(u.username || 'postgres'),
+    password: decodeURIComponent(u.password),
+  };
+}
+
+/**
+ * Gives every service the app needs: the one configured through the environment, else a real local one
+ * (embedded PostgreSQL, the engine jar on its own database, GreenMail for SMTP/IMAP). Stops what it started.
+ */
+export async function startInfrastructure(
+  config: Config,
+  log: Log,
+  opts: { pgPort?: number; enginePort?: number; smtpPort?: number; imapPort?: number; engineDatabase?: string } = {},
+): Promise<Infrastructure> {
+  const stops: Array<() => Promise<void>> = [];
+  let stopEngine: () => Promise<void> = async () => {};
+  const stopAll = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    let databaseUrl = config.databaseUrl;
+    let adminUrl: string;
+    const embeddedDatabase = !databaseUrl;
+    if (!databaseUrl) {
+      const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: opts.pgPort, log });
+      stops.push(() => pg.stop());
+      databaseUrl = await pg.ensureDatabase('reclamatii');
+      adminUrl = pg.adminUrl;
+      log.info('embedded PostgreSQL started');
+    } else {
+      const u = new URL(databaseUrl);
+      u.pathname = '/postgres';
+      adminUrl = u.toString();
+    }
+
+    const secret = config.appSecret ?? (await localSecret(config.dataDir, 'app-secret'));
+
+    let engineUrl = config.engineUrl;
+    let engineUser = config.engineUser;
+    let enginePassword = config.enginePassword;
+    if (!engineUrl) {
+      const engineDb = opts.engineDatabase ?? 'engine';
+      await ensureDatabase(adminUrl, engineDb);
+      enginePassword = await localSecret(config.dataDir, 'engine-password');
+      engineUser = 'reclamatii';
+      await ensureEngineJar({ log });
+      const jdbc = jdbcOf(databaseUrl, engineDb);
+      log.info('starting the engine ...');
+      const engine = await startEngine({
+        jdbcUrl: jdbc.jdbcUrl,
+        dbUser: jdbc.user,
+        dbPassword: jdbc.password,
+        port: opts.enginePort ?? 18080,
+        restUser: engineUser,
+        restPassword: enginePassword,
+        log,
+        logFile: path.join(config.dataDir, 'logs', `engine-${opts.enginePort ?? 18080}.log`),
+      });
+      stopEngine = once(() => engine.stop());
+      stops.push(stopEngine);
+      engineUrl = engine.url;
+      log.info(`engine ready at ${engineUrl}`);
+    }
+
+    let smtpUrl = config.smtpUrl;
+    let imap: Infrastructure['imap'] = null;
+    if (!smtpUrl) {
+      await ensureMailJar({ log });
+      const mail = await startMailServer({
+        smtpPort: opts.smtpPort ?? 2525,
+        imapPort: opts.imapPort ?? 1143,
+        log,
+        logFile: path.join(config.dataDir, 'logs', `mail-${opts.smtpPort ?? 2525}.log`),
+      });
+      stops.push(() => mail.stop());
+      smtpUrl = mail.smtpUrl;
+      imap = { host: mail.imapHost, port: mail.imapPort };
+      log.info(`mail server ready: ${smtpUrl}, IMAP ${mail.imapHost}:${mail.imapPort}`);
+    }
+
+    return { databaseUrl, engineUrl, engineUser, enginePassword, smtpUrl, imap, secret, embeddedDatabase, stopEngine: () => stopEngine(), stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

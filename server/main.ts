@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import closeWithGrace from 'close-with-grace';
+import pino from 'pino';
+import { buildApp, type AppContext } from './app.ts';
+import { loadConfig } from './config.ts';
+import { createDb } from './db/client.ts';
+import { runMigrations } from './db/migrate.ts';
+import { EngineClient } from './engine/client.ts';
+import { deployBaseline } from './engine/deploy-processes.ts';
+import { startInfrastructure } from './embedded/infrastructure.ts';
+import { loadInstructions } from './instructions/instructions.ts';
+import { createMailer } from './mail/mailer.ts';
+import { startProcessStartDispatcher } from './outbox/process-starts.ts';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed/demo.ts';
+import { listTenants } from './tenants/tenants.repo.ts';
+import { startWorkers } from './workers/run-workers.ts';
+import { installWebBridge } from './web-bridge.ts';
+
+type Part = 'api' | 'workers';
+
+function parseArgs(argv: string[]) {
+  const only = argv.find((a) => a.startsWith('--only='))?.slice(7) ?? (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined);
+  if (only && only !== 'api' && only !== 'workers') throw new Error(`--only takes api or workers, got "${only}"`);
+  return { parts: (only ? [only] : ['api', 'workers']) as Part[], seedDemo: argv.includes('--seed-demo') };
+}
+
+async function loadWebHandler(): Promise<AppContext['webHandler']> {
+  const file = fileURLToPath(new URL('../web/build/handler.js', import.meta.url));
+  if (!existsSync(file)) return undefined;
+  const mod = (await import(pathToFileURL(file).href)) as { handler: NonNullable<AppContext['webHandler']> };
+  return mod.handler;
+}
+
+async function main() {
+  const config = loadConfig();
+  const args = parseArgs(process.argv.slice(2));
+  const log = pino({ level: config.logLevel, transport: undefined });
+  const infraLog = { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m) };
+
+  const infra = await startInfrastructure(config, infraLog);
+  const { db, sql } = createDb(infra.databaseUrl);
+  const engine = new EngineClient({ url: infra.engineUrl, user: infra.engineUser, password: infra.enginePassword });
+  const mailer = createMailer(infra.smtpUrl, config.mailFrom);
+
+  await runMigrations(infra.databaseUrl);
+  const instructions = await loadInstructions();
+  const seeded = infra.embeddedDatabase || args.seedDemo;
+  if (seeded) await seedDemo(db, config.publicUrl);
+  for (const t of await listTenants(db)) {
+    const r = await deployBaseline(engine, t.id);
+    if (r.changed) log.info(`processes deployed for tenant ${t.code}`);
+  }
+
+  const stops: Array<() => Promise<void> | void> = [];
+  if (args.parts.includes('api')) {
+    const webHandler = await loadWebHandler();
+    if (!webHandler) log.warn('web/build is missing: run `npm run build:web`; serving the API only');
+    const app = await buildApp(
+      { config, db, engine, secret: infra.secret, instructions, log, webHandler },
+      { logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } },
+    );
+    installWebBridge(app, config.publicUrl, config.production);
+    await app.listen({ port: config.port, host: config.host });
+    stops.push(() => app.close());
+  }
+  if (args.parts.includes('workers')) {
+    const workers = startWorkers(engine, { db, mailer, secret: infra.secret, log }, { concurrency: config.workerConcurrency });
+    const dispatcher = startProcessStartDispatcher(db, engine, log);
+    stops.push(() => workers.stop(), () => dispatcher.stop());
+  }
+
+  const lines = [
+    '',
+    `  Reclamații rulează pe ${config.publicUrl}`,
+    `  API: ${config.publicUrl}/api/docs`,
+    infra.imap ? `  Server local de e-mail: SMTP ${infra.smtpUrl}, IMAP ${infra.imap.host}:${infra.imap.port}` : '',
+    ...(seeded
+      ? ['  Conturi demo (parola ' + DEMO_PASSWORD + '):', ...DEMO_USERS.map((u) => `    ${u.email.padEnd(24)} ${u.what}`)]
+      : []),
+    '  Ctrl-C oprește tot.',
+    '',
+  ].filter((l) => l !== '');
+  console.log(lines.join('\n'));
+
+  closeWithGrace({ delay: 20_000 }, async ({ err }) => {
+    if (err) log.error({ err }, 'stopping after an error');
+    for (const s of stops.reverse()) await s();
+    mailer.close();
+    await sql.end({ timeout: 5 });
+    await infra.stop();
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { buildApp } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
+import { createDb, type Db } from '../../server/db/client.ts';
+import { runMigrations } from '../../server/db/migrate.ts';
+import { EngineClient } from '../../server/engine/client.ts';
+import { deployBaseline } from '../../server/engine/deploy-processes.ts';
+import { loadInstructions } from '../../server/instructions/instructions.ts';
+import { createMailer } from '../../server/mail/mailer.ts';
+import { startProcessStartDispatcher } from '../../server/outbox/process-starts.ts';
+import { DEMO_PASSWORD, seedDemo } from '../../server/seed/demo.ts';
+import { ensureUser } from '../../server/seed/tenant-setup.ts';
+import { startWorkers } from '../../server/workers/run-workers.ts';
+
+export const PASSWORD = DEMO_PASSWORD;
+
+export const silentLog = { info() {}, warn() {}, error() {} };
+
+export interface TestContext {
+  app: FastifyInstance;
+  db: Db;
+  engine: EngineClient;
+  databaseUrl: string;
+  demoTenantId: string;
+  acmeTenantId: string;
+  /** Logs in and returns a Bearer header. */
+  login(email: string): Promise<{ authorization: string }>;
+  close(): Promise<void>;
+}
+
+/** A fresh database with the real migrations, the DEMO and ACME tenants, the real engine and mail server. */
+export async function createTestContext(
+  opts: { workers?: boolean; engineUrl?: string; engineCredentials?: { user: string; password: string } } = {},
+): Promise<TestContext> {
+  const adminUrl = inject('adminDatabaseUrl');
+  const name = `t_${randomBytes(5).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  await runMigrations(databaseUrl);
+  const { db, sql } = createDb(databaseUrl, { max: 10 });
+  const publicUrl = 'http://localhost:3000';
+  const { demoTenantId, acmeTenantId } = await seedDemo(db, publicUrl);
+  // A staff member of the other tenant, to prove isolation.
+  await ensureUser(db, { tenantId: acmeTenantId, email: `officer-${name}@acme.local`, name: 'Acme Officer', password: PASSWORD, roles: ['officer', 'supervisor'], jobRoles: ['RSP', 'SEF'] });
+  const engine = new EngineClient({
+    url: opts.engineUrl ?? inject('engineUrl'),
+    user: opts.engineCredentials?.user ?? inject('engineUser'),
+    password: opts.engineCredentials?.password ?? inject('enginePassword'),
+  });
+  await deployBaseline(engine, demoTenantId);
+  await deployBaseline(engine, acmeTenantId);
+
+  const config = loadConfig({ PUBLIC_URL: publicUrl, DATA_DIR: inject('testDataDir') });
+  const secret = inject('appSecret');
+  const app = await buildApp({ config, db, engine, secret, instructions: await loadInstructions(), log: silentLog });
+  await app.ready();
+
+  const stops: Array<() => unknown> = [];
+  if (opts.workers) {
+    const mailer = createMailer(inject('smtpUrl'), 'Reclamații <noreply@reclamatii.local>');
+    const workers = startWorkers(engine, { db, mailer, secret, log: silentLog }, { concurrency: 4, tenantIds: [demoTenantId, acmeTenantId], workerId: name });
+    const dispatcher = startProcessStartDispatcher(db, engine, silentLog, { intervalMs: 200 });
+    stops.push(() => workers.stop(), () => dispatcher.stop(), () => mailer.close());
+  }
+
+  return {
+    app,
+    db,
+    engine,
+    databaseUrl,
+    demoTenantId,
+    acmeTenantId,
+    async login(email: string) {
+      const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: PASSWORD } });
+      if (res.statusCode !== 200) throw new Error(`login ${email} failed: ${res.statusCode} ${res.body}`);
+      return { authorization: `Bearer ${res.json<{ token: string }>().token}` };
+    },
+    async close() {
+      for (const s of stops) await s();
+      await app.close();
+      await sql.end({ timeout: 5 });
+      const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      await a.unsafe(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+/** Polls until `fn` returns a truthy value (for work the engine and workers do asynchronously). */
+export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, stepMs = 200): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import postgres from 'postgres';
+import type { TestProject } from 'vitest/node';
+import { loadConfig } from '../../server/config.ts';
+import { startInfrastructure, type Infrastructure } from '../../server/embedded/infrastructure.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    adminDatabaseUrl: string;
+    engineUrl: string;
+    engineUser: string;
+    enginePassword: string;
+    smtpUrl: string;
+    imapHost: string;
+    imapPort: number;
+    appSecret: string;
+    testDataDir: string;
+  }
+}
+
+export const TEST_PORTS = { pg: 54339, engine: 18180, smtp: 2625, imap: 1243 };
+
+let infra: Infrastructure | undefined;
+let engineDb: string | undefined;
+
+/**
+ * One real engine and one real mail server for the whole run; each test file makes its own database on the
+ * PostgreSQL server (DATABASE_URL, else an embedded one) and its own tenants, so files never share state.
+ */
+export default async function setup(project: TestProject) {
+  const dataDir = path.resolve('.data/test');
+  const config = loadConfig({ ...process.env, DATA_DIR: dataDir, ENGINE_URL: '', SMTP_URL: '', APP_SECRET: randomBytes(24).toString('hex') });
+  engineDb = `engine_test_${randomBytes(4).toString('hex')}`;
+  const log = { info: (m: string) => process.env.DEBUG_TESTS && console.log(m), warn: (m: string) => console.warn(m) };
+  infra = await startInfrastructure(config, log, {
+    pgPort: TEST_PORTS.pg,
+    enginePort: TEST_PORTS.engine,
+    smtpPort: TEST_PORTS.smtp,
+    imapPort: TEST_PORTS.imap,
+    engineDatabase: engineDb,
+  });
+  const admin = new URL(infra.databaseUrl);
+  admin.pathname = '/postgres';
+  project.provide('adminDatabaseUrl', admin.toString());
+  project.provide('engineUrl', infra.engineUrl);
+  project.provide('engineUser', infra.engineUser);
+  project.provide('enginePassword', infra.enginePassword);
+  project.provide('smtpUrl', infra.smtpUrl);
+  project.provide('imapHost', infra.imap?.host ?? '127.0.0.1');
+  project.provide('imapPort', infra.imap?.port ?? TEST_PORTS.imap);
+  project.provide('appSecret', infra.secret);
+  project.provide('testDataDir', dataDir);
+
+  return async () => {
+    const engine = infra;
+    infra = undefined;
+    // Stop the engine first (it holds connections), then drop its database, then stop PostgreSQL if ours.
+    await engine?.stopEngine();
+    const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
+    try {
+      await sql.unsafe(`drop database if exists ${engineDb} with (force)`);
+    } finally {
+      await sql.end();
+    }
+    await engine?.stop();
+  };
+}
