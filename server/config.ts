@@ -21,6 +21,8 @@ export interface Config {
   production: boolean;
   logLevel: string;
   workerConcurrency: number;
+  /** Ports of the embedded services (only used when the matching *_URL is unset). */
+  embeddedPorts: { pg: number; engine: number; smtp: number; imap: number };
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -48,6 +50,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     logLevel: env.LOG_LEVEL ?? 'info',
     workerConcurrency: int(env.WORKER_CONCURRENCY, 8, 'WORKER_CONCURRENCY'),
+    embeddedPorts: {
+      pg: int(env.EMBEDDED_PG_PORT, 54329, 'EMBEDDED_PG_PORT'),
+      engine: int(env.EMBEDDED_ENGINE_PORT, 18080, 'EMBEDDED_ENGINE_PORT'),
+      smtp: int(env.EMBEDDED_SMTP_PORT, 2525, 'EMBEDDED_SMTP_PORT'),
+      imap: int(env.EMBEDDED_IMAP_PORT, 1143, 'EMBEDDED_IMAP_PORT'),
+    },
   };
   if (production) {
     for (const [key, value] of Object.entries({

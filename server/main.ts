@@ -27,6 +27,8 @@ function parseArgs(argv: string[]) {
 
 async function loadWebHandler(): Promise<AppContext['webHandler']> {
   const file = fileURLToPath(new URL('../web/build/handler.js', import.meta.url));
+  // adapter-node checks form posts against ORIGIN (CSRF); it is our public origin.
+  process.env.ORIGIN ??= loadConfig().publicUrl;
   if (!existsSync(file)) return undefined;
   const mod = (await import(pathToFileURL(file).href)) as { handler: NonNullable<AppContext['webHandler']> };
   return mod.handler;
@@ -38,7 +40,12 @@ async function main() {
   const log = pino({ level: config.logLevel, transport: undefined });
   const infraLog = { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m) };
 
-  const infra = await startInfrastructure(config, infraLog);
+  const infra = await startInfrastructure(config, infraLog, {
+    pgPort: config.embeddedPorts.pg,
+    enginePort: config.embeddedPorts.engine,
+    smtpPort: config.embeddedPorts.smtp,
+    imapPort: config.embeddedPorts.imap,
+  });
   const { db, sql } = createDb(infra.databaseUrl);
   const engine = new EngineClient({ url: infra.engineUrl, user: infra.engineUser, password: infra.enginePassword });
   const mailer = createMailer(infra.smtpUrl, config.mailFrom);

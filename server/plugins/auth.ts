@@ -33,8 +33,11 @@ export default fp(
     const allowedOrigin = new URL(opts.publicUrl).origin;
     fastify.decorateRequest('principal', null);
 
+    const isPublic = (req: FastifyRequest) =>
+      !req.url.startsWith('/api/') || req.url.startsWith('/api/docs') || !!req.routeOptions.config?.public;
+
     fastify.addHook('onRequest', async (req: FastifyRequest) => {
-      if (!req.url.startsWith('/api/') || req.routeOptions.config?.public) return;
+      if (isPublic(req)) return;
       const token = bearer(req) ?? req.cookies[SESSION_COOKIE] ?? null;
       if (!token) throw new DomainError('AUTH_REQUIRED');
       if (!bearer(req) && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
@@ -49,7 +52,7 @@ export default fp(
     });
 
     fastify.addHook('preHandler', async (req: FastifyRequest, _reply: FastifyReply) => {
-      if (!req.url.startsWith('/api/') || req.routeOptions.config?.public) return;
+      if (isPublic(req)) return;
       const roles = req.routeOptions.config?.roles;
       if (roles && !roles.some((r) => req.principal?.roles.includes(r))) throw new DomainError('AUTH_FORBIDDEN');
     });

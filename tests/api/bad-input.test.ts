@@ -144,3 +144,20 @@ describe('bad input', () => {
     expect(empty.json<{ message: string }>().message).toBe('Constatările: scrieți cel puțin 10 caractere.');
   });
 });
+
+describe('GET /api/docs', () => {
+  it('publishes the OpenAPI contract without a session, with every route documented', async () => {
+    const t = await createTestContext();
+    try {
+      const res = await t.app.inject({ method: 'GET', url: '/api/docs/json' });
+      expect(res.statusCode).toBe(200);
+      const spec = res.json<{ paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }>();
+      for (const path of ['/api/auth/login', '/api/auth/logout', '/api/complaints/', '/api/complaints/{number}', '/api/tasks/', '/api/tasks/{id}/claim', '/api/tasks/{id}/complete', '/api/status/{number}']) {
+        expect(spec.paths[path], path).toBeDefined();
+      }
+      for (const [path, ops] of Object.entries(spec.paths)) for (const [m, op] of Object.entries(ops)) expect(Object.keys(op.responses).length, `${m} ${path}`).toBeGreaterThan(1);
+    } finally {
+      await t.close();
+    }
+  });
+});
