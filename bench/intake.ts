@@ -55,19 +55,29 @@ async function run(label: string, n: number, c: number, one: (i: number) => Prom
   );
   const seconds = (performance.now() - t0) / 1000;
   const rate = n / seconds;
-  console.log(`${label.padEnd(34)} ${n} in ${seconds.toFixed(2)} s = ${rate.toFixed(1)}/s   ${percentiles(latencies)}`);
+  console.log(
+    `${label.padEnd(34)} ${n} in ${seconds.toFixed(2)} s = ${rate.toFixed(1)}/s   ${percentiles(latencies)}`,
+  );
   return rate;
 }
 
 async function main() {
-  const config = loadConfig({ ...process.env, DATA_DIR: process.env.DATA_DIR ?? path.resolve('.data/bench'), PORT: '0' });
-  const infra = await startInfrastructure(config, { info: () => {}, warn: (m) => console.warn(m) }, {
-    pgPort: 54349,
-    enginePort: 18280,
-    smtpPort: 2725,
-    imapPort: 1343,
-    engineDatabase: 'engine_bench',
+  const config = loadConfig({
+    ...process.env,
+    DATA_DIR: process.env.DATA_DIR ?? path.resolve('.data/bench'),
+    PORT: '0',
   });
+  const infra = await startInfrastructure(
+    config,
+    { info: () => {}, warn: (m) => console.warn(m) },
+    {
+      pgPort: 54349,
+      enginePort: 18280,
+      smtpPort: 2725,
+      imapPort: 1343,
+      engineDatabase: 'engine_bench',
+    },
+  );
   const dbName = `bench_${randomBytes(4).toString('hex')}`;
   const adminUrl = new URL(infra.databaseUrl);
   adminUrl.pathname = '/postgres';
@@ -77,10 +87,21 @@ async function main() {
   url.pathname = `/${dbName}`;
   await runMigrations(url.toString());
   const { db, sql } = createDb(url.toString(), { max: 20 });
-  const engine = new EngineClient({ url: infra.engineUrl, user: infra.engineUser, password: infra.enginePassword });
+  const engine = new EngineClient({
+    url: infra.engineUrl,
+    user: infra.engineUser,
+    password: infra.enginePassword,
+  });
   const { demoTenantId } = await seedDemo(db, 'http://localhost');
   await deployBaseline(engine, demoTenantId);
-  const app = await buildApp({ config, db, engine, secret: infra.secret, instructions: await loadInstructions(), log: quiet });
+  const app = await buildApp({
+    config,
+    db,
+    engine,
+    secret: infra.secret,
+    instructions: await loadInstructions(),
+    log: quiet,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 
@@ -91,7 +112,11 @@ async function main() {
       body: JSON.stringify({ email: 'agent@demo.local', password: DEMO_PASSWORD }),
     });
     const { token } = (await login.json()) as { token: string };
-    const found = (await (await fetch(`${base}/api/customers?q=RO005E512345678`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+    const found = (await (
+      await fetch(`${base}/api/customers?q=RO005E512345678`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as {
       items: Array<{ id: string; places: Array<{ id: string }> }>;
     };
     const customer = found.items[0]!;
@@ -115,9 +140,22 @@ async function main() {
       const j = (await r.json()) as { processStarted?: boolean };
       if (r.status !== 201 || !j.processStarted) throw new Error(`registration failed: ${r.status}`);
     });
-    const vars = { caseId: '00000000-0000-4000-8000-000000000000', tenantCode: 'DEMO', category: 'facturare', channel: 'call_center', registeredOn: '2026-11-25', dueDate: '2026-12-16', dueAt: '2026-12-16T23:59:59.999+02:00' };
+    const vars = {
+      caseId: '00000000-0000-4000-8000-000000000000',
+      tenantCode: 'DEMO',
+      category: 'facturare',
+      channel: 'call_center',
+      registeredOn: '2026-11-25',
+      dueDate: '2026-12-16',
+      dueAt: '2026-12-16T23:59:59.999+02:00',
+    };
     const bare = await run('bare engine process starts', N, C, async (i) => {
-      await engine.startProcess({ key: COMPLAINT_PROCESS_KEY, tenantId: demoTenantId, businessKey: `BENCH-${i}`, variables: vars });
+      await engine.startProcess({
+        key: COMPLAINT_PROCESS_KEY,
+        tenantId: demoTenantId,
+        businessKey: `BENCH-${i}`,
+        variables: vars,
+      });
     });
     console.log(`ratio (bare engine starts/s ÷ our registrations/s): ${(bare / ours).toFixed(2)}`);
   } finally {

@@ -51,12 +51,17 @@ export interface AppContext {
 }
 
 /** The app as a plain plugin tree: tests build it and call `inject`; main.ts adds listening and shutdown. */
-export async function buildApp(ctx: AppContext, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  ctx: AppContext,
+  opts: { logger?: boolean | object } = {},
+): Promise<FastifyInstance> {
   const fastify = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 256 * 1024,
     trustProxy: ctx.config.production,
-    ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    ajv: {
+      customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const catalog = createProcessCatalog(ctx.engine);
@@ -65,7 +70,12 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean | objec
   fastify.decorate('services', {
     authService: createAuthService(ctx.db),
     casesService: createCasesService({ db: ctx.db, engine: ctx.engine, secret: ctx.secret }),
-    tasksService: createTasksService({ db: ctx.db, engine: ctx.engine, catalog, instructions: ctx.instructions }),
+    tasksService: createTasksService({
+      db: ctx.db,
+      engine: ctx.engine,
+      catalog,
+      instructions: ctx.instructions,
+    }),
   });
 
   // External plugins
@@ -88,7 +98,10 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean | objec
 
   // App plugins
   await fastify.register(errorHandler);
-  await fastify.register(auth, { authService: fastify.services.authService, publicUrl: ctx.config.publicUrl });
+  await fastify.register(auth, {
+    authService: fastify.services.authService,
+    publicUrl: ctx.config.publicUrl,
+  });
 
   // Routes
   await fastify.register(authRoutes, { prefix: '/api/auth' });

@@ -5,7 +5,10 @@
 export const ERRORS = {
   AUTH_REQUIRED: { status: 401, message: 'Autentificare necesară.' },
   AUTH_INVALID_CREDENTIALS: { status: 401, message: 'E-mail sau parolă greșită.' },
-  AUTH_SESSION_INVALID: { status: 401, message: 'Sesiunea a expirat sau nu este validă. Autentificați-vă din nou.' },
+  AUTH_SESSION_INVALID: {
+    status: 401,
+    message: 'Sesiunea a expirat sau nu este validă. Autentificați-vă din nou.',
+  },
   AUTH_FORBIDDEN: { status: 403, message: 'Nu aveți dreptul să efectuați această operațiune.' },
   CSRF_ORIGIN_MISMATCH: { status: 403, message: 'Cerere respinsă: originea nu corespunde aplicației.' },
   VALIDATION_FAILED: { status: 400, message: 'Date invalide.' },

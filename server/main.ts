@@ -20,8 +20,11 @@ import { installWebBridge } from './web-bridge.ts';
 type Part = 'api' | 'workers';
 
 function parseArgs(argv: string[]) {
-  const only = argv.find((a) => a.startsWith('--only='))?.slice(7) ?? (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined);
-  if (only && only !== 'api' && only !== 'workers') throw new Error(`--only takes api or workers, got "${only}"`);
+  const only =
+    argv.find((a) => a.startsWith('--only='))?.slice(7) ??
+    (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined);
+  if (only && only !== 'api' && only !== 'workers')
+    throw new Error(`--only takes api or workers, got "${only}"`);
   return { parts: (only ? [only] : ['api', 'workers']) as Part[], seedDemo: argv.includes('--seed-demo') };
 }
 
@@ -47,7 +50,11 @@ async function main() {
     imapPort: config.embeddedPorts.imap,
   });
   const { db, sql } = createDb(infra.databaseUrl);
-  const engine = new EngineClient({ url: infra.engineUrl, user: infra.engineUser, password: infra.enginePassword });
+  const engine = new EngineClient({
+    url: infra.engineUrl,
+    user: infra.engineUser,
+    password: infra.enginePassword,
+  });
   const mailer = createMailer(infra.smtpUrl, config.mailFrom);
 
   await runMigrations(infra.databaseUrl);
@@ -72,18 +79,30 @@ async function main() {
     stops.push(() => app.close());
   }
   if (args.parts.includes('workers')) {
-    const workers = startWorkers(engine, { db, mailer, secret: infra.secret, log }, { concurrency: config.workerConcurrency });
+    const workers = startWorkers(
+      engine,
+      { db, mailer, secret: infra.secret, log },
+      { concurrency: config.workerConcurrency },
+    );
     const dispatcher = startProcessStartDispatcher(db, engine, log);
-    stops.push(() => workers.stop(), () => dispatcher.stop());
+    stops.push(
+      () => workers.stop(),
+      () => dispatcher.stop(),
+    );
   }
 
   const lines = [
     '',
     `  Reclamații rulează pe ${config.publicUrl}`,
     `  API: ${config.publicUrl}/api/docs`,
-    infra.imap ? `  Server local de e-mail: SMTP ${infra.smtpUrl}, IMAP ${infra.imap.host}:${infra.imap.port}` : '',
+    infra.imap
+      ? `  Server local de e-mail: SMTP ${infra.smtpUrl}, IMAP ${infra.imap.host}:${infra.imap.port}`
+      : '',
     ...(seeded
-      ? ['  Conturi demo (parola ' + DEMO_PASSWORD + '):', ...DEMO_USERS.map((u) => `    ${u.email.padEnd(24)} ${u.what}`)]
+      ? [
+          '  Conturi demo (parola ' + DEMO_PASSWORD + '):',
+          ...DEMO_USERS.map((u) => `    ${u.email.padEnd(24)} ${u.what}`),
+        ]
       : []),
     '  Ctrl-C oprește tot.',
     '',

@@ -33,6 +33,12 @@ export function listAudit(db: DbOrTx, tenantId: string, entityType: string, enti
   return db
     .select()
     .from(auditLog)
-    .where(and(eq(auditLog.tenantId, tenantId), eq(auditLog.entityType, entityType), eq(auditLog.entityId, entityId)))
+    .where(
+      and(
+        eq(auditLog.tenantId, tenantId),
+        eq(auditLog.entityType, entityType),
+        eq(auditLog.entityId, entityId),
+      ),
+    )
     .orderBy(asc(auditLog.id));
 }

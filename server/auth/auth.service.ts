@@ -24,11 +24,7 @@ export interface Principal {
 
 export function createAuthService(db: Db) {
   async function login(email: string, password: string): Promise<{ token: string; principal: Principal }> {
-    const [user] = await db
-      .select()
-      .from(users)
-      .where(eq(users.email, email.trim().toLowerCase()))
-      .limit(1);
+    const [user] = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).limit(1);
     if (!user || !user.active) {
       await verifyPassword(await dummyPasswordHash(), password);
       throw new DomainError('AUTH_INVALID_CREDENTIALS');
@@ -47,7 +43,9 @@ export function createAuthService(db: Db) {
     const token = generateSessionToken();
     const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
     await db.transaction(async (tx) => {
-      await tx.insert(sessions).values({ id: sessionIdOf(token), userId: user.id, tenantId: user.tenantId, expiresAt });
+      await tx
+        .insert(sessions)
+        .values({ id: sessionIdOf(token), userId: user.id, tenantId: user.tenantId, expiresAt });
       await appendAudit(tx, {
         tenantId: user.tenantId,
         actorId: user.id,

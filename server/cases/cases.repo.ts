@@ -1,6 +1,13 @@
 import { and, asc, count, desc, eq, like, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { caseEvents, caseMessages, cases, customers, places, registrationCounters } from '../db/schema/index.ts';
+import {
+  caseEvents,
+  caseMessages,
+  cases,
+  customers,
+  places,
+  registrationCounters,
+} from '../db/schema/index.ts';
 import { likePattern } from '../db/search-text.ts';
 
 /** Takes the next number of the tenant's year. Gapless: the counter row is locked until the transaction ends. */
@@ -77,7 +84,11 @@ export async function getCaseById(db: DbOrTx, tenantId: string, caseId: string) 
 export async function getCasesByProcessInstance(db: DbOrTx, tenantId: string, processInstanceIds: string[]) {
   if (processInstanceIds.length === 0) return [];
   return db
-    .select({ ...caseSummaryColumns, processInstanceId: cases.processInstanceId, customerName: customers.name })
+    .select({
+      ...caseSummaryColumns,
+      processInstanceId: cases.processInstanceId,
+      customerName: customers.name,
+    })
     .from(cases)
     .leftJoin(customers, eq(customers.id, cases.customerId))
     .leftJoin(places, eq(places.id, cases.placeId))
@@ -86,7 +97,14 @@ export async function getCasesByProcessInstance(db: DbOrTx, tenantId: string, pr
 
 export async function addCaseEvent(
   db: DbOrTx,
-  e: { tenantId: string; caseId: string; type: string; visibility: 'public' | 'internal'; message: string; actorId?: string | null },
+  e: {
+    tenantId: string;
+    caseId: string;
+    type: string;
+    visibility: 'public' | 'internal';
+    message: string;
+    actorId?: string | null;
+  },
 ) {
   await db.insert(caseEvents).values({ ...e, actorId: e.actorId ?? null });
 }

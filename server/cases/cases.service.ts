@@ -33,7 +33,10 @@ export function createCasesService(deps: CasesDeps) {
   const { db, engine } = deps;
 
   async function search(principal: Principal, q: string | undefined, page: number, pageSize: number) {
-    const result = await searchCases(db, principal.tenantId, q, { offset: (page - 1) * pageSize, limit: pageSize });
+    const result = await searchCases(db, principal.tenantId, q, {
+      offset: (page - 1) * pageSize,
+      limit: pageSize,
+    });
     const items = result.items.map((c) => ({ ...c, receivedAt: c.receivedAt.toISOString() }));
     return { items, total: result.total, page, pageSize };
   }
@@ -61,7 +64,9 @@ export function createCasesService(deps: CasesDeps) {
       ...row,
       events,
       messages,
-      activities: activities.filter((a) => a.activityType !== 'sequenceFlow' && a.activityType !== 'exclusiveGateway'),
+      activities: activities.filter(
+        (a) => a.activityType !== 'sequenceFlow' && a.activityType !== 'exclusiveGateway',
+      ),
       accessCode: accessCodeFor(deps.secret, principal.tenantId, row.case.number),
     };
   }
@@ -102,7 +107,9 @@ export function createCasesService(deps: CasesDeps) {
       });
     });
     if (row.case.processInstanceId) {
-      await engine.deleteProcessInstance(row.case.processInstanceId, `annulled: ${number}`).catch(() => undefined);
+      await engine
+        .deleteProcessInstance(row.case.processInstanceId, `annulled: ${number}`)
+        .catch(() => undefined);
     }
     return { number, status: 'annulled' as const, annulledAt: now.toISOString() };
   }
@@ -111,7 +118,8 @@ export function createCasesService(deps: CasesDeps) {
   async function publicStatus(number: string, code: string) {
     const tenantCode = number.split('-')[0] ?? '';
     const tenant = /^[A-Z0-9]{2,20}$/.test(tenantCode) ? await getTenantByCode(db, tenantCode) : null;
-    if (!tenant || !accessCodeMatches(deps.secret, tenant.id, number, code)) throw new DomainError('STATUS_NOT_FOUND');
+    if (!tenant || !accessCodeMatches(deps.secret, tenant.id, number, code))
+      throw new DomainError('STATUS_NOT_FOUND');
     const row = await getCaseByNumber(db, tenant.id, number);
     if (!row) throw new DomainError('STATUS_NOT_FOUND');
     const events = await listCaseEvents(db, tenant.id, row.case.id, true);

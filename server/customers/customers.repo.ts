@@ -39,7 +39,15 @@ export async function searchCustomers(db: DbOrTx, tenantId: string, q: string, l
     ? await db
         .select()
         .from(places)
-        .where(and(eq(places.tenantId, tenantId), inArray(places.customerId, found.map((c) => c.id))))
+        .where(
+          and(
+            eq(places.tenantId, tenantId),
+            inArray(
+              places.customerId,
+              found.map((c) => c.id),
+            ),
+          ),
+        )
         .orderBy(asc(places.placeCode))
     : [];
   return found.map((c) => ({ ...c, places: placeRows.filter((p) => p.customerId === c.id) }));

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { dueDate, endOfBusinessDay, isWorkingDay, legalHolidays, orthodoxEaster, registrationDate } from './calendar.ts';
+import {
+  dueDate,
+  endOfBusinessDay,
+  isWorkingDay,
+  legalHolidays,
+  orthodoxEaster,
+  registrationDate,
+} from './calendar.ts';
 
 const hours = { opensAt: '08:00', closesAt: '16:30' };
 
@@ -16,9 +23,22 @@ describe('legalHolidays', () => {
   it('2026 has Good Friday, Whit Monday on 1 June and the January days', () => {
     const h = [...legalHolidays(2026).keys()].sort();
     expect(h).toEqual([
-      '2026-01-01', '2026-01-02', '2026-01-06', '2026-01-07', '2026-01-24',
-      '2026-04-10', '2026-04-12', '2026-04-13', '2026-05-01', '2026-05-31', '2026-06-01',
-      '2026-08-15', '2026-11-30', '2026-12-01', '2026-12-25', '2026-12-26',
+      '2026-01-01',
+      '2026-01-02',
+      '2026-01-06',
+      '2026-01-07',
+      '2026-01-24',
+      '2026-04-10',
+      '2026-04-12',
+      '2026-04-13',
+      '2026-05-01',
+      '2026-05-31',
+      '2026-06-01',
+      '2026-08-15',
+      '2026-11-30',
+      '2026-12-01',
+      '2026-12-25',
+      '2026-12-26',
     ]);
   });
   it('6 and 7 January count only from 2024', () => {
@@ -55,7 +75,9 @@ describe('dueDate', () => {
   });
   it('tenant extra non-working days are skipped', () => {
     const extra = new Set(['2026-11-26']);
-    expect(dueDate('2026-11-25', { days: 1, unit: 'working' }, { extraNonWorkingDays: extra })).toBe('2026-11-27');
+    expect(dueDate('2026-11-25', { days: 1, unit: 'working' }, { extraNonWorkingDays: extra })).toBe(
+      '2026-11-27',
+    );
   });
 });
 

@@ -27,7 +27,11 @@ export async function computeDeadline(
   if (!tenant) throw new DomainError('NOT_FOUND', { tenantId });
   if (!rule) throw new DomainError('CATEGORY_HAS_NO_RULE', { category });
   const opts = { extraNonWorkingDays: extra };
-  const registeredOn = registrationDate(receivedAt, { opensAt: tenant.opensAt, closesAt: tenant.closesAt }, opts);
+  const registeredOn = registrationDate(
+    receivedAt,
+    { opensAt: tenant.opensAt, closesAt: tenant.closesAt },
+    opts,
+  );
   const due = dueDate(registeredOn, { days: rule.days, unit: rule.unit }, opts);
   return {
     registeredOn,

@@ -10,27 +10,72 @@ export const DEFAULT_DEADLINE_RULES: Record<
   ComplaintCategory,
   { days: number; unit: 'working' | 'calendar'; extensionDays: number; legalBasis: string }
 > = {
-  contractare: { days: 30, unit: 'calendar', extensionDays: 30, legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8' },
+  contractare: {
+    days: 30,
+    unit: 'calendar',
+    extensionDays: 30,
+    legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8',
+  },
   facturare: {
     days: 15,
     unit: 'working',
     extensionDays: 0,
     legalBasis: 'Ordinul ANRE nr. 6/2017, art. 8 alin. (1), modificat prin Ordinul ANRE nr. 138/2021',
   },
-  oferte_preturi_tarife: { days: 30, unit: 'calendar', extensionDays: 30, legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8' },
-  continuitate_alimentare: { days: 30, unit: 'calendar', extensionDays: 30, legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8' },
-  calitate_energie: { days: 30, unit: 'calendar', extensionDays: 30, legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8' },
-  grup_masurare: { days: 30, unit: 'calendar', extensionDays: 30, legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8' },
-  schimbare_furnizor: { days: 30, unit: 'calendar', extensionDays: 30, legalBasis: 'Ordinul ANRE nr. 16/2015; Ordinul ANRE nr. 234/2019' },
-  informare_clienti: { days: 30, unit: 'calendar', extensionDays: 30, legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8' },
-  solutionare_plangeri: { days: 30, unit: 'calendar', extensionDays: 30, legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8' },
+  oferte_preturi_tarife: {
+    days: 30,
+    unit: 'calendar',
+    extensionDays: 30,
+    legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8',
+  },
+  continuitate_alimentare: {
+    days: 30,
+    unit: 'calendar',
+    extensionDays: 30,
+    legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8',
+  },
+  calitate_energie: {
+    days: 30,
+    unit: 'calendar',
+    extensionDays: 30,
+    legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8',
+  },
+  grup_masurare: {
+    days: 30,
+    unit: 'calendar',
+    extensionDays: 30,
+    legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8',
+  },
+  schimbare_furnizor: {
+    days: 30,
+    unit: 'calendar',
+    extensionDays: 30,
+    legalBasis: 'Ordinul ANRE nr. 16/2015; Ordinul ANRE nr. 234/2019',
+  },
+  informare_clienti: {
+    days: 30,
+    unit: 'calendar',
+    extensionDays: 30,
+    legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8',
+  },
+  solutionare_plangeri: {
+    days: 30,
+    unit: 'calendar',
+    extensionDays: 30,
+    legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8',
+  },
   sesizare_autoritate: {
     days: 30,
     unit: 'calendar',
     extensionDays: 0,
     legalBasis: 'Termenul stabilit de autoritate (ANRE / ANPC); implicit OG nr. 27/2002, art. 8',
   },
-  cerere_gdpr: { days: 30, unit: 'calendar', extensionDays: 60, legalBasis: 'Regulamentul (UE) 2016/679, art. 12 alin. (3)' },
+  cerere_gdpr: {
+    days: 30,
+    unit: 'calendar',
+    extensionDays: 60,
+    legalBasis: 'Regulamentul (UE) 2016/679, art. 12 alin. (3)',
+  },
 };
 
 /** Romanian labels of the categories, for the UI and letters. */

@@ -46,7 +46,13 @@ function jdbcOf(url: string, database: string): { jdbcUrl: string; user: string;
 export async function startInfrastructure(
   config: Config,
   log: Log,
-  opts: { pgPort?: number; enginePort?: number; smtpPort?: number; imapPort?: number; engineDatabase?: string } = {},
+  opts: {
+    pgPort?: number;
+    enginePort?: number;
+    smtpPort?: number;
+    imapPort?: number;
+    engineDatabase?: string;
+  } = {},
 ): Promise<Infrastructure> {
   const stops: Array<() => Promise<void>> = [];
   let stopEngine: () => Promise<void> = async () => {};
@@ -114,7 +120,18 @@ export async function startInfrastructure(
       log.info(`mail server ready: ${smtpUrl}, IMAP ${mail.imapHost}:${mail.imapPort}`);
     }
 
-    return { databaseUrl, engineUrl, engineUser, enginePassword, smtpUrl, imap, secret, embeddedDatabase, stopEngine: () => stopEngine(), stop: stopAll };
+    return {
+      databaseUrl,
+      engineUrl,
+      engineUser,
+      enginePassword,
+      smtpUrl,
+      imap,
+      secret,
+      embeddedDatabase,
+      stopEngine: () => stopEngine(),
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;

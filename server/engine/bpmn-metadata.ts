@@ -42,7 +42,8 @@ export async function parseBpmn(xml: string): Promise<ProcessMeta[]> {
         if (el.$type === 'bpmn:UserTask') {
           const props = new Map<string, string>();
           for (const ext of el.extensionElements?.values ?? []) {
-            if (ext.$type === 'camunda:Properties') for (const p of ext.values ?? []) props.set(p.name, p.value);
+            if (ext.$type === 'camunda:Properties')
+              for (const p of ext.values ?? []) props.set(p.name, p.value);
           }
           userTasks.set(el.id, {
             id: el.id,

@@ -166,7 +166,11 @@ export class EngineClient {
     files: Array<{ name: string; content: string }>;
     /** Skip when nothing changed since the last deployment of that name (the engine compares resources). */
     duplicateFiltering?: boolean;
-  }): Promise<Deployment & { deployedProcessDefinitions: Record<string, { id: string; key: string; version: number }> | null }> {
+  }): Promise<
+    Deployment & {
+      deployedProcessDefinitions: Record<string, { id: string; key: string; version: number }> | null;
+    }
+  > {
     const form = new FormData();
     form.set('deployment-name', opts.name);
     form.set('deployment-source', opts.source);
@@ -191,7 +195,10 @@ export class EngineClient {
   }
 
   findProcessInstances(q: { businessKey: string; tenantId: string }): Promise<ProcessInstance[]> {
-    return this.request('POST', '/process-instance', { businessKey: q.businessKey, tenantIdIn: [q.tenantId] });
+    return this.request('POST', '/process-instance', {
+      businessKey: q.businessKey,
+      tenantIdIn: [q.tenantId],
+    });
   }
 
   findHistoricProcessInstances(q: {
@@ -205,7 +212,10 @@ export class EngineClient {
   }
 
   queryTasks(q: TaskQuery, page: { firstResult: number; maxResults: number }): Promise<EngineTask[]> {
-    const params = new URLSearchParams({ firstResult: String(page.firstResult), maxResults: String(page.maxResults) });
+    const params = new URLSearchParams({
+      firstResult: String(page.firstResult),
+      maxResults: String(page.maxResults),
+    });
     return this.request('POST', `/task?${params}`, q);
   }
 
@@ -256,7 +266,10 @@ export class EngineClient {
   }
 
   listDeployments(tenantId: string): Promise<Deployment[]> {
-    return this.request('GET', `/deployment?tenantIdIn=${encodeURIComponent(tenantId)}&sortBy=deploymentTime&sortOrder=desc`);
+    return this.request(
+      'GET',
+      `/deployment?tenantIdIn=${encodeURIComponent(tenantId)}&sortBy=deploymentTime&sortOrder=desc`,
+    );
   }
 
   async getBpmnXml(processDefinitionId: string): Promise<string> {

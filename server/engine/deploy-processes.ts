@@ -6,7 +6,9 @@ export const processesDir = fileURLToPath(new URL('../../processes', import.meta
 
 export async function readBaselineProcesses(): Promise<Array<{ name: string; content: string }>> {
   const names = (await readdir(processesDir)).filter((n) => n.endsWith('.bpmn') || n.endsWith('.dmn')).sort();
-  return Promise.all(names.map(async (name) => ({ name, content: await readFile(`${processesDir}/${name}`, 'utf8') })));
+  return Promise.all(
+    names.map(async (name) => ({ name, content: await readFile(`${processesDir}/${name}`, 'utf8') })),
+  );
 }
 
 /**
@@ -14,7 +16,10 @@ export async function readBaselineProcesses(): Promise<Array<{ name: string; con
  * changed resources only) makes this a no-op when nothing changed since the last baseline deployment; a version a
  * tenant's designer deployed (another source) is never overwritten by a restart.
  */
-export async function deployBaseline(engine: EngineClient, tenantId: string): Promise<{ deploymentId: string; changed: boolean }> {
+export async function deployBaseline(
+  engine: EngineClient,
+  tenantId: string,
+): Promise<{ deploymentId: string; changed: boolean }> {
   const files = await readBaselineProcesses();
   const result = await engine.deploy({ tenantId, name: 'baseline', source: 'reclamatii-baseline', files });
   const defs = result.deployedProcessDefinitions ?? {};

@@ -51,7 +51,8 @@ export function parseInstruction(file: string, text: string): Instruction {
   if (!m) throw new Error(`${file}: missing YAML front matter`);
   const fm = parseYaml(m[1] ?? '') as Record<string, unknown>;
   for (const key of ['id', 'title', 'role', 'appliesWhen'] as const) {
-    if (typeof fm[key] !== 'string' || !(fm[key] as string).trim()) throw new Error(`${file}: "${key}" is required`);
+    if (typeof fm[key] !== 'string' || !(fm[key] as string).trim())
+      throw new Error(`${file}: "${key}" is required`);
   }
   const id = fm.id as string;
   if (!/^IL-\d{2}$/.test(id)) throw new Error(`${file}: id "${id}" must look like IL-01`);

@@ -52,12 +52,16 @@ export interface RegisterDeps {
  * Every channel ends here. The case, its number, its due date, the audit entry and the process-start outbox row
  * commit in one transaction; only then do we ask the engine to start the process (and retry later if it cannot).
  */
-export async function registerComplaint(deps: RegisterDeps, input: RegisterComplaintInput): Promise<RegisteredComplaint> {
+export async function registerComplaint(
+  deps: RegisterDeps,
+  input: RegisterComplaintInput,
+): Promise<RegisteredComplaint> {
   const { db } = deps;
   const receivedAt = input.receivedAt ?? new Date();
 
   const customer = input.customerId ? await getCustomer(db, input.tenantId, input.customerId) : null;
-  if (input.customerId && !customer) throw new DomainError('CUSTOMER_NOT_FOUND', { customerId: input.customerId });
+  if (input.customerId && !customer)
+    throw new DomainError('CUSTOMER_NOT_FOUND', { customerId: input.customerId });
   const place = input.placeId ? await getPlace(db, input.tenantId, input.placeId) : null;
   if (input.placeId && !place) throw new DomainError('PLACE_NOT_FOUND', { placeId: input.placeId });
   if (place && customer && place.customerId !== customer.id) throw new DomainError('PLACE_NOT_OF_CUSTOMER');
@@ -65,13 +69,17 @@ export async function registerComplaint(deps: RegisterDeps, input: RegisterCompl
   const contactName = input.contactName?.trim() || customer?.name;
   const contactEmail = input.contactEmail?.trim().toLowerCase() || customer?.email || null;
   const contactPhone = input.contactPhone?.trim() || customer?.phone || null;
-  if (!contactName || (!contactEmail && !contactPhone && !customer)) throw new DomainError('CONTACT_REQUIRED');
+  if (!contactName || (!contactEmail && !contactPhone && !customer))
+    throw new DomainError('CONTACT_REQUIRED');
 
   const deadline = await computeDeadline(db, input.tenantId, input.category, receivedAt);
   const { year } = businessClock(receivedAt);
 
   const { row, outbox } = await db.transaction(async (tx) => {
-    const [tenant] = await tx.select({ code: tenants.code }).from(tenants).where(eq(tenants.id, input.tenantId));
+    const [tenant] = await tx
+      .select({ code: tenants.code })
+      .from(tenants)
+      .where(eq(tenants.id, input.tenantId));
     if (!tenant) throw new DomainError('NOT_FOUND');
     const seq = await nextSequence(tx, input.tenantId, year);
     const number = `${tenant.code}-${year}-${String(seq).padStart(6, '0')}`;
@@ -96,7 +104,14 @@ export async function registerComplaint(deps: RegisterDeps, input: RegisterCompl
         dueDate: deadline.dueDate,
         deadlineRule: deadline.rule,
         createdBy: input.actor.kind === 'user' ? input.actor.id : null,
-        searchText: searchText(number, contactName, customer?.customerCode, place?.placeCode, input.subject, input.body.slice(0, 20000)),
+        searchText: searchText(
+          number,
+          contactName,
+          customer?.customerCode,
+          place?.placeCode,
+          input.subject,
+          input.body.slice(0, 20000),
+        ),
       })
       .returning();
     if (!created) throw new Error('case not inserted');

@@ -43,7 +43,10 @@ export async function attemptProcessStart(
   try {
     let instanceId: string | undefined;
     if (row.attempts > 1) {
-      const existing = await engine.findHistoricProcessInstances({ businessKey: row.businessKey, tenantId: row.tenantId });
+      const existing = await engine.findHistoricProcessInstances({
+        businessKey: row.businessKey,
+        tenantId: row.tenantId,
+      });
       instanceId = existing[0]?.id;
     }
     instanceId ??= (
@@ -72,7 +75,10 @@ export async function attemptProcessStart(
     return instanceId;
   } catch (err) {
     const backoff = Math.min(2 ** row.attempts, 60);
-    log.warn({ caseId: row.caseId, attempts: row.attempts, err: (err as Error).message }, 'process start failed; will retry');
+    log.warn(
+      { caseId: row.caseId, attempts: row.attempts, err: (err as Error).message },
+      'process start failed; will retry',
+    );
     await db
       .update(processStarts)
       .set({
@@ -101,7 +107,12 @@ export async function leaseDue(db: Db, batch: number): Promise<ProcessStartRow[]
         attempts: sql`${processStarts.attempts} + 1`,
         lockedUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})`,
       })
-      .where(inArray(processStarts.id, due.map((d) => d.id)))
+      .where(
+        inArray(
+          processStarts.id,
+          due.map((d) => d.id),
+        ),
+      )
       .returning();
   });
 }

@@ -43,7 +43,9 @@ export default fp(
       if (!bearer(req) && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
         const origin = req.headers.origin;
         const host = req.headers.host;
-        const sameOrigin = origin === allowedOrigin || (origin !== undefined && host !== undefined && new URL(origin).host === host);
+        const sameOrigin =
+          origin === allowedOrigin ||
+          (origin !== undefined && host !== undefined && new URL(origin).host === host);
         if (!sameOrigin) throw new DomainError('CSRF_ORIGIN_MISMATCH');
       }
       const principal = await opts.authService.validateSessionToken(token);
@@ -54,7 +56,8 @@ export default fp(
     fastify.addHook('preHandler', async (req: FastifyRequest, _reply: FastifyReply) => {
       if (isPublic(req)) return;
       const roles = req.routeOptions.config?.roles;
-      if (roles && !roles.some((r) => req.principal?.roles.includes(r))) throw new DomainError('AUTH_FORBIDDEN');
+      if (roles && !roles.some((r) => req.principal?.roles.includes(r)))
+        throw new DomainError('AUTH_FORBIDDEN');
     });
   },
   { name: 'auth', dependencies: ['@fastify/cookie'] },

@@ -78,29 +78,48 @@ export default fp(
       }
       if (err instanceof EngineUnavailableError) {
         request.log.warn({ err: err.message }, 'engine unavailable');
-        return reply.status(503).send({ code: 'ENGINE_UNAVAILABLE', message: ERRORS.ENGINE_UNAVAILABLE.message });
+        return reply
+          .status(503)
+          .send({ code: 'ENGINE_UNAVAILABLE', message: ERRORS.ENGINE_UNAVAILABLE.message });
       }
       const fe = err as FastifyError & { validation?: AjvError[] };
       if (fe.validation) {
-        return reply.status(400).send({ code: 'VALIDATION_FAILED', message: validationMessage(fe.validation) });
+        return reply
+          .status(400)
+          .send({ code: 'VALIDATION_FAILED', message: validationMessage(fe.validation) });
       }
       if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
         return reply.status(413).send({ code: 'BODY_TOO_LARGE', message: 'Cererea este prea mare.' });
       }
       if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-        return reply.status(415).send({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Tip de conținut nepermis; trimiteți JSON.' });
+        return reply
+          .status(415)
+          .send({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Tip de conținut nepermis; trimiteți JSON.' });
       }
-      if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) {
-        return reply.status(400).send({ code: 'INVALID_JSON', message: 'Corpul cererii nu este JSON valid.' });
+      if (
+        fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+        fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+        err instanceof SyntaxError
+      ) {
+        return reply
+          .status(400)
+          .send({ code: 'INVALID_JSON', message: 'Corpul cererii nu este JSON valid.' });
       }
       if (fe.statusCode === 429) {
         return reply.status(429).send({ code: 'RATE_LIMITED', message: ERRORS.RATE_LIMITED.message });
       }
       if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-        return reply.status(fe.statusCode).send({ code: fe.code ?? 'BAD_REQUEST', message: 'Cerere invalidă.' });
+        return reply
+          .status(fe.statusCode)
+          .send({ code: fe.code ?? 'BAD_REQUEST', message: 'Cerere invalidă.' });
       }
       request.log.error({ method: request.method, url: request.routeOptions.url, err }, 'unhandled error');
-      return reply.status(500).send({ code: 'INTERNAL', message: 'Eroare internă. Încercați din nou; dacă persistă, anunțați administratorul.' });
+      return reply
+        .status(500)
+        .send({
+          code: 'INTERNAL',
+          message: 'Eroare internă. Încercați din nou; dacă persistă, anunțați administratorul.',
+        });
     });
   },
   { name: 'error-handler' },

@@ -3,7 +3,17 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { customers, deadlineRules, departments, jobRoleHolders, jobRoles, places, tenants, users, type PermissionRole } from '../db/schema/index.ts';
+import {
+  customers,
+  deadlineRules,
+  departments,
+  jobRoleHolders,
+  jobRoles,
+  places,
+  tenants,
+  users,
+  type PermissionRole,
+} from '../db/schema/index.ts';
 import { searchText } from '../db/search-text.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { DEFAULT_DEADLINE_RULES } from '../deadlines/default-rules.ts';
@@ -60,26 +70,64 @@ export async function ensureTenant(
 ): Promise<string> {
   const [row] = await db
     .insert(tenants)
-    .values({ code: t.code, name: t.name, intakeEmail: t.intakeEmail, ...(t.publicUrl ? { publicUrl: t.publicUrl } : {}) })
+    .values({
+      code: t.code,
+      name: t.name,
+      intakeEmail: t.intakeEmail,
+      ...(t.publicUrl ? { publicUrl: t.publicUrl } : {}),
+    })
     .onConflictDoUpdate({ target: tenants.code, set: { name: t.name } })
     .returning({ id: tenants.id });
   if (!row) throw new Error('tenant not created');
   const tenantId = row.id;
   await db
     .insert(deadlineRules)
-    .values(Object.entries(DEFAULT_DEADLINE_RULES).map(([category, r]) => ({ tenantId, category, ...r, extensionAllowed: r.extensionDays > 0 })))
+    .values(
+      Object.entries(DEFAULT_DEADLINE_RULES).map(([category, r]) => ({
+        tenantId,
+        category,
+        ...r,
+        extensionAllowed: r.extensionDays > 0,
+      })),
+    )
     .onConflictDoNothing();
   // A small organisation chart: customer relations (front and back office) and the specialists.
-  const existing = await db.execute<{ n: number }>(sql`select count(*)::int as n from departments where tenant_id = ${tenantId}`);
+  const existing = await db.execute<{ n: number }>(
+    sql`select count(*)::int as n from departments where tenant_id = ${tenantId}`,
+  );
   if ((existing[0]?.n ?? 0) === 0) {
-    const [rel] = await db.insert(departments).values({ tenantId, name: 'Serviciul Relații Clienți' }).returning();
-    const [spec] = await db.insert(departments).values({ tenantId, name: 'Serviciul Facturare și Măsurare' }).returning();
-    const [legal] = await db.insert(departments).values({ tenantId, name: 'Juridic și Conformitate' }).returning();
+    const [rel] = await db
+      .insert(departments)
+      .values({ tenantId, name: 'Serviciul Relații Clienți' })
+      .returning();
+    const [spec] = await db
+      .insert(departments)
+      .values({ tenantId, name: 'Serviciul Facturare și Măsurare' })
+      .returning();
+    const [legal] = await db
+      .insert(departments)
+      .values({ tenantId, name: 'Juridic și Conformitate' })
+      .returning();
     if (!rel || !spec || !legal) throw new Error('departments not created');
-    const deptOf: Record<string, string> = { SF: spec.id, SM: spec.id, FIN: spec.id, SP: spec.id, CJ: legal.id, DPO: legal.id, SRR: legal.id };
+    const deptOf: Record<string, string> = {
+      SF: spec.id,
+      SM: spec.id,
+      FIN: spec.id,
+      SP: spec.id,
+      CJ: legal.id,
+      DPO: legal.id,
+      SRR: legal.id,
+    };
     await db
       .insert(jobRoles)
-      .values(Object.entries(JOB_ROLES).map(([code, name]) => ({ tenantId, code, name, departmentId: deptOf[code] ?? rel.id })))
+      .values(
+        Object.entries(JOB_ROLES).map(([code, name]) => ({
+          tenantId,
+          code,
+          name,
+          departmentId: deptOf[code] ?? rel.id,
+        })),
+      )
       .onConflictDoNothing();
   }
   return tenantId;
@@ -87,11 +135,24 @@ export async function ensureTenant(
 
 export async function ensureUser(
   db: Db,
-  u: { tenantId: string; email: string; name: string; password: string; roles: PermissionRole[]; jobRoles: string[] },
+  u: {
+    tenantId: string;
+    email: string;
+    name: string;
+    password: string;
+    roles: PermissionRole[];
+    jobRoles: string[];
+  },
 ): Promise<string> {
   const [row] = await db
     .insert(users)
-    .values({ tenantId: u.tenantId, email: u.email, name: u.name, passwordHash: await hashPassword(u.password), roles: u.roles })
+    .values({
+      tenantId: u.tenantId,
+      email: u.email,
+      name: u.name,
+      passwordHash: await hashPassword(u.password),
+      roles: u.roles,
+    })
     .onConflictDoUpdate({ target: users.email, set: { name: u.name } })
     .returning({ id: users.id });
   if (!row) throw new Error('user not created');
@@ -105,11 +166,17 @@ export async function ensureUser(
 }
 
 /** Loads the customers and places of consumption of one tenant from ../shared/data, idempotently. */
-export async function seedCustomers(db: Db, tenantId: string, tenantCode: string, dir = demoDataDir()): Promise<number> {
+export async function seedCustomers(
+  db: Db,
+  tenantId: string,
+  tenantCode: string,
+  dir = demoDataDir(),
+): Promise<number> {
   const cs = parseCsv(await readFile(`${dir}/customers.csv`, 'utf8')).filter((r) => r.tenant === tenantCode);
   const ps = parseCsv(await readFile(`${dir}/places.csv`, 'utf8')).filter((r) => r.tenant === tenantCode);
   const placesByCustomer = new Map<string, Array<Record<string, string>>>();
-  for (const p of ps) placesByCustomer.set(p.customer_code ?? '', [...(placesByCustomer.get(p.customer_code ?? '') ?? []), p]);
+  for (const p of ps)
+    placesByCustomer.set(p.customer_code ?? '', [...(placesByCustomer.get(p.customer_code ?? '') ?? []), p]);
   for (const c of cs) {
     const own = placesByCustomer.get(c.customer_code ?? '') ?? [];
     const [row] = await db
@@ -124,7 +191,10 @@ export async function seedCustomers(db: Db, tenantId: string, tenantCode: string
         address: c.address ?? '',
         searchText: searchText(c.name, c.customer_code, c.email, c.phone, c.address),
       })
-      .onConflictDoUpdate({ target: [customers.tenantId, customers.customerCode], set: { name: c.name ?? '' } })
+      .onConflictDoUpdate({
+        target: [customers.tenantId, customers.customerCode],
+        set: { name: c.name ?? '' },
+      })
       .returning({ id: customers.id });
     if (!row) continue;
     for (const p of own) {

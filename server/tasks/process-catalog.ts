@@ -22,7 +22,10 @@ export function createProcessCatalog(engine: EngineClient) {
     return entry;
   }
 
-  async function userTask(processDefinitionId: string, taskDefinitionKey: string): Promise<UserTaskMeta | null> {
+  async function userTask(
+    processDefinitionId: string,
+    taskDefinitionKey: string,
+  ): Promise<UserTaskMeta | null> {
     return (await userTasksOf(processDefinitionId)).get(taskDefinitionKey) ?? null;
   }
 

@@ -31,7 +31,13 @@ export function createTasksService(deps: TasksDeps) {
   }
 
   async function list(p: Principal, scope: InboxScope, page: number, pageSize: number) {
-    let query: TaskQuery = { tenantIdIn: [p.tenantId], sorting: [{ sortBy: 'dueDate', sortOrder: 'asc' }, { sortBy: 'created', sortOrder: 'asc' }] };
+    let query: TaskQuery = {
+      tenantIdIn: [p.tenantId],
+      sorting: [
+        { sortBy: 'dueDate', sortOrder: 'asc' },
+        { sortBy: 'created', sortOrder: 'asc' },
+      ],
+    };
     if (scope === 'mine') query = { ...query, assignee: p.userId };
     else if (scope === 'groups') {
       if (p.jobRoles.length === 0) return { items: [], total: 0, page, pageSize };
@@ -41,7 +47,9 @@ export function createTasksService(deps: TasksDeps) {
       engine.queryTasks(query, { firstResult: (page - 1) * pageSize, maxResults: pageSize }),
       engine.countTasks(query),
     ]);
-    const caseRows = await getCasesByProcessInstance(db, p.tenantId, [...new Set(tasks.map((t) => t.processInstanceId))]);
+    const caseRows = await getCasesByProcessInstance(db, p.tenantId, [
+      ...new Set(tasks.map((t) => t.processInstanceId)),
+    ]);
     const byInstance = new Map(caseRows.map((c) => [c.processInstanceId, c]));
     const items = await Promise.all(
       tasks.map(async (t) => {
@@ -73,7 +81,10 @@ export function createTasksService(deps: TasksDeps) {
   }
 
   /** Loads a task the caller may act on, or throws TASK_NOT_FOUND (never reveals another tenant's task). */
-  async function accessibleTask(p: Principal, taskId: string): Promise<{ task: EngineTask; groups: string[] }> {
+  async function accessibleTask(
+    p: Principal,
+    taskId: string,
+  ): Promise<{ task: EngineTask; groups: string[] }> {
     if (!/^[\w-]{1,64}$/.test(taskId)) throw new DomainError('TASK_NOT_FOUND');
     const task = await engine.getTask(taskId);
     if (!task || task.tenantId !== p.tenantId) throw new DomainError('TASK_NOT_FOUND');
@@ -93,7 +104,7 @@ export function createTasksService(deps: TasksDeps) {
     const meta = await catalog.userTask(task.processDefinitionId, task.taskDefinitionKey);
     const c = await caseOf(p, task);
     const full = c ? await getCaseById(db, p.tenantId, c.id) : null;
-    const instruction = meta?.instructionId ? instructions.get(meta.instructionId) ?? null : null;
+    const instruction = meta?.instructionId ? (instructions.get(meta.instructionId) ?? null) : null;
     return {
       id: task.id,
       name: task.name,
@@ -127,7 +138,12 @@ export function createTasksService(deps: TasksDeps) {
         await engine.claim(taskId, p.userId);
       } catch (err) {
         // Two officers claiming at once: the engine refuses the second.
-        if (err instanceof EngineError && err.status >= 400 && err.status < 600 && /claimed/i.test(err.message))
+        if (
+          err instanceof EngineError &&
+          err.status >= 400 &&
+          err.status < 600 &&
+          /claimed/i.test(err.message)
+        )
           throw new DomainError('TASK_ALREADY_CLAIMED');
         throw err;
       }
@@ -191,7 +207,9 @@ export function createTasksService(deps: TasksDeps) {
           caseId: c.id,
           type: variables.approved ? 'answer_approved' : 'answer_rejected',
           visibility: 'internal',
-          message: variables.approved ? 'Răspuns aprobat.' : `Răspuns respins pentru revizuire: ${comment ?? ''}`,
+          message: variables.approved
+            ? 'Răspuns aprobat.'
+            : `Răspuns respins pentru revizuire: ${comment ?? ''}`,
           actorId: p.userId,
         });
       }

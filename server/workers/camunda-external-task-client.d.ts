@@ -25,7 +25,12 @@ declare module 'camunda-external-task-client-js' {
       task: ExternalTask,
       options: { errorMessage: string; errorDetails?: string; retries: number; retryTimeout: number },
     ): Promise<void>;
-    handleBpmnError(task: ExternalTask, errorCode: string, errorMessage?: string, variables?: Variables): Promise<void>;
+    handleBpmnError(
+      task: ExternalTask,
+      errorCode: string,
+      errorMessage?: string,
+      variables?: Variables,
+    ): Promise<void>;
     extendLock(task: ExternalTask, newDuration: number): Promise<void>;
   }
 

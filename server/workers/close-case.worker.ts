@@ -14,7 +14,12 @@ export const closeCaseWorker = defineWorker({
         recordWorkerStep(
           tx,
           ctx,
-          { action: 'case.closed', eventType: 'closed', message: 'Reclamația a fost soluționată, dosarul s-a închis.', visibility: 'public' },
+          {
+            action: 'case.closed',
+            eventType: 'closed',
+            message: 'Reclamația a fost soluționată, dosarul s-a închis.',
+            visibility: 'public',
+          },
           { status: 'closed', closedAt: new Date() },
         ),
       );

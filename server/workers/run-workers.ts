@@ -1,4 +1,10 @@
-import { BasicAuthInterceptor, Client, Variables, type ExternalTask, type TaskService } from 'camunda-external-task-client-js';
+import {
+  BasicAuthInterceptor,
+  Client,
+  Variables,
+  type ExternalTask,
+  type TaskService,
+} from 'camunda-external-task-client-js';
 import type { EngineClient } from '../engine/client.ts';
 import type { Outcome, Worker, WorkerDeps, WorkerTask } from './worker.ts';
 import { acknowledgeWorker } from './acknowledge.worker.ts';
@@ -25,14 +31,22 @@ function toWorkerTask(task: ExternalTask): WorkerTask {
  * Runs a handler and always reports exactly one outcome to the engine (the client library alone would swallow a
  * thrown error and let the lock expire forever). Failures count retries down to an incident, with backoff.
  */
-export async function runHandler(worker: Worker, task: ExternalTask, taskService: TaskService, deps: WorkerDeps) {
+export async function runHandler(
+  worker: Worker,
+  task: ExternalTask,
+  taskService: TaskService,
+  deps: WorkerDeps,
+) {
   let outcome: Outcome;
   try {
     outcome = await worker.handler(toWorkerTask(task), deps);
   } catch (err) {
     const retries = (task.retries ?? DEFAULT_RETRIES) - 1;
     const attempt = DEFAULT_RETRIES - retries;
-    deps.log.warn({ topic: worker.topic, taskId: task.id, retries, err: (err as Error).message }, 'worker failed');
+    deps.log.warn(
+      { topic: worker.topic, taskId: task.id, retries, err: (err as Error).message },
+      'worker failed',
+    );
     await taskService.handleFailure(task, {
       errorMessage: (err as Error).message.slice(0, 250),
       errorDetails: (err as Error).stack ?? String(err),
@@ -51,7 +65,11 @@ export async function runHandler(worker: Worker, task: ExternalTask, taskService
 export function startWorkers(
   engine: EngineClient,
   deps: WorkerDeps,
-  opts: { concurrency: number; workerId?: string; /** Only these tenants' tasks (tests share one engine). */ tenantIds?: string[] },
+  opts: {
+    concurrency: number;
+    workerId?: string;
+    /** Only these tenants' tasks (tests share one engine). */ tenantIds?: string[];
+  },
 ) {
   const { user, password } = engine.credentials;
   const client = new Client({
@@ -61,16 +79,25 @@ export function startWorkers(
     maxParallelExecutions: opts.concurrency,
     interval: 50,
     asyncResponseTimeout: 10_000,
-    interceptors: [new BasicAuthInterceptor({ username: user, password }) as unknown as (c: Record<string, unknown>) => Record<string, unknown>],
+    interceptors: [
+      new BasicAuthInterceptor({ username: user, password }) as unknown as (
+        c: Record<string, unknown>,
+      ) => Record<string, unknown>,
+    ],
   });
   client.on('poll:error', (e: unknown) => deps.log.warn({ err: (e as Error).message }, 'worker poll failed'));
-  client.on('complete:error', (_t: unknown, e: unknown) => deps.log.warn({ err: (e as Error)?.message }, 'worker complete failed'));
+  client.on('complete:error', (_t: unknown, e: unknown) =>
+    deps.log.warn({ err: (e as Error)?.message }, 'worker complete failed'),
+  );
   for (const w of WORKERS) {
     client.subscribe(
       w.topic,
-      { lockDuration: w.lockDurationMs, variables: w.variables, ...(opts.tenantIds ? { tenantIdIn: opts.tenantIds } : {}) },
-      ({ task, taskService }) =>
-      runHandler(w, task, taskService, deps),
+      {
+        lockDuration: w.lockDurationMs,
+        variables: w.variables,
+        ...(opts.tenantIds ? { tenantIdIn: opts.tenantIds } : {}),
+      },
+      ({ task, taskService }) => runHandler(w, task, taskService, deps),
     );
   }
   return {

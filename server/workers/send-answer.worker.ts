@@ -17,7 +17,12 @@ export const sendAnswerWorker = defineWorker({
         recordWorkerStep(
           tx,
           ctx,
-          { action: 'case.answer_postal', eventType: 'answer_postal', message: 'Răspunsul se transmite prin poștă.', visibility: 'public' },
+          {
+            action: 'case.answer_postal',
+            eventType: 'answer_postal',
+            message: 'Răspunsul se transmite prin poștă.',
+            visibility: 'public',
+          },
           { status: 'answer_sent', answerSentAt: now },
         ),
       );
@@ -35,7 +40,12 @@ export const sendAnswerWorker = defineWorker({
       recordWorkerStep(
         tx,
         ctx,
-        { action: 'case.answer_sent', eventType: 'answer_sent', message: 'Răspunsul a fost transmis prin e-mail.', visibility: 'public' },
+        {
+          action: 'case.answer_sent',
+          eventType: 'answer_sent',
+          message: 'Răspunsul a fost transmis prin e-mail.',
+          visibility: 'public',
+        },
         { status: 'answer_sent', answerSentAt: now },
       ),
     );

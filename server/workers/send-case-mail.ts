@@ -15,8 +15,15 @@ export interface CaseContext {
   accessCode: string;
 }
 
-export async function loadCaseContext(deps: WorkerDeps, tenantId: string, caseId: string): Promise<CaseContext> {
-  const [c, tenant] = await Promise.all([getCaseById(deps.db, tenantId, caseId), getTenant(deps.db, tenantId)]);
+export async function loadCaseContext(
+  deps: WorkerDeps,
+  tenantId: string,
+  caseId: string,
+): Promise<CaseContext> {
+  const [c, tenant] = await Promise.all([
+    getCaseById(deps.db, tenantId, caseId),
+    getTenant(deps.db, tenantId),
+  ]);
   if (!c || !tenant) throw new DomainError('CASE_NOT_FOUND', { caseId });
   const accessCode = accessCodeFor(deps.secret, tenantId, c.number);
   const statusUrl = `${tenant.publicUrl}/status/${encodeURIComponent(c.number)}?code=${accessCode}`;
@@ -41,7 +48,15 @@ export async function sendCaseMailOnce(
   return deps.db.transaction(async (tx) => {
     const inserted = await tx
       .insert(caseMessages)
-      .values({ tenantId: ctx.c.tenantId, caseId: ctx.c.id, direction: 'out', kind, toAddress: to, subject: mail.subject, messageId })
+      .values({
+        tenantId: ctx.c.tenantId,
+        caseId: ctx.c.id,
+        direction: 'out',
+        kind,
+        toAddress: to,
+        subject: mail.subject,
+        messageId,
+      })
       .onConflictDoNothing()
       .returning({ id: caseMessages.id });
     if (inserted.length === 0) return 'already-sent';

@@ -14,23 +14,51 @@ describe('bad input', () => {
     agent = await t.login('agent@demo.local');
     acmeOfficer = await t.login(`officer-${t.databaseUrl.split('/').pop()}@acme.local`);
     const find = async (h: { authorization: string }, q: string) =>
-      (await t.app.inject({ method: 'GET', url: `/api/customers?q=${encodeURIComponent(q)}`, headers: h })).json<{ items: Array<{ id: string; places: Array<{ id: string }> }> }>().items[0]!;
+      (
+        await t.app.inject({ method: 'GET', url: `/api/customers?q=${encodeURIComponent(q)}`, headers: h })
+      ).json<{ items: Array<{ id: string; places: Array<{ id: string }> }> }>().items[0]!;
     customer = await find(agent, 'Ștefan Munteanu');
     acmeCustomer = await find(acmeOfficer, 'Tudor Lazăr');
   });
   afterAll(async () => t?.close());
 
-  const valid = () => ({ customerId: customer.id, placeId: customer.places[0]!.id, category: 'facturare', subject: 'Factură greșită', body: 'Mi s-a facturat un consum estimat prea mare.' });
+  const valid = () => ({
+    customerId: customer.id,
+    placeId: customer.places[0]!.id,
+    category: 'facturare',
+    subject: 'Factură greșită',
+    body: 'Mi s-a facturat un consum estimat prea mare.',
+  });
   const post = (payload: unknown, headers: Record<string, string> = agent) =>
-    t.app.inject({ method: 'POST', url: '/api/complaints', headers: { ...headers, 'content-type': 'application/json' }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+    t.app.inject({
+      method: 'POST',
+      url: '/api/complaints',
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    });
 
   it.each([
     ['a missing category', { category: undefined }, 400, 'Câmpul „categoria” este obligatoriu.'],
     ['an unknown category', { category: 'altceva' }, 400, 'Câmpul „categoria” are o valoare nepermisă.'],
-    ['a too short text', { body: 'scurt' }, 400, 'Câmpul „textul reclamației” trebuie să aibă cel puțin 10 caractere.'],
+    [
+      'a too short text',
+      { body: 'scurt' },
+      400,
+      'Câmpul „textul reclamației” trebuie să aibă cel puțin 10 caractere.',
+    ],
     ['a malformed customer id', { customerId: 'abc' }, 400, 'Câmpul „clientul” nu are un format valid.'],
-    ['an unknown customer', { customerId: '00000000-0000-4000-8000-000000000000' }, 404, 'Clientul nu există.'],
-    ['a bad e-mail', { contactEmail: 'nu-e-email' }, 400, 'Câmpul „e-mailul petentului” nu are un format valid.'],
+    [
+      'an unknown customer',
+      { customerId: '00000000-0000-4000-8000-000000000000' },
+      404,
+      'Clientul nu există.',
+    ],
+    [
+      'a bad e-mail',
+      { contactEmail: 'nu-e-email' },
+      400,
+      'Câmpul „e-mailul petentului” nu are un format valid.',
+    ],
   ])('refuses %s', async (_name, change, status, message) => {
     const res = await post({ ...valid(), ...change });
     expect(res.statusCode).toBe(status);
@@ -49,13 +77,19 @@ describe('bad input', () => {
     const own = await t.app.inject({ method: 'GET', url: '/api/customers?q=1000234567', headers: agent });
     const items = own.json<{ items: Array<{ id: string }> }>().items;
     expect(items).toHaveLength(1);
-    expect(items[0]!.id).not.toBe((await t.app.inject({ method: 'GET', url: '/api/customers?q=1000234567', headers: acmeOfficer })).json<{ items: Array<{ id: string }> }>().items[0]!.id);
+    expect(items[0]!.id).not.toBe(
+      (await t.app.inject({ method: 'GET', url: '/api/customers?q=1000234567', headers: acmeOfficer })).json<{
+        items: Array<{ id: string }>;
+      }>().items[0]!.id,
+    );
     const other = await t.app.inject({ method: 'GET', url: '/api/customers?q=5000000002', headers: agent });
     expect(other.json<{ items: unknown[] }>().items).toHaveLength(0);
   });
 
   it('refuses a place that belongs to another customer', async () => {
-    const other = (await t.app.inject({ method: 'GET', url: '/api/customers?q=RO001E512345679', headers: agent })).json<{ items: Array<{ places: Array<{ id: string }> }> }>().items[0]!;
+    const other = (
+      await t.app.inject({ method: 'GET', url: '/api/customers?q=RO001E512345679', headers: agent })
+    ).json<{ items: Array<{ places: Array<{ id: string }> }> }>().items[0]!;
     const res = await post({ ...valid(), placeId: other.places[0]!.id });
     expect(res.statusCode).toBe(422);
   });
@@ -76,27 +110,55 @@ describe('bad input', () => {
   });
 
   it('refuses a forged or missing session with 401', async () => {
-    expect((await post(valid(), { authorization: 'Bearer abcdefghijklmnopqrstuvwxyzabcdef' })).statusCode).toBe(401);
+    expect(
+      (await post(valid(), { authorization: 'Bearer abcdefghijklmnopqrstuvwxyzabcdef' })).statusCode,
+    ).toBe(401);
     expect((await post(valid(), { authorization: 'Bearer ../../etc/passwd' })).statusCode).toBe(401);
     expect((await post(valid(), {})).statusCode).toBe(401);
-    const cookie = await t.app.inject({ method: 'GET', url: '/api/tasks', headers: { cookie: 'session=forged' } });
+    const cookie = await t.app.inject({
+      method: 'GET',
+      url: '/api/tasks',
+      headers: { cookie: 'session=forged' },
+    });
     expect(cookie.statusCode).toBe(401);
     expect(cookie.json<{ message: string }>().message).toContain('Sesiunea');
   });
 
   it('refuses a cookie-authenticated write from another origin (CSRF)', async () => {
-    const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'agent@demo.local', password: 'Demo-2026!' } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'agent@demo.local', password: 'Demo-2026!' },
+    });
     const cookie = `session=${login.json<{ token: string }>().token}`;
-    const evil = await t.app.inject({ method: 'POST', url: '/api/complaints', headers: { cookie, origin: 'https://evil.example' }, payload: valid() });
+    const evil = await t.app.inject({
+      method: 'POST',
+      url: '/api/complaints',
+      headers: { cookie, origin: 'https://evil.example' },
+      payload: valid(),
+    });
     expect(evil.statusCode).toBe(403);
     expect(evil.json<{ code: string }>().code).toBe('CSRF_ORIGIN_MISMATCH');
-    const same = await t.app.inject({ method: 'POST', url: '/api/complaints', headers: { cookie, origin: 'http://localhost:3000' }, payload: valid() });
+    const same = await t.app.inject({
+      method: 'POST',
+      url: '/api/complaints',
+      headers: { cookie, origin: 'http://localhost:3000' },
+      payload: valid(),
+    });
     expect(same.statusCode).toBe(201);
   });
 
   it('refuses wrong credentials without saying which part was wrong', async () => {
-    const a = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'agent@demo.local', password: 'gresit' } });
-    const b = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'nimeni@demo.local', password: 'gresit' } });
+    const a = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'agent@demo.local', password: 'gresit' },
+    });
+    const b = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'nimeni@demo.local', password: 'gresit' },
+    });
     expect(a.statusCode).toBe(401);
     expect(b.statusCode).toBe(401);
     expect(a.json()).toEqual(b.json());
@@ -104,42 +166,73 @@ describe('bad input', () => {
 
   it('ends the session at logout', async () => {
     const h = await t.login('agent@demo.local');
-    expect((await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: h })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: h })).statusCode).toBe(
+      200,
+    );
     expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: h })).statusCode).toBe(401);
   });
 
   it('keeps roles apart: an agent has no inbox, an officer cannot annul', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/tasks', headers: agent })).statusCode).toBe(403);
     const officer = await t.login('officer@demo.local');
-    const r = await t.app.inject({ method: 'POST', url: '/api/complaints/DEMO-2026-000001/annulment', headers: officer, payload: { reason: 'un motiv suficient de lung' } });
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/complaints/DEMO-2026-000001/annulment',
+      headers: officer,
+      payload: { reason: 'un motiv suficient de lung' },
+    });
     expect(r.statusCode).toBe(403);
   });
 
   it('never shows another tenant’s case, task or status', async () => {
     const reg = await post(valid());
     const { number, accessCode } = reg.json<{ number: string; accessCode: string }>();
-    expect((await t.app.inject({ method: 'GET', url: `/api/complaints/${number}`, headers: acmeOfficer })).statusCode).toBe(404);
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/api/complaints/${number}`, headers: acmeOfficer }))
+        .statusCode,
+    ).toBe(404);
     const acmeNumber = number.replace('DEMO', 'ACME');
-    expect((await t.app.inject({ method: 'GET', url: `/api/status/${acmeNumber}?code=${accessCode}` })).statusCode).toBe(404);
-    expect((await t.app.inject({ method: 'GET', url: `/api/status/${number}?code=AAAAAAAAAA` })).statusCode).toBe(404);
-    expect((await t.app.inject({ method: 'GET', url: `/api/status/not-a-number?code=x` })).statusCode).toBe(400);
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/api/status/${acmeNumber}?code=${accessCode}` })).statusCode,
+    ).toBe(404);
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/api/status/${number}?code=AAAAAAAAAA` })).statusCode,
+    ).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: `/api/status/not-a-number?code=x` })).statusCode).toBe(
+      400,
+    );
     // A DEMO task id is unknown to ACME staff.
     const officer = await t.login('officer@demo.local');
     const tasks = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups', headers: officer });
     const id = tasks.json<{ items: Array<{ id: string }> }>().items[0]?.id;
     expect(id).toBeDefined();
-    expect((await t.app.inject({ method: 'POST', url: `/api/tasks/${id}/claim`, headers: acmeOfficer })).statusCode).toBe(404);
-    expect((await t.app.inject({ method: 'GET', url: `/api/tasks/${id}`, headers: acmeOfficer })).statusCode).toBe(404);
+    expect(
+      (await t.app.inject({ method: 'POST', url: `/api/tasks/${id}/claim`, headers: acmeOfficer }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/api/tasks/${id}`, headers: acmeOfficer })).statusCode,
+    ).toBe(404);
   });
 
   it('refuses completing a task not claimed, and an empty findings form', async () => {
     const officer = await t.login('officer@demo.local');
     const tasks = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups', headers: officer });
     const id = tasks.json<{ items: Array<{ id: string }> }>().items[0]!.id;
-    const early = await t.app.inject({ method: 'POST', url: `/api/tasks/${id}/complete`, headers: officer, payload: { findings: 'constatări suficient de lungi' } });
+    const early = await t.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${id}/complete`,
+      headers: officer,
+      payload: { findings: 'constatări suficient de lungi' },
+    });
     expect(early.statusCode).toBe(409);
     await t.app.inject({ method: 'POST', url: `/api/tasks/${id}/claim`, headers: officer });
-    const empty = await t.app.inject({ method: 'POST', url: `/api/tasks/${id}/complete`, headers: officer, payload: { findings: ' ' } });
+    const empty = await t.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${id}/complete`,
+      headers: officer,
+      payload: { findings: ' ' },
+    });
     expect(empty.statusCode).toBe(400);
     expect(empty.json<{ message: string }>().message).toBe('Constatările: scrieți cel puțin 10 caractere.');
   });
@@ -151,11 +244,24 @@ describe('GET /api/docs', () => {
     try {
       const res = await t.app.inject({ method: 'GET', url: '/api/docs/json' });
       expect(res.statusCode).toBe(200);
-      const spec = res.json<{ paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }>();
-      for (const path of ['/api/auth/login', '/api/auth/logout', '/api/complaints/', '/api/complaints/{number}', '/api/tasks/', '/api/tasks/{id}/claim', '/api/tasks/{id}/complete', '/api/status/{number}']) {
+      const spec = res.json<{
+        paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      }>();
+      for (const path of [
+        '/api/auth/login',
+        '/api/auth/logout',
+        '/api/complaints/',
+        '/api/complaints/{number}',
+        '/api/tasks/',
+        '/api/tasks/{id}/claim',
+        '/api/tasks/{id}/complete',
+        '/api/status/{number}',
+      ]) {
         expect(spec.paths[path], path).toBeDefined();
       }
-      for (const [path, ops] of Object.entries(spec.paths)) for (const [m, op] of Object.entries(ops)) expect(Object.keys(op.responses).length, `${m} ${path}`).toBeGreaterThan(1);
+      for (const [path, ops] of Object.entries(spec.paths))
+        for (const [m, op] of Object.entries(ops))
+          expect(Object.keys(op.responses).length, `${m} ${path}`).toBeGreaterThan(1);
     } finally {
       await t.close();
     }

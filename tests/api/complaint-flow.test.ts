@@ -19,11 +19,15 @@ describe('a complaint from registration to answer', () => {
   async function tasks(headers: { authorization: string }, scope: string) {
     const res = await t.app.inject({ method: 'GET', url: `/api/tasks?scope=${scope}`, headers });
     expect(res.statusCode).toBe(200);
-    return res.json<{ items: Array<{ id: string; name: string; assignee: string | null; case: { number: string } | null }> }>().items;
+    return res.json<{
+      items: Array<{ id: string; name: string; assignee: string | null; case: { number: string } | null }>;
+    }>().items;
   }
 
   async function taskFor(headers: { authorization: string }, number: string, name: string) {
-    return eventually(async () => (await tasks(headers, 'groups')).find((x) => x.case?.number === number && x.name === name));
+    return eventually(async () =>
+      (await tasks(headers, 'groups')).find((x) => x.case?.number === number && x.name === name),
+    );
   }
 
   it('walks every step with the real engine', async () => {
@@ -32,9 +36,15 @@ describe('a complaint from registration to answer', () => {
     const supervisor = await t.login('supervisor@demo.local');
 
     // The agent finds the customer by POD and picks the place of consumption.
-    const search = await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: agent });
+    const search = await t.app.inject({
+      method: 'GET',
+      url: '/api/customers?q=RO005E512345678',
+      headers: agent,
+    });
     expect(search.statusCode).toBe(200);
-    const [customer] = search.json<{ items: Array<{ id: string; name: string; places: Array<{ id: string; placeCode: string }> }> }>().items;
+    const [customer] = search.json<{
+      items: Array<{ id: string; name: string; places: Array<{ id: string; placeCode: string }> }>;
+    }>().items;
     expect(customer?.name).toBe('Maria Ionescu');
     const place = customer!.places.find((p) => p.placeCode === 'RO005E512345678');
     expect(place).toBeDefined();
@@ -53,19 +63,33 @@ describe('a complaint from registration to answer', () => {
       },
     });
     expect(reg.statusCode).toBe(201);
-    const registered = reg.json<{ number: string; dueDate: string; registeredOn: string; accessCode: string; processStarted: boolean; deadlineRule: { days: number; unit: string } }>();
-    const year = new Intl.DateTimeFormat('en', { timeZone: 'Europe/Bucharest', year: 'numeric' }).format(new Date());
+    const registered = reg.json<{
+      number: string;
+      dueDate: string;
+      registeredOn: string;
+      accessCode: string;
+      processStarted: boolean;
+      deadlineRule: { days: number; unit: string };
+    }>();
+    const year = new Intl.DateTimeFormat('en', { timeZone: 'Europe/Bucharest', year: 'numeric' }).format(
+      new Date(),
+    );
     expect(registered.number).toBe(`DEMO-${year}-000001`);
     expect(registered.processStarted).toBe(true);
     expect(registered.deadlineRule).toMatchObject({ days: 15, unit: 'working' });
     expect(registered.dueDate > registered.registeredOn).toBe(true);
 
     // The engine holds exactly one instance for the case, under the tenant.
-    const instances = await t.engine.findProcessInstances({ businessKey: registered.number, tenantId: t.demoTenantId });
+    const instances = await t.engine.findProcessInstances({
+      businessKey: registered.number,
+      tenantId: t.demoTenantId,
+    });
     expect(instances).toHaveLength(1);
 
     // The acknowledgement arrives over IMAP with number, due date and the status link with the access code.
-    const ack = await eventually(async () => (await readMailbox(consumerEmail)).find((m) => m.subject?.includes(registered.number)));
+    const ack = await eventually(async () =>
+      (await readMailbox(consumerEmail)).find((m) => m.subject?.includes(registered.number)),
+    );
     expect(ack.subject).toContain('înregistrată');
     const [y, m, d] = registered.dueDate.split('-');
     expect(ack.text).toContain(`${d}.${m}.${y}`);
@@ -74,13 +98,27 @@ describe('a complaint from registration to answer', () => {
     // The officer's group inbox shows the analysis task; the officer claims it and sees the instruction.
     const analysis = await taskFor(officer, registered.number, 'Analiza reclamației și nota de constatare');
     expect(analysis.assignee).toBeNull();
-    const claim = await t.app.inject({ method: 'POST', url: `/api/tasks/${analysis.id}/claim`, headers: officer });
+    const claim = await t.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${analysis.id}/claim`,
+      headers: officer,
+    });
     expect(claim.statusCode).toBe(200);
     const detail = await t.app.inject({ method: 'GET', url: `/api/tasks/${analysis.id}`, headers: officer });
-    expect(detail.json()).toMatchObject({ form: 'findings', assignedToMe: true, instruction: { id: 'IL-30', role: 'RSP' } });
-    expect(detail.json<{ instruction: { steps: string[] } }>().instruction.steps.length).toBeGreaterThanOrEqual(5);
+    expect(detail.json()).toMatchObject({
+      form: 'findings',
+      assignedToMe: true,
+      instruction: { id: 'IL-30', role: 'RSP' },
+    });
+    expect(
+      detail.json<{ instruction: { steps: string[] } }>().instruction.steps.length,
+    ).toBeGreaterThanOrEqual(5);
     // The supervisor cannot claim it away any more.
-    const steal = await t.app.inject({ method: 'POST', url: `/api/tasks/${analysis.id}/claim`, headers: supervisor });
+    const steal = await t.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${analysis.id}/claim`,
+      headers: supervisor,
+    });
     expect([404, 409]).toContain(steal.statusCode);
 
     const done = await t.app.inject({
@@ -94,39 +132,77 @@ describe('a complaint from registration to answer', () => {
     // Draft, reject once, redraft, approve.
     const draftAnswer = async (text: string) => {
       const draft = await taskFor(officer, registered.number, 'Redactarea răspunsului către client');
-      expect((await t.app.inject({ method: 'POST', url: `/api/tasks/${draft.id}/claim`, headers: officer })).statusCode).toBe(200);
-      const r = await t.app.inject({ method: 'POST', url: `/api/tasks/${draft.id}/complete`, headers: officer, payload: { answerText: text } });
+      expect(
+        (await t.app.inject({ method: 'POST', url: `/api/tasks/${draft.id}/claim`, headers: officer }))
+          .statusCode,
+      ).toBe(200);
+      const r = await t.app.inject({
+        method: 'POST',
+        url: `/api/tasks/${draft.id}/complete`,
+        headers: officer,
+        payload: { answerText: text },
+      });
       expect(r.statusCode).toBe(200);
     };
     const decide = async (approved: boolean, comment?: string) => {
       const approve = await taskFor(supervisor, registered.number, 'Aprobarea răspunsului');
-      expect((await t.app.inject({ method: 'POST', url: `/api/tasks/${approve.id}/claim`, headers: supervisor })).statusCode).toBe(200);
-      const r = await t.app.inject({ method: 'POST', url: `/api/tasks/${approve.id}/complete`, headers: supervisor, payload: { approved, comment } });
+      expect(
+        (await t.app.inject({ method: 'POST', url: `/api/tasks/${approve.id}/claim`, headers: supervisor }))
+          .statusCode,
+      ).toBe(200);
+      const r = await t.app.inject({
+        method: 'POST',
+        url: `/api/tasks/${approve.id}/complete`,
+        headers: supervisor,
+        payload: { approved, comment },
+      });
       expect(r.statusCode).toBe(200);
     };
     await draftAnswer('Prima variantă de răspuns.');
     // The officer cannot decide the approval: it is not in the officer's job roles.
     await decide(false, 'Precizați suma de restituit.');
-    const finalText = 'Am refăcut factura pe baza indexului real; diferența de 412,50 lei va fi compensată în factura următoare.';
+    const finalText =
+      'Am refăcut factura pe baza indexului real; diferența de 412,50 lei va fi compensată în factura următoare.';
     await draftAnswer(finalText);
     await decide(true);
 
     // The answer is e-mailed; the case closes.
-    const answer = await eventually(async () => (await readMailbox(consumerEmail)).find((x) => x.subject?.startsWith('Răspuns la reclamația')));
+    const answer = await eventually(async () =>
+      (await readMailbox(consumerEmail)).find((x) => x.subject?.startsWith('Răspuns la reclamația')),
+    );
     expect(answer.text).toContain('412,50 lei');
     expect(answer.text).toContain('ANRE');
     const closed = await eventually(async () => {
-      const r = await t.app.inject({ method: 'GET', url: `/api/complaints/${registered.number}`, headers: supervisor });
-      return r.json<{ status: string }>().status === 'closed' ? r.json<{ status: string; events: Array<{ type: string }>; messages: unknown[] }>() : null;
+      const r = await t.app.inject({
+        method: 'GET',
+        url: `/api/complaints/${registered.number}`,
+        headers: supervisor,
+      });
+      return r.json<{ status: string }>().status === 'closed'
+        ? r.json<{ status: string; events: Array<{ type: string }>; messages: unknown[] }>()
+        : null;
     });
     expect(closed.messages).toHaveLength(2);
     expect(closed.events.map((e) => e.type)).toEqual(
-      expect.arrayContaining(['registered', 'acknowledgement_sent', 'analysis', 'answer_rejected', 'answer_approved', 'answer_sent', 'closed']),
+      expect.arrayContaining([
+        'registered',
+        'acknowledgement_sent',
+        'analysis',
+        'answer_rejected',
+        'answer_approved',
+        'answer_sent',
+        'closed',
+      ]),
     );
-    expect(await t.engine.findProcessInstances({ businessKey: registered.number, tenantId: t.demoTenantId })).toHaveLength(0);
+    expect(
+      await t.engine.findProcessInstances({ businessKey: registered.number, tenantId: t.demoTenantId }),
+    ).toHaveLength(0);
 
     // The consumer follows it without logging in: public events only.
-    const status = await t.app.inject({ method: 'GET', url: `/api/status/${registered.number}?code=${registered.accessCode}` });
+    const status = await t.app.inject({
+      method: 'GET',
+      url: `/api/status/${registered.number}?code=${registered.accessCode}`,
+    });
     expect(status.statusCode).toBe(200);
     const s = status.json<{ status: string; timeline: Array<{ type: string }> }>();
     expect(s.status).toBe('closed');

@@ -21,12 +21,20 @@ describe('append-only records', () => {
   beforeAll(async () => {
     t = await createTestContext();
     const agent = await t.login('agent@demo.local');
-    const c = (await t.app.inject({ method: 'GET', url: '/api/customers?q=1000234567', headers: agent })).json<{ items: Array<{ id: string; places: Array<{ id: string }> }> }>().items[0]!;
+    const c = (
+      await t.app.inject({ method: 'GET', url: '/api/customers?q=1000234567', headers: agent })
+    ).json<{ items: Array<{ id: string; places: Array<{ id: string }> }> }>().items[0]!;
     const r = await t.app.inject({
       method: 'POST',
       url: '/api/complaints',
       headers: agent,
-      payload: { customerId: c.id, placeId: c.places[0]!.id, category: 'contractare', subject: 'Contract', body: 'Nu am primit contractul semnat.' },
+      payload: {
+        customerId: c.id,
+        placeId: c.places[0]!.id,
+        category: 'contractare',
+        subject: 'Contract',
+        body: 'Nu am primit contractul semnat.',
+      },
     });
     caseId = r.json<{ id: string }>().id;
   });
@@ -35,16 +43,24 @@ describe('append-only records', () => {
   it('refuses UPDATE, DELETE and TRUNCATE on the audit log', async () => {
     const [row] = await t.db.execute<{ id: number }>(sql`select id from audit_log order by id limit 1`);
     expect(row).toBeDefined();
-    expect(await dbError(t.db.execute(sql`update audit_log set action = 'x' where id = ${row!.id}`))).toMatch(/append-only/);
-    expect(await dbError(t.db.execute(sql`delete from audit_log where id = ${row!.id}`))).toMatch(/append-only/);
+    expect(await dbError(t.db.execute(sql`update audit_log set action = 'x' where id = ${row!.id}`))).toMatch(
+      /append-only/,
+    );
+    expect(await dbError(t.db.execute(sql`delete from audit_log where id = ${row!.id}`))).toMatch(
+      /append-only/,
+    );
     expect(await dbError(t.db.execute(sql`truncate audit_log`))).toMatch(/append-only/);
-    const [after] = await t.db.execute<{ action: string }>(sql`select action from audit_log where id = ${row!.id}`);
+    const [after] = await t.db.execute<{ action: string }>(
+      sql`select action from audit_log where id = ${row!.id}`,
+    );
     expect(after?.action).not.toBe('x');
   });
 
   it('refuses deleting a case or changing what was received', async () => {
     expect(await dbError(t.db.execute(sql`delete from cases where id = ${caseId}`))).toMatch(/never deleted/);
-    expect(await dbError(t.db.execute(sql`update cases set body = 'altceva' where id = ${caseId}`))).toMatch(/immutable/);
+    expect(await dbError(t.db.execute(sql`update cases set body = 'altceva' where id = ${caseId}`))).toMatch(
+      /immutable/,
+    );
     // Other fields (status, findings) may change.
     await t.db.execute(sql`update cases set findings = 'ok' where id = ${caseId}`);
     const [c] = await t.db.execute<{ body: string }>(sql`select body from cases where id = ${caseId}`);

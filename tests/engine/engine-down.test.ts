@@ -43,7 +43,10 @@ describe('registration while the engine is down', () => {
       password: decodeURIComponent(admin.password),
     };
     await start();
-    t = await createTestContext({ engineUrl: `http://127.0.0.1:${PORT}/engine-rest`, engineCredentials: { user, password } });
+    t = await createTestContext({
+      engineUrl: `http://127.0.0.1:${PORT}/engine-rest`,
+      engineCredentials: { user, password },
+    });
   }, 300_000);
   afterAll(async () => {
     await t?.close();
@@ -55,14 +58,22 @@ describe('registration while the engine is down', () => {
     stopEngine = undefined;
 
     const agent = await t.login('agent@demo.local');
-    const c = (await t.app.inject({ method: 'GET', url: '/api/customers?q=Munteanu', headers: agent })).json<{ items: Array<{ id: string; places: Array<{ id: string }> }> }>().items[0]!;
+    const c = (await t.app.inject({ method: 'GET', url: '/api/customers?q=Munteanu', headers: agent })).json<{
+      items: Array<{ id: string; places: Array<{ id: string }> }>;
+    }>().items[0]!;
     const numbers: string[] = [];
     for (let i = 0; i < 5; i++) {
       const r = await t.app.inject({
         method: 'POST',
         url: '/api/complaints',
         headers: agent,
-        payload: { customerId: c.id, placeId: c.places[0]!.id, category: 'facturare', subject: `Factură ${i}`, body: 'Factura are o valoare greșită față de index.' },
+        payload: {
+          customerId: c.id,
+          placeId: c.places[0]!.id,
+          category: 'facturare',
+          subject: `Factură ${i}`,
+          body: 'Factura are o valoare greșită față de index.',
+        },
       });
       expect(r.statusCode).toBe(201);
       expect(r.json<{ processStarted: boolean }>().processStarted).toBe(false);
@@ -83,7 +94,9 @@ describe('registration while the engine is down', () => {
       const instances = await engine.findProcessInstances({ businessKey: n, tenantId: t.demoTenantId });
       expect(instances, n).toHaveLength(1);
     }
-    const pending = await t.db.execute<{ n: number }>(sql`select count(*)::int as n from process_starts where started_at is null`);
+    const pending = await t.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from process_starts where started_at is null`,
+    );
     expect(pending[0]?.n).toBe(0);
     // A second drain finds nothing to do and starts nothing twice.
     const again = startProcessStartDispatcher(t.db, engine, silentLog, { intervalMs: 100_000 });

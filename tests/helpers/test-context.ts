@@ -33,7 +33,11 @@ export interface TestContext {
 
 /** A fresh database with the real migrations, the DEMO and ACME tenants, the real engine and mail server. */
 export async function createTestContext(
-  opts: { workers?: boolean; engineUrl?: string; engineCredentials?: { user: string; password: string } } = {},
+  opts: {
+    workers?: boolean;
+    engineUrl?: string;
+    engineCredentials?: { user: string; password: string };
+  } = {},
 ): Promise<TestContext> {
   const adminUrl = inject('adminDatabaseUrl');
   const name = `t_${randomBytes(5).toString('hex')}`;
@@ -48,7 +52,14 @@ export async function createTestContext(
   const publicUrl = 'http://localhost:3000';
   const { demoTenantId, acmeTenantId } = await seedDemo(db, publicUrl);
   // A staff member of the other tenant, to prove isolation.
-  await ensureUser(db, { tenantId: acmeTenantId, email: `officer-${name}@acme.local`, name: 'Acme Officer', password: PASSWORD, roles: ['officer', 'supervisor'], jobRoles: ['RSP', 'SEF'] });
+  await ensureUser(db, {
+    tenantId: acmeTenantId,
+    email: `officer-${name}@acme.local`,
+    name: 'Acme Officer',
+    password: PASSWORD,
+    roles: ['officer', 'supervisor'],
+    jobRoles: ['RSP', 'SEF'],
+  });
   const engine = new EngineClient({
     url: opts.engineUrl ?? inject('engineUrl'),
     user: opts.engineCredentials?.user ?? inject('engineUser'),
@@ -59,15 +70,30 @@ export async function createTestContext(
 
   const config = loadConfig({ PUBLIC_URL: publicUrl, DATA_DIR: inject('testDataDir') });
   const secret = inject('appSecret');
-  const app = await buildApp({ config, db, engine, secret, instructions: await loadInstructions(), log: silentLog });
+  const app = await buildApp({
+    config,
+    db,
+    engine,
+    secret,
+    instructions: await loadInstructions(),
+    log: silentLog,
+  });
   await app.ready();
 
   const stops: Array<() => unknown> = [];
   if (opts.workers) {
     const mailer = createMailer(inject('smtpUrl'), 'Reclamații <noreply@reclamatii.local>');
-    const workers = startWorkers(engine, { db, mailer, secret, log: silentLog }, { concurrency: 4, tenantIds: [demoTenantId, acmeTenantId], workerId: name });
+    const workers = startWorkers(
+      engine,
+      { db, mailer, secret, log: silentLog },
+      { concurrency: 4, tenantIds: [demoTenantId, acmeTenantId], workerId: name },
+    );
     const dispatcher = startProcessStartDispatcher(db, engine, silentLog, { intervalMs: 200 });
-    stops.push(() => workers.stop(), () => dispatcher.stop(), () => mailer.close());
+    stops.push(
+      () => workers.stop(),
+      () => dispatcher.stop(),
+      () => mailer.close(),
+    );
   }
 
   return {
@@ -78,7 +104,11 @@ export async function createTestContext(
     demoTenantId,
     acmeTenantId,
     async login(email: string) {
-      const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: PASSWORD } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email, password: PASSWORD },
+      });
       if (res.statusCode !== 200) throw new Error(`login ${email} failed: ${res.statusCode} ${res.body}`);
       return { authorization: `Bearer ${res.json<{ token: string }>().token}` };
     },
@@ -94,7 +124,11 @@ export async function createTestContext(
 }
 
 /** Polls until `fn` returns a truthy value (for work the engine and workers do asynchronously). */
-export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, stepMs = 200): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 30_000,
+  stepMs = 200,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -104,7 +138,8 @@ export async function eventually<T>(fn: () => Promise<T | null | undefined | fal
     } catch (err) {
       last = err;
     }
-    if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > end)
+      throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }

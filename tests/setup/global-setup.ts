@@ -30,9 +30,18 @@ let engineDb: string | undefined;
  */
 export default async function setup(project: TestProject) {
   const dataDir = path.resolve('.data/test');
-  const config = loadConfig({ ...process.env, DATA_DIR: dataDir, ENGINE_URL: '', SMTP_URL: '', APP_SECRET: randomBytes(24).toString('hex') });
+  const config = loadConfig({
+    ...process.env,
+    DATA_DIR: dataDir,
+    ENGINE_URL: '',
+    SMTP_URL: '',
+    APP_SECRET: randomBytes(24).toString('hex'),
+  });
   engineDb = `engine_test_${randomBytes(4).toString('hex')}`;
-  const log = { info: (m: string) => process.env.DEBUG_TESTS && console.log(m), warn: (m: string) => console.warn(m) };
+  const log = {
+    info: (m: string) => process.env.DEBUG_TESTS && console.log(m),
+    warn: (m: string) => console.warn(m),
+  };
   infra = await startInfrastructure(config, log, {
     pgPort: TEST_PORTS.pg,
     enginePort: TEST_PORTS.engine,

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, date, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { customers, places } from './customers.ts';
 import { tenants } from './tenants.ts';
 import { users } from './users.ts';
@@ -52,7 +63,9 @@ export const cases = pgTable(
     registeredOn: date().notNull(),
     dueDate: date().notNull(),
     /** The deadline rule applied, frozen at registration (days, unit, legal basis). */
-    deadlineRule: jsonb().$type<{ days: number; unit: 'working' | 'calendar'; legalBasis: string }>().notNull(),
+    deadlineRule: jsonb()
+      .$type<{ days: number; unit: 'working' | 'calendar'; legalBasis: string }>()
+      .notNull(),
     status: text({ enum: caseStatuses }).notNull().default('registered'),
     processInstanceId: text(),
     findings: text(),
@@ -127,12 +140,18 @@ export const processStarts = pgTable(
     variables: jsonb().$type<Record<string, unknown>>().notNull(),
     attempts: integer().notNull().default(0),
     /** A dispatcher may take the row only after this moment (a lease; longer than the HTTP timeout). */
-    lockedUntil: timestamp({ withTimezone: true }).notNull().default(sql`now()`),
+    lockedUntil: timestamp({ withTimezone: true })
+      .notNull()
+      .default(sql`now()`),
     lastError: text(),
     startedAt: timestamp({ withTimezone: true }),
     processInstanceId: text(),
   },
-  (t) => [index('process_starts_pending').on(t.lockedUntil).where(sql`started_at is null`)],
+  (t) => [
+    index('process_starts_pending')
+      .on(t.lockedUntil)
+      .where(sql`started_at is null`),
+  ],
 );
 
 export type Case = typeof cases.$inferSelect;

@@ -1,4 +1,14 @@
-import { boolean, date, integer, pgTable, primaryKey, text, time, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  date,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  time,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /** A supplier using the installation. `id` is also the engine's tenant id (codes may be reused across installs). */
 export const tenants = pgTable('tenants', {

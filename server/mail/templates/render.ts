@@ -1,7 +1,10 @@
 import mjml2html from 'mjml';
 
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }
 
 /** Formats a 'YYYY-MM-DD' business date the Romanian way: 18.12.2026. */
@@ -11,7 +14,11 @@ export function roDate(d: string): string {
 }
 
 /** The common layout of our e-mails: the supplier's name as letterhead, the content, a footer. */
-export async function renderLayout(opts: { supplier: string; title: string; bodyMjml: string }): Promise<string> {
+export async function renderLayout(opts: {
+  supplier: string;
+  title: string;
+  bodyMjml: string;
+}): Promise<string> {
   const { html, errors } = await mjml2html(
     `<mjml>
   <mj-head>

@@ -16,10 +16,17 @@ export const errorResponses = {
   503: ErrorSchema,
 };
 
-export const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, Europe/Bucharest' });
+export const IsoDate = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+  description: 'YYYY-MM-DD, Europe/Bucharest',
+});
 export const IsoDateTime = Type.String({ format: 'date-time' });
 export const Uuid = Type.String({ format: 'uuid' });
-export const CaseNumber = Type.String({ pattern: '^[A-Z0-9]{2,20}-\\d{4}-\\d{6}$', maxLength: 40, description: 'e.g. DEMO-2026-000001' });
+export const CaseNumber = Type.String({
+  pattern: '^[A-Z0-9]{2,20}-\\d{4}-\\d{6}$',
+  maxLength: 40,
+  description: 'e.g. DEMO-2026-000001',
+});
 
 export const PageQuery = {
   page: Type.Integer({ minimum: 1, maximum: 100000, default: 1 }),

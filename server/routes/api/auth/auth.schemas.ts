@@ -18,7 +18,9 @@ export const MeSchema = Type.Object({
 });
 
 export const LoginResultSchema = Type.Object({
-  token: Type.String({ description: 'Session token: send as `Authorization: Bearer <token>` (also set as an HttpOnly cookie).' }),
+  token: Type.String({
+    description: 'Session token: send as `Authorization: Bearer <token>` (also set as an HttpOnly cookie).',
+  }),
   expiresAt: Type.String({ format: 'date-time' }),
   user: MeSchema,
 });

@@ -6,7 +6,14 @@ import { errorResponses } from '../common.schemas.ts';
 import { LoginResultSchema, LoginSchema, MeSchema } from './auth.schemas.ts';
 
 export function meOf(p: Principal) {
-  return { userId: p.userId, email: p.email, name: p.name, tenantCode: p.tenantCode, roles: p.roles, jobRoles: p.jobRoles };
+  return {
+    userId: p.userId,
+    email: p.email,
+    name: p.name,
+    tenantCode: p.tenantCode,
+    roles: p.roles,
+    jobRoles: p.jobRoles,
+  };
 }
 
 const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -16,7 +23,12 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/login',
     {
-      schema: { tags: ['auth'], summary: 'Staff login (e-mail + password)', body: LoginSchema, response: { 200: LoginResultSchema, ...errorResponses } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Staff login (e-mail + password)',
+        body: LoginSchema,
+        response: { 200: LoginResultSchema, ...errorResponses },
+      },
       config: { public: true, rateLimit: { max: 10, timeWindow: '1 minute' } },
     },
     async (req, reply) => {
@@ -34,7 +46,13 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/logout',
-    { schema: { tags: ['auth'], summary: 'End the current session', response: { 200: Type.Object({ ok: Type.Boolean() }), ...errorResponses } } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End the current session',
+        response: { 200: Type.Object({ ok: Type.Boolean() }), ...errorResponses },
+      },
+    },
     async (req, reply) => {
       await authService.logout(principalOf(req));
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -44,7 +62,13 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/me',
-    { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: MeSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user',
+        response: { 200: MeSchema, ...errorResponses },
+      },
+    },
     async (req) => meOf(principalOf(req)),
   );
 };

@@ -1,10 +1,20 @@
 import { Type } from 'typebox';
-import { channels, complaintCategories, caseStatuses, type CaseStatus, type Channel, type ComplaintCategory } from '../../../db/schema/index.ts';
+import {
+  channels,
+  complaintCategories,
+  caseStatuses,
+  type CaseStatus,
+  type Channel,
+  type ComplaintCategory,
+} from '../../../db/schema/index.ts';
 import { CaseNumber, IsoDate, IsoDateTime, PageQuery, Uuid } from '../common.schemas.ts';
 
 export const MAX_BODY_CHARS = 50_000;
 
-export const CategorySchema = Type.Unsafe<ComplaintCategory>({ type: 'string', enum: [...complaintCategories] });
+export const CategorySchema = Type.Unsafe<ComplaintCategory>({
+  type: 'string',
+  enum: [...complaintCategories],
+});
 const DeadlineRuleSchema = Type.Object({
   days: Type.Integer(),
   unit: Type.Union([Type.Literal('working'), Type.Literal('calendar')]),
@@ -31,8 +41,12 @@ export const RegisteredComplaintSchema = Type.Object({
   receivedAt: IsoDateTime,
   registeredOn: IsoDate,
   dueDate: IsoDate,
-  accessCode: Type.String({ description: 'Give it to the consumer: with the number it opens the public status page.' }),
-  processStarted: Type.Boolean({ description: 'False when the engine was unreachable; the start is retried.' }),
+  accessCode: Type.String({
+    description: 'Give it to the consumer: with the number it opens the public status page.',
+  }),
+  processStarted: Type.Boolean({
+    description: 'False when the engine was unreachable; the start is retried.',
+  }),
   deadlineRule: DeadlineRuleSchema,
 });
 
@@ -91,16 +105,34 @@ export const CaseDetailSchema = Type.Object({
   processStarted: Type.Boolean(),
   accessCode: Type.String(),
   customer: Type.Union([
-    Type.Object({ id: Type.String(), customerCode: Type.String(), name: Type.String(), customerType: Type.String() }),
+    Type.Object({
+      id: Type.String(),
+      customerCode: Type.String(),
+      name: Type.String(),
+      customerType: Type.String(),
+    }),
     Type.Null(),
   ]),
   place: Type.Union([
-    Type.Object({ id: Type.String(), placeCode: Type.String(), energy: Type.String(), address: Type.String() }),
+    Type.Object({
+      id: Type.String(),
+      placeCode: Type.String(),
+      energy: Type.String(),
+      address: Type.String(),
+    }),
     Type.Null(),
   ]),
-  events: Type.Array(Type.Object({ at: IsoDateTime, type: Type.String(), visibility: Type.String(), message: Type.String() })),
+  events: Type.Array(
+    Type.Object({ at: IsoDateTime, type: Type.String(), visibility: Type.String(), message: Type.String() }),
+  ),
   messages: Type.Array(
-    Type.Object({ direction: Type.String(), kind: Type.String(), toAddress: Nullable(Type.String()), subject: Type.String(), sentAt: IsoDateTime }),
+    Type.Object({
+      direction: Type.String(),
+      kind: Type.String(),
+      toAddress: Nullable(Type.String()),
+      subject: Type.String(),
+      sentAt: IsoDateTime,
+    }),
   ),
   activities: Type.Array(
     Type.Object({
@@ -119,4 +151,8 @@ export const AnnulSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const AnnulResultSchema = Type.Object({ number: Type.String(), status: Type.Literal('annulled'), annulledAt: IsoDateTime });
+export const AnnulResultSchema = Type.Object({
+  number: Type.String(),
+  status: Type.Literal('annulled'),
+  annulledAt: IsoDateTime,
+});

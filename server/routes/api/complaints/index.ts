@@ -51,13 +51,24 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
       config: { roles: ['agent', 'officer', 'supervisor', 'admin'] },
     },
-    async (req) => casesService.search(principalOf(req), req.query.q?.trim() || undefined, req.query.page, req.query.pageSize),
+    async (req) =>
+      casesService.search(
+        principalOf(req),
+        req.query.q?.trim() || undefined,
+        req.query.page,
+        req.query.pageSize,
+      ),
   );
 
   fastify.get(
     '/:number',
     {
-      schema: { tags: ['complaints'], summary: 'One complaint with its timeline (the view is audited)', params: NumberParams, response: { 200: CaseDetailSchema, ...errorResponses } },
+      schema: {
+        tags: ['complaints'],
+        summary: 'One complaint with its timeline (the view is audited)',
+        params: NumberParams,
+        response: { 200: CaseDetailSchema, ...errorResponses },
+      },
       config: { roles: ['agent', 'officer', 'supervisor', 'admin'] },
     },
     async (req) => {
@@ -87,11 +98,29 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         processStarted: !!c.processInstanceId,
         accessCode: r.accessCode,
         customer: r.customer
-          ? { id: r.customer.id, customerCode: r.customer.customerCode, name: r.customer.name, customerType: r.customer.customerType }
+          ? {
+              id: r.customer.id,
+              customerCode: r.customer.customerCode,
+              name: r.customer.name,
+              customerType: r.customer.customerType,
+            }
           : null,
-        place: r.place ? { id: r.place.id, placeCode: r.place.placeCode, energy: r.place.energy, address: r.place.address } : null,
-        events: r.events.map((e) => ({ at: e.at.toISOString(), type: e.type, visibility: e.visibility, message: e.message })),
-        messages: r.messages.map((m) => ({ direction: m.direction, kind: m.kind, toAddress: m.toAddress, subject: m.subject, sentAt: m.sentAt.toISOString() })),
+        place: r.place
+          ? { id: r.place.id, placeCode: r.place.placeCode, energy: r.place.energy, address: r.place.address }
+          : null,
+        events: r.events.map((e) => ({
+          at: e.at.toISOString(),
+          type: e.type,
+          visibility: e.visibility,
+          message: e.message,
+        })),
+        messages: r.messages.map((m) => ({
+          direction: m.direction,
+          kind: m.kind,
+          toAddress: m.toAddress,
+          subject: m.subject,
+          sentAt: m.sentAt.toISOString(),
+        })),
         activities: r.activities.map((a) => ({
           activityId: a.activityId,
           name: a.activityName,

@@ -35,7 +35,8 @@ const customersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       schema: {
         tags: ['customers'],
-        summary: 'Find customers in one box: name, phone, e-mail, customer code, POD/CLC, contract, meter, address',
+        summary:
+          'Find customers in one box: name, phone, e-mail, customer code, POD/CLC, contract, meter, address',
         querystring: Type.Object({ q: Type.String({ minLength: 2, maxLength: 100 }) }),
         response: { 200: Type.Object({ items: Type.Array(CustomerSchema) }), ...errorResponses },
       },

@@ -13,7 +13,10 @@ const deadlinesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['deadlines'],
         summary: 'What a complaint of this category received at this moment would get',
-        querystring: Type.Object({ category: CategorySchema, receivedAt: Type.Optional(Type.String({ format: 'date-time' })) }),
+        querystring: Type.Object({
+          category: CategorySchema,
+          receivedAt: Type.Optional(Type.String({ format: 'date-time' })),
+        }),
         response: {
           200: Type.Object({
             category: Type.String(),
@@ -29,7 +32,13 @@ const deadlinesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (req) => {
       const receivedAt = req.query.receivedAt ? new Date(req.query.receivedAt) : new Date();
       const d = await computeDeadline(db, principalOf(req).tenantId, req.query.category, receivedAt);
-      return { category: req.query.category, receivedAt: receivedAt.toISOString(), registeredOn: d.registeredOn, dueDate: d.dueDate, rule: d.rule };
+      return {
+        category: req.query.category,
+        receivedAt: receivedAt.toISOString(),
+        registeredOn: d.registeredOn,
+        dueDate: d.dueDate,
+        rule: d.rule,
+      };
     },
   );
 };

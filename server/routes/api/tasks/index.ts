@@ -2,7 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
 import { errorResponses } from '../common.schemas.ts';
-import { CompleteTaskSchema, ListTasksQuery, TaskDetailSchema, TaskIdParams, TaskListSchema } from './tasks.schemas.ts';
+import {
+  CompleteTaskSchema,
+  ListTasksQuery,
+  TaskDetailSchema,
+  TaskIdParams,
+  TaskListSchema,
+} from './tasks.schemas.ts';
 
 const STAFF = ['officer', 'supervisor'] as const;
 
@@ -26,7 +32,12 @@ const tasksRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/:id',
     {
-      schema: { tags: ['tasks'], summary: 'A task with its work instruction and form', params: TaskIdParams, response: { 200: TaskDetailSchema, ...errorResponses } },
+      schema: {
+        tags: ['tasks'],
+        summary: 'A task with its work instruction and form',
+        params: TaskIdParams,
+        response: { 200: TaskDetailSchema, ...errorResponses },
+      },
       config: { roles: [...STAFF] },
     },
     async (req) => tasksService.get(principalOf(req), req.params.id),

@@ -6,7 +6,9 @@ const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null
 export const TaskIdParams = Type.Object({ id: Type.String({ pattern: '^[\\w-]{1,64}$' }) });
 
 export const ListTasksQuery = Type.Object({
-  scope: Type.Union([Type.Literal('mine'), Type.Literal('groups'), Type.Literal('all')], { default: 'groups' }),
+  scope: Type.Union([Type.Literal('mine'), Type.Literal('groups'), Type.Literal('all')], {
+    default: 'groups',
+  }),
   ...PageQuery,
 });
 
@@ -49,7 +51,10 @@ export const TaskDetailSchema = Type.Object({
   candidateGroups: Type.Array(Type.String()),
   form: Nullable(Type.String()),
   caseNumber: Nullable(Type.String()),
-  draft: Type.Union([Type.Object({ findings: Nullable(Type.String()), answerText: Nullable(Type.String()) }), Type.Null()]),
+  draft: Type.Union([
+    Type.Object({ findings: Nullable(Type.String()), answerText: Nullable(Type.String()) }),
+    Type.Null(),
+  ]),
   instruction: Type.Union([
     Type.Object({
       id: Type.String(),
