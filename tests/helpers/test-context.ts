@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { buildApp } from '../../server/app.ts';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildApp, type AppContext } from '../../server/app.ts';
+import { installWebBridge } from '../../server/web-bridge.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createDb, type Db } from '../../server/db/client.ts';
 import { runMigrations } from '../../server/db/migrate.ts';
@@ -37,6 +39,8 @@ export async function createTestContext(
     workers?: boolean;
     engineUrl?: string;
     engineCredentials?: { user: string; password: string };
+    /** Serve the SvelteKit pages and listen on this port (browser tests). */
+    webPort?: number;
   } = {},
 ): Promise<TestContext> {
   const adminUrl = inject('adminDatabaseUrl');
@@ -49,7 +53,7 @@ export async function createTestContext(
   const databaseUrl = url.toString();
   await runMigrations(databaseUrl);
   const { db, sql } = createDb(databaseUrl, { max: 10 });
-  const publicUrl = 'http://localhost:3000';
+  const publicUrl = opts.webPort ? `http://localhost:${opts.webPort}` : 'http://localhost:3000';
   const { demoTenantId, acmeTenantId } = await seedDemo(db, publicUrl);
   // A staff member of the other tenant, to prove isolation.
   await ensureUser(db, {
@@ -70,15 +74,20 @@ export async function createTestContext(
 
   const config = loadConfig({ PUBLIC_URL: publicUrl, DATA_DIR: inject('testDataDir') });
   const secret = inject('appSecret');
-  const app = await buildApp({
-    config,
-    db,
-    engine,
-    secret,
-    instructions: await loadInstructions(),
-    log: silentLog,
-  });
-  await app.ready();
+  let webHandler: AppContext['webHandler'];
+  if (opts.webPort) {
+    // adapter-node reads ORIGIN when its handler module loads.
+    process.env.ORIGIN = publicUrl;
+    const file = fileURLToPath(new URL('../../web/build/handler.js', import.meta.url));
+    webHandler = ((await import(pathToFileURL(file).href)) as { handler: NonNullable<AppContext['webHandler']> }).handler;
+  }
+  const app = await buildApp({ config, db, engine, secret, instructions: await loadInstructions(), log: silentLog, webHandler });
+  if (opts.webPort) {
+    installWebBridge(app, publicUrl, false);
+    await app.listen({ port: opts.webPort, host: 'localhost' });
+  } else {
+    await app.ready();
+  }
 
   const stops: Array<() => unknown> = [];
   if (opts.workers) {
