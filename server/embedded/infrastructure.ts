@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import { ensureDatabase, startEmbeddedPostgres } from './postgres.ts';
 import { localSecret } from './secrets.ts';
 import { ensureEngineJar, startEngine } from './engine-process.ts';
-import { ensureMailJar, startMailServer } from './mail-process.ts';
+import { ensureMailServer, startMailServer } from './mail-process.ts';
 
 export interface Infrastructure {
   databaseUrl: string;
@@ -41,7 +41,7 @@ function jdbcOf(url: string, database: string): { jdbcUrl: string; user: string;
 
 /**
  * Gives every service the app needs: the one configured through the environment, else a real local one
- * (embedded PostgreSQL, the engine jar on its own database, GreenMail for SMTP/IMAP). Stops what it started.
+ * (embedded PostgreSQL, the engine jar on its own database, dovecot for IMAP with an SMTP front). Stops what it started.
  */
 export async function startInfrastructure(
   config: Config,
@@ -107,10 +107,11 @@ export async function startInfrastructure(
     let smtpUrl = config.smtpUrl;
     let imap: Infrastructure['imap'] = null;
     if (!smtpUrl) {
-      await ensureMailJar({ log });
+      await ensureMailServer({ log });
       const mail = await startMailServer({
         smtpPort: opts.smtpPort ?? 2525,
         imapPort: opts.imapPort ?? 1143,
+        mailDir: path.join(config.dataDir, 'mail'),
         log,
         logFile: path.join(config.dataDir, 'logs', `mail-${opts.smtpPort ?? 2525}.log`),
       });

@@ -11,7 +11,11 @@ import {
   startEngine,
   type EngineHandle,
 } from '../../server/embedded/engine-process.ts';
-import { ensureMailJar, startMailServer, type MailServerHandle } from '../../server/embedded/mail-process.ts';
+import {
+  ensureMailServer,
+  startMailServer,
+  type MailServerHandle,
+} from '../../server/embedded/mail-process.ts';
 
 /** The PostgreSQL server the engine gets its fresh database on (the CI/dev server, not the embedded one). */
 const PG_URL = process.env.LAUNCHER_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -41,7 +45,7 @@ describe('embedded launchers', () => {
   let mail: MailServerHandle | undefined;
 
   beforeAll(async () => {
-    await Promise.all([ensureEngineJar({ log }), ensureMailJar({ log })]);
+    await Promise.all([ensureEngineJar({ log }), ensureMailServer({ log })]);
     await admin.unsafe(`create database ${dbName}`);
     const pg = new URL(PG_URL);
     const [enginePort, smtpPort, imapPort] = [await freePort(), await freePort(), await freePort()];
@@ -56,7 +60,13 @@ describe('embedded launchers', () => {
         log,
         logFile: path.join(logDir, `engine-${enginePort}.log`),
       }),
-      startMailServer({ smtpPort, imapPort, log, logFile: path.join(logDir, `mail-${smtpPort}.log`) }),
+      startMailServer({
+        smtpPort,
+        imapPort,
+        log,
+        logFile: path.join(logDir, `mail-${smtpPort}.log`),
+        mailDir: path.join(logDir, '..', 'mail', `launcher-${imapPort}`),
+      }),
     ]);
   }, 300_000);
 
@@ -129,8 +139,10 @@ describe('embedded launchers', () => {
     }
   });
 
-  it('refuses to start a second mail server on ports a GreenMail already uses', async () => {
+  it('refuses to start a second mail server on ports a local mail server already uses', async () => {
     const smtpPort = Number(new URL(mail!.smtpUrl).port);
-    await expect(startMailServer({ smtpPort, imapPort: mail!.imapPort, log })).rejects.toThrow(/GreenMail/);
+    await expect(startMailServer({ smtpPort, imapPort: mail!.imapPort, log })).rejects.toThrow(
+      /already used by a local mail server/,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
@@ -38,6 +39,8 @@ export default async function setup(project: TestProject) {
     APP_SECRET: randomBytes(24).toString('hex'),
   });
   engineDb = `engine_test_${randomBytes(4).toString('hex')}`;
+  // The mail server keeps mail on disk; every run starts with empty mailboxes.
+  rmSync(path.join(dataDir, 'mail'), { recursive: true, force: true });
   const log = {
     info: (m: string) => process.env.DEBUG_TESTS && console.log(m),
     warn: (m: string) => console.warn(m),
