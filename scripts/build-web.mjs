@@ -7,7 +7,7 @@
  * Sources: everything under web/src and web/static, plus web/svelte.config.js and web/vite.config.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +34,11 @@ function binOf(pkg, bin) {
 }
 
 function run(label, args) {
-  const r = spawnSync(process.execPath, args, { cwd: web, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  const r = spawnSync(process.execPath, args, {
+    cwd: web,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
   if (r.status !== 0) {
     process.stderr.write(`${r.stdout ?? ''}${r.stderr ?? ''}`);
     console.error(`web: ${label} failed (exit ${r.status ?? r.signal})`);
@@ -42,7 +46,12 @@ function run(label, args) {
   }
 }
 
-const sources = [join(web, 'src'), join(web, 'static'), join(web, 'svelte.config.js'), join(web, 'vite.config.ts')];
+const sources = [
+  join(web, 'src'),
+  join(web, 'static'),
+  join(web, 'svelte.config.js'),
+  join(web, 'vite.config.ts'),
+];
 const sourceTime = Math.max(...sources.map(newest));
 const builtTime = existsSync(handler) ? statSync(handler).mtimeMs : 0;
 const force = process.argv.includes('--force');
@@ -54,10 +63,16 @@ if (!force && builtTime > 0 && builtTime >= sourceTime) {
 
 const started = Date.now();
 // A clean clone has no web/.svelte-kit yet: generate it (types, tsconfig) before Vite reads web/tsconfig.json.
-if (!existsSync(join(web, '.svelte-kit', 'tsconfig.json'))) run('svelte-kit sync', [binOf('@sveltejs/kit', 'svelte-kit.js'), 'sync']);
+if (!existsSync(join(web, '.svelte-kit', 'tsconfig.json')))
+  run('svelte-kit sync', [binOf('@sveltejs/kit', 'svelte-kit.js'), 'sync']);
+// Stale client chunks from an earlier build can end up next to the new ones and be served with a different
+// version hash than the server expects (the page then fails to hydrate): always build from an empty output.
+rmSync(join(web, '.svelte-kit', 'output'), { recursive: true, force: true });
 run('vite build', [binOf('vite', 'bin/vite.js'), 'build', '--logLevel', 'warn']);
 if (!existsSync(handler)) {
   console.error(`web: the build finished but ${relative(root, handler)} is missing`);
   process.exit(1);
 }
-console.log(`web: built ${relative(root, join(web, 'build'))} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+console.log(
+  `web: built ${relative(root, join(web, 'build'))} in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+);
