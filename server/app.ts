@@ -13,6 +13,7 @@ import { createAuthService, type AuthService } from './auth/auth.service.ts';
 import { createCasesService, type CasesService } from './cases/cases.service.ts';
 import { createTasksService, type TasksService } from './tasks/tasks.service.ts';
 import { createProcessCatalog } from './tasks/process-catalog.ts';
+import { createDeadlineRulesService, type DeadlineRulesService } from './deadlines/deadline-rules.service.ts';
 import type { Instruction } from './instructions/instructions.ts';
 import type { RegisterDeps } from './intake/register-complaint.ts';
 import errorHandler from './plugins/error-handler.ts';
@@ -23,12 +24,15 @@ import customersRoutes from './routes/api/customers/index.ts';
 import tasksRoutes from './routes/api/tasks/index.ts';
 import statusRoutes from './routes/api/status/index.ts';
 import deadlinesRoutes from './routes/api/deadlines/index.ts';
+import deadlineRulesRoutes from './routes/api/deadline-rules/index.ts';
+import nonWorkingDaysRoutes from './routes/api/non-working-days/index.ts';
 import { ErrorSchema } from './routes/api/common.schemas.ts';
 
 export interface AppServices {
   authService: AuthService;
   casesService: CasesService;
   tasksService: TasksService;
+  deadlineRulesService: DeadlineRulesService;
 }
 
 declare module 'fastify' {
@@ -76,6 +80,7 @@ export async function buildApp(
       catalog,
       instructions: ctx.instructions,
     }),
+    deadlineRulesService: createDeadlineRulesService(ctx.db),
   });
 
   // External plugins
@@ -110,6 +115,8 @@ export async function buildApp(
   await fastify.register(tasksRoutes, { prefix: '/api/tasks' });
   await fastify.register(statusRoutes, { prefix: '/api/status' });
   await fastify.register(deadlinesRoutes, { prefix: '/api/deadlines' });
+  await fastify.register(deadlineRulesRoutes, { prefix: '/api/deadline-rules' });
+  await fastify.register(nonWorkingDaysRoutes, { prefix: '/api/non-working-days' });
   fastify.get('/healthz', { schema: { hide: true }, config: { public: true } }, async () => ({ ok: true }));
 
   // Everything that is not the API is a SvelteKit page.

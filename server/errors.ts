@@ -20,6 +20,12 @@ export const ERRORS = {
     message: 'Indicați clientul sau datele de contact ale petentului (nume și e-mail sau telefon).',
   },
   CATEGORY_HAS_NO_RULE: { status: 422, message: 'Categoria nu are un termen legal configurat.' },
+  DEADLINE_RULE_INVALID: {
+    status: 422,
+    message: 'Regula de termen nu este completă (temeiul legal lipsește).',
+  },
+  NON_WORKING_DAY_EXISTS: { status: 409, message: 'Ziua este deja declarată nelucrătoare.' },
+  NON_WORKING_DAY_ALREADY: { status: 422, message: 'Ziua este deja nelucrătoare.' },
   CASE_NOT_FOUND: { status: 404, message: 'Reclamația nu există.' },
   CASE_ALREADY_ANNULLED: { status: 409, message: 'Reclamația este deja anulată.' },
   CASE_CLOSED: { status: 409, message: 'Reclamația este închisă.' },

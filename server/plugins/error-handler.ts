@@ -23,6 +23,11 @@ const FIELD_LABELS: Record<string, string> = {
   approved: 'decizia',
   comment: 'comentariul',
   receivedAt: 'momentul primirii',
+  days: 'numărul de zile',
+  unit: 'unitatea termenului',
+  extensionDays: 'zilele de prelungire',
+  legalBasis: 'temeiul legal',
+  day: 'ziua',
 };
 
 interface AjvError {
