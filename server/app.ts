@@ -14,6 +14,7 @@ import { createCasesService, type CasesService } from './cases/cases.service.ts'
 import { createTasksService, type TasksService } from './tasks/tasks.service.ts';
 import { createProcessCatalog } from './tasks/process-catalog.ts';
 import { createDeadlineRulesService, type DeadlineRulesService } from './deadlines/deadline-rules.service.ts';
+import { createOrgChartService, type OrgChartService } from './org-chart/org-chart.service.ts';
 import type { Instruction } from './instructions/instructions.ts';
 import type { RegisterDeps } from './intake/register-complaint.ts';
 import errorHandler from './plugins/error-handler.ts';
@@ -26,6 +27,7 @@ import statusRoutes from './routes/api/status/index.ts';
 import deadlinesRoutes from './routes/api/deadlines/index.ts';
 import deadlineRulesRoutes from './routes/api/deadline-rules/index.ts';
 import nonWorkingDaysRoutes from './routes/api/non-working-days/index.ts';
+import orgChartRoutes from './routes/api/org-chart/index.ts';
 import { ErrorSchema } from './routes/api/common.schemas.ts';
 
 export interface AppServices {
@@ -33,6 +35,7 @@ export interface AppServices {
   casesService: CasesService;
   tasksService: TasksService;
   deadlineRulesService: DeadlineRulesService;
+  orgChartService: OrgChartService;
 }
 
 declare module 'fastify' {
@@ -81,6 +84,7 @@ export async function buildApp(
       instructions: ctx.instructions,
     }),
     deadlineRulesService: createDeadlineRulesService(ctx.db),
+    orgChartService: createOrgChartService(ctx.db),
   });
 
   // External plugins
@@ -117,6 +121,7 @@ export async function buildApp(
   await fastify.register(deadlinesRoutes, { prefix: '/api/deadlines' });
   await fastify.register(deadlineRulesRoutes, { prefix: '/api/deadline-rules' });
   await fastify.register(nonWorkingDaysRoutes, { prefix: '/api/non-working-days' });
+  await fastify.register(orgChartRoutes, { prefix: '/api/org-chart' });
   fastify.get('/healthz', { schema: { hide: true }, config: { public: true } }, async () => ({ ok: true }));
 
   // Everything that is not the API is a SvelteKit page.

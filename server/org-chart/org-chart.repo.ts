@@ -1,0 +1,76 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.ts';
+import { departments, jobRoleHolders, jobRoles, users } from '../db/schema/index.ts';
+
+export function listDepartments(db: DbOrTx, tenantId: string) {
+  return db
+    .select({ id: departments.id, name: departments.name })
+    .from(departments)
+    .where(eq(departments.tenantId, tenantId))
+    .orderBy(asc(departments.name));
+}
+
+export function listJobRoles(db: DbOrTx, tenantId: string) {
+  return db
+    .select({ code: jobRoles.code, name: jobRoles.name, departmentId: jobRoles.departmentId })
+    .from(jobRoles)
+    .where(eq(jobRoles.tenantId, tenantId))
+    .orderBy(asc(jobRoles.code));
+}
+
+export function listHolders(db: DbOrTx, tenantId: string, jobRoleCode?: string) {
+  return db
+    .select({
+      jobRoleCode: jobRoleHolders.jobRoleCode,
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      active: users.active,
+    })
+    .from(jobRoleHolders)
+    .innerJoin(users, eq(users.id, jobRoleHolders.userId))
+    .where(
+      and(
+        eq(jobRoleHolders.tenantId, tenantId),
+        jobRoleCode ? eq(jobRoleHolders.jobRoleCode, jobRoleCode) : undefined,
+      ),
+    )
+    .orderBy(asc(users.name));
+}
+
+export function listStaff(db: DbOrTx, tenantId: string) {
+  return db
+    .select({ id: users.id, name: users.name, email: users.email, roles: users.roles, active: users.active })
+    .from(users)
+    .where(eq(users.tenantId, tenantId))
+    .orderBy(asc(users.name));
+}
+
+export function usersOfTenant(db: DbOrTx, tenantId: string, userIds: string[]) {
+  if (userIds.length === 0) return Promise.resolve([]);
+  return db
+    .select({ id: users.id, active: users.active })
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), inArray(users.id, userIds)));
+}
+
+export async function addHolders(db: DbOrTx, tenantId: string, jobRoleCode: string, userIds: string[]) {
+  if (userIds.length === 0) return;
+  await db
+    .insert(jobRoleHolders)
+    .values(userIds.map((userId) => ({ tenantId, userId, jobRoleCode })))
+    .onConflictDoNothing();
+}
+
+export async function removeHolders(db: DbOrTx, tenantId: string, jobRoleCode: string, userIds: string[]) {
+  if (userIds.length === 0) return;
+  await db
+    .delete(jobRoleHolders)
+    .where(
+      and(
+        eq(jobRoleHolders.tenantId, tenantId),
+        eq(jobRoleHolders.jobRoleCode, jobRoleCode),
+        inArray(jobRoleHolders.userId, userIds),
+      ),
+    );
+}
