@@ -11,7 +11,14 @@ export const handle: Handle = async ({ event, resolve }) => {
   if (event.cookies.get(SESSION_COOKIE)) {
     const me = await api<Me>(event, 'GET', '/api/auth/me');
     if (me.ok) event.locals.user = me.data;
-    else if (me.status === 401) event.cookies.delete(SESSION_COOKIE, { path: '/', secure: bridge().production });
+    else if (me.status === 401)
+      event.cookies.delete(SESSION_COOKIE, { path: '/', secure: bridge().production });
   }
-  return resolve(event);
+  const response = await resolve(event);
+  response.headers.set('x-content-type-options', 'nosniff');
+  response.headers.set('referrer-policy', 'same-origin');
+  // Staff pages and a consumer's status page are private: never keep them in a shared or back-forward cache.
+  if (event.locals.user || event.url.pathname.startsWith('/status/'))
+    response.headers.set('cache-control', 'private, no-store');
+  return response;
 };

@@ -5,8 +5,18 @@
 
 const ZONE = 'Europe/Bucharest';
 
-const dayFormat = new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
-const timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const dayFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+const timeFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: ZONE,
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
 
 /** The engine writes offsets as +0000; Date wants +00:00. */
 function toDate(value: string | Date): Date | null {
@@ -69,6 +79,7 @@ export function countDays(n: number, adjective = ''): string {
 
 /** '15 zile lucrătoare' / '30 de zile calendaristice'. */
 export function ruleDuration(rule: { days: number; unit: string }): string {
-  if (rule.unit === 'working') return rule.days === 1 ? '1 zi lucrătoare' : countDays(rule.days, 'lucrătoare');
+  if (rule.unit === 'working')
+    return rule.days === 1 ? '1 zi lucrătoare' : countDays(rule.days, 'lucrătoare');
   return rule.days === 1 ? '1 zi calendaristică' : countDays(rule.days, 'calendaristice');
 }

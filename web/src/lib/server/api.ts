@@ -50,8 +50,7 @@ export interface ApiEvent {
 }
 
 export type ApiResult<T> =
-  | { ok: true; status: number; data: T }
-  | { ok: false; status: number; data: ApiError };
+  { ok: true; status: number; data: T } | { ok: false; status: number; data: ApiError };
 
 function clientAddress(event: ApiEvent): string | undefined {
   try {
@@ -73,7 +72,12 @@ function asApiError(status: number, value: unknown): ApiError {
  * Calls the API as the signed-in user (or anonymously, for public routes, when there is no session cookie).
  * Never throws for an HTTP error: `ok` says whether `data` is the answer or the API's `{ code, message }`.
  */
-export async function api<T>(event: ApiEvent, method: Method, url: string, body?: unknown): Promise<ApiResult<T>> {
+export async function api<T>(
+  event: ApiEvent,
+  method: Method,
+  url: string,
+  body?: unknown,
+): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const token = event.cookies.get(SESSION_COOKIE);
   if (token) headers.authorization = `Bearer ${token}`;
@@ -92,10 +96,15 @@ export async function api<T>(event: ApiEvent, method: Method, url: string, body?
     try {
       data = JSON.parse(res.body);
     } catch {
-      return { ok: false, status: 502, data: { code: 'BAD_GATEWAY', message: 'Răspuns neașteptat de la server.' } };
+      return {
+        ok: false,
+        status: 502,
+        data: { code: 'BAD_GATEWAY', message: 'Răspuns neașteptat de la server.' },
+      };
     }
   }
-  if (res.statusCode >= 200 && res.statusCode < 300) return { ok: true, status: res.statusCode, data: data as T };
+  if (res.statusCode >= 200 && res.statusCode < 300)
+    return { ok: true, status: res.statusCode, data: data as T };
   return { ok: false, status: res.statusCode, data: asApiError(res.statusCode, data) };
 }
 

@@ -34,7 +34,13 @@ export const load = (async (event) => {
     else searchError = errorMessage(r, 'Căutarea nu a reușit. Încercați din nou.');
   }
 
-  return { q, customers, searchError, registered, meta: { title: registered ? 'Reclamație înregistrată' : 'Call center' } };
+  return {
+    q,
+    customers,
+    searchError,
+    registered,
+    meta: { title: registered ? 'Reclamație înregistrată' : 'Call center' },
+  };
 }) satisfies PageServerLoad;
 
 function text(form: FormData, name: string): string {
@@ -72,7 +78,10 @@ export const actions = {
 
     const r = await api<RegisteredComplaint>(event, 'POST', '/api/complaints', body);
     if (!r.ok) {
-      return fail(r.status, { values, message: errorMessage(r, 'Reclamația nu a putut fi înregistrată. Încercați din nou.') });
+      return fail(r.status, {
+        values,
+        message: errorMessage(r, 'Reclamația nu a putut fi înregistrată. Încercați din nou.'),
+      });
     }
     redirect(303, `/call-center?registered=${encodeURIComponent(r.data.number)}#inregistrata`);
   },

@@ -10,7 +10,8 @@ export const load = (async (event) => {
   const { user } = await event.parent();
   const canSeeAll = hasRole(user, 'supervisor');
   const asked = event.url.searchParams.get('scope') as InboxScope | null;
-  const scope: InboxScope = asked && SCOPES.includes(asked) && (asked !== 'all' || canSeeAll) ? asked : 'groups';
+  const scope: InboxScope =
+    asked && SCOPES.includes(asked) && (asked !== 'all' || canSeeAll) ? asked : 'groups';
   const page = Math.max(1, Number.parseInt(event.url.searchParams.get('page') ?? '1', 10) || 1);
 
   const tasks = await apiLoad<TaskList>(event, `/api/tasks?scope=${scope}&page=${page}&pageSize=25`);

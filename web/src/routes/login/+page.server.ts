@@ -7,7 +7,12 @@ import type { Actions, PageServerLoad } from './$types';
 
 /** Only paths on this site: "/inbox" yes, "//evil.example" or "https://…" no. */
 function safeNext(value: FormDataEntryValue | string | null): string | null {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\'))
+  if (
+    typeof value !== 'string' ||
+    !value.startsWith('/') ||
+    value.startsWith('//') ||
+    value.startsWith('/\\')
+  )
     return null;
   return value;
 }
@@ -29,7 +34,10 @@ export const actions = {
     }
     const r = await api<LoginResult>(event, 'POST', '/api/auth/login', { email, password });
     if (!r.ok) {
-      return fail(r.status, { email, message: errorMessage(r, 'Autentificarea nu a reușit. Încercați din nou.') });
+      return fail(r.status, {
+        email,
+        message: errorMessage(r, 'Autentificarea nu a reușit. Încercați din nou.'),
+      });
     }
     event.cookies.set(SESSION_COOKIE, r.data.token, {
       httpOnly: true,

@@ -22,9 +22,13 @@ export const actions = {
     requireRole(event, ['supervisor']);
     const form = await event.request.formData();
     const reason = String(form.get('reason') ?? '').trim();
-    if (reason.length < 10) return fail(400, { reason, message: 'Motivul trebuie să aibă cel puțin 10 caractere.' });
-    const r = await api<AnnulResult>(event, 'POST', `/api/complaints/${event.params.number}/annulment`, { reason });
-    if (!r.ok) return fail(r.status, { reason, message: errorMessage(r, 'Înregistrarea nu a putut fi anulată.') });
+    if (reason.length < 10)
+      return fail(400, { reason, message: 'Motivul trebuie să aibă cel puțin 10 caractere.' });
+    const r = await api<AnnulResult>(event, 'POST', `/api/complaints/${event.params.number}/annulment`, {
+      reason,
+    });
+    if (!r.ok)
+      return fail(r.status, { reason, message: errorMessage(r, 'Înregistrarea nu a putut fi anulată.') });
     redirect(303, `/cases/${event.params.number}?annulled=1`);
   },
 } satisfies Actions;

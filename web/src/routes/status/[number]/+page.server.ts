@@ -19,6 +19,9 @@ export const load = (async (event) => {
   );
   if (r.ok) return { ...base, status: r.data, message: null };
   // 400 (a malformed number or code) and 404 mean the same to the consumer.
-  const message = r.status === 400 || r.status === 404 ? NOT_FOUND : errorMessage(r, 'Pagina nu poate fi afișată acum. Reveniți peste câteva minute.');
+  const message =
+    r.status === 400 || r.status === 404
+      ? NOT_FOUND
+      : errorMessage(r, 'Pagina nu poate fi afișată acum. Reveniți peste câteva minute.');
   return { ...base, status: null, message };
 }) satisfies PageServerLoad;

@@ -10,7 +10,9 @@ export const load = (async (event) => {
   const { user } = await event.parent();
   const id = event.params.id;
   const task = await apiLoad<TaskDetail>(event, `/api/tasks/${id}`);
-  const caseDetail = task.caseNumber ? await apiLoad<CaseDetail>(event, `/api/complaints/${task.caseNumber}`) : null;
+  const caseDetail = task.caseNumber
+    ? await apiLoad<CaseDetail>(event, `/api/complaints/${task.caseNumber}`)
+    : null;
   return {
     task,
     case: caseDetail,
@@ -27,7 +29,8 @@ export const actions = {
   claim: async (event) => {
     requireRole(event, AREA_ROLES.inbox);
     const r = await api<ClaimResult>(event, 'POST', `/api/tasks/${event.params.id}/claim`);
-    if (!r.ok) return fail(r.status, { action: 'claim', message: errorMessage(r, 'Sarcina nu a putut fi preluată.') });
+    if (!r.ok)
+      return fail(r.status, { action: 'claim', message: errorMessage(r, 'Sarcina nu a putut fi preluată.') });
     return { action: 'claim', claimed: true };
   },
 
@@ -35,7 +38,10 @@ export const actions = {
     requireRole(event, AREA_ROLES.inbox);
     const r = await api<ClaimResult>(event, 'POST', `/api/tasks/${event.params.id}/unclaim`);
     if (!r.ok)
-      return fail(r.status, { action: 'unclaim', message: errorMessage(r, 'Sarcina nu a putut fi eliberată.') });
+      return fail(r.status, {
+        action: 'unclaim',
+        message: errorMessage(r, 'Sarcina nu a putut fi eliberată.'),
+      });
     redirect(303, '/inbox?released=1');
   },
 
@@ -55,7 +61,8 @@ export const actions = {
     if (kind === 'findings') body = { findings: values.findings };
     else if (kind === 'answer') body = { answerText: values.answerText };
     else if (kind === 'approval') {
-      if (values.decision !== 'approve' && values.decision !== 'reject') return invalid('Alegeți: aprob sau resping.');
+      if (values.decision !== 'approve' && values.decision !== 'reject')
+        return invalid('Alegeți: aprob sau resping.');
       const approved = values.decision === 'approve';
       if (!approved && values.comment.trim().length < 5)
         return invalid('La respingere, scrieți în comentariu ce trebuie revizuit.');
@@ -64,7 +71,12 @@ export const actions = {
     }
 
     const r = await api<CompleteResult>(event, 'POST', `/api/tasks/${event.params.id}/complete`, body);
-    if (!r.ok) return fail(r.status, { action: 'complete', values, message: errorMessage(r, 'Sarcina nu a putut fi finalizată.') });
+    if (!r.ok)
+      return fail(r.status, {
+        action: 'complete',
+        values,
+        message: errorMessage(r, 'Sarcina nu a putut fi finalizată.'),
+      });
     redirect(303, '/inbox?done=1');
   },
 } satisfies Actions;
