@@ -12,3 +12,9 @@ export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
 
 /** The process every registered complaint starts. */
 export const COMPLAINT_PROCESS_KEY = 'complaint';
+
+/** BPMN messages the Node side correlates (`<bpmn:message name>` in the process). */
+export const MESSAGES = {
+  /** A consumer's reply to an open case (e-mail intake). */
+  consumerAddedInformation: 'consumer-added-information',
+} as const;

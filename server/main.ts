@@ -15,17 +15,19 @@ import { startProcessStartDispatcher } from './outbox/process-starts.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed/demo.ts';
 import { listTenants } from './tenants/tenants.repo.ts';
 import { startWorkers } from './workers/run-workers.ts';
+import { startMailIntake } from './intake/mail/start-intake.ts';
 import { installWebBridge } from './web-bridge.ts';
 
-type Part = 'api' | 'workers';
+type Part = 'api' | 'workers' | 'intake';
+const PARTS: Part[] = ['api', 'workers', 'intake'];
 
 function parseArgs(argv: string[]) {
   const only =
     argv.find((a) => a.startsWith('--only='))?.slice(7) ??
     (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined);
-  if (only && only !== 'api' && only !== 'workers')
-    throw new Error(`--only takes api or workers, got "${only}"`);
-  return { parts: (only ? [only] : ['api', 'workers']) as Part[], seedDemo: argv.includes('--seed-demo') };
+  if (only && !PARTS.includes(only as Part))
+    throw new Error(`--only takes ${PARTS.join(', ')}, got "${only}"`);
+  return { parts: only ? [only as Part] : PARTS, seedDemo: argv.includes('--seed-demo') };
 }
 
 async function loadWebHandler(): Promise<AppContext['webHandler']> {
@@ -91,12 +93,24 @@ async function main() {
     );
   }
 
+  if (args.parts.includes('intake')) {
+    const ownAddress = /<([^>]+)>/.exec(config.mailFrom)?.[1] ?? config.mailFrom;
+    const intake = await startMailIntake(
+      { db, engine, secret: infra.secret, log, ownAddresses: [ownAddress.toLowerCase()] },
+      { localImap: infra.imap },
+    );
+    stops.push(() => intake.stop());
+  }
+
   const lines = [
     '',
     `  Reclamații rulează pe ${config.publicUrl}`,
     `  API: ${config.publicUrl}/api/docs`,
     infra.imap
       ? `  Server local de e-mail: SMTP ${infra.smtpUrl}, IMAP ${infra.imap.host}:${infra.imap.port}`
+      : '',
+    infra.imap && args.parts.includes('intake') && seeded
+      ? '  Reclamații prin e-mail: scrieți la demo@reclamatii.local (SMTP de mai sus)'
       : '',
     ...(seeded
       ? [

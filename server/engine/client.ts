@@ -194,6 +194,35 @@ export class EngineClient {
     );
   }
 
+  /**
+   * Correlates a BPMN message to the running instance with this business key. Returns false when no instance
+   * waits for it (e.g. the case is already closed); other failures throw.
+   */
+  async correlateMessage(opts: {
+    messageName: string;
+    tenantId: string;
+    businessKey: string;
+    variables?: Variables;
+  }): Promise<boolean> {
+    try {
+      await this.request('POST', '/message', {
+        messageName: opts.messageName,
+        businessKey: opts.businessKey,
+        tenantId: opts.tenantId,
+        processVariables: toTypedVariables(opts.variables ?? {}),
+      });
+      return true;
+    } catch (err) {
+      if (
+        err instanceof EngineError &&
+        err.status === 400 &&
+        /MismatchingMessageCorrelation/.test(err.engineType ?? '')
+      )
+        return false;
+      throw err;
+    }
+  }
+
   findProcessInstances(q: { businessKey: string; tenantId: string }): Promise<ProcessInstance[]> {
     return this.request('POST', '/process-instance', {
       businessKey: q.businessKey,

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
 import { cases, tenants, type Channel, type ComplaintCategory } from '../db/schema/index.ts';
 import { searchText } from '../db/search-text.ts';
 import type { EngineClient } from '../engine/client.ts';
@@ -41,6 +41,14 @@ export interface RegisteredComplaint {
   deadlineRule: { days: number; unit: 'working' | 'calendar'; legalBasis: string };
 }
 
+export interface RegisterOptions {
+  /**
+   * Runs inside the registration transaction, after the case row is written: a channel records what it must
+   * commit together with the case (e.g. the e-mail intake links the stored message), so both or neither happen.
+   */
+  inTransaction?: (tx: Tx, registered: { id: string; number: string }) => Promise<void>;
+}
+
 export interface RegisterDeps {
   db: Db;
   engine: EngineClient;
@@ -55,6 +63,7 @@ export interface RegisterDeps {
 export async function registerComplaint(
   deps: RegisterDeps,
   input: RegisterComplaintInput,
+  options: RegisterOptions = {},
 ): Promise<RegisteredComplaint> {
   const { db } = deps;
   const receivedAt = input.receivedAt ?? new Date();
@@ -147,6 +156,7 @@ export async function registerComplaint(
         dueAt: deadline.dueAt,
       },
     });
+    if (options.inTransaction) await options.inTransaction(tx, { id: created.id, number });
     return { row: created, outbox };
   });
 

@@ -3,3 +3,4 @@ export * from './users.ts';
 export * from './customers.ts';
 export * from './cases.ts';
 export * from './audit.ts';
+export * from './mail.ts';

@@ -1,0 +1,101 @@
+import type { ParsedInbound } from './parse-message.ts';
+
+export type Classification =
+  | { kind: 'complaint' }
+  | { kind: 'reply'; reason: string; caseRef: CaseRef }
+  | { kind: 'auto_reply'; reason: string; caseRef: CaseRef | null }
+  | { kind: 'bounce'; reason: string; ourMessage: OurMessage | null }
+  | { kind: 'loop'; reason: string };
+
+export interface CaseRef {
+  caseId: string;
+  number: string;
+}
+
+export interface OurMessage extends CaseRef {
+  /** `acknowledgement`, `answer`, ... */
+  messageKind: string;
+  toAddress: string | null;
+}
+
+/** Lookups the rules need, always within the tenant whose mailbox the message came from. */
+export interface ClassifyContext {
+  /** Our outgoing messages (case_messages) by Message-ID. */
+  findOurMessage(messageIds: string[]): Promise<OurMessage | null>;
+  /** A case of this tenant by registration number, with the addresses a reply may come from. */
+  findCase(number: string): Promise<(CaseRef & { emails: string[] }) | null>;
+  tenantCode: string;
+  /** Addresses that are ours: the intake address, the sender of our outgoing mail. */
+  ownAddresses: string[];
+}
+
+const OWN_MESSAGE_ID = /^<(acknowledgement|answer)\.[0-9a-f-]{36}@/i;
+const NUMBER = /\b([A-Z][A-Z0-9]{1,15})-(\d{4})-(\d{6})\b/g;
+
+/** `Auto-Submitted`, `X-Autoreply` & co.: the reason a message is automatic, or null. */
+function automaticReason(m: ParsedInbound, returnPathEmpty: boolean): string | null {
+  const autoSubmitted = m.header('auto-submitted');
+  if (autoSubmitted && !/^no\b/i.test(autoSubmitted)) return `Auto-Submitted: ${autoSubmitted}`;
+  for (const h of ['x-autoreply', 'x-autorespond', 'x-autoresponder', 'x-auto-reply']) {
+    const v = m.header(h);
+    if (v !== null) return `${h}: ${v}`;
+  }
+  const precedence = m.header('precedence');
+  if (precedence && /^(bulk|junk|list|auto_reply)\b/i.test(precedence)) return `Precedence: ${precedence}`;
+  if (m.header('x-failed-recipients') !== null) return 'X-Failed-Recipients';
+  if (returnPathEmpty) return 'empty Return-Path';
+  return null;
+}
+
+function isBounce(m: ParsedInbound, returnPathEmpty: boolean): boolean {
+  if (/multipart\/report/i.test(m.contentType) && /delivery-status/i.test(m.contentType)) return true;
+  if (m.header('x-failed-recipients') !== null) return true;
+  const from = m.fromAddress ?? '';
+  return returnPathEmpty && /^(mailer-daemon|postmaster)@/i.test(from);
+}
+
+/** Every Message-ID named in the raw bytes (the bounced original's headers sit inside the report). */
+function messageIdsIn(raw: Buffer): string[] {
+  const text = raw.subarray(0, 2_000_000).toString('latin1');
+  const out = new Set<string>();
+  for (const m of text.matchAll(/^(?:message-id|in-reply-to|references):[ \t]*((?:.*)(?:\r?\n[ \t].*)*)/gim))
+    for (const id of m[1]!.match(/<[^<>\s]+>/g) ?? []) out.add(id);
+  return [...out];
+}
+
+/**
+ * New complaint, reply to a case, or automatic mail that must open no case (auto-replies, bounces, loops)?
+ * A reply counts only inside the tenant: a number or a Message-ID of another tenant's case never matches.
+ */
+export async function classifyMessage(
+  m: ParsedInbound,
+  raw: Buffer,
+  ctx: ClassifyContext,
+): Promise<Classification> {
+  const returnPath = m.header('return-path');
+  const returnPathEmpty = returnPath !== null && /^<\s*>$/.test(returnPath.trim());
+  const own = new Set(ctx.ownAddresses.map((a) => a.toLowerCase()));
+
+  if (isBounce(m, returnPathEmpty)) {
+    const ours = await ctx.findOurMessage(messageIdsIn(raw).filter((id) => id !== m.messageId));
+    return { kind: 'bounce', reason: 'delivery status notification', ourMessage: ours };
+  }
+  if (m.header('x-reclamatii-case') !== null || (m.messageId && OWN_MESSAGE_ID.test(m.messageId)))
+    return { kind: 'loop', reason: 'one of our own messages' };
+  if (m.fromAddress && own.has(m.fromAddress))
+    return { kind: 'loop', reason: `sent from our own address ${m.fromAddress}` };
+
+  const referenced = [...m.inReplyTo, ...m.references];
+  const ours = referenced.length ? await ctx.findOurMessage(referenced) : null;
+  const auto = automaticReason(m, returnPathEmpty);
+  if (auto) return { kind: 'auto_reply', reason: auto, caseRef: ours };
+  if (ours) return { kind: 'reply', reason: `In-Reply-To/References ${ours.messageKind}`, caseRef: ours };
+
+  for (const match of m.subject.toUpperCase().matchAll(NUMBER)) {
+    if (match[1] !== ctx.tenantCode) continue;
+    const c = await ctx.findCase(match[0]);
+    if (c && m.fromAddress && c.emails.includes(m.fromAddress))
+      return { kind: 'reply', reason: `number ${c.number} in the subject`, caseRef: c };
+  }
+  return { kind: 'complaint' };
+}

@@ -1,0 +1,25 @@
+import type { ComplaintCategory } from '../../db/schema/index.ts';
+import { fold } from '../../identification/evidence.ts';
+
+const RULES: Array<[RegExp, ComplaintCategory]> = [
+  [/\bgdpr\b|date(le)? personale|stergerea datelor/, 'cerere_gdpr'],
+  [/\banre\b|\banpc\b|sesizare/, 'sesizare_autoritate'],
+  [/schimb\w* (de )?furnizor|trecere la alt furnizor/, 'schimbare_furnizor'],
+  [/contor|index|citire|grup de masurare|masurare/, 'grup_masurare'],
+  [/intrerupere|fara curent|fara gaz|nu am curent|avarie|deconectat|debransat/, 'continuitate_alimentare'],
+  [/tensiune|fluctuat|presiune (scazuta|mica)/, 'calitate_energie'],
+  [/pret|tarif|oferta/, 'oferte_preturi_tarife'],
+  [/contract/, 'contractare'],
+  [/factur|plata|sold|penalitat|restituire|compensare/, 'facturare'],
+  [/reclamatia (anterioara|precedenta)|raspuns(ul)? (primit|anterior)/, 'solutionare_plangeri'],
+];
+
+/**
+ * A first category for a complaint that arrived by e-mail (the officer corrects it during analysis): the first
+ * rule whose words appear in the subject, then in the text; else "customer information".
+ */
+export function guessCategory(subject: string, text: string): ComplaintCategory {
+  for (const source of [fold(subject), fold(text.slice(0, 5000))])
+    for (const [re, category] of RULES) if (re.test(source)) return category;
+  return 'informare_clienti';
+}
