@@ -34,7 +34,14 @@ export type ComplaintCategory = (typeof complaintCategories)[number];
 export const channels = ['call_center', 'email', 'portal'] as const;
 export type Channel = (typeof channels)[number];
 
-export const caseStatuses = ['registered', 'in_progress', 'answer_sent', 'closed', 'annulled'] as const;
+export const caseStatuses = [
+  'registered',
+  'in_progress',
+  'answer_sent',
+  'closed',
+  'filed',
+  'annulled',
+] as const;
 export type CaseStatus = (typeof caseStatuses)[number];
 
 export const cases = pgTable(
@@ -68,6 +75,20 @@ export const cases = pgTable(
       .notNull(),
     status: text({ enum: caseStatuses }).notNull().default('registered'),
     processInstanceId: text(),
+    /** The process definition the case runs under and the SHA-256 of its deployed XML. */
+    processDefinitionId: text(),
+    processHash: text(),
+    /** SHA-256 over the work instructions (id and file hash) loaded when the process started. */
+    instructionsHash: text(),
+    /** The due date before an extension with prior notice; null when never extended. */
+    originalDueDate: date(),
+    extendedAt: timestamp({ withTimezone: true }),
+    /** Deadline breach: when it was recorded, the days of delay and the compensation owed (lei). */
+    breachedAt: timestamp({ withTimezone: true }),
+    delayDays: integer(),
+    compensationLei: integer(),
+    /** Why a case was filed without an answer on the merits: duplicate, misdirected, anonymous. */
+    filedReason: text(),
     findings: text(),
     answerText: text(),
     answerSentAt: timestamp({ withTimezone: true }),

@@ -4,3 +4,4 @@ export * from './customers.ts';
 export * from './cases.ts';
 export * from './audit.ts';
 export * from './mail.ts';
+export * from './handling.ts';

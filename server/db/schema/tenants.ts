@@ -22,6 +22,13 @@ export const tenants = pgTable('tenants', {
   closesAt: time().notNull().default('16:30'),
   /** Public base URL of the consumer pages, used in e-mails. */
   publicUrl: text().notNull().default('http://localhost:3000'),
+  /** The distribution operator's address for data requests (answers are matched back by our reference). */
+  operatorEmail: text(),
+  /** Compensation for a missed guaranteed deadline: base + per day of delay from the second day (lei). */
+  compensationBaseLei: integer().notNull().default(100),
+  compensationPerDayLei: integer().notNull().default(50),
+  /** The holder is warned this many working days before the due date. */
+  warnWorkingDaysBefore: integer().notNull().default(2),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
