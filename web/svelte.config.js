@@ -13,22 +13,6 @@ const config = {
     // The CSRF origin check is on (the default). `csrf.checkOrigin` is deprecated in SvelteKit 2.70 in favour of
     // `trustedOrigins`; an empty list means no other origin may submit forms to these pages.
     csrf: { trustedOrigins: [] },
-    // Only our own scripts (SvelteKit adds a nonce to its inline start-up script), no framing, forms post home.
-    csp: {
-      mode: 'auto',
-      directives: {
-        'default-src': ['self'],
-        'script-src': ['self'],
-        'style-src': ['self', 'unsafe-inline'],
-        'img-src': ['self', 'data:'],
-        'font-src': ['self'],
-        'connect-src': ['self'],
-        'object-src': ['none'],
-        'base-uri': ['self'],
-        'form-action': ['self'],
-        'frame-ancestors': ['none'],
-      },
-    },
   },
 };
 
