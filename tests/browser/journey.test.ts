@@ -5,7 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
 
-const PORT = 3377;
+const PORT = 3377 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
 const SHOTS = 'test-results/screenshots';
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -14,10 +14,23 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: axeSource });
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
-    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            opts: object,
+          ): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>;
+        };
+      }
+    ).axe;
+    return axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
   });
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.nodes.length})`);
 }
 
 /**
@@ -33,7 +46,15 @@ describe('the complaint journey in the browser', () => {
     t = await createTestContext({ workers: true, webPort: PORT });
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   });
   afterAll(async () => {
@@ -53,7 +74,7 @@ describe('the complaint journey in the browser', () => {
   }
 
   async function openTask(page: Page, number: string, taskName: string) {
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 120; i++) {
       await page.goto(`${BASE}/inbox?scope=groups`);
       const row = page.getByRole('row').filter({ hasText: number }).filter({ hasText: taskName });
       if ((await row.count()) > 0) {
@@ -74,7 +95,7 @@ describe('the complaint journey in the browser', () => {
     await page.waitForURL(/\/inbox(\?|$)/);
   }
 
-  it('agent, officer, supervisor and consumer each do their part', async () => {
+  it('agent, officer, supervisor and consumer each do their part', { timeout: 240_000 }, async () => {
     const violations: Record<string, string[]> = {};
 
     // Call center: find the customer, pick the place, register, read the number back.
@@ -86,7 +107,9 @@ describe('the complaint journey in the browser', () => {
     await agent.getByText('RO005E512345678').first().click();
     await agent.getByLabel('Categorie').selectOption({ label: 'Facturarea' });
     await agent.getByLabel('Subiect').fill('Factură estimată prea mare');
-    await agent.getByLabel('Textul reclamației').fill('Am primit o factură estimată de 900 lei, deși consumul real este mult mai mic.');
+    await agent
+      .getByLabel('Textul reclamației')
+      .fill('Am primit o factură estimată de 900 lei, deși consumul real este mult mai mic.');
     await agent.getByLabel('E-mail de contact').fill('maria.browser@example.test');
     await agent.screenshot({ path: `${SHOTS}/1-call-center-form.png`, fullPage: true });
     await agent.getByRole('button', { name: 'Înregistrează reclamația' }).click();
@@ -94,7 +117,13 @@ describe('the complaint journey in the browser', () => {
     const confirmation = await agent.locator('body').innerText();
     const number = /DEMO-\d{4}-\d{6}/.exec(confirmation)?.[0];
     expect(number).toBeDefined();
-    const code = new URL(await agent.getByRole('link', { name: /\/status\// }).first().getAttribute('href') ?? '', BASE).searchParams.get('code');
+    const code = new URL(
+      (await agent
+        .getByRole('link', { name: /\/status\// })
+        .first()
+        .getAttribute('href')) ?? '',
+      BASE,
+    ).searchParams.get('code');
     expect(code).toMatch(/^[A-Z2-7]{10}$/);
     violations['registered'] = await axeViolations(agent);
     await agent.screenshot({ path: `${SHOTS}/2-call-center-registered.png`, fullPage: true });
@@ -104,12 +133,18 @@ describe('the complaint journey in the browser', () => {
     await openTask(officer, number!, 'Analiza reclamației și nota de constatare');
     violations['task'] = await axeViolations(officer);
     await officer.screenshot({ path: `${SHOTS}/3-officer-task.png`, fullPage: true });
-    await claimAndComplete(officer, () => officer.getByLabel('Constatări (nota de constatare)').fill('Factura a fost emisă pe index estimat; indexul real este 4120.'));
+    await claimAndComplete(officer, () =>
+      officer
+        .getByLabel('Constatări (nota de constatare)')
+        .fill('Factura a fost emisă pe index estimat; indexul real este 4120.'),
+    );
     violations['inbox'] = await axeViolations(officer);
     await officer.screenshot({ path: `${SHOTS}/4-officer-inbox.png`, fullPage: true });
     await openTask(officer, number!, 'Redactarea răspunsului către client');
     await claimAndComplete(officer, () =>
-      officer.getByLabel('Răspunsul către client').fill('Am refăcut factura pe indexul real; veți primi o factură de stornare de 612 lei.'),
+      officer
+        .getByLabel('Răspunsul către client')
+        .fill('Am refăcut factura pe indexul real; veți primi o factură de stornare de 612 lei.'),
     );
 
     // Supervisor: approves.
@@ -121,19 +156,23 @@ describe('the complaint journey in the browser', () => {
     });
 
     // Consumer: the public status page, no login, on a phone-sized screen.
-    const consumer = await (await browser.newContext({ locale: 'ro-RO', viewport: { width: 390, height: 844 } })).newPage();
+    const consumer = await (
+      await browser.newContext({ locale: 'ro-RO', viewport: { width: 390, height: 844 } })
+    ).newPage();
     await consumer.goto(`${BASE}/status`);
     await consumer.getByLabel('Număr de înregistrare').fill(number!);
     await consumer.getByLabel('Cod de acces').fill(code!);
     await consumer.getByRole('button', { name: /Vezi|Caută|Urmăr/ }).click();
-    for (let i = 0; i < 60 && !(await consumer.getByText('Soluționată').count()); i++) {
+    for (let i = 0; i < 120 && !(await consumer.getByText('Soluționată').count()); i++) {
       await consumer.waitForTimeout(500);
       await consumer.reload();
     }
-    await expect(consumer.getByText('Soluționată').first().isVisible()).resolves.toBe(true);
-    await expect(consumer.getByText('Răspunsul a fost transmis prin e-mail.').isVisible()).resolves.toBe(true);
-    violations['status'] = await axeViolations(consumer);
     await consumer.screenshot({ path: `${SHOTS}/6-consumer-status.png`, fullPage: true });
+    await expect(consumer.getByText('Soluționată').first().isVisible()).resolves.toBe(true);
+    await expect(consumer.getByText('Răspunsul a fost transmis prin e-mail.').isVisible()).resolves.toBe(
+      true,
+    );
+    violations['status'] = await axeViolations(consumer);
 
     expect(violations).toEqual({ 'call-center': [], registered: [], task: [], inbox: [], status: [] });
   });

@@ -8,7 +8,7 @@ import { deployBaseline } from '../../server/engine/deploy-processes.ts';
 import { startProcessStartDispatcher } from '../../server/outbox/process-starts.ts';
 import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
 
-const PORT = 18190;
+const PORT = 18190 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 
 /**
  * Nothing is lost when the engine is down: registrations commit in our database, and the outbox starts exactly

@@ -20,7 +20,14 @@ declare module 'vitest' {
   }
 }
 
-export const TEST_PORTS = { pg: 54339, engine: 18180, smtp: 2625, imap: 1243 };
+// TEST_PORT_OFFSET lets two test runs share a machine (e.g. two engineers' sessions).
+const offset = Number(process.env.TEST_PORT_OFFSET ?? 0);
+export const TEST_PORTS = {
+  pg: 54339 + offset,
+  engine: 18180 + offset,
+  smtp: 2625 + offset,
+  imap: 1243 + offset,
+};
 
 let infra: Infrastructure | undefined;
 let engineDb: string | undefined;
