@@ -82,3 +82,34 @@ const JOB_ROLE: Record<string, string> = {
 };
 
 export const jobRoleLabel = pick(JOB_ROLE);
+
+/** The outcomes of the triage form (server/tasks/task-forms.ts TRIAGE_OUTCOMES), in Romanian. */
+export const TRIAGE_OUTCOMES = [
+  { value: 'admissible', label: 'Admisibilă — se analizează' },
+  { value: 'incomplete', label: 'Incompletă — se cer completări clientului' },
+  { value: 'duplicate', label: 'Duplicat al unei reclamații existente' },
+  { value: 'misdirected', label: 'Greșit îndreptată — nu este de competența furnizorului' },
+  { value: 'anonymous', label: 'Anonimă' },
+] as const;
+
+/** The next checks a verification task can branch to (its `branches` BPMN property). */
+const BRANCH: Record<string, string> = {
+  pret: 'Prețul aplicat',
+  index: 'Indexul și consumul facturat',
+  autocitire: 'Autocitirea',
+  gaze: 'Particularitățile facturării gazelor naturale',
+  prosumator: 'Facturarea prosumatorului',
+  compensatii_od: 'Compensațiile datorate de operatorul de distribuție',
+  contract: 'Contractul',
+  oferta_pret: 'Oferta de preț',
+  serviciu_universal: 'Serviciul universal',
+  informare: 'Informarea clientului',
+  verificare_contor: 'Verificarea contorului',
+  pv_consum_neinregistrat: 'Procesul-verbal de consum neînregistrat',
+  intrerupere: 'Întreruperea alimentării',
+  calitate: 'Calitatea energiei',
+  receptoare: 'Receptoarele deteriorate',
+  deconectare_neplata: 'Deconectarea pentru neplată',
+};
+
+export const branchLabel = pick(BRANCH);

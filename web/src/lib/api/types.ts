@@ -205,7 +205,8 @@ export interface AnnulResult {
 // --- /api/tasks ------------------------------------------------------------------------------------------------
 
 export type InboxScope = 'mine' | 'groups' | 'all';
-export type TaskForm = 'findings' | 'answer' | 'approval';
+export type TaskForm =
+  'findings' | 'answer' | 'approval' | 'triage' | 'verification' | 'note' | 'operatorRequest';
 
 export interface TaskSummary {
   id: string;
@@ -253,6 +254,8 @@ export interface TaskDetail {
   due: string | null;
   candidateGroups: string[];
   form: string | null;
+  /** Choices of a verification form (`branch`); absent from older servers. */
+  branches?: string[];
   caseNumber: string | null;
   draft: { findings: string | null; answerText: string | null } | null;
   instruction: WorkInstruction | null;
@@ -263,6 +266,14 @@ export interface CompleteTaskBody {
   answerText?: string;
   approved?: boolean;
   comment?: string;
+  /** triage: admissible, incomplete, duplicate, misdirected, anonymous */
+  outcome?: string;
+  /** verification: the next check, one of the task's `branches` */
+  branch?: string;
+  needsOperator?: boolean;
+  needsCorrection?: boolean;
+  /** operatorRequest: the questions to the distribution operator */
+  questions?: string;
 }
 
 export interface ClaimResult {

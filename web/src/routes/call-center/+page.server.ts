@@ -63,8 +63,8 @@ export const actions = {
     if (!isCategory(values.category)) {
       return fail(400, { values, message: 'Alegeți categoria reclamației.' });
     }
-    // The radio value is "customerId:placeId" (placeId empty for a customer without places).
-    const [customerId, placeId] = values.target.split(':');
+    // The radio value is "customerId:placeId" (placeId empty for a customer without places), or "none".
+    const [customerId, placeId] = values.target === 'none' ? [] : values.target.split(':');
     const body: CreateComplaintBody = {
       category: values.category,
       subject: values.subject,

@@ -54,20 +54,51 @@ export const actions = {
       answerText: text(form, 'answerText'),
       decision: text(form, 'decision'),
       comment: text(form, 'comment'),
+      outcome: text(form, 'outcome'),
+      branch: text(form, 'branch'),
+      needsOperator: form.has('needsOperator'),
+      needsCorrection: form.has('needsCorrection'),
+      questions: text(form, 'questions'),
     };
     const invalid = (message: string) => fail(400, { action: 'complete', values, message });
+    const comment = values.comment.trim();
 
+    // Only the fields of this task's form; the API validates them (and says what is wrong, in Romanian).
     let body: CompleteTaskBody = {};
-    if (kind === 'findings') body = { findings: values.findings };
-    else if (kind === 'answer') body = { answerText: values.answerText };
-    else if (kind === 'approval') {
-      if (values.decision !== 'approve' && values.decision !== 'reject')
-        return invalid('Alegeți: aprob sau resping.');
-      const approved = values.decision === 'approve';
-      if (!approved && values.comment.trim().length < 5)
-        return invalid('La respingere, scrieți în comentariu ce trebuie revizuit.');
-      body = { approved };
-      if (values.comment.trim()) body.comment = values.comment.trim();
+    switch (kind) {
+      case 'findings':
+        body = { findings: values.findings };
+        break;
+      case 'answer':
+        body = { answerText: values.answerText };
+        break;
+      case 'approval': {
+        if (values.decision !== 'approve' && values.decision !== 'reject')
+          return invalid('Alegeți: aprob sau resping.');
+        const approved = values.decision === 'approve';
+        if (!approved && comment.length < 5)
+          return invalid('La respingere, scrieți în comentariu ce trebuie revizuit.');
+        body = comment ? { approved, comment } : { approved };
+        break;
+      }
+      case 'triage':
+        if (!values.outcome) return invalid('Alegeți rezultatul încadrării.');
+        body = comment ? { outcome: values.outcome, comment } : { outcome: values.outcome };
+        break;
+      case 'verification':
+        body = {
+          findings: values.findings,
+          needsOperator: values.needsOperator,
+          needsCorrection: values.needsCorrection,
+        };
+        if (values.branch) body.branch = values.branch;
+        break;
+      case 'note':
+        body = { comment: values.comment };
+        break;
+      case 'operatorRequest':
+        body = { questions: values.questions };
+        break;
     }
 
     const r = await api<CompleteResult>(event, 'POST', `/api/tasks/${event.params.id}/complete`, body);
