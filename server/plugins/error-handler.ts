@@ -119,12 +119,10 @@ export default fp(
           .send({ code: fe.code ?? 'BAD_REQUEST', message: 'Cerere invalidă.' });
       }
       request.log.error({ method: request.method, url: request.routeOptions.url, err }, 'unhandled error');
-      return reply
-        .status(500)
-        .send({
-          code: 'INTERNAL',
-          message: 'Eroare internă. Încercați din nou; dacă persistă, anunțați administratorul.',
-        });
+      return reply.status(500).send({
+        code: 'INTERNAL',
+        message: 'Eroare internă. Încercați din nou; dacă persistă, anunțați administratorul.',
+      });
     });
   },
   { name: 'error-handler' },

@@ -79,9 +79,19 @@ export async function createTestContext(
     // adapter-node reads ORIGIN when its handler module loads.
     process.env.ORIGIN = publicUrl;
     const file = fileURLToPath(new URL('../../web/build/handler.js', import.meta.url));
-    webHandler = ((await import(pathToFileURL(file).href)) as { handler: NonNullable<AppContext['webHandler']> }).handler;
+    webHandler = (
+      (await import(pathToFileURL(file).href)) as { handler: NonNullable<AppContext['webHandler']> }
+    ).handler;
   }
-  const app = await buildApp({ config, db, engine, secret, instructions: await loadInstructions(), log: silentLog, webHandler });
+  const app = await buildApp({
+    config,
+    db,
+    engine,
+    secret,
+    instructions: await loadInstructions(),
+    log: silentLog,
+    webHandler,
+  });
   if (opts.webPort) {
     installWebBridge(app, publicUrl, false);
     await app.listen({ port: opts.webPort, host: 'localhost' });
