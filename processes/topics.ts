@@ -6,6 +6,13 @@ export const TOPICS = {
   acknowledge: 'acknowledge',
   sendAnswer: 'send-answer',
   closeCase: 'close-case',
+  fileCase: 'file-case',
+  deadlineWarning: 'deadline-warning',
+  recordBreach: 'record-breach',
+  computeCompensation: 'compute-compensation',
+  sendOperatorRequest: 'send-operator-request',
+  extendDeadline: 'extend-deadline',
+  openReviewPeriod: 'open-review-period',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
@@ -17,4 +24,6 @@ export const COMPLAINT_PROCESS_KEY = 'complaint';
 export const MESSAGES = {
   /** A consumer's reply to an open case (e-mail intake). */
   consumerAddedInformation: 'consumer-added-information',
+  /** The distribution operator answered our data request (matched by our reference). */
+  operatorAnswered: 'operator-answered',
 } as const;

@@ -95,6 +95,20 @@ export async function getCasesByProcessInstance(db: DbOrTx, tenantId: string, pr
     .where(and(eq(cases.tenantId, tenantId), sql`${cases.processInstanceId} in ${processInstanceIds}`));
 }
 
+export async function getCasesByNumbers(db: DbOrTx, tenantId: string, numbers: string[]) {
+  if (numbers.length === 0) return [];
+  return db
+    .select({
+      ...caseSummaryColumns,
+      processInstanceId: cases.processInstanceId,
+      customerName: customers.name,
+    })
+    .from(cases)
+    .leftJoin(customers, eq(customers.id, cases.customerId))
+    .leftJoin(places, eq(places.id, cases.placeId))
+    .where(and(eq(cases.tenantId, tenantId), sql`${cases.number} in ${numbers}`));
+}
+
 export async function addCaseEvent(
   db: DbOrTx,
   e: {

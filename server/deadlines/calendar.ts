@@ -138,6 +138,17 @@ export function dueDate(registeredOn: IsoDate, term: DeadlineTerm, opts: Calenda
   return isWorkingDay(end, opts) ? end : nextWorkingDay(end, opts);
 }
 
+export function previousWorkingDay(d: IsoDate, opts: CalendarOptions = {}): IsoDate {
+  let x = addDays(d, -1);
+  while (!isWorkingDay(x, opts)) x = addDays(x, -1);
+  return x;
+}
+
+/** The start of a business day (00:00 Europe/Bucharest) as an ISO instant with offset. */
+export function startOfBusinessDay(d: IsoDate): string {
+  return endOfBusinessDay(d).replace('T23:59:59.999', 'T00:00:00.000');
+}
+
 /** The end of a business day (23:59:59.999 Europe/Bucharest) as an ISO instant with offset, for engine timers. */
 export function endOfBusinessDay(d: IsoDate): string {
   // Find the Bucharest offset on that day (EET +02:00 or EEST +03:00).

@@ -2,13 +2,23 @@ import type { DbOrTx } from '../db/client.ts';
 import type { ComplaintCategory } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
 import { getDeadlineRule, getTenant, listNonWorkingDays } from '../tenants/tenants.repo.ts';
-import { dueDate, endOfBusinessDay, registrationDate, type IsoDate } from './calendar.ts';
+import {
+  dueDate,
+  endOfBusinessDay,
+  previousWorkingDay,
+  registrationDate,
+  startOfBusinessDay,
+  type IsoDate,
+} from './calendar.ts';
 
 export interface DeadlineResult {
   registeredOn: IsoDate;
   dueDate: IsoDate;
   /** End of the due day in Bucharest, ISO with offset: what the engine's timers and task due dates take. */
   dueAt: string;
+  /** When the holder is warned (start of the day N working days before the due date) and when SEF is alerted. */
+  warnAt: string;
+  escalateAt: string;
   rule: { days: number; unit: 'working' | 'calendar'; legalBasis: string };
 }
 
@@ -33,10 +43,14 @@ export async function computeDeadline(
     opts,
   );
   const due = dueDate(registeredOn, { days: rule.days, unit: rule.unit }, opts);
+  let warnDay = due;
+  for (let i = 0; i < tenant.warnWorkingDaysBefore; i++) warnDay = previousWorkingDay(warnDay, opts);
   return {
     registeredOn,
     dueDate: due,
     dueAt: endOfBusinessDay(due),
+    warnAt: startOfBusinessDay(warnDay),
+    escalateAt: startOfBusinessDay(due),
     rule: { days: rule.days, unit: rule.unit, legalBasis: rule.legalBasis },
   };
 }

@@ -8,6 +8,8 @@ export interface UserTaskMeta {
   candidateGroups: string[];
   instructionId: string | null;
   form: string | null;
+  /** Every camunda:property of the task (e.g. `branches` of a verification form). */
+  properties: Record<string, string>;
 }
 
 export interface ProcessMeta {
@@ -54,6 +56,7 @@ export async function parseBpmn(xml: string): Promise<ProcessMeta[]> {
               .filter(Boolean),
             instructionId: props.get('instructionId') ?? null,
             form: props.get('form') ?? null,
+            properties: Object.fromEntries(props),
           });
         }
         if (el.topic) topics.push(el.topic);

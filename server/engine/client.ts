@@ -294,6 +294,12 @@ export class EngineClient {
     return this.request('DELETE', `/process-instance/${encodeURIComponent(id)}?${params}`);
   }
 
+  /** Running instances by id (sub-process instances included), for their business keys. */
+  processInstancesByIds(tenantId: string, ids: string[]): Promise<ProcessInstance[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.request('POST', '/process-instance', { processInstanceIds: ids, tenantIdIn: [tenantId] });
+  }
+
   listDeployments(tenantId: string): Promise<Deployment[]> {
     return this.request(
       'GET',

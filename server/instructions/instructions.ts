@@ -83,3 +83,17 @@ export async function loadInstructions(dir = instructionsDir): Promise<Map<strin
   }
   return out;
 }
+
+/** One hash over the loaded instructions (id and file hash, in id order): the instruction set a case runs under. */
+export function instructionsHash(all: Map<string, Instruction>): string {
+  const h = createHash('sha256');
+  for (const id of [...all.keys()].sort()) h.update(`${id}:${all.get(id)?.hash ?? ''}\n`);
+  return h.digest('hex');
+}
+
+let current: Promise<string> | undefined;
+/** The hash of the instructions on disk, read once per process (they are validated and loaded at start). */
+export function currentInstructionsHash(): Promise<string> {
+  current ??= loadInstructions().then(instructionsHash);
+  return current;
+}

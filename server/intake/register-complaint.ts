@@ -154,6 +154,9 @@ export async function registerComplaint(
         registeredOn: deadline.registeredOn,
         dueDate: deadline.dueDate,
         dueAt: deadline.dueAt,
+        warnAt: deadline.warnAt,
+        escalateAt: deadline.escalateAt,
+        customerKnown: customer !== null,
       },
     });
     if (options.inTransaction) await options.inTransaction(tx, { id: created.id, number });

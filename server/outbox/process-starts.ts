@@ -3,6 +3,8 @@ import type { Db, DbOrTx } from '../db/client.ts';
 import { cases, processStarts } from '../db/schema/index.ts';
 import type { EngineClient, Variables } from '../engine/client.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
+import { processVersion } from '../engine/process-version.ts';
+import { currentInstructionsHash } from '../instructions/instructions.ts';
 
 /**
  * The process start of a registered case, as a transactional outbox: the row is written in the registration
@@ -49,27 +51,47 @@ export async function attemptProcessStart(
       });
       instanceId = existing[0]?.id;
     }
-    instanceId ??= (
-      await engine.startProcess({
+    let definitionId: string | undefined;
+    if (!instanceId) {
+      const started = await engine.startProcess({
         key: row.processKey,
         tenantId: row.tenantId,
         businessKey: row.businessKey,
         variables: row.variables as Variables,
-      })
-    ).id;
+      });
+      instanceId = started.id;
+      definitionId = started.definitionId;
+    }
+    // The versions the case runs under: the deployed process (content hash) and the work instructions.
+    const [version, instructionsHash] = await Promise.all([
+      definitionId ? processVersion(engine, definitionId).catch(() => null) : null,
+      currentInstructionsHash().catch(() => null),
+    ]);
     await db.transaction(async (tx) => {
       await tx
         .update(processStarts)
         .set({ startedAt: new Date(), processInstanceId: instanceId, lastError: null })
         .where(eq(processStarts.id, row.id));
-      await tx.update(cases).set({ processInstanceId: instanceId }).where(eq(cases.id, row.caseId));
+      await tx
+        .update(cases)
+        .set({
+          processInstanceId: instanceId,
+          ...(version ? { processDefinitionId: definitionId, processHash: version } : {}),
+          ...(instructionsHash ? { instructionsHash } : {}),
+        })
+        .where(eq(cases.id, row.caseId));
       await appendAudit(tx, {
         tenantId: row.tenantId,
         actorKind: 'system',
         action: 'case.process_started',
         entityType: 'case',
         entityId: row.caseId,
-        details: { processInstanceId: instanceId, attempts: row.attempts },
+        details: {
+          processInstanceId: instanceId,
+          attempts: row.attempts,
+          processHash: version,
+          instructionsHash,
+        },
       });
     });
     return instanceId;

@@ -74,6 +74,8 @@ export async function ensureTenant(
       code: t.code,
       name: t.name,
       intakeEmail: t.intakeEmail,
+      // The distribution operator's address for data requests; a tenant admin sets the real one.
+      operatorEmail: `od-${t.code.toLowerCase()}@distributie.local`,
       ...(t.publicUrl ? { publicUrl: t.publicUrl } : {}),
     })
     .onConflictDoUpdate({ target: tenants.code, set: { name: t.name } })

@@ -4,33 +4,59 @@ import { DomainError } from '../errors.ts';
  * The forms a user task can carry (`form` property in the BPMN). Each validates what the officer submitted and
  * says what goes to the case record and what goes to the engine (only what routing needs).
  */
-export type TaskForm = 'findings' | 'answer' | 'approval';
+export const TASK_FORMS = [
+  'findings',
+  'answer',
+  'approval',
+  'triage',
+  'verification',
+  'note',
+  'operatorRequest',
+] as const;
+export type TaskForm = (typeof TASK_FORMS)[number];
+
+export const TRIAGE_OUTCOMES = ['admissible', 'incomplete', 'duplicate', 'misdirected', 'anonymous'] as const;
+export type TriageOutcome = (typeof TRIAGE_OUTCOMES)[number];
 
 export interface TaskSubmission {
   findings?: string | undefined;
   answerText?: string | undefined;
   approved?: boolean | undefined;
   comment?: string | undefined;
+  outcome?: string | undefined;
+  branch?: string | undefined;
+  needsOperator?: boolean | undefined;
+  needsCorrection?: boolean | undefined;
+  questions?: string | undefined;
 }
 
 const MAX_TEXT = 20_000;
 
-function text(value: string | undefined, field: string, label: string): string {
+function text(value: string | undefined, field: string, label: string, min = 10): string {
   const v = value?.trim() ?? '';
-  if (v.length < 10)
-    throw new DomainError('TASK_FORM_INVALID', { field }, `${label}: scrieți cel puțin 10 caractere.`);
+  if (v.length < min)
+    throw new DomainError('TASK_FORM_INVALID', { field }, `${label}: scrieți cel puțin ${min} caractere.`);
   if (v.length > MAX_TEXT)
     throw new DomainError('TASK_FORM_INVALID', { field }, `${label}: cel mult ${MAX_TEXT} de caractere.`);
   return v;
 }
 
 export interface ValidatedSubmission {
-  caseUpdate: { findings?: string; answerText?: string };
-  variables: Record<string, boolean>;
+  caseUpdate: { findings?: string; answerText?: string; filedReason?: string };
+  variables: Record<string, boolean | string>;
   comment?: string;
+  /** An internal note for the case timeline (verification results, notes, triage reasons). */
+  note?: string;
+  /** The questions of a request to the distribution operator. */
+  operatorQuestions?: string;
 }
 
-export function validateSubmission(form: string | null, s: TaskSubmission): ValidatedSubmission {
+/** `properties` are the task's camunda:properties (a verification form lists its `branches`). */
+export function validateSubmission(
+  form: string | null,
+  s: TaskSubmission,
+  properties: Record<string, string> = {},
+): ValidatedSubmission {
   switch (form) {
     case 'findings':
       return { caseUpdate: { findings: text(s.findings, 'findings', 'Constatările') }, variables: {} };
@@ -44,6 +70,54 @@ export function validateSubmission(form: string | null, s: TaskSubmission): Vali
         throw new DomainError('TASK_FORM_INVALID', { field: 'comment' }, 'La respingere, scrieți motivul.');
       return { caseUpdate: {}, variables: { approved: s.approved }, comment };
     }
+    case 'triage': {
+      const outcome = s.outcome as TriageOutcome | undefined;
+      if (!outcome || !TRIAGE_OUTCOMES.includes(outcome))
+        throw new DomainError(
+          'TASK_FORM_INVALID',
+          { field: 'outcome' },
+          'Alegeți rezultatul: admisibilă, incompletă, duplicat, greșit îndreptată sau anonimă.',
+        );
+      const comment = s.comment?.trim() ?? '';
+      if (outcome !== 'admissible' && comment.length < 5)
+        throw new DomainError('TASK_FORM_INVALID', { field: 'comment' }, 'Motivați încadrarea.');
+      return {
+        caseUpdate: ['duplicate', 'misdirected', 'anonymous'].includes(outcome)
+          ? { filedReason: outcome }
+          : {},
+        variables: { triage: outcome },
+        note: `Încadrare: ${outcome}${comment ? ` – ${comment}` : ''}`,
+      };
+    }
+    case 'verification': {
+      const findings = text(s.findings, 'findings', 'Rezultatul verificării');
+      const branches = (properties.branches ?? '')
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean);
+      const variables: Record<string, boolean | string> = {
+        needsOperator: s.needsOperator === true,
+        needsCorrection: s.needsCorrection === true,
+      };
+      if (branches.length) {
+        if (!s.branch || !branches.includes(s.branch))
+          throw new DomainError(
+            'TASK_FORM_INVALID',
+            { field: 'branch' },
+            `Alegeți ce se verifică în continuare: ${branches.join(', ')}.`,
+          );
+        variables.branch = s.branch;
+      }
+      return { caseUpdate: {}, variables, note: findings };
+    }
+    case 'note':
+      return { caseUpdate: {}, variables: {}, note: text(s.comment, 'comment', 'Nota', 5) };
+    case 'operatorRequest':
+      return {
+        caseUpdate: {},
+        variables: {},
+        operatorQuestions: text(s.questions, 'questions', 'Întrebările către OD'),
+      };
     default:
       return { caseUpdate: {}, variables: {} };
   }

@@ -1,11 +1,16 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { cases } from '../db/schema/index.ts';
+import { cases, operatorRequests } from '../db/schema/index.ts';
 import { EngineError, type EngineClient, type EngineTask, type TaskQuery } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import type { Principal } from '../auth/auth.service.ts';
-import { addCaseEvent, getCaseById, getCasesByProcessInstance } from '../cases/cases.repo.ts';
+import {
+  addCaseEvent,
+  getCaseById,
+  getCasesByNumbers,
+  getCasesByProcessInstance,
+} from '../cases/cases.repo.ts';
 import type { Instruction } from '../instructions/instructions.ts';
 import type { ProcessCatalog } from './process-catalog.ts';
 import { validateSubmission, type TaskSubmission } from './task-forms.ts';
@@ -25,6 +30,23 @@ export interface TasksDeps {
  */
 export function createTasksService(deps: TasksDeps) {
   const { db, engine, catalog, instructions } = deps;
+
+  /** Tasks of called sub-processes belong to the case of their business key (the case number). */
+  async function casesForInstances(tenantId: string, instanceIds: string[]) {
+    const direct = await getCasesByProcessInstance(db, tenantId, instanceIds);
+    const byInstance = new Map(direct.map((c) => [c.processInstanceId ?? '', c]));
+    const missing = instanceIds.filter((id) => !byInstance.has(id));
+    if (missing.length) {
+      const instances = await engine.processInstancesByIds(tenantId, missing);
+      const keys = [...new Set(instances.map((i) => i.businessKey).filter((k): k is string => !!k))];
+      const byNumber = new Map((await getCasesByNumbers(db, tenantId, keys)).map((c) => [c.number, c]));
+      for (const i of instances) {
+        const c = i.businessKey ? byNumber.get(i.businessKey) : undefined;
+        if (c) byInstance.set(i.id, c);
+      }
+    }
+    return byInstance;
+  }
 
   function canSeeAll(p: Principal) {
     return p.roles.includes('supervisor') || p.roles.includes('admin');
@@ -47,10 +69,9 @@ export function createTasksService(deps: TasksDeps) {
       engine.queryTasks(query, { firstResult: (page - 1) * pageSize, maxResults: pageSize }),
       engine.countTasks(query),
     ]);
-    const caseRows = await getCasesByProcessInstance(db, p.tenantId, [
+    const byInstance = await casesForInstances(p.tenantId, [
       ...new Set(tasks.map((t) => t.processInstanceId)),
     ]);
-    const byInstance = new Map(caseRows.map((c) => [c.processInstanceId, c]));
     const items = await Promise.all(
       tasks.map(async (t) => {
         const meta = await catalog.userTask(t.processDefinitionId, t.taskDefinitionKey);
@@ -95,8 +116,9 @@ export function createTasksService(deps: TasksDeps) {
   }
 
   async function caseOf(p: Principal, task: EngineTask) {
-    const [c] = await getCasesByProcessInstance(db, p.tenantId, [task.processInstanceId]);
-    return c ?? null;
+    return (
+      (await casesForInstances(p.tenantId, [task.processInstanceId])).get(task.processInstanceId) ?? null
+    );
   }
 
   async function get(p: Principal, taskId: string) {
@@ -114,6 +136,10 @@ export function createTasksService(deps: TasksDeps) {
       due: task.due,
       candidateGroups: groups,
       form: meta?.form ?? null,
+      branches: (meta?.properties.branches ?? '')
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
       caseNumber: c?.number ?? null,
       draft: full ? { findings: full.findings, answerText: full.answerText } : null,
       instruction: instruction
@@ -182,7 +208,11 @@ export function createTasksService(deps: TasksDeps) {
     const { task } = await accessibleTask(p, taskId);
     if (task.assignee !== p.userId) throw new DomainError('TASK_NOT_ASSIGNED_TO_YOU');
     const meta = await catalog.userTask(task.processDefinitionId, task.taskDefinitionKey);
-    const { caseUpdate, variables, comment } = validateSubmission(meta?.form ?? null, submission);
+    const { caseUpdate, variables, comment, note, operatorQuestions } = validateSubmission(
+      meta?.form ?? null,
+      submission,
+      meta?.properties,
+    );
     const c = await caseOf(p, task);
     if (!c) throw new DomainError('CASE_NOT_FOUND');
     // Our record first (findings and answer belong to the case), then the engine moves the process on.
@@ -199,6 +229,29 @@ export function createTasksService(deps: TasksDeps) {
           visibility: 'public',
           message: 'Reclamația a fost analizată; se redactează răspunsul.',
           actorId: p.userId,
+        });
+      }
+      if (note) {
+        await addCaseEvent(tx, {
+          tenantId: p.tenantId,
+          caseId: c.id,
+          type: `task_note`,
+          visibility: 'internal',
+          message: `${task.name}: ${note}`,
+          actorId: p.userId,
+        });
+      }
+      if (operatorQuestions) {
+        // One request per waiting sub-process instance; the worker sends it and the answer comes back by reference.
+        const [{ n }] = (await tx.execute(
+          sql`select count(*)::int as n from operator_requests where case_id = ${c.id}`,
+        )) as unknown as [{ n: number }];
+        await tx.insert(operatorRequests).values({
+          tenantId: p.tenantId,
+          caseId: c.id,
+          reference: `${c.number}/OD${n + 1}`,
+          questions: operatorQuestions,
+          processInstanceId: task.processInstanceId,
         });
       }
       if (meta?.form === 'approval') {

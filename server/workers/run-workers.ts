@@ -10,8 +10,26 @@ import type { Outcome, Worker, WorkerDeps, WorkerTask } from './worker.ts';
 import { acknowledgeWorker } from './acknowledge.worker.ts';
 import { sendAnswerWorker } from './send-answer.worker.ts';
 import { closeCaseWorker } from './close-case.worker.ts';
+import { fileCaseWorker } from './file-case.worker.ts';
+import { deadlineWarningWorker } from './deadline-warning.worker.ts';
+import { recordBreachWorker } from './record-breach.worker.ts';
+import { computeCompensationWorker } from './compute-compensation.worker.ts';
+import { sendOperatorRequestWorker } from './send-operator-request.worker.ts';
+import { extendDeadlineWorker } from './extend-deadline.worker.ts';
+import { openReviewPeriodWorker } from './open-review-period.worker.ts';
 
-export const WORKERS: Worker[] = [acknowledgeWorker, sendAnswerWorker, closeCaseWorker];
+export const WORKERS: Worker[] = [
+  acknowledgeWorker,
+  sendAnswerWorker,
+  closeCaseWorker,
+  fileCaseWorker,
+  deadlineWarningWorker,
+  recordBreachWorker,
+  computeCompensationWorker,
+  sendOperatorRequestWorker,
+  extendDeadlineWorker,
+  openReviewPeriodWorker,
+];
 
 const DEFAULT_RETRIES = 3;
 

@@ -37,7 +37,7 @@ export async function loadCaseContext(
 export async function sendCaseMailOnce(
   deps: WorkerDeps,
   ctx: CaseContext,
-  kind: 'acknowledgement' | 'answer',
+  kind: 'acknowledgement' | 'answer' | 'filed' | 'extension',
   mail: { subject: string; html: string; text: string },
   after: (tx: Tx) => Promise<void>,
 ): Promise<'sent' | 'already-sent'> {
@@ -70,7 +70,21 @@ export async function recordWorkerStep(
   tx: Tx,
   ctx: CaseContext,
   step: { action: string; eventType: string; message: string; visibility: 'public' | 'internal' },
-  update: Partial<Pick<Case, 'status' | 'answerSentAt' | 'closedAt'>> = {},
+  update: Partial<
+    Pick<
+      Case,
+      | 'status'
+      | 'answerSentAt'
+      | 'closedAt'
+      | 'breachedAt'
+      | 'delayDays'
+      | 'compensationLei'
+      | 'dueDate'
+      | 'originalDueDate'
+      | 'extendedAt'
+    >
+  > = {},
+  details: Record<string, unknown> = {},
 ) {
   if (Object.keys(update).length) await tx.update(cases).set(update).where(eq(cases.id, ctx.c.id));
   await addCaseEvent(tx, {
@@ -86,5 +100,6 @@ export async function recordWorkerStep(
     action: step.action,
     entityType: 'case',
     entityId: ctx.c.id,
+    details,
   });
 }

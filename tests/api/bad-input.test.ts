@@ -172,8 +172,10 @@ describe('bad input', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: h })).statusCode).toBe(401);
   });
 
-  it('keeps roles apart: an agent has no inbox, an officer cannot annul', async () => {
-    expect((await t.app.inject({ method: 'GET', url: '/api/tasks', headers: agent })).statusCode).toBe(403);
+  it('keeps roles apart: an agent sees only its job role’s tasks, an officer cannot annul', async () => {
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/tasks?scope=all', headers: agent })).statusCode,
+    ).toBe(403);
     const officer = await t.login('officer@demo.local');
     const r = await t.app.inject({
       method: 'POST',
@@ -215,7 +217,7 @@ describe('bad input', () => {
     ).toBe(404);
   });
 
-  it('refuses completing a task not claimed, and an empty findings form', async () => {
+  it('refuses completing a task not claimed, and an empty triage form', async () => {
     const officer = await t.login('officer@demo.local');
     const tasks = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups', headers: officer });
     const id = tasks.json<{ items: Array<{ id: string }> }>().items[0]!.id;
@@ -223,7 +225,7 @@ describe('bad input', () => {
       method: 'POST',
       url: `/api/tasks/${id}/complete`,
       headers: officer,
-      payload: { findings: 'constatări suficient de lungi' },
+      payload: { outcome: 'admissible' },
     });
     expect(early.statusCode).toBe(409);
     await t.app.inject({ method: 'POST', url: `/api/tasks/${id}/claim`, headers: officer });
@@ -231,10 +233,12 @@ describe('bad input', () => {
       method: 'POST',
       url: `/api/tasks/${id}/complete`,
       headers: officer,
-      payload: { findings: ' ' },
+      payload: { outcome: ' ' },
     });
     expect(empty.statusCode).toBe(400);
-    expect(empty.json<{ message: string }>().message).toBe('Constatările: scrieți cel puțin 10 caractere.');
+    expect(empty.json<{ message: string }>().message).toBe(
+      'Alegeți rezultatul: admisibilă, incompletă, duplicat, greșit îndreptată sau anonimă.',
+    );
   });
 });
 

@@ -95,6 +95,63 @@ describe('a complaint from registration to answer', () => {
     expect(ack.text).toContain(`${d}.${m}.${y}`);
     expect(ack.text).toContain(`/status/${registered.number}?code=${registered.accessCode}`);
 
+    // The officer classifies the complaint as admissible (IL-06); the routing table sends a billing complaint to
+    // the billing verification, where the billing specialist (IL-10) finds a price error to correct.
+    const claimAndComplete = async (
+      headers: { authorization: string },
+      name: string,
+      payload: Record<string, unknown>,
+    ) => {
+      const task = await taskFor(headers, registered.number, name);
+      expect(
+        (await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers })).statusCode,
+      ).toBe(200);
+      const r = await t.app.inject({
+        method: 'POST',
+        url: `/api/tasks/${task.id}/complete`,
+        headers,
+        payload,
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      return task;
+    };
+    await claimAndComplete(officer, 'Clasificarea și admisibilitatea reclamației', { outcome: 'admissible' });
+    const invoice = await taskFor(officer, registered.number, 'Verificarea facturii contestate');
+    const invoiceDetail = await t.app.inject({
+      method: 'GET',
+      url: `/api/tasks/${invoice.id}`,
+      headers: officer,
+    });
+    expect(invoiceDetail.json()).toMatchObject({
+      form: 'verification',
+      instruction: { id: 'IL-10', role: 'SF' },
+      branches: ['pret', 'index', 'autocitire', 'gaze', 'prosumator', 'compensatii_od'],
+    });
+    await claimAndComplete(officer, 'Verificarea facturii contestate', {
+      findings: 'Prețul aplicat în octombrie nu corespunde ofertei acceptate (0,95 lei/kWh).',
+      branch: 'pret',
+      needsCorrection: true,
+    });
+    await claimAndComplete(officer, 'Recalcularea consumului și emiterea facturii de stornare/regularizare', {
+      comment: 'Factura stornată și reemisă cu prețul din ofertă.',
+    });
+    // The refund is the financial specialist's (FIN): the supervisor, as admin of the demo, takes it over.
+    const [fin] = (
+      await t.app.inject({ method: 'GET', url: '/api/org-chart', headers: await t.login('admin@demo.local') })
+    )
+      .json<{ staff: Array<{ id: string; email: string }> }>()
+      .staff.filter((u) => u.email === 'officer@demo.local');
+    const give = await t.app.inject({
+      method: 'PUT',
+      url: '/api/org-chart/job-roles/FIN/holders',
+      headers: await t.login('admin@demo.local'),
+      payload: { userIds: [fin!.id] },
+    });
+    expect(give.statusCode).toBe(200);
+    await claimAndComplete(officer, 'Restituirea sumelor încasate în plus / compensarea în facturi', {
+      comment: 'Diferența se compensează în factura următoare.',
+    });
+
     // The officer's group inbox shows the analysis task; the officer claims it and sees the instruction.
     const analysis = await taskFor(officer, registered.number, 'Analiza reclamației și nota de constatare');
     expect(analysis.assignee).toBeNull();
@@ -183,14 +240,24 @@ describe('a complaint from registration to answer', () => {
         : null;
     });
     expect(closed.messages).toHaveLength(2);
+    // The case records the versions it ran under and that it was answered in time.
+    expect(closed).toMatchObject({
+      versions: {
+        processHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        instructionsHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+      deadline: { delayDays: 0, compensationLei: 0, breachedAt: null },
+    });
     expect(closed.events.map((e) => e.type)).toEqual(
       expect.arrayContaining([
         'registered',
         'acknowledgement_sent',
+        'task_note',
         'analysis',
         'answer_rejected',
         'answer_approved',
         'answer_sent',
+        'answered_in_time',
         'closed',
       ]),
     );

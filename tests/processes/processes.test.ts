@@ -3,8 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { parseBpmn } from '../../server/engine/bpmn-metadata.ts';
 import { readBaselineProcesses } from '../../server/engine/deploy-processes.ts';
 import { JOB_ROLES, loadInstructions } from '../../server/instructions/instructions.ts';
+import { complaintCategories } from '../../server/db/schema/index.ts';
 import { WORKERS } from '../../server/workers/run-workers.ts';
 import { TOPICS } from '../../processes/topics.ts';
+import { TASK_FORMS } from '../../server/tasks/task-forms.ts';
+
+async function bpmnFiles() {
+  return (await readBaselineProcesses()).filter((f) => f.name.endsWith('.bpmn'));
+}
 
 describe('processes/ and instructions/ hold together', () => {
   it('every work instruction is valid (front matter, role, steps)', async () => {
@@ -20,7 +26,7 @@ describe('processes/ and instructions/ hold together', () => {
 
   it('every external topic in the BPMN has exactly one worker, and no worker is orphaned', async () => {
     const topics = new Set<string>();
-    for (const f of await readBaselineProcesses())
+    for (const f of await bpmnFiles())
       for (const p of await parseBpmn(f.content)) p.topics.forEach((x) => topics.add(x));
     const workerTopics = WORKERS.map((w) => w.topic);
     expect(new Set(workerTopics).size).toBe(workerTopics.length);
@@ -30,7 +36,7 @@ describe('processes/ and instructions/ hold together', () => {
 
   it('every user task names an existing instruction and a known job role', async () => {
     const instructions = await loadInstructions();
-    for (const f of await readBaselineProcesses()) {
+    for (const f of await bpmnFiles()) {
       for (const p of await parseBpmn(f.content)) {
         for (const task of p.userTasks.values()) {
           expect(
@@ -41,6 +47,48 @@ describe('processes/ and instructions/ hold together', () => {
           for (const g of task.candidateGroups) expect(JOB_ROLES[g], `${task.id}: role ${g}`).toBeDefined();
         }
       }
+    }
+  });
+
+  it('every instruction is used by some user task', async () => {
+    const instructions = await loadInstructions();
+    const used = new Set<string>();
+    for (const f of await bpmnFiles())
+      for (const p of await parseBpmn(f.content))
+        for (const task of p.userTasks.values()) if (task.instructionId) used.add(task.instructionId);
+    const unused = [...instructions.keys()].filter((id) => !used.has(id));
+    expect(unused, 'instructions no task uses').toEqual([]);
+  });
+
+  it('every user task has a known form, the due date and, for branching verifications, its choices', async () => {
+    for (const f of await bpmnFiles()) {
+      if (!f.name.endsWith('.bpmn')) continue;
+      for (const p of await parseBpmn(f.content)) {
+        for (const task of p.userTasks.values()) {
+          expect(TASK_FORMS as readonly string[], `${p.processId}/${task.id}: form ${task.form}`).toContain(
+            task.form,
+          );
+        }
+      }
+      const userTasks = f.content.match(/<bpmn:userTask [^>]*>/g) ?? [];
+      for (const t of userTasks) expect(t, f.name).toContain('camunda:dueDate="${dueAt}"');
+    }
+  });
+
+  it('the routing table sends every category to a deployed verification process', async () => {
+    const files = await readBaselineProcesses();
+    const dmn = files.find((f) => f.name === 'complaint-routing.dmn');
+    expect(dmn).toBeDefined();
+    const processIds = new Set<string>();
+    for (const f of files.filter((x) => x.name.endsWith('.bpmn')))
+      for (const p of await parseBpmn(f.content)) processIds.add(p.processId);
+    const rules = [...dmn!.content.matchAll(/<rule [\s\S]*?<\/rule>/g)].map((m) => m[0]);
+    const categories = rules.map((r) => /<inputEntry[^>]*><text>"([^"]+)"/.exec(r)?.[1]);
+    const targets = rules.map((r) => [...r.matchAll(/<outputEntry[^>]*><text>"([^"]+)"/g)].map((m) => m[1]));
+    expect(categories.sort()).toEqual([...complaintCategories].sort());
+    for (const [process, role] of targets) {
+      expect(processIds.has(process!), `${process} is deployed`).toBe(true);
+      expect(JOB_ROLES[role!], `role ${role}`).toBeDefined();
     }
   });
 });

@@ -103,6 +103,19 @@ export const CaseDetailSchema = Type.Object({
   annulledAt: Nullable(Type.String()),
   annulReason: Nullable(Type.String()),
   processStarted: Type.Boolean(),
+  versions: Type.Object({
+    processDefinitionId: Nullable(Type.String()),
+    processHash: Nullable(Type.String({ description: 'SHA-256 of the deployed BPMN the case runs under' })),
+    instructionsHash: Nullable(Type.String({ description: 'SHA-256 over the work instructions in force' })),
+  }),
+  deadline: Type.Object({
+    originalDueDate: Nullable(Type.String({ description: 'Before an extension with prior notice' })),
+    extendedAt: Nullable(Type.String()),
+    breachedAt: Nullable(Type.String()),
+    delayDays: Type.Union([Type.Integer(), Type.Null()]),
+    compensationLei: Type.Union([Type.Integer(), Type.Null()]),
+  }),
+  filedReason: Nullable(Type.String()),
   accessCode: Type.String(),
   customer: Type.Union([
     Type.Object({

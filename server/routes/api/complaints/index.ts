@@ -96,6 +96,19 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         annulledAt: c.annulledAt?.toISOString() ?? null,
         annulReason: c.annulReason,
         processStarted: !!c.processInstanceId,
+        versions: {
+          processDefinitionId: c.processDefinitionId,
+          processHash: c.processHash,
+          instructionsHash: c.instructionsHash,
+        },
+        deadline: {
+          originalDueDate: c.originalDueDate,
+          extendedAt: c.extendedAt?.toISOString() ?? null,
+          breachedAt: c.breachedAt?.toISOString() ?? null,
+          delayDays: c.delayDays,
+          compensationLei: c.compensationLei,
+        },
+        filedReason: c.filedReason,
         accessCode: r.accessCode,
         customer: r.customer
           ? {

@@ -10,7 +10,8 @@ import {
   TaskListSchema,
 } from './tasks.schemas.ts';
 
-const STAFF = ['officer', 'supervisor'] as const;
+/** Agents too: call-backs to consumers (IL-02) are tasks of the call center's job role. */
+const STAFF = ['officer', 'supervisor', 'agent'] as const;
 
 const tasksRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { tasksService } = fastify.services;

@@ -50,6 +50,8 @@ export const TaskDetailSchema = Type.Object({
   due: Nullable(Type.String()),
   candidateGroups: Type.Array(Type.String()),
   form: Nullable(Type.String()),
+  /** Choices of a verification form (`branch`). */
+  branches: Type.Array(Type.String()),
   caseNumber: Nullable(Type.String()),
   draft: Type.Union([
     Type.Object({ findings: Nullable(Type.String()), answerText: Nullable(Type.String()) }),
@@ -75,6 +77,13 @@ export const CompleteTaskSchema = Type.Object(
     answerText: Type.Optional(Type.String({ maxLength: 20000 })),
     approved: Type.Optional(Type.Boolean()),
     comment: Type.Optional(Type.String({ maxLength: 2000 })),
+    outcome: Type.Optional(
+      Type.String({ description: 'triage: admissible, incomplete, duplicate, misdirected, anonymous' }),
+    ),
+    branch: Type.Optional(Type.String({ maxLength: 40, description: 'verification: the next check' })),
+    needsOperator: Type.Optional(Type.Boolean()),
+    needsCorrection: Type.Optional(Type.Boolean()),
+    questions: Type.Optional(Type.String({ maxLength: 20000 })),
   },
   { additionalProperties: false },
 );

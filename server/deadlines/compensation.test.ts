@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { compensationLei, delayDays } from './compensation.ts';
+
+const rule = { baseLei: 100, perDayLei: 50 };
+
+describe('compensation for a missed deadline', () => {
+  it.each([
+    ['2026-12-18', '2026-12-18', 0, 0],
+    ['2026-12-18', '2026-12-17', 0, 0],
+    ['2026-12-18', '2026-12-19', 1, 100],
+    ['2026-12-18', '2026-12-20', 2, 150],
+    ['2026-12-30', '2027-01-04', 5, 300],
+    ['2028-02-28', '2028-03-01', 2, 150],
+  ])('due %s, answered %s: %i days, %i lei', (due, answered, days, lei) => {
+    expect(delayDays(due, answered)).toBe(days);
+    expect(compensationLei(delayDays(due, answered), rule)).toBe(lei);
+  });
+});

@@ -1,0 +1,42 @@
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.ts';
+import { operatorRequests } from '../db/schema/index.ts';
+
+export async function latestRequestOfInstance(db: DbOrTx, tenantId: string, processInstanceId: string) {
+  const [row] = await db
+    .select()
+    .from(operatorRequests)
+    .where(
+      and(eq(operatorRequests.tenantId, tenantId), eq(operatorRequests.processInstanceId, processInstanceId)),
+    )
+    .orderBy(desc(operatorRequests.id))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function requestByReference(db: DbOrTx, tenantId: string, reference: string) {
+  const [row] = await db
+    .select()
+    .from(operatorRequests)
+    .where(and(eq(operatorRequests.tenantId, tenantId), eq(operatorRequests.reference, reference)))
+    .limit(1);
+  return row ?? null;
+}
+
+export function listRequestsOfCase(db: DbOrTx, tenantId: string, caseId: string) {
+  return db
+    .select()
+    .from(operatorRequests)
+    .where(and(eq(operatorRequests.tenantId, tenantId), eq(operatorRequests.caseId, caseId)))
+    .orderBy(asc(operatorRequests.id));
+}
+
+/** Marks the answer once; false when it was already answered. */
+export async function markAnswered(db: DbOrTx, id: number, answerText: string) {
+  const rows = await db
+    .update(operatorRequests)
+    .set({ answeredAt: new Date(), answerText })
+    .where(and(eq(operatorRequests.id, id), isNull(operatorRequests.answeredAt)))
+    .returning({ id: operatorRequests.id });
+  return rows.length > 0;
+}

@@ -1,0 +1,216 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cases } from '../../server/db/schema/index.ts';
+import { registerComplaint } from '../../server/intake/register-complaint.ts';
+import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { readMailbox } from '../helpers/mailbox.ts';
+
+type Headers = { authorization: string };
+
+/**
+ * The paths of the full process besides the straight one (complaint-flow.test.ts): the request to the
+ * distribution operator with the extension of the deadline, the breach of the deadline with escalation and
+ * compensation, and the filing of a duplicate. Real engine, workers and mail server.
+ */
+describe('complaint process paths', () => {
+  let t: TestContext;
+  let officer: Headers;
+  let supervisor: Headers;
+
+  beforeAll(async () => {
+    t = await createTestContext({ workers: true });
+    officer = await t.login('officer@demo.local');
+    supervisor = await t.login('supervisor@demo.local');
+  });
+  afterAll(async () => t?.close());
+
+  async function taskFor(headers: Headers, number: string, name: string) {
+    return eventually(async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups&pageSize=100', headers });
+      return res
+        .json<{ items: Array<{ id: string; name: string; case: { number: string } | null }> }>()
+        .items.find((x) => x.case?.number === number && x.name === name);
+    });
+  }
+
+  async function complete(headers: Headers, number: string, name: string, payload: Record<string, unknown>) {
+    const task = await taskFor(headers, number, name);
+    const claim = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers });
+    expect(claim.statusCode, claim.body).toBe(200);
+    const r = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/complete`, headers, payload });
+    expect(r.statusCode, `${name}: ${r.body}`).toBe(200);
+  }
+
+  async function register(category: 'grup_masurare' | 'facturare', email: string, receivedAt?: Date) {
+    const [customer] = (
+      await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: officer })
+    ).json<{ items: Array<{ id: string }> }>().items;
+    return registerComplaint(t.app.registerDeps, {
+      tenantId: t.demoTenantId,
+      channel: 'call_center',
+      category,
+      subject: 'Reclamație de test',
+      body: 'Contorul înregistrează un consum mult mai mare decât cel real, vă rog verificați.',
+      customerId: customer!.id,
+      contactEmail: email,
+      receivedAt,
+      actor: { id: null, kind: 'system' },
+    });
+  }
+
+  const caseRow = async (number: string) =>
+    (
+      await t.db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.tenantId, t.demoTenantId), eq(cases.number, number)))
+    )[0]!;
+
+  it('asks the operator by e-mail, extends the deadline with notice when it is late, resumes on its answer', async () => {
+    const email = `od-path-${Date.now()}@example.test`;
+    const reg = await register('grup_masurare', email);
+    await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
+      outcome: 'admissible',
+    });
+    await complete(officer, reg.number, 'Solicitarea verificării contorului și recalcularea consumului', {
+      findings: 'Clientul contestă indexul; este necesară verificarea metrologică.',
+      branch: 'verificare_contor',
+    });
+    await complete(officer, reg.number, 'Solicitarea către OD a datelor de măsurare / recitirii', {
+      questions: 'Vă rugăm verificarea metrologică a contorului și indexurile citite în ultimele 6 luni.',
+    });
+    // The request reaches the operator's address with our reference.
+    const reference = `${reg.number}/OD1`;
+    const sent = await eventually(async () =>
+      (await readMailbox('od-demo@distributie.local')).find((m) => m.subject?.includes(reference)),
+    );
+    expect(sent.text).toContain('verificarea metrologică');
+
+    // The operator does not answer in time: its timer fires (executed now), the officer extends (IL-32).
+    const jobs = await eventually(async () => {
+      const instances = await t.engine.findProcessInstances({
+        businessKey: reg.number,
+        tenantId: t.demoTenantId,
+      });
+      const res = await fetch(`${t.engine.url}/job?timers=true&tenantIdIn=${t.demoTenantId}`, {
+        headers: { authorization: t.engine.credentials.authorization },
+      });
+      const all = (await res.json()) as Array<{
+        id: string;
+        processInstanceId: string;
+        processDefinitionKey: string;
+      }>;
+      const ids = new Set(instances.map((i) => i.id));
+      const found = all.filter(
+        (j) => j.processDefinitionKey === 'operator-request' && ids.has(j.processInstanceId),
+      );
+      return found.length ? found : null;
+    });
+    const exec = await fetch(`${t.engine.url}/job/${jobs[0]!.id}/execute`, {
+      method: 'POST',
+      headers: { authorization: t.engine.credentials.authorization },
+    });
+    expect(exec.status).toBe(204);
+    const before = await caseRow(reg.number);
+    await complete(officer, reg.number, 'Prelungirea termenului și notificarea prealabilă a clientului', {
+      comment: 'OD nu a transmis buletinul metrologic; prelungim cu înștiințarea clientului.',
+    });
+    const extended = await eventually(async () => {
+      const c = await caseRow(reg.number);
+      return c.extendedAt ? c : null;
+    });
+    expect(extended.originalDueDate).toBe(before.dueDate);
+    expect(extended.dueDate > before.dueDate).toBe(true);
+    const notice = await eventually(async () =>
+      (await readMailbox(email)).find((m) => m.subject?.includes('prelungirea termenului')),
+    );
+    expect(notice.text).toContain(extended.dueDate.split('-').reverse().join('.'));
+
+    // The operator answers; the answer is matched by our reference and the case resumes with its review (IL-09).
+    const answer = await t.app.inject({
+      method: 'POST',
+      url: `/api/operator-requests/${reg.number}/OD1/answer`,
+      headers: officer,
+      payload: { answerText: 'Contorul a fost verificat: eroare +12%, se înlocuiește.' },
+    });
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(answer.json()).toMatchObject({ correlated: true });
+    await complete(officer, reg.number, 'Analiza răspunsului OD și informarea clientului', {
+      findings: 'Buletinul metrologic confirmă eroarea; se recalculează consumul.',
+      needsCorrection: false,
+    });
+    await taskFor(officer, reg.number, 'Analiza reclamației și nota de constatare');
+    const again = await t.app.inject({
+      method: 'POST',
+      url: `/api/operator-requests/${reg.number}/OD1/answer`,
+      headers: officer,
+      payload: { answerText: 'din nou' },
+    });
+    expect(again.statusCode).toBe(409);
+  });
+
+  it('after the due date: escalates to SEF, records the breach and the compensation owed', async () => {
+    // Received 60 days ago: 15 working days have long passed, so every deadline timer is already due.
+    const receivedAt = new Date(Date.now() - 60 * 24 * 3600 * 1000);
+    const reg = await register('facturare', `late-${Date.now()}@example.test`, receivedAt);
+    await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
+      outcome: 'admissible',
+    });
+    await taskFor(supervisor, reg.number, 'Repartizarea dosarului și escaladarea internă');
+    const breached = await eventually(async () => {
+      const c = await caseRow(reg.number);
+      return c.breachedAt ? c : null;
+    });
+    expect(breached.breachedAt).not.toBeNull();
+    await complete(officer, reg.number, 'Verificarea facturii contestate', {
+      findings: 'Factura este corectă, prețul corespunde ofertei.',
+      branch: 'pret',
+    });
+    await complete(officer, reg.number, 'Analiza reclamației și nota de constatare', {
+      findings: 'Factura este corectă; clientul a consumat mai mult în octombrie.',
+    });
+    await complete(officer, reg.number, 'Redactarea răspunsului către client', {
+      answerText: 'Factura este corectă. Vă cerem scuze pentru întârzierea răspunsului.',
+    });
+    await complete(supervisor, reg.number, 'Aprobarea răspunsului', { approved: true });
+    const withDelay = await eventually(async () => {
+      const c = await caseRow(reg.number);
+      return c.compensationLei !== null ? c : null;
+    });
+    expect(withDelay.delayDays).toBeGreaterThan(1);
+    expect(withDelay.compensationLei).toBe(100 + 50 * (withDelay.delayDays! - 1));
+    await complete(officer, reg.number, 'Acordarea compensației pentru depășirea termenului', {
+      comment: 'Compensația se acordă în factura următoare.',
+    });
+    const closed = await eventually(async () => {
+      const c = await caseRow(reg.number);
+      return c.status === 'closed' ? c : null;
+    });
+    expect(closed.closedAt).not.toBeNull();
+    // The case ended: the open escalation task ended with it.
+    expect(
+      await t.engine.findProcessInstances({ businessKey: reg.number, tenantId: t.demoTenantId }),
+    ).toHaveLength(0);
+  });
+
+  it('files a duplicate (IL-08) and tells the consumer', async () => {
+    const email = `dup-${Date.now()}@example.test`;
+    const reg = await register('facturare', email);
+    await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
+      outcome: 'duplicate',
+      comment: 'Același conținut ca reclamația anterioară a clientului.',
+    });
+    await complete(officer, reg.number, 'Tratarea plângerii duplicat, anonime sau greșit îndreptate', {
+      comment: 'Conexată la dosarul anterior.',
+    });
+    const filed = await eventually(async () => {
+      const c = await caseRow(reg.number);
+      return c.status === 'filed' ? c : null;
+    });
+    expect(filed.filedReason).toBe('duplicate');
+    const mail = await eventually(async () =>
+      (await readMailbox(email)).find((m) => m.subject?.includes('clasare')),
+    );
+    expect(mail.text).toContain('același conținut');
+  });
+});
