@@ -15,6 +15,7 @@ import { createTasksService, type TasksService } from './tasks/tasks.service.ts'
 import { createProcessCatalog } from './tasks/process-catalog.ts';
 import { createDeadlineRulesService, type DeadlineRulesService } from './deadlines/deadline-rules.service.ts';
 import { createOrgChartService, type OrgChartService } from './org-chart/org-chart.service.ts';
+import { createCaseProgressService, type CaseProgressService } from './cases/case-progress.service.ts';
 import type { Instruction } from './instructions/instructions.ts';
 import type { RegisterDeps } from './intake/register-complaint.ts';
 import errorHandler from './plugins/error-handler.ts';
@@ -37,6 +38,7 @@ export interface AppServices {
   tasksService: TasksService;
   deadlineRulesService: DeadlineRulesService;
   orgChartService: OrgChartService;
+  caseProgressService: CaseProgressService;
 }
 
 declare module 'fastify' {
@@ -86,6 +88,11 @@ export async function buildApp(
     }),
     deadlineRulesService: createDeadlineRulesService(ctx.db),
     orgChartService: createOrgChartService(ctx.db),
+    caseProgressService: createCaseProgressService({
+      db: ctx.db,
+      engine: ctx.engine,
+      instructions: ctx.instructions,
+    }),
   });
 
   // External plugins

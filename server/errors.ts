@@ -25,6 +25,7 @@ export const ERRORS = {
     message: 'Regula de termen nu este completă (temeiul legal lipsește).',
   },
   NON_WORKING_DAY_EXISTS: { status: 409, message: 'Ziua este deja declarată nelucrătoare.' },
+  STEP_NOT_FOUND: { status: 404, message: 'Pasul nu există în instrucțiunea de lucru a sarcinii.' },
   OPERATOR_REQUEST_NOT_FOUND: { status: 404, message: 'Cererea către operatorul de distribuție nu există.' },
   OPERATOR_REQUEST_ANSWERED: { status: 409, message: 'Cererea către OD are deja un răspuns înregistrat.' },
   JOB_ROLE_NOT_FOUND: { status: 404, message: 'Funcția nu există în organigrama furnizorului.' },

@@ -300,6 +300,25 @@ export class EngineClient {
     return this.request('POST', '/process-instance', { processInstanceIds: ids, tenantIdIn: [tenantId] });
   }
 
+  /** The ids of the activities an instance is in now (leaves of its activity instance tree). */
+  async activeActivityIds(processInstanceId: string): Promise<string[]> {
+    interface Node {
+      activityId: string;
+      childActivityInstances: Node[];
+    }
+    const tree = await this.request<Node>(
+      'GET',
+      `/process-instance/${encodeURIComponent(processInstanceId)}/activity-instances`,
+    );
+    const out: string[] = [];
+    const walk = (n: Node) => {
+      if (!n.childActivityInstances.length) out.push(n.activityId);
+      n.childActivityInstances.forEach(walk);
+    };
+    tree.childActivityInstances.forEach(walk);
+    return out;
+  }
+
   listDeployments(tenantId: string): Promise<Deployment[]> {
     return this.request(
       'GET',

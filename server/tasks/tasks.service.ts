@@ -1,6 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { cases, operatorRequests } from '../db/schema/index.ts';
+import { cases, operatorRequests, taskStepTicks } from '../db/schema/index.ts';
 import { EngineError, type EngineClient, type EngineTask, type TaskQuery } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
@@ -127,6 +127,10 @@ export function createTasksService(deps: TasksDeps) {
     const c = await caseOf(p, task);
     const full = c ? await getCaseById(db, p.tenantId, c.id) : null;
     const instruction = meta?.instructionId ? (instructions.get(meta.instructionId) ?? null) : null;
+    const ticks = await db
+      .select({ stepIndex: taskStepTicks.stepIndex })
+      .from(taskStepTicks)
+      .where(and(eq(taskStepTicks.taskId, taskId), eq(taskStepTicks.done, true)));
     return {
       id: task.id,
       name: task.name,
@@ -141,6 +145,7 @@ export function createTasksService(deps: TasksDeps) {
         .map((b) => b.trim())
         .filter(Boolean),
       caseNumber: c?.number ?? null,
+      stepsDone: ticks.map((t) => t.stepIndex).sort((a, b) => a - b),
       draft: full ? { findings: full.findings, answerText: full.answerText } : null,
       instruction: instruction
         ? {
@@ -280,7 +285,55 @@ export function createTasksService(deps: TasksDeps) {
     return { id: taskId, completed: true };
   }
 
-  return { list, get, claim, unclaim, complete };
+  /** The officer ticks (or unticks) a step of the task's work instruction; every tick is audited. */
+  async function tickStep(p: Principal, taskId: string, stepIndex: number, done: boolean) {
+    const { task } = await accessibleTask(p, taskId);
+    if (task.assignee !== p.userId) throw new DomainError('TASK_NOT_ASSIGNED_TO_YOU');
+    const meta = await catalog.userTask(task.processDefinitionId, task.taskDefinitionKey);
+    const instruction = meta?.instructionId ? instructions.get(meta.instructionId) : undefined;
+    if (!instruction || stepIndex >= instruction.steps.length) throw new DomainError('STEP_NOT_FOUND');
+    const c = await caseOf(p, task);
+    if (!c) throw new DomainError('CASE_NOT_FOUND');
+    await db.transaction(async (tx) => {
+      await tx
+        .insert(taskStepTicks)
+        .values({
+          tenantId: p.tenantId,
+          caseId: c.id,
+          taskId,
+          taskDefinitionKey: task.taskDefinitionKey,
+          instructionId: instruction.id,
+          stepIndex,
+          done,
+          actorId: p.userId,
+        })
+        .onConflictDoUpdate({
+          target: [taskStepTicks.taskId, taskStepTicks.stepIndex],
+          set: { done, actorId: p.userId, at: new Date() },
+        });
+      await appendAudit(tx, {
+        tenantId: p.tenantId,
+        actorId: p.userId,
+        actorKind: 'user',
+        action: done ? 'task.step_done' : 'task.step_undone',
+        entityType: 'case',
+        entityId: c.id,
+        details: { taskId, instructionId: instruction.id, stepIndex },
+      });
+    });
+    const ticks = await db
+      .select({ stepIndex: taskStepTicks.stepIndex })
+      .from(taskStepTicks)
+      .where(and(eq(taskStepTicks.taskId, taskId), eq(taskStepTicks.done, true)));
+    return {
+      id: taskId,
+      instructionId: instruction.id,
+      steps: instruction.steps.length,
+      stepsDone: ticks.map((t) => t.stepIndex).sort((a, b) => a - b),
+    };
+  }
+
+  return { list, get, claim, unclaim, complete, tickStep };
 }
 
 export type TasksService = ReturnType<typeof createTasksService>;

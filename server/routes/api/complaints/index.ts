@@ -12,6 +12,7 @@ import {
   NumberParams,
   RegisteredComplaintSchema,
 } from './complaints.schemas.ts';
+import { CaseProgressSchema } from './progress.schemas.ts';
 
 const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { casesService } = fastify.services;
@@ -144,6 +145,20 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         })),
       };
     },
+  );
+
+  fastify.get(
+    '/:number/progress',
+    {
+      schema: {
+        tags: ['complaints'],
+        summary: 'Degree of execution: open tasks with holders and ticked steps, remaining tasks, time left',
+        params: NumberParams,
+        response: { 200: CaseProgressSchema, ...errorResponses },
+      },
+      config: { roles: ['officer', 'supervisor', 'admin'] },
+    },
+    async (req) => fastify.services.caseProgressService.progress(principalOf(req), req.params.number),
   );
 
   fastify.post(

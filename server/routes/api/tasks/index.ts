@@ -86,6 +86,32 @@ const tasksRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (req) => tasksService.complete(principalOf(req), req.params.id, req.body),
   );
+
+  fastify.put(
+    '/:id/steps/:index',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: "Tick or untick a step of the task's work instruction (0-based; audited)",
+        params: Type.Object({
+          id: Type.String({ pattern: '^[\\w-]{1,64}$' }),
+          index: Type.Integer({ minimum: 0, maximum: 50 }),
+        }),
+        body: Type.Object({ done: Type.Boolean() }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            id: Type.String(),
+            instructionId: Type.String(),
+            steps: Type.Integer(),
+            stepsDone: Type.Array(Type.Integer()),
+          }),
+          ...errorResponses,
+        },
+      },
+      config: { roles: [...STAFF] },
+    },
+    async (req) => tasksService.tickStep(principalOf(req), req.params.id, req.params.index, req.body.done),
+  );
 };
 
 export default tasksRoutes;

@@ -53,6 +53,8 @@ export const TaskDetailSchema = Type.Object({
   /** Choices of a verification form (`branch`). */
   branches: Type.Array(Type.String()),
   caseNumber: Nullable(Type.String()),
+  /** Indexes (0-based) of the instruction steps ticked as done. */
+  stepsDone: Type.Array(Type.Integer()),
   draft: Type.Union([
     Type.Object({ findings: Nullable(Type.String()), answerText: Nullable(Type.String()) }),
     Type.Null(),
