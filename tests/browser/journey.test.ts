@@ -128,8 +128,22 @@ describe('the complaint journey in the browser', () => {
     violations['registered'] = await axeViolations(agent);
     await agent.screenshot({ path: `${SHOTS}/2-call-center-registered.png`, fullPage: true });
 
-    // Officer: analysis, then the draft answer.
+    // Officer: classification (IL-06), the invoice check (IL-10), the analysis, then the draft answer.
     const officer = await staffPage('officer@demo.local');
+    await openTask(officer, number!, 'Clasificarea și admisibilitatea reclamației');
+    await claimAndComplete(officer, async () => {
+      await officer.getByLabel('Admisibilă — se analizează').check();
+      await officer
+        .getByLabel('Motivare')
+        .fill('Reclamație privind facturarea, cu datele clientului complete.');
+    });
+    await openTask(officer, number!, 'Verificarea facturii contestate');
+    await claimAndComplete(officer, async () => {
+      await officer
+        .getByLabel('Rezultatul verificării')
+        .fill('Prețul aplicat corespunde ofertei; consumul a fost estimat.');
+      await officer.getByLabel('Prețul aplicat').check();
+    });
     await openTask(officer, number!, 'Analiza reclamației și nota de constatare');
     violations['task'] = await axeViolations(officer);
     await officer.screenshot({ path: `${SHOTS}/3-officer-task.png`, fullPage: true });
