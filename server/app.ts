@@ -30,6 +30,7 @@ import deadlineRulesRoutes from './routes/api/deadline-rules/index.ts';
 import nonWorkingDaysRoutes from './routes/api/non-working-days/index.ts';
 import orgChartRoutes from './routes/api/org-chart/index.ts';
 import operatorRequestsRoutes from './routes/api/operator-requests/index.ts';
+import postalDispatchesRoutes from './routes/api/postal-dispatches/index.ts';
 import { ErrorSchema } from './routes/api/common.schemas.ts';
 
 export interface AppServices {
@@ -131,6 +132,7 @@ export async function buildApp(
   await fastify.register(nonWorkingDaysRoutes, { prefix: '/api/non-working-days' });
   await fastify.register(orgChartRoutes, { prefix: '/api/org-chart' });
   await fastify.register(operatorRequestsRoutes, { prefix: '/api/operator-requests' });
+  await fastify.register(postalDispatchesRoutes, { prefix: '/api/postal-dispatches' });
   fastify.get('/healthz', { schema: { hide: true }, config: { public: true } }, async () => ({ ok: true }));
 
   // Everything that is not the API is a SvelteKit page.

@@ -14,6 +14,7 @@ import {
   searchCases,
 } from './cases.repo.ts';
 import { getTenantByCode } from '../tenants/tenants.repo.ts';
+import { getDocument, listDocuments } from '../documents/documents.repo.ts';
 
 export interface CasesDeps {
   db: Db;
@@ -45,9 +46,10 @@ export function createCasesService(deps: CasesDeps) {
   async function get(principal: Principal, number: string) {
     const row = await getCaseByNumber(db, principal.tenantId, number);
     if (!row) throw new DomainError('CASE_NOT_FOUND', { number });
-    const [events, messages] = await Promise.all([
+    const [events, messages, documents] = await Promise.all([
       listCaseEvents(db, principal.tenantId, row.case.id),
       listCaseMessages(db, principal.tenantId, row.case.id),
+      listDocuments(db, principal.tenantId, row.case.id),
     ]);
     const activities = row.case.processInstanceId
       ? await engine.activityHistory(row.case.processInstanceId).catch(() => [])
@@ -64,6 +66,7 @@ export function createCasesService(deps: CasesDeps) {
       ...row,
       events,
       messages,
+      documents,
       activities: activities.filter(
         (a) => a.activityType !== 'sequenceFlow' && a.activityType !== 'exclusiveGateway',
       ),
@@ -145,7 +148,25 @@ export function createCasesService(deps: CasesDeps) {
     };
   }
 
-  return { search, get, annul, publicStatus };
+  /** A document we issued for the case (PDF); every download is audited. */
+  async function document(principal: Principal, number: string, documentId: number) {
+    const row = await getCaseByNumber(db, principal.tenantId, number);
+    if (!row) throw new DomainError('CASE_NOT_FOUND', { number });
+    const doc = await getDocument(db, principal.tenantId, row.case.id, documentId);
+    if (!doc) throw new DomainError('NOT_FOUND', { documentId });
+    await appendAudit(db, {
+      tenantId: principal.tenantId,
+      actorId: principal.userId,
+      actorKind: 'user',
+      action: 'document.downloaded',
+      entityType: 'case',
+      entityId: row.case.id,
+      details: { documentId, sha256: doc.sha256 },
+    });
+    return doc;
+  }
+
+  return { search, get, annul, publicStatus, document };
 }
 
 export type CasesService = ReturnType<typeof createCasesService>;

@@ -8,6 +8,7 @@ export interface OutgoingMail {
   /** Our own Message-ID, so replies and bounces can be matched back to the case. */
   messageId: string;
   headers?: Record<string, string>;
+  attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
 }
 
 export interface Mailer {
@@ -27,6 +28,7 @@ export function createMailer(smtpUrl: string, from: string): Mailer {
         html: mail.html,
         text: mail.text,
         messageId: mail.messageId,
+        ...(mail.attachments ? { attachments: mail.attachments } : {}),
         // Marks our mail as automatic, so auto-replies do not answer it and our intake ignores loops.
         headers: { 'Auto-Submitted': 'auto-generated', ...mail.headers },
       });

@@ -1,5 +1,6 @@
 import { TOPICS } from '../../processes/topics.ts';
 import { renderAcknowledgement } from '../mail/templates/acknowledgement.ts';
+import { issueAcknowledgementLetter, queueLetter } from '../documents/documents.service.ts';
 import { loadCaseContext, recordWorkerStep, sendCaseMailOnce } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 
@@ -11,15 +12,32 @@ export const acknowledgeWorker = defineWorker({
   async handler(task, deps) {
     const ctx = await loadCaseContext(deps, task.tenantId, requireString(task, 'caseId'));
     if (!ctx.c.contactEmail) {
-      // No e-mail on file: the acknowledgement goes by post (postal dispatch register comes with the documents issue).
-      await deps.db.transaction((tx) =>
-        recordWorkerStep(tx, ctx, {
-          action: 'case.acknowledgement_postal',
-          eventType: 'acknowledgement_postal',
-          message: 'Confirmarea înregistrării se transmite prin poștă.',
-          visibility: 'public',
-        }),
-      );
+      // No e-mail on file: the acknowledgement goes by post, as a letter in the postal dispatch register.
+      const letter = await issueAcknowledgementLetter(deps.db, ctx.tenant, ctx.c.number, {
+        statusUrl: ctx.statusUrl,
+        accessCode: ctx.accessCode,
+      });
+      await deps.db.transaction(async (tx) => {
+        await queueLetter(tx, {
+          tenantId: ctx.c.tenantId,
+          caseId: ctx.c.id,
+          documentId: letter.doc.id,
+          recipientName: ctx.c.contactName,
+          address: letter.address,
+        });
+        await recordWorkerStep(
+          tx,
+          ctx,
+          {
+            action: 'case.acknowledgement_postal',
+            eventType: 'acknowledgement_postal',
+            message: 'Confirmarea înregistrării se transmite prin poștă.',
+            visibility: 'public',
+          },
+          {},
+          { document: letter.doc.sha256 },
+        );
+      });
       return { kind: 'complete', variables: { acknowledgedBy: 'post' } };
     }
     const mail = await renderAcknowledgement({

@@ -1,5 +1,6 @@
 import { TOPICS } from '../../processes/topics.ts';
 import { renderAnswer } from '../mail/templates/answer.ts';
+import { issueAnswerDocuments, queueLetter } from '../documents/documents.service.ts';
 import { loadCaseContext, recordWorkerStep, sendCaseMailOnce } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 
@@ -12,9 +13,18 @@ export const sendAnswerWorker = defineWorker({
     const ctx = await loadCaseContext(deps, task.tenantId, requireString(task, 'caseId'));
     if (!ctx.c.answerText) throw new Error('the case has no approved answer text');
     const now = new Date();
+    // The answer letter and the verification report, as immutable PDFs (issued once; a retry reuses them).
+    const docs = await issueAnswerDocuments(deps.db, ctx.tenant, ctx.c.number);
     if (!ctx.c.contactEmail) {
-      await deps.db.transaction((tx) =>
-        recordWorkerStep(
+      await deps.db.transaction(async (tx) => {
+        await queueLetter(tx, {
+          tenantId: ctx.c.tenantId,
+          caseId: ctx.c.id,
+          documentId: docs.answer.id,
+          recipientName: ctx.c.contactName,
+          address: docs.address,
+        });
+        await recordWorkerStep(
           tx,
           ctx,
           {
@@ -24,8 +34,9 @@ export const sendAnswerWorker = defineWorker({
             visibility: 'public',
           },
           { status: 'answer_sent', answerSentAt: now },
-        ),
-      );
+          { documents: [docs.answer.sha256, docs.report.sha256] },
+        );
+      });
       return { kind: 'complete', variables: { answeredBy: 'post' } };
     }
     const mail = await renderAnswer({
@@ -36,7 +47,12 @@ export const sendAnswerWorker = defineWorker({
       answerText: ctx.c.answerText,
       statusUrl: ctx.statusUrl,
     });
-    await sendCaseMailOnce(deps, ctx, 'answer', mail, (tx) =>
+    const attachments = [docs.answer, docs.report].map((d) => ({
+      filename: d.fileName,
+      content: d.content,
+      contentType: d.contentType,
+    }));
+    await sendCaseMailOnce(deps, ctx, 'answer', { ...mail, attachments }, (tx) =>
       recordWorkerStep(
         tx,
         ctx,
@@ -47,6 +63,7 @@ export const sendAnswerWorker = defineWorker({
           visibility: 'public',
         },
         { status: 'answer_sent', answerSentAt: now },
+        { documents: [docs.answer.sha256, docs.report.sha256] },
       ),
     );
     return { kind: 'complete', variables: { answeredBy: 'email' } };

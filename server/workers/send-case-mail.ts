@@ -38,7 +38,12 @@ export async function sendCaseMailOnce(
   deps: WorkerDeps,
   ctx: CaseContext,
   kind: 'acknowledgement' | 'answer' | 'filed' | 'extension',
-  mail: { subject: string; html: string; text: string },
+  mail: {
+    subject: string;
+    html: string;
+    text: string;
+    attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
+  },
   after: (tx: Tx) => Promise<void>,
 ): Promise<'sent' | 'already-sent'> {
   const to = ctx.c.contactEmail;

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
@@ -229,6 +231,12 @@ describe('a complaint from registration to answer', () => {
     );
     expect(answer.text).toContain('412,50 lei');
     expect(answer.text).toContain('ANRE');
+    // The answer letter and the verification report travel as PDFs, the same bytes as stored in the case.
+    const pdfs = answer.attachments.filter((a) => a.contentType === 'application/pdf');
+    expect(pdfs.map((a) => a.filename).sort()).toEqual([
+      `nota-de-constatare-${registered.number}.pdf`,
+      `raspuns-${registered.number}.pdf`,
+    ]);
     const closed = await eventually(async () => {
       const r = await t.app.inject({
         method: 'GET',
@@ -240,6 +248,27 @@ describe('a complaint from registration to answer', () => {
         : null;
     });
     expect(closed.messages).toHaveLength(2);
+    const docs = (closed as unknown as { documents: Array<{ id: number; kind: string; sha256: string }> })
+      .documents;
+    expect(docs.map((d) => d.kind).sort()).toEqual(['answer_letter', 'verification_report']);
+    for (const a of pdfs)
+      expect(docs.map((d) => d.sha256)).toContain(createHash('sha256').update(a.content).digest('hex'));
+    const download = await t.app.inject({
+      method: 'GET',
+      url: `/api/complaints/${registered.number}/documents/${docs[0]!.id}`,
+      headers: supervisor,
+    });
+    expect(download.statusCode).toBe(200);
+    expect(download.headers['content-type']).toBe('application/pdf');
+    expect(createHash('sha256').update(download.rawPayload).digest('hex')).toBe(docs[0]!.sha256);
+    // Issued documents are immutable.
+    const refused = await t.db
+      .execute(sql`update case_documents set file_name = 'x' where id = ${docs[0]!.id}`)
+      .then(
+        () => 'updated',
+        (e: Error) => String((e.cause as Error | undefined)?.message ?? e.message),
+      );
+    expect(refused).toMatch(/immutable/);
     // The case records the versions it ran under and that it was answered in time.
     expect(closed).toMatchObject({
       versions: {

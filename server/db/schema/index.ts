@@ -5,3 +5,4 @@ export * from './cases.ts';
 export * from './audit.ts';
 export * from './mail.ts';
 export * from './handling.ts';
+export * from './documents.ts';

@@ -22,6 +22,8 @@ export const tenants = pgTable('tenants', {
   closesAt: time().notNull().default('16:30'),
   /** Public base URL of the consumer pages, used in e-mails. */
   publicUrl: text().notNull().default('http://localhost:3000'),
+  /** Letterhead lines under the supplier's name on letters (address, registration numbers, contact). */
+  letterhead: text().notNull().default(''),
   /** The distribution operator's address for data requests (answers are matched back by our reference). */
   operatorEmail: text(),
   /** Compensation for a missed guaranteed deadline: base + per day of delay from the second day (lei). */

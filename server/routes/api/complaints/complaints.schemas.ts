@@ -116,6 +116,17 @@ export const CaseDetailSchema = Type.Object({
     compensationLei: Type.Union([Type.Integer(), Type.Null()]),
   }),
   filedReason: Nullable(Type.String()),
+  documents: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      kind: Type.String({ description: 'acknowledgement_letter, answer_letter, verification_report' }),
+      fileName: Type.String(),
+      contentType: Type.String(),
+      sha256: Type.String(),
+      size: Type.Integer(),
+      createdAt: Type.String(),
+    }),
+  ),
   accessCode: Type.String(),
   customer: Type.Union([
     Type.Object({

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
 import { registerComplaint } from '../../../intake/register-complaint.ts';
 import { errorResponses } from '../common.schemas.ts';
@@ -128,6 +129,15 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           visibility: e.visibility,
           message: e.message,
         })),
+        documents: r.documents.map((d) => ({
+          id: d.id,
+          kind: d.kind,
+          fileName: d.fileName,
+          contentType: d.contentType,
+          sha256: d.sha256,
+          size: d.size,
+          createdAt: d.createdAt.toISOString(),
+        })),
         messages: r.messages.map((m) => ({
           direction: m.direction,
           kind: m.kind,
@@ -144,6 +154,30 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           endTime: a.endTime,
         })),
       };
+    },
+  );
+
+  fastify.get(
+    '/:number/documents/:documentId',
+    {
+      schema: {
+        tags: ['complaints'],
+        summary: 'A document issued for the case (PDF), as stored; the download is audited',
+        params: Type.Object({
+          number: NumberParams.properties.number,
+          documentId: Type.Integer({ minimum: 1 }),
+        }),
+        response: { 200: Type.Any({ description: 'application/pdf' }), ...errorResponses },
+      },
+      config: { roles: ['agent', 'officer', 'supervisor', 'admin'] },
+    },
+    async (req, reply) => {
+      const doc = await casesService.document(principalOf(req), req.params.number, req.params.documentId);
+      return reply
+        .header('content-type', doc.contentType)
+        .header('content-disposition', `attachment; filename="${doc.fileName}"`)
+        .header('x-content-sha256', doc.sha256)
+        .send(doc.content);
     },
   );
 

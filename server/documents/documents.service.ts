@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { and, asc, eq } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.ts';
+import { caseEvents, type DocumentKind, type Tenant } from '../db/schema/index.ts';
+import { getCaseByNumber } from '../cases/cases.repo.ts';
+import { CATEGORY_LABELS } from '../deadlines/default-rules.ts';
+import { businessClock } from '../deadlines/calendar.ts';
+import type { ComplaintCategory } from '../db/schema/index.ts';
+import { renderPdf } from './pdf.ts';
+import { storeDocument, queuePostalDispatch } from './documents.repo.ts';
+import {
+  acknowledgementLetter,
+  answerLetter,
+  verificationReport,
+  type LetterCase,
+  type Letterhead,
+} from './templates.ts';
+
+export function letterheadOf(tenant: Tenant): Letterhead {
+  const lines = tenant.letterhead
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return { supplier: tenant.name, lines: lines.length ? lines : [`Reclamații: ${tenant.intakeEmail}`] };
+}
+
+async function letterCase(db: DbOrTx, tenantId: string, number: string) {
+  const row = await getCaseByNumber(db, tenantId, number);
+  if (!row) throw new Error(`case ${number} not found`);
+  const c = row.case;
+  const lc: LetterCase = {
+    number: c.number,
+    receivedAt: c.receivedAt,
+    registeredOn: c.registeredOn,
+    dueDate: c.dueDate,
+    category: c.category,
+    subject: c.subject,
+    contactName: c.contactName,
+    address: row.customer?.address ?? row.place?.address ?? null,
+    customerCode: row.customer?.customerCode ?? null,
+    placeCode: row.place?.placeCode ?? null,
+  };
+  return { c, lc, label: CATEGORY_LABELS[c.category as ComplaintCategory] ?? c.category };
+}
+
+const FILE_NAMES: Record<DocumentKind, (n: string) => string> = {
+  acknowledgement_letter: (n) => `confirmare-inregistrare-${n}.pdf`,
+  answer_letter: (n) => `raspuns-${n}.pdf`,
+  verification_report: (n) => `nota-de-constatare-${n}.pdf`,
+};
+
+async function store(
+  db: DbOrTx,
+  tenantId: string,
+  caseId: string,
+  number: string,
+  kind: DocumentKind,
+  pdf: Buffer,
+) {
+  return storeDocument(db, {
+    tenantId,
+    caseId,
+    kind,
+    fileName: FILE_NAMES[kind](number),
+    content: pdf,
+    sha256: createHash('sha256').update(pdf).digest('hex'),
+  });
+}
+
+/** The answer letter and the verification report of a case, issued once each (PDF, stored with SHA-256). */
+export async function issueAnswerDocuments(db: DbOrTx, tenant: Tenant, number: string) {
+  const { c, lc, label } = await letterCase(db, tenant.id, number);
+  const issuedOn = businessClock(new Date()).date;
+  const notes = await db
+    .select({ message: caseEvents.message })
+    .from(caseEvents)
+    .where(and(eq(caseEvents.caseId, c.id), eq(caseEvents.type, 'task_note')))
+    .orderBy(asc(caseEvents.id));
+  const l = letterheadOf(tenant);
+  const [report, answer] = await Promise.all([
+    renderPdf(
+      verificationReport(l, lc, {
+        categoryLabel: label,
+        findings: c.findings ?? '—',
+        verifications: notes.map((n) => n.message),
+        issuedOn,
+        author: 'Responsabil soluționare plângeri',
+      }),
+    ),
+    renderPdf(
+      answerLetter(l, lc, {
+        categoryLabel: label,
+        answerText: c.answerText ?? '',
+        signatory: 'Șef serviciu relații clienți',
+        issuedOn,
+      }),
+    ),
+  ]);
+  return {
+    report: await store(db, tenant.id, c.id, c.number, 'verification_report', report),
+    answer: await store(db, tenant.id, c.id, c.number, 'answer_letter', answer),
+    address: lc.address,
+  };
+}
+
+export async function issueAcknowledgementLetter(
+  db: DbOrTx,
+  tenant: Tenant,
+  number: string,
+  link: { statusUrl: string; accessCode: string },
+) {
+  const { c, lc, label } = await letterCase(db, tenant.id, number);
+  const pdf = await renderPdf(
+    acknowledgementLetter(letterheadOf(tenant), lc, {
+      categoryLabel: label,
+      ...link,
+      issuedOn: businessClock(new Date()).date,
+    }),
+  );
+  return {
+    doc: await store(db, tenant.id, c.id, c.number, 'acknowledgement_letter', pdf),
+    address: lc.address,
+  };
+}
+
+/** Queues a letter for postal dispatch (the register); the address is the customer's or the place's. */
+export async function queueLetter(
+  db: DbOrTx,
+  d: { tenantId: string; caseId: string; documentId: number; recipientName: string; address: string | null },
+) {
+  await queuePostalDispatch(db, {
+    ...d,
+    address: d.address ?? '(adresă necunoscută: se completează din dosar)',
+  });
+}

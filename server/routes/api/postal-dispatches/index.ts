@@ -1,0 +1,103 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { principalOf } from '../../../plugins/auth.ts';
+import { appendAudit } from '../../../audit/audit.repo.ts';
+import { listPostalDispatches, updatePostalDispatch } from '../../../documents/documents.repo.ts';
+import { DomainError } from '../../../errors.ts';
+import { errorResponses, IsoDateTime } from '../common.schemas.ts';
+
+const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
+const DispatchSchema = Type.Object({
+  id: Type.Integer(),
+  caseNumber: Type.String(),
+  documentKind: Type.String(),
+  documentSha256: Type.String(),
+  recipientName: Type.String(),
+  address: Type.String(),
+  queuedAt: Type.String(),
+  dispatchedAt: Nullable(Type.String()),
+  postalReference: Nullable(Type.String()),
+  deliveredAt: Nullable(Type.String()),
+  proofOfDelivery: Nullable(Type.String()),
+});
+
+type Row = Awaited<ReturnType<typeof listPostalDispatches>>[number];
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+const toDto = (r: Row) => ({
+  ...r,
+  queuedAt: r.queuedAt.toISOString(),
+  dispatchedAt: iso(r.dispatchedAt),
+  deliveredAt: iso(r.deliveredAt),
+});
+
+/** The postal dispatch register: letters for consumers without e-mail (date, reference, proof of delivery). */
+const postalDispatchesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { db } = fastify.registerDeps;
+
+  fastify.get(
+    '/',
+    {
+      schema: {
+        tags: ['postal-dispatches'],
+        summary: 'The dispatch register, newest first (only letters not yet sent with pending=true)',
+        querystring: Type.Object({ pending: Type.Optional(Type.Boolean()) }),
+        response: { 200: Type.Object({ items: Type.Array(DispatchSchema) }), ...errorResponses },
+      },
+      config: { roles: ['officer', 'supervisor', 'admin'] },
+    },
+    async (req) => ({
+      items: (await listPostalDispatches(db, principalOf(req).tenantId, req.query.pending === true)).map(
+        toDto,
+      ),
+    }),
+  );
+
+  fastify.patch(
+    '/:id',
+    {
+      schema: {
+        tags: ['postal-dispatches'],
+        summary:
+          'Record the dispatch (date, registered-mail reference) and, when known, the proof of delivery',
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        body: Type.Object(
+          {
+            dispatchedAt: Type.Optional(IsoDateTime),
+            postalReference: Type.Optional(Type.String({ minLength: 3, maxLength: 100 })),
+            deliveredAt: Type.Optional(IsoDateTime),
+            proofOfDelivery: Type.Optional(Type.String({ minLength: 3, maxLength: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ id: Type.Integer(), updated: Type.Boolean() }), ...errorResponses },
+      },
+      config: { roles: ['officer', 'supervisor'] },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      const b = req.body;
+      const row = await db.transaction(async (tx) => {
+        const r = await updatePostalDispatch(tx, p.tenantId, req.params.id, {
+          ...(b.dispatchedAt ? { dispatchedAt: new Date(b.dispatchedAt) } : {}),
+          ...(b.postalReference ? { postalReference: b.postalReference } : {}),
+          ...(b.deliveredAt ? { deliveredAt: new Date(b.deliveredAt) } : {}),
+          ...(b.proofOfDelivery ? { proofOfDelivery: b.proofOfDelivery } : {}),
+        });
+        if (!r) throw new DomainError('NOT_FOUND', { id: req.params.id });
+        await appendAudit(tx, {
+          tenantId: p.tenantId,
+          actorId: p.userId,
+          actorKind: 'user',
+          action: 'postal_dispatch.updated',
+          entityType: 'case',
+          entityId: r.caseId,
+          details: { dispatchId: r.id, fields: Object.keys(b) },
+        });
+        return r;
+      });
+      return { id: row.id, updated: true };
+    },
+  );
+};
+
+export default postalDispatchesRoutes;

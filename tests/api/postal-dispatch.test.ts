@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+
+describe('postal dispatch register (consumers without e-mail)', () => {
+  let t: TestContext;
+
+  beforeAll(async () => {
+    t = await createTestContext({ workers: true });
+  });
+  afterAll(async () => t?.close());
+
+  it('queues the acknowledgement as a PDF letter to the customer address; the dispatch and delivery are recorded', async () => {
+    const agent = await t.login('agent@demo.local');
+    const officer = await t.login('officer@demo.local');
+    const [customer] = (
+      await t.app.inject({ method: 'GET', url: '/api/customers?q=2000456789', headers: agent })
+    ).json<{ items: Array<{ id: string }> }>().items;
+    const reg = await t.app.inject({
+      method: 'POST',
+      url: '/api/complaints',
+      headers: agent,
+      payload: {
+        customerId: customer!.id,
+        category: 'informare_clienti',
+        subject: 'Nu am primit notificarea de preț',
+        body: 'Nu am fost informat despre modificarea prețului din luna trecută.',
+      },
+    });
+    expect(reg.statusCode).toBe(201);
+    const { number } = reg.json<{ number: string }>();
+    // Gheorghe Dumitrescu has no e-mail address: the acknowledgement goes out as a letter.
+    const list = async () =>
+      (
+        await t.app.inject({ method: 'GET', url: '/api/postal-dispatches?pending=true', headers: officer })
+      ).json<{
+        items: Array<{
+          id: number;
+          caseNumber: string;
+          documentKind: string;
+          address: string;
+          documentSha256: string;
+        }>;
+      }>().items;
+    const item = await eventually(async () => (await list()).find((i) => i.caseNumber === number));
+    expect(item).toMatchObject({ documentKind: 'acknowledgement_letter' });
+    expect(item.address).toContain('Bărăști');
+    const detail = await t.app.inject({ method: 'GET', url: `/api/complaints/${number}`, headers: officer });
+    expect(detail.json<{ documents: Array<{ kind: string; sha256: string }> }>().documents).toEqual([
+      expect.objectContaining({ kind: 'acknowledgement_letter', sha256: item.documentSha256 }),
+    ]);
+    const upd = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/postal-dispatches/${item.id}`,
+      headers: officer,
+      payload: { dispatchedAt: new Date().toISOString(), postalReference: 'RR123456789RO' },
+    });
+    expect(upd.statusCode).toBe(200);
+    expect((await list()).find((i) => i.caseNumber === number)).toBeUndefined();
+  });
+});
