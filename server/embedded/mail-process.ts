@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   chownSync,
   closeSync,
@@ -89,6 +90,19 @@ function mailAccount(): { uid: number; gid: number; internal: string; login: str
   return { uid: mailUid, gid: mailGid, internal: 'dovecot', login: 'dovenull' };
 }
 
+/** Whether `uid`/`gid` can reach `dir` (search permission on every ancestor). */
+function reachableBy(dir: string, uid: number, gid: number): boolean {
+  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+    const st = statSync(d, { throwIfNoEntry: false });
+    if (st) {
+      const ok =
+        st.mode & 0o001 || (st.uid === uid && st.mode & 0o100) || (st.gid === gid && st.mode & 0o010);
+      if (!ok) return false;
+    }
+    if (d === path.dirname(d)) return true;
+  }
+}
+
 function dovecotConfig(o: {
   name: string;
   baseDir: string;
@@ -118,6 +132,7 @@ first_valid_gid = ${o.account.gid}
 # Bytes are stored exactly as received (CRLF kept), one file per message.
 mail_location = maildir:${boxes}/%Ld/%Ln
 mail_save_crlf = yes
+mail_fsync = never
 mail_max_userip_connections = 1000
 lmtp_add_received_header = no
 # Any password is accepted and a mailbox exists as soon as mail arrives for it: user = the full address.
@@ -165,7 +180,7 @@ export async function startMailServer(opts: MailServerOptions): Promise<MailServ
   const bind = opts.bind ?? '127.0.0.1';
   const host = bind === '0.0.0.0' ? '127.0.0.1' : bind;
   const logFile = opts.logFile ?? path.join(REPO_ROOT, '.data', 'logs', 'mail.log');
-  const mailDir = path.resolve(opts.mailDir ?? path.join(REPO_ROOT, '.data', `mail-${imapPort}`));
+  let mailDir = path.resolve(opts.mailDir ?? path.join(REPO_ROOT, '.data', `mail-${imapPort}`));
   const bin = dovecotBinary();
   if (!bin) throw new Error(`the local mail server needs dovecot: ${INSTALL_HINT}`);
   for (const [proto, port] of [
@@ -183,6 +198,15 @@ export async function startMailServer(opts: MailServerOptions): Promise<MailServ
   }
 
   const account = mailAccount();
+  if (account.uid !== process.getuid?.() && !reachableBy(mailDir, account.uid, account.gid)) {
+    // As root, the mail user must reach the folder; a checkout under a mode-700 directory cannot host it.
+    const moved = path.join(
+      '/var/lib/reclamatii-mail',
+      createHash('sha256').update(mailDir).digest('hex').slice(0, 16),
+    );
+    opts.log.warn(`the mail user cannot reach ${mailDir}; keeping the local mailboxes in ${moved}`);
+    mailDir = moved;
+  }
   const baseDir = path.join(os.tmpdir(), `reclamatii-mail-${imapPort}`);
   mkdirSync(path.join(baseDir, 'state'), { recursive: true });
   mkdirSync(path.join(mailDir, 'boxes'), { recursive: true });

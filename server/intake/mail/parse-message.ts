@@ -118,7 +118,8 @@ export async function parseMessage(raw: Buffer): Promise<ParsedInbound> {
   } catch (err) {
     throw new UnparseableMessageError(`MIME parse failed: ${(err as Error).message}`);
   }
-  if (parsed.headerLines.length === 0)
+  // RFC 5322 field names are printable ASCII without ':'; mailparser also reports junk lines as "headers".
+  if (!parsed.headerLines.some((h) => /^[\x21-\x39\x3b-\x7e]+$/.test(h.key) && h.line.includes(':')))
     throw new UnparseableMessageError('no header lines: not an e-mail message');
   const from = firstAddress(parsed.from);
   const html = typeof parsed.html === 'string' ? parsed.html : null;

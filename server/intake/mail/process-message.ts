@@ -108,7 +108,11 @@ export async function processInboundMail(
   });
 
   const contactEmail =
-    parsed.fromAddress ?? firstAddress(parsed.header('reply-to')) ?? firstAddress(parsed.header('sender'));
+    parsed.fromAddress ??
+    firstAddress(parsed.header('reply-to')) ??
+    firstAddress(parsed.header('sender')) ??
+    // The envelope sender, as the receiving server recorded it.
+    firstAddress(parsed.header('return-path'));
   // Bytes first, outside the registration transaction (idempotent; an orphan blob after a crash is harmless).
   await putBlob(db, tenant.id, mail.raw, rawSha);
   for (const a of parsed.attachments) await putBlob(db, tenant.id, a.content, a.sha256);

@@ -1,0 +1,167 @@
+/**
+ * Mail intake benchmark: APPENDs N complaint e-mails over IMAP to the DEMO tenant's complaint mailbox while the
+ * intake runs (IDLE push, C messages in parallel), and prints messages/s and the time from APPEND to registered
+ * case (committed, process started) at p50/p95/p99.
+ *
+ *   npm run bench:mail -- --n 500 --c 8
+ *
+ * Self-contained like bench:intake: the same services `npm start` would start (dovecot on 2725/1343), a fresh
+ * database. Workers are not running: this measures the intake and registration alone.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { ImapFlow } from 'imapflow';
+import postgres from 'postgres';
+import { loadConfig } from '../server/config.ts';
+import { createDb } from '../server/db/client.ts';
+import { runMigrations } from '../server/db/migrate.ts';
+import { inboundMessages, tenants } from '../server/db/schema/index.ts';
+import { startInfrastructure } from '../server/embedded/infrastructure.ts';
+import { EngineClient } from '../server/engine/client.ts';
+import { deployBaseline } from '../server/engine/deploy-processes.ts';
+import { startMailIntake } from '../server/intake/mail/start-intake.ts';
+import { seedDemo } from '../server/seed/demo.ts';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const N = arg('n', 500);
+const C = arg('c', 8);
+const log = {
+  info() {},
+  warn: (o: unknown, m?: string) => console.warn(m ?? '', JSON.stringify(o)),
+  error: (o: unknown, m?: string) => console.error(m ?? '', JSON.stringify(o)),
+};
+
+function percentiles(ms: number[]) {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (p: number) => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(0);
+  return `p50 ${at(50)} ms  p95 ${at(95)} ms  p99 ${at(99)} ms`;
+}
+
+function message(i: number, to: string): Buffer {
+  const pods = ['RO005E512345678', 'RO001E512345679', 'DEG0456712', 'RO002E100987654'];
+  return Buffer.from(
+    [
+      `From: Client ${i} <client${i}@example.test>`,
+      `To: ${to}`,
+      `Subject: Bench ${i}: factura din octombrie`,
+      `Message-ID: <bench-${i}-${randomBytes(6).toString('hex')}@example.test>`,
+      `Date: ${new Date().toUTCString()}`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: 8bit',
+      '',
+      `Bună ziua, factura pentru locul de consum ${i % 3 === 0 ? pods[i % pods.length] : 'meu'} este prea mare.`,
+      'Vă rog să verificați indexul.',
+      '',
+    ].join('\r\n'),
+  );
+}
+
+async function main() {
+  const config = loadConfig({
+    ...process.env,
+    DATA_DIR: process.env.DATA_DIR ?? path.resolve('.data/bench'),
+  });
+  const infra = await startInfrastructure(
+    config,
+    { info: () => {}, warn: (m: string) => console.warn(m) },
+    { pgPort: 54349, enginePort: 18280, smtpPort: 2725, imapPort: 1343, engineDatabase: 'engine_bench' },
+  );
+  if (!infra.imap) throw new Error('bench:mail needs the local mail server (leave SMTP_URL unset)');
+  const dbName = `bench_${randomBytes(4).toString('hex')}`;
+  const adminUrl = new URL(infra.databaseUrl);
+  adminUrl.pathname = '/postgres';
+  const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${dbName}`);
+  const url = new URL(infra.databaseUrl);
+  url.pathname = `/${dbName}`;
+  await runMigrations(url.toString());
+  const { db, sql } = createDb(url.toString(), { max: 20 });
+  const engine = new EngineClient({
+    url: infra.engineUrl,
+    user: infra.engineUser,
+    password: infra.enginePassword,
+  });
+  const { demoTenantId } = await seedDemo(db, 'http://localhost');
+  await deployBaseline(engine, demoTenantId);
+  const address = `demo-bench-${randomBytes(4).toString('hex')}@reclamatii.local`;
+  await db.update(tenants).set({ intakeEmail: address }).where(eq(tenants.id, demoTenantId));
+
+  const doneAt = new Map<string, number>();
+  let failed = 0;
+  let allDone: () => void = () => {};
+  const finished = new Promise<void>((r) => (allDone = r));
+  const intake = await startMailIntake(
+    { db, engine, secret: infra.secret, log, ownAddresses: ['noreply@reclamatii.local'] },
+    {
+      localImap: infra.imap,
+      tenantIds: [demoTenantId],
+      concurrency: C,
+      onOutcome(_t, o) {
+        if (o.status === 'registered') doneAt.set(o.inboundId, Date.now());
+        else failed++;
+        if (doneAt.size + failed >= N) allDone();
+      },
+    },
+  );
+  await intake.ready;
+  const client = new ImapFlow({
+    host: infra.imap.host,
+    port: infra.imap.port,
+    secure: false,
+    auth: { user: address, pass: 'x' },
+    logger: false,
+  });
+  await client.connect();
+  try {
+    console.log(`mail intake benchmark: N=${N}, C=${C}, ${new Date().toISOString()}`);
+    const appendAt: number[] = [];
+    const t0 = Date.now();
+    for (let i = 0; i < N; i++) {
+      const raw = message(i, address);
+      appendAt[i] = Date.now();
+      await client.append('INBOX', raw);
+    }
+    const appended = Date.now();
+    await Promise.race([
+      finished,
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`only ${doneAt.size} of ${N} registered after 10 min`)), 600_000),
+      ),
+    ]);
+    const end = Math.max(...doneAt.values());
+    const rows = await db
+      .select({ id: inboundMessages.id, subject: inboundMessages.subject })
+      .from(inboundMessages)
+      .where(eq(inboundMessages.tenantId, demoTenantId));
+    const latencies = rows.map((r) => {
+      const i = Number(/^Bench (\d+):/.exec(r.subject)?.[1]);
+      return doneAt.get(r.id)! - appendAt[i]!;
+    });
+    console.log(`APPEND of ${N} messages took ${((appended - t0) / 1000).toFixed(2)} s`);
+    console.log(
+      `registered ${doneAt.size} cases (${failed} other outcomes) in ${((end - t0) / 1000).toFixed(2)} s = ${(
+        doneAt.size /
+        ((end - t0) / 1000)
+      ).toFixed(1)} messages/s`,
+    );
+    console.log(`APPEND -> registered case: ${percentiles(latencies)}`);
+  } finally {
+    await client.logout().catch(() => client.close());
+    await intake.stop();
+    await sql.end();
+    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    await admin.end();
+    await infra.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
