@@ -1,0 +1,57 @@
+/**
+ * Points a tenant's e-mail intake at its production mailbox (the password is stored AES-256-GCM encrypted):
+ *
+ *   DATABASE_URL=... APP_SECRET=... MAILBOX_PASSWORD=... \
+ *     npx tsx server/intake/mail/set-mailbox.ts --tenant DEMO --host imap.furnizor.ro --port 993 \
+ *       --user reclamatii@furnizor.ro [--insecure] [--mailbox INBOX] [--processed Processed] [--quarantine Quarantine]
+ *
+ * `--disable` turns the intake off for the tenant. Without a row, a tenant reads its intake address on the local
+ * mail server (embedded default only).
+ */
+import { fileURLToPath } from 'node:url';
+import { createDb } from '../../db/client.ts';
+import { getTenantByCode } from '../../tenants/tenants.repo.ts';
+import { saveMailAccount } from './mail-accounts.repo.ts';
+
+function flag(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+export async function setMailbox(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const need = (v: string | undefined, what: string) => {
+    if (!v) throw new Error(`${what} is required`);
+    return v;
+  };
+  const { db, sql } = createDb(need(env.DATABASE_URL, 'DATABASE_URL'), { max: 1 });
+  try {
+    const code = need(flag(argv, 'tenant'), '--tenant');
+    const tenant = await getTenantByCode(db, code);
+    if (!tenant) throw new Error(`no tenant ${code}`);
+    const secure = !argv.includes('--insecure');
+    await saveMailAccount(db, need(env.APP_SECRET, 'APP_SECRET'), tenant.id, {
+      host: need(flag(argv, 'host'), '--host'),
+      port: Number(flag(argv, 'port') ?? (secure ? 993 : 143)),
+      secure,
+      username: need(flag(argv, 'user'), '--user'),
+      password: need(env.MAILBOX_PASSWORD, 'MAILBOX_PASSWORD'),
+      mailbox: flag(argv, 'mailbox'),
+      processedFolder: flag(argv, 'processed'),
+      quarantineFolder: flag(argv, 'quarantine'),
+      enabled: !argv.includes('--disable'),
+    });
+    return `mailbox of ${code} saved`;
+  } finally {
+    await sql.end();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  setMailbox(process.argv.slice(2), process.env).then(
+    (m) => process.stdout.write(`${m}\n`),
+    (err: unknown) => {
+      console.error((err as Error).message);
+      process.exit(1);
+    },
+  );
+}
