@@ -65,7 +65,6 @@ async function main() {
   const config = loadConfig({
     ...process.env,
     DATA_DIR: process.env.DATA_DIR ?? path.resolve('.data/bench'),
-    PORT: '0',
   });
   const infra = await startInfrastructure(
     config,

@@ -1,6 +1,6 @@
-import { and, eq, lt } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { jobRoleHolders, sessions, tenants, users, type PermissionRole } from '../db/schema/index.ts';
+import { sessions, tenants, users, type PermissionRole } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import { dummyPasswordHash, verifyPassword } from './passwords.ts';
@@ -64,8 +64,17 @@ export function createAuthService(db: Db) {
   async function validateSessionToken(token: string): Promise<Principal | null> {
     if (!/^[a-z2-7]{32}$/.test(token)) return null;
     const id = sessionIdOf(token);
+    // One round trip: session, user, tenant and the job roles held (every API request passes here).
     const [row] = await db
-      .select({ session: sessions, user: users, tenantCode: tenants.code })
+      .select({
+        session: sessions,
+        user: users,
+        tenantCode: tenants.code,
+        jobRoles: sql<
+          string[]
+        >`coalesce((select array_agg(h.job_role_code order by h.job_role_code) from job_role_holders h
+          where h.user_id = ${users.id} and h.tenant_id = ${users.tenantId}), '{}')`,
+      })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .innerJoin(tenants, eq(tenants.id, sessions.tenantId))
@@ -82,10 +91,6 @@ export function createAuthService(db: Db) {
       expiresAt = new Date(now + SESSION_TTL_MS);
       await db.update(sessions).set({ expiresAt }).where(eq(sessions.id, id));
     }
-    const holders = await db
-      .select({ code: jobRoleHolders.jobRoleCode })
-      .from(jobRoleHolders)
-      .where(and(eq(jobRoleHolders.userId, row.user.id), eq(jobRoleHolders.tenantId, row.user.tenantId)));
     return {
       userId: row.user.id,
       tenantId: row.user.tenantId,
@@ -93,7 +98,7 @@ export function createAuthService(db: Db) {
       email: row.user.email,
       name: row.user.name,
       roles: row.user.roles,
-      jobRoles: holders.map((h) => h.code),
+      jobRoles: row.jobRoles,
       sessionId: id,
       sessionExpiresAt: expiresAt,
     };

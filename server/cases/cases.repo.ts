@@ -1,28 +1,7 @@
 import { and, asc, count, desc, eq, like, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import {
-  caseEvents,
-  caseMessages,
-  cases,
-  customers,
-  places,
-  registrationCounters,
-} from '../db/schema/index.ts';
+import { caseEvents, caseMessages, cases, customers, places } from '../db/schema/index.ts';
 import { likePattern } from '../db/search-text.ts';
-
-/** Takes the next number of the tenant's year. Gapless: the counter row is locked until the transaction ends. */
-export async function nextSequence(tx: DbOrTx, tenantId: string, year: number): Promise<number> {
-  const [row] = await tx
-    .insert(registrationCounters)
-    .values({ tenantId, year, lastValue: 1 })
-    .onConflictDoUpdate({
-      target: [registrationCounters.tenantId, registrationCounters.year],
-      set: { lastValue: sql`${registrationCounters.lastValue} + 1` },
-    })
-    .returning({ value: registrationCounters.lastValue });
-  if (!row) throw new Error('registration counter returned no row');
-  return row.value;
-}
 
 export const caseSummaryColumns = {
   id: cases.id,

@@ -1,16 +1,21 @@
-import { eq } from 'drizzle-orm';
-import type { Db, Tx } from '../db/client.ts';
-import { cases, tenants, type Channel, type ComplaintCategory } from '../db/schema/index.ts';
+import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import type { Db, DbOrTx, Tx } from '../db/client.ts';
+import { tenants, type Channel, type ComplaintCategory } from '../db/schema/index.ts';
 import { searchText } from '../db/search-text.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
-import { appendAudit, type ActorKind } from '../audit/audit.repo.ts';
+import type { ActorKind } from '../audit/audit.repo.ts';
 import { accessCodeFor } from '../cases/access-code.ts';
-import { addCaseEvent, nextSequence } from '../cases/cases.repo.ts';
 import { getCustomer, getPlace } from '../customers/customers.repo.ts';
 import { businessClock } from '../deadlines/calendar.ts';
 import { computeDeadline } from '../deadlines/deadlines.service.ts';
-import { attemptProcessStart, enqueueProcessStart, type Logger } from '../outbox/process-starts.ts';
+import {
+  attemptProcessStart,
+  LEASE_SECONDS,
+  type Logger,
+  type ProcessStartRow,
+} from '../outbox/process-starts.ts';
 import { COMPLAINT_PROCESS_KEY } from '../../processes/topics.ts';
 
 export interface RegisterComplaintInput {
@@ -84,84 +89,98 @@ export async function registerComplaint(
   const deadline = await computeDeadline(db, input.tenantId, input.category, receivedAt);
   const { year } = businessClock(receivedAt);
 
-  const { row, outbox } = await db.transaction(async (tx) => {
-    const [tenant] = await tx
-      .select({ code: tenants.code })
-      .from(tenants)
-      .where(eq(tenants.id, input.tenantId));
-    if (!tenant) throw new DomainError('NOT_FOUND');
-    const seq = await nextSequence(tx, input.tenantId, year);
-    const number = `${tenant.code}-${year}-${String(seq).padStart(6, '0')}`;
-    const [created] = await tx
-      .insert(cases)
-      .values({
-        tenantId: input.tenantId,
-        number,
-        year,
-        seq,
-        channel: input.channel,
-        category: input.category,
-        subject: input.subject,
-        body: input.body,
-        customerId: customer?.id ?? null,
-        placeId: place?.id ?? null,
-        contactName,
-        contactEmail,
-        contactPhone,
-        receivedAt,
-        registeredOn: deadline.registeredOn,
-        dueDate: deadline.dueDate,
-        deadlineRule: deadline.rule,
-        createdBy: input.actor.kind === 'user' ? input.actor.id : null,
-        searchText: searchText(
-          number,
-          contactName,
-          customer?.customerCode,
-          place?.placeCode,
-          input.subject,
-          input.body.slice(0, 20000),
-        ),
+  const [tenant] = await db
+    .select({ code: tenants.code })
+    .from(tenants)
+    .where(eq(tenants.id, input.tenantId));
+  if (!tenant) throw new DomainError('NOT_FOUND');
+  const caseId = randomUUID();
+  const actorUserId = input.actor.kind === 'user' ? input.actor.id : null;
+  const variables = {
+    caseId,
+    tenantCode: tenant.code,
+    category: input.category,
+    channel: input.channel,
+    registeredOn: deadline.registeredOn,
+    dueDate: deadline.dueDate,
+    dueAt: deadline.dueAt,
+    warnAt: deadline.warnAt,
+    escalateAt: deadline.escalateAt,
+    customerKnown: customer !== null,
+  };
+  // The tenant's counter row stays locked until commit, so everything the registration writes (the case, its
+  // first event, the audit entry, the process-start outbox row) is one statement: the lock is held for one
+  // round trip, not five. Without a caller's transaction the statement commits on its own.
+  const registration = sql`
+    with seq as (
+      insert into registration_counters (tenant_id, year, last_value) values (${input.tenantId}, ${year}, 1)
+      on conflict (tenant_id, year) do update set last_value = registration_counters.last_value + 1
+      returning last_value
+    ), num as (
+      select last_value as seq, ${tenant.code} || '-' || ${String(year)} || '-' || lpad(last_value::text, 6, '0') as number from seq
+    ), c as (
+      insert into cases (id, tenant_id, number, year, seq, channel, category, subject, body, customer_id, place_id,
+        contact_name, contact_email, contact_phone, received_at, registered_on, due_date, deadline_rule, created_by, search_text)
+      select ${caseId}, ${input.tenantId}, num.number, ${year}, num.seq, ${input.channel}, ${input.category},
+        ${input.subject}, ${input.body}, ${customer?.id ?? null}, ${place?.id ?? null}, ${contactName}, ${contactEmail},
+        ${contactPhone}, ${receivedAt.toISOString()}::timestamptz, ${deadline.registeredOn}::date, ${deadline.dueDate}::date,
+        ${JSON.stringify(deadline.rule)}::jsonb, ${actorUserId},
+        lower(num.number) || ' ' || ${searchText(contactName, customer?.customerCode, place?.placeCode, input.subject, input.body.slice(0, 20000))}
+      from num
+      returning number
+    ), ev as (
+      insert into case_events (tenant_id, case_id, type, visibility, message, actor_id)
+      select ${input.tenantId}, ${caseId}, 'registered', 'public',
+        'Reclamația a fost înregistrată cu numărul ' || c.number || '.', ${actorUserId}
+      from c
+    ), au as (
+      insert into audit_log (tenant_id, actor_id, actor_kind, action, entity_type, entity_id, details)
+      select ${input.tenantId}, ${input.actor.id}, ${input.actor.kind}, 'case.registered', 'case', ${caseId},
+        jsonb_build_object('number', c.number, 'channel', ${input.channel}::text, 'category', ${input.category}::text)
+      from c
+    ), ob as (
+      insert into process_starts (tenant_id, case_id, business_key, process_key, variables, attempts, locked_until)
+      select ${input.tenantId}, ${caseId}, c.number, ${COMPLAINT_PROCESS_KEY}, ${JSON.stringify(variables)}::jsonb, 1,
+        now() + make_interval(secs => ${LEASE_SECONDS})
+      from c
+      returning id, locked_until
+    )
+    select c.number, ob.id as outbox_id, ob.locked_until from c, ob`;
+  type Written = { number: string; outbox_id: number | string; locked_until: string | Date };
+  const run = async (q: DbOrTx): Promise<Written> => {
+    const [w] = (await q.execute(registration)) as unknown as Written[];
+    if (!w) throw new Error('registration wrote nothing');
+    return w;
+  };
+  const written = options.inTransaction
+    ? await db.transaction(async (tx) => {
+        const w = await run(tx);
+        await options.inTransaction!(tx, { id: caseId, number: w.number });
+        return w;
       })
-      .returning();
-    if (!created) throw new Error('case not inserted');
-    await addCaseEvent(tx, {
-      tenantId: input.tenantId,
-      caseId: created.id,
-      type: 'registered',
-      visibility: 'public',
-      message: `Reclamația a fost înregistrată cu numărul ${number}.`,
-      actorId: input.actor.kind === 'user' ? input.actor.id : null,
-    });
-    await appendAudit(tx, {
-      tenantId: input.tenantId,
-      actorId: input.actor.id,
-      actorKind: input.actor.kind,
-      action: 'case.registered',
-      entityType: 'case',
-      entityId: created.id,
-      details: { number, channel: input.channel, category: input.category },
-    });
-    const outbox = await enqueueProcessStart(tx, {
-      tenantId: input.tenantId,
-      caseId: created.id,
-      businessKey: number,
-      processKey: COMPLAINT_PROCESS_KEY,
-      variables: {
-        caseId: created.id,
-        tenantCode: tenant.code,
-        category: input.category,
-        channel: input.channel,
-        registeredOn: deadline.registeredOn,
-        dueDate: deadline.dueDate,
-        dueAt: deadline.dueAt,
-        warnAt: deadline.warnAt,
-        escalateAt: deadline.escalateAt,
-        customerKnown: customer !== null,
-      },
-    });
-    if (options.inTransaction) await options.inTransaction(tx, { id: created.id, number });
-    return { row: created, outbox };
-  });
+    : await run(db);
+  const number = written.number;
+  const outbox: ProcessStartRow = {
+    id: Number(written.outbox_id),
+    tenantId: input.tenantId,
+    caseId,
+    businessKey: number,
+    processKey: COMPLAINT_PROCESS_KEY,
+    variables,
+    attempts: 1,
+    lockedUntil: new Date(written.locked_until),
+    lastError: null,
+    startedAt: null,
+    processInstanceId: null,
+  };
+  const row = {
+    id: caseId,
+    number,
+    tenantId: input.tenantId,
+    receivedAt,
+    registeredOn: deadline.registeredOn,
+    dueDate: deadline.dueDate,
+  };
 
   const instanceId = await attemptProcessStart(db, deps.engine, outbox, deps.log);
   return {

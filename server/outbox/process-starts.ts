@@ -1,8 +1,7 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../db/client.ts';
-import { cases, processStarts } from '../db/schema/index.ts';
+import type { Db } from '../db/client.ts';
+import { processStarts } from '../db/schema/index.ts';
 import type { EngineClient, Variables } from '../engine/client.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
 import { processVersion } from '../engine/process-version.ts';
 import { currentInstructionsHash } from '../instructions/instructions.ts';
 
@@ -14,25 +13,12 @@ import { currentInstructionsHash } from '../instructions/instructions.ts';
  */
 export const LEASE_SECONDS = 60;
 
-type ProcessStartRow = typeof processStarts.$inferSelect;
+export type ProcessStartRow = typeof processStarts.$inferSelect;
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
   warn(obj: object | string, msg?: string): void;
   error(obj: object | string, msg?: string): void;
-}
-
-export async function enqueueProcessStart(
-  tx: DbOrTx,
-  row: { tenantId: string; caseId: string; businessKey: string; processKey: string; variables: Variables },
-): Promise<ProcessStartRow> {
-  // The registering request owns the first attempt: attempts = 1 and a lease, so no dispatcher races it.
-  const [inserted] = await tx
-    .insert(processStarts)
-    .values({ ...row, attempts: 1, lockedUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})` })
-    .returning();
-  if (!inserted) throw new Error('process start not enqueued');
-  return inserted;
 }
 
 /** Performs one leased attempt. Returns the instance id, or null when it must be retried later. */
@@ -67,33 +53,26 @@ export async function attemptProcessStart(
       definitionId ? processVersion(engine, definitionId).catch(() => null) : null,
       currentInstructionsHash().catch(() => null),
     ]);
-    await db.transaction(async (tx) => {
-      await tx
-        .update(processStarts)
-        .set({ startedAt: new Date(), processInstanceId: instanceId, lastError: null })
-        .where(eq(processStarts.id, row.id));
-      await tx
-        .update(cases)
-        .set({
-          processInstanceId: instanceId,
-          ...(version ? { processDefinitionId: definitionId, processHash: version } : {}),
-          ...(instructionsHash ? { instructionsHash } : {}),
-        })
-        .where(eq(cases.id, row.caseId));
-      await appendAudit(tx, {
-        tenantId: row.tenantId,
-        actorKind: 'system',
-        action: 'case.process_started',
-        entityType: 'case',
-        entityId: row.caseId,
-        details: {
-          processInstanceId: instanceId,
-          attempts: row.attempts,
-          processHash: version,
-          instructionsHash,
-        },
-      });
-    });
+    // One statement (atomic on its own): mark the start done, link the case, audit it.
+    const details = {
+      processInstanceId: instanceId,
+      attempts: row.attempts,
+      processHash: version,
+      instructionsHash,
+    };
+    await db.execute(sql`
+      with ps as (
+        update process_starts set started_at = now(), process_instance_id = ${instanceId}, last_error = null
+        where id = ${row.id}
+      ), c as (
+        update cases set process_instance_id = ${instanceId},
+          process_definition_id = coalesce(${version ? (definitionId ?? null) : null}, process_definition_id),
+          process_hash = coalesce(${version ?? null}, process_hash),
+          instructions_hash = coalesce(${instructionsHash ?? null}, instructions_hash)
+        where id = ${row.caseId}
+      )
+      insert into audit_log (tenant_id, actor_kind, action, entity_type, entity_id, details)
+      values (${row.tenantId}, 'system', 'case.process_started', 'case', ${row.caseId}, ${JSON.stringify(details)}::jsonb)`);
     return instanceId;
   } catch (err) {
     const backoff = Math.min(2 ** row.attempts, 60);
