@@ -83,16 +83,19 @@ export function nextWorkingDay(d: IsoDate, opts: CalendarOptions = {}): IsoDate 
 }
 
 /** Local date and minutes since midnight of an instant in Europe/Bucharest. */
+// Building an Intl formatter is costly (time-zone data); one is enough for the process.
+const bucharestClock = new Intl.DateTimeFormat('en-CA', {
+  timeZone: BUSINESS_TZ,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
 export function businessClock(at: Date): { date: IsoDate; minutes: number; year: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: BUSINESS_TZ,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
+  const parts = bucharestClock.formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   const date = `${get('year')}-${get('month')}-${get('day')}`;
   return { date, minutes: Number(get('hour')) * 60 + Number(get('minute')), year: Number(get('year')) };
