@@ -279,9 +279,30 @@ export class EngineClient {
   }
 
   complete(taskId: string, variables: Variables): Promise<void> {
-    return this.request('POST', `/task/${encodeURIComponent(taskId)}/complete`, {
-      variables: toTypedVariables(variables),
-    });
+    return this.retryingConflicts(() =>
+      this.request('POST', `/task/${encodeURIComponent(taskId)}/complete`, {
+        variables: toTypedVariables(variables),
+      }),
+    );
+  }
+
+  /**
+   * A concurrent change of the same instance (a timer firing, a worker completing) makes the engine refuse with an
+   * optimistic-locking error and roll back; the call is then safe to repeat, and it is, a few times at once.
+   */
+  private async retryingConflicts<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (err) {
+        const conflict =
+          err instanceof EngineError &&
+          err.status === 500 &&
+          /OptimisticLocking/i.test(`${err.engineType} ${err.message}`);
+        if (!conflict || attempt >= 6) throw err;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
   }
 
   activityHistory(processInstanceId: string): Promise<HistoricActivity[]> {
@@ -298,6 +319,16 @@ export class EngineClient {
   processInstancesByIds(tenantId: string, ids: string[]): Promise<ProcessInstance[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return this.request('POST', '/process-instance', { processInstanceIds: ids, tenantIdIn: [tenantId] });
+  }
+
+  /** Completes an external task (conflicts retried at once instead of waiting for the task's lock to expire). */
+  async completeExternalTask(id: string, workerId: string, variables: Variables): Promise<void> {
+    await this.retryingConflicts(() =>
+      this.request('POST', `/external-task/${encodeURIComponent(id)}/complete`, {
+        workerId,
+        variables: toTypedVariables(variables),
+      }),
+    );
   }
 
   /** The ids of the activities an instance is in now (leaves of its activity instance tree). */

@@ -5,7 +5,7 @@ import {
   type ExternalTask,
   type TaskService,
 } from 'camunda-external-task-client-js';
-import type { EngineClient } from '../engine/client.ts';
+import type { EngineClient, Variables as Variables_ } from '../engine/client.ts';
 import type { Outcome, Worker, WorkerDeps, WorkerTask } from './worker.ts';
 import { acknowledgeWorker } from './acknowledge.worker.ts';
 import { sendAnswerWorker } from './send-answer.worker.ts';
@@ -54,6 +54,8 @@ export async function runHandler(
   task: ExternalTask,
   taskService: TaskService,
   deps: WorkerDeps,
+  /** Completes over our engine client (retrying optimistic-locking conflicts); the library's call otherwise. */
+  complete?: (task: ExternalTask, variables: Variables_) => Promise<void>,
 ) {
   let outcome: Outcome;
   try {
@@ -74,7 +76,16 @@ export async function runHandler(
     return;
   }
   if (outcome.kind === 'complete') {
-    await taskService.complete(task, new Variables().setAll(outcome.variables ?? {}));
+    if (!complete) {
+      await taskService.complete(task, new Variables().setAll(outcome.variables ?? {}));
+      return;
+    }
+    try {
+      await complete(task, outcome.variables ?? {});
+    } catch (err) {
+      // The lock expires and the task is fetched again; handlers are idempotent.
+      deps.log.warn({ topic: worker.topic, taskId: task.id, err: (err as Error).message }, 'complete failed');
+    }
   } else {
     await taskService.handleBpmnError(task, outcome.code, outcome.message);
   }
@@ -90,9 +101,10 @@ export function startWorkers(
   },
 ) {
   const { user, password } = engine.credentials;
+  const workerId = opts.workerId ?? `reclamatii-${process.pid}`;
   const client = new Client({
     baseUrl: engine.url,
-    workerId: opts.workerId ?? `reclamatii-${process.pid}`,
+    workerId,
     maxTasks: opts.concurrency,
     maxParallelExecutions: opts.concurrency,
     interval: 50,
@@ -115,7 +127,10 @@ export function startWorkers(
         variables: w.variables,
         ...(opts.tenantIds ? { tenantIdIn: opts.tenantIds } : {}),
       },
-      ({ task, taskService }) => runHandler(w, task, taskService, deps),
+      ({ task, taskService }) =>
+        runHandler(w, task, taskService, deps, (t, vars) =>
+          engine.completeExternalTask(t.id, workerId, vars),
+        ),
     );
   }
   return {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
 
 /** Bad input gets a 4xx with a clear Romanian message; never a 500, never a crash. */
 describe('bad input', () => {
@@ -21,6 +21,13 @@ describe('bad input', () => {
     acmeCustomer = await find(acmeOfficer, 'Tudor Lazăr');
   });
   afterAll(async () => t?.close());
+
+  /** The first task of the officer's groups, once the engine and the acknowledgement worker created one. */
+  const firstTaskId = (headers: Record<string, string>) =>
+    eventually(async () => {
+      const tasks = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups', headers });
+      return tasks.json<{ items: Array<{ id: string }> }>().items[0]?.id;
+    });
 
   const valid = () => ({
     customerId: customer.id,
@@ -204,10 +211,7 @@ describe('bad input', () => {
       400,
     );
     // A DEMO task id is unknown to ACME staff.
-    const officer = await t.login('officer@demo.local');
-    const tasks = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups', headers: officer });
-    const id = tasks.json<{ items: Array<{ id: string }> }>().items[0]?.id;
-    expect(id).toBeDefined();
+    const id = await firstTaskId(await t.login('officer@demo.local'));
     expect(
       (await t.app.inject({ method: 'POST', url: `/api/tasks/${id}/claim`, headers: acmeOfficer }))
         .statusCode,
@@ -219,8 +223,7 @@ describe('bad input', () => {
 
   it('refuses completing a task not claimed, and an empty triage form', async () => {
     const officer = await t.login('officer@demo.local');
-    const tasks = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups', headers: officer });
-    const id = tasks.json<{ items: Array<{ id: string }> }>().items[0]!.id;
+    const id = await firstTaskId(officer);
     const early = await t.app.inject({
       method: 'POST',
       url: `/api/tasks/${id}/complete`,
