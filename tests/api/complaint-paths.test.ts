@@ -187,10 +187,14 @@ describe('complaint process paths', () => {
       return c.status === 'closed' ? c : null;
     });
     expect(closed.closedAt).not.toBeNull();
-    // The case ended: the open escalation task ended with it.
-    expect(
-      await t.engine.findProcessInstances({ businessKey: reg.number, tenantId: t.demoTenantId }),
-    ).toHaveLength(0);
+    // The case ended: the open escalation task ended with it (the close worker reports to the engine just after
+    // it closed the case record, so wait for the instance to end).
+    await eventually(async () =>
+      (await t.engine.findProcessInstances({ businessKey: reg.number, tenantId: t.demoTenantId })).length ===
+      0
+        ? true
+        : null,
+    );
   });
 
   it('files a duplicate (IL-08) and tells the consumer', async () => {
