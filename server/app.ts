@@ -31,6 +31,7 @@ import nonWorkingDaysRoutes from './routes/api/non-working-days/index.ts';
 import orgChartRoutes from './routes/api/org-chart/index.ts';
 import operatorRequestsRoutes from './routes/api/operator-requests/index.ts';
 import postalDispatchesRoutes from './routes/api/postal-dispatches/index.ts';
+import tenantSettingsRoutes from './routes/api/tenant-settings/index.ts';
 import { ErrorSchema } from './routes/api/common.schemas.ts';
 
 export interface AppServices {
@@ -133,6 +134,7 @@ export async function buildApp(
   await fastify.register(orgChartRoutes, { prefix: '/api/org-chart' });
   await fastify.register(operatorRequestsRoutes, { prefix: '/api/operator-requests' });
   await fastify.register(postalDispatchesRoutes, { prefix: '/api/postal-dispatches' });
+  await fastify.register(tenantSettingsRoutes, { prefix: '/api/tenant-settings' });
   fastify.get('/healthz', { schema: { hide: true }, config: { public: true } }, async () => ({ ok: true }));
 
   // Everything that is not the API is a SvelteKit page.

@@ -151,4 +151,29 @@ describe('deadline rules and extra non-working days (tenant admin)', () => {
     });
     expect(del.statusCode).toBe(404);
   });
+
+  it('tenant settings: the admin sets the compensation rule and the operator address (audited)', async () => {
+    const get = await t.app.inject({ method: 'GET', url: '/api/tenant-settings', headers: admin });
+    expect(get.json()).toMatchObject({ compensationBaseLei: 100, compensationPerDayLei: 50 });
+    const patch = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/tenant-settings',
+      headers: admin,
+      payload: { compensationPerDayLei: 60, operatorEmail: 'cereri@distributie-demo.ro' },
+    });
+    expect(patch.statusCode, patch.body).toBe(200);
+    expect(patch.json()).toMatchObject({ compensationBaseLei: 100, compensationPerDayLei: 60 });
+    const refused = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/tenant-settings',
+      headers: officer,
+      payload: { compensationPerDayLei: 0 },
+    });
+    expect(refused.statusCode).toBe(403);
+    const audit = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.tenantId, t.demoTenantId), eq(auditLog.action, 'tenant.settings_changed')));
+    expect(audit).toHaveLength(1);
+  });
 });

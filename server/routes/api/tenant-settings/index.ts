@@ -1,0 +1,85 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { eq } from 'drizzle-orm';
+import { Type } from 'typebox';
+import { principalOf } from '../../../plugins/auth.ts';
+import { appendAudit } from '../../../audit/audit.repo.ts';
+import { tenants } from '../../../db/schema/index.ts';
+import { DomainError } from '../../../errors.ts';
+import { errorResponses } from '../common.schemas.ts';
+
+const SettingsSchema = Type.Object({
+  letterhead: Type.String({ maxLength: 1000, description: 'Lines under the supplier name on letters' }),
+  operatorEmail: Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()]),
+  compensationBaseLei: Type.Integer({ minimum: 0, maximum: 100000 }),
+  compensationPerDayLei: Type.Integer({ minimum: 0, maximum: 100000 }),
+  warnWorkingDaysBefore: Type.Integer({ minimum: 0, maximum: 30 }),
+});
+
+const columns = {
+  letterhead: tenants.letterhead,
+  operatorEmail: tenants.operatorEmail,
+  compensationBaseLei: tenants.compensationBaseLei,
+  compensationPerDayLei: tenants.compensationPerDayLei,
+  warnWorkingDaysBefore: tenants.warnWorkingDaysBefore,
+};
+
+/** The tenant's process settings: letterhead, the distribution operator's address, compensation rule, warnings. */
+const tenantSettingsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { db } = fastify.registerDeps;
+
+  fastify.get(
+    '/',
+    {
+      schema: {
+        tags: ['tenant-settings'],
+        summary: "The tenant's letterhead, operator address, compensation rule and warning lead time",
+        response: { 200: SettingsSchema, ...errorResponses },
+      },
+      config: { roles: ['admin', 'supervisor'] },
+    },
+    async (req) => {
+      const [row] = await db
+        .select(columns)
+        .from(tenants)
+        .where(eq(tenants.id, principalOf(req).tenantId));
+      if (!row) throw new DomainError('NOT_FOUND');
+      return row;
+    },
+  );
+
+  fastify.patch(
+    '/',
+    {
+      schema: {
+        tags: ['tenant-settings'],
+        summary: 'Change settings (compensation applies to answers sent from now on; audited)',
+        body: Type.Partial(SettingsSchema, { additionalProperties: false }),
+        response: { 200: SettingsSchema, ...errorResponses },
+      },
+      config: { roles: ['admin'] },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(tenants)
+          .set(req.body)
+          .where(eq(tenants.id, p.tenantId))
+          .returning(columns);
+        if (!row) throw new DomainError('NOT_FOUND');
+        await appendAudit(tx, {
+          tenantId: p.tenantId,
+          actorId: p.userId,
+          actorKind: 'user',
+          action: 'tenant.settings_changed',
+          entityType: 'tenant',
+          entityId: p.tenantId,
+          details: { fields: Object.keys(req.body) },
+        });
+        return row;
+      });
+    },
+  );
+};
+
+export default tenantSettingsRoutes;
