@@ -8,19 +8,11 @@
  * Self-contained: it starts the same services `npm start` would (or uses DATABASE_URL / ENGINE_URL) on a fresh
  * database. Workers are not running, so both sides measure the start alone.
  */
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import postgres from 'postgres';
 import { buildApp } from '../server/app.ts';
-import { loadConfig } from '../server/config.ts';
-import { createDb } from '../server/db/client.ts';
-import { runMigrations } from '../server/db/migrate.ts';
-import { startInfrastructure } from '../server/embedded/infrastructure.ts';
-import { EngineClient } from '../server/engine/client.ts';
-import { deployBaseline } from '../server/engine/deploy-processes.ts';
 import { loadInstructions } from '../server/instructions/instructions.ts';
-import { DEMO_PASSWORD, seedDemo } from '../server/seed/demo.ts';
+import { DEMO_PASSWORD } from '../server/seed/demo.ts';
+import { startBenchStack } from './stack.ts';
 import { COMPLAINT_PROCESS_KEY } from '../processes/topics.ts';
 
 function arg(name: string, fallback: number): number {
@@ -62,37 +54,7 @@ async function run(label: string, n: number, c: number, one: (i: number) => Prom
 }
 
 async function main() {
-  const config = loadConfig({
-    ...process.env,
-    DATA_DIR: process.env.DATA_DIR ?? path.resolve('.data/bench'),
-  });
-  const infra = await startInfrastructure(
-    config,
-    { info: () => {}, warn: (m) => console.warn(m) },
-    {
-      pgPort: 54349,
-      enginePort: 18280,
-      smtpPort: 2725,
-      imapPort: 1343,
-      engineDatabase: 'engine_bench',
-    },
-  );
-  const dbName = `bench_${randomBytes(4).toString('hex')}`;
-  const adminUrl = new URL(infra.databaseUrl);
-  adminUrl.pathname = '/postgres';
-  const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${dbName}`);
-  const url = new URL(infra.databaseUrl);
-  url.pathname = `/${dbName}`;
-  await runMigrations(url.toString());
-  const { db, sql } = createDb(url.toString(), { max: 20 });
-  const engine = new EngineClient({
-    url: infra.engineUrl,
-    user: infra.engineUser,
-    password: infra.enginePassword,
-  });
-  const { demoTenantId } = await seedDemo(db, 'http://localhost');
-  await deployBaseline(engine, demoTenantId);
+  const { config, infra, db, engine, demoTenantId, close } = await startBenchStack();
   const app = await buildApp({
     config,
     db,
@@ -159,10 +121,7 @@ async function main() {
     console.log(`ratio (bare engine starts/s ÷ our registrations/s): ${(bare / ours).toFixed(2)}`);
   } finally {
     await app.close();
-    await sql.end();
-    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
-    await infra.stop();
+    await close();
   }
 }
 

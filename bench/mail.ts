@@ -9,19 +9,11 @@
  * database. Workers are not running: this measures the intake and registration alone.
  */
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { ImapFlow } from 'imapflow';
-import postgres from 'postgres';
-import { loadConfig } from '../server/config.ts';
-import { createDb } from '../server/db/client.ts';
-import { runMigrations } from '../server/db/migrate.ts';
 import { inboundMessages, tenants } from '../server/db/schema/index.ts';
-import { startInfrastructure } from '../server/embedded/infrastructure.ts';
-import { EngineClient } from '../server/engine/client.ts';
-import { deployBaseline } from '../server/engine/deploy-processes.ts';
 import { startMailIntake } from '../server/intake/mail/start-intake.ts';
-import { seedDemo } from '../server/seed/demo.ts';
+import { startBenchStack } from './stack.ts';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -63,32 +55,8 @@ function message(i: number, to: string): Buffer {
 }
 
 async function main() {
-  const config = loadConfig({
-    ...process.env,
-    DATA_DIR: process.env.DATA_DIR ?? path.resolve('.data/bench'),
-  });
-  const infra = await startInfrastructure(
-    config,
-    { info: () => {}, warn: (m: string) => console.warn(m) },
-    { pgPort: 54349, enginePort: 18280, smtpPort: 2725, imapPort: 1343, engineDatabase: 'engine_bench' },
-  );
+  const { infra, db, engine, demoTenantId, close } = await startBenchStack();
   if (!infra.imap) throw new Error('bench:mail needs the local mail server (leave SMTP_URL unset)');
-  const dbName = `bench_${randomBytes(4).toString('hex')}`;
-  const adminUrl = new URL(infra.databaseUrl);
-  adminUrl.pathname = '/postgres';
-  const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${dbName}`);
-  const url = new URL(infra.databaseUrl);
-  url.pathname = `/${dbName}`;
-  await runMigrations(url.toString());
-  const { db, sql } = createDb(url.toString(), { max: 20 });
-  const engine = new EngineClient({
-    url: infra.engineUrl,
-    user: infra.engineUser,
-    password: infra.enginePassword,
-  });
-  const { demoTenantId } = await seedDemo(db, 'http://localhost');
-  await deployBaseline(engine, demoTenantId);
   const address = `demo-bench-${randomBytes(4).toString('hex')}@reclamatii.local`;
   await db.update(tenants).set({ intakeEmail: address }).where(eq(tenants.id, demoTenantId));
 
@@ -154,10 +122,7 @@ async function main() {
   } finally {
     await client.logout().catch(() => client.close());
     await intake.stop();
-    await sql.end();
-    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
-    await infra.stop();
+    await close();
   }
 }
 
