@@ -230,13 +230,16 @@ export class EngineClient {
     });
   }
 
+  /** Running and ended instances; `processDefinitionKey` keeps called sub-processes (same business key) out. */
   findHistoricProcessInstances(q: {
     businessKey: string;
     tenantId: string;
+    processDefinitionKey?: string;
   }): Promise<Array<{ id: string; businessKey: string; state: string }>> {
     return this.request('POST', '/history/process-instance', {
       processInstanceBusinessKey: q.businessKey,
       tenantIdIn: [q.tenantId],
+      ...(q.processDefinitionKey ? { processDefinitionKey: q.processDefinitionKey } : {}),
     });
   }
 

@@ -34,6 +34,7 @@ export async function attemptProcessStart(
       const existing = await engine.findHistoricProcessInstances({
         businessKey: row.businessKey,
         tenantId: row.tenantId,
+        processDefinitionKey: row.processKey,
       });
       instanceId = existing[0]?.id;
     }
