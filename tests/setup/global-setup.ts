@@ -37,7 +37,8 @@ let engineDb: string | undefined;
  * PostgreSQL server (DATABASE_URL, else an embedded one) and its own tenants, so files never share state.
  */
 export default async function setup(project: TestProject) {
-  const dataDir = path.resolve('.data/test');
+  // Runs with different offsets keep separate mail folders (each run empties its own).
+  const dataDir = path.resolve(offset ? `.data/test-${offset}` : '.data/test');
   const config = loadConfig({
     ...process.env,
     DATA_DIR: dataDir,
