@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigserial,
   date,
   index,
@@ -44,6 +45,12 @@ export const caseStatuses = [
 ] as const;
 export type CaseStatus = (typeof caseStatuses)[number];
 
+export interface CaseProcessVersions {
+  processes: Record<string, { definitionId: string; version: number | null; hash: string }>;
+  instructions: Record<string, string>;
+  recordedAt: string;
+}
+
 export const cases = pgTable(
   'cases',
   {
@@ -80,6 +87,13 @@ export const cases = pgTable(
     processHash: text(),
     /** SHA-256 over the work instructions (id and file hash) loaded when the process started. */
     instructionsHash: text(),
+    /**
+     * Every process the case ran under, called sub-processes included (key -> definition id, version, SHA-256 of
+     * the deployed XML), and the work instructions of its user tasks (id -> SHA-256 of the file).
+     */
+    processVersions: jsonb().$type<CaseProcessVersions>(),
+    /** A complaint about how an earlier complaint was handled: the case whose answer is contested (never altered). */
+    contestsCaseId: uuid().references((): AnyPgColumn => cases.id),
     /** The due date before an extension with prior notice; null when never extended. */
     originalDueDate: date(),
     extendedAt: timestamp({ withTimezone: true }),
@@ -105,6 +119,7 @@ export const cases = pgTable(
     unique().on(t.tenantId, t.year, t.seq),
     index().on(t.tenantId, t.receivedAt.desc()),
     index().on(t.processInstanceId),
+    index().on(t.contestsCaseId),
   ],
 );
 

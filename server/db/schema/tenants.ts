@@ -31,6 +31,13 @@ export const tenants = pgTable('tenants', {
   compensationPerDayLei: integer().notNull().default(50),
   /** The holder is warned this many working days before the due date. */
   warnWorkingDaysBefore: integer().notNull().default(2),
+  /**
+   * How a term is counted: `civil_code` (Civil Code art. 2553: the registration day is not counted, the term ends
+   * at the end of its last day; the earlier, safer reading) or `free_days` (first and last day both excluded).
+   */
+  countingReading: text({ enum: ['civil_code', 'free_days'] })
+    .notNull()
+    .default('civil_code'),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
