@@ -6,3 +6,4 @@ export * from './audit.ts';
 export * from './mail.ts';
 export * from './handling.ts';
 export * from './documents.ts';
+export * from './tasks.ts';
