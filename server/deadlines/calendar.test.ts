@@ -6,6 +6,7 @@ import {
   legalHolidays,
   orthodoxEaster,
   registrationDate,
+  type DeadlineTerm,
 } from './calendar.ts';
 
 const hours = { opensAt: '08:00', closesAt: '16:30' };
@@ -434,4 +435,94 @@ describe('dated cases (registration date and due date)', () => {
 
 describe('orthodoxEaster in a leap year', () => {
   it('2028 is 16 April', () => expect(orthodoxEaster(2028)).toBe('2028-04-16'));
+});
+
+/**
+ * Both counting readings on the same dates, worked out by hand. `civil_code` (the default): the registration day is
+ * not counted, the term ends at the end of its N-th day. `free_days`: neither the registration day nor the last day
+ * counts, so the due day is the next working day after the N-th (working days), or registration + N + 1 moved to the
+ * next working day (calendar days). [label, registeredOn, term, civil_code due, free_days due, extra days]
+ */
+const READING_CASES: Array<[string, string, DeadlineTerm, string, string, string[]?]> = [
+  ['15 wd from Wed 25 Nov 2026 (over 30 Nov / 1 Dec)', '2026-11-25', W(15), '2026-12-18', '2026-12-21'],
+  [
+    '30 cd from 1 Oct 2026: Sat 31 Oct / Sun 1 Nov both move to Mon 2 Nov',
+    '2026-10-01',
+    C(30),
+    '2026-11-02',
+    '2026-11-02',
+  ],
+  ['3 wd from 8 Apr 2026 over Good Friday and Easter Monday', '2026-04-08', W(3), '2026-04-15', '2026-04-16'],
+  [
+    '5 wd from 23 Dec 2026: civil ends Thu 31 Dec, free days past 1–2 Jan to Mon 4 Jan',
+    '2026-12-23',
+    W(5),
+    '2026-12-31',
+    '2027-01-04',
+  ],
+  ['1 wd from Fri 29 May 2026 over Pentecost and 1 June', '2026-05-29', W(1), '2026-06-02', '2026-06-03'],
+  [
+    '30 cd from 25 Nov 2025 ends on Christmas: both readings land on Mon 29 Dec',
+    '2025-11-25',
+    C(30),
+    '2025-12-29',
+    '2025-12-29',
+  ],
+  ['30 cd from 2 Mar 2026: Wed 1 Apr vs Thu 2 Apr', '2026-03-02', C(30), '2026-04-01', '2026-04-02'],
+  ['30 cd from 31 Jan 2028 (leap year, 29 Feb counted)', '2028-01-31', C(30), '2028-03-01', '2028-03-02'],
+  [
+    '10 cd from 21 Dec 2026: civil Thu 31 Dec, free days past New Year to Mon 4 Jan',
+    '2026-12-21',
+    C(10),
+    '2026-12-31',
+    '2027-01-04',
+  ],
+  [
+    '10 wd from 27 Apr 2027 over Good Friday 30 Apr and Easter Monday 3 May',
+    '2027-04-27',
+    W(10),
+    '2027-05-13',
+    '2027-05-14',
+  ],
+  [
+    '15 cd from 15 May 2026 end on Pentecost weekend: both Tue 2 June',
+    '2026-05-15',
+    C(15),
+    '2026-06-02',
+    '2026-06-02',
+  ],
+  [
+    '1 wd from Fri 27 Nov 2026 over Sf. Andrei and 1 December',
+    '2026-11-27',
+    W(1),
+    '2026-12-02',
+    '2026-12-03',
+  ],
+  [
+    '5 wd from 23 Dec 2026 with extra days 24 and 31 Dec; free days past Boboteaza',
+    '2026-12-23',
+    W(5),
+    '2027-01-05',
+    '2027-01-08',
+    ['2026-12-24', '2026-12-31'],
+  ],
+  [
+    '1 wd from Mon 5 Jan 2026 over Boboteaza and Sf. Ioan (6–7 Jan)',
+    '2026-01-05',
+    W(1),
+    '2026-01-08',
+    '2026-01-09',
+  ],
+];
+
+describe('counting readings (civil_code and free_days) on dated cases', () => {
+  it.each(READING_CASES)('%s', (_label, registeredOn, term, civil, free, extra) => {
+    const opts = { extraNonWorkingDays: new Set(extra ?? []) };
+    expect(dueDate(registeredOn, term, { ...opts, reading: 'civil_code' })).toBe(civil);
+    expect(dueDate(registeredOn, term, opts)).toBe(civil); // civil_code is the default
+    expect(dueDate(registeredOn, term, { ...opts, reading: 'free_days' })).toBe(free);
+  });
+  it('the free-days reading is never earlier than the civil-code reading', () => {
+    for (const [, , , civil, free] of READING_CASES) expect(free >= civil).toBe(true);
+  });
 });

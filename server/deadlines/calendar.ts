@@ -128,16 +128,38 @@ export interface DeadlineTerm {
 }
 
 /**
+ * How a term is counted (a per-tenant setting):
+ * - `civil_code` (Civil Code art. 2553, the default and earlier reading): the registration day is not counted and
+ *   the term ends at the end of its last day;
+ * - `free_days` ("zile libere"): neither the first nor the last day counts, so the N counted days lie strictly
+ *   between registration and the due day: the due day is one (working) day later than under `civil_code`.
+ */
+export type CountingReading = 'civil_code' | 'free_days';
+export const COUNTING_READINGS: readonly CountingReading[] = ['civil_code', 'free_days'];
+export const COUNTING_READING_LABELS: Record<CountingReading, string> = {
+  civil_code:
+    'Codul civil, art. 2553: ziua înregistrării nu se socotește, termenul se împlinește la sfârșitul ultimei zile',
+  free_days: 'Zile libere: nu se socotesc nici ziua înregistrării, nici ziua în care termenul se împlinește',
+};
+
+/**
  * Civil Code art. 2553: the registration day is not counted. N working days end on the N-th working day after
  * registration; N calendar days end on registration + N, moved to the next working day when that is not one.
+ * Under the `free_days` reading the last day is excluded too: the due day is the day after (the next working day
+ * for working days; registration + N + 1, moved to the next working day, for calendar days).
  */
-export function dueDate(registeredOn: IsoDate, term: DeadlineTerm, opts: CalendarOptions = {}): IsoDate {
+export function dueDate(
+  registeredOn: IsoDate,
+  term: DeadlineTerm,
+  opts: CalendarOptions & { reading?: CountingReading } = {},
+): IsoDate {
+  const extraDay = opts.reading === 'free_days' ? 1 : 0;
   if (term.unit === 'working') {
     let d = registeredOn;
-    for (let i = 0; i < term.days; i++) d = nextWorkingDay(d, opts);
+    for (let i = 0; i < term.days + extraDay; i++) d = nextWorkingDay(d, opts);
     return d;
   }
-  const end = addDays(registeredOn, term.days);
+  const end = addDays(registeredOn, term.days + extraDay);
   return isWorkingDay(end, opts) ? end : nextWorkingDay(end, opts);
 }
 

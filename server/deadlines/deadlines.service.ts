@@ -8,6 +8,7 @@ import {
   previousWorkingDay,
   registrationDate,
   startOfBusinessDay,
+  type CountingReading,
   type IsoDate,
 } from './calendar.ts';
 
@@ -20,6 +21,8 @@ export interface DeadlineResult {
   warnAt: string;
   escalateAt: string;
   rule: { days: number; unit: 'working' | 'calendar'; legalBasis: string };
+  /** The tenant's counting reading the due date was computed with. */
+  reading: CountingReading;
 }
 
 /** What a complaint of this category received at `receivedAt` gets: registration date and legal due date. */
@@ -42,7 +45,8 @@ export async function computeDeadline(
     { opensAt: tenant.opensAt, closesAt: tenant.closesAt },
     opts,
   );
-  const due = dueDate(registeredOn, { days: rule.days, unit: rule.unit }, opts);
+  const reading = tenant.countingReading;
+  const due = dueDate(registeredOn, { days: rule.days, unit: rule.unit }, { ...opts, reading });
   let warnDay = due;
   for (let i = 0; i < tenant.warnWorkingDaysBefore; i++) warnDay = previousWorkingDay(warnDay, opts);
   return {
@@ -52,5 +56,6 @@ export async function computeDeadline(
     warnAt: startOfBusinessDay(warnDay),
     escalateAt: startOfBusinessDay(due),
     rule: { days: rule.days, unit: rule.unit, legalBasis: rule.legalBasis },
+    reading,
   };
 }

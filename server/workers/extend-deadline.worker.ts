@@ -39,7 +39,11 @@ export const extendDeadlineWorker = defineWorker({
       );
       return { kind: 'complete', variables: { operatorWaitUntil: waitAgain(ctx.c.dueDate) } };
     }
-    const newDue = dueDate(ctx.c.dueDate, { days: rule.extensionDays, unit: rule.unit }, opts);
+    const newDue = dueDate(
+      ctx.c.dueDate,
+      { days: rule.extensionDays, unit: rule.unit },
+      { ...opts, reading: ctx.tenant.countingReading },
+    );
     const inTime = today <= ctx.c.dueDate;
     const step = {
       action: 'case.deadline_extended',

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
 import { computeDeadline } from '../../../deadlines/deadlines.service.ts';
+import { COUNTING_READING_LABELS } from '../../../deadlines/calendar.ts';
 import { errorResponses, IsoDate } from '../common.schemas.ts';
 import { CategorySchema } from '../complaints/complaints.schemas.ts';
 
@@ -24,6 +25,13 @@ const deadlinesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
             registeredOn: IsoDate,
             dueDate: IsoDate,
             rule: Type.Object({ days: Type.Integer(), unit: Type.String(), legalBasis: Type.String() }),
+            reading: Type.Object(
+              {
+                code: Type.Union([Type.Literal('civil_code'), Type.Literal('free_days')]),
+                label: Type.String(),
+              },
+              { description: "The tenant's counting reading the due date was computed with" },
+            ),
           }),
           ...errorResponses,
         },
@@ -38,6 +46,7 @@ const deadlinesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         registeredOn: d.registeredOn,
         dueDate: d.dueDate,
         rule: d.rule,
+        reading: { code: d.reading, label: COUNTING_READING_LABELS[d.reading] },
       };
     },
   );

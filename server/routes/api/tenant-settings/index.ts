@@ -13,6 +13,10 @@ const SettingsSchema = Type.Object({
   compensationBaseLei: Type.Integer({ minimum: 0, maximum: 100000 }),
   compensationPerDayLei: Type.Integer({ minimum: 0, maximum: 100000 }),
   warnWorkingDaysBefore: Type.Integer({ minimum: 0, maximum: 30 }),
+  countingReading: Type.Union([Type.Literal('civil_code'), Type.Literal('free_days')], {
+    description:
+      'How terms are counted: civil_code (registration day not counted) or free_days (first and last day excluded)',
+  }),
 });
 
 const columns = {
@@ -21,6 +25,7 @@ const columns = {
   compensationBaseLei: tenants.compensationBaseLei,
   compensationPerDayLei: tenants.compensationPerDayLei,
   warnWorkingDaysBefore: tenants.warnWorkingDaysBefore,
+  countingReading: tenants.countingReading,
 };
 
 /** The tenant's process settings: letterhead, the distribution operator's address, compensation rule, warnings. */
