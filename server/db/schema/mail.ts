@@ -14,6 +14,7 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { cases } from './cases.ts';
 import { customers, places } from './customers.ts';
 import { tenants } from './tenants.ts';
@@ -64,7 +65,7 @@ export const mailAccounts = pgTable('mail_accounts', {
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
-export const inboundKinds = ['complaint', 'reply', 'auto_reply', 'bounce', 'loop'] as const;
+export const inboundKinds = ['complaint', 'reply', 'operator_answer', 'auto_reply', 'bounce', 'loop'] as const;
 export type InboundKind = (typeof inboundKinds)[number];
 
 /** One row per message taken from a tenant's mailbox: what it was, what became of it. */
@@ -96,12 +97,23 @@ export const inboundMessages = pgTable(
     caseId: uuid().references(() => cases.id),
     /** The engine's answer when a reply was correlated as "consumer added information". */
     correlated: boolean().notNull().default(false),
+    /**
+     * The BPMN message still to correlate for this row (set in the same transaction that records it, cleared once
+     * the engine answered): a correlation that failed because the engine was down is retried, nothing is lost.
+     */
+    pendingMessage: text(),
+    correlationAttempts: integer().notNull().default(0),
+    lastCorrelationError: text(),
+    nextCorrelationAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     unique('inbound_messages_once').on(t.tenantId, t.dedupeKey),
     index().on(t.tenantId, t.caseId),
     index().on(t.tenantId, t.kind, t.createdAt.desc()),
+    index('inbound_messages_pending_correlation')
+      .on(t.nextCorrelationAt)
+      .where(sql`${t.pendingMessage} is not null`),
   ],
 );
 
@@ -163,12 +175,19 @@ export const mailQuarantine = pgTable(
     rawSha256: text(),
     messageId: text(),
     subject: text(),
+    /** The sender as written (From, else Reply-To / Sender / Return-Path), when it could be read. */
+    fromAddress: text(),
+    size: bigint({ mode: 'number' }),
     reason: text().notNull(),
     folder: text().notNull(),
     arrivedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     resolvedAt: timestamp({ withTimezone: true }),
     resolvedBy: uuid().references(() => users.id),
+    /** `registered` (a case was opened from it) or `handled` (with the officer's reason); never deleted. */
+    resolution: text({ enum: ['registered', 'handled'] }),
+    resolutionNote: text(),
+    caseId: uuid().references(() => cases.id),
   },
   (t) => [unique('mail_quarantine_once').on(t.tenantId, t.rawSha256), index().on(t.tenantId, t.createdAt)],
 );
