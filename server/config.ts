@@ -9,6 +9,8 @@ export interface Config {
   publicUrl: string;
   databaseUrl: string | undefined;
   engineUrl: string | undefined;
+  /** The engine's own PostgreSQL database (the inbox reads its task_event_outbox); embedded default when unset. */
+  engineDatabaseUrl: string | undefined;
   engineUser: string;
   enginePassword: string;
   smtpUrl: string | undefined;
@@ -41,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     databaseUrl: env.DATABASE_URL || undefined,
     engineUrl: env.ENGINE_URL?.replace(/\/$/, '') || undefined,
+    engineDatabaseUrl: env.ENGINE_DATABASE_URL || undefined,
     engineUser: env.ENGINE_USER ?? 'reclamatii',
     enginePassword: env.ENGINE_PASSWORD ?? '',
     smtpUrl: env.SMTP_URL || undefined,
@@ -61,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     for (const [key, value] of Object.entries({
       DATABASE_URL: config.databaseUrl,
       ENGINE_URL: config.engineUrl,
+      ENGINE_DATABASE_URL: config.engineDatabaseUrl,
       ENGINE_PASSWORD: config.enginePassword,
       SMTP_URL: config.smtpUrl,
       APP_SECRET: config.appSecret,

@@ -8,6 +8,8 @@ import { ensureMailServer, startMailServer } from './mail-process.ts';
 export interface Infrastructure {
   databaseUrl: string;
   engineUrl: string;
+  /** The engine's database (user-task events for the inbox read model); null when an external engine's is not configured. */
+  engineDatabaseUrl: string | null;
   engineUser: string;
   enginePassword: string;
   smtpUrl: string;
@@ -78,6 +80,7 @@ export async function startInfrastructure(
     const secret = config.appSecret ?? (await localSecret(config.dataDir, 'app-secret'));
 
     let engineUrl = config.engineUrl;
+    let engineDatabaseUrl = config.engineDatabaseUrl ?? null;
     let engineUser = config.engineUser;
     let enginePassword = config.enginePassword;
     if (!engineUrl) {
@@ -87,6 +90,9 @@ export async function startInfrastructure(
       engineUser = 'reclamatii';
       await ensureEngineJar({ log });
       const jdbc = jdbcOf(databaseUrl, engineDb);
+      const engineDbUrl = new URL(databaseUrl);
+      engineDbUrl.pathname = `/${engineDb}`;
+      engineDatabaseUrl = engineDbUrl.toString();
       log.info('starting the engine ...');
       const engine = await startEngine({
         jdbcUrl: jdbc.jdbcUrl,
@@ -124,6 +130,7 @@ export async function startInfrastructure(
     return {
       databaseUrl,
       engineUrl,
+      engineDatabaseUrl,
       engineUser,
       enginePassword,
       smtpUrl,

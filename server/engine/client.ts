@@ -277,6 +277,11 @@ export class EngineClient {
     return this.request('POST', `/task/${encodeURIComponent(taskId)}/claim`, { userId });
   }
 
+  /** Hands a task to another user (or back to its groups with null), whoever holds it now. */
+  setAssignee(taskId: string, userId: string | null): Promise<void> {
+    return this.request('POST', `/task/${encodeURIComponent(taskId)}/assignee`, { userId });
+  }
+
   unclaim(taskId: string): Promise<void> {
     return this.request('POST', `/task/${encodeURIComponent(taskId)}/unclaim`, {});
   }

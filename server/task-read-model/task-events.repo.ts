@@ -1,0 +1,137 @@
+import { sql } from 'drizzle-orm';
+import type postgres from 'postgres';
+import type { DbOrTx } from '../db/client.ts';
+
+/** One row of the engine's task_event_outbox (written by deploy/engine TaskEventOutboxPlugin). */
+export interface TaskEvent {
+  id: number;
+  eventType: string;
+  taskId: string;
+  tenantId: string | null;
+  processInstanceId: string | null;
+  businessKey: string | null;
+  taskDefinitionKey: string | null;
+  name: string | null;
+  assignee: string | null;
+  candidateGroups: string | null;
+  dueDate: Date | null;
+  createdAt: Date;
+}
+
+type EngineSql = ReturnType<typeof postgres>;
+
+/** Events after `afterId` (up to `limit`) plus the ones named in `ids` (gaps that may have filled since). */
+export async function readTaskEvents(
+  engineSql: EngineSql,
+  afterId: number,
+  limit: number,
+  ids: number[] = [],
+): Promise<TaskEvent[]> {
+  const rows = await engineSql<Array<Record<string, unknown>>>`
+    (select * from task_event_outbox where id > ${afterId} order by id limit ${limit})
+    union all
+    (select * from task_event_outbox where id = any(${ids}::bigint[]) and id <= ${afterId})
+    order by id`;
+  return rows.map((r) => ({
+    id: Number(r.id),
+    eventType: String(r.event_type),
+    taskId: String(r.task_id),
+    tenantId: (r.tenant_id as string | null) ?? null,
+    processInstanceId: (r.process_instance_id as string | null) ?? null,
+    businessKey: (r.business_key as string | null) ?? null,
+    taskDefinitionKey: (r.task_definition_key as string | null) ?? null,
+    name: (r.name as string | null) ?? null,
+    assignee: (r.assignee as string | null) ?? null,
+    candidateGroups: (r.candidate_groups as string | null) ?? null,
+    dueDate: (r.due_date as Date | null) ?? null,
+    createdAt: r.created_at as Date,
+  }));
+}
+
+function stateOf(eventType: string): 'open' | 'completed' | 'deleted' {
+  if (eventType === 'complete') return 'completed';
+  if (eventType === 'delete') return 'deleted';
+  return 'open';
+}
+
+/**
+ * Applies events to the read model in one statement. Events of one task are reduced to the newest (its fields
+ * are the task's whole current state); a row already at a newer event is left alone, so replays are harmless.
+ * Events of tenants this database does not hold are skipped (one engine may serve several installations).
+ */
+export async function applyTaskEvents(db: DbOrTx, events: TaskEvent[]): Promise<number> {
+  const newest = new Map<string, TaskEvent & { firstAt: Date }>();
+  for (const e of events) {
+    if (!e.tenantId || !e.processInstanceId) continue;
+    const prev = newest.get(e.taskId);
+    if (!prev) newest.set(e.taskId, { ...e, firstAt: e.createdAt });
+    else if (e.id > prev.id) newest.set(e.taskId, { ...e, firstAt: prev.firstAt });
+  }
+  if (newest.size === 0) return 0;
+  const payload = [...newest.values()].map((e) => ({
+    event_id: e.id,
+    task_id: e.taskId,
+    tenant_id: e.tenantId,
+    process_instance_id: e.processInstanceId,
+    business_key: e.businessKey,
+    task_definition_key: e.taskDefinitionKey ?? '',
+    name: e.name ?? e.taskDefinitionKey ?? '',
+    assignee: e.assignee,
+    candidate_groups: e.candidateGroups ? e.candidateGroups.split(',').filter(Boolean) : [],
+    due_at: e.dueDate?.toISOString() ?? null,
+    created_at: e.firstAt.toISOString(),
+    at: e.createdAt.toISOString(),
+    state: stateOf(e.eventType),
+  }));
+  const result = await db.execute(sql`
+    insert into tasks as t (
+      id, tenant_id, case_id, case_number, process_instance_id, task_definition_key, name, assignee,
+      candidate_groups, due_at, created_at, state, ended_at, last_event_id, category, channel, case_due_date,
+      case_status, place_code, customer_name, subject, search_text, updated_at)
+    select e.task_id, tn.id, c.id, coalesce(c.number, e.business_key), e.process_instance_id,
+      e.task_definition_key, e.name, e.assignee, e.candidate_groups,
+      coalesce(e.due_at, (c.due_date + 1)::timestamp at time zone 'Europe/Bucharest'),
+      e.created_at, e.state, case when e.state = 'open' then null else e.at end, e.event_id,
+      c.category, c.channel, c.due_date, c.status, p.place_code, c.contact_name, c.subject,
+      inbox_norm(concat_ws(' ', coalesce(c.number, e.business_key), c.contact_name, c.subject, p.place_code, e.name)),
+      now()
+    from jsonb_to_recordset(${JSON.stringify(payload)}::jsonb) as e(
+      event_id bigint, task_id text, tenant_id text, process_instance_id text, business_key text,
+      task_definition_key text, name text, assignee text, candidate_groups text[], due_at timestamptz,
+      created_at timestamptz, at timestamptz, state text)
+    join tenants tn on tn.id::text = e.tenant_id
+    left join cases c on c.tenant_id = tn.id and c.number = e.business_key
+    left join places p on p.id = c.place_id
+    on conflict (id) do update set
+      name = excluded.name, assignee = excluded.assignee, candidate_groups = excluded.candidate_groups,
+      due_at = excluded.due_at, state = excluded.state, ended_at = excluded.ended_at,
+      last_event_id = excluded.last_event_id, case_id = coalesce(t.case_id, excluded.case_id),
+      case_number = excluded.case_number, category = excluded.category, channel = excluded.channel,
+      case_due_date = excluded.case_due_date, case_status = excluded.case_status,
+      place_code = excluded.place_code, customer_name = excluded.customer_name, subject = excluded.subject,
+      search_text = excluded.search_text, updated_at = now()
+    where t.last_event_id < excluded.last_event_id`);
+  return (result as unknown as { count: number }).count ?? 0;
+}
+
+/** Locks the consumer's cursor row for this transaction; null when another replica holds it right now. */
+export async function lockCursor(tx: DbOrTx): Promise<number | null> {
+  await tx.execute(sql`insert into task_event_cursor (id, last_event_id) values (1, 0) on conflict do nothing`);
+  const rows = (await tx.execute(
+    sql`select last_event_id from task_event_cursor where id = 1 for update skip locked`,
+  )) as unknown as Array<{ last_event_id: string | number }>;
+  return rows.length ? Number(rows[0]!.last_event_id) : null;
+}
+
+export async function saveCursor(tx: DbOrTx, lastEventId: number): Promise<void> {
+  await tx.execute(
+    sql`update task_event_cursor set last_event_id = ${lastEventId}, updated_at = now() where id = 1`,
+  );
+}
+
+/** The task as the engine says it is now, written at once after a claim/unclaim/delegate made here. */
+export async function setTaskAssignee(db: DbOrTx, tenantId: string, taskId: string, assignee: string | null) {
+  await db.execute(
+    sql`update tasks set assignee = ${assignee}, updated_at = now() where id = ${taskId} and tenant_id = ${tenantId}`,
+  );
+}
