@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { operatorRequests } from '../db/schema/index.ts';
 
@@ -39,4 +39,25 @@ export async function markAnswered(db: DbOrTx, id: number, answerText: string) {
     .where(and(eq(operatorRequests.id, id), isNull(operatorRequests.answeredAt)))
     .returning({ id: operatorRequests.id });
   return rows.length > 0;
+}
+
+/** The request an operator's e-mail answers: by our reference (subject) or our Message-ID (In-Reply-To/References). */
+export async function requestByReferenceOrMessageId(
+  db: DbOrTx,
+  tenantId: string,
+  q: { reference: string | null; messageIds: string[] },
+) {
+  const ids = q.messageIds.slice(0, 100);
+  const conds = [
+    q.reference ? eq(operatorRequests.reference, q.reference) : undefined,
+    ids.length ? inArray(operatorRequests.messageId, ids) : undefined,
+  ].filter((c) => c !== undefined);
+  if (!conds.length) return null;
+  const [row] = await db
+    .select()
+    .from(operatorRequests)
+    .where(and(eq(operatorRequests.tenantId, tenantId), or(...conds)))
+    .orderBy(desc(operatorRequests.id))
+    .limit(1);
+  return row ?? null;
 }

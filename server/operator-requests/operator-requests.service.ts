@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit, type ActorKind } from '../audit/audit.repo.ts';
@@ -31,25 +31,8 @@ export async function recordOperatorAnswer(
   if (!req) throw new DomainError('OPERATOR_REQUEST_NOT_FOUND', { reference: input.reference });
   const caseNumber = input.reference.split('/')[0] ?? '';
   await deps.db.transaction(async (tx) => {
-    if (!(await markAnswered(tx, req.id, input.answerText)))
+    if (!(await recordAnswerInTx(tx, { ...input, request: req })))
       throw new DomainError('OPERATOR_REQUEST_ANSWERED', { reference: input.reference });
-    await addCaseEvent(tx, {
-      tenantId: input.tenantId,
-      caseId: req.caseId,
-      type: 'operator_answered',
-      visibility: 'internal',
-      message: `Răspuns OD la cererea ${input.reference}: ${input.answerText.slice(0, 2000)}`,
-      actorId: input.actor.kind === 'user' ? input.actor.id : null,
-    });
-    await appendAudit(tx, {
-      tenantId: input.tenantId,
-      actorId: input.actor.id,
-      actorKind: input.actor.kind,
-      action: 'operator_request.answered',
-      entityType: 'case',
-      entityId: req.caseId,
-      details: { reference: input.reference },
-    });
   });
   const correlated = await deps.engine.correlateMessage({
     messageName: MESSAGES.operatorAnswered,
@@ -57,4 +40,40 @@ export async function recordOperatorAnswer(
     businessKey: caseNumber,
   });
   return { reference: input.reference, correlated };
+}
+
+/**
+ * Inside the caller's transaction: marks the request answered, notes it on the case and audits it. False (and
+ * nothing written) when the request was already answered. The caller correlates `operator-answered` after commit.
+ */
+export async function recordAnswerInTx(
+  tx: Tx,
+  input: {
+    tenantId: string;
+    request: { id: number; caseId: string; reference: string };
+    answerText: string;
+    actor: { id: string | null; kind: ActorKind };
+    details?: Record<string, unknown>;
+  },
+): Promise<boolean> {
+  const req = input.request;
+  if (!(await markAnswered(tx, req.id, input.answerText))) return false;
+  await addCaseEvent(tx, {
+    tenantId: input.tenantId,
+    caseId: req.caseId,
+    type: 'operator_answered',
+    visibility: 'internal',
+    message: `Răspuns OD la cererea ${req.reference}: ${input.answerText.slice(0, 2000)}`,
+    actorId: input.actor.kind === 'user' ? input.actor.id : null,
+  });
+  await appendAudit(tx, {
+    tenantId: input.tenantId,
+    actorId: input.actor.id,
+    actorKind: input.actor.kind,
+    action: 'operator_request.answered',
+    entityType: 'case',
+    entityId: req.caseId,
+    details: { reference: req.reference, ...input.details },
+  });
+  return true;
 }

@@ -6,6 +6,7 @@ import { inject } from 'vitest';
 import type { Db } from '../../server/db/client.ts';
 import { tenants } from '../../server/db/schema/index.ts';
 import { startMailIntake, type MailIntake } from '../../server/intake/mail/start-intake.ts';
+import type { MailboxConfig } from '../../server/intake/mail/mailbox-watcher.ts';
 import type { IntakeTenant, ProcessOutcome } from '../../server/intake/mail/process-message.ts';
 import type { EngineClient } from '../../server/engine/client.ts';
 import { silentLog } from '../helpers/test-context.ts';
@@ -93,7 +94,7 @@ export function messageId(): string {
 }
 
 export interface RunningIntake extends MailIntake {
-  outcomes: Array<{ tenant: IntakeTenant; outcome: ProcessOutcome }>;
+  outcomes: Array<{ tenant: IntakeTenant | null; outcome: ProcessOutcome }>;
   /** Waits until `n` outcomes were seen in total. */
   waitForOutcomes(n: number, timeoutMs?: number): Promise<ProcessOutcome[]>;
 }
@@ -101,7 +102,12 @@ export interface RunningIntake extends MailIntake {
 export async function runIntake(
   deps: { db: Db; engine: EngineClient; secret: string },
   tenantIds: string[],
-  opts: { pollIntervalMs?: number; concurrency?: number } = {},
+  opts: {
+    pollIntervalMs?: number;
+    concurrency?: number;
+    catchAll?: MailboxConfig;
+    correlationRetryMs?: number;
+  } = {},
 ): Promise<RunningIntake> {
   const outcomes: RunningIntake['outcomes'] = [];
   const waiters: Array<() => void> = [];
@@ -112,6 +118,8 @@ export async function runIntake(
       tenantIds,
       pollIntervalMs: opts.pollIntervalMs ?? 1000,
       concurrency: opts.concurrency,
+      catchAll: opts.catchAll ?? null,
+      correlationRetryMs: opts.correlationRetryMs ?? 500,
       onOutcome(tenant, outcome) {
         outcomes.push({ tenant, outcome });
         waiters.splice(0).forEach((w) => w());

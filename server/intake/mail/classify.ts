@@ -1,8 +1,10 @@
+import { findOperatorReference } from '../../operator-requests/operator-requests.service.ts';
 import type { ParsedInbound } from './parse-message.ts';
 
 export type Classification =
   | { kind: 'complaint' }
   | { kind: 'reply'; reason: string; caseRef: CaseRef }
+  | { kind: 'operator_answer'; reason: string; request: OperatorRequestRef }
   | { kind: 'auto_reply'; reason: string; caseRef: CaseRef | null }
   | { kind: 'bounce'; reason: string; ourMessage: OurMessage | null }
   | { kind: 'loop'; reason: string };
@@ -18,12 +20,27 @@ export interface OurMessage extends CaseRef {
   toAddress: string | null;
 }
 
+/** One of our requests to the distribution operator (server/operator-requests), as the intake sees it. */
+export interface OperatorRequestRef extends CaseRef {
+  requestId: number;
+  reference: string;
+  /** Where the request went; an answer must come from that mail domain. */
+  toAddress: string | null;
+}
+
 /** Lookups the rules need, always within the tenant whose mailbox the message came from. */
 export interface ClassifyContext {
   /** Our outgoing messages (case_messages) by Message-ID. */
   findOurMessage(messageIds: string[]): Promise<OurMessage | null>;
   /** A case of this tenant by registration number, with the addresses a reply may come from. */
   findCase(number: string): Promise<(CaseRef & { emails: string[] }) | null>;
+  /** Our request to the distribution operator by its reference (subject) or Message-ID (In-Reply-To/References). */
+  findOperatorRequest(q: {
+    reference: string | null;
+    messageIds: string[];
+  }): Promise<OperatorRequestRef | null>;
+  /** The tenant's distribution operator address (tenant setting), if any. */
+  operatorEmail?: string | null;
   tenantCode: string;
   /** Addresses that are ours: the intake address, the sender of our outgoing mail. */
   ownAddresses: string[];
@@ -63,6 +80,15 @@ function messageIdsIn(raw: Buffer): string[] {
   return [...out];
 }
 
+const domainOf = (address: string) => address.toLowerCase().split('@')[1] ?? '';
+
+/** An operator's answer counts only from the mail domain we wrote to (or the tenant's operator address). */
+function fromOperator(from: string, req: OperatorRequestRef, operatorEmail: string | null): boolean {
+  const domain = domainOf(from);
+  if (!domain) return false;
+  return [req.toAddress, operatorEmail].some((a) => !!a && domainOf(a) === domain);
+}
+
 /**
  * New complaint, reply to a case, or automatic mail that must open no case (auto-replies, bounces, loops)?
  * A reply counts only inside the tenant: a number or a Message-ID of another tenant's case never matches.
@@ -90,6 +116,20 @@ export async function classifyMessage(
   const auto = automaticReason(m, returnPathEmpty);
   if (auto) return { kind: 'auto_reply', reason: auto, caseRef: ours };
   if (ours) return { kind: 'reply', reason: `In-Reply-To/References ${ours.messageKind}`, caseRef: ours };
+
+  const reference = findOperatorReference(m.subject);
+  if (reference || referenced.length) {
+    const req = await ctx.findOperatorRequest({ reference, messageIds: referenced });
+    if (req && m.fromAddress && fromOperator(m.fromAddress, req, ctx.operatorEmail ?? null))
+      return {
+        kind: 'operator_answer',
+        reason:
+          reference === req.reference
+            ? `reference ${req.reference} in the subject`
+            : 'In-Reply-To/References',
+        request: req,
+      };
+  }
 
   for (const match of m.subject.toUpperCase().matchAll(NUMBER)) {
     if (match[1] !== ctx.tenantCode) continue;

@@ -3,7 +3,11 @@ import { appendAudit } from '../../audit/audit.repo.ts';
 import { addCaseEvent, getCaseByNumber } from '../../cases/cases.repo.ts';
 import type { Tx } from '../../db/client.ts';
 import type { InboundKind } from '../../db/schema/index.ts';
+import { eq } from 'drizzle-orm';
+import { inboundMessages } from '../../db/schema/index.ts';
 import { insertCandidates } from '../../identification/identification.repo.ts';
+import { requestByReferenceOrMessageId } from '../../operator-requests/operator-requests.repo.ts';
+import { recordAnswerInTx } from '../../operator-requests/operator-requests.service.ts';
 import { identifySender } from '../../identification/identify.ts';
 import { registerComplaint, type RegisterDeps } from '../register-complaint.ts';
 import { putBlob } from './blob-store.ts';
@@ -14,16 +18,18 @@ import {
   findInbound,
   findOutgoingByMessageId,
   insertInbound,
-  markCorrelated,
   recordDeliveryFailure,
   recordQuarantine,
 } from './inbound.repo.ts';
+import { correlateInbound, inlineLease } from './correlation.ts';
 import { parseMessage, sha256Hex, UnparseableMessageError, type ParsedInbound } from './parse-message.ts';
 
 export interface IntakeTenant {
   id: string;
   code: string;
   intakeEmail: string;
+  /** The distribution operator's address (tenant setting): its answers to our requests are matched, not registered. */
+  operatorEmail?: string | null;
 }
 
 export interface IncomingMail {
@@ -35,6 +41,16 @@ export interface IncomingMail {
 export type ProcessOutcome =
   | { status: 'registered'; inboundId: string; caseId: string; number: string; identified: boolean }
   | { status: 'reply'; inboundId: string; caseId: string; number: string; correlated: boolean }
+  | {
+      status: 'operator_answer';
+      inboundId: string;
+      caseId: string;
+      number: string;
+      reference: string;
+      /** False when it was a second answer to a request already answered (kept on the case, not correlated). */
+      firstAnswer: boolean;
+      correlated: boolean;
+    }
   | { status: 'ignored'; inboundId: string; kind: InboundKind; reason: string; caseId: string | null }
   | { status: 'duplicate' }
   | { status: 'quarantine'; reason: string };
@@ -60,6 +76,8 @@ async function quarantine(
     rawSha256: sha,
     messageId: parsed?.messageId ?? null,
     subject: parsed?.subject.slice(0, 500) ?? null,
+    fromAddress: parsed ? senderOf(parsed) : null,
+    size: mail.raw.length,
     reason,
     folder: 'Quarantine',
     arrivedAt: mail.arrivedAt,
@@ -95,6 +113,18 @@ export async function processInboundMail(
 
   const classification = await classifyMessage(parsed, mail.raw, {
     tenantCode: tenant.code,
+    operatorEmail: tenant.operatorEmail ?? null,
+    async findOperatorRequest(q) {
+      const r = await requestByReferenceOrMessageId(db, tenant.id, q);
+      if (!r) return null;
+      return {
+        requestId: r.id,
+        reference: r.reference,
+        toAddress: r.toAddress,
+        caseId: r.caseId,
+        number: r.reference.split('/')[0] ?? '',
+      };
+    },
     ownAddresses: [tenant.intakeEmail, ...deps.ownAddresses],
     findOurMessage: (ids) => findOutgoingByMessageId(db, tenant.id, ids),
     async findCase(number) {
@@ -107,12 +137,7 @@ export async function processInboundMail(
     },
   });
 
-  const contactEmail =
-    parsed.fromAddress ??
-    firstAddress(parsed.header('reply-to')) ??
-    firstAddress(parsed.header('sender')) ??
-    // The envelope sender, as the receiving server recorded it.
-    firstAddress(parsed.header('return-path'));
+  const contactEmail = senderOf(parsed);
   // Bytes first, outside the registration transaction (idempotent; an orphan blob after a crash is harmless).
   await putBlob(db, tenant.id, mail.raw, rawSha);
   for (const a of parsed.attachments) await putBlob(db, tenant.id, a.content, a.sha256);
@@ -134,11 +159,23 @@ export async function processInboundMail(
   try {
     if (classification.kind === 'complaint') return await registerFromMail(deps, tenant, mail, parsed, base);
     if (classification.kind === 'reply') return await attachReply(deps, tenant, parsed, base, classification);
+    if (classification.kind === 'operator_answer')
+      return await recordOperatorAnswerMail(deps, tenant, parsed, base, classification);
     return await recordAutomatic(deps, tenant, parsed, base, classification);
   } catch (err) {
     if (err instanceof AlreadyRecordedError) return { status: 'duplicate' };
     throw err;
   }
+}
+
+/** The address to answer: From, else Reply-To, Sender, or the envelope sender the receiving server recorded. */
+function senderOf(parsed: ParsedInbound): string | null {
+  return (
+    parsed.fromAddress ??
+    firstAddress(parsed.header('reply-to')) ??
+    firstAddress(parsed.header('sender')) ??
+    firstAddress(parsed.header('return-path'))
+  );
 }
 
 function firstAddress(header: string | null): string | null {
@@ -224,7 +261,15 @@ async function attachReply(
   const inboundId = await deps.db.transaction(async (tx) => {
     const id = await insertInbound(
       tx,
-      { ...base, kind: 'reply', reason: c.reason, caseId: c.caseRef.caseId },
+      {
+        ...base,
+        kind: 'reply',
+        reason: c.reason,
+        caseId: c.caseRef.caseId,
+        // Committed with the message: if the engine cannot take it now, the retry loop correlates it later.
+        pendingMessage: MESSAGES.consumerAddedInformation,
+        nextCorrelationAt: inlineLease(),
+      },
       parsed.attachments,
     );
     await addCaseEvent(tx, {
@@ -244,19 +289,63 @@ async function attachReply(
     });
     return id;
   });
-  let correlated = false;
-  try {
-    correlated = await deps.engine.correlateMessage({
-      messageName: MESSAGES.consumerAddedInformation,
-      tenantId: tenant.id,
-      businessKey: c.caseRef.number,
-      variables: { lastInformationAt: base.arrivedAt.toISOString() },
-    });
-    if (correlated) await markCorrelated(deps.db, inboundId);
-  } catch (err) {
-    deps.log.warn({ err: (err as Error).message, case: c.caseRef.number }, 'reply not correlated');
-  }
+  const correlated = (await correlateInbound(deps, inboundId)) === true;
   return { status: 'reply', inboundId, caseId: c.caseRef.caseId, number: c.caseRef.number, correlated };
+}
+
+/**
+ * The distribution operator answered one of our requests (our reference in the subject, or In-Reply-To one of our
+ * request e-mails, from the operator's mail domain): the message joins the case, the request is marked answered
+ * and the waiting process gets `operator-answered`. No new case, no acknowledgement.
+ */
+async function recordOperatorAnswerMail(
+  deps: IntakeDeps,
+  tenant: IntakeTenant,
+  parsed: ParsedInbound,
+  base: InboundBase,
+  c: Extract<Classification, { kind: 'operator_answer' }>,
+): Promise<ProcessOutcome> {
+  const req = c.request;
+  let firstAnswer = false;
+  const inboundId = await deps.db.transaction(async (tx) => {
+    const id = await insertInbound(
+      tx,
+      { ...base, kind: 'operator_answer', reason: c.reason, caseId: req.caseId },
+      parsed.attachments,
+    );
+    firstAnswer = await recordAnswerInTx(tx, {
+      tenantId: tenant.id,
+      request: { id: req.requestId, caseId: req.caseId, reference: req.reference },
+      answerText: (parsed.text || '(răspuns fără text; vezi atașamentele)').slice(0, 20000),
+      actor: { id: null, kind: 'system' },
+      details: { inboundMessageId: id, channel: 'email' },
+    });
+    if (firstAnswer) {
+      await tx
+        .update(inboundMessages)
+        .set({ pendingMessage: MESSAGES.operatorAnswered, nextCorrelationAt: inlineLease() })
+        .where(eq(inboundMessages.id, id));
+    } else {
+      await addCaseEvent(tx, {
+        tenantId: tenant.id,
+        caseId: req.caseId,
+        type: 'operator_answered_again',
+        visibility: 'internal',
+        message: `Operatorul de distribuție a trimis un nou mesaj la cererea ${req.reference} (deja răspunsă); a fost atașat la dosar.`,
+      });
+    }
+    return id;
+  });
+  const correlated = firstAnswer ? (await correlateInbound(deps, inboundId)) === true : false;
+  return {
+    status: 'operator_answer',
+    inboundId,
+    caseId: req.caseId,
+    number: req.number,
+    reference: req.reference,
+    firstAnswer,
+    correlated,
+  };
 }
 
 async function recordAutomatic(

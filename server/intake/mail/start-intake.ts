@@ -1,4 +1,8 @@
+import { inArray, sql } from 'drizzle-orm';
+import { tenants as tenantsTable } from '../../db/schema/index.ts';
 import { listTenants } from '../../tenants/tenants.repo.ts';
+import { startCorrelationRetry, type CorrelationRetry } from './correlation.ts';
+import { recipientsOf } from './recipients.ts';
 import { recordQuarantine } from './inbound.repo.ts';
 import { putBlob } from './blob-store.ts';
 import { getMailAccount, toMailboxConfig } from './mail-accounts.repo.ts';
@@ -17,11 +21,20 @@ export interface MailIntakeOptions {
   tenantIds?: string[];
   pollIntervalMs?: number;
   concurrency?: number;
+  /**
+   * One catch-all mailbox for every tenant without its own mailbox settings: each message goes to the tenant whose
+   * intake address is among its recipients (Delivered-To, X-Original-To, To, Cc); one for no known tenant stays in
+   * that mailbox's Quarantine folder.
+   */
+  catchAll?: MailboxConfig | null;
+  /** How often failed correlations (engine down) are retried; 0 turns the retry loop off. */
+  correlationRetryMs?: number;
   /** Observe each outcome (tests, benchmark). */
-  onOutcome?(tenant: IntakeTenant, outcome: ProcessOutcome): void;
+  onOutcome?(tenant: IntakeTenant | null, outcome: ProcessOutcome): void;
 }
 
 export interface MailIntake {
+  /** Per tenant id; the catch-all mailbox under `*`. */
   watchers: Map<string, MailboxWatcher>;
   ready: Promise<void>;
   stop(): Promise<void>;
@@ -56,7 +69,14 @@ export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions)
   );
   const watchers = new Map<string, MailboxWatcher>();
   for (const t of tenants) {
-    const tenant: IntakeTenant = { id: t.id, code: t.code, intakeEmail: t.intakeEmail.toLowerCase() };
+    const tenant: IntakeTenant = {
+      id: t.id,
+      code: t.code,
+      intakeEmail: t.intakeEmail.toLowerCase(),
+      operatorEmail: t.operatorEmail,
+    };
+    // With a catch-all mailbox, only tenants with their own mailbox settings get a watcher of their own.
+    if (opts.catchAll && !(await getMailAccount(deps.db, tenant.id))) continue;
     const config = await mailboxOf(deps, tenant, opts.localImap);
     if (!config) {
       deps.log.warn({ tenant: t.code }, 'no mailbox configured: e-mail intake off for this tenant');
@@ -80,6 +100,7 @@ export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions)
           await recordQuarantine(deps.db, {
             tenantId: tenant.id,
             rawSha256: sha,
+            size: mail.raw.length,
             reason,
             folder: config.quarantineFolder,
             arrivedAt: mail.arrivedAt,
@@ -89,14 +110,96 @@ export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions)
       }),
     );
   }
+  if (opts.catchAll) watchers.set('*', watchCatchAll(deps, opts, opts.catchAll));
+  const retry: CorrelationRetry | null =
+    opts.correlationRetryMs === 0
+      ? null
+      : startCorrelationRetry(deps, { intervalMs: opts.correlationRetryMs });
   return {
     watchers,
     ready: Promise.all([...watchers.values()].map((w) => w.ready)).then(() => undefined),
     async stop() {
       await Promise.all([...watchers.values()].map((w) => w.stop()));
+      await retry?.stop();
     },
     kill() {
       for (const w of watchers.values()) w.kill();
+      void retry?.stop();
     },
+  };
+}
+
+/** The tenant a catch-all message is for: the first recipient (in routing order) that is a tenant's intake address. */
+export async function routeByRecipient(
+  deps: Pick<IntakeDeps, 'db'>,
+  raw: Buffer,
+  tenantIds?: string[],
+): Promise<IntakeTenant | null> {
+  const recipients = recipientsOf(raw).slice(0, 1000);
+  if (!recipients.length) return null;
+  const rows = await deps.db
+    .select()
+    .from(tenantsTable)
+    .where(inArray(sql`lower(${tenantsTable.intakeEmail})`, recipients));
+  const allowed = rows.filter((r) => !tenantIds || tenantIds.includes(r.id));
+  for (const address of recipients) {
+    const t = allowed.find((r) => r.intakeEmail.toLowerCase() === address);
+    if (t) return { id: t.id, code: t.code, intakeEmail: address, operatorEmail: t.operatorEmail };
+  }
+  return null;
+}
+
+function watchCatchAll(deps: IntakeDeps, opts: MailIntakeOptions, config: MailboxConfig): MailboxWatcher {
+  return watchMailbox({
+    config,
+    label: 'catch-all',
+    log: deps.log,
+    pollIntervalMs: opts.pollIntervalMs,
+    concurrency: opts.concurrency,
+    async handle(mail) {
+      const tenant = await routeByRecipient(deps, mail.raw, opts.tenantIds);
+      if (!tenant) {
+        // No tenant to show it to: it stays, untouched, in the catch-all mailbox's Quarantine folder.
+        deps.log.warn({ mailbox: 'catch-all' }, 'e-mail for no known tenant quarantined');
+        opts.onOutcome?.(null, { status: 'quarantine', reason: 'no tenant for its recipients' });
+        return 'quarantine';
+      }
+      const outcome = await processInboundMail(deps, tenant, mail);
+      opts.onOutcome?.(tenant, outcome);
+      return outcome.status === 'quarantine' ? 'quarantine' : 'processed';
+    },
+    async giveUp(mail, reason) {
+      const tenant = await routeByRecipient(deps, mail.raw, opts.tenantIds);
+      if (tenant) {
+        const sha = await putBlob(deps.db, tenant.id, mail.raw);
+        await recordQuarantine(deps.db, {
+          tenantId: tenant.id,
+          rawSha256: sha,
+          size: mail.raw.length,
+          reason,
+          folder: config.quarantineFolder,
+          arrivedAt: mail.arrivedAt,
+        });
+      }
+      opts.onOutcome?.(tenant, { status: 'quarantine', reason });
+    },
+  });
+}
+
+/** `imap://user:password@host:port/MAILBOX` (imaps:// for TLS) as a mailbox configuration. */
+export function mailboxFromUrl(url: string): MailboxConfig {
+  const u = new URL(url);
+  if (u.protocol !== 'imap:' && u.protocol !== 'imaps:')
+    throw new Error('catch-all mailbox URL must be imap(s)://');
+  const secure = u.protocol === 'imaps:';
+  return {
+    host: u.hostname,
+    port: Number(u.port) || (secure ? 993 : 143),
+    secure,
+    user: decodeURIComponent(u.username),
+    pass: decodeURIComponent(u.password),
+    mailbox: decodeURIComponent(u.pathname.slice(1)) || 'INBOX',
+    processedFolder: 'Processed',
+    quarantineFolder: 'Quarantine',
   };
 }

@@ -1,0 +1,143 @@
+import { and, asc, eq, inArray, isNotNull, lte, or, isNull, sql } from 'drizzle-orm';
+import { MESSAGES } from '../../../processes/topics.ts';
+import type { Db } from '../../db/client.ts';
+import { cases, inboundMessages } from '../../db/schema/index.ts';
+import type { EngineClient } from '../../engine/client.ts';
+import type { Logger } from '../../outbox/process-starts.ts';
+
+export interface CorrelationDeps {
+  db: Db;
+  engine: EngineClient;
+  log: Logger;
+}
+
+/** How long the first, inline attempt owns a fresh row before the retry loop may take it. */
+export const INLINE_LEASE_MS = 30_000;
+/** Longest wait between two attempts while the engine stays unreachable. */
+export const MAX_BACKOFF_MS = 30_000;
+
+export function backoffMs(attempts: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
+}
+
+/** When a row written now may first be taken by the retry loop. */
+export function inlineLease(): Date {
+  return new Date(Date.now() + INLINE_LEASE_MS);
+}
+
+/**
+ * Correlates the BPMN message an inbound row still waits for (a consumer's reply, an operator's answer). The row
+ * was written with `pendingMessage` in the same transaction as the message, so a failure here (engine down) loses
+ * nothing: the row keeps it, with a later `nextCorrelationAt`, and the retry loop tries again.
+ * Returns true (correlated), false (no process waits for it: the case moved on) or null (failed, will retry).
+ */
+export async function correlateInbound(deps: CorrelationDeps, inboundId: string): Promise<boolean | null> {
+  const [row] = await deps.db
+    .select({
+      id: inboundMessages.id,
+      tenantId: inboundMessages.tenantId,
+      pendingMessage: inboundMessages.pendingMessage,
+      attempts: inboundMessages.correlationAttempts,
+      arrivedAt: inboundMessages.arrivedAt,
+      number: cases.number,
+    })
+    .from(inboundMessages)
+    .innerJoin(cases, and(eq(cases.id, inboundMessages.caseId), eq(cases.tenantId, inboundMessages.tenantId)))
+    .where(eq(inboundMessages.id, inboundId));
+  if (!row?.pendingMessage) return null;
+  const variables: Record<string, string> =
+    row.pendingMessage === MESSAGES.consumerAddedInformation
+      ? { lastInformationAt: row.arrivedAt.toISOString() }
+      : {};
+  let correlated: boolean;
+  try {
+    correlated = await deps.engine.correlateMessage({
+      messageName: row.pendingMessage,
+      tenantId: row.tenantId,
+      businessKey: row.number,
+      variables,
+    });
+  } catch (err) {
+    const attempts = row.attempts + 1;
+    await deps.db
+      .update(inboundMessages)
+      .set({
+        correlationAttempts: attempts,
+        lastCorrelationError: (err as Error).message.slice(0, 500),
+        nextCorrelationAt: new Date(Date.now() + backoffMs(attempts)),
+      })
+      .where(eq(inboundMessages.id, row.id));
+    deps.log.warn(
+      { err: (err as Error).message, case: row.number, attempts },
+      'message not correlated; will retry',
+    );
+    return null;
+  }
+  await deps.db
+    .update(inboundMessages)
+    .set({
+      pendingMessage: null,
+      correlated,
+      correlationAttempts: row.attempts + 1,
+      lastCorrelationError: correlated ? null : 'no process instance waits for this message',
+      nextCorrelationAt: null,
+    })
+    .where(eq(inboundMessages.id, row.id));
+  return correlated;
+}
+
+/**
+ * Takes rows whose correlation is due (a lease, so two intake processes never take the same row) and correlates
+ * them. Returns how many rows it took.
+ */
+export async function retryDueCorrelations(deps: CorrelationDeps, limit = 50): Promise<number> {
+  const due = deps.db
+    .select({ id: inboundMessages.id })
+    .from(inboundMessages)
+    .where(
+      and(
+        isNotNull(inboundMessages.pendingMessage),
+        or(isNull(inboundMessages.nextCorrelationAt), lte(inboundMessages.nextCorrelationAt, sql`now()`)),
+      ),
+    )
+    .orderBy(asc(inboundMessages.createdAt))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  const taken = await deps.db
+    .update(inboundMessages)
+    .set({ nextCorrelationAt: inlineLease() })
+    .where(inArray(inboundMessages.id, due))
+    .returning({ id: inboundMessages.id });
+  for (const { id } of taken) await correlateInbound(deps, id);
+  return taken.length;
+}
+
+export interface CorrelationRetry {
+  stop(): Promise<void>;
+}
+
+/** Retries pending correlations every `intervalMs` until stopped. */
+export function startCorrelationRetry(
+  deps: CorrelationDeps,
+  opts: { intervalMs?: number } = {},
+): CorrelationRetry {
+  const intervalMs = opts.intervalMs ?? 5000;
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    running = retryDueCorrelations(deps)
+      .catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'correlation retry failed'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  timer = setTimeout(tick, intervalMs);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
