@@ -15,6 +15,7 @@ import { startProcessStartDispatcher } from './outbox/process-starts.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed/demo.ts';
 import { listTenants } from './tenants/tenants.repo.ts';
 import { startWorkers } from './workers/run-workers.ts';
+import { startTaskEventConsumer } from './task-read-model/task-event-consumer.ts';
 import { startMailIntake } from './intake/mail/start-intake.ts';
 import { installWebBridge } from './web-bridge.ts';
 
@@ -69,6 +70,11 @@ async function main() {
   }
 
   const stops: Array<() => Promise<void> | void> = [];
+  if (infra.engineDatabaseUrl && (args.parts.includes('api') || args.parts.includes('workers'))) {
+    // The inbox read model: every replica runs a consumer; they take turns on the cursor row.
+    const consumer = startTaskEventConsumer(db, infra.engineDatabaseUrl, log);
+    stops.push(() => consumer.stop());
+  } else if (!infra.engineDatabaseUrl) log.warn('ENGINE_DATABASE_URL is unset: the inbox read model is not fed');
   if (args.parts.includes('api')) {
     const webHandler = await loadWebHandler();
     if (!webHandler) log.warn('web/build is missing: run `npm run build:web`; serving the API only');
