@@ -7,3 +7,4 @@ export * from './mail.ts';
 export * from './handling.ts';
 export * from './documents.ts';
 export * from './tasks.ts';
+export * from './portal.ts';
