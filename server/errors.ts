@@ -40,6 +40,14 @@ export const ERRORS = {
   TASK_ALREADY_CLAIMED: { status: 409, message: 'Sarcina a fost deja preluată de altcineva.' },
   TASK_NOT_ASSIGNED_TO_YOU: { status: 409, message: 'Preluați sarcina înainte de a o finaliza.' },
   TASK_FORM_INVALID: { status: 400, message: 'Formularul sarcinii nu este completat corect.' },
+  TASK_DELEGATE_NOT_ELIGIBLE: {
+    status: 400,
+    message: 'Sarcina poate fi delegată doar unui coleg care deține unul dintre rolurile ei.',
+  },
+  INBOX_CURSOR_INVALID: { status: 400, message: 'Poziția din listă nu este validă; reîncepeți de la prima pagină.' },
+  INBOX_FILTER_NAME_INVALID: { status: 400, message: 'Dați filtrului un nume de cel puțin 2 caractere.' },
+  INBOX_FILTER_NOT_FOUND: { status: 404, message: 'Filtrul salvat nu există.' },
+  COMMENT_INVALID: { status: 400, message: 'Scrieți comentariul (cel puțin 2 caractere).' },
   ENGINE_UNAVAILABLE: {
     status: 503,
     message: 'Motorul de procese nu este disponibil momentan. Reîncercați în câteva momente.',
