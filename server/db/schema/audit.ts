@@ -1,4 +1,4 @@
-import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Append-only: a trigger (see the migration) refuses UPDATE and DELETE.
@@ -22,3 +22,24 @@ export const auditLog = pgTable(
 );
 
 export type AuditEntry = typeof auditLog.$inferSelect;
+
+/**
+ * The per-tenant hash chain over the audit log (design.md "Audit without a hot row"): a single sealing job
+ * appends one link per audit row, hash = SHA-256(previous hash + the row's canonical text), so any later
+ * change, removal or insertion in the sealed past breaks `verifyAuditChain`. Append-only like the log.
+ */
+export const auditChain = pgTable(
+  'audit_chain',
+  {
+    tenantId: uuid().notNull(),
+    /** 1, 2, 3 … per tenant: the order of the chain (the sealing order, which follows audit ids). */
+    seq: bigint({ mode: 'number' }).notNull(),
+    auditId: bigint({ mode: 'number' }).notNull().unique(),
+    /** Hex SHA-256 of the previous link's hash followed by the row's canonical text. */
+    hash: text().notNull(),
+    sealedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.seq] })],
+);
+
+export type AuditLink = typeof auditChain.$inferSelect;
