@@ -107,7 +107,11 @@ export function startTaskEventConsumer(
   }
 
   const listening = engineSql
-    .listen('task_events', () => kick(), () => kick())
+    .listen(
+      'task_events',
+      () => kick(),
+      () => kick(),
+    )
     .catch((err: unknown) => {
       log.error({ err }, 'task read model: LISTEN task_events failed; polling only');
     });

@@ -90,7 +90,7 @@ export async function applyTaskEvents(db: DbOrTx, events: TaskEvent[]): Promise<
       case_status, place_code, customer_name, subject, search_text, updated_at)
     select e.task_id, tn.id, c.id, coalesce(c.number, e.business_key), e.process_instance_id,
       e.task_definition_key, e.name, e.assignee, e.candidate_groups,
-      coalesce(e.due_at, (c.due_date + 1)::timestamp at time zone 'Europe/Bucharest'),
+      coalesce(e.due_at, (c.due_date + 1)::timestamp at time zone 'Europe/Bucharest', 'infinity'),
       e.created_at, e.state, case when e.state = 'open' then null else e.at end, e.event_id,
       c.category, c.channel, c.due_date, c.status, p.place_code, c.contact_name, c.subject,
       inbox_norm(concat_ws(' ', coalesce(c.number, e.business_key), c.contact_name, c.subject, p.place_code, e.name)),
@@ -116,7 +116,9 @@ export async function applyTaskEvents(db: DbOrTx, events: TaskEvent[]): Promise<
 
 /** Locks the consumer's cursor row for this transaction; null when another replica holds it right now. */
 export async function lockCursor(tx: DbOrTx): Promise<number | null> {
-  await tx.execute(sql`insert into task_event_cursor (id, last_event_id) values (1, 0) on conflict do nothing`);
+  await tx.execute(
+    sql`insert into task_event_cursor (id, last_event_id) values (1, 0) on conflict do nothing`,
+  );
   const rows = (await tx.execute(
     sql`select last_event_id from task_event_cursor where id = 1 for update skip locked`,
   )) as unknown as Array<{ last_event_id: string | number }>;

@@ -1,7 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { cases, operatorRequests, taskStepTicks } from '../db/schema/index.ts';
-import { EngineError, type EngineClient, type EngineTask, type TaskQuery } from '../engine/client.ts';
+import { EngineError, type EngineClient, type EngineTask } from '../engine/client.ts';
+import { setTaskAssignee } from '../task-read-model/task-events.repo.ts';
+import { canSeeAll, createInboxService, type InboxQuery } from './inbox.service.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import type { Principal } from '../auth/auth.service.ts';
@@ -14,8 +16,6 @@ import {
 import type { Instruction } from '../instructions/instructions.ts';
 import type { ProcessCatalog } from './process-catalog.ts';
 import { validateSubmission, type TaskSubmission } from './task-forms.ts';
-
-export type InboxScope = 'mine' | 'groups' | 'all';
 
 export interface TasksDeps {
   db: Db;
@@ -48,58 +48,7 @@ export function createTasksService(deps: TasksDeps) {
     return byInstance;
   }
 
-  function canSeeAll(p: Principal) {
-    return p.roles.includes('supervisor') || p.roles.includes('admin');
-  }
-
-  async function list(p: Principal, scope: InboxScope, page: number, pageSize: number) {
-    let query: TaskQuery = {
-      tenantIdIn: [p.tenantId],
-      sorting: [
-        { sortBy: 'dueDate', sortOrder: 'asc' },
-        { sortBy: 'created', sortOrder: 'asc' },
-      ],
-    };
-    if (scope === 'mine') query = { ...query, assignee: p.userId };
-    else if (scope === 'groups') {
-      if (p.jobRoles.length === 0) return { items: [], total: 0, page, pageSize };
-      query = { ...query, candidateGroups: p.jobRoles, includeAssignedTasks: true };
-    } else if (!canSeeAll(p)) throw new DomainError('AUTH_FORBIDDEN');
-    const [tasks, total] = await Promise.all([
-      engine.queryTasks(query, { firstResult: (page - 1) * pageSize, maxResults: pageSize }),
-      engine.countTasks(query),
-    ]);
-    const byInstance = await casesForInstances(p.tenantId, [
-      ...new Set(tasks.map((t) => t.processInstanceId)),
-    ]);
-    const items = await Promise.all(
-      tasks.map(async (t) => {
-        const meta = await catalog.userTask(t.processDefinitionId, t.taskDefinitionKey);
-        const c = byInstance.get(t.processInstanceId);
-        return {
-          id: t.id,
-          name: t.name,
-          assignee: t.assignee,
-          assignedToMe: t.assignee === p.userId,
-          created: t.created,
-          due: t.due,
-          instructionId: meta?.instructionId ?? null,
-          case: c
-            ? {
-                number: c.number,
-                subject: c.subject,
-                category: c.category,
-                channel: c.channel,
-                dueDate: c.dueDate,
-                contactName: c.contactName,
-                placeCode: c.placeCode,
-              }
-            : null,
-        };
-      }),
-    );
-    return { items, total, page, pageSize };
-  }
+  const inbox = createInboxService({ db, engine });
 
   /** Loads a task the caller may act on, or throws TASK_NOT_FOUND (never reveals another tenant's task). */
   async function accessibleTask(
@@ -178,6 +127,7 @@ export function createTasksService(deps: TasksDeps) {
           throw new DomainError('TASK_ALREADY_CLAIMED');
         throw err;
       }
+      await setTaskAssignee(db, p.tenantId, taskId, p.userId);
     }
     const c = await caseOf(p, task);
     await appendAudit(db, {
@@ -196,6 +146,7 @@ export function createTasksService(deps: TasksDeps) {
     const { task } = await accessibleTask(p, taskId);
     if (task.assignee !== p.userId && !canSeeAll(p)) throw new DomainError('TASK_NOT_ASSIGNED_TO_YOU');
     await engine.unclaim(taskId);
+    await setTaskAssignee(db, p.tenantId, taskId, null);
     const c = await caseOf(p, task);
     await appendAudit(db, {
       tenantId: p.tenantId,
@@ -333,7 +284,67 @@ export function createTasksService(deps: TasksDeps) {
     };
   }
 
-  return { list, get, claim, unclaim, complete, tickStep };
+  async function list(p: Principal, q: InboxQuery) {
+    return inbox.list(p, q);
+  }
+
+  async function delegates(p: Principal, taskId: string) {
+    const { groups } = await accessibleTask(p, taskId);
+    return inbox.delegates(p, groups);
+  }
+
+  async function delegate(p: Principal, taskId: string, toUserId: string) {
+    const { task, groups } = await accessibleTask(p, taskId);
+    const c = await caseOf(p, task);
+    return inbox.delegate(p, task, groups, c?.id ?? null, toUserId);
+  }
+
+  async function caseOfTask(p: Principal, taskId: string) {
+    const { task } = await accessibleTask(p, taskId);
+    const c = await caseOf(p, task);
+    if (!c) throw new DomainError('CASE_NOT_FOUND');
+    return c;
+  }
+
+  async function comments(p: Principal, taskId: string) {
+    return inbox.comments(p, (await caseOfTask(p, taskId)).id);
+  }
+
+  async function addComment(p: Principal, taskId: string, body: string) {
+    return inbox.comment(p, (await caseOfTask(p, taskId)).id, taskId, body);
+  }
+
+  async function timeline(p: Principal, taskId: string) {
+    const c = await caseOfTask(p, taskId);
+    const entries = await inbox.timeline(p, { id: c.id, processInstanceId: c.processInstanceId });
+    await appendAudit(db, {
+      tenantId: p.tenantId,
+      actorId: p.userId,
+      actorKind: 'user',
+      action: 'case.timeline_viewed',
+      entityType: 'case',
+      entityId: c.id,
+      details: { taskId },
+    });
+    return entries;
+  }
+
+  return {
+    list,
+    get,
+    claim,
+    unclaim,
+    complete,
+    tickStep,
+    delegates,
+    delegate,
+    comments,
+    addComment,
+    timeline,
+    savedFilters: inbox.savedFilters,
+    saveSavedFilter: inbox.saveSavedFilter,
+    removeSavedFilter: inbox.removeSavedFilter,
+  };
 }
 
 export type TasksService = ReturnType<typeof createTasksService>;

@@ -16,6 +16,10 @@ import { startProcessStartDispatcher } from '../../server/outbox/process-starts.
 import { DEMO_PASSWORD, seedDemo } from '../../server/seed/demo.ts';
 import { ensureUser } from '../../server/seed/tenant-setup.ts';
 import { startWorkers } from '../../server/workers/run-workers.ts';
+import {
+  startTaskEventConsumer,
+  type TaskEventConsumer,
+} from '../../server/task-read-model/task-event-consumer.ts';
 
 export const PASSWORD = DEMO_PASSWORD;
 
@@ -25,6 +29,8 @@ export interface TestContext {
   app: FastifyInstance;
   db: Db;
   engine: EngineClient;
+  /** The inbox read model's consumer, when asked for (`taskEvents: true`). */
+  taskEvents: TaskEventConsumer | undefined;
   databaseUrl: string;
   demoTenantId: string;
   acmeTenantId: string;
@@ -41,6 +47,8 @@ export async function createTestContext(
     engineCredentials?: { user: string; password: string };
     /** Serve the SvelteKit pages and listen on this port (browser tests). */
     webPort?: number;
+    /** Feed the inbox read model from the engine's task events (the consumer `npm start` runs). */
+    taskEvents?: boolean;
   } = {},
 ): Promise<TestContext> {
   const adminUrl = inject('adminDatabaseUrl');
@@ -78,16 +86,20 @@ export async function createTestContext(
   if (opts.webPort) {
     // adapter-node reads ORIGIN when its handler module loads.
     process.env.ORIGIN = publicUrl;
+    process.env.BODY_SIZE_LIMIT ??= '30M';
     const file = fileURLToPath(new URL('../../web/build/handler.js', import.meta.url));
     webHandler = (
       (await import(pathToFileURL(file).href)) as { handler: NonNullable<AppContext['webHandler']> }
     ).handler;
   }
+  // The API sends mail itself only for the portal's one-time codes (to the real local mail server).
+  const apiMailer = createMailer(inject('smtpUrl'), 'Reclamații <noreply@reclamatii.local>');
   const app = await buildApp({
     config,
     db,
     engine,
     secret,
+    mailer: apiMailer,
     instructions: await loadInstructions(),
     log: silentLog,
     webHandler,
@@ -115,10 +127,18 @@ export async function createTestContext(
     );
   }
 
+  let taskEvents: TaskEventConsumer | undefined;
+  if (opts.taskEvents) {
+    taskEvents = startTaskEventConsumer(db, inject('engineDatabaseUrl'), silentLog, { pollMs: 1000 });
+    await taskEvents.ready;
+    stops.push(() => taskEvents?.stop());
+  }
+
   return {
     app,
     db,
     engine,
+    taskEvents,
     databaseUrl,
     demoTenantId,
     acmeTenantId,
@@ -134,6 +154,7 @@ export async function createTestContext(
     async close() {
       for (const s of stops) await s();
       await app.close();
+      apiMailer.close();
       await sql.end({ timeout: 5 });
       const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
       await a.unsafe(`drop database if exists ${name} with (force)`);

@@ -10,6 +10,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     adminDatabaseUrl: string;
     engineUrl: string;
+    engineDatabaseUrl: string;
     engineUser: string;
     enginePassword: string;
     smtpUrl: string;
@@ -64,6 +65,7 @@ export default async function setup(project: TestProject) {
   admin.pathname = '/postgres';
   project.provide('adminDatabaseUrl', admin.toString());
   project.provide('engineUrl', infra.engineUrl);
+  project.provide('engineDatabaseUrl', infra.engineDatabaseUrl ?? '');
   project.provide('engineUser', infra.engineUser);
   project.provide('enginePassword', infra.enginePassword);
   project.provide('smtpUrl', infra.smtpUrl);

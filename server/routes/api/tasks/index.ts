@@ -3,11 +3,19 @@ import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
 import { errorResponses } from '../common.schemas.ts';
 import {
+  CommentBody,
+  CommentSchema,
   CompleteTaskSchema,
+  DelegateBody,
+  DelegateSchema,
+  DelegatesSchema,
   ListTasksQuery,
+  SavedFilterSchema,
+  SaveFilterBody,
   TaskDetailSchema,
   TaskIdParams,
   TaskListSchema,
+  TimelineSchema,
 } from './tasks.schemas.ts';
 
 /** Agents too: call-backs to consumers (IL-02) are tasks of the call center's job role. */
@@ -21,13 +29,141 @@ const tasksRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       schema: {
         tags: ['tasks'],
-        summary: "The caller's inbox: mine, my job roles' (groups) or all open tasks (supervisor)",
+        summary:
+          "The caller's inbox from the task read model: mine, my job roles' (groups) or all open tasks (supervisor); filters, counts per view, keyset pages sorted by due date",
         querystring: ListTasksQuery,
         response: { 200: TaskListSchema, ...errorResponses },
       },
       config: { roles: [...STAFF] },
     },
-    async (req) => tasksService.list(principalOf(req), req.query.scope, req.query.page, req.query.pageSize),
+    async (req) => {
+      const { view, scope, order, ...filters } = req.query;
+      return tasksService.list(principalOf(req), {
+        ...filters,
+        view: view ?? scope ?? 'groups',
+        order: order ?? 'asc',
+      });
+    },
+  );
+
+  fastify.get(
+    '/saved-filters',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: "The caller's saved inbox filters",
+        response: { 200: Type.Array(SavedFilterSchema), ...errorResponses },
+      },
+      config: { roles: [...STAFF] },
+    },
+    async (req) => tasksService.savedFilters(principalOf(req)),
+  );
+
+  fastify.post(
+    '/saved-filters',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Save the current inbox filters under a name (same name replaces)',
+        body: SaveFilterBody,
+        response: { 201: SavedFilterSchema, ...errorResponses },
+      },
+      config: { roles: [...STAFF] },
+    },
+    async (req, reply) => {
+      const saved = await tasksService.saveSavedFilter(principalOf(req), req.body.name, req.body.filters);
+      return reply.code(201).send(saved);
+    },
+  );
+
+  fastify.delete(
+    '/saved-filters/:filterId',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Delete one of my saved filters',
+        params: Type.Object({ filterId: Type.String({ format: 'uuid' }) }),
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+      config: { roles: [...STAFF] },
+    },
+    async (req, reply) => {
+      await tasksService.removeSavedFilter(principalOf(req), req.params.filterId);
+      return reply.code(204).send(null);
+    },
+  );
+
+  fastify.get(
+    '/:id/delegates',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: "Colleagues holding one of the task's job roles (delegation targets)",
+        params: TaskIdParams,
+        response: { 200: DelegatesSchema, ...errorResponses },
+      },
+      config: { roles: [...STAFF] },
+    },
+    async (req) => tasksService.delegates(principalOf(req), req.params.id),
+  );
+
+  fastify.post(
+    '/:id/delegate',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Delegate my task (or any, as supervisor) to a colleague holding one of its job roles',
+        params: TaskIdParams,
+        body: DelegateBody,
+        response: { 200: DelegateSchema, ...errorResponses },
+      },
+      config: { roles: [...STAFF] },
+    },
+    async (req) => tasksService.delegate(principalOf(req), req.params.id, req.body.userId),
+  );
+
+  fastify.get(
+    '/:id/comments',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: "Internal comments on the task's case",
+        params: TaskIdParams,
+        response: { 200: Type.Array(CommentSchema), ...errorResponses },
+      },
+      config: { roles: [...STAFF] },
+    },
+    async (req) => tasksService.comments(principalOf(req), req.params.id),
+  );
+
+  fastify.post(
+    '/:id/comments',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: "Add an internal comment to the task's case (audited)",
+        params: TaskIdParams,
+        body: CommentBody,
+        response: { 201: CommentSchema, ...errorResponses },
+      },
+      config: { roles: [...STAFF] },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await tasksService.addComment(principalOf(req), req.params.id, req.body.body)),
+  );
+
+  fastify.get(
+    '/:id/timeline',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: "The case's timeline: engine history, user tasks, case events and audit (view audited)",
+        params: TaskIdParams,
+        response: { 200: TimelineSchema, ...errorResponses },
+      },
+      config: { roles: [...STAFF] },
+    },
+    async (req) => tasksService.timeline(principalOf(req), req.params.id),
   );
 
   fastify.get(

@@ -1,31 +1,49 @@
 import { Type } from 'typebox';
-import { PageQuery } from '../common.schemas.ts';
+import { caseStatuses, channels, complaintCategories } from '../../../db/schema/index.ts';
 
 const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
 
 export const TaskIdParams = Type.Object({ id: Type.String({ pattern: '^[\\w-]{1,64}$' }) });
 
+const Lit = <T extends string>(values: readonly T[]) => Type.Unsafe<T>({ type: 'string', enum: [...values] });
+
 export const ListTasksQuery = Type.Object({
-  scope: Type.Union([Type.Literal('mine'), Type.Literal('groups'), Type.Literal('all')], {
-    default: 'groups',
-  }),
-  ...PageQuery,
+  view: Type.Optional(Lit(['mine', 'groups', 'all'] as const)),
+  /** Former name of `view`. */
+  scope: Type.Optional(Lit(['mine', 'groups', 'all'] as const)),
+  category: Type.Optional(Lit(complaintCategories)),
+  channel: Type.Optional(Lit(channels)),
+  status: Type.Optional(Lit(caseStatuses)),
+  place: Type.Optional(
+    Type.String({ pattern: '^[A-Za-z0-9]{2,40}$', description: 'POD/CLC code or its beginning' }),
+  ),
+  due: Type.Optional(Lit(['overdue', 'today', 'week'] as const)),
+  holder: Type.Optional(Lit(['unassigned', 'assigned'] as const)),
+  q: Type.Optional(Type.String({ minLength: 2, maxLength: 100 })),
+  order: Type.Optional(Lit(['asc', 'desc'] as const)),
+  after: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
 });
 
 export const TaskSummarySchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
+  taskDefinitionKey: Type.String(),
   assignee: Nullable(Type.String()),
+  assigneeName: Nullable(Type.String()),
   assignedToMe: Type.Boolean(),
+  candidateGroups: Type.Array(Type.String()),
   created: Type.String(),
   due: Nullable(Type.String()),
-  instructionId: Nullable(Type.String()),
+  /** Deadline badge from the case's legal due date: on time, at risk (last 3 days), late. */
+  deadline: Type.Union([Lit(['on_time', 'at_risk', 'late'] as const), Type.Null()]),
   case: Type.Union([
     Type.Object({
       number: Type.String(),
       subject: Type.String(),
       category: Type.String(),
       channel: Type.String(),
+      status: Type.String(),
       dueDate: Type.String(),
       contactName: Type.String(),
       placeCode: Nullable(Type.String()),
@@ -36,10 +54,73 @@ export const TaskSummarySchema = Type.Object({
 
 export const TaskListSchema = Type.Object({
   items: Type.Array(TaskSummarySchema),
-  total: Type.Integer(),
-  page: Type.Integer(),
-  pageSize: Type.Integer(),
+  /** Pass as `after` for the next page; null on the last page. */
+  nextCursor: Nullable(Type.String()),
+  /** Open tasks per view with the same filters (`all` only for supervisors). */
+  counts: Type.Object({
+    mine: Type.Optional(Type.Integer()),
+    groups: Type.Optional(Type.Integer()),
+    all: Type.Optional(Type.Integer()),
+  }),
+  view: Type.String(),
+  today: Type.String(),
 });
+
+export const SavedFilterSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  filters: Type.Record(Type.String(), Type.String()),
+});
+
+export const SaveFilterBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 60 }),
+    filters: Type.Record(
+      Type.String({ pattern: '^(view|category|channel|status|place|due|holder|q|order)$' }),
+      Type.String({ maxLength: 100 }),
+      {
+        maxProperties: 9,
+      },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const DelegateBody = Type.Object(
+  { userId: Type.String({ format: 'uuid' }) },
+  { additionalProperties: false },
+);
+
+export const DelegateSchema = Type.Object({
+  id: Type.String(),
+  assignee: Type.String(),
+  assigneeName: Type.String(),
+});
+
+export const DelegatesSchema = Type.Array(
+  Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }),
+);
+
+export const CommentSchema = Type.Object({
+  id: Type.Integer(),
+  body: Type.String(),
+  taskId: Nullable(Type.String()),
+  authorName: Type.String(),
+  createdAt: Type.String(),
+});
+
+export const CommentBody = Type.Object(
+  { body: Type.String({ maxLength: 5000 }) },
+  { additionalProperties: false },
+);
+
+export const TimelineSchema = Type.Array(
+  Type.Object({
+    at: Type.String(),
+    source: Lit(['engine', 'task', 'case', 'audit'] as const),
+    text: Type.String(),
+  }),
+);
 
 export const TaskDetailSchema = Type.Object({
   id: Type.String(),
