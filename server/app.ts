@@ -16,6 +16,7 @@ import { createProcessCatalog } from './tasks/process-catalog.ts';
 import { createDeadlineRulesService, type DeadlineRulesService } from './deadlines/deadline-rules.service.ts';
 import { createOrgChartService, type OrgChartService } from './org-chart/org-chart.service.ts';
 import { createCaseProgressService, type CaseProgressService } from './cases/case-progress.service.ts';
+import { createDesignerService, type DesignerService } from './designer/designer.service.ts';
 import type { Instruction } from './instructions/instructions.ts';
 import type { RegisterDeps } from './intake/register-complaint.ts';
 import errorHandler from './plugins/error-handler.ts';
@@ -32,6 +33,7 @@ import orgChartRoutes from './routes/api/org-chart/index.ts';
 import operatorRequestsRoutes from './routes/api/operator-requests/index.ts';
 import postalDispatchesRoutes from './routes/api/postal-dispatches/index.ts';
 import tenantSettingsRoutes from './routes/api/tenant-settings/index.ts';
+import processDefinitionsRoutes from './routes/api/process-definitions/index.ts';
 import { ErrorSchema } from './routes/api/common.schemas.ts';
 
 export interface AppServices {
@@ -41,6 +43,7 @@ export interface AppServices {
   deadlineRulesService: DeadlineRulesService;
   orgChartService: OrgChartService;
   caseProgressService: CaseProgressService;
+  designerService: DesignerService;
 }
 
 declare module 'fastify' {
@@ -95,6 +98,7 @@ export async function buildApp(
       engine: ctx.engine,
       instructions: ctx.instructions,
     }),
+    designerService: createDesignerService({ db: ctx.db, engine: ctx.engine, instructions: ctx.instructions }),
   });
 
   // External plugins
@@ -135,6 +139,7 @@ export async function buildApp(
   await fastify.register(operatorRequestsRoutes, { prefix: '/api/operator-requests' });
   await fastify.register(postalDispatchesRoutes, { prefix: '/api/postal-dispatches' });
   await fastify.register(tenantSettingsRoutes, { prefix: '/api/tenant-settings' });
+  await fastify.register(processDefinitionsRoutes, { prefix: '/api/process-definitions' });
   fastify.get('/healthz', { schema: { hide: true }, config: { public: true } }, async () => ({ ok: true }));
 
   // Everything that is not the API is a SvelteKit page.

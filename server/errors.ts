@@ -54,6 +54,18 @@ export const ERRORS = {
   },
   RATE_LIMITED: { status: 429, message: 'Prea multe cereri. Reîncercați peste un minut.' },
   NOT_FOUND: { status: 404, message: 'Resursa nu există.' },
+  PROCESS_DEFINITION_NOT_FOUND: { status: 404, message: 'Procesul sau tabelul de decizie nu există.' },
+  PROCESS_LINT_FAILED: {
+    status: 422,
+    message: 'Versiunea nu a fost publicată: procesul are erori de validare.',
+  },
+  PROCESS_RESOURCE_UNKNOWN: { status: 422, message: 'Fișierul nu face parte din procesele furnizorului.' },
+  PROCESS_KEY_CHANGED: {
+    status: 422,
+    message: 'Identificatorii proceselor din fișier nu pot fi schimbați la publicarea unei versiuni noi.',
+  },
+  PROCESS_DEPLOY_REFUSED: { status: 422, message: 'Motorul de procese a refuzat versiunea.' },
+  PROCESS_NOT_OVERRIDDEN: { status: 409, message: 'Fișierul rulează deja versiunea de bază.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

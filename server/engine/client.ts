@@ -89,8 +89,30 @@ export interface HistoricActivity {
 export interface Deployment {
   id: string;
   name: string;
+  /** Who deployed it: `reclamatii-baseline`, `reclamatii-designer`, `reclamatii-reset`. */
+  source: string | null;
   tenantId: string | null;
   deploymentTime: string;
+}
+
+/** A process or decision definition (the fields both share in the REST API). */
+export interface Definition {
+  id: string;
+  key: string;
+  name: string | null;
+  version: number;
+  resource: string;
+  deploymentId: string;
+  tenantId: string | null;
+}
+
+export interface ActivityStatistics {
+  /** The activity id. */
+  id: string;
+  /** Instances waiting in this activity now. */
+  instances: number;
+  failedJobs: number;
+  incidents: Array<{ incidentType: string; incidentCount: number }>;
 }
 
 export interface EngineClientOptions {
@@ -176,7 +198,8 @@ export class EngineClient {
     form.set('deployment-source', opts.source);
     form.set('tenant-id', opts.tenantId);
     form.set('enable-duplicate-filtering', String(opts.duplicateFiltering ?? true));
-    form.set('deploy-changed-only', 'true');
+    // Without duplicate filtering every call is a new version (designer deployments, reset to baseline).
+    form.set('deploy-changed-only', String(opts.duplicateFiltering ?? true));
     for (const f of opts.files) form.set(f.name, new Blob([f.content], { type: 'application/xml' }), f.name);
     return this.request('POST', '/deployment/create', undefined, form);
   }
@@ -371,5 +394,48 @@ export class EngineClient {
       `/process-definition/${encodeURIComponent(processDefinitionId)}/xml`,
     );
     return r.bpmn20Xml;
+  }
+
+  listProcessDefinitions(tenantId: string): Promise<Definition[]> {
+    const params = new URLSearchParams({ tenantIdIn: tenantId, sortBy: 'version', sortOrder: 'desc' });
+    return this.request('GET', `/process-definition?${params}`);
+  }
+
+  listDecisionDefinitions(tenantId: string): Promise<Definition[]> {
+    const params = new URLSearchParams({ tenantIdIn: tenantId, sortBy: 'version', sortOrder: 'desc' });
+    return this.request('GET', `/decision-definition?${params}`);
+  }
+
+  /** A process or decision definition by id, or null when there is none. */
+  async getDefinition(kind: 'process' | 'decision', id: string): Promise<Definition | null> {
+    try {
+      return await this.request<Definition>('GET', `/${kind}-definition/${encodeURIComponent(id)}`);
+    } catch (err) {
+      if (err instanceof EngineError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  async getDmnXml(decisionDefinitionId: string): Promise<string> {
+    const r = await this.request<{ dmnXml: string }>(
+      'GET',
+      `/decision-definition/${encodeURIComponent(decisionDefinitionId)}/xml`,
+    );
+    return r.dmnXml;
+  }
+
+  /** Running instances per process definition (every tenant's: filter on `definition.tenantId`). */
+  processDefinitionStatistics(): Promise<
+    Array<{ id: string; instances: number; failedJobs: number; definition: Definition }>
+  > {
+    return this.request('GET', '/process-definition/statistics');
+  }
+
+  /** Per activity of one process definition: how many instances wait there now. */
+  activityStatistics(processDefinitionId: string): Promise<ActivityStatistics[]> {
+    return this.request(
+      'GET',
+      `/process-definition/${encodeURIComponent(processDefinitionId)}/statistics?incidents=true`,
+    );
   }
 }

@@ -1,0 +1,347 @@
+import { readFile } from 'node:fs/promises';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog } from '../../server/db/schema/index.ts';
+import { deployBaseline, readBaselineProcesses } from '../../server/engine/deploy-processes.ts';
+import { ensureUser } from '../../server/seed/tenant-setup.ts';
+import { createTestContext, eventually, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+
+interface Version {
+  id: string;
+  key: string;
+  version: number;
+  origin: 'baseline' | 'designer' | 'reset';
+  runningInstances: number;
+}
+interface Resource {
+  resourceName: string;
+  kind: 'bpmn' | 'dmn';
+  overridden: boolean;
+  definitions: Array<{ key: string; versions: Version[] }>;
+}
+
+const TRIAGE_NAME = 'Clasificarea și admisibilitatea reclamației';
+const baselineXml = () => readFile('processes/complaint.bpmn', 'utf8');
+
+describe('process designer API', () => {
+  let t: TestContext;
+  let designer: { authorization: string };
+  let acmeDesigner: { authorization: string };
+  let agent: { authorization: string };
+
+  beforeAll(async () => {
+    t = await createTestContext();
+    designer = await t.login('designer@demo.local');
+    agent = await t.login('agent@demo.local');
+    const email = `designer-${t.acmeTenantId.slice(0, 8)}@acme.local`;
+    await ensureUser(t.db, {
+      tenantId: t.acmeTenantId,
+      email,
+      name: 'Acme Designer',
+      password: PASSWORD,
+      roles: ['designer'],
+      jobRoles: [],
+    });
+    acmeDesigner = await t.login(email);
+  });
+  afterAll(async () => t?.close());
+
+  const list = async (headers = designer) => {
+    const r = await t.app.inject({ method: 'GET', url: '/api/process-definitions', headers });
+    expect(r.statusCode, r.body).toBe(200);
+    return r.json<{ resources: Resource[] }>().resources;
+  };
+  const complaintVersions = async (headers = designer) =>
+    (await list(headers))
+      .find((r) => r.resourceName === 'complaint.bpmn')!
+      .definitions.find((d) => d.key === 'complaint')!.versions;
+  const register = async () => {
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/complaints',
+      headers: agent,
+      payload: {
+        category: 'facturare',
+        subject: 'Factură contestată',
+        body: 'Factura din noiembrie conține un preț diferit de cel din ofertă.',
+        contactName: 'Ion Popescu',
+        contactPhone: '0722 000 111',
+      },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+  };
+  const deploy = (xml: string, headers = designer, resourceName = 'complaint.bpmn') =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/process-definitions/deployments',
+      headers,
+      payload: { resourceName, xml },
+    });
+  const statistics = async (id: string) => {
+    const r = await t.app.inject({
+      method: 'GET',
+      url: `/api/process-definitions/${encodeURIComponent(id)}/statistics`,
+      headers: designer,
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    return r.json<{ activities: Array<{ activityId: string; instances: number }> }>().activities;
+  };
+
+  it('GET /api/process-definitions lists every baseline file with its version, origin and kind', async () => {
+    const resources = await list();
+    const baseline = (await readBaselineProcesses()).map((f) => f.name).sort();
+    expect(resources.map((r) => r.resourceName).sort()).toEqual(baseline);
+    expect(resources.find((r) => r.resourceName === 'complaint-routing.dmn')?.kind).toBe('dmn');
+    const v = await complaintVersions();
+    expect(v).toHaveLength(1);
+    expect(v[0]).toMatchObject({ version: 1, origin: 'baseline', runningInstances: 0 });
+  });
+
+  it('refuses people without the designer role (403) and anonymous callers (401)', async () => {
+    const officer = await t.login('officer@demo.local');
+    const r = await t.app.inject({ method: 'GET', url: '/api/process-definitions', headers: officer });
+    expect(r.statusCode).toBe(403);
+    expect(r.json()).toEqual({
+      code: 'AUTH_FORBIDDEN',
+      message: 'Nu aveți dreptul să efectuați această operațiune.',
+    });
+    const d = await deploy(await baselineXml(), officer);
+    expect(d.statusCode).toBe(403);
+    const anon = await t.app.inject({ method: 'GET', url: '/api/process-definitions' });
+    expect(anon.statusCode).toBe(401);
+  });
+
+  it('POST /lint finds no errors in the baseline and names the element of each problem', async () => {
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/process-definitions/lint',
+      headers: designer,
+      payload: { kind: 'bpmn', xml: await baselineXml() },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(
+      ok.json<{ issues: Array<{ severity: string }> }>().issues.filter((i) => i.severity === 'error'),
+    ).toEqual([]);
+    const broken = (await baselineXml())
+      .replace('value="IL-06"', 'value="IL-99"')
+      .replace(
+        'camunda:candidateGroups="RSP" camunda:dueDate="${dueAt}"><bpmn:extensionElements><camunda:properties><camunda:property name="instructionId" value="IL-99"',
+        'camunda:candidateGroups="XYZ" camunda:dueDate="${dueAt}"><bpmn:extensionElements><camunda:properties><camunda:property name="instructionId" value="IL-99"',
+      )
+      .replace('camunda:topic="acknowledge"', 'camunda:topic="no-such-topic"');
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/process-definitions/lint',
+      headers: designer,
+      payload: { kind: 'bpmn', xml: broken },
+    });
+    const errors = r.json<{ issues: Array<{ elementId: string; severity: string; message: string }> }>()
+      .issues;
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          elementId: 'triage',
+          severity: 'error',
+          message: 'Instrucțiunea de lucru „IL-99” nu există.',
+        }),
+        expect.objectContaining({
+          elementId: 'triage',
+          message: 'Funcția „XYZ” nu există în organigrama furnizorului.',
+        }),
+        expect.objectContaining({ message: 'Nu există un worker pentru subiectul „no-such-topic”.' }),
+      ]),
+    );
+  });
+
+  it('refuses to deploy a version that fails lint, with a Romanian message naming the element', async () => {
+    const before = (await complaintVersions()).length;
+    const r = await deploy((await baselineXml()).replace('value="IL-06"', 'value="IL-99"'));
+    expect(r.statusCode).toBe(422);
+    expect(r.json()).toEqual({
+      code: 'PROCESS_LINT_FAILED',
+      message:
+        'Versiunea nu a fost publicată: o eroare de validare. triage: Instrucțiunea de lucru „IL-99” nu există.',
+    });
+    expect(await complaintVersions()).toHaveLength(before);
+  });
+
+  it('refuses unreadable XML, a renamed process key and a file that is not ours', async () => {
+    const garbage = await deploy('<not-bpmn');
+    expect(garbage.statusCode).toBe(422);
+    expect(garbage.json<{ message: string }>().message).toContain('XML ilizibil');
+    const renamed = await deploy(
+      (await baselineXml()).replace('<bpmn:process id="complaint"', '<bpmn:process id="complaint2"'),
+    );
+    expect(renamed.statusCode).toBe(422);
+    expect(renamed.json<{ code: string }>().code).toBe('PROCESS_KEY_CHANGED');
+    const unknown = await deploy(await baselineXml(), designer, 'nope.bpmn');
+    expect(unknown.json()).toEqual({
+      code: 'PROCESS_RESOURCE_UNKNOWN',
+      message: 'Fișierul nu face parte din procesele furnizorului.',
+    });
+  });
+
+  it('counts running instances per version and per activity', async () => {
+    await register();
+    await register();
+    const v1 = (await complaintVersions())[0]!;
+    await eventually(async () => (await complaintVersions())[0]!.runningInstances === 2);
+    const acts = await eventually(async () => {
+      const a = await statistics(v1.id);
+      return a.reduce((n, x) => n + x.instances, 0) >= 2 ? a : null;
+    });
+    expect(acts.length).toBeGreaterThan(0);
+    expect(acts.every((a) => a.instances > 0)).toBe(true);
+  });
+
+  let v2: Version;
+  it('deploys a new version for this tenant only; running instances keep theirs; audited', async () => {
+    const xml = (await baselineXml()).replace(`name="${TRIAGE_NAME}"`, 'name="Clasificare (revizuită)"');
+    const r = await deploy(xml);
+    expect(r.statusCode, r.body).toBe(201);
+    const result = r.json<{ definitions: Array<{ key: string; version: number; id: string }> }>();
+    expect(result.definitions).toEqual([expect.objectContaining({ key: 'complaint', version: 2 })]);
+
+    const versions = await complaintVersions();
+    expect(versions.map((v) => [v.version, v.origin])).toEqual([
+      [2, 'designer'],
+      [1, 'baseline'],
+    ]);
+    v2 = versions[0]!;
+    expect(versions[1]!.runningInstances).toBe(2);
+    expect(v2.runningInstances).toBe(0);
+    expect((await list()).find((r) => r.resourceName === 'complaint.bpmn')?.overridden).toBe(true);
+
+    // A case registered now runs on version 2.
+    await register();
+    await eventually(async () => (await complaintVersions())[0]!.runningInstances === 1);
+
+    // The other tenant still has only the baseline and cannot read this tenant's version.
+    const acme = await complaintVersions(acmeDesigner);
+    expect(acme.map((v) => v.version)).toEqual([1]);
+    const foreign = await t.app.inject({
+      method: 'GET',
+      url: `/api/process-definitions/${encodeURIComponent(v2.id)}`,
+      headers: acmeDesigner,
+    });
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json<{ code: string }>().code).toBe('PROCESS_DEFINITION_NOT_FOUND');
+    const foreignStats = await t.app.inject({
+      method: 'GET',
+      url: `/api/process-definitions/${encodeURIComponent(v2.id)}/statistics`,
+      headers: acmeDesigner,
+    });
+    expect(foreignStats.statusCode).toBe(404);
+
+    const audit = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.tenantId, t.demoTenantId), eq(auditLog.action, 'process.deployed')));
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ entityType: 'process_resource', entityId: 'complaint.bpmn' });
+  });
+
+  it('GET /:id returns the XML of a version with its siblings', async () => {
+    const r = await t.app.inject({
+      method: 'GET',
+      url: `/api/process-definitions/${encodeURIComponent(v2.id)}`,
+      headers: designer,
+    });
+    expect(r.statusCode).toBe(200);
+    const body = r.json<{ xml: string; versions: Version[]; origin: string }>();
+    expect(body.xml).toContain('Clasificare (revizuită)');
+    expect(body.versions.map((v) => v.version)).toEqual([2, 1]);
+    expect(body.origin).toBe('designer');
+  });
+
+  it('GET /diff shows the renamed task as changed', async () => {
+    const v1 = (await complaintVersions())[1]!;
+    const r = await t.app.inject({
+      method: 'GET',
+      url: `/api/process-definitions/diff?from=${encodeURIComponent(v1.id)}&to=${encodeURIComponent(v2.id)}`,
+      headers: designer,
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const d = r.json<{
+      added: unknown[];
+      removed: unknown[];
+      changed: Array<{ id: string; attributes: unknown[] }>;
+    }>();
+    expect(d.added).toEqual([]);
+    expect(d.removed).toEqual([]);
+    expect(d.changed).toEqual([
+      expect.objectContaining({
+        id: 'triage',
+        attributes: [{ name: 'name', oldValue: TRIAGE_NAME, newValue: 'Clasificare (revizuită)' }],
+      }),
+    ]);
+  });
+
+  it('a restart keeps the designer version, even when the baseline file changed', async () => {
+    const files = (await readBaselineProcesses()).map((f) =>
+      f.name === 'complaint.bpmn' ? { ...f, content: f.content.replace(TRIAGE_NAME, 'Baseline nouă') } : f,
+    );
+    const demo = await deployBaseline(t.engine, t.demoTenantId, files);
+    expect(demo.kept).toEqual(['complaint.bpmn']);
+    expect((await complaintVersions()).map((v) => v.version)).toEqual([2, 1]);
+    // The other tenant has no designer version: it gets the changed baseline.
+    const acme = await deployBaseline(t.engine, t.acmeTenantId, files);
+    expect(acme).toMatchObject({ changed: true, kept: [] });
+    expect((await complaintVersions(acmeDesigner)).map((v) => v.version)).toEqual([2, 1]);
+  });
+
+  it('POST /baseline-resets goes back to the baseline as a new version (audited), once', async () => {
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/process-definitions/baseline-resets',
+      headers: designer,
+      payload: { resourceName: 'complaint.bpmn' },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const versions = await complaintVersions();
+    expect(versions.map((v) => [v.version, v.origin])).toEqual([
+      [3, 'reset'],
+      [2, 'designer'],
+      [1, 'baseline'],
+    ]);
+    expect((await list()).find((x) => x.resourceName === 'complaint.bpmn')?.overridden).toBe(false);
+    // Running instances of versions 1 and 2 kept their versions.
+    expect(versions[1]!.runningInstances).toBe(1);
+    expect(versions[2]!.runningInstances).toBe(2);
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/process-definitions/baseline-resets',
+      headers: designer,
+      payload: { resourceName: 'complaint.bpmn' },
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json<{ message: string }>().message).toBe('Fișierul rulează deja versiunea de bază.');
+    const audit = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.tenantId, t.demoTenantId), eq(auditLog.action, 'process.reset_to_baseline')));
+    expect(audit).toHaveLength(1);
+    // After the reset, a restart with a changed baseline deploys it again.
+    const files = (await readBaselineProcesses()).map((f) =>
+      f.name === 'complaint.bpmn' ? { ...f, content: f.content.replace(TRIAGE_NAME, 'Baseline nouă') } : f,
+    );
+    expect(await deployBaseline(t.engine, t.demoTenantId, files)).toMatchObject({ changed: true, kept: [] });
+  });
+
+  it('deploys a DMN table edit for the tenant', async () => {
+    const dmn = await readFile('processes/complaint-routing.dmn', 'utf8');
+    const r = await deploy(
+      dmn.replace('</definitions>', '</definitions>\n'),
+      designer,
+      'complaint-routing.dmn',
+    );
+    expect(r.statusCode, r.body).toBe(201);
+    const res = (await list()).find((x) => x.resourceName === 'complaint-routing.dmn')!;
+    expect(res.overridden).toBe(true);
+    expect(res.definitions[0]!.versions[0]).toMatchObject({
+      version: 2,
+      origin: 'designer',
+      runningInstances: 0,
+    });
+  });
+});
