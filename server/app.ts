@@ -98,7 +98,11 @@ export async function buildApp(
       engine: ctx.engine,
       instructions: ctx.instructions,
     }),
-    designerService: createDesignerService({ db: ctx.db, engine: ctx.engine, instructions: ctx.instructions }),
+    designerService: createDesignerService({
+      db: ctx.db,
+      engine: ctx.engine,
+      instructions: ctx.instructions,
+    }),
   });
 
   // External plugins
