@@ -19,6 +19,7 @@ import { createCaseProgressService, type CaseProgressService } from './cases/cas
 import { createDesignerService, type DesignerService } from './designer/designer.service.ts';
 import type { Instruction } from './instructions/instructions.ts';
 import type { RegisterDeps } from './intake/register-complaint.ts';
+import type { Mailer } from './mail/mailer.ts';
 import errorHandler from './plugins/error-handler.ts';
 import auth from './plugins/auth.ts';
 import authRoutes from './routes/api/auth/index.ts';
@@ -33,6 +34,7 @@ import orgChartRoutes from './routes/api/org-chart/index.ts';
 import operatorRequestsRoutes from './routes/api/operator-requests/index.ts';
 import postalDispatchesRoutes from './routes/api/postal-dispatches/index.ts';
 import tenantSettingsRoutes from './routes/api/tenant-settings/index.ts';
+import portalRoutes from './routes/api/portal/index.ts';
 import processDefinitionsRoutes from './routes/api/process-definitions/index.ts';
 import { ErrorSchema } from './routes/api/common.schemas.ts';
 
@@ -61,6 +63,8 @@ export interface AppContext {
   secret: string;
   instructions: Map<string, Instruction>;
   log: Logger;
+  /** Outgoing mail the API itself sends (the consumer portal's one-time codes). */
+  mailer?: Mailer;
   /** SvelteKit's request handler (adapter-node); absent in API-only tests. */
   webHandler?: (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 }
@@ -143,6 +147,13 @@ export async function buildApp(
   await fastify.register(operatorRequestsRoutes, { prefix: '/api/operator-requests' });
   await fastify.register(postalDispatchesRoutes, { prefix: '/api/postal-dispatches' });
   await fastify.register(tenantSettingsRoutes, { prefix: '/api/tenant-settings' });
+  await fastify.register(portalRoutes, {
+    prefix: '/api/portal',
+    db: ctx.db,
+    registerDeps: fastify.registerDeps,
+    mailer: ctx.mailer,
+    publicUrl: ctx.config.publicUrl,
+  });
   await fastify.register(processDefinitionsRoutes, { prefix: '/api/process-definitions' });
   fastify.get('/healthz', { schema: { hide: true }, config: { public: true } }, async () => ({ ok: true }));
 

@@ -54,6 +54,61 @@ export const ERRORS = {
   },
   RATE_LIMITED: { status: 429, message: 'Prea multe cereri. Reîncercați peste un minut.' },
   NOT_FOUND: { status: 404, message: 'Resursa nu există.' },
+  // Consumer portal (server/portal)
+  PORTAL_SUPPLIER_NOT_FOUND: { status: 404, message: 'Furnizorul nu există.' },
+  PORTAL_CODE_INVALID: {
+    status: 401,
+    message: 'Codul introdus nu este corect. Verificați ultimul e-mail primit sau cereți un cod nou.',
+  },
+  PORTAL_CODE_EXPIRED: { status: 401, message: 'Codul a expirat. Cereți un cod nou.' },
+  PORTAL_CODE_LOCKED: {
+    status: 429,
+    message: 'Ați introdus un cod greșit de prea multe ori. Cereți un cod nou.',
+  },
+  PORTAL_CODE_RATE_LIMITED: {
+    status: 429,
+    message: 'Ați cerut prea multe coduri într-un timp scurt. Reîncercați peste 15 minute.',
+  },
+  PORTAL_MAIL_UNAVAILABLE: {
+    status: 503,
+    message: 'Nu am putut trimite e-mailul cu codul. Reîncercați în câteva minute.',
+  },
+  PORTAL_SESSION_INVALID: {
+    status: 401,
+    message: 'Sesiunea a expirat. Autentificați-vă din nou cu un cod primit pe e-mail.',
+  },
+  PORTAL_LINK_PROOF_REQUIRED: {
+    status: 400,
+    message: 'Completați numărul contractului sau seria contorului.',
+  },
+  PORTAL_LINK_MISMATCH: {
+    status: 422,
+    message:
+      'Datele nu corespund unui cont de client. Verificați codul de client, codul locului de consum (POD/CLC) și numărul contractului sau seria contorului, așa cum apar pe factură.',
+  },
+  PORTAL_LINK_LOCKED: {
+    status: 429,
+    message: 'Prea multe încercări greșite de asociere. Reîncercați peste 24 de ore sau contactați furnizorul.',
+  },
+  PORTAL_PLACE_NOT_LINKED: {
+    status: 422,
+    message: 'Locul de consum ales nu aparține unui cont de client asociat contului dumneavoastră.',
+  },
+  PORTAL_NAME_REQUIRED: {
+    status: 422,
+    message: 'Fără un cont de client asociat, completați numele dumneavoastră.',
+  },
+  PORTAL_TOO_MANY_FILES: { status: 413, message: 'Puteți atașa cel mult 5 fișiere.' },
+  PORTAL_FILE_TOO_LARGE: { status: 413, message: 'Un fișier depășește 10 MB.' },
+  PORTAL_FILES_TOO_LARGE: { status: 413, message: 'Fișierele depășesc împreună 25 MB.' },
+  PORTAL_FILE_TYPE: {
+    status: 415,
+    message: 'Tip de fișier nepermis. Sunt acceptate fotografii (JPG, PNG, WEBP, HEIC), PDF, DOCX, XLSX și ODT.',
+  },
+  PORTAL_MULTIPART_REQUIRED: {
+    status: 415,
+    message: 'Trimiteți formularul ca multipart/form-data.',
+  },
   PROCESS_DEFINITION_NOT_FOUND: { status: 404, message: 'Procesul sau tabelul de decizie nu există.' },
   PROCESS_LINT_FAILED: {
     status: 422,

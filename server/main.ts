@@ -35,6 +35,8 @@ async function loadWebHandler(): Promise<AppContext['webHandler']> {
   const file = fileURLToPath(new URL('../web/build/handler.js', import.meta.url));
   // adapter-node checks form posts against ORIGIN (CSRF); it is our public origin.
   process.env.ORIGIN ??= loadConfig().publicUrl;
+  // The consumer portal's forms carry photos and files (5 x 10 MB); the API checks the real limits.
+  process.env.BODY_SIZE_LIMIT ??= '30M';
   if (!existsSync(file)) return undefined;
   const mod = (await import(pathToFileURL(file).href)) as { handler: NonNullable<AppContext['webHandler']> };
   return mod.handler;
@@ -79,7 +81,7 @@ async function main() {
     const webHandler = await loadWebHandler();
     if (!webHandler) log.warn('web/build is missing: run `npm run build:web`; serving the API only');
     const app = await buildApp(
-      { config, db, engine, secret: infra.secret, instructions, log, webHandler },
+      { config, db, engine, secret: infra.secret, instructions, log, webHandler, mailer },
       { logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } },
     );
     installWebBridge(app, config.publicUrl, config.production);

@@ -1,0 +1,404 @@
+import { MESSAGES } from '../../processes/topics.ts';
+import { appendAudit } from '../audit/audit.repo.ts';
+import { addCaseEvent, listCaseEvents } from '../cases/cases.repo.ts';
+import type { ComplaintCategory } from '../db/schema/index.ts';
+import type { Tx } from '../db/client.ts';
+import { getDocument, listDocuments } from '../documents/documents.repo.ts';
+import { DomainError } from '../errors.ts';
+import { getBlob, putBlob } from '../intake/mail/blob-store.ts';
+import { registerComplaint, type RegisterDeps } from '../intake/register-complaint.ts';
+import type { ConsumerPrincipal } from './portal-auth.service.ts';
+import {
+  countFailedLinkAttempts,
+  findPlaceByProof,
+  getFileOfCase,
+  getOwnCase,
+  insertFiles,
+  insertLink,
+  insertSubmission,
+  listLinkedCustomers,
+  listLinkedPlaces,
+  listOwnCases,
+  listSubmissionsOfCase,
+  markSubmissionCorrelated,
+  recordLinkAttempt,
+} from './portal.repo.ts';
+import type { CheckedFile } from './uploads.ts';
+
+/** Wrong tries at linking a customer account: 5 per 24 hours per portal account. */
+export const LINK_MAX_FAILURES = 5;
+export const LINK_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+const STATUS_LABELS: Record<string, string> = {
+  registered: 'Înregistrată',
+  in_progress: 'În analiză',
+  answer_sent: 'Răspuns transmis',
+  closed: 'Soluționată',
+  filed: 'Clasată',
+  annulled: 'Anulată',
+};
+const OPEN_STATUSES = new Set(['registered', 'in_progress']);
+
+export interface LinkProof {
+  customerCode: string;
+  placeCode: string;
+  contractNumber?: string | undefined;
+  meterSerial?: string | undefined;
+}
+
+export interface NewPortalComplaint {
+  category: ComplaintCategory;
+  subject: string;
+  body: string;
+  placeId?: string | undefined;
+  customerId?: string | undefined;
+  contactName?: string | undefined;
+  contactPhone?: string | undefined;
+}
+
+const fileView = (f: {
+  id: number;
+  fileName: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  createdAt: Date;
+}) => ({
+  id: f.id,
+  fileName: f.fileName,
+  contentType: f.contentType,
+  size: f.size,
+  sha256: f.sha256,
+  createdAt: f.createdAt.toISOString(),
+});
+
+/**
+ * The consumer portal's domain: link a customer account, see one's places and cases, submit a complaint (through
+ * the one `registerComplaint`, channel portal), download one's documents, add information to an open case.
+ * Every query is scoped by the session's tenant and account; a case that is not one's own does not exist.
+ */
+export function createPortalService(deps: RegisterDeps) {
+  const { db } = deps;
+
+  async function account(p: ConsumerPrincipal) {
+    const [customers, places] = await Promise.all([
+      listLinkedCustomers(db, p.tenantId, p.accountId),
+      listLinkedPlaces(db, p.tenantId, p.accountId),
+    ]);
+    return {
+      email: p.email,
+      supplier: p.supplier,
+      tenantCode: p.tenantCode,
+      sessionExpiresAt: p.sessionExpiresAt.toISOString(),
+      customers: customers.map((c) => ({ customerCode: c.customerCode, name: c.name })),
+      placeCount: places.length,
+    };
+  }
+
+  async function placesOf(p: ConsumerPrincipal) {
+    const rows = await listLinkedPlaces(db, p.tenantId, p.accountId);
+    if (rows.length)
+      await appendAudit(db, {
+        tenantId: p.tenantId,
+        actorId: p.accountId,
+        actorKind: 'consumer',
+        action: 'portal.places_viewed',
+        entityType: 'consumer_account',
+        entityId: p.accountId,
+        details: { places: rows.length },
+      });
+    return rows;
+  }
+
+  async function link(p: ConsumerPrincipal, proof: LinkProof) {
+    if (!proof.contractNumber?.trim() && !proof.meterSerial?.trim())
+      throw new DomainError('PORTAL_LINK_PROOF_REQUIRED');
+    const failures = await countFailedLinkAttempts(db, p.accountId, new Date(Date.now() - LINK_WINDOW_MS));
+    if (failures >= LINK_MAX_FAILURES) throw new DomainError('PORTAL_LINK_LOCKED');
+    const match = await findPlaceByProof(db, p.tenantId, {
+      customerCode: proof.customerCode,
+      placeCode: proof.placeCode,
+      ...(proof.contractNumber?.trim() ? { contractNumber: proof.contractNumber } : {}),
+      ...(proof.meterSerial?.trim() ? { meterSerial: proof.meterSerial } : {}),
+    });
+    await db.transaction(async (tx) => {
+      await recordLinkAttempt(tx, p.tenantId, p.accountId, match !== null);
+      if (match) await insertLink(tx, { accountId: p.accountId, customerId: match.customerId, tenantId: p.tenantId });
+      await appendAudit(tx, {
+        tenantId: p.tenantId,
+        actorId: p.accountId,
+        actorKind: 'consumer',
+        action: match ? 'portal.customer_linked' : 'portal.link_failed',
+        entityType: 'consumer_account',
+        entityId: p.accountId,
+        details: match ? { customerId: match.customerId, placeId: match.placeId } : { failures: failures + 1 },
+      });
+    });
+    if (!match)
+      throw new DomainError(failures + 1 >= LINK_MAX_FAILURES ? 'PORTAL_LINK_LOCKED' : 'PORTAL_LINK_MISMATCH');
+    const places = await listLinkedPlaces(db, p.tenantId, p.accountId);
+    return { places: places.filter((x) => x.customerId === match.customerId) };
+  }
+
+  async function listCases(p: ConsumerPrincipal) {
+    const rows = await listOwnCases(db, p.tenantId, p.accountId);
+    return rows.map((c) => ({
+      number: c.number,
+      status: c.status,
+      statusLabel: STATUS_LABELS[c.status] ?? c.status,
+      category: c.category,
+      subject: c.subject,
+      channel: c.channel,
+      placeCode: c.placeCode,
+      receivedAt: c.receivedAt.toISOString(),
+      dueDate: c.dueDate,
+      open: OPEN_STATUSES.has(c.status),
+    }));
+  }
+
+  async function ownCase(p: ConsumerPrincipal, number: string) {
+    const c = await getOwnCase(db, p.tenantId, p.accountId, number);
+    if (!c) throw new DomainError('CASE_NOT_FOUND', { number });
+    return c;
+  }
+
+  /** One's own case: the public timeline, our documents, what one sent through the portal. The view is audited. */
+  async function caseDetail(p: ConsumerPrincipal, number: string) {
+    const c = await ownCase(p, number);
+    const [events, documents, submissions] = await Promise.all([
+      listCaseEvents(db, p.tenantId, c.id, true),
+      listDocuments(db, p.tenantId, c.id),
+      listSubmissionsOfCase(db, p.tenantId, c.id),
+    ]);
+    await appendAudit(db, {
+      tenantId: p.tenantId,
+      actorId: p.accountId,
+      actorKind: 'consumer',
+      action: 'case.viewed',
+      entityType: 'case',
+      entityId: c.id,
+      details: { channel: 'portal' },
+    });
+    return {
+      number: c.number,
+      status: c.status,
+      statusLabel: STATUS_LABELS[c.status] ?? c.status,
+      open: OPEN_STATUSES.has(c.status),
+      category: c.category,
+      subject: c.subject,
+      body: c.body,
+      channel: c.channel,
+      placeCode: c.placeCode,
+      placeAddress: c.address,
+      receivedAt: c.receivedAt.toISOString(),
+      registeredOn: c.registeredOn,
+      dueDate: c.dueDate,
+      answerSentAt: c.answerSentAt?.toISOString() ?? null,
+      timeline: events.map((e) => ({ at: e.at.toISOString(), type: e.type, message: e.message })),
+      documents: documents.map((d) => ({
+        id: d.id,
+        kind: d.kind,
+        fileName: d.fileName,
+        contentType: d.contentType,
+        size: d.size,
+        sha256: d.sha256,
+        createdAt: d.createdAt.toISOString(),
+      })),
+      submissions: submissions.map((s) => ({
+        id: s.id,
+        kind: s.kind,
+        text: s.text,
+        createdAt: s.createdAt.toISOString(),
+        files: s.files.map(fileView),
+      })),
+    };
+  }
+
+  async function document(p: ConsumerPrincipal, number: string, documentId: number) {
+    const c = await ownCase(p, number);
+    const doc = await getDocument(db, p.tenantId, c.id, documentId);
+    if (!doc) throw new DomainError('NOT_FOUND', { documentId });
+    await appendAudit(db, {
+      tenantId: p.tenantId,
+      actorId: p.accountId,
+      actorKind: 'consumer',
+      action: 'document.downloaded',
+      entityType: 'case',
+      entityId: c.id,
+      details: { documentId, sha256: doc.sha256, channel: 'portal' },
+    });
+    return { fileName: doc.fileName, contentType: doc.contentType, content: doc.content };
+  }
+
+  async function file(p: ConsumerPrincipal, number: string, fileId: number) {
+    const c = await ownCase(p, number);
+    const f = await getFileOfCase(db, p.tenantId, c.id, fileId);
+    const content = f ? await getBlob(db, p.tenantId, f.sha256) : null;
+    if (!f || !content) throw new DomainError('NOT_FOUND', { fileId });
+    await appendAudit(db, {
+      tenantId: p.tenantId,
+      actorId: p.accountId,
+      actorKind: 'consumer',
+      action: 'portal.file_downloaded',
+      entityType: 'case',
+      entityId: c.id,
+      details: { fileId, sha256: f.sha256 },
+    });
+    return { fileName: f.fileName, contentType: f.contentType, content };
+  }
+
+  /** The bytes first, content-addressed and idempotent (an orphan blob after a crash is harmless). */
+  async function storeBlobs(tenantId: string, files: CheckedFile[]) {
+    for (const f of files) await putBlob(db, tenantId, f.content, f.sha256);
+  }
+
+  async function recordSubmission(
+    tx: Tx,
+    p: ConsumerPrincipal,
+    s: { caseId: string; kind: 'complaint' | 'information'; text: string; files: CheckedFile[] },
+  ) {
+    const submissionId = await insertSubmission(tx, {
+      tenantId: p.tenantId,
+      caseId: s.caseId,
+      accountId: p.accountId,
+      kind: s.kind,
+      text: s.text,
+    });
+    const stored = await insertFiles(
+      tx,
+      s.files.map((f) => ({
+        tenantId: p.tenantId,
+        submissionId,
+        caseId: s.caseId,
+        sha256: f.sha256,
+        fileName: f.fileName,
+        contentType: f.contentType,
+        size: f.size,
+      })),
+    );
+    if (stored.length)
+      await addCaseEvent(tx, {
+        tenantId: p.tenantId,
+        caseId: s.caseId,
+        type: 'portal_files',
+        visibility: 'internal',
+        message: `Fișiere primite prin portal: ${stored.map((f) => `${f.fileName} (${f.contentType}, SHA-256 ${f.sha256.slice(0, 12)}…)`).join('; ')}.`,
+      });
+    return { submissionId, files: stored };
+  }
+
+  /**
+   * A complaint from the portal, for a place of a linked customer account, about the contract (the customer
+   * account), or, without a linked account, from the person alone. It ends in the one `registerComplaint`.
+   */
+  async function submitComplaint(p: ConsumerPrincipal, input: NewPortalComplaint, files: CheckedFile[]) {
+    const places = await listLinkedPlaces(db, p.tenantId, p.accountId);
+    const customers = await listLinkedCustomers(db, p.tenantId, p.accountId);
+    let customerId: string | undefined;
+    let placeId: string | undefined;
+    if (input.placeId) {
+      const place = places.find((x) => x.id === input.placeId);
+      if (!place) throw new DomainError('PORTAL_PLACE_NOT_LINKED');
+      placeId = place.id;
+      customerId = place.customerId;
+    } else if (input.customerId) {
+      if (!customers.some((c) => c.id === input.customerId)) throw new DomainError('PORTAL_PLACE_NOT_LINKED');
+      customerId = input.customerId;
+    } else if (customers.length === 1) {
+      customerId = customers[0]!.id;
+    }
+    if (!customerId && !input.contactName?.trim()) throw new DomainError('PORTAL_NAME_REQUIRED');
+
+    await storeBlobs(p.tenantId, files);
+    let stored: Awaited<ReturnType<typeof recordSubmission>>['files'] = [];
+    const reg = await registerComplaint(
+      deps,
+      {
+        tenantId: p.tenantId,
+        channel: 'portal',
+        category: input.category,
+        subject: input.subject.trim(),
+        body: input.body,
+        customerId,
+        placeId,
+        contactName: input.contactName?.trim() || undefined,
+        // The portal address is proven by the one-time code: answers go there.
+        contactEmail: p.email,
+        contactPhone: input.contactPhone?.trim() || undefined,
+        actor: { id: p.accountId, kind: 'consumer' },
+      },
+      {
+        inTransaction: async (tx, c) => {
+          const r = await recordSubmission(tx, p, {
+            caseId: c.id,
+            kind: 'complaint',
+            text: input.body,
+            files,
+          });
+          stored = r.files;
+        },
+      },
+    );
+    return {
+      number: reg.number,
+      receivedAt: reg.receivedAt,
+      registeredOn: reg.registeredOn,
+      dueDate: reg.dueDate,
+      accessCode: reg.accessCode,
+      files: stored.map(fileView),
+    };
+  }
+
+  /**
+   * Information added to an open case: stored with its files, a public event, an audit entry, and the same BPMN
+   * message an e-mail reply correlates ("consumer added information").
+   */
+  async function addInformation(p: ConsumerPrincipal, number: string, text: string, files: CheckedFile[]) {
+    const c = await ownCase(p, number);
+    if (!OPEN_STATUSES.has(c.status)) throw new DomainError('CASE_CLOSED', { number });
+    await storeBlobs(p.tenantId, files);
+    const at = new Date();
+    const recorded = await db.transaction(async (tx) => {
+      const r = await recordSubmission(tx, p, { caseId: c.id, kind: 'information', text, files });
+      await addCaseEvent(tx, {
+        tenantId: p.tenantId,
+        caseId: c.id,
+        type: 'consumer_added_information',
+        visibility: 'public',
+        message: 'Ați transmis informații suplimentare prin portal; au fost atașate la dosar.',
+      });
+      await appendAudit(tx, {
+        tenantId: p.tenantId,
+        actorId: p.accountId,
+        actorKind: 'consumer',
+        action: 'case.information_added',
+        entityType: 'case',
+        entityId: c.id,
+        details: { submissionId: r.submissionId, channel: 'portal', files: r.files.length },
+      });
+      return r;
+    });
+    let correlated = false;
+    try {
+      correlated = await deps.engine.correlateMessage({
+        messageName: MESSAGES.consumerAddedInformation,
+        tenantId: p.tenantId,
+        businessKey: c.number,
+        variables: { lastInformationAt: at.toISOString() },
+      });
+    } catch (err) {
+      deps.log.warn({ err: (err as Error).message, case: c.number }, 'portal information not correlated');
+    }
+    await markSubmissionCorrelated(db, recorded.submissionId, correlated);
+    return {
+      number: c.number,
+      submissionId: recorded.submissionId,
+      correlated,
+      files: recorded.files.map(fileView),
+    };
+  }
+
+  return { account, placesOf, link, listCases, caseDetail, document, file, submitComplaint, addInformation };
+}
+
+export type PortalService = ReturnType<typeof createPortalService>;
