@@ -12,6 +12,7 @@ import { startInfrastructure } from './embedded/infrastructure.ts';
 import { loadInstructions } from './instructions/instructions.ts';
 import { createMailer } from './mail/mailer.ts';
 import { startProcessStartDispatcher } from './outbox/process-starts.ts';
+import { startAuditSealer } from './audit/audit-chain.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed/demo.ts';
 import { listTenants } from './tenants/tenants.repo.ts';
 import { startWorkers } from './workers/run-workers.ts';
@@ -76,7 +77,8 @@ async function main() {
     // The inbox read model: every replica runs a consumer; they take turns on the cursor row.
     const consumer = startTaskEventConsumer(db, infra.engineDatabaseUrl, log);
     stops.push(() => consumer.stop());
-  } else if (!infra.engineDatabaseUrl) log.warn('ENGINE_DATABASE_URL is unset: the inbox read model is not fed');
+  } else if (!infra.engineDatabaseUrl)
+    log.warn('ENGINE_DATABASE_URL is unset: the inbox read model is not fed');
   if (args.parts.includes('api')) {
     const webHandler = await loadWebHandler();
     if (!webHandler) log.warn('web/build is missing: run `npm run build:web`; serving the API only');
@@ -95,9 +97,11 @@ async function main() {
       { concurrency: config.workerConcurrency },
     );
     const dispatcher = startProcessStartDispatcher(db, engine, log);
+    const sealer = startAuditSealer(db, log);
     stops.push(
       () => workers.stop(),
       () => dispatcher.stop(),
+      () => sealer.stop(),
     );
   }
 
