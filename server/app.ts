@@ -36,6 +36,9 @@ import postalDispatchesRoutes from './routes/api/postal-dispatches/index.ts';
 import tenantSettingsRoutes from './routes/api/tenant-settings/index.ts';
 import portalRoutes from './routes/api/portal/index.ts';
 import processDefinitionsRoutes from './routes/api/process-definitions/index.ts';
+import caseLineageRoutes from './routes/api/case-lineage/index.ts';
+import supervisionRoutes from './routes/api/supervision/index.ts';
+import { createSupervisionService, type SupervisionService } from './supervision/supervision.service.ts';
 import { ErrorSchema } from './routes/api/common.schemas.ts';
 
 export interface AppServices {
@@ -45,6 +48,7 @@ export interface AppServices {
   deadlineRulesService: DeadlineRulesService;
   orgChartService: OrgChartService;
   caseProgressService: CaseProgressService;
+  supervisionService: SupervisionService;
   designerService: DesignerService;
 }
 
@@ -93,6 +97,11 @@ export async function buildApp(
       db: ctx.db,
       engine: ctx.engine,
       catalog,
+      instructions: ctx.instructions,
+    }),
+    supervisionService: createSupervisionService({
+      db: ctx.db,
+      engine: ctx.engine,
       instructions: ctx.instructions,
     }),
     deadlineRulesService: createDeadlineRulesService(ctx.db),
@@ -155,6 +164,8 @@ export async function buildApp(
     publicUrl: ctx.config.publicUrl,
   });
   await fastify.register(processDefinitionsRoutes, { prefix: '/api/process-definitions' });
+  await fastify.register(caseLineageRoutes, { prefix: '/api/complaints' });
+  await fastify.register(supervisionRoutes, { prefix: '/api/supervision' });
   fastify.get('/healthz', { schema: { hide: true }, config: { public: true } }, async () => ({ ok: true }));
 
   // Everything that is not the API is a SvelteKit page.

@@ -35,6 +35,24 @@ export const ERRORS = {
   CASE_NOT_FOUND: { status: 404, message: 'Reclamația nu există.' },
   CASE_ALREADY_ANNULLED: { status: 409, message: 'Reclamația este deja anulată.' },
   CASE_CLOSED: { status: 409, message: 'Reclamația este închisă.' },
+  CASE_NOT_CONTESTABLE: {
+    status: 409,
+    message: 'Răspunsul poate fi contestat numai după ce a fost transmis consumatorului.',
+  },
+  REASSIGN_ROLE_MISSING: {
+    status: 422,
+    message: 'Utilizatorul ales nu deține funcția cerută de sarcină; actualizați întâi organigrama.',
+  },
+  INCIDENT_NOT_FOUND: { status: 404, message: 'Incidentul nu există sau a fost deja rezolvat.' },
+  PERIOD_INVALID: {
+    status: 400,
+    message: 'Perioada nu este validă: data de început este după data de sfârșit.',
+  },
+  PERIOD_TOO_LONG: { status: 400, message: 'Alegeți o perioadă de cel mult un an.' },
+  CONTEST_TEXT_TOO_SHORT: {
+    status: 400,
+    message: 'Descrieți pe scurt ce contestă consumatorul (cel puțin 10 caractere).',
+  },
   STATUS_NOT_FOUND: { status: 404, message: 'Nu am găsit o reclamație cu acest număr și cod de acces.' },
   TASK_NOT_FOUND: { status: 404, message: 'Sarcina nu există sau nu vă este accesibilă.' },
   TASK_ALREADY_CLAIMED: { status: 409, message: 'Sarcina a fost deja preluată de altcineva.' },
