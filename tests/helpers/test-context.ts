@@ -47,7 +47,7 @@ export async function createTestContext(
     engineCredentials?: { user: string; password: string };
     /** Serve the SvelteKit pages and listen on this port (browser tests). */
     webPort?: number;
-    /** Feed the inbox read model from the engine's task events (the consumer `npm start` runs). */
+    /** Feed the inbox read model from the engine's task events, as `npm start` does (default true). */
     taskEvents?: boolean;
   } = {},
 ): Promise<TestContext> {
@@ -128,7 +128,7 @@ export async function createTestContext(
   }
 
   let taskEvents: TaskEventConsumer | undefined;
-  if (opts.taskEvents) {
+  if (opts.taskEvents !== false) {
     taskEvents = startTaskEventConsumer(db, inject('engineDatabaseUrl'), silentLog, { pollMs: 1000 });
     await taskEvents.ready;
     stops.push(() => taskEvents?.stop());

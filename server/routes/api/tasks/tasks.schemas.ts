@@ -75,12 +75,19 @@ export const SavedFilterSchema = Type.Object({
 export const SaveFilterBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 60 }),
-    filters: Type.Record(
-      Type.String({ pattern: '^(view|category|channel|status|place|due|holder|q|order)$' }),
-      Type.String({ maxLength: 100 }),
+    filters: Type.Object(
       {
-        maxProperties: 9,
+        view: Type.Optional(Type.String({ maxLength: 20 })),
+        category: Type.Optional(Type.String({ maxLength: 40 })),
+        channel: Type.Optional(Type.String({ maxLength: 20 })),
+        status: Type.Optional(Type.String({ maxLength: 20 })),
+        place: Type.Optional(Type.String({ maxLength: 40 })),
+        due: Type.Optional(Type.String({ maxLength: 20 })),
+        holder: Type.Optional(Type.String({ maxLength: 20 })),
+        q: Type.Optional(Type.String({ maxLength: 100 })),
+        order: Type.Optional(Type.String({ maxLength: 4 })),
       },
+      { additionalProperties: false },
     ),
   },
   { additionalProperties: false },

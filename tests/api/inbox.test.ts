@@ -1,0 +1,396 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { ensureUser } from '../../server/seed/tenant-setup.ts';
+import { startTaskEventConsumer } from '../../server/task-read-model/task-event-consumer.ts';
+import {
+  createTestContext,
+  eventually,
+  PASSWORD,
+  silentLog,
+  type TestContext,
+} from '../helpers/test-context.ts';
+
+type H = { authorization: string };
+interface Item {
+  id: string;
+  name: string;
+  assignee: string | null;
+  assigneeName: string | null;
+  assignedToMe: boolean;
+  due: string | null;
+  deadline: string | null;
+  case: {
+    number: string;
+    category: string;
+    channel: string;
+    contactName: string;
+    placeCode: string | null;
+  } | null;
+}
+interface List {
+  items: Item[];
+  nextCursor: string | null;
+  counts: { mine?: number; groups?: number; all?: number };
+}
+
+/**
+ * The officer inbox on the task read model: tasks the real engine creates reach the `tasks` table through the
+ * consumer of the engine's task events; views, filters, counts, keyset pages, claim/unclaim/delegate, saved
+ * filters, comments, timeline, tenant isolation.
+ */
+describe('GET /api/tasks (inbox read model)', () => {
+  let t: TestContext;
+  let officer: H;
+  let colleague: H;
+  let supervisor: H;
+  let agent: H;
+  let acme: H;
+  let colleagueId: string;
+  const numbers: string[] = [];
+
+  async function inbox(h: H, query: string): Promise<List> {
+    const res = await t.app.inject({ method: 'GET', url: `/api/tasks?${query}`, headers: h });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json<List>();
+  }
+
+  async function register(customerQuery: string, category: string, subject: string) {
+    const search = await t.app.inject({
+      method: 'GET',
+      url: `/api/customers?q=${encodeURIComponent(customerQuery)}`,
+      headers: agent,
+    });
+    const [customer] = search.json<{ items: Array<{ id: string; places: Array<{ id: string }> }> }>().items;
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/complaints',
+      headers: agent,
+      payload: {
+        customerId: customer!.id,
+        placeId: customer!.places[0]!.id,
+        category,
+        subject,
+        body: `${subject}: vă rog să verificați situația descrisă, cu mulțumiri.`,
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json<{ number: string }>().number;
+  }
+
+  beforeAll(async () => {
+    t = await createTestContext({ workers: true });
+    colleagueId = await ensureUser(t.db, {
+      tenantId: t.demoTenantId,
+      email: 'coleg.rsp@demo.local',
+      name: 'Ioana Coleg',
+      password: PASSWORD,
+      roles: ['officer'],
+      jobRoles: ['RSP'],
+    });
+    [officer, colleague, supervisor, agent] = await Promise.all([
+      t.login('officer@demo.local'),
+      t.login('coleg.rsp@demo.local'),
+      t.login('supervisor@demo.local'),
+      t.login('agent@demo.local'),
+    ]);
+    const acmeEmail = (
+      (await t.db.execute(
+        sql`select email from users where tenant_id = ${t.acmeTenantId} and email like 'officer-%'`,
+      )) as unknown as Array<{ email: string }>
+    )[0]!.email;
+    acme = await t.login(acmeEmail);
+
+    numbers.push(await register('RO005E512345678', 'facturare', 'Factură prea mare în octombrie'));
+    numbers.push(await register('RO005E512345678', 'grup_masurare', 'Contor defect, afișaj stins'));
+    numbers.push(
+      await register('RO005E512345678', 'continuitate_alimentare', 'Întreruperi repetate la Țăndărei'),
+    );
+    // The engine creates the classification task (RSP) after the acknowledgement worker; the consumer brings it.
+    await eventually(async () => (await inbox(officer, 'view=groups&limit=100')).items.length >= 3, 30_000);
+  });
+  afterAll(async () => t?.close());
+
+  it('brings tasks the engine created into the groups view, joined with their case', async () => {
+    const list = await inbox(officer, 'view=groups&limit=100');
+    const ours = list.items.filter((i) => numbers.includes(i.case?.number ?? ''));
+    expect(ours).toHaveLength(3);
+    for (const i of ours) {
+      expect(i.name).toBe('Clasificarea și admisibilitatea reclamației');
+      expect(i.case?.contactName).toBe('Maria Ionescu');
+      expect(i.case?.placeCode).toBe('RO005E512345678');
+      expect(i.case?.channel).toBe('call_center');
+      expect(i.deadline).toBe('on_time');
+      expect(i.due).not.toBeNull();
+    }
+    expect(list.counts.groups).toBe(3);
+    expect(list.counts.mine).toBe(0);
+    expect(list.counts.all).toBeUndefined();
+    // The engine agrees on the ids: the read model holds exactly the open tasks of these instances.
+    const engineTasks = await t.engine.queryTasks(
+      { tenantIdIn: [t.demoTenantId], candidateGroups: ['RSP'] },
+      { firstResult: 0, maxResults: 50 },
+    );
+    expect(new Set(ours.map((i) => i.id))).toEqual(new Set(engineTasks.map((e) => e.id)));
+  });
+
+  it('filters by category, channel, place, text (diacritics ignored), due and holder', async () => {
+    const billing = await inbox(officer, 'view=groups&category=facturare');
+    expect(billing.items.map((i) => i.case?.number)).toEqual([numbers[0]]);
+    expect(billing.counts.groups).toBe(1);
+    expect((await inbox(officer, 'view=groups&channel=email')).items).toHaveLength(0);
+    expect((await inbox(officer, 'view=groups&place=RO005E5')).items).toHaveLength(3);
+    expect((await inbox(officer, 'view=groups&place=RO999')).items).toHaveLength(0);
+    const text = await inbox(officer, `view=groups&q=${encodeURIComponent('tandarei')}`);
+    expect(text.items.map((i) => i.case?.number)).toEqual([numbers[2]]);
+    const byNumber = await inbox(officer, `view=groups&q=${numbers[1]}`);
+    expect(byNumber.items.map((i) => i.case?.number)).toEqual([numbers[1]]);
+    expect((await inbox(officer, 'view=groups&due=overdue')).items).toHaveLength(0);
+    expect((await inbox(officer, 'view=groups&holder=unassigned')).items).toHaveLength(3);
+    expect((await inbox(officer, 'view=groups&holder=assigned')).items).toHaveLength(0);
+  });
+
+  it('pages with a keyset cursor in due-date order, without repeats', async () => {
+    const seen: Item[] = [];
+    let cursor: string | null = null;
+    for (let n = 0; n < 5; n++) {
+      const page: List = await inbox(
+        officer,
+        `view=groups&limit=1${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen).toHaveLength(3);
+    expect(new Set(seen.map((i) => i.id)).size).toBe(3);
+    const dues = seen.map((i) => i.due ?? '');
+    expect([...dues].sort()).toEqual(dues);
+    const bad = await t.app.inject({ method: 'GET', url: '/api/tasks?after=xyz', headers: officer });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ message: string }>().message).toBe(
+      'Poziția din listă nu este validă; reîncepeți de la prima pagină.',
+    );
+  });
+
+  it('refuses the all view to an officer and gives it to a supervisor', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/tasks?view=all', headers: officer });
+    expect(res.statusCode).toBe(403);
+    const all = await inbox(supervisor, 'view=all&limit=100');
+    expect(all.items.filter((i) => numbers.includes(i.case?.number ?? ''))).toHaveLength(3);
+    expect(all.counts.all).toBeGreaterThanOrEqual(3);
+  });
+
+  it('claim shows the task in my view at once; unclaim gives it back', async () => {
+    const [first] = (await inbox(officer, 'view=groups&category=facturare')).items;
+    const claim = await t.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${first!.id}/claim`,
+      headers: officer,
+    });
+    expect(claim.statusCode).toBe(200);
+    // No waiting: the read model was updated by the claim itself.
+    const mine = await inbox(officer, 'view=mine');
+    expect(mine.items.map((i) => i.id)).toEqual([first!.id]);
+    expect(mine.items[0]!.assignedToMe).toBe(true);
+    expect(mine.counts.mine).toBe(1);
+    const other = await t.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${first!.id}/claim`,
+      headers: colleague,
+    });
+    expect(other.statusCode).toBe(409);
+    expect(other.json<{ message: string }>().message).toBe('Sarcina a fost deja preluată de altcineva.');
+
+    const unclaim = await t.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${first!.id}/unclaim`,
+      headers: officer,
+    });
+    expect(unclaim.statusCode).toBe(200);
+    expect((await inbox(officer, 'view=mine')).items).toHaveLength(0);
+    // The engine's events agree once the consumer has caught up.
+    await t.taskEvents!.flush();
+    expect((await inbox(officer, 'view=groups&holder=unassigned')).items).toHaveLength(3);
+  });
+
+  it('delegates only to a colleague holding one of the task roles', async () => {
+    const [task] = (await inbox(officer, 'view=groups&category=grup_masurare')).items;
+    await t.app.inject({ method: 'POST', url: `/api/tasks/${task!.id}/claim`, headers: officer });
+    const delegates = await t.app.inject({
+      method: 'GET',
+      url: `/api/tasks/${task!.id}/delegates`,
+      headers: officer,
+    });
+    expect(delegates.statusCode).toBe(200);
+    expect(delegates.json<Array<{ id: string; name: string }>>().map((d) => d.name)).toContain('Ioana Coleg');
+
+    const agentId = (
+      (await t.db.execute(sql`select id from users where email = 'agent@demo.local'`)) as unknown as Array<{
+        id: string;
+      }>
+    )[0]!.id;
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${task!.id}/delegate`,
+      headers: officer,
+      payload: { userId: agentId },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json<{ message: string }>().message).toBe(
+      'Sarcina poate fi delegată doar unui coleg care deține unul dintre rolurile ei.',
+    );
+
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${task!.id}/delegate`,
+      headers: officer,
+      payload: { userId: colleagueId },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<{ assigneeName: string }>().assigneeName).toBe('Ioana Coleg');
+    expect((await inbox(colleague, 'view=mine')).items.map((i) => i.id)).toEqual([task!.id]);
+    expect((await t.engine.getTask(task!.id))?.assignee).toBe(colleagueId);
+    const audit = (await t.db.execute(
+      sql`select details from audit_log where action = 'task.delegated' and tenant_id = ${t.demoTenantId}`,
+    )) as unknown as Array<{ details: { to: string } }>;
+    expect(audit.map((a) => a.details.to)).toEqual([colleagueId]);
+    // Once the engine's assignment event is applied, the row still says the colleague.
+    await t.taskEvents!.flush();
+    expect((await inbox(colleague, 'view=mine')).items.map((i) => i.assigneeName)).toEqual(['Ioana Coleg']);
+  });
+
+  it("keeps another tenant's tasks out of every view and action", async () => {
+    const demoTask = (await inbox(officer, 'view=groups')).items[0]!;
+    for (const view of ['groups', 'all', 'mine']) {
+      const list = await inbox(acme, `view=${view}&limit=100`);
+      expect(list.items.filter((i) => numbers.includes(i.case?.number ?? ''))).toHaveLength(0);
+      expect(list.items.map((i) => i.id)).not.toContain(demoTask.id);
+    }
+    for (const [method, url, payload] of [
+      ['GET', `/api/tasks/${demoTask.id}`, undefined],
+      ['POST', `/api/tasks/${demoTask.id}/claim`, undefined],
+      ['GET', `/api/tasks/${demoTask.id}/comments`, undefined],
+      ['POST', `/api/tasks/${demoTask.id}/comments`, { body: 'nu ar trebui să meargă' }],
+      ['GET', `/api/tasks/${demoTask.id}/timeline`, undefined],
+      ['POST', `/api/tasks/${demoTask.id}/delegate`, { userId: colleagueId }],
+    ] as const) {
+      const res = await t.app.inject({ method, url, headers: acme, ...(payload ? { payload } : {}) });
+      expect(res.statusCode, `${method} ${url}`).toBe(404);
+    }
+  });
+
+  it('saves, lists and deletes filters per user', async () => {
+    const save = await t.app.inject({
+      method: 'POST',
+      url: '/api/tasks/saved-filters',
+      headers: officer,
+      payload: { name: 'Facturare restantă', filters: { category: 'facturare', due: 'overdue' } },
+    });
+    expect(save.statusCode, save.body).toBe(201);
+    const { id } = save.json<{ id: string }>();
+    const mine = await t.app.inject({ method: 'GET', url: '/api/tasks/saved-filters', headers: officer });
+    expect(mine.json<unknown[]>()).toEqual([
+      { id, name: 'Facturare restantă', filters: { category: 'facturare', due: 'overdue' } },
+    ]);
+    const theirs = await t.app.inject({ method: 'GET', url: '/api/tasks/saved-filters', headers: colleague });
+    expect(theirs.json<unknown[]>()).toEqual([]);
+    const notTheirs = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/tasks/saved-filters/${id}`,
+      headers: colleague,
+    });
+    expect(notTheirs.statusCode).toBe(404);
+    expect(notTheirs.json<{ message: string }>().message).toBe('Filtrul salvat nu există.');
+    const badName = await t.app.inject({
+      method: 'POST',
+      url: '/api/tasks/saved-filters',
+      headers: officer,
+      payload: { name: ' x ', filters: { q: 'abc' } },
+    });
+    expect(badName.statusCode).toBe(400);
+    expect(badName.json<{ message: string }>().message).toBe(
+      'Dați filtrului un nume de cel puțin 2 caractere.',
+    );
+    // Keys other than the inbox's filters are dropped, never stored.
+    const stray = await t.app.inject({
+      method: 'POST',
+      url: '/api/tasks/saved-filters',
+      headers: officer,
+      payload: { name: 'Doar text', filters: { q: 'contor', tenantId: 'altul' } },
+    });
+    expect(stray.statusCode).toBe(201);
+    expect(stray.json<{ filters: Record<string, string> }>().filters).toEqual({ q: 'contor' });
+    const del = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/tasks/saved-filters/${id}`,
+      headers: officer,
+    });
+    expect(del.statusCode).toBe(204);
+  });
+
+  it('adds comments (audited) and shows the timeline', async () => {
+    const [task] = (await inbox(officer, 'view=groups&category=continuitate_alimentare')).items;
+    const empty = await t.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${task!.id}/comments`,
+      headers: officer,
+      payload: { body: ' ' },
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json<{ message: string }>().message).toBe('Scrieți comentariul (cel puțin 2 caractere).');
+    const add = await t.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${task!.id}/comments`,
+      headers: officer,
+      payload: { body: 'Am sunat la OD, revin mâine.' },
+    });
+    expect(add.statusCode, add.body).toBe(201);
+    const list = await t.app.inject({
+      method: 'GET',
+      url: `/api/tasks/${task!.id}/comments`,
+      headers: colleague,
+    });
+    expect(list.json<Array<{ body: string; authorName: string }>>()).toMatchObject([
+      { body: 'Am sunat la OD, revin mâine.', authorName: expect.any(String) },
+    ]);
+    const timeline = await t.app.inject({
+      method: 'GET',
+      url: `/api/tasks/${task!.id}/timeline`,
+      headers: officer,
+    });
+    expect(timeline.statusCode).toBe(200);
+    const texts = timeline
+      .json<Array<{ source: string; text: string }>>()
+      .map((e) => `${e.source}:${e.text}`);
+    expect(texts).toContain('task:Sarcină creată: Clasificarea și admisibilitatea reclamației');
+    expect(texts).toContain('audit:Comentariu adăugat');
+    expect(texts.some((x) => x.startsWith('engine:'))).toBe(true);
+  });
+
+  it('follows case changes (trigger) and replays events idempotently, also with two consumers', async () => {
+    await t.db.execute(sql`update cases set category = 'calitate_energie' where number = ${numbers[2]}`);
+    expect(
+      (await inbox(officer, 'view=groups&category=calitate_energie')).items.map((i) => i.case?.number),
+    ).toEqual([numbers[2]]);
+    const before = (await t.db.execute(
+      sql`select id, assignee, state, last_event_id from tasks order by id`,
+    )) as unknown as unknown[];
+    // Replay from the beginning with a second replica running at the same time.
+    await t.db.execute(sql`update task_event_cursor set last_event_id = 0`);
+    const second = startTaskEventConsumer(t.db, inject('engineDatabaseUrl'), silentLog, { pollMs: 200 });
+    await Promise.all([second.flush(), t.taskEvents!.flush()]);
+    await second.flush();
+    await second.stop();
+    const after = (await t.db.execute(
+      sql`select id, assignee, state, last_event_id from tasks order by id`,
+    )) as unknown as unknown[];
+    expect(after).toEqual(before);
+    const [cursor] = (await t.db.execute(
+      sql`select last_event_id from task_event_cursor`,
+    )) as unknown as Array<{
+      last_event_id: string;
+    }>;
+    expect(Number(cursor!.last_event_id)).toBeGreaterThan(0);
+  });
+});
