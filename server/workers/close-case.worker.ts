@@ -1,8 +1,12 @@
 import { TOPICS } from '../../processes/topics.ts';
+import { recordCaseVersions } from '../cases/case-versions.ts';
 import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 
-/** Closes the case record once the answer went out. Idempotent: a closed case stays as it is. */
+/**
+ * Closes the case record once the answer went out and records the versions it ran under. Idempotent: a closed case
+ * stays as it is.
+ */
 export const closeCaseWorker = defineWorker({
   topic: TOPICS.closeCase,
   variables: ['caseId'],
@@ -24,6 +28,8 @@ export const closeCaseWorker = defineWorker({
         ),
       );
     }
+    // Every sub-process the case called is known now: record their content hashes and the instructions'.
+    if (deps.engine) await recordCaseVersions(deps.db, deps.engine, task.tenantId, ctx.c.id, ctx.c.number);
     return { kind: 'complete' };
   },
 });

@@ -1,30 +1,130 @@
+import { and, eq, inArray } from 'drizzle-orm';
 import { TOPICS } from '../../processes/topics.ts';
+import { caseMessages, jobRoleHolders, users } from '../db/schema/index.ts';
+import type { Db } from '../db/client.ts';
+import type { EngineClient } from '../engine/client.ts';
+import { renderNotice } from '../mail/templates/notice.ts';
 import { roDate } from '../mail/templates/render.ts';
 import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 
-/** Warns the holders before the due date: an internal timeline entry the inbox and supervisor views show. */
+export interface WarningRecipient {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/**
+ * Who is warned: the holder of each open task of the case (called sub-processes included); for a task nobody has
+ * taken yet, every active member of its job roles. With no open user task (e.g. waiting for the operator), the
+ * members of the case's verification role.
+ */
+export async function warningRecipients(
+  db: Db,
+  engine: EngineClient,
+  tenantId: string,
+  number: string,
+  fallbackRole: string | null,
+): Promise<{ recipients: WarningRecipient[]; tasks: string[] }> {
+  const tasks = await engine.queryTasks(
+    { tenantIdIn: [tenantId], processInstanceBusinessKey: number },
+    { firstResult: 0, maxResults: 50 },
+  );
+  const userIds = new Set<string>();
+  const roles = new Set<string>();
+  for (const t of tasks) {
+    if (t.assignee) userIds.add(t.assignee);
+    else for (const g of await engine.getCandidateGroups(t.id)) roles.add(g);
+  }
+  if (tasks.length === 0 && fallbackRole) roles.add(fallbackRole);
+  if (roles.size) {
+    const holders = await db
+      .select({ userId: jobRoleHolders.userId })
+      .from(jobRoleHolders)
+      .where(and(eq(jobRoleHolders.tenantId, tenantId), inArray(jobRoleHolders.jobRoleCode, [...roles])));
+    for (const h of holders) userIds.add(h.userId);
+  }
+  if (!userIds.size) return { recipients: [], tasks: tasks.map((t) => t.name) };
+  const recipients = await db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), eq(users.active, true), inArray(users.id, [...userIds])))
+    .orderBy(users.email);
+  return { recipients, tasks: tasks.map((t) => t.name) };
+}
+
+/**
+ * Warns before the due date: an internal timeline entry the inbox and supervisor views show, and an e-mail in
+ * Romanian to the task holder (or the role's members). Sent at most once per case and due date: an extended
+ * deadline warns again.
+ */
 export const deadlineWarningWorker = defineWorker({
   topic: TOPICS.deadlineWarning,
   variables: ['caseId', 'verificationRole'],
   lockDurationMs: 30_000,
   async handler(task, deps) {
     const ctx = await loadCaseContext(deps, task.tenantId, requireString(task, 'caseId'));
-    const role = task.variable('verificationRole');
-    await deps.db.transaction((tx) =>
-      recordWorkerStep(
+    const roleVar = task.variable('verificationRole');
+    const role = typeof roleVar === 'string' && roleVar ? roleVar : null;
+    const { recipients, tasks } = deps.engine
+      ? await warningRecipients(deps.db, deps.engine, task.tenantId, ctx.c.number, role)
+      : { recipients: [], tasks: [] };
+    const kind = `deadline_warning.${ctx.c.dueDate}`;
+    const domain = new URL(ctx.tenant.publicUrl).hostname || 'reclamatii.local';
+    const messageId = `<${kind}.${ctx.c.id}@${domain}>`;
+    const mail = recipients.length
+      ? await renderNotice({
+          supplier: ctx.tenant.name,
+          subject: `Termen aproape de expirare: reclamația nr. ${ctx.c.number}`,
+          paragraphs: [
+            `Termenul legal de răspuns la reclamația nr. ${ctx.c.number} expiră pe ${roDate(ctx.c.dueDate)}.`,
+            tasks.length
+              ? `Sarcini deschise: ${tasks.join('; ')}.`
+              : 'Cazul nu are acum o sarcină deschisă (se așteaptă un răspuns extern).',
+            `Deschideți cazul: ${ctx.tenant.publicUrl}/cases/${encodeURIComponent(ctx.c.number)}`,
+            'Dacă termenul nu poate fi respectat, anunțați șeful de serviciu înainte de expirare.',
+          ],
+        })
+      : null;
+    await deps.db.transaction(async (tx) => {
+      if (mail) {
+        // (case, kind) is unique: a retried task finds the row and does not e-mail the holders twice.
+        const inserted = await tx
+          .insert(caseMessages)
+          .values({
+            tenantId: ctx.c.tenantId,
+            caseId: ctx.c.id,
+            direction: 'out',
+            kind,
+            toAddress: recipients.map((r) => r.email).join(', '),
+            subject: mail.subject,
+            messageId,
+          })
+          .onConflictDoNothing()
+          .returning({ id: caseMessages.id });
+        if (inserted.length === 0) return;
+        await deps.mailer.send({
+          to: recipients.map((r) => r.email).join(', '),
+          messageId,
+          ...mail,
+          headers: { 'X-Reclamatii-Case': ctx.c.number },
+        });
+      }
+      await recordWorkerStep(
         tx,
         ctx,
         {
           action: 'case.deadline_warning',
           eventType: 'deadline_warning',
-          message: `Termenul de răspuns expiră pe ${roDate(ctx.c.dueDate)}.`,
+          message: `Termenul de răspuns expiră pe ${roDate(ctx.c.dueDate)}.${
+            recipients.length ? ` Avertizați: ${recipients.map((r) => r.name).join(', ')}.` : ''
+          }`,
           visibility: 'internal',
         },
         {},
-        { dueDate: ctx.c.dueDate, role: typeof role === 'string' ? role : null },
-      ),
-    );
+        { dueDate: ctx.c.dueDate, role, recipients: recipients.map((r) => r.id) },
+      );
+    });
     return { kind: 'complete' };
   },
 });

@@ -1,5 +1,6 @@
 import { TOPICS } from '../../processes/topics.ts';
 import { renderNotice } from '../mail/templates/notice.ts';
+import { recordCaseVersions } from '../cases/case-versions.ts';
 import { loadCaseContext, recordWorkerStep, sendCaseMailOnce } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 
@@ -36,7 +37,13 @@ export const fileCaseWorker = defineWorker({
       visibility: 'public' as const,
     };
     const update = { status: 'filed' as const, closedAt: new Date() };
-    if (ctx.c.status === 'filed') return { kind: 'complete' };
+    const recordVersions = async () => {
+      if (deps.engine) await recordCaseVersions(deps.db, deps.engine, task.tenantId, ctx.c.id, ctx.c.number);
+    };
+    if (ctx.c.status === 'filed') {
+      await recordVersions();
+      return { kind: 'complete' };
+    }
     if (ctx.c.contactEmail && ctx.c.filedReason !== 'anonymous') {
       const mail = await renderNotice({
         supplier: ctx.tenant.name,
@@ -51,6 +58,7 @@ export const fileCaseWorker = defineWorker({
         recordWorkerStep(tx, ctx, step, update, { reason: ctx.c.filedReason }),
       );
     }
+    await recordVersions();
     return { kind: 'complete' };
   },
 });

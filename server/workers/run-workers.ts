@@ -101,6 +101,7 @@ export function startWorkers(
   },
 ) {
   const { user, password } = engine.credentials;
+  const handlerDeps: WorkerDeps = { ...deps, engine };
   const workerId = opts.workerId ?? `reclamatii-${process.pid}`;
   const client = new Client({
     baseUrl: engine.url,
@@ -128,7 +129,7 @@ export function startWorkers(
         ...(opts.tenantIds ? { tenantIdIn: opts.tenantIds } : {}),
       },
       ({ task, taskService }) =>
-        runHandler(w, task, taskService, deps, (t, vars) =>
+        runHandler(w, task, taskService, handlerDeps, (t, vars) =>
           engine.completeExternalTask(t.id, workerId, vars),
         ),
     );

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.ts';
+import type { EngineClient } from '../engine/client.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Logger } from '../outbox/process-starts.ts';
 
@@ -8,6 +9,8 @@ export interface WorkerDeps {
   mailer: Mailer;
   secret: string;
   log: Logger;
+  /** The one door to the engine (set by startWorkers): handlers that read tasks or definitions use it. */
+  engine?: EngineClient;
 }
 
 export interface WorkerTask {

@@ -1,0 +1,128 @@
+import { EngineError, type EngineClient } from './client.ts';
+
+/**
+ * What the supervisor view asks the engine: incidents (failed external tasks and jobs) with their error, retrying
+ * them, and the historic instances of a case (called sub-processes included). It uses the same credential and base
+ * URL as the typed client: still the one door to the engine.
+ */
+async function call<T>(engine: EngineClient, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${engine.url}${path}`, {
+    method,
+    headers: {
+      authorization: engine.credentials.authorization,
+      accept: 'application/json',
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(20_000),
+  });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  if (!res.ok) {
+    let type: string | undefined;
+    let message = text;
+    try {
+      const parsed = JSON.parse(text) as { type?: string; message?: string };
+      type = parsed.type;
+      message = parsed.message ?? text;
+    } catch {
+      /* not JSON */
+    }
+    throw new EngineError(res.status, type, message.slice(0, 500));
+  }
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export interface EngineIncident {
+  id: string;
+  incidentType: 'failedExternalTask' | 'failedJob' | string;
+  incidentTimestamp: string;
+  incidentMessage: string | null;
+  activityId: string | null;
+  failedActivityId?: string | null;
+  processInstanceId: string;
+  processDefinitionId: string;
+  rootProcessInstanceId?: string | null;
+  /** The external task id (failedExternalTask) or the job id (failedJob). */
+  configuration: string | null;
+  tenantId: string | null;
+}
+
+export function listIncidents(engine: EngineClient, tenantId: string): Promise<EngineIncident[]> {
+  const params = new URLSearchParams({
+    tenantIdIn: tenantId,
+    sortBy: 'incidentTimestamp',
+    sortOrder: 'desc',
+    maxResults: '200',
+  });
+  return call(engine, 'GET', `/incident?${params}`);
+}
+
+export async function getIncident(
+  engine: EngineClient,
+  tenantId: string,
+  id: string,
+): Promise<EngineIncident | null> {
+  const params = new URLSearchParams({ incidentId: id, tenantIdIn: tenantId });
+  const [i] = await call<EngineIncident[]>(engine, 'GET', `/incident?${params}`);
+  return i ?? null;
+}
+
+/** The worker's stack trace of a failed external task, or the job's exception. */
+export async function incidentDetails(engine: EngineClient, i: EngineIncident): Promise<string | null> {
+  if (!i.configuration) return null;
+  const path =
+    i.incidentType === 'failedExternalTask'
+      ? `/external-task/${encodeURIComponent(i.configuration)}/errorDetails`
+      : i.incidentType === 'failedJob'
+        ? `/job/${encodeURIComponent(i.configuration)}/stacktrace`
+        : null;
+  if (!path) return null;
+  const res = await fetch(`${engine.url}${path}`, {
+    headers: { authorization: engine.credentials.authorization, accept: 'text/plain' },
+    signal: AbortSignal.timeout(20_000),
+  });
+  return res.ok ? (await res.text()).slice(0, 4000) : null;
+}
+
+/** Gives the failed external task or job one more attempt: the engine resolves the incident and workers pick it up. */
+export async function retryIncident(engine: EngineClient, i: EngineIncident, retries = 1): Promise<void> {
+  if (!i.configuration) throw new EngineError(400, 'BadRequest', 'incident has no task or job');
+  if (i.incidentType === 'failedExternalTask')
+    return call(engine, 'PUT', `/external-task/${encodeURIComponent(i.configuration)}/retries`, { retries });
+  if (i.incidentType === 'failedJob')
+    return call(engine, 'PUT', `/job/${encodeURIComponent(i.configuration)}/retries`, { retries });
+  throw new EngineError(400, 'BadRequest', `incidents of type ${i.incidentType} cannot be retried`);
+}
+
+export interface HistoricInstance {
+  id: string;
+  businessKey: string | null;
+  processDefinitionId: string;
+  processDefinitionKey: string;
+  processDefinitionVersion: number | null;
+  superProcessInstanceId: string | null;
+  state: string;
+}
+
+/** Every instance of a case, running or ended, called sub-processes included (they share the business key). */
+export function caseInstances(
+  engine: EngineClient,
+  tenantId: string,
+  number: string,
+): Promise<HistoricInstance[]> {
+  return call(engine, 'POST', '/history/process-instance', {
+    processInstanceBusinessKey: number,
+    tenantIdIn: [tenantId],
+  });
+}
+
+/** Running instances by id (for the business keys of incidents). */
+export function runningInstances(
+  engine: EngineClient,
+  tenantId: string,
+  ids: string[],
+): Promise<Array<{ id: string; businessKey: string | null }>> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return call(engine, 'POST', '/process-instance', { processInstanceIds: ids, tenantIdIn: [tenantId] });
+}

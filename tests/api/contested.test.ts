@@ -1,0 +1,265 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cases } from '../../server/db/schema/index.ts';
+import { registerComplaint } from '../../server/intake/register-complaint.ts';
+import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { readMailbox } from '../helpers/mailbox.ts';
+
+type Headers = { authorization: string };
+
+/**
+ * Issue 4 leftovers through the real API, engine, workers and mail server: the consumer contests the answer (a
+ * linked new case routed to IL-34, the original unaltered), the warning e-mail to the task holders, and the
+ * versions (content hashes) of every process and instruction a case ran under.
+ */
+describe('contested answers, deadline warnings and case versions', { timeout: 180_000 }, () => {
+  let t: TestContext;
+  let officer: Headers;
+  let supervisor: Headers;
+  let agent: Headers;
+  let designer: Headers;
+  let acme: Headers;
+  let lateNumber = '';
+
+  beforeAll(async () => {
+    t = await createTestContext({ workers: true, taskEvents: true });
+    [officer, supervisor, agent, designer] = await Promise.all([
+      t.login('officer@demo.local'),
+      t.login('supervisor@demo.local'),
+      t.login('agent@demo.local'),
+      t.login('designer@demo.local'),
+    ]);
+    const [acmeUser] = await t.db.execute<{ email: string }>(
+      `select email from users where tenant_id = '${t.acmeTenantId}' and email like 'officer-%'`,
+    );
+    acme = await t.login(acmeUser!.email);
+  });
+  afterAll(async () => t?.close());
+
+  async function taskFor(headers: Headers, number: string, name: string) {
+    return eventually(async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups&pageSize=100', headers });
+      return res
+        .json<{ items: Array<{ id: string; name: string; case: { number: string } | null }> }>()
+        .items.find((x) => x.case?.number === number && x.name === name);
+    }, 60_000);
+  }
+
+  async function complete(headers: Headers, number: string, name: string, payload: Record<string, unknown>) {
+    const task = await taskFor(headers, number, name);
+    const claim = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers });
+    expect(claim.statusCode, claim.body).toBe(200);
+    const r = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/complete`, headers, payload });
+    expect(r.statusCode, `${name}: ${r.body}`).toBe(200);
+  }
+
+  async function register(email: string, receivedAt?: Date) {
+    const [customer] = (
+      await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: officer })
+    ).json<{ items: Array<{ id: string }> }>().items;
+    return registerComplaint(t.app.registerDeps, {
+      tenantId: t.demoTenantId,
+      channel: 'call_center',
+      category: 'facturare',
+      subject: 'Factură prea mare',
+      body: 'Factura din octombrie este mult prea mare față de consumul meu obișnuit.',
+      customerId: customer!.id,
+      contactEmail: email,
+      receivedAt,
+      actor: { id: null, kind: 'system' },
+    });
+  }
+
+  const caseRow = async (number: string) =>
+    (
+      await t.db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.tenantId, t.demoTenantId), eq(cases.number, number)))
+    )[0]!;
+
+  it('warns the task holders by e-mail in Romanian when the warning timer fires', async () => {
+    // Received 60 days ago: the warning moment has passed, so the timer fires as soon as the handling starts.
+    const reg = await register(`late-${Date.now()}@example.test`, new Date(Date.now() - 60 * 24 * 3600e3));
+    lateNumber = reg.number;
+    await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
+      outcome: 'admissible',
+    });
+    const warned = await eventually(async () => {
+      const mails = await readMailbox('officer@demo.local');
+      return mails.find((m) => m.messageId?.includes(reg.id));
+    }, 60_000);
+    expect(warned.subject).toBe(`Termen aproape de expirare: reclamația nr. ${reg.number}`);
+    expect(warned.text).toContain(`expiră pe ${reg.dueDate.split('-').reverse().join('.')}`);
+    expect(warned.text).toContain('Verificarea facturii contestate');
+    // The billing task has no holder yet: every member of its job role got it, nobody of another tenant.
+    const to = (Array.isArray(warned.to) ? warned.to : [warned.to]).flatMap((a) => a?.value ?? []);
+    expect(to.map((a) => a.address)).toContain('officer@demo.local');
+    expect(to.every((a) => a.address?.endsWith('@demo.local'))).toBe(true);
+    const c = await caseRow(reg.number);
+    const { rows } = {
+      rows: await t.db.execute(`select kind, to_address from case_messages where case_id = '${c.id}'`),
+    };
+    expect(rows.filter((r) => String(r.kind).startsWith('deadline_warning.')).length).toBe(1);
+  });
+
+  it('records the content hashes of the called sub-processes and the instructions when the case ends', async () => {
+    const number = lateNumber;
+    // While the case runs, the versions are computed from the engine (not yet recorded).
+    const running = await t.app.inject({
+      method: 'GET',
+      url: `/api/complaints/${number}/versions`,
+      headers: supervisor,
+    });
+    expect(running.statusCode, running.body).toBe(200);
+    expect(running.json<{ recorded: boolean }>().recorded).toBe(false);
+    await complete(officer, number, 'Verificarea facturii contestate', {
+      findings: 'Factura este corectă, prețul corespunde ofertei.',
+      branch: 'pret',
+    });
+    await complete(officer, number, 'Analiza reclamației și nota de constatare', {
+      findings: 'Factura este corectă; clientul a consumat mai mult în octombrie.',
+    });
+    await complete(officer, number, 'Redactarea răspunsului către client', {
+      answerText: 'Factura este corectă. Vă cerem scuze pentru întârzierea răspunsului.',
+    });
+    await complete(supervisor, number, 'Aprobarea răspunsului', { approved: true });
+    await complete(officer, number, 'Acordarea compensației pentru depășirea termenului', {
+      comment: 'Compensația se acordă în factura următoare.',
+    });
+    const closed = await eventually(async () => {
+      const c = await caseRow(number);
+      return c.status === 'closed' && c.processVersions ? c : null;
+    }, 60_000);
+    const v = closed.processVersions!;
+    expect(Object.keys(v.processes)).toEqual(
+      expect.arrayContaining(['complaint', 'complaint-handling', 'verify-billing']),
+    );
+    for (const p of Object.values(v.processes)) expect(p.hash).toMatch(/^[0-9a-f]{64}$/);
+    // The main process hash recorded at start is the one recorded at the end.
+    expect(v.processes.complaint!.hash).toBe(closed.processHash);
+    // The sub-process hash is the SHA-256 of what the engine deployed.
+    const { createHash } = await import('node:crypto');
+    const xml = await t.engine.getBpmnXml(v.processes['verify-billing']!.definitionId);
+    expect(v.processes['verify-billing']!.hash).toBe(createHash('sha256').update(xml).digest('hex'));
+    expect(Object.keys(v.instructions).length).toBeGreaterThan(5);
+    for (const h of Object.values(v.instructions)) expect(h).toMatch(/^[0-9a-f]{64}$/);
+    const api = await t.app.inject({
+      method: 'GET',
+      url: `/api/complaints/${number}/versions`,
+      headers: officer,
+    });
+    expect(api.json<{ recorded: boolean; processes: object }>()).toMatchObject({
+      recorded: true,
+      processes: v.processes,
+    });
+    // Another tenant does not see it.
+    const other = await t.app.inject({
+      method: 'GET',
+      url: `/api/complaints/${number}/versions`,
+      headers: acme,
+    });
+    expect(other.statusCode).toBe(404);
+  });
+
+  it('registers a contestation as a linked new case routed to IL-34; the original stays as it was', async () => {
+    const number = lateNumber;
+    const before = await caseRow(number);
+    expect(before.status).toBe('closed');
+
+    // Bad input and the wrong people are refused with a reason.
+    const short = await t.app.inject({
+      method: 'POST',
+      url: `/api/complaints/${number}/contestations`,
+      headers: agent,
+      payload: { body: 'nu' },
+    });
+    expect(short.statusCode).toBe(400);
+    expect(short.json<{ message: string }>().message).toBe(
+      'Descrieți pe scurt ce contestă consumatorul (cel puțin 10 caractere).',
+    );
+    const byDesigner = await t.app.inject({
+      method: 'POST',
+      url: `/api/complaints/${number}/contestations`,
+      headers: designer,
+      payload: { body: 'Nu sunt de acord cu răspunsul primit.' },
+    });
+    expect(byDesigner.statusCode).toBe(403);
+    const fromAcme = await t.app.inject({
+      method: 'POST',
+      url: `/api/complaints/${number}/contestations`,
+      headers: acme,
+      payload: { body: 'Nu sunt de acord cu răspunsul primit.' },
+    });
+    expect(fromAcme.statusCode).toBe(404);
+
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/complaints/${number}/contestations`,
+      headers: agent,
+      payload: {
+        channel: 'call_center',
+        body: 'Nu sunt de acord cu răspunsul: consumul facturat nu este al meu.',
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const contest = res.json<{ number: string; contests: { number: string }; processStarted: boolean }>();
+    expect(contest.contests.number).toBe(number);
+    expect(contest.number).not.toBe(number);
+    const row = await caseRow(contest.number);
+    expect(row.category).toBe('solutionare_plangeri');
+    expect(row.contestsCaseId).toBe(before.id);
+    expect(row.customerId).toBe(before.customerId);
+    expect(row.subject).toBe(`Contestarea răspunsului la reclamația nr. ${number}`);
+
+    // The original is unaltered.
+    const after = await caseRow(number);
+    expect(after).toEqual(before);
+
+    // Both cases show the link.
+    const fromNew = await t.app.inject({
+      method: 'GET',
+      url: `/api/complaints/${contest.number}/links`,
+      headers: officer,
+    });
+    expect(fromNew.json()).toMatchObject({ contests: { number, status: 'closed' }, contestedBy: [] });
+    const fromOld = await t.app.inject({
+      method: 'GET',
+      url: `/api/complaints/${number}/links`,
+      headers: officer,
+    });
+    expect(fromOld.json()).toMatchObject({ contests: null, contestedBy: [{ number: contest.number }] });
+    const acmeLinks = await t.app.inject({
+      method: 'GET',
+      url: `/api/complaints/${number}/links`,
+      headers: acme,
+    });
+    expect(acmeLinks.statusCode).toBe(404);
+
+    // The DMN routes it to the review of the earlier complaint (IL-34).
+    await complete(officer, contest.number, 'Clasificarea și admisibilitatea reclamației', {
+      outcome: 'admissible',
+    });
+    const review = await taskFor(
+      officer,
+      contest.number,
+      'Analiza plângerii redeschise / contestației la răspuns',
+    );
+    const detail = await t.app.inject({ method: 'GET', url: `/api/tasks/${review.id}`, headers: supervisor });
+    expect(detail.body).toContain('IL-34');
+  });
+
+  it('refuses to contest a case whose answer has not gone out yet', async () => {
+    const open = await register(`open-${Date.now()}@example.test`);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/complaints/${open.number}/contestations`,
+      headers: officer,
+      payload: { body: 'Nu sunt de acord cu răspunsul primit.' },
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.json<{ message: string }>().message).toBe(
+      'Răspunsul poate fi contestat numai după ce a fost transmis consumatorului.',
+    );
+  });
+});
