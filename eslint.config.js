@@ -4,7 +4,17 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', '.data', 'web/.svelte-kit', 'web/build', 'deploy/*/target', 'test-results'] },
+  {
+    ignores: [
+      'node_modules',
+      '.data',
+      'web/.svelte-kit',
+      'web/build',
+      'deploy/*/target',
+      'test-results',
+      'web/src/lib/api/generated',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],
