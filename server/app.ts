@@ -36,6 +36,8 @@ import postalDispatchesRoutes from './routes/api/postal-dispatches/index.ts';
 import tenantSettingsRoutes from './routes/api/tenant-settings/index.ts';
 import portalRoutes from './routes/api/portal/index.ts';
 import processDefinitionsRoutes from './routes/api/process-definitions/index.ts';
+import quarantineRoutes from './routes/api/quarantine/index.ts';
+import identificationRoutes from './routes/api/identification/index.ts';
 import caseLineageRoutes from './routes/api/case-lineage/index.ts';
 import supervisionRoutes from './routes/api/supervision/index.ts';
 import { createSupervisionService, type SupervisionService } from './supervision/supervision.service.ts';
@@ -164,6 +166,8 @@ export async function buildApp(
     publicUrl: ctx.config.publicUrl,
   });
   await fastify.register(processDefinitionsRoutes, { prefix: '/api/process-definitions' });
+  await fastify.register(quarantineRoutes, { prefix: '/api/quarantine' });
+  await fastify.register(identificationRoutes, { prefix: '/api/identification' });
   await fastify.register(caseLineageRoutes, { prefix: '/api/complaints' });
   await fastify.register(supervisionRoutes, { prefix: '/api/supervision' });
   fastify.get('/healthz', { schema: { hide: true }, config: { public: true } }, async () => ({ ok: true }));

@@ -72,6 +72,14 @@ export const ERRORS = {
   },
   RATE_LIMITED: { status: 429, message: 'Prea multe cereri. Reîncercați peste un minut.' },
   NOT_FOUND: { status: 404, message: 'Resursa nu există.' },
+  // E-mail intake: quarantine and identification (server/intake, server/identification)
+  QUARANTINE_NOT_FOUND: { status: 404, message: 'Mesajul din carantină nu există.' },
+  QUARANTINE_RESOLVED: { status: 409, message: 'Mesajul din carantină a fost deja tratat.' },
+  QUARANTINE_RAW_MISSING: { status: 404, message: 'Conținutul original al mesajului nu a fost păstrat.' },
+  IDENTIFY_TASK_NOT_OPEN: {
+    status: 409,
+    message: 'Reclamația nu are o sarcină de identificare a clientului deschisă pentru dumneavoastră.',
+  },
   // Consumer portal (server/portal)
   PORTAL_SUPPLIER_NOT_FOUND: { status: 404, message: 'Furnizorul nu există.' },
   PORTAL_CODE_INVALID: {
