@@ -4,13 +4,21 @@ import { createDb } from './client.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
 
-/** Applies the committed migrations. Throws on failure: a failed migration must never look like success. */
+/** Any fixed number: the key of the session lock that lets one replica migrate at a time. */
+const MIGRATION_LOCK = 7_215_004_211;
+
+/**
+ * Applies the committed migrations. Throws on failure: a failed migration must never look like success.
+ * Replicas that start together queue on a session advisory lock (the pool has one connection, so the lock and
+ * the migration share it); the later ones then find nothing left to apply.
+ */
 export async function runMigrations(url: string): Promise<void> {
   const { db, sql } = createDb(url, { max: 1 });
   try {
+    await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK})`;
     await migrate(db, { migrationsFolder });
   } finally {
-    await sql.end();
+    await sql.end(); // ending the session releases the lock, also after a failure
   }
 }
 
