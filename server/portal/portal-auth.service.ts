@@ -125,21 +125,30 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
     const outcome = await db.transaction(async (tx) => {
       const row = await latestLoginCodeForUpdate(tx, tenant.id, email);
       if (!row) return { ok: false as const, error: 'PORTAL_CODE_INVALID' as const };
-      if (row.attempts >= CODE_MAX_ATTEMPTS) return { ok: false as const, error: 'PORTAL_CODE_LOCKED' as const };
+      if (row.attempts >= CODE_MAX_ATTEMPTS)
+        return { ok: false as const, error: 'PORTAL_CODE_LOCKED' as const };
       if (row.expiresAt.getTime() <= Date.now())
         return { ok: false as const, error: 'PORTAL_CODE_EXPIRED' as const };
       if (!loginCodeMatches(row.codeHash, loginCodeHash(secret, tenant.id, email, given))) {
         const attempts = await recordWrongCode(tx, row.id);
         return {
           ok: false as const,
-          error: attempts >= CODE_MAX_ATTEMPTS ? ('PORTAL_CODE_LOCKED' as const) : ('PORTAL_CODE_INVALID' as const),
+          error:
+            attempts >= CODE_MAX_ATTEMPTS
+              ? ('PORTAL_CODE_LOCKED' as const)
+              : ('PORTAL_CODE_INVALID' as const),
         };
       }
       await consumeLoginCode(tx, row.id);
       const account = await upsertAccount(tx, tenant.id, email);
       const token = generateSessionToken();
       const expiresAt = new Date(Date.now() + CONSUMER_SESSION_TTL_MS);
-      await insertSession(tx, { id: sessionIdOf(token), accountId: account.id, tenantId: tenant.id, expiresAt });
+      await insertSession(tx, {
+        id: sessionIdOf(token),
+        accountId: account.id,
+        tenantId: tenant.id,
+        expiresAt,
+      });
       await appendAudit(tx, {
         tenantId: tenant.id,
         actorId: account.id,

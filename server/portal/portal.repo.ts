@@ -24,10 +24,10 @@ export async function countRecentCodes(
   const [row] = await db
     .select({
       byEmail:
-        sql<number>`count(*) filter (where ${portalLoginCodes.email} = ${q.email} and ${portalLoginCodes.createdAt} > ${q.emailSince})`.mapWith(
+        sql<number>`count(*) filter (where ${portalLoginCodes.email} = ${q.email} and ${portalLoginCodes.createdAt} > ${q.emailSince.toISOString()})`.mapWith(
           Number,
         ),
-      byIp: sql<number>`count(*) filter (where ${portalLoginCodes.ipHash} = ${q.ipHash} and ${portalLoginCodes.createdAt} > ${q.ipSince})`.mapWith(
+      byIp: sql<number>`count(*) filter (where ${portalLoginCodes.ipHash} = ${q.ipHash} and ${portalLoginCodes.createdAt} > ${q.ipSince.toISOString()})`.mapWith(
         Number,
       ),
     })
@@ -176,7 +176,10 @@ export async function findPlaceByProof(
   return row ?? null;
 }
 
-export async function insertLink(db: DbOrTx, row: { accountId: string; customerId: string; tenantId: string }) {
+export async function insertLink(
+  db: DbOrTx,
+  row: { accountId: string; customerId: string; tenantId: string },
+) {
   await db.insert(consumerAccountLinks).values(row).onConflictDoNothing();
 }
 
@@ -193,7 +196,10 @@ export async function listLinkedCustomers(db: DbOrTx, tenantId: string, accountI
     .select({ id: customers.id, customerCode: customers.customerCode, name: customers.name })
     .from(customers)
     .where(
-      and(eq(customers.tenantId, tenantId), inArray(customers.id, linkedCustomerIds(db, tenantId, accountId))),
+      and(
+        eq(customers.tenantId, tenantId),
+        inArray(customers.id, linkedCustomerIds(db, tenantId, accountId)),
+      ),
     )
     .orderBy(asc(customers.customerCode));
 }

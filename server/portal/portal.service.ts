@@ -123,7 +123,8 @@ export function createPortalService(deps: RegisterDeps) {
     });
     await db.transaction(async (tx) => {
       await recordLinkAttempt(tx, p.tenantId, p.accountId, match !== null);
-      if (match) await insertLink(tx, { accountId: p.accountId, customerId: match.customerId, tenantId: p.tenantId });
+      if (match)
+        await insertLink(tx, { accountId: p.accountId, customerId: match.customerId, tenantId: p.tenantId });
       await appendAudit(tx, {
         tenantId: p.tenantId,
         actorId: p.accountId,
@@ -131,11 +132,15 @@ export function createPortalService(deps: RegisterDeps) {
         action: match ? 'portal.customer_linked' : 'portal.link_failed',
         entityType: 'consumer_account',
         entityId: p.accountId,
-        details: match ? { customerId: match.customerId, placeId: match.placeId } : { failures: failures + 1 },
+        details: match
+          ? { customerId: match.customerId, placeId: match.placeId }
+          : { failures: failures + 1 },
       });
     });
     if (!match)
-      throw new DomainError(failures + 1 >= LINK_MAX_FAILURES ? 'PORTAL_LINK_LOCKED' : 'PORTAL_LINK_MISMATCH');
+      throw new DomainError(
+        failures + 1 >= LINK_MAX_FAILURES ? 'PORTAL_LINK_LOCKED' : 'PORTAL_LINK_MISMATCH',
+      );
     const places = await listLinkedPlaces(db, p.tenantId, p.accountId);
     return { places: places.filter((x) => x.customerId === match.customerId) };
   }

@@ -37,7 +37,8 @@ export interface CheckedFile {
 export function safeFileName(name: string, ext: string): string {
   const base = (name.split(/[\\/]/).pop() ?? '')
     .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f"<>|*?:]/g, '')
+    .replace(/\p{Cc}/gu, '')
+    .replace(/["<>|*?:]/g, '')
     .trim()
     .slice(0, 150);
   return base || `fisier.${ext}`;

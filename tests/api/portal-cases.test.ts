@@ -1,0 +1,482 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeDocument } from '../../server/documents/documents.repo.ts';
+import { LINK_MAX_FAILURES } from '../../server/portal/portal.service.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import {
+  complaintForm,
+  EXE,
+  link,
+  loginConsumer,
+  MARIA,
+  PDF,
+  PNG,
+  STEFAN,
+  submit,
+} from './portal-helpers.ts';
+
+type Headers = { authorization: string };
+interface Place {
+  id: string;
+  placeCode: string;
+  customerCode: string;
+}
+interface Submitted {
+  number: string;
+  dueDate: string;
+  accessCode: string;
+  files: Array<{ id: number; fileName: string; contentType: string; size: number; sha256: string }>;
+}
+
+describe('consumer portal: accounts, complaints, files and isolation', () => {
+  let t: TestContext;
+  let maria: Headers;
+  let stefan: Headers;
+  let mariaPlace: Place;
+
+  beforeAll(async () => {
+    t = await createTestContext();
+    maria = await loginConsumer(t);
+    stefan = await loginConsumer(t);
+    const r = await link(t, maria, MARIA);
+    expect(r.statusCode).toBe(201);
+    mariaPlace = r.json<{ places: Place[] }>().places[0]!;
+    expect((await link(t, stefan, STEFAN)).statusCode).toBe(201);
+  });
+  afterAll(async () => t?.close());
+
+  describe('POST /api/portal/links', () => {
+    it('links with customer code + POD/CLC + contract number, or + meter serial, typed loosely', async () => {
+      const a = await loginConsumer(t);
+      const r = await link(t, a, { ...MARIA, meterSerial: '' });
+      expect(r.statusCode).toBe(201);
+      expect(r.json<{ places: Place[] }>().places.map((p) => p.placeCode)).toEqual(['RO005E512345678']);
+      const b = await loginConsumer(t);
+      const r2 = await link(t, b, {
+        customerCode: ' 1000234567 ',
+        placeCode: 'ro005e512345678',
+        meterSerial: '35127789',
+      });
+      expect(r2.statusCode).toBe(201);
+      const places = await t.app.inject({ method: 'GET', url: '/api/portal/places', headers: b });
+      expect(places.json<Place[]>().map((p) => p.placeCode)).toEqual(['RO005E512345678']);
+    });
+
+    it('refuses data that does not all match, without saying which part was wrong', async () => {
+      const a = await loginConsumer(t);
+      for (const proof of [
+        { ...MARIA, contractNumber: 'E-00000/2019', meterSerial: '' },
+        { ...MARIA, placeCode: STEFAN.placeCode },
+        { ...STEFAN, customerCode: MARIA.customerCode },
+      ]) {
+        const r = await link(t, a, proof);
+        expect(r.statusCode).toBe(422);
+        expect(r.json<{ code: string }>().code).toBe('PORTAL_LINK_MISMATCH');
+      }
+      const none = await link(t, a, { customerCode: MARIA.customerCode, placeCode: MARIA.placeCode });
+      expect(none.statusCode).toBe(400);
+      expect(none.json<{ message: string }>().message).toBe(
+        'Completați numărul contractului sau seria contorului.',
+      );
+    });
+
+    it("never matches another supplier's customer codes (ACME data in the DEMO portal)", async () => {
+      const a = await loginConsumer(t);
+      // ACME has a customer with the same code as DEMO's Maria Ionescu, with its own place and contract.
+      const r = await link(t, a, {
+        customerCode: '1000234567',
+        placeCode: 'DGN0000001',
+        contractNumber: 'A-1/2024',
+      });
+      expect(r.statusCode).toBe(422);
+      const acme = await loginConsumer(t, undefined, 'ACME');
+      const ok = await link(t, acme, {
+        customerCode: '1000234567',
+        placeCode: 'DGN0000001',
+        contractNumber: 'A-1/2024',
+      });
+      expect(ok.statusCode).toBe(201);
+    });
+
+    it(`locks linking after ${LINK_MAX_FAILURES} wrong tries in 24 hours, and audits every try`, async () => {
+      const a = await loginConsumer(t);
+      const statuses: number[] = [];
+      for (let i = 0; i < LINK_MAX_FAILURES; i++)
+        statuses.push((await link(t, a, { ...MARIA, contractNumber: `X-${i}`, meterSerial: '' })).statusCode);
+      expect(statuses).toEqual([422, 422, 422, 422, 429]);
+      const right = await link(t, a, MARIA);
+      expect(right.statusCode).toBe(429);
+      expect(right.json<{ code: string }>().code).toBe('PORTAL_LINK_LOCKED');
+      const audit = await t.db.execute<{ action: string; n: number }>(
+        sql`select action, count(*)::int as n from audit_log where action like 'portal.link%' and entity_id =
+          (select account_id::text from portal_link_attempts order by id desc limit 1) group by action`,
+      );
+      expect(audit).toEqual([{ action: 'portal.link_failed', n: LINK_MAX_FAILURES }]);
+    });
+  });
+
+  describe('POST /api/portal/cases', () => {
+    it('registers a complaint for a place with a photo and a PDF: channel portal, files sniffed and stored by hash', async () => {
+      const r = await submit(
+        t,
+        maria,
+        complaintForm(
+          {
+            category: 'facturare',
+            subject: 'Factură prea mare în octombrie',
+            body: 'Factura din octombrie este de trei ori mai mare decât de obicei; atașez fotografia indexului.',
+            placeId: mariaPlace.id,
+          },
+          [
+            { name: 'index contor.png', content: PNG, type: 'image/png' },
+            // The browser's claim and the name do not decide the type: the bytes do.
+            { name: 'factura.bin', content: PDF, type: 'application/octet-stream' },
+          ],
+        ),
+      );
+      expect(r.statusCode).toBe(201);
+      const s = r.json<Submitted>();
+      expect(s.number).toMatch(/^DEMO-\d{4}-\d{6}$/);
+      expect(s.accessCode).toMatch(/^[A-Z2-7]{10}$/);
+      expect(s.files.map((f) => [f.fileName, f.contentType, f.size])).toEqual([
+        ['index contor.png', 'image/png', PNG.length],
+        ['factura.bin', 'application/pdf', PDF.length],
+      ]);
+      expect(s.files[0]!.sha256).toBe(createHash('sha256').update(PNG).digest('hex'));
+      const [row] = await t.db.execute<{ channel: string; place_code: string; contact_email: string }>(
+        sql`select c.channel, p.place_code, c.contact_email from cases c join places p on p.id = c.place_id
+            where c.number = ${s.number}`,
+      );
+      expect(row).toMatchObject({ channel: 'portal', place_code: 'RO005E512345678' });
+      const blobs = await t.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from mail_blobs where sha256 in (${s.files[0]!.sha256}, ${s.files[1]!.sha256})`,
+      );
+      expect(blobs[0]!.n).toBe(2);
+      // The stored file comes back byte for byte, to its owner only.
+      const back = await t.app.inject({
+        method: 'GET',
+        url: `/api/portal/cases/${s.number}/files/${s.files[0]!.id}`,
+        headers: maria,
+      });
+      expect(back.statusCode).toBe(200);
+      expect(back.headers['content-type']).toBe('image/png');
+      expect(Buffer.compare(back.rawPayload, PNG)).toBe(0);
+      const stranger = await t.app.inject({
+        method: 'GET',
+        url: `/api/portal/cases/${s.number}/files/${s.files[0]!.id}`,
+        headers: stefan,
+      });
+      expect(stranger.statusCode).toBe(404);
+    });
+
+    it('keeps what was sent immutable', async () => {
+      const refused = async (q: ReturnType<typeof sql>) => {
+        const err = await t.db.execute(q).then(
+          () => null,
+          (e: unknown) => e as Error & { cause?: Error },
+        );
+        return String(err?.cause?.message ?? err?.message);
+      };
+      expect(await refused(sql`update portal_files set file_name = 'altceva.png'`)).toMatch(/immutable/);
+      expect(await refused(sql`delete from portal_submissions`)).toMatch(/immutable/);
+      expect(await refused(sql`update portal_submissions set text = 'alt text'`)).toMatch(/immutable/);
+    });
+
+    it('refuses a file whose content is not an accepted type, whatever its name says, naming the file', async () => {
+      const form = complaintForm(
+        {
+          category: 'facturare',
+          subject: 'Test tip',
+          body: 'Un fișier care pretinde că este o poză.',
+          placeId: mariaPlace.id,
+        },
+        [{ name: 'poza.jpg', content: EXE, type: 'image/jpeg' }],
+      );
+      const r = await submit(t, maria, form);
+      expect(r.statusCode).toBe(415);
+      expect(r.json<{ message: string }>().message).toBe(
+        'Fișierul „poza.jpg” nu este de un tip acceptat. Sunt acceptate fotografii (JPG, PNG, WEBP, HEIC), PDF, DOCX, XLSX și ODT.',
+      );
+      const text = await submit(
+        t,
+        maria,
+        complaintForm(
+          { category: 'facturare', subject: 'Test tip', body: 'Un fișier text fără semnătură.' },
+          [{ name: 'nota.pdf', content: Buffer.from('doar text, nu PDF'), type: 'application/pdf' }],
+        ),
+      );
+      expect(text.statusCode).toBe(415);
+    });
+
+    it('refuses a file over 10 MB and more than 5 files', async () => {
+      const big = Buffer.concat([PNG, Buffer.alloc(10 * 1024 * 1024)]);
+      const r = await submit(
+        t,
+        maria,
+        complaintForm({ category: 'facturare', subject: 'Prea mare', body: 'Un fișier de peste 10 MB.' }, [
+          { name: 'mare.png', content: big },
+        ]),
+      );
+      expect(r.statusCode).toBe(413);
+      expect(r.json<{ code: string; message: string }>()).toEqual({
+        code: 'PORTAL_FILE_TOO_LARGE',
+        message: 'Un fișier depășește 10 MB.',
+      });
+      const six = Array.from({ length: 6 }, (_, i) => ({ name: `p${i}.png`, content: PNG }));
+      const r6 = await submit(
+        t,
+        maria,
+        complaintForm({ category: 'facturare', subject: 'Prea multe', body: 'Șase fișiere atașate.' }, six),
+      );
+      expect(r6.statusCode).toBe(413);
+      expect(r6.json<{ message: string }>().message).toBe('Puteți atașa cel mult 5 fișiere.');
+      const cases = await t.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from cases where subject in ('Prea mare', 'Prea multe')`,
+      );
+      expect(cases[0]!.n).toBe(0);
+    });
+
+    it('validates the fields with Romanian messages', async () => {
+      const r = await submit(
+        t,
+        maria,
+        complaintForm({ category: 'facturare', subject: 'ab', body: 'Destul de lung text.' }),
+      );
+      expect(r.statusCode).toBe(400);
+      expect(r.json<{ message: string }>().message).toBe(
+        'Câmpul „subiectul” trebuie să aibă cel puțin 3 caractere.',
+      );
+      const c = await submit(
+        t,
+        maria,
+        complaintForm({ category: 'altceva', subject: 'Subiect', body: 'Destul de lung text.' }),
+      );
+      expect(c.json<{ message: string }>().message).toBe('Alegeți categoria reclamației.');
+      const json = await t.app.inject({
+        method: 'POST',
+        url: '/api/portal/cases',
+        headers: maria,
+        payload: { category: 'facturare' },
+      });
+      expect(json.statusCode).toBe(415);
+    });
+
+    it("refuses another consumer's place", async () => {
+      const r = await submit(
+        t,
+        stefan,
+        complaintForm({
+          category: 'facturare',
+          subject: 'Loc străin',
+          body: 'Locul altcuiva, nu al meu.',
+          placeId: mariaPlace.id,
+        }),
+      );
+      expect(r.statusCode).toBe(422);
+      expect(r.json<{ code: string }>().code).toBe('PORTAL_PLACE_NOT_LINKED');
+    });
+
+    it('takes a complaint about the contract without a place, and from an unlinked account with a name', async () => {
+      const contract = await submit(
+        t,
+        stefan,
+        complaintForm({
+          category: 'contractare',
+          subject: 'Clauză din contract',
+          body: 'Nu sunt de acord cu clauza de penalizare.',
+        }),
+      );
+      expect(contract.statusCode).toBe(201);
+      const [row] = await t.db.execute<{ customer_code: string; place_id: string | null }>(
+        sql`select cu.customer_code, c.place_id from cases c join customers cu on cu.id = c.customer_id
+            where c.number = ${contract.json<Submitted>().number}`,
+      );
+      expect(row).toEqual({ customer_code: STEFAN.customerCode, place_id: null });
+
+      const lone = await loginConsumer(t);
+      const noName = await submit(
+        t,
+        lone,
+        complaintForm({
+          category: 'contractare',
+          subject: 'Ofertă',
+          body: 'Vreau să devin client, dar oferta nu e clară.',
+        }),
+      );
+      expect(noName.statusCode).toBe(422);
+      expect(noName.json<{ message: string }>().message).toBe(
+        'Fără un cont de client asociat, completați numele dumneavoastră.',
+      );
+      const named = await submit(
+        t,
+        lone,
+        complaintForm({
+          category: 'contractare',
+          subject: 'Ofertă',
+          body: 'Vreau să devin client, dar oferta nu e clară.',
+          contactName: 'Ioana Pop',
+        }),
+      );
+      expect(named.statusCode).toBe(201);
+      const mine = await t.app.inject({ method: 'GET', url: '/api/portal/cases', headers: lone });
+      expect(mine.json<Array<{ number: string }>>().map((c) => c.number)).toEqual([
+        named.json<Submitted>().number,
+      ]);
+    });
+  });
+
+  describe('my cases: timeline, documents, added information, isolation', () => {
+    let number: string;
+
+    beforeAll(async () => {
+      const r = await submit(
+        t,
+        maria,
+        complaintForm({
+          category: 'grup_masurare',
+          subject: 'Contorul se rotește fără consum',
+          body: 'Contorul avansează și când totul este oprit.',
+          placeId: mariaPlace.id,
+        }),
+      );
+      expect(r.statusCode).toBe(201);
+      number = r.json<Submitted>().number;
+    });
+
+    it('lists the case for its owner only, and shows the public timeline', async () => {
+      const mine = await t.app.inject({ method: 'GET', url: '/api/portal/cases', headers: maria });
+      expect(mine.json<Array<{ number: string; channel: string }>>().some((c) => c.number === number)).toBe(
+        true,
+      );
+      const theirs = await t.app.inject({ method: 'GET', url: '/api/portal/cases', headers: stefan });
+      expect(theirs.json<Array<{ number: string }>>().some((c) => c.number === number)).toBe(false);
+
+      const d = await t.app.inject({ method: 'GET', url: `/api/portal/cases/${number}`, headers: maria });
+      expect(d.statusCode).toBe(200);
+      const detail = d.json<{ timeline: Array<{ type: string }>; open: boolean; channel: string }>();
+      expect(detail.channel).toBe('portal');
+      expect(detail.open).toBe(true);
+      expect(detail.timeline[0]!.type).toBe('registered');
+      // Internal events (e.g. the list of stored files) stay internal.
+      expect(detail.timeline.every((e) => e.type !== 'portal_files')).toBe(true);
+      const viewed = await t.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from audit_log a join cases c on c.id::text = a.entity_id
+            where c.number = ${number} and a.action = 'case.viewed' and a.actor_kind = 'consumer'`,
+      );
+      expect(viewed[0]!.n).toBe(1);
+    });
+
+    it("gives 404 for another consumer's case, its documents and files, and for another supplier's consumer", async () => {
+      const [c] = await t.db.execute<{ id: string }>(sql`select id from cases where number = ${number}`);
+      const doc = await storeDocument(t.db, {
+        tenantId: t.demoTenantId,
+        caseId: c!.id,
+        kind: 'answer_letter',
+        fileName: `raspuns-${number}.pdf`,
+        content: PDF,
+        sha256: createHash('sha256').update(PDF).digest('hex'),
+      });
+      const own = await t.app.inject({
+        method: 'GET',
+        url: `/api/portal/cases/${number}/documents/${doc.id}`,
+        headers: maria,
+      });
+      expect(own.statusCode).toBe(200);
+      expect(own.headers['content-type']).toBe('application/pdf');
+      expect(own.headers['content-disposition']).toContain(`raspuns-${number}.pdf`);
+      expect(Buffer.compare(own.rawPayload, PDF)).toBe(0);
+
+      const acme = await loginConsumer(t, undefined, 'ACME');
+      for (const headers of [stefan, acme]) {
+        for (const url of [
+          `/api/portal/cases/${number}`,
+          `/api/portal/cases/${number}/documents/${doc.id}`,
+        ]) {
+          const r = await t.app.inject({ method: 'GET', url, headers });
+          expect(r.statusCode).toBe(404);
+          expect(r.json<{ message: string }>().message).toBe('Reclamația nu există.');
+        }
+      }
+      const add = await t.app.inject({
+        method: 'POST',
+        url: `/api/portal/cases/${number}/information`,
+        headers: stefan,
+        payload: complaintForm({ text: 'Încerc să scriu în dosarul altcuiva.' }),
+      });
+      expect(add.statusCode).toBe(404);
+      const downloads = await t.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from audit_log where action = 'document.downloaded' and actor_kind = 'consumer'
+            and entity_id = ${c!.id}`,
+      );
+      expect(downloads[0]!.n).toBe(1);
+    });
+
+    it('adds information to an open case: stored with files, public event, BPMN message correlated', async () => {
+      const r = await t.app.inject({
+        method: 'POST',
+        url: `/api/portal/cases/${number}/information`,
+        headers: maria,
+        payload: complaintForm({ text: 'Am fotografiat contorul din nou azi dimineață.' }, [
+          { name: 'contor-azi.png', content: PNG },
+        ]),
+      });
+      expect(r.statusCode).toBe(201);
+      const added = r.json<{ correlated: boolean; files: Array<{ contentType: string }> }>();
+      expect(added.correlated).toBe(true);
+      expect(added.files.map((f) => f.contentType)).toEqual(['image/png']);
+      const d = await t.app.inject({ method: 'GET', url: `/api/portal/cases/${number}`, headers: maria });
+      const detail = d.json<{
+        timeline: Array<{ type: string }>;
+        submissions: Array<{ kind: string; files: unknown[] }>;
+      }>();
+      expect(detail.timeline.map((e) => e.type)).toContain('consumer_added_information');
+      expect(detail.submissions.map((s) => [s.kind, s.files.length])).toEqual([
+        ['complaint', 0],
+        ['information', 1],
+      ]);
+      const [c] = await t.db.execute<{ process_instance_id: string }>(
+        sql`select process_instance_id from cases where number = ${number}`,
+      );
+      // The engine ran the "consumer added information" event sub-process for this case.
+      const history = await t.engine.activityHistory(c!.process_instance_id);
+      expect(history.map((a) => a.activityId)).toContain('informationReceived');
+    });
+
+    it('refuses information on a closed case', async () => {
+      await t.db.execute(sql`update cases set status = 'closed' where number = ${number}`);
+      const r = await t.app.inject({
+        method: 'POST',
+        url: `/api/portal/cases/${number}/information`,
+        headers: maria,
+        payload: complaintForm({ text: 'Încă o completare după închidere.' }),
+      });
+      expect(r.statusCode).toBe(409);
+      expect(r.json<{ message: string }>().message).toBe('Reclamația este închisă.');
+    });
+
+    it('shows cases of the linked customer that came by other channels', async () => {
+      const agent = await t.login('agent@demo.local');
+      const [cust] = await t.db.execute<{ id: string }>(
+        sql`select id from customers where customer_code = ${STEFAN.customerCode} and tenant_id = ${t.demoTenantId}`,
+      );
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/complaints',
+        headers: agent,
+        payload: {
+          customerId: cust!.id,
+          category: 'facturare',
+          subject: 'Sunat la call center',
+          body: 'Clientul a sunat pentru factura din noiembrie.',
+        },
+      });
+      expect(r.statusCode).toBe(201);
+      const mine = await t.app.inject({ method: 'GET', url: '/api/portal/cases', headers: stefan });
+      const found = mine
+        .json<Array<{ number: string; channel: string }>>()
+        .find((c) => c.number === r.json<{ number: string }>().number);
+      expect(found?.channel).toBe('call_center');
+    });
+  });
+});
