@@ -31,7 +31,7 @@ export function createIdentificationService(deps: { db: Db; engine: EngineClient
   /** The open identify task of the case, if the caller may act on it (tenant, job role or supervisor). */
   async function openTask(p: Principal, number: string): Promise<EngineTask | null> {
     const tasks = await engine.queryTasks(
-      { tenantIdIn: [p.tenantId], processInstanceBusinessKey: number, includeAssignedTasks: true },
+      { tenantIdIn: [p.tenantId], processInstanceBusinessKey: number },
       { firstResult: 0, maxResults: 50 },
     );
     const task = tasks.find((t) => t.taskDefinitionKey === IDENTIFY_TASK_KEY && t.tenantId === p.tenantId);
