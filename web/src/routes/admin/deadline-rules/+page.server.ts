@@ -1,0 +1,56 @@
+import { fail } from '@sveltejs/kit';
+import { api, apiLoad } from '$lib/server/api';
+import { requireRole } from '$lib/server/guard';
+import { AREA_ROLES } from '$lib/roles';
+import { errorMessage } from '$lib/utils/handle-error';
+import type { DeadlineRule, TenantSettings } from '$lib/components/admin/types';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load = (async (event) => {
+  await event.parent();
+  const [rules, settings] = await Promise.all([
+    apiLoad<{ items: DeadlineRule[] }>(event, '/api/deadline-rules'),
+    apiLoad<TenantSettings>(event, '/api/tenant-settings'),
+  ]);
+  return {
+    rules: rules.items,
+    reading: settings.countingReading,
+    meta: { title: 'Administrare: termene legale' },
+  };
+}) satisfies PageServerLoad;
+
+export const actions = {
+  save: async (event) => {
+    requireRole(event, AREA_ROLES.admin);
+    const form = await event.request.formData();
+    const category = String(form.get('category') ?? '');
+    const values = {
+      days: String(form.get('days') ?? ''),
+      unit: String(form.get('unit') ?? ''),
+      extensionDays: String(form.get('extensionDays') ?? ''),
+      legalBasis: String(form.get('legalBasis') ?? '').trim(),
+    };
+    const invalid = (field: string, message: string) => fail(400, { category, values, field, message });
+    if (!/^\d{1,3}$/.test(values.days) || Number(values.days) < 1 || Number(values.days) > 365)
+      return invalid('days', 'Termenul trebuie să fie între 1 și 365 de zile.');
+    if (values.unit !== 'working' && values.unit !== 'calendar')
+      return invalid('unit', 'Alegeți zile lucrătoare sau calendaristice.');
+    if (!/^\d{1,2}$/.test(values.extensionDays) || Number(values.extensionDays) > 90)
+      return invalid('extensionDays', 'Prelungirea poate fi de 0–90 de zile.');
+    if (values.legalBasis.length < 3) return invalid('legalBasis', 'Indicați temeiul legal al termenului.');
+    const r = await api<DeadlineRule>(event, 'PUT', `/api/deadline-rules/${encodeURIComponent(category)}`, {
+      days: Number(values.days),
+      unit: values.unit,
+      extensionDays: Number(values.extensionDays),
+      legalBasis: values.legalBasis,
+    });
+    if (!r.ok)
+      return fail(r.status, {
+        category,
+        values,
+        field: null,
+        message: errorMessage(r, 'Regula nu a putut fi salvată.'),
+      });
+    return { category, saved: `Termenul pentru „${r.data.label}” a fost salvat.` };
+  },
+} satisfies Actions;

@@ -1,0 +1,34 @@
+import { fail } from '@sveltejs/kit';
+import { api, apiLoad } from '$lib/server/api';
+import { requireRole } from '$lib/server/guard';
+import { AREA_ROLES } from '$lib/roles';
+import { errorMessage } from '$lib/utils/handle-error';
+import type { OrgChart } from '$lib/components/admin/types';
+import type { Actions, PageServerLoad } from './$types';
+
+/** Who holds which job role (the engine's candidate groups): the tasks of a role reach its holders. */
+export const load = (async (event) => {
+  await event.parent();
+  const chart = await apiLoad<OrgChart>(event, '/api/org-chart');
+  return { chart, meta: { title: 'Administrare: organigramă' } };
+}) satisfies PageServerLoad;
+
+export const actions = {
+  holders: async (event) => {
+    requireRole(event, AREA_ROLES.admin);
+    const form = await event.request.formData();
+    const code = String(form.get('code') ?? '');
+    const userIds = form.getAll('userIds').map(String);
+    const r = await api<{ code: string; holders: unknown[] }>(
+      event,
+      'PUT',
+      `/api/org-chart/job-roles/${encodeURIComponent(code)}/holders`,
+      { userIds },
+    );
+    if (!r.ok) return fail(r.status, { code, message: errorMessage(r, 'Titularii nu au putut fi salvați.') });
+    return {
+      code,
+      done: `Titularii funcției ${code} au fost salvați (${userIds.length} ${userIds.length === 1 ? 'persoană' : 'persoane'}).`,
+    };
+  },
+} satisfies Actions;
