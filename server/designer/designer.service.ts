@@ -157,7 +157,21 @@ export function createDesignerService(deps: {
     const siblings = all
       .filter((x) => x.key === v.key && x.kind === v.kind)
       .sort((a, b) => b.version - a.version);
-    return { ...v, xml, versions: siblings };
+    return { ...v, xml, versions: siblings, catalog: await catalog(p.tenantId) };
+  }
+
+  /** What the editor's pickers offer: work instructions, the tenant's job roles, topics with a worker. */
+  async function catalog(tenantId: string) {
+    const roles = await listJobRoles(db, tenantId);
+    return {
+      instructions: [...deps.instructions.values()]
+        .map((i) => ({ id: i.id, title: i.title, role: i.role }))
+        .sort((a, b) => a.id.localeCompare(b.id, 'ro', { numeric: true })),
+      jobRoles: roles
+        .map((r) => ({ code: r.code, name: r.name }))
+        .sort((a, b) => a.code.localeCompare(b.code)),
+      topics: Object.values(TOPICS).sort(),
+    };
   }
 
   async function lintContext(tenantId: string) {

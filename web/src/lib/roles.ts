@@ -10,6 +10,7 @@ export function hasRole(user: Pick<Me, 'roles'> | null | undefined, ...roles: Pe
 export function homeFor(user: Pick<Me, 'roles'> | null | undefined): string {
   if (hasRole(user, 'agent')) return '/call-center';
   if (hasRole(user, 'officer', 'supervisor')) return '/inbox';
+  if (hasRole(user, 'designer')) return '/designer';
   if (hasRole(user, 'admin')) return '/admin';
   return '/';
 }
@@ -19,6 +20,7 @@ export const AREA_ROLES = {
   callCenter: ['agent', 'officer', 'supervisor'],
   inbox: ['officer', 'supervisor'],
   cases: ['agent', 'officer', 'supervisor'],
+  designer: ['designer'],
   supervisor: ['supervisor'],
   admin: ['admin'],
 } as const satisfies Record<string, PermissionRole[]>;

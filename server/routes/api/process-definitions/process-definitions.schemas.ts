@@ -39,6 +39,14 @@ export const DefinitionDetailSchema = Type.Object({
   ...DefinitionVersionSchema.properties,
   xml: Type.String(),
   versions: Type.Array(DefinitionVersionSchema),
+  catalog: Type.Object(
+    {
+      instructions: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), role: Type.String() })),
+      jobRoles: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
+      topics: Type.Array(Type.String()),
+    },
+    { description: "What the editor's pickers offer." },
+  ),
 });
 
 export const LintIssueSchema = Type.Object({

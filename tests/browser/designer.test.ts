@@ -1,0 +1,182 @@
+/// <reference lib="dom" />
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, eventually, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+
+const PORT = 3377 + Number(process.env.TEST_PORT_OFFSET ?? 0);
+const BASE = `http://localhost:${PORT}`;
+const SHOTS = 'test-results/screenshots';
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Serious and critical accessibility violations on the current page (axe-core, WCAG 2 A/AA rules). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            opts: object,
+          ): Promise<{
+            violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
+          }>;
+        };
+      }
+    ).axe;
+    return axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+  });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id}: ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    );
+}
+
+/**
+ * The process designer's journey in a real browser: the list of processes, the BPMN editor with the Camunda 7
+ * properties panel, a renamed task deployed as version 2, the waiting instances on the diagram, the differences
+ * between the two versions.
+ */
+describe('the process designer in the browser', () => {
+  let t: TestContext;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    t = await createTestContext({ webPort: PORT });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it(
+    'opens a process, renames a task in the properties panel, deploys version 2 and compares',
+    { timeout: 180_000 },
+    async () => {
+      // One running case, so the diagram shows where it waits.
+      const agent = await t.login('agent@demo.local');
+      const reg = await t.app.inject({
+        method: 'POST',
+        url: '/api/complaints',
+        headers: agent,
+        payload: {
+          category: 'facturare',
+          subject: 'Factură contestată',
+          body: 'Factura din noiembrie conține un preț diferit de cel din ofertă.',
+          contactName: 'Ion Popescu',
+          contactPhone: '0722 000 111',
+        },
+      });
+      expect(reg.statusCode).toBe(201);
+
+      const violations: Record<string, string[]> = {};
+      const context = await browser.newContext({ locale: 'ro-RO', viewport: { width: 1400, height: 950 } });
+      const page = await context.newPage();
+      const pageErrors: string[] = [];
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      await page.goto(`${BASE}/login`);
+      await page.getByLabel('Adresă de e-mail').fill('designer@demo.local');
+      await page.getByLabel('Parolă').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Autentificare' }).click();
+      await page.waitForURL((u) => u.pathname === '/designer');
+
+      // The list: every file with its versions and running instances.
+      await page.getByRole('heading', { name: 'Procese', level: 1 }).waitFor();
+      await page.getByRole('heading', { name: 'Soluționarea reclamației' }).waitFor();
+      violations['list'] = await axeViolations(page);
+      await page.screenshot({ path: `${SHOTS}/designer-1-list.png`, fullPage: true });
+
+      await page.getByRole('link', { name: 'Editează v1 Soluționarea reclamației' }).click();
+      await page.waitForURL(/\/designer\/complaint%3A1%3A|\/designer\/complaint:1:/);
+      await page.locator('[data-element-id="triage"]').waitFor();
+      await page
+        .getByText('Nicio problemă: versiunea poate fi publicată.')
+        .or(page.getByText(/avertisment/))
+        .first()
+        .waitFor();
+      // The running case waits somewhere: a badge on that activity.
+      await expect.poll(() => page.locator('.designer-badge.waiting').count()).toBeGreaterThan(0);
+      violations['editor'] = await axeViolations(page);
+      await page.screenshot({ path: `${SHOTS}/designer-2-editor.png`, fullPage: true });
+
+      // Select the classification task and rename it in the properties panel.
+      await page.locator('[data-element-id="triage"]').click();
+      await page.locator('[data-group-id="group-general"] .bio-properties-panel-group-header').click();
+      await page.locator('[data-group-id="group-reclamatii"] .bio-properties-panel-group-header').click();
+      const name = page.locator('#bio-properties-panel-name');
+      await name.waitFor();
+      expect(await name.inputValue()).toBe('Clasificarea și admisibilitatea reclamației');
+      // Our pickers show the task's instruction and job role.
+      await expect
+        .poll(() => page.locator('#bio-properties-panel-reclamatii-instruction').inputValue())
+        .toBe('IL-06');
+      await name.fill('Clasificare și admisibilitate (revizuită)');
+      await name.press('Tab');
+      await page.getByText('Modificări nepublicate').waitFor();
+      await page.screenshot({ path: `${SHOTS}/designer-3-renamed.png`, fullPage: true });
+
+      await page.getByRole('button', { name: 'Publică versiunea nouă' }).click();
+      await page.waitForURL(/publicat=2/);
+      await page.getByText('Versiunea 2 a fost publicată.').waitFor();
+      await page.getByRole('heading', { name: /Soluționarea reclamației\s+v2/ }).waitFor();
+      await page.locator('[data-element-id="triage"]').waitFor();
+      violations['deployed'] = await axeViolations(page);
+      await page.screenshot({ path: `${SHOTS}/designer-4-deployed.png`, fullPage: true });
+
+      // The engine has version 2 for this tenant only; the running case stays on version 1.
+      const defs = await t.engine.listProcessDefinitions(t.demoTenantId);
+      expect(defs.filter((d) => d.key === 'complaint').map((d) => d.version)).toEqual([2, 1]);
+      const acme = await t.engine.listProcessDefinitions(t.acmeTenantId);
+      expect(acme.filter((d) => d.key === 'complaint').map((d) => d.version)).toEqual([1]);
+      const xml = await t.engine.getBpmnXml(defs.find((d) => d.key === 'complaint' && d.version === 2)!.id);
+      expect(xml).toContain('Clasificare și admisibilitate (revizuită)');
+
+      // The differences: the renamed task, listed and marked on the diagram.
+      await page.getByRole('link', { name: 'Diferențe față de v1' }).click();
+      await page.getByRole('heading', { name: 'Modificate (1)' }).waitFor();
+      await page
+        .getByText(
+          '„Clasificarea și admisibilitatea reclamației” → „Clasificare și admisibilitate (revizuită)”',
+        )
+        .waitFor();
+      await eventually(
+        async () => (await page.locator('.diff-changed[data-element-id="triage"]').count()) > 0,
+      );
+      violations['diff'] = await axeViolations(page);
+      await page.screenshot({ path: `${SHOTS}/designer-5-diff.png`, fullPage: true });
+
+      // Back on the list: version 2 from the designer, a reset to the baseline available.
+      await page.goto(`${BASE}/designer`);
+      await page.getByText('Versiune proprie').first().waitFor();
+      await page.getByRole('button', { name: 'Revino la versiunea de bază' }).click();
+      await page.getByText('complaint.bpmn a revenit la versiunea de bază (versiunea 3).').waitFor();
+      violations['reset'] = await axeViolations(page);
+      await page.screenshot({ path: `${SHOTS}/designer-6-reset.png`, fullPage: true });
+
+      expect(pageErrors).toEqual([]);
+      expect(violations).toEqual({ list: [], editor: [], deployed: [], diff: [], reset: [] });
+    },
+  );
+});
