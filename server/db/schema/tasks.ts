@@ -67,6 +67,12 @@ export const tasks = pgTable(
     index('tasks_open_assignee_due')
       .on(t.tenantId, t.assignee, t.dueAt, t.id)
       .where(sql`state = 'open'`),
+    index('tasks_open_category_due')
+      .on(t.tenantId, t.category, t.dueAt, t.id)
+      .where(sql`state = 'open'`),
+    index('tasks_open_place')
+      .on(t.tenantId, t.placeCode.op('text_pattern_ops'))
+      .where(sql`state = 'open'`),
     index('tasks_open_groups')
       .using('gin', t.candidateGroups)
       .where(sql`state = 'open'`),

@@ -1,0 +1,2 @@
+CREATE INDEX "tasks_open_category_due" ON "tasks" USING btree ("tenant_id","category","due_at","id") WHERE state = 'open';--> statement-breakpoint
+CREATE INDEX "tasks_open_place" ON "tasks" USING btree ("tenant_id","place_code" text_pattern_ops) WHERE state = 'open';
