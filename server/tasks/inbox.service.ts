@@ -8,6 +8,7 @@ import { DomainError } from '../errors.ts';
 import { setTaskAssignee } from '../task-read-model/task-events.repo.ts';
 import {
   addComment,
+  COUNT_CAP,
   countInbox,
   deleteSavedFilter,
   holdersOfRoles,
@@ -131,6 +132,8 @@ export function createInboxService(deps: { db: Db; engine: EngineClient }) {
       counts: Object.fromEntries(views.map((v, i) => [v, counts[i] ?? 0])) as Partial<
         Record<InboxView, number>
       >,
+      /** A count above this means "more than countCap". */
+      countCap: COUNT_CAP,
       view: q.view,
       today,
     };

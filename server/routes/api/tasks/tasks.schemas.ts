@@ -62,6 +62,8 @@ export const TaskListSchema = Type.Object({
     groups: Type.Optional(Type.Integer()),
     all: Type.Optional(Type.Integer()),
   }),
+  /** Counts stop just above this: a count greater than countCap reads "more than countCap". */
+  countCap: Type.Integer(),
   view: Type.String(),
   today: Type.String(),
 });

@@ -1,0 +1,231 @@
+/**
+ * The inbox on its read model: 100 000 open tasks for the DEMO tenant (plus noise tenants and ended tasks), then
+ * the inbox's own service call (one page + counts per view, exactly what GET /api/tasks runs) for each view and
+ * filter, first and deep pages, sorted by due date. Prints p50/p95/p99 in ms per query.
+ *
+ *   npm run bench:inbox -- --n 100000 --runs 200
+ *
+ * Needs only PostgreSQL: DATABASE_URL (a server where it may create a throw-away database), else the embedded one.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import type { Principal } from '../server/auth/auth.service.ts';
+import { loadConfig } from '../server/config.ts';
+import { createDb, type Db } from '../server/db/client.ts';
+import { runMigrations } from '../server/db/migrate.ts';
+import { startEmbeddedPostgres } from '../server/embedded/postgres.ts';
+import type { EngineClient } from '../server/engine/client.ts';
+import { seedDemo } from '../server/seed/demo.ts';
+import { createInboxService, type InboxQuery } from '../server/tasks/inbox.service.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    n: { type: 'string', default: '100000' },
+    runs: { type: 'string', default: '200' },
+    /** Keep the filled database (to EXPLAIN queries by hand); its name is printed. */
+    keep: { type: 'boolean', default: false },
+  },
+});
+const N = Number(args.n);
+const RUNS = Number(args.runs);
+
+async function database(): Promise<{ url: string; drop(): Promise<void> }> {
+  const config = loadConfig({
+    ...process.env,
+    DATA_DIR: process.env.DATA_DIR ?? path.resolve('.data/bench'),
+  });
+  let adminUrl: string;
+  let stop = async () => {};
+  if (config.databaseUrl) {
+    const u = new URL(config.databaseUrl);
+    u.pathname = '/postgres';
+    adminUrl = u.toString();
+  } else {
+    const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: 54349, log: { info: () => {} } });
+    adminUrl = pg.adminUrl;
+    stop = () => pg.stop();
+  }
+  const name = `bench_inbox_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      if (args.keep) console.log(`kept database ${name}`);
+      else await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+      await stop();
+    },
+  };
+}
+
+/** `n` tasks of a tenant, spread like a real supplier's: roles, categories, channels, due dates, holders. */
+async function fill(
+  db: Db,
+  tenantId: string,
+  n: number,
+  opts: { state: string; prefix: string; assignee: string },
+) {
+  await db.execute(sql`
+    insert into tasks (id, tenant_id, case_number, process_instance_id, task_definition_key, name, assignee,
+      candidate_groups, due_at, created_at, state, last_event_id, category, channel, case_due_date, case_status,
+      place_code, customer_name, subject, search_text)
+    select ${opts.prefix} || g, ${tenantId}::uuid, 'DEMO-2026-' || lpad(g::text, 6, '0'), 'pi-' || ${opts.prefix} || g,
+      k.key, k.name,
+      case when g % 100 = 0 then ${opts.assignee} when g % 7 = 0 then gen_random_uuid()::text end,
+      array[k.grp], due, due - interval '20 days', ${opts.state}, g,
+      (array['contractare','facturare','oferte_preturi_tarife','continuitate_alimentare','calitate_energie',
+        'grup_masurare','schimbare_furnizor','informare_clienti','solutionare_plangeri','sesizare_autoritate',
+        'cerere_gdpr'])[1 + g % 11],
+      (array['call_center','email','portal'])[1 + g % 3],
+      (due at time zone 'Europe/Bucharest')::date, 'in_progress',
+      'RO005E' || lpad((g * 7919 % 1000000)::text, 9, '0'), nm.name, sb.subject,
+      inbox_norm(concat_ws(' ', 'DEMO-2026-' || lpad(g::text, 6, '0'), nm.name, sb.subject,
+        'RO005E' || lpad((g * 7919 % 1000000)::text, 9, '0'), k.name))
+    from generate_series(1, ${n}) g
+    cross join lateral (select now() + ((g % 41) - 10) * interval '1 day' + (g % 1440) * interval '1 minute' as due) d
+    cross join lateral (select
+        (array['triage','analyze','checkInvoice','checkMeter','checkEmail','identify','approveAnswer',
+          'completeByPhone','checkSupply','checkContract'])[1 + g % 10] as key,
+        (array['Clasificarea și admisibilitatea reclamației','Analiza reclamației','Verificarea facturii',
+          'Verificarea grupului de măsurare','Verificarea înregistrării primite pe e-mail',
+          'Identificarea clientului','Aprobarea răspunsului','Completarea reclamației prin telefon',
+          'Verificarea continuității','Verificarea contractului'])[1 + g % 10] as name,
+        (array['RSP','RSP','SF','SM','REG','RRC','SEF','OCC','SC','SCT'])[1 + g % 10] as grp) k
+    cross join lateral (select (array['Maria Ionescu','Ion Popescu','Elena Dumitrescu','Andrei Ștefănescu',
+        'Ioana Țurcanu','Mihai Georgescu','Ana Constantinescu','Vlad Mureșan','Cristina Răducanu','Gheorghe Pîrvu'])
+        [1 + (g / 10) % 10] || ' ' || (g % 997) as name) nm
+    cross join lateral (select (array['Factură prea mare','Contor defect','Întreruperi repetate','Schimbare furnizor',
+        'Preț nou nenotificat','Index estimat greșit','Racordare întârziată','Date personale'])[1 + (g / 3) % 8]
+        as subject) sb`);
+}
+
+function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function main() {
+  const target = await database();
+  try {
+    await runMigrations(target.url);
+    const { db, sql: client } = createDb(target.url, { max: 10 });
+    const { demoTenantId, acmeTenantId } = await seedDemo(db, 'http://localhost');
+    const [officer] = (await db.execute(
+      sql`select id from users where email = 'officer@demo.local'`,
+    )) as unknown as Array<{ id: string }>;
+    const [supervisor] = (await db.execute(
+      sql`select id from users where email = 'supervisor@demo.local'`,
+    )) as unknown as Array<{ id: string }>;
+
+    const t0 = performance.now();
+    await fill(db, demoTenantId, N, { state: 'open', prefix: 'd', assignee: officer!.id });
+    await fill(db, demoTenantId, Math.round(N / 2), {
+      state: 'completed',
+      prefix: 'dc',
+      assignee: officer!.id,
+    });
+    await fill(db, acmeTenantId, Math.round(N / 2), { state: 'open', prefix: 'a', assignee: officer!.id });
+    // Two more noise tenants' worth of rows on ACME's id would not add tenants; ACME stands for all others.
+    await db.execute(sql`vacuum analyze tasks`);
+    console.log(
+      `filled ${N} open + ${Math.round(N / 2)} ended tasks (DEMO) + ${Math.round(N / 2)} open (ACME) in ${Math.round(performance.now() - t0)} ms`,
+    );
+
+    const inbox = createInboxService({ db, engine: {} as EngineClient });
+    const base = {
+      tenantId: demoTenantId,
+      tenantCode: 'DEMO',
+      email: 'x',
+      name: 'x',
+      sessionId: 'x',
+      sessionExpiresAt: new Date(),
+    };
+    const officerP: Principal = {
+      ...base,
+      userId: officer!.id,
+      roles: ['officer'],
+      jobRoles: ['RSP', 'SF', 'SM'],
+    };
+    const supervisorP: Principal = {
+      ...base,
+      userId: supervisor!.id,
+      roles: ['supervisor'],
+      jobRoles: ['SEF'],
+    };
+
+    // A deep page: the cursor of the 50 000th row of "all" and of the 20 000th of "my groups".
+    const deepCursor = async (p: Principal, view: 'all' | 'groups', at: number) => {
+      let after: string | undefined;
+      const pageSize = 100;
+      for (let i = 0; i < at / pageSize; i++) {
+        const r = await inbox.list(p, { view, limit: pageSize, order: 'asc', after });
+        after = r.nextCursor ?? undefined;
+      }
+      return after;
+    };
+    const deepAll = await deepCursor(supervisorP, 'all', 50_000);
+    const deepGroups = await deepCursor(officerP, 'groups', 20_000);
+
+    const q = (over: Partial<InboxQuery>): InboxQuery => ({
+      view: 'groups',
+      limit: 25,
+      order: 'asc',
+      ...over,
+    });
+    const scenarios: Array<[string, Principal, InboxQuery]> = [
+      ['my groups, page 1', officerP, q({})],
+      ['mine, page 1', officerP, q({ view: 'mine' })],
+      ['all open (supervisor), page 1', supervisorP, q({ view: 'all' })],
+      ['all open, sort by due desc', supervisorP, q({ view: 'all', order: 'desc' })],
+      ['my groups + category', officerP, q({ category: 'facturare' })],
+      ['my groups + due overdue', officerP, q({ due: 'overdue' })],
+      ['my groups + due today', officerP, q({ due: 'today' })],
+      ['my groups + due this week', officerP, q({ due: 'week' })],
+      ['my groups + channel + unassigned', officerP, q({ channel: 'email', holder: 'unassigned' })],
+      ['my groups + place prefix', officerP, q({ place: 'RO005E0001' })],
+      ['my groups + text "popescu"', officerP, q({ q: 'popescu' })],
+      ['all + text "stefanescu 12"', supervisorP, q({ view: 'all', q: 'stefanescu 12' })],
+      ['all + text case number', supervisorP, q({ view: 'all', q: 'DEMO-2026-054321' })],
+      [
+        'all + category + overdue + text',
+        supervisorP,
+        q({ view: 'all', category: 'grup_masurare', due: 'overdue', q: 'contor' }),
+      ],
+      ['all, deep page (row 50 000)', supervisorP, q({ view: 'all', after: deepAll })],
+      ['my groups, deep page (row 20 000)', officerP, q({ after: deepGroups })],
+    ];
+
+    console.log(`\nGET /api/tasks work (page of 25 + counts per view), ${RUNS} runs each, ms:`);
+    console.log(
+      `${'query'.padEnd(40)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)}  rows  count`,
+    );
+    for (const [label, p, query] of scenarios) {
+      for (let i = 0; i < 5; i++) await inbox.list(p, query);
+      const times: number[] = [];
+      let last: Awaited<ReturnType<typeof inbox.list>> | undefined;
+      for (let i = 0; i < RUNS; i++) {
+        const s = performance.now();
+        last = await inbox.list(p, query);
+        times.push(performance.now() - s);
+      }
+      times.sort((a, b) => a - b);
+      const f = (x: number) => x.toFixed(1).padStart(7);
+      console.log(
+        `${label.padEnd(40)} ${f(percentile(times, 50))} ${f(percentile(times, 95))} ${f(percentile(times, 99))}  ${String(last?.items.length ?? 0).padStart(4)}  ${last?.counts[query.view] ?? ''}`,
+      );
+    }
+    await client.end();
+  } finally {
+    await target.drop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
