@@ -1,0 +1,55 @@
+import { error, fail } from '@sveltejs/kit';
+import type {
+  GetApiPortalCasesByNumberResponse,
+  PostApiPortalCasesByNumberInformationResponse,
+} from '$lib/api/generated';
+import { portalApi, portalLogin } from '$lib/server/portal-api';
+import { errorMessage } from '$lib/utils/handle-error';
+import type { Actions, PageServerLoad } from './$types';
+
+const NUMBER = /^[A-Z0-9]{2,20}-\d{4}-\d{6}$/;
+
+export const load = (async (event) => {
+  const number = event.params.number.toUpperCase();
+  if (!NUMBER.test(number)) error(404, 'Reclamația nu există.');
+  const r = await portalApi<GetApiPortalCasesByNumberResponse>(
+    event,
+    'GET',
+    `/api/portal/cases/${encodeURIComponent(number)}`,
+  );
+  if (r.status === 401) portalLogin(event.params.tenant);
+  if (!r.ok) error(r.status, r.data.message);
+  return {
+    c: r.data,
+    submitted: event.url.searchParams.has('trimisa'),
+    added: event.url.searchParams.has('completata'),
+    meta: { title: `Reclamația ${number}` },
+  };
+}) satisfies PageServerLoad;
+
+export const actions = {
+  information: async (event) => {
+    const number = event.params.number.toUpperCase();
+    if (!NUMBER.test(number)) error(404, 'Reclamația nu există.');
+    const form = await event.request.formData();
+    const text = String(form.get('text') ?? '');
+    const body = new FormData();
+    body.append('text', text);
+    for (const f of form.getAll('files'))
+      if (f instanceof File && (f.size > 0 || f.name)) body.append('files', f, f.name);
+    const r = await portalApi<PostApiPortalCasesByNumberInformationResponse>(
+      event,
+      'POST',
+      `/api/portal/cases/${encodeURIComponent(number)}/information`,
+      body,
+    );
+    if (r.status === 401) portalLogin(event.params.tenant);
+    if (!r.ok)
+      return fail(r.status, {
+        text,
+        message: errorMessage(r, 'Informațiile nu au putut fi trimise. Încercați din nou.'),
+        filesDropped: form.getAll('files').some((f) => f instanceof File && f.size > 0),
+      });
+    return { text: '', message: null, filesDropped: false, added: r.data.files.length };
+  },
+} satisfies Actions;

@@ -1,0 +1,15 @@
+import { redirect } from '@sveltejs/kit';
+import { clearPortalCookie, portalApi } from '$lib/server/portal-api';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load = (({ params }) => {
+  redirect(303, `/portal/${params.tenant}`);
+}) satisfies PageServerLoad;
+
+export const actions = {
+  default: async (event) => {
+    await portalApi(event, 'DELETE', '/api/portal/session');
+    clearPortalCookie(event, event.params.tenant);
+    redirect(303, `/portal/${event.params.tenant}/login`);
+  },
+} satisfies Actions;
