@@ -38,6 +38,7 @@ import portalRoutes from './routes/api/portal/index.ts';
 import processDefinitionsRoutes from './routes/api/process-definitions/index.ts';
 import quarantineRoutes from './routes/api/quarantine/index.ts';
 import identificationRoutes from './routes/api/identification/index.ts';
+import callCenterRoutes from './routes/api/call-center/index.ts';
 import caseLineageRoutes from './routes/api/case-lineage/index.ts';
 import supervisionRoutes from './routes/api/supervision/index.ts';
 import { createSupervisionService, type SupervisionService } from './supervision/supervision.service.ts';
@@ -168,6 +169,7 @@ export async function buildApp(
   await fastify.register(processDefinitionsRoutes, { prefix: '/api/process-definitions' });
   await fastify.register(quarantineRoutes, { prefix: '/api/quarantine' });
   await fastify.register(identificationRoutes, { prefix: '/api/identification' });
+  await fastify.register(callCenterRoutes, { prefix: '/api/call-center' });
   await fastify.register(caseLineageRoutes, { prefix: '/api/complaints' });
   await fastify.register(supervisionRoutes, { prefix: '/api/supervision' });
   fastify.get('/healthz', { schema: { hide: true }, config: { public: true } }, async () => ({ ok: true }));

@@ -32,6 +32,11 @@ export interface RegisterComplaintInput {
   contactPhone?: string | undefined;
   /** When the complaint reached us (defaults to now). */
   receivedAt?: Date | undefined;
+  /**
+   * The call-center agent resolved it during the call (first-contact resolution): the process acknowledges and
+   * closes it without an officer task. Only for the call-center channel.
+   */
+  resolvedOnCall?: boolean | undefined;
   actor: { id: string | null; kind: ActorKind };
 }
 
@@ -106,6 +111,7 @@ export async function registerComplaint(
     warnAt: deadline.warnAt,
     escalateAt: deadline.escalateAt,
     customerKnown: customer !== null,
+    resolvedOnCall: input.channel === 'call_center' && input.resolvedOnCall === true,
   };
   // The tenant's counter row stays locked until commit, so everything the registration writes (the case, its
   // first event, the audit entry, the process-start outbox row) is one statement: the lock is held for one
