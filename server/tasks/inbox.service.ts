@@ -2,6 +2,9 @@ import { listAudit } from '../audit/audit.repo.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { listCaseEvents } from '../cases/cases.repo.ts';
+import { listInboundOfCase } from '../intake/mail/inbound.repo.ts';
+import { and, eq } from 'drizzle-orm';
+import { mailBlobs } from '../db/schema/index.ts';
 import type { Db } from '../db/client.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
@@ -266,8 +269,65 @@ export function createInboxService(deps: { db: Db; engine: EngineClient }) {
     return out.sort((x, y) => x.at.localeCompare(y.at));
   }
 
+  /** What came in for the case by e-mail (the complaint and replies) with attachments; the view is audited. */
+  async function received(p: Principal, caseId: string, taskId: string) {
+    const messages = await listInboundOfCase(db, p.tenantId, caseId);
+    await appendAudit(db, {
+      tenantId: p.tenantId,
+      actorId: p.userId,
+      actorKind: 'user',
+      action: 'case.received_viewed',
+      entityType: 'case',
+      entityId: caseId,
+      details: { taskId },
+    });
+    return messages.map((m) => ({
+      id: m.id,
+      arrivedAt: m.arrivedAt.toISOString(),
+      fromName: m.fromName,
+      fromAddress: m.fromAddress,
+      subject: m.subject,
+      text: m.textBody,
+      kind: m.kind,
+      attachments: m.attachments.map((a) => ({
+        id: a.id,
+        filename: a.filename ?? `atasament-${a.id}`,
+        contentType: a.contentType,
+        size: a.size,
+      })),
+    }));
+  }
+
+  /** One attachment's bytes, only from this case of this tenant; every download is audited. */
+  async function attachment(p: Principal, caseId: string, taskId: string, attachmentId: number) {
+    const inbound = await listInboundOfCase(db, p.tenantId, caseId);
+    const att = inbound.flatMap((m) => m.attachments).find((a) => a.id === attachmentId);
+    if (!att) throw new DomainError('NOT_FOUND');
+    const [blob] = await db
+      .select({ content: mailBlobs.content })
+      .from(mailBlobs)
+      .where(and(eq(mailBlobs.tenantId, p.tenantId), eq(mailBlobs.sha256, att.sha256)));
+    if (!blob) throw new DomainError('NOT_FOUND');
+    await appendAudit(db, {
+      tenantId: p.tenantId,
+      actorId: p.userId,
+      actorKind: 'user',
+      action: 'case.attachment_downloaded',
+      entityType: 'case',
+      entityId: caseId,
+      details: { taskId, attachmentId },
+    });
+    return {
+      filename: att.filename ?? `atasament-${att.id}`,
+      contentType: att.contentType,
+      content: blob.content,
+    };
+  }
+
   return {
     list,
+    received,
+    attachment,
     savedFilters,
     saveSavedFilter,
     removeSavedFilter,
@@ -283,6 +343,9 @@ const AUDIT_TEXT: Record<string, string> = {
   'case.registered': 'Înregistrată',
   'case.viewed': 'Dosar consultat',
   'case.commented': 'Comentariu adăugat',
+  'case.timeline_viewed': 'Istoric consultat',
+  'case.received_viewed': 'Mesaje primite consultate',
+  'case.attachment_downloaded': 'Atașament descărcat',
   'task.claimed': 'Sarcină preluată',
   'task.unclaimed': 'Sarcină eliberată',
   'task.delegated': 'Sarcină delegată',

@@ -87,6 +87,7 @@ export function createTasksService(deps: TasksDeps) {
       assignedToMe: task.assignee === p.userId,
       created: task.created,
       due: task.due,
+      taskDefinitionKey: task.taskDefinitionKey,
       candidateGroups: groups,
       form: meta?.form ?? null,
       branches: (meta?.properties.branches ?? '')
@@ -314,6 +315,14 @@ export function createTasksService(deps: TasksDeps) {
     return inbox.comment(p, (await caseOfTask(p, taskId)).id, taskId, body);
   }
 
+  async function received(p: Principal, taskId: string) {
+    return inbox.received(p, (await caseOfTask(p, taskId)).id, taskId);
+  }
+
+  async function attachment(p: Principal, taskId: string, attachmentId: number) {
+    return inbox.attachment(p, (await caseOfTask(p, taskId)).id, taskId, attachmentId);
+  }
+
   async function timeline(p: Principal, taskId: string) {
     const c = await caseOfTask(p, taskId);
     const entries = await inbox.timeline(p, { id: c.id, processInstanceId: c.processInstanceId });
@@ -341,6 +350,8 @@ export function createTasksService(deps: TasksDeps) {
     comments,
     addComment,
     timeline,
+    received,
+    attachment,
     savedFilters: inbox.savedFilters,
     saveSavedFilter: inbox.saveSavedFilter,
     removeSavedFilter: inbox.removeSavedFilter,

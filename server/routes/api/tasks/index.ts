@@ -16,6 +16,7 @@ import {
   TaskIdParams,
   TaskListSchema,
   TimelineSchema,
+  ReceivedSchema,
 } from './tasks.schemas.ts';
 
 /** Agents too: call-backs to consumers (IL-02) are tasks of the call center's job role. */
@@ -150,6 +151,44 @@ const tasksRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (req, reply) =>
       reply.code(201).send(await tasksService.addComment(principalOf(req), req.params.id, req.body.body)),
+  );
+
+  fastify.get(
+    '/:id/received',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: "What came in by e-mail for the task's case, with attachments (view audited)",
+        params: TaskIdParams,
+        response: { 200: ReceivedSchema, ...errorResponses },
+      },
+      config: { roles: [...STAFF] },
+    },
+    async (req) => tasksService.received(principalOf(req), req.params.id),
+  );
+
+  fastify.get(
+    '/:id/attachments/:attachmentId',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: "Download an attachment received for the task's case (audited)",
+        params: Type.Object({
+          id: Type.String({ pattern: '^[\\w-]{1,64}$' }),
+          attachmentId: Type.Integer({ minimum: 1 }),
+        }),
+        response: { 200: Type.Any({ description: 'the attachment as received' }), ...errorResponses },
+      },
+      config: { roles: [...STAFF] },
+    },
+    async (req, reply) => {
+      const a = await tasksService.attachment(principalOf(req), req.params.id, req.params.attachmentId);
+      return reply
+        .header('content-type', a.contentType)
+        .header('x-content-type-options', 'nosniff')
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.filename)}`)
+        .send(a.content);
+    },
   );
 
   fastify.get(

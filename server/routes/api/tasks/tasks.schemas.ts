@@ -138,6 +138,7 @@ export const TaskDetailSchema = Type.Object({
   assignedToMe: Type.Boolean(),
   created: Type.String(),
   due: Nullable(Type.String()),
+  taskDefinitionKey: Type.String(),
   candidateGroups: Type.Array(Type.String()),
   form: Nullable(Type.String()),
   /** Choices of a verification form (`branch`). */
@@ -178,4 +179,24 @@ export const CompleteTaskSchema = Type.Object(
     questions: Type.Optional(Type.String({ maxLength: 20000 })),
   },
   { additionalProperties: false },
+);
+
+export const ReceivedSchema = Type.Array(
+  Type.Object({
+    id: Type.String(),
+    arrivedAt: Type.String(),
+    fromName: Nullable(Type.String()),
+    fromAddress: Nullable(Type.String()),
+    subject: Type.String(),
+    text: Type.String(),
+    kind: Type.String(),
+    attachments: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        filename: Type.String(),
+        contentType: Type.String(),
+        size: Type.Integer(),
+      }),
+    ),
+  }),
 );
