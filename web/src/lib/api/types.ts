@@ -208,30 +208,78 @@ export type InboxScope = 'mine' | 'groups' | 'all';
 export type TaskForm =
   'findings' | 'answer' | 'approval' | 'triage' | 'verification' | 'note' | 'operatorRequest';
 
+export type DueFilter = 'overdue' | 'today' | 'week';
+export type DeadlineState = 'on_time' | 'at_risk' | 'late';
+
 export interface TaskSummary {
   id: string;
   name: string;
+  taskDefinitionKey: string;
   assignee: string | null;
+  assigneeName: string | null;
   assignedToMe: boolean;
+  candidateGroups: string[];
   created: string;
   due: string | null;
-  instructionId: string | null;
+  deadline: DeadlineState | null;
   case: {
     number: string;
     subject: string;
     category: string;
     channel: string;
+    status: string;
     dueDate: string;
     contactName: string;
     placeCode: string | null;
   } | null;
 }
 
+/** GET /api/tasks: one keyset page of a view from the task read model. */
 export interface TaskList {
   items: TaskSummary[];
-  total: number;
-  page: number;
-  pageSize: number;
+  nextCursor: string | null;
+  counts: Partial<Record<InboxScope, number>>;
+  /** A count above this reads "more than countCap". */
+  countCap: number;
+  view: InboxScope;
+  today: string;
+}
+
+export interface SavedFilter {
+  id: string;
+  name: string;
+  filters: Record<string, string>;
+}
+
+export interface Delegate {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export interface TaskComment {
+  id: number;
+  body: string;
+  taskId: string | null;
+  authorName: string;
+  createdAt: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  source: 'engine' | 'task' | 'case' | 'audit';
+  text: string;
+}
+
+export interface ReceivedMessage {
+  id: string;
+  arrivedAt: string;
+  fromName: string | null;
+  fromAddress: string | null;
+  subject: string;
+  text: string;
+  kind: string;
+  attachments: Array<{ id: number; filename: string; contentType: string; size: number }>;
 }
 
 export interface WorkInstruction {
@@ -252,6 +300,7 @@ export interface TaskDetail {
   assignedToMe: boolean;
   created: string;
   due: string | null;
+  taskDefinitionKey?: string;
   candidateGroups: string[];
   form: string | null;
   /** Choices of a verification form (`branch`); absent from older servers. */

@@ -1,26 +1,79 @@
-import type { InboxScope, TaskList } from '$lib/api/types';
-import { apiLoad } from '$lib/server/api';
-import { hasRole } from '$lib/roles';
-import type { PageServerLoad } from './$types';
+import { fail, redirect } from '@sveltejs/kit';
+import type { ClaimResult, SavedFilter, TaskList } from '$lib/api/types';
+import { api, apiLoad } from '$lib/server/api';
+import { requireRole } from '$lib/server/guard';
+import { hasRole, AREA_ROLES } from '$lib/roles';
+import { filterEntries, inboxQuery, readFilters } from '$lib/state/inbox-filters';
+import { errorMessage } from '$lib/utils/handle-error';
+import type { Actions, PageServerLoad } from './$types';
 
-const SCOPES: InboxScope[] = ['mine', 'groups', 'all'];
-
-/** The officer's inbox: `?scope=` picks the tab (filters live in the URL), `?page=` the page. */
+/**
+ * The officer's inbox on the task read model: the view and the filters live in the URL (`?view=&category=&…`),
+ * `after=` is the keyset cursor of the page. Saved filters are the user's own.
+ */
 export const load = (async (event) => {
   const { user } = await event.parent();
   const canSeeAll = hasRole(user, 'supervisor');
-  const asked = event.url.searchParams.get('scope') as InboxScope | null;
-  const scope: InboxScope =
-    asked && SCOPES.includes(asked) && (asked !== 'all' || canSeeAll) ? asked : 'groups';
-  const page = Math.max(1, Number.parseInt(event.url.searchParams.get('page') ?? '1', 10) || 1);
-
-  const tasks = await apiLoad<TaskList>(event, `/api/tasks?scope=${scope}&page=${page}&pageSize=25`);
+  const filters = readFilters(event.url.searchParams, canSeeAll);
+  const after = event.url.searchParams.get('after');
+  const query = inboxQuery(filters, { limit: '25', ...(after ? { after } : {}) });
+  const [tasks, saved] = await Promise.all([
+    apiLoad<TaskList>(event, `/api/tasks?${query}`),
+    apiLoad<SavedFilter[]>(event, '/api/tasks/saved-filters'),
+  ]);
   return {
-    scope,
+    filters,
     canSeeAll,
     tasks,
+    saved,
+    firstPage: !after,
     done: event.url.searchParams.get('done') === '1',
     released: event.url.searchParams.get('released') === '1',
     meta: { title: 'Inbox' },
   };
 }) satisfies PageServerLoad;
+
+export const actions = {
+  saveFilter: async (event) => {
+    const user = requireRole(event, AREA_ROLES.inbox);
+    const form = await event.request.formData();
+    const name = String(form.get('name') ?? '').trim();
+    const filters = readFilters(event.url.searchParams, hasRole(user, 'supervisor'));
+    const body = { name, filters: { view: filters.view, ...filterEntries(filters) } };
+    const r = await api<SavedFilter>(event, 'POST', '/api/tasks/saved-filters', body);
+    if (!r.ok)
+      return fail(r.status, {
+        action: 'saveFilter',
+        name,
+        message: errorMessage(r, 'Filtrul nu a putut fi salvat.'),
+      });
+    return { action: 'saveFilter', saved: r.data.name };
+  },
+
+  deleteFilter: async (event) => {
+    requireRole(event, AREA_ROLES.inbox);
+    const form = await event.request.formData();
+    const id = String(form.get('id') ?? '');
+    const r = await api<null>(event, 'DELETE', `/api/tasks/saved-filters/${encodeURIComponent(id)}`);
+    if (!r.ok)
+      return fail(r.status, {
+        action: 'deleteFilter',
+        message: errorMessage(r, 'Filtrul nu a putut fi șters.'),
+      });
+    return { action: 'deleteFilter', deleted: true };
+  },
+
+  claim: async (event) => {
+    requireRole(event, AREA_ROLES.inbox);
+    const form = await event.request.formData();
+    const id = String(form.get('taskId') ?? '');
+    if (!/^[\w-]{1,64}$/.test(id)) return fail(400, { action: 'claim', message: 'Sarcina nu există.' });
+    const r = await api<ClaimResult>(event, 'POST', `/api/tasks/${id}/claim`);
+    if (!r.ok)
+      return fail(r.status, {
+        action: 'claim',
+        message: errorMessage(r, 'Sarcina nu a putut fi preluată.'),
+      });
+    redirect(303, `/inbox/tasks/${id}?claimed=1`);
+  },
+} satisfies Actions;
