@@ -1,0 +1,253 @@
+/// <reference lib="dom" />
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { sql } from 'drizzle-orm';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeDocument } from '../../server/documents/documents.repo.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { freshEmail, MARIA, PDF, PNG, waitForCode } from '../api/portal-helpers.ts';
+
+const PORT = 3378 + Number(process.env.TEST_PORT_OFFSET ?? 0);
+const BASE = `http://localhost:${PORT}`;
+const SHOTS = 'test-results/screenshots';
+const PHONE = { width: 390, height: 844 };
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Serious and critical accessibility violations on the current page (axe-core, WCAG 2 A/AA rules). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            opts: object,
+          ): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>;
+        };
+      }
+    ).axe;
+    return axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+  });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.nodes.length})`);
+}
+
+/** Nothing wider than the phone: no sideways scrolling. */
+async function fitsThePhone(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+}
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+/**
+ * The consumer's journey on a phone: pick the supplier, log in with the code from the real mailbox, link the
+ * customer account, file a complaint with a photo, see it, download the answer, add information. Once with
+ * JavaScript (axe-checked), once without (plain forms only).
+ */
+describe('the consumer portal in the browser', () => {
+  let t: TestContext;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    t = await createTestContext({ webPort: PORT });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function logIn(context: BrowserContext, email: string, js: boolean): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(`${BASE}/portal`);
+    await page.getByRole('link', { name: /Demo Energie SA/ }).click();
+    await page.waitForURL(`${BASE}/portal/DEMO/login`);
+    await page.getByLabel('Adresa de e-mail').fill(email);
+    await page.getByRole('button', { name: 'Trimiteți codul' }).click();
+    await expect.poll(() => page.getByLabel('Codul din e-mail').count()).toBe(1);
+    await page.getByRole('status').first().waitFor();
+    expect(await page.getByRole('status').first().textContent()).toContain('cod de 6 cifre');
+    if (js) {
+      await shot(page, 'portal-02-code-phone');
+      expect(await axeViolations(page)).toEqual([]);
+      // A wrong code first: the message says what to do, the form stays.
+      await page.getByLabel('Codul din e-mail').fill('000000');
+      await page.getByRole('button', { name: 'Intrați' }).click();
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('nu este corect');
+    }
+    const code = await waitForCode(email);
+    await page.getByLabel('Codul din e-mail').fill(code);
+    await page.getByRole('button', { name: 'Intrați' }).click();
+    await page.waitForURL(`${BASE}/portal/DEMO`);
+    return page;
+  }
+
+  it('with JavaScript, on a phone: log in, link, complain with a photo, download the answer, add information', async () => {
+    const context = await browser.newContext({
+      locale: 'ro-RO',
+      viewport: PHONE,
+      isMobile: true,
+      hasTouch: true,
+    });
+    const start = await context.newPage();
+    await start.goto(`${BASE}/portal`);
+    await shot(start, 'portal-01-suppliers-phone');
+    expect(await axeViolations(start)).toEqual([]);
+    await start.close();
+
+    const email = freshEmail('browser');
+    const page = await logIn(context, email, true);
+    await page.getByRole('heading', { name: 'Contul meu' }).first().waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+
+    // Link the customer account: wrong data first, then right.
+    await page.getByRole('link', { name: 'Asociați contul de client' }).first().click();
+    await page.waitForURL(`${BASE}/portal/DEMO/link`);
+    await page.getByLabel('Codul de client').fill(MARIA.customerCode);
+    await page.getByLabel('Codul locului de consum (POD sau CLC)').fill(MARIA.placeCode);
+    await page.getByLabel('Numărul contractului').fill('E-1/2000');
+    await page.getByRole('button', { name: 'Asociați' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Datele nu corespund');
+    await shot(page, 'portal-03-link-error-phone');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByLabel('Numărul contractului').fill(MARIA.contractNumber);
+    await page.getByRole('button', { name: 'Asociați' }).click();
+    await page.waitForURL(`${BASE}/portal/DEMO?asociat=1`);
+    await page.getByText('RO005E512345678').first().waitFor();
+    await shot(page, 'portal-04-home-phone');
+    expect(await fitsThePhone(page)).toBe(true);
+
+    // A complaint with a photo.
+    await page.getByRole('link', { name: 'Reclamație nouă' }).first().click();
+    await page.waitForURL(`${BASE}/portal/DEMO/complaints/new`);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByLabel(/Locul de consum RO005E512345678/).check();
+    await page.getByLabel('Categoria').selectOption('facturare');
+    await page.getByLabel('Subiectul').fill('Factură estimată greșit');
+    await page
+      .getByLabel('Descrierea')
+      .fill('Factura din noiembrie are un index estimat mult peste cel real; atașez fotografia contorului.');
+    await page
+      .getByLabel(/Fotografii și documente/)
+      .setInputFiles({ name: 'contor.png', mimeType: 'image/png', buffer: PNG });
+    await page.getByRole('list', { name: 'Fișiere alese' }).first().waitFor();
+    expect(await page.getByRole('list', { name: 'Fișiere alese' }).first().textContent()).toContain(
+      'contor.png',
+    );
+    await shot(page, 'portal-05-new-complaint-phone');
+    await page.getByRole('button', { name: 'Trimiteți reclamația' }).click();
+    await page.waitForURL(/\/portal\/DEMO\/complaints\/DEMO-\d{4}-\d{6}\?trimisa=1$/);
+    const number = /complaints\/(DEMO-\d{4}-\d{6})/.exec(page.url())![1]!;
+    await page.getByRole('status').first().waitFor();
+    expect(await page.getByRole('status').first().textContent()).toContain(number);
+    await page.getByRole('list', { name: 'Fișiere atașate' }).first().waitFor();
+    expect(await page.getByRole('list', { name: 'Fișiere atașate' }).first().textContent()).toContain(
+      'contor.png',
+    );
+    await page.getByRole('list', { name: 'Fișiere atașate' }).first().waitFor();
+    expect(await page.getByRole('list', { name: 'Fișiere atașate' }).first().textContent()).toContain(
+      'imagine PNG',
+    );
+    expect(await fitsThePhone(page)).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    await shot(page, 'portal-06-case-phone');
+
+    // The answer letter appears among the documents and downloads as stored.
+    const [c] = await t.db.execute<{ id: string }>(sql`select id from cases where number = ${number}`);
+    await storeDocument(t.db, {
+      tenantId: t.demoTenantId,
+      caseId: c!.id,
+      kind: 'answer_letter',
+      fileName: `raspuns-${number}.pdf`,
+      content: PDF,
+      sha256: createHash('sha256').update(PDF).digest('hex'),
+    });
+    await page.reload();
+    const link = page.getByRole('link', { name: 'Răspunsul la reclamație' });
+    await link.first().waitFor();
+    const pdf = await page.request.get(new URL((await link.getAttribute('href'))!, BASE).toString());
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect(Buffer.compare(await pdf.body(), PDF)).toBe(0);
+
+    // Add information.
+    await page.getByLabel('Mesajul dumneavoastră').fill('Am găsit și factura anterioară, cu indexul corect.');
+    await page.getByRole('button', { name: 'Trimiteți', exact: true }).click();
+    await expect.poll(() => page.getByText('Informațiile au fost atașate la dosar').count()).toBe(1);
+    await page.getByText('Ați transmis informații suplimentare prin portal').first().waitFor();
+    await shot(page, 'portal-07-information-added-phone');
+
+    // Logging out ends the session.
+    await page.getByRole('button', { name: 'Ieșire' }).click();
+    await page.waitForURL(`${BASE}/portal/DEMO/login`);
+    await page.goto(`${BASE}/portal/DEMO/complaints/${number}`);
+    await page.waitForURL(`${BASE}/portal/DEMO/login`);
+    await context.close();
+  });
+
+  it('without JavaScript: every step is a plain form', async () => {
+    const context = await browser.newContext({ locale: 'ro-RO', viewport: PHONE, javaScriptEnabled: false });
+    const email = freshEmail('fara-js');
+    const page = await logIn(context, email, false);
+    await page.getByRole('link', { name: 'Asociați contul de client' }).first().click();
+    await page.getByLabel('Codul de client').fill(MARIA.customerCode);
+    await page.getByLabel('Codul locului de consum (POD sau CLC)').fill(MARIA.placeCode);
+    await page.getByLabel('Seria contorului').fill(MARIA.meterSerial);
+    await page.getByRole('button', { name: 'Asociați' }).click();
+    await page.waitForURL(`${BASE}/portal/DEMO?asociat=1`);
+
+    await page.getByRole('link', { name: 'Reclamație nouă' }).first().click();
+    // A file of a type we do not take: the form comes back with the message and the text kept.
+    await page.getByLabel('Categoria').selectOption('grup_masurare');
+    await page.getByLabel('Subiectul').fill('Contor defect');
+    await page.getByLabel('Descrierea').fill('Afișajul contorului este stins de trei zile.');
+    await page.getByLabel(/Fotografii și documente/).setInputFiles({
+      name: 'poza.jpg',
+      mimeType: 'image/jpeg',
+      buffer: Buffer.from('nu este o fotografie'),
+    });
+    await page.getByRole('button', { name: 'Trimiteți reclamația' }).click();
+    await page.getByRole('alert').first().waitFor();
+    expect(await page.getByRole('alert').first().textContent()).toContain(
+      'Fișierul „poza.jpg” nu este de un tip acceptat',
+    );
+    expect(await page.getByLabel('Subiectul').inputValue()).toBe('Contor defect');
+    await shot(page, 'portal-08-bad-file-nojs');
+    await page
+      .getByLabel(/Fotografii și documente/)
+      .setInputFiles({ name: 'contor.png', mimeType: 'image/png', buffer: PNG });
+    await page.getByRole('button', { name: 'Trimiteți reclamația' }).click();
+    await page.waitForURL(/\/portal\/DEMO\/complaints\/DEMO-\d{4}-\d{6}\?trimisa=1$/);
+    await page.getByRole('list', { name: 'Fișiere atașate' }).first().waitFor();
+    expect(await page.getByRole('list', { name: 'Fișiere atașate' }).first().textContent()).toContain(
+      'contor.png',
+    );
+
+    await page.getByLabel('Mesajul dumneavoastră').fill('Completare trimisă fără JavaScript.');
+    await page.getByRole('button', { name: 'Trimiteți', exact: true }).click();
+    await page.getByText('Informațiile au fost atașate la dosar').first().waitFor();
+    await page.getByText('Completare trimisă fără JavaScript.').first().waitFor();
+    await shot(page, 'portal-09-case-nojs');
+    await context.close();
+  });
+});
