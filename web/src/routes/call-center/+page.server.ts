@@ -1,5 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
-import type { CaseDetail, CreateComplaintBody, CustomerList, RegisteredComplaint } from '$lib/api/types';
+import { COMPLAINT_CATEGORIES } from '$lib/api/types';
+import type { CaseDetail, CreateComplaintBody, CustomerList } from '$lib/api/types';
+import type { DeadlinePreview, EarlierCase, PhoneRegistration } from '$lib/components/callcenter/types';
 import { api, apiLoad } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
@@ -10,9 +12,10 @@ import type { Actions, PageServerLoad } from './$types';
 const CASE_NUMBER = /^[A-Z0-9]{2,20}-\d{4}-\d{6}$/;
 
 /**
- * The call-center screen: `?q=` searches customers (GET, so the browser's back button and a reload work);
- * `?registered=NUMBER` shows the confirmation of a registration that just happened (post/redirect/get, so a
- * reload never registers twice).
+ * The call-center console: `?q=` searches customers (GET, so the browser's back button and a reload work) and
+ * shows their places and earlier cases; `?registered=NUMBER` shows the confirmation of a registration that just
+ * happened (post/redirect/get, so a reload never registers twice). The legal deadline of every category is
+ * previewed for "now", so the agent can tell the consumer before registering.
  */
 export const load = (async (event) => {
   await event.parent();
@@ -25,6 +28,7 @@ export const load = (async (event) => {
   }
 
   let customers: CustomerList['items'] | null = null;
+  let earlier: EarlierCase[] = [];
   let searchError: string | null = null;
   if (q.length === 1) searchError = 'Scrieți cel puțin 2 caractere.';
   else if (q.length > 100) searchError = 'Căutarea poate avea cel mult 100 de caractere.';
@@ -33,12 +37,33 @@ export const load = (async (event) => {
     if (r.ok) customers = r.data.items;
     else searchError = errorMessage(r, 'Căutarea nu a reușit. Încercați din nou.');
   }
+  if (customers?.length) {
+    const qs = customers
+      .slice(0, 20)
+      .map((c) => `customerId=${encodeURIComponent(c.id)}`)
+      .join('&');
+    const r = await api<{ items: EarlierCase[] }>(event, 'GET', `/api/call-center/earlier-cases?${qs}`);
+    if (r.ok) earlier = r.data.items;
+  }
+
+  const previews: Partial<Record<string, DeadlinePreview>> = {};
+  if (!registered) {
+    const results = await Promise.all(
+      COMPLAINT_CATEGORIES.map((c) =>
+        api<DeadlinePreview>(event, 'GET', `/api/deadlines/preview?category=${c}`),
+      ),
+    );
+    for (const r of results) if (r.ok) previews[r.data.category] = r.data;
+  }
 
   return {
     q,
     customers,
+    earlier,
+    previews,
     searchError,
     registered,
+    resolvedDuringCall: event.url.searchParams.get('fcr') === '1',
     meta: { title: registered ? 'Reclamație înregistrată' : 'Call center' },
   };
 }) satisfies PageServerLoad;
@@ -59,13 +84,21 @@ export const actions = {
       contactName: text(form, 'contactName'),
       contactEmail: text(form, 'contactEmail'),
       contactPhone: text(form, 'contactPhone'),
+      resolvedOnCall: form.get('resolvedOnCall') === 'on',
+      resolution: text(form, 'resolution'),
     };
     if (!isCategory(values.category)) {
       return fail(400, { values, message: 'Alegeți categoria reclamației.' });
     }
+    if (values.resolvedOnCall && values.resolution.length < 10) {
+      return fail(400, {
+        values,
+        message: 'Descrieți soluția comunicată clientului (cel puțin 10 caractere).',
+      });
+    }
     // The radio value is "customerId:placeId" (placeId empty for a customer without places), or "none".
     const [customerId, placeId] = values.target === 'none' ? [] : values.target.split(':');
-    const body: CreateComplaintBody = {
+    const body: CreateComplaintBody & { resolution?: string } = {
       category: values.category,
       subject: values.subject,
       body: values.body.trim(),
@@ -75,14 +108,16 @@ export const actions = {
     if (values.contactName) body.contactName = values.contactName;
     if (values.contactEmail) body.contactEmail = values.contactEmail;
     if (values.contactPhone) body.contactPhone = values.contactPhone;
+    if (values.resolvedOnCall) body.resolution = values.resolution;
 
-    const r = await api<RegisteredComplaint>(event, 'POST', '/api/complaints', body);
+    const r = await api<PhoneRegistration>(event, 'POST', '/api/call-center/complaints', body);
     if (!r.ok) {
       return fail(r.status, {
         values,
         message: errorMessage(r, 'Reclamația nu a putut fi înregistrată. Încercați din nou.'),
       });
     }
-    redirect(303, `/call-center?registered=${encodeURIComponent(r.data.number)}#inregistrata`);
+    const fcr = r.data.resolvedDuringCall ? '&fcr=1' : '';
+    redirect(303, `/call-center?registered=${encodeURIComponent(r.data.number)}${fcr}#inregistrata`);
   },
 } satisfies Actions;

@@ -1,0 +1,171 @@
+/// <reference lib="dom" />
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { eq } from 'drizzle-orm';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cases } from '../../server/db/schema/index.ts';
+import { createTestContext, eventually, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+
+const PORT = 3378 + Number(process.env.TEST_PORT_OFFSET ?? 0);
+const BASE = `http://localhost:${PORT}`;
+const SHOTS = 'test-results/screenshots';
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            opts: object,
+          ): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>;
+        };
+      }
+    ).axe;
+    return axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+  });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.nodes.length})`);
+}
+
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    return el ? el.id || el.tagName : null;
+  });
+
+/**
+ * Issue 5 point 3 in a real browser: the agent finds the customer in one box, sees the place and earlier cases,
+ * registers a complaint with the keyboard alone, sees the deadline before registering, reads the number back and
+ * closes it as resolved during the call. The time from the first key to the number on screen is measured.
+ */
+describe('the call-center console, keyboard only', () => {
+  let t: TestContext;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    t = await createTestContext({ workers: true, webPort: PORT });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function agentPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
+    const context = await browser.newContext({ locale: 'ro-RO', viewport });
+    const page = await context.newPage();
+    await page.goto(`${BASE}/login`);
+    await page.getByLabel('Adresă de e-mail').fill('agent@demo.local');
+    await page.getByLabel('Parolă').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Autentificare' }).click();
+    await page.waitForURL((u) => u.pathname === '/call-center');
+    return page;
+  }
+
+  it(
+    'registers and resolves a complaint during the call in under 60 s, keyboard only',
+    { timeout: 240_000 },
+    async () => {
+      const page = await agentPage();
+      const k = page.keyboard;
+      const violations: Record<string, string[]> = {};
+      violations['empty console'] = await axeViolations(page);
+
+      const started = Date.now();
+      // One box: the POD the consumer reads from the invoice.
+      await k.press('/');
+      expect(await focused(page)).toBe('q');
+      await k.type('RO005E512345678');
+      await k.press('Enter');
+      await page.getByRole('heading', { name: '1 client găsit' }).waitFor();
+      expect(await focused(page)).toBe('results-heading');
+      // The only place is already chosen; the form says for whom.
+      await expect.poll(() => page.locator('.chosen').innerText()).toContain('RO005E512345678');
+
+      await k.press('Alt+KeyN');
+      expect(await focused(page)).toBe('category');
+      await k.type('Fact');
+      await expect
+        .poll(() => page.getByTestId('deadline-preview').innerText())
+        .toMatch(/Termen legal de răspuns dacă înregistrați acum: \d{2}\.\d{2}\.\d{4}/);
+      await k.press('Tab');
+      expect(await focused(page)).toBe('subject');
+      await k.type('Factură estimată');
+      await k.press('Tab');
+      expect(await focused(page)).toBe('body');
+      await k.type('Clientul a transmis indexul, dar factura a fost emisă pe consum estimat.');
+      await k.press('Tab');
+      await k.press('Tab');
+      expect(await focused(page)).toBe('contactEmail');
+      await k.type('maria.apel@example.test');
+      await k.press('Alt+KeyR');
+      expect(await focused(page)).toBe('resolvedOnCall');
+      await k.press('Space');
+      await k.press('Tab');
+      expect(await focused(page)).toBe('resolution');
+      await k.type('Am corectat indexul; factura se reemite în două zile lucrătoare.');
+      violations['filled console'] = await axeViolations(page);
+      await page.screenshot({ path: `${SHOTS}/cc-1-console-filled.png`, fullPage: true });
+      await k.press('Control+Enter');
+
+      await page.getByRole('heading', { name: 'Reclamația a fost înregistrată' }).waitFor();
+      const number = await page.getByTestId('registration-number').innerText();
+      const elapsedMs = Date.now() - started;
+      console.log(
+        `call-center keyboard registration: ${(elapsedMs / 1000).toFixed(1)} s (first key to number on screen)`,
+      );
+      expect(number).toMatch(/^DEMO-\d{4}-\d{6}$/);
+      expect(elapsedMs).toBeLessThan(60_000);
+      expect(await focused(page)).toBe('registered-heading');
+      await expect.poll(() => page.getByTestId('resolved-during-call').isVisible()).toBe(true);
+      await expect.poll(() => page.getByTestId('due-date').innerText()).toMatch(/\d{2}\.\d{2}\.\d{4}/);
+      violations['confirmation'] = await axeViolations(page);
+      await page.screenshot({ path: `${SHOTS}/cc-2-confirmation.png`, fullPage: true });
+
+      // The process closes it with no officer task.
+      await eventually(async () => {
+        const [c] = await t.db.select().from(cases).where(eq(cases.number, number));
+        return c?.status === 'closed';
+      });
+
+      // "Reclamație nouă" then the same customer: the earlier case is listed under the customer.
+      await page.getByRole('button', { name: 'Reclamație nouă' }).focus();
+      await k.press('Enter');
+      await page.waitForURL((u) => u.pathname === '/call-center' && !u.search.includes('registered'));
+      await k.press('/');
+      await k.type('Ionescu');
+      await k.press('Enter');
+      await page.getByRole('heading', { name: /clienți găsiți/ }).waitFor();
+      await expect.poll(() => page.locator('.earlier').first().innerText()).toContain(number);
+      violations['results with earlier cases'] = await axeViolations(page);
+      await page.screenshot({ path: `${SHOTS}/cc-3-results-earlier-cases.png`, fullPage: true });
+
+      const phone = await agentPage({ width: 390, height: 844 });
+      await phone.goto(`${BASE}/call-center?q=Ionescu`);
+      await phone.getByRole('heading', { name: /clienți găsiți/ }).waitFor();
+      violations['phone'] = await axeViolations(phone);
+      await phone.screenshot({ path: `${SHOTS}/cc-4-phone.png`, fullPage: true });
+
+      expect(violations).toEqual(Object.fromEntries(Object.keys(violations).map((key) => [key, []])));
+    },
+  );
+});
