@@ -303,7 +303,7 @@ export async function insertFiles(db: DbOrTx, rows: Array<typeof portalFiles.$in
   return db.insert(portalFiles).values(rows).returning();
 }
 
-export async function markSubmissionCorrelated(db: DbOrTx, id: string, correlated: boolean) {
+export async function markSubmissionCorrelated(db: DbOrTx, id: string, correlated: boolean | null) {
   await db.update(portalSubmissions).set({ correlated }).where(eq(portalSubmissions.id, id));
 }
 

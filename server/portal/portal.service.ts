@@ -1,11 +1,14 @@
 import { MESSAGES } from '../../processes/topics.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import { addCaseEvent, listCaseEvents } from '../cases/cases.repo.ts';
+import { createHash } from 'node:crypto';
 import type { ComplaintCategory } from '../db/schema/index.ts';
 import type { Tx } from '../db/client.ts';
 import { getDocument, listDocuments } from '../documents/documents.repo.ts';
 import { DomainError } from '../errors.ts';
 import { getBlob, putBlob } from '../intake/mail/blob-store.ts';
+import { correlateInbound, inlineLease } from '../intake/mail/correlation.ts';
+import { insertInbound } from '../intake/mail/inbound.repo.ts';
 import { registerComplaint, type RegisterDeps } from '../intake/register-complaint.ts';
 import type { ConsumerPrincipal } from './portal-auth.service.ts';
 import {
@@ -355,16 +358,66 @@ export function createPortalService(deps: RegisterDeps) {
   }
 
   /**
-   * Information added to an open case: stored with its files, a public event, an audit entry, and the same BPMN
-   * message an e-mail reply correlates ("consumer added information").
+   * Information added to an open case. It goes the way a consumer's e-mail reply goes, through the same service:
+   * an inbound message (kind reply, reason portal) with its attachments, committed together with the message the
+   * process waits for ("consumer added information"), correlated at once by the intake's `correlateInbound`, and
+   * retried by the intake's loop when the engine is away. Officers see it where they see e-mail replies. The
+   * "raw" bytes of a portal submission are its canonical JSON, stored content-addressed like a raw e-mail.
    */
   async function addInformation(p: ConsumerPrincipal, number: string, text: string, files: CheckedFile[]) {
     const c = await ownCase(p, number);
     if (!OPEN_STATUSES.has(c.status)) throw new DomainError('CASE_CLOSED', { number });
     await storeBlobs(p.tenantId, files);
     const at = new Date();
+    const raw = Buffer.from(
+      JSON.stringify({
+        channel: 'portal',
+        case: c.number,
+        account: p.accountId,
+        at: at.toISOString(),
+        text,
+        files: files.map((f) => ({
+          fileName: f.fileName,
+          contentType: f.contentType,
+          size: f.size,
+          sha256: f.sha256,
+        })),
+      }),
+    );
+    const rawSha256 = createHash('sha256').update(raw).digest('hex');
+    await putBlob(db, p.tenantId, raw, rawSha256);
     const recorded = await db.transaction(async (tx) => {
       const r = await recordSubmission(tx, p, { caseId: c.id, kind: 'information', text, files });
+      const inboundId = await insertInbound(
+        tx,
+        {
+          tenantId: p.tenantId,
+          messageId: null,
+          rawSha256,
+          dedupeKey: `portal|${r.submissionId}`,
+          size: raw.length,
+          arrivedAt: at,
+          fromAddress: p.email,
+          fromName: null,
+          subject: `Completare prin portal la reclamația ${c.number}`,
+          textBody: text,
+          safeHtml: null,
+          kind: 'reply',
+          reason: 'portal',
+          caseId: c.id,
+          pendingMessage: MESSAGES.consumerAddedInformation,
+          nextCorrelationAt: inlineLease(),
+        },
+        files.map((f) => ({
+          content: f.content,
+          sha256: f.sha256,
+          filename: f.fileName,
+          contentType: f.contentType,
+          size: f.size,
+          disposition: 'attachment' as const,
+          contentId: null,
+        })),
+      );
       await addCaseEvent(tx, {
         tenantId: p.tenantId,
         caseId: c.id,
@@ -379,26 +432,23 @@ export function createPortalService(deps: RegisterDeps) {
         action: 'case.information_added',
         entityType: 'case',
         entityId: c.id,
-        details: { submissionId: r.submissionId, channel: 'portal', files: r.files.length },
+        details: {
+          submissionId: r.submissionId,
+          inboundMessageId: inboundId,
+          channel: 'portal',
+          files: r.files.length,
+        },
       });
-      return r;
+      return { ...r, inboundId };
     });
-    let correlated = false;
-    try {
-      correlated = await deps.engine.correlateMessage({
-        messageName: MESSAGES.consumerAddedInformation,
-        tenantId: p.tenantId,
-        businessKey: c.number,
-        variables: { lastInformationAt: at.toISOString() },
-      });
-    } catch (err) {
-      deps.log.warn({ err: (err as Error).message, case: c.number }, 'portal information not correlated');
-    }
-    await markSubmissionCorrelated(db, recorded.submissionId, correlated);
+    // true: correlated; false: no process waits for it; null: the engine was away, the intake's loop retries.
+    const outcome = await correlateInbound(deps, recorded.inboundId);
+    await markSubmissionCorrelated(db, recorded.submissionId, outcome);
     return {
       number: c.number,
       submissionId: recorded.submissionId,
-      correlated,
+      correlated: outcome === true,
+      pending: outcome === null,
       files: recorded.files.map(fileView),
     };
   }

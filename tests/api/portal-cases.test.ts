@@ -438,6 +438,18 @@ describe('consumer portal: accounts, complaints, files and isolation', () => {
       const [c] = await t.db.execute<{ process_instance_id: string }>(
         sql`select process_instance_id from cases where number = ${number}`,
       );
+      // It went the way an e-mail reply goes: an inbound reply (reason portal) with its attachment, correlated.
+      const inbound = await t.db.execute<{
+        kind: string;
+        pending_message: string | null;
+        correlated: boolean;
+        files: number;
+      }>(
+        sql`select m.kind, m.pending_message, m.correlated,
+              (select count(*)::int from inbound_attachments a where a.inbound_message_id = m.id) as files
+            from inbound_messages m join cases c on c.id = m.case_id where c.number = ${number} and m.reason = 'portal'`,
+      );
+      expect(inbound).toEqual([{ kind: 'reply', pending_message: null, correlated: true, files: 1 }]);
       // The engine ran the "consumer added information" event sub-process for this case.
       const history = await t.engine.activityHistory(c!.process_instance_id);
       expect(history.map((a) => a.activityId)).toContain('informationReceived');

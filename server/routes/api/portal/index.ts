@@ -7,10 +7,7 @@ import type { ComplaintCategory } from '../../../db/schema/index.ts';
 import { DomainError } from '../../../errors.ts';
 import type { RegisterDeps } from '../../../intake/register-complaint.ts';
 import type { Mailer } from '../../../mail/mailer.ts';
-import {
-  createPortalAuthService,
-  type ConsumerPrincipal,
-} from '../../../portal/portal-auth.service.ts';
+import { createPortalAuthService, type ConsumerPrincipal } from '../../../portal/portal-auth.service.ts';
 import { listSuppliers } from '../../../portal/portal.repo.ts';
 import { createPortalService } from '../../../portal/portal.service.ts';
 import { checkFiles, MAX_FILE_BYTES, MAX_FILES, type IncomingFile } from '../../../portal/uploads.ts';
@@ -81,7 +78,11 @@ async function readForm(req: FastifyRequest) {
     if (code === 'FST_REQ_FILE_TOO_LARGE') throw new DomainError('PORTAL_FILE_TOO_LARGE');
     if (code === 'FST_FILES_LIMIT') throw new DomainError('PORTAL_TOO_MANY_FILES');
     if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_REQ_FIELD_TOO_LARGE')
-      throw new DomainError('VALIDATION_FAILED', {}, 'Formularul are prea multe câmpuri sau un text prea lung.');
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        {},
+        'Formularul are prea multe câmpuri sau un text prea lung.',
+      );
     throw err;
   }
   return { fields, files: await checkFiles(files) };
@@ -96,7 +97,8 @@ function text(
 ): string | undefined {
   const v = (fields[name] ?? '').replace(/\r\n/g, '\n').trim();
   if (!v) {
-    if (required) throw new DomainError('VALIDATION_FAILED', { field: name }, `Câmpul „${label}” este obligatoriu.`);
+    if (required)
+      throw new DomainError('VALIDATION_FAILED', { field: name }, `Câmpul „${label}” este obligatoriu.`);
     return undefined;
   }
   if (limits.min && v.length < limits.min)
@@ -179,7 +181,8 @@ const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = async (fast
     {
       schema: {
         tags,
-        summary: 'Send a one-time login code to an e-mail address (same answer for every address; rate-limited)',
+        summary:
+          'Send a one-time login code to an e-mail address (same answer for every address; rate-limited)',
         params: TenantParams,
         body: RequestCodeSchema,
         response: { 202: CodeRequestedSchema, ...errorResponses },
@@ -205,13 +208,20 @@ const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = async (fast
       config: { ...publicConfig, rateLimit: { max: 30, timeWindow: '1 minute' } },
     },
     async (req, reply) =>
-      reply.status(201).send(await authService.verifyCode(req.params.tenantCode, req.body.email, req.body.code)),
+      reply
+        .status(201)
+        .send(await authService.verifyCode(req.params.tenantCode, req.body.email, req.body.code)),
   );
 
   fastify.delete(
     '/session',
     {
-      schema: { tags, security, summary: 'Log out of the portal', response: { 204: Type.Null(), ...errorResponses } },
+      schema: {
+        tags,
+        security,
+        summary: 'Log out of the portal',
+        response: { 204: Type.Null(), ...errorResponses },
+      },
       config: consumerConfig,
     },
     async (req, reply) => {
@@ -287,7 +297,12 @@ const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = async (fast
         summary: 'Submit a complaint (channel portal) with photos and files',
         description: `${MultipartDescription} Fields: category, subject, body, placeId (a linked place) or customerId, contactName (required without a linked customer account), contactPhone, files.`,
         consumes: ['multipart/form-data'],
-        response: { 201: SubmittedComplaintSchema, ...errorResponses, 413: errorResponses[400], 415: errorResponses[400] },
+        response: {
+          201: SubmittedComplaintSchema,
+          ...errorResponses,
+          413: errorResponses[400],
+          415: errorResponses[400],
+        },
       },
       config: { ...consumerConfig, rateLimit: { max: 30, timeWindow: '1 hour' } },
     },
@@ -324,7 +339,8 @@ const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = async (fast
       schema: {
         tags,
         security,
-        summary: "One's own case: public timeline, documents, what was sent in the portal (the view is audited)",
+        summary:
+          "One's own case: public timeline, documents, what was sent in the portal (the view is audited)",
         params: NumberParams,
         response: { 200: CaseDetailSchema, ...errorResponses },
       },
@@ -343,7 +359,12 @@ const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = async (fast
         description: `${MultipartDescription} Fields: text, files.`,
         consumes: ['multipart/form-data'],
         params: NumberParams,
-        response: { 201: AddedInformationSchema, ...errorResponses, 413: errorResponses[400], 415: errorResponses[400] },
+        response: {
+          201: AddedInformationSchema,
+          ...errorResponses,
+          413: errorResponses[400],
+          415: errorResponses[400],
+        },
       },
       config: { ...consumerConfig, rateLimit: { max: 30, timeWindow: '1 hour' } },
     },
@@ -362,7 +383,10 @@ const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = async (fast
         tags,
         security,
         summary: "A document we issued for one's own case (PDF); the download is audited",
-        params: Type.Object({ number: NumberParams.properties.number, documentId: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({
+          number: NumberParams.properties.number,
+          documentId: Type.Integer({ minimum: 1 }),
+        }),
         response: { 200: Type.Any({ description: 'application/pdf' }), ...errorResponses },
       },
       config: consumerConfig,
@@ -379,11 +403,15 @@ const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = async (fast
         security,
         summary: 'A file sent in the portal for one’s own case, as stored; the download is audited',
         params: Type.Object({ number: NumberParams.properties.number, fileId: Type.Integer({ minimum: 1 }) }),
-        response: { 200: Type.Any({ description: 'the stored bytes, with their sniffed type' }), ...errorResponses },
+        response: {
+          200: Type.Any({ description: 'the stored bytes, with their sniffed type' }),
+          ...errorResponses,
+        },
       },
       config: consumerConfig,
     },
-    async (req, reply) => sendFile(reply, await portal.file(consumerOf(req), req.params.number, req.params.fileId)),
+    async (req, reply) =>
+      sendFile(reply, await portal.file(consumerOf(req), req.params.number, req.params.fileId)),
   );
 };
 

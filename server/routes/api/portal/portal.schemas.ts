@@ -129,7 +129,8 @@ export const SubmittedComplaintSchema = Type.Object({
 export const AddedInformationSchema = Type.Object({
   number: Type.String(),
   submissionId: Type.String(),
-  correlated: Type.Boolean(),
+  correlated: Type.Boolean({ description: 'The process took the "consumer added information" message' }),
+  pending: Type.Boolean({ description: 'The engine was away: the message is retried until it is taken' }),
   files: Type.Array(FileSchema),
 });
 
