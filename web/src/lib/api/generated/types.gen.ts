@@ -1454,6 +1454,7 @@ export type GetApiTasksResponses = {
             groups?: number;
             all?: number;
         };
+        countCap: number;
         view: string;
         today: string;
     };
@@ -2227,6 +2228,225 @@ export type PostApiTasksByIdCommentsResponses = {
 
 export type PostApiTasksByIdCommentsResponse = PostApiTasksByIdCommentsResponses[keyof PostApiTasksByIdCommentsResponses];
 
+export type GetApiTasksByIdReceivedData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/tasks/{id}/received';
+};
+
+export type GetApiTasksByIdReceivedErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiTasksByIdReceivedError = GetApiTasksByIdReceivedErrors[keyof GetApiTasksByIdReceivedErrors];
+
+export type GetApiTasksByIdReceivedResponses = {
+    /**
+     * Default Response
+     */
+    200: Array<{
+        id: string;
+        arrivedAt: string;
+        fromName: string | null;
+        fromAddress: string | null;
+        subject: string;
+        text: string;
+        kind: string;
+        attachments: Array<{
+            id: number;
+            filename: string;
+            contentType: string;
+            size: number;
+        }>;
+    }>;
+};
+
+export type GetApiTasksByIdReceivedResponse = GetApiTasksByIdReceivedResponses[keyof GetApiTasksByIdReceivedResponses];
+
+export type GetApiTasksByIdAttachmentsByAttachmentIdData = {
+    body?: never;
+    path: {
+        id: string;
+        attachmentId: number;
+    };
+    query?: never;
+    url: '/api/tasks/{id}/attachments/{attachmentId}';
+};
+
+export type GetApiTasksByIdAttachmentsByAttachmentIdErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiTasksByIdAttachmentsByAttachmentIdError = GetApiTasksByIdAttachmentsByAttachmentIdErrors[keyof GetApiTasksByIdAttachmentsByAttachmentIdErrors];
+
+export type GetApiTasksByIdAttachmentsByAttachmentIdResponses = {
+    /**
+     * the attachment as received
+     */
+    200: unknown;
+};
+
 export type GetApiTasksByIdTimelineData = {
     body?: never;
     path: {
@@ -2439,6 +2659,7 @@ export type GetApiTasksByIdResponses = {
         assignedToMe: boolean;
         created: string;
         due: string | null;
+        taskDefinitionKey: string;
         candidateGroups: Array<string>;
         form: string | null;
         branches: Array<string>;
@@ -5772,7 +5993,14 @@ export type PostApiPortalCasesByNumberInformationResponses = {
     201: {
         number: string;
         submissionId: string;
+        /**
+         * The process took the "consumer added information" message
+         */
         correlated: boolean;
+        /**
+         * The engine was away: the message is retried until it is taken
+         */
+        pending: boolean;
         files: Array<{
             id: number;
             fileName: string;
@@ -7738,6 +7966,267 @@ export type PostApiIdentificationByNumberConfirmationResponses = {
 };
 
 export type PostApiIdentificationByNumberConfirmationResponse = PostApiIdentificationByNumberConfirmationResponses[keyof PostApiIdentificationByNumberConfirmationResponses];
+
+export type GetApiCallCenterEarlierCasesData = {
+    body?: never;
+    path?: never;
+    query: {
+        customerId: Array<string>;
+    };
+    url: '/api/call-center/earlier-cases';
+};
+
+export type GetApiCallCenterEarlierCasesErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiCallCenterEarlierCasesError = GetApiCallCenterEarlierCasesErrors[keyof GetApiCallCenterEarlierCasesErrors];
+
+export type GetApiCallCenterEarlierCasesResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        items: Array<{
+            /**
+             * e.g. DEMO-2026-000001
+             */
+            number: string;
+            customerId: string;
+            placeId: string | null;
+            category: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri' | 'sesizare_autoritate' | 'cerere_gdpr';
+            subject: string;
+            status: string;
+            receivedAt: string;
+            /**
+             * YYYY-MM-DD, Europe/Bucharest
+             */
+            dueDate: string;
+            closedAt: string | null;
+        }>;
+    };
+};
+
+export type GetApiCallCenterEarlierCasesResponse = GetApiCallCenterEarlierCasesResponses[keyof GetApiCallCenterEarlierCasesResponses];
+
+export type PostApiCallCenterComplaintsData = {
+    body: {
+        category: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri' | 'sesizare_autoritate' | 'cerere_gdpr';
+        subject: string;
+        body: string;
+        customerId?: string;
+        placeId?: string;
+        contactName?: string;
+        contactEmail?: string;
+        contactPhone?: string;
+        /**
+         * Set when the agent resolved the complaint during the call (first-contact resolution)
+         */
+        resolution?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/call-center/complaints';
+};
+
+export type PostApiCallCenterComplaintsErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiCallCenterComplaintsError = PostApiCallCenterComplaintsErrors[keyof PostApiCallCenterComplaintsErrors];
+
+export type PostApiCallCenterComplaintsResponses = {
+    /**
+     * Default Response
+     */
+    201: {
+        id: string;
+        number: string;
+        receivedAt: string;
+        /**
+         * YYYY-MM-DD, Europe/Bucharest
+         */
+        registeredOn: string;
+        /**
+         * YYYY-MM-DD, Europe/Bucharest
+         */
+        dueDate: string;
+        /**
+         * Give it to the consumer: with the number it opens the public status page.
+         */
+        accessCode: string;
+        /**
+         * False when the engine was unreachable; the start is retried.
+         */
+        processStarted: boolean;
+        deadlineRule: {
+            days: number;
+            unit: 'working' | 'calendar';
+            legalBasis: string;
+        };
+        resolvedDuringCall: boolean;
+    };
+};
+
+export type PostApiCallCenterComplaintsResponse = PostApiCallCenterComplaintsResponses[keyof PostApiCallCenterComplaintsResponses];
 
 export type PostApiComplaintsByNumberContestationsData = {
     body: {
