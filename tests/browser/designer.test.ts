@@ -95,7 +95,7 @@ describe('the process designer in the browser', () => {
       const context = await browser.newContext({ locale: 'ro-RO', viewport: { width: 1400, height: 950 } });
       const page = await context.newPage();
       const pageErrors: string[] = [];
-      page.on('pageerror', (e) => pageErrors.push(e.message));
+      page.on('pageerror', (e) => pageErrors.push(`${page.url()} ${e.stack ?? e.message}`));
       await page.goto(`${BASE}/login`);
       await page.getByLabel('Adresă de e-mail').fill('designer@demo.local');
       await page.getByLabel('Parolă').fill(PASSWORD);

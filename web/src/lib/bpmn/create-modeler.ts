@@ -42,7 +42,7 @@ export async function createBpmnModeler(opts: {
 
 /** A read-only viewer (for the differences between two versions). */
 /**
- * Fits the whole diagram, but not smaller than readable: a long process is shown from its start at 60 %.
+ * Fits the whole diagram, but not smaller than readable: a long process is shown from its start at 60 %, beside the palette.
  */
 export interface FitCanvas {
   zoom(v?: string | number): number;
@@ -58,7 +58,8 @@ export function fitReadable(canvas: FitCanvas) {
   if (canvas.zoom() >= 0.6) return;
   canvas.zoom(0.6);
   const vb = canvas.viewbox();
-  canvas.viewbox({ x: vb.inner.x - 40, y: vb.inner.y - 40, width: vb.width, height: vb.height });
+  // Leave room for the palette on the left.
+  canvas.viewbox({ x: vb.inner.x - 140, y: vb.inner.y - 40, width: vb.width, height: vb.height });
 }
 
 export async function createBpmnViewer(container: HTMLElement) {
