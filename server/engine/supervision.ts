@@ -43,19 +43,24 @@ export interface EngineIncident {
   processInstanceId: string;
   processDefinitionId: string;
   rootProcessInstanceId?: string | null;
+  /** Incidents propagate up the call hierarchy: each call activity gets one caused by the sub-process's. */
+  causeIncidentId?: string | null;
+  rootCauseIncidentId?: string | null;
   /** The external task id (failedExternalTask) or the job id (failedJob). */
   configuration: string | null;
   tenantId: string | null;
 }
 
-export function listIncidents(engine: EngineClient, tenantId: string): Promise<EngineIncident[]> {
+/** The root-cause incidents of a tenant (not their copies on the calling activities), newest first. */
+export async function listIncidents(engine: EngineClient, tenantId: string): Promise<EngineIncident[]> {
   const params = new URLSearchParams({
     tenantIdIn: tenantId,
     sortBy: 'incidentTimestamp',
     sortOrder: 'desc',
-    maxResults: '200',
+    maxResults: '500',
   });
-  return call(engine, 'GET', `/incident?${params}`);
+  const all = await call<EngineIncident[]>(engine, 'GET', `/incident?${params}`);
+  return all.filter((i) => !i.rootCauseIncidentId || i.rootCauseIncidentId === i.id);
 }
 
 export async function getIncident(
@@ -65,7 +70,11 @@ export async function getIncident(
 ): Promise<EngineIncident | null> {
   const params = new URLSearchParams({ incidentId: id, tenantIdIn: tenantId });
   const [i] = await call<EngineIncident[]>(engine, 'GET', `/incident?${params}`);
-  return i ?? null;
+  if (!i) return null;
+  // A copy on a calling activity: retrying means retrying its root cause.
+  if (i.rootCauseIncidentId && i.rootCauseIncidentId !== i.id)
+    return getIncident(engine, tenantId, i.rootCauseIncidentId);
+  return i;
 }
 
 /** The worker's stack trace of a failed external task, or the job's exception. */
@@ -85,11 +94,33 @@ export async function incidentDetails(engine: EngineClient, i: EngineIncident): 
   return res.ok ? (await res.text()).slice(0, 4000) : null;
 }
 
+/** The worker's error message of a failed external task (the incident itself may carry none). */
+export async function externalTaskError(
+  engine: EngineClient,
+  externalTaskId: string,
+): Promise<string | null> {
+  try {
+    const t = await call<{ errorMessage: string | null }>(
+      engine,
+      'GET',
+      `/external-task/${encodeURIComponent(externalTaskId)}`,
+    );
+    return t.errorMessage ?? null;
+  } catch (err) {
+    if (err instanceof EngineError && err.status === 404) return null;
+    throw err;
+  }
+}
+
 /** Gives the failed external task or job one more attempt: the engine resolves the incident and workers pick it up. */
 export async function retryIncident(engine: EngineClient, i: EngineIncident, retries = 1): Promise<void> {
   if (!i.configuration) throw new EngineError(400, 'BadRequest', 'incident has no task or job');
-  if (i.incidentType === 'failedExternalTask')
-    return call(engine, 'PUT', `/external-task/${encodeURIComponent(i.configuration)}/retries`, { retries });
+  if (i.incidentType === 'failedExternalTask') {
+    const id = encodeURIComponent(i.configuration);
+    // The last failure left a lock (its retry back-off): release it so a worker takes the task at once.
+    await call(engine, 'POST', `/external-task/${id}/unlock`);
+    return call(engine, 'PUT', `/external-task/${id}/retries`, { retries });
+  }
   if (i.incidentType === 'failedJob')
     return call(engine, 'PUT', `/job/${encodeURIComponent(i.configuration)}/retries`, { retries });
   throw new EngineError(400, 'BadRequest', `incidents of type ${i.incidentType} cannot be retried`);

@@ -15,6 +15,7 @@ import { EngineError } from '../engine/client.ts';
 import { parseBpmn } from '../engine/bpmn-metadata.ts';
 import { readBaselineProcesses } from '../engine/deploy-processes.ts';
 import {
+  externalTaskError,
   getIncident,
   incidentDetails,
   listIncidents,
@@ -372,7 +373,11 @@ export function createSupervisionService(deps: {
         type: i.incidentType,
         at: i.incidentTimestamp,
         activityId: i.failedActivityId ?? i.activityId,
-        message: i.incidentMessage,
+        message:
+          i.incidentMessage ??
+          (i.incidentType === 'failedExternalTask' && i.configuration
+            ? await externalTaskError(engine, i.configuration).catch(() => null)
+            : null),
         details: await incidentDetails(engine, i).catch(() => null),
         caseNumber: keys.get(i.rootProcessInstanceId ?? i.processInstanceId) ?? null,
       })),

@@ -240,8 +240,18 @@ describe('contested answers, deadline warnings and case versions', { timeout: 18
     await complete(officer, contest.number, 'Clasificarea și admisibilitatea reclamației', {
       outcome: 'admissible',
     });
+    const engineTasks = await eventually(async () => {
+      const ts = await t.engine.queryTasks(
+        { tenantIdIn: [t.demoTenantId], processInstanceBusinessKey: contest.number },
+        { firstResult: 0, maxResults: 20 },
+      );
+      return ts.length && !ts.some((x) => x.name === 'Clasificarea și admisibilitatea reclamației')
+        ? ts
+        : null;
+    }, 60_000);
+    expect(engineTasks.map((x) => x.taskDefinitionKey)).toContain('reviewPrevious');
     const review = await taskFor(
-      officer,
+      supervisor,
       contest.number,
       'Analiza plângerii redeschise / contestației la răspuns',
     );

@@ -1,0 +1,365 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { users } from '../../server/db/schema/index.ts';
+import { registerComplaint } from '../../server/intake/register-complaint.ts';
+import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { readMailbox } from '../helpers/mailbox.ts';
+
+type Headers = { authorization: string };
+
+interface OpenCase {
+  number: string;
+  risk: string;
+  dueDate: string;
+  timeLeft: { workingDays: number; calendarDays: number };
+  progress: {
+    completedTasks: number;
+    openTasks: Array<{
+      id: string;
+      name: string;
+      assignee: { id: string } | null;
+      candidateGroups: string[];
+    }>;
+    steps: { total: number; done: number };
+  };
+}
+
+/**
+ * The supervisor view's API (issue 5 point 2) against the real engine, workers, task read model and mail server:
+ * open cases at risk first with their degree of execution, workload per officer and role, reassigning, incidents
+ * of a really failing worker job with a retry, and counts per category and channel. Roles and tenant isolation.
+ */
+describe('supervision API', { timeout: 240_000 }, () => {
+  let t: TestContext;
+  let supervisor: Headers;
+  let officer: Headers;
+  let admin: Headers;
+  let acme: Headers;
+  let officerId = '';
+  let agentId = '';
+  const registered: Array<{ number: string; id: string }> = [];
+
+  beforeAll(async () => {
+    t = await createTestContext({ workers: true, taskEvents: true });
+    [supervisor, officer, admin] = await Promise.all([
+      t.login('supervisor@demo.local'),
+      t.login('officer@demo.local'),
+      t.login('admin@demo.local'),
+    ]);
+    const staff = await t.db
+      .select({ id: users.id, email: users.email, tenantId: users.tenantId })
+      .from(users);
+    officerId = staff.find((u) => u.email === 'officer@demo.local')!.id;
+    agentId = staff.find((u) => u.email === 'agent@demo.local')!.id;
+    acme = await t.login(
+      staff.find((u) => u.tenantId === t.acmeTenantId && u.email.startsWith('officer-'))!.email,
+    );
+  });
+  afterAll(async () => t?.close());
+
+  async function register(
+    category: 'facturare' | 'grup_masurare',
+    receivedAt?: Date,
+    tenantId = t.demoTenantId,
+  ) {
+    const customerId =
+      tenantId === t.demoTenantId
+        ? (
+            await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: officer })
+          ).json<{ items: Array<{ id: string }> }>().items[0]!.id
+        : undefined;
+    const reg = await registerComplaint(t.app.registerDeps, {
+      tenantId,
+      channel: 'call_center',
+      category,
+      subject: 'Reclamație pentru supervizare',
+      body: 'Consumul facturat este mult mai mare decât cel real; vă rog să verificați.',
+      customerId,
+      contactName: 'Ana Pop',
+      contactEmail: `sup-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`,
+      receivedAt,
+      actor: { id: null, kind: 'system' },
+    });
+    if (tenantId === t.demoTenantId) registered.push(reg);
+    return reg;
+  }
+
+  async function openCases(headers: Headers, query = '') {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/supervision/cases?pageSize=100${query}`,
+      headers,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json<{
+      counts: { open: number; late: number; atRisk: number };
+      items: OpenCase[];
+      total: number;
+    }>();
+  }
+
+  async function taskFor(headers: Headers, number: string, name: string) {
+    return eventually(async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups&pageSize=100', headers });
+      return res
+        .json<{ items: Array<{ id: string; name: string; case: { number: string } | null }> }>()
+        .items.find((x) => x.case?.number === number && x.name === name);
+    }, 60_000);
+  }
+
+  async function complete(headers: Headers, number: string, name: string, payload: Record<string, unknown>) {
+    const task = await taskFor(headers, number, name);
+    const claim = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers });
+    expect(claim.statusCode, claim.body).toBe(200);
+    const r = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/complete`, headers, payload });
+    expect(r.statusCode, `${name}: ${r.body}`).toBe(200);
+  }
+
+  it('lists open cases late and at risk first, with their open tasks and time left', async () => {
+    const onTime = await register('facturare');
+    const late = await register('facturare', new Date(Date.now() - 60 * 24 * 3600e3));
+    await register('facturare', undefined, t.acmeTenantId);
+    const view = await eventually(async () => {
+      const v = await openCases(supervisor);
+      const l = v.items.find((c) => c.number === late.number);
+      const o = v.items.find((c) => c.number === onTime.number);
+      return l?.progress.openTasks.length && o?.progress.openTasks.length ? v : null;
+    });
+    expect(view.items.map((c) => c.number)).toEqual([late.number, onTime.number]);
+    const [l, o] = view.items;
+    expect(l!.risk).toBe('late');
+    expect(l!.timeLeft.calendarDays).toBeLessThan(0);
+    expect(o!.risk).toBe('on_time');
+    expect(o!.timeLeft.workingDays).toBeGreaterThan(5);
+    expect(o!.progress.openTasks[0]).toMatchObject({
+      name: 'Clasificarea și admisibilitatea reclamației',
+      assignee: null,
+    });
+    expect(o!.progress.steps.total).toBeGreaterThan(0);
+    expect(view.counts).toMatchObject({ open: 2, late: 1 });
+    // Filter by risk.
+    expect((await openCases(supervisor, '&risk=late')).items.map((c) => c.number)).toEqual([late.number]);
+    // Only supervisors; the other tenant sees only its own case.
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/supervision/cases', headers: officer })).statusCode,
+    ).toBe(403);
+    const acmeView = await openCases(acme);
+    expect(
+      acmeView.items.some((c) =>
+        registered.some((r) => r.number === c.number && c.number.startsWith('DEMO')),
+      ),
+    ).toBe(false);
+    expect(acmeView.counts.open).toBe(1);
+  });
+
+  it('reassigns a task to an officer who holds its role, through the engine; refuses others', async () => {
+    const [onTime] = registered;
+    // The supervisor does not hold RSP: the task comes from the supervision view, not the inbox.
+    const task = (await openCases(supervisor)).items.find((c) => c.number === onTime!.number)!.progress
+      .openTasks[0]!;
+    expect(task.name).toBe('Clasificarea și admisibilitatea reclamației');
+    const toAgent = await t.app.inject({
+      method: 'PUT',
+      url: `/api/supervision/tasks/${task.id}/assignee`,
+      headers: supervisor,
+      payload: { userId: agentId },
+    });
+    expect(toAgent.statusCode).toBe(422);
+    expect(toAgent.json<{ message: string }>().message).toBe(
+      'Utilizatorul ales nu deține funcția cerută de sarcină; actualizați întâi organigrama.',
+    );
+    const byOfficer = await t.app.inject({
+      method: 'PUT',
+      url: `/api/supervision/tasks/${task.id}/assignee`,
+      headers: officer,
+      payload: { userId: officerId },
+    });
+    expect(byOfficer.statusCode).toBe(403);
+    const fromAcme = await t.app.inject({
+      method: 'PUT',
+      url: `/api/supervision/tasks/${task.id}/assignee`,
+      headers: acme,
+      payload: { userId: officerId },
+    });
+    expect(fromAcme.statusCode).toBe(404);
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: `/api/supervision/tasks/${task.id}/assignee`,
+      headers: supervisor,
+      payload: { userId: officerId },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ assignee: { id: officerId, name: expect.any(String) } });
+    expect((await t.engine.getTask(task.id))?.assignee).toBe(officerId);
+    const audit = await t.db.execute(
+      `select details from audit_log where action = 'task.reassigned' and entity_id = '${task.id}'`,
+    );
+    expect(audit.length).toBe(1);
+
+    // Workload: the officer holds it; the RSP queue still has the late case's task waiting.
+    let lastLoad = '';
+    const load = await eventually(async () => {
+      const r = await t.app.inject({ method: 'GET', url: '/api/supervision/workload', headers: supervisor });
+      lastLoad = r.body;
+      const w = r.json<{
+        officers: Array<{ userId: string; open: number; jobRoles: string[] }>;
+        roles: Array<{ code: string; open: number; unassigned: number; holders: number }>;
+      }>();
+      return w.officers.find((o) => o.userId === officerId)?.open === 1 ? w : null;
+    }).catch((err: Error) => {
+      throw new Error(`${err.message}; last workload: ${lastLoad}`);
+    });
+    expect(load.officers.find((o) => o.userId === officerId)!.jobRoles).toEqual(
+      expect.arrayContaining(['RSP', 'SF', 'SM']),
+    );
+    const rsp = load.roles.find((r) => r.code === 'RSP')!;
+    expect(rsp).toMatchObject({ open: 2, unassigned: 1 });
+    expect(rsp.holders).toBeGreaterThan(0);
+    const acmeLoad = (
+      await t.app.inject({ method: 'GET', url: '/api/supervision/workload', headers: acme })
+    ).json<{ officers: Array<{ userId: string }>; roles: Array<{ code: string; open: number }> }>();
+    expect(acmeLoad.officers.some((o) => o.userId === officerId)).toBe(false);
+    expect(acmeLoad.roles.find((r) => r.code === 'RSP')?.open ?? 0).toBe(0);
+  });
+
+  it('shows a failed worker job as an incident with its error, and retries it', async () => {
+    // The tenant has no distribution operator address: the worker that e-mails the request fails for real,
+    // three times with backoff, and the engine raises an incident.
+    const patch = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/tenant-settings',
+      headers: admin,
+      payload: { operatorEmail: null },
+    });
+    expect(patch.statusCode, patch.body).toBe(200);
+    const reg = await register('grup_masurare');
+    await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
+      outcome: 'admissible',
+    });
+    await complete(officer, reg.number, 'Solicitarea verificării contorului și recalcularea consumului', {
+      findings: 'Clientul contestă indexul; este necesară verificarea metrologică.',
+      branch: 'verificare_contor',
+    });
+    await complete(officer, reg.number, 'Solicitarea către OD a datelor de măsurare / recitirii', {
+      questions: 'Vă rugăm indexurile citite în ultimele 6 luni.',
+    });
+    type Incident = {
+      id: string;
+      type: string;
+      message: string | null;
+      details: string | null;
+      caseNumber: string | null;
+    };
+    const incident = await eventually(
+      async () => {
+        const r = await t.app.inject({
+          method: 'GET',
+          url: '/api/supervision/incidents',
+          headers: supervisor,
+        });
+        return r.json<Incident[]>().find((i) => i.caseNumber === reg.number);
+      },
+      120_000,
+      1000,
+    );
+    const ext = await fetch(`${t.engine.url}/external-task?processInstanceBusinessKey=${reg.number}`, {
+      headers: { authorization: t.engine.credentials.authorization },
+    }).then((r) => r.text());
+    expect(incident.type, `${JSON.stringify(incident)} ${ext}`).toBe('failedExternalTask');
+    expect(incident.message, `${JSON.stringify(incident)} ${ext}`).not.toBeNull();
+    expect(incident.message).toBe('the tenant has no distribution operator e-mail address (tenant setting)');
+    expect(incident.details).toContain('send-operator-request');
+
+    // Not visible to, nor retryable by, the other tenant; not for officers.
+    const acmeList = await t.app.inject({ method: 'GET', url: '/api/supervision/incidents', headers: acme });
+    expect(acmeList.json<Incident[]>().some((i) => i.id === incident.id)).toBe(false);
+    const acmeRetry = await t.app.inject({
+      method: 'POST',
+      url: `/api/supervision/incidents/${incident.id}/retry`,
+      headers: acme,
+    });
+    expect(acmeRetry.statusCode).toBe(404);
+    expect(acmeRetry.json<{ message: string }>().message).toBe(
+      'Incidentul nu există sau a fost deja rezolvat.',
+    );
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/supervision/incidents', headers: officer })).statusCode,
+    ).toBe(403);
+
+    // The cause is fixed, the supervisor retries: the worker sends the request and the incident is gone.
+    await t.app.inject({
+      method: 'PATCH',
+      url: '/api/tenant-settings',
+      headers: admin,
+      payload: { operatorEmail: 'od-demo@distributie.local' },
+    });
+    const retry = await t.app.inject({
+      method: 'POST',
+      url: `/api/supervision/incidents/${incident.id}/retry`,
+      headers: supervisor,
+    });
+    expect(retry.statusCode, retry.body).toBe(200);
+    const sent = await eventually(async () =>
+      (await readMailbox('od-demo@distributie.local')).find(
+        (m) => m.subject?.includes(`${reg.number}/OD1`) && m.messageId?.includes(reg.id),
+      ),
+    );
+    expect(sent.text).toContain('indexurile citite');
+    await eventually(async () => {
+      const r = await t.app.inject({ method: 'GET', url: '/api/supervision/incidents', headers: supervisor });
+      return !r.json<Incident[]>().some((i) => i.id === incident.id);
+    });
+  });
+
+  it('counts complaints per category and per channel over a period', async () => {
+    // Complaints received after opening hours are registered on the next working day: look a week ahead too.
+    const inDays = (n: number) =>
+      new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Bucharest' }).format(
+        new Date(Date.now() + n * 86_400_000),
+      );
+    const from = inDays(-300);
+    const today = inDays(7);
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/supervision/stats?from=${from}&to=${today}`,
+      headers: supervisor,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const s = res.json<{
+      total: number;
+      byCategory: Array<{ key: string; count: number }>;
+      byChannel: Array<{ key: string; count: number }>;
+    }>();
+    expect(s.total).toBe(registered.length);
+    expect(s.byCategory.find((c) => c.key === 'facturare')!.count).toBe(2);
+    expect(s.byCategory.find((c) => c.key === 'grup_masurare')!.count).toBe(1);
+    expect(s.byChannel).toEqual([
+      { key: 'call_center', count: registered.length },
+      { key: 'email', count: 0 },
+      { key: 'portal', count: 0 },
+    ]);
+    const acmeStats = (
+      await t.app.inject({
+        method: 'GET',
+        url: `/api/supervision/stats?from=${from}&to=${today}`,
+        headers: acme,
+      })
+    ).json<{ total: number }>();
+    expect(acmeStats.total).toBe(1);
+    const bad = await t.app.inject({
+      method: 'GET',
+      url: `/api/supervision/stats?from=${today}&to=${from}`,
+      headers: supervisor,
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ message: string }>().message).toBe(
+      'Perioada nu este validă: data de început este după data de sfârșit.',
+    );
+    const long = await t.app.inject({
+      method: 'GET',
+      url: '/api/supervision/stats?from=2020-01-01&to=2026-01-01',
+      headers: supervisor,
+    });
+    expect(long.json<{ message: string }>().message).toBe('Alegeți o perioadă de cel mult un an.');
+  });
+});
