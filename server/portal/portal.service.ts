@@ -296,6 +296,76 @@ export function createPortalService(deps: RegisterDeps) {
   }
 
   /**
+   * What the consumer sent, recorded the way the e-mail intake records what arrives (an inbound message with its
+   * attachments), so officers find portal submissions where they find e-mails. The "raw" bytes of a portal
+   * submission are its canonical JSON, stored content-addressed like a raw e-mail.
+   */
+  async function recordInbound(
+    tx: Tx,
+    p: ConsumerPrincipal,
+    s: {
+      caseId: string;
+      number: string;
+      submissionId: string;
+      kind: 'complaint' | 'reply';
+      subject: string;
+      text: string;
+      files: CheckedFile[];
+      at: Date;
+      pendingMessage: string | null;
+    },
+  ) {
+    const raw = Buffer.from(
+      JSON.stringify({
+        channel: 'portal',
+        case: s.number,
+        account: p.accountId,
+        at: s.at.toISOString(),
+        subject: s.subject,
+        text: s.text,
+        files: s.files.map((f) => ({
+          fileName: f.fileName,
+          contentType: f.contentType,
+          size: f.size,
+          sha256: f.sha256,
+        })),
+      }),
+    );
+    const rawSha256 = createHash('sha256').update(raw).digest('hex');
+    await putBlob(tx, p.tenantId, raw, rawSha256);
+    return insertInbound(
+      tx,
+      {
+        tenantId: p.tenantId,
+        messageId: null,
+        rawSha256,
+        dedupeKey: `portal|${s.submissionId}`,
+        size: raw.length,
+        arrivedAt: s.at,
+        fromAddress: p.email,
+        fromName: null,
+        subject: s.subject,
+        textBody: s.text,
+        safeHtml: null,
+        kind: s.kind,
+        reason: 'portal',
+        caseId: s.caseId,
+        pendingMessage: s.pendingMessage,
+        nextCorrelationAt: s.pendingMessage ? inlineLease() : null,
+      },
+      s.files.map((f) => ({
+        content: f.content,
+        sha256: f.sha256,
+        filename: f.fileName,
+        contentType: f.contentType,
+        size: f.size,
+        disposition: 'attachment' as const,
+        contentId: null,
+      })),
+    );
+  }
+
+  /**
    * A complaint from the portal, for a place of a linked customer account, about the contract (the customer
    * account), or, without a linked account, from the person alone. It ends in the one `registerComplaint`.
    */
@@ -318,6 +388,7 @@ export function createPortalService(deps: RegisterDeps) {
     if (!customerId && !input.contactName?.trim()) throw new DomainError('PORTAL_NAME_REQUIRED');
 
     await storeBlobs(p.tenantId, files);
+    const receivedAt = new Date();
     let stored: Awaited<ReturnType<typeof recordSubmission>>['files'] = [];
     const reg = await registerComplaint(
       deps,
@@ -334,6 +405,7 @@ export function createPortalService(deps: RegisterDeps) {
         contactEmail: p.email,
         contactPhone: input.contactPhone?.trim() || undefined,
         actor: { id: p.accountId, kind: 'consumer' },
+        receivedAt,
       },
       {
         inTransaction: async (tx, c) => {
@@ -342,6 +414,17 @@ export function createPortalService(deps: RegisterDeps) {
             kind: 'complaint',
             text: input.body,
             files,
+          });
+          await recordInbound(tx, p, {
+            caseId: c.id,
+            number: c.number,
+            submissionId: r.submissionId,
+            kind: 'complaint',
+            subject: input.subject.trim(),
+            text: input.body,
+            files,
+            at: receivedAt,
+            pendingMessage: null,
           });
           stored = r.files;
         },
@@ -361,63 +444,27 @@ export function createPortalService(deps: RegisterDeps) {
    * Information added to an open case. It goes the way a consumer's e-mail reply goes, through the same service:
    * an inbound message (kind reply, reason portal) with its attachments, committed together with the message the
    * process waits for ("consumer added information"), correlated at once by the intake's `correlateInbound`, and
-   * retried by the intake's loop when the engine is away. Officers see it where they see e-mail replies. The
-   * "raw" bytes of a portal submission are its canonical JSON, stored content-addressed like a raw e-mail.
+   * retried by the intake's loop when the engine is away. Officers see it where they see e-mail replies.
    */
   async function addInformation(p: ConsumerPrincipal, number: string, text: string, files: CheckedFile[]) {
     const c = await ownCase(p, number);
     if (!OPEN_STATUSES.has(c.status)) throw new DomainError('CASE_CLOSED', { number });
     await storeBlobs(p.tenantId, files);
     const at = new Date();
-    const raw = Buffer.from(
-      JSON.stringify({
-        channel: 'portal',
-        case: c.number,
-        account: p.accountId,
-        at: at.toISOString(),
-        text,
-        files: files.map((f) => ({
-          fileName: f.fileName,
-          contentType: f.contentType,
-          size: f.size,
-          sha256: f.sha256,
-        })),
-      }),
-    );
-    const rawSha256 = createHash('sha256').update(raw).digest('hex');
-    await putBlob(db, p.tenantId, raw, rawSha256);
     const recorded = await db.transaction(async (tx) => {
       const r = await recordSubmission(tx, p, { caseId: c.id, kind: 'information', text, files });
-      const inboundId = await insertInbound(
-        tx,
-        {
-          tenantId: p.tenantId,
-          messageId: null,
-          rawSha256,
-          dedupeKey: `portal|${r.submissionId}`,
-          size: raw.length,
-          arrivedAt: at,
-          fromAddress: p.email,
-          fromName: null,
-          subject: `Completare prin portal la reclamația ${c.number}`,
-          textBody: text,
-          safeHtml: null,
-          kind: 'reply',
-          reason: 'portal',
-          caseId: c.id,
-          pendingMessage: MESSAGES.consumerAddedInformation,
-          nextCorrelationAt: inlineLease(),
-        },
-        files.map((f) => ({
-          content: f.content,
-          sha256: f.sha256,
-          filename: f.fileName,
-          contentType: f.contentType,
-          size: f.size,
-          disposition: 'attachment' as const,
-          contentId: null,
-        })),
-      );
+      const inboundId = await recordInbound(tx, p, {
+        caseId: c.id,
+        number: c.number,
+        submissionId: r.submissionId,
+        kind: 'reply',
+        subject: `Completare prin portal la reclamația ${c.number}`,
+        text,
+        files,
+        at,
+        // Committed with the submission: if the engine cannot take it now, the intake's loop correlates it later.
+        pendingMessage: MESSAGES.consumerAddedInformation,
+      });
       await addCaseEvent(tx, {
         tenantId: p.tenantId,
         caseId: c.id,

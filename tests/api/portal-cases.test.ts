@@ -153,6 +153,12 @@ describe('consumer portal: accounts, complaints, files and isolation', () => {
         sql`select count(*)::int as n from mail_blobs where sha256 in (${s.files[0]!.sha256}, ${s.files[1]!.sha256})`,
       );
       expect(blobs[0]!.n).toBe(2);
+      // Recorded as the e-mail intake records what arrives, so officers find the files with the case.
+      const inbound = await t.db.execute<{ kind: string; files: number }>(
+        sql`select m.kind, (select count(*)::int from inbound_attachments a where a.inbound_message_id = m.id) as files
+            from inbound_messages m join cases c on c.id = m.case_id where c.number = ${s.number} and m.reason = 'portal'`,
+      );
+      expect(inbound).toEqual([{ kind: 'complaint', files: 2 }]);
       // The stored file comes back byte for byte, to its owner only.
       const back = await t.app.inject({
         method: 'GET',
@@ -447,7 +453,7 @@ describe('consumer portal: accounts, complaints, files and isolation', () => {
       }>(
         sql`select m.kind, m.pending_message, m.correlated,
               (select count(*)::int from inbound_attachments a where a.inbound_message_id = m.id) as files
-            from inbound_messages m join cases c on c.id = m.case_id where c.number = ${number} and m.reason = 'portal'`,
+            from inbound_messages m join cases c on c.id = m.case_id where c.number = ${number} and m.reason = 'portal' and m.kind = 'reply'`,
       );
       expect(inbound).toEqual([{ kind: 'reply', pending_message: null, correlated: true, files: 1 }]);
       // The engine ran the "consumer added information" event sub-process for this case.
