@@ -190,6 +190,18 @@ export interface CaseDetail {
   events: CaseEvent[];
   messages: CaseMessage[];
   activities: CaseActivity[];
+  /** Documents we issued (PDF), downloadable at /api/complaints/:number/documents/:id. */
+  documents?: CaseDocument[];
+}
+
+export interface CaseDocument {
+  id: number;
+  kind: string;
+  fileName: string;
+  contentType: string;
+  sha256: string;
+  size: number;
+  createdAt: string;
 }
 
 export interface AnnulBody {
@@ -306,6 +318,8 @@ export interface TaskDetail {
   /** Choices of a verification form (`branch`); absent from older servers. */
   branches?: string[];
   caseNumber: string | null;
+  /** Indexes (0-based) of the instruction steps ticked as done. */
+  stepsDone?: number[];
   draft: { findings: string | null; answerText: string | null } | null;
   instruction: WorkInstruction | null;
 }

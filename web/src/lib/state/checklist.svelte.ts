@@ -1,12 +1,12 @@
 /**
- * The ticked steps of a work instruction, in the browser only (nothing is saved yet). One instance per
+ * The ticked steps of a work instruction (the server keeps them per task; see InstructionPanel). One instance per
  * component, never a module-level singleton: on the server that would be shared between users.
  */
 export class Checklist {
   #done: boolean[] = $state([]);
 
-  constructor(count: number) {
-    this.#done = Array.from({ length: count }, () => false);
+  constructor(count: number, done: number[] = []) {
+    this.#done = Array.from({ length: count }, (_, i) => done.includes(i));
   }
 
   get count(): number {

@@ -29,6 +29,7 @@ export const load = (async (event) => {
     firstPage: !after,
     done: event.url.searchParams.get('done') === '1',
     released: event.url.searchParams.get('released') === '1',
+    delegatedTo: event.url.searchParams.get('delegated')?.slice(0, 100) ?? null,
     meta: { title: 'Inbox' },
   };
 }) satisfies PageServerLoad;
@@ -38,7 +39,10 @@ export const actions = {
     const user = requireRole(event, AREA_ROLES.inbox);
     const form = await event.request.formData();
     const name = String(form.get('name') ?? '').trim();
-    const filters = readFilters(event.url.searchParams, hasRole(user, 'supervisor'));
+    // The filters in force come as hidden fields (the action's URL has no query of its own).
+    const fields = new URLSearchParams();
+    for (const [k, v] of form) if (k !== 'name' && typeof v === 'string') fields.set(k, v);
+    const filters = readFilters(fields, hasRole(user, 'supervisor'));
     const body = { name, filters: { view: filters.view, ...filterEntries(filters) } };
     const r = await api<SavedFilter>(event, 'POST', '/api/tasks/saved-filters', body);
     if (!r.ok)

@@ -1,5 +1,15 @@
 import { fail, redirect } from '@sveltejs/kit';
-import type { CaseDetail, ClaimResult, CompleteResult, CompleteTaskBody, TaskDetail } from '$lib/api/types';
+import type {
+  CaseDetail,
+  ClaimResult,
+  CompleteResult,
+  CompleteTaskBody,
+  Delegate,
+  ReceivedMessage,
+  TaskComment,
+  TaskDetail,
+  TimelineEntry,
+} from '$lib/api/types';
 import { api, apiLoad } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
@@ -10,13 +20,25 @@ export const load = (async (event) => {
   const { user } = await event.parent();
   const id = event.params.id;
   const task = await apiLoad<TaskDetail>(event, `/api/tasks/${id}`);
-  const caseDetail = task.caseNumber
-    ? await apiLoad<CaseDetail>(event, `/api/complaints/${task.caseNumber}`)
-    : null;
+  const isSupervisor = user.roles.includes('supervisor');
+  const withCase = !!task.caseNumber;
+  // The case and everything around it in parallel; each view of personal data is audited by the API.
+  const [caseDetail, comments, timeline, received, delegates] = await Promise.all([
+    withCase ? apiLoad<CaseDetail>(event, `/api/complaints/${task.caseNumber}`) : null,
+    withCase ? apiLoad<TaskComment[]>(event, `/api/tasks/${id}/comments`) : [],
+    withCase ? apiLoad<TimelineEntry[]>(event, `/api/tasks/${id}/timeline`) : [],
+    withCase ? apiLoad<ReceivedMessage[]>(event, `/api/tasks/${id}/received`) : [],
+    task.assignedToMe || isSupervisor ? apiLoad<Delegate[]>(event, `/api/tasks/${id}/delegates`) : [],
+  ]);
   return {
     task,
     case: caseDetail,
-    isSupervisor: user.roles.includes('supervisor'),
+    comments,
+    timeline,
+    received,
+    delegates,
+    claimedNow: event.url.searchParams.get('claimed') === '1',
+    isSupervisor,
     meta: { title: task.caseNumber ? `${task.name} · ${task.caseNumber}` : task.name },
   };
 }) satisfies PageServerLoad;
@@ -43,6 +65,37 @@ export const actions = {
         message: errorMessage(r, 'Sarcina nu a putut fi eliberată.'),
       });
     redirect(303, '/inbox?released=1');
+  },
+
+  delegate: async (event) => {
+    requireRole(event, AREA_ROLES.inbox);
+    const form = await event.request.formData();
+    const userId = text(form, 'userId');
+    if (!userId)
+      return fail(400, { action: 'delegate', message: 'Alegeți colegul căruia îi delegați sarcina.' });
+    const r = await api<{ assigneeName: string }>(event, 'POST', `/api/tasks/${event.params.id}/delegate`, {
+      userId,
+    });
+    if (!r.ok)
+      return fail(r.status, {
+        action: 'delegate',
+        message: errorMessage(r, 'Sarcina nu a putut fi delegată.'),
+      });
+    redirect(303, `/inbox?delegated=${encodeURIComponent(r.data.assigneeName)}`);
+  },
+
+  comment: async (event) => {
+    requireRole(event, AREA_ROLES.inbox);
+    const form = await event.request.formData();
+    const body = text(form, 'body');
+    const r = await api<TaskComment>(event, 'POST', `/api/tasks/${event.params.id}/comments`, { body });
+    if (!r.ok)
+      return fail(r.status, {
+        action: 'comment',
+        draft: body,
+        message: errorMessage(r, 'Comentariul nu a putut fi adăugat.'),
+      });
+    return { action: 'comment', commented: true };
   },
 
   complete: async (event) => {
