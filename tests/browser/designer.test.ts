@@ -179,4 +179,30 @@ describe('the process designer in the browser', () => {
       expect(violations).toEqual({ list: [], editor: [], deployed: [], diff: [], reset: [] });
     },
   );
+
+  it('edits the routing table with dmn-js and works on a phone screen', { timeout: 120_000 }, async () => {
+    const context = await browser.newContext({ locale: 'ro-RO', viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(`${page.url()} ${e.stack ?? e.message}`));
+    await page.goto(`${BASE}/login`);
+    await page.getByLabel('Adresă de e-mail').fill('designer@demo.local');
+    await page.getByLabel('Parolă').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Autentificare' }).click();
+    await page.waitForURL((u) => u.pathname === '/designer');
+    const violations: Record<string, string[]> = { list: await axeViolations(page) };
+    await page.screenshot({ path: `${SHOTS}/designer-7-phone-list.png`, fullPage: true });
+
+    await page.getByRole('link', { name: 'Editează v1 Categorie → verificare și funcție' }).click();
+    await page.waitForURL(/\/designer\/complaintRouting|\/designer\/[^/]+$/);
+    // The decision table with its rules, one per category.
+    await page.locator('.tjs-table').waitFor();
+    await expect.poll(() => page.locator('.tjs-table tbody tr').count()).toBeGreaterThanOrEqual(11);
+    await page.getByText('Nicio modificare').waitFor();
+    violations['dmn'] = await axeViolations(page);
+    await page.screenshot({ path: `${SHOTS}/designer-8-phone-dmn.png`, fullPage: true });
+
+    expect(pageErrors).toEqual([]);
+    expect(violations).toEqual({ list: [], dmn: [] });
+  });
 });

@@ -102,6 +102,23 @@ const RO: Record<string, string> = {
   '<empty>': '<gol>',
   Local: 'Local',
   'Learn more.': 'Aflați mai multe.',
+  // dmn-js (decision tables)
+  'View DRD': 'Diagrama deciziilor',
+  'Hit policy:': 'Regula de potrivire:',
+  'Hit policy': 'Regula de potrivire',
+  When: 'Când',
+  Then: 'Atunci',
+  And: 'Și',
+  Annotations: 'Adnotări',
+  Unique: 'Unică',
+  First: 'Prima',
+  Any: 'Oricare',
+  Collect: 'Colectează',
+  'Rule order': 'Ordinea regulilor',
+  'Output order': 'Ordinea rezultatelor',
+  'Add rule': 'Adaugă regulă',
+  'Add input': 'Adaugă intrare',
+  'Add output': 'Adaugă ieșire',
 };
 
 export function translateRo(template: string, replacements: Record<string, string> = {}): string {
@@ -109,5 +126,5 @@ export function translateRo(template: string, replacements: Record<string, strin
   return text.replace(/{([^}]+)}/g, (_, key: string) => replacements[key] ?? `{${key}}`);
 }
 
-/** A didi module replacing bpmn-js's `translate` service. */
+/** A didi module replacing the `translate` service of bpmn-js and dmn-js. */
 export const TranslateRoModule = { translate: ['value', translateRo] };
