@@ -38,9 +38,10 @@ const tasksRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       config: { roles: [...STAFF] },
     },
     async (req) => {
-      const { view, scope, order, ...filters } = req.query;
+      const { view, scope, order, pageSize, limit, ...filters } = req.query;
       return tasksService.list(principalOf(req), {
         ...filters,
+        limit: pageSize ?? limit,
         view: view ?? scope ?? 'groups',
         order: order ?? 'asc',
       });

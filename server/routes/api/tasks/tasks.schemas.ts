@@ -23,6 +23,8 @@ export const ListTasksQuery = Type.Object({
   order: Type.Optional(Lit(['asc', 'desc'] as const)),
   after: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
+  /** Former name of `limit`. */
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 });
 
 export const TaskSummarySchema = Type.Object({
