@@ -5,6 +5,7 @@ import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json' with { ty
 import type { Db } from '../db/client.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import type { Principal } from '../auth/auth.service.ts';
+import { parseBpmn } from '../engine/bpmn-metadata.ts';
 import { EngineError, type Definition, type Deployment, type EngineClient } from '../engine/client.ts';
 import {
   DEPLOYMENT_SOURCES,
@@ -54,13 +55,13 @@ function originOf(d: Deployment | undefined): VersionOrigin {
   return 'baseline';
 }
 
-/** The ids of the definitions a file declares (executable processes, decisions). */
-function declaredKeys(kind: DefinitionKind, xml: string): string[] {
-  const re =
+/** The ids of the definitions a file declares (processes, decisions), whatever namespace prefix it uses. */
+async function declaredKeys(kind: DefinitionKind, xml: string): Promise<string> {
+  const keys =
     kind === 'bpmn'
-      ? /<(?:bpmn2?:)?process\b[^>]*\bid="([^"]+)"/g
-      : /<(?:dmn:)?decision\b[^>]*\bid="([^"]+)"/g;
-  return [...xml.matchAll(re)].map((m) => m[1]!).sort();
+      ? (await parseBpmn(xml)).map((p) => p.processId)
+      : [...xml.matchAll(/<(?:[\w-]+:)?decision\b[^>]*\bid="([^"]+)"/g)].map((m) => m[1]!);
+  return keys.sort().join(',');
 }
 
 /**
@@ -222,7 +223,7 @@ export function createDesignerService(deps: {
         `Versiunea nu a fost publicată: ${errors.length === 1 ? 'o eroare' : `${errors.length} erori`} de validare. ${first}`,
       );
     }
-    if (declaredKeys(kind, input.xml).join(',') !== declaredKeys(kind, baseline.content).join(','))
+    if ((await declaredKeys(kind, input.xml)) !== (await declaredKeys(kind, baseline.content)))
       throw new DomainError('PROCESS_KEY_CHANGED', { resourceName: input.resourceName });
 
     let result: Awaited<ReturnType<EngineClient['deploy']>>;
