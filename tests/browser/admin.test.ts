@@ -1,0 +1,191 @@
+/// <reference lib="dom" />
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+
+const PORT = 3396 + Number(process.env.TEST_PORT_OFFSET ?? 0);
+const BASE = `http://localhost:${PORT}`;
+const SHOTS = 'test-results/screenshots';
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            opts: object,
+          ): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>;
+        };
+      }
+    ).axe;
+    return axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+  });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.nodes.length})`);
+}
+
+/**
+ * The tenant administrator's journey in a real browser: settings (with the counting reading), a deadline rule, an
+ * extra non-working day and who holds a job role; each change is checked through the API it went to.
+ */
+describe('the admin pages in the browser', () => {
+  let t: TestContext;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    t = await createTestContext({ webPort: PORT, taskEvents: false });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function staffPage(email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+    const context = await browser.newContext({ locale: 'ro-RO', viewport });
+    const page = await context.newPage();
+    await page.goto(`${BASE}/login`);
+    await page.getByLabel('Adresă de e-mail').fill(email);
+    await page.getByLabel('Parolă').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Autentificare' }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+    return page;
+  }
+
+  it(
+    'changes settings, a deadline rule, a non-working day and a role holder',
+    { timeout: 180_000 },
+    async () => {
+      const violations: Record<string, string[]> = {};
+      const headers = await t.login('admin@demo.local');
+      const api = async <T>(url: string) => (await t.app.inject({ method: 'GET', url, headers })).json<T>();
+
+      const page = await staffPage('admin@demo.local');
+      expect(new URL(page.url()).pathname).toBe('/admin');
+      await page.getByRole('heading', { name: 'Setările furnizorului' }).waitFor();
+      violations.settings = await axeViolations(page);
+
+      // Bad input is refused with a Romanian message, nothing is saved.
+      await page.getByLabel('E-mailul operatorului de distribuție').fill('nu-este-adresa');
+      await page
+        .getByLabel('E-mailul operatorului de distribuție')
+        .evaluate((e) => e.setAttribute('type', 'text'));
+      await page.getByRole('button', { name: 'Salvează setările' }).click();
+      await page.getByRole('alert').filter({ hasText: 'nu este validă' }).waitFor();
+      expect((await api<{ operatorEmail: string }>('/api/tenant-settings')).operatorEmail).toBe(
+        'od-demo@distributie.local',
+      );
+
+      await page.getByLabel('E-mailul operatorului de distribuție').fill('date@distributie-nord.ro');
+      await page.getByLabel('Avertizarea titularului: cu câte zile lucrătoare înainte de termen').fill('3');
+      await page.getByLabel('Zile libere').check();
+      await page
+        .getByLabel('Antet (rândurile de sub numele furnizorului)')
+        .fill('Str. Energiei 1, București\nCUI RO123456');
+      await page.getByRole('button', { name: 'Salvează setările' }).click();
+      await page.getByRole('status').filter({ hasText: 'Setările au fost salvate' }).waitFor();
+      await page.screenshot({ path: `${SHOTS}/admin-1-settings.png`, fullPage: true });
+      expect(await api('/api/tenant-settings')).toMatchObject({
+        operatorEmail: 'date@distributie-nord.ro',
+        warnWorkingDaysBefore: 3,
+        countingReading: 'free_days',
+        letterhead: 'Str. Energiei 1, București\nCUI RO123456',
+      });
+      // The deadline preview says which reading applies.
+      const preview = await api<{ reading: { code: string; label: string } }>(
+        '/api/deadlines/preview?category=facturare&receivedAt=2026-11-25T10:00:00%2B02:00',
+      );
+      expect(preview.reading.code).toBe('free_days');
+      expect(preview).toMatchObject({ dueDate: '2026-12-21' });
+
+      // Deadline rule.
+      await page.getByRole('link', { name: 'Termene legale' }).click();
+      await page.getByRole('heading', { name: 'Termene legale', level: 1 }).waitFor();
+      expect(await page.getByText('Calculul termenelor: Zile libere').count()).toBe(1);
+      const form = page.getByRole('form', { name: 'Facturarea' });
+      await form.getByLabel('Zile', { exact: true }).fill('20');
+      await form.getByRole('button', { name: /Salvează/ }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: 'Termenul pentru „Facturarea” a fost salvat.' })
+        .waitFor();
+      violations.rules = await axeViolations(page);
+      await page.screenshot({ path: `${SHOTS}/admin-2-deadline-rules.png`, fullPage: true });
+      const rules = await api<{ items: Array<{ category: string; days: number }> }>('/api/deadline-rules');
+      expect(rules.items.find((r) => r.category === 'facturare')!.days).toBe(20);
+
+      // Extra non-working day: a Sunday is refused, a working day is added, then removed.
+      await page.getByRole('link', { name: 'Zile nelucrătoare' }).click();
+      await page.goto(`${BASE}/admin/non-working-days?year=2026`);
+      await page.getByLabel('Ziua').fill('2026-12-27');
+      await page.getByLabel('Motivul').fill('Zi liberă de firmă');
+      await page.getByRole('button', { name: 'Adaugă' }).click();
+      await page
+        .getByRole('alert')
+        .filter({ hasText: '2026-12-27 este deja zi nelucrătoare (sfârșit de săptămână).' })
+        .waitFor();
+      await page.getByLabel('Ziua').fill('2026-12-24');
+      await page.getByLabel('Motivul').fill('Ajunul Crăciunului');
+      await page.getByRole('button', { name: 'Adaugă' }).click();
+      await page.getByRole('status').filter({ hasText: 'Ziua 24.12.2026 este nelucrătoare.' }).waitFor();
+      await page.getByRole('row').filter({ hasText: 'Ajunul Crăciunului' }).waitFor();
+      violations.days = await axeViolations(page);
+      await page.screenshot({ path: `${SHOTS}/admin-3-non-working-days.png`, fullPage: true });
+      expect((await api<{ items: Array<{ day: string }> }>('/api/non-working-days?year=2026')).items).toEqual(
+        [{ day: '2026-12-24', reason: 'Ajunul Crăciunului' }],
+      );
+      await page.getByRole('button', { name: 'Șterge ziua 24.12.2026' }).click();
+      await page.getByRole('status').filter({ hasText: 'a fost ștearsă' }).waitFor();
+      expect((await api<{ items: unknown[] }>('/api/non-working-days?year=2026')).items).toEqual([]);
+
+      // Org chart: the supervisor also becomes a billing specialist (SF).
+      await page.getByRole('link', { name: 'Organigramă' }).click();
+      await page.getByRole('heading', { name: 'Organigramă', level: 1 }).waitFor();
+      const sf = page.getByRole('group', { name: 'SF Specialist facturare' });
+      await sf.getByLabel(/Sorin Supervizor/).check();
+      await page.getByRole('button', { name: 'Salvează titularii SF' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: 'Titularii funcției SF au fost salvați (2 persoane).' })
+        .waitFor();
+      violations.orgChart = await axeViolations(page);
+      await page.screenshot({ path: `${SHOTS}/admin-4-org-chart.png`, fullPage: true });
+      const chart = await api<{ staff: Array<{ email: string; jobRoles: string[] }> }>('/api/org-chart');
+      expect(chart.staff.find((s) => s.email === 'supervisor@demo.local')!.jobRoles).toEqual(
+        expect.arrayContaining(['SEF', 'SF']),
+      );
+
+      // On a phone.
+      const phone = await staffPage('admin@demo.local', { width: 390, height: 844 });
+      await phone.goto(`${BASE}/admin/deadline-rules`);
+      violations.phone = await axeViolations(phone);
+      await phone.screenshot({ path: `${SHOTS}/admin-5-phone.png`, fullPage: true });
+
+      // Other roles have no admin pages.
+      const officer = await staffPage('officer@demo.local');
+      expect((await officer.goto(`${BASE}/admin`))?.status()).toBe(403);
+
+      expect(violations).toEqual({ settings: [], rules: [], days: [], orgChart: [], phone: [] });
+    },
+  );
+});
