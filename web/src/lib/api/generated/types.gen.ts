@@ -1332,6 +1332,7 @@ export type GetApiTasksData = {
          */
         after?: string;
         limit: number;
+        pageSize?: number;
     };
     url: '/api/tasks/';
 };
