@@ -259,6 +259,13 @@ describe('consumer portal: accounts, complaints, files and isolation', () => {
         complaintForm({ category: 'altceva', subject: 'Subiect', body: 'Destul de lung text.' }),
       );
       expect(c.json<{ message: string }>().message).toBe('Alegeți categoria reclamației.');
+      // Referrals from an authority are registered by staff, not filed by consumers.
+      const referral = await submit(
+        t,
+        maria,
+        complaintForm({ category: 'sesizare_autoritate', subject: 'Subiect', body: 'Destul de lung text.' }),
+      );
+      expect(referral.statusCode).toBe(400);
       const json = await t.app.inject({
         method: 'POST',
         url: '/api/portal/cases',

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODES_PER_EMAIL, CODES_PER_IP, CODE_MAX_ATTEMPTS } from '../../server/portal/portal-auth.service.ts';
+import { readMailbox } from '../helpers/mailbox.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 import {
   codesInMailbox,
@@ -35,6 +36,19 @@ describe('portal login with a one-time code', () => {
     const codeUnknown = await waitForCode(unknown);
     expect(codeKnown).toMatch(/^\d{6}$/);
     expect(codeUnknown).toMatch(/^\d{6}$/);
+  });
+
+  it("sends the code in the supplier's mjml e-mail, with the link to the portal", async () => {
+    const email = freshEmail();
+    await requestCode(t, email);
+    const code = await waitForCode(email);
+    const [mail] = await readMailbox(email);
+    expect(mail!.subject).toBe(`Codul dumneavoastră de acces în portal: ${code}`);
+    expect(mail!.html).toContain('Demo Energie SA');
+    expect(mail!.html).toContain(code);
+    expect(mail!.html).toContain('http://localhost:3000/portal/DEMO/login');
+    expect(mail!.text).toContain('valabil 10 minute');
+    expect(mail!.headers.get('auto-submitted')).toBe('auto-generated');
   });
 
   it('stores only a keyed hash of the code, never the code', async () => {

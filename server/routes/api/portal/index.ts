@@ -310,7 +310,7 @@ const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = async (fast
       const p = consumerOf(req);
       const { fields, files } = await readForm(req);
       const category = fields.category ?? '';
-      if (!(COMPLAINT_FIELDS.categories as readonly string[]).includes(category))
+      if (!COMPLAINT_FIELDS.categories.some((c) => c === category))
         throw new DomainError('VALIDATION_FAILED', { field: 'category' }, 'Alegeți categoria reclamației.');
       const placeId = fields.placeId?.trim() || undefined;
       const customerId = fields.customerId?.trim() || undefined;

@@ -136,7 +136,8 @@ export const AddedInformationSchema = Type.Object({
 
 /** The text fields of the multipart complaint form (validated by hand: multipart bodies skip the JSON schema). */
 export const COMPLAINT_FIELDS = {
-  categories: complaintCategories,
+  /** What a consumer files; referrals from an authority (ANRE, ANPC) are registered by staff. */
+  categories: complaintCategories.filter((c) => c !== 'sesizare_autoritate'),
   subject: { min: 3, max: 200 },
   body: { min: 10, max: 20000 },
   contactName: { max: 200 },

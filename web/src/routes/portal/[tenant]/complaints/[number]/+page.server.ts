@@ -49,7 +49,8 @@ export const actions = {
         text,
         message: errorMessage(r, 'Informațiile nu au putut fi trimise. Încercați din nou.'),
         filesDropped: form.getAll('files').some((f) => f instanceof File && f.size > 0),
+        fileProblem: /^PORTAL_(FILE|FILES|TOO_MANY_FILES)/.test(r.data.code),
       });
-    return { text: '', message: null, filesDropped: false, added: r.data.files.length };
+    return { text: '', message: null, filesDropped: false, fileProblem: false, added: r.data.files.length };
   },
 } satisfies Actions;

@@ -37,6 +37,7 @@ export const actions = {
         values: { ...values, placeId: String(form.get('placeId') ?? '') },
         message: errorMessage(r, 'Reclamația nu a putut fi trimisă. Încercați din nou.'),
         filesDropped: form.getAll('files').some((f) => f instanceof File && f.size > 0),
+        fileProblem: /^PORTAL_(FILE|FILES|TOO_MANY_FILES)/.test(r.data.code),
       });
     redirect(303, `/portal/${event.params.tenant}/complaints/${r.data.number}?trimisa=1`);
   },
