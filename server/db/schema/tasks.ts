@@ -41,7 +41,10 @@ export const tasks = pgTable(
     /** The user id holding the task (engine assignee), null while it waits in its groups. */
     assignee: text(),
     /** Job roles (engine candidate groups). */
-    candidateGroups: text().array().notNull().default(sql`'{}'::text[]`),
+    candidateGroups: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** The task's due moment (engine due date; else the end of the case's due date in Bucharest). */
     dueAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull(),
