@@ -134,6 +134,10 @@ describe('the process designer in the browser', () => {
         .toBe('IL-06');
       await name.fill('Clasificare și admisibilitate (revizuită)');
       await name.press('Tab');
+      // The job-role picker offers the tenant's organisation chart; the choice lands in camunda:candidateGroups.
+      const role = page.locator('#bio-properties-panel-reclamatii-job-role');
+      expect(await role.inputValue()).toBe('RSP');
+      await role.selectOption('SEF');
       await page.getByText('Modificări nepublicate').waitFor();
       await page.screenshot({ path: `${SHOTS}/designer-3-renamed.png`, fullPage: true });
 
@@ -152,6 +156,7 @@ describe('the process designer in the browser', () => {
       expect(acme.filter((d) => d.key === 'complaint').map((d) => d.version)).toEqual([1]);
       const xml = await t.engine.getBpmnXml(defs.find((d) => d.key === 'complaint' && d.version === 2)!.id);
       expect(xml).toContain('Clasificare și admisibilitate (revizuită)');
+      expect(xml).toMatch(/<bpmn:userTask id="triage"[^>]*camunda:candidateGroups="SEF"/);
 
       // The differences: the renamed task, listed and marked on the diagram.
       await page.getByRole('link', { name: 'Diferențe față de v1' }).click();
@@ -204,5 +209,35 @@ describe('the process designer in the browser', () => {
 
     expect(pageErrors).toEqual([]);
     expect(violations).toEqual({ list: [], dmn: [] });
+  });
+
+  it('shows a Romanian error state when the diagram cannot be read', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ locale: 'ro-RO', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${BASE}/login`);
+    await page.getByLabel('Adresă de e-mail').fill('designer@demo.local');
+    await page.getByLabel('Parolă').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Autentificare' }).click();
+    await page.waitForURL((u) => u.pathname === '/designer');
+    const href = await page
+      .getByRole('link', { name: 'Editează v1 Verificarea reclamației privind facturarea' })
+      .getAttribute('href');
+    // The page arrives with the XML in its data; break the XML on the way so bpmn-js cannot import it.
+    await page.route(`${BASE}${href}`, async (route) => {
+      const res = await route.fetch();
+      const body = (await res.text()).replaceAll('bpmn:definitions', 'bpmn:broken');
+      await route.fulfill({ response: res, body });
+    });
+    await page.goto(`${BASE}${href}`);
+    const alert = page.getByRole('alert').filter({ hasText: 'Diagrama nu a putut fi deschisă' });
+    await alert.waitFor();
+    expect(await alert.innerText()).toMatch(
+      /^Diagrama nu a putut fi deschisă: fișierul nu este un BPMN valid/,
+    );
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Publică versiunea nouă' }).isDisabled())
+      .toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/designer-9-import-error.png`, fullPage: true });
   });
 });

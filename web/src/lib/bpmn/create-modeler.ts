@@ -59,7 +59,7 @@ export function fitReadable(canvas: FitCanvas) {
   canvas.zoom(0.6);
   const vb = canvas.viewbox();
   // Leave room for the palette on the left.
-  canvas.viewbox({ x: vb.inner.x - 140, y: vb.inner.y - 40, width: vb.width, height: vb.height });
+  canvas.viewbox({ x: vb.inner.x - 200, y: vb.inner.y - 40, width: vb.width, height: vb.height });
 }
 
 export async function createBpmnViewer(container: HTMLElement) {
@@ -73,5 +73,5 @@ export async function createBpmnViewer(container: HTMLElement) {
 /** The message of an importXML failure, for the Romanian error state. */
 export function importErrorMessage(err: unknown): string {
   const detail = err instanceof Error ? err.message.split('\n')[0] : '';
-  return `Diagrama nu a putut fi deschisă: fișierul nu este un BPMN valid${detail ? ` (${detail})` : ''}.`;
+  return `Diagrama nu a putut fi deschisă: fișierul nu este un BPMN valid${detail ? ` (detaliu tehnic: ${detail})` : ''}.`;
 }
