@@ -17,7 +17,7 @@ import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed/demo.ts';
 import { listTenants } from './tenants/tenants.repo.ts';
 import { startWorkers } from './workers/run-workers.ts';
 import { startTaskEventConsumer } from './task-read-model/task-event-consumer.ts';
-import { startMailIntake } from './intake/mail/start-intake.ts';
+import { mailboxFromUrl, startMailIntake } from './intake/mail/start-intake.ts';
 import { installWebBridge } from './web-bridge.ts';
 
 type Part = 'api' | 'workers' | 'intake';
@@ -109,7 +109,11 @@ async function main() {
     const ownAddress = /<([^>]+)>/.exec(config.mailFrom)?.[1] ?? config.mailFrom;
     const intake = await startMailIntake(
       { db, engine, secret: infra.secret, log, ownAddresses: [ownAddress.toLowerCase()] },
-      { localImap: infra.imap },
+      {
+        localImap: infra.imap,
+        // One catch-all mailbox routed by recipient address, for tenants without a mailbox of their own.
+        catchAll: process.env.INTAKE_CATCH_ALL_URL ? mailboxFromUrl(process.env.INTAKE_CATCH_ALL_URL) : null,
+      },
     );
     stops.push(() => intake.stop());
   }
