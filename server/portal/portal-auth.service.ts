@@ -15,6 +15,7 @@ import {
   insertLoginCode,
   insertSession,
   latestLoginCodeForUpdate,
+  pruneForAccount,
   recordWrongCode,
   upsertAccount,
 } from './portal.repo.ts';
@@ -141,6 +142,8 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
       }
       await consumeLoginCode(tx, row.id);
       const account = await upsertAccount(tx, tenant.id, email);
+      // Housekeeping on the way: this address's codes past every limit window, this account's dead sessions.
+      await pruneForAccount(tx, email, account.id, new Date(Date.now() - 24 * 60 * 60 * 1000));
       const token = generateSessionToken();
       const expiresAt = new Date(Date.now() + CONSUMER_SESSION_TTL_MS);
       await insertSession(tx, {

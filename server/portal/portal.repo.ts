@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import {
   cases,
@@ -70,6 +70,16 @@ export async function recordWrongCode(db: DbOrTx, id: number) {
     .where(eq(portalLoginCodes.id, id))
     .returning({ attempts: portalLoginCodes.attempts });
   return row?.attempts ?? 0;
+}
+
+/** Codes of the address older than `before` (past every limit window) and the account's expired sessions go. */
+export async function pruneForAccount(db: DbOrTx, email: string, accountId: string, before: Date) {
+  await db
+    .delete(portalLoginCodes)
+    .where(and(eq(portalLoginCodes.email, email), lt(portalLoginCodes.createdAt, before)));
+  await db
+    .delete(consumerSessions)
+    .where(and(eq(consumerSessions.accountId, accountId), lt(consumerSessions.expiresAt, new Date())));
 }
 
 export async function consumeLoginCode(db: DbOrTx, id: number) {
