@@ -102,6 +102,27 @@ export function createInboxService(deps: { db: Db; engine: EngineClient }) {
       listInbox(db, q.view, scope, filters, { limit: q.limit + 1, after, order: q.order }),
       ...views.map((v) => countInbox(db, v, scope, filters)),
     ]);
+    // Customer names and places are personal data: every inbox page shown is logged (case numbers, no names).
+    await appendAudit(db, {
+      tenantId: p.tenantId,
+      actorId: p.userId,
+      actorKind: 'user',
+      action: 'inbox.viewed',
+      entityType: 'case',
+      entityId: '*',
+      details: {
+        view: q.view,
+        filters: Object.keys(filters).filter((k) => filters[k as keyof InboxFilters] !== undefined),
+        cases: [
+          ...new Set(
+            rows
+              .slice(0, q.limit)
+              .map((r) => r.caseNumber)
+              .filter(Boolean),
+          ),
+        ],
+      },
+    });
     const more = rows.length > q.limit;
     const page = more ? rows.slice(0, q.limit) : rows;
     const last = page[page.length - 1];

@@ -132,6 +132,14 @@ describe('GET /api/tasks (inbox read model)', () => {
       { firstResult: 0, maxResults: 50 },
     );
     expect(new Set(ours.map((i) => i.id))).toEqual(new Set(engineTasks.map((e) => e.id)));
+    // The page showed customers' names: the view is in the audit log, by case number only.
+    const [audit] = (await t.db.execute(
+      sql`select details from audit_log where action = 'inbox.viewed' and tenant_id = ${t.demoTenantId}
+          order by id desc limit 1`,
+    )) as unknown as Array<{ details: { view: string; cases: string[] } }>;
+    expect(audit!.details.view).toBe('groups');
+    expect([...audit!.details.cases].sort()).toEqual([...numbers].sort());
+    expect(JSON.stringify(audit!.details)).not.toContain('Ionescu');
   });
 
   it('filters by category, channel, place, text (diacritics ignored), due and holder', async () => {
