@@ -47,7 +47,7 @@ export async function sendCaseMailOnce(
   after: (tx: Tx) => Promise<void>,
 ): Promise<'sent' | 'already-sent'> {
   const to = ctx.c.contactEmail;
-  if (!to) throw new Error('case has no e-mail address');
+  if (!to) throw new Error('Reclamația nu are o adresă de e-mail de contact.');
   const domain = new URL(ctx.tenant.publicUrl).hostname || 'reclamatii.local';
   const messageId = `<${kind}.${ctx.c.id}@${domain}>`;
   return deps.db.transaction(async (tx) => {

@@ -24,7 +24,10 @@ export const sendOperatorRequestWorker = defineWorker({
     const req = await latestRequestOfInstance(deps.db, task.tenantId, task.processInstanceId);
     if (!req) throw new Error('no operator request recorded for this process instance');
     const to = ctx.tenant.operatorEmail;
-    if (!to) throw new Error('the tenant has no distribution operator e-mail address (tenant setting)');
+    if (!to)
+      throw new Error(
+        'Furnizorul nu are adresa de e-mail a operatorului de distribuție (Administrare → Setări).',
+      );
     const extra = await listNonWorkingDays(deps.db, task.tenantId);
     const waitUntil = endOfBusinessDay(
       dueDate(

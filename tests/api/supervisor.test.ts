@@ -266,7 +266,9 @@ describe('supervision API', { timeout: 240_000 }, () => {
     }).then((r) => r.text());
     expect(incident.type, `${JSON.stringify(incident)} ${ext}`).toBe('failedExternalTask');
     expect(incident.message, `${JSON.stringify(incident)} ${ext}`).not.toBeNull();
-    expect(incident.message).toBe('the tenant has no distribution operator e-mail address (tenant setting)');
+    expect(incident.message).toBe(
+      'Furnizorul nu are adresa de e-mail a operatorului de distribuție (Administrare → Setări).',
+    );
     expect(incident.details).toContain('send-operator-request');
 
     // Not visible to, nor retryable by, the other tenant; not for officers.

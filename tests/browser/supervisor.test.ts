@@ -1,0 +1,250 @@
+/// <reference lib="dom" />
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { users } from '../../server/db/schema/index.ts';
+import { registerComplaint } from '../../server/intake/register-complaint.ts';
+import { createTestContext, eventually, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+
+const PORT = 3391 + Number(process.env.TEST_PORT_OFFSET ?? 0);
+const BASE = `http://localhost:${PORT}`;
+const SHOTS = 'test-results/screenshots';
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            opts: object,
+          ): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>;
+        };
+      }
+    ).axe;
+    return axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+  });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.nodes.length})`);
+}
+
+type Headers = { authorization: string };
+
+/**
+ * The supervisor's journey in a real browser: open cases late first, reassigning a task, the workload, an incident
+ * of a really failing worker job retried after its cause was fixed, and the charts of a period. axe-clean pages.
+ */
+describe('the supervisor view in the browser', () => {
+  let t: TestContext;
+  let browser: Browser;
+  let officer: Headers;
+  let admin: Headers;
+  let officerId = '';
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    t = await createTestContext({ workers: true, webPort: PORT, taskEvents: true });
+    [officer, admin] = await Promise.all([t.login('officer@demo.local'), t.login('admin@demo.local')]);
+    officerId = (
+      await t.db.select({ id: users.id }).from(users).where(eq(users.email, 'officer@demo.local'))
+    )[0]!.id;
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function staffPage(email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+    const context = await browser.newContext({ locale: 'ro-RO', viewport });
+    const page = await context.newPage();
+    await page.goto(`${BASE}/login`);
+    await page.getByLabel('Adresă de e-mail').fill(email);
+    await page.getByLabel('Parolă').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Autentificare' }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+    return page;
+  }
+
+  async function register(category: 'facturare' | 'grup_masurare', receivedAt?: Date) {
+    const [customer] = (
+      await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: officer })
+    ).json<{ items: Array<{ id: string }> }>().items;
+    return registerComplaint(t.app.registerDeps, {
+      tenantId: t.demoTenantId,
+      channel: 'call_center',
+      category,
+      subject: category === 'facturare' ? 'Factură prea mare' : 'Contor defect',
+      body: 'Consumul facturat este mult mai mare decât cel real; vă rog să verificați.',
+      customerId: customer!.id,
+      contactEmail: `sup-browser-${Date.now()}@example.test`,
+      receivedAt,
+      actor: { id: null, kind: 'system' },
+    });
+  }
+
+  async function completeByApi(number: string, name: string, payload: Record<string, unknown>) {
+    const task = await eventually(async () => {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: '/api/tasks?scope=groups&pageSize=100',
+        headers: officer,
+      });
+      return res
+        .json<{ items: Array<{ id: string; name: string; case: { number: string } | null }> }>()
+        .items.find((x) => x.case?.number === number && x.name === name);
+    }, 60_000);
+    await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers: officer });
+    const r = await t.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${task.id}/complete`,
+      headers: officer,
+      payload,
+    });
+    expect(r.statusCode, r.body).toBe(200);
+  }
+
+  it(
+    'follows open cases, reassigns, retries an incident and reads the charts',
+    { timeout: 300_000 },
+    async () => {
+      const violations: Record<string, string[]> = {};
+      const onTime = await register('facturare');
+      const late = await register('facturare', new Date(Date.now() - 60 * 24 * 3600e3));
+
+      const sup = await staffPage('supervisor@demo.local');
+      await sup.getByRole('link', { name: 'Supervizare' }).click();
+      await sup.waitForURL(/\/supervisor$/);
+      // The read model fills in as the engine's task events arrive.
+      for (let i = 0; i < 60; i++) {
+        if ((await sup.getByRole('button', { name: 'Repartizează' }).count()) >= 2) break;
+        await sup.waitForTimeout(500);
+        await sup.reload();
+      }
+      const rows = sup.getByRole('row');
+      await expect.poll(() => rows.nth(1).innerText()).toContain(late.number);
+      expect(await rows.nth(1).innerText()).toContain('Termen depășit');
+      expect(await rows.nth(2).innerText()).toContain(onTime.number);
+      expect(await rows.nth(2).innerText()).toContain('În termen');
+      violations.cases = await axeViolations(sup);
+      await sup.screenshot({ path: `${SHOTS}/supervisor-1-cases.png`, fullPage: true });
+
+      // Reassign the on-time case's classification to the officer.
+      const row = rows.filter({ hasText: onTime.number });
+      await row.getByLabel(/Repartizează „Clasificarea/).selectOption(officerId);
+      await row.getByRole('button', { name: 'Repartizează' }).click();
+      await sup.getByRole('status').filter({ hasText: 'a fost repartizată lui' }).waitFor();
+      await expect
+        .poll(async () =>
+          (await sup.getByRole('row').filter({ hasText: onTime.number }).innerText()).includes('Deținută de'),
+        )
+        .toBe(true);
+      await sup.screenshot({ path: `${SHOTS}/supervisor-2-reassigned.png`, fullPage: true });
+
+      await sup.getByRole('link', { name: 'Încărcare' }).click();
+      await sup.getByRole('heading', { name: 'Încărcare', level: 1 }).waitFor();
+      const officerRow = sup.getByRole('row').filter({ hasText: 'Oana' }).first();
+      expect(await officerRow.innerText()).toMatch(/RSP/);
+      violations.workload = await axeViolations(sup);
+      await sup.screenshot({ path: `${SHOTS}/supervisor-3-workload.png`, fullPage: true });
+
+      // A worker job that really fails: no distribution operator address.
+      await t.app.inject({
+        method: 'PATCH',
+        url: '/api/tenant-settings',
+        headers: admin,
+        payload: { operatorEmail: null },
+      });
+      const metering = await register('grup_masurare');
+      await completeByApi(metering.number, 'Clasificarea și admisibilitatea reclamației', {
+        outcome: 'admissible',
+      });
+      await completeByApi(metering.number, 'Solicitarea verificării contorului și recalcularea consumului', {
+        findings: 'Clientul contestă indexul.',
+        branch: 'verificare_contor',
+      });
+      await completeByApi(metering.number, 'Solicitarea către OD a datelor de măsurare / recitirii', {
+        questions: 'Vă rugăm indexurile citite în ultimele 6 luni.',
+      });
+      await sup.getByRole('link', { name: 'Incidente' }).click();
+      for (let i = 0; i < 120; i++) {
+        if ((await sup.getByText(metering.number).count()) > 0) break;
+        await sup.waitForTimeout(1000);
+        await sup.reload();
+      }
+      await sup
+        .getByText('Furnizorul nu are adresa de e-mail a operatorului de distribuție')
+        .first()
+        .waitFor();
+      violations.incidents = await axeViolations(sup);
+      await sup.screenshot({ path: `${SHOTS}/supervisor-4-incident.png`, fullPage: true });
+      await t.app.inject({
+        method: 'PATCH',
+        url: '/api/tenant-settings',
+        headers: admin,
+        payload: { operatorEmail: 'od-demo@distributie.local' },
+      });
+      await sup
+        .getByRole('button', { name: /Reîncearcă/ })
+        .first()
+        .click();
+      await sup.getByRole('status').filter({ hasText: 'a fost repornit' }).waitFor();
+      for (let i = 0; i < 60; i++) {
+        await sup.reload();
+        if ((await sup.getByText('Niciun incident deschis.').count()) > 0) break;
+        await sup.waitForTimeout(1000);
+      }
+      await sup.getByText('Niciun incident deschis.').waitFor();
+
+      await sup.getByRole('link', { name: 'Statistici' }).click();
+      await sup.getByRole('heading', { name: 'Statistici', level: 1 }).waitFor();
+      const inDays = (n: number) =>
+        new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Bucharest' }).format(
+          new Date(Date.now() + n * 86_400_000),
+        );
+      await sup.getByLabel('De la').fill(inDays(-90));
+      await sup.getByLabel('Până la').fill(inDays(7));
+      await sup.getByRole('button', { name: 'Arată' }).click();
+      await sup.getByText('3 reclamații înregistrate').waitFor();
+      expect(await sup.getByRole('img', { name: /Pe categorii\. .*Facturarea: 2/ }).count()).toBe(1);
+      expect(
+        await sup.getByRole('img', { name: /Pe canale\. Call center: 3; E-mail: 0; Portal: 0/ }).count(),
+      ).toBe(1);
+      await sup.getByText('Vezi datele ca tabel').first().click();
+      violations.stats = await axeViolations(sup);
+      await sup.screenshot({ path: `${SHOTS}/supervisor-5-stats.png`, fullPage: true });
+
+      // On a phone.
+      const phone = await staffPage('supervisor@demo.local', { width: 390, height: 844 });
+      await phone.goto(`${BASE}/supervisor`);
+      await phone.getByRole('heading', { name: 'Supervizare', level: 1 }).waitFor();
+      violations.phone = await axeViolations(phone);
+      await phone.screenshot({ path: `${SHOTS}/supervisor-6-phone.png`, fullPage: true });
+
+      // Officers have no supervisor view.
+      const off = await staffPage('officer@demo.local');
+      const res = await off.goto(`${BASE}/supervisor`);
+      expect(res?.status()).toBe(403);
+
+      expect(violations).toEqual({ cases: [], workload: [], incidents: [], stats: [], phone: [] });
+    },
+  );
+});
