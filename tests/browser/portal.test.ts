@@ -197,6 +197,11 @@ describe('the consumer portal in the browser', () => {
     await page.getByText('Ați transmis informații suplimentare prin portal').first().waitFor();
     await shot(page, 'portal-07-information-added-phone');
 
+    // The same page on a desktop screen.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await shot(page, 'portal-10-case-desktop');
+    expect(await axeViolations(page)).toEqual([]);
+
     // Logging out ends the session.
     await page.getByRole('button', { name: 'Ieșire' }).click();
     await page.waitForURL(`${BASE}/portal/DEMO/login`);
