@@ -2,6 +2,7 @@ import { MESSAGES } from '../../processes/topics.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import { addCaseEvent, listCaseEvents } from '../cases/cases.repo.ts';
 import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import type { ComplaintCategory } from '../db/schema/index.ts';
 import type { Tx } from '../db/client.ts';
 import { getDocument, listDocuments } from '../documents/documents.repo.ts';
@@ -116,15 +117,19 @@ export function createPortalService(deps: RegisterDeps) {
   async function link(p: ConsumerPrincipal, proof: LinkProof) {
     if (!proof.contractNumber?.trim() && !proof.meterSerial?.trim())
       throw new DomainError('PORTAL_LINK_PROOF_REQUIRED');
-    const failures = await countFailedLinkAttempts(db, p.accountId, new Date(Date.now() - LINK_WINDOW_MS));
-    if (failures >= LINK_MAX_FAILURES) throw new DomainError('PORTAL_LINK_LOCKED');
-    const match = await findPlaceByProof(db, p.tenantId, {
-      customerCode: proof.customerCode,
-      placeCode: proof.placeCode,
-      ...(proof.contractNumber?.trim() ? { contractNumber: proof.contractNumber } : {}),
-      ...(proof.meterSerial?.trim() ? { meterSerial: proof.meterSerial } : {}),
-    });
-    await db.transaction(async (tx) => {
+    // One try at a time per account, so parallel tries cannot pass the count together.
+    const outcome = await db.transaction(async (tx) => {
+      await tx.execute(
+        sql`select pg_advisory_xact_lock(hashtextextended(${'portal-link:' + p.accountId}, 0))`,
+      );
+      const failures = await countFailedLinkAttempts(tx, p.accountId, new Date(Date.now() - LINK_WINDOW_MS));
+      if (failures >= LINK_MAX_FAILURES) return { locked: true as const, failures, match: null };
+      const match = await findPlaceByProof(tx, p.tenantId, {
+        customerCode: proof.customerCode,
+        placeCode: proof.placeCode,
+        ...(proof.contractNumber?.trim() ? { contractNumber: proof.contractNumber } : {}),
+        ...(proof.meterSerial?.trim() ? { meterSerial: proof.meterSerial } : {}),
+      });
       await recordLinkAttempt(tx, p.tenantId, p.accountId, match !== null);
       if (match)
         await insertLink(tx, { accountId: p.accountId, customerId: match.customerId, tenantId: p.tenantId });
@@ -139,7 +144,10 @@ export function createPortalService(deps: RegisterDeps) {
           ? { customerId: match.customerId, placeId: match.placeId }
           : { failures: failures + 1 },
       });
+      return { locked: false as const, failures, match };
     });
+    if (outcome.locked) throw new DomainError('PORTAL_LINK_LOCKED');
+    const { failures, match } = outcome;
     if (!match)
       throw new DomainError(
         failures + 1 >= LINK_MAX_FAILURES ? 'PORTAL_LINK_LOCKED' : 'PORTAL_LINK_MISMATCH',

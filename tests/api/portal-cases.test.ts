@@ -114,6 +114,22 @@ describe('consumer portal: accounts, complaints, files and isolation', () => {
       );
       expect(audit).toEqual([{ action: 'portal.link_failed', n: LINK_MAX_FAILURES }]);
     });
+    it('counts parallel wrong tries one by one (no more than the limit gets through)', async () => {
+      const a = await loginConsumer(t);
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          link(t, a, { ...MARIA, contractNumber: `P-${i}`, meterSerial: '' }),
+        ),
+      );
+      const statuses = results.map((r) => r.statusCode).sort();
+      expect(statuses.filter((s) => s === 422)).toHaveLength(LINK_MAX_FAILURES - 1);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(10 - (LINK_MAX_FAILURES - 1));
+      const [row] = await t.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from portal_link_attempts a join consumer_accounts c on c.id = a.account_id
+            where c.email = ${a.email}`,
+      );
+      expect(row!.n).toBe(LINK_MAX_FAILURES);
+    });
   });
 
   describe('POST /api/portal/cases', () => {
