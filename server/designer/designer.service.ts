@@ -18,6 +18,8 @@ import { listJobRoles } from '../org-chart/org-chart.repo.ts';
 import { TASK_FORMS } from '../tasks/task-forms.ts';
 import { TOPICS } from '../../processes/topics.ts';
 import { lintBpmn, type LintIssue } from './lint/bpmn-lint.ts';
+import { lintDmn } from './lint/dmn-lint.ts';
+import { complaintCategories } from '../db/schema/index.ts';
 
 export type DefinitionKind = 'bpmn' | 'dmn';
 export type VersionOrigin = 'baseline' | 'designer' | 'reset';
@@ -187,16 +189,15 @@ export function createDesignerService(deps: {
 
   async function lint(p: Principal, kind: DefinitionKind, xml: string): Promise<LintIssue[]> {
     if (kind === 'dmn') {
-      return /<(?:dmn:)?definitions\b[^>]*xmlns(?::dmn)?="https:\/\/www\.omg\.org\/spec\/DMN\//.test(xml)
-        ? []
-        : [
-            {
-              elementId: null,
-              rule: 'xml',
-              severity: 'error',
-              message: 'Fișierul nu este un document DMN 1.3 valid.',
-            },
-          ];
+      const [roles, procs] = await Promise.all([
+        listJobRoles(db, p.tenantId),
+        engine.listProcessDefinitions(p.tenantId),
+      ]);
+      return lintDmn(xml, {
+        categories: complaintCategories,
+        processKeys: new Set(procs.filter((d) => d.tenantId === p.tenantId).map((d) => d.key)),
+        jobRoles: new Set(roles.map((r) => r.code)),
+      });
     }
     return lintBpmn(xml, await lintContext(p.tenantId));
   }

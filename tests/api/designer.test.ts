@@ -344,4 +344,19 @@ describe('process designer API', () => {
       runningInstances: 0,
     });
   });
+
+  it('refuses a routing table that sends a category to a process the tenant does not have', async () => {
+    const dmn = await readFile('processes/complaint-routing.dmn', 'utf8');
+    const r = await deploy(
+      dmn.replace('<text>"verify-billing"</text>', '<text>"verify-nothing"</text>'),
+      designer,
+      'complaint-routing.dmn',
+    );
+    expect(r.statusCode).toBe(422);
+    expect(r.json()).toEqual({
+      code: 'PROCESS_LINT_FAILED',
+      message:
+        'Versiunea nu a fost publicată: o eroare de validare. rule_1: Procesul de verificare „verify-nothing” nu există.',
+    });
+  });
 });
