@@ -20,6 +20,7 @@ import { startEmbeddedPostgres } from '../server/embedded/postgres.ts';
 import type { EngineClient } from '../server/engine/client.ts';
 import { seedDemo } from '../server/seed/demo.ts';
 import { createInboxService, type InboxQuery } from '../server/tasks/inbox.service.ts';
+import { startTaskEventConsumer } from '../server/task-read-model/task-event-consumer.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -103,6 +104,63 @@ async function fill(
     cross join lateral (select (array['Factură prea mare','Contor defect','Întreruperi repetate','Schimbare furnizor',
         'Preț nou nenotificat','Index estimat greșit','Racordare întârziată','Date personale'])[1 + (g / 3) % 8]
         as subject) sb`);
+}
+
+/**
+ * The consumer on a stand-in outbox (the engine plugin's table, in this database): how fast a backlog is applied,
+ * and how long one event takes from commit + NOTIFY to its row in the read model.
+ */
+async function consumerBench(db: Db, url: string, tenantId: string) {
+  const E = Math.max(1000, Math.round(N / 5));
+  const outbox = postgres(url, { max: 2, onnotice: () => {} });
+  await outbox.unsafe(`create table task_event_outbox (id bigserial primary key, event_type text not null,
+    task_id text not null, tenant_id text, process_instance_id text, business_key text, task_definition_key text,
+    name text, assignee text, candidate_groups text, due_date timestamptz, created_at timestamptz not null default now())`);
+  // A backlog: E tasks created, then each claimed (2 E events), as after a consumer outage.
+  await outbox`insert into task_event_outbox (event_type, task_id, tenant_id, process_instance_id, task_definition_key,
+      name, assignee, candidate_groups, due_date)
+    select ev, 'e' || g, ${tenantId}, 'pi-e' || g, 'triage', 'Clasificarea reclamației',
+      case when ev = 'assignment' then 'u' || (g % 50) end, 'RSP', now() + (g % 30) * interval '1 day'
+    from generate_series(1, ${E}) g, unnest(array['create', 'assignment']) ev
+    order by ev = 'assignment', g`;
+  const max = (await outbox<Array<{ max: string }>>`select max(id) as max from task_event_outbox`)[0]!.max;
+  const t0 = performance.now();
+  const consumer = startTaskEventConsumer(db, url, { info() {}, warn() {}, error: (e) => console.error(e) });
+  await consumer.ready;
+  for (;;) {
+    const [c] = (await db.execute(sql`select last_event_id from task_event_cursor`)) as unknown as Array<{
+      last_event_id: string;
+    }>;
+    if (c && Number(c.last_event_id) >= Number(max)) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const backlogMs = performance.now() - t0;
+  console.log(
+    `\nconsumer: backlog of ${2 * E} events (${E} tasks created + claimed) applied in ${Math.round(backlogMs)} ms = ${Math.round((2 * E) / (backlogMs / 1000))} events/s`,
+  );
+  const lags: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const id = `lag${i}`;
+    const s = performance.now();
+    await outbox.begin(async (tx) => {
+      await tx`insert into task_event_outbox (event_type, task_id, tenant_id, process_instance_id, task_definition_key,
+          name, candidate_groups, due_date)
+        values ('create', ${id}, ${tenantId}, 'pi-lag', 'triage', 'Clasificarea reclamației', 'RSP', now())`;
+      await tx`notify task_events`;
+    });
+    for (;;) {
+      const r = (await db.execute(sql`select 1 from tasks where id = ${id}`)) as unknown as unknown[];
+      if (r.length) break;
+      await new Promise((res) => setTimeout(res, 2));
+    }
+    lags.push(performance.now() - s);
+  }
+  lags.sort((a, b) => a - b);
+  console.log(
+    `consumer: one event from commit + NOTIFY to the read model, 50 samples: p50 ${percentile(lags, 50).toFixed(1)} ms, p95 ${percentile(lags, 95).toFixed(1)} ms, max ${lags[lags.length - 1]!.toFixed(1)} ms`,
+  );
+  await consumer.stop();
+  await outbox.end();
 }
 
 function percentile(sorted: number[], p: number) {
@@ -219,6 +277,7 @@ async function main() {
         `${label.padEnd(40)} ${f(percentile(times, 50))} ${f(percentile(times, 95))} ${f(percentile(times, 99))}  ${String(last?.items.length ?? 0).padStart(4)}  ${last?.counts[query.view] ?? ''}`,
       );
     }
+    await consumerBench(db, target.url, demoTenantId);
     await client.end();
   } finally {
     await target.drop();
