@@ -62,7 +62,10 @@ export const ERRORS = {
     status: 400,
     message: 'Sarcina poate fi delegată doar unui coleg care deține unul dintre rolurile ei.',
   },
-  INBOX_CURSOR_INVALID: { status: 400, message: 'Poziția din listă nu este validă; reîncepeți de la prima pagină.' },
+  INBOX_CURSOR_INVALID: {
+    status: 400,
+    message: 'Poziția din listă nu este validă; reîncepeți de la prima pagină.',
+  },
   INBOX_FILTER_NAME_INVALID: { status: 400, message: 'Dați filtrului un nume de cel puțin 2 caractere.' },
   INBOX_FILTER_NOT_FOUND: { status: 404, message: 'Filtrul salvat nu există.' },
   COMMENT_INVALID: { status: 400, message: 'Scrieți comentariul (cel puțin 2 caractere).' },
@@ -114,7 +117,8 @@ export const ERRORS = {
   },
   PORTAL_LINK_LOCKED: {
     status: 429,
-    message: 'Prea multe încercări greșite de asociere. Reîncercați peste 24 de ore sau contactați furnizorul.',
+    message:
+      'Prea multe încercări greșite de asociere. Reîncercați peste 24 de ore sau contactați furnizorul.',
   },
   PORTAL_PLACE_NOT_LINKED: {
     status: 422,
@@ -129,7 +133,8 @@ export const ERRORS = {
   PORTAL_FILES_TOO_LARGE: { status: 413, message: 'Fișierele depășesc împreună 25 MB.' },
   PORTAL_FILE_TYPE: {
     status: 415,
-    message: 'Tip de fișier nepermis. Sunt acceptate fotografii (JPG, PNG, WEBP, HEIC), PDF, DOCX, XLSX și ODT.',
+    message:
+      'Tip de fișier nepermis. Sunt acceptate fotografii (JPG, PNG, WEBP, HEIC), PDF, DOCX, XLSX și ODT.',
   },
   PORTAL_MULTIPART_REQUIRED: {
     status: 415,
