@@ -1,4 +1,5 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { searchText } from '../db/search-text.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import { addCaseEvent, getCaseByNumber } from '../cases/cases.repo.ts';
@@ -138,7 +139,12 @@ export function createIdentificationService(deps: { db: Db; engine: EngineClient
     await db.transaction(async (tx) => {
       await tx
         .update(cases)
-        .set({ customerId: customer.id, placeId: place?.id ?? null })
+        .set({
+          customerId: customer.id,
+          placeId: place?.id ?? null,
+          // The case is now found by the customer's name and codes too.
+          searchText: sql`${cases.searchText} || ' ' || ${searchText(customer.name, customer.customerCode, place?.placeCode)}`,
+        })
         .where(and(eq(cases.id, c.id), eq(cases.tenantId, p.tenantId)));
       const conds = [
         eq(identificationCandidates.tenantId, p.tenantId),

@@ -189,6 +189,13 @@ describe('/api/identification', () => {
       .from(identificationCandidates)
       .where(eq(identificationCandidates.caseId, c!.id));
     expect(confirmed.filter((k) => k.confirmedAt).map((k) => k.customerId)).toEqual([pick.customerId]);
+    // The case is found by the confirmed customer's code from now on.
+    const search = await t.app.inject({
+      method: 'GET',
+      url: '/api/complaints?q=1000234999',
+      headers: intakeOfficer,
+    });
+    expect(search.json<{ items: Array<{ number: string }> }>().items.map((i) => i.number)).toContain(number);
     const [instance] = await t.engine.findProcessInstances({ businessKey: number, tenantId: t.demoTenantId });
     await eventually(async () => (await t.engine.activeActivityIds(instance!.id)).includes('triage'));
     const again = await t.app.inject({
