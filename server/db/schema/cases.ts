@@ -120,6 +120,11 @@ export const cases = pgTable(
     index().on(t.tenantId, t.receivedAt.desc()),
     index().on(t.processInstanceId),
     index().on(t.contestsCaseId),
+    // The supervisor view: open cases by due date (late first) and counts per category / channel over a period.
+    index('cases_open_due')
+      .on(t.tenantId, t.dueDate, t.registeredOn, t.number)
+      .where(sql`status in ('registered', 'in_progress', 'answer_sent')`),
+    index('cases_registered_on').on(t.tenantId, t.registeredOn, t.category, t.channel, t.status),
   ],
 );
 

@@ -1,0 +1,2 @@
+CREATE INDEX "cases_open_due" ON "cases" USING btree ("tenant_id","due_date","registered_on","number") WHERE status in ('registered', 'in_progress', 'answer_sent');--> statement-breakpoint
+CREATE INDEX "cases_registered_on" ON "cases" USING btree ("tenant_id","registered_on","category","channel","status");
