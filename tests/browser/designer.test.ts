@@ -204,11 +204,21 @@ describe('the process designer in the browser', () => {
     await page.locator('.tjs-table').waitFor();
     await expect.poll(() => page.locator('.tjs-table tbody tr').count()).toBeGreaterThanOrEqual(11);
     await page.getByText('Nicio modificare').waitFor();
+    await page.getByText('Nicio problemă: versiunea poate fi publicată.').waitFor();
     violations['dmn'] = await axeViolations(page);
+    // Route invoices to a process that does not exist: lint names the rule, publishing is off.
+    const cell = page.locator('[data-element-id="rule_1_process"]');
+    await cell.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('"verify-nothing"');
+    await page.locator('.tjs-table thead').click();
+    await page.getByText('Procesul de verificare „verify-nothing” nu există.').waitFor();
+    expect(await page.getByRole('button', { name: 'Publică versiunea nouă' }).isDisabled()).toBe(true);
+    violations['dmn-lint'] = await axeViolations(page);
     await page.screenshot({ path: `${SHOTS}/designer-8-phone-dmn.png`, fullPage: true });
 
     expect(pageErrors).toEqual([]);
-    expect(violations).toEqual({ list: [], dmn: [] });
+    expect(violations).toEqual({ list: [], dmn: [], 'dmn-lint': [] });
   });
 
   it('shows a Romanian error state when the diagram cannot be read', { timeout: 60_000 }, async () => {

@@ -22,7 +22,7 @@ declare module 'camunda-bpmn-moddle/resources/camunda.json' {
 }
 declare module 'dmn-js/lib/Modeler' {
   export default class DmnModeler {
-    constructor(opts: { container: HTMLElement; common?: Record<string, unknown> });
+    constructor(opts: { container: HTMLElement } & Record<string, unknown>);
     importXML(xml: string): Promise<{ warnings: unknown[] }>;
     saveXML(opts?: { format?: boolean }): Promise<{ xml: string }>;
     getActiveViewer(): { get<T = unknown>(name: string): T } | undefined;
