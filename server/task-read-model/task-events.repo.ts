@@ -137,3 +137,11 @@ export async function setTaskAssignee(db: DbOrTx, tenantId: string, taskId: stri
     sql`update tasks set assignee = ${assignee}, updated_at = now() where id = ${taskId} and tenant_id = ${tenantId}`,
   );
 }
+
+/** The task was completed here: it leaves the open views at once (the engine's event confirms it later). */
+export async function markTaskCompleted(db: DbOrTx, tenantId: string, taskId: string) {
+  await db.execute(
+    sql`update tasks set state = 'completed', ended_at = now(), updated_at = now()
+        where id = ${taskId} and tenant_id = ${tenantId} and state = 'open'`,
+  );
+}

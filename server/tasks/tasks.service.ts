@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { cases, operatorRequests, taskStepTicks } from '../db/schema/index.ts';
 import { EngineError, type EngineClient, type EngineTask } from '../engine/client.ts';
-import { setTaskAssignee } from '../task-read-model/task-events.repo.ts';
+import { markTaskCompleted, setTaskAssignee } from '../task-read-model/task-events.repo.ts';
 import { canSeeAll, createInboxService, type InboxQuery } from './inbox.service.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
@@ -234,6 +234,7 @@ export function createTasksService(deps: TasksDeps) {
       });
     });
     await engine.complete(taskId, variables);
+    await markTaskCompleted(db, p.tenantId, taskId);
     return { id: taskId, completed: true };
   }
 
