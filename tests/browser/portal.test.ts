@@ -13,6 +13,8 @@ const PORT = 3378 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
 const SHOTS = 'test-results/screenshots';
 const PHONE = { width: 390, height: 844 };
+/** Form posts under a loaded shared machine can take a few seconds. */
+const POLL = { timeout: 20_000, interval: 200 };
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Serious and critical accessibility violations on the current page (axe-core, WCAG 2 A/AA rules). */
@@ -84,7 +86,7 @@ describe('the consumer portal in the browser', () => {
     await page.waitForURL(`${BASE}/portal/DEMO/login`);
     await page.getByLabel('Adresa de e-mail').fill(email);
     await page.getByRole('button', { name: 'Trimiteți codul' }).click();
-    await expect.poll(() => page.getByLabel('Codul din e-mail').count()).toBe(1);
+    await expect.poll(() => page.getByLabel('Codul din e-mail').count(), POLL).toBe(1);
     await page.getByRole('status').first().waitFor();
     expect(await page.getByRole('status').first().textContent()).toContain('cod de 6 cifre');
     if (js) {
@@ -93,7 +95,7 @@ describe('the consumer portal in the browser', () => {
       // A wrong code first: the message says what to do, the form stays.
       await page.getByLabel('Codul din e-mail').fill('000000');
       await page.getByRole('button', { name: 'Intrați' }).click();
-      await expect.poll(() => page.getByRole('alert').textContent()).toContain('nu este corect');
+      await expect.poll(() => page.getByRole('alert').textContent(), POLL).toContain('nu este corect');
     }
     const code = await waitForCode(email);
     await page.getByLabel('Codul din e-mail').fill(code);
@@ -127,7 +129,7 @@ describe('the consumer portal in the browser', () => {
     await page.getByLabel('Codul locului de consum (POD sau CLC)').fill(MARIA.placeCode);
     await page.getByLabel('Numărul contractului').fill('E-1/2000');
     await page.getByRole('button', { name: 'Asociați' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Datele nu corespund');
+    await expect.poll(() => page.getByRole('alert').textContent(), POLL).toContain('Datele nu corespund');
     await shot(page, 'portal-03-link-error-phone');
     expect(await axeViolations(page)).toEqual([]);
     await page.getByLabel('Numărul contractului').fill(MARIA.contractNumber);
@@ -193,7 +195,7 @@ describe('the consumer portal in the browser', () => {
     // Add information.
     await page.getByLabel('Mesajul dumneavoastră').fill('Am găsit și factura anterioară, cu indexul corect.');
     await page.getByRole('button', { name: 'Trimiteți', exact: true }).click();
-    await expect.poll(() => page.getByText('Informațiile au fost atașate la dosar').count()).toBe(1);
+    await expect.poll(() => page.getByText('Informațiile au fost atașate la dosar').count(), POLL).toBe(1);
     await page.getByText('Ați transmis informații suplimentare prin portal').first().waitFor();
     await shot(page, 'portal-07-information-added-phone');
 
