@@ -239,23 +239,24 @@ export function createSupervisionService(deps: {
       sql<number>`count(*) filter (where ${tasks.caseDueDate} >= ${businessClock(now).date} and ${tasks.caseDueDate} <= ${riskUntil})`.mapWith(
         Number,
       );
-    const [byOfficer, byRole, staff, roles, holders] = await Promise.all([
+    const [byOfficer, byGroups, staff, roles, holders] = await Promise.all([
       db
         .select({ userId: tasks.assignee, open: count(), overdue, atRisk })
         .from(tasks)
         .where(and(open, sql`${tasks.assignee} is not null`))
         .groupBy(tasks.assignee),
+      // Grouped by the set of roles (few distinct sets), split per role below: no unnest over every open task.
       db
         .select({
-          role: sql<string>`g.role`,
+          groups: tasks.candidateGroups,
           open: count(),
           unassigned: sql<number>`count(*) filter (where ${tasks.assignee} is null)`.mapWith(Number),
           overdue,
           atRisk,
         })
-        .from(sql`${tasks} cross join lateral unnest(${tasks.candidateGroups}) as g(role)`)
+        .from(tasks)
         .where(open)
-        .groupBy(sql`g.role`),
+        .groupBy(tasks.candidateGroups),
       db
         .select({ id: users.id, name: users.name, roles: users.roles })
         .from(users)
@@ -272,7 +273,16 @@ export function createSupervisionService(deps: {
         .where(eq(jobRoleHolders.tenantId, p.tenantId)),
     ]);
     const officerLoad = new Map(byOfficer.map((r) => [r.userId, r]));
-    const roleLoad = new Map(byRole.map((r) => [r.role, r]));
+    const roleLoad = new Map<string, { open: number; unassigned: number; overdue: number; atRisk: number }>();
+    for (const r of byGroups)
+      for (const role of new Set(r.groups)) {
+        const l = roleLoad.get(role) ?? { open: 0, unassigned: 0, overdue: 0, atRisk: 0 };
+        l.open += r.open;
+        l.unassigned += r.unassigned;
+        l.overdue += r.overdue;
+        l.atRisk += r.atRisk;
+        roleLoad.set(role, l);
+      }
     const officers = staff
       .filter((u) => officerLoad.has(u.id) || holders.some((h) => h.userId === u.id))
       .map((u) => {
