@@ -78,11 +78,14 @@ export function createDesignerService(deps: {
 }) {
   const { db, engine } = deps;
 
-  async function versions(tenantId: string): Promise<DefinitionVersion[]> {
+  async function versions(
+    tenantId: string,
+    tenantDeployments?: Promise<Deployment[]>,
+  ): Promise<DefinitionVersion[]> {
     const [procs, decisions, deployments, stats] = await Promise.all([
       engine.listProcessDefinitions(tenantId),
       engine.listDecisionDefinitions(tenantId),
-      engine.listDeployments(tenantId),
+      tenantDeployments ?? engine.listDeployments(tenantId),
       engine.processDefinitionStatistics(),
     ]);
     const byId = new Map(deployments.map((d) => [d.id, d]));
@@ -107,7 +110,8 @@ export function createDesignerService(deps: {
   }
 
   async function list(p: Principal): Promise<ResourceSummary[]> {
-    const [all, deployments] = await Promise.all([versions(p.tenantId), engine.listDeployments(p.tenantId)]);
+    const deploymentsOnce = engine.listDeployments(p.tenantId);
+    const [all, deployments] = await Promise.all([versions(p.tenantId, deploymentsOnce), deploymentsOnce]);
     const overridden = overriddenResources(deployments);
     const resources = new Map<string, ResourceSummary>();
     for (const v of all) {
