@@ -32,7 +32,8 @@ interface Option {
 /** Keeps a value the catalogue does not know visible (so the select shows what the XML says). */
 function withCurrent(options: Option[], current: string): Option[] {
   if (!current || options.some((o) => o.value === current)) return options;
-  return [...options, { value: current, label: `${current} (necunoscut)` }];
+  const why = current.includes(',') ? 'mai multe valori' : 'necunoscut';
+  return [...options, { value: current, label: `${current} (${why})` }];
 }
 
 function InstructionPicker(props: { element: BpmnElement; id: string }) {
