@@ -65,7 +65,14 @@ export const mailAccounts = pgTable('mail_accounts', {
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
-export const inboundKinds = ['complaint', 'reply', 'operator_answer', 'auto_reply', 'bounce', 'loop'] as const;
+export const inboundKinds = [
+  'complaint',
+  'reply',
+  'operator_answer',
+  'auto_reply',
+  'bounce',
+  'loop',
+] as const;
 export type InboundKind = (typeof inboundKinds)[number];
 
 /** One row per message taken from a tenant's mailbox: what it was, what became of it. */
