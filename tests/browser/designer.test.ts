@@ -118,6 +118,12 @@ describe('the process designer in the browser', () => {
         .waitFor();
       // The running case waits somewhere: a badge on that activity.
       await expect.poll(() => page.locator('.designer-badge.waiting').count()).toBeGreaterThan(0);
+      // The same, for keyboard and screen-reader users: a list with a button that shows the activity.
+      await page.getByText('Unde așteaptă instanțele acestei versiuni').click();
+      await page
+        .getByText(/: 1 instanță$/)
+        .first()
+        .waitFor();
       violations['editor'] = await axeViolations(page);
       await page.screenshot({ path: `${SHOTS}/designer-2-editor.png`, fullPage: true });
 
