@@ -86,7 +86,12 @@ describe('the call-center console, keyboard only', () => {
     { timeout: 240_000 },
     async () => {
       const page = await agentPage();
-      const k = page.keyboard;
+      // Every key the agent presses is counted, to estimate the time a person needs (machine typing is instant).
+      let keys = 0;
+      const k = {
+        press: (key: string) => ((keys += 1), page.keyboard.press(key)),
+        type: (text: string) => ((keys += text.length), page.keyboard.type(text)),
+      };
       const violations: Record<string, string[]> = {};
       violations['empty console'] = await axeViolations(page);
 
@@ -109,14 +114,10 @@ describe('the call-center console, keyboard only', () => {
         .toMatch(/Termen legal de răspuns dacă înregistrați acum: \d{2}\.\d{2}\.\d{4}/);
       await k.press('Tab');
       expect(await focused(page)).toBe('subject');
-      await k.type('Factură estimată');
+      // The subject may stay empty (it becomes the category); contact details come from the customer's file.
       await k.press('Tab');
       expect(await focused(page)).toBe('body');
       await k.type('Clientul a transmis indexul, dar factura a fost emisă pe consum estimat.');
-      await k.press('Tab');
-      await k.press('Tab');
-      expect(await focused(page)).toBe('contactEmail');
-      await k.type('maria.apel@example.test');
       await k.press('Alt+KeyR');
       expect(await focused(page)).toBe('resolvedOnCall');
       await k.press('Space');
@@ -130,11 +131,14 @@ describe('the call-center console, keyboard only', () => {
       await page.getByRole('heading', { name: 'Reclamația a fost înregistrată' }).waitFor();
       const number = await page.getByTestId('registration-number').innerText();
       const elapsedMs = Date.now() - started;
+      // At 200 keys a minute (a practised typist) the agent's own typing adds 0.3 s a key to the machine time.
+      const personMs = elapsedMs + keys * 300;
       console.log(
-        `call-center keyboard registration: ${(elapsedMs / 1000).toFixed(1)} s (first key to number on screen)`,
+        `call-center keyboard registration: ${(elapsedMs / 1000).toFixed(1)} s machine time, ${keys} keys ` +
+          `(${(personMs / 1000).toFixed(0)} s for a person typing 200 keys/min)`,
       );
       expect(number).toMatch(/^DEMO-\d{4}-\d{6}$/);
-      expect(elapsedMs).toBeLessThan(60_000);
+      expect(personMs).toBeLessThan(60_000);
       expect(await focused(page)).toBe('registered-heading');
       await expect.poll(() => page.getByTestId('resolved-during-call').isVisible()).toBe(true);
       await expect.poll(() => page.getByTestId('due-date').innerText()).toMatch(/\d{2}\.\d{2}\.\d{4}/);

@@ -5,7 +5,7 @@ import type { DeadlinePreview, EarlierCase, PhoneRegistration } from '$lib/compo
 import { api, apiLoad } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
-import { isCategory } from '$lib/categories';
+import { CATEGORY_LABELS, isCategory } from '$lib/categories';
 import { errorMessage } from '$lib/utils/handle-error';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -100,7 +100,8 @@ export const actions = {
     const [customerId, placeId] = values.target === 'none' ? [] : values.target.split(':');
     const body: CreateComplaintBody & { resolution?: string } = {
       category: values.category,
-      subject: values.subject,
+      // Most calls need no subject of their own: the category says what it is about.
+      subject: values.subject || CATEGORY_LABELS[values.category],
       body: values.body.trim(),
     };
     if (customerId) body.customerId = customerId;
