@@ -255,6 +255,10 @@ describe('the consumer portal in the browser', () => {
     await page.getByText('Informațiile au fost atașate la dosar').first().waitFor();
     await page.getByText('Completare trimisă fără JavaScript.').first().waitFor();
     await shot(page, 'portal-09-case-nojs');
+
+    // The consumer's session opens no staff page.
+    await page.goto(`${BASE}/inbox`);
+    await page.waitForURL((u) => u.pathname === '/login');
     await context.close();
   });
 });
