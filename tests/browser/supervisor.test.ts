@@ -75,6 +75,9 @@ describe('the supervisor view in the browser', () => {
 
   async function staffPage(email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
     const context = await browser.newContext({ locale: 'ro-RO', viewport });
+    // The machine is shared: page loads can take a while under load.
+    context.setDefaultTimeout(90_000);
+    context.setDefaultNavigationTimeout(90_000);
     const page = await context.newPage();
     await page.goto(`${BASE}/login`);
     await page.getByLabel('Adresă de e-mail').fill(email);
