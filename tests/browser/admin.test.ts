@@ -77,7 +77,7 @@ describe('the admin pages in the browser', () => {
 
   it(
     'changes settings, a deadline rule, a non-working day and a role holder',
-    { timeout: 180_000 },
+    { timeout: 400_000 },
     async () => {
       const violations: Record<string, string[]> = {};
       const headers = await t.login('admin@demo.local');

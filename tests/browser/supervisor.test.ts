@@ -127,7 +127,7 @@ describe('the supervisor view in the browser', () => {
 
   it(
     'follows open cases, reassigns, retries an incident and reads the charts',
-    { timeout: 300_000 },
+    { timeout: 500_000 },
     async () => {
       const violations: Record<string, string[]> = {};
       const onTime = await register('facturare');
