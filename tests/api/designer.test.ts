@@ -107,6 +107,13 @@ describe('process designer API', () => {
     });
     const d = await deploy(await baselineXml(), officer);
     expect(d.statusCode).toBe(403);
+    const lint = await t.app.inject({
+      method: 'POST',
+      url: '/api/process-definitions/lint',
+      headers: officer,
+      payload: { kind: 'bpmn', xml: await baselineXml() },
+    });
+    expect(lint.statusCode).toBe(403);
     const anon = await t.app.inject({ method: 'GET', url: '/api/process-definitions' });
     expect(anon.statusCode).toBe(401);
   });
@@ -232,6 +239,21 @@ describe('process designer API', () => {
       headers: acmeDesigner,
     });
     expect(foreignStats.statusCode).toBe(404);
+    const foreignDiff = await t.app.inject({
+      method: 'GET',
+      url: `/api/process-definitions/diff?from=${encodeURIComponent(versions[1]!.id)}&to=${encodeURIComponent(v2.id)}`,
+      headers: acmeDesigner,
+    });
+    expect(foreignDiff.statusCode).toBe(404);
+    const foreignReset = await t.app.inject({
+      method: 'POST',
+      url: '/api/process-definitions/baseline-resets',
+      headers: acmeDesigner,
+      payload: { resourceName: 'complaint.bpmn' },
+    });
+    // ACME has no designer version of that file: nothing to reset, and DEMO's version is untouched.
+    expect(foreignReset.statusCode).toBe(409);
+    expect((await complaintVersions()).map((v) => v.version)).toEqual([2, 1]);
 
     const audit = await t.db
       .select()
