@@ -162,6 +162,14 @@ describe('the supervisor view in the browser', () => {
         .toBe(true);
       await sup.screenshot({ path: `${SHOTS}/supervisor-2-reassigned.png`, fullPage: true });
 
+      // The full degree of execution of one case: open tasks, what may still come, the versions it runs under.
+      await sup.getByRole('link', { name: `Detalii despre ${late.number}` }).click();
+      await sup.getByRole('heading', { name: `Grad de execuție ${late.number}` }).waitFor();
+      expect(await sup.getByText('Ce mai poate urma').count()).toBe(1);
+      expect(await sup.getByRole('cell', { name: /^[0-9a-f]{64}$/ }).count()).toBeGreaterThan(0);
+      violations.detail = await axeViolations(sup);
+      await sup.screenshot({ path: `${SHOTS}/supervisor-2b-case-progress.png`, fullPage: true });
+
       await sup.getByRole('link', { name: 'Încărcare' }).click();
       await sup.getByRole('heading', { name: 'Încărcare', level: 1 }).waitFor();
       const officerRow = sup.getByRole('row').filter({ hasText: 'Oana' }).first();
@@ -247,7 +255,14 @@ describe('the supervisor view in the browser', () => {
       const res = await off.goto(`${BASE}/supervisor`);
       expect(res?.status()).toBe(403);
 
-      expect(violations).toEqual({ cases: [], workload: [], incidents: [], stats: [], phone: [] });
+      expect(violations).toEqual({
+        cases: [],
+        detail: [],
+        workload: [],
+        incidents: [],
+        stats: [],
+        phone: [],
+      });
     },
   );
 });

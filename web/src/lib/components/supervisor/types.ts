@@ -87,3 +87,35 @@ export const RISK_LABELS: Record<Risk, string> = {
   at_risk: 'La risc',
   on_time: 'În termen',
 };
+
+/** GET /api/complaints/{number}/progress */
+export interface CaseProgress {
+  number: string;
+  status: string;
+  dueDate: string;
+  dueAt: string;
+  timeLeft: { workingDays: number; calendarDays: number; hours: number; overdue: boolean };
+  openTasks: Array<{
+    id: string;
+    name: string;
+    instructionId: string | null;
+    candidateGroups: string[];
+    assignee: { id: string; name: string | null } | null;
+    holders: Array<{ id: string; name: string }>;
+    due: string | null;
+    steps: { total: number; done: number[] };
+  }>;
+  remainingTasks: Array<{ name: string; instructionId: string | null; candidateGroups: string[] }>;
+  openSteps: { total: number; done: number };
+}
+
+/** GET /api/complaints/{number}/versions */
+export interface CaseVersions {
+  number: string;
+  recorded: boolean;
+  processHash: string | null;
+  instructionsHash: string | null;
+  processes: Record<string, { definitionId: string; version: number | null; hash: string }>;
+  instructions: Record<string, string>;
+  recordedAt: string;
+}
