@@ -118,10 +118,10 @@ export async function listInbox(
     .limit(opts.limit);
 }
 
-/** Counts stop here: "more than 10 000" is all an inbox tab needs, and it keeps every count cheap. */
-export const COUNT_CAP = 10_000;
+/** Counts stop here: "more than 1 000" is all an inbox tab needs, and it keeps every count cheap. */
+export const COUNT_CAP = 1_000;
 
-/** Open tasks of a view with the filters, up to COUNT_CAP + 1 (more than the cap reads as "over 10 000"). */
+/** Open tasks of a view with the filters, up to COUNT_CAP + 1 (more than the cap reads as "over 1 000"). */
 export async function countInbox(db: DbOrTx, view: InboxView, s: ViewScope, f: InboxFilters) {
   const w = where(view, s, f);
   if (!w) return 0;
