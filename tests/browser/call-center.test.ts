@@ -117,13 +117,13 @@ describe('the call-center console, keyboard only', () => {
       // The subject may stay empty (it becomes the category); contact details come from the customer's file.
       await k.press('Tab');
       expect(await focused(page)).toBe('body');
-      await k.type('Clientul a transmis indexul, dar factura a fost emisă pe consum estimat.');
+      await k.type('Am transmis indexul, dar factura e emisă pe consum estimat.');
       await k.press('Alt+KeyR');
       expect(await focused(page)).toBe('resolvedOnCall');
       await k.press('Space');
       await k.press('Tab');
       expect(await focused(page)).toBe('resolution');
-      await k.type('Am corectat indexul; factura se reemite în două zile lucrătoare.');
+      await k.type('Index corectat; factura se reemite în 2 zile.');
       violations['filled console'] = await axeViolations(page);
       await page.screenshot({ path: `${SHOTS}/cc-1-console-filled.png`, fullPage: true });
       await k.press('Control+Enter');

@@ -1,7 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { COMPLAINT_CATEGORIES } from '$lib/api/types';
 import type { CaseDetail, CreateComplaintBody, CustomerList } from '$lib/api/types';
-import type { DeadlinePreview, EarlierCase, PhoneRegistration } from '$lib/components/callcenter/types';
+import type { EarlierCase, PhoneRegistration } from '$lib/components/callcenter/types';
 import { api, apiLoad } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
@@ -14,8 +13,8 @@ const CASE_NUMBER = /^[A-Z0-9]{2,20}-\d{4}-\d{6}$/;
 /**
  * The call-center console: `?q=` searches customers (GET, so the browser's back button and a reload work) and
  * shows their places and earlier cases; `?registered=NUMBER` shows the confirmation of a registration that just
- * happened (post/redirect/get, so a reload never registers twice). The legal deadline of every category is
- * previewed for "now", so the agent can tell the consumer before registering.
+ * happened (post/redirect/get, so a reload never registers twice). The page previews the legal deadline of the
+ * chosen category in the browser (GET /api/deadlines/preview), so the agent can tell the consumer before registering.
  */
 export const load = (async (event) => {
   await event.parent();
@@ -46,21 +45,10 @@ export const load = (async (event) => {
     if (r.ok) earlier = r.data.items;
   }
 
-  const previews: Partial<Record<string, DeadlinePreview>> = {};
-  if (!registered) {
-    const results = await Promise.all(
-      COMPLAINT_CATEGORIES.map((c) =>
-        api<DeadlinePreview>(event, 'GET', `/api/deadlines/preview?category=${c}`),
-      ),
-    );
-    for (const r of results) if (r.ok) previews[r.data.category] = r.data;
-  }
-
   return {
     q,
     customers,
     earlier,
-    previews,
     searchError,
     registered,
     resolvedDuringCall: event.url.searchParams.get('fcr') === '1',
