@@ -83,6 +83,7 @@ export const tasks = pgTable(
       .using('gin', sql`${t.searchText} gin_trgm_ops`)
       .where(sql`state = 'open'`),
     index('tasks_case').on(t.caseId),
+    index('tasks_case_number').on(t.tenantId, t.caseNumber),
     index('tasks_process_instance').on(t.processInstanceId),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "tasks_case_number" ON "tasks" USING btree ("tenant_id","case_number");
