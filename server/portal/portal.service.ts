@@ -1,6 +1,7 @@
 import { MESSAGES } from '../../processes/topics.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import { addCaseEvent, listCaseEvents } from '../cases/cases.repo.ts';
+import { contestAnswer } from '../cases/contest.service.ts';
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { ComplaintCategory } from '../db/schema/index.ts';
@@ -508,7 +509,48 @@ export function createPortalService(deps: RegisterDeps) {
     };
   }
 
-  return { account, placesOf, link, listCases, caseDetail, document, file, submitComplaint, addInformation };
+  /**
+   * The consumer does not accept the answer: a new, linked case through the cases module's `contestAnswer` (the
+   * original stays as it was). Recorded as the account's portal submission, so it is among "my cases" even when
+   * no customer account is linked.
+   */
+  async function contest(p: ConsumerPrincipal, number: string, text: string) {
+    const c = await ownCase(p, number);
+    const registered = await contestAnswer(deps, {
+      tenantId: p.tenantId,
+      number: c.number,
+      channel: 'portal',
+      body: text,
+      contactEmail: p.email,
+      actor: { id: p.accountId, kind: 'consumer' },
+    });
+    await insertSubmission(db, {
+      tenantId: p.tenantId,
+      caseId: registered.id,
+      accountId: p.accountId,
+      kind: 'complaint',
+      text,
+    });
+    return {
+      number: registered.number,
+      registeredOn: registered.registeredOn,
+      dueDate: registered.dueDate,
+      contests: c.number,
+    };
+  }
+
+  return {
+    account,
+    placesOf,
+    link,
+    listCases,
+    caseDetail,
+    document,
+    file,
+    submitComplaint,
+    addInformation,
+    contest,
+  };
 }
 
 export type PortalService = ReturnType<typeof createPortalService>;

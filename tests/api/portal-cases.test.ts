@@ -496,6 +496,34 @@ describe('consumer portal: accounts, complaints, files and isolation', () => {
       expect(r.json<{ message: string }>().message).toBe('Reclamația este închisă.');
     });
 
+    it('contests the answer of a closed case: a new linked case, the original untouched, only by its owner', async () => {
+      const contest = (headers: { authorization: string }, n: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/api/portal/cases/${n}/contestations`,
+          headers,
+          payload: { text: 'Nu sunt de acord cu răspunsul: indexul citit nu este cel real.' },
+        });
+      expect((await contest(stefan, number)).statusCode).toBe(404);
+      const r = await contest(maria, number);
+      expect(r.statusCode).toBe(201);
+      const created = r.json<{ number: string; contests: string }>();
+      expect(created.contests).toBe(number);
+      const [row] = await t.db.execute<{ category: string; channel: string; original_status: string }>(
+        sql`select n.category, n.channel, o.status as original_status from cases n join cases o on o.id = n.contests_case_id
+            where n.number = ${created.number}`,
+      );
+      expect(row).toEqual({ category: 'solutionare_plangeri', channel: 'portal', original_status: 'closed' });
+      const mine = await t.app.inject({ method: 'GET', url: '/api/portal/cases', headers: maria });
+      expect(mine.json<Array<{ number: string }>>().map((c) => c.number)).toContain(created.number);
+      // An open case has no answer to contest yet.
+      const open = await contest(maria, created.number);
+      expect(open.statusCode).toBe(409);
+      expect(open.json<{ message: string }>().message).toBe(
+        'Răspunsul poate fi contestat numai după ce a fost transmis consumatorului.',
+      );
+    });
+
     it('shows cases of the linked customer that came by other channels', async () => {
       const agent = await t.login('agent@demo.local');
       const [cust] = await t.db.execute<{ id: string }>(

@@ -18,6 +18,8 @@ import {
   CaseDetailSchema,
   CaseListSchema,
   CodeRequestedSchema,
+  ContestedSchema,
+  ContestSchema,
   COMPLAINT_FIELDS,
   ConsumerSessionSchema,
   LinkResultSchema,
@@ -374,6 +376,24 @@ const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = async (fast
       const body = text(fields, 'text', 'informațiile', COMPLAINT_FIELDS.information, true)!;
       return reply.status(201).send(await portal.addInformation(p, req.params.number, body, files));
     },
+  );
+
+  fastify.post(
+    '/cases/:number/contestations',
+    {
+      schema: {
+        tags,
+        security,
+        summary:
+          "Contest the answer to one's own case: a new case (handling of earlier complaints) linked to it; the original is not changed",
+        params: NumberParams,
+        body: ContestSchema,
+        response: { 201: ContestedSchema, ...errorResponses },
+      },
+      config: { ...consumerConfig, rateLimit: { max: 30, timeWindow: '1 hour' } },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await portal.contest(consumerOf(req), req.params.number, req.body.text)),
   );
 
   fastify.get(

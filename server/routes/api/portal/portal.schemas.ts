@@ -147,3 +147,13 @@ export const COMPLAINT_FIELDS = {
 
 export const MultipartDescription =
   'multipart/form-data. Files: at most 5, 10 MB each, 25 MB together; JPG, PNG, WEBP, HEIC, PDF, DOCX, XLSX or ODT, recognised by their content.';
+
+export const ContestSchema = Type.Object({
+  text: Type.String({ minLength: 10, maxLength: 20000 }),
+});
+export const ContestedSchema = Type.Object({
+  number: Type.String({ description: 'The new case' }),
+  registeredOn: IsoDate,
+  dueDate: IsoDate,
+  contests: Type.String({ description: 'The case whose answer is contested' }),
+});
