@@ -6015,6 +6015,131 @@ export type PostApiPortalCasesByNumberInformationResponses = {
 
 export type PostApiPortalCasesByNumberInformationResponse = PostApiPortalCasesByNumberInformationResponses[keyof PostApiPortalCasesByNumberInformationResponses];
 
+export type PostApiPortalCasesByNumberContestationsData = {
+    body: {
+        text: string;
+    };
+    path: {
+        /**
+         * e.g. DEMO-2026-000001
+         */
+        number: string;
+    };
+    query?: never;
+    url: '/api/portal/cases/{number}/contestations';
+};
+
+export type PostApiPortalCasesByNumberContestationsErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiPortalCasesByNumberContestationsError = PostApiPortalCasesByNumberContestationsErrors[keyof PostApiPortalCasesByNumberContestationsErrors];
+
+export type PostApiPortalCasesByNumberContestationsResponses = {
+    /**
+     * Default Response
+     */
+    201: {
+        /**
+         * The new case
+         */
+        number: string;
+        /**
+         * YYYY-MM-DD, Europe/Bucharest
+         */
+        registeredOn: string;
+        /**
+         * YYYY-MM-DD, Europe/Bucharest
+         */
+        dueDate: string;
+        /**
+         * The case whose answer is contested
+         */
+        contests: string;
+    };
+};
+
+export type PostApiPortalCasesByNumberContestationsResponse = PostApiPortalCasesByNumberContestationsResponses[keyof PostApiPortalCasesByNumberContestationsResponses];
+
 export type GetApiPortalCasesByNumberDocumentsByDocumentIdData = {
     body?: never;
     path: {
