@@ -49,7 +49,11 @@ function filterConditions(f: InboxFilters): SQL[] {
   if (f.place) c.push(sql`${tasks.placeCode} like ${`${f.place.toUpperCase().replace(/[\\%_]/g, '')}%`}`);
   if (f.holder === 'unassigned') c.push(sql`${tasks.assignee} is null`);
   if (f.holder === 'assigned') c.push(sql`${tasks.assignee} is not null`);
-  if (f.q) {
+  const caseNumber = f.q?.trim().toUpperCase();
+  if (caseNumber && /^[A-Z0-9]{2,20}-\d{4}-\d{6}$/.test(caseNumber)) {
+    // A whole registration number: the exact case, by index.
+    c.push(sql`${tasks.caseNumber} = ${caseNumber}`);
+  } else if (f.q) {
     const pattern = sql`'%' || replace(replace(replace(inbox_norm(${f.q}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
     c.push(sql`${tasks.searchText} like ${pattern}`);
   }
