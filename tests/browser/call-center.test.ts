@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases } from '../../server/db/schema/index.ts';
 import { createTestContext, eventually, PASSWORD, type TestContext } from '../helpers/test-context.ts';
 
-const PORT = 3378 + Number(process.env.TEST_PORT_OFFSET ?? 0);
+const PORT = 3461 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
 const SHOTS = 'test-results/screenshots';
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

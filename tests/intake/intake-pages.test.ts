@@ -16,7 +16,7 @@ import {
 } from '../helpers/test-context.ts';
 import { messageId, OUR_SENDER, rfc822 } from './intake-helpers.ts';
 
-const PORT = 3379 + Number(process.env.TEST_PORT_OFFSET ?? 0);
+const PORT = 3462 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
 const SHOTS = 'test-results/screenshots';
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
