@@ -199,6 +199,20 @@ describe('the consumer portal in the browser', () => {
     await page.getByText('Ați transmis informații suplimentare prin portal').first().waitFor();
     await shot(page, 'portal-07-information-added-phone');
 
+    // Once the answer went out, the consumer may contest it: a new case, linked.
+    await t.db.execute(sql`update cases set status = 'answer_sent' where number = ${number}`);
+    await page.reload();
+    await page
+      .getByLabel('Ce nu este corect în răspuns')
+      .fill('Răspunsul nu ține cont de fotografia indexului.');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Contestați răspunsul' }).click();
+    await page.waitForURL(
+      (u) => /\/complaints\/DEMO-\d{4}-\d{6}$/.test(u.pathname) && !u.pathname.endsWith(number),
+    );
+    await page.getByText(`Contestație la răspunsul dat reclamației nr. ${number}.`).waitFor();
+    await shot(page, 'portal-11-contestation-phone');
+
     // The same page on a desktop screen.
     await page.setViewportSize({ width: 1280, height: 900 });
     await shot(page, 'portal-10-case-desktop');

@@ -1,6 +1,7 @@
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import type {
   GetApiPortalCasesByNumberResponse,
+  PostApiPortalCasesByNumberContestationsResponse,
   PostApiPortalCasesByNumberInformationResponse,
 } from '$lib/api/generated';
 import { portalApi, portalLogin } from '$lib/server/portal-api';
@@ -52,5 +53,24 @@ export const actions = {
         fileProblem: /^PORTAL_(FILE|FILES|TOO_MANY_FILES)/.test(r.data.code),
       });
     return { text: '', message: null, filesDropped: false, fileProblem: false, added: r.data.files.length };
+  },
+  contest: async (event) => {
+    const number = event.params.number.toUpperCase();
+    if (!NUMBER.test(number)) error(404, 'Reclamația nu există.');
+    const form = await event.request.formData();
+    const text = String(form.get('contestText') ?? '').trim();
+    const r = await portalApi<PostApiPortalCasesByNumberContestationsResponse>(
+      event,
+      'POST',
+      `/api/portal/cases/${encodeURIComponent(number)}/contestations`,
+      { text },
+    );
+    if (r.status === 401) portalLogin(event.params.tenant);
+    if (!r.ok)
+      return fail(r.status, {
+        contestText: text,
+        contestMessage: errorMessage(r, 'Contestația nu a putut fi trimisă. Încercați din nou.'),
+      });
+    redirect(303, `/portal/${event.params.tenant}/complaints/${r.data.number}?trimisa=1`);
   },
 } satisfies Actions;
