@@ -11,7 +11,7 @@ import { createPortalAuthService, type ConsumerPrincipal } from '../../../portal
 import { listSuppliers } from '../../../portal/portal.repo.ts';
 import { createPortalService } from '../../../portal/portal.service.ts';
 import { checkFiles, MAX_FILE_BYTES, MAX_FILES, type IncomingFile } from '../../../portal/uploads.ts';
-import { errorResponses } from '../common.schemas.ts';
+import { ErrorSchema, errorResponses } from '../common.schemas.ts';
 import {
   AccountSchema,
   AddedInformationSchema,
@@ -172,7 +172,11 @@ const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = async (fast
   fastify.get(
     '/suppliers',
     {
-      schema: { tags, summary: 'Suppliers with a consumer portal', response: { 200: SupplierListSchema } },
+      schema: {
+        tags,
+        summary: 'Suppliers with a consumer portal',
+        response: { 200: SupplierListSchema, 429: ErrorSchema, 503: ErrorSchema },
+      },
       config: publicConfig,
     },
     async () => listSuppliers(opts.db),
