@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { users } from '../../server/db/schema/index.ts';
+import { cases, users } from '../../server/db/schema/index.ts';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
 import { createTestContext, eventually, PASSWORD, type TestContext } from '../helpers/test-context.ts';
 
@@ -243,6 +243,41 @@ describe('the supervisor view in the browser', () => {
       violations.stats = await axeViolations(sup);
       await sup.screenshot({ path: `${SHOTS}/supervisor-5-stats.png`, fullPage: true });
 
+      // The consumer contests an answer by phone: a new linked case, registered from the case page.
+      const dup = await register('facturare');
+      await completeByApi(dup.number, 'Clasificarea și admisibilitatea reclamației', {
+        outcome: 'duplicate',
+        comment: 'Același conținut ca reclamația anterioară.',
+      });
+      await completeByApi(dup.number, 'Tratarea plângerii duplicat, anonime sau greșit îndreptate', {
+        comment: 'Conexată la dosarul anterior.',
+      });
+      await eventually(async () => {
+        const [row] = await t.db
+          .select({ status: cases.status })
+          .from(cases)
+          .where(eq(cases.number, dup.number));
+        return row?.status === 'filed';
+      });
+      await sup.goto(`${BASE}/cases/${dup.number}`);
+      await sup
+        .getByLabel('Ce contestă consumatorul')
+        .fill('Nu este un duplicat: factura din noiembrie este alta.');
+      await sup.getByRole('button', { name: 'Înregistrează contestația' }).click();
+      await sup.getByRole('status').filter({ hasText: 'Contestația a fost înregistrată' }).waitFor();
+      expect(new URL(sup.url()).pathname).not.toBe(`/cases/${dup.number}`);
+      await sup
+        .getByRole('note')
+        .filter({ hasText: `Contestație la răspunsul dat reclamației ${dup.number}` })
+        .waitFor();
+      violations.contest = await axeViolations(sup);
+      await sup.screenshot({ path: `${SHOTS}/supervisor-7-contestation.png`, fullPage: true });
+      await sup.getByRole('link', { name: dup.number }).click();
+      await sup
+        .getByRole('note')
+        .filter({ hasText: 'Răspunsul la această reclamație a fost contestat' })
+        .waitFor();
+
       // On a phone.
       const phone = await staffPage('supervisor@demo.local', { width: 390, height: 844 });
       await phone.goto(`${BASE}/supervisor`);
@@ -261,6 +296,7 @@ describe('the supervisor view in the browser', () => {
         workload: [],
         incidents: [],
         stats: [],
+        contest: [],
         phone: [],
       });
     },
