@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { TOPICS } from '../../processes/topics.ts';
 import { operatorRequests } from '../db/schema/index.ts';
 import { businessClock, dueDate, endOfBusinessDay } from '../deadlines/calendar.ts';
@@ -50,6 +50,12 @@ export const sendOperatorRequestWorker = defineWorker({
         `Vă rugăm să răspundeți la acest e-mail păstrând referința ${req.reference} în subiect.`,
       ],
     });
+    // The Message-ID is committed before the e-mail leaves: an operator who answers at once (In-Reply-To) must
+    // find it, and the intake may read the answer before the transaction below commits.
+    await deps.db
+      .update(operatorRequests)
+      .set({ messageId })
+      .where(and(eq(operatorRequests.id, req.id), isNull(operatorRequests.messageId)));
     await deps.db.transaction(async (tx) => {
       const claimed = await tx
         .update(operatorRequests)
