@@ -5,7 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, eventually, PASSWORD, type TestContext } from '../helpers/test-context.ts';
 
-const PORT = 3377 + Number(process.env.TEST_PORT_OFFSET ?? 0);
+const PORT = 3379 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
 const SHOTS = 'test-results/screenshots';
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
