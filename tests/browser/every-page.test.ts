@@ -1,0 +1,121 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerComplaint } from '../../server/intake/register-complaint.ts';
+import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
+import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+
+const PORT = 3471 + Number(process.env.TEST_PORT_OFFSET ?? 0);
+const BASE = `http://localhost:${PORT}`;
+
+/**
+ * Issue 5's bar for the pages, in one place: every page of every surface, opened as the person who uses it,
+ * answers without an error page, in Romanian (lang="ro", a title, one h1) and with no serious or critical
+ * axe-core violation. The journeys of each surface live in their own browser tests; this one guards the rest.
+ */
+describe('every page', () => {
+  let t: TestContext;
+  let browser: Browser;
+  let number: string;
+  let accessCode: string;
+  let taskId: string;
+  let definitionId: string;
+
+  beforeAll(async () => {
+    mkdirSync('test-results/screenshots', { recursive: true });
+    t = await createTestContext({ workers: true, webPort: PORT });
+    const officer = await t.login('officer@demo.local');
+    const [customer] = (
+      await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: officer })
+    ).json<{ items: Array<{ id: string; places: Array<{ id: string }> }> }>().items;
+    const reg = await registerComplaint(t.app.registerDeps, {
+      tenantId: t.demoTenantId,
+      channel: 'call_center',
+      category: 'facturare',
+      subject: 'Factură estimată',
+      body: 'Factura din noiembrie are un index estimat mult peste cel real.',
+      customerId: customer!.id,
+      placeId: customer!.places[0]!.id,
+      actor: { id: null, kind: 'system' },
+    });
+    number = reg.number;
+    accessCode = reg.accessCode;
+    taskId = await eventually(async () => {
+      const r = await t.app.inject({ method: 'GET', url: '/api/tasks?view=groups', headers: officer });
+      return r
+        .json<{ items: Array<{ id: string; case: { number: string } | null }> }>()
+        .items.find((x) => x.case?.number === number)?.id;
+    }, 60_000);
+    const designer = await t.login('designer@demo.local');
+    const resources = (
+      await t.app.inject({ method: 'GET', url: '/api/process-definitions', headers: designer })
+    ).json<{
+      resources: Array<{ resourceName: string; definitions: Array<{ versions: Array<{ id: string }> }> }>;
+    }>().resources;
+    definitionId = resources.find((r) => r.resourceName === 'complaint.bpmn')!.definitions[0]!.versions[0]!
+      .id;
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** Opens each path, checks the page's basics and collects its axe violations. */
+  async function sweep(page: Page, paths: string[]) {
+    const problems: Record<string, string[]> = {};
+    for (const path of paths) {
+      const res = await page.goto(`${BASE}${path}`);
+      await page.waitForLoadState('networkidle');
+      const found: string[] = [];
+      if (!res || res.status() >= 400) found.push(`HTTP ${res?.status()}`);
+      if ((await page.locator('html').getAttribute('lang')) !== 'ro') found.push('lang is not ro');
+      if (!(await page.title()).trim()) found.push('no title');
+      const h1 = await page.locator('h1').count();
+      if (h1 !== 1) found.push(`${h1} h1`);
+      found.push(...(await axeViolations(page)));
+      if (found.length) problems[path] = found;
+    }
+    return problems;
+  }
+
+  it('staff pages, each as its role', { timeout: 300_000 }, async () => {
+    const problems: Record<string, string[]> = {};
+    const as = async (email: string, paths: string[]) => {
+      const page = await staffPage(browser, BASE, email);
+      Object.assign(problems, await sweep(page, paths));
+      await page.context().close();
+    };
+    await as('agent@demo.local', ['/', '/call-center', '/cases', `/cases/${number}`]);
+    await as('officer@demo.local', ['/inbox', `/inbox/tasks/${taskId}`, '/intake/quarantine']);
+    await as('supervisor@demo.local', [
+      '/supervisor',
+      `/supervisor/cases/${number}`,
+      '/supervisor/workload',
+      '/supervisor/incidents',
+      '/supervisor/stats',
+    ]);
+    await as('designer@demo.local', ['/designer', `/designer/${definitionId}`]);
+    await as('admin@demo.local', [
+      '/admin',
+      '/admin/deadline-rules',
+      '/admin/non-working-days',
+      '/admin/org-chart',
+    ]);
+    expect(problems).toEqual({});
+  });
+
+  it('public pages, on a phone screen', { timeout: 120_000 }, async () => {
+    const context = await browser.newContext({ locale: 'ro-RO', viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const problems = await sweep(page, [
+      '/login',
+      '/status',
+      `/status/${number}?code=${encodeURIComponent(accessCode)}`,
+      '/portal',
+      '/portal/DEMO/login',
+    ]);
+    await context.close();
+    expect(problems).toEqual({});
+  });
+});
