@@ -4780,6 +4780,31 @@ export type GetApiPortalSuppliersData = {
     url: '/api/portal/suppliers';
 };
 
+export type GetApiPortalSuppliersErrors = {
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiPortalSuppliersError = GetApiPortalSuppliersErrors[keyof GetApiPortalSuppliersErrors];
+
 export type GetApiPortalSuppliersResponses = {
     /**
      * Default Response
