@@ -8,48 +8,16 @@
  *
  * Self-contained like the other benchmarks (bench/stack.ts). Workers are not running.
  */
-import { performance } from 'node:perf_hooks';
 import { buildApp } from '../server/app.ts';
 import { complaintCategories } from '../server/db/schema/index.ts';
 import { loadInstructions } from '../server/instructions/instructions.ts';
 import { DEMO_PASSWORD } from '../server/seed/demo.ts';
 import { startBenchStack } from './stack.ts';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
+import { arg, runConcurrent } from './measure.ts';
 
 const N = arg('n', 300);
 const C = arg('c', 8);
 const quiet = { info() {}, warn() {}, error() {} };
-
-function percentiles(ms: number[]) {
-  const s = [...ms].sort((a, b) => a - b);
-  const at = (p: number) => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(1);
-  return `p50 ${at(50)} ms  p95 ${at(95)} ms  p99 ${at(99)} ms`;
-}
-
-async function run(label: string, n: number, c: number, one: (i: number) => Promise<void>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: c }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= n) return;
-        const s = performance.now();
-        await one(i);
-        latencies.push(performance.now() - s);
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
-  console.log(
-    `${label}: ${n} in ${seconds.toFixed(1)} s = ${(n / seconds).toFixed(1)}/s  ${percentiles(latencies)}`,
-  );
-}
 
 async function main() {
   const stack = await startBenchStack();
@@ -74,7 +42,7 @@ async function main() {
 
   const queries = ['RO005E512345678', 'Ionescu', '0744123456', '1000234567', 'Popescu', 'Cluj'];
   const ids = new Map<string, string[]>();
-  await run(`customer search (one box), c=${C}`, N, C, async (i) => {
+  await runConcurrent(`customer search (one box), c=${C}`, N, C, async (i) => {
     const q = queries[i % queries.length]!;
     const r = await app.inject({ method: 'GET', url: `/api/customers?q=${encodeURIComponent(q)}`, headers });
     ok(r, 'search');
@@ -87,7 +55,7 @@ async function main() {
   const [customer] = (
     await app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers })
   ).json<{ items: Array<{ id: string; places: Array<{ id: string }> }> }>().items;
-  await run(`registration resolved during the call, c=${C}`, N, C, async (i) => {
+  await runConcurrent(`registration resolved during the call, c=${C}`, N, C, async (i) => {
     const r = await app.inject({
       method: 'POST',
       url: '/api/call-center/complaints',
@@ -104,14 +72,14 @@ async function main() {
     ok(r, 'registration');
   });
 
-  await run(`earlier cases of the found customers, c=${C}`, N, C, async (i) => {
+  await runConcurrent(`earlier cases of the found customers, c=${C}`, N, C, async (i) => {
     const found = ids.get(queries[i % queries.length]!) ?? [];
     if (!found.length) return;
     const qs = found.map((id) => `customerId=${id}`).join('&');
     ok(await app.inject({ method: 'GET', url: `/api/call-center/earlier-cases?${qs}`, headers }), 'earlier');
   });
 
-  await run(`deadline preview of the chosen category, c=${C}`, N, C, async (i) => {
+  await runConcurrent(`deadline preview of the chosen category, c=${C}`, N, C, async (i) => {
     const c = complaintCategories[i % complaintCategories.length]!;
     ok(await app.inject({ method: 'GET', url: `/api/deadlines/preview?category=${c}`, headers }), 'preview');
   });

@@ -7,20 +7,17 @@
  *
  * Needs only PostgreSQL: DATABASE_URL (a server where it may create a throw-away database), else the embedded one.
  */
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import type { Principal } from '../server/auth/auth.service.ts';
-import { loadConfig } from '../server/config.ts';
 import { createDb, type Db } from '../server/db/client.ts';
 import { runMigrations } from '../server/db/migrate.ts';
-import { startEmbeddedPostgres } from '../server/embedded/postgres.ts';
 import type { EngineClient } from '../server/engine/client.ts';
 import { seedDemo } from '../server/seed/demo.ts';
 import { createInboxService, type InboxQuery } from '../server/tasks/inbox.service.ts';
 import { startTaskEventConsumer } from '../server/task-read-model/task-event-consumer.ts';
+import { benchDatabase, percentile } from './measure.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,38 +29,6 @@ const { values: args } = parseArgs({
 });
 const N = Number(args.n);
 const RUNS = Number(args.runs);
-
-async function database(): Promise<{ url: string; drop(): Promise<void> }> {
-  const config = loadConfig({
-    ...process.env,
-    DATA_DIR: process.env.DATA_DIR ?? path.resolve('.data/bench'),
-  });
-  let adminUrl: string;
-  let stop = async () => {};
-  if (config.databaseUrl) {
-    const u = new URL(config.databaseUrl);
-    u.pathname = '/postgres';
-    adminUrl = u.toString();
-  } else {
-    const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: 54349, log: { info: () => {} } });
-    adminUrl = pg.adminUrl;
-    stop = () => pg.stop();
-  }
-  const name = `bench_inbox_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      if (args.keep) console.log(`kept database ${name}`);
-      else await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-      await stop();
-    },
-  };
-}
 
 /** `n` tasks of a tenant, spread like a real supplier's: roles, categories, channels, due dates, holders. */
 async function fill(
@@ -163,12 +128,8 @@ async function consumerBench(db: Db, url: string, tenantId: string) {
   await outbox.end();
 }
 
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 async function main() {
-  const target = await database();
+  const target = await benchDatabase('bench_inbox', args.keep);
   try {
     await runMigrations(target.url);
     const { db, sql: client } = createDb(target.url, { max: 10 });

@@ -8,50 +8,16 @@
  * Self-contained: it starts the same services `npm start` would (or uses DATABASE_URL / ENGINE_URL) on a fresh
  * database. Workers are not running, so both sides measure the start alone.
  */
-import { performance } from 'node:perf_hooks';
 import { buildApp } from '../server/app.ts';
 import { loadInstructions } from '../server/instructions/instructions.ts';
 import { DEMO_PASSWORD } from '../server/seed/demo.ts';
 import { startBenchStack } from './stack.ts';
 import { COMPLAINT_PROCESS_KEY } from '../processes/topics.ts';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
+import { arg, runConcurrent } from './measure.ts';
 
 const N = arg('n', 1000);
 const C = arg('c', 16);
 const quiet = { info() {}, warn() {}, error() {} };
-
-function percentiles(ms: number[]) {
-  const s = [...ms].sort((a, b) => a - b);
-  const at = (p: number) => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(1);
-  return `p50 ${at(50)} ms  p95 ${at(95)} ms  p99 ${at(99)} ms`;
-}
-
-async function run(label: string, n: number, c: number, one: (i: number) => Promise<void>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: c }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= n) return;
-        const s = performance.now();
-        await one(i);
-        latencies.push(performance.now() - s);
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
-  const rate = n / seconds;
-  console.log(
-    `${label.padEnd(34)} ${n} in ${seconds.toFixed(2)} s = ${rate.toFixed(1)}/s   ${percentiles(latencies)}`,
-  );
-  return rate;
-}
 
 async function main() {
   const { config, infra, db, engine, demoTenantId, close } = await startBenchStack();
@@ -91,12 +57,12 @@ async function main() {
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     console.log(`intake benchmark: N=${N}, C=${C}, ${new Date().toISOString()}`);
     // Warm up both paths (JIT, connection pools, engine caches).
-    await run('warm-up (not counted)', Math.min(100, N), C, async () => {
+    await runConcurrent('warm-up (not counted)', Math.min(100, N), C, async () => {
       const r = await fetch(`${base}/api/complaints`, { method: 'POST', headers, body });
       await r.arrayBuffer();
     });
 
-    const ours = await run('registrations via HTTP API', N, C, async () => {
+    const ours = await runConcurrent('registrations via HTTP API', N, C, async () => {
       const r = await fetch(`${base}/api/complaints`, { method: 'POST', headers, body });
       const j = (await r.json()) as { processStarted?: boolean };
       if (r.status !== 201 || !j.processStarted) throw new Error(`registration failed: ${r.status}`);
@@ -110,7 +76,7 @@ async function main() {
       dueDate: '2026-12-16',
       dueAt: '2026-12-16T23:59:59.999+02:00',
     };
-    const bare = await run('bare engine process starts', N, C, async (i) => {
+    const bare = await runConcurrent('bare engine process starts', N, C, async (i) => {
       await engine.startProcess({
         key: COMPLAINT_PROCESS_KEY,
         tenantId: demoTenantId,

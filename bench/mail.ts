@@ -14,11 +14,7 @@ import { ImapFlow } from 'imapflow';
 import { inboundMessages, tenants } from '../server/db/schema/index.ts';
 import { startMailIntake } from '../server/intake/mail/start-intake.ts';
 import { startBenchStack } from './stack.ts';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
+import { arg, percentiles } from './measure.ts';
 
 const N = arg('n', 500);
 const C = arg('c', 8);
@@ -27,12 +23,6 @@ const log = {
   warn: (o: unknown, m?: string) => console.warn(m ?? '', JSON.stringify(o)),
   error: (o: unknown, m?: string) => console.error(m ?? '', JSON.stringify(o)),
 };
-
-function percentiles(ms: number[]) {
-  const s = [...ms].sort((a, b) => a - b);
-  const at = (p: number) => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(0);
-  return `p50 ${at(50)} ms  p95 ${at(95)} ms  p99 ${at(99)} ms`;
-}
 
 function message(i: number, to: string): Buffer {
   const pods = ['RO005E512345678', 'RO001E512345679', 'DEG0456712', 'RO002E100987654'];
@@ -118,7 +108,7 @@ async function main() {
         ((end - t0) / 1000)
       ).toFixed(1)} messages/s`,
     );
-    console.log(`APPEND -> registered case: ${percentiles(latencies)}`);
+    console.log(`APPEND -> registered case: ${percentiles(latencies, 0)}`);
   } finally {
     await client.logout().catch(() => client.close());
     await intake.stop();

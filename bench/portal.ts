@@ -8,49 +8,17 @@
  * Self-contained like the other benchmarks (bench/stack.ts). Workers are not running.
  */
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { buildApp } from '../server/app.ts';
 import { loadInstructions } from '../server/instructions/instructions.ts';
 import { createMailer, type Mailer } from '../server/mail/mailer.ts';
 import { startBenchStack } from './stack.ts';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
+import { arg, runConcurrent } from './measure.ts';
 
 const LOGINS = arg('logins', 50);
 const N = arg('n', 200);
 const C = arg('c', 8);
 const KB = arg('kb', 500);
 const quiet = { info() {}, warn() {}, error() {} };
-
-function percentiles(ms: number[]) {
-  const s = [...ms].sort((a, b) => a - b);
-  const at = (p: number) => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(1);
-  return `p50 ${at(50)} ms  p95 ${at(95)} ms  p99 ${at(99)} ms`;
-}
-
-async function run(label: string, n: number, c: number, one: (i: number) => Promise<void>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: c }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= n) return;
-        const s = performance.now();
-        await one(i);
-        latencies.push(performance.now() - s);
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
-  console.log(
-    `${label}: ${n} in ${seconds.toFixed(1)} s = ${(n / seconds).toFixed(1)}/s  ${percentiles(latencies)}`,
-  );
-}
 
 async function main() {
   const stack = await startBenchStack();
@@ -77,7 +45,7 @@ async function main() {
   await app.ready();
 
   const tokens: string[] = [];
-  await run(`login (code by e-mail + session), c=${C}`, LOGINS, C, async (i) => {
+  await runConcurrent(`login (code by e-mail + session), c=${C}`, LOGINS, C, async (i) => {
     const email = `bench.${i}.${randomBytes(3).toString('hex')}@portal.test`;
     const remoteAddress = `10.9.${Math.floor(i / 250)}.${i % 250}`;
     const a = await app.inject({
@@ -105,7 +73,7 @@ async function main() {
     ),
     randomBytes(KB * 1024),
   ]);
-  await run(`complaint with a ${KB} KB photo, c=${C}`, N, C, async (i) => {
+  await runConcurrent(`complaint with a ${KB} KB photo, c=${C}`, N, C, async (i) => {
     const form = new FormData();
     form.append('category', 'facturare');
     form.append('subject', `Factură ${i}`);

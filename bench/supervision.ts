@@ -7,20 +7,16 @@
  *
  * Needs only PostgreSQL: DATABASE_URL (a server where it may create a throw-away database), else the embedded one.
  */
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import type { Principal } from '../server/auth/auth.service.ts';
-import { loadConfig } from '../server/config.ts';
 import { createDb, type Db } from '../server/db/client.ts';
 import { runMigrations } from '../server/db/migrate.ts';
-import { startEmbeddedPostgres } from '../server/embedded/postgres.ts';
 import type { EngineClient } from '../server/engine/client.ts';
 import { loadInstructions } from '../server/instructions/instructions.ts';
 import { seedDemo } from '../server/seed/demo.ts';
 import { createSupervisionService } from '../server/supervision/supervision.service.ts';
+import { benchDatabase, percentile } from './measure.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,38 +27,6 @@ const { values: args } = parseArgs({
 });
 const N = Number(args.n);
 const RUNS = Number(args.runs);
-
-async function database(): Promise<{ url: string; drop(): Promise<void> }> {
-  const config = loadConfig({
-    ...process.env,
-    DATA_DIR: process.env.DATA_DIR ?? path.resolve('.data/bench'),
-  });
-  let adminUrl: string;
-  let stop = async () => {};
-  if (config.databaseUrl) {
-    const u = new URL(config.databaseUrl);
-    u.pathname = '/postgres';
-    adminUrl = u.toString();
-  } else {
-    const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: 54349, log: { info: () => {} } });
-    adminUrl = pg.adminUrl;
-    stop = () => pg.stop();
-  }
-  const name = `bench_sup_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      if (args.keep) console.log(`kept database ${name}`);
-      else await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-      await stop();
-    },
-  };
-}
 
 /** `n` cases of a tenant, due dates spread from 20 days ago to 40 days ahead; `openShare` of them still open. */
 async function fill(db: Db, tenantId: string, code: string, n: number) {
@@ -93,11 +57,6 @@ async function fill(db: Db, tenantId: string, code: string, n: number) {
     where c.tenant_id = ${tenantId}::uuid and (c.status <> 'closed' or s.state = 'completed')`);
 }
 
-function pct(xs: number[], p: number) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
-
 async function time(label: string, fn: () => Promise<unknown>) {
   for (let i = 0; i < 5; i++) await fn(); // warm-up
   const xs: number[] = [];
@@ -107,11 +66,11 @@ async function time(label: string, fn: () => Promise<unknown>) {
     xs.push(performance.now() - t0);
   }
   console.log(
-    `${label.padEnd(44)} p50 ${pct(xs, 50).toFixed(1).padStart(7)}  p95 ${pct(xs, 95).toFixed(1).padStart(7)}  p99 ${pct(xs, 99).toFixed(1).padStart(7)} ms`,
+    `${label.padEnd(44)} p50 ${percentile(xs, 50).toFixed(1).padStart(7)}  p95 ${percentile(xs, 95).toFixed(1).padStart(7)}  p99 ${percentile(xs, 99).toFixed(1).padStart(7)} ms`,
   );
 }
 
-const dbh = await database();
+const dbh = await benchDatabase('bench_sup', args.keep);
 try {
   await runMigrations(dbh.url);
   const { db, sql: client } = createDb(dbh.url, { max: 4 });
