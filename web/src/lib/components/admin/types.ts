@@ -1,49 +1,14 @@
-/** The admin APIs' answers (tenant-settings, deadline-rules, non-working-days, org-chart). */
-export type CountingReading = 'civil_code' | 'free_days';
+/** The admin APIs' answers (tenant-settings, deadline-rules, non-working-days, org-chart), named from the generated contract. */
+import type * as Api from '$lib/api/generated';
 
-export interface TenantSettings {
-  letterhead: string;
-  operatorEmail: string | null;
-  compensationBaseLei: number;
-  compensationPerDayLei: number;
-  warnWorkingDaysBefore: number;
-  countingReading: CountingReading;
-}
+export type TenantSettings = Api.GetApiTenantSettingsResponse;
+export type CountingReading = TenantSettings['countingReading'];
 
-export interface DeadlineRule {
-  category: string;
-  label: string;
-  days: number;
-  unit: 'working' | 'calendar';
-  extensionDays: number;
-  extensionAllowed: boolean;
-  legalBasis: string;
-}
+export type DeadlineRule = Api.GetApiDeadlineRulesResponse['items'][number];
 
-export interface NonWorkingDay {
-  day: string;
-  reason: string;
-}
+export type NonWorkingDay = Api.GetApiNonWorkingDaysResponse['items'][number];
 
-export interface OrgChart {
-  departments: Array<{
-    id: string;
-    name: string;
-    jobRoles: Array<{
-      code: string;
-      name: string;
-      holders: Array<{ userId: string; name: string; email: string; active: boolean }>;
-    }>;
-  }>;
-  staff: Array<{
-    id: string;
-    name: string;
-    email: string;
-    roles: string[];
-    active: boolean;
-    jobRoles: string[];
-  }>;
-}
+export type OrgChart = Api.GetApiOrgChartResponse;
 
 export const READING_LABELS: Record<CountingReading, { title: string; hint: string }> = {
   civil_code: {

@@ -1,25 +1,10 @@
-import type { ComplaintCategory, IsoDate, IsoDateTime, RegisteredComplaint } from '$lib/api/types';
+import type * as Api from '$lib/api/generated';
 
 /** GET /api/call-center/earlier-cases */
-export interface EarlierCase {
-  number: string;
-  customerId: string;
-  placeId: string | null;
-  category: ComplaintCategory;
-  subject: string;
-  status: string;
-  receivedAt: IsoDateTime;
-  dueDate: IsoDate;
-  closedAt: IsoDateTime | null;
-}
+export type EarlierCase = Api.GetApiCallCenterEarlierCasesResponse['items'][number];
 
 /** GET /api/deadlines/preview */
-export interface DeadlinePreview {
-  category: ComplaintCategory;
-  registeredOn: IsoDate;
-  dueDate: IsoDate;
-  rule: { days: number; unit: string; legalBasis: string };
-}
+export type DeadlinePreview = Api.GetApiDeadlinesPreviewResponse;
 
 /** POST /api/call-center/complaints */
-export type PhoneRegistration = RegisteredComplaint & { resolvedDuringCall: boolean };
+export type PhoneRegistration = Api.PostApiCallCenterComplaintsResponse;

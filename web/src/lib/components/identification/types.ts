@@ -1,35 +1,9 @@
-/** GET /api/identification/:number */
-export interface Identification {
-  number: string;
-  subject: string;
-  contactName: string | null;
-  contactEmail: string | null;
-  contactPhone: string | null;
-  current: {
-    customerId: string;
-    customerCode: string;
-    name: string;
-    placeId: string | null;
-    placeCode: string | null;
-  } | null;
-  task: { id: string; assignee: string | null; assignedToMe: boolean } | null;
-  candidates: Candidate[];
-}
+import type * as Api from '$lib/api/generated';
 
-export interface Candidate {
-  customerId: string;
-  customerCode: string;
-  name: string;
-  address: string;
-  placeId: string | null;
-  placeCode: string | null;
-  placeAddress: string | null;
-  energy: string | null;
-  score: number;
-  certain: boolean;
-  evidence: Array<{ kind: string; weight: number }>;
-  confirmed: boolean;
-}
+/** GET /api/identification/:number */
+export type Identification = Api.GetApiIdentificationByNumberResponse;
+
+export type Candidate = Identification['candidates'][number];
 
 const EVIDENCE: Record<string, string> = {
   place_code: 'cod POD/CLC',
