@@ -1,36 +1,14 @@
-/// <reference lib="dom" />
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 
 const PORT = 3396 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
 const SHOTS = 'test-results/screenshots';
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: Document,
-            opts: object,
-          ): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>;
-        };
-      }
-    ).axe;
-    return axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.nodes.length})`);
-}
+/** The machine is shared: page loads in this long journey can take a while under load. */
+const SLOW = { timeout: 90_000 };
 
 /**
  * The tenant administrator's journey in a real browser: settings (with the counting reading), a deadline rule, an
@@ -43,37 +21,12 @@ describe('the admin pages in the browser', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     t = await createTestContext({ webPort: PORT, taskEvents: false });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await t?.close();
   });
-
-  async function staffPage(email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-    const context = await browser.newContext({ locale: 'ro-RO', viewport });
-    // The machine is shared: page loads can take a while under load.
-    context.setDefaultTimeout(90_000);
-    context.setDefaultNavigationTimeout(90_000);
-    const page = await context.newPage();
-    await page.goto(`${BASE}/login`);
-    await page.getByLabel('Adresă de e-mail').fill(email);
-    await page.getByLabel('Parolă').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Autentificare' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-    return page;
-  }
 
   it(
     'changes settings, a deadline rule, a non-working day and a role holder',
@@ -83,7 +36,7 @@ describe('the admin pages in the browser', () => {
       const headers = await t.login('admin@demo.local');
       const api = async <T>(url: string) => (await t.app.inject({ method: 'GET', url, headers })).json<T>();
 
-      const page = await staffPage('admin@demo.local');
+      const page = await staffPage(browser, BASE, 'admin@demo.local', SLOW);
       expect(new URL(page.url()).pathname).toBe('/admin');
       await page.getByRole('heading', { name: 'Setările furnizorului' }).waitFor();
       violations.settings = await axeViolations(page);
@@ -179,13 +132,16 @@ describe('the admin pages in the browser', () => {
       );
 
       // On a phone.
-      const phone = await staffPage('admin@demo.local', { width: 390, height: 844 });
+      const phone = await staffPage(browser, BASE, 'admin@demo.local', {
+        ...SLOW,
+        viewport: { width: 390, height: 844 },
+      });
       await phone.goto(`${BASE}/admin/deadline-rules`);
       violations.phone = await axeViolations(phone);
       await phone.screenshot({ path: `${SHOTS}/admin-5-phone.png`, fullPage: true });
 
       // Other roles have no admin pages.
-      const officer = await staffPage('officer@demo.local');
+      const officer = await staffPage(browser, BASE, 'officer@demo.local', SLOW);
       expect((await officer.goto(`${BASE}/admin`))?.status()).toBe(403);
 
       expect(violations).toEqual({ settings: [], rules: [], days: [], orgChart: [], phone: [] });

@@ -1,45 +1,12 @@
-/// <reference lib="dom" />
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, eventually, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { axeViolations, launchBrowser, logIn, staffPage } from '../helpers/browser.ts';
+import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
 
 const PORT = 3379 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
 const SHOTS = 'test-results/screenshots';
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Serious and critical accessibility violations on the current page (axe-core, WCAG 2 A/AA rules). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: Document,
-            opts: object,
-          ): Promise<{
-            violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
-          }>;
-        };
-      }
-    ).axe;
-    return axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.id}: ${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 3)
-          .join(', ')}`,
-    );
-}
 
 /**
  * The process designer's journey in a real browser: the list of processes, the BPMN editor with the Camunda 7
@@ -53,18 +20,7 @@ describe('the process designer in the browser', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     t = await createTestContext({ webPort: PORT });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
@@ -96,10 +52,7 @@ describe('the process designer in the browser', () => {
       const page = await context.newPage();
       const pageErrors: string[] = [];
       page.on('pageerror', (e) => pageErrors.push(`${page.url()} ${e.stack ?? e.message}`));
-      await page.goto(`${BASE}/login`);
-      await page.getByLabel('Adresă de e-mail').fill('designer@demo.local');
-      await page.getByLabel('Parolă').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Autentificare' }).click();
+      await logIn(page, BASE, 'designer@demo.local');
       await page.waitForURL((u) => u.pathname === '/designer');
 
       // The list: every file with its versions and running instances.
@@ -196,10 +149,7 @@ describe('the process designer in the browser', () => {
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(`${page.url()} ${e.stack ?? e.message}`));
-    await page.goto(`${BASE}/login`);
-    await page.getByLabel('Adresă de e-mail').fill('designer@demo.local');
-    await page.getByLabel('Parolă').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Autentificare' }).click();
+    await logIn(page, BASE, 'designer@demo.local');
     await page.waitForURL((u) => u.pathname === '/designer');
     const violations: Record<string, string[]> = { list: await axeViolations(page) };
     await page.screenshot({ path: `${SHOTS}/designer-7-phone-list.png`, fullPage: true });
@@ -228,12 +178,7 @@ describe('the process designer in the browser', () => {
   });
 
   it('shows a Romanian error state when the diagram cannot be read', { timeout: 60_000 }, async () => {
-    const context = await browser.newContext({ locale: 'ro-RO', viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${BASE}/login`);
-    await page.getByLabel('Adresă de e-mail').fill('designer@demo.local');
-    await page.getByLabel('Parolă').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Autentificare' }).click();
+    const page = await staffPage(browser, BASE, 'designer@demo.local');
     await page.waitForURL((u) => u.pathname === '/designer');
     const href = await page
       .getByRole('link', { name: 'Editează v1 Verificarea reclamației privind facturarea' })

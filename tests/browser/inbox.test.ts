@@ -1,37 +1,14 @@
 /// <reference lib="dom" />
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUser } from '../../server/seed/tenant-setup.ts';
+import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
 import { createTestContext, eventually, PASSWORD, type TestContext } from '../helpers/test-context.ts';
 
 const PORT = 3387 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
 const SHOTS = 'test-results/screenshots';
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: Document,
-            opts: object,
-          ): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>;
-        };
-      }
-    ).axe;
-    return axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.nodes.length})`);
-}
 
 const focused = (page: Page) =>
   page.evaluate(() => {
@@ -91,38 +68,16 @@ describe('the officer inbox in the browser', () => {
       const r = await t.app.inject({ method: 'GET', url: '/api/tasks?view=groups', headers: officer });
       return r.json<{ items: unknown[] }>().items.length >= 2;
     });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await t?.close();
   });
 
-  async function staffPage(email: string): Promise<Page> {
-    const context = await browser.newContext({ locale: 'ro-RO', viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${BASE}/login`);
-    await page.getByLabel('Adresă de e-mail').fill(email);
-    await page.getByLabel('Parolă').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Autentificare' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-    return page;
-  }
-
   it('works with the keyboard from the list to a delegated task', { timeout: 180_000 }, async () => {
     const violations: Record<string, string[]> = {};
-    const page = await staffPage('officer@demo.local');
+    const page = await staffPage(browser, BASE, 'officer@demo.local');
     await page.goto(`${BASE}/inbox`);
     await page.getByRole('link', { name: /Sarcinile echipei\s*2/ }).waitFor();
     violations.inbox = await axeViolations(page);
@@ -176,7 +131,7 @@ describe('the officer inbox in the browser', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/inbox\?delegated=/);
     await page.getByText('Sarcina a fost delegată către Ioana Răducanu.').waitFor();
-    const colleague = await staffPage('ioana.rsp@demo.local');
+    const colleague = await staffPage(browser, BASE, 'ioana.rsp@demo.local');
     await colleague.goto(`${BASE}/inbox?view=mine`);
     await colleague.getByRole('link', { name: /Sarcinile mele\s*1/ }).waitFor();
     await colleague.close();

@@ -1,37 +1,12 @@
-/// <reference lib="dom" />
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 
 const PORT = 3377 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
 const SHOTS = 'test-results/screenshots';
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Serious and critical accessibility violations on the current page (axe-core, WCAG 2 A/AA rules). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: Document,
-            opts: object,
-          ): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>;
-        };
-      }
-    ).axe;
-    return axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.nodes.length})`);
-}
 
 /**
  * The foundation's step 4 in a real browser (Debian's chromium): the agent registers a complaint during a call,
@@ -44,34 +19,12 @@ describe('the complaint journey in the browser', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     t = await createTestContext({ workers: true, webPort: PORT });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await t?.close();
   });
-
-  async function staffPage(email: string): Promise<Page> {
-    const context = await browser.newContext({ locale: 'ro-RO', viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${BASE}/login`);
-    await page.getByLabel('Adresă de e-mail').fill(email);
-    await page.getByLabel('Parolă').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Autentificare' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-    return page;
-  }
 
   async function openTask(page: Page, number: string, taskName: string) {
     for (let i = 0; i < 120; i++) {
@@ -99,7 +52,7 @@ describe('the complaint journey in the browser', () => {
     const violations: Record<string, string[]> = {};
 
     // Call center: find the customer, pick the place, register, read the number back.
-    const agent = await staffPage('agent@demo.local');
+    const agent = await staffPage(browser, BASE, 'agent@demo.local');
     expect(new URL(agent.url()).pathname).toBe('/call-center');
     violations['call-center'] = await axeViolations(agent);
     await agent.getByLabel('Caută client').fill('Maria Ionescu');
@@ -129,7 +82,7 @@ describe('the complaint journey in the browser', () => {
     await agent.screenshot({ path: `${SHOTS}/2-call-center-registered.png`, fullPage: true });
 
     // Officer: classification (IL-06), the invoice check (IL-10), the analysis, then the draft answer.
-    const officer = await staffPage('officer@demo.local');
+    const officer = await staffPage(browser, BASE, 'officer@demo.local');
     await openTask(officer, number!, 'Clasificarea și admisibilitatea reclamației');
     await claimAndComplete(officer, async () => {
       await officer.getByLabel('Admisibilă — se analizează').check();
@@ -162,7 +115,7 @@ describe('the complaint journey in the browser', () => {
     );
 
     // Supervisor: approves.
-    const supervisor = await staffPage('supervisor@demo.local');
+    const supervisor = await staffPage(browser, BASE, 'supervisor@demo.local');
     await openTask(supervisor, number!, 'Aprobarea răspunsului');
     await claimAndComplete(supervisor, async () => {
       await supervisor.getByLabel('Aprob').check();

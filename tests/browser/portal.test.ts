@@ -1,11 +1,11 @@
 /// <reference lib="dom" />
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeDocument } from '../../server/documents/documents.repo.ts';
+import { axeViolations, launchBrowser } from '../helpers/browser.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 import { freshEmail, MARIA, PDF, PNG, waitForCode } from '../api/portal-helpers.ts';
 
@@ -15,30 +15,6 @@ const SHOTS = 'test-results/screenshots';
 const PHONE = { width: 390, height: 844 };
 /** Form posts under a loaded shared machine can take a few seconds. */
 const POLL = { timeout: 20_000, interval: 200 };
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Serious and critical accessibility violations on the current page (axe-core, WCAG 2 A/AA rules). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: Document,
-            opts: object,
-          ): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>;
-        };
-      }
-    ).axe;
-    return axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.nodes.length})`);
-}
 
 /** Nothing wider than the phone: no sideways scrolling. */
 async function fitsThePhone(page: Page): Promise<boolean> {
@@ -61,18 +37,7 @@ describe('the consumer portal in the browser', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     t = await createTestContext({ webPort: PORT });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();

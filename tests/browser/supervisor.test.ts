@@ -1,39 +1,17 @@
-/// <reference lib="dom" />
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { cases, users } from '../../server/db/schema/index.ts';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
-import { createTestContext, eventually, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
+import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
 
 const PORT = 3391 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
 const SHOTS = 'test-results/screenshots';
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: Document,
-            opts: object,
-          ): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>;
-        };
-      }
-    ).axe;
-    return axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.nodes.length})`);
-}
+/** The machine is shared: page loads in this long journey can take a while under load. */
+const SLOW = { timeout: 90_000 };
 
 type Headers = { authorization: string };
 
@@ -55,37 +33,12 @@ describe('the supervisor view in the browser', () => {
     officerId = (
       await t.db.select({ id: users.id }).from(users).where(eq(users.email, 'officer@demo.local'))
     )[0]!.id;
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await t?.close();
   });
-
-  async function staffPage(email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-    const context = await browser.newContext({ locale: 'ro-RO', viewport });
-    // The machine is shared: page loads can take a while under load.
-    context.setDefaultTimeout(90_000);
-    context.setDefaultNavigationTimeout(90_000);
-    const page = await context.newPage();
-    await page.goto(`${BASE}/login`);
-    await page.getByLabel('Adresă de e-mail').fill(email);
-    await page.getByLabel('Parolă').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Autentificare' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-    return page;
-  }
 
   async function register(category: 'facturare' | 'grup_masurare', receivedAt?: Date) {
     const [customer] = (
@@ -133,7 +86,7 @@ describe('the supervisor view in the browser', () => {
       const onTime = await register('facturare');
       const late = await register('facturare', new Date(Date.now() - 60 * 24 * 3600e3));
 
-      const sup = await staffPage('supervisor@demo.local');
+      const sup = await staffPage(browser, BASE, 'supervisor@demo.local', SLOW);
       await sup.getByRole('link', { name: 'Supervizare' }).click();
       await sup.waitForURL(/\/supervisor$/);
       // The read model fills in as the engine's task events arrive.
@@ -279,14 +232,17 @@ describe('the supervisor view in the browser', () => {
         .waitFor();
 
       // On a phone.
-      const phone = await staffPage('supervisor@demo.local', { width: 390, height: 844 });
+      const phone = await staffPage(browser, BASE, 'supervisor@demo.local', {
+        ...SLOW,
+        viewport: { width: 390, height: 844 },
+      });
       await phone.goto(`${BASE}/supervisor`);
       await phone.getByRole('heading', { name: 'Supervizare', level: 1 }).waitFor();
       violations.phone = await axeViolations(phone);
       await phone.screenshot({ path: `${SHOTS}/supervisor-6-phone.png`, fullPage: true });
 
       // Officers have no supervisor view.
-      const off = await staffPage('officer@demo.local');
+      const off = await staffPage(browser, BASE, 'officer@demo.local', SLOW);
       const res = await off.goto(`${BASE}/supervisor`);
       expect(res?.status()).toBe(403);
 

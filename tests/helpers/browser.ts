@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type ViewportSize } from 'playwright-core';
 import { PASSWORD } from './test-context.ts';
 
 /** Debian's chromium with the flags this machine needs (never a downloaded browser). */
@@ -22,15 +22,18 @@ export function launchBrowser(): Promise<Browser> {
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-/** Serious and critical accessibility violations on the page (axe-core, WCAG 2.1 A/AA rules), as `rule (nodes)`. */
-export async function axeViolations(page: Page): Promise<string[]> {
+/**
+ * Serious and critical accessibility violations on the page, or inside `selector` only (our part of a shared
+ * page), by axe-core's WCAG 2.1 A/AA rules, as `rule (nodes: first target)`.
+ */
+export async function axeViolations(page: Page, selector?: string): Promise<string[]> {
   await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
+  const result = await page.evaluate(async (sel) => {
     const axe = (
       window as unknown as {
         axe: {
           run(
-            ctx: Document,
+            ctx: Document | Element,
             opts: object,
           ): Promise<{
             violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
@@ -38,28 +41,40 @@ export async function axeViolations(page: Page): Promise<string[]> {
         };
       }
     ).axe;
-    return axe.run(document, {
+    return axe.run(sel ? document.querySelector(sel)! : document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
     });
-  });
+  }, selector);
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.nodes.length}: ${v.nodes[0]?.target.join(' ')})`);
 }
 
-/** A fresh browser context signed in as a staff member through the login page. */
-export async function staffPage(
-  browser: Browser,
-  base: string,
-  email: string,
-  viewport = { width: 1280, height: 900 },
-): Promise<Page> {
-  const context = await browser.newContext({ locale: 'ro-RO', viewport });
-  const page = await context.newPage();
+/** Signs a staff member in on `page` through the login page; resolves once the app has left /login. */
+export async function logIn(page: Page, base: string, email: string): Promise<void> {
   await page.goto(`${base}/login`);
   await page.getByLabel('Adresă de e-mail').fill(email);
   await page.getByLabel('Parolă').fill(PASSWORD);
   await page.getByRole('button', { name: 'Autentificare' }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+/**
+ * A fresh browser context signed in as a staff member through the login page. `timeout` (ms) raises the
+ * context's default action and navigation timeouts, for journeys long enough to meet a loaded machine.
+ */
+export async function staffPage(
+  browser: Browser,
+  base: string,
+  email: string,
+  { viewport = { width: 1280, height: 900 }, timeout }: { viewport?: ViewportSize; timeout?: number } = {},
+): Promise<Page> {
+  const context = await browser.newContext({ locale: 'ro-RO', viewport });
+  if (timeout) {
+    context.setDefaultTimeout(timeout);
+    context.setDefaultNavigationTimeout(timeout);
+  }
+  const page = await context.newPage();
+  await logIn(page, base, email);
   return page;
 }

@@ -1,12 +1,11 @@
-/// <reference lib="dom" />
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases, mailQuarantine } from '../../server/db/schema/index.ts';
 import { processInboundMail } from '../../server/intake/mail/process-message.ts';
 import { ensureUser } from '../../server/seed/tenant-setup.ts';
+import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
 import {
   createTestContext,
   eventually,
@@ -19,30 +18,6 @@ import { messageId, OUR_SENDER, rfc822 } from './intake-helpers.ts';
 const PORT = 3462 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
 const SHOTS = 'test-results/screenshots';
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Serious and critical axe-core violations on the page, or inside `selector` only (our part of a shared page). */
-async function axeViolations(page: Page, selector?: string): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async (sel) => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: Document | Element,
-            opts: object,
-          ): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>;
-        };
-      }
-    ).axe;
-    return axe.run(sel ? document.querySelector(sel)! : document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-  }, selector);
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.nodes.length})`);
-}
 
 /**
  * The intake officer's pages in a real browser: the e-mail quarantine (list, text-only view, register as
@@ -92,38 +67,18 @@ describe('intake officer pages in the browser', () => {
     });
     if (out.status !== 'registered') throw new Error('expected a registration');
     identifyNumber = out.number;
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await t?.close();
   });
 
-  async function login(): Promise<Page> {
-    const context = await browser.newContext({ locale: 'ro-RO', viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${BASE}/login`);
-    await page.getByLabel('Adresă de e-mail').fill(email);
-    await page.getByLabel('Parolă').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Autentificare' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-    return page;
-  }
-
   it(
     'lists quarantined mail, shows it as text, registers one and marks the other handled',
     { timeout: 180_000 },
     async () => {
-      const page = await login();
+      const page = await staffPage(browser, BASE, email);
       const violations: Record<string, string[]> = {};
       await page.getByRole('link', { name: 'Carantină' }).click();
       await page.getByRole('heading', { name: 'Carantină e-mail' }).waitFor();
@@ -190,7 +145,7 @@ describe('intake officer pages in the browser', () => {
       expect(done.statusCode, done.body).toBe(200);
       const identify = await taskOf('identify');
 
-      const page = await login();
+      const page = await staffPage(browser, BASE, email);
       await page.goto(`${BASE}/inbox/tasks/${identify.id}`);
       await page.getByRole('heading', { name: 'Cine a trimis reclamația?' }).waitFor();
       const options = page.getByRole('radio');
