@@ -286,9 +286,37 @@ export function createInboxService(deps: { db: Db; engine: EngineClient }) {
         });
     }
     for (const e of events) out.push({ at: e.at.toISOString(), source: 'case', text: e.message });
-    for (const a of audit)
-      out.push({ at: a.at.toISOString(), source: 'audit', text: AUDIT_TEXT[a.action] ?? a.action });
-    return out.sort((x, y) => x.at.localeCompare(y.at));
+    const reads = new Set<Entry>();
+    for (const a of audit) {
+      const entry: Entry = {
+        at: a.at.toISOString(),
+        source: 'audit',
+        text: AUDIT_TEXT[a.action] ?? a.action,
+      };
+      if (a.actorKind === 'user' && a.action.endsWith('viewed')) reads.add(entry);
+      out.push(entry);
+    }
+    out.sort((x, y) => x.at.localeCompare(y.at));
+    // Every look at the case is audited (personal data), so reads outnumber everything else: a run of reads with
+    // nothing in between is shown as one line with its count (the audit log itself keeps each of them).
+    const folded: Entry[] = [];
+    let run = 0;
+    for (const e of out) {
+      if (reads.has(e)) {
+        run += 1;
+        if (run === 1) folded.push(e);
+        else
+          folded[folded.length - 1] = {
+            ...e,
+            at: folded[folded.length - 1]!.at,
+            text: `Dosar consultat de personal (${run} consultări)`,
+          };
+      } else {
+        run = 0;
+        folded.push(e);
+      }
+    }
+    return folded;
   }
 
   /** What came in for the case by e-mail (the complaint and replies) with attachments; the view is audited. */

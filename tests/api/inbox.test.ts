@@ -374,6 +374,20 @@ describe('GET /api/tasks (inbox read model)', () => {
     expect(texts).toContain('task:Sarcină creată: Clasificarea și admisibilitatea reclamației');
     expect(texts).toContain('audit:Comentariu adăugat');
     expect(texts.some((x) => x.startsWith('engine:'))).toBe(true);
+
+    // Reads are audited one by one but shown as one line per run, with their count.
+    for (let i = 0; i < 3; i++)
+      await t.app.inject({ method: 'GET', url: `/api/tasks/${task!.id}/timeline`, headers: officer });
+    const again = (
+      await t.app.inject({ method: 'GET', url: `/api/tasks/${task!.id}/timeline`, headers: officer })
+    ).json<Array<{ source: string; text: string }>>();
+    const last = again[again.length - 1]!;
+    expect(last.text).toMatch(/^Dosar consultat de personal \((\d+) consultări\)$/);
+    expect(Number(/\((\d+)/.exec(last.text)![1])).toBeGreaterThanOrEqual(4);
+    const reads = again.filter((e) => /consultat/i.test(e.text));
+    for (let i = 1; i < again.length; i++)
+      expect(/consultat/i.test(again[i]!.text) && /consultat/i.test(again[i - 1]!.text)).toBe(false);
+    expect(reads.length).toBeGreaterThan(0);
   });
 
   it('a completed task leaves the views at once', async () => {
