@@ -236,10 +236,13 @@ export class EngineClient {
       });
       return true;
     } catch (err) {
+      // Nothing waits for this message: the engine says so as a MismatchingMessageCorrelationException, or (when
+      // no execution matches at all) as a RestException "No process definition or execution matches".
       if (
         err instanceof EngineError &&
         err.status === 400 &&
-        /MismatchingMessageCorrelation/.test(err.engineType ?? '')
+        (/MismatchingMessageCorrelation/.test(err.engineType ?? '') ||
+          /No process definition or execution matches/i.test(err.message))
       )
         return false;
       throw err;

@@ -4,7 +4,7 @@ import { DomainError } from '../errors.ts';
 import { appendAudit, type ActorKind } from '../audit/audit.repo.ts';
 import { addCaseEvent } from '../cases/cases.repo.ts';
 import { MESSAGES } from '../../processes/topics.ts';
-import { markAnswered, requestByReference } from './operator-requests.repo.ts';
+import { latestRequestOfInstance, markAnswered, requestByReference } from './operator-requests.repo.ts';
 
 /** Our reference in the subject of a request to the distribution operator, e.g. `DEMO-2026-000012/OD1`. */
 export const OPERATOR_REFERENCE = /\b([A-Z0-9]{2,20}-\d{4}-\d{6}\/OD\d+)\b/;
@@ -16,7 +16,8 @@ export function findOperatorReference(text: string): string | null {
 
 /**
  * The operator's answer to a request, matched by our reference: stored on the request, noted on the case and
- * correlated to the waiting process (message `operator-answered`). Idempotent: a second answer is refused.
+ * correlated to the waiting process (message `operator-answered`). A second, different answer is refused; the same
+ * answer sent again after the engine was away resumes the process then (retry-safe).
  */
 export async function recordOperatorAnswer(
   deps: { db: Db; engine: EngineClient },
@@ -30,16 +31,28 @@ export async function recordOperatorAnswer(
   const req = await requestByReference(deps.db, input.tenantId, input.reference);
   if (!req) throw new DomainError('OPERATOR_REQUEST_NOT_FOUND', { reference: input.reference });
   const caseNumber = input.reference.split('/')[0] ?? '';
-  await deps.db.transaction(async (tx) => {
-    if (!(await recordAnswerInTx(tx, { ...input, request: req })))
+  const recorded = await deps.db.transaction((tx) => recordAnswerInTx(tx, { ...input, request: req }));
+  if (!recorded) {
+    // Already answered. The same answer sent again is a retry after the engine failed us (the answer committed,
+    // the process was not told): resume the process if it still waits for this, the case's latest request.
+    // Anything else is a second answer and is refused.
+    const latest = req.processInstanceId
+      ? await latestRequestOfInstance(deps.db, input.tenantId, req.processInstanceId)
+      : null;
+    const retry = req.answerText === input.answerText && latest?.id === req.id;
+    if (!retry || !(await correlate(deps.engine, input.tenantId, caseNumber)))
       throw new DomainError('OPERATOR_REQUEST_ANSWERED', { reference: input.reference });
-  });
-  const correlated = await deps.engine.correlateMessage({
+    return { reference: input.reference, correlated: true };
+  }
+  return { reference: input.reference, correlated: await correlate(deps.engine, input.tenantId, caseNumber) };
+}
+
+function correlate(engine: EngineClient, tenantId: string, caseNumber: string) {
+  return engine.correlateMessage({
     messageName: MESSAGES.operatorAnswered,
-    tenantId: input.tenantId,
+    tenantId,
     businessKey: caseNumber,
   });
-  return { reference: input.reference, correlated };
 }
 
 /**

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseEvents, inboundMessages, operatorRequests, tenants } from '../../server/db/schema/index.ts';
+import { EngineClient } from '../../server/engine/client.ts';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
+import { recordOperatorAnswer } from '../../server/operator-requests/operator-requests.service.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
 import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
 import {
@@ -225,5 +227,36 @@ describe('operator answers by e-mail', () => {
     expect(req!.answeredAt).toBeNull();
     const events = await t.db.select().from(caseEvents).where(eq(caseEvents.caseId, reg.id));
     expect(events.map((e) => e.type)).not.toContain('operator_answered');
+  });
+  it('an answer typed in while the engine is away is kept, and sending it again resumes the process', async () => {
+    const { reg, reference } = await caseWaitingForOperator();
+    const text = 'Indexul citit la 20.11: 15 230 kWh; contorul funcționează corect.';
+    const away = new EngineClient({ url: 'http://127.0.0.1:1/engine-rest', user: 'x', password: 'x' });
+    await expect(
+      recordOperatorAnswer(
+        { db: t.db, engine: away },
+        { tenantId: t.demoTenantId, reference, answerText: text, actor: { id: null, kind: 'user' } },
+      ),
+    ).rejects.toThrow();
+    const [kept] = await t.db
+      .select()
+      .from(operatorRequests)
+      .where(eq(operatorRequests.reference, reference));
+    expect(kept?.answerText).toBe(text);
+
+    const post = (answerText: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/operator-requests/${reference}/answer`,
+        headers: officer,
+        payload: { answerText },
+      });
+    const other = await post('Alt răspuns');
+    expect(other.statusCode, other.body).toBe(409);
+    const retry = await post(text);
+    expect(retry.statusCode, retry.body).toBe(200);
+    expect(retry.json()).toMatchObject({ correlated: true });
+    await taskFor(reg.number, 'Analiza răspunsului OD și informarea clientului');
+    expect((await post(text)).statusCode).toBe(409); // nothing waits any more
   });
 });
