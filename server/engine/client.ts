@@ -139,7 +139,11 @@ export class EngineClient {
     return { user, password, authorization: this.auth };
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, form?: FormData): Promise<T> {
+  /**
+   * One JSON call to the REST API. Public for the other modules of server/engine (the one door to the engine);
+   * everything outside server/engine uses the typed methods.
+   */
+  async request<T>(method: string, path: string, body?: unknown, form?: FormData): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${this.url}${path}`, {

@@ -2,37 +2,8 @@ import { EngineError, type EngineClient } from './client.ts';
 
 /**
  * What the supervisor view asks the engine: incidents (failed external tasks and jobs) with their error, retrying
- * them, and the historic instances of a case (called sub-processes included). It uses the same credential and base
- * URL as the typed client: still the one door to the engine.
+ * them, and the historic instances of a case (called sub-processes included), through the typed client's request.
  */
-async function call<T>(engine: EngineClient, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${engine.url}${path}`, {
-    method,
-    headers: {
-      authorization: engine.credentials.authorization,
-      accept: 'application/json',
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(20_000),
-  });
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  if (!res.ok) {
-    let type: string | undefined;
-    let message = text;
-    try {
-      const parsed = JSON.parse(text) as { type?: string; message?: string };
-      type = parsed.type;
-      message = parsed.message ?? text;
-    } catch {
-      /* not JSON */
-    }
-    throw new EngineError(res.status, type, message.slice(0, 500));
-  }
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
 export interface EngineIncident {
   id: string;
   incidentType: 'failedExternalTask' | 'failedJob' | string;
@@ -59,7 +30,7 @@ export async function listIncidents(engine: EngineClient, tenantId: string): Pro
     sortOrder: 'desc',
     maxResults: '500',
   });
-  const all = await call<EngineIncident[]>(engine, 'GET', `/incident?${params}`);
+  const all = await engine.request<EngineIncident[]>('GET', `/incident?${params}`);
   return all.filter((i) => !i.rootCauseIncidentId || i.rootCauseIncidentId === i.id);
 }
 
@@ -69,7 +40,7 @@ export async function getIncident(
   id: string,
 ): Promise<EngineIncident | null> {
   const params = new URLSearchParams({ incidentId: id, tenantIdIn: tenantId });
-  const [i] = await call<EngineIncident[]>(engine, 'GET', `/incident?${params}`);
+  const [i] = await engine.request<EngineIncident[]>('GET', `/incident?${params}`);
   if (!i) return null;
   // A copy on a calling activity: retrying means retrying its root cause.
   if (i.rootCauseIncidentId && i.rootCauseIncidentId !== i.id)
@@ -100,8 +71,7 @@ export async function externalTaskError(
   externalTaskId: string,
 ): Promise<string | null> {
   try {
-    const t = await call<{ errorMessage: string | null }>(
-      engine,
+    const t = await engine.request<{ errorMessage: string | null }>(
       'GET',
       `/external-task/${encodeURIComponent(externalTaskId)}`,
     );
@@ -118,11 +88,11 @@ export async function retryIncident(engine: EngineClient, i: EngineIncident, ret
   if (i.incidentType === 'failedExternalTask') {
     const id = encodeURIComponent(i.configuration);
     // The last failure left a lock (its retry back-off): release it so a worker takes the task at once.
-    await call(engine, 'POST', `/external-task/${id}/unlock`);
-    return call(engine, 'PUT', `/external-task/${id}/retries`, { retries });
+    await engine.request('POST', `/external-task/${id}/unlock`);
+    return engine.request('PUT', `/external-task/${id}/retries`, { retries });
   }
   if (i.incidentType === 'failedJob')
-    return call(engine, 'PUT', `/job/${encodeURIComponent(i.configuration)}/retries`, { retries });
+    return engine.request('PUT', `/job/${encodeURIComponent(i.configuration)}/retries`, { retries });
   throw new EngineError(400, 'BadRequest', `incidents of type ${i.incidentType} cannot be retried`);
 }
 
@@ -142,7 +112,7 @@ export function caseInstances(
   tenantId: string,
   number: string,
 ): Promise<HistoricInstance[]> {
-  return call(engine, 'POST', '/history/process-instance', {
+  return engine.request('POST', '/history/process-instance', {
     processInstanceBusinessKey: number,
     tenantIdIn: [tenantId],
   });
@@ -155,5 +125,5 @@ export function runningInstances(
   ids: string[],
 ): Promise<Array<{ id: string; businessKey: string | null }>> {
   if (ids.length === 0) return Promise.resolve([]);
-  return call(engine, 'POST', '/process-instance', { processInstanceIds: ids, tenantIdIn: [tenantId] });
+  return engine.request('POST', '/process-instance', { processInstanceIds: ids, tenantIdIn: [tenantId] });
 }
