@@ -1,73 +1,18 @@
-/** Types of /api/process-definitions (server/routes/api/process-definitions/process-definitions.schemas.ts). */
+/** Types of /api/process-definitions, named from the contract generated from its route schemas (gen:api). */
+import type * as Api from '$lib/api/generated';
 
-export type DefinitionKind = 'bpmn' | 'dmn';
-export type VersionOrigin = 'baseline' | 'designer' | 'reset';
-
-export interface DefinitionVersion {
-  id: string;
-  key: string;
-  name: string;
-  version: number;
-  kind: DefinitionKind;
-  resourceName: string;
-  origin: VersionOrigin;
-  deployedAt: string | null;
-  runningInstances: number;
-}
-
-export interface ProcessResource {
-  resourceName: string;
-  kind: DefinitionKind;
-  overridden: boolean;
-  definitions: Array<{ key: string; name: string; versions: DefinitionVersion[] }>;
-}
-
-export interface DesignerCatalog {
-  instructions: Array<{ id: string; title: string; role: string }>;
-  jobRoles: Array<{ code: string; name: string }>;
-  topics: string[];
-}
-
-export interface DefinitionDetail extends DefinitionVersion {
-  xml: string;
-  versions: DefinitionVersion[];
-  catalog: DesignerCatalog;
-}
-
-export interface LintIssue {
-  elementId: string | null;
-  rule: string;
-  severity: 'error' | 'warning';
-  message: string;
-}
-
-export interface DeploymentResult {
-  deploymentId: string;
-  definitions: Array<{ id: string; key: string; version: number }>;
-}
-
-export interface DiffElement {
-  id: string;
-  type: string;
-  name: string | null;
-}
-
-export interface DefinitionDiff {
-  from: string;
-  to: string;
-  added: DiffElement[];
-  removed: DiffElement[];
-  changed: Array<
-    DiffElement & { attributes: Array<{ name: string; oldValue: string | null; newValue: string | null }> }
-  >;
-  layoutChanged: DiffElement[];
-}
-
-export interface ActivityStatistics {
-  activityId: string;
-  instances: number;
-  incidents: number;
-}
+export type ProcessResource = Api.GetApiProcessDefinitionsResponse['resources'][number];
+export type DefinitionVersion = ProcessResource['definitions'][number]['versions'][number];
+export type DefinitionKind = DefinitionVersion['kind'];
+export type VersionOrigin = DefinitionVersion['origin'];
+export type DefinitionDetail = Api.GetApiProcessDefinitionsByDefinitionIdResponse;
+export type DesignerCatalog = DefinitionDetail['catalog'];
+export type LintIssue = Api.PostApiProcessDefinitionsLintResponse['issues'][number];
+export type DeploymentResult = Api.PostApiProcessDefinitionsDeploymentsResponse;
+export type DefinitionDiff = Api.GetApiProcessDefinitionsDiffResponse;
+export type DiffElement = DefinitionDiff['added'][number];
+export type ActivityStatistics =
+  Api.GetApiProcessDefinitionsByDefinitionIdStatisticsResponse['activities'][number];
 
 export const ORIGIN_LABELS: Record<VersionOrigin, string> = {
   baseline: 'Versiunea de bază',
