@@ -82,15 +82,15 @@ export function createDesignerService(deps: {
     tenantId: string,
     tenantDeployments?: Promise<Deployment[]>,
   ): Promise<DefinitionVersion[]> {
-    const [procs, decisions, deployments, stats] = await Promise.all([
+    const [procs, decisions, deployments] = await Promise.all([
       engine.listProcessDefinitions(tenantId),
       engine.listDecisionDefinitions(tenantId),
       tenantDeployments ?? engine.listDeployments(tenantId),
-      engine.processDefinitionStatistics(),
     ]);
     const byId = new Map(deployments.map((d) => [d.id, d]));
-    const running = new Map(
-      stats.filter((s) => s.definition.tenantId === tenantId).map((s) => [s.id, s.instances]),
+    const running = await engine.runningInstanceCounts(
+      tenantId,
+      procs.filter((d) => d.tenantId === tenantId).map((d) => d.id),
     );
     const toVersion = (d: Definition, kind: DefinitionKind): DefinitionVersion => ({
       id: d.id,

@@ -431,11 +431,22 @@ export class EngineClient {
     return r.dmnXml;
   }
 
-  /** Running instances per process definition (every tenant's: filter on `definition.tenantId`). */
-  processDefinitionStatistics(): Promise<
-    Array<{ id: string; instances: number; failedJobs: number; definition: Definition }>
-  > {
-    return this.request('GET', '/process-definition/statistics');
+  /**
+   * Running instances of each of these process definitions of one tenant. One indexed count per definition: the
+   * engine's /process-definition/statistics has no tenant filter and grows with every tenant's definitions.
+   */
+  async runningInstanceCounts(
+    tenantId: string,
+    processDefinitionIds: string[],
+  ): Promise<Map<string, number>> {
+    const counts = await Promise.all(
+      processDefinitionIds.map(async (id) => {
+        const q = new URLSearchParams({ processDefinitionId: id, tenantIdIn: tenantId });
+        const r = await this.request<{ count: number }>('GET', `/process-instance/count?${q}`);
+        return [id, r.count] as const;
+      }),
+    );
+    return new Map(counts);
   }
 
   /** Per activity of one process definition: how many instances wait there now. */
