@@ -1,11 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureDatabase } from '../../server/embedded/postgres.ts';
-import { startEngine } from '../../server/embedded/engine-process.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployBaseline } from '../../server/engine/deploy-processes.ts';
 import { startProcessStartDispatcher } from '../../server/outbox/process-starts.ts';
+import { ownEngine, type OwnEngine } from '../helpers/own-engine.ts';
 import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
 
 const PORT = 18190 + Number(process.env.TEST_PORT_OFFSET ?? 0);
@@ -16,46 +13,20 @@ const PORT = 18190 + Number(process.env.TEST_PORT_OFFSET ?? 0);
  */
 describe('registration while the engine is down', () => {
   let t: TestContext;
-  let engineDbUrl: { jdbcUrl: string; user: string; password: string };
-  let stopEngine: (() => Promise<void>) | undefined;
-  const user = 'reclamatii';
-  const password = randomBytes(12).toString('hex');
-
-  async function start() {
-    const e = await startEngine({
-      ...{ jdbcUrl: engineDbUrl.jdbcUrl, dbUser: engineDbUrl.user, dbPassword: engineDbUrl.password },
-      port: PORT,
-      restUser: user,
-      restPassword: password,
-      log: { info() {}, warn() {} },
-      logFile: path.join(inject('testDataDir'), 'logs', `engine-${PORT}.log`),
-    });
-    stopEngine = () => e.stop();
-  }
+  let engine: OwnEngine;
 
   beforeAll(async () => {
-    const admin = new URL(inject('adminDatabaseUrl'));
-    const name = `engine_down_${randomBytes(4).toString('hex')}`;
-    await ensureDatabase(admin.toString(), name);
-    engineDbUrl = {
-      jdbcUrl: `jdbc:postgresql://${admin.hostname}:${admin.port || '5432'}/${name}`,
-      user: decodeURIComponent(admin.username || 'postgres'),
-      password: decodeURIComponent(admin.password),
-    };
-    await start();
-    t = await createTestContext({
-      engineUrl: `http://127.0.0.1:${PORT}/engine-rest`,
-      engineCredentials: { user, password },
-    });
+    engine = await ownEngine(PORT, 'engine_down');
+    await engine.start();
+    t = await createTestContext({ engineUrl: engine.url, engineCredentials: engine.credentials });
   }, 300_000);
   afterAll(async () => {
     await t?.close();
-    await stopEngine?.();
+    await engine?.stop();
   });
 
   it('registers while stopped, then starts exactly one instance per case', async () => {
-    await stopEngine!();
-    stopEngine = undefined;
+    await engine.stop();
 
     const agent = await t.login('agent@demo.local');
     const c = (await t.app.inject({ method: 'GET', url: '/api/customers?q=Munteanu', headers: agent })).json<{
@@ -80,18 +51,17 @@ describe('registration while the engine is down', () => {
       numbers.push(r.json<{ number: string }>().number);
     }
 
-    await start();
-    const engine = t.engine;
-    await deployBaseline(engine, t.demoTenantId);
+    await engine.start();
+    await deployBaseline(t.engine, t.demoTenantId);
     // Make every pending row due now, and let two dispatchers race for them (as two replicas would).
     await t.db.execute(sql`update process_starts set locked_until = now() where started_at is null`);
-    const d1 = startProcessStartDispatcher(t.db, engine, silentLog, { intervalMs: 100_000 });
-    const d2 = startProcessStartDispatcher(t.db, engine, silentLog, { intervalMs: 100_000 });
+    const d1 = startProcessStartDispatcher(t.db, t.engine, silentLog, { intervalMs: 100_000 });
+    const d2 = startProcessStartDispatcher(t.db, t.engine, silentLog, { intervalMs: 100_000 });
     await Promise.all([d1.drain(), d2.drain()]);
     await Promise.all([d1.stop(), d2.stop()]);
 
     for (const n of numbers) {
-      const instances = await engine.findProcessInstances({ businessKey: n, tenantId: t.demoTenantId });
+      const instances = await t.engine.findProcessInstances({ businessKey: n, tenantId: t.demoTenantId });
       expect(instances, n).toHaveLength(1);
     }
     const pending = await t.db.execute<{ n: number }>(
@@ -99,7 +69,7 @@ describe('registration while the engine is down', () => {
     );
     expect(pending[0]?.n).toBe(0);
     // A second drain finds nothing to do and starts nothing twice.
-    const again = startProcessStartDispatcher(t.db, engine, silentLog, { intervalMs: 100_000 });
+    const again = startProcessStartDispatcher(t.db, t.engine, silentLog, { intervalMs: 100_000 });
     expect(await again.drain()).toBe(0);
     await again.stop();
   });

@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inboundMessages } from '../../server/db/schema/index.ts';
-import { ensureDatabase } from '../../server/embedded/postgres.ts';
-import { startEngine } from '../../server/embedded/engine-process.ts';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { startProcessStartDispatcher } from '../../server/outbox/process-starts.ts';
+import { ownEngine, type OwnEngine } from '../helpers/own-engine.ts';
+import { createTestContext, eventually, silentLog, type TestContext } from '../helpers/test-context.ts';
 import {
   giveTenantsFreshAddresses,
   messageId,
@@ -25,67 +23,54 @@ const PORT = 18191 + Number(process.env.TEST_PORT_OFFSET ?? 0);
  */
 describe('correlation retried after the engine was down', () => {
   let t: TestContext;
-  let intake: RunningIntake;
-  let engineDb: { jdbcUrl: string; user: string; password: string };
-  let stopEngine: (() => Promise<void>) | undefined;
-  const user = 'reclamatii';
-  const password = randomBytes(12).toString('hex');
-
-  async function start() {
-    const e = await startEngine({
-      jdbcUrl: engineDb.jdbcUrl,
-      dbUser: engineDb.user,
-      dbPassword: engineDb.password,
-      port: PORT,
-      restUser: user,
-      restPassword: password,
-      log: { info() {}, warn() {} },
-      logFile: path.join(inject('testDataDir'), 'logs', `engine-${PORT}.log`),
-    });
-    stopEngine = () => e.stop();
-  }
+  let intake: RunningIntake | undefined;
+  let engine: OwnEngine;
+  let addr: { demo: string; acme: string };
 
   beforeAll(async () => {
-    const admin = new URL(inject('adminDatabaseUrl'));
-    const name = `corr_retry_${randomBytes(4).toString('hex')}`;
-    await ensureDatabase(admin.toString(), name);
-    engineDb = {
-      jdbcUrl: `jdbc:postgresql://${admin.hostname}:${admin.port || '5432'}/${name}`,
-      user: decodeURIComponent(admin.username || 'postgres'),
-      password: decodeURIComponent(admin.password),
-    };
-    await start();
-    t = await createTestContext({
-      engineUrl: `http://127.0.0.1:${PORT}/engine-rest`,
-      engineCredentials: { user, password },
-    });
+    engine = await ownEngine(PORT, 'corr_retry');
+    await engine.start();
+    t = await createTestContext({ engineUrl: engine.url, engineCredentials: engine.credentials });
+    addr = await giveTenantsFreshAddresses(t.db, { demo: t.demoTenantId, acme: t.acmeTenantId });
+  }, 300_000);
+  afterEach(async () => {
+    await intake?.stop();
+    intake = undefined;
+    await engine.start();
   }, 300_000);
   afterAll(async () => {
-    await intake?.stop();
     await t?.close();
-    await stopEngine?.();
+    await engine?.stop();
   });
 
+  const complaint = (consumer: string) => ({
+    tenantId: t.demoTenantId,
+    channel: 'email' as const,
+    category: 'facturare' as const,
+    subject: 'Factură prea mare',
+    body: 'Factura din octombrie este de trei ori mai mare decât de obicei.',
+    contactName: 'Elena Retry',
+    contactEmail: consumer,
+    actor: { id: null, kind: 'system' as const },
+  });
+
+  /** How many times "consumer added information" ran in the case's one process instance. */
+  async function informationReceivedCount(number: string): Promise<number> {
+    const instances = await t.engine.findProcessInstances({ businessKey: number, tenantId: t.demoTenantId });
+    expect(instances).toHaveLength(1);
+    const history = await t.engine.activityHistory(instances[0]!.id);
+    return history.filter((a) => a.activityId === 'informationReceived').length;
+  }
+
   it('records the reply while the engine is stopped and correlates it once the engine is back', async () => {
-    const addr = await giveTenantsFreshAddresses(t.db, { demo: t.demoTenantId, acme: t.acmeTenantId });
     const consumer = `retry-${Date.now()}@example.test`;
-    const reg = await registerComplaint(t.app.registerDeps, {
-      tenantId: t.demoTenantId,
-      channel: 'email',
-      category: 'facturare',
-      subject: 'Factură prea mare',
-      body: 'Factura din octombrie este de trei ori mai mare decât de obicei.',
-      contactName: 'Elena Retry',
-      contactEmail: consumer,
-      actor: { id: null, kind: 'system' },
-    });
+    const reg = await registerComplaint(t.app.registerDeps, complaint(consumer));
     expect(reg.processStarted).toBe(true);
     intake = await runIntake({ db: t.db, engine: t.engine, secret: 'test-secret' }, [t.demoTenantId], {
       correlationRetryMs: 300,
     });
 
-    await stopEngine!();
-    stopEngine = undefined;
+    await engine.stop();
     await sendRaw(
       addr.demo,
       rfc822(
@@ -105,7 +90,7 @@ describe('correlation retried after the engine was down', () => {
     expect(pending.correlated).toBe(false);
     expect(pending.lastCorrelationError).toBeTruthy();
 
-    await start();
+    await engine.start();
     const done = await eventually(async () => {
       const [r] = await t.db.select().from(inboundMessages).where(eq(inboundMessages.id, outcome.inboundId));
       return r?.correlated ? r : null;
@@ -114,11 +99,51 @@ describe('correlation retried after the engine was down', () => {
     expect(done.nextCorrelationAt).toBeNull();
 
     // Exactly one "consumer added information" ran in the instance.
-    const [instance] = await t.engine.findProcessInstances({
-      businessKey: reg.number,
-      tenantId: t.demoTenantId,
+    expect(await informationReceivedCount(reg.number)).toBe(1);
+  }, 300_000);
+
+  it('keeps a reply that came before its case process started, and correlates it once the process runs', async () => {
+    await engine.stop();
+    const consumer = `early-${Date.now()}@example.test`;
+    const reg = await registerComplaint(t.app.registerDeps, complaint(consumer));
+    expect(reg.processStarted).toBe(false);
+    intake = await runIntake({ db: t.db, engine: t.engine, secret: 'test-secret' }, [t.demoTenantId], {
+      correlationRetryMs: 300,
     });
-    const history = await t.engine.activityHistory(instance!.id);
-    expect(history.filter((a) => a.activityId === 'informationReceived')).toHaveLength(1);
+    await sendRaw(
+      addr.demo,
+      rfc822(
+        { From: consumer, To: addr.demo, Subject: `Re: Reclamația ${reg.number}`, 'Message-ID': messageId() },
+        'Revin cu indexul citit azi: 45210.',
+      ),
+      consumer,
+    );
+    const [outcome] = await intake.waitForOutcomes(1);
+    expect(outcome).toMatchObject({ status: 'reply', number: reg.number, correlated: false });
+    if (outcome?.status !== 'reply') throw new Error('not a reply');
+
+    // The engine comes back: the retry loop must not take "no instance" as final while the case's start is owed.
+    await engine.start();
+    const row = async () =>
+      (await t.db.select().from(inboundMessages).where(eq(inboundMessages.id, outcome.inboundId)))[0]!;
+    const attemptsAtRestart = (await row()).correlationAttempts;
+    await eventually(async () => (await row()).correlationAttempts > attemptsAtRestart, 60_000);
+    const waiting = await row();
+    expect(waiting.pendingMessage).toBe('consumer-added-information');
+    expect(waiting.lastCorrelationError).toBe('the case process has not started yet');
+
+    // The process-start outbox starts the case's process; the reply then reaches it, once.
+    const dispatcher = startProcessStartDispatcher(t.db, t.engine, silentLog, { intervalMs: 200 });
+    try {
+      await t.db.execute(sql`update process_starts set locked_until = now() where started_at is null`);
+      const done = await eventually(async () => {
+        const r = await row();
+        return r.correlated ? r : null;
+      }, 120_000);
+      expect(done.pendingMessage).toBeNull();
+      expect(await informationReceivedCount(reg.number)).toBe(1);
+    } finally {
+      await dispatcher.stop();
+    }
   }, 300_000);
 });

@@ -40,11 +40,18 @@ export async function correlateInbound(deps: CorrelationDeps, inboundId: string)
       attempts: inboundMessages.correlationAttempts,
       arrivedAt: inboundMessages.arrivedAt,
       number: cases.number,
+      processInstanceId: cases.processInstanceId,
     })
     .from(inboundMessages)
     .innerJoin(cases, and(eq(cases.id, inboundMessages.caseId), eq(cases.tenantId, inboundMessages.tenantId)))
     .where(eq(inboundMessages.id, inboundId));
   if (!row?.pendingMessage) return null;
+  if (!row.processInstanceId) {
+    // The case was registered while the engine was away and its process has not started yet: correlating now
+    // would find no instance and drop the message for good. The process-start outbox starts it; wait for that.
+    await deferCorrelation(deps, row.id, row.attempts + 1, 'the case process has not started yet');
+    return null;
+  }
   const variables: Record<string, string> =
     row.pendingMessage === MESSAGES.consumerAddedInformation
       ? { lastInformationAt: row.arrivedAt.toISOString() }
@@ -59,14 +66,7 @@ export async function correlateInbound(deps: CorrelationDeps, inboundId: string)
     });
   } catch (err) {
     const attempts = row.attempts + 1;
-    await deps.db
-      .update(inboundMessages)
-      .set({
-        correlationAttempts: attempts,
-        lastCorrelationError: (err as Error).message.slice(0, 500),
-        nextCorrelationAt: new Date(Date.now() + backoffMs(attempts)),
-      })
-      .where(eq(inboundMessages.id, row.id));
+    await deferCorrelation(deps, row.id, attempts, (err as Error).message);
     deps.log.warn(
       { err: (err as Error).message, case: row.number, attempts },
       'message not correlated; will retry',
@@ -84,6 +84,18 @@ export async function correlateInbound(deps: CorrelationDeps, inboundId: string)
     })
     .where(eq(inboundMessages.id, row.id));
   return correlated;
+}
+
+/** Keeps the message pending and schedules the next attempt with backoff. */
+async function deferCorrelation(deps: CorrelationDeps, id: string, attempts: number, reason: string) {
+  await deps.db
+    .update(inboundMessages)
+    .set({
+      correlationAttempts: attempts,
+      lastCorrelationError: reason.slice(0, 500),
+      nextCorrelationAt: new Date(Date.now() + backoffMs(attempts)),
+    })
+    .where(eq(inboundMessages.id, id));
 }
 
 /**
