@@ -73,6 +73,10 @@ describe('the call-center console, keyboard only', () => {
       await expect
         .poll(() => page.getByTestId('deadline-preview').innerText())
         .toMatch(/Termen legal de răspuns dacă înregistrați acum: \d{2}\.\d{2}\.\d{4}/);
+      // The agent can tell the consumer why: the rule's legal basis and how the days are counted.
+      expect(await page.getByTestId('deadline-preview').innerText()).toMatch(
+        /Temei: .+\. Mod de calcul: Codul civil/,
+      );
       await k.press('Tab');
       expect(await focused(page)).toBe('subject');
       // The subject may stay empty (it becomes the category); contact details come from the customer's file.
