@@ -19,6 +19,7 @@ import { TASK_FORMS } from '../tasks/task-forms.ts';
 import { TOPICS } from '../../processes/topics.ts';
 import { lintBpmn, type LintIssue } from './lint/bpmn-lint.ts';
 import { lintDmn } from './lint/dmn-lint.ts';
+import { diffDmn } from './dmn-diff.ts';
 import { complaintCategories } from '../db/schema/index.ts';
 
 export type DefinitionKind = 'bpmn' | 'dmn';
@@ -323,6 +324,14 @@ export function createDesignerService(deps: {
     };
   }
 
+  /** What changed from one version of a DMN file to another, per decision: columns, rules and their cells. */
+  async function decisionDiff(p: Principal, fromId: string, toId: string) {
+    const [from, to] = await Promise.all([version(p, fromId), version(p, toId)]);
+    if (from.kind !== 'dmn' || to.kind !== 'dmn') throw new DomainError('PROCESS_DEFINITION_NOT_FOUND');
+    const [a, b] = await Promise.all([engine.getDmnXml(from.id), engine.getDmnXml(to.id)]);
+    return { from: from.id, to: to.id, ...(await diffDmn(a, b)) };
+  }
+
   /** Per activity of one process version: how many instances wait there now, and open incidents. */
   async function statistics(p: Principal, definitionId: string) {
     const v = await version(p, definitionId);
@@ -340,7 +349,7 @@ export function createDesignerService(deps: {
     };
   }
 
-  return { list, get, lint, deploy, resetToBaseline, diff, statistics };
+  return { list, get, lint, deploy, resetToBaseline, diff, decisionDiff, statistics };
 }
 
 function shown(v: unknown): string | null {

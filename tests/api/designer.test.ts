@@ -367,6 +367,98 @@ describe('process designer API', () => {
     });
   });
 
+  it('GET /decision-diff lists the changed rule and cell of a routing table, for this tenant only', async () => {
+    const dmn = await readFile('processes/complaint-routing.dmn', 'utf8');
+    const changed = dmn
+      .replace(
+        '<outputEntry id="rule_2_role"><text>"SM"</text>',
+        '<outputEntry id="rule_2_role"><text>"SEF"</text>',
+      )
+      .replace('<description>GDPR art. 12</description>', '<description>GDPR art. 12 și 15</description>');
+    expect(changed).not.toBe(dmn);
+    const r = await deploy(changed, designer, 'complaint-routing.dmn');
+    expect(r.statusCode, r.body).toBe(201);
+    const versions = (await list())
+      .find((x) => x.resourceName === 'complaint-routing.dmn')!
+      .definitions.find((d) => d.key === 'complaint-routing')!.versions;
+    const v1 = versions.find((v) => v.version === 1)!;
+    const latest = versions[0]!;
+    const url = (from: string, to: string) =>
+      `/api/process-definitions/decision-diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+
+    const d = await t.app.inject({ method: 'GET', url: url(v1.id, latest.id), headers: designer });
+    expect(d.statusCode, d.body).toBe(200);
+    const body = d.json<{
+      from: string;
+      to: string;
+      decisions: Array<{
+        id: string;
+        status: string;
+        rules: { added: unknown[]; removed: unknown[]; changed: unknown[] };
+      }>;
+    }>();
+    expect(body).toMatchObject({ from: v1.id, to: latest.id });
+    expect(body.decisions).toHaveLength(1);
+    expect(body.decisions[0]).toMatchObject({ id: 'complaint-routing', status: 'changed' });
+    expect(body.decisions[0]!.rules).toMatchObject({ added: [], removed: [] });
+    expect(body.decisions[0]!.rules.changed).toEqual([
+      {
+        id: 'rule_2',
+        oldPosition: 2,
+        position: 2,
+        attributes: [],
+        cells: [
+          {
+            columnId: 'output_role',
+            column: 'Funcția care verifică',
+            kind: 'output',
+            oldValue: '"SM"',
+            newValue: '"SEF"',
+          },
+        ],
+      },
+      {
+        id: 'rule_11',
+        oldPosition: 11,
+        position: 11,
+        attributes: [{ name: 'annotation', oldValue: 'GDPR art. 12', newValue: 'GDPR art. 12 și 15' }],
+        cells: [],
+      },
+    ]);
+
+    // Another tenant's version does not exist here, on either side of the comparison.
+    const acmeV1 = (await list(acmeDesigner)).find((x) => x.resourceName === 'complaint-routing.dmn')!
+      .definitions[0]!.versions[0]!;
+    for (const [from, to] of [
+      [v1.id, latest.id],
+      [acmeV1.id, latest.id],
+    ] as const) {
+      const foreign = await t.app.inject({ method: 'GET', url: url(from, to), headers: acmeDesigner });
+      expect(foreign.statusCode).toBe(404);
+      expect(foreign.json()).toEqual({
+        code: 'PROCESS_DEFINITION_NOT_FOUND',
+        message: 'Procesul sau tabelul de decizie nu există.',
+      });
+    }
+    const mixed = await t.app.inject({ method: 'GET', url: url(acmeV1.id, latest.id), headers: designer });
+    expect(mixed.statusCode).toBe(404);
+    // A process version is not a decision table, and the BPMN comparison does not take tables.
+    const bpmn = (await complaintVersions())[0]!;
+    expect(
+      (await t.app.inject({ method: 'GET', url: url(bpmn.id, latest.id), headers: designer })).statusCode,
+    ).toBe(404);
+    const asBpmn = await t.app.inject({
+      method: 'GET',
+      url: `/api/process-definitions/diff?from=${encodeURIComponent(v1.id)}&to=${encodeURIComponent(latest.id)}`,
+      headers: designer,
+    });
+    expect(asBpmn.statusCode).toBe(404);
+    const officer = await t.login('officer@demo.local');
+    expect(
+      (await t.app.inject({ method: 'GET', url: url(v1.id, latest.id), headers: officer })).statusCode,
+    ).toBe(403);
+  });
+
   it('refuses a routing table that sends a category to a process the tenant does not have', async () => {
     const dmn = await readFile('processes/complaint-routing.dmn', 'utf8');
     const r = await deploy(

@@ -8,6 +8,7 @@ import {
   DeployBodySchema,
   DeploymentResultSchema,
   DiffSchema,
+  DmnDiffSchema,
   LintBodySchema,
   LintIssueSchema,
   ResetBodySchema,
@@ -46,6 +47,21 @@ const processDefinitionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       config,
     },
     async (req) => designerService.diff(principalOf(req), req.query.from, req.query.to),
+  );
+
+  fastify.get(
+    '/decision-diff',
+    {
+      schema: {
+        tags,
+        summary:
+          'What changed between two versions of a DMN file, per decision (columns, rules and their cells, hit policy)',
+        querystring: Type.Object({ from: DefinitionId, to: DefinitionId }),
+        response: { 200: DmnDiffSchema, ...errorResponses },
+      },
+      config,
+    },
+    async (req) => designerService.decisionDiff(principalOf(req), req.query.from, req.query.to),
   );
 
   fastify.get(

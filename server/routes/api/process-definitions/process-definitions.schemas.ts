@@ -96,6 +96,89 @@ export const DiffSchema = Type.Object({
   layoutChanged: Type.Array(DiffElement),
 });
 
+const ValueChange = Type.Object({
+  name: Type.String(),
+  oldValue: Type.Union([Type.String(), Type.Null()]),
+  newValue: Type.Union([Type.String(), Type.Null()]),
+});
+const ColumnKind = Type.Union([Type.Literal('input'), Type.Literal('output')]);
+const DmnColumn = Type.Object({
+  id: Type.String(),
+  title: Type.String({
+    description: 'The heading the table shows: label, else expression or output name, else id.',
+  }),
+  label: Type.Union([Type.String(), Type.Null()]),
+  expression: Type.Union([Type.String(), Type.Null()], {
+    description: 'The input expression of an input, the variable name of an output.',
+  }),
+  typeRef: Type.Union([Type.String(), Type.Null()]),
+});
+const DmnColumnsDiff = Type.Object({
+  added: Type.Array(DmnColumn),
+  removed: Type.Array(DmnColumn),
+  changed: Type.Array(
+    Type.Object({
+      ...DmnColumn.properties,
+      attributes: Type.Array(ValueChange, { description: 'Among label, expression, name, typeRef, values.' }),
+    }),
+  ),
+});
+const DmnRule = Type.Object({
+  id: Type.String(),
+  position: Type.Integer({ description: "1-based row in its version's table." }),
+  annotation: Type.Union([Type.String(), Type.Null()]),
+  cells: Type.Array(
+    Type.Object({ columnId: Type.String(), column: Type.String(), kind: ColumnKind, value: Type.String() }),
+  ),
+});
+export const DmnDiffSchema = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  decisions: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.Union([Type.String(), Type.Null()]),
+      status: Type.Union([
+        Type.Literal('added'),
+        Type.Literal('removed'),
+        Type.Literal('changed'),
+        Type.Literal('unchanged'),
+      ]),
+      attributes: Type.Array(ValueChange, {
+        description: 'Among name, logic, hitPolicy, aggregation, expression.',
+      }),
+      inputs: DmnColumnsDiff,
+      outputs: DmnColumnsDiff,
+      rules: Type.Object({
+        added: Type.Array(DmnRule),
+        removed: Type.Array(DmnRule),
+        changed: Type.Array(
+          Type.Object({
+            id: Type.String(),
+            oldPosition: Type.Integer(),
+            position: Type.Integer(),
+            attributes: Type.Array(ValueChange, { description: 'The annotation, when it changed.' }),
+            cells: Type.Array(
+              Type.Object({
+                columnId: Type.String(),
+                column: Type.String(),
+                kind: ColumnKind,
+                oldValue: Type.Union([Type.String(), Type.Null()], {
+                  description: 'null: the column is new in this version.',
+                }),
+                newValue: Type.Union([Type.String(), Type.Null()], {
+                  description: 'null: the column was removed.',
+                }),
+              }),
+            ),
+          }),
+        ),
+        reordered: Type.Boolean({ description: 'Rules kept in both versions stand in another order.' }),
+      }),
+    }),
+  ),
+});
+
 export const StatisticsSchema = Type.Object({
   definitionId: Type.String(),
   activities: Type.Array(

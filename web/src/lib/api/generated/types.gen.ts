@@ -6641,6 +6641,290 @@ export type GetApiProcessDefinitionsDiffResponses = {
 
 export type GetApiProcessDefinitionsDiffResponse = GetApiProcessDefinitionsDiffResponses[keyof GetApiProcessDefinitionsDiffResponses];
 
+export type GetApiProcessDefinitionsDecisionDiffData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * The engine definition id, e.g. `complaint:2:…`.
+         */
+        from: string;
+        /**
+         * The engine definition id, e.g. `complaint:2:…`.
+         */
+        to: string;
+    };
+    url: '/api/process-definitions/decision-diff';
+};
+
+export type GetApiProcessDefinitionsDecisionDiffErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiProcessDefinitionsDecisionDiffError = GetApiProcessDefinitionsDecisionDiffErrors[keyof GetApiProcessDefinitionsDecisionDiffErrors];
+
+export type GetApiProcessDefinitionsDecisionDiffResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        from: string;
+        to: string;
+        decisions: Array<{
+            id: string;
+            name: string | null;
+            status: 'added' | 'removed' | 'changed' | 'unchanged';
+            /**
+             * Among name, logic, hitPolicy, aggregation, expression.
+             */
+            attributes: Array<{
+                name: string;
+                oldValue: string | null;
+                newValue: string | null;
+            }>;
+            inputs: {
+                added: Array<{
+                    id: string;
+                    /**
+                     * The heading the table shows: label, else expression or output name, else id.
+                     */
+                    title: string;
+                    label: string | null;
+                    /**
+                     * The input expression of an input, the variable name of an output.
+                     */
+                    expression: string | null;
+                    typeRef: string | null;
+                }>;
+                removed: Array<{
+                    id: string;
+                    /**
+                     * The heading the table shows: label, else expression or output name, else id.
+                     */
+                    title: string;
+                    label: string | null;
+                    /**
+                     * The input expression of an input, the variable name of an output.
+                     */
+                    expression: string | null;
+                    typeRef: string | null;
+                }>;
+                changed: Array<{
+                    id: string;
+                    /**
+                     * The heading the table shows: label, else expression or output name, else id.
+                     */
+                    title: string;
+                    label: string | null;
+                    /**
+                     * The input expression of an input, the variable name of an output.
+                     */
+                    expression: string | null;
+                    typeRef: string | null;
+                    /**
+                     * Among label, expression, name, typeRef, values.
+                     */
+                    attributes: Array<{
+                        name: string;
+                        oldValue: string | null;
+                        newValue: string | null;
+                    }>;
+                }>;
+            };
+            outputs: {
+                added: Array<{
+                    id: string;
+                    /**
+                     * The heading the table shows: label, else expression or output name, else id.
+                     */
+                    title: string;
+                    label: string | null;
+                    /**
+                     * The input expression of an input, the variable name of an output.
+                     */
+                    expression: string | null;
+                    typeRef: string | null;
+                }>;
+                removed: Array<{
+                    id: string;
+                    /**
+                     * The heading the table shows: label, else expression or output name, else id.
+                     */
+                    title: string;
+                    label: string | null;
+                    /**
+                     * The input expression of an input, the variable name of an output.
+                     */
+                    expression: string | null;
+                    typeRef: string | null;
+                }>;
+                changed: Array<{
+                    id: string;
+                    /**
+                     * The heading the table shows: label, else expression or output name, else id.
+                     */
+                    title: string;
+                    label: string | null;
+                    /**
+                     * The input expression of an input, the variable name of an output.
+                     */
+                    expression: string | null;
+                    typeRef: string | null;
+                    /**
+                     * Among label, expression, name, typeRef, values.
+                     */
+                    attributes: Array<{
+                        name: string;
+                        oldValue: string | null;
+                        newValue: string | null;
+                    }>;
+                }>;
+            };
+            rules: {
+                added: Array<{
+                    id: string;
+                    /**
+                     * 1-based row in its version's table.
+                     */
+                    position: number;
+                    annotation: string | null;
+                    cells: Array<{
+                        columnId: string;
+                        column: string;
+                        kind: 'input' | 'output';
+                        value: string;
+                    }>;
+                }>;
+                removed: Array<{
+                    id: string;
+                    /**
+                     * 1-based row in its version's table.
+                     */
+                    position: number;
+                    annotation: string | null;
+                    cells: Array<{
+                        columnId: string;
+                        column: string;
+                        kind: 'input' | 'output';
+                        value: string;
+                    }>;
+                }>;
+                changed: Array<{
+                    id: string;
+                    oldPosition: number;
+                    position: number;
+                    /**
+                     * The annotation, when it changed.
+                     */
+                    attributes: Array<{
+                        name: string;
+                        oldValue: string | null;
+                        newValue: string | null;
+                    }>;
+                    cells: Array<{
+                        columnId: string;
+                        column: string;
+                        kind: 'input' | 'output';
+                        /**
+                         * null: the column is new in this version.
+                         */
+                        oldValue: string | null;
+                        /**
+                         * null: the column was removed.
+                         */
+                        newValue: string | null;
+                    }>;
+                }>;
+                /**
+                 * Rules kept in both versions stand in another order.
+                 */
+                reordered: boolean;
+            };
+        }>;
+    };
+};
+
+export type GetApiProcessDefinitionsDecisionDiffResponse = GetApiProcessDefinitionsDecisionDiffResponses[keyof GetApiProcessDefinitionsDecisionDiffResponses];
+
 export type GetApiProcessDefinitionsByDefinitionIdData = {
     body?: never;
     path: {
