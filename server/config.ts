@@ -23,6 +23,10 @@ export interface Config {
   production: boolean;
   logLevel: string;
   workerConcurrency: number;
+  /** How often the housekeeping sweep runs (HOUSEKEEPING_INTERVAL_MINUTES, default 15). */
+  housekeepingIntervalMinutes: number;
+  /** How long consumed engine task events stay in task_event_outbox (TASK_EVENT_RETENTION_DAYS, default 7). */
+  taskEventRetentionDays: number;
   /** Ports of the embedded services (only used when the matching *_URL is unset). */
   embeddedPorts: { pg: number; engine: number; smtp: number; imap: number };
 }
@@ -53,6 +57,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     logLevel: env.LOG_LEVEL ?? 'info',
     workerConcurrency: int(env.WORKER_CONCURRENCY, 8, 'WORKER_CONCURRENCY'),
+    housekeepingIntervalMinutes: int(env.HOUSEKEEPING_INTERVAL_MINUTES, 15, 'HOUSEKEEPING_INTERVAL_MINUTES'),
+    taskEventRetentionDays: int(env.TASK_EVENT_RETENTION_DAYS, 7, 'TASK_EVENT_RETENTION_DAYS'),
     embeddedPorts: {
       pg: int(env.EMBEDDED_PG_PORT, 54329, 'EMBEDDED_PG_PORT'),
       engine: int(env.EMBEDDED_ENGINE_PORT, 18080, 'EMBEDDED_ENGINE_PORT'),

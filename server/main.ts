@@ -13,6 +13,7 @@ import { loadInstructions } from './instructions/instructions.ts';
 import { createMailer } from './mail/mailer.ts';
 import { startProcessStartDispatcher } from './outbox/process-starts.ts';
 import { startAuditSealer } from './audit/audit-chain.ts';
+import { housekeepingSettings, startHousekeeping } from './housekeeping/housekeeping.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed/demo.ts';
 import { listTenants } from './tenants/tenants.repo.ts';
 import { startWorkers } from './workers/run-workers.ts';
@@ -98,10 +99,13 @@ async function main() {
     );
     const dispatcher = startProcessStartDispatcher(db, engine, log);
     const sealer = startAuditSealer(db, log);
+    // Expired sessions and login codes, consumed engine task events; one replica at a time.
+    const housekeeping = startHousekeeping(db, infra.engineDatabaseUrl, log, housekeepingSettings(config));
     stops.push(
       () => workers.stop(),
       () => dispatcher.stop(),
       () => sealer.stop(),
+      () => housekeeping.stop(),
     );
   }
 
