@@ -16,6 +16,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 interface InjectOptions {
   method: Method;
   url: string;
+  /** A JSON value, or a FormData that fastify's `inject` sends as multipart/form-data (files). */
   payload?: unknown;
   headers?: Record<string, string>;
   remoteAddress?: string;
@@ -24,6 +25,8 @@ interface InjectOptions {
 interface InjectResponse {
   statusCode: number;
   body: string;
+  rawPayload: Buffer;
+  headers: Record<string, string | string[] | number | undefined>;
 }
 
 export interface WebBridge {
@@ -61,11 +64,42 @@ function clientAddress(event: ApiEvent): string | undefined {
 }
 
 function asApiError(status: number, value: unknown): ApiError {
-  if (value && typeof value === 'object' && 'message' in value && typeof value.message === 'string') {
-    const code = 'code' in value && typeof value.code === 'string' ? value.code : `HTTP_${status}`;
-    return { code, message: value.message };
+  const err = value && typeof value === 'object' ? (value as Partial<Record<keyof ApiError, unknown>>) : null;
+  return {
+    code: typeof err?.code === 'string' ? err.code : `HTTP_${status}`,
+    message: typeof err?.message === 'string' ? err.message : 'Eroare neașteptată. Încercați din nou.',
+  };
+}
+
+export interface CallOptions {
+  /** The cookie holding the session token: the staff's `session` unless said otherwise (the portal's own). */
+  cookie?: string;
+}
+
+/**
+ * One in-process call of the API as whoever the cookie names (anonymously without it), with the browser's
+ * user agent, forwarding headers and address. `body` is JSON or a FormData (multipart, for files). The raw
+ * answer: `api` reads it as JSON, a download passes its bytes through.
+ */
+export async function callApi(
+  event: ApiEvent,
+  method: Method,
+  url: string,
+  body?: unknown,
+  { cookie = SESSION_COOKIE }: CallOptions = {},
+): Promise<InjectResponse> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = event.cookies.get(cookie);
+  if (token) headers.authorization = `Bearer ${token}`;
+  for (const name of ['user-agent', 'x-forwarded-for', 'x-forwarded-proto', 'accept-language']) {
+    const value = event.request.headers.get(name);
+    if (value) headers[name] = value;
   }
-  return { code: `HTTP_${status}`, message: 'Eroare neașteptată. Încercați din nou.' };
+  const opts: InjectOptions = { method, url, headers };
+  if (body !== undefined) opts.payload = body;
+  const remoteAddress = clientAddress(event);
+  if (remoteAddress) opts.remoteAddress = remoteAddress;
+  return bridge().inject(opts);
 }
 
 /**
@@ -77,20 +111,9 @@ export async function api<T>(
   method: Method,
   url: string,
   body?: unknown,
+  options?: CallOptions,
 ): Promise<ApiResult<T>> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  const token = event.cookies.get(SESSION_COOKIE);
-  if (token) headers.authorization = `Bearer ${token}`;
-  for (const name of ['user-agent', 'x-forwarded-for', 'x-forwarded-proto', 'accept-language']) {
-    const value = event.request.headers.get(name);
-    if (value) headers[name] = value;
-  }
-  const opts: InjectOptions = { method, url, headers };
-  if (body !== undefined) opts.payload = body;
-  const remoteAddress = clientAddress(event);
-  if (remoteAddress) opts.remoteAddress = remoteAddress;
-
-  const res = await bridge().inject(opts);
+  const res = await callApi(event, method, url, body, options);
   let data: unknown = null;
   if (res.body) {
     try {

@@ -1,6 +1,5 @@
 import { redirect, type Cookies } from '@sveltejs/kit';
-import type { ApiError } from '$lib/api/types';
-import { bridge, type ApiResult } from './api';
+import { api, bridge, callApi, type ApiResult } from './api';
 
 /**
  * The consumer portal's way to the API: the same in-process bridge as the staff pages, with the consumer's own
@@ -16,13 +15,6 @@ export interface PortalEvent {
 }
 
 type Method = 'GET' | 'POST' | 'DELETE';
-
-interface RawResponse {
-  statusCode: number;
-  body: string;
-  rawPayload: Buffer;
-  headers: Record<string, string | string[] | number | undefined>;
-}
 
 export function portalCookiePath(tenant: string): string {
   return `/portal/${tenant}`;
@@ -42,68 +34,19 @@ export function clearPortalCookie(event: PortalEvent, tenant: string) {
   event.cookies.delete(PORTAL_COOKIE, { path: portalCookiePath(tenant), secure: bridge().production });
 }
 
-async function inject(
-  event: PortalEvent,
-  method: Method,
-  url: string,
-  payload?: unknown,
-): Promise<RawResponse> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  const token = event.cookies.get(PORTAL_COOKIE);
-  if (token) headers.authorization = `Bearer ${token}`;
-  for (const name of ['user-agent', 'x-forwarded-for', 'x-forwarded-proto', 'accept-language']) {
-    const value = event.request.headers.get(name);
-    if (value) headers[name] = value;
-  }
-  let remoteAddress: string | undefined;
-  try {
-    remoteAddress = event.getClientAddress();
-  } catch {
-    remoteAddress = undefined;
-  }
-  const opts: Record<string, unknown> = { method, url, headers };
-  if (payload !== undefined) opts.payload = payload;
-  if (remoteAddress) opts.remoteAddress = remoteAddress;
-  const inject = bridge().inject as unknown as (o: Record<string, unknown>) => Promise<RawResponse>;
-  return inject(opts);
-}
-
 /** JSON or a FormData body (multipart, for files) in, the API's answer out; never throws for an HTTP error. */
-export async function portalApi<T>(
+export function portalApi<T>(
   event: PortalEvent,
   method: Method,
   url: string,
   body?: unknown,
 ): Promise<ApiResult<T>> {
-  const res = await inject(event, method, url, body);
-  let data: unknown = null;
-  if (res.body) {
-    try {
-      data = JSON.parse(res.body);
-    } catch {
-      return {
-        ok: false,
-        status: 502,
-        data: { code: 'BAD_GATEWAY', message: 'Răspuns neașteptat de la server.' },
-      };
-    }
-  }
-  if (res.statusCode >= 200 && res.statusCode < 300)
-    return { ok: true, status: res.statusCode, data: data as T };
-  const err = data as Partial<ApiError> | null;
-  return {
-    ok: false,
-    status: res.statusCode,
-    data: {
-      code: typeof err?.code === 'string' ? err.code : `HTTP_${res.statusCode}`,
-      message: typeof err?.message === 'string' ? err.message : 'Eroare neașteptată. Încercați din nou.',
-    },
-  };
+  return api<T>(event, method, url, body, { cookie: PORTAL_COOKIE });
 }
 
 /** A download (PDF, photo) passed through as bytes with the API's headers. */
 export async function portalDownload(event: PortalEvent, url: string): Promise<Response> {
-  const res = await inject(event, 'GET', url);
+  const res = await callApi(event, 'GET', url, undefined, { cookie: PORTAL_COOKIE });
   if (res.statusCode !== 200) return new Response(null, { status: res.statusCode });
   const headers = new Headers();
   for (const name of ['content-type', 'content-disposition', 'cache-control', 'x-content-type-options']) {
