@@ -62,29 +62,40 @@ describe('correlation retried after the engine was down', () => {
     return history.filter((a) => a.activityId === 'informationReceived').length;
   }
 
-  it('records the reply while the engine is stopped and correlates it once the engine is back', async () => {
-    const consumer = `retry-${Date.now()}@example.test`;
-    const reg = await registerComplaint(t.app.registerDeps, complaint(consumer));
-    expect(reg.processStarted).toBe(true);
+  /** The consumer replies by e-mail while the engine is away; the intake records it as a reply still to correlate. */
+  async function replyWhileEngineAway(number: string, consumer: string, body: string) {
     intake = await runIntake({ db: t.db, engine: t.engine, secret: 'test-secret' }, [t.demoTenantId], {
       correlationRetryMs: 300,
     });
-
-    await engine.stop();
     await sendRaw(
       addr.demo,
       rfc822(
-        { From: consumer, To: addr.demo, Subject: `Re: Reclamația ${reg.number}`, 'Message-ID': messageId() },
-        'Atașez și factura din septembrie, pentru comparație.',
+        { From: consumer, To: addr.demo, Subject: `Re: Reclamația ${number}`, 'Message-ID': messageId() },
+        body,
       ),
       consumer,
     );
     const [outcome] = await intake.waitForOutcomes(1);
-    expect(outcome).toMatchObject({ status: 'reply', number: reg.number, correlated: false });
+    expect(outcome).toMatchObject({ status: 'reply', number, correlated: false });
     if (outcome?.status !== 'reply') throw new Error('not a reply');
+    const row = async () =>
+      (await t.db.select().from(inboundMessages).where(eq(inboundMessages.id, outcome.inboundId)))[0]!;
+    return { row };
+  }
+
+  it('records the reply while the engine is stopped and correlates it once the engine is back', async () => {
+    const consumer = `retry-${Date.now()}@example.test`;
+    const reg = await registerComplaint(t.app.registerDeps, complaint(consumer));
+    expect(reg.processStarted).toBe(true);
+    await engine.stop();
+    const { row } = await replyWhileEngineAway(
+      reg.number,
+      consumer,
+      'Atașez și factura din septembrie, pentru comparație.',
+    );
     const pending = await eventually(async () => {
-      const [r] = await t.db.select().from(inboundMessages).where(eq(inboundMessages.id, outcome.inboundId));
-      return r && r.correlationAttempts >= 2 ? r : null;
+      const r = await row();
+      return r.correlationAttempts >= 2 ? r : null;
     });
     expect(pending.pendingMessage).toBe('consumer-added-information');
     expect(pending.correlated).toBe(false);
@@ -92,8 +103,8 @@ describe('correlation retried after the engine was down', () => {
 
     await engine.start();
     const done = await eventually(async () => {
-      const [r] = await t.db.select().from(inboundMessages).where(eq(inboundMessages.id, outcome.inboundId));
-      return r?.correlated ? r : null;
+      const r = await row();
+      return r.correlated ? r : null;
     }, 120_000);
     expect(done.pendingMessage).toBeNull();
     expect(done.nextCorrelationAt).toBeNull();
@@ -107,25 +118,10 @@ describe('correlation retried after the engine was down', () => {
     const consumer = `early-${Date.now()}@example.test`;
     const reg = await registerComplaint(t.app.registerDeps, complaint(consumer));
     expect(reg.processStarted).toBe(false);
-    intake = await runIntake({ db: t.db, engine: t.engine, secret: 'test-secret' }, [t.demoTenantId], {
-      correlationRetryMs: 300,
-    });
-    await sendRaw(
-      addr.demo,
-      rfc822(
-        { From: consumer, To: addr.demo, Subject: `Re: Reclamația ${reg.number}`, 'Message-ID': messageId() },
-        'Revin cu indexul citit azi: 45210.',
-      ),
-      consumer,
-    );
-    const [outcome] = await intake.waitForOutcomes(1);
-    expect(outcome).toMatchObject({ status: 'reply', number: reg.number, correlated: false });
-    if (outcome?.status !== 'reply') throw new Error('not a reply');
+    const { row } = await replyWhileEngineAway(reg.number, consumer, 'Revin cu indexul citit azi: 45210.');
 
     // The engine comes back: the retry loop must not take "no instance" as final while the case's start is owed.
     await engine.start();
-    const row = async () =>
-      (await t.db.select().from(inboundMessages).where(eq(inboundMessages.id, outcome.inboundId)))[0]!;
     const attemptsAtRestart = (await row()).correlationAttempts;
     await eventually(async () => (await row()).correlationAttempts > attemptsAtRestart, 60_000);
     const waiting = await row();
