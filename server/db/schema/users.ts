@@ -39,6 +39,21 @@ export const sessions = pgTable(
   (t) => [index().on(t.userId)],
 );
 
+/**
+ * Failed staff logins per e-mail address (an HMAC of it, the same whether an account exists or not), for the
+ * lockout after too many tries. Rows of an address go at its next successful login; the housekeeping sweep
+ * clears the rest once past the window.
+ */
+export const staffLoginFailures = pgTable(
+  'staff_login_failures',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    emailHash: text().notNull(),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.emailHash, t.at)],
+);
+
 /** Organisation chart: departments and the job roles in them. Job roles are the engine's candidate groups. */
 export const departments = pgTable('departments', {
   id: uuid().primaryKey().defaultRandom(),
