@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchBrowser, logIn, staffPage } from '../helpers/browser.ts';
 import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
@@ -11,7 +12,7 @@ const SHOTS = 'test-results/screenshots';
 /**
  * The process designer's journey in a real browser: the list of processes, the BPMN editor with the Camunda 7
  * properties panel, a renamed task deployed as version 2, the waiting instances on the diagram, the differences
- * between the two versions.
+ * between the two versions; a routing table changed and compared rule by rule.
  */
 describe('the process designer in the browser', () => {
   let t: TestContext;
@@ -201,4 +202,87 @@ describe('the process designer in the browser', () => {
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/designer-9-import-error.png`, fullPage: true });
   });
+
+  it(
+    'compares two versions of the routing table: the changed rule and cell, in words',
+    { timeout: 120_000 },
+    async () => {
+      // Version 2 of the routing table: invoices' role, an annotation and the hit policy changed.
+      const designer = await t.login('designer@demo.local');
+      const baseline = await readFile('processes/complaint-routing.dmn', 'utf8');
+      const xml = baseline
+        .replace(
+          '<outputEntry id="rule_1_role"><text>"SF"</text>',
+          '<outputEntry id="rule_1_role"><text>"SEF"</text>',
+        )
+        .replace(
+          '<description>GDPR art. 12</description>',
+          '<description>GDPR art. 12 și art. 15</description>',
+        )
+        .replace('hitPolicy="UNIQUE"', 'hitPolicy="FIRST"');
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/process-definitions/deployments',
+        headers: designer,
+        payload: { resourceName: 'complaint-routing.dmn', xml },
+      });
+      expect(r.statusCode, r.body).toBe(201);
+
+      const violations: Record<string, string[]> = {};
+      const page = await staffPage(browser, BASE, 'designer@demo.local', {
+        viewport: { width: 1280, height: 900 },
+      });
+      const pageErrors: string[] = [];
+      page.on('pageerror', (e) => pageErrors.push(`${page.url()} ${e.stack ?? e.message}`));
+      await page.waitForURL((u) => u.pathname === '/designer');
+      await page
+        .getByRole('link', { name: 'Diferențe față de v1 (Categorie → verificare și funcție)' })
+        .click();
+      await page
+        .getByRole('heading', { name: 'Categorie → verificare și funcție: v1 → v2', level: 1 })
+        .waitFor();
+      await page.getByText('2 reguli modificate, politica de potrivire schimbată.').waitFor();
+      await page
+        .getByRole('heading', { name: /Categorie → verificare și funcție\s+Decizie modificată/ })
+        .waitFor();
+
+      // What a reader gets, visible or not ("devine" is for screen readers; the eye sees the arrow).
+      const said = async (l: Locator) => (await l.innerText()).replace(/\s+/g, ' ').trim();
+      // The hit policy, named in words.
+      expect(await said(page.getByRole('listitem').filter({ hasText: 'Politica de potrivire' }))).toBe(
+        'Politica de potrivire (hit policy): UNIQUE (o singură regulă se potrivește) → devine FIRST (prima regulă potrivită, în ordine)',
+      );
+      // Rule 1: the cell that changed, old → new, and the change said in text (not only by colour).
+      const row = (n: number) =>
+        page
+          .getByRole('row')
+          .filter({ has: page.getByRole('rowheader', { name: new RegExp(`^Regula ${n}\\b`) }) });
+      expect(await said(row(1).getByRole('cell').nth(0))).toBe('Modificată');
+      expect(await said(row(1).getByRole('cell').nth(1))).toBe('Funcția care verifică: "SF" → devine "SEF"');
+      expect(await said(row(11).getByRole('cell').nth(1))).toBe(
+        'Adnotarea: „GDPR art. 12” → devine „GDPR art. 12 și art. 15”',
+      );
+      // Only the two rules that changed are listed.
+      expect(
+        await page
+          .locator('tbody tr[data-rule-id]')
+          .evaluateAll((rows) => rows.map((x) => x.getAttribute('data-rule-id'))),
+      ).toEqual(['rule_1', 'rule_11']);
+      violations['desktop'] = await axeViolations(page);
+      await page.screenshot({ path: `${SHOTS}/designer-10-dmn-diff.png`, fullPage: true });
+
+      // On a phone the table becomes one card per rule; each value keeps its label.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.getByText('Funcția care verifică:').first().waitFor();
+      violations['phone'] = await axeViolations(page);
+      await page.screenshot({ path: `${SHOTS}/designer-11-dmn-diff-phone.png`, fullPage: true });
+
+      // The version page offers the same comparison.
+      await page.getByRole('link', { name: /Categorie → verificare și funcție v2/ }).click();
+      await page.getByRole('link', { name: 'Diferențe față de v1' }).waitFor();
+
+      expect(pageErrors).toEqual([]);
+      expect(violations).toEqual({ desktop: [], phone: [] });
+    },
+  );
 });

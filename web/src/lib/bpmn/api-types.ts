@@ -11,6 +11,8 @@ export type LintIssue = Api.PostApiProcessDefinitionsLintResponse['issues'][numb
 export type DeploymentResult = Api.PostApiProcessDefinitionsDeploymentsResponse;
 export type DefinitionDiff = Api.GetApiProcessDefinitionsDiffResponse;
 export type DiffElement = DefinitionDiff['added'][number];
+export type DecisionTableDiff = Api.GetApiProcessDefinitionsDecisionDiffResponse;
+export type DecisionDiff = DecisionTableDiff['decisions'][number];
 export type ActivityStatistics =
   Api.GetApiProcessDefinitionsByDefinitionIdStatisticsResponse['activities'][number];
 
