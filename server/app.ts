@@ -94,7 +94,7 @@ export async function buildApp(
   fastify.decorate('appConfig', ctx.config);
   fastify.decorate('registerDeps', { db: ctx.db, engine: ctx.engine, secret: ctx.secret, log: ctx.log });
   fastify.decorate('services', {
-    authService: createAuthService(ctx.db),
+    authService: createAuthService(ctx.db, ctx.secret),
     casesService: createCasesService({ db: ctx.db, engine: ctx.engine, secret: ctx.secret }),
     tasksService: createTasksService({
       db: ctx.db,

@@ -5,6 +5,11 @@
 export const ERRORS = {
   AUTH_REQUIRED: { status: 401, message: 'Autentificare necesară.' },
   AUTH_INVALID_CREDENTIALS: { status: 401, message: 'E-mail sau parolă greșită.' },
+  AUTH_LOGIN_LOCKED: {
+    status: 429,
+    message:
+      'Prea multe încercări nereușite pentru această adresă. Reîncercați peste 15 minute sau cereți administratorului resetarea parolei.',
+  },
   AUTH_SESSION_INVALID: {
     status: 401,
     message: 'Sesiunea a expirat sau nu este validă. Autentificați-vă din nou.',

@@ -1,6 +1,7 @@
-import { eq, lt, sql } from 'drizzle-orm';
+import { createHmac } from 'node:crypto';
+import { and, count, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { sessions, tenants, users, type PermissionRole } from '../db/schema/index.ts';
+import { sessions, staffLoginFailures, tenants, users, type PermissionRole } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import { dummyPasswordHash, verifyPassword } from './passwords.ts';
@@ -8,6 +9,19 @@ import { generateSessionToken, sessionIdOf } from './tokens.ts';
 
 /** Staff sessions: 8 hours, renewed (sliding) when less than half remains. */
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
+
+/**
+ * Lockout: after this many failed logins for one address within the window, that address is refused (even with
+ * the right password) until the window has passed. Counted per address in the database, so every replica and
+ * every client address see the same count (the per-IP request limit of the route is per process).
+ */
+export const LOGIN_MAX_FAILURES = 5;
+export const LOGIN_LOCK_WINDOW_MS = 15 * 60 * 1000;
+
+/** The address as the failure rows know it: keyed, so a database copy does not list who tried to log in. */
+function loginAddressHash(secret: string, email: string): string {
+  return createHmac('sha256', secret).update(`staff-login:${email}`).digest('hex').slice(0, 32);
+}
 
 export interface Principal {
   userId: string;
@@ -22,24 +36,48 @@ export interface Principal {
   sessionExpiresAt: Date;
 }
 
-export function createAuthService(db: Db) {
-  async function login(email: string, password: string): Promise<{ token: string; principal: Principal }> {
-    const [user] = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).limit(1);
-    if (!user || !user.active) {
-      await verifyPassword(await dummyPasswordHash(), password);
-      throw new DomainError('AUTH_INVALID_CREDENTIALS');
-    }
-    if (!(await verifyPassword(user.passwordHash, password))) {
-      await appendAudit(db, {
-        tenantId: user.tenantId,
-        actorId: user.id,
-        actorKind: 'user',
-        action: 'auth.login_failed',
-        entityType: 'user',
-        entityId: user.id,
-      });
-      throw new DomainError('AUTH_INVALID_CREDENTIALS');
-    }
+export function createAuthService(db: Db, secret: string) {
+  async function login(rawEmail: string, password: string): Promise<{ token: string; principal: Principal }> {
+    const email = rawEmail.trim().toLowerCase();
+    const emailHash = loginAddressHash(secret, email);
+    // One attempt per address at a time: parallel guesses cannot all pass the count before one is recorded.
+    const user = await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'staff-login:' + emailHash}, 0))`);
+      const [failures] = await tx
+        .select({ n: count() })
+        .from(staffLoginFailures)
+        .where(
+          and(
+            eq(staffLoginFailures.emailHash, emailHash),
+            gt(staffLoginFailures.at, new Date(Date.now() - LOGIN_LOCK_WINDOW_MS)),
+          ),
+        );
+      // The same answer whether the account exists or not, and the password is not even checked.
+      if ((failures?.n ?? 0) >= LOGIN_MAX_FAILURES) throw new DomainError('AUTH_LOGIN_LOCKED');
+
+      const [found] = await tx.select().from(users).where(eq(users.email, email)).limit(1);
+      const ok = found?.active
+        ? await verifyPassword(found.passwordHash, password)
+        : await verifyPassword(await dummyPasswordHash(), password).then(() => false);
+      if (ok) {
+        await tx.delete(staffLoginFailures).where(eq(staffLoginFailures.emailHash, emailHash));
+        return found!;
+      }
+      await tx.insert(staffLoginFailures).values({ emailHash });
+      if (found) {
+        await appendAudit(tx, {
+          tenantId: found.tenantId,
+          actorId: found.id,
+          actorKind: 'user',
+          action: 'auth.login_failed',
+          entityType: 'user',
+          entityId: found.id,
+          details: { failuresInWindow: (failures?.n ?? 0) + 1 },
+        });
+      }
+      return null;
+    });
+    if (!user) throw new DomainError('AUTH_INVALID_CREDENTIALS');
     const token = generateSessionToken();
     const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
     await db.transaction(async (tx) => {
