@@ -7,8 +7,7 @@ export const ERRORS = {
   AUTH_INVALID_CREDENTIALS: { status: 401, message: 'E-mail sau parolă greșită.' },
   AUTH_LOGIN_LOCKED: {
     status: 429,
-    message:
-      'Prea multe încercări nereușite pentru această adresă. Reîncercați peste 15 minute sau cereți administratorului resetarea parolei.',
+    message: 'Prea multe încercări nereușite pentru această adresă. Reîncercați peste 15 minute.',
   },
   AUTH_SESSION_INVALID: {
     status: 401,
