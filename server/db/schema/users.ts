@@ -18,6 +18,8 @@ export const users = pgTable(
     roles: text().array().$type<PermissionRole[]>().notNull(),
     active: boolean().notNull().default(true),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Set at each successful login (null: never logged in since it was recorded), for the admin's staff list. */
+    lastLoginAt: timestamp({ withTimezone: true }),
   },
   (t) => [index().on(t.tenantId)],
 );
@@ -52,6 +54,29 @@ export const staffLoginFailures = pgTable(
     at: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index().on(t.emailHash, t.at)],
+);
+
+/**
+ * Password-setting links (an invitation for a new account, or an admin's reset): only the SHA-256 of the random
+ * token is kept, as for sessions. Valid 24 hours, single use (`usedAt`); a newer link of the same person
+ * replaces the older rows, so at most a couple of rows exist per person and no sweep is needed.
+ */
+export const staffPasswordTokens = pgTable(
+  'staff_password_tokens',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tokenHash: text().notNull().unique(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id),
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    usedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.userId)],
 );
 
 /** Organisation chart: departments and the job roles in them. Job roles are the engine's candidate groups. */
