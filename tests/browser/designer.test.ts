@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEPLOYMENT_SOURCES } from '../../server/engine/deploy-processes.ts';
 import { axeViolations, launchBrowser, logIn, staffPage } from '../helpers/browser.ts';
 import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
 
@@ -281,8 +282,78 @@ describe('the process designer in the browser', () => {
       await page.getByRole('link', { name: /Categorie → verificare și funcție v2/ }).click();
       await page.getByRole('link', { name: 'Diferențe față de v1' }).waitFor();
 
+      // Version 3 adds an input column and a rule and drops one. The designer's lint would refuse a table that
+      // leaves a category without a rule, so it goes straight to the engine: what is compared is the same.
+      let v3 = xml
+        .replace(
+          '</input>',
+          `</input>
+      <input id="input_channel" label="Canalul de depunere">
+        <inputExpression id="input_channel_expr" typeRef="string"><text>channel</text></inputExpression>
+      </input>`,
+        )
+        .replace(/<rule id="rule_3">[\s\S]*?<\/rule>\s*/, '')
+        .replace(
+          '</decisionTable>',
+          `<rule id="rule_12">
+        <description>Facturi reclamate la telefon</description>
+        <inputEntry id="rule_12_category"><text>"facturare"</text></inputEntry>
+        <inputEntry id="rule_12_channel"><text>"telefon"</text></inputEntry>
+        <outputEntry id="rule_12_process"><text>"verify-billing"</text></outputEntry>
+        <outputEntry id="rule_12_role"><text>"SF"</text></outputEntry>
+      </rule>
+    </decisionTable>`,
+        );
+      for (const n of [1, 2, 4, 5, 6, 7, 8, 9, 10, 11])
+        v3 = v3.replace(
+          new RegExp(`(<inputEntry id="rule_${n}_category">.*?</inputEntry>)`),
+          `$1<inputEntry id="rule_${n}_channel"><text>${n === 1 ? '"online"' : '-'}</text></inputEntry>`,
+        );
+      await t.engine.deploy({
+        tenantId: t.demoTenantId,
+        name: 'designer:complaint-routing.dmn',
+        source: DEPLOYMENT_SOURCES.designer,
+        files: [{ name: 'complaint-routing.dmn', content: v3 }],
+        duplicateFiltering: false,
+      });
+      const tables = (await t.engine.listDecisionDefinitions(t.demoTenantId)).filter(
+        (d) => d.key === 'complaint-routing' && d.tenantId === t.demoTenantId,
+      );
+      const id = (v: number) => tables.find((d) => d.version === v)!.id;
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto(`${BASE}/designer/${encodeURIComponent(id(3))}/diff?from=${encodeURIComponent(id(2))}`);
+      await page
+        .getByText('1 regulă modificată, 1 regulă adăugată, 1 regulă eliminată, 1 coloană schimbată.')
+        .waitFor();
+      const column = page
+        .getByRole('row')
+        .filter({ has: page.getByRole('rowheader', { name: /^Canalul de depunere/ }) });
+      expect(await said(column)).toBe(
+        'Canalul de depunere Intrare · input_channel Adăugată Expresia de intrare: channel Tipul datelor: string',
+      );
+      expect(
+        await page
+          .locator('tbody tr[data-rule-id]')
+          .evaluateAll((rows) => rows.map((x) => x.getAttribute('data-rule-id'))),
+      ).toEqual(['rule_1', 'rule_3', 'rule_12']);
+      expect(await said(row(1).getByRole('cell').nth(1))).toBe(
+        'Canalul de depunere: — (coloană nouă) → devine "online"',
+      );
+      expect(await said(row(3))).toBe(
+        'Regula 3 în v2 · rule_3 Eliminată Categoria (Ord. ANRE 16/2015 art. 2): "continuitate_alimentare" ' +
+          'Subproces de verificare: "verify-supply" Funcția care verifică: "SM" ' +
+          'Adnotarea: „Întreruperi, receptoare, deconectare”',
+      );
+      expect(await said(row(11))).toBe(
+        'Regula 11 rule_12 Adăugată Categoria (Ord. ANRE 16/2015 art. 2): "facturare" ' +
+          'Canalul de depunere: "telefon" Subproces de verificare: "verify-billing" ' +
+          'Funcția care verifică: "SF" Adnotarea: „Facturi reclamate la telefon”',
+      );
+      violations['rules'] = await axeViolations(page);
+      await page.screenshot({ path: `${SHOTS}/designer-12-dmn-diff-rules.png`, fullPage: true });
+
       expect(pageErrors).toEqual([]);
-      expect(violations).toEqual({ desktop: [], phone: [] });
+      expect(violations).toEqual({ desktop: [], phone: [], rules: [] });
     },
   );
 });
