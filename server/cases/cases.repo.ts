@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, like, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, like, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { caseEvents, caseMessages, cases, customers, places } from '../db/schema/index.ts';
 import { likePattern } from '../db/search-text.ts';
@@ -60,8 +60,8 @@ export async function getCaseById(db: DbOrTx, tenantId: string, caseId: string) 
   return row ?? null;
 }
 
-export async function getCasesByProcessInstance(db: DbOrTx, tenantId: string, processInstanceIds: string[]) {
-  if (processInstanceIds.length === 0) return [];
+/** The tenant's case summaries, with process instance and customer name, that `where` picks (the inbox's rows). */
+function getCaseSummariesWhere(db: DbOrTx, tenantId: string, where: SQL) {
   return db
     .select({
       ...caseSummaryColumns,
@@ -71,21 +71,17 @@ export async function getCasesByProcessInstance(db: DbOrTx, tenantId: string, pr
     .from(cases)
     .leftJoin(customers, eq(customers.id, cases.customerId))
     .leftJoin(places, eq(places.id, cases.placeId))
-    .where(and(eq(cases.tenantId, tenantId), sql`${cases.processInstanceId} in ${processInstanceIds}`));
+    .where(and(eq(cases.tenantId, tenantId), where));
+}
+
+export async function getCasesByProcessInstance(db: DbOrTx, tenantId: string, processInstanceIds: string[]) {
+  if (processInstanceIds.length === 0) return [];
+  return getCaseSummariesWhere(db, tenantId, sql`${cases.processInstanceId} in ${processInstanceIds}`);
 }
 
 export async function getCasesByNumbers(db: DbOrTx, tenantId: string, numbers: string[]) {
   if (numbers.length === 0) return [];
-  return db
-    .select({
-      ...caseSummaryColumns,
-      processInstanceId: cases.processInstanceId,
-      customerName: customers.name,
-    })
-    .from(cases)
-    .leftJoin(customers, eq(customers.id, cases.customerId))
-    .leftJoin(places, eq(places.id, cases.placeId))
-    .where(and(eq(cases.tenantId, tenantId), sql`${cases.number} in ${numbers}`));
+  return getCaseSummariesWhere(db, tenantId, sql`${cases.number} in ${numbers}`);
 }
 
 export async function addCaseEvent(
