@@ -50,6 +50,29 @@ export async function axeViolations(page: Page, selector?: string): Promise<stri
     .map((v) => `${v.id} (${v.nodes.length}: ${v.nodes[0]?.target.join(' ')})`);
 }
 
+/**
+ * axeViolations for a page as a browser without JavaScript shows it. axe cannot run in a
+ * `javaScriptEnabled: false` context (its timers never fire there), so the same address is opened, with the
+ * same cookies and screen, in a context that loads none of the app's scripts: the server's HTML only.
+ */
+export async function axeViolationsWithoutScripts(from: Page, selector?: string): Promise<string[]> {
+  const browser = from.context().browser();
+  if (!browser) throw new Error('the page has no browser');
+  const context = await browser.newContext({
+    locale: 'ro-RO',
+    viewport: from.viewportSize(),
+    storageState: await from.context().storageState(),
+  });
+  await context.route(/\.m?js(\?|$)/, (route) => route.abort());
+  try {
+    const page = await context.newPage();
+    await page.goto(from.url());
+    return await axeViolations(page, selector);
+  } finally {
+    await context.close();
+  }
+}
+
 /** Signs a staff member in on `page` through the login page; resolves once the app has left /login. */
 export async function logIn(page: Page, base: string, email: string): Promise<void> {
   await page.goto(`${base}/login`);

@@ -1,11 +1,17 @@
 import { mkdirSync } from 'node:fs';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cases, mailQuarantine } from '../../server/db/schema/index.ts';
+import { cases, customers, mailQuarantine } from '../../server/db/schema/index.ts';
 import { processInboundMail } from '../../server/intake/mail/process-message.ts';
 import { ensureUser } from '../../server/seed/tenant-setup.ts';
-import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
+import {
+  axeViolations,
+  axeViolationsWithoutScripts,
+  launchBrowser,
+  logIn,
+  staffPage,
+} from '../helpers/browser.ts';
 import {
   createTestContext,
   eventually,
@@ -28,6 +34,7 @@ describe('intake officer pages in the browser', () => {
   let browser: Browser;
   const email = `registratura-${Date.now()}@demo.local`;
   let identifyNumber = '';
+  let noJsNumber = '';
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -67,6 +74,17 @@ describe('intake officer pages in the browser', () => {
     });
     if (out.status !== 'registered') throw new Error('expected a registration');
     identifyNumber = out.number;
+    const second = await processInboundMail(deps, tenant, {
+      raw: Buffer.from(
+        rfc822(
+          { From: 'Ion Popescu <ion.altul@example.test>', Subject: 'Gaz oprit', 'Message-ID': messageId() },
+          'Nu am gaz de azi-dimineață.',
+        ),
+      ),
+      arrivedAt: new Date(),
+    });
+    if (second.status !== 'registered') throw new Error('expected a registration');
+    noJsNumber = second.number;
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -117,33 +135,41 @@ describe('intake officer pages in the browser', () => {
     },
   );
 
+  const taskOf = (number: string, key: string) =>
+    eventually(async () =>
+      (
+        await t.engine.queryTasks(
+          { tenantIdIn: [t.demoTenantId], processInstanceBusinessKey: number },
+          { firstResult: 0, maxResults: 20 },
+        )
+      ).find((x) => x.taskDefinitionKey === key),
+    );
+
+  /** The e-mail check comes first (REG): done through the API, the picker is the point here. */
+  async function identifyTaskOf(number: string) {
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email, password: PASSWORD },
+    });
+    const headers = { authorization: `Bearer ${login.json<{ token: string }>().token}` };
+    const check = await taskOf(number, 'checkEmail');
+    await t.app.inject({ method: 'POST', url: `/api/tasks/${check.id}/claim`, headers });
+    const done = await t.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${check.id}/complete`,
+      headers,
+      payload: { comment: 'Mesaj lizibil; petentul trebuie identificat.' },
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    return taskOf(number, 'identify');
+  }
+
   it(
     'confirms the consumer with the candidate picker of the identify task',
     { timeout: 180_000 },
     async () => {
-      // The e-mail check comes first (REG): done through the API, the picker is the point here.
-      const headers = {
-        authorization: `Bearer ${(await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: PASSWORD } })).json<{ token: string }>().token}`,
-      };
-      const taskOf = (key: string) =>
-        eventually(async () =>
-          (
-            await t.engine.queryTasks(
-              { tenantIdIn: [t.demoTenantId], processInstanceBusinessKey: identifyNumber },
-              { firstResult: 0, maxResults: 20 },
-            )
-          ).find((x) => x.taskDefinitionKey === key),
-        );
-      const check = await taskOf('checkEmail');
-      await t.app.inject({ method: 'POST', url: `/api/tasks/${check.id}/claim`, headers });
-      const done = await t.app.inject({
-        method: 'POST',
-        url: `/api/tasks/${check.id}/complete`,
-        headers,
-        payload: { comment: 'Mesaj lizibil; petentul trebuie identificat.' },
-      });
-      expect(done.statusCode, done.body).toBe(200);
-      const identify = await taskOf('identify');
+      const identify = await identifyTaskOf(identifyNumber);
 
       const page = await staffPage(browser, BASE, email);
       await page.goto(`${BASE}/inbox/tasks/${identify.id}`);
@@ -152,6 +178,11 @@ describe('intake officer pages in the browser', () => {
       await expect.poll(() => options.count()).toBeGreaterThanOrEqual(2);
       const violations = await axeViolations(page);
       await page.screenshot({ path: `${SHOTS}/intake-3-candidate-picker.png`, fullPage: true });
+      // With JavaScript the search runs in place (no page load, the address stays).
+      await page.getByLabel(/Nume, telefon, cod client/).fill('3000112233');
+      await page.getByRole('button', { name: 'Caută' }).click();
+      await page.getByRole('group', { name: 'Rezultatele căutării (1)' }).waitFor();
+      expect(new URL(page.url()).searchParams.has('q')).toBe(false);
       // Namesakes: the officer checks the address and picks the Mihai Viteazu one (1000818999).
       await page
         .getByRole('radio', { name: /1000818999/ })
@@ -162,7 +193,76 @@ describe('intake officer pages in the browser', () => {
       await page.screenshot({ path: `${SHOTS}/intake-4-candidate-confirmed.png`, fullPage: true });
       const [c] = await t.db.select().from(cases).where(eq(cases.number, identifyNumber));
       expect(c!.customerId).not.toBeNull();
-      await taskOf('triage');
+      await taskOf(identifyNumber, 'triage');
+      expect(violations).toEqual([]);
+    },
+  );
+
+  it(
+    'without JavaScript: the picker is a plain form (scores, reasons, a GET search, errors in the page)',
+    { timeout: 180_000 },
+    async () => {
+      const identify = await identifyTaskOf(noJsNumber);
+      const context = await browser.newContext({
+        locale: 'ro-RO',
+        viewport: { width: 390, height: 844 },
+        javaScriptEnabled: false,
+      });
+      context.setDefaultTimeout(30_000);
+      const page = await context.newPage();
+      await logIn(page, BASE, email);
+      await page.goto(`${BASE}/inbox/tasks/${identify.id}`);
+      await page.getByRole('heading', { name: 'Cine a trimis reclamația?' }).waitFor();
+      // The intake's candidates, each with its score and why it matched, rendered by the server.
+      const proposals = page.getByRole('group', { name: /Propuneri din mesaj/ });
+      expect(await proposals.getByRole('radio').count()).toBeGreaterThanOrEqual(2);
+      expect(await proposals.getByRole('radio', { name: /1000818999 \d+% potrivire/ }).count()).toBe(1);
+      expect(await proposals.innerText()).toContain('Potrivire după: nume');
+      const violations = await axeViolationsWithoutScripts(page, '#identificare');
+      await page
+        .locator('#identificare')
+        .screenshot({ path: `${SHOTS}/intake-5-candidate-picker-nojs-phone.png` });
+
+      // Nothing chosen: the server says so, in Romanian, in the picker.
+      await page.getByRole('button', { name: 'Confirm clientul ales' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Alegeți clientul (și locul de consum)' }).waitFor();
+      await page
+        .locator('#identificare')
+        .screenshot({ path: `${SHOTS}/intake-5b-candidate-error-nojs-phone.png` });
+
+      // None of these: the search is a GET form (one letter is too little, then a customer code).
+      await page.getByLabel(/Nume, telefon, cod client/).fill('3');
+      await page.getByRole('button', { name: 'Caută' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Scrieți cel puțin 2 caractere.' }).waitFor();
+      await page.getByLabel(/Nume, telefon, cod client/).fill('3000112233');
+      await page.getByLabel(/Nume, telefon, cod client/).press('Enter');
+      await page.waitForURL((u) => u.searchParams.get('q') === '3000112233');
+      const results = page.getByRole('group', { name: 'Rezultatele căutării (1)' });
+      await results.waitFor();
+      // The keyboard alone: the result's radio takes focus and Space chooses it.
+      await results.getByRole('radio', { name: /Elena Vasilescu 3000112233/ }).focus();
+      await page.keyboard.press('Space');
+      expect(await results.getByRole('radio', { name: /3000112233/ }).isChecked()).toBe(true);
+      await page
+        .locator('#identificare')
+        .screenshot({ path: `${SHOTS}/intake-6-candidate-search-nojs-phone.png` });
+      await page.getByRole('button', { name: 'Confirm clientul ales' }).click();
+
+      await page.waitForURL(
+        (u) => u.pathname === '/inbox' && u.searchParams.get('identified') === '3000112233',
+      );
+      await page
+        .getByRole('status')
+        .filter({ hasText: 'Client confirmat: 3000112233, loc de consum DEG0789123.' })
+        .waitFor();
+      const [c] = await t.db.select().from(cases).where(eq(cases.number, noJsNumber));
+      const [elena] = await t.db
+        .select()
+        .from(customers)
+        .where(and(eq(customers.tenantId, t.demoTenantId), eq(customers.customerCode, '3000112233')));
+      expect(c!.customerId).toBe(elena!.id);
+      await taskOf(noJsNumber, 'triage');
+      await context.close();
       expect(violations).toEqual([]);
     },
   );

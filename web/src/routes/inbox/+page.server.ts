@@ -30,6 +30,9 @@ export const load = (async (event) => {
     done: event.url.searchParams.get('done') === '1',
     released: event.url.searchParams.get('released') === '1',
     delegatedTo: event.url.searchParams.get('delegated')?.slice(0, 100) ?? null,
+    // After the "identify consumer" task: the confirmed customer's code (and place code), shown as text only.
+    identified: event.url.searchParams.get('identified')?.slice(0, 40) ?? null,
+    identifiedPlace: event.url.searchParams.get('place')?.slice(0, 40) ?? null,
     meta: { title: 'Inbox' },
   };
 }) satisfies PageServerLoad;

@@ -1,4 +1,5 @@
 import type * as Api from '$lib/api/generated';
+import type { Customer } from '$lib/api/types';
 
 /** GET /api/identification/:number */
 export type Identification = Api.GetApiIdentificationByNumberResponse;
@@ -18,4 +19,18 @@ const EVIDENCE: Record<string, string> = {
 
 export function evidenceLabel(kind: string): string {
   return EVIDENCE[kind] ?? kind;
+}
+
+/** The customer search of the picker (`?q=` of the task page, or the browser's own fetch with JavaScript). */
+export interface PickerSearch {
+  q: string;
+  found: Customer[] | null;
+  error: string;
+}
+
+/** What the task page's load gives the picker. */
+export interface PickerData {
+  identification: Identification | null;
+  loadError: string;
+  search: PickerSearch;
 }

@@ -11,6 +11,7 @@ import type {
   TimelineEntry,
 } from '$lib/api/types';
 import { api, apiLoad } from '$lib/server/api';
+import { confirmIdentification, loadPicker } from '$lib/server/identification';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
 import { errorMessage } from '$lib/utils/handle-error';
@@ -23,12 +24,15 @@ export const load = (async (event) => {
   const isSupervisor = user.roles.includes('supervisor');
   const withCase = !!task.caseNumber;
   // The case and everything around it in parallel; each view of personal data is audited by the API.
-  const [caseDetail, comments, timeline, received, delegates] = await Promise.all([
+  const identifyCase = task.taskDefinitionKey === 'identify' ? task.caseNumber : null;
+  const [caseDetail, comments, timeline, received, delegates, picker] = await Promise.all([
     withCase ? apiLoad<CaseDetail>(event, `/api/complaints/${task.caseNumber}`) : null,
     withCase ? apiLoad<TaskComment[]>(event, `/api/tasks/${id}/comments`) : [],
     withCase ? apiLoad<TimelineEntry[]>(event, `/api/tasks/${id}/timeline`) : [],
     withCase ? apiLoad<ReceivedMessage[]>(event, `/api/tasks/${id}/received`) : [],
     task.assignedToMe || isSupervisor ? apiLoad<Delegate[]>(event, `/api/tasks/${id}/delegates`) : [],
+    // The "identify consumer" task: its scored candidates and the officer's customer search (?q=).
+    identifyCase ? loadPicker(event, identifyCase) : null,
   ]);
   return {
     task,
@@ -37,6 +41,7 @@ export const load = (async (event) => {
     timeline,
     received,
     delegates,
+    picker,
     claimedNow: event.url.searchParams.get('claimed') === '1',
     isSupervisor,
     meta: { title: task.caseNumber ? `${task.name} · ${task.caseNumber}` : task.name },
@@ -82,6 +87,11 @@ export const actions = {
         message: errorMessage(r, 'Sarcina nu a putut fi delegată.'),
       });
     redirect(303, `/inbox?delegated=${encodeURIComponent(r.data.assigneeName)}`);
+  },
+
+  identify: async (event) => {
+    requireRole(event, AREA_ROLES.inbox);
+    return confirmIdentification(event);
   },
 
   comment: async (event) => {
