@@ -1,0 +1,327 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { sealAll } from '../../server/audit/audit-chain.ts';
+import { sessionIdOf } from '../../server/auth/tokens.ts';
+import { createDb } from '../../server/db/client.ts';
+import { startHousekeeping, sweepOnce, type SweepCounts } from '../../server/housekeeping/housekeeping.ts';
+import {
+  startTaskEventConsumer,
+  type TaskEventConsumer,
+} from '../../server/task-read-model/task-event-consumer.ts';
+import { createTestContext, eventually, silentLog, type TestContext } from '../helpers/test-context.ts';
+import {
+  freshEmail,
+  freshIp,
+  loginConsumer,
+  requestCode,
+  verifyCode,
+  waitForCode,
+} from '../api/portal-helpers.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const RETENTION_MS = 7 * DAY_MS;
+
+/**
+ * The housekeeping sweep on a real database and the real engine's database (shared by every test file of the
+ * run, as one engine database can serve several installations).
+ */
+describe('housekeeping', () => {
+  let t: TestContext;
+  let consumer: TaskEventConsumer;
+  let engineSql: ReturnType<typeof postgres>;
+  let officerId: string;
+
+  const rows = async <T>(q: ReturnType<typeof sql>) => (await t.db.execute(q)) as unknown as T[];
+  const cursor = async () =>
+    Number(
+      (await rows<{ last_event_id: string }>(sql`select last_event_id from task_event_cursor`))[0]!
+        .last_event_id,
+    );
+  const tokenOf = (h: { authorization: string }) => h.authorization.replace(/^Bearer /, '');
+  const legalRecord = async () =>
+    (
+      await rows<Record<string, string>>(sql`
+        select (select count(*) from audit_log) as audit, (select count(*) from audit_chain) as chain,
+               (select count(*) from cases) as cases, (select count(*) from case_events) as events,
+               (select count(*) from case_messages) as messages, (select count(*) from case_documents) as documents,
+               (select count(*) from portal_submissions) as submissions`)
+    )[0];
+  /** Expired staff sessions of the officer, made in bulk (more than one batch). */
+  const expiredStaffSessions = (n: number) =>
+    t.db.execute(sql`
+      insert into sessions (id, user_id, tenant_id, expires_at, created_at)
+      select 'expired-' || gen_random_uuid(), ${officerId}, ${t.demoTenantId}, now() - interval '1 minute',
+             now() - interval '9 hours'
+        from generate_series(1, ${n})`);
+  const countExpiredStaff = async () =>
+    Number(
+      (await rows<{ n: string }>(sql`select count(*) as n from sessions where expires_at < now()`))[0]!.n,
+    );
+
+  beforeAll(async () => {
+    t = await createTestContext({ workers: true, taskEvents: false });
+    // Safety poll off and holes awaited for as long as the test needs: the test moves the cursor itself.
+    consumer = startTaskEventConsumer(t.db, inject('engineDatabaseUrl'), silentLog, {
+      pollMs: 600_000,
+      gapTimeoutMs: 600_000,
+    });
+    await consumer.ready;
+    await consumer.flush();
+    engineSql = postgres(inject('engineDatabaseUrl'), { max: 3, onnotice: () => {} });
+    officerId = (await rows<{ id: string }>(sql`select id from users where email = 'officer@demo.local'`))[0]!
+      .id;
+  });
+  afterAll(async () => {
+    await consumer?.stop();
+    await engineSql?.end();
+    await t?.close();
+  });
+
+  it('removes expired staff sessions in batches; live ones stay and still work', async () => {
+    const expired = await t.login('officer@demo.local');
+    const live = await t.login('officer@demo.local');
+    await t.db.execute(
+      sql`update sessions set expires_at = now() - interval '1 second' where id = ${sessionIdOf(tokenOf(expired))}`,
+    );
+    await expiredStaffSessions(12_000);
+
+    const counts = await sweepOnce(t.db, undefined);
+    expect(counts).toEqual<SweepCounts>({
+      staffSessions: 12_001,
+      consumerSessions: 0,
+      loginCodes: 0,
+      taskEvents: null,
+    });
+    expect(await countExpiredStaff()).toBe(0);
+    expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: live })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: expired })).statusCode).toBe(
+      401,
+    );
+    expect((await rows(sql`select 1 from sessions where id = ${sessionIdOf(tokenOf(live))}`)).length).toBe(1);
+  });
+
+  it('removes expired consumer sessions and spent login codes past the rate-limit windows; live ones stay and work', async () => {
+    const gone = await loginConsumer(t);
+    const kept = await loginConsumer(t);
+    await t.db.execute(
+      sql`update consumer_sessions set expires_at = now() - interval '1 second'
+           where id = ${sessionIdOf(tokenOf(gone))}`,
+    );
+    // A code asked for and not yet entered.
+    const pendingEmail = freshEmail();
+    expect((await requestCode(t, pendingEmail, freshIp())).statusCode).toBe(202);
+
+    const code = (email: string, created: string, expires: string, consumed: string | null) =>
+      rows<{ id: string }>(sql`
+        insert into portal_login_codes (tenant_id, email, code_hash, ip_hash, expires_at, consumed_at, created_at)
+        values (${t.demoTenantId}, ${email}, 'not-a-code', 'not-an-ip',
+                now() - ${expires}::interval, now() - ${consumed}::interval, now() - ${created}::interval)
+        returning id`).then((r) => r[0]!.id);
+    const oldUsed = await code(freshEmail(), '2 hours', '110 minutes', '119 minutes');
+    const oldExpired = await code(freshEmail(), '2 hours', '110 minutes', null);
+    // Expired, but still counts for the hourly limit per client address.
+    const recentExpired = await code(freshEmail(), '20 minutes', '10 minutes', null);
+    const allCodes = async () =>
+      (await rows<{ id: string }>(sql`select id from portal_login_codes`)).map((r) => r.id);
+    const before = await allCodes();
+
+    const counts = await sweepOnce(t.db, undefined);
+    expect(counts).toMatchObject({ consumerSessions: 1, loginCodes: 2 });
+    const after = await allCodes();
+    expect(after).not.toContain(oldUsed);
+    expect(after).not.toContain(oldExpired);
+    expect(after).toContain(recentExpired);
+    // Everything else (the two codes used a moment ago by the logins, the pending one) stays.
+    expect(after.sort()).toEqual(before.filter((id) => id !== oldUsed && id !== oldExpired).sort());
+
+    expect((await t.app.inject({ method: 'GET', url: '/api/portal/me', headers: kept })).statusCode).toBe(
+      200,
+    );
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/api/portal/me',
+          headers: { authorization: gone.authorization },
+        })
+      ).statusCode,
+    ).toBe(401);
+    // The pending code still opens a session.
+    const s = await verifyCode(t, pendingEmail, await waitForCode(pendingEmail));
+    expect(s.statusCode).toBe(201);
+  });
+
+  it('prunes old task events this database has passed; newer ones, ones above the cursor and other installations\u2019 stay', async () => {
+    // Real engine events: a complaint whose analysis task reaches the read model.
+    const agent = await t.login('agent@demo.local');
+    const search = await t.app.inject({
+      method: 'GET',
+      url: '/api/customers?q=RO005E512345678',
+      headers: agent,
+    });
+    const [customer] = search.json<{ items: Array<{ id: string; places: Array<{ id: string }> }> }>().items;
+    const reg = await t.app.inject({
+      method: 'POST',
+      url: '/api/complaints',
+      headers: agent,
+      payload: {
+        customerId: customer!.id,
+        placeId: customer!.places[0]!.id,
+        category: 'facturare',
+        subject: 'Factură dublă',
+        body: 'Am primit aceeași factură de două ori în aceeași lună, vă rog verificați.',
+      },
+    });
+    expect(reg.statusCode).toBe(201);
+    const number = reg.json<{ number: string }>().number;
+    const task = await eventually(async () => {
+      await consumer.flush();
+      return (
+        await rows<{ id: string }>(sql`select id from tasks where case_number = ${number} and state = 'open'`)
+      )[0];
+    });
+    const realIds = (
+      await engineSql<
+        Array<{ id: string }>
+      >`select id from task_event_outbox where tenant_id = ${t.demoTenantId}`
+    ).map((r) => Number(r.id));
+    expect(realIds.length).toBeGreaterThan(0);
+    await engineSql`update task_event_outbox set created_at = now() - interval '8 days' where id = any(${realIds}::bigint[])`;
+
+    const insert = async (
+      sqlOrTx: postgres.Sql | postgres.TransactionSql,
+      tenantId: string | null,
+      ageDays: number,
+    ) =>
+      Number(
+        (
+          await sqlOrTx<Array<{ id: string }>>`
+            insert into task_event_outbox (event_type, task_id, tenant_id, process_instance_id, task_definition_key,
+                                           name, created_at)
+            values ('create', ${'hk-' + randomUUID()}, ${tenantId}, 'pi-housekeeping', 'hkTask', 'Sarcină de test',
+                    now() - ${ageDays} * interval '1 day')
+            returning id`
+        )[0]!.id,
+      );
+    const recent = await insert(engineSql, t.demoTenantId, 0);
+    const untenanted = await insert(engineSql, null, 8);
+    const otherInstallation = await insert(engineSql, randomUUID(), 8);
+    // A hole: an engine transaction that took its id and has not committed, and a later one that has.
+    let releaseSlow!: () => void;
+    const slowHeld = new Promise<void>((r) => (releaseSlow = r));
+    let slowId = 0;
+    const slow = engineSql.begin(async (tx) => {
+      slowId = await insert(tx, t.demoTenantId, 8);
+      await slowHeld;
+    });
+    await eventually(async () => slowId > 0, 5_000, 10);
+    const afterHole = await insert(engineSql, t.demoTenantId, 8);
+    await consumer.flush();
+    const held = await cursor();
+    expect(held).toBeGreaterThanOrEqual(otherInstallation);
+    expect(held).toBeLessThan(slowId);
+
+    await sealAll(t.db);
+    const before = await legalRecord();
+    expect(Number(before!.chain)).toBeGreaterThan(0);
+    const ids = async () =>
+      (
+        await engineSql<Array<{ id: string }>>`select id from task_event_outbox
+          where id = any(${[...realIds, recent, untenanted, otherInstallation, slowId, afterHole]}::bigint[])`
+      ).map((r) => Number(r.id));
+
+    const first = await sweepOnce(t.db, engineSql, { taskEventRetentionMs: RETENTION_MS });
+    expect(first?.taskEvents).toBe(realIds.length + 1);
+    expect((await ids()).sort((a, b) => a - b)).toEqual([recent, otherInstallation, afterHole]);
+    // Audit log and its chain, cases, messages, documents, submissions: not one row less.
+    expect(await legalRecord()).toEqual(before);
+    // The read model keeps what it had applied.
+    expect((await rows(sql`select 1 from tasks where id = ${task.id} and state = 'open'`)).length).toBe(1);
+    const supervisor = await t.login('supervisor@demo.local');
+    const inbox = await t.app.inject({
+      method: 'GET',
+      url: '/api/tasks?view=all&limit=100',
+      headers: supervisor,
+    });
+    expect(inbox.statusCode).toBe(200);
+    expect(inbox.json<{ items: Array<{ id: string }> }>().items.map((i) => i.id)).toContain(task.id);
+
+    // The hole fills; the consumer passes it and the later event; the next sweep takes both.
+    releaseSlow();
+    await slow;
+    await eventually(async () => {
+      await consumer.flush();
+      return (await cursor()) >= afterHole;
+    });
+    const second = await sweepOnce(t.db, engineSql, { taskEventRetentionMs: RETENTION_MS });
+    expect(second?.taskEvents).toBe(2);
+    expect((await ids()).sort((a, b) => a - b)).toEqual([recent, otherInstallation]);
+
+    await engineSql`delete from task_event_outbox where id = any(${[recent, otherInstallation]}::bigint[])`;
+  });
+
+  it('two sweepers at once: one sweeps, neither fails, every expired row goes once', async () => {
+    await expiredStaffSessions(12_000);
+    const second = createDb(t.databaseUrl, { max: 3 });
+    const secondEngine = postgres(inject('engineDatabaseUrl'), { max: 1, onnotice: () => {} });
+    try {
+      const results = await Promise.all([
+        sweepOnce(t.db, engineSql, { taskEventRetentionMs: RETENTION_MS }),
+        sweepOnce(second.db, secondEngine, { taskEventRetentionMs: RETENTION_MS }),
+      ]);
+      const swept = results.filter((r): r is SweepCounts => r !== null);
+      expect(swept.length).toBeGreaterThanOrEqual(1);
+      expect(swept.reduce((n, r) => n + r.staffSessions, 0)).toBe(12_000);
+      expect(await countExpiredStaff()).toBe(0);
+
+      // While another replica holds the lock, a sweep skips its round and deletes nothing.
+      await expiredStaffSessions(3);
+      const holder = await second.sql.reserve();
+      try {
+        await holder`select pg_advisory_lock(hashtext('housekeeping'), 0)`;
+        expect(await sweepOnce(t.db, engineSql)).toBeNull();
+        expect(await countExpiredStaff()).toBe(3);
+      } finally {
+        await holder`select pg_advisory_unlock(hashtext('housekeeping'), 0)`;
+        holder.release();
+      }
+      expect((await sweepOnce(t.db, engineSql))?.staffSessions).toBe(3);
+    } finally {
+      await secondEngine.end();
+      await second.sql.end();
+    }
+  });
+
+  it('runs every interval on two replicas at once and stops cleanly', async () => {
+    const second = createDb(t.databaseUrl, { max: 3 });
+    const rounds: Array<SweepCounts | null | Error> = [];
+    const opts = {
+      intervalMs: 100,
+      taskEventRetentionMs: RETENTION_MS,
+      onRound: (r: SweepCounts | null | Error) => rounds.push(r),
+    };
+    const logged: object[] = [];
+    const log = { info: (o: object) => logged.push(o), warn: (o: object) => logged.push(o) };
+    const a = startHousekeeping(t.db, inject('engineDatabaseUrl'), log, opts);
+    const b = startHousekeeping(second.db, inject('engineDatabaseUrl'), log, opts);
+    try {
+      await expiredStaffSessions(10);
+      await eventually(async () => (await countExpiredStaff()) === 0, 10_000, 50);
+      await eventually(async () => rounds.length >= 6, 10_000, 50);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      await second.sql.end();
+    }
+    expect(rounds.filter((r) => r instanceof Error)).toEqual([]);
+    // Counts only: nothing in the log names a person, a session or an address.
+    for (const entry of logged)
+      expect(Object.keys(entry).sort()).toEqual(
+        ['consumerSessions', 'loginCodes', 'ms', 'staffSessions', 'taskEvents'].sort(),
+      );
+    const n = rounds.length;
+    await new Promise((r) => setTimeout(r, 400));
+    expect(rounds.length).toBe(n);
+  });
+});
