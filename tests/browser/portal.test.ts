@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeDocument } from '../../server/documents/documents.repo.ts';
-import { axeViolations, launchBrowser } from '../helpers/browser.ts';
+import { axeViolations, axeViolationsWithoutScripts, launchBrowser } from '../helpers/browser.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 import { freshEmail, MARIA, PDF, PNG, waitForCode } from '../api/portal-helpers.ts';
 
@@ -114,9 +114,23 @@ describe('the consumer portal in the browser', () => {
     await page
       .getByLabel('Descrierea')
       .fill('Factura din noiembrie are un index estimat mult peste cel real; atașez fotografia contorului.');
-    await page
-      .getByLabel(/Fotografii și documente/)
-      .setInputFiles({ name: 'contor.png', mimeType: 'image/png', buffer: PNG });
+    // The file input in Romanian: a button-styled label, the chosen files (none yet) listed in words.
+    const files = page.getByLabel(/Fotografii și documente/);
+    await page.getByText('Niciun fișier ales').waitFor();
+    expect(await page.locator('label.file-button').innerText()).toBe('Alegeți fișierele');
+    expect(await files.evaluate((el) => getComputedStyle(el).display)).not.toBe('none');
+    // The keyboard reaches the native input itself (Tab from the field before it); the focus ring shows on
+    // the button that stands for it.
+    await page.getByLabel(/^Telefon/).focus();
+    await page.keyboard.press('Tab');
+    expect(await files.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await page.locator('label.file-button').evaluate((el) => getComputedStyle(el).outlineStyle)).toBe(
+      'solid',
+    );
+    expect(await axeViolations(page, 'form')).toEqual([]);
+    await page.locator('label.file-button').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/portal-05a-file-picker-focus-phone.png` });
+    await files.setInputFiles({ name: 'contor.png', mimeType: 'image/png', buffer: PNG });
     await page.getByRole('list', { name: 'Fișiere alese' }).first().waitFor();
     expect(await page.getByRole('list', { name: 'Fișiere alese' }).first().textContent()).toContain(
       'contor.png',
@@ -159,8 +173,18 @@ describe('the consumer portal in the browser', () => {
 
     // Add information.
     await page.getByLabel('Mesajul dumneavoastră').fill('Am găsit și factura anterioară, cu indexul corect.');
+    const infoFiles = page.locator('#info-files');
+    await infoFiles.setInputFiles({
+      name: 'factura-anterioara.pdf',
+      mimeType: 'application/pdf',
+      buffer: PDF,
+    });
+    const infoChosen = page.locator('#info-files-chosen');
+    await expect.poll(() => infoChosen.innerText()).toContain('factura-anterioara.pdf');
     await page.getByRole('button', { name: 'Trimiteți', exact: true }).click();
     await expect.poll(() => page.getByText('Informațiile au fost atașate la dosar').count(), POLL).toBe(1);
+    // The sent form is emptied, and the list of chosen files with it.
+    await expect.poll(() => infoChosen.innerText(), POLL).toBe('Niciun fișier ales');
     await page.getByText('Ați transmis informații suplimentare prin portal').first().waitFor();
     await shot(page, 'portal-07-information-added-phone');
 
@@ -219,9 +243,14 @@ describe('the consumer portal in the browser', () => {
     );
     expect(await page.getByLabel('Subiectul').inputValue()).toBe('Contor defect');
     await shot(page, 'portal-08-bad-file-nojs');
+    // Without JavaScript the Romanian button stands in for the browser's own; the input shows what was chosen.
+    await page.getByText('Alegeți fișierele').waitFor();
     await page
       .getByLabel(/Fotografii și documente/)
       .setInputFiles({ name: 'contor.png', mimeType: 'image/png', buffer: PNG });
+    expect(await axeViolationsWithoutScripts(page, 'form')).toEqual([]);
+    await page.locator('label.file-button').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/portal-08a-file-chosen-nojs.png` });
     await page.getByRole('button', { name: 'Trimiteți reclamația' }).click();
     await page.waitForURL(/\/portal\/DEMO\/complaints\/DEMO-\d{4}-\d{6}\?trimisa=1$/);
     await page.getByRole('list', { name: 'Fișiere atașate' }).first().waitFor();
