@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sealAll } from '../../server/audit/audit-chain.ts';
 import { sessionIdOf } from '../../server/auth/tokens.ts';
 import { createDb } from '../../server/db/client.ts';
-import { startHousekeeping, sweepOnce, type SweepCounts } from '../../server/housekeeping/housekeeping.ts';
+import { loadConfig } from '../../server/config.ts';
+import {
+  housekeepingSettings,
+  startHousekeeping,
+  sweepOnce,
+  type SweepCounts,
+} from '../../server/housekeeping/housekeeping.ts';
 import {
   startTaskEventConsumer,
   type TaskEventConsumer,
@@ -323,5 +329,25 @@ describe('housekeeping', () => {
     const n = rounds.length;
     await new Promise((r) => setTimeout(r, 400));
     expect(rounds.length).toBe(n);
+  });
+});
+
+describe('housekeeping settings', () => {
+  it('sweeps every 15 minutes and keeps task events 7 days unless told otherwise', () => {
+    expect(housekeepingSettings(loadConfig({}))).toEqual({
+      intervalMs: 15 * 60_000,
+      taskEventRetentionMs: 7 * DAY_MS,
+    });
+    expect(
+      housekeepingSettings(
+        loadConfig({ HOUSEKEEPING_INTERVAL_MINUTES: '5', TASK_EVENT_RETENTION_DAYS: '30' }),
+      ),
+    ).toEqual({ intervalMs: 5 * 60_000, taskEventRetentionMs: 30 * DAY_MS });
+  });
+
+  it('refuses a retention of zero days (events the consumer may still be waiting for)', () => {
+    expect(() => loadConfig({ TASK_EVENT_RETENTION_DAYS: '0' })).toThrow(
+      'TASK_EVENT_RETENTION_DAYS must be a positive integer, got "0"',
+    );
   });
 });
