@@ -127,7 +127,7 @@ describe('the consumer portal in the browser', () => {
     expect(await page.locator('label.file-button').evaluate((el) => getComputedStyle(el).outlineStyle)).toBe(
       'solid',
     );
-    expect(await axeViolations(page, 'form')).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.locator('label.file-button').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/portal-05a-file-picker-focus-phone.png` });
     await files.setInputFiles({ name: 'contor.png', mimeType: 'image/png', buffer: PNG });
@@ -248,7 +248,7 @@ describe('the consumer portal in the browser', () => {
     await page
       .getByLabel(/Fotografii și documente/)
       .setInputFiles({ name: 'contor.png', mimeType: 'image/png', buffer: PNG });
-    expect(await axeViolationsWithoutScripts(page, 'form')).toEqual([]);
+    expect(await axeViolationsWithoutScripts(page)).toEqual([]);
     await page.locator('label.file-button').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/portal-08a-file-chosen-nojs.png` });
     await page.getByRole('button', { name: 'Trimiteți reclamația' }).click();
