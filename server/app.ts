@@ -42,6 +42,13 @@ import callCenterRoutes from './routes/api/call-center/index.ts';
 import caseLineageRoutes from './routes/api/case-lineage/index.ts';
 import supervisionRoutes from './routes/api/supervision/index.ts';
 import { createSupervisionService, type SupervisionService } from './supervision/supervision.service.ts';
+import { createUsersService, type UsersService } from './users/users.service.ts';
+import {
+  createAccountPasswordService,
+  type AccountPasswordService,
+} from './users/account-password.service.ts';
+import usersRoutes from './routes/api/users/index.ts';
+import accountRoutes from './routes/api/account/index.ts';
 import { ErrorSchema } from './routes/api/common.schemas.ts';
 
 export interface AppServices {
@@ -53,6 +60,8 @@ export interface AppServices {
   caseProgressService: CaseProgressService;
   supervisionService: SupervisionService;
   designerService: DesignerService;
+  usersService: UsersService;
+  accountPasswordService: AccountPasswordService;
 }
 
 declare module 'fastify' {
@@ -70,7 +79,7 @@ export interface AppContext {
   secret: string;
   instructions: Map<string, Instruction>;
   log: Logger;
-  /** Outgoing mail the API itself sends (the consumer portal's one-time codes). */
+  /** Outgoing mail the API itself sends (the consumer portal's one-time codes, staff password links). */
   mailer?: Mailer;
   /** SvelteKit's request handler (adapter-node); absent in API-only tests. */
   webHandler?: (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -119,6 +128,14 @@ export async function buildApp(
       engine: ctx.engine,
       instructions: ctx.instructions,
     }),
+    usersService: createUsersService({
+      db: ctx.db,
+      secret: ctx.secret,
+      mailer: ctx.mailer,
+      publicUrl: ctx.config.publicUrl,
+      log: ctx.log,
+    }),
+    accountPasswordService: createAccountPasswordService({ db: ctx.db, secret: ctx.secret }),
   });
 
   // External plugins
@@ -172,6 +189,8 @@ export async function buildApp(
   await fastify.register(callCenterRoutes, { prefix: '/api/call-center' });
   await fastify.register(caseLineageRoutes, { prefix: '/api/complaints' });
   await fastify.register(supervisionRoutes, { prefix: '/api/supervision' });
+  await fastify.register(usersRoutes, { prefix: '/api/users' });
+  await fastify.register(accountRoutes, { prefix: '/api/account' });
   fastify.get('/healthz', { schema: { hide: true }, config: { public: true } }, async () => ({ ok: true }));
 
   // Everything that is not the API is a SvelteKit page.

@@ -156,6 +156,47 @@ export const ERRORS = {
   },
   PROCESS_DEPLOY_REFUSED: { status: 422, message: 'Motorul de procese a refuzat versiunea.' },
   PROCESS_NOT_OVERRIDDEN: { status: 409, message: 'Fișierul rulează deja versiunea de bază.' },
+  // Staff accounts (server/users): the admin's staff list and the password-setting links
+  STAFF_USER_NOT_FOUND: { status: 404, message: 'Utilizatorul nu există.' },
+  STAFF_EMAIL_TAKEN: {
+    status: 409,
+    message: 'Adresa de e-mail este deja folosită de un alt cont. Alegeți altă adresă.',
+  },
+  STAFF_CANNOT_DEACTIVATE_SELF: { status: 409, message: 'Nu vă puteți dezactiva propriul cont.' },
+  STAFF_CANNOT_DROP_OWN_ADMIN: {
+    status: 409,
+    message: 'Nu vă puteți retrage singur rolul de administrator; cereți-i altui administrator.',
+  },
+  STAFF_LAST_ADMIN: {
+    status: 409,
+    message: 'Furnizorul trebuie să păstreze cel puțin un administrator activ.',
+  },
+  STAFF_USER_INACTIVE: {
+    status: 409,
+    message: 'Contul este dezactivat. Reactivați-l înainte de a trimite un link pentru parolă.',
+  },
+  PASSWORD_LINK_INVALID: {
+    status: 404,
+    message:
+      'Linkul pentru setarea parolei nu este valid sau a fost înlocuit de unul mai nou. Cereți administratorului un link nou.',
+  },
+  PASSWORD_LINK_EXPIRED: {
+    status: 410,
+    message:
+      'Linkul pentru setarea parolei a expirat (este valabil 24 de ore). Cereți administratorului un link nou.',
+  },
+  PASSWORD_LINK_USED: {
+    status: 410,
+    message:
+      'Linkul pentru setarea parolei a fost deja folosit. Autentificați-vă cu parola aleasă sau cereți administratorului un link nou.',
+  },
+  PASSWORD_TOO_SHORT: { status: 400, message: 'Parola trebuie să aibă cel puțin 12 caractere.' },
+  PASSWORD_TOO_LONG: { status: 400, message: 'Parola poate avea cel mult 128 de caractere.' },
+  PASSWORD_CONTAINS_EMAIL: {
+    status: 400,
+    message: 'Parola nu poate conține adresa de e-mail (nici partea dinaintea semnului @).',
+  },
+  PASSWORD_MISMATCH: { status: 400, message: 'Parola și confirmarea ei nu coincid.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

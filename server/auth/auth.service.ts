@@ -18,8 +18,11 @@ export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 export const LOGIN_MAX_FAILURES = 5;
 export const LOGIN_LOCK_WINDOW_MS = 15 * 60 * 1000;
 
-/** The address as the failure rows know it: keyed, so a database copy does not list who tried to log in. */
-function loginAddressHash(secret: string, email: string): string {
+/**
+ * The address as the failure rows know it: keyed, so a database copy does not list who tried to log in. The
+ * admin's unlock (server/users) computes the same value to clear an address's failures.
+ */
+export function loginAddressHash(secret: string, email: string): string {
   return createHmac('sha256', secret).update(`staff-login:${email}`).digest('hex').slice(0, 32);
 }
 
@@ -84,6 +87,7 @@ export function createAuthService(db: Db, secret: string) {
       await tx
         .insert(sessions)
         .values({ id: sessionIdOf(token), userId: user.id, tenantId: user.tenantId, expiresAt });
+      await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
       await appendAudit(tx, {
         tenantId: user.tenantId,
         actorId: user.id,

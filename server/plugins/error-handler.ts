@@ -28,6 +28,10 @@ const FIELD_LABELS: Record<string, string> = {
   extensionDays: 'zilele de prelungire',
   legalBasis: 'temeiul legal',
   day: 'ziua',
+  name: 'numele',
+  roles: 'rolurile',
+  token: 'linkul',
+  passwordConfirmation: 'confirmarea parolei',
 };
 
 interface AjvError {

@@ -18,6 +18,8 @@ export async function renderLayout(opts: {
   supplier: string;
   title: string;
   bodyMjml: string;
+  /** The small print; by default the one for mail about a case (answer by replying, keep the number). */
+  footer?: string;
 }): Promise<string> {
   const { html, errors } = await mjml2html(
     `<mjml>
@@ -33,7 +35,7 @@ export async function renderLayout(opts: {
       <mj-column>${opts.bodyMjml}</mj-column>
     </mj-section>
     <mj-section padding="12px 24px">
-      <mj-column><mj-text font-size="12px" color="#6b7280">Acest mesaj a fost generat automat. Pentru orice întrebare, răspundeți la acest e-mail păstrând numărul de înregistrare în subiect.</mj-text></mj-column>
+      <mj-column><mj-text font-size="12px" color="#6b7280">${escapeHtml(opts.footer ?? 'Acest mesaj a fost generat automat. Pentru orice întrebare, răspundeți la acest e-mail păstrând numărul de înregistrare în subiect.')}</mj-text></mj-column>
     </mj-section>
   </mj-body>
 </mjml>`,

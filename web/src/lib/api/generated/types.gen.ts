@@ -9796,3 +9796,1117 @@ export type GetApiSupervisionStatsResponses = {
 };
 
 export type GetApiSupervisionStatsResponse = GetApiSupervisionStatsResponses[keyof GetApiSupervisionStatsResponses];
+
+export type GetApiUsersData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/users/';
+};
+
+export type GetApiUsersErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiUsersError = GetApiUsersErrors[keyof GetApiUsersErrors];
+
+export type GetApiUsersResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        items: Array<{
+            id: string;
+            name: string;
+            email: string;
+            roles: Array<'agent' | 'officer' | 'supervisor' | 'designer' | 'admin'>;
+            active: boolean;
+            /**
+             * Null: never logged in (as far as recorded).
+             */
+            lastLoginAt: string | null;
+            createdAt: string;
+            /**
+             * A password-setting link waits to be used until then; null when none does.
+             */
+            pendingLinkExpiresAt: string | null;
+            /**
+             * Too many failed logins for the address in the last 15 minutes.
+             */
+            loginLocked: boolean;
+        }>;
+    };
+};
+
+export type GetApiUsersResponse = GetApiUsersResponses[keyof GetApiUsersResponses];
+
+export type PostApiUsersData = {
+    body: {
+        name: string;
+        email: string;
+        roles: Array<'agent' | 'officer' | 'supervisor' | 'designer' | 'admin'>;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/users/';
+};
+
+export type PostApiUsersErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiUsersError = PostApiUsersErrors[keyof PostApiUsersErrors];
+
+export type PostApiUsersResponses = {
+    /**
+     * Default Response
+     */
+    201: {
+        user: {
+            id: string;
+            name: string;
+            email: string;
+            roles: Array<'agent' | 'officer' | 'supervisor' | 'designer' | 'admin'>;
+            active: boolean;
+            /**
+             * Null: never logged in (as far as recorded).
+             */
+            lastLoginAt: string | null;
+            createdAt: string;
+            /**
+             * A password-setting link waits to be used until then; null when none does.
+             */
+            pendingLinkExpiresAt: string | null;
+            /**
+             * Too many failed logins for the address in the last 15 minutes.
+             */
+            loginLocked: boolean;
+        };
+        /**
+         * False when the e-mail could not be sent: send a new link later.
+         */
+        linkSent: boolean;
+    };
+};
+
+export type PostApiUsersResponse = PostApiUsersResponses[keyof PostApiUsersResponses];
+
+export type PatchApiUsersByIdData = {
+    body: {
+        name?: string;
+        roles?: Array<'agent' | 'officer' | 'supervisor' | 'designer' | 'admin'>;
+    };
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/users/{id}';
+};
+
+export type PatchApiUsersByIdErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PatchApiUsersByIdError = PatchApiUsersByIdErrors[keyof PatchApiUsersByIdErrors];
+
+export type PatchApiUsersByIdResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        id: string;
+        name: string;
+        email: string;
+        roles: Array<'agent' | 'officer' | 'supervisor' | 'designer' | 'admin'>;
+        active: boolean;
+        /**
+         * Null: never logged in (as far as recorded).
+         */
+        lastLoginAt: string | null;
+        createdAt: string;
+        /**
+         * A password-setting link waits to be used until then; null when none does.
+         */
+        pendingLinkExpiresAt: string | null;
+        /**
+         * Too many failed logins for the address in the last 15 minutes.
+         */
+        loginLocked: boolean;
+    };
+};
+
+export type PatchApiUsersByIdResponse = PatchApiUsersByIdResponses[keyof PatchApiUsersByIdResponses];
+
+export type PostApiUsersByIdDeactivationData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/users/{id}/deactivation';
+};
+
+export type PostApiUsersByIdDeactivationErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiUsersByIdDeactivationError = PostApiUsersByIdDeactivationErrors[keyof PostApiUsersByIdDeactivationErrors];
+
+export type PostApiUsersByIdDeactivationResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        id: string;
+        name: string;
+        email: string;
+        roles: Array<'agent' | 'officer' | 'supervisor' | 'designer' | 'admin'>;
+        active: boolean;
+        /**
+         * Null: never logged in (as far as recorded).
+         */
+        lastLoginAt: string | null;
+        createdAt: string;
+        /**
+         * A password-setting link waits to be used until then; null when none does.
+         */
+        pendingLinkExpiresAt: string | null;
+        /**
+         * Too many failed logins for the address in the last 15 minutes.
+         */
+        loginLocked: boolean;
+    };
+};
+
+export type PostApiUsersByIdDeactivationResponse = PostApiUsersByIdDeactivationResponses[keyof PostApiUsersByIdDeactivationResponses];
+
+export type PostApiUsersByIdReactivationData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/users/{id}/reactivation';
+};
+
+export type PostApiUsersByIdReactivationErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiUsersByIdReactivationError = PostApiUsersByIdReactivationErrors[keyof PostApiUsersByIdReactivationErrors];
+
+export type PostApiUsersByIdReactivationResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        id: string;
+        name: string;
+        email: string;
+        roles: Array<'agent' | 'officer' | 'supervisor' | 'designer' | 'admin'>;
+        active: boolean;
+        /**
+         * Null: never logged in (as far as recorded).
+         */
+        lastLoginAt: string | null;
+        createdAt: string;
+        /**
+         * A password-setting link waits to be used until then; null when none does.
+         */
+        pendingLinkExpiresAt: string | null;
+        /**
+         * Too many failed logins for the address in the last 15 minutes.
+         */
+        loginLocked: boolean;
+    };
+};
+
+export type PostApiUsersByIdReactivationResponse = PostApiUsersByIdReactivationResponses[keyof PostApiUsersByIdReactivationResponses];
+
+export type PostApiUsersByIdPasswordResetData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/users/{id}/password-reset';
+};
+
+export type PostApiUsersByIdPasswordResetErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiUsersByIdPasswordResetError = PostApiUsersByIdPasswordResetErrors[keyof PostApiUsersByIdPasswordResetErrors];
+
+export type PostApiUsersByIdPasswordResetResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        user: {
+            id: string;
+            name: string;
+            email: string;
+            roles: Array<'agent' | 'officer' | 'supervisor' | 'designer' | 'admin'>;
+            active: boolean;
+            /**
+             * Null: never logged in (as far as recorded).
+             */
+            lastLoginAt: string | null;
+            createdAt: string;
+            /**
+             * A password-setting link waits to be used until then; null when none does.
+             */
+            pendingLinkExpiresAt: string | null;
+            /**
+             * Too many failed logins for the address in the last 15 minutes.
+             */
+            loginLocked: boolean;
+        };
+        /**
+         * False when the e-mail could not be sent: send a new link later.
+         */
+        linkSent: boolean;
+    };
+};
+
+export type PostApiUsersByIdPasswordResetResponse = PostApiUsersByIdPasswordResetResponses[keyof PostApiUsersByIdPasswordResetResponses];
+
+export type DeleteApiUsersByIdLoginFailuresData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/users/{id}/login-failures';
+};
+
+export type DeleteApiUsersByIdLoginFailuresErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type DeleteApiUsersByIdLoginFailuresError = DeleteApiUsersByIdLoginFailuresErrors[keyof DeleteApiUsersByIdLoginFailuresErrors];
+
+export type DeleteApiUsersByIdLoginFailuresResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        user: {
+            id: string;
+            name: string;
+            email: string;
+            roles: Array<'agent' | 'officer' | 'supervisor' | 'designer' | 'admin'>;
+            active: boolean;
+            /**
+             * Null: never logged in (as far as recorded).
+             */
+            lastLoginAt: string | null;
+            createdAt: string;
+            /**
+             * A password-setting link waits to be used until then; null when none does.
+             */
+            pendingLinkExpiresAt: string | null;
+            /**
+             * Too many failed logins for the address in the last 15 minutes.
+             */
+            loginLocked: boolean;
+        };
+        failuresCleared: number;
+    };
+};
+
+export type DeleteApiUsersByIdLoginFailuresResponse = DeleteApiUsersByIdLoginFailuresResponses[keyof DeleteApiUsersByIdLoginFailuresResponses];
+
+export type PostApiAccountPasswordLinkData = {
+    body: {
+        /**
+         * The token from the e-mailed link.
+         */
+        token: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/account/password-link';
+};
+
+export type PostApiAccountPasswordLinkErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    410: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiAccountPasswordLinkError = PostApiAccountPasswordLinkErrors[keyof PostApiAccountPasswordLinkErrors];
+
+export type PostApiAccountPasswordLinkResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        name: string;
+        email: string;
+        expiresAt: string;
+    };
+};
+
+export type PostApiAccountPasswordLinkResponse = PostApiAccountPasswordLinkResponses[keyof PostApiAccountPasswordLinkResponses];
+
+export type PostApiAccountPasswordData = {
+    body: {
+        /**
+         * The token from the e-mailed link.
+         */
+        token: string;
+        password: string;
+        passwordConfirmation: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/account/password';
+};
+
+export type PostApiAccountPasswordErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    410: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiAccountPasswordError = PostApiAccountPasswordErrors[keyof PostApiAccountPasswordErrors];
+
+export type PostApiAccountPasswordResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        email: string;
+    };
+};
+
+export type PostApiAccountPasswordResponse = PostApiAccountPasswordResponses[keyof PostApiAccountPasswordResponses];

@@ -1,0 +1,58 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ErrorSchema, errorResponses, IsoDateTime } from '../common.schemas.ts';
+
+/** The token travels in the body, never in an API URL (URLs end up in logs). */
+const Token = Type.String({ minLength: 1, maxLength: 100, description: 'The token from the e-mailed link.' });
+const linkErrors = { ...errorResponses, 410: ErrorSchema };
+/** Public and cheap to call: limited per client address like the login. */
+const limited = { public: true, rateLimit: { max: 20, timeWindow: '1 minute' } };
+
+/**
+ * A staff member's own password, through the link an administrator had e-mailed (invitation or reset). Public:
+ * the link is the proof.
+ */
+const accountRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { accountPasswordService } = fastify.services;
+
+  fastify.post(
+    '/password-link',
+    {
+      schema: {
+        tags: ['account'],
+        summary: 'Whose account a password-setting link is for, while it can be used',
+        body: Type.Object({ token: Token }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({ name: Type.String(), email: Type.String(), expiresAt: IsoDateTime }),
+          ...linkErrors,
+        },
+      },
+      config: limited,
+    },
+    async (req) => accountPasswordService.check(req.body.token),
+  );
+
+  fastify.post(
+    '/password',
+    {
+      schema: {
+        tags: ['account'],
+        summary: 'Choose the password with the link (at least 12 characters; spends the link)',
+        body: Type.Object(
+          {
+            token: Token,
+            password: Type.String({ maxLength: 1024 }),
+            passwordConfirmation: Type.String({ maxLength: 1024 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ email: Type.String() }), ...linkErrors },
+      },
+      config: limited,
+    },
+    async (req) =>
+      accountPasswordService.setPassword(req.body.token, req.body.password, req.body.passwordConfirmation),
+  );
+};
+
+export default accountRoutes;

@@ -1,0 +1,127 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { principalOf } from '../../../plugins/auth.ts';
+import { errorResponses } from '../common.schemas.ts';
+import {
+  CreateStaffUserSchema,
+  LinkSentSchema,
+  StaffListSchema,
+  StaffUserSchema,
+  UpdateStaffUserSchema,
+  UserIdParams,
+} from './users.schemas.ts';
+
+/**
+ * The supplier's staff accounts, for its administrators only. The tenant is the session's: another tenant's
+ * person answers 404. Every change is audited.
+ */
+const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { usersService } = fastify.services;
+  const admin = { roles: ['admin' as const] };
+
+  fastify.get(
+    '/',
+    {
+      schema: {
+        tags: ['users'],
+        summary: "The tenant's staff: permission roles, active, last login, pending link, locked out",
+        response: { 200: StaffListSchema, ...errorResponses },
+      },
+      config: admin,
+    },
+    async (req) => usersService.list(principalOf(req)),
+  );
+
+  fastify.post(
+    '/',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Create a staff account; its person is e-mailed a link to choose a password (24 h)',
+        description: 'E-mail addresses are unique across the installation: a taken one answers 409.',
+        body: CreateStaffUserSchema,
+        response: { 201: LinkSentSchema, ...errorResponses },
+      },
+      config: admin,
+    },
+    async (req, reply) => reply.status(201).send(await usersService.create(principalOf(req), req.body)),
+  );
+
+  fastify.patch(
+    '/:id',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Change the name or the permission roles (effective on the next request)',
+        description: 'The tenant keeps at least one active admin; an admin cannot drop their own admin role.',
+        params: UserIdParams,
+        body: UpdateStaffUserSchema,
+        response: { 200: StaffUserSchema, ...errorResponses },
+      },
+      config: admin,
+    },
+    async (req) => usersService.update(principalOf(req), req.params.id, req.body),
+  );
+
+  fastify.post(
+    '/:id/deactivation',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Deactivate: no more logins; the sessions and any unused link end at once',
+        description: "Not one's own account, nor the last active admin (409).",
+        params: UserIdParams,
+        response: { 200: StaffUserSchema, ...errorResponses },
+      },
+      config: admin,
+    },
+    async (req) => usersService.deactivate(principalOf(req), req.params.id),
+  );
+
+  fastify.post(
+    '/:id/reactivation',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Reactivate a deactivated account',
+        params: UserIdParams,
+        response: { 200: StaffUserSchema, ...errorResponses },
+      },
+      config: admin,
+    },
+    async (req) => usersService.reactivate(principalOf(req), req.params.id),
+  );
+
+  fastify.post(
+    '/:id/password-reset',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Reset the password: the old one stops working, sessions end, a new link (24 h) is e-mailed',
+        params: UserIdParams,
+        response: { 200: LinkSentSchema, ...errorResponses },
+      },
+      config: admin,
+    },
+    async (req) => usersService.resetPassword(principalOf(req), req.params.id),
+  );
+
+  fastify.delete(
+    '/:id/login-failures',
+    {
+      schema: {
+        tags: ['users'],
+        summary: "Unlock: forget the failed logins of the person's address",
+        params: UserIdParams,
+        response: {
+          200: Type.Object({ user: StaffUserSchema, failuresCleared: Type.Integer() }),
+          ...errorResponses,
+        },
+      },
+      config: admin,
+    },
+    async (req) => usersService.unlock(principalOf(req), req.params.id),
+  );
+};
+
+export default usersRoutes;

@@ -1,0 +1,70 @@
+import type { Db, DbOrTx } from '../db/client.ts';
+import { DomainError } from '../errors.ts';
+import { appendAudit } from '../audit/audit.repo.ts';
+import { loginAddressHash } from '../auth/auth.service.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { sessionIdOf } from '../auth/tokens.ts';
+import { passwordProblem } from './password-rules.ts';
+import {
+  clearFailures,
+  endSessions,
+  getPasswordTokenForUpdate,
+  markPasswordTokenUsed,
+  updateStaff,
+} from './users.repo.ts';
+
+/** The shape generateSessionToken gives; anything else cannot be one of our links. */
+const TOKEN = /^[a-z2-7]{32}$/;
+
+/**
+ * The public side of a password-setting link: whoever holds the link (it went to the person's address) may see
+ * whose account it is and choose its password, once, within 24 hours.
+ */
+export function createAccountPasswordService(deps: { db: Db; secret: string }) {
+  const { db, secret } = deps;
+
+  /** The link's row, or the reason it cannot be used (checked in this order: unknown, used, expired). */
+  async function usable(tx: DbOrTx, token: string) {
+    if (!TOKEN.test(token)) throw new DomainError('PASSWORD_LINK_INVALID');
+    const row = await getPasswordTokenForUpdate(tx, sessionIdOf(token));
+    if (!row || !row.active) throw new DomainError('PASSWORD_LINK_INVALID');
+    if (row.usedAt) throw new DomainError('PASSWORD_LINK_USED');
+    if (row.expiresAt.getTime() <= Date.now()) throw new DomainError('PASSWORD_LINK_EXPIRED');
+    return row;
+  }
+
+  async function check(token: string) {
+    const row = await db.transaction((tx) => usable(tx, token));
+    return { name: row.name, email: row.email, expiresAt: row.expiresAt.toISOString() };
+  }
+
+  /**
+   * Sets the password and spends the link. A refused password leaves the link usable. Any session still open
+   * ends, and the address's failed logins are forgotten, so the person can log in with it at once.
+   */
+  async function setPassword(token: string, password: string, confirmation: string) {
+    return db.transaction(async (tx) => {
+      const row = await usable(tx, token);
+      const problem = passwordProblem(password, confirmation, row.email);
+      if (problem) throw new DomainError(problem);
+      await updateStaff(tx, row.tenantId, row.userId, { passwordHash: await hashPassword(password) });
+      await markPasswordTokenUsed(tx, row.id);
+      const sessionsEnded = await endSessions(tx, row.tenantId, row.userId);
+      await clearFailures(tx, loginAddressHash(secret, row.email));
+      await appendAudit(tx, {
+        tenantId: row.tenantId,
+        actorId: row.userId,
+        actorKind: 'user',
+        action: 'user.password_set',
+        entityType: 'user',
+        entityId: row.userId,
+        details: { sessionsEnded },
+      });
+      return { email: row.email };
+    });
+  }
+
+  return { check, setPassword };
+}
+
+export type AccountPasswordService = ReturnType<typeof createAccountPasswordService>;

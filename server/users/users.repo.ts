@@ -1,0 +1,180 @@
+import { and, asc, count, eq, gt, inArray, isNull, max, ne, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.ts';
+import {
+  sessions,
+  staffLoginFailures,
+  staffPasswordTokens,
+  users,
+  type PermissionRole,
+} from '../db/schema/index.ts';
+
+const staffColumns = {
+  id: users.id,
+  tenantId: users.tenantId,
+  name: users.name,
+  email: users.email,
+  roles: users.roles,
+  active: users.active,
+  lastLoginAt: users.lastLoginAt,
+  createdAt: users.createdAt,
+};
+
+export type StaffRow = Awaited<ReturnType<typeof listStaff>>[number];
+
+/** The tenant's staff (or one person of it). */
+export function listStaff(db: DbOrTx, tenantId: string, userId?: string) {
+  return db
+    .select(staffColumns)
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), userId ? eq(users.id, userId) : undefined))
+    .orderBy(asc(users.name), asc(users.email));
+}
+
+/** Until when each person's password-setting link still works, for those with one waiting to be used. */
+export async function pendingLinks(db: DbOrTx, tenantId: string, userIds: string[]) {
+  if (userIds.length === 0) return new Map<string, Date>();
+  const rows = await db
+    .select({ userId: staffPasswordTokens.userId, expiresAt: max(staffPasswordTokens.expiresAt) })
+    .from(staffPasswordTokens)
+    .where(
+      and(
+        eq(staffPasswordTokens.tenantId, tenantId),
+        inArray(staffPasswordTokens.userId, userIds),
+        isNull(staffPasswordTokens.usedAt),
+        gt(staffPasswordTokens.expiresAt, sql`now()`),
+      ),
+    )
+    .groupBy(staffPasswordTokens.userId);
+  return new Map(rows.filter((r) => r.expiresAt).map((r) => [r.userId, r.expiresAt!]));
+}
+
+/** One person of the tenant, locked for the rest of the transaction; null for an unknown id or another tenant. */
+export async function getStaffForUpdate(db: DbOrTx, tenantId: string, userId: string) {
+  const [row] = await db
+    .select(staffColumns)
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, userId)))
+    .for('update')
+    .limit(1);
+  return row ?? null;
+}
+
+export async function emailTaken(db: DbOrTx, email: string): Promise<boolean> {
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
+  return !!row;
+}
+
+export async function insertStaff(
+  db: DbOrTx,
+  v: { tenantId: string; name: string; email: string; roles: PermissionRole[]; passwordHash: string },
+) {
+  const [row] = await db.insert(users).values(v).returning({ id: users.id });
+  if (!row) throw new Error('user not inserted');
+  return row.id;
+}
+
+export async function updateStaff(
+  db: DbOrTx,
+  tenantId: string,
+  userId: string,
+  set: Partial<{ name: string; roles: PermissionRole[]; active: boolean; passwordHash: string }>,
+) {
+  await db
+    .update(users)
+    .set(set)
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, userId)));
+}
+
+/**
+ * Active admins of the tenant other than `exceptUserId`. Callers hold the tenant's staff lock, so two admins
+ * demoting each other at the same moment cannot both see the other one as the remaining admin.
+ */
+export async function otherActiveAdmins(db: DbOrTx, tenantId: string, exceptUserId: string) {
+  const [row] = await db
+    .select({ n: count() })
+    .from(users)
+    .where(
+      and(
+        eq(users.tenantId, tenantId),
+        eq(users.active, true),
+        ne(users.id, exceptUserId),
+        sql`'admin' = any(${users.roles})`,
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+/** Serialises the admin rules of one tenant (last active admin) for the rest of the transaction. */
+export async function lockTenantStaff(db: DbOrTx, tenantId: string) {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'staff-admins:' + tenantId}, 0))`);
+}
+
+export async function endSessions(db: DbOrTx, tenantId: string, userId: string): Promise<number> {
+  const rows = await db
+    .delete(sessions)
+    .where(and(eq(sessions.tenantId, tenantId), eq(sessions.userId, userId)))
+    .returning({ id: sessions.id });
+  return rows.length;
+}
+
+/** Removes every earlier link of the person (used or not): only the newest one works. */
+export async function deletePasswordTokens(db: DbOrTx, userId: string) {
+  await db.delete(staffPasswordTokens).where(eq(staffPasswordTokens.userId, userId));
+}
+
+export async function insertPasswordToken(
+  db: DbOrTx,
+  v: { tokenHash: string; userId: string; tenantId: string; expiresAt: Date },
+) {
+  await db.insert(staffPasswordTokens).values(v);
+}
+
+/** The link with its person, locked, so two submissions of one link cannot both use it. */
+export async function getPasswordTokenForUpdate(db: DbOrTx, tokenHash: string) {
+  const [row] = await db
+    .select({
+      id: staffPasswordTokens.id,
+      expiresAt: staffPasswordTokens.expiresAt,
+      usedAt: staffPasswordTokens.usedAt,
+      userId: users.id,
+      tenantId: users.tenantId,
+      name: users.name,
+      email: users.email,
+      active: users.active,
+    })
+    .from(staffPasswordTokens)
+    .innerJoin(
+      users,
+      and(eq(users.id, staffPasswordTokens.userId), eq(users.tenantId, staffPasswordTokens.tenantId)),
+    )
+    .where(eq(staffPasswordTokens.tokenHash, tokenHash))
+    .for('update', { of: staffPasswordTokens })
+    .limit(1);
+  return row ?? null;
+}
+
+export async function markPasswordTokenUsed(db: DbOrTx, tokenId: string) {
+  await db
+    .update(staffPasswordTokens)
+    .set({ usedAt: new Date() })
+    .where(and(eq(staffPasswordTokens.id, tokenId), isNull(staffPasswordTokens.usedAt)));
+}
+
+/** Failed logins in the window per address hash, for the hashes given. */
+export async function recentFailures(db: DbOrTx, emailHashes: string[], since: Date) {
+  if (emailHashes.length === 0) return new Map<string, number>();
+  const rows = await db
+    .select({ emailHash: staffLoginFailures.emailHash, n: count() })
+    .from(staffLoginFailures)
+    .where(and(inArray(staffLoginFailures.emailHash, emailHashes), gt(staffLoginFailures.at, since)))
+    .groupBy(staffLoginFailures.emailHash);
+  return new Map(rows.map((r) => [r.emailHash, r.n]));
+}
+
+export async function clearFailures(db: DbOrTx, emailHash: string): Promise<number> {
+  const rows = await db
+    .delete(staffLoginFailures)
+    .where(eq(staffLoginFailures.emailHash, emailHash))
+    .returning({ id: staffLoginFailures.id });
+  return rows.length;
+}
