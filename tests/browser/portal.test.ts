@@ -183,6 +183,9 @@ describe('the consumer portal in the browser', () => {
     await expect.poll(() => infoChosen.innerText()).toContain('factura-anterioara.pdf');
     await page.getByRole('button', { name: 'Trimiteți', exact: true }).click();
     await expect.poll(() => page.getByText('Informațiile au fost atașate la dosar').count(), POLL).toBe(1);
+    expect(await page.getByRole('status').filter({ hasText: 'atașate la dosar' }).innerText()).toBe(
+      'Informațiile au fost atașate la dosar (un fișier).',
+    );
     // The sent form is emptied, and the list of chosen files with it.
     await expect.poll(() => infoChosen.innerText(), POLL).toBe('Niciun fișier ales');
     await page.getByText('Ați transmis informații suplimentare prin portal').first().waitFor();
