@@ -22,7 +22,9 @@
  *      database may serve several app databases (every test file is one; so is a second installation). Each
  *      applies only its own tenants' events and knows only its own cursor, so one never deletes another's
  *      events. Another installation that is far behind at most meets a hole where our row was: it waits up to
- *      30 s there while still applying what follows, then moves past; it had nothing to apply from that row;
+ *      30 s there while still applying what follows, then moves past; it had nothing to apply from that row
+ *      (a new installation's consumer, which starts at cursor 0 and reads the outbox from its first id, is one:
+ *      its cursor may stand still for those 30 s; the tests put the rows they prune back for that reason);
  *   3. it was created more than the retention ago (TASK_EVENT_RETENTION_DAYS, at least a day): a margin far
  *      beyond the 30 s hole wait and any engine transaction, and room to replay recent events by hand (a read
  *      model rebuilt from cursor 0 finds only the retention's worth of events).

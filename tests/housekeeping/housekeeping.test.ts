@@ -194,78 +194,106 @@ describe('housekeeping', () => {
       >`select id from task_event_outbox where tenant_id = ${t.demoTenantId}`
     ).map((r) => Number(r.id));
     expect(realIds.length).toBeGreaterThan(0);
-    await engineSql`update task_event_outbox set created_at = now() - interval '8 days' where id = any(${realIds}::bigint[])`;
+    // Other test files' consumers start at cursor 0 and read this shared outbox from its first id: a row pruned
+    // here would be a hole to them (waited for 30 s, holding their cursor back). Every row this test deletes is
+    // put back afterwards, with its id, as a recent row (so later sweeps leave it), before it can matter.
+    const snapshot = new Map<number, Record<string, unknown>>();
+    const remember = async (ids: number[]) => {
+      for (const r of await engineSql<Array<Record<string, unknown>>>`
+        select * from task_event_outbox where id = any(${ids}::bigint[])`)
+        snapshot.set(Number(r.id), r);
+    };
+    let releaseSlow: () => void = () => {};
+    let slow: Promise<unknown> = Promise.resolve();
+    try {
+      await remember(realIds);
+      await engineSql`update task_event_outbox set created_at = now() - interval '8 days' where id = any(${realIds}::bigint[])`;
 
-    const insert = async (
-      sqlOrTx: postgres.Sql | postgres.TransactionSql,
-      tenantId: string | null,
-      ageDays: number,
-    ) =>
-      Number(
-        (
-          await sqlOrTx<Array<{ id: string }>>`
-            insert into task_event_outbox (event_type, task_id, tenant_id, process_instance_id, task_definition_key,
-                                           name, created_at)
-            values ('create', ${'hk-' + randomUUID()}, ${tenantId}, 'pi-housekeeping', 'hkTask', 'Sarcină de test',
-                    now() - ${ageDays} * interval '1 day')
-            returning id`
-        )[0]!.id,
-      );
-    const recent = await insert(engineSql, t.demoTenantId, 0);
-    const untenanted = await insert(engineSql, null, 8);
-    const otherInstallation = await insert(engineSql, randomUUID(), 8);
-    // A hole: an engine transaction that took its id and has not committed, and a later one that has.
-    let releaseSlow!: () => void;
-    const slowHeld = new Promise<void>((r) => (releaseSlow = r));
-    let slowId = 0;
-    const slow = engineSql.begin(async (tx) => {
-      slowId = await insert(tx, t.demoTenantId, 8);
-      await slowHeld;
-    });
-    await eventually(async () => slowId > 0, 5_000, 10);
-    const afterHole = await insert(engineSql, t.demoTenantId, 8);
-    await consumer.flush();
-    const held = await cursor();
-    expect(held).toBeGreaterThanOrEqual(otherInstallation);
-    expect(held).toBeLessThan(slowId);
-
-    await sealAll(t.db);
-    const before = await legalRecord();
-    expect(Number(before!.chain)).toBeGreaterThan(0);
-    const ids = async () =>
-      (
-        await engineSql<Array<{ id: string }>>`select id from task_event_outbox
-          where id = any(${[...realIds, recent, untenanted, otherInstallation, slowId, afterHole]}::bigint[])`
-      ).map((r) => Number(r.id));
-
-    const first = await sweepOnce(t.db, engineSql, { taskEventRetentionMs: RETENTION_MS });
-    expect(first?.taskEvents).toBe(realIds.length + 1);
-    expect((await ids()).sort((a, b) => a - b)).toEqual([recent, otherInstallation, afterHole]);
-    // Audit log and its chain, cases, messages, documents, submissions: not one row less.
-    expect(await legalRecord()).toEqual(before);
-    // The read model keeps what it had applied.
-    expect((await rows(sql`select 1 from tasks where id = ${task.id} and state = 'open'`)).length).toBe(1);
-    const supervisor = await t.login('supervisor@demo.local');
-    const inbox = await t.app.inject({
-      method: 'GET',
-      url: '/api/tasks?view=all&limit=100',
-      headers: supervisor,
-    });
-    expect(inbox.statusCode).toBe(200);
-    expect(inbox.json<{ items: Array<{ id: string }> }>().items.map((i) => i.id)).toContain(task.id);
-
-    // The hole fills; the consumer passes it and the later event; the next sweep takes both.
-    releaseSlow();
-    await slow;
-    await eventually(async () => {
+      const insert = async (
+        sqlOrTx: postgres.Sql | postgres.TransactionSql,
+        tenantId: string | null,
+        ageDays: number,
+      ) =>
+        Number(
+          (
+            await sqlOrTx<Array<{ id: string }>>`
+              insert into task_event_outbox (event_type, task_id, tenant_id, process_instance_id, task_definition_key,
+                                             name, created_at)
+              values ('create', ${'hk-' + randomUUID()}, ${tenantId}, 'pi-housekeeping', 'hkTask', 'Sarcină de test',
+                      now() - ${ageDays} * interval '1 day')
+              returning id`
+          )[0]!.id,
+        );
+      const recent = await insert(engineSql, t.demoTenantId, 0);
+      const untenanted = await insert(engineSql, null, 8);
+      const otherInstallation = await insert(engineSql, randomUUID(), 8);
+      await remember([untenanted]);
+      // A hole: an engine transaction that took its id and has not committed, and a later one that has.
+      const slowHeld = new Promise<void>((r) => (releaseSlow = r));
+      let slowId = 0;
+      slow = engineSql.begin(async (tx) => {
+        slowId = await insert(tx, t.demoTenantId, 8);
+        await slowHeld;
+      });
+      await eventually(async () => slowId > 0, 5_000, 10);
+      const afterHole = await insert(engineSql, t.demoTenantId, 8);
+      await remember([afterHole]);
       await consumer.flush();
-      return (await cursor()) >= afterHole;
-    });
-    const second = await sweepOnce(t.db, engineSql, { taskEventRetentionMs: RETENTION_MS });
-    expect(second?.taskEvents).toBe(2);
-    expect((await ids()).sort((a, b) => a - b)).toEqual([recent, otherInstallation]);
+      const held = await cursor();
+      expect(held).toBeGreaterThanOrEqual(otherInstallation);
+      expect(held).toBeLessThan(slowId);
 
-    await engineSql`delete from task_event_outbox where id = any(${[recent, otherInstallation]}::bigint[])`;
+      await sealAll(t.db);
+      const before = await legalRecord();
+      expect(Number(before!.chain)).toBeGreaterThan(0);
+      const ids = async () =>
+        (
+          await engineSql<Array<{ id: string }>>`select id from task_event_outbox
+            where id = any(${[...realIds, recent, untenanted, otherInstallation, slowId, afterHole]}::bigint[])`
+        ).map((r) => Number(r.id));
+
+      const first = await sweepOnce(t.db, engineSql, { taskEventRetentionMs: RETENTION_MS });
+      expect(first?.taskEvents).toBe(realIds.length + 1);
+      expect((await ids()).sort((a, b) => a - b)).toEqual([recent, otherInstallation, afterHole]);
+      // Audit log and its chain, cases, messages, documents, submissions: not one row less.
+      expect(await legalRecord()).toEqual(before);
+      // The read model keeps what it had applied.
+      expect((await rows(sql`select 1 from tasks where id = ${task.id} and state = 'open'`)).length).toBe(1);
+      const supervisor = await t.login('supervisor@demo.local');
+      const inbox = await t.app.inject({
+        method: 'GET',
+        url: '/api/tasks?view=all&limit=100',
+        headers: supervisor,
+      });
+      expect(inbox.statusCode).toBe(200);
+      expect(inbox.json<{ items: Array<{ id: string }> }>().items.map((i) => i.id)).toContain(task.id);
+
+      // The hole fills; the consumer passes it and the later event; the next sweep takes both.
+      releaseSlow();
+      await slow;
+      await remember([slowId]);
+      await eventually(async () => {
+        await consumer.flush();
+        return (await cursor()) >= afterHole;
+      });
+      const second = await sweepOnce(t.db, engineSql, { taskEventRetentionMs: RETENTION_MS });
+      expect(second?.taskEvents).toBe(2);
+      expect((await ids()).sort((a, b) => a - b)).toEqual([recent, otherInstallation]);
+    } finally {
+      releaseSlow();
+      await slow;
+      const present = new Set(
+        (
+          await engineSql<Array<{ id: string }>>`
+            select id from task_event_outbox where id = any(${[...snapshot.keys()]}::bigint[])`
+        ).map((r) => Number(r.id)),
+      );
+      const gone = [...snapshot.values()].filter((r) => !present.has(Number(r.id)));
+      if (gone.length) {
+        await engineSql`insert into task_event_outbox ${engineSql(gone.map((r) => ({ ...r, created_at: new Date() })))}`;
+        await engineSql`notify task_events`;
+      }
+    }
   });
 
   it('two sweepers at once: one sweeps, neither fails, every expired row goes once', async () => {
