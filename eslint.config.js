@@ -31,6 +31,20 @@ export default tseslint.config(
     languageOptions: { parserOptions: { parser: tseslint.parser } },
   },
   {
+    // The web pages import server/codes (alias `$codes`) into the browser bundle: it must stay free of imports.
+    files: ['server/codes/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'ImportDeclaration, ImportExpression, ExportAllDeclaration, ExportNamedDeclaration[source]',
+          message: 'server/codes is shared with the web pages: no imports here.',
+        },
+      ],
+    },
+  },
+  {
     // Entry points and scripts print to the terminal on purpose.
     files: ['server/main.ts', 'server/db/migrate.ts', 'bench/**', 'scripts/**', 'tests/**'],
     rules: { 'no-console': 'off' },

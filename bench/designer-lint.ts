@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import { lintBpmn } from '../server/designer/lint/bpmn-lint.ts';
 import { readBaselineProcesses } from '../server/engine/deploy-processes.ts';
-import { JOB_ROLES, loadInstructions } from '../server/instructions/instructions.ts';
+import { JOB_ROLES } from '../server/codes/job-roles.ts';
+import { loadInstructions } from '../server/instructions/instructions.ts';
 import { TASK_FORMS } from '../server/tasks/task-forms.ts';
 import { TOPICS } from '../processes/topics.ts';
 

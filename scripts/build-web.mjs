@@ -4,7 +4,8 @@
  * `npm start` and `npm test` always serve current pages without rebuilding every time. Prints one line; on a
  * failed build, prints the build's output and exits non-zero.
  *
- * Sources: everything under web/src and web/static, plus web/svelte.config.js and web/vite.config.ts.
+ * Sources: everything under web/src and web/static, plus web/svelte.config.js, web/vite.config.ts and server/codes
+ * (the code lists the pages import through the `$codes` alias).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -51,6 +52,7 @@ const sources = [
   join(web, 'static'),
   join(web, 'svelte.config.js'),
   join(web, 'vite.config.ts'),
+  join(root, 'server', 'codes'),
 ];
 const sourceTime = Math.max(...sources.map(newest));
 const builtTime = existsSync(handler) ? statSync(handler).mtimeMs : 0;

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { CASE_STATUS_LABELS } from '../codes/case-codes.ts';
 import type { Db } from '../db/client.ts';
 import { cases, processStarts } from '../db/schema/index.ts';
 import type { EngineClient } from '../engine/client.ts';
@@ -21,14 +22,6 @@ export interface CasesDeps {
   engine: EngineClient;
   secret: string;
 }
-
-const STATUS_LABELS: Record<string, string> = {
-  registered: 'Înregistrată',
-  in_progress: 'În analiză',
-  answer_sent: 'Răspuns transmis',
-  closed: 'Soluționată',
-  annulled: 'Anulată',
-};
 
 export function createCasesService(deps: CasesDeps) {
   const { db, engine } = deps;
@@ -137,7 +130,7 @@ export function createCasesService(deps: CasesDeps) {
       number: row.case.number,
       supplier: tenant.name,
       status: row.case.status,
-      statusLabel: STATUS_LABELS[row.case.status] ?? row.case.status,
+      statusLabel: CASE_STATUS_LABELS[row.case.status] ?? row.case.status,
       category: row.case.category,
       subject: row.case.subject,
       receivedAt: row.case.receivedAt.toISOString(),

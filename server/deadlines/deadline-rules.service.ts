@@ -4,7 +4,7 @@ import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { isWorkingDay, legalHolidays } from './calendar.ts';
-import { CATEGORY_LABELS } from './default-rules.ts';
+import { CATEGORY_LABELS } from '../codes/case-codes.ts';
 import {
   deleteNonWorkingDay,
   insertNonWorkingDay,

@@ -77,18 +77,3 @@ export const DEFAULT_DEADLINE_RULES: Record<
     legalBasis: 'Regulamentul (UE) 2016/679, art. 12 alin. (3)',
   },
 };
-
-/** Romanian labels of the categories, for the UI and letters. */
-export const CATEGORY_LABELS: Record<ComplaintCategory, string> = {
-  contractare: 'Contractarea energiei',
-  facturare: 'Facturarea',
-  oferte_preturi_tarife: 'Ofertarea de prețuri și tarife',
-  continuitate_alimentare: 'Continuitatea în alimentare',
-  calitate_energie: 'Calitatea energiei furnizate',
-  grup_masurare: 'Funcționarea grupurilor de măsurare',
-  schimbare_furnizor: 'Schimbarea furnizorului',
-  informare_clienti: 'Informarea clienților finali',
-  solutionare_plangeri: 'Modul de rezolvare a plângerilor anterioare',
-  sesizare_autoritate: 'Sesizare transmisă de o autoritate (ANRE, ANPC)',
-  cerere_gdpr: 'Cerere privind datele personale (GDPR)',
-};

@@ -3,7 +3,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { caseEvents, type DocumentKind, type Tenant } from '../db/schema/index.ts';
 import { getCaseByNumber } from '../cases/cases.repo.ts';
-import { CATEGORY_LABELS } from '../deadlines/default-rules.ts';
+import { CATEGORY_LABELS } from '../codes/case-codes.ts';
 import { businessClock } from '../deadlines/calendar.ts';
 import type { ComplaintCategory } from '../db/schema/index.ts';
 import { renderPdf } from './pdf.ts';

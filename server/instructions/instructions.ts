@@ -3,27 +3,9 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { marked } from 'marked';
 import { parse as parseYaml } from 'yaml';
+import { JOB_ROLES } from '../codes/job-roles.ts';
 
 export const instructionsDir = fileURLToPath(new URL('../../instructions', import.meta.url));
-
-/** The job roles of a supply department (domain-research.md §3); tenants map them onto their org chart. */
-export const JOB_ROLES: Record<string, string> = {
-  OCC: 'Operator call center',
-  RRC: 'Referent relații clienți',
-  REG: 'Registratură',
-  RSP: 'Responsabil soluționare plângeri',
-  SF: 'Specialist facturare',
-  SM: 'Specialist date de măsurare și relația cu OD',
-  SC: 'Specialist contractare',
-  SSF: 'Specialist schimbare furnizor',
-  SRC: 'Specialist recuperare creanțe',
-  SP: 'Specialist prosumatori',
-  FIN: 'Specialist financiar-contabil',
-  CJ: 'Consilier juridic',
-  DPO: 'Responsabil protecția datelor',
-  SRR: 'Specialist raportări ANRE',
-  SEF: 'Șef serviciu relații clienți',
-};
 
 export interface Instruction {
   id: string;

@@ -4,6 +4,7 @@ import { addCaseEvent, listCaseEvents } from '../cases/cases.repo.ts';
 import { contestAnswer } from '../cases/contest.service.ts';
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { CASE_STATUS_LABELS } from '../codes/case-codes.ts';
 import type { ComplaintCategory } from '../db/schema/index.ts';
 import type { Tx } from '../db/client.ts';
 import { getDocument, listDocuments } from '../documents/documents.repo.ts';
@@ -34,14 +35,6 @@ import type { CheckedFile } from './uploads.ts';
 export const LINK_MAX_FAILURES = 5;
 export const LINK_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-const STATUS_LABELS: Record<string, string> = {
-  registered: 'Înregistrată',
-  in_progress: 'În analiză',
-  answer_sent: 'Răspuns transmis',
-  closed: 'Soluționată',
-  filed: 'Clasată',
-  annulled: 'Anulată',
-};
 const OPEN_STATUSES = new Set(['registered', 'in_progress']);
 
 export interface LinkProof {
@@ -162,7 +155,7 @@ export function createPortalService(deps: RegisterDeps) {
     return rows.map((c) => ({
       number: c.number,
       status: c.status,
-      statusLabel: STATUS_LABELS[c.status] ?? c.status,
+      statusLabel: CASE_STATUS_LABELS[c.status] ?? c.status,
       category: c.category,
       subject: c.subject,
       channel: c.channel,
@@ -199,7 +192,7 @@ export function createPortalService(deps: RegisterDeps) {
     return {
       number: c.number,
       status: c.status,
-      statusLabel: STATUS_LABELS[c.status] ?? c.status,
+      statusLabel: CASE_STATUS_LABELS[c.status] ?? c.status,
       open: OPEN_STATUSES.has(c.status),
       category: c.category,
       subject: c.subject,

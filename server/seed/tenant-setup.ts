@@ -17,7 +17,7 @@ import {
 import { searchText } from '../db/search-text.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { DEFAULT_DEADLINE_RULES } from '../deadlines/default-rules.ts';
-import { JOB_ROLES } from '../instructions/instructions.ts';
+import { JOB_ROLES } from '../codes/job-roles.ts';
 
 /**
  * The demo customers and places: the team's shared data set (../shared/data) when this checkout sits beside it,

@@ -1,3 +1,4 @@
+import { TRIAGE_OUTCOMES, type TriageOutcome } from '../codes/triage-outcomes.ts';
 import { DomainError } from '../errors.ts';
 
 /**
@@ -14,9 +15,6 @@ export const TASK_FORMS = [
   'operatorRequest',
 ] as const;
 export type TaskForm = (typeof TASK_FORMS)[number];
-
-export const TRIAGE_OUTCOMES = ['admissible', 'incomplete', 'duplicate', 'misdirected', 'anonymous'] as const;
-export type TriageOutcome = (typeof TRIAGE_OUTCOMES)[number];
 
 export interface TaskSubmission {
   findings?: string | undefined;

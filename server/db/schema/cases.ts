@@ -15,35 +15,17 @@ import {
 import { customers, places } from './customers.ts';
 import { tenants } from './tenants.ts';
 import { users } from './users.ts';
+import { caseStatuses, channels, complaintCategories } from '../../codes/case-codes.ts';
 
-/** ANRE Order 16/2015 art. 2(1) a)–i), plus authority-forwarded complaints and GDPR requests. */
-export const complaintCategories = [
-  'contractare',
-  'facturare',
-  'oferte_preturi_tarife',
-  'continuitate_alimentare',
-  'calitate_energie',
-  'grup_masurare',
-  'schimbare_furnizor',
-  'informare_clienti',
-  'solutionare_plangeri',
-  'sesizare_autoritate',
-  'cerere_gdpr',
-] as const;
-export type ComplaintCategory = (typeof complaintCategories)[number];
-
-export const channels = ['call_center', 'email', 'portal'] as const;
-export type Channel = (typeof channels)[number];
-
-export const caseStatuses = [
-  'registered',
-  'in_progress',
-  'answer_sent',
-  'closed',
-  'filed',
-  'annulled',
-] as const;
-export type CaseStatus = (typeof caseStatuses)[number];
+// The case codes live in server/codes (the web pages share them); the schema and its importers see them here.
+export {
+  caseStatuses,
+  channels,
+  complaintCategories,
+  type CaseStatus,
+  type Channel,
+  type ComplaintCategory,
+} from '../../codes/case-codes.ts';
 
 export interface CaseProcessVersions {
   processes: Record<string, { definitionId: string; version: number | null; hash: string }>;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readBaselineProcesses } from '../../engine/deploy-processes.ts';
-import { JOB_ROLES, loadInstructions } from '../../instructions/instructions.ts';
+import { JOB_ROLES } from '../../codes/job-roles.ts';
+import { loadInstructions } from '../../instructions/instructions.ts';
 import { TASK_FORMS } from '../../tasks/task-forms.ts';
 import { TOPICS } from '../../../processes/topics.ts';
 import { lintBpmn } from './bpmn-lint.ts';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { complaintCategories } from '../../db/schema/index.ts';
-import { JOB_ROLES } from '../../instructions/instructions.ts';
+import { JOB_ROLES } from '../../codes/job-roles.ts';
 import { readBaselineProcesses } from '../../engine/deploy-processes.ts';
 import { parseBpmn } from '../../engine/bpmn-metadata.ts';
 import { lintDmn } from './dmn-lint.ts';

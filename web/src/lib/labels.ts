@@ -1,17 +1,11 @@
 /** Romanian labels for the codes the API returns. Unknown codes fall through unchanged. */
+import { CASE_STATUS_LABELS } from '$codes/case-codes';
+import { JOB_ROLES } from '$codes/job-roles';
+import { TRIAGE_OUTCOMES as TRIAGE_OUTCOME_CODES, type TriageOutcome } from '$codes/triage-outcomes';
 
 const ENERGY: Record<string, string> = {
   energie_electrica: 'Energie electrică',
   gaze_naturale: 'Gaze naturale',
-};
-
-/** Same wording as STATUS_LABELS in server/cases/cases.service.ts (the public status page uses the server's). */
-const STATUS: Record<string, string> = {
-  registered: 'Înregistrată',
-  in_progress: 'În analiză',
-  answer_sent: 'Răspuns transmis',
-  closed: 'Soluționată',
-  annulled: 'Anulată',
 };
 
 const CHANNEL: Record<string, string> = {
@@ -55,42 +49,26 @@ const pick = (table: Record<string, string>) => (code: string | null | undefined
   code ? (table[code] ?? code) : '';
 
 export const energyLabel = pick(ENERGY);
-export const statusLabel = pick(STATUS);
+/** The server's own wording (the status page and the portal show the labels the API sends). */
+export const statusLabel = pick(CASE_STATUS_LABELS);
 export const channelLabel = pick(CHANNEL);
 export const customerTypeLabel = pick(CUSTOMER_TYPE);
 export const messageKindLabel = pick(MESSAGE_KIND);
 export const activityTypeLabel = pick(ACTIVITY_TYPE);
 export const roleLabel = pick(ROLE);
 
-/** Job roles of a supply department: copied from JOB_ROLES in server/instructions/instructions.ts. */
-const JOB_ROLE: Record<string, string> = {
-  OCC: 'Operator call center',
-  RRC: 'Referent relații clienți',
-  REG: 'Registratură',
-  RSP: 'Responsabil soluționare plângeri',
-  SF: 'Specialist facturare',
-  SM: 'Specialist date de măsurare și relația cu OD',
-  SC: 'Specialist contractare',
-  SSF: 'Specialist schimbare furnizor',
-  SRC: 'Specialist recuperare creanțe',
-  SP: 'Specialist prosumatori',
-  FIN: 'Specialist financiar-contabil',
-  CJ: 'Consilier juridic',
-  DPO: 'Responsabil protecția datelor',
-  SRR: 'Specialist raportări ANRE',
-  SEF: 'Șef serviciu relații clienți',
+/** Job roles of a supply department, as the server names them. */
+export const jobRoleLabel = pick(JOB_ROLES);
+
+/** The outcomes of the triage form (the server's list, in its order), in Romanian. */
+const TRIAGE_LABELS: Record<TriageOutcome, string> = {
+  admissible: 'Admisibilă — se analizează',
+  incomplete: 'Incompletă — se cer completări clientului',
+  duplicate: 'Duplicat al unei reclamații existente',
+  misdirected: 'Greșit îndreptată — nu este de competența furnizorului',
+  anonymous: 'Anonimă',
 };
-
-export const jobRoleLabel = pick(JOB_ROLE);
-
-/** The outcomes of the triage form (server/tasks/task-forms.ts TRIAGE_OUTCOMES), in Romanian. */
-export const TRIAGE_OUTCOMES = [
-  { value: 'admissible', label: 'Admisibilă — se analizează' },
-  { value: 'incomplete', label: 'Incompletă — se cer completări clientului' },
-  { value: 'duplicate', label: 'Duplicat al unei reclamații existente' },
-  { value: 'misdirected', label: 'Greșit îndreptată — nu este de competența furnizorului' },
-  { value: 'anonymous', label: 'Anonimă' },
-] as const;
+export const TRIAGE_OUTCOMES = TRIAGE_OUTCOME_CODES.map((value) => ({ value, label: TRIAGE_LABELS[value] }));
 
 /** The next checks a verification task can branch to (its `branches` BPMN property). */
 const BRANCH: Record<string, string> = {

@@ -18,23 +18,9 @@ export type IsoDateTime = string;
 
 export type PermissionRole = 'agent' | 'officer' | 'supervisor' | 'designer' | 'admin';
 
-export const COMPLAINT_CATEGORIES = [
-  'contractare',
-  'facturare',
-  'oferte_preturi_tarife',
-  'continuitate_alimentare',
-  'calitate_energie',
-  'grup_masurare',
-  'schimbare_furnizor',
-  'informare_clienti',
-  'solutionare_plangeri',
-  'sesizare_autoritate',
-  'cerere_gdpr',
-] as const;
-export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];
-
-export type Channel = 'call_center' | 'email' | 'portal';
-export type CaseStatus = 'registered' | 'in_progress' | 'answer_sent' | 'closed' | 'annulled';
+/** The case codes are the server's own lists (server/codes, no server code in it). */
+export { complaintCategories as COMPLAINT_CATEGORIES } from '$codes/case-codes';
+export type { CaseStatus, Channel, ComplaintCategory } from '$codes/case-codes';
 export type Energy = 'energie_electrica' | 'gaze_naturale';
 
 // --- /api/auth -------------------------------------------------------------------------------------------------

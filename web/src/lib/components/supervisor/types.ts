@@ -18,12 +18,6 @@ export type Incident = Api.GetApiSupervisionIncidentsResponse[number];
 
 export type Stats = Api.GetApiSupervisionStatsResponse;
 
-export const CHANNEL_LABELS: Record<string, string> = {
-  call_center: 'Call center',
-  email: 'E-mail',
-  portal: 'Portal',
-};
-
 export const RISK_LABELS: Record<Risk, string> = {
   late: 'Termen depășit',
   at_risk: 'La risc',
