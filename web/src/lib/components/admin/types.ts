@@ -20,3 +20,9 @@ export const READING_LABELS: Record<CountingReading, { title: string; hint: stri
     hint: 'Nu se socotesc nici ziua înregistrării, nici ziua în care termenul se împlinește: scadența este cu o zi (lucrătoare) mai târziu.',
   },
 };
+
+export type StaffUser = Api.GetApiUsersResponse['items'][number];
+export type StaffLinkResult = Api.PostApiUsersResponse;
+export type PermissionRole = StaffUser['roles'][number];
+/** Whose account a password-setting link is for (the public /account/password page). */
+export type PasswordLinkInfo = Api.PostApiAccountPasswordLinkResponse;

@@ -1,0 +1,153 @@
+import { fail } from '@sveltejs/kit';
+import { api, apiLoad } from '$lib/server/api';
+import { requireRole } from '$lib/server/guard';
+import { AREA_ROLES } from '$lib/roles';
+import { errorMessage } from '$lib/utils/handle-error';
+import type { PermissionRole, StaffLinkResult, StaffUser } from '$lib/components/admin/types';
+import type { Actions, PageServerLoad } from './$types';
+
+/** The supplier's staff accounts: who may log in, with which permission roles. */
+export const load = (async (event) => {
+  const { user } = await event.parent();
+  const staff = await apiLoad<{ items: StaffUser[] }>(event, '/api/users');
+  return { staff: staff.items, me: user.userId, meta: { title: 'Administrare: utilizatori' } };
+}) satisfies PageServerLoad;
+
+const ROLES: readonly PermissionRole[] = ['agent', 'officer', 'supervisor', 'designer', 'admin'];
+
+function rolesOf(form: FormData): PermissionRole[] {
+  return form
+    .getAll('roles')
+    .map(String)
+    .filter((r): r is PermissionRole => (ROLES as readonly string[]).includes(r));
+}
+
+const linkNote = (r: StaffLinkResult) =>
+  r.linkSent
+    ? null
+    : 'E-mailul cu linkul nu a putut fi trimis. Încercați din nou mai târziu cu „Trimite un link nou”.';
+
+export const actions = {
+  create: async (event) => {
+    requireRole(event, AREA_ROLES.admin);
+    const form = await event.request.formData();
+    const values = {
+      name: String(form.get('name') ?? '').trim(),
+      email: String(form.get('email') ?? '').trim(),
+      roles: rolesOf(form),
+    };
+    const invalid = (field: string, message: string) =>
+      fail(400, { action: 'create', values, field, message });
+    if (values.name.length < 2) return invalid('name', 'Scrieți numele persoanei (cel puțin 2 caractere).');
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email))
+      return invalid('email', 'Adresa de e-mail nu este validă.');
+    if (values.roles.length === 0) return invalid('roles', 'Alegeți cel puțin un rol.');
+    const r = await api<StaffLinkResult>(event, 'POST', '/api/users', values);
+    if (!r.ok)
+      return fail(r.status, {
+        action: 'create',
+        values,
+        field: r.data.code === 'STAFF_EMAIL_TAKEN' ? 'email' : null,
+        message: errorMessage(r, 'Contul nu a putut fi creat.'),
+      });
+    return {
+      action: 'create',
+      id: r.data.user.id,
+      done: r.data.linkSent
+        ? `Contul lui ${r.data.user.name} a fost creat. Linkul pentru alegerea parolei a fost trimis la ${r.data.user.email} (valabil 24 de ore).`
+        : `Contul lui ${r.data.user.name} a fost creat.`,
+      warning: linkNote(r.data),
+    };
+  },
+
+  roles: async (event) => {
+    requireRole(event, AREA_ROLES.admin);
+    const form = await event.request.formData();
+    const id = String(form.get('id') ?? '');
+    const roles = rolesOf(form);
+    if (roles.length === 0) return fail(400, { action: 'roles', id, message: 'Alegeți cel puțin un rol.' });
+    const r = await api<StaffUser>(event, 'PATCH', `/api/users/${encodeURIComponent(id)}`, { roles });
+    if (!r.ok)
+      return fail(r.status, {
+        action: 'roles',
+        id,
+        message: errorMessage(r, 'Rolurile nu au putut fi salvate.'),
+      });
+    return { action: 'roles', id, done: `Rolurile lui ${r.data.name} au fost salvate.` };
+  },
+
+  deactivate: async (event) => {
+    requireRole(event, AREA_ROLES.admin);
+    const id = String((await event.request.formData()).get('id') ?? '');
+    const r = await api<StaffUser>(event, 'POST', `/api/users/${encodeURIComponent(id)}/deactivation`);
+    if (!r.ok)
+      return fail(r.status, {
+        action: 'deactivate',
+        id,
+        message: errorMessage(r, 'Contul nu a putut fi dezactivat.'),
+      });
+    return {
+      action: 'deactivate',
+      id,
+      done: `Contul lui ${r.data.name} a fost dezactivat; sesiunile deschise s-au închis.`,
+    };
+  },
+
+  reactivate: async (event) => {
+    requireRole(event, AREA_ROLES.admin);
+    const id = String((await event.request.formData()).get('id') ?? '');
+    const r = await api<StaffUser>(event, 'POST', `/api/users/${encodeURIComponent(id)}/reactivation`);
+    if (!r.ok)
+      return fail(r.status, {
+        action: 'reactivate',
+        id,
+        message: errorMessage(r, 'Contul nu a putut fi reactivat.'),
+      });
+    return { action: 'reactivate', id, done: `Contul lui ${r.data.name} este din nou activ.` };
+  },
+
+  reset: async (event) => {
+    requireRole(event, AREA_ROLES.admin);
+    const id = String((await event.request.formData()).get('id') ?? '');
+    const r = await api<StaffLinkResult>(
+      event,
+      'POST',
+      `/api/users/${encodeURIComponent(id)}/password-reset`,
+    );
+    if (!r.ok)
+      return fail(r.status, {
+        action: 'reset',
+        id,
+        message: errorMessage(r, 'Linkul nu a putut fi trimis.'),
+      });
+    return {
+      action: 'reset',
+      id,
+      done: r.data.linkSent
+        ? `Un link nou pentru alegerea parolei a fost trimis la ${r.data.user.email}. Parola veche nu mai funcționează.`
+        : `Parola lui ${r.data.user.name} a fost resetată.`,
+      warning: linkNote(r.data),
+    };
+  },
+
+  unlock: async (event) => {
+    requireRole(event, AREA_ROLES.admin);
+    const id = String((await event.request.formData()).get('id') ?? '');
+    const r = await api<{ user: StaffUser; failuresCleared: number }>(
+      event,
+      'DELETE',
+      `/api/users/${encodeURIComponent(id)}/login-failures`,
+    );
+    if (!r.ok)
+      return fail(r.status, {
+        action: 'unlock',
+        id,
+        message: errorMessage(r, 'Contul nu a putut fi deblocat.'),
+      });
+    return {
+      action: 'unlock',
+      id,
+      done: `${r.data.user.name} se poate autentifica din nou (încercările greșite au fost șterse).`,
+    };
+  },
+} satisfies Actions;
