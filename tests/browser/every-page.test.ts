@@ -101,6 +101,7 @@ describe('every page', () => {
       '/admin/deadline-rules',
       '/admin/non-working-days',
       '/admin/org-chart',
+      '/admin/users',
     ]);
     expect(problems).toEqual({});
   });
@@ -114,6 +115,7 @@ describe('every page', () => {
       `/status/${number}?code=${encodeURIComponent(accessCode)}`,
       '/portal',
       '/portal/DEMO/login',
+      '/account/password',
     ]);
     await context.close();
     expect(problems).toEqual({});
