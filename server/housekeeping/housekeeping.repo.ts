@@ -49,6 +49,23 @@ export async function deleteSpentLoginCodes(db: DbOrTx, keptForMs: number, limit
   );
 }
 
+/**
+ * Failed staff logins older than `keptForMs` (the lockout window; up to `limit`). Only failures inside the
+ * window lock an address; an address's rows otherwise go only at its next successful login.
+ */
+export async function deleteOldStaffLoginFailures(
+  db: DbOrTx,
+  keptForMs: number,
+  limit: number,
+): Promise<number> {
+  const before = new Date(Date.now() - keptForMs).toISOString();
+  return countOf(
+    await db.execute(sql`
+      delete from staff_login_failures
+       where id in (select id from staff_login_failures where at < ${before} limit ${limit})`),
+  );
+}
+
 /** Every engine task event up to this id has been applied to this database's read model (or given up on). */
 export async function readTaskEventCursor(db: DbOrTx): Promise<number> {
   const rows = (await db.execute(

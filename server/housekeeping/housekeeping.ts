@@ -4,6 +4,7 @@
  * - staff sessions and consumer (portal) sessions past their expiry (otherwise cleared only when that same
  *   token comes back, or at that consumer's next login);
  * - one-time login codes that are used or expired, once past every rate-limit window they count for;
+ * - failed staff logins older than the lockout window (otherwise cleared only by that address's next login);
  * - engine task events (task_event_outbox in the ENGINE database) that this installation's read model has
  *   long applied.
  *
@@ -33,10 +34,12 @@
  */
 import postgres from 'postgres';
 import type { Db } from '../db/client.ts';
+import { LOGIN_LOCK_WINDOW_MS } from '../auth/auth.service.ts';
 import { CODES_PER_EMAIL_WINDOW_MS, CODES_PER_IP_WINDOW_MS } from '../portal/portal-auth.service.ts';
 import {
   deleteExpiredConsumerSessions,
   deleteExpiredStaffSessions,
+  deleteOldStaffLoginFailures,
   deleteSpentLoginCodes,
   listTenantIds,
   pruneTaskEvents,
@@ -54,6 +57,7 @@ export interface SweepCounts {
   staffSessions: number;
   consumerSessions: number;
   loginCodes: number;
+  staffLoginFailures: number;
   /** Null when the engine database is not known (ENGINE_DATABASE_URL unset). */
   taskEvents: number | null;
 }
@@ -108,6 +112,11 @@ export async function sweepOnce(
         ),
         loginCodes: await inBatches(
           () => deleteSpentLoginCodes(db, LOGIN_CODE_KEPT_MS, batchSize),
+          batchSize,
+          shouldStop,
+        ),
+        staffLoginFailures: await inBatches(
+          () => deleteOldStaffLoginFailures(db, LOGIN_LOCK_WINDOW_MS, batchSize),
           batchSize,
           shouldStop,
         ),

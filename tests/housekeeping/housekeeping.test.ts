@@ -98,6 +98,7 @@ describe('housekeeping', () => {
       staffSessions: 12_001,
       consumerSessions: 0,
       loginCodes: 0,
+      staffLoginFailures: 0,
       taskEvents: null,
     });
     expect(await countExpiredStaff()).toBe(0);
@@ -106,6 +107,35 @@ describe('housekeeping', () => {
       401,
     );
     expect((await rows(sql`select 1 from sessions where id = ${sessionIdOf(tokenOf(live))}`)).length).toBe(1);
+  });
+
+  it('removes failed staff logins past the lockout window; a locked address stays locked', async () => {
+    // Five tries fifteen minutes ago no longer lock anyone.
+    await t.db.execute(sql`
+      insert into staff_login_failures (email_hash, at)
+      select 'an-address-long-ago', now() - interval '16 minutes' from generate_series(1, 5)`);
+    // Five wrong passwords now lock this address.
+    const locked = `locked-${randomUUID()}@demo.local`;
+    const ip = freshIp();
+    const tryLogin = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: locked, password: 'greșită-greșită' },
+        // Its own client address: the route's per-address request limit is not what is tested here.
+        remoteAddress: ip,
+      });
+    for (let i = 0; i < 5; i++) expect((await tryLogin()).statusCode).toBe(401);
+    expect((await tryLogin()).statusCode).toBe(429);
+
+    const counts = await sweepOnce(t.db, undefined);
+    expect(counts?.staffLoginFailures).toBe(5);
+    expect(
+      (await rows(sql`select 1 from staff_login_failures where email_hash = 'an-address-long-ago'`)).length,
+    ).toBe(0);
+    const still = await tryLogin();
+    expect(still.statusCode).toBe(429);
+    expect(still.json<{ code: string }>().code).toBe('AUTH_LOGIN_LOCKED');
   });
 
   it('removes expired consumer sessions and spent login codes past the rate-limit windows; live ones stay and work', async () => {
@@ -352,7 +382,7 @@ describe('housekeeping', () => {
     // Counts only: nothing in the log names a person, a session or an address.
     for (const entry of logged)
       expect(Object.keys(entry).sort()).toEqual(
-        ['consumerSessions', 'loginCodes', 'ms', 'staffSessions', 'taskEvents'].sort(),
+        ['consumerSessions', 'loginCodes', 'ms', 'staffLoginFailures', 'staffSessions', 'taskEvents'].sort(),
       );
     const n = rounds.length;
     await new Promise((r) => setTimeout(r, 400));
