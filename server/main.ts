@@ -20,7 +20,7 @@ import { startWorkers } from './workers/run-workers.ts';
 import { startTaskEventConsumer } from './task-read-model/task-event-consumer.ts';
 import { mailboxFromUrl, startMailIntake } from './intake/mail/start-intake.ts';
 import { installWebBridge } from './web-bridge.ts';
-import { urlForLog } from './users/password-links.ts';
+import { requestLogOptions } from './request-log.ts';
 
 type Part = 'api' | 'workers' | 'intake';
 const PARTS: Part[] = ['api', 'workers', 'intake'];
@@ -86,21 +86,7 @@ async function main() {
     if (!webHandler) log.warn('web/build is missing: run `npm run build:web`; serving the API only');
     const app = await buildApp(
       { config, db, engine, secret: infra.secret, instructions, log, webHandler, mailer },
-      {
-        logger: {
-          level: config.logLevel,
-          redact: ['req.headers.authorization', 'req.headers.cookie'],
-          // fastify's request line, with a password-setting link's token left out of the URL.
-          serializers: {
-            req: (req: { method: string; url: string; host?: string; ip?: string }) => ({
-              method: req.method,
-              url: urlForLog(req.url),
-              host: req.host,
-              remoteAddress: req.ip,
-            }),
-          },
-        },
-      },
+      { logger: requestLogOptions(config.logLevel) },
     );
     installWebBridge(app, config.publicUrl, config.production);
     await app.listen({ port: config.port, host: config.host });
