@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { runPeriodically } from '../periodic.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const LATE_COMMIT_WINDOW = "interval '10 minutes'";
@@ -168,23 +169,9 @@ export function startAuditSealer(
   log: { warn: (obj: object, msg: string) => void },
   intervalMs = 5000,
 ): { stop: () => Promise<void> } {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const round = () => {
-    running = sealAll(db)
-      .then(() => undefined)
-      .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'audit sealing failed; retrying'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(round, intervalMs);
-      });
-  };
-  timer = setTimeout(round, 0);
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return runPeriodically(intervalMs, () =>
+    sealAll(db).catch((err: unknown) =>
+      log.warn({ err: (err as Error).message }, 'audit sealing failed; retrying'),
+    ),
+  );
 }

@@ -35,6 +35,7 @@
 import postgres from 'postgres';
 import type { Db } from '../db/client.ts';
 import { LOGIN_LOCK_WINDOW_MS } from '../auth/auth.service.ts';
+import { runPeriodically } from '../periodic.ts';
 import { CODES_PER_EMAIL_WINDOW_MS, CODES_PER_IP_WINDOW_MS } from '../portal/portal-auth.service.ts';
 import {
   deleteExpiredConsumerSessions,
@@ -176,15 +177,12 @@ export function startHousekeeping(
   const engineSql = engineDatabaseUrl
     ? postgres(engineDatabaseUrl, { max: 1, onnotice: () => {} })
     : undefined;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const round = () => {
+  const loop = runPeriodically(opts.intervalMs, (stopping) => {
     const started = Date.now();
-    running = sweepOnce(db, engineSql, {
+    return sweepOnce(db, engineSql, {
       taskEventRetentionMs: opts.taskEventRetentionMs,
       batchSize: opts.batchSize,
-      shouldStop: () => stopped,
+      shouldStop: stopping,
     })
       .then((counts) => {
         // Counts only: the rows themselves (who was signed in, which address asked for a code) stay unsaid.
@@ -194,17 +192,11 @@ export function startHousekeeping(
       .catch((err: unknown) => {
         log.warn({ err: (err as Error).message }, 'housekeeping failed; retrying next round');
         opts.onRound?.(err as Error);
-      })
-      .finally(() => {
-        if (!stopped) timer = setTimeout(round, opts.intervalMs);
       });
-  };
-  timer = setTimeout(round, 0);
+  });
   return {
     stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+      await loop.stop();
       await engineSql?.end({ timeout: 5 });
     },
   };

@@ -4,6 +4,7 @@ import { processStarts } from '../db/schema/index.ts';
 import type { EngineClient, Variables } from '../engine/client.ts';
 import { processVersion } from '../engine/process-version.ts';
 import { currentInstructionsHash } from '../instructions/instructions.ts';
+import { runPeriodically } from '../periodic.ts';
 
 /**
  * The process start of a registered case, as a transactional outbox: the row is written in the registration
@@ -128,10 +129,6 @@ export function startProcessStartDispatcher(
 ): { stop(): Promise<void>; drain(): Promise<number> } {
   const intervalMs = opts.intervalMs ?? 1000;
   const batch = opts.batch ?? 20;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
-
   async function drain(): Promise<number> {
     let started = 0;
     for (;;) {
@@ -144,23 +141,14 @@ export function startProcessStartDispatcher(
     }
   }
 
-  const tick = async () => {
-    if (stopped) return;
-    running = drain().catch((err: unknown) => {
-      log.error({ err: (err as Error).message }, 'process start dispatcher failed');
-      return 0;
-    });
-    await running;
-    if (!stopped) timer = setTimeout(tick, intervalMs);
-  };
-  timer = setTimeout(tick, intervalMs);
-
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-    drain,
-  };
+  const loop = runPeriodically(
+    intervalMs,
+    () =>
+      drain().catch((err: unknown) => {
+        log.error({ err: (err as Error).message }, 'process start dispatcher failed');
+        return 0;
+      }),
+    intervalMs,
+  );
+  return { stop: loop.stop, drain };
 }
