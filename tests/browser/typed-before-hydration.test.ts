@@ -25,11 +25,18 @@ describe('what is typed before the script runs', () => {
     await t?.close();
   });
 
-  /** A page whose scripts arrive `ms` late; resolves once every held script has been served. */
-  async function slowScriptPage(ms: number): Promise<{ page: Page; scriptsServed: () => Promise<void> }> {
+  /**
+   * A page whose scripts under `held` arrive `ms` late; resolves once every held script has been served. By default
+   * every script; `nodes/` holds back only the page's own code, so the app starts (the client hook's `init` runs)
+   * and then waits for it before hydrating.
+   */
+  async function slowScriptPage(
+    ms: number,
+    held = '**/_app/immutable/**',
+  ): Promise<{ page: Page; scriptsServed: () => Promise<void> }> {
     const page = await (await browser.newContext({ locale: 'ro-RO' })).newPage();
     const pending = new Set<Promise<void>>();
-    await page.route('**/_app/immutable/**', (route) => {
+    await page.route(held, (route) => {
       const served = new Promise<void>((done) => setTimeout(done, ms)).then(() => route.continue());
       pending.add(served);
     });
@@ -56,6 +63,29 @@ describe('what is typed before the script runs', () => {
     await page.waitForURL((u) => u.pathname === '/call-center');
     await page.context().close();
   });
+
+  it(
+    'keeps what is typed after the app started but before the page hydrated',
+    { timeout: 60_000 },
+    async () => {
+      // The window a full CI run met again: the client hook's init had already run, the page's code was still on
+      // its way, the e-mail was typed in between and hydration wiped it.
+      const { page, scriptsServed } = await slowScriptPage(2000, '**/_app/immutable/nodes/**');
+      const started = page.waitForResponse(/\/_app\/immutable\/entry\/app\./);
+      await page.goto(`${BASE}/login`, { waitUntil: 'commit' });
+      await started;
+      await page.waitForTimeout(400);
+      await page.getByLabel('Adresă de e-mail').fill('agent@demo.local');
+      await page.getByLabel('Parolă').fill(PASSWORD);
+      await scriptsServed();
+
+      expect(await page.getByLabel('Adresă de e-mail').inputValue()).toBe('agent@demo.local');
+      expect(await page.getByLabel('Parolă').inputValue()).toBe(PASSWORD);
+      await page.getByRole('button', { name: 'Autentificare' }).click();
+      await page.waitForURL((u) => u.pathname === '/call-center');
+      await page.context().close();
+    },
+  );
 
   it('keeps the number and access code typed on the public status page', { timeout: 60_000 }, async () => {
     const { page, scriptsServed } = await slowScriptPage(1500);
