@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.ts';
 import { cases, inboundMessages } from '../../db/schema/index.ts';
 import type { EngineClient } from '../../engine/client.ts';
 import type { Logger } from '../../outbox/process-starts.ts';
+import { runPeriodically } from '../../periodic.ts';
 
 export interface CorrelationDeps {
   db: Db;
@@ -128,28 +129,18 @@ export interface CorrelationRetry {
   stop(): Promise<void>;
 }
 
-/** Retries pending correlations every `intervalMs` until stopped. */
+/** Retries pending correlations every `intervalMs` (first after one interval) until stopped. */
 export function startCorrelationRetry(
   deps: CorrelationDeps,
   opts: { intervalMs?: number } = {},
 ): CorrelationRetry {
   const intervalMs = opts.intervalMs ?? 5000;
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  let timer: NodeJS.Timeout | undefined;
-  const tick = () => {
-    running = retryDueCorrelations(deps)
-      .catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'correlation retry failed'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
-      });
-  };
-  timer = setTimeout(tick, intervalMs);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return runPeriodically(
+    intervalMs,
+    () =>
+      retryDueCorrelations(deps).catch((err: unknown) =>
+        deps.log.warn({ err: (err as Error).message }, 'correlation retry failed'),
+      ),
+    intervalMs,
+  );
 }
