@@ -86,12 +86,16 @@ async function main() {
       await client.append('INBOX', raw);
     }
     const appended = Date.now();
+    let giveUp: NodeJS.Timeout | undefined;
     await Promise.race([
       finished,
-      new Promise((_, reject) =>
-        setTimeout(() => reject(new Error(`only ${doneAt.size} of ${N} registered after 10 min`)), 600_000),
-      ),
-    ]);
+      new Promise((_, reject) => {
+        giveUp = setTimeout(
+          () => reject(new Error(`only ${doneAt.size} of ${N} registered after 10 min`)),
+          600_000,
+        );
+      }),
+    ]).finally(() => clearTimeout(giveUp)); // else the process waits out the 10 minutes after printing
     const end = Math.max(...doneAt.values());
     const rows = await db
       .select({ id: inboundMessages.id, subject: inboundMessages.subject })
