@@ -136,7 +136,11 @@ describe('the process designer in the browser', () => {
       // Back on the list: version 2 from the designer, a reset to the baseline available.
       await page.goto(`${BASE}/designer`);
       await page.getByText('Versiune proprie').first().waitFor();
-      await page.getByRole('button', { name: 'Revino la versiunea de bază' }).click();
+      await page.getByText('Revino la versiunea de bază pentru complaint.bpmn', { exact: true }).click();
+      await page.getByText('pe versiunea de bază a fișierului complaint.bpmn; cele în curs').waitFor();
+      await page
+        .getByRole('button', { name: 'Da, revino la versiunea de bază pentru complaint.bpmn' })
+        .click();
       await page.getByText('complaint.bpmn a revenit la versiunea de bază (versiunea 3).').waitFor();
       violations['reset'] = await axeViolations(page);
       await page.screenshot({ path: `${SHOTS}/designer-6-reset.png`, fullPage: true });

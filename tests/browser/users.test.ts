@@ -57,9 +57,8 @@ describe('staff accounts in the browser', () => {
       );
       // The seeded staff are listed, the admin's own card has no "deactivate".
       await admin.getByRole('heading', { name: /Adrian Admin \(dumneavoastră\)/ }).waitFor();
-      expect(await admin.getByRole('button', { name: /Dezactivează contul lui Adrian Admin/ }).count()).toBe(
-        0,
-      );
+      expect(await admin.getByText('Dezactivează contul lui Ana Agent', { exact: true }).count()).toBe(1);
+      expect(await admin.getByText('Dezactivează contul lui Adrian Admin', { exact: true }).count()).toBe(0);
       violations.list = await axeViolations(admin);
 
       const create = admin.getByRole('form', { name: 'Adaugă un utilizator' });
@@ -163,7 +162,15 @@ describe('staff accounts in the browser', () => {
       await admin.reload();
       await card.getByText('Ultima autentificare').waitFor();
       expect(await card.getByText('niciuna înregistrată').count()).toBe(0);
-      await card.getByRole('button', { name: 'Dezactivează contul lui Elena Mureșan' }).click();
+      // Deactivation asks first: the question names what happens, "Renunț" leaves the account as it was.
+      await card.getByText('Dezactivează contul lui Elena Mureșan', { exact: true }).click();
+      await card.getByText('Sesiunile lui Elena Mureșan se închid imediat').waitFor();
+      await card.getByRole('button', { name: 'Renunț' }).click();
+      await card.getByText('Sesiunile lui Elena Mureșan se închid imediat').waitFor({ state: 'hidden' });
+      await card.getByText('Dezactivează contul lui Elena Mureșan', { exact: true }).click();
+      violations.confirm = await axeViolations(admin);
+      await admin.screenshot({ path: `${SHOTS}/users-4b-confirm-deactivation.png`, fullPage: true });
+      await card.getByRole('button', { name: 'Da, dezactivează contul lui Elena Mureșan' }).click();
       await admin
         .getByRole('status')
         .filter({ hasText: 'Contul lui Elena Mureșan a fost dezactivat' })
@@ -208,6 +215,7 @@ describe('staff accounts in the browser', () => {
         createError: [],
         password: [],
         passwordError: [],
+        confirm: [],
         afterActions: [],
         phone: [],
       });
