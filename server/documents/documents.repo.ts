@@ -66,6 +66,7 @@ export function listPostalDispatches(db: DbOrTx, tenantId: string, pendingOnly: 
     .select({
       id: postalDispatches.id,
       caseNumber: cases.number,
+      documentId: caseDocuments.id,
       documentKind: caseDocuments.kind,
       documentSha256: caseDocuments.sha256,
       recipientName: postalDispatches.recipientName,

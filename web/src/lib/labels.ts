@@ -24,6 +24,12 @@ const MESSAGE_KIND: Record<string, string> = {
   answer: 'Răspunsul la reclamație',
 };
 
+const DOCUMENT_KIND: Record<string, string> = {
+  acknowledgement_letter: 'Confirmare de înregistrare',
+  answer_letter: 'Răspuns',
+  verification_report: 'Notă de constatare',
+};
+
 const ACTIVITY_TYPE: Record<string, string> = {
   startEvent: 'Început',
   noneEndEvent: 'Sfârșit',
@@ -54,6 +60,7 @@ export const statusLabel = pick(CASE_STATUS_LABELS);
 export const channelLabel = pick(CHANNEL);
 export const customerTypeLabel = pick(CUSTOMER_TYPE);
 export const messageKindLabel = pick(MESSAGE_KIND);
+export const documentKindLabel = pick(DOCUMENT_KIND);
 export const activityTypeLabel = pick(ACTIVITY_TYPE);
 export const roleLabel = pick(ROLE);
 

@@ -10,6 +10,8 @@ const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null
 const DispatchSchema = Type.Object({
   id: Type.Integer(),
   caseNumber: Type.String(),
+  /** The letter itself: GET /api/complaints/{caseNumber}/documents/{documentId}. */
+  documentId: Type.Integer(),
   documentKind: Type.String(),
   documentSha256: Type.String(),
   recipientName: Type.String(),

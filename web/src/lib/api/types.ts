@@ -79,3 +79,8 @@ export type PublicStatus = Api.GetApiStatusByNumberResponse;
 // --- /api/deadlines --------------------------------------------------------------------------------------------
 
 export type DeadlinePreview = Api.GetApiDeadlinesPreviewResponse;
+
+// --- /api/postal-dispatches ------------------------------------------------------------------------------------
+
+export type PostalDispatch = Api.GetApiPostalDispatchesResponse['items'][number];
+export type PostalDispatchUpdate = NonNullable<Api.PatchApiPostalDispatchesByIdData['body']>;

@@ -4406,6 +4406,7 @@ export type GetApiPostalDispatchesResponses = {
         items: Array<{
             id: number;
             caseNumber: string;
+            documentId: number;
             documentKind: string;
             documentSha256: string;
             recipientName: string;
