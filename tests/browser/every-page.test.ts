@@ -87,7 +87,7 @@ describe('every page', () => {
       await page.context().close();
     };
     await as('agent@demo.local', ['/', '/call-center', '/cases', `/cases/${number}`]);
-    await as('officer@demo.local', ['/inbox', `/inbox/tasks/${taskId}`, '/intake/quarantine']);
+    await as('officer@demo.local', ['/inbox', `/inbox/tasks/${taskId}`, '/intake/quarantine', '/postal']);
     await as('supervisor@demo.local', [
       '/supervisor',
       `/supervisor/cases/${number}`,

@@ -1,0 +1,143 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
+import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+
+const PORT = 3557 + Number(process.env.TEST_PORT_OFFSET ?? 0);
+const BASE = `http://localhost:${PORT}`;
+const SHOTS = 'test-results/screenshots';
+const SLOW = { timeout: 30_000 };
+
+interface Dispatch {
+  id: number;
+  caseNumber: string;
+  dispatchedAt: string | null;
+  postalReference: string | null;
+  deliveredAt: string | null;
+  proofOfDelivery: string | null;
+}
+
+/**
+ * The officer who posts the letters: a consumer without e-mail complains by phone, the acknowledgement is queued
+ * as a PDF letter; the officer downloads it, records the registered-mail number (a wrong entry is refused in
+ * Romanian by the server) and later the signed return receipt. Axe-clean, desktop and phone screenshots.
+ */
+describe('the postal dispatch register in the browser', () => {
+  let t: TestContext;
+  let browser: Browser;
+  let number: string;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    t = await createTestContext({ workers: true, webPort: PORT, taskEvents: false });
+    browser = await launchBrowser();
+    const agent = await t.login('agent@demo.local');
+    const [customer] = (
+      await t.app.inject({ method: 'GET', url: '/api/customers?q=2000456789', headers: agent })
+    ).json<{ items: Array<{ id: string }> }>().items;
+    const reg = await t.app.inject({
+      method: 'POST',
+      url: '/api/complaints',
+      headers: agent,
+      payload: {
+        customerId: customer!.id,
+        category: 'informare_clienti',
+        subject: 'Nu am primit notificarea de preț',
+        body: 'Nu am fost informat despre modificarea prețului din luna trecută.',
+      },
+    });
+    number = reg.json<{ number: string }>().number;
+    await eventually(async () => (await dispatches()).find((d) => d.caseNumber === number));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function dispatches(): Promise<Dispatch[]> {
+    const officer = await t.login('officer@demo.local');
+    return (await t.app.inject({ method: 'GET', url: '/api/postal-dispatches', headers: officer })).json<{
+      items: Dispatch[];
+    }>().items;
+  }
+
+  /** Lets the server's own checks answer: the browser would otherwise stop the form before sending it. */
+  const withoutBrowserChecks = (page: Page) =>
+    page.evaluate(() => document.querySelectorAll('form').forEach((f) => (f.noValidate = true)));
+
+  it('records the dispatch and the delivery of a letter', { timeout: 180_000 }, async () => {
+    const violations: Record<string, string[]> = {};
+    const page = await staffPage(browser, BASE, 'officer@demo.local', SLOW);
+    await page
+      .getByRole('navigation', { name: 'Navigare principală' })
+      .getByRole('link', { name: 'Poștă' })
+      .click();
+    await page.getByRole('heading', { name: 'Corespondență poștală', level: 1 }).waitFor();
+    const letter = page.getByRole('listitem').filter({ hasText: number });
+    await letter.getByRole('heading', { name: `Confirmare de înregistrare · ${number}` }).waitFor();
+    await letter.getByText('De trimis', { exact: true }).waitFor();
+    expect(await letter.getByText('Gheorghe Dumitrescu').count()).toBe(1);
+
+    // The PDF behind the download link is the stored letter.
+    const href = await letter.getByRole('link', { name: /Descarcă scrisoarea/ }).getAttribute('href');
+    const pdf = await page.request.get(`${BASE}${href}`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toContain('application/pdf');
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    violations.pending = await axeViolations(page);
+    await page.screenshot({ path: `${SHOTS}/postal-1-pending.png`, fullPage: true });
+
+    // A reference too short and a day still to come are refused by the server, in Romanian; nothing is saved.
+    await withoutBrowserChecks(page);
+    await letter.getByLabel('Numărul trimiterii recomandate sau referința curierului').fill('RR');
+    await letter.getByRole('button', { name: 'Înregistrez expedierea' }).click();
+    await letter.getByRole('alert').filter({ hasText: 'cel puțin 3 caractere' }).waitFor();
+    await withoutBrowserChecks(page);
+    await letter.getByLabel('Data expedierii').fill('2099-01-01');
+    await letter.getByLabel('Numărul trimiterii recomandate sau referința curierului').fill('RR123456789RO');
+    await letter.getByRole('button', { name: 'Înregistrez expedierea' }).click();
+    await letter.getByRole('alert').filter({ hasText: 'Data nu poate fi în viitor.' }).waitFor();
+    violations.error = await axeViolations(page);
+    await page.screenshot({ path: `${SHOTS}/postal-2-error.png`, fullPage: true });
+    expect((await dispatches()).find((d) => d.caseNumber === number)?.dispatchedAt).toBeNull();
+
+    // Sent today: the letter leaves the "to post" list.
+    const today = await letter.getByLabel('Data expedierii').getAttribute('max');
+    await letter.getByLabel('Data expedierii').fill(today!);
+    await letter.getByRole('button', { name: 'Înregistrez expedierea' }).click();
+    await page.getByRole('status').filter({ hasText: 'Expedierea a fost înregistrată.' }).waitFor();
+    await eventually(async () => (await letter.count()) === 0);
+
+    // Later the return receipt comes back: recorded from the whole register.
+    await page.getByRole('link', { name: 'Toate scrisorile' }).click();
+    await letter.getByText('Trimisă, fără confirmare de primire').waitFor();
+    expect(await letter.getByText('RR123456789RO').count()).toBe(1);
+    await letter.getByLabel(/Dovada primirii/).fill('Confirmare de primire semnată, 2 pagini');
+    await letter.getByRole('button', { name: 'Înregistrez primirea' }).click();
+    await page.getByRole('status').filter({ hasText: 'Primirea a fost înregistrată.' }).waitFor();
+    await letter.getByText('Primită', { exact: true }).waitFor();
+    violations.all = await axeViolations(page);
+    await page.screenshot({ path: `${SHOTS}/postal-3-register.png`, fullPage: true });
+
+    const row = (await dispatches()).find((d) => d.caseNumber === number)!;
+    expect(row).toMatchObject({
+      postalReference: 'RR123456789RO',
+      proofOfDelivery: 'Confirmare de primire semnată, 2 pagini',
+    });
+    expect(row.dispatchedAt!.slice(0, 10)).toBe(today);
+    expect(row.deliveredAt).not.toBeNull();
+
+    // On a phone.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    violations.phone = await axeViolations(page);
+    await page.screenshot({ path: `${SHOTS}/postal-4-phone.png`, fullPage: true });
+
+    // The page is for the people who post letters: an agent is refused.
+    const agent = await staffPage(browser, BASE, 'agent@demo.local', SLOW);
+    expect((await agent.goto(`${BASE}/postal`))?.status()).toBe(403);
+
+    expect(violations).toEqual({ pending: [], error: [], all: [], phone: [] });
+  });
+});
