@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { caseEvents, type DocumentKind, type Tenant } from '../db/schema/index.ts';
-import { getCaseByNumber } from '../cases/cases.repo.ts';
+import { accessCodeFor } from '../cases/access-code.ts';
+import { getCaseById, getCaseByNumber } from '../cases/cases.repo.ts';
+import { getTenant } from '../tenants/tenants.repo.ts';
 import { CATEGORY_LABELS } from '../codes/case-codes.ts';
 import { businessClock } from '../deadlines/calendar.ts';
 import type { ComplaintCategory } from '../db/schema/index.ts';
@@ -132,4 +134,40 @@ export async function queueLetter(
     ...d,
     address: d.address ?? '(adresă necunoscută: se completează din dosar)',
   });
+}
+
+/**
+ * Our e-mail to the consumer bounced: the same content goes by post. The acknowledgement is issued as a letter
+ * (status link and access code included), the answer letter was issued with the answer; either is queued once in
+ * the postal dispatch register (the register and the documents refuse a second copy). Other kinds of our
+ * e-mails have no letter: false, and the case's bounce flag is all there is.
+ */
+export async function queueLetterAfterBounce(
+  db: DbOrTx,
+  secret: string,
+  tenantId: string,
+  caseId: string,
+  messageKind: string,
+): Promise<boolean> {
+  if (messageKind !== 'acknowledgement' && messageKind !== 'answer') return false;
+  const [c, tenant] = await Promise.all([getCaseById(db, tenantId, caseId), getTenant(db, tenantId)]);
+  if (!c || !tenant) return false;
+  let letter: { id: number; address: string | null };
+  if (messageKind === 'acknowledgement') {
+    const accessCode = accessCodeFor(secret, tenantId, c.number);
+    const statusUrl = `${tenant.publicUrl}/status/${encodeURIComponent(c.number)}?code=${accessCode}`;
+    const ack = await issueAcknowledgementLetter(db, tenant, c.number, { statusUrl, accessCode });
+    letter = { id: ack.doc.id, address: ack.address };
+  } else {
+    const docs = await issueAnswerDocuments(db, tenant, c.number);
+    letter = { id: docs.answer.id, address: docs.address };
+  }
+  await queueLetter(db, {
+    tenantId,
+    caseId,
+    documentId: letter.id,
+    recipientName: c.contactName,
+    address: letter.address,
+  });
+  return true;
 }

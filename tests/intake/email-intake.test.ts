@@ -2,12 +2,14 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   caseDeliveryFailures,
+  caseDocuments,
   caseEvents,
   caseMessages,
   cases,
   inboundAttachments,
   inboundMessages,
   mailBlobs,
+  postalDispatches,
 } from '../../server/db/schema/index.ts';
 import { sha256Hex } from '../../server/intake/mail/parse-message.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
@@ -275,6 +277,14 @@ describe('e-mail intake', () => {
     expect(flags).toMatchObject([{ messageKind: 'acknowledgement', toAddress: consumer, resolvedAt: null }]);
     const events = await t.db.select().from(caseEvents).where(eq(caseEvents.caseId, first.caseId));
     expect(events.map((e) => e.type)).toContain('email_undeliverable');
+    // The acknowledgement is now a letter in the postal register, once, with the consumer's name.
+    const letters = await t.db
+      .select({ recipientName: postalDispatches.recipientName, kind: caseDocuments.kind })
+      .from(postalDispatches)
+      .innerJoin(caseDocuments, eq(caseDocuments.id, postalDispatches.documentId))
+      .where(eq(postalDispatches.caseId, first.caseId));
+    expect(letters).toEqual([{ recipientName: expect.any(String), kind: 'acknowledgement_letter' }]);
+    expect(letters[0]!.recipientName.length).toBeGreaterThan(0);
   });
 
   it('does not process the same message twice when it is delivered again', async () => {

@@ -1,6 +1,7 @@
 import { MESSAGES } from '../../../processes/topics.ts';
 import { appendAudit } from '../../audit/audit.repo.ts';
 import { addCaseEvent, getCaseByNumber } from '../../cases/cases.repo.ts';
+import { queueLetterAfterBounce } from '../../documents/documents.service.ts';
 import type { Tx } from '../../db/client.ts';
 import type { InboundKind } from '../../db/schema/index.ts';
 import { eq } from 'drizzle-orm';
@@ -389,5 +390,13 @@ async function recordAutomatic(
     }
     return id;
   });
+  if (c.kind === 'bounce' && c.ourMessage) {
+    // The consumer was not reached: the letter joins the postal register at once. After the commit, so a PDF
+    // that cannot be made never loses the bounce; the flag and the case event above stand either way.
+    const { caseId, messageKind } = c.ourMessage;
+    await queueLetterAfterBounce(deps.db, deps.secret, tenant.id, caseId, messageKind).catch((err: unknown) =>
+      deps.log.warn({ err: (err as Error).message, caseId }, 'bounced mail: letter not queued'),
+    );
+  }
   return { status: 'ignored', inboundId, kind: c.kind, reason: c.reason, caseId: caseRef?.caseId ?? null };
 }
