@@ -107,6 +107,7 @@ export async function runIntake(
     concurrency?: number;
     catchAll?: MailboxConfig;
     correlationRetryMs?: number;
+    reloadIntervalMs?: number;
   } = {},
 ): Promise<RunningIntake> {
   const outcomes: RunningIntake['outcomes'] = [];
@@ -120,6 +121,7 @@ export async function runIntake(
       concurrency: opts.concurrency,
       catchAll: opts.catchAll ?? null,
       correlationRetryMs: opts.correlationRetryMs ?? 500,
+      reloadIntervalMs: opts.reloadIntervalMs ?? 0,
       onOutcome(tenant, outcome) {
         outcomes.push({ tenant, outcome });
         waiters.splice(0).forEach((w) => w());

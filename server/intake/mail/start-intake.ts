@@ -1,5 +1,6 @@
 import { inArray, sql } from 'drizzle-orm';
 import { tenants as tenantsTable } from '../../db/schema/index.ts';
+import { runPeriodically } from '../../periodic.ts';
 import { listTenants } from '../../tenants/tenants.repo.ts';
 import { startCorrelationRetry, type CorrelationRetry } from './correlation.ts';
 import { recipientsOf } from './recipients.ts';
@@ -27,6 +28,8 @@ export interface MailIntakeOptions {
    * that mailbox's Quarantine folder.
    */
   catchAll?: MailboxConfig | null;
+  /** How often the tenants' mailbox settings are read again (default 30 s); 0 turns the reload off. */
+  reloadIntervalMs?: number;
   /** How often failed correlations (engine down) are retried; 0 turns the retry loop off. */
   correlationRetryMs?: number;
   /** Observe each outcome (tests, benchmark). */
@@ -62,55 +65,94 @@ export async function mailboxOf(
   };
 }
 
-/** Starts one mailbox watcher per tenant. Every message ends in `processInboundMail`, hence in `registerComplaint`. */
+/**
+ * Starts one mailbox watcher per tenant. Every message ends in `processInboundMail`, hence in `registerComplaint`.
+ * Every `reloadIntervalMs` the tenants' mailbox settings are read again: a tenant whose settings changed (an admin
+ * saved them, or turned the intake off) gets its watcher restarted on the new mailbox, a new tenant gets one.
+ */
 export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions): Promise<MailIntake> {
-  const tenants = (await listTenants(deps.db)).filter(
-    (t) => !opts.tenantIds || opts.tenantIds.includes(t.id),
-  );
   const watchers = new Map<string, MailboxWatcher>();
-  for (const t of tenants) {
-    const tenant: IntakeTenant = {
-      id: t.id,
-      code: t.code,
-      intakeEmail: t.intakeEmail.toLowerCase(),
-      operatorEmail: t.operatorEmail,
-    };
+  /** Per tenant, the settings its watcher runs on: 'local', 'catch-all', 'off' or the account's save time. */
+  const running = new Map<string, string>();
+
+  async function settingsOf(tenant: IntakeTenant) {
+    const account = await getMailAccount(deps.db, tenant.id);
     // With a catch-all mailbox, only tenants with their own mailbox settings get a watcher of their own.
-    if (opts.catchAll && !(await getMailAccount(deps.db, tenant.id))) continue;
+    if (opts.catchAll && !account) return { key: 'catch-all', config: null };
     const config = await mailboxOf(deps, tenant, opts.localImap);
-    if (!config) {
-      deps.log.warn({ tenant: t.code }, 'no mailbox configured: e-mail intake off for this tenant');
-      continue;
-    }
-    watchers.set(
-      t.id,
-      watchMailbox({
-        config,
-        label: t.code,
-        log: deps.log,
-        pollIntervalMs: opts.pollIntervalMs,
-        concurrency: opts.concurrency,
-        async handle(mail) {
-          const outcome = await processInboundMail(deps, tenant, mail);
-          opts.onOutcome?.(tenant, outcome);
-          return outcome.status === 'quarantine' ? 'quarantine' : 'processed';
-        },
-        async giveUp(mail, reason) {
-          const sha = await putBlob(deps.db, tenant.id, mail.raw);
-          await recordQuarantine(deps.db, {
-            tenantId: tenant.id,
-            rawSha256: sha,
-            size: mail.raw.length,
-            reason,
-            folder: config.quarantineFolder,
-            arrivedAt: mail.arrivedAt,
-          });
-          opts.onOutcome?.(tenant, { status: 'quarantine', reason });
-        },
-      }),
-    );
+    return { key: account ? String(account.updatedAt.getTime()) : config ? 'local' : 'off', config };
   }
+
+  function watch(tenant: IntakeTenant, config: MailboxConfig): MailboxWatcher {
+    return watchMailbox({
+      config,
+      label: tenant.code,
+      log: deps.log,
+      pollIntervalMs: opts.pollIntervalMs,
+      concurrency: opts.concurrency,
+      async handle(mail) {
+        const outcome = await processInboundMail(deps, tenant, mail);
+        opts.onOutcome?.(tenant, outcome);
+        return outcome.status === 'quarantine' ? 'quarantine' : 'processed';
+      },
+      async giveUp(mail, reason) {
+        const sha = await putBlob(deps.db, tenant.id, mail.raw);
+        await recordQuarantine(deps.db, {
+          tenantId: tenant.id,
+          rawSha256: sha,
+          size: mail.raw.length,
+          reason,
+          folder: config.quarantineFolder,
+          arrivedAt: mail.arrivedAt,
+        });
+        opts.onOutcome?.(tenant, { status: 'quarantine', reason });
+      },
+    });
+  }
+
+  /** Brings every tenant's watcher in line with its settings; the first call starts them all. */
+  async function reconcile(first: boolean) {
+    const tenants = (await listTenants(deps.db)).filter(
+      (t) => !opts.tenantIds || opts.tenantIds.includes(t.id),
+    );
+    for (const t of tenants) {
+      const tenant: IntakeTenant = {
+        id: t.id,
+        code: t.code,
+        intakeEmail: t.intakeEmail.toLowerCase(),
+        operatorEmail: t.operatorEmail,
+      };
+      const { key, config } = await settingsOf(tenant);
+      if (running.get(t.id) === key) continue;
+      const old = watchers.get(t.id);
+      if (old) {
+        watchers.delete(t.id);
+        await old.stop();
+      }
+      running.set(t.id, key);
+      if (!config) {
+        if (key === 'off')
+          deps.log.warn({ tenant: t.code }, 'no mailbox configured: e-mail intake off for this tenant');
+        continue;
+      }
+      if (!first) deps.log.info({ tenant: t.code }, 'mailbox settings changed: intake restarted on them');
+      watchers.set(t.id, watch(tenant, config));
+    }
+  }
+
+  await reconcile(true);
   if (opts.catchAll) watchers.set('*', watchCatchAll(deps, opts, opts.catchAll));
+  const reload =
+    opts.reloadIntervalMs === 0
+      ? null
+      : runPeriodically(
+          opts.reloadIntervalMs ?? 30_000,
+          () =>
+            reconcile(false).catch((err: unknown) =>
+              deps.log.warn({ err: (err as Error).message }, 'mailbox settings reload failed'),
+            ),
+          opts.reloadIntervalMs ?? 30_000,
+        );
   const retry: CorrelationRetry | null =
     opts.correlationRetryMs === 0
       ? null
@@ -119,10 +161,12 @@ export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions)
     watchers,
     ready: Promise.all([...watchers.values()].map((w) => w.ready)).then(() => undefined),
     async stop() {
+      await reload?.stop();
       await Promise.all([...watchers.values()].map((w) => w.stop()));
       await retry?.stop();
     },
     kill() {
+      void reload?.stop();
       for (const w of watchers.values()) w.kill();
       void retry?.stop();
     },
