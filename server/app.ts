@@ -34,6 +34,7 @@ import orgChartRoutes from './routes/api/org-chart/index.ts';
 import operatorRequestsRoutes from './routes/api/operator-requests/index.ts';
 import postalDispatchesRoutes from './routes/api/postal-dispatches/index.ts';
 import tenantSettingsRoutes from './routes/api/tenant-settings/index.ts';
+import mailboxRoutes from './routes/api/mailbox/index.ts';
 import portalRoutes from './routes/api/portal/index.ts';
 import processDefinitionsRoutes from './routes/api/process-definitions/index.ts';
 import quarantineRoutes from './routes/api/quarantine/index.ts';
@@ -176,6 +177,7 @@ export async function buildApp(
   await fastify.register(operatorRequestsRoutes, { prefix: '/api/operator-requests' });
   await fastify.register(postalDispatchesRoutes, { prefix: '/api/postal-dispatches' });
   await fastify.register(tenantSettingsRoutes, { prefix: '/api/tenant-settings' });
+  await fastify.register(mailboxRoutes, { prefix: '/api/mailbox' });
   await fastify.register(portalRoutes, {
     prefix: '/api/portal',
     db: ctx.db,

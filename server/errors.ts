@@ -37,6 +37,11 @@ export const ERRORS = {
   USER_INACTIVE: { status: 422, message: 'Un utilizator dezactivat nu poate deține o funcție.' },
   NON_WORKING_DAY_ALREADY: { status: 422, message: 'Ziua este deja nelucrătoare.' },
   CASE_NOT_FOUND: { status: 404, message: 'Reclamația nu există.' },
+  MAILBOX_UNREACHABLE: { status: 422, message: 'Conexiunea la căsuța de e-mail a eșuat.' },
+  MAILBOX_PASSWORD_REQUIRED: {
+    status: 422,
+    message: 'Introduceți parola căsuței de e-mail (nu există una salvată).',
+  },
   CASE_ALREADY_ANNULLED: { status: 409, message: 'Reclamația este deja anulată.' },
   CASE_CLOSED: { status: 409, message: 'Reclamația este închisă.' },
   CASE_NOT_CONTESTABLE: {

@@ -84,3 +84,9 @@ export type DeadlinePreview = Api.GetApiDeadlinesPreviewResponse;
 
 export type PostalDispatch = Api.GetApiPostalDispatchesResponse['items'][number];
 export type PostalDispatchUpdate = NonNullable<Api.PatchApiPostalDispatchesByIdData['body']>;
+
+// --- /api/mailbox ----------------------------------------------------------------------------------------------
+
+export type MailboxSettings = Api.GetApiMailboxResponse;
+export type MailboxSettingsBody = Api.PutApiMailboxData['body'];
+export type MailboxCheck = Api.PostApiMailboxCheckResponse;

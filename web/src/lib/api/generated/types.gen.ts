@@ -4774,6 +4774,376 @@ export type PatchApiTenantSettingsResponses = {
 
 export type PatchApiTenantSettingsResponse = PatchApiTenantSettingsResponses[keyof PatchApiTenantSettingsResponses];
 
+export type GetApiMailboxData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/mailbox/';
+};
+
+export type GetApiMailboxErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiMailboxError = GetApiMailboxErrors[keyof GetApiMailboxErrors];
+
+export type GetApiMailboxResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        intakeEmail: string;
+        configured: boolean;
+        host: string | null;
+        port: number | null;
+        secure: boolean;
+        username: string | null;
+        passwordSet: boolean;
+        mailbox: string;
+        processedFolder: string;
+        quarantineFolder: string;
+        enabled: boolean;
+        updatedAt: string | null;
+    };
+};
+
+export type GetApiMailboxResponse = GetApiMailboxResponses[keyof GetApiMailboxResponses];
+
+export type PutApiMailboxData = {
+    body: {
+        /**
+         * IMAP server name
+         */
+        host: string;
+        port: number;
+        /**
+         * TLS from the first byte (port 993); false = plain or STARTTLS (143)
+         */
+        secure: boolean;
+        username: string;
+        /**
+         * Omitted: keep the stored one
+         */
+        password?: string;
+        mailbox: string;
+        processedFolder: string;
+        quarantineFolder: string;
+        enabled: boolean;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/mailbox/';
+};
+
+export type PutApiMailboxErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PutApiMailboxError = PutApiMailboxErrors[keyof PutApiMailboxErrors];
+
+export type PutApiMailboxResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        intakeEmail: string;
+        configured: boolean;
+        host: string | null;
+        port: number | null;
+        secure: boolean;
+        username: string | null;
+        passwordSet: boolean;
+        mailbox: string;
+        processedFolder: string;
+        quarantineFolder: string;
+        enabled: boolean;
+        updatedAt: string | null;
+    };
+};
+
+export type PutApiMailboxResponse = PutApiMailboxResponses[keyof PutApiMailboxResponses];
+
+export type PostApiMailboxCheckData = {
+    body: {
+        /**
+         * IMAP server name
+         */
+        host: string;
+        port: number;
+        /**
+         * TLS from the first byte (port 993); false = plain or STARTTLS (143)
+         */
+        secure: boolean;
+        username: string;
+        /**
+         * Omitted: keep the stored one
+         */
+        password?: string;
+        mailbox: string;
+        processedFolder: string;
+        quarantineFolder: string;
+        enabled: boolean;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/mailbox/check';
+};
+
+export type PostApiMailboxCheckErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiMailboxCheckError = PostApiMailboxCheckErrors[keyof PostApiMailboxCheckErrors];
+
+export type PostApiMailboxCheckResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        messages: number;
+        foldersToCreate: Array<string>;
+    };
+};
+
+export type PostApiMailboxCheckResponse = PostApiMailboxCheckResponses[keyof PostApiMailboxCheckResponses];
+
 export type GetApiPortalSuppliersData = {
     body?: never;
     path?: never;

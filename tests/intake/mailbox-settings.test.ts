@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { auditLog, cases, mailAccounts } from '../../server/db/schema/index.ts';
+import { ensureUser } from '../../server/seed/tenant-setup.ts';
+import { createTestContext, eventually, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import {
+  appendRaw,
+  giveTenantsFreshAddresses,
+  messageId,
+  rfc822,
+  runIntake,
+  type RunningIntake,
+} from './intake-helpers.ts';
+
+/**
+ * The supplier's admin points the e-mail intake at the supplier's own mailbox: settings checked by connecting
+ * once (reasons in Romanian), saved with a write-only password (encrypted, audited without it), and the running
+ * intake moves to the new mailbox without a restart. Real IMAP server (the run's dovecot).
+ */
+describe('complaint mailbox settings', () => {
+  let t: TestContext;
+  let intake: RunningIntake;
+  let admin: Record<string, string>;
+  const ownBox = `reclamatii-${randomBytes(4).toString('hex')}@furnizor.local`;
+  const password = `Parola-Cutiei-${randomBytes(6).toString('hex')}`;
+  const settings = () => ({
+    host: inject('imapHost'),
+    port: inject('imapPort'),
+    secure: false,
+    username: ownBox,
+    mailbox: 'INBOX',
+    processedFolder: 'Processed',
+    quarantineFolder: 'Quarantine',
+    enabled: true,
+  });
+
+  beforeAll(async () => {
+    t = await createTestContext();
+    await giveTenantsFreshAddresses(t.db, { demo: t.demoTenantId, acme: t.acmeTenantId });
+    admin = await t.login('admin@demo.local');
+    intake = await runIntake({ db: t.db, engine: t.engine, secret: inject('appSecret') }, [t.demoTenantId], {
+      reloadIntervalMs: 300,
+    });
+  });
+  afterAll(async () => {
+    await intake?.stop();
+    await t?.close();
+  });
+
+  const call = (
+    method: 'GET' | 'PUT' | 'POST',
+    url: string,
+    headers: Record<string, string>,
+    payload?: object,
+  ) => t.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+
+  it('is for the admin only, and starts on the installation mail server', async () => {
+    const officer = await t.login('officer@demo.local');
+    expect((await call('GET', '/api/mailbox', officer)).statusCode).toBe(403);
+    expect((await call('PUT', '/api/mailbox', officer, { ...settings(), password })).statusCode).toBe(403);
+    const res = await call('GET', '/api/mailbox', admin);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ configured: false, passwordSet: false, host: null, enabled: true });
+  });
+
+  it('checks a connection and says why it failed, in Romanian', async () => {
+    const refused = await call('POST', '/api/mailbox/check', admin, { ...settings(), port: 1, password });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({ code: 'MAILBOX_UNREACHABLE' });
+    expect(refused.json<{ message: string }>().message).toContain('nu acceptă conexiuni pe portul 1');
+
+    const noFolder = await call('POST', '/api/mailbox/check', admin, {
+      ...settings(),
+      mailbox: 'Reclamatii-inexistent',
+      password,
+    });
+    expect(noFolder.statusCode).toBe(422);
+    expect(noFolder.json<{ message: string }>().message).toBe(
+      'Dosarul „Reclamatii-inexistent” nu există în această căsuță.',
+    );
+
+    // Without a password and none stored there is nothing to try.
+    const noPassword = await call('POST', '/api/mailbox/check', admin, settings());
+    expect(noPassword.statusCode).toBe(422);
+    expect(noPassword.json()).toMatchObject({ code: 'MAILBOX_PASSWORD_REQUIRED' });
+
+    const ok = await call('POST', '/api/mailbox/check', admin, { ...settings(), password });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ messages: 0, foldersToCreate: ['Processed', 'Quarantine'] });
+  });
+
+  it('saves the settings with a write-only password and audits the change without it', async () => {
+    expect((await call('PUT', '/api/mailbox', admin, settings())).statusCode).toBe(422);
+    const saved = await call('PUT', '/api/mailbox', admin, { ...settings(), password });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json()).toMatchObject({ configured: true, passwordSet: true, username: ownBox });
+    expect(saved.body).not.toContain(password);
+    const [row] = await t.db.select().from(mailAccounts).where(eq(mailAccounts.tenantId, t.demoTenantId));
+    expect(row!.passwordEnc).not.toContain(password);
+    const audits = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.tenantId, t.demoTenantId), eq(auditLog.action, 'tenant.mailbox_changed')));
+    expect(audits).toHaveLength(1);
+    expect(JSON.stringify(audits[0])).not.toContain(password);
+    expect(audits[0]!.details).toMatchObject({ passwordChanged: true });
+
+    // Saving again without a password keeps the stored one; the other tenant is untouched.
+    const again = await call('PUT', '/api/mailbox', admin, { ...settings(), processedFolder: 'Preluate' });
+    expect(again.json()).toMatchObject({ passwordSet: true, processedFolder: 'Preluate' });
+    await ensureUser(t.db, {
+      tenantId: t.acmeTenantId,
+      email: 'admin-mailbox@acme.local',
+      name: 'Acme Admin',
+      password: PASSWORD,
+      roles: ['admin'],
+      jobRoles: [],
+    });
+    const acmeAdmin = await t.login('admin-mailbox@acme.local');
+    expect((await call('GET', '/api/mailbox', acmeAdmin)).json()).toMatchObject({ configured: false });
+  });
+
+  it('the running intake reads the new mailbox without a restart', async () => {
+    const before = intake.outcomes.length;
+    await appendRaw(
+      ownBox,
+      rfc822(
+        {
+          From: 'Maria Ionescu <maria.ionescu@gmail.test>',
+          To: ownBox,
+          Subject: 'Factura prea mare',
+          'Message-ID': messageId(),
+        },
+        'Factura pentru locul de consum RO005E512345678 este prea mare.',
+      ),
+    );
+    const [outcome] = await intake.waitForOutcomes(before + 1);
+    expect(outcome).toMatchObject({ status: 'registered' });
+    const c = await eventually(async () => {
+      const [row] = await t.db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.tenantId, t.demoTenantId), eq(cases.subject, 'Factura prea mare')));
+      return row;
+    });
+    expect(c.channel).toBe('email');
+  });
+});
