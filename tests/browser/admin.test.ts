@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 
@@ -145,6 +146,59 @@ describe('the admin pages in the browser', () => {
       expect((await officer.goto(`${BASE}/admin`))?.status()).toBe(403);
 
       expect(violations).toEqual({ settings: [], rules: [], days: [], orgChart: [], phone: [] });
+    },
+  );
+
+  it(
+    "points the e-mail intake at the supplier's own mailbox, checking the connection first",
+    { timeout: 180_000 },
+    async () => {
+      const violations: Record<string, string[]> = {};
+      const box = `reclamatii-${randomBytes(4).toString('hex')}@furnizor.local`;
+      const page = await staffPage(browser, BASE, 'admin@demo.local', SLOW);
+      await page.goto(`${BASE}/admin/mailbox`);
+      await page.getByRole('heading', { name: 'Căsuța de e-mail pentru reclamații', level: 1 }).waitFor();
+      await page.getByText('Nicio căsuță proprie').waitFor();
+
+      // A port nobody listens on: the check says so in Romanian and keeps what was typed.
+      await page.getByLabel('Serverul IMAP').fill(inject('imapHost'));
+      await page.getByLabel('Portul', { exact: true }).fill('1');
+      await page.getByLabel(/Conexiune securizată/).uncheck();
+      await page.getByLabel('Utilizatorul').fill(box);
+      await page.getByLabel('Parola', { exact: true }).fill('parola-cutiei-de-test');
+      await page.getByRole('button', { name: 'Verifică conexiunea' }).click();
+      await page.getByRole('alert').filter({ hasText: 'nu acceptă conexiuni pe portul 1' }).waitFor();
+      expect(await page.getByLabel('Utilizatorul').inputValue()).toBe(box);
+      violations.error = await axeViolations(page);
+
+      // The real server: the check finds the empty mailbox and the folders the intake will create.
+      await page.getByLabel('Portul', { exact: true }).fill(String(inject('imapPort')));
+      await page.getByLabel('Parola', { exact: true }).fill('parola-cutiei-de-test');
+      await page.getByRole('button', { name: 'Verifică conexiunea' }).click();
+      await page.getByRole('status').filter({ hasText: 'Conexiunea reușește: 0 mesaje așteaptă' }).waitFor();
+      await page.getByText('„Processed” și „Quarantine” vor fi create').waitFor();
+      await page.screenshot({ path: `${SHOTS}/admin-6-mailbox-checked.png`, fullPage: true });
+
+      await page.getByLabel('Parola', { exact: true }).fill('parola-cutiei-de-test');
+      await page.getByRole('button', { name: 'Salvează' }).click();
+      await page.getByRole('status').filter({ hasText: 'Setările au fost salvate.' }).waitFor();
+      await page.getByText(`Preluarea este pornită · ${box} pe`).waitFor();
+      expect(await page.getByLabel('Parola', { exact: true }).inputValue()).toBe('');
+      violations.saved = await axeViolations(page);
+      await page.screenshot({ path: `${SHOTS}/admin-7-mailbox-saved.png`, fullPage: true });
+
+      const saved = await t.app.inject({
+        method: 'GET',
+        url: '/api/mailbox',
+        headers: await t.login('admin@demo.local'),
+      });
+      expect(saved.json()).toMatchObject({
+        configured: true,
+        username: box,
+        secure: false,
+        passwordSet: true,
+      });
+      expect(violations).toEqual({ error: [], saved: [] });
     },
   );
 });

@@ -102,6 +102,7 @@ describe('every page', () => {
       '/admin/non-working-days',
       '/admin/org-chart',
       '/admin/users',
+      '/admin/mailbox',
     ]);
     expect(problems).toEqual({});
   });

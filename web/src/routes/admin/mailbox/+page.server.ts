@@ -1,0 +1,88 @@
+import { fail } from '@sveltejs/kit';
+import type { MailboxCheck, MailboxSettings, MailboxSettingsBody } from '$lib/api/types';
+import { AREA_ROLES } from '$lib/roles';
+import { api, apiLoad } from '$lib/server/api';
+import { requireRole } from '$lib/server/guard';
+import { errorMessage } from '$lib/utils/handle-error';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+export const load = (async (event) => {
+  await event.parent();
+  const mailbox = await apiLoad<MailboxSettings>(event, '/api/mailbox');
+  return { mailbox, meta: { title: 'Administrare: căsuța de e-mail' } };
+}) satisfies PageServerLoad;
+
+type Field = 'host' | 'port' | 'username' | 'password' | 'mailbox' | 'processedFolder' | 'quarantineFolder';
+
+/** The form as typed (the password never goes back to the page) and the API body it makes, or what is wrong. */
+async function read(event: RequestEvent) {
+  const form = await event.request.formData();
+  const text = (name: string) => String(form.get(name) ?? '').trim();
+  const values = {
+    host: text('host'),
+    port: text('port'),
+    secure: form.get('secure') === 'on',
+    username: text('username'),
+    mailbox: text('mailbox'),
+    processedFolder: text('processedFolder'),
+    quarantineFolder: text('quarantineFolder'),
+    enabled: form.get('enabled') === 'on',
+  };
+  const password = String(form.get('password') ?? '');
+  const invalid = (field: Field, message: string) => ({ values, field, message });
+  if (!/^[a-z0-9.-]{1,253}$/i.test(values.host))
+    return invalid('host', 'Completați numele serverului IMAP (de exemplu imap.furnizor.ro).');
+  const port = Number(values.port);
+  if (!/^\d{1,5}$/.test(values.port) || port < 1 || port > 65535)
+    return invalid('port', 'Portul este un număr între 1 și 65535 (de obicei 993).');
+  if (!values.username) return invalid('username', 'Completați utilizatorul căsuței (de obicei adresa ei).');
+  for (const [field, label] of [
+    ['mailbox', 'dosarul din care se preiau mesajele'],
+    ['processedFolder', 'dosarul mesajelor preluate'],
+    ['quarantineFolder', 'dosarul de carantină'],
+  ] as const)
+    if (!values[field]) return invalid(field, `Completați ${label}.`);
+  const body: MailboxSettingsBody = {
+    host: values.host,
+    port,
+    secure: values.secure,
+    username: values.username,
+    mailbox: values.mailbox,
+    processedFolder: values.processedFolder,
+    quarantineFolder: values.quarantineFolder,
+    enabled: values.enabled,
+    ...(password ? { password } : {}),
+  };
+  return { values, body };
+}
+
+export const actions = {
+  check: async (event) => {
+    requireRole(event, AREA_ROLES.admin);
+    const r = await read(event);
+    if (!('body' in r)) return fail(400, { action: 'check', ...r });
+    const res = await api<MailboxCheck>(event, 'POST', '/api/mailbox/check', r.body);
+    if (!res.ok)
+      return fail(res.status, {
+        action: 'check',
+        values: r.values,
+        field: null,
+        message: errorMessage(res, 'Conexiunea nu a putut fi verificată.'),
+      });
+    return { action: 'check', values: r.values, check: res.data };
+  },
+  save: async (event) => {
+    requireRole(event, AREA_ROLES.admin);
+    const r = await read(event);
+    if (!('body' in r)) return fail(400, { action: 'save', ...r });
+    const res = await api<MailboxSettings>(event, 'PUT', '/api/mailbox', r.body);
+    if (!res.ok)
+      return fail(res.status, {
+        action: 'save',
+        values: r.values,
+        field: null,
+        message: errorMessage(res, 'Setările căsuței nu au putut fi salvate.'),
+      });
+    return { action: 'save', saved: true };
+  },
+} satisfies Actions;
