@@ -202,6 +202,8 @@ export const ERRORS = {
     message: 'Parola nu poate conține adresa de e-mail (nici partea dinaintea semnului @).',
   },
   PASSWORD_MISMATCH: { status: 400, message: 'Parola și confirmarea ei nu coincid.' },
+  PASSWORD_CURRENT_WRONG: { status: 400, message: 'Parola actuală nu este corectă.' },
+  PASSWORD_UNCHANGED: { status: 400, message: 'Parola nouă trebuie să fie diferită de cea actuală.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -2,12 +2,15 @@ import type { Db, DbOrTx } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import { loginAddressHash } from '../auth/auth.service.ts';
-import { hashPassword } from '../auth/passwords.ts';
+import type { Principal } from '../auth/auth.service.ts';
+import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { sessionIdOf } from '../auth/tokens.ts';
 import { passwordProblem } from './password-rules.ts';
 import {
   clearFailures,
+  endOtherSessions,
   endSessions,
+  getPasswordHashForUpdate,
   getPasswordTokenForUpdate,
   markPasswordTokenUsed,
   updateStaff,
@@ -64,7 +67,40 @@ export function createAccountPasswordService(deps: { db: Db; secret: string }) {
     });
   }
 
-  return { check, setPassword };
+  /**
+   * A signed-in person changes their own password: the current one first (a session left open on a shared
+   * computer is not enough), the same rules as a new one, not the same as before. Every other session of the
+   * person ends; this one stays.
+   */
+  async function changeOwnPassword(
+    who: Principal,
+    current: string,
+    password: string,
+    confirmation: string,
+  ): Promise<{ otherSessionsEnded: number }> {
+    return db.transaction(async (tx) => {
+      const hash = await getPasswordHashForUpdate(tx, who.tenantId, who.userId);
+      if (!hash) throw new DomainError('AUTH_SESSION_INVALID');
+      if (!(await verifyPassword(hash, current))) throw new DomainError('PASSWORD_CURRENT_WRONG');
+      if (password === current) throw new DomainError('PASSWORD_UNCHANGED');
+      const problem = passwordProblem(password, confirmation, who.email);
+      if (problem) throw new DomainError(problem);
+      await updateStaff(tx, who.tenantId, who.userId, { passwordHash: await hashPassword(password) });
+      const otherSessionsEnded = await endOtherSessions(tx, who.tenantId, who.userId, who.sessionId);
+      await appendAudit(tx, {
+        tenantId: who.tenantId,
+        actorId: who.userId,
+        actorKind: 'user',
+        action: 'user.password_changed',
+        entityType: 'user',
+        entityId: who.userId,
+        details: { otherSessionsEnded },
+      });
+      return { otherSessionsEnded };
+    });
+  }
+
+  return { check, setPassword, changeOwnPassword };
 }
 
 export type AccountPasswordService = ReturnType<typeof createAccountPasswordService>;

@@ -117,6 +117,31 @@ export async function endSessions(db: DbOrTx, tenantId: string, userId: string):
   return rows.length;
 }
 
+/** Ends the person's sessions except `keepSessionId` (the one changing the password stays signed in). */
+export async function endOtherSessions(
+  db: DbOrTx,
+  tenantId: string,
+  userId: string,
+  keepSessionId: string,
+): Promise<number> {
+  const rows = await db
+    .delete(sessions)
+    .where(and(eq(sessions.tenantId, tenantId), eq(sessions.userId, userId), ne(sessions.id, keepSessionId)))
+    .returning({ id: sessions.id });
+  return rows.length;
+}
+
+/** The stored password hash of an active account, locked for the rest of the transaction. */
+export async function getPasswordHashForUpdate(db: DbOrTx, tenantId: string, userId: string) {
+  const [row] = await db
+    .select({ passwordHash: users.passwordHash })
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, userId), eq(users.active, true)))
+    .for('update')
+    .limit(1);
+  return row?.passwordHash ?? null;
+}
+
 /** Removes every earlier link of the person (used or not): only the newest one works. */
 export async function deletePasswordTokens(db: DbOrTx, userId: string) {
   await db.delete(staffPasswordTokens).where(eq(staffPasswordTokens.userId, userId));

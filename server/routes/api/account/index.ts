@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { principalOf } from '../../../plugins/auth.ts';
 import { ErrorSchema, errorResponses, IsoDateTime } from '../common.schemas.ts';
 
 /** The token travels in the body, never in an API URL (URLs end up in logs). */
@@ -9,8 +10,8 @@ const linkErrors = { ...errorResponses, 410: ErrorSchema };
 const limited = { public: true, rateLimit: { max: 20, timeWindow: '1 minute' } };
 
 /**
- * A staff member's own password, through the link an administrator had e-mailed (invitation or reset). Public:
- * the link is the proof.
+ * A staff member's own password: through the link an administrator had e-mailed (invitation or reset; public, the
+ * link is the proof), or changed while signed in (the current password is the proof).
  */
 const accountRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { accountPasswordService } = fastify.services;
@@ -52,6 +53,34 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (req) =>
       accountPasswordService.setPassword(req.body.token, req.body.password, req.body.passwordConfirmation),
+  );
+
+  fastify.post(
+    '/own-password',
+    {
+      schema: {
+        tags: ['account'],
+        summary:
+          "Change one's own password while signed in (the current one first; every other session of the person ends)",
+        body: Type.Object(
+          {
+            currentPassword: Type.String({ maxLength: 1024 }),
+            password: Type.String({ maxLength: 1024 }),
+            passwordConfirmation: Type.String({ maxLength: 1024 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ otherSessionsEnded: Type.Integer() }), ...errorResponses },
+      },
+      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    },
+    async (req) =>
+      accountPasswordService.changeOwnPassword(
+        principalOf(req),
+        req.body.currentPassword,
+        req.body.password,
+        req.body.passwordConfirmation,
+      ),
   );
 };
 

@@ -11281,3 +11281,110 @@ export type PostApiAccountPasswordResponses = {
 };
 
 export type PostApiAccountPasswordResponse = PostApiAccountPasswordResponses[keyof PostApiAccountPasswordResponses];
+
+export type PostApiAccountOwnPasswordData = {
+    body: {
+        currentPassword: string;
+        password: string;
+        passwordConfirmation: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/account/own-password';
+};
+
+export type PostApiAccountOwnPasswordErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiAccountOwnPasswordError = PostApiAccountOwnPasswordErrors[keyof PostApiAccountOwnPasswordErrors];
+
+export type PostApiAccountOwnPasswordResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        otherSessionsEnded: number;
+    };
+};
+
+export type PostApiAccountOwnPasswordResponse = PostApiAccountOwnPasswordResponses[keyof PostApiAccountOwnPasswordResponses];
