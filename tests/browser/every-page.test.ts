@@ -87,7 +87,13 @@ describe('every page', () => {
       await page.context().close();
     };
     await as('agent@demo.local', ['/', '/call-center', '/cases', `/cases/${number}`]);
-    await as('officer@demo.local', ['/inbox', `/inbox/tasks/${taskId}`, '/intake/quarantine', '/postal']);
+    await as('officer@demo.local', [
+      '/inbox',
+      `/inbox/tasks/${taskId}`,
+      '/intake/quarantine',
+      '/postal',
+      '/account',
+    ]);
     await as('supervisor@demo.local', [
       '/supervisor',
       `/supervisor/cases/${number}`,
