@@ -11,6 +11,19 @@ export function accessCodeFor(secret: string, tenantId: string, number: string):
   return encodeBase32UpperCaseNoPadding(mac).slice(0, 10);
 }
 
+/** The consumer's status page link with its access code, as the acknowledgement (e-mail or letter) gives it. */
+export function statusLinkOf(
+  secret: string,
+  tenant: { id: string; publicUrl: string },
+  number: string,
+): { statusUrl: string; accessCode: string } {
+  const accessCode = accessCodeFor(secret, tenant.id, number);
+  return {
+    statusUrl: `${tenant.publicUrl}/status/${encodeURIComponent(number)}?code=${accessCode}`,
+    accessCode,
+  };
+}
+
 export function accessCodeMatches(secret: string, tenantId: string, number: string, code: string): boolean {
   const expected = Buffer.from(accessCodeFor(secret, tenantId, number));
   const given = Buffer.from(code.trim().toUpperCase().replace(/[\s-]/g, ''));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { caseEvents, type DocumentKind, type Tenant } from '../db/schema/index.ts';
-import { accessCodeFor } from '../cases/access-code.ts';
+import { statusLinkOf } from '../cases/access-code.ts';
 import { getCaseById, getCaseByNumber } from '../cases/cases.repo.ts';
 import { getTenant } from '../tenants/tenants.repo.ts';
 import { CATEGORY_LABELS } from '../codes/case-codes.ts';
@@ -154,9 +154,12 @@ export async function queueLetterAfterBounce(
   if (!c || !tenant) return false;
   let letter: { id: number; address: string | null };
   if (messageKind === 'acknowledgement') {
-    const accessCode = accessCodeFor(secret, tenantId, c.number);
-    const statusUrl = `${tenant.publicUrl}/status/${encodeURIComponent(c.number)}?code=${accessCode}`;
-    const ack = await issueAcknowledgementLetter(db, tenant, c.number, { statusUrl, accessCode });
+    const ack = await issueAcknowledgementLetter(
+      db,
+      tenant,
+      c.number,
+      statusLinkOf(secret, tenant, c.number),
+    );
     letter = { id: ack.doc.id, address: ack.address };
   } else {
     const docs = await issueAnswerDocuments(db, tenant, c.number);

@@ -4,7 +4,7 @@ import type { Tx } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import { addCaseEvent, getCaseById } from '../cases/cases.repo.ts';
-import { accessCodeFor } from '../cases/access-code.ts';
+import { statusLinkOf } from '../cases/access-code.ts';
 import { getTenant } from '../tenants/tenants.repo.ts';
 import type { WorkerDeps } from './worker.ts';
 
@@ -25,9 +25,7 @@ export async function loadCaseContext(
     getTenant(deps.db, tenantId),
   ]);
   if (!c || !tenant) throw new DomainError('CASE_NOT_FOUND', { caseId });
-  const accessCode = accessCodeFor(deps.secret, tenantId, c.number);
-  const statusUrl = `${tenant.publicUrl}/status/${encodeURIComponent(c.number)}?code=${accessCode}`;
-  return { c, tenant, statusUrl, accessCode };
+  return { c, tenant, ...statusLinkOf(deps.secret, tenant, c.number) };
 }
 
 /**
