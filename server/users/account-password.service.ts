@@ -8,7 +8,6 @@ import { sessionIdOf } from '../auth/tokens.ts';
 import { passwordProblem } from './password-rules.ts';
 import {
   clearFailures,
-  endOtherSessions,
   endSessions,
   getPasswordHashForUpdate,
   getPasswordTokenForUpdate,
@@ -86,7 +85,7 @@ export function createAccountPasswordService(deps: { db: Db; secret: string }) {
       const problem = passwordProblem(password, confirmation, who.email);
       if (problem) throw new DomainError(problem);
       await updateStaff(tx, who.tenantId, who.userId, { passwordHash: await hashPassword(password) });
-      const otherSessionsEnded = await endOtherSessions(tx, who.tenantId, who.userId, who.sessionId);
+      const otherSessionsEnded = await endSessions(tx, who.tenantId, who.userId, who.sessionId);
       await appendAudit(tx, {
         tenantId: who.tenantId,
         actorId: who.userId,

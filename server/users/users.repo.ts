@@ -109,24 +109,22 @@ export async function lockTenantStaff(db: DbOrTx, tenantId: string) {
   await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'staff-admins:' + tenantId}, 0))`);
 }
 
-export async function endSessions(db: DbOrTx, tenantId: string, userId: string): Promise<number> {
-  const rows = await db
-    .delete(sessions)
-    .where(and(eq(sessions.tenantId, tenantId), eq(sessions.userId, userId)))
-    .returning({ id: sessions.id });
-  return rows.length;
-}
-
-/** Ends the person's sessions except `keepSessionId` (the one changing the password stays signed in). */
-export async function endOtherSessions(
+/** Ends the person's sessions, all of them or all but `exceptSessionId` (the one changing the password). */
+export async function endSessions(
   db: DbOrTx,
   tenantId: string,
   userId: string,
-  keepSessionId: string,
+  exceptSessionId?: string,
 ): Promise<number> {
   const rows = await db
     .delete(sessions)
-    .where(and(eq(sessions.tenantId, tenantId), eq(sessions.userId, userId), ne(sessions.id, keepSessionId)))
+    .where(
+      and(
+        eq(sessions.tenantId, tenantId),
+        eq(sessions.userId, userId),
+        exceptSessionId === undefined ? undefined : ne(sessions.id, exceptSessionId),
+      ),
+    )
     .returning({ id: sessions.id });
   return rows.length;
 }
