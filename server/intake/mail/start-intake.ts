@@ -1,5 +1,5 @@
 import { inArray, sql } from 'drizzle-orm';
-import { tenants as tenantsTable } from '../../db/schema/index.ts';
+import { tenants as tenantsTable, type MailAccount } from '../../db/schema/index.ts';
 import { runPeriodically } from '../../periodic.ts';
 import { listTenants } from '../../tenants/tenants.repo.ts';
 import { startCorrelationRetry, type CorrelationRetry } from './correlation.ts';
@@ -44,14 +44,17 @@ export interface MailIntake {
   kill(): void;
 }
 
-/** Where a tenant's complaints arrive: its own mailbox settings, else its intake address on the local server. */
-export async function mailboxOf(
-  deps: IntakeDeps,
+/**
+ * Where a tenant's complaints arrive: its own mailbox settings (`account`, null when it has none), else its
+ * intake address on the local server; null when the intake is off for it.
+ */
+export function mailboxOf(
+  secret: string,
   tenant: IntakeTenant,
+  account: MailAccount | null,
   localImap: MailIntakeOptions['localImap'],
-): Promise<MailboxConfig | null> {
-  const account = await getMailAccount(deps.db, tenant.id);
-  if (account) return account.enabled ? toMailboxConfig(deps.secret, account) : null;
+): MailboxConfig | null {
+  if (account) return account.enabled ? toMailboxConfig(secret, account) : null;
   if (!localImap) return null;
   return {
     host: localImap.host,
@@ -79,7 +82,7 @@ export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions)
     const account = await getMailAccount(deps.db, tenant.id);
     // With a catch-all mailbox, only tenants with their own mailbox settings get a watcher of their own.
     if (opts.catchAll && !account) return { key: 'catch-all', config: null };
-    const config = await mailboxOf(deps, tenant, opts.localImap);
+    const config = mailboxOf(deps.secret, tenant, account, opts.localImap);
     return { key: account ? String(account.updatedAt.getTime()) : config ? 'local' : 'off', config };
   }
 

@@ -80,7 +80,7 @@ const mailboxRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   }
 
   /** The settings as the intake would use them; without a new password, the stored one. */
-  async function configOf(tenantId: string, b: MailboxInput): Promise<MailboxConfig & { password: string }> {
+  async function configOf(tenantId: string, b: MailboxInput): Promise<MailboxConfig> {
     let password = b.password;
     if (!password) {
       const stored = await getMailAccount(db, tenantId);
@@ -93,7 +93,6 @@ const mailboxRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       secure: b.secure,
       user: b.username.trim(),
       pass: password,
-      password,
       mailbox: b.mailbox.trim(),
       processedFolder: b.processedFolder.trim(),
       quarantineFolder: b.quarantineFolder.trim(),
@@ -133,7 +132,7 @@ const mailboxRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           port: cfg.port,
           secure: cfg.secure,
           username: cfg.user,
-          password: cfg.password,
+          password: cfg.pass,
           mailbox: cfg.mailbox,
           processedFolder: cfg.processedFolder,
           quarantineFolder: cfg.quarantineFolder,
