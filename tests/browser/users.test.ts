@@ -109,7 +109,7 @@ describe('staff accounts in the browser', () => {
       await withJs.goto(link!);
       await withJs.getByRole('heading', { name: 'Alegeți parola', level: 1 }).waitFor();
       violations.password = await axeViolations(withJs);
-      await withJs.getByLabel('Parola nouă').fill('Brazi verzi pe Ceahlău');
+      await withJs.getByLabel('Parola nouă', { exact: true }).fill('Brazi verzi pe Ceahlău');
       await withJs.getByLabel('Confirmați parola').fill('Brazi verzi pe Ceahlău!');
       await withJs.getByRole('button', { name: 'Salvează parola' }).click();
       await withJs.getByRole('alert').filter({ hasText: 'Parola și confirmarea ei nu coincid.' }).waitFor();
@@ -126,22 +126,24 @@ describe('staff accounts in the browser', () => {
       await person.screenshot({ path: `${SHOTS}/users-2-choose-password.png`, fullPage: true });
 
       await withoutBrowserChecks(person);
-      await person.getByLabel('Parola nouă').fill('scurtă');
+      await person.getByLabel('Parola nouă', { exact: true }).fill('scurtă');
       await person.getByLabel('Confirmați parola').fill('scurtă');
       await person.getByRole('button', { name: 'Salvează parola' }).click();
       await person
         .getByRole('alert')
         .filter({ hasText: 'Parola trebuie să aibă cel puțin 12 caractere.' })
         .waitFor();
-      expect(await person.getByLabel('Parola nouă').getAttribute('aria-invalid')).toBe('true');
+      expect(await person.getByLabel('Parola nouă', { exact: true }).getAttribute('aria-invalid')).toBe(
+        'true',
+      );
 
-      await person.getByLabel('Parola nouă').fill('Brazi verzi pe Ceahlău');
+      await person.getByLabel('Parola nouă', { exact: true }).fill('Brazi verzi pe Ceahlău');
       await person.getByLabel('Confirmați parola').fill('Brazi verzi pe Ceahlau');
       await person.getByRole('button', { name: 'Salvează parola' }).click();
       await person.getByRole('alert').filter({ hasText: 'Parola și confirmarea ei nu coincid.' }).waitFor();
       await person.screenshot({ path: `${SHOTS}/users-3-mismatch.png`, fullPage: true });
 
-      await person.getByLabel('Parola nouă').fill('Brazi verzi pe Ceahlău');
+      await person.getByLabel('Parola nouă', { exact: true }).fill('Brazi verzi pe Ceahlău');
       await person.getByLabel('Confirmați parola').fill('Brazi verzi pe Ceahlău');
       await person.getByRole('button', { name: 'Salvează parola' }).click();
       await person.getByRole('status').filter({ hasText: 'Parola a fost salvată.' }).waitFor();
