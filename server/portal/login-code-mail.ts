@@ -1,4 +1,4 @@
-import { escapeHtml, renderLayout } from '../mail/templates/render.ts';
+import { renderMail } from '../mail/templates/render.ts';
 
 export interface LoginCodeMailData {
   supplier: string;
@@ -11,26 +11,20 @@ export interface LoginCodeMailData {
 /** The one-time code for the consumer portal (mjml, like every e-mail we send). */
 export async function renderLoginCodeMail(d: LoginCodeMailData) {
   const subject = `Codul dumneavoastră de acces în portal: ${d.code}`;
-  const html = await renderLayout({
+  const { html, text } = await renderMail({
     supplier: d.supplier,
     title: subject,
-    bodyMjml: `
-      <mj-text font-size="20px" font-weight="bold">Codul de acces în portalul clienților</mj-text>
-      <mj-text>Introduceți acest cod pe pagina de autentificare:</mj-text>
-      <mj-text font-size="32px" font-weight="bold" letter-spacing="6px" font-family="Courier New, monospace">${escapeHtml(d.code)}</mj-text>
-      <mj-text>Codul este valabil ${d.minutes} minute și poate fi folosit o singură dată.</mj-text>
-      <mj-button href="${escapeHtml(d.loginUrl)}" background-color="#0f4c81" align="left">Deschideți portalul</mj-button>
-      <mj-text font-size="13px" color="#374151">Dacă nu ați cerut acest cod, ignorați mesajul: fără cod, nimeni nu poate intra în portal cu adresa dumneavoastră. Nu comunicați codul nimănui; angajații furnizorului nu vi-l vor cere niciodată.</mj-text>`,
+    blocks: [
+      { heading: 'Codul de acces în portalul clienților' },
+      { text: 'Introduceți acest cod pe pagina de autentificare:' },
+      { code: d.code },
+      { text: `Codul este valabil ${d.minutes} minute și poate fi folosit o singură dată.` },
+      { button: 'Deschideți portalul', href: d.loginUrl },
+      {
+        small: true,
+        text: 'Dacă nu ați cerut acest cod, ignorați mesajul: fără cod, nimeni nu poate intra în portal cu adresa dumneavoastră. Nu comunicați codul nimănui; angajații furnizorului nu vi-l vor cere niciodată.',
+      },
+    ],
   });
-  const text = [
-    'Codul de acces în portalul clienților:',
-    '',
-    `    ${d.code}`,
-    '',
-    `Codul este valabil ${d.minutes} minute și poate fi folosit o singură dată.`,
-    `Portalul: ${d.loginUrl}`,
-    '',
-    'Dacă nu ați cerut acest cod, ignorați mesajul. Nu comunicați codul nimănui.',
-  ].join('\n');
   return { subject, html, text };
 }

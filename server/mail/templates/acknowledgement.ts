@@ -1,4 +1,4 @@
-import { escapeHtml, renderLayout, roDate } from './render.ts';
+import { renderMail, roDate } from './render.ts';
 
 export interface AcknowledgementData {
   supplier: string;
@@ -15,27 +15,26 @@ export interface AcknowledgementData {
 export async function renderAcknowledgement(d: AcknowledgementData) {
   const subject = `Reclamația dumneavoastră a fost înregistrată cu nr. ${d.number}`;
   const receivedAt = new Date(d.receivedAt).toLocaleString('ro-RO', { timeZone: 'Europe/Bucharest' });
-  const html = await renderLayout({
+  const { html, text } = await renderMail({
     supplier: d.supplier,
     title: subject,
-    bodyMjml: `
-      <mj-text font-size="20px" font-weight="bold">Am înregistrat reclamația dumneavoastră</mj-text>
-      <mj-text>Număr de înregistrare: <strong>${escapeHtml(d.number)}</strong><br/>
-        Primită la: ${escapeHtml(receivedAt)}<br/>
-        Data înregistrării: ${roDate(d.registeredOn)}<br/>
-        Termenul de răspuns: <strong>${roDate(d.dueDate)}</strong><br/>
-        Subiect: ${escapeHtml(d.subject)}</mj-text>
-      <mj-text>Puteți urmări stadiul reclamației online, cu numărul de înregistrare și codul de acces <strong>${escapeHtml(d.accessCode)}</strong>.</mj-text>
-      <mj-button href="${escapeHtml(d.statusUrl)}" background-color="#0f4c81" align="left">Urmăriți reclamația</mj-button>
-      <mj-text>Vă rugăm să menționați numărul de înregistrare în orice corespondență ulterioară.</mj-text>`,
+    blocks: [
+      { heading: 'Am înregistrat reclamația dumneavoastră' },
+      {
+        facts: [
+          { label: 'Număr de înregistrare', value: d.number, strong: true },
+          { label: 'Primită la', value: receivedAt },
+          { label: 'Data înregistrării', value: roDate(d.registeredOn) },
+          { label: 'Termenul de răspuns', value: roDate(d.dueDate), strong: true },
+          { label: 'Subiect', value: d.subject },
+        ],
+      },
+      {
+        text: `Puteți urmări stadiul reclamației online, cu numărul de înregistrare și codul de acces ${d.accessCode}.`,
+      },
+      { button: 'Urmăriți reclamația', href: d.statusUrl },
+      { text: 'Vă rugăm să menționați numărul de înregistrare în orice corespondență ulterioară.' },
+    ],
   });
-  const text = [
-    'Am înregistrat reclamația dumneavoastră.',
-    `Număr de înregistrare: ${d.number}`,
-    `Primită la: ${receivedAt}`,
-    `Data înregistrării: ${roDate(d.registeredOn)}`,
-    `Termenul de răspuns: ${roDate(d.dueDate)}`,
-    `Urmăriți reclamația: ${d.statusUrl} (cod de acces: ${d.accessCode})`,
-  ].join('\n');
   return { subject, html, text };
 }

@@ -1,4 +1,4 @@
-import { escapeHtml, renderLayout, roDate } from './render.ts';
+import { renderMail, roDate } from './render.ts';
 
 export interface AnswerData {
   supplier: string;
@@ -9,34 +9,39 @@ export interface AnswerData {
   statusUrl: string;
 }
 
+/** The officer's paragraphs (separated by blank lines) stay paragraphs; line breaks inside one are kept. */
+function paragraphsOf(answer: string): string[] {
+  const out: string[] = [];
+  let current: string[] = [];
+  for (const line of answer.split('\n')) {
+    if (line.trim() === '') {
+      if (current.length) out.push(current.join('\n'));
+      current = [];
+    } else current.push(line.trimEnd());
+  }
+  if (current.length) out.push(current.join('\n'));
+  return out;
+}
+
 /** The answer to the consumer, with the escalation routes the law requires them to be told about. */
 export async function renderAnswer(d: AnswerData) {
   const subject = `Răspuns la reclamația nr. ${d.number}`;
-  const paragraphs = d.answerText
-    .split(/\n{2,}/)
-    .map((p) => `<mj-text>${escapeHtml(p).replace(/\n/g, '<br/>')}</mj-text>`)
-    .join('');
-  const escalation =
-    'Dacă nu sunteți mulțumit de răspuns, vă puteți adresa Autorității Naționale de Reglementare în Domeniul Energiei (ANRE), www.anre.ro, sau instanței de judecată competente.';
-  const html = await renderLayout({
+  const { html, text } = await renderMail({
     supplier: d.supplier,
     title: subject,
-    bodyMjml: `
-      <mj-text font-size="20px" font-weight="bold">${escapeHtml(subject)}</mj-text>
-      <mj-text>Stimate/Stimată ${escapeHtml(d.contactName)},</mj-text>
-      <mj-text>Vă transmitem răspunsul la reclamația înregistrată cu nr. ${escapeHtml(d.number)} din ${roDate(d.registeredOn)}.</mj-text>
-      ${paragraphs}
-      <mj-text font-size="13px" color="#374151">${escapeHtml(escalation)}</mj-text>
-      <mj-button href="${escapeHtml(d.statusUrl)}" background-color="#0f4c81" align="left">Vedeți dosarul online</mj-button>`,
+    blocks: [
+      { heading: subject },
+      { text: `Stimate/Stimată ${d.contactName},` },
+      {
+        text: `Vă transmitem răspunsul la reclamația înregistrată cu nr. ${d.number} din ${roDate(d.registeredOn)}.`,
+      },
+      ...paragraphsOf(d.answerText).map((p) => ({ text: p })),
+      {
+        small: true,
+        text: 'Dacă nu sunteți mulțumit de răspuns, vă puteți adresa Autorității Naționale de Reglementare în Domeniul Energiei (ANRE), www.anre.ro, sau instanței de judecată competente.',
+      },
+      { button: 'Vedeți dosarul online', href: d.statusUrl },
+    ],
   });
-  const text = [
-    `Stimate/Stimată ${d.contactName},`,
-    `Vă transmitem răspunsul la reclamația înregistrată cu nr. ${d.number} din ${roDate(d.registeredOn)}.`,
-    '',
-    d.answerText,
-    '',
-    escalation,
-    d.statusUrl,
-  ].join('\n');
   return { subject, html, text };
 }
