@@ -51,6 +51,8 @@ describe('renderPdf', () => {
     const pdf = await renderPdf(def);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdf.toString('latin1')).toMatch(/DejaVuSans/);
+    // The catalogue says the letter is Romanian (may sit in a compressed object stream).
+    expect(pdf.toString('latin1') + streams(pdf)).toMatch(/\/Lang \(ro-RO\)/);
     const text = streams(pdf).toLowerCase();
     // ToUnicode map of the embedded subset: ș U+0219, ț U+021B, ă U+0103, î U+00EE, Ș U+0218, Ț U+021A.
     for (const cp of ['0219', '021b', '0103', '00ee', '0218', '021a']) expect(text, cp).toContain(`<${cp}>`);

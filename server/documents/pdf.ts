@@ -43,6 +43,8 @@ export function renderPdf(doc: DocDefinition): Promise<Buffer> {
   return pdfmake
     .createPdf({
       pageSize: 'A4',
+      // The PDF's /Lang: screen readers read our letters as Romanian.
+      language: 'ro-RO',
       pageMargins: [56, 96, 56, 64],
       ...doc,
       defaultStyle: { font: 'DejaVuSans', fontSize: 10.5, lineHeight: 1.25, ...doc.defaultStyle },
