@@ -4,6 +4,8 @@ declare module 'pdfmake' {
   export interface DocDefinition {
     content: Content;
     info?: Record<string, string>;
+    /** The document language (PDF /Lang), e.g. ro-RO. */
+    language?: string;
     pageSize?: string;
     pageMargins?: [number, number, number, number];
     defaultStyle?: Record<string, unknown>;
