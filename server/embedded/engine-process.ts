@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
   closeSync,
   existsSync,
@@ -14,6 +14,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { StartupError } from './startup-error.ts';
 
 /** The part of a pino-like logger the launchers use. */
 export interface LauncherLog {
@@ -40,6 +41,29 @@ const ENGINE_JVM = [
 export function javaExecutable(): string {
   const home = process.env.JAVA_HOME;
   return home ? path.join(home, 'bin', 'java') : 'java';
+}
+
+/** The engine (Operaton 1.0 on Spring Boot 3) needs Java 17 or newer; says so in plain words when it is missing or older. */
+export function checkJava(): number {
+  const java = javaExecutable();
+  const r = spawnSync(java, ['-version'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0)
+    throw new StartupError(
+      process.env.JAVA_HOME
+        ? `Java was not found at ${java} (JAVA_HOME=${process.env.JAVA_HOME}).`
+        : 'Java is not installed (no `java` on the PATH and no JAVA_HOME).',
+      'Install a JDK 17 or newer (for example Eclipse Temurin 21) and start again; the process engine runs on it.',
+    );
+  // `java -version` prints e.g. openjdk version "17.0.15" or java version "1.8.0_402" on stderr.
+  const quoted = /version "([^"]{1,40})"/.exec(r.stderr ?? '')?.[1] ?? '';
+  const parts = quoted.split('.');
+  const major = Number(parts[0] === '1' ? parts[1] : parts[0]);
+  if (!Number.isInteger(major) || major < 17)
+    throw new StartupError(
+      `Java ${quoted || '(unknown version)'} is too old: the process engine needs Java 17 or newer.`,
+      'Install a JDK 17+ and put it first on the PATH, or point JAVA_HOME at it.',
+    );
+  return major;
 }
 
 function newestMtime(entry: string): number {
@@ -92,8 +116,17 @@ export async function buildIfStale(opts: {
     const started = Date.now();
     const output: Buffer[] = [];
     let size = 0;
+    // Progress for the first build (Maven downloads a few hundred files once): how long, how many files so far.
+    let downloaded = 0;
+    const progress = setInterval(() => {
+      const secs = Math.round((Date.now() - started) / 1000);
+      opts.log.info(
+        `still building the ${opts.what}: ${secs} s${downloaded ? `, ${downloaded} files downloaded from Maven Central` : ''}`,
+      );
+    }, 15_000);
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn('/bin/sh', [MVNW, '-q', '-B', '-DskipTests', '-f', opts.pom, 'package'], {
+      // Batch mode without -q: one "Downloaded from …" line per file is the progress we count.
+      const child = spawn('/bin/sh', [MVNW, '-B', '-DskipTests', '-f', opts.pom, 'package'], {
         cwd: path.dirname(opts.pom),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -102,14 +135,32 @@ export async function buildIfStale(opts: {
         size += chunk.length;
         while (size > 256_000 && output.length > 1) size -= output.shift()!.length;
       };
-      child.stdout.on('data', keep);
+      child.stdout.on('data', (chunk: Buffer) => {
+        keep(chunk);
+        for (
+          let at = chunk.indexOf('Downloaded from');
+          at >= 0;
+          at = chunk.indexOf('Downloaded from', at + 1)
+        )
+          downloaded++;
+      });
       child.stderr.on('data', keep);
       child.on('error', reject);
       child.on('close', resolve);
-    });
+    }).finally(() => clearInterval(progress));
     if (code !== 0 || !existsSync(opts.artifact)) {
       const tail = Buffer.concat(output).toString('utf8').split('\n').slice(-60).join('\n');
-      throw new Error(`building the ${opts.what} failed (exit ${code}):\n${tail}`);
+      const offline = /Could not transfer|Unknown host|Connection refused|Network is unreachable/i.test(tail);
+      const full = /No space left on device/i.test(tail);
+      throw new StartupError(
+        `Building the ${opts.what} with Maven failed (exit ${code})${offline ? ': Maven Central could not be reached' : full ? ': the disk is full' : ''}.`,
+        offline
+          ? 'Check the internet connection (or the Maven proxy in ~/.m2/settings.xml) and start again; the build runs only once.'
+          : full
+            ? 'Free some space and start again.'
+            : `Run (cd deploy/engine && ./mvnw -B package) to see the whole output.`,
+        tail,
+      );
     }
     opts.log.info(`${opts.what} built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return opts.artifact;
@@ -120,6 +171,7 @@ export async function buildIfStale(opts: {
 
 /** Builds deploy/engine/target/engine.jar when it is missing or older than deploy/engine/src or pom.xml. */
 export async function ensureEngineJar({ log }: { log: LauncherLog }): Promise<string> {
+  checkJava();
   return buildIfStale({
     pom: path.join(ENGINE_DIR, 'pom.xml'),
     artifact: ENGINE_JAR,
@@ -170,14 +222,17 @@ export function spawnJava(opts: {
   const fd = openSync(opts.logFile, 'a');
   let child: ChildProcess;
   try {
+    // stdin is a pipe we never write to: when this process dies (even by kill -9) it closes and a Java host started
+    // with ENGINE_EXIT_WITH_PARENT=1 stops by itself (EngineApplication.exitWhenStdinCloses).
     child = spawn(javaExecutable(), opts.args, {
       cwd: opts.cwd,
-      env: { ...process.env, ...opts.env },
-      stdio: ['ignore', fd, fd],
+      env: { ...process.env, ENGINE_EXIT_WITH_PARENT: '1', ...opts.env },
+      stdio: ['pipe', fd, fd],
     });
   } finally {
     closeSync(fd);
   }
+  child.stdin?.on('error', () => {}); // EPIPE once the child has gone
   const onParentExit = () => {
     child.kill('SIGTERM');
   };
@@ -269,8 +324,9 @@ export async function startEngine(opts: EngineOptions): Promise<EngineHandle> {
   const logFile = opts.logFile ?? path.join(REPO_ROOT, '.data', 'logs', 'engine.log');
   if (!existsSync(ENGINE_JAR)) throw new Error(`${ENGINE_JAR} is missing: call ensureEngineJar() first`);
   if ((await probePort(host, opts.port, 300)) !== null) {
-    throw new Error(
-      `port ${host}:${opts.port} is already in use (an engine left over from an earlier run?); stop it or pick another port`,
+    throw new StartupError(
+      `Port ${host}:${opts.port} (the process engine) is already used by another program.`,
+      'Stop that program, or choose another port with EMBEDDED_ENGINE_PORT=<port> npm start.',
     );
   }
   const java = spawnJava({

@@ -18,7 +18,30 @@ public class EngineApplication {
   public static void main(String[] args) {
     TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
     System.setProperty("user.timezone", "UTC");
+    if ("1".equals(System.getenv("ENGINE_EXIT_WITH_PARENT"))) exitWhenStdinCloses();
     SpringApplication.run(EngineApplication.class, args);
+  }
+
+  /**
+   * Started by `npm start` (or the tests), the engine reads a pipe from its parent. When the parent dies, even by
+   * kill -9, the pipe closes and the engine stops gracefully instead of holding its port and database connections
+   * for the next start to trip over.
+   */
+  private static void exitWhenStdinCloses() {
+    Thread watcher = new Thread(() -> {
+      try {
+        byte[] buffer = new byte[256];
+        while (System.in.read(buffer) >= 0) {
+          // the parent never writes; anything read is ignored
+        }
+      } catch (java.io.IOException ignored) {
+        // a broken pipe means the same as end of input
+      }
+      LOG.info("parent process gone (stdin closed): stopping the engine");
+      System.exit(0);
+    }, "exit-with-parent");
+    watcher.setDaemon(true);
+    watcher.start();
   }
 
   @EventListener(ApplicationReadyEvent.class)
