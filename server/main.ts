@@ -21,6 +21,8 @@ import { startTaskEventConsumer } from './task-read-model/task-event-consumer.ts
 import { mailboxFromUrl, startMailIntake } from './intake/mail/start-intake.ts';
 import { installWebBridge } from './web-bridge.ts';
 import { requestLogOptions } from './request-log.ts';
+import { consoleReport, describeStartupFailure } from './startup-report.ts';
+import { portVariable } from './embedded/startup-error.ts';
 
 type Part = 'api' | 'workers' | 'intake';
 const PARTS: Part[] = ['api', 'workers', 'intake'];
@@ -49,13 +51,19 @@ async function main() {
   const config = loadConfig();
   const args = parseArgs(process.argv.slice(2));
   const log = pino({ level: config.logLevel, transport: undefined });
-  const infraLog = { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m) };
+  const report = consoleReport();
+  const infraLog = { info: (m: string) => report.note(m), warn: (m: string) => report.note(`warning: ${m}`) };
+  console.log(`Reclamații is starting (${args.parts.join(', ')}; data in ${config.dataDir}/)`);
+  portVariable(config.port, 'PORT');
+  portVariable(config.embeddedPorts.smtp, 'EMBEDDED_SMTP_PORT');
+  portVariable(config.embeddedPorts.imap, 'EMBEDDED_IMAP_PORT');
 
   const infra = await startInfrastructure(config, infraLog, {
     pgPort: config.embeddedPorts.pg,
     enginePort: config.embeddedPorts.engine,
     smtpPort: config.embeddedPorts.smtp,
     imapPort: config.embeddedPorts.imap,
+    report,
   });
   const { db, sql } = createDb(infra.databaseUrl);
   const engine = new EngineClient({
@@ -65,14 +73,21 @@ async function main() {
   });
   const mailer = createMailer(infra.smtpUrl, config.mailFrom);
 
-  await runMigrations(infra.databaseUrl);
+  await report.step('database migrations', () => runMigrations(infra.databaseUrl));
   const instructions = await loadInstructions();
   const seeded = infra.embeddedDatabase || args.seedDemo;
-  if (seeded) await seedDemo(db, config.publicUrl);
-  for (const t of await listTenants(db)) {
-    const r = await deployBaseline(engine, t.id);
-    if (r.changed) log.info(`processes deployed for tenant ${t.code}`);
-  }
+  if (seeded) await report.step('demo tenants and logins', () => seedDemo(db, config.publicUrl));
+  await report.step(
+    'BPMN processes',
+    async () => {
+      const tenants = await listTenants(db);
+      let changed = 0;
+      for (const t of tenants) if ((await deployBaseline(engine, t.id)).changed) changed++;
+      return { tenants: tenants.length, changed };
+    },
+    (r) =>
+      `${r.tenants} tenant${r.tenants === 1 ? '' : 's'}, ${r.changed ? `deployed for ${r.changed}` : 'unchanged'}`,
+  );
 
   const stops: Array<() => Promise<void> | void> = [];
   if (infra.engineDatabaseUrl && (args.parts.includes('api') || args.parts.includes('workers'))) {
@@ -89,7 +104,11 @@ async function main() {
       { logger: requestLogOptions(config.logLevel) },
     );
     installWebBridge(app, config.publicUrl, config.production);
-    await app.listen({ port: config.port, host: config.host });
+    await report.step(
+      'web pages and API',
+      () => app.listen({ port: config.port, host: config.host }),
+      () => `${config.host}:${config.port}`,
+    );
     stops.push(() => app.close());
   }
   if (args.parts.includes('workers')) {
@@ -154,6 +173,6 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack : err);
+  process.stderr.write(describeStartupFailure(err));
   process.exit(1);
 });

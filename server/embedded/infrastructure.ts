@@ -1,8 +1,10 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { ensureDatabase, startEmbeddedPostgres } from './postgres.ts';
 import { localSecret } from './secrets.ts';
-import { ensureEngineJar, startEngine } from './engine-process.ts';
+import { ENGINE_JAR, ensureEngineJar, startEngine } from './engine-process.ts';
+import { silentReport, type StartupReport } from '../startup-report.ts';
 import { ensureMailServer, startMailServer } from './mail-process.ts';
 
 export interface Infrastructure {
@@ -25,6 +27,10 @@ export interface Infrastructure {
 interface Log {
   info(msg: string): void;
   warn(msg: string): void;
+}
+
+function engineJarTime(): number {
+  return statSync(ENGINE_JAR, { throwIfNoEntry: false })?.mtimeMs ?? 0;
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {
@@ -54,8 +60,11 @@ export async function startInfrastructure(
     smtpPort?: number;
     imapPort?: number;
     engineDatabase?: string;
+    /** Prints one line per component started (npm start); silent by default. */
+    report?: StartupReport;
   } = {},
 ): Promise<Infrastructure> {
+  const report = opts.report ?? silentReport;
   const stops: Array<() => Promise<void>> = [];
   let stopEngine: () => Promise<void> = async () => {};
   const stopAll = async () => {
@@ -66,11 +75,15 @@ export async function startInfrastructure(
     let adminUrl: string;
     const embeddedDatabase = !databaseUrl;
     if (!databaseUrl) {
-      const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: opts.pgPort, log });
+      const port = opts.pgPort ?? 54329;
+      const pg = await report.step(
+        'PostgreSQL 16, embedded',
+        () => startEmbeddedPostgres({ dataDir: config.dataDir, port, log }),
+        () => `127.0.0.1:${port}`,
+      );
       stops.push(() => pg.stop());
       databaseUrl = await pg.ensureDatabase('reclamatii');
       adminUrl = pg.adminUrl;
-      log.info('embedded PostgreSQL started');
     } else {
       const u = new URL(databaseUrl);
       u.pathname = '/postgres';
@@ -88,26 +101,38 @@ export async function startInfrastructure(
       await ensureDatabase(adminUrl, engineDb);
       enginePassword = await localSecret(config.dataDir, 'engine-password');
       engineUser = 'reclamatii';
-      await ensureEngineJar({ log });
+      await report.step(
+        'engine build',
+        async () => {
+          const before = engineJarTime();
+          await ensureEngineJar({ log });
+          return engineJarTime() !== before;
+        },
+        (built) => (built ? 'built' : 'up to date'),
+      );
       const jdbc = jdbcOf(databaseUrl, engineDb);
       const engineDbUrl = new URL(databaseUrl);
       engineDbUrl.pathname = `/${engineDb}`;
       engineDatabaseUrl = engineDbUrl.toString();
-      log.info('starting the engine ...');
-      const engine = await startEngine({
-        jdbcUrl: jdbc.jdbcUrl,
-        dbUser: jdbc.user,
-        dbPassword: jdbc.password,
-        port: opts.enginePort ?? 18080,
-        restUser: engineUser,
-        restPassword: enginePassword,
-        log,
-        logFile: path.join(config.dataDir, 'logs', `engine-${opts.enginePort ?? 18080}.log`),
-      });
+      const enginePort = opts.enginePort ?? 18080;
+      const engine = await report.step(
+        'process engine, Operaton 1.0',
+        () =>
+          startEngine({
+            jdbcUrl: jdbc.jdbcUrl,
+            dbUser: jdbc.user,
+            dbPassword: jdbc.password,
+            port: enginePort,
+            restUser: engineUser,
+            restPassword: enginePassword,
+            log,
+            logFile: path.join(config.dataDir, 'logs', `engine-${opts.enginePort ?? 18080}.log`),
+          }),
+        () => `127.0.0.1:${enginePort}`,
+      );
       stopEngine = once(() => engine.stop());
       stops.push(stopEngine);
       engineUrl = engine.url;
-      log.info(`engine ready at ${engineUrl}`);
     }
 
     let smtpUrl = config.smtpUrl;
