@@ -1,40 +1,17 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import {
-  chownSync,
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
+import { fork, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 import { probePort, REPO_ROOT, type LauncherLog } from './engine-process.ts';
-import { startSmtpFront } from './smtp-to-lmtp.ts';
+import { ensureDovecot, startDovecotMailServer } from './dovecot-process.ts';
 
-const DOVECOT_CANDIDATES = ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'];
-const INSTALL_HINT = 'install it with `apt-get install -y dovecot-imapd dovecot-lmtpd` (Debian/Ubuntu)';
-
-function dovecotBinary(): string | null {
-  for (const c of DOVECOT_CANDIDATES) if (existsSync(c)) return c;
-  const which = spawnSync('sh', ['-c', 'command -v dovecot'], { encoding: 'utf8' });
-  return which.status === 0 && which.stdout.trim() ? which.stdout.trim() : null;
-}
-
-/** Checks that dovecot (IMAP + LMTP) is installed; the local mail server is a private dovecot instance. */
-export async function ensureMailServer({ log }: { log: LauncherLog }): Promise<string> {
-  const bin = dovecotBinary();
-  if (!bin) throw new Error(`the local mail server needs dovecot: ${INSTALL_HINT}`);
-  const lmtp = ['/usr/lib/dovecot/lmtp', '/usr/libexec/dovecot/lmtp'].some((p) => existsSync(p));
-  if (!lmtp) throw new Error(`dovecot's LMTP service is missing: ${INSTALL_HINT}`);
-  log.info(`mail server: ${bin}`);
-  return bin;
-}
+/**
+ * The local mail server of `npm start`, the tests and bench:mail: by default our own (server/embedded/mail-server/,
+ * a Node child process; deploy/mail/README.md says what it does). MAIL_SERVER=dovecot starts the former private
+ * dovecot instead, which needs Debian's dovecot-imapd and dovecot-lmtpd.
+ */
 
 export interface MailServerOptions {
   smtpPort?: number;
@@ -42,7 +19,7 @@ export interface MailServerOptions {
   log: LauncherLog;
   /** Default: <repo>/.data/logs/mail.log (appended to). */
   logFile?: string;
-  /** Where the mailboxes live (maildir, kept across restarts). Default: <repo>/.data/mail-<imapPort>. */
+  /** Where the mailboxes live (kept across restarts). Default: <repo>/.data/mail-<imapPort>. */
   mailDir?: string;
   /** Listen address, default 127.0.0.1. */
   bind?: string;
@@ -55,188 +32,81 @@ export interface MailServerHandle {
   smtpUrl: string;
   imapHost: string;
   imapPort: number;
-  /** The dovecot master process. */
+  /** The mail server's process. */
   pid: number;
   stop(): Promise<void>;
 }
 
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
+const useDovecot = () => (process.env.MAIL_SERVER ?? '').toLowerCase() === 'dovecot';
+
+/** Checks what the configured mail server needs: nothing for ours (Node only), dovecot for MAIL_SERVER=dovecot. */
+export async function ensureMailServer({ log }: { log: LauncherLog }): Promise<void> {
+  if (useDovecot()) await ensureDovecot({ log });
 }
 
-/** The account that owns the mail: never uid 0 (dovecot refuses it); as root that is Debian's `mail` user. */
-function mailAccount(): { uid: number; gid: number; internal: string; login: string } {
-  const uid = process.getuid?.() ?? 0;
-  const gid = process.getgid?.() ?? 0;
-  if (uid !== 0) {
-    const name = os.userInfo().username;
-    return { uid, gid, internal: name, login: name };
-  }
-  const id = (flag: string, user: string) => {
-    const r = spawnSync('id', [flag, user], { encoding: 'utf8' });
-    return r.status === 0 ? Number(r.stdout.trim()) : NaN;
-  };
-  const mailUid = id('-u', 'mail');
-  const mailGid = id('-g', 'mail');
-  if (!Number.isInteger(mailUid) || mailUid === 0)
-    throw new Error('running as root, the local mail server needs the system user `mail` (not uid 0)');
-  return { uid: mailUid, gid: mailGid, internal: 'dovecot', login: 'dovenull' };
+export function startMailServer(opts: MailServerOptions): Promise<MailServerHandle> {
+  return useDovecot() ? startDovecotMailServer(opts) : startOwnMailServer(opts);
 }
 
-/** Whether `uid`/`gid` can reach `dir` (search permission on every ancestor). */
-function reachableBy(dir: string, uid: number, gid: number): boolean {
-  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
-    const st = statSync(d, { throwIfNoEntry: false });
-    if (st) {
-      const ok =
-        st.mode & 0o001 || (st.uid === uid && st.mode & 0o100) || (st.gid === gid && st.mode & 0o010);
-      if (!ok) return false;
-    }
-    if (d === path.dirname(d)) return true;
+const CHILD = path.join(REPO_ROOT, 'server', 'embedded', 'mail-server', 'main.ts');
+
+/** tsx's loader as a file URL: the child runs TypeScript the way `tsx` runs the app, from any working folder. */
+function tsxLoader(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+}
+
+/** Refuses ports someone already listens on, saying who (our own leftover?) and which variable moves ours. */
+async function checkPorts(host: string, ports: Array<['SMTP' | 'IMAP', number]>) {
+  for (const [proto, port] of ports) {
+    const greeting = await probePort(host, port, 500);
+    if (greeting === null) continue;
+    const ours = /reclamatii|dovecot/i.test(greeting);
+    const who = ours
+      ? 'a local mail server (probably left over from an earlier run or test: stop that process)'
+      : 'another program';
+    const env = proto === 'SMTP' ? 'EMBEDDED_SMTP_PORT' : 'EMBEDDED_IMAP_PORT';
+    throw new Error(
+      `cannot start the mail server: ${proto} port ${host}:${port} is already used by ${who}${
+        greeting ? ` ("${greeting.slice(0, 120)}")` : ''
+      }; free the port or move ours with ${env}`,
+    );
   }
 }
 
-function dovecotConfig(o: {
-  name: string;
-  baseDir: string;
-  mailDir: string;
-  bind: string;
-  imapPort: number;
-  lmtpPort: number;
-  account: ReturnType<typeof mailAccount>;
-}): string {
-  const boxes = path.join(o.mailDir, 'boxes');
-  return `# Generated by server/embedded/mail-process.ts: a private dovecot for the demo and the tests.
-instance_name = ${o.name}
-base_dir = ${o.baseDir}
-state_dir = ${path.join(o.baseDir, 'state')}
-listen = ${o.bind}
-protocols = imap lmtp
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-auth_username_format = %Lu
-log_path = /dev/stderr
-default_internal_user = ${o.account.internal}
-default_login_user = ${o.account.login}
-first_valid_uid = ${o.account.uid}
-last_valid_uid = ${o.account.uid}
-first_valid_gid = ${o.account.gid}
-# Bytes are stored exactly as received (CRLF kept), one file per message.
-mail_location = maildir:${boxes}/%Ld/%Ln
-mail_save_crlf = yes
-mail_fsync = never
-mail_max_userip_connections = 1000
-lmtp_add_received_header = no
-# Any password is accepted and a mailbox exists as soon as mail arrives for it: user = the full address.
-passdb {
-  driver = static
-  args = nopassword=y
-}
-userdb {
-  driver = static
-  args = uid=${o.account.uid} gid=${o.account.gid} home=${boxes}/%Ld/%Ln
-}
-namespace inbox {
-  inbox = yes
-  separator = /
-}
-service imap-login {
-  inet_listener imap {
-    address = ${o.bind}
-    port = ${o.imapPort}
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-service lmtp {
-  inet_listener lmtp {
-    address = 127.0.0.1
-    port = ${o.lmtpPort}
-  }
-}
-protocol imap {
-  imap_idle_notify_interval = 1 mins
-}
-`;
-}
-
-/**
- * Starts a private dovecot (IMAP with IDLE, maildir on disk, bytes kept verbatim) plus an SMTP listener that
- * delivers to it over LMTP. Any password works and mailboxes are created on first use; IMAP user = the full
- * address. Resolves when SMTP greets 220 and IMAP greets OK.
- */
-export async function startMailServer(opts: MailServerOptions): Promise<MailServerHandle> {
+async function startOwnMailServer(opts: MailServerOptions): Promise<MailServerHandle> {
   const smtpPort = opts.smtpPort ?? 2525;
   const imapPort = opts.imapPort ?? 1143;
   const bind = opts.bind ?? '127.0.0.1';
   const host = bind === '0.0.0.0' ? '127.0.0.1' : bind;
   const logFile = opts.logFile ?? path.join(REPO_ROOT, '.data', 'logs', 'mail.log');
-  let mailDir = path.resolve(opts.mailDir ?? path.join(REPO_ROOT, '.data', `mail-${imapPort}`));
-  const bin = dovecotBinary();
-  if (!bin) throw new Error(`the local mail server needs dovecot: ${INSTALL_HINT}`);
-  for (const [proto, port] of [
+  const mailDir = path.resolve(opts.mailDir ?? path.join(REPO_ROOT, '.data', `mail-${imapPort}`));
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  await checkPorts(host, [
     ['SMTP', smtpPort],
     ['IMAP', imapPort],
-  ] as const) {
-    const greeting = await probePort(host, port, 500);
-    if (greeting === null) continue;
-    const who = /dovecot|reclamatii/i.test(greeting)
-      ? 'a local mail server (probably left over from an earlier run or test)'
-      : 'another program';
-    throw new Error(
-      `cannot start the mail server: ${proto} port ${host}:${port} is already used by ${who}${greeting ? ` ("${greeting}")` : ''}; stop it or choose other ports`,
-    );
-  }
-
-  const account = mailAccount();
-  if (account.uid !== process.getuid?.() && !reachableBy(mailDir, account.uid, account.gid)) {
-    // As root, the mail user must reach the folder; a checkout under a mode-700 directory cannot host it.
-    const moved = path.join(
-      '/var/lib/reclamatii-mail',
-      createHash('sha256').update(mailDir).digest('hex').slice(0, 16),
-    );
-    opts.log.warn(`the mail user cannot reach ${mailDir}; keeping the local mailboxes in ${moved}`);
-    mailDir = moved;
-  }
-  const baseDir = path.join(os.tmpdir(), `reclamatii-mail-${imapPort}`);
-  mkdirSync(path.join(baseDir, 'state'), { recursive: true });
-  mkdirSync(path.join(mailDir, 'boxes'), { recursive: true });
-  if (statSync(path.join(mailDir, 'boxes')).uid !== account.uid)
-    chownSync(path.join(mailDir, 'boxes'), account.uid, account.gid);
-  const lmtpPort = await freePort('127.0.0.1');
-  // Not inside base_dir: dovecot links base_dir/dovecot.conf to the config it runs with.
-  const confFile = path.join(mailDir, 'dovecot.conf');
-  writeFileSync(
-    confFile,
-    dovecotConfig({
-      name: `reclamatii-${imapPort}`,
-      baseDir,
-      mailDir,
-      bind,
-      imapPort,
-      lmtpPort,
-      account,
-    }),
-  );
+  ]);
 
   mkdirSync(path.dirname(logFile), { recursive: true });
+  mkdirSync(mailDir, { recursive: true, mode: 0o700 });
   const startOffset = statSync(logFile, { throwIfNoEntry: false })?.size ?? 0;
+  const started = Date.now();
   const fd = openSync(logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(bin, ['-F', '-c', confFile], { stdio: ['ignore', fd, fd] });
+    child = fork(CHILD, [], {
+      // Only tsx: the parent's own flags (vitest's, tsx's preflight) are not the child's business.
+      execArgv: ['--import', tsxLoader()],
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        RECLAMATII_MAIL_OPTIONS: JSON.stringify({ mailDir, host: bind, smtpPort, imapPort }),
+      },
+      stdio: ['ignore', fd, fd, 'ipc'],
+    });
   } finally {
     closeSync(fd);
   }
+  // Belt and braces: the child also exits on its own when the IPC channel to us disconnects.
   const onParentExit = () => child.kill('SIGTERM');
   process.on('exit', onParentExit);
   let exitReason: string | undefined;
@@ -252,14 +122,15 @@ export async function startMailServer(opts: MailServerOptions): Promise<MailServ
   }).finally(() => process.off('exit', onParentExit));
   const logTail = () => {
     try {
-      return readFileSync(logFile).subarray(startOffset).toString('utf8').split('\n').slice(-30).join('\n');
+      return readFileSync(logFile).subarray(startOffset).toString('utf8').split('\n').slice(-20).join('\n');
     } catch {
       return '';
     }
   };
-  const stopDovecot = async () => {
+  const kill = async () => {
     if (exitReason !== undefined) return;
-    child.kill('SIGTERM');
+    if (child.connected) child.send({ type: 'stop' });
+    else child.kill('SIGTERM');
     const gone = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
     if (!gone) {
       child.kill('SIGKILL');
@@ -267,37 +138,35 @@ export async function startMailServer(opts: MailServerOptions): Promise<MailServ
     }
   };
 
-  const started = Date.now();
-  const deadline = started + (opts.timeoutMs ?? 30_000);
-  for (;;) {
-    if (exitReason !== undefined)
-      throw new Error(`dovecot exited during startup (${exitReason}); see ${logFile}:\n${logTail()}`);
-    const imap = await probePort(host, imapPort).catch(() => null);
-    const lmtp = await probePort('127.0.0.1', lmtpPort).catch(() => null);
-    if (imap?.startsWith('* OK') && lmtp?.startsWith('220')) break;
-    if (Date.now() > deadline) {
-      await stopDovecot();
-      throw new Error(
-        `dovecot was not ready within ${opts.timeoutMs ?? 30_000} ms; see ${logFile}:\n${logTail()}`,
-      );
-    }
-    await sleep(100);
-  }
-
-  let front;
-  try {
-    front = await startSmtpFront({
-      host: bind,
-      port: smtpPort,
-      lmtp: { host: '127.0.0.1', port: lmtpPort },
-      log: opts.log,
+  let childError: string | undefined;
+  const ready = new Promise<void>((resolve) => {
+    child.on('message', (m: { type?: string; message?: string }) => {
+      if (m?.type === 'error') childError = m.message;
+      if (m?.type === 'ready' || m?.type === 'error') resolve();
     });
-  } catch (err) {
-    await stopDovecot();
-    throw err;
+  });
+  await Promise.race([ready, exited, sleep(timeoutMs)]);
+  const fail = async (why: string) => {
+    await kill();
+    throw new Error(`cannot start the mail server: ${why}; see ${logFile}:\n${logTail()}`);
+  };
+  if (childError) await fail(childError);
+  if (exitReason !== undefined) await fail(`it exited during startup (${exitReason})`);
+  // Ready means listening; make sure both protocols greet before anyone uses them.
+  for (;;) {
+    const smtp = await probePort(host, smtpPort).catch(() => null);
+    const imap = await probePort(host, imapPort).catch(() => null);
+    if (smtp?.startsWith('220') && imap?.startsWith('* OK')) break;
+    if (Date.now() - started > timeoutMs) await fail(`no greeting within ${timeoutMs} ms`);
+    await sleep(50);
   }
+  // From here the child must not keep our event loop alive (a script may just end; the child follows).
+  child.unref();
+  child.channel?.unref();
   opts.log.info(
-    `mail server up: SMTP ${host}:${smtpPort}, IMAP ${host}:${imapPort} (dovecot, mail in ${mailDir}) after ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${child.pid}, log ${logFile})`,
+    `mail server up: SMTP ${host}:${smtpPort}, IMAP ${host}:${imapPort} (mail in ${mailDir}) after ${
+      Date.now() - started
+    } ms (pid ${child.pid}, log ${logFile})`,
   );
   let stopping: Promise<void> | undefined;
   return {
@@ -305,10 +174,6 @@ export async function startMailServer(opts: MailServerOptions): Promise<MailServ
     imapHost: host,
     imapPort,
     pid: child.pid ?? -1,
-    stop: () =>
-      (stopping ??= (async () => {
-        await front.close();
-        await stopDovecot();
-      })()),
+    stop: () => (stopping ??= kill()),
   };
 }
