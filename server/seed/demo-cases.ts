@@ -1,0 +1,600 @@
+import { randomBytes } from 'node:crypto';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Principal } from '../auth/auth.service.ts';
+import { appendAudit } from '../audit/audit.repo.ts';
+import type { Db } from '../db/client.ts';
+import {
+  caseMessages,
+  cases,
+  customers,
+  places,
+  type Channel,
+  type PermissionRole,
+} from '../db/schema/index.ts';
+import { updatePostalDispatch } from '../documents/documents.repo.ts';
+import type { EngineClient, EngineTask } from '../engine/client.ts';
+import { loadInstructions, type Instruction } from '../instructions/instructions.ts';
+import { processInboundMail, type IntakeTenant } from '../intake/mail/process-message.ts';
+import { registerComplaint, type RegisterDeps } from '../intake/register-complaint.ts';
+import type { Logger } from '../outbox/process-starts.ts';
+import type { ConsumerPrincipal } from '../portal/portal-auth.service.ts';
+import { listLinkedCustomers, upsertAccount } from '../portal/portal.repo.ts';
+import { createPortalService } from '../portal/portal.service.ts';
+import { createProcessCatalog } from '../tasks/process-catalog.ts';
+import { createTasksService } from '../tasks/tasks.service.ts';
+import { getTenant } from '../tenants/tenants.repo.ts';
+import { TASK_WORKER_ROLES } from './demo.ts';
+import {
+  AGENT,
+  CONTESTATION,
+  DAY_MS,
+  DEMO_PORTAL_EMAIL,
+  PORTAL_CUSTOMERS,
+  REGISTRY,
+  SCENARIOS,
+  type DemoCaseKey,
+  type Scenario,
+  type ScenarioRun,
+  type Step,
+} from './demo-scenarios.ts';
+
+export { DEMO_CASE_STAGES, DEMO_PORTAL_EMAIL, type DemoCaseKey } from './demo-scenarios.ts';
+
+/**
+ * Demo cases at every stage of the complaint process, made the way real cases are made: the e-mail intake's
+ * `processInboundMail` for e-mails, `registerComplaint` as the call-center route calls it, the portal service for
+ * the consumer account; then the staff's work through the tasks service (claim and complete, as the inbox does) and
+ * the engine and workers doing their part. Every write goes through the function the matching route, worker or
+ * intake uses; nothing is written to a table behind their back.
+ *
+ * Idempotent per scenario: a scenario counts as seeded when the tenant has a case with its subject (each scenario's
+ * subject is its own and stable; the contestation is found through its link to the contested case). A second run
+ * is one query and changes nothing; a scenario whose case exists is left as it is, so a first run cut short leaves
+ * that case at an earlier stage and seeds only what is missing. Two runs at once for one tenant: the second finds
+ * the advisory lock taken and does nothing.
+ *
+ * The seed acts as the tenant's staff (the demo logins in DEMO): each task is claimed and completed by a holder of
+ * its job role, so the audit log and the inbox show that person, as for their own work. No session is opened.
+ */
+
+export interface DemoCaseDeps {
+  db: Db;
+  engine: EngineClient;
+  secret: string;
+  log: Logger;
+  /** The work instructions (main.ts has them loaded); loaded here when absent. */
+  instructions?: Map<string, Instruction>;
+}
+
+export interface DemoSeedOptions {
+  /** Stops the seeding between steps (shutdown); the run then rejects with an AbortError. */
+  signal?: AbortSignal;
+  /** How long one stage may take to appear (a task, a worker's step, a timer). Default 120 s. */
+  stepTimeoutMs?: number;
+}
+
+export interface DemoSeedReport {
+  tenantCode: string;
+  /** Cases made by this run: key -> registration number. */
+  created: Partial<Record<DemoCaseKey, string>>;
+  /** Cases found from an earlier run: key -> registration number. */
+  present: Partial<Record<DemoCaseKey, string>>;
+  /** Another seeding of the same tenant was running; this one did nothing. */
+  busy: boolean;
+}
+
+interface Staff {
+  id: string;
+  email: string;
+  name: string;
+  roles: PermissionRole[];
+  jobRoles: string[];
+}
+
+// --- the run ----------------------------------------------------------------------------------------------------------
+
+class AbortError extends Error {
+  override name = 'AbortError';
+}
+
+/** One seeding of one tenant: its staff, services and the numbers of its cases. */
+class Run implements ScenarioRun {
+  readonly db: Db;
+  private readonly numbers = new Map<DemoCaseKey, string>();
+  private readonly pending = new Map<DemoCaseKey, Promise<void>>();
+  private consumerPrincipal: Promise<ConsumerPrincipal> | undefined;
+  private readonly tasks;
+  private readonly portalService;
+
+  constructor(
+    readonly deps: DemoCaseDeps & { instructions: Map<string, Instruction> },
+    readonly tenant: {
+      id: string;
+      code: string;
+      name: string;
+      intakeEmail: string;
+      operatorEmail: string | null;
+    },
+    private readonly staff: Staff[],
+    private readonly opts: { signal?: AbortSignal; stepTimeoutMs: number },
+  ) {
+    this.db = deps.db;
+    this.tasks = createTasksService({
+      db: deps.db,
+      engine: deps.engine,
+      catalog: createProcessCatalog(deps.engine),
+      instructions: deps.instructions,
+    });
+    this.portalService = createPortalService(this.registerDeps());
+  }
+
+  get tenantId() {
+    return this.tenant.id;
+  }
+
+  registerDeps(): RegisterDeps {
+    return { db: this.deps.db, engine: this.deps.engine, secret: this.deps.secret, log: this.deps.log };
+  }
+
+  portal() {
+    return this.portalService;
+  }
+
+  setNumber(key: DemoCaseKey, number: string) {
+    this.numbers.set(key, number);
+  }
+
+  setPending(key: DemoCaseKey, p: Promise<void>) {
+    this.pending.set(key, p);
+  }
+
+  /** The number of another scenario's case (seeded now or earlier), once that scenario's stage is reached. */
+  numberOf(key: DemoCaseKey): string | undefined {
+    return this.numbers.get(key);
+  }
+
+  /** Waits for another scenario of this run to reach its stage (resolves at once when it is not being seeded). */
+  async after(key: DemoCaseKey) {
+    await this.pending.get(key);
+  }
+
+  checkAborted() {
+    if (this.opts.signal?.aborted) throw new AbortError('demo seeding stopped');
+  }
+
+  /** Polls `fn` until it returns a value: the condition a stage is waited for (no fixed sleeps). */
+  async until<T>(what: string, fn: () => Promise<T | null | undefined | false>, stepMs = 150): Promise<T> {
+    const end = Date.now() + this.opts.stepTimeoutMs;
+    let last: unknown;
+    for (;;) {
+      this.checkAborted();
+      try {
+        const v = await fn();
+        if (v) return v;
+      } catch (err) {
+        last = err;
+      }
+      if (Date.now() > end)
+        throw new Error(
+          `demo seed: ${what} not reached in ${this.opts.stepTimeoutMs / 1000} s${last ? ` (${(last as Error).message})` : ''}`,
+        );
+      await new Promise((r) => setTimeout(r, stepMs));
+    }
+  }
+
+  async caseRow(number: string) {
+    const [c] = await this.db
+      .select()
+      .from(cases)
+      .where(and(eq(cases.tenantId, this.tenant.id), eq(cases.number, number)));
+    return c ?? null;
+  }
+
+  /** Open engine tasks of the case, its called sub-processes included (they carry its number as business key). */
+  openTasks(number: string): Promise<EngineTask[]> {
+    return this.deps.engine.queryTasks(
+      { tenantIdIn: [this.tenant.id], processInstanceBusinessKey: number },
+      { firstResult: 0, maxResults: 50 },
+    );
+  }
+
+  waitForTask(number: string, taskKey: string): Promise<EngineTask> {
+    return this.until(`${number}: sarcina ${taskKey}`, async () =>
+      (await this.openTasks(number)).find((t) => t.taskDefinitionKey === taskKey && !t.assignee),
+    );
+  }
+
+  async waitForActivity(number: string, activityId: string) {
+    await this.until(`${number}: activitatea ${activityId}`, async () => {
+      const instances = await this.deps.engine.findProcessInstances({
+        businessKey: number,
+        tenantId: this.tenant.id,
+      });
+      for (const i of instances)
+        if ((await this.deps.engine.activeActivityIds(i.id)).includes(activityId)) return true;
+      return null;
+    });
+  }
+
+  /** A holder of one of the groups, the preferred login first; only people who may work tasks. */
+  holderOf(groups: string[], preferred: string): Staff {
+    const able = this.staff.filter(
+      (s) => s.roles.some((r) => TASK_WORKER_ROLES.includes(r)) && s.jobRoles.some((j) => groups.includes(j)),
+    );
+    const s = able.find((x) => x.email === preferred) ?? able[0];
+    if (!s) throw new Error(`demo seed: nobody in ${this.tenant.code} holds ${groups.join(' or ')}`);
+    return s;
+  }
+
+  principal(s: Staff): Principal {
+    return {
+      userId: s.id,
+      tenantId: this.tenant.id,
+      tenantCode: this.tenant.code,
+      email: s.email,
+      name: s.name,
+      roles: s.roles,
+      jobRoles: s.jobRoles,
+      sessionId: 'demo-seed',
+      sessionExpiresAt: new Date(Date.now() + 3600 * 1000),
+    };
+  }
+
+  /** Someone who registers calls: an agent (the preferred login first), else an officer or supervisor. */
+  caller(): Staff {
+    const s =
+      this.staff.find((x) => x.email === AGENT && x.roles.includes('agent')) ??
+      this.staff.find((x) => x.roles.includes('agent')) ??
+      this.staff.find((x) => x.roles.includes('officer') || x.roles.includes('supervisor'));
+    if (!s) throw new Error(`demo seed: ${this.tenant.code} has no agent or officer to register calls`);
+    return s;
+  }
+
+  /** A staff member's work on one task: waits for it, claims it and completes it through the tasks service. */
+  async work(number: string, step: Step) {
+    const task = await this.waitForTask(number, step.task);
+    const groups = await this.deps.engine.getCandidateGroups(task.id);
+    const p = this.principal(this.holderOf(groups, step.by));
+    this.checkAborted();
+    await this.tasks.claim(p, task.id);
+    await this.tasks.complete(p, task.id, step.submit);
+  }
+
+  /** The registry records a letter's dispatch (and proof), as the postal register's PATCH does. */
+  async recordDispatch(
+    id: number,
+    set: { dispatchedAt: Date; postalReference: string; deliveredAt?: Date; proofOfDelivery?: string },
+  ) {
+    const p = this.principal(this.holderOf(['REG'], REGISTRY));
+    await this.db.transaction(async (tx) => {
+      const r = await updatePostalDispatch(tx, this.tenant.id, id, set);
+      if (!r) throw new Error(`postal dispatch ${id} not found`);
+      await appendAudit(tx, {
+        tenantId: this.tenant.id,
+        actorId: p.userId,
+        actorKind: 'user',
+        action: 'postal_dispatch.updated',
+        entityType: 'case',
+        entityId: r.caseId,
+        details: { dispatchId: r.id, fields: Object.keys(set) },
+      });
+    });
+  }
+
+  intakeTenant(): IntakeTenant {
+    return {
+      id: this.tenant.id,
+      code: this.tenant.code,
+      intakeEmail: this.tenant.intakeEmail,
+      operatorEmail: this.tenant.operatorEmail,
+    };
+  }
+
+  /** An e-mail from a consumer, taken by the intake exactly as the mailbox watcher hands it over. */
+  async mail(m: { fromName: string; from: string; subject: string; text: string; inReplyTo?: string }) {
+    const domain = m.from.split('@')[1] ?? 'example.test';
+    const raw = await new MailComposer({
+      from: { name: m.fromName, address: m.from },
+      to: this.tenant.intakeEmail,
+      subject: m.subject,
+      text: m.text,
+      date: new Date(),
+      messageId: `<${randomBytes(12).toString('hex')}@${domain}>`,
+      ...(m.inReplyTo ? { inReplyTo: m.inReplyTo, references: [m.inReplyTo] } : {}),
+    })
+      .compile()
+      .build();
+    return processInboundMail({ ...this.registerDeps(), ownAddresses: [] }, this.intakeTenant(), {
+      raw,
+      arrivedAt: new Date(),
+    });
+  }
+
+  /** The consumer answers our acknowledgement: the intake attaches it to the case and correlates the message. */
+  async consumerReply(number: string, fromName: string, from: string, text: string) {
+    const ack = await this.until(`${number}: confirmarea trimisă`, async () => {
+      const [m] = await this.db
+        .select({ messageId: caseMessages.messageId, subject: caseMessages.subject })
+        .from(caseMessages)
+        .innerJoin(cases, eq(cases.id, caseMessages.caseId))
+        .where(
+          and(
+            eq(cases.tenantId, this.tenant.id),
+            eq(cases.number, number),
+            eq(caseMessages.kind, 'acknowledgement'),
+          ),
+        );
+      return m;
+    });
+    const outcome = await this.mail({
+      fromName,
+      from,
+      subject: `Re: ${ack.subject}`,
+      text,
+      ...(ack.messageId ? { inReplyTo: ack.messageId } : {}),
+    });
+    if (outcome.status !== 'reply' || !outcome.correlated)
+      throw new Error(`${number}: the consumer's reply was taken as ${outcome.status}`);
+  }
+
+  /**
+   * The demo's portal account, created as its first login creates it (the portal's `upsertAccount`; no session),
+   * then linked to the person's two customer accounts with the proofs a consumer types (customer code, POD/CLC and
+   * contract number), through the portal service.
+   */
+  consumer(): Promise<ConsumerPrincipal> {
+    this.consumerPrincipal ??= (async () => {
+      const account = await upsertAccount(this.db, this.tenant.id, DEMO_PORTAL_EMAIL);
+      const p: ConsumerPrincipal = {
+        kind: 'consumer',
+        accountId: account.id,
+        tenantId: this.tenant.id,
+        tenantCode: this.tenant.code,
+        supplier: this.tenant.name,
+        email: account.email,
+        sessionId: 'demo-seed',
+        sessionExpiresAt: new Date(Date.now() + 3600 * 1000),
+      };
+      const linked = new Set(
+        (await listLinkedCustomers(this.db, this.tenant.id, account.id)).map((c) => c.customerCode),
+      );
+      for (const code of PORTAL_CUSTOMERS) {
+        if (linked.has(code)) continue;
+        const [place] = await this.db
+          .select({ placeCode: places.placeCode, contractNumber: places.contractNumber })
+          .from(places)
+          .innerJoin(customers, eq(customers.id, places.customerId))
+          .where(and(eq(customers.tenantId, this.tenant.id), eq(customers.customerCode, code)))
+          .limit(1);
+        if (!place?.contractNumber)
+          throw new Error(`demo seed: customer ${code} has no place with a contract`);
+        await this.portalService.link(p, {
+          customerCode: code,
+          placeCode: place.placeCode,
+          contractNumber: place.contractNumber,
+        });
+      }
+      return p;
+    })();
+    return this.consumerPrincipal;
+  }
+
+  /** Registers one scenario's complaint through its channel's door. Returns the case number. */
+  async register(s: Scenario): Promise<string> {
+    const intake = s.intake;
+    if (intake.kind === 'email') {
+      const outcome = await this.mail({
+        fromName: intake.fromName,
+        from: intake.from,
+        subject: s.subject,
+        text: intake.text,
+      });
+      if (outcome.status !== 'registered')
+        throw new Error(`demo seed: ${s.key} e-mail was taken as ${outcome.status}`);
+      return outcome.number;
+    }
+    if (intake.kind === 'call') {
+      const [c] = await this.db
+        .select({ id: customers.id, placeId: places.id })
+        .from(customers)
+        .leftJoin(places, eq(places.customerId, customers.id))
+        .where(and(eq(customers.tenantId, this.tenant.id), eq(customers.customerCode, intake.customerCode)))
+        .limit(1);
+      if (!c) throw new Error(`demo seed: customer ${intake.customerCode} is missing in ${this.tenant.code}`);
+      const agent = this.caller();
+      // What POST /api/complaints does for the call center.
+      const reg = await registerComplaint(this.registerDeps(), {
+        tenantId: this.tenant.id,
+        channel: 'call_center' satisfies Channel,
+        category: intake.category,
+        subject: s.subject,
+        body: intake.body,
+        customerId: c.id,
+        placeId: c.placeId ?? undefined,
+        receivedAt: intake.daysAgo ? new Date(Date.now() - intake.daysAgo * DAY_MS) : undefined,
+        resolvedOnCall: intake.resolvedOnCall,
+        actor: { id: agent.id, kind: 'user' },
+      });
+      return reg.number;
+    }
+    const p = await this.consumer();
+    const [place] = await this.db
+      .select({ id: places.id })
+      .from(places)
+      .where(and(eq(places.tenantId, this.tenant.id), eq(places.placeCode, intake.placeCode)));
+    if (!place) throw new Error(`demo seed: place ${intake.placeCode} is missing in ${this.tenant.code}`);
+    const reg = await this.portalService.submitComplaint(
+      p,
+      { category: intake.category, subject: s.subject, body: intake.body, placeId: place.id },
+      [],
+    );
+    return reg.number;
+  }
+
+  /** The consumer contests the answer of a closed case from the portal: a new, linked case. */
+  async contest(original: string): Promise<string> {
+    await this.until(`${original}: închisă înainte de contestare`, async () =>
+      (await this.caseRow(original))?.status === 'closed' ? true : null,
+    );
+    const r = await this.portalService.contest(await this.consumer(), original, CONTESTATION.text);
+    return r.number;
+  }
+}
+
+async function loadStaff(db: Db, tenantId: string): Promise<Staff[]> {
+  const rows = (await db.execute(sql`
+    select u.id, u.email, u.name, u.roles,
+      coalesce(array_agg(h.job_role_code order by h.job_role_code) filter (where h.job_role_code is not null), '{}') as job_roles
+    from users u
+    left join job_role_holders h on h.user_id = u.id and h.tenant_id = u.tenant_id
+    where u.tenant_id = ${tenantId} and u.active
+    group by u.id
+    order by u.email`)) as unknown as Array<{
+    id: string;
+    email: string;
+    name: string;
+    roles: PermissionRole[];
+    job_roles: string[];
+  }>;
+  return rows.map((r) => ({ id: r.id, email: r.email, name: r.name, roles: r.roles, jobRoles: r.job_roles }));
+}
+
+/** The demo's cases already in the tenant, by scenario key (one query, plus one for the contestation). */
+async function presentCases(db: Db, tenantId: string): Promise<Partial<Record<DemoCaseKey, string>>> {
+  const bySubject = new Map(SCENARIOS.map((s) => [s.subject, s.key]));
+  const rows = (await db.execute(sql`
+    select c.subject, c.number,
+      (select k.number from cases k where k.contests_case_id = c.id order by k.received_at limit 1) as contested_by
+    from cases c
+    where c.tenant_id = ${tenantId} and c.subject in (${sql.join(
+      SCENARIOS.map((s) => sql`${s.subject}`),
+      sql`, `,
+    )})
+    order by c.seq`)) as unknown as Array<{ subject: string; number: string; contested_by: string | null }>;
+  const out: Partial<Record<DemoCaseKey, string>> = {};
+  for (const r of rows) {
+    const key = bySubject.get(r.subject);
+    if (!key || out[key]) continue;
+    out[key] = r.number;
+    if (key === CONTESTATION.contests && r.contested_by) out['portal-contest'] = r.contested_by;
+  }
+  return out;
+}
+
+/**
+ * Seeds the demo cases of one tenant (see the module comment) and waits until each has reached its stage. Needs the
+ * tenant's processes deployed and workers running for the tenant (they send the mail, file, close and compute).
+ * The tenant needs the demo customers and a holder of each job role the missing scenarios use.
+ */
+export async function seedDemoCases(
+  deps: DemoCaseDeps,
+  tenantId: string,
+  opts: DemoSeedOptions = {},
+): Promise<DemoSeedReport> {
+  const tenant = await getTenant(deps.db, tenantId);
+  if (!tenant) throw new Error(`demo seed: no tenant ${tenantId}`);
+  const report: DemoSeedReport = { tenantCode: tenant.code, created: {}, present: {}, busy: false };
+  // One seeding per tenant at a time, across processes: a transaction holds the lock for the whole run.
+  return deps.db.transaction(async (lockTx) => {
+    const [lock] = (await lockTx.execute(
+      sql`select pg_try_advisory_xact_lock(hashtextextended(${'demo-seed:' + tenantId}, 0)) as ok`,
+    )) as unknown as Array<{ ok: boolean }>;
+    if (!lock?.ok) return { ...report, busy: true };
+
+    const present = await presentCases(deps.db, tenantId);
+    report.present = present;
+    const todo = SCENARIOS.filter((s) => !present[s.key]);
+    const contestTodo = !present['portal-contest'];
+    if (!todo.length && !contestTodo) return report;
+
+    const staff = await loadStaff(deps.db, tenantId);
+    const needed = new Set([
+      ...todo.flatMap((s) => s.jobRoles),
+      ...(contestTodo ? CONTESTATION.jobRoles : []),
+    ]);
+    const missing = [...needed].filter(
+      (j) => !staff.some((s) => s.jobRoles.includes(j) && s.roles.some((r) => TASK_WORKER_ROLES.includes(r))),
+    );
+    if (missing.length)
+      throw new Error(
+        `Tenantul ${tenant.code} nu are titulari pentru rolurile ${missing.sort().join(', ')}: atribuiți-le în Administrare → Organigramă.`,
+      );
+
+    const run = new Run(
+      { ...deps, instructions: deps.instructions ?? (await loadInstructions()) },
+      {
+        id: tenant.id,
+        code: tenant.code,
+        name: tenant.name,
+        intakeEmail: tenant.intakeEmail,
+        operatorEmail: tenant.operatorEmail,
+      },
+      staff,
+      { signal: opts.signal, stepTimeoutMs: opts.stepTimeoutMs ?? 120_000 },
+    );
+    for (const [k, n] of Object.entries(present)) run.setNumber(k as DemoCaseKey, n);
+
+    // Registered one after the other, in a fixed order (stable numbers in a fresh tenant); then driven together.
+    for (const s of todo) {
+      run.checkAborted();
+      const number = await run.register(s);
+      run.setNumber(s.key, number);
+      report.created[s.key] = number;
+    }
+    const drives = todo.map((s) => {
+      const p = s.drive(run, report.created[s.key]!);
+      run.setPending(
+        s.key,
+        p.catch(() => undefined),
+      );
+      return p;
+    });
+    if (contestTodo)
+      drives.push(
+        (async () => {
+          await run.after(CONTESTATION.contests);
+          const original = run.numberOf(CONTESTATION.contests);
+          if (!original) throw new Error('demo seed: the portal case to contest is missing');
+          const number = await run.contest(original);
+          report.created['portal-contest'] = number;
+          await CONTESTATION.drive(run, number);
+        })(),
+      );
+    const results = await Promise.allSettled(drives);
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length) {
+      const aborted = failed.find((f) => f.reason instanceof AbortError);
+      if (aborted) throw aborted.reason as Error;
+      throw new Error(failed.map((f) => (f.reason as Error).message).join('; '));
+    }
+    deps.log.info(
+      { tenant: tenant.code, created: report.created },
+      `demo cases seeded for ${tenant.code}: ${Object.keys(report.created).length}`,
+    );
+    return report;
+  });
+}
+
+/**
+ * For `npm start`: the seeding in the background (the server answers meanwhile), stopped at shutdown. Call it after
+ * the workers have started, and stop it before they stop.
+ */
+export function startDemoCaseSeeding(
+  deps: DemoCaseDeps,
+  tenantId: string,
+): { done: Promise<DemoSeedReport | null>; stop(): Promise<void> } {
+  const ac = new AbortController();
+  const done = seedDemoCases(deps, tenantId, { signal: ac.signal }).catch((err: unknown) => {
+    if ((err as Error).name !== 'AbortError')
+      deps.log.error({ err: (err as Error).message }, 'demo cases not seeded');
+    return null;
+  });
+  return {
+    done,
+    async stop() {
+      ac.abort();
+      await done;
+    },
+  };
+}

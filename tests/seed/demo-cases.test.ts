@@ -1,0 +1,159 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { cases, type Case } from '../../server/db/schema/index.ts';
+import { DEMO_CASE_STAGES, DEMO_PORTAL_EMAIL, seedDemoCases } from '../../server/seed/demo-cases.ts';
+import { loginConsumer } from '../api/portal-helpers.ts';
+import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
+
+/**
+ * The demo's cases, seeded through the real registration, engine, workers and mail server: each stands where its
+ * scenario says (engine activities, case record, postal register, portal), and a second run adds nothing.
+ */
+describe('demo cases at every stage', () => {
+  let t: TestContext;
+
+  beforeAll(async () => {
+    t = await createTestContext({ workers: true });
+  });
+  afterAll(async () => t?.close());
+
+  const caseRow = async (number: string): Promise<Case> =>
+    (
+      await t.db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.tenantId, t.demoTenantId), eq(cases.number, number)))
+    )[0]!;
+
+  /**
+   * Where the case waits now: the active activities of its instance and its called sub-processes (the call
+   * activities that wait for those, `handling` and `verify`, left out).
+   */
+  async function activities(number: string): Promise<string[]> {
+    const out: string[] = [];
+    for (const i of await t.engine.findProcessInstances({ businessKey: number, tenantId: t.demoTenantId }))
+      out.push(...(await t.engine.activeActivityIds(i.id)));
+    return out.filter((a) => a !== 'handling' && a !== 'verify').sort();
+  }
+
+  const rows = async <T>(q: ReturnType<typeof sql>) => (await t.db.execute(q)) as unknown as T[];
+
+  it('seeds every scenario once, each at its stage; a second run is a quick no-op', async () => {
+    const deps = { db: t.db, engine: t.engine, secret: inject('appSecret'), log: silentLog };
+    const started = Date.now();
+    const first = await seedDemoCases(deps, t.demoTenantId);
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`demo cases seeded in ${seconds.toFixed(1)} s`);
+    expect(first.busy).toBe(false);
+    expect(Object.keys(first.created).sort()).toEqual(Object.keys(DEMO_CASE_STAGES).sort());
+    const n = first.created as Record<keyof typeof DEMO_CASE_STAGES, string>;
+
+    // Channels and categories vary (the supervisor's charts).
+    const all = await Promise.all(Object.values(n).map(caseRow));
+    expect(new Set(all.map((c) => c.channel))).toEqual(new Set(['email', 'call_center', 'portal']));
+    expect(new Set(all.map((c) => c.category)).size).toBeGreaterThanOrEqual(6);
+
+    // E-mail: the registration check, the classification with the consumer's reply, the identification.
+    expect(await activities(n['email-check'])).toEqual(['checkEmail']);
+    expect(await activities(n['email-triage'])).toEqual(['triage']);
+    const replies = await rows<{ kind: string; correlated: boolean }>(
+      sql`select kind, correlated from inbound_messages where case_id = ${(await caseRow(n['email-triage'])).id} order by arrived_at`,
+    );
+    expect(replies).toEqual([
+      { kind: 'complaint', correlated: false },
+      { kind: 'reply', correlated: true },
+    ]);
+    expect(await activities(n['email-identify'])).toEqual(['identify']);
+    const identify = await caseRow(n['email-identify']);
+    expect(identify.customerId).toBeNull();
+    const candidates = await rows<{ n: number }>(
+      sql`select count(*)::int as n from identification_candidates where case_id = ${identify.id}`,
+    );
+    expect(candidates[0]!.n).toBeGreaterThanOrEqual(2);
+
+    // The request to the distribution operator went out and waits for its answer.
+    expect(await activities(n['operator-waiting'])).toContain('waitAnswer');
+    const od = await rows<{ sent: boolean; answered: boolean }>(
+      sql`select sent_at is not null as sent, answered_at is not null as answered from operator_requests
+          where case_id = ${(await caseRow(n['operator-waiting'])).id}`,
+    );
+    expect(od).toEqual([{ sent: true, answered: false }]);
+
+    expect(await activities(n.approval)).toEqual(['approveAnswer']);
+
+    // By post: both letters in the register, the answer dispatched and waiting for its proof of delivery.
+    expect(await activities(n.postal)).toEqual(['postalDispatch']);
+    const postal = await caseRow(n.postal);
+    expect(postal).toMatchObject({ contactEmail: null, status: 'answer_sent' });
+    const letters = await rows<{ kind: string; dispatched: boolean; delivered: boolean }>(
+      sql`select d.kind, p.dispatched_at is not null as dispatched, p.delivered_at is not null as delivered
+          from postal_dispatches p join case_documents d on d.id = p.document_id
+          where p.case_id = ${postal.id} order by d.kind`,
+    );
+    expect(letters).toEqual([
+      { kind: 'acknowledgement_letter', dispatched: true, delivered: true },
+      { kind: 'answer_letter', dispatched: true, delivered: false },
+    ]);
+
+    // Late: escalated, breach recorded, compensation owed and waiting to be granted.
+    expect(await activities(n['late-compensation'])).toEqual(['escalation', 'grantCompensation']);
+    const late = await caseRow(n['late-compensation']);
+    expect(late.breachedAt).not.toBeNull();
+    expect(late.delayDays).toBeGreaterThan(0);
+    expect(late.compensationLei).toBe(100 + 50 * (late.delayDays! - 1));
+
+    expect(await caseRow(n.duplicate)).toMatchObject({ status: 'filed', filedReason: 'duplicate' });
+    expect(await caseRow(n['resolved-on-call'])).toMatchObject({ status: 'closed' });
+    for (const k of ['duplicate', 'resolved-on-call', 'portal-closed'] as const)
+      expect(await activities(n[k]), k).toEqual([]);
+
+    // Portal: answered by e-mail and closed, contested by a linked case (IL-34), the gas case with information.
+    const closed = await caseRow(n['portal-closed']);
+    expect(closed).toMatchObject({ status: 'closed', channel: 'portal' });
+    expect(closed.answerSentAt).not.toBeNull();
+    const contest = await caseRow(n['portal-contest']);
+    expect(contest).toMatchObject({ contestsCaseId: closed.id, category: 'solutionare_plangeri' });
+    expect(await activities(n['portal-contest'])).toEqual(['reviewPrevious']);
+    expect(await activities(n['portal-gas'])).toEqual(['checkGas']);
+    const info = await rows<{ kind: string; correlated: boolean | null }>(
+      sql`select kind, correlated from portal_submissions where case_id = ${(await caseRow(n['portal-gas'])).id} order by created_at`,
+    );
+    expect(info.map((i) => i.kind)).toEqual(['complaint', 'information']);
+    expect(info[1]!.correlated).toBe(true);
+
+    // The consumer's account, logged in with a real e-mailed code, sees both places and the three cases.
+    const consumer = await loginConsumer(t, DEMO_PORTAL_EMAIL);
+    const places = await t.app.inject({ method: 'GET', url: '/api/portal/places', headers: consumer });
+    expect(places.statusCode, places.body).toBe(200);
+    expect(
+      places
+        .json<Array<{ placeCode: string }>>()
+        .map((p) => p.placeCode)
+        .sort(),
+    ).toEqual(['DEG2210934', 'RO001E512340001']);
+    const mine = await t.app.inject({ method: 'GET', url: '/api/portal/cases', headers: consumer });
+    expect(mine.statusCode, mine.body).toBe(200);
+    const listed = mine.json<Array<{ number: string; placeCode: string | null }>>();
+    expect(listed.map((c) => c.number).sort()).toEqual(
+      [n['portal-closed'], n['portal-contest'], n['portal-gas']].sort(),
+    );
+    expect(new Set(listed.map((c) => c.placeCode))).toEqual(new Set(['RO001E512340001', 'DEG2210934']));
+
+    // Again: nothing new, one quick check.
+    const count = async () =>
+      (
+        await rows<{ n: number }>(
+          sql`select count(*)::int as n from cases where tenant_id = ${t.demoTenantId}`,
+        )
+      )[0]!.n;
+    const before = await count();
+    const again = Date.now();
+    const second = await seedDemoCases(deps, t.demoTenantId);
+    const secondMs = Date.now() - again;
+    console.log(`second run: ${secondMs} ms`);
+    expect(second.created).toEqual({});
+    expect(second.present).toEqual(first.created);
+    expect(await count()).toBe(before);
+    expect(secondMs).toBeLessThan(2000);
+  }, 300_000);
+});
