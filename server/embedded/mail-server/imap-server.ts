@@ -719,7 +719,7 @@ class Session {
       const target: SearchTarget = { meta, seq: i + 1 };
       if (q.needsContent) {
         try {
-          target.content = (await this.cache.get(sel.mb.file(meta.uid))).buf;
+          target.content = (await this.cache.get(sel.mb.readPath(meta.uid))).buf;
         } catch {
           continue; // expunged meanwhile
         }
@@ -816,7 +816,7 @@ class Session {
       let entry: { buf: Buffer; parsed?: MimePart } | null = null;
       if (needsContent) {
         try {
-          entry = await this.cache.get(sel.mb.file(meta.uid));
+          entry = await this.cache.get(sel.mb.readPath(meta.uid));
         } catch {
           continue; // expunged by another session meanwhile
         }
@@ -944,7 +944,7 @@ class Session {
     const dest = name === 'INBOX' ? await user.inbox() : user.get(name);
     if (!dest) throw new NoError('Mailbox does not exist', 'TRYCREATE');
     const uids = this.targets(sel, set, byUid).map((t) => t.meta.uid);
-    const r = await dest.copyFrom(sel.mb, uids);
+    const r = move ? await dest.moveFrom(sel.mb, uids) : await dest.copyFrom(sel.mb, uids);
     const code = r.from.length
       ? `[COPYUID ${dest.uidValidity} ${formatUidSet(r.from)} ${formatUidSet(r.to)}] `
       : '';
@@ -952,7 +952,6 @@ class Session {
       this.flush(byUid);
       return this.ok(tag, `${code}COPY completed`);
     }
-    await sel.mb.expunge(r.from);
     if (code) this.send(`* OK ${code}Moved\r\n`);
     this.flush(true);
     this.ok(tag, `${byUid ? 'UID MOVE' : 'MOVE'} completed`);

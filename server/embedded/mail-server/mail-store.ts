@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -76,6 +77,21 @@ export async function writeAtomic(file: string, data: string | Buffer): Promise<
   await syncDir(path.dirname(file));
 }
 
+/** A hard link to a message file of `src` (a copy where links are impossible). */
+async function linkOrCopy(src: Mailbox, uid: number, file: string): Promise<void> {
+  for (const from of [src.readPath(uid), src.file(uid)]) {
+    try {
+      await fsp.link(from, file);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      await fsp.copyFile(from, file);
+      return;
+    }
+  }
+  throw new Error(`message file of UID ${uid} in ${src.dir} is gone`);
+}
+
 async function writeDurable(file: string, data: Buffer): Promise<void> {
   const fh = await fsp.open(file, 'wx', 0o600);
   try {
@@ -98,7 +114,10 @@ export function safeName(s: string): string {
   return out;
 }
 
-/** Group commit of journal records: one write and one fsync (plus one of the message folder) per batch. */
+/**
+ * Group commit of journal records: one write and one fsync (plus one of the message folder) per batch. The
+ * journal and folder handles stay open while the mailbox is busy and are closed after a few idle seconds.
+ */
 class Journal {
   private queue: Array<{
     recs: Rec[];
@@ -108,6 +127,9 @@ class Journal {
     reject: (e: Error) => void;
   }> = [];
   private running: Promise<void> | null = null;
+  private fh: FileHandle | null = null;
+  private dirFh: FileHandle | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
   lines = 0;
 
   constructor(
@@ -121,30 +143,34 @@ class Journal {
   /**
    * Resolves once `recs` are written (and fsynced when `durable`); `apply` runs right after, in the order records
    * were queued. Only new messages need the fsync: a flag change or expunge lost in an OS crash loses no mail
-   * (the records are ordered, so an expunge after a copy never lands before the copy).
+   * (an expunge that ends a move is queued only after the copy is durable).
    */
   write(recs: Rec[], apply: () => void = () => {}, durable = true): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ recs, apply, durable, resolve, reject });
-      this.running ??= this.run().finally(() => (this.running = null));
+      this.running ??= this.run().finally(() => {
+        this.running = null;
+        this.scheduleClose();
+      });
     });
   }
 
   private async run() {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     while (this.queue.length) {
       const batch = this.queue.splice(0);
       const text = batch.flatMap((b) => b.recs.map((r) => `${JSON.stringify(r)}\n`)).join('');
       try {
         // New message files (and hard links) become durable with their directory entry.
-        if (batch.some((b) => b.recs.some((r) => r.t === 'A'))) await syncDir(this.msgDir);
-        const fh = await fsp.open(this.file, 'a', 0o600);
-        try {
-          await fh.write(text);
-          if (batch.some((b) => b.durable)) await fh.datasync();
-        } finally {
-          await fh.close();
+        if (batch.some((b) => b.recs.some((r) => r.t === 'A'))) {
+          this.dirFh ??= await fsp.open(this.msgDir, 'r');
+          await this.dirFh.sync();
         }
+        this.fh ??= await fsp.open(this.file, 'a', 0o600);
+        await this.fh.write(text);
+        if (batch.some((b) => b.durable)) await this.fh.datasync();
       } catch (err) {
+        await this.closeHandles();
         for (const b of batch) b.reject(err as Error);
         continue;
       }
@@ -164,15 +190,34 @@ class Journal {
     }
   }
 
+  private scheduleClose() {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (!this.running) void this.closeHandles();
+    }, 5000);
+    this.idleTimer.unref();
+  }
+
+  private async closeHandles() {
+    const [fh, dirFh] = [this.fh, this.dirFh];
+    this.fh = null;
+    this.dirFh = null;
+    await Promise.all([fh?.close().catch(() => undefined), dirFh?.close().catch(() => undefined)]);
+  }
+
+  /** Rewrites the journal as one record per live message (tmp + rename), when it is mostly history. */
   private async compact() {
     const recs = this.snapshot();
+    await this.closeHandles(); // the handle would keep writing to the replaced file
     await writeAtomic(this.file, recs.map((r) => `${JSON.stringify(r)}\n`).join(''));
     this.lines = recs.length;
   }
 
-  /** Waits for the records in flight. */
+  /** Waits for the records in flight and lets the handles go. */
   async drain(): Promise<void> {
     while (this.running) await this.running;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    await this.closeHandles();
   }
 }
 
@@ -182,8 +227,14 @@ export class Mailbox {
   readonly listeners = new Set<(e: MailboxEvent) => void>();
   /** Next UID to hand out (the UIDNEXT clients see). */
   uidNext = 1;
-  /** Orders the commits of new messages by UID: sessions must see UIDs ascend with sequence numbers. */
-  private commitTail: Promise<void> = Promise.resolve();
+  /**
+   * New messages are shown strictly in UID order (IMAP clients rely on UIDs ascending with sequence numbers):
+   * a UID that is ready waits here for every lower one to be ready or given up (null).
+   */
+  private ready = new Map<number, MessageMeta | null>();
+  private nextShown = 1;
+  /** Moved messages whose own hard link is not made yet: read from the source file meanwhile. */
+  private pendingFiles = new Map<number, string>();
   readonly journal: Journal;
 
   constructor(
@@ -218,44 +269,52 @@ export class Mailbox {
     for (const l of this.listeners) l(e);
   }
 
-  /** Allocates UIDs, writes the files, commits them in UID order and only then shows them. */
+  /** Where a message's bytes can be read now. */
+  readPath(uid: number): string {
+    return this.pendingFiles.get(uid) ?? this.file(uid);
+  }
+
+  private settle(uid: number, meta: MessageMeta | null) {
+    this.ready.set(uid, meta);
+    while (this.ready.has(this.nextShown)) {
+      const m = this.ready.get(this.nextShown);
+      this.ready.delete(this.nextShown);
+      if (m) {
+        this.insert(m);
+        this.emit({ kind: 'exists', uid: m.uid });
+      }
+      this.nextShown++;
+    }
+  }
+
+  private allocate(m: Omit<MessageMeta, 'uid'>): MessageMeta {
+    return { uid: this.uidNext++, flags: new Set(m.flags), internalDate: m.internalDate, size: m.size };
+  }
+
+  /** Writes the files, commits them (fsync) and only then shows them. */
   private async addMessages(
     entries: Array<{
-      flags: string[];
+      flags: Iterable<string>;
       internalDate: number;
       size: number;
       write: (file: string) => Promise<void>;
     }>,
   ): Promise<number[]> {
-    const metas: MessageMeta[] = entries.map((e) => ({
-      uid: this.uidNext++,
-      flags: new Set(e.flags),
-      internalDate: e.internalDate,
-      size: e.size,
-    }));
-    const previous = this.commitTail;
-    let release!: () => void;
-    this.commitTail = new Promise<void>((r) => (release = r));
-    try {
-      await Promise.all(entries.map((e, i) => e.write(this.file(metas[i]!.uid))));
-    } catch (err) {
-      await previous;
-      release();
+    const metas = entries.map((e) => this.allocate({ ...e, flags: new Set(e.flags) }));
+    const giveUp = async (err: unknown) => {
+      for (const m of metas) this.settle(m.uid, null);
       await Promise.all(metas.map((m) => fsp.rm(this.file(m.uid), { force: true })));
       throw err;
-    }
-    await previous;
-    const done = this.journal.write(
-      metas.map((m) => ({ t: 'A', u: m.uid, d: m.internalDate, z: m.size, f: [...m.flags] })),
-      () => {
-        for (const m of metas) {
-          this.insert(m);
-          this.emit({ kind: 'exists', uid: m.uid });
-        }
-      },
-    );
-    release();
-    await done;
+    };
+    await Promise.all(entries.map((e, i) => e.write(this.file(metas[i]!.uid)))).catch(giveUp);
+    await this.journal
+      .write(
+        metas.map((m) => ({ t: 'A', u: m.uid, d: m.internalDate, z: m.size, f: [...m.flags] })),
+        () => {
+          for (const m of metas) this.settle(m.uid, m);
+        },
+      )
+      .catch(giveUp);
     return metas.map((m) => m.uid);
   }
 
@@ -283,20 +342,38 @@ export class Mailbox {
     const metas = uids.map((u) => src.byUid.get(u)).filter((m): m is MessageMeta => !!m);
     if (!metas.length) return { from: [], to: [] };
     const to = await this.addMessages(
-      metas.map((m) => ({
-        flags: [...m.flags],
-        internalDate: m.internalDate,
-        size: m.size,
-        write: async (file: string) => {
-          try {
-            await fsp.link(src.file(m.uid), file);
-          } catch {
-            await fsp.copyFile(src.file(m.uid), file);
-          }
-        },
-      })),
+      metas.map((m) => ({ ...m, write: (file: string) => linkOrCopy(src, m.uid, file) })),
     );
     return { from: metas.map((m) => m.uid), to };
+  }
+
+  /**
+   * MOVE: every session sees the messages leave `src` and arrive here at once; on disk the copy is made durable
+   * first and only then is the source's removal recorded, so a crash in between leaves the message where it was
+   * (moved again later), never nowhere. Resolves when both are written.
+   */
+  async moveFrom(src: Mailbox, uids: number[]): Promise<{ from: number[]; to: number[] }> {
+    const from = uids.map((u) => src.byUid.get(u)).filter((m): m is MessageMeta => !!m);
+    if (!from.length) return { from: [], to: [] };
+    const to = from.map((m) => this.allocate(m));
+    to.forEach((m, i) => this.pendingFiles.set(m.uid, src.readPath(from[i]!.uid)));
+    const gone = src.forget(from.map((m) => m.uid));
+    for (const m of to) this.settle(m.uid, m);
+    try {
+      await Promise.all(to.map((m, i) => linkOrCopy(src, from[i]!.uid, this.file(m.uid))));
+      await this.journal.write(
+        to.map((m) => ({ t: 'A', u: m.uid, d: m.internalDate, z: m.size, f: [...m.flags] })),
+      );
+    } catch (err) {
+      this.log.warn(
+        `mail store: a move into ${this.dir} was not recorded (${(err as Error).message}); after a restart the messages are back in ${src.dir}`,
+      );
+      throw err;
+    } finally {
+      for (const m of to) this.pendingFiles.delete(m.uid);
+    }
+    await src.recordExpunge(gone);
+    return { from: from.map((m) => m.uid), to: to.map((m) => m.uid) };
   }
 
   /**
@@ -330,12 +407,18 @@ export class Mailbox {
     return changed;
   }
 
-  /** Removes messages (sessions told at once); their files go once the removal is on disk. */
+  /** Removes messages (sessions told at once); their files go once the removal is written. */
   async expunge(uids: number[]): Promise<number[]> {
+    const gone = this.forget(uids);
+    await this.recordExpunge(gone);
+    return gone;
+  }
+
+  /** Drops messages from memory and tells the sessions; returns the UIDs that were there. */
+  private forget(uids: number[]): number[] {
     const gone: number[] = [];
     for (const uid of uids) {
-      const m = this.byUid.get(uid);
-      if (!m) continue;
+      if (!this.byUid.has(uid)) continue;
       this.byUid.delete(uid);
       gone.push(uid);
     }
@@ -343,9 +426,13 @@ export class Mailbox {
     const set = new Set(gone);
     this.messages = this.messages.filter((m) => !set.has(m.uid));
     for (const uid of gone) this.emit({ kind: 'expunge', uid });
+    return gone;
+  }
+
+  private async recordExpunge(gone: number[]) {
+    if (!gone.length) return;
     await this.journal.write([{ t: 'X', u: gone }], undefined, false);
     await Promise.all(gone.map((uid) => fsp.rm(this.file(uid), { force: true })));
-    return gone;
   }
 
   static async create(dir: string, name: string, uidValidity: number, log: StoreLog): Promise<Mailbox> {
@@ -417,6 +504,7 @@ export class Mailbox {
       mb.byUid.delete(uid);
     }
     mb.messages = [...mb.byUid.values()].sort((a, b) => a.uid - b.uid);
+    mb.nextShown = mb.uidNext;
     mb.journal.lines = lines;
     return mb;
   }
@@ -528,8 +616,7 @@ export class UserStore {
     if (from === 'INBOX') {
       const target = await this.create(to);
       const uids = mb.messages.map((m) => m.uid);
-      await target.copyFrom(mb, uids);
-      await mb.expunge(uids);
+      await target.moveFrom(mb, uids);
       return;
     }
     const moves = [...this.mailboxes.values()]
