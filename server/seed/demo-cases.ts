@@ -460,6 +460,35 @@ async function loadStaff(db: Db, tenantId: string): Promise<Staff[]> {
   return rows.map((r) => ({ id: r.id, email: r.email, name: r.name, roles: r.roles, jobRoles: r.job_roles }));
 }
 
+/** The customer codes and places the scenarios name that the tenant lacks (checked before anything is registered). */
+async function missingDemoCustomers(db: Db, tenantId: string, todo: Scenario[]): Promise<string[]> {
+  const codes = new Set<string>();
+  const placeCodes = new Set<string>();
+  for (const s of todo) {
+    if (s.intake.kind === 'call') codes.add(s.intake.customerCode);
+    if (s.intake.kind === 'portal') placeCodes.add(s.intake.placeCode);
+  }
+  // The portal account links both of the person's customer accounts.
+  if (placeCodes.size) PORTAL_CUSTOMERS.forEach((c) => codes.add(c));
+  const list = (xs: Set<string>) =>
+    sql.join(
+      [...xs, ''].map((x) => sql`${x}`),
+      sql`, `,
+    );
+  const [haveCodes, havePlaces] = await Promise.all([
+    db.execute(
+      sql`select customer_code as v from customers where tenant_id = ${tenantId} and customer_code in (${list(codes)})`,
+    ),
+    db.execute(
+      sql`select place_code as v from places where tenant_id = ${tenantId} and place_code in (${list(placeCodes)})`,
+    ),
+  ]).then((rs) => rs.map((r) => new Set((r as unknown as Array<{ v: string }>).map((x) => x.v))));
+  return [
+    ...[...codes].filter((c) => !haveCodes!.has(c)),
+    ...[...placeCodes].filter((p) => !havePlaces!.has(p)),
+  ].sort();
+}
+
 /** The demo's cases already in the tenant, by scenario key (one query, plus one for the contestation). */
 async function presentCases(db: Db, tenantId: string): Promise<Partial<Record<DemoCaseKey, string>>> {
   const bySubject = new Map(SCENARIOS.map((s) => [s.subject, s.key]));
@@ -519,6 +548,11 @@ export async function seedDemoCases(
     if (missing.length)
       throw new Error(
         `Tenantul ${tenant.code} nu are titulari pentru rolurile ${missing.sort().join(', ')}: atribuiți-le în Administrare → Organigramă.`,
+      );
+    const absent = await missingDemoCustomers(deps.db, tenantId, todo);
+    if (absent.length)
+      throw new Error(
+        `Tenantul ${tenant.code} nu are clienții demo ${absent.join(', ')} (se adaugă doar într-un tenant fără clienți).`,
       );
 
     const run = new Run(

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cases, type Case } from '../../server/db/schema/index.ts';
@@ -156,4 +158,33 @@ describe('demo cases at every stage', () => {
     expect(await count()).toBe(before);
     expect(secondMs).toBeLessThan(2000);
   }, 300_000);
+
+  /** `npm run demo:seed -- --tenant <code>` against this test's database, engine and mail server. */
+  async function cli(tenant: string) {
+    const env = {
+      ...process.env,
+      DATABASE_URL: t.databaseUrl,
+      ENGINE_URL: inject('engineUrl'),
+      ENGINE_USER: inject('engineUser'),
+      ENGINE_PASSWORD: inject('enginePassword'),
+      SMTP_URL: inject('smtpUrl'),
+      APP_SECRET: inject('appSecret'),
+    };
+    return promisify(execFile)('npx', ['tsx', 'server/seed/demo-seed-cli.ts', '--tenant', tenant], {
+      env,
+    }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+  }
+
+  it('the command refuses an unknown tenant in one sentence and finds the seeded one complete', async () => {
+    const unknown = await cli('NOPE');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim()).toBe('Tenantul NOPE nu există (no tenant with the code NOPE).');
+    const demo = await cli('demo');
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stdout).toContain('Demo cases of DEMO were already there; nothing done.');
+    expect(demo.stdout.trim().split('\n')).toHaveLength(1 + Object.keys(DEMO_CASE_STAGES).length);
+  }, 60_000);
 });
