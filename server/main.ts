@@ -15,6 +15,7 @@ import { startProcessStartDispatcher } from './outbox/process-starts.ts';
 import { startAuditSealer } from './audit/audit-chain.ts';
 import { housekeepingSettings, startHousekeeping } from './housekeeping/housekeeping.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed/demo.ts';
+import { startDemoCaseSeeding } from './seed/demo-cases.ts';
 import { listTenants } from './tenants/tenants.repo.ts';
 import { startWorkers } from './workers/run-workers.ts';
 import { startTaskEventConsumer } from './task-read-model/task-event-consumer.ts';
@@ -76,7 +77,9 @@ async function main() {
   await report.step('database migrations', () => runMigrations(infra.databaseUrl));
   const instructions = await loadInstructions();
   const seeded = infra.embeddedDatabase || args.seedDemo;
-  if (seeded) await report.step('demo tenants and logins', () => seedDemo(db, config.publicUrl));
+  const demo = seeded
+    ? await report.step('demo tenants and logins', () => seedDemo(db, config.publicUrl))
+    : null;
   await report.step(
     'BPMN processes',
     async () => {
@@ -127,6 +130,23 @@ async function main() {
       () => sealer.stop(),
       () => housekeeping.stop(),
     );
+    if (demo) {
+      // Cases at every stage, driven through the real process while the workers run: in the background, so the
+      // pages are up at once; later starts find them and only check (one query).
+      const started = Date.now();
+      const seeding = startDemoCaseSeeding(
+        { db, engine, secret: infra.secret, log, instructions },
+        demo.demoTenantId,
+      );
+      void seeding.done.then((r) => {
+        const made = r ? Object.keys(r.created).length : 0;
+        if (r && made)
+          console.log(
+            `  ✓ demo cases (${made} worked through the process) ${'.'.repeat(20)} ${((Date.now() - started) / 1000).toFixed(1)} s`,
+          );
+      });
+      stops.push(() => seeding.stop());
+    }
   }
 
   if (args.parts.includes('intake')) {
@@ -144,21 +164,20 @@ async function main() {
 
   const lines = [
     '',
-    `  Reclamații rulează pe ${config.publicUrl}`,
-    `  API: ${config.publicUrl}/api/docs`,
+    `  Reclamații is running on ${config.publicUrl} (API and its documentation: ${config.publicUrl}/api/docs)`,
     infra.imap
-      ? `  Server local de e-mail: SMTP ${infra.smtpUrl}, IMAP ${infra.imap.host}:${infra.imap.port}`
+      ? `  Local mail server: SMTP ${infra.smtpUrl}, IMAP ${infra.imap.host}:${infra.imap.port} (user = the address, any password); read a mailbox with npm run mail -- <address>`
       : '',
     infra.imap && args.parts.includes('intake') && seeded
-      ? '  Reclamații prin e-mail: scrieți la demo@reclamatii.local (SMTP de mai sus)'
+      ? '  Send a complaint by e-mail to demo@reclamatii.local; README.md, "A ten-minute tour", shows the way through'
       : '',
     ...(seeded
       ? [
-          '  Conturi demo (parola ' + DEMO_PASSWORD + '):',
+          `  Demo logins (password ${DEMO_PASSWORD}):`,
           ...DEMO_USERS.map((u) => `    ${u.email.padEnd(24)} ${u.what}`),
         ]
       : []),
-    '  Ctrl-C oprește tot.',
+    '  Ctrl-C stops everything.',
     '',
   ].filter((l) => l !== '');
   console.log(lines.join('\n'));

@@ -139,17 +139,23 @@ export async function startInfrastructure(
     let imap: Infrastructure['imap'] = null;
     if (!smtpUrl) {
       await ensureMailServer({ log });
-      const mail = await startMailServer({
-        smtpPort: opts.smtpPort ?? 2525,
-        imapPort: opts.imapPort ?? 1143,
-        mailDir: path.join(config.dataDir, 'mail'),
-        log,
-        logFile: path.join(config.dataDir, 'logs', `mail-${opts.smtpPort ?? 2525}.log`),
-      });
+      const smtpPort = opts.smtpPort ?? 2525;
+      const imapPort = opts.imapPort ?? 1143;
+      const mail = await report.step(
+        'mail server',
+        () =>
+          startMailServer({
+            smtpPort,
+            imapPort,
+            mailDir: path.join(config.dataDir, 'mail'),
+            log,
+            logFile: path.join(config.dataDir, 'logs', `mail-${smtpPort}.log`),
+          }),
+        () => `SMTP 127.0.0.1:${smtpPort}, IMAP 127.0.0.1:${imapPort}`,
+      );
       stops.push(() => mail.stop());
       smtpUrl = mail.smtpUrl;
       imap = { host: mail.imapHost, port: mail.imapPort };
-      log.info(`mail server ready: ${smtpUrl}, IMAP ${mail.imapHost}:${mail.imapPort}`);
     }
 
     return {
