@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { probePort, REPO_ROOT, type LauncherLog } from './engine-process.ts';
 import { ensureDovecot, startDovecotMailServer } from './dovecot-process.ts';
+import { StartupError } from './startup-error.ts';
 
 /**
  * The local mail server of `npm start`, the tests and bench:mail: by default our own (server/embedded/mail-server/,
@@ -62,13 +63,14 @@ async function checkPorts(host: string, ports: Array<['SMTP' | 'IMAP', number]>)
     if (greeting === null) continue;
     const ours = /reclamatii|dovecot/i.test(greeting);
     const who = ours
-      ? 'a local mail server (probably left over from an earlier run or test: stop that process)'
+      ? 'a local mail server (probably left over from an earlier run or test)'
       : 'another program';
     const env = proto === 'SMTP' ? 'EMBEDDED_SMTP_PORT' : 'EMBEDDED_IMAP_PORT';
-    throw new Error(
-      `cannot start the mail server: ${proto} port ${host}:${port} is already used by ${who}${
-        greeting ? ` ("${greeting.slice(0, 120)}")` : ''
-      }; free the port or move ours with ${env}`,
+    throw new StartupError(
+      `The mail server cannot start: ${proto} port ${host}:${port} is already used by ${who}${
+        greeting ? ` (it answers "${greeting.slice(0, 120)}")` : ''
+      }.`,
+      `Stop that process, or move ours with ${env}=<port> npm start.`,
     );
   }
 }
@@ -148,7 +150,7 @@ async function startOwnMailServer(opts: MailServerOptions): Promise<MailServerHa
   await Promise.race([ready, exited, sleep(timeoutMs)]);
   const fail = async (why: string) => {
     await kill();
-    throw new Error(`cannot start the mail server: ${why}; see ${logFile}:\n${logTail()}`);
+    throw new StartupError(`The mail server did not start: ${why}.`, `See ${logFile}.`, logTail());
   };
   if (childError) await fail(childError);
   if (exitReason !== undefined) await fail(`it exited during startup (${exitReason})`);

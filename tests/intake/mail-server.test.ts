@@ -305,6 +305,7 @@ describe('the local mail server', () => {
     const user = `bad-${randomBytes(4).toString('hex')}@reclamatii.local`;
     const c = await RawImap.open();
     try {
+      expect(await c.command('z', 'LOGIN {100000}')).toMatch(/^z BAD Literal too large .* before login/m);
       expect(await c.command('a', `LOGIN ${user} x`)).toMatch(/^a OK/m);
       expect(await c.command('b', 'FROB')).toMatch(/^b BAD Unknown command/m);
       expect(await c.command('c', 'SELECT "unterminated')).toMatch(/^c BAD Unterminated quoted string/m);

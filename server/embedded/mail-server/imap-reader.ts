@@ -157,8 +157,11 @@ export class ImapReader {
     return out;
   }
 
-  /** Reads one command with its literals; `continueLiteral` is sent before each synchronising literal. */
-  async readCommand(continueLiteral: () => void): Promise<ReadResult> {
+  /**
+   * Reads one command with its literals; `continueLiteral` is sent before each synchronising literal. Before login
+   * the caller passes a small `maxLiteral` (a user name or password never needs 50 MB).
+   */
+  async readCommand(continueLiteral: () => void, maxLiteral = MAX_LITERAL): Promise<ReadResult> {
     const parts: CommandParts = [];
     let literalBytes = 0;
     for (;;) {
@@ -178,8 +181,8 @@ export class ImapReader {
       const tag = tagOf(String(parts[0]));
       literalBytes += lit.size;
       const tooBig =
-        lit.size > MAX_LITERAL
-          ? `Literal too large (${lit.size} bytes, at most ${MAX_LITERAL})`
+        lit.size > maxLiteral
+          ? `Literal too large (${lit.size} bytes, at most ${maxLiteral}${maxLiteral < MAX_LITERAL ? ' before login' : ''})`
           : literalBytes > MAX_COMMAND_BYTES || parts.length / 2 > MAX_LITERALS
             ? 'Too much literal data in one command'
             : null;

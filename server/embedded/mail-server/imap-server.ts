@@ -16,7 +16,7 @@ import {
   type SeqSet,
   type Token,
 } from './imap-parser.ts';
-import { ImapReader, tagOf } from './imap-reader.ts';
+import { ImapReader, MAX_LITERAL, tagOf } from './imap-reader.ts';
 import { parseSearch, matches, type SearchTarget } from './imap-search.ts';
 import {
   canonicalMailbox,
@@ -53,6 +53,9 @@ export const CAPABILITIES =
 export const GREETING = 'Reclamatii local IMAP ready';
 /** RECLAMATII_MAIL_TRACE=1 logs every command and its OK (not the data) to the mail log, for debugging. */
 const TRACE = process.env.RECLAMATII_MAIL_TRACE === '1';
+/** Bounds on what one user can pile up (every LIST walks the mailboxes; every record carries the flags). */
+const MAX_MAILBOXES = 10_000;
+const MAX_FLAGS = 100;
 const AUTOLOGOUT_MS = 30 * 60_000;
 /** Pause a big FETCH while this much is waiting in the socket (a slow client). */
 const WRITE_HIGH_WATER = 4 * 1024 * 1024;
@@ -216,7 +219,10 @@ class Session {
   async run() {
     this.send(`* OK [CAPABILITY ${CAPABILITIES}] ${GREETING}\r\n`);
     while (!this.done) {
-      const res = await this.reader.readCommand(() => this.send('+ Ready for literal data\r\n'));
+      const res = await this.reader.readCommand(
+        () => this.send('+ Ready for literal data\r\n'),
+        this.user ? MAX_LITERAL : 64 * 1024,
+      );
       if (res.kind === 'closed') break;
       if (res.kind === 'fatal') {
         this.send(`* BYE ${res.message}\r\n`);
@@ -287,9 +293,11 @@ class Session {
 
   private flagsArg(t: Token | undefined, rest: Token[] = []): string[] {
     const tokens = t?.t === 'list' ? t.v : [t, ...rest].filter((x): x is Token => !!x);
+    if (tokens.length > MAX_FLAGS) throw new ParseError(`At most ${MAX_FLAGS} flags at once`);
     const out: string[] = [];
     for (const tok of tokens) {
       if (!isAtom(tok)) throw new ParseError('Flags must be atoms');
+      if (tok.v.length > 128) throw new ParseError('Flag too long');
       if (tok.v.toLowerCase() === '\\recent') continue;
       const f = normalizeFlag(tok.v);
       if (!f) throw new ParseError(`Invalid system flag ${tok.v.slice(0, 40)}`);
@@ -454,6 +462,8 @@ class Session {
         const n = validateName(this.nameArg(args[0]));
         if (n.includes('*') || n.includes('%')) throw new NoError('Mailbox names cannot contain * or %');
         if (n === 'INBOX' || this.user.get(n)) throw new MailboxExistsError(n);
+        if (this.user.mailboxes.size >= MAX_MAILBOXES)
+          throw new NoError(`At most ${MAX_MAILBOXES} mailboxes per user`, 'LIMIT');
         // RFC 3501 6.3.3: superior levels are created too, so none of them is a mere placeholder.
         for (let i = n.indexOf('/'); i > 0; i = n.indexOf('/', i + 1)) {
           const parent = n.slice(0, i);
