@@ -301,6 +301,65 @@ describe('the local mail server', () => {
     }
   });
 
+  it('manages mailboxes over a raw connection: names in modified UTF-7, RENAME, DELETE, COPY, read-only, IDLE', async () => {
+    const user = `mgmt-${randomBytes(4).toString('hex')}@reclamatii.local`;
+    const c = await RawImap.open();
+    try {
+      c.write('a AUTHENTICATE PLAIN\r\n');
+      expect(await c.until((b) => b.includes('\r\n'))).toBe('+ \r\n');
+      c.write(`${Buffer.from(`\0${user}\0x`).toString('base64')}\r\n`);
+      expect(await c.until((b) => b.includes('a '))).toMatch(/^a OK /m);
+      expect(await c.command('b', 'CREATE "Arhiv&AQM-/2026"')).toMatch(/^b OK/m);
+      const all = await c.command('c', 'LIST "" "*"');
+      expect(all).toContain('* LIST (\\HasNoChildren) "/" "INBOX"\r\n');
+      expect(all).toContain('* LIST (\\HasChildren) "/" "Arhiv&AQM-"\r\n');
+      expect(all).toContain('* LIST (\\HasNoChildren) "/" "Arhiv&AQM-/2026"\r\n');
+      expect(await c.command('d', 'LIST "" "%"')).not.toContain('2026');
+      expect(await c.command('e', 'CREATE "Arhiv&AQM-/2026"')).toMatch(/^e NO \[ALREADYEXISTS\]/m);
+      expect(await c.command('f', 'CREATE inbox')).toMatch(/^f NO \[ALREADYEXISTS\]/m);
+      c.write('g APPEND Nowhere {3}\r\n');
+      expect(await c.until((b) => b.startsWith('+'))).toMatch(/^\+ /);
+      c.write('abc\r\n');
+      expect(await c.until((b) => b.includes('g '))).toMatch(/^g NO \[TRYCREATE\]/m);
+      const raw = rfc822({ Subject: 'dated' }, 'body');
+      c.write(`h APPEND inbox (\\Seen $Later) "02-Jan-2026 10:00:00 +0200" {${raw.length}+}\r\n${raw}\r\n`);
+      expect(await c.until((b) => b.includes('h '))).toMatch(/^h OK \[APPENDUID \d+ 1\]/m);
+      expect(await c.command('i', 'RENAME "Arhiv&AQM-" Vechi')).toMatch(/^i OK/m);
+      const renamed = await c.command('j', 'LIST "" V*');
+      expect(renamed).toContain('"Vechi"');
+      expect(renamed).toContain('"Vechi/2026"');
+      expect(await c.command('k', 'STATUS Vechi/2026 (MESSAGES UIDNEXT)')).toContain(
+        '* STATUS "Vechi/2026" (MESSAGES 0 UIDNEXT 1)',
+      );
+      expect(await c.command('l', 'SELECT INBOX')).toMatch(/^l OK \[READ-WRITE\]/m);
+      expect(await c.command('m', 'COPY 1 Vechi/2026')).toMatch(/^m OK \[COPYUID \d+ 1 1\]/m);
+      expect(await c.command('n', 'EXAMINE Vechi/2026')).toMatch(/^n OK \[READ-ONLY\]/m);
+      expect(await c.command('o', 'STORE 1 +FLAGS (\\Deleted)')).toMatch(/^o NO \[READ-ONLY\]/m);
+      expect(await c.command('p', 'FETCH 1 (FLAGS INTERNALDATE)')).toContain(
+        '* 1 FETCH (FLAGS (\\Seen $Later) INTERNALDATE "02-Jan-2026 08:00:00 +0000")',
+      );
+      expect(await c.command('q', 'SELECT Vechi/2026')).toMatch(/^q OK/m);
+      expect(await c.command('r', 'STORE 1 +FLAGS.SILENT (\\Deleted)')).toMatch(/^r OK/); // nothing untagged
+      expect(await c.command('s', 'UID EXPUNGE 1')).toMatch(/^\* 1 EXPUNGE\r\ns OK/);
+      expect(await c.command('t', 'UNSELECT')).toMatch(/^t OK/m);
+      expect(await c.command('u', 'DELETE Vechi')).toMatch(/^u OK/m);
+      expect(await c.command('v', 'LIST "" *')).toContain('* LIST (\\Noselect \\HasChildren) "/" "Vechi"');
+      expect(await c.command('w', 'DELETE INBOX')).toMatch(/^w NO/m);
+      expect(await c.command('x', 'SUBSCRIBE Vechi/2026')).toMatch(/^x OK/m);
+      expect(await c.command('y', 'LSUB "" *')).toContain('* LSUB (\\HasNoChildren) "/" "Vechi/2026"');
+      expect(await c.command('z', 'SELECT INBOX')).toContain('* 1 EXISTS');
+      c.write('idle IDLE\r\n');
+      expect(await c.until((b) => b.includes('\r\n'))).toBe('+ idling\r\n');
+      await sendRaw(user, rfc822({ Subject: 'during idle' }, 'x'));
+      expect(await c.until((b) => b.includes('EXISTS'))).toBe('* 2 EXISTS\r\n');
+      c.write('DONE\r\n');
+      expect(await c.until((b) => b.includes('\r\n'))).toMatch(/^idle OK/);
+      expect(await c.command('end', 'LOGOUT')).toMatch(/^\* BYE/);
+    } finally {
+      c.close();
+    }
+  });
+
   it('answers malformed input with BAD and goes on serving', async () => {
     const user = `bad-${randomBytes(4).toString('hex')}@reclamatii.local`;
     const c = await RawImap.open();
