@@ -197,7 +197,14 @@ class Session {
 
   private send(...parts: Array<string | Buffer>) {
     if (this.done || this.socket.destroyed) return;
+    if (parts.length === 1) {
+      this.socket.write(parts[0]!);
+      return;
+    }
+    // One segment on the wire for a response made of many pieces (the socket has Nagle off).
+    this.socket.cork();
     for (const p of parts) this.socket.write(p);
+    this.socket.uncork();
   }
 
   private async drainSocket() {
