@@ -221,7 +221,7 @@ describe('the local mail server', () => {
     }
   });
 
-  it('moves with MOVE and reports COPYUID; the other session sees the EXPUNGE', async () => {
+  it('moves with MOVE and reports COPYUID; an IDLE session sees the flag change and the EXPUNGE', async () => {
     const user = `move-${randomBytes(4).toString('hex')}@reclamatii.local`;
     for (const s of ['one', 'two', 'three']) await appendRaw(user, rfc822({ Subject: s }, s));
     const c = imapClient(user);
@@ -234,7 +234,12 @@ describe('the local mail server', () => {
       await c.mailboxOpen('INBOX');
       await watcher.mailboxOpen('INBOX');
       const expunged = new Promise<number>((r) => watcher.on('expunge', (d: { seq: number }) => r(d.seq)));
+      const flagged = new Promise<[number, string[]]>((r) =>
+        watcher.on('flags', (d: { uid?: number; flags: Set<string> }) => r([d.uid ?? 0, [...d.flags]])),
+      );
       void watcher.idle();
+      await c.messageFlagsAdd('3', ['\\Flagged'], { uid: true });
+      expect(await flagged).toEqual([3, ['\\Flagged']]);
       const moved = await c.messageMove('2', 'Processed', { uid: true });
       expect(moved).toMatchObject({ destination: 'Processed' });
       expect(moved && [...moved.uidMap!]).toEqual([[2, 1]]);
