@@ -8,7 +8,9 @@ import {
   caseMessages,
   cases,
   customers,
+  inboundMessages,
   places,
+  portalSubmissions,
   type Channel,
   type PermissionRole,
 } from '../db/schema/index.ts';
@@ -48,11 +50,14 @@ export { DEMO_CASE_STAGES, DEMO_PORTAL_EMAIL, type DemoCaseKey } from './demo-sc
  * the engine and workers doing their part. Every write goes through the function the matching route, worker or
  * intake uses; nothing is written to a table behind their back.
  *
- * Idempotent per scenario: a scenario counts as seeded when the tenant has a case with its subject (each scenario's
- * subject is its own and stable; the contestation is found through its link to the contested case). A second run
- * is one query and changes nothing; a scenario whose case exists is left as it is, so a first run cut short leaves
- * that case at an earlier stage and seeds only what is missing. Two runs at once for one tenant: the second finds
- * the advisory lock taken and does nothing.
+ * Idempotent per scenario. A scenario's case is the tenant's case with its subject (each scenario's subject is its
+ * own and stable; the contestation is the case linked to the contested one), and once the case has reached its
+ * stage the run records it in the audit log (`demo.scenario_seeded`, by the system, on that case): the honest
+ * trace that the case is demo data, and the marker. A later run is one query and changes nothing. A run stopped
+ * midway (Ctrl-C during the first `npm start`) leaves cases without the marker: the next run takes each up where it
+ * stopped (the user tasks it completed are skipped, the tasks it claimed are completed by their holder) and
+ * registers only what is missing. Two runs at once for one tenant: the second finds the advisory lock taken and
+ * does nothing.
  *
  * The seed acts as the tenant's staff (the demo logins in DEMO): each task is claimed and completed by a holder of
  * its job role, so the audit log and the inbox show that person, as for their own work. No session is opened.
@@ -78,7 +83,9 @@ export interface DemoSeedReport {
   tenantCode: string;
   /** Cases made by this run: key -> registration number. */
   created: Partial<Record<DemoCaseKey, string>>;
-  /** Cases found from an earlier run: key -> registration number. */
+  /** Cases an earlier, interrupted run registered, brought to their stage by this one. */
+  resumed: Partial<Record<DemoCaseKey, string>>;
+  /** Cases an earlier run brought to their stage (nothing done): key -> registration number. */
   present: Partial<Record<DemoCaseKey, string>>;
   /** Another seeding of the same tenant was running; this one did nothing. */
   busy: boolean;
@@ -104,6 +111,7 @@ class Run implements ScenarioRun {
   private readonly numbers = new Map<DemoCaseKey, string>();
   private readonly pending = new Map<DemoCaseKey, Promise<void>>();
   private consumerPrincipal: Promise<ConsumerPrincipal> | undefined;
+  private readonly completedBefore = new Map<string, Set<string>>();
   private readonly tasks;
   private readonly portalService;
 
@@ -135,10 +143,6 @@ class Run implements ScenarioRun {
 
   registerDeps(): RegisterDeps {
     return { db: this.deps.db, engine: this.deps.engine, secret: this.deps.secret, log: this.deps.log };
-  }
-
-  portal() {
-    return this.portalService;
   }
 
   setNumber(key: DemoCaseKey, number: string) {
@@ -201,8 +205,38 @@ class Run implements ScenarioRun {
 
   waitForTask(number: string, taskKey: string): Promise<EngineTask> {
     return this.until(`${number}: sarcina ${taskKey}`, async () =>
-      (await this.openTasks(number)).find((t) => t.taskDefinitionKey === taskKey && !t.assignee),
+      (await this.openTasks(number)).find((t) => t.taskDefinitionKey === taskKey),
     );
+  }
+
+  /** The scenario's case has reached its stage: recorded in the audit log, the marker later runs look for. */
+  async markSeeded(key: DemoCaseKey, number: string) {
+    const c = await this.caseRow(number);
+    if (!c) throw new Error(`demo seed: case ${number} vanished`);
+    await appendAudit(this.db, {
+      tenantId: this.tenant.id,
+      actorKind: 'system',
+      action: SEEDED_ACTION,
+      entityType: 'case',
+      entityId: c.id,
+      details: { scenario: key, number },
+    });
+  }
+
+  /**
+   * A case an earlier run registered but did not bring to its stage (stopped midway): the user tasks it completed
+   * then are skipped now, so its scenario goes on from where it stopped.
+   */
+  async resumeFrom(number: string) {
+    const done = new Set<string>();
+    const instances = await this.deps.engine.findHistoricProcessInstances({
+      businessKey: number,
+      tenantId: this.tenant.id,
+    });
+    for (const i of instances)
+      for (const a of await this.deps.engine.activityHistory(i.id))
+        if (a.activityType === 'userTask' && a.endTime && !a.canceled) done.add(a.activityId);
+    this.completedBefore.set(number, done);
   }
 
   async waitForActivity(number: string, activityId: string) {
@@ -251,13 +285,19 @@ class Run implements ScenarioRun {
     return s;
   }
 
-  /** A staff member's work on one task: waits for it, claims it and completes it through the tasks service. */
+  /**
+   * A staff member's work on one task: waits for it, claims it and completes it through the tasks service. A task
+   * an interrupted run claimed is completed by whoever holds it.
+   */
   async work(number: string, step: Step) {
+    if (this.completedBefore.get(number)?.has(step.task)) return;
     const task = await this.waitForTask(number, step.task);
     const groups = await this.deps.engine.getCandidateGroups(task.id);
-    const p = this.principal(this.holderOf(groups, step.by));
+    const holder =
+      (task.assignee && this.staff.find((x) => x.id === task.assignee)) || this.holderOf(groups, step.by);
+    const p = this.principal(holder);
     this.checkAborted();
-    await this.tasks.claim(p, task.id);
+    if (task.assignee !== p.userId) await this.tasks.claim(p, task.id);
     await this.tasks.complete(p, task.id, step.submit);
   }
 
@@ -313,6 +353,15 @@ class Run implements ScenarioRun {
 
   /** The consumer answers our acknowledgement: the intake attaches it to the case and correlates the message. */
   async consumerReply(number: string, fromName: string, from: string, text: string) {
+    const [replied] = await this.db
+      .select({ id: inboundMessages.id })
+      .from(inboundMessages)
+      .innerJoin(cases, eq(cases.id, inboundMessages.caseId))
+      .where(
+        and(eq(cases.tenantId, this.tenant.id), eq(cases.number, number), eq(inboundMessages.kind, 'reply')),
+      )
+      .limit(1);
+    if (replied) return;
     const ack = await this.until(`${number}: confirmarea trimisă`, async () => {
       const [m] = await this.db
         .select({ messageId: caseMessages.messageId, subject: caseMessages.subject })
@@ -336,6 +385,24 @@ class Run implements ScenarioRun {
     });
     if (outcome.status !== 'reply' || !outcome.correlated)
       throw new Error(`${number}: the consumer's reply was taken as ${outcome.status}`);
+  }
+
+  async consumerAddsInformation(number: string, text: string) {
+    const [added] = await this.db
+      .select({ id: portalSubmissions.id })
+      .from(portalSubmissions)
+      .innerJoin(cases, eq(cases.id, portalSubmissions.caseId))
+      .where(
+        and(
+          eq(cases.tenantId, this.tenant.id),
+          eq(cases.number, number),
+          eq(portalSubmissions.kind, 'information'),
+        ),
+      )
+      .limit(1);
+    if (added) return;
+    const r = await this.portalService.addInformation(await this.consumer(), number, text, []);
+    if (!r.correlated) throw new Error(`${number}: information added but not correlated`);
   }
 
   /**
@@ -489,24 +556,46 @@ async function missingDemoCustomers(db: Db, tenantId: string, todo: Scenario[]):
   ].sort();
 }
 
-/** The demo's cases already in the tenant, by scenario key (one query, plus one for the contestation). */
-async function presentCases(db: Db, tenantId: string): Promise<Partial<Record<DemoCaseKey, string>>> {
+/** The audit action that records a scenario brought to its stage (the marker a later run looks for). */
+export const SEEDED_ACTION = 'demo.scenario_seeded';
+
+interface Found {
+  number: string;
+  /** Brought to its stage (the marker is there); else an earlier run stopped midway. */
+  done: boolean;
+}
+
+/** The demo's cases already in the tenant, by scenario key: one query. */
+async function presentCases(db: Db, tenantId: string): Promise<Partial<Record<DemoCaseKey, Found>>> {
   const bySubject = new Map(SCENARIOS.map((s) => [s.subject, s.key]));
+  const seeded = (id: ReturnType<typeof sql>) =>
+    sql`exists (select 1 from audit_log a where a.tenant_id = ${tenantId} and a.entity_type = 'case'
+      and a.entity_id = (${id})::text and a.action = ${SEEDED_ACTION})`;
   const rows = (await db.execute(sql`
-    select c.subject, c.number,
-      (select k.number from cases k where k.contests_case_id = c.id order by k.received_at limit 1) as contested_by
+    select c.subject, c.number, ${seeded(sql`c.id`)} as done,
+      k.number as contest_number, k.id is not null and ${seeded(sql`k.id`)} as contest_done
     from cases c
+    left join lateral (
+      select x.id, x.number from cases x where x.contests_case_id = c.id order by x.received_at limit 1
+    ) k on true
     where c.tenant_id = ${tenantId} and c.subject in (${sql.join(
       SCENARIOS.map((s) => sql`${s.subject}`),
       sql`, `,
     )})
-    order by c.seq`)) as unknown as Array<{ subject: string; number: string; contested_by: string | null }>;
-  const out: Partial<Record<DemoCaseKey, string>> = {};
+    order by c.seq`)) as unknown as Array<{
+    subject: string;
+    number: string;
+    done: boolean;
+    contest_number: string | null;
+    contest_done: boolean;
+  }>;
+  const out: Partial<Record<DemoCaseKey, Found>> = {};
   for (const r of rows) {
     const key = bySubject.get(r.subject);
     if (!key || out[key]) continue;
-    out[key] = r.number;
-    if (key === CONTESTATION.contests && r.contested_by) out['portal-contest'] = r.contested_by;
+    out[key] = { number: r.number, done: r.done };
+    if (key === CONTESTATION.contests && r.contest_number)
+      out['portal-contest'] = { number: r.contest_number, done: r.contest_done };
   }
   return out;
 }
@@ -523,7 +612,13 @@ export async function seedDemoCases(
 ): Promise<DemoSeedReport> {
   const tenant = await getTenant(deps.db, tenantId);
   if (!tenant) throw new Error(`demo seed: no tenant ${tenantId}`);
-  const report: DemoSeedReport = { tenantCode: tenant.code, created: {}, present: {}, busy: false };
+  const report: DemoSeedReport = {
+    tenantCode: tenant.code,
+    created: {},
+    resumed: {},
+    present: {},
+    busy: false,
+  };
   // One seeding per tenant at a time, across processes: a transaction holds the lock for the whole run.
   return deps.db.transaction(async (lockTx) => {
     const [lock] = (await lockTx.execute(
@@ -531,16 +626,17 @@ export async function seedDemoCases(
     )) as unknown as Array<{ ok: boolean }>;
     if (!lock?.ok) return { ...report, busy: true };
 
-    const present = await presentCases(deps.db, tenantId);
-    report.present = present;
-    const todo = SCENARIOS.filter((s) => !present[s.key]);
-    const contestTodo = !present['portal-contest'];
-    if (!todo.length && !contestTodo) return report;
+    const found = await presentCases(deps.db, tenantId);
+    for (const [k, f] of Object.entries(found)) if (f.done) report.present[k as DemoCaseKey] = f.number;
+    const toRegister = SCENARIOS.filter((s) => !found[s.key]);
+    const toResume = SCENARIOS.filter((s) => found[s.key]?.done === false);
+    const contest = found['portal-contest'];
+    if (!toRegister.length && !toResume.length && contest?.done) return report;
 
     const staff = await loadStaff(deps.db, tenantId);
     const needed = new Set([
-      ...todo.flatMap((s) => s.jobRoles),
-      ...(contestTodo ? CONTESTATION.jobRoles : []),
+      ...[...toRegister, ...toResume].flatMap((s) => s.jobRoles),
+      ...(contest?.done ? [] : CONTESTATION.jobRoles),
     ]);
     const missing = [...needed].filter(
       (j) => !staff.some((s) => s.jobRoles.includes(j) && s.roles.some((r) => TASK_WORKER_ROLES.includes(r))),
@@ -549,7 +645,7 @@ export async function seedDemoCases(
       throw new Error(
         `Tenantul ${tenant.code} nu are titulari pentru rolurile ${missing.sort().join(', ')}: atribuiți-le în Administrare → Organigramă.`,
       );
-    const absent = await missingDemoCustomers(deps.db, tenantId, todo);
+    const absent = await missingDemoCustomers(deps.db, tenantId, toRegister);
     if (absent.length)
       throw new Error(
         `Tenantul ${tenant.code} nu are clienții demo ${absent.join(', ')} (se adaugă doar într-un tenant fără clienți).`,
@@ -567,32 +663,45 @@ export async function seedDemoCases(
       staff,
       { signal: opts.signal, stepTimeoutMs: opts.stepTimeoutMs ?? 120_000 },
     );
-    for (const [k, n] of Object.entries(present)) run.setNumber(k as DemoCaseKey, n);
+    for (const [k, f] of Object.entries(found)) run.setNumber(k as DemoCaseKey, f.number);
 
     // Registered one after the other, in a fixed order (stable numbers in a fresh tenant); then driven together.
-    for (const s of todo) {
+    for (const s of toRegister) {
       run.checkAborted();
       const number = await run.register(s);
       run.setNumber(s.key, number);
       report.created[s.key] = number;
     }
-    const drives = todo.map((s) => {
-      const p = s.drive(run, report.created[s.key]!);
+    for (const s of toResume) {
+      const number = found[s.key]!.number;
+      await run.resumeFrom(number);
+      report.resumed[s.key] = number;
+    }
+    const drives = [...toRegister, ...toResume].map((s) => {
+      const number = run.numberOf(s.key)!;
+      const p = s.drive(run, number).then(() => run.markSeeded(s.key, number));
       run.setPending(
         s.key,
         p.catch(() => undefined),
       );
       return p;
     });
-    if (contestTodo)
+    if (!contest?.done)
       drives.push(
         (async () => {
-          await run.after(CONTESTATION.contests);
-          const original = run.numberOf(CONTESTATION.contests);
-          if (!original) throw new Error('demo seed: the portal case to contest is missing');
-          const number = await run.contest(original);
-          report.created['portal-contest'] = number;
+          let number = contest?.number;
+          if (number) {
+            await run.resumeFrom(number);
+            report.resumed['portal-contest'] = number;
+          } else {
+            await run.after(CONTESTATION.contests);
+            const original = run.numberOf(CONTESTATION.contests);
+            if (!original) throw new Error('demo seed: the portal case to contest is missing');
+            number = await run.contest(original);
+            report.created['portal-contest'] = number;
+          }
           await CONTESTATION.drive(run, number);
+          await run.markSeeded('portal-contest', number);
         })(),
       );
     const results = await Promise.allSettled(drives);
@@ -603,8 +712,8 @@ export async function seedDemoCases(
       throw new Error(failed.map((f) => (f.reason as Error).message).join('; '));
     }
     deps.log.info(
-      { tenant: tenant.code, created: report.created },
-      `demo cases seeded for ${tenant.code}: ${Object.keys(report.created).length}`,
+      { tenant: tenant.code, created: report.created, resumed: report.resumed },
+      `demo cases seeded for ${tenant.code}: ${Object.keys(report.created).length} new, ${Object.keys(report.resumed).length} finished`,
     );
     return report;
   });

@@ -8,8 +8,6 @@ import {
   type Case,
   type ComplaintCategory,
 } from '../db/schema/index.ts';
-import type { ConsumerPrincipal } from '../portal/portal-auth.service.ts';
-import type { PortalService } from '../portal/portal.service.ts';
 import type { TaskSubmission } from '../tasks/task-forms.ts';
 
 /**
@@ -54,18 +52,20 @@ export interface ScenarioRun {
   caseRow(number: string): Promise<Case | null>;
   waitForTask(number: string, taskKey: string): Promise<unknown>;
   waitForActivity(number: string, activityId: string): Promise<void>;
-  /** A holder of the task's job role (the preferred login first) claims and completes it. */
+  /**
+   * A holder of the task's job role (the preferred login first) claims and completes it; skipped when an earlier,
+   * interrupted run completed it already.
+   */
   work(number: string, step: Step): Promise<void>;
   /** The registry records a letter's dispatch (and proof of delivery) in the postal register. */
   recordDispatch(
     id: number,
     set: { dispatchedAt: Date; postalReference: string; deliveredAt?: Date; proofOfDelivery?: string },
   ): Promise<void>;
-  /** The consumer answers our acknowledgement by e-mail, with more information. */
+  /** The consumer answers our acknowledgement by e-mail, with more information (once). */
   consumerReply(number: string, fromName: string, from: string, text: string): Promise<void>;
-  /** The demo's portal account, linked to its customer accounts. */
-  consumer(): Promise<ConsumerPrincipal>;
-  portal(): PortalService;
+  /** The demo's portal account adds information to its open case (once). */
+  consumerAddsInformation(number: string, text: string): Promise<void>;
 }
 
 export interface Step {
@@ -335,7 +335,11 @@ export const SCENARIOS: Scenario[] = [
       // The registry posts both letters; the acknowledgement came back signed, the answer's proof is awaited.
       const letters = await run.until(`${number}: scrisorile în registrul poștal`, async () => {
         const rows = await run.db
-          .select({ id: postalDispatches.id, kind: caseDocuments.kind })
+          .select({
+            id: postalDispatches.id,
+            kind: caseDocuments.kind,
+            dispatchedAt: postalDispatches.dispatchedAt,
+          })
           .from(postalDispatches)
           .innerJoin(cases, eq(cases.id, postalDispatches.caseId))
           .innerJoin(caseDocuments, eq(caseDocuments.id, postalDispatches.documentId))
@@ -344,6 +348,7 @@ export const SCENARIOS: Scenario[] = [
       });
       const received = (await run.caseRow(number))!.receivedAt.getTime();
       for (const l of letters) {
+        if (l.dispatchedAt) continue; // recorded by an earlier, interrupted run
         const answer = l.kind === 'answer_letter';
         await run.recordDispatch(
           l.id,
@@ -545,15 +550,10 @@ export const SCENARIOS: Scenario[] = [
         submit: { findings: 'Se verifică puterea calorifică și coeficientul de conversie.', branch: 'gaze' },
       });
       await run.waitForTask(number, 'checkGas');
-      const added = await run
-        .portal()
-        .addInformation(
-          await run.consumer(),
-          number,
-          'Atașez indexul citit pe 2 noiembrie: 4 512 m³. Vă rog să îmi spuneți și puterea calorifică folosită.',
-          [],
-        );
-      if (!added.correlated) throw new Error(`${number}: information added but not correlated`);
+      await run.consumerAddsInformation(
+        number,
+        'Atașez indexul citit pe 2 noiembrie: 4 512 m³. Vă rog să îmi spuneți și puterea calorifică folosită.',
+      );
     },
   },
 ];

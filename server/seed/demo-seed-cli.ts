@@ -23,7 +23,7 @@ import { StartupError } from '../embedded/startup-error.ts';
 import { EngineClient } from '../engine/client.ts';
 import { deployBaseline } from '../engine/deploy-processes.ts';
 import { createMailer } from '../mail/mailer.ts';
-import type { Logger } from '../outbox/process-starts.ts';
+import { startProcessStartDispatcher, type Logger } from '../outbox/process-starts.ts';
 import { getTenantByCode } from '../tenants/tenants.repo.ts';
 import { startWorkers } from '../workers/run-workers.ts';
 import { DEMO_CASE_STAGES, seedDemoCases, type DemoCaseKey } from './demo-cases.ts';
@@ -125,19 +125,26 @@ export async function demoSeedCli(argv: string[], env: NodeJS.ProcessEnv): Promi
       { db, mailer, secret: svc.secret, log },
       { concurrency: 4, tenantIds: [tenant.id], workerId: `demo-seed-${process.pid}` },
     );
-    stops.push(() => workers.stop());
+    // Process starts the engine could not take at registration are retried, as by npm start.
+    const dispatcher = startProcessStartDispatcher(db, engine, log);
+    stops.push(
+      () => workers.stop(),
+      () => dispatcher.stop(),
+    );
     const started = Date.now();
     const report = await seedDemoCases({ db, engine, secret: svc.secret, log }, tenant.id);
     if (report.busy) return `Demo cases of ${code}: another seeding of this tenant is running; nothing done.`;
     const line = (key: string, number: string, note: string) =>
       `  ${number}  ${DEMO_CASE_STAGES[key as DemoCaseKey]}${note}`;
     const created = Object.entries(report.created);
+    const resumed = Object.entries(report.resumed);
     const present = Object.entries(report.present);
     return [
-      created.length
+      created.length || resumed.length
         ? `Demo cases seeded in ${code} (${((Date.now() - started) / 1000).toFixed(1)} s):`
         : `Demo cases of ${code} were already there; nothing done.`,
       ...created.map(([k, n]) => line(k, n, '')),
+      ...resumed.map(([k, n]) => line(k, n, ' (begun by an earlier run, finished now)')),
       ...present.map(([k, n]) => line(k, n, ' (already there)')),
       n === 0 ? `  (the tenant had no customers: the demo customers were added)` : '',
     ]

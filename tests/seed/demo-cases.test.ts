@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cases, type Case } from '../../server/db/schema/index.ts';
 import { DEMO_CASE_STAGES, DEMO_PORTAL_EMAIL, seedDemoCases } from '../../server/seed/demo-cases.ts';
 import { loginConsumer } from '../api/portal-helpers.ts';
-import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, eventually, silentLog, type TestContext } from '../helpers/test-context.ts';
 
 /**
  * The demo's cases, seeded through the real registration, engine, workers and mail server: each stands where its
@@ -40,15 +40,44 @@ describe('demo cases at every stage', () => {
 
   const rows = async <T>(q: ReturnType<typeof sql>) => (await t.db.execute(q)) as unknown as T[];
 
-  it('seeds every scenario once, each at its stage; a second run is a quick no-op', async () => {
+  it('seeds every scenario once, each at its stage, also after a stopped run; then a run is a quick no-op', async () => {
     const deps = { db: t.db, engine: t.engine, secret: inject('appSecret'), log: silentLog };
     const started = Date.now();
+    // Stopped midway, as by Ctrl-C during the first npm start (once staff have completed a few tasks): the next
+    // run finishes what it began.
+    const ac = new AbortController();
+    const stopped = seedDemoCases(deps, t.demoTenantId, { signal: ac.signal });
+    await eventually(
+      async () => {
+        const [done] = await rows<{ n: number }>(
+          sql`select count(*)::int as n from audit_log where tenant_id = ${t.demoTenantId} and action = 'task.completed'`,
+        );
+        return done!.n >= 8;
+      },
+      60_000,
+      50,
+    );
+    ac.abort();
+    await expect(stopped).rejects.toThrow('stopped');
     const first = await seedDemoCases(deps, t.demoTenantId);
     const seconds = (Date.now() - started) / 1000;
-    console.log(`demo cases seeded in ${seconds.toFixed(1)} s`);
+    console.log(
+      `demo cases seeded in ${seconds.toFixed(1)} s (${Object.keys(first.resumed).length} begun by the stopped run)`,
+    );
     expect(first.busy).toBe(false);
-    expect(Object.keys(first.created).sort()).toEqual(Object.keys(DEMO_CASE_STAGES).sort());
-    const n = first.created as Record<keyof typeof DEMO_CASE_STAGES, string>;
+    expect(Object.keys(first.resumed).length).toBeGreaterThan(0);
+    // Finished by the stopped run, begun by it and finished now, or new: each scenario once.
+    const parts = [first.present, first.resumed, first.created].map(Object.keys);
+    expect(parts.flat().sort()).toEqual(Object.keys(DEMO_CASE_STAGES).sort());
+    const n = { ...first.present, ...first.resumed, ...first.created } as Record<
+      keyof typeof DEMO_CASE_STAGES,
+      string
+    >;
+    expect(new Set(Object.values(n)).size).toBe(Object.keys(n).length);
+    const markers = await rows<{ n: number }>(
+      sql`select count(*)::int as n from audit_log where tenant_id = ${t.demoTenantId} and action = 'demo.scenario_seeded'`,
+    );
+    expect(markers[0]!.n).toBe(Object.keys(n).length);
 
     // Channels and categories vary (the supervisor's charts).
     const all = await Promise.all(Object.values(n).map(caseRow));
@@ -154,7 +183,8 @@ describe('demo cases at every stage', () => {
     const secondMs = Date.now() - again;
     console.log(`second run: ${secondMs} ms`);
     expect(second.created).toEqual({});
-    expect(second.present).toEqual(first.created);
+    expect(second.resumed).toEqual({});
+    expect(second.present).toEqual(n);
     expect(await count()).toBe(before);
     expect(secondMs).toBeLessThan(2000);
   }, 300_000);
