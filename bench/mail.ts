@@ -5,7 +5,7 @@
  *
  *   npm run bench:mail -- --n 500 --c 8
  *
- * Self-contained like bench:intake: the same services `npm start` would start (dovecot on 2725/1343), a fresh
+ * Self-contained like bench:intake: the same services `npm start` would start (the local mail server on 2725/1343), a fresh
  * database. Workers are not running: this measures the intake and registration alone.
  */
 import { randomBytes } from 'node:crypto';

@@ -139,7 +139,7 @@ async function main() {
         demo.demoTenantId,
       );
       void seeding.done.then((r) => {
-        const made = r ? Object.keys(r.created).length : 0;
+        const made = r ? Object.keys(r.created).length + Object.keys(r.resumed).length : 0;
         if (r && made)
           console.log(
             `  ✓ demo cases (${made} worked through the process) ${'.'.repeat(20)} ${((Date.now() - started) / 1000).toFixed(1)} s`,

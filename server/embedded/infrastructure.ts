@@ -49,7 +49,7 @@ function jdbcOf(url: string, database: string): { jdbcUrl: string; user: string;
 
 /**
  * Gives every service the app needs: the one configured through the environment, else a real local one
- * (embedded PostgreSQL, the engine jar on its own database, dovecot for IMAP with an SMTP front). Stops what it started.
+ * (embedded PostgreSQL, the engine jar on its own database, our own mail server for SMTP and IMAP). Stops what it started.
  */
 export async function startInfrastructure(
   config: Config,

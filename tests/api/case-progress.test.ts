@@ -79,8 +79,8 @@ describe('degree of execution of a case', () => {
         payload: { done },
       });
     // Only the one who claimed the task ticks its steps. The officer does not hold RRC: the supervisor's view
-    // then shows who does.
-    expect(task.holders.map((h) => h.name)).toEqual([]);
+    // shows who does (the registry), until the admin gives RRC to the officer instead.
+    expect(task.holders.map((h) => h.name)).toEqual(['Raluca Șerban']);
     const admin = await t.login('admin@demo.local');
     const chart = (await t.app.inject({ method: 'GET', url: '/api/org-chart', headers: admin })).json<{
       staff: Array<{ id: string; email: string }>;

@@ -101,7 +101,7 @@ describe('embedded launchers', () => {
         restPassword,
         log,
       }),
-    ).rejects.toThrow(/already in use/);
+    ).rejects.toThrow(/already used by another program/);
   });
 
   it('round-trips a message through SMTP and IMAP', async () => {

@@ -2,7 +2,7 @@ import { ImapFlow } from 'imapflow';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { inject } from 'vitest';
 
-/** Reads a mailbox of the local mail server over real IMAP (GreenMail accepts any password for a known address). */
+/** Reads a mailbox of the local mail server over real IMAP (it accepts any password). */
 export async function readMailbox(address: string): Promise<ParsedMail[]> {
   const client = new ImapFlow({
     host: inject('imapHost'),
