@@ -230,14 +230,21 @@ export class EngineClient {
     tenantId: string;
     businessKey: string;
     variables?: Variables;
+    /**
+     * Deliver to every waiting subscription of the instance (e.g. the case-wide "information added" event
+     * sub-process and a wait for the consumer's completion at once); false when none waits.
+     */
+    all?: boolean;
   }): Promise<boolean> {
     try {
-      await this.request('POST', '/message', {
+      const results = await this.request<unknown[] | undefined>('POST', '/message', {
         messageName: opts.messageName,
         businessKey: opts.businessKey,
         tenantId: opts.tenantId,
         processVariables: toTypedVariables(opts.variables ?? {}),
+        ...(opts.all ? { all: true, resultEnabled: true } : {}),
       });
+      if (opts.all) return Array.isArray(results) && results.length > 0;
       return true;
     } catch (err) {
       // Nothing waits for this message: the engine says so as a MismatchingMessageCorrelationException, or (when
@@ -357,6 +364,32 @@ export class EngineClient {
   processInstancesByIds(tenantId: string, ids: string[]): Promise<ProcessInstance[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return this.request('POST', '/process-instance', { processInstanceIds: ids, tenantIdIn: [tenantId] });
+  }
+
+  /**
+   * Moves the pending timers of an instance's activities (e.g. the legal clock's timer start events when the due
+   * date moved) to new instants. Returns how many timer jobs moved; an activity without a pending timer is skipped.
+   */
+  async moveTimers(processInstanceId: string, dueByActivity: Record<string, string>): Promise<number> {
+    let moved = 0;
+    for (const [activityId, due] of Object.entries(dueByActivity)) {
+      const params = new URLSearchParams({ processInstanceId, activityId, timers: 'true' });
+      const jobs = await this.request<Array<{ id: string; dueDate: string | null }>>('GET', `/job?${params}`);
+      // The REST API takes `yyyy-MM-dd'T'HH:mm:ss.SSSZ` (offset without a colon).
+      const duedate = new Date(due).toISOString().replace('Z', '+0000');
+      for (const j of jobs) {
+        await this.request('PUT', `/job/${encodeURIComponent(j.id)}/duedate`, { duedate });
+        moved++;
+      }
+    }
+    return moved;
+  }
+
+  /** Pending timer jobs of an instance's activity (their due instants), e.g. to check where a clock stands. */
+  async timerDueDates(processInstanceId: string, activityId: string): Promise<string[]> {
+    const params = new URLSearchParams({ processInstanceId, activityId, timers: 'true' });
+    const jobs = await this.request<Array<{ dueDate: string | null }>>('GET', `/job?${params}`);
+    return jobs.map((j) => j.dueDate).filter((d): d is string => !!d);
   }
 
   /** Completes an external task (conflicts retried at once instead of waiting for the task's lock to expire). */

@@ -64,6 +64,9 @@ export async function correlateInbound(deps: CorrelationDeps, inboundId: string)
       tenantId: row.tenantId,
       businessKey: row.number,
       variables,
+      // The case-wide event sub-process notes it and, when the case waits for the consumer's completion (IL-08),
+      // that wait ends too: both subscriptions get the message.
+      all: row.pendingMessage === MESSAGES.consumerAddedInformation,
     });
   } catch (err) {
     const attempts = row.attempts + 1;
