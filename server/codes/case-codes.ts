@@ -4,7 +4,10 @@
  * (SvelteKit alias `$codes`, into the browser bundle), so it must stay free of server code.
  */
 
-/** ANRE Order 16/2015 art. 2(1) a)–i), plus authority-forwarded complaints and GDPR requests. */
+/**
+ * ANRE Order 16/2015 art. 2(1) a)–i): what the complaint is about, nothing else. Who sent it (the consumer or an
+ * authority such as ANRE/ANPC) is the case's `source`; a GDPR request is not a complaint (`kind`).
+ */
 export const complaintCategories = [
   'contractare',
   'facturare',
@@ -15,8 +18,6 @@ export const complaintCategories = [
   'schimbare_furnizor',
   'informare_clienti',
   'solutionare_plangeri',
-  'sesizare_autoritate',
-  'cerere_gdpr',
 ] as const;
 export type ComplaintCategory = (typeof complaintCategories)[number];
 
@@ -44,9 +45,54 @@ export const CATEGORY_LABELS: Record<ComplaintCategory, string> = {
   schimbare_furnizor: 'Schimbarea furnizorului',
   informare_clienti: 'Informarea clienților finali',
   solutionare_plangeri: 'Modul de rezolvare a plângerilor anterioare',
-  sesizare_autoritate: 'Sesizare transmisă de o autoritate (ANRE, ANPC)',
-  cerere_gdpr: 'Cerere privind datele personale (GDPR)',
 };
+
+/** The final customer's type (ANRE reports count per type); the customer file says `casnic` / `noncasnic`. */
+export const customerTypes = ['household', 'non_household'] as const;
+export type CustomerType = (typeof customerTypes)[number];
+export const CUSTOMER_TYPE_LABELS: Record<CustomerType, string> = {
+  household: 'Client casnic',
+  non_household: 'Client noncasnic',
+};
+
+/** The energy the complaint is about; the place of consumption says `energie_electrica` / `gaze_naturale`. */
+export const energies = ['electricity', 'gas'] as const;
+export type Energy = (typeof energies)[number];
+export const ENERGY_LABELS: Record<Energy, string> = {
+  electricity: 'Energie electrică',
+  gas: 'Gaze naturale',
+};
+
+/**
+ * Who brought the complaint: the consumer (or someone for them), or an authority (ANRE, ANPC) that forwarded it
+ * with its own reference number and, sometimes, its own deadline.
+ */
+export const caseSources = ['consumer', 'authority'] as const;
+export type CaseSource = (typeof caseSources)[number];
+export const CASE_SOURCE_LABELS: Record<CaseSource, string> = {
+  consumer: 'Consumatorul',
+  authority: 'Transmisă de o autoritate (ANRE, ANPC)',
+};
+
+/**
+ * What the registration turned out to be: a complaint (counted in the ANRE statistics), not a complaint (a
+ * request for information, a meter reading: filed with a short answer, not counted), or a request about personal
+ * data (GDPR art. 12–22: its own deadline, never a complaint).
+ */
+export const caseKinds = ['complaint', 'not_a_complaint', 'gdpr_request'] as const;
+export type CaseKind = (typeof caseKinds)[number];
+
+/** The customer file's codes in the case's (and the API's) words. */
+export function customerTypeOf(fileType: string | null | undefined): CustomerType | null {
+  if (fileType === 'casnic') return 'household';
+  if (fileType === 'noncasnic') return 'non_household';
+  return null;
+}
+export function energyOf(placeEnergy: string | null | undefined): Energy | null {
+  if (placeEnergy === 'energie_electrica') return 'electricity';
+  if (placeEnergy === 'gaze_naturale') return 'gas';
+  return null;
+}
 
 /** The status of a case in words, the same for staff, the public status page and the portal. */
 export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {

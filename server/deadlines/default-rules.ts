@@ -64,16 +64,4 @@ export const DEFAULT_DEADLINE_RULES: Record<
     extensionDays: 30,
     legalBasis: 'Ordinul ANRE nr. 16/2015; OG nr. 27/2002, art. 8',
   },
-  sesizare_autoritate: {
-    days: 30,
-    unit: 'calendar',
-    extensionDays: 0,
-    legalBasis: 'Termenul stabilit de autoritate (ANRE / ANPC); implicit OG nr. 27/2002, art. 8',
-  },
-  cerere_gdpr: {
-    days: 30,
-    unit: 'calendar',
-    extensionDays: 60,
-    legalBasis: 'Regulamentul (UE) 2016/679, art. 12 alin. (3)',
-  },
 };

@@ -15,16 +15,32 @@ import {
 import { customers, places } from './customers.ts';
 import { tenants } from './tenants.ts';
 import { users } from './users.ts';
-import { caseStatuses, channels, complaintCategories } from '../../codes/case-codes.ts';
-
-// The case codes live in server/codes (the web pages share them); the schema and its importers see them here.
-export {
+import {
+  caseKinds,
+  caseSources,
   caseStatuses,
   channels,
   complaintCategories,
+  customerTypes,
+  energies,
+} from '../../codes/case-codes.ts';
+
+// The case codes live in server/codes (the web pages share them); the schema and its importers see them here.
+export {
+  caseKinds,
+  caseSources,
+  caseStatuses,
+  channels,
+  complaintCategories,
+  customerTypes,
+  energies,
+  type CaseKind,
+  type CaseSource,
   type CaseStatus,
   type Channel,
   type ComplaintCategory,
+  type CustomerType,
+  type Energy,
 } from '../../codes/case-codes.ts';
 
 export interface CaseProcessVersions {
@@ -46,6 +62,17 @@ export const cases = pgTable(
     seq: integer().notNull(),
     channel: text({ enum: channels }).notNull(),
     category: text({ enum: complaintCategories }).notNull(),
+    /** Household or not, and electricity or gas: set from the customer file and the place, corrected at triage. */
+    customerType: text({ enum: customerTypes }),
+    energy: text({ enum: energies }),
+    /** Who brought it: the consumer, or an authority (ANRE, ANPC) with its reference and, maybe, its deadline. */
+    source: text({ enum: caseSources }).notNull().default('consumer'),
+    authorityName: text(),
+    authorityReference: text(),
+    /** The authority's own deadline; when earlier than the legal one, the case's due date is this one. */
+    authorityDueDate: date(),
+    /** A complaint (counted for ANRE), not a complaint (filed at triage, not counted) or a GDPR request. */
+    kind: text({ enum: caseKinds }).notNull().default('complaint'),
     subject: text().notNull(),
     /** What the consumer said, exactly as received. Never updated. */
     body: text().notNull(),

@@ -136,3 +136,50 @@ export const caseComments = pgTable(
 
 export type Task = typeof tasks.$inferSelect;
 export type CaseComment = typeof caseComments.$inferSelect;
+
+export const taskCompletionStates = ['pending', 'applied'] as const;
+
+/**
+ * A task completion as an intent (transactional outbox): written in the same transaction as what the completion
+ * changes in our database (case, audit, timeline, operator request), keyed on the engine task id so a double
+ * submit or a retry finds it and repeats nothing; `applied_at` is set once the engine has the completion (and the
+ * case's timers follow a recomputed due date). A dispatcher retries pending ones when the engine was down.
+ */
+export const taskCompletions = pgTable(
+  'task_completions',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id),
+    /** The engine task id: one completion per task (the idempotency key). */
+    taskId: text().notNull().unique(),
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    actorId: uuid()
+      .notNull()
+      .references(() => users.id),
+    processInstanceId: text().notNull(),
+    taskDefinitionKey: text().notNull(),
+    /** What the engine gets with the completion (only what routing needs). */
+    variables: jsonb().$type<Record<string, string | number | boolean | null>>().notNull(),
+    /** Timers of the case's instances to move when the completion recomputed the due date (old -> new instant). */
+    timerMoves: jsonb().$type<Array<{ from: string; to: string }>>(),
+    status: text({ enum: taskCompletionStates }).notNull().default('pending'),
+    attempts: integer().notNull().default(0),
+    lockedUntil: timestamp({ withTimezone: true })
+      .notNull()
+      .default(sql`now()`),
+    lastError: text(),
+    engineCompletedAt: timestamp({ withTimezone: true }),
+    appliedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('task_completions_pending')
+      .on(t.lockedUntil)
+      .where(sql`status = 'pending'`),
+  ],
+);
+export type TaskCompletion = typeof taskCompletions.$inferSelect;

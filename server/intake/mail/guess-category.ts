@@ -2,8 +2,6 @@ import type { ComplaintCategory } from '../../db/schema/index.ts';
 import { fold } from '../../identification/evidence.ts';
 
 const RULES: Array<[RegExp, ComplaintCategory]> = [
-  [/\bgdpr\b|date(le)? personale|stergerea datelor/, 'cerere_gdpr'],
-  [/\banre\b|\banpc\b|sesizare/, 'sesizare_autoritate'],
   [/schimb\w* (de )?furnizor|trecere la alt furnizor/, 'schimbare_furnizor'],
   [/contor|index|citire|grup de masurare|masurare/, 'grup_masurare'],
   [/intrerupere|fara curent|fara gaz|nu am curent|avarie|deconectat|debransat/, 'continuitate_alimentare'],

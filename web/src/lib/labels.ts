@@ -74,6 +74,9 @@ const TRIAGE_LABELS: Record<TriageOutcome, string> = {
   duplicate: 'Duplicat al unei reclamații existente',
   misdirected: 'Greșit îndreptată — nu este de competența furnizorului',
   anonymous: 'Anonimă',
+  not_a_complaint:
+    'Nu este o reclamație (cerere de informații, transmitere de index) — se clasează cu un răspuns scurt',
+  withdrawn: 'Retrasă de client — se clasează',
 };
 export const TRIAGE_OUTCOMES = TRIAGE_OUTCOME_CODES.map((value) => ({ value, label: TRIAGE_LABELS[value] }));
 

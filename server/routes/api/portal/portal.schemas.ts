@@ -136,8 +136,8 @@ export const AddedInformationSchema = Type.Object({
 
 /** The text fields of the multipart complaint form (validated by hand: multipart bodies skip the JSON schema). */
 export const COMPLAINT_FIELDS = {
-  /** What a consumer files; referrals from an authority (ANRE, ANPC) are registered by staff. */
-  categories: complaintCategories.filter((c) => c !== 'sesizare_autoritate'),
+  /** What a consumer files (Order 16/2015 art. 2(1)); an authority's referral is a source, registered by staff. */
+  categories: [...complaintCategories],
   subject: { min: 3, max: 200 },
   body: { min: 10, max: 20000 },
   contactName: { max: 200 },
