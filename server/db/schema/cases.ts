@@ -115,6 +115,22 @@ export const cases = pgTable(
     findings: text(),
     answerText: text(),
     answerSentAt: timestamp({ withTimezone: true }),
+    /**
+     * When the answer (or the filing notice) counts as given: SMTP accepted it, the letter's dispatch was recorded
+     * in the postal register, or the consumer downloaded it from the portal; and how. Breach and compensation use it.
+     */
+    answerCommunicatedAt: timestamp({ withTimezone: true }),
+    answerCommunicatedBy: text({ enum: ['email', 'post', 'portal'] }),
+    /** Why the deadline was extended (approved by SEF, IL-32). */
+    extensionReason: text(),
+    /** The written request to complete an incomplete complaint (IL-08) and the consumer's answer to it. */
+    completionRequestedAt: timestamp({ withTimezone: true }),
+    completionReceivedAt: timestamp({ withTimezone: true }),
+    /** Compensation actually granted by finance (IL-29): date, method (invoice credit or payment), amount. */
+    compensationPaidOn: date(),
+    compensationPaymentMethod: text({ enum: ['invoice_credit', 'bank_transfer', 'postal_order'] }),
+    compensationPaidLei: integer(),
+    compensationNotifiedAt: timestamp({ withTimezone: true }),
     closedAt: timestamp({ withTimezone: true }),
     annulledAt: timestamp({ withTimezone: true }),
     annulledBy: uuid().references(() => users.id),

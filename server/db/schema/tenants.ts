@@ -29,6 +29,16 @@ export const tenants = pgTable('tenants', {
   /** Compensation for a missed guaranteed deadline: base + per day of delay from the second day (lei). */
   compensationBaseLei: integer().notNull().default(100),
   compensationPerDayLei: integer().notNull().default(50),
+  /** The legal basis of the compensation rule, named in the compensation notice. */
+  compensationLegalBasis: text()
+    .notNull()
+    .default('Ordinul ANRE nr. 83/2021 (standardul de performanță pentru activitatea de furnizare)'),
+  /** Working days the consumer has to complete an incomplete complaint after our written request. */
+  completionWaitWorkingDays: integer().notNull().default(10),
+  /** Whether the legal deadline stops while we wait for the consumer's completion (default: it keeps running). */
+  completionPausesDeadline: boolean().notNull().default(false),
+  /** Whether a closed case goes to the satisfaction survey (IL-40). */
+  satisfactionSurvey: boolean().notNull().default(false),
   /** The holder is warned this many working days before the due date. */
   warnWorkingDaysBefore: integer().notNull().default(2),
   /**
