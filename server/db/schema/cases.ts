@@ -186,9 +186,19 @@ export const caseMessages = pgTable(
     toAddress: text(),
     subject: text().notNull(),
     messageId: text(),
+    /** The plain-text part as sent (shown on the case page with the messages received). */
+    text: text(),
+    /** What was attached, by SHA-256 (a case document has the same hash). */
+    attachments:
+      jsonb().$type<Array<{ filename: string; contentType: string; size: number; sha256: string }>>(),
     sentAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index().on(t.caseId), unique('case_messages_out_once').on(t.caseId, t.kind, t.direction)],
+  (t) => [
+    index().on(t.caseId),
+    unique('case_messages_out_once').on(t.caseId, t.kind, t.direction),
+    // Threading: a reply names our messages by Message-ID.
+    index().on(t.tenantId, t.messageId),
+  ],
 );
 
 /** Transactional outbox: the process start for a case, retried until it happened exactly once. */

@@ -118,6 +118,8 @@ export const inboundMessages = pgTable(
     unique('inbound_messages_once').on(t.tenantId, t.dedupeKey),
     index().on(t.tenantId, t.caseId),
     index().on(t.tenantId, t.kind, t.createdAt.desc()),
+    // Threading: a follow-up names the consumer's own earlier message by Message-ID.
+    index().on(t.tenantId, t.messageId),
     index('inbound_messages_pending_correlation')
       .on(t.nextCorrelationAt)
       .where(sql`${t.pendingMessage} is not null`),
