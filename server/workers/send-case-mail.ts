@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { caseMessages, cases, type Case, type Tenant } from '../db/schema/index.ts';
 import type { Tx } from '../db/client.ts';
@@ -59,6 +60,14 @@ export async function sendCaseMailOnce(
         toAddress: to,
         subject: mail.subject,
         messageId,
+        // Kept for the case page: what the consumer received, with the hashes of what was attached.
+        text: mail.text,
+        attachments: (mail.attachments ?? []).map((a) => ({
+          filename: a.filename,
+          contentType: a.contentType,
+          size: a.content.length,
+          sha256: createHash('sha256').update(a.content).digest('hex'),
+        })),
       })
       .onConflictDoNothing()
       .returning({ id: caseMessages.id });
