@@ -7,13 +7,8 @@ import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { accessCodeFor, accessCodeMatches } from './access-code.ts';
-import {
-  addCaseEvent,
-  getCaseByNumber,
-  listCaseEvents,
-  listCaseMessages,
-  searchCases,
-} from './cases.repo.ts';
+import { addCaseEvent, getCaseByNumber, listCaseEvents, searchCases } from './cases.repo.ts';
+import { caseCorrespondence } from '../intake/mail/correspondence.ts';
 import { getTenantByCode } from '../tenants/tenants.repo.ts';
 import { getDocument, listDocuments } from '../documents/documents.repo.ts';
 
@@ -41,7 +36,8 @@ export function createCasesService(deps: CasesDeps) {
     if (!row) throw new DomainError('CASE_NOT_FOUND', { number });
     const [events, messages, documents] = await Promise.all([
       listCaseEvents(db, principal.tenantId, row.case.id),
-      listCaseMessages(db, principal.tenantId, row.case.id),
+      // Every message of the case, received and sent, with its text and attachments.
+      caseCorrespondence(db, principal.tenantId, row.case),
       listDocuments(db, principal.tenantId, row.case.id),
     ]);
     const activities = row.case.processInstanceId

@@ -12,6 +12,8 @@ export type Classification =
 export interface CaseRef {
   caseId: string;
   number: string;
+  /** When the message that led to the case was sent or received (threading picks the newest). */
+  at?: Date;
 }
 
 export interface OurMessage extends CaseRef {
@@ -32,6 +34,11 @@ export interface OperatorRequestRef extends CaseRef {
 export interface ClassifyContext {
   /** Our outgoing messages (case_messages) by Message-ID. */
   findOurMessage(messageIds: string[]): Promise<OurMessage | null>;
+  /**
+   * The case of a message the consumer sent us (the complaint or a later reply) by its Message-ID: a follow-up
+   * written from the consumer's Sent folder names their own first message, not ours.
+   */
+  findCaseOfMessage(messageIds: string[]): Promise<CaseRef | null>;
   /** A case of this tenant by registration number, with the addresses a reply may come from. */
   findCase(number: string): Promise<(CaseRef & { emails: string[] }) | null>;
   /** Our request to the distribution operator by its reference (subject) or Message-ID (In-Reply-To/References). */
@@ -111,11 +118,18 @@ export async function classifyMessage(
   if (m.fromAddress && own.has(m.fromAddress))
     return { kind: 'loop', reason: `sent from our own address ${m.fromAddress}` };
 
-  const referenced = [...m.inReplyTo, ...m.references];
-  const ours = referenced.length ? await ctx.findOurMessage(referenced) : null;
+  // Threading matches every message of the case, ours and the consumer's (their own first message included).
+  const referenced = [...m.inReplyTo, ...m.references].filter((id) => id !== m.messageId);
+  // When they name messages of several cases (a thread that went on after a case was answered and a new one
+  // opened), the case of the newest message named is the one the message continues.
+  const [ours, received] = referenced.length
+    ? await Promise.all([ctx.findOurMessage(referenced), ctx.findCaseOfMessage(referenced)])
+    : [null, null];
+  const theirs = received && (!ours || (ours.at && received.at && received.at > ours.at)) ? received : null;
   const auto = automaticReason(m, returnPathEmpty);
-  if (auto) return { kind: 'auto_reply', reason: auto, caseRef: ours };
-  if (ours) return { kind: 'reply', reason: `In-Reply-To/References ${ours.messageKind}`, caseRef: ours };
+  if (auto) return { kind: 'auto_reply', reason: auto, caseRef: theirs ?? ours };
+  if (ours && !theirs)
+    return { kind: 'reply', reason: `In-Reply-To/References ${ours.messageKind}`, caseRef: ours };
 
   const reference = findOperatorReference(m.subject);
   if (reference || referenced.length) {
@@ -130,6 +144,13 @@ export async function classifyMessage(
         request: req,
       };
   }
+
+  if (theirs)
+    return {
+      kind: 'reply',
+      reason: 'In-Reply-To/References a message received for the case',
+      caseRef: theirs,
+    };
 
   for (const match of m.subject.toUpperCase().matchAll(NUMBER)) {
     if (match[1] !== ctx.tenantCode) continue;

@@ -62,6 +62,7 @@ export async function findOutgoingByMessageId(db: DbOrTx, tenantId: string, mess
       number: cases.number,
       messageKind: caseMessages.kind,
       toAddress: caseMessages.toAddress,
+      at: caseMessages.sentAt,
     })
     .from(caseMessages)
     .innerJoin(cases, eq(cases.id, caseMessages.caseId))
@@ -73,6 +74,29 @@ export async function findOutgoingByMessageId(db: DbOrTx, tenantId: string, mess
         inArray(caseMessages.messageId, messageIds.slice(0, 100)),
       ),
     )
+    .orderBy(desc(caseMessages.sentAt))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * The case of a message the consumer (or someone on their behalf) sent us, by its Message-ID, within the tenant:
+ * the complaint that opened the case or a later reply. Automatic mail and the operator's answers do not count.
+ */
+export async function findCaseOfInboundMessage(db: DbOrTx, tenantId: string, messageIds: string[]) {
+  if (!messageIds.length) return null;
+  const [row] = await db
+    .select({ caseId: cases.id, number: cases.number, at: inboundMessages.arrivedAt })
+    .from(inboundMessages)
+    .innerJoin(cases, and(eq(cases.id, inboundMessages.caseId), eq(cases.tenantId, tenantId)))
+    .where(
+      and(
+        eq(inboundMessages.tenantId, tenantId),
+        inArray(inboundMessages.kind, ['complaint', 'reply']),
+        inArray(inboundMessages.messageId, messageIds.slice(0, 100)),
+      ),
+    )
+    .orderBy(desc(inboundMessages.arrivedAt))
     .limit(1);
   return row ?? null;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
+import { htmlToText, isReadable, mimeDamage, recoverText } from './mime-recovery.ts';
 
 export function sha256Hex(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -30,7 +31,27 @@ export interface ParsedInbound {
   contentType: string;
   attachments: ParsedAttachment[];
   date: Date | null;
+  /**
+   * What is wrong with the MIME structure (declared boundary not used, no closing delimiter, ...), or null. When
+   * the parser found no text because of it, `text` was recovered from the raw body and `textRecovered` is true.
+   */
+  mimeDamage: string | null;
+  textRecovered: boolean;
+  /** Messages forwarded as attachments (message/rfc822), read like the message itself, outermost first. */
+  forwarded: ForwardedMessage[];
 }
+
+export interface ForwardedMessage {
+  fromAddress: string | null;
+  fromName: string | null;
+  subject: string;
+  date: Date | null;
+  text: string;
+}
+
+/** How deep forwarded messages inside forwarded messages are read, and how many in all. */
+const MAX_FORWARD_DEPTH = 3;
+const MAX_FORWARDED = 10;
 
 export class UnparseableMessageError extends Error {}
 
@@ -96,22 +117,12 @@ function headerText(parsed: ParsedMail, name: string): string | null {
   return line.line.slice(i + 1).trim();
 }
 
-/** The text to display and search when a message has only HTML. */
-function htmlToText(html: string): string {
-  return sanitizeHtml(html.replace(/<(br|\/p|\/div|\/tr|\/li|\/h\d)\b[^>]*>/gi, '\n$&'), {
-    allowedTags: [],
-    allowedAttributes: {},
-  })
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
-
-/** Parses raw RFC 822 bytes (mailparser; charsets such as Windows-1250 and ISO-8859-2 are decoded). */
-export async function parseMessage(raw: Buffer): Promise<ParsedInbound> {
+/**
+ * Parses raw RFC 822 bytes (mailparser; charsets such as Windows-1250 and ISO-8859-2 are decoded). A message whose
+ * broken MIME structure hides its text gets the text recovered from the raw body; messages forwarded as
+ * attachments (message/rfc822) are parsed too, so their words and codes are read.
+ */
+export async function parseMessage(raw: Buffer, depth = 0): Promise<ParsedInbound> {
   let parsed: ParsedMail;
   try {
     parsed = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true, keepDeliveryStatus: true });
@@ -123,7 +134,19 @@ export async function parseMessage(raw: Buffer): Promise<ParsedInbound> {
     throw new UnparseableMessageError('no header lines: not an e-mail message');
   const from = firstAddress(parsed.from);
   const html = typeof parsed.html === 'string' ? parsed.html : null;
-  const text = (parsed.text ?? '').trim() || (html ? htmlToText(html) : '');
+  const contentType = headerText(parsed, 'content-type') ?? 'text/plain';
+  const damage = mimeDamage(raw, contentType);
+  let text = (parsed.text ?? '').trim() || (html ? htmlToText(html) : '');
+  let textRecovered = false;
+  if (damage && !isReadable(text)) {
+    const recovered = recoverText(raw, {
+      contentTransferEncoding: headerText(parsed, 'content-transfer-encoding'),
+    });
+    if (recovered) {
+      text = recovered;
+      textRecovered = true;
+    }
+  }
   const attachments: ParsedAttachment[] = parsed.attachments.map((a) => ({
     content: a.content,
     sha256: sha256Hex(a.content),
@@ -147,8 +170,59 @@ export async function parseMessage(raw: Buffer): Promise<ParsedInbound> {
     header: (name) => headerText(parsed, name.toLowerCase()),
     inReplyTo: idList(parsed.inReplyTo),
     references: idList(parsed.references),
-    contentType: headerText(parsed, 'content-type') ?? 'text/plain',
+    contentType,
     attachments,
     date: parsed.date ?? null,
+    mimeDamage: damage,
+    textRecovered,
+    forwarded: depth < MAX_FORWARD_DEPTH ? await forwardedIn(attachments, depth) : [],
   };
+}
+
+/** The messages forwarded as message/rfc822 attachments, and those they forward in turn. */
+async function forwardedIn(attachments: ParsedAttachment[], depth: number): Promise<ForwardedMessage[]> {
+  const out: ForwardedMessage[] = [];
+  for (const a of attachments) {
+    if (out.length >= MAX_FORWARDED) break;
+    if (a.contentType.toLowerCase() !== 'message/rfc822') continue;
+    let inner: ParsedInbound;
+    try {
+      inner = await parseMessage(a.content, depth + 1);
+    } catch (err) {
+      if (err instanceof UnparseableMessageError) continue; // Kept as an attachment; nothing to read in it.
+      throw err;
+    }
+    out.push({
+      fromAddress: inner.fromAddress,
+      fromName: inner.fromName,
+      subject: inner.subject,
+      date: inner.date,
+      text: inner.text,
+    });
+    out.push(...inner.forwarded);
+  }
+  return out.slice(0, MAX_FORWARDED);
+}
+
+/**
+ * The message as a person reads it: its own text, then each forwarded message with its sender, date and subject
+ * (what a mail program shows below "Forwarded message").
+ */
+export function readableText(m: Pick<ParsedInbound, 'text' | 'forwarded'>): string {
+  const parts = [m.text];
+  for (const f of m.forwarded) {
+    const from =
+      f.fromName && f.fromAddress ? `${f.fromName} <${f.fromAddress}>` : (f.fromAddress ?? f.fromName);
+    parts.push(
+      [
+        '---------- Mesaj redirecționat ----------',
+        ...(from ? [`De la: ${from}`] : []),
+        ...(f.date ? [`Data: ${f.date.toISOString()}`] : []),
+        ...(f.subject ? [`Subiect: ${f.subject}`] : []),
+        '',
+        f.text,
+      ].join('\n'),
+    );
+  }
+  return parts.filter((p) => p.trim()).join('\n\n');
 }

@@ -1,11 +1,13 @@
 import { MESSAGES } from '../../../processes/topics.ts';
 import { appendAudit } from '../../audit/audit.repo.ts';
-import { addCaseEvent, getCaseByNumber } from '../../cases/cases.repo.ts';
+import { addCaseEvent, getCaseById, getCaseByNumber } from '../../cases/cases.repo.ts';
+import { CONTEST_CATEGORY } from '../../cases/contest.service.ts';
+import { CASE_STATUS_LABELS } from '../../codes/case-codes.ts';
 import { queueLetterAfterBounce } from '../../documents/documents.service.ts';
 import type { Tx } from '../../db/client.ts';
 import type { InboundKind } from '../../db/schema/index.ts';
 import { eq } from 'drizzle-orm';
-import { inboundMessages } from '../../db/schema/index.ts';
+import { cases, inboundMessages, type Case } from '../../db/schema/index.ts';
 import { insertCandidates } from '../../identification/identification.repo.ts';
 import { requestByReferenceOrMessageId } from '../../operator-requests/operator-requests.repo.ts';
 import { recordAnswerInTx } from '../../operator-requests/operator-requests.service.ts';
@@ -16,6 +18,7 @@ import { classifyMessage, type Classification } from './classify.ts';
 import { guessCategory } from './guess-category.ts';
 import {
   AlreadyRecordedError,
+  findCaseOfInboundMessage,
   findInbound,
   findOutgoingByMessageId,
   insertInbound,
@@ -23,7 +26,13 @@ import {
   recordQuarantine,
 } from './inbound.repo.ts';
 import { correlateInbound, inlineLease } from './correlation.ts';
-import { parseMessage, sha256Hex, UnparseableMessageError, type ParsedInbound } from './parse-message.ts';
+import {
+  parseMessage,
+  readableText,
+  sha256Hex,
+  UnparseableMessageError,
+  type ParsedInbound,
+} from './parse-message.ts';
 
 export interface IntakeTenant {
   id: string;
@@ -43,6 +52,14 @@ export type ProcessOutcome =
   | { status: 'registered'; inboundId: string; caseId: string; number: string; identified: boolean }
   | { status: 'reply'; inboundId: string; caseId: string; number: string; correlated: boolean }
   | {
+      /** A message about a case already answered or filed: a new case, linked to the earlier one. */
+      status: 'further_message';
+      inboundId: string;
+      caseId: string;
+      number: string;
+      earlier: { caseId: string; number: string; status: string };
+    }
+  | {
       status: 'operator_answer';
       inboundId: string;
       caseId: string;
@@ -60,6 +77,9 @@ export interface IntakeDeps extends RegisterDeps {
   /** Addresses our outgoing mail comes from (mail from them is a loop). */
   ownAddresses: string[];
 }
+
+/** A case in one of these states takes no more information: a further message opens a new, linked case. */
+const FINISHED = new Set<string>(['answer_sent', 'closed', 'filed']);
 
 /** Largest message we take; bigger ones go to quarantine (the mailbox keeps them). */
 export const MAX_MESSAGE_BYTES = 60 * 1024 * 1024;
@@ -108,6 +128,15 @@ export async function processInboundMail(
     if (err instanceof UnparseableMessageError) return quarantine(deps, tenant, mail, err.message);
     throw err;
   }
+  // A broken MIME structure whose text could not be recovered: a person reads it, never a case without its words.
+  if (parsed.mimeDamage && !readableText(parsed).trim() && parsed.attachments.length === 0)
+    return quarantine(
+      deps,
+      tenant,
+      mail,
+      `broken MIME structure (${parsed.mimeDamage}); no readable text`,
+      parsed,
+    );
   const rawSha = sha256Hex(mail.raw);
   const dedupeKey = `${parsed.messageId ?? ''}|${rawSha}`;
   if (await findInbound(db, tenant.id, dedupeKey)) return { status: 'duplicate' };
@@ -128,6 +157,7 @@ export async function processInboundMail(
     },
     ownAddresses: [tenant.intakeEmail, ...deps.ownAddresses],
     findOurMessage: (ids) => findOutgoingByMessageId(db, tenant.id, ids),
+    findCaseOfMessage: (ids) => findCaseOfInboundMessage(db, tenant.id, ids),
     async findCase(number) {
       const row = await getCaseByNumber(db, tenant.id, number);
       if (!row) return null;
@@ -153,13 +183,22 @@ export async function processInboundMail(
     fromAddress: contactEmail,
     fromName: parsed.fromName,
     subject: parsed.subject,
-    textBody: parsed.text,
+    // The words as a person reads them: the text (recovered from a broken structure if need be) and forwarded mail.
+    textBody: readableText(parsed),
     safeHtml: parsed.safeHtml,
   };
 
   try {
     if (classification.kind === 'complaint') return await registerFromMail(deps, tenant, mail, parsed, base);
-    if (classification.kind === 'reply') return await attachReply(deps, tenant, parsed, base, classification);
+    if (classification.kind === 'reply') {
+      const earlier = await getCaseById(db, tenant.id, classification.caseRef.caseId);
+      // A case registered by mistake and annulled takes nothing more: the message is a complaint of its own.
+      if (earlier?.status === 'annulled') return await registerFromMail(deps, tenant, mail, parsed, base);
+      // The case was answered or filed: the message opens a new case linked to it, never joins it silently.
+      if (earlier && FINISHED.has(earlier.status))
+        return await registerFurtherMessage(deps, tenant, mail, parsed, base, classification, earlier);
+      return await attachReply(deps, tenant, parsed, base, classification);
+    }
     if (classification.kind === 'operator_answer')
       return await recordOperatorAnswerMail(deps, tenant, parsed, base, classification);
     return await recordAutomatic(deps, tenant, parsed, base, classification);
@@ -193,11 +232,12 @@ async function registerFromMail(
   parsed: ParsedInbound,
   base: InboundBase,
 ): Promise<ProcessOutcome> {
+  // The forwarded messages are read too: a relative forwarding the consumer's e-mail, the POD is in there.
   const ident = await identifySender(deps.db, tenant.id, {
     fromAddress: base.fromAddress,
     fromName: parsed.fromName,
     subject: parsed.subject,
-    text: parsed.text,
+    text: base.textBody,
   });
   const match = ident.match;
   // Nobody to answer and no customer named by a code: an officer decides (it stays in the Quarantine folder).
@@ -209,9 +249,9 @@ async function registerFromMail(
     {
       tenantId: tenant.id,
       channel: 'email',
-      category: guessCategory(parsed.subject, parsed.text),
+      category: guessCategory(parsed.subject, base.textBody),
       subject: parsed.subject || '(fără subiect)',
-      body: parsed.text || '(mesaj fără text; vezi atașamentele)',
+      body: base.textBody || '(mesaj fără text; vezi atașamentele)',
       customerId: match?.customerId,
       placeId: match?.placeId ?? undefined,
       contactName: parsed.fromName ?? base.fromAddress ?? match?.customerName ?? 'Expeditor necunoscut',
@@ -246,10 +286,115 @@ async function registerFromMail(
               ? `Petentul trebuie confirmat: ${ident.candidates.length} candidați propuși.`
               : 'Petentul nu a putut fi identificat automat.',
         });
+        await noteRecoveredText(tx, tenant.id, c.id, parsed);
       },
     },
   );
   return { status: 'registered', inboundId, caseId: reg.id, number: reg.number, identified: !!match };
+}
+
+/** Tells the officer when the words were read from a broken MIME structure, so they check the original. */
+async function noteRecoveredText(tx: Tx, tenantId: string, caseId: string, parsed: ParsedInbound) {
+  if (!parsed.textRecovered) return;
+  await addCaseEvent(tx, {
+    tenantId,
+    caseId,
+    type: 'text_recovered',
+    visibility: 'internal',
+    message:
+      'Structura MIME a mesajului era deteriorată; textul a fost recuperat din conținutul brut al mesajului. ' +
+      'Verificați mesajul original (atașat la dosar) pentru eventuale atașamente.',
+  });
+}
+
+/**
+ * The consumer wrote again about a case already answered or filed (a reply to our answer, a follow-up naming the
+ * case): a NEW case through the one registration door, linked to the earlier one as contestations are
+ * (`contestsCaseId`; category "handling of earlier complaints", Order 16/2015 art. 2(1)(i)). At triage the officer
+ * keeps it as a contestation (IL-34) or reclassifies it as a new complaint, or files it as not a complaint. The
+ * earlier case is never reopened or changed; both timelines say what happened, and the acknowledgement of the
+ * new case tells the consumer its number and the link to the first.
+ */
+async function registerFurtherMessage(
+  deps: IntakeDeps,
+  tenant: IntakeTenant,
+  mail: IncomingMail,
+  parsed: ParsedInbound,
+  base: InboundBase,
+  c: Extract<Classification, { kind: 'reply' }>,
+  earlier: Case,
+): Promise<ProcessOutcome> {
+  let inboundId = '';
+  const statusLabel = CASE_STATUS_LABELS[earlier.status].toLowerCase();
+  const reg = await registerComplaint(
+    deps,
+    {
+      tenantId: tenant.id,
+      channel: 'email',
+      category: CONTEST_CATEGORY,
+      subject: parsed.subject || `Mesaj ulterior privind reclamația nr. ${earlier.number}`,
+      body: base.textBody || '(mesaj fără text; vezi atașamentele)',
+      customerId: earlier.customerId ?? undefined,
+      placeId: earlier.placeId ?? undefined,
+      contactName: parsed.fromName ?? earlier.contactName,
+      contactEmail: base.fromAddress ?? earlier.contactEmail ?? undefined,
+      contactPhone: earlier.contactPhone ?? undefined,
+      receivedAt: mail.arrivedAt,
+      actor: { id: null, kind: 'system' },
+    },
+    {
+      inTransaction: async (tx: Tx, n) => {
+        await tx.update(cases).set({ contestsCaseId: earlier.id }).where(eq(cases.id, n.id));
+        inboundId = await insertInbound(
+          tx,
+          {
+            ...base,
+            kind: 'complaint',
+            reason: `further message to ${earlier.number} (${earlier.status}); ${c.reason}`,
+            caseId: n.id,
+          },
+          parsed.attachments,
+        );
+        await addCaseEvent(tx, {
+          tenantId: tenant.id,
+          caseId: n.id,
+          type: 'further_message',
+          visibility: 'public',
+          message:
+            `Mesajul dumneavoastră privește reclamația nr. ${earlier.number} (${statusLabel}); a fost înregistrat ` +
+            `ca reclamație nouă, legată de aceasta. Stabilim dacă este o contestație a răspunsului sau o reclamație nouă.`,
+        });
+        await addCaseEvent(tx, {
+          tenantId: tenant.id,
+          caseId: earlier.id,
+          type: 'further_message_registered',
+          visibility: 'public',
+          message: `Un mesaj ulterior al dumneavoastră a fost înregistrat ca reclamație nouă, nr. ${n.number}.`,
+        });
+        await appendAudit(tx, {
+          tenantId: tenant.id,
+          actorKind: 'system',
+          action: 'case.further_message_registered',
+          entityType: 'case',
+          entityId: earlier.id,
+          details: {
+            earlier: earlier.number,
+            newCase: n.number,
+            inboundMessageId: inboundId,
+            channel: 'email',
+          },
+        });
+        await noteRecoveredText(tx, tenant.id, n.id, parsed);
+      },
+    },
+  );
+  return {
+    status: 'further_message',
+    inboundId,
+    caseId: reg.id,
+    number: reg.number,
+    earlier: { caseId: earlier.id, number: earlier.number, status: earlier.status },
+  };
 }
 
 async function attachReply(
@@ -288,6 +433,7 @@ async function attachReply(
       entityId: c.caseRef.caseId,
       details: { inboundMessageId: id, channel: 'email' },
     });
+    await noteRecoveredText(tx, tenant.id, c.caseRef.caseId, parsed);
     return id;
   });
   const correlated = (await correlateInbound(deps, inboundId)) === true;

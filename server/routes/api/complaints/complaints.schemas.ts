@@ -151,12 +151,34 @@ export const CaseDetailSchema = Type.Object({
   ),
   messages: Type.Array(
     Type.Object({
-      direction: Type.String(),
-      kind: Type.String(),
-      toAddress: Nullable(Type.String()),
+      direction: Type.Union([Type.Literal('in'), Type.Literal('out')], {
+        description: 'in: received (the consumer, the distribution operator); out: sent by us',
+      }),
+      kind: Type.String({
+        description:
+          'in: complaint, reply, operator_answer, auto_reply, bounce; out: acknowledgement, answer, filed, extension, operator_request, ...',
+      }),
+      date: IsoDateTime,
       subject: Type.String(),
+      text: Nullable(Type.String({ description: 'The text as received or sent' })),
+      fromAddress: Nullable(Type.String()),
+      fromName: Nullable(Type.String()),
+      toAddress: Nullable(Type.String()),
       sentAt: IsoDateTime,
+      attachments: Type.Array(
+        Type.Object({
+          documentId: Type.Union([Type.Integer(), Type.Null()], {
+            description:
+              'Received: the attachment id (GET /api/complaints/{number}/attachments/{id}); sent: the case document id (GET /api/complaints/{number}/documents/{id})',
+          }),
+          filename: Type.String(),
+          contentType: Type.String(),
+          size: Type.Integer(),
+          href: Nullable(Type.String()),
+        }),
+      ),
     }),
+    { description: 'Every message of the case, received and sent, oldest first' },
   ),
   activities: Type.Array(
     Type.Object({

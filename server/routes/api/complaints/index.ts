@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
 import { registerComplaint } from '../../../intake/register-complaint.ts';
+import { downloadReceivedAttachment } from '../../../intake/mail/correspondence.ts';
 import { errorResponses } from '../common.schemas.ts';
 import {
   AnnulResultSchema,
@@ -139,11 +140,9 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           createdAt: d.createdAt.toISOString(),
         })),
         messages: r.messages.map((m) => ({
-          direction: m.direction,
-          kind: m.kind,
-          toAddress: m.toAddress,
-          subject: m.subject,
-          sentAt: m.sentAt.toISOString(),
+          ...m,
+          date: m.date.toISOString(),
+          sentAt: m.date.toISOString(),
         })),
         activities: r.activities.map((a) => ({
           activityId: a.activityId,
@@ -178,6 +177,35 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         .header('content-disposition', `attachment; filename="${doc.fileName}"`)
         .header('x-content-sha256', doc.sha256)
         .send(doc.content);
+    },
+  );
+
+  fastify.get(
+    '/:number/attachments/:attachmentId',
+    {
+      schema: {
+        tags: ['complaints'],
+        summary: 'An attachment of a message received for the case, as received; the download is audited',
+        params: Type.Object({
+          number: NumberParams.properties.number,
+          attachmentId: Type.Integer({ minimum: 1 }),
+        }),
+        response: { 200: Type.Any({ description: 'the attachment as received' }), ...errorResponses },
+      },
+      config: { roles: ['agent', 'officer', 'supervisor', 'admin'] },
+    },
+    async (req, reply) => {
+      const a = await downloadReceivedAttachment(
+        fastify.registerDeps.db,
+        principalOf(req),
+        req.params.number,
+        req.params.attachmentId,
+      );
+      return reply
+        .header('content-type', a.contentType)
+        .header('x-content-type-options', 'nosniff')
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.filename)}`)
+        .send(a.content);
     },
   );
 
