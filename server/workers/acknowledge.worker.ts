@@ -1,4 +1,6 @@
 import { TOPICS } from '../../processes/topics.ts';
+import { getCaseById } from '../cases/cases.repo.ts';
+import { CASE_STATUS_LABELS } from '../codes/case-codes.ts';
 import { renderAcknowledgement } from '../mail/templates/acknowledgement.ts';
 import { issueAcknowledgementLetter, queueLetter } from '../documents/documents.service.ts';
 import { loadCaseContext, recordWorkerStep, sendCaseMailOnce } from './send-case-mail.ts';
@@ -40,6 +42,10 @@ export const acknowledgeWorker = defineWorker({
       });
       return { kind: 'complete', variables: { acknowledgedBy: 'post' } };
     }
+    // A case opened by a further message or a contestation names the earlier case it is linked to.
+    const earlier = ctx.c.contestsCaseId
+      ? await getCaseById(deps.db, task.tenantId, ctx.c.contestsCaseId)
+      : null;
     const mail = await renderAcknowledgement({
       supplier: ctx.tenant.name,
       number: ctx.c.number,
@@ -49,6 +55,7 @@ export const acknowledgeWorker = defineWorker({
       statusUrl: ctx.statusUrl,
       accessCode: ctx.accessCode,
       subject: ctx.c.subject,
+      earlier: earlier ? { number: earlier.number, statusLabel: CASE_STATUS_LABELS[earlier.status] } : null,
     });
     await sendCaseMailOnce(deps, ctx, 'acknowledgement', mail, (tx) =>
       recordWorkerStep(tx, ctx, {

@@ -9,6 +9,11 @@ export interface AcknowledgementData {
   statusUrl: string;
   accessCode: string;
   subject: string;
+  /**
+   * The earlier case this one is linked to (a further message after that case was answered or filed, or a
+   * contestation of its answer): the consumer is told the new number and the link.
+   */
+  earlier?: { number: string; statusLabel: string } | null;
 }
 
 /** The acknowledgement the law requires: the registration number and date, and when the answer is due. */
@@ -27,8 +32,21 @@ export async function renderAcknowledgement(d: AcknowledgementData) {
           { label: 'Data înregistrării', value: roDate(d.registeredOn) },
           { label: 'Termenul de răspuns', value: roDate(d.dueDate), strong: true },
           { label: 'Subiect', value: d.subject },
+          ...(d.earlier ? [{ label: 'Reclamația anterioară', value: d.earlier.number }] : []),
         ],
       },
+      ...(d.earlier
+        ? [
+            {
+              text:
+                `Mesajul dumneavoastră privește reclamația anterioară nr. ${d.earlier.number} ` +
+                `(${d.earlier.statusLabel.toLowerCase()}). L-am înregistrat ca reclamație nouă, legată de aceasta, cu ` +
+                'numărul, data și termenul de mai sus; dosarul anterior rămâne neschimbat. Vom stabili dacă este o ' +
+                'contestație a modului în care a fost rezolvată reclamația anterioară (Ordinul ANRE nr. 16/2015, ' +
+                'art. 2 alin. (1) lit. i)) sau o reclamație nouă și vă vom răspunde în termen.',
+            },
+          ]
+        : []),
       {
         text: `Puteți urmări stadiul reclamației online, cu numărul de înregistrare și codul de acces ${d.accessCode}.`,
       },

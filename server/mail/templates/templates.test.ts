@@ -35,6 +35,18 @@ const mails = {
       accessCode: 'K7M2-QX9P',
       subject: 'Factura din octombrie & <penalități>',
     }),
+  'acknowledgement of a further message': () =>
+    renderAcknowledgement({
+      supplier: 'Demo Energie SA',
+      number: 'DEMO-2026-000002',
+      receivedAt: '2026-12-02T09:30:00Z',
+      registeredOn: '2026-12-02',
+      dueDate: '2027-01-04',
+      statusUrl: 'http://localhost:3000/status/DEMO-2026-000002',
+      accessCode: 'K7M2-QX9P',
+      subject: 'Re: Răspuns la reclamația DEMO-2026-000001',
+      earlier: { number: 'DEMO-2026-000001', statusLabel: 'Soluționată' },
+    }),
   answer: () =>
     renderAnswer({
       supplier: 'Demo Energie SA',
