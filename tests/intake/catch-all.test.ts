@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cases, inboundMessages } from '../../server/db/schema/index.ts';
 import { recipientsOf } from '../../server/intake/mail/recipients.ts';
-import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
 import {
   appendRaw,
   folderContents,
@@ -124,8 +124,12 @@ describe('catch-all mailbox routed by recipient', () => {
     const [o] = (await intake.waitForOutcomes(before + 1)).slice(before);
     expect(o).toEqual({ status: 'quarantine', reason: 'no tenant for its recipients' });
     expect(intake.outcomes[before]!.tenant).toBeNull();
-    const q = await folderContents(catchAll, 'Quarantine');
-    expect(q.map((b) => b.toString())).toContain(raw);
+    // The outcome is reported before the message is moved: wait for the move.
+    const q = await eventually(async () => {
+      const inQuarantine = (await folderContents(catchAll, 'Quarantine')).map((b) => b.toString());
+      return inQuarantine.includes(raw) ? inQuarantine : null;
+    });
+    expect(q).toContain(raw);
     expect((await t.db.select().from(cases)).length).toBe(casesBefore);
     expect((await t.db.select().from(inboundMessages)).length).toBe(inboundBefore);
   });
