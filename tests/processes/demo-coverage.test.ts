@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BpmnModdle } from 'bpmn-moddle';
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
+import { DmnModdle } from 'dmn-moddle';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JOB_ROLES } from '../../server/codes/job-roles.ts';
@@ -39,12 +40,39 @@ const list = (v: string | undefined) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
+/** The job roles the routing table gives each verification process (its `verificationRole` output). */
+async function routedRoles(): Promise<Map<string, string[]>> {
+  const dmn = (await readBaselineProcesses()).find((f) => f.name === 'complaint-routing.dmn')!;
+  const { rootElement } = (await new DmnModdle().fromXML(dmn.content, 'dmn:Definitions')) as unknown as {
+    rootElement: {
+      drgElement: Array<{
+        decisionLogic?: {
+          output?: Array<{ name?: string }>;
+          rule?: Array<{ outputEntry: Array<{ text: string }> }>;
+        };
+      }>;
+    };
+  };
+  const out = new Map<string, string[]>();
+  for (const d of rootElement.drgElement) {
+    const names = (d.decisionLogic?.output ?? []).map((o) => o.name);
+    for (const r of d.decisionLogic?.rule ?? []) {
+      const value = (name: string) => r.outputEntry[names.indexOf(name)]?.text.replaceAll('"', '') ?? '';
+      const process = value('verificationProcess');
+      out.set(process, [...(out.get(process) ?? []), value('verificationRole')]);
+    }
+  }
+  return out;
+}
+
 /** Every user task of every baseline BPMN file, sub-processes included, with its candidate groups and users. */
 async function baselineUserTasks(): Promise<UserTask[]> {
   const moddle = new BpmnModdle({ camunda: camundaModdle });
+  const routed = await routedRoles();
   const out: UserTask[] = [];
   for (const f of (await readBaselineProcesses()).filter((x) => x.name.endsWith('.bpmn'))) {
     const { rootElement } = (await moddle.fromXML(f.content)) as unknown as { rootElement: El };
+    const processId = rootElement.rootElements?.find((r) => r.$type === 'bpmn:Process')?.id ?? '';
     const visit = (els: El[] | undefined) => {
       for (const el of els ?? []) {
         if (el.$type === 'bpmn:UserTask')
@@ -52,7 +80,10 @@ async function baselineUserTasks(): Promise<UserTask[]> {
             file: f.name,
             id: el.id,
             name: el.name ?? el.id,
-            candidateGroups: list(el.candidateGroups),
+            // The routed verification's first task: whichever job role the routing table gives this process.
+            candidateGroups: list(el.candidateGroups).flatMap((g) =>
+              g === '${verificationRole}' ? (routed.get(processId) ?? [g]) : [g],
+            ),
             candidateUsers: list(el.candidateUsers),
           });
         visit(el.flowElements);

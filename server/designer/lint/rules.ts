@@ -43,6 +43,12 @@ function properties(node: Node): Map<string, string> {
   return out;
 }
 
+/**
+ * The one expression a candidate group may be: the job role the routing table (complaint-routing.dmn, output
+ * `verificationRole`) chose for the verification; the DMN lint checks each of its values against the org chart.
+ */
+export const ROUTED_ROLE = '${verificationRole}';
+
 const userTaskRule =
   (check: (node: Node, reporter: Reporter) => void): RuleFactory =>
   () => ({
@@ -68,7 +74,7 @@ export function createProjectRules(ctx: LintContext): Record<string, RuleFactory
       if (groups.length === 0)
         reporter.report(node.id!, 'Sarcina nu are funcție responsabilă (grup candidat).');
       for (const g of groups)
-        if (!ctx.jobRoles.has(g))
+        if (g !== ROUTED_ROLE && !ctx.jobRoles.has(g))
           reporter.report(node.id!, `Funcția „${g}” nu există în organigrama furnizorului.`);
     }),
     'user-task-form': userTaskRule((node, reporter) => {
