@@ -1,4 +1,12 @@
-import { TRIAGE_OUTCOMES, type TriageOutcome } from '../codes/triage-outcomes.ts';
+import {
+  complaintCategories,
+  customerTypes,
+  energies,
+  type ComplaintCategory,
+  type CustomerType,
+  type Energy,
+} from '../codes/case-codes.ts';
+import { FILING_OUTCOMES, TRIAGE_OUTCOMES, type TriageOutcome } from '../codes/triage-outcomes.ts';
 import { DomainError } from '../errors.ts';
 
 /**
@@ -26,6 +34,10 @@ export interface TaskSubmission {
   needsOperator?: boolean | undefined;
   needsCorrection?: boolean | undefined;
   questions?: string | undefined;
+  /** triage (IL-06): the category, customer type and energy as the officer found them. */
+  category?: string | undefined;
+  customerType?: string | undefined;
+  energy?: string | undefined;
 }
 
 const MAX_TEXT = 20_000;
@@ -40,13 +52,20 @@ function text(value: string | undefined, field: string, label: string, min = 10)
 }
 
 export interface ValidatedSubmission {
-  caseUpdate: { findings?: string; answerText?: string; filedReason?: string };
+  caseUpdate: {
+    findings?: string;
+    answerText?: string;
+    filedReason?: string | null;
+    kind?: 'complaint' | 'not_a_complaint';
+  };
   variables: Record<string, boolean | string>;
   comment?: string;
   /** An internal note for the case timeline (verification results, notes, triage reasons). */
   note?: string;
   /** The questions of a request to the distribution operator. */
   operatorQuestions?: string;
+  /** triage: what the officer says the case is (each field only when given); the service compares and applies. */
+  classification?: { category?: ComplaintCategory; customerType?: CustomerType; energy?: Energy };
 }
 
 /** `properties` are the task's camunda:properties (a verification form lists its `branches`). */
@@ -74,17 +93,49 @@ export function validateSubmission(
         throw new DomainError(
           'TASK_FORM_INVALID',
           { field: 'outcome' },
-          'Alegeți rezultatul: admisibilă, incompletă, duplicat, greșit îndreptată sau anonimă.',
+          'Alegeți rezultatul: admisibilă, incompletă, duplicat, greșit îndreptată, anonimă, nu este o reclamație sau retrasă.',
         );
       const comment = s.comment?.trim() ?? '';
       if (outcome !== 'admissible' && comment.length < 5)
         throw new DomainError('TASK_FORM_INVALID', { field: 'comment' }, 'Motivați încadrarea.');
+      const classification: NonNullable<ValidatedSubmission['classification']> = {};
+      if (s.category !== undefined) {
+        if (!complaintCategories.includes(s.category as ComplaintCategory))
+          throw new DomainError(
+            'TASK_FORM_INVALID',
+            { field: 'category' },
+            'Alegeți una dintre categoriile de plângeri din Ordinul ANRE nr. 16/2015.',
+          );
+        classification.category = s.category as ComplaintCategory;
+      }
+      if (s.customerType !== undefined) {
+        if (!customerTypes.includes(s.customerType as CustomerType))
+          throw new DomainError(
+            'TASK_FORM_INVALID',
+            { field: 'customerType' },
+            'Alegeți tipul clientului: casnic sau noncasnic.',
+          );
+        classification.customerType = s.customerType as CustomerType;
+      }
+      if (s.energy !== undefined) {
+        if (!energies.includes(s.energy as Energy))
+          throw new DomainError(
+            'TASK_FORM_INVALID',
+            { field: 'energy' },
+            'Alegeți energia: energie electrică sau gaze naturale.',
+          );
+        classification.energy = s.energy as Energy;
+      }
       return {
-        caseUpdate: ['duplicate', 'misdirected', 'anonymous'].includes(outcome)
-          ? { filedReason: outcome }
-          : {},
+        // Counted as a complaint (ANRE statistics) unless triage says it is not one.
+        caseUpdate: {
+          filedReason: FILING_OUTCOMES.includes(outcome) ? outcome : null,
+          kind: outcome === 'not_a_complaint' ? 'not_a_complaint' : 'complaint',
+        },
         variables: { triage: outcome },
+        comment,
         note: `Încadrare: ${outcome}${comment ? ` – ${comment}` : ''}`,
+        classification,
       };
     }
     case 'verification': {

@@ -217,7 +217,7 @@ export function readableText(m: Pick<ParsedInbound, 'text' | 'forwarded'>): stri
       [
         '---------- Mesaj redirecționat ----------',
         ...(from ? [`De la: ${from}`] : []),
-        ...(f.date ? [`Data: ${f.date.toISOString()}`] : []),
+        ...(f.date ? [`Data: ${f.date.toLocaleString('ro-RO', { timeZone: 'Europe/Bucharest' })}`] : []),
         ...(f.subject ? [`Subiect: ${f.subject}`] : []),
         '',
         f.text,
