@@ -67,6 +67,31 @@ export const ERRORS = {
   TASK_ALREADY_CLAIMED: { status: 409, message: 'Sarcina a fost deja preluată de altcineva.' },
   TASK_NOT_ASSIGNED_TO_YOU: { status: 409, message: 'Preluați sarcina înainte de a o finaliza.' },
   TASK_FORM_INVALID: { status: 400, message: 'Formularul sarcinii nu este completat corect.' },
+  TASK_COMPLETION_DEFERRED: {
+    status: 503,
+    message:
+      'Finalizarea sarcinii a fost înregistrată, dar motorul de procese nu a confirmat-o încă; va fi aplicată automat, o singură dată.',
+  },
+  TASK_ENGINE_REFUSED: {
+    status: 409,
+    message:
+      'Motorul de procese a refuzat finalizarea sarcinii; nimic nu a fost modificat. Reîncărcați sarcina.',
+  },
+  GDPR_REQUEST_NOT_A_COMPLAINT: {
+    status: 422,
+    message:
+      'O cerere privind datele personale (GDPR) nu este o reclamație: transmiteți-o responsabilului cu protecția datelor (DPO), care răspunde în termen de o lună (art. 12 alin. (3) din Regulamentul (UE) 2016/679).',
+  },
+  CATEGORY_IS_A_SOURCE: {
+    status: 422,
+    message:
+      'Sesizarea unei autorități nu este o categorie: alegeți categoria după obiectul plângerii și indicați sursa „autoritate”, cu numele autorității, numărul ei de înregistrare și termenul cerut.',
+  },
+  AUTHORITY_REQUIRED: {
+    status: 422,
+    message:
+      'Pentru o sesizare transmisă de o autoritate indicați numele autorității (de exemplu ANRE sau ANPC).',
+  },
   TASK_DELEGATE_NOT_ELIGIBLE: {
     status: 400,
     message: 'Sarcina poate fi delegată doar unui coleg care deține unul dintre rolurile ei.',

@@ -12,6 +12,7 @@ import { startInfrastructure } from './embedded/infrastructure.ts';
 import { loadInstructions } from './instructions/instructions.ts';
 import { createMailer } from './mail/mailer.ts';
 import { startProcessStartDispatcher } from './outbox/process-starts.ts';
+import { startTaskCompletionDispatcher } from './outbox/task-completions.ts';
 import { startAuditSealer } from './audit/audit-chain.ts';
 import { housekeepingSettings, startHousekeeping } from './housekeeping/housekeeping.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed/demo.ts';
@@ -121,12 +122,14 @@ async function main() {
       { concurrency: config.workerConcurrency },
     );
     const dispatcher = startProcessStartDispatcher(db, engine, log);
+    const completions = startTaskCompletionDispatcher(db, engine, log);
     const sealer = startAuditSealer(db, log);
     // Expired sessions and login codes, consumed engine task events; one replica at a time.
     const housekeeping = startHousekeeping(db, infra.engineDatabaseUrl, log, housekeepingSettings(config));
     stops.push(
       () => workers.stop(),
       () => dispatcher.stop(),
+      () => completions.stop(),
       () => sealer.stop(),
       () => housekeeping.stop(),
     );

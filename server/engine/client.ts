@@ -385,6 +385,34 @@ export class EngineClient {
     return moved;
   }
 
+  /**
+   * Moves every pending timer of these instances that is due at one of the `from` instants to its `to` instant
+   * (the case's clock after its due date was recomputed, whatever activity holds the timer). Idempotent: a timer
+   * already moved no longer matches. Returns how many moved.
+   */
+  async moveTimersDueAt(
+    processInstanceIds: string[],
+    moves: Array<{ from: string; to: string }>,
+  ): Promise<number> {
+    const byFrom = new Map(moves.filter((m) => m.from !== m.to).map((m) => [Date.parse(m.from), m.to]));
+    if (byFrom.size === 0) return 0;
+    let moved = 0;
+    for (const processInstanceId of processInstanceIds) {
+      const params = new URLSearchParams({ processInstanceId, timers: 'true' });
+      const jobs = await this.request<Array<{ id: string; dueDate: string | null }>>('GET', `/job?${params}`);
+      for (const j of jobs) {
+        const to = j.dueDate
+          ? byFrom.get(Date.parse(j.dueDate.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')))
+          : undefined;
+        if (!to) continue;
+        const duedate = new Date(to).toISOString().replace('Z', '+0000');
+        await this.request('PUT', `/job/${encodeURIComponent(j.id)}/duedate`, { duedate });
+        moved++;
+      }
+    }
+    return moved;
+  }
+
   /** Pending timer jobs of an instance's activity (their due instants), e.g. to check where a clock stands. */
   async timerDueDates(processInstanceId: string, activityId: string): Promise<string[]> {
     const params = new URLSearchParams({ processInstanceId, activityId, timers: 'true' });

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from '../db/client.ts';
-import { tenants, type Channel, type ComplaintCategory } from '../db/schema/index.ts';
+import { tenants, type CaseSource, type Channel, type ComplaintCategory } from '../db/schema/index.ts';
+import { customerTypeOf, energyOf } from '../codes/case-codes.ts';
+import { clockInstants } from '../cases/case-deadline.ts';
 import { searchText } from '../db/search-text.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
@@ -37,6 +39,14 @@ export interface RegisterComplaintInput {
    * closes it without an officer task. Only for the call-center channel.
    */
   resolvedOnCall?: boolean | undefined;
+  /**
+   * Who brought it (default the consumer): an authority's referral (ANRE, ANPC) names the authority, its own
+   * reference number and, when it set one, its deadline; an earlier authority deadline is the case's due date.
+   */
+  source?: CaseSource | undefined;
+  authorityName?: string | undefined;
+  authorityReference?: string | undefined;
+  authorityDueDate?: string | undefined;
   actor: { id: string | null; kind: ActorKind };
 }
 
@@ -79,7 +89,11 @@ export async function registerComplaint(
   const receivedAt = input.receivedAt ?? new Date();
 
   // Everything the registration reads, in parallel: each round trip adds latency to the caller's wait.
-  const [customer, place, deadline, [tenant]] = await Promise.all([
+  const source = input.source ?? 'consumer';
+  const authorityName = source === 'authority' ? input.authorityName?.trim() || null : null;
+  if (source === 'authority' && !authorityName) throw new DomainError('AUTHORITY_REQUIRED');
+  const authorityDueDate = source === 'authority' ? (input.authorityDueDate ?? null) : null;
+  const [customer, place, legalDeadline, [tenant]] = await Promise.all([
     input.customerId ? getCustomer(db, input.tenantId, input.customerId) : null,
     input.placeId ? getPlace(db, input.tenantId, input.placeId) : null,
     computeDeadline(db, input.tenantId, input.category, receivedAt),
@@ -90,6 +104,17 @@ export async function registerComplaint(
   if (input.placeId && !place) throw new DomainError('PLACE_NOT_FOUND', { placeId: input.placeId });
   if (place && customer && place.customerId !== customer.id) throw new DomainError('PLACE_NOT_OF_CUSTOMER');
   if (!tenant) throw new DomainError('NOT_FOUND');
+  // An authority's earlier deadline is the one the case must meet (docs/legal.md, "Category and source").
+  const deadline =
+    authorityDueDate && authorityDueDate < legalDeadline.dueDate
+      ? {
+          ...legalDeadline,
+          dueDate: authorityDueDate,
+          ...(await clockInstants(db, input.tenantId, authorityDueDate)),
+        }
+      : legalDeadline;
+  const customerType = customerTypeOf(customer?.customerType);
+  const energy = energyOf(place?.energy);
 
   const contactName = input.contactName?.trim() || customer?.name;
   const contactEmail = input.contactEmail?.trim().toLowerCase() || customer?.email || null;
@@ -111,6 +136,9 @@ export async function registerComplaint(
     warnAt: deadline.warnAt,
     escalateAt: deadline.escalateAt,
     customerKnown: customer !== null,
+    customerType,
+    energy,
+    source,
     resolvedOnCall: input.channel === 'call_center' && input.resolvedOnCall === true,
   };
   // The tenant's counter row stays locked until commit, so everything the registration writes (the case, its
@@ -124,9 +152,12 @@ export async function registerComplaint(
     ), num as (
       select last_value as seq, ${tenant.code} || '-' || ${String(year)} || '-' || lpad(last_value::text, 6, '0') as number from seq
     ), c as (
-      insert into cases (id, tenant_id, number, year, seq, channel, category, subject, body, customer_id, place_id,
+      insert into cases (id, tenant_id, number, year, seq, channel, category, customer_type, energy, source,
+        authority_name, authority_reference, authority_due_date, subject, body, customer_id, place_id,
         contact_name, contact_email, contact_phone, received_at, registered_on, due_date, deadline_rule, created_by, search_text)
       select ${caseId}, ${input.tenantId}, num.number, ${year}, num.seq, ${input.channel}, ${input.category},
+        ${customerType}, ${energy}, ${source}, ${authorityName}, ${input.authorityReference?.trim() || null},
+        ${authorityDueDate}::date,
         ${input.subject}, ${input.body}, ${customer?.id ?? null}, ${place?.id ?? null}, ${contactName}, ${contactEmail},
         ${contactPhone}, ${receivedAt.toISOString()}::timestamptz, ${deadline.registeredOn}::date, ${deadline.dueDate}::date,
         ${JSON.stringify(deadline.rule)}::jsonb, ${actorUserId},

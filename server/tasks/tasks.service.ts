@@ -1,8 +1,14 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { cases, operatorRequests, taskStepTicks } from '../db/schema/index.ts';
+import {
+  cases,
+  operatorRequests,
+  taskCompletions,
+  taskStepTicks,
+  type TaskCompletion,
+} from '../db/schema/index.ts';
 import { EngineError, type EngineClient, type EngineTask } from '../engine/client.ts';
-import { markTaskCompleted, setTaskAssignee } from '../task-read-model/task-events.repo.ts';
+import { setTaskAssignee } from '../task-read-model/task-events.repo.ts';
 import { canSeeAll, createInboxService, type InboxQuery } from './inbox.service.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
@@ -16,6 +22,18 @@ import {
 import type { Instruction } from '../instructions/instructions.ts';
 import type { ProcessCatalog } from './process-catalog.ts';
 import { validateSubmission, type TaskSubmission } from './task-forms.ts';
+import {
+  applyCompletion,
+  getCompletion,
+  markEngineCompleted,
+  outcomeUnknown,
+  taskGone,
+} from './task-completion.ts';
+import { reclassification, recordReclassification } from '../cases/reclassify.ts';
+import { COMPLETION_LEASE_SECONDS } from '../outbox/task-completions.ts';
+
+/** The task's completion was recorded by a concurrent request (a double submit) while this one validated. */
+class AlreadyRecorded extends Error {}
 
 export interface TasksDeps {
   db: Db;
@@ -161,80 +179,148 @@ export function createTasksService(deps: TasksDeps) {
     return { id: taskId, assignee: null };
   }
 
+  /** A completion already recorded for this task: finish applying it (once) and answer as the first time. */
+  async function resumeCompletion(p: Principal, intent: TaskCompletion) {
+    if (intent.actorId !== p.userId) throw new DomainError('TASK_NOT_FOUND');
+    if (intent.status !== 'applied' && !(await applyCompletion(db, engine, intent)))
+      throw new DomainError('TASK_COMPLETION_DEFERRED');
+    return { id: intent.taskId, completed: true };
+  }
+
+  /**
+   * Completes a task atomically and idempotently. Our changes (case, timeline, audit, operator request) and the
+   * completion intent are written in one transaction, and the engine completes the task before it commits: when
+   * the engine refuses, nothing is kept. When the engine cannot be reached (or its answer is lost) the intent
+   * commits and the dispatcher applies it once; a double submit or a retry finds the intent and repeats nothing.
+   */
   async function complete(p: Principal, taskId: string, submission: TaskSubmission) {
+    const recorded = await getCompletion(db, p.tenantId, taskId);
+    if (recorded) return resumeCompletion(p, recorded);
     const { task } = await accessibleTask(p, taskId);
     if (task.assignee !== p.userId) throw new DomainError('TASK_NOT_ASSIGNED_TO_YOU');
     const meta = await catalog.userTask(task.processDefinitionId, task.taskDefinitionKey);
-    const { caseUpdate, variables, comment, note, operatorQuestions } = validateSubmission(
-      meta?.form ?? null,
-      submission,
-      meta?.properties,
-    );
+    const validated = validateSubmission(meta?.form ?? null, submission, meta?.properties);
+    const { caseUpdate, comment, note, operatorQuestions } = validated;
     const c = await caseOf(p, task);
     if (!c) throw new DomainError('CASE_NOT_FOUND');
-    // Our record first (findings and answer belong to the case), then the engine moves the process on.
-    await db.transaction(async (tx) => {
-      await tx
-        .update(cases)
-        .set({ ...caseUpdate, status: 'in_progress' })
-        .where(eq(cases.id, c.id));
-      if (meta?.form === 'findings') {
-        await addCaseEvent(tx, {
+    const full = await getCaseById(db, p.tenantId, c.id);
+    if (!full) throw new DomainError('CASE_NOT_FOUND');
+    const change = validated.classification
+      ? await reclassification(db, p.tenantId, full, validated.classification, comment ?? '')
+      : null;
+    const variables: Record<string, boolean | string> = {
+      ...validated.variables,
+      ...(change?.variables ?? {}),
+    };
+
+    let unknown: unknown = null;
+    try {
+      await db.transaction(async (tx) => {
+        const [intent] = await tx
+          .insert(taskCompletions)
+          .values({
+            tenantId: p.tenantId,
+            taskId,
+            caseId: c.id,
+            actorId: p.userId,
+            processInstanceId: task.processInstanceId,
+            taskDefinitionKey: task.taskDefinitionKey,
+            variables,
+            timerMoves: change?.timerMoves ?? null,
+            // Held by this request; a dispatcher takes it over only if the request dies before the end.
+            lockedUntil: sql`now() + make_interval(secs => ${COMPLETION_LEASE_SECONDS})`,
+          })
+          .onConflictDoNothing({ target: taskCompletions.taskId })
+          .returning({ id: taskCompletions.id });
+        if (!intent) throw new AlreadyRecorded();
+        await tx
+          .update(cases)
+          .set({ ...caseUpdate, ...(change?.caseSet ?? {}), status: 'in_progress' })
+          .where(eq(cases.id, c.id));
+        if (change) await recordReclassification(tx, p, c.id, task.name, change);
+        if (meta?.form === 'findings') {
+          await addCaseEvent(tx, {
+            tenantId: p.tenantId,
+            caseId: c.id,
+            type: 'analysis',
+            visibility: 'public',
+            message: 'Reclamația a fost analizată; se redactează răspunsul.',
+            actorId: p.userId,
+          });
+        }
+        if (note) {
+          await addCaseEvent(tx, {
+            tenantId: p.tenantId,
+            caseId: c.id,
+            type: `task_note`,
+            visibility: 'internal',
+            message: `${task.name}: ${note}`,
+            actorId: p.userId,
+          });
+        }
+        if (operatorQuestions) {
+          // One request per waiting sub-process instance; the worker sends it and the answer comes back by reference.
+          const [{ n }] = (await tx.execute(
+            sql`select count(*)::int as n from operator_requests where case_id = ${c.id}`,
+          )) as unknown as [{ n: number }];
+          await tx.insert(operatorRequests).values({
+            tenantId: p.tenantId,
+            caseId: c.id,
+            reference: `${c.number}/OD${n + 1}`,
+            questions: operatorQuestions,
+            processInstanceId: task.processInstanceId,
+          });
+        }
+        if (meta?.form === 'approval') {
+          await addCaseEvent(tx, {
+            tenantId: p.tenantId,
+            caseId: c.id,
+            type: variables.approved ? 'answer_approved' : 'answer_rejected',
+            visibility: 'internal',
+            message: variables.approved
+              ? 'Răspuns aprobat.'
+              : `Răspuns respins pentru revizuire: ${comment ?? ''}`,
+            actorId: p.userId,
+          });
+        }
+        await appendAudit(tx, {
           tenantId: p.tenantId,
-          caseId: c.id,
-          type: 'analysis',
-          visibility: 'public',
-          message: 'Reclamația a fost analizată; se redactează răspunsul.',
           actorId: p.userId,
+          actorKind: 'user',
+          action: 'task.completed',
+          entityType: 'case',
+          entityId: c.id,
+          details: { taskId, task: task.taskDefinitionKey, ...variables },
         });
-      }
-      if (note) {
-        await addCaseEvent(tx, {
-          tenantId: p.tenantId,
-          caseId: c.id,
-          type: `task_note`,
-          visibility: 'internal',
-          message: `${task.name}: ${note}`,
-          actorId: p.userId,
-        });
-      }
-      if (operatorQuestions) {
-        // One request per waiting sub-process instance; the worker sends it and the answer comes back by reference.
-        const [{ n }] = (await tx.execute(
-          sql`select count(*)::int as n from operator_requests where case_id = ${c.id}`,
-        )) as unknown as [{ n: number }];
-        await tx.insert(operatorRequests).values({
-          tenantId: p.tenantId,
-          caseId: c.id,
-          reference: `${c.number}/OD${n + 1}`,
-          questions: operatorQuestions,
-          processInstanceId: task.processInstanceId,
-        });
-      }
-      if (meta?.form === 'approval') {
-        await addCaseEvent(tx, {
-          tenantId: p.tenantId,
-          caseId: c.id,
-          type: variables.approved ? 'answer_approved' : 'answer_rejected',
-          visibility: 'internal',
-          message: variables.approved
-            ? 'Răspuns aprobat.'
-            : `Răspuns respins pentru revizuire: ${comment ?? ''}`,
-          actorId: p.userId,
-        });
-      }
-      await appendAudit(tx, {
-        tenantId: p.tenantId,
-        actorId: p.userId,
-        actorKind: 'user',
-        action: 'task.completed',
-        entityType: 'case',
-        entityId: c.id,
-        details: { taskId, task: task.taskDefinitionKey, ...variables },
+        // The engine last, still inside the transaction: a refusal rolls back everything above.
+        try {
+          await engine.complete(taskId, variables);
+          await markEngineCompleted(tx, intent.id);
+        } catch (err) {
+          if (!outcomeUnknown(err)) throw err;
+          unknown = err; // commit the intent: the dispatcher finds out and applies it once, soon
+          await tx
+            .update(taskCompletions)
+            .set({
+              lastError: (err as Error).message.slice(0, 500),
+              lockedUntil: sql`now() + interval '2 seconds'`,
+            })
+            .where(eq(taskCompletions.id, intent.id));
+        }
       });
-    });
-    await engine.complete(taskId, variables);
-    await markTaskCompleted(db, p.tenantId, taskId);
+    } catch (err) {
+      if (err instanceof AlreadyRecorded) {
+        const intent = await getCompletion(db, p.tenantId, taskId);
+        if (intent) return resumeCompletion(p, intent);
+      }
+      if (taskGone(err)) throw new DomainError('TASK_NOT_FOUND');
+      if (err instanceof EngineError) throw new DomainError('TASK_ENGINE_REFUSED', { taskId });
+      throw err;
+    }
+    const intent = await getCompletion(db, p.tenantId, taskId);
+    if (unknown || !intent) throw new DomainError('TASK_COMPLETION_DEFERRED');
+    // The engine has it; the timers and the inbox row follow (or the dispatcher finishes them).
+    await applyCompletion(db, engine, intent);
     return { id: taskId, completed: true };
   }
 

@@ -13,6 +13,7 @@ import { deployBaseline } from '../../server/engine/deploy-processes.ts';
 import { loadInstructions } from '../../server/instructions/instructions.ts';
 import { createMailer } from '../../server/mail/mailer.ts';
 import { startProcessStartDispatcher } from '../../server/outbox/process-starts.ts';
+import { startTaskCompletionDispatcher } from '../../server/outbox/task-completions.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../server/seed/demo.ts';
 import { ensureUser } from '../../server/seed/tenant-setup.ts';
 import { startWorkers } from '../../server/workers/run-workers.ts';
@@ -45,6 +46,8 @@ export async function createTestContext(
     workers?: boolean;
     engineUrl?: string;
     engineCredentials?: { user: string; password: string };
+    /** Builds the engine client the app, the workers and the dispatchers use (e.g. one that fails on purpose). */
+    engineClient?: (opts: ConstructorParameters<typeof EngineClient>[0]) => EngineClient;
     /** Serve the SvelteKit pages and listen on this port (browser tests). */
     webPort?: number;
     /** Feed the inbox read model from the engine's task events, as `npm start` does (default true). */
@@ -72,11 +75,12 @@ export async function createTestContext(
     roles: ['officer', 'supervisor'],
     jobRoles: ['RSP', 'SEF'],
   });
-  const engine = new EngineClient({
+  const engineOptions = {
     url: opts.engineUrl ?? inject('engineUrl'),
     user: opts.engineCredentials?.user ?? inject('engineUser'),
     password: opts.engineCredentials?.password ?? inject('enginePassword'),
-  });
+  };
+  const engine = opts.engineClient ? opts.engineClient(engineOptions) : new EngineClient(engineOptions);
   await deployBaseline(engine, demoTenantId);
   await deployBaseline(engine, acmeTenantId);
 
@@ -120,9 +124,11 @@ export async function createTestContext(
       { concurrency: 4, tenantIds: [demoTenantId, acmeTenantId], workerId: name },
     );
     const dispatcher = startProcessStartDispatcher(db, engine, silentLog, { intervalMs: 200 });
+    const completions = startTaskCompletionDispatcher(db, engine, silentLog, { intervalMs: 200 });
     stops.push(
       () => workers.stop(),
       () => dispatcher.stop(),
+      () => completions.stop(),
       () => mailer.close(),
     );
   }

@@ -1,11 +1,19 @@
 import { Type } from 'typebox';
 import {
+  caseKinds,
+  caseSources,
   channels,
   complaintCategories,
   caseStatuses,
+  customerTypes,
+  energies,
+  type CaseKind,
+  type CaseSource,
   type CaseStatus,
   type Channel,
   type ComplaintCategory,
+  type CustomerType,
+  type Energy,
 } from '../../../db/schema/index.ts';
 import { CaseNumber, IsoDate, IsoDateTime, PageQuery, Uuid } from '../common.schemas.ts';
 
@@ -31,6 +39,34 @@ export const CreateComplaintSchema = Type.Object(
     contactName: Type.Optional(Type.String({ minLength: 2, maxLength: 200 })),
     contactEmail: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
     contactPhone: Type.Optional(Type.String({ pattern: '^[+0-9 ()./-]{6,20}$' })),
+  },
+  { additionalProperties: false },
+);
+
+/** Codes that used to be categories: refused with a message that says what to do instead. */
+export const FORMER_CATEGORIES = ['sesizare_autoritate', 'cerere_gdpr'] as const;
+
+/** Registration by staff: a complaint of the consumer, or an authority's referral with its reference and deadline. */
+const { category: _category, ...complaintFields } = CreateComplaintSchema.properties;
+export const RegisterComplaintSchema = Type.Object(
+  {
+    ...complaintFields,
+    category: Type.Unsafe<ComplaintCategory | (typeof FORMER_CATEGORIES)[number]>({
+      type: 'string',
+      enum: [...complaintCategories, ...FORMER_CATEGORIES],
+      description:
+        'Order 16/2015 art. 2(1). sesizare_autoritate and cerere_gdpr are refused with a reason: an authority is a `source`, a GDPR request is not a complaint.',
+    }),
+    source: Type.Optional(
+      Type.Unsafe<CaseSource>({
+        type: 'string',
+        enum: [...caseSources],
+        description: 'consumer (default) or authority (a referral from ANRE, ANPC…)',
+      }),
+    ),
+    authorityName: Type.Optional(Type.String({ minLength: 2, maxLength: 200 })),
+    authorityReference: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    authorityDueDate: Type.Optional(IsoDate),
   },
   { additionalProperties: false },
 );
@@ -81,12 +117,40 @@ export const NumberParams = Type.Object({ number: CaseNumber });
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
+export const CustomerTypeSchema = Type.Unsafe<CustomerType>({ type: 'string', enum: [...customerTypes] });
+export const EnergySchema = Type.Unsafe<Energy>({ type: 'string', enum: [...energies] });
+export const SourceSchema = Type.Unsafe<CaseSource>({
+  type: 'string',
+  enum: [...caseSources],
+  description: 'consumer, or authority (a referral from ANRE, ANPC…, with its own reference and deadline)',
+});
+
 export const CaseDetailSchema = Type.Object({
   id: Type.String(),
   number: Type.String(),
-  status: Type.String(),
+  status: Type.Unsafe<CaseStatus>({ type: 'string', enum: [...caseStatuses] }),
   channel: Type.String(),
-  category: Type.String(),
+  category: CategorySchema,
+  customerType: Type.Union([CustomerTypeSchema, Type.Null()], {
+    description: 'household | non_household; null while not known (no customer identified yet)',
+  }),
+  energy: Type.Union([EnergySchema, Type.Null()], {
+    description: 'electricity | gas; null while not known (no place of consumption yet)',
+  }),
+  source: SourceSchema,
+  authority: Type.Union([
+    Type.Object({
+      name: Nullable(Type.String()),
+      reference: Nullable(Type.String({ description: "The authority's own registration number" })),
+      dueDate: Nullable(Type.String({ description: "The authority's deadline, when it set one" })),
+    }),
+    Type.Null(),
+  ]),
+  kind: Type.Unsafe<CaseKind>({
+    type: 'string',
+    enum: [...caseKinds],
+    description: 'complaint (counted for ANRE), not_a_complaint (filed at triage), gdpr_request',
+  }),
   subject: Type.String(),
   body: Type.String(),
   contactName: Type.String(),

@@ -4,12 +4,13 @@ import { principalOf } from '../../../plugins/auth.ts';
 import { registerComplaint } from '../../../intake/register-complaint.ts';
 import { downloadReceivedAttachment } from '../../../intake/mail/correspondence.ts';
 import { errorResponses } from '../common.schemas.ts';
+import { DomainError } from '../../../errors.ts';
 import {
   AnnulResultSchema,
   AnnulSchema,
   CaseDetailSchema,
   CaseListSchema,
-  CreateComplaintSchema,
+  RegisterComplaintSchema,
   ListComplaintsQuery,
   NumberParams,
   RegisteredComplaintSchema,
@@ -26,15 +27,19 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['complaints'],
         summary: 'Register a complaint (call center); answers at once with its number and legal due date',
-        body: CreateComplaintSchema,
+        body: RegisterComplaintSchema,
         response: { 201: RegisteredComplaintSchema, ...errorResponses },
       },
       config: { roles: ['agent', 'officer', 'supervisor'] },
     },
     async (req, reply) => {
       const p = principalOf(req);
+      const { category } = req.body;
+      if (category === 'cerere_gdpr') throw new DomainError('GDPR_REQUEST_NOT_A_COMPLAINT');
+      if (category === 'sesizare_autoritate') throw new DomainError('CATEGORY_IS_A_SOURCE');
       const result = await registerComplaint(registerDeps, {
         ...req.body,
+        category,
         tenantId: p.tenantId,
         channel: 'call_center',
         actor: { id: p.userId, kind: 'user' },
@@ -83,6 +88,14 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         status: c.status,
         channel: c.channel,
         category: c.category,
+        customerType: c.customerType,
+        energy: c.energy,
+        source: c.source,
+        authority:
+          c.source === 'authority'
+            ? { name: c.authorityName, reference: c.authorityReference, dueDate: c.authorityDueDate }
+            : null,
+        kind: c.kind,
         subject: c.subject,
         body: c.body,
         contactName: c.contactName,

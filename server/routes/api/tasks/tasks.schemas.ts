@@ -1,5 +1,14 @@
 import { Type } from 'typebox';
-import { caseStatuses, channels, complaintCategories } from '../../../db/schema/index.ts';
+import {
+  caseStatuses,
+  channels,
+  complaintCategories,
+  customerTypes,
+  energies,
+  type ComplaintCategory,
+  type CustomerType,
+  type Energy,
+} from '../../../db/schema/index.ts';
 
 const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
 
@@ -173,7 +182,28 @@ export const CompleteTaskSchema = Type.Object(
     approved: Type.Optional(Type.Boolean()),
     comment: Type.Optional(Type.String({ maxLength: 2000 })),
     outcome: Type.Optional(
-      Type.String({ description: 'triage: admissible, incomplete, duplicate, misdirected, anonymous' }),
+      Type.String({
+        description:
+          'triage: admissible, incomplete, duplicate, misdirected, anonymous, not_a_complaint, withdrawn',
+      }),
+    ),
+    category: Type.Optional(
+      Type.Unsafe<ComplaintCategory>({
+        type: 'string',
+        enum: [...complaintCategories],
+        description:
+          'triage: the category as found (Order 16/2015 art. 2(1)); a change recomputes the due date',
+      }),
+    ),
+    customerType: Type.Optional(
+      Type.Unsafe<CustomerType>({
+        type: 'string',
+        enum: [...customerTypes],
+        description: 'triage: household | non_household',
+      }),
+    ),
+    energy: Type.Optional(
+      Type.Unsafe<Energy>({ type: 'string', enum: [...energies], description: 'triage: electricity | gas' }),
     ),
     branch: Type.Optional(Type.String({ maxLength: 40, description: 'verification: the next check' })),
     needsOperator: Type.Optional(Type.Boolean()),
