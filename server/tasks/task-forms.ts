@@ -38,7 +38,14 @@ export interface TaskSubmission {
   category?: string | undefined;
   customerType?: string | undefined;
   energy?: string | undefined;
+  /** triage (IL-06): further categories the complaint is also about; each gets its own verification, in parallel. */
+  additionalCategories?: string[] | undefined;
+  /** approval (IL-31): where a rejected answer goes back to, `draft` (the default) or `verification`. */
+  returnTo?: string | undefined;
 }
+
+/** approval: where a rejected answer goes back to (the `returnTo` process variable of complaint-handling.bpmn). */
+export const APPROVAL_RETURNS = ['draft', 'verification'] as const;
 
 const MAX_TEXT = 20_000;
 
@@ -85,7 +92,15 @@ export function validateSubmission(
       const comment = s.comment?.trim() ?? '';
       if (!s.approved && comment.length < 5)
         throw new DomainError('TASK_FORM_INVALID', { field: 'comment' }, 'La respingere, scrieți motivul.');
-      return { caseUpdate: {}, variables: { approved: s.approved }, comment };
+      if (s.approved) return { caseUpdate: {}, variables: { approved: true }, comment };
+      const returnTo = s.returnTo ?? 'draft';
+      if (!(APPROVAL_RETURNS as readonly string[]).includes(returnTo))
+        throw new DomainError(
+          'TASK_FORM_INVALID',
+          { field: 'returnTo' },
+          'Alegeți unde se întoarce răspunsul: la redactare sau la verificare.',
+        );
+      return { caseUpdate: {}, variables: { approved: false, returnTo }, comment };
     }
     case 'triage': {
       const outcome = s.outcome as TriageOutcome | undefined;
@@ -132,7 +147,7 @@ export function validateSubmission(
           filedReason: FILING_OUTCOMES.includes(outcome) ? outcome : null,
           kind: outcome === 'not_a_complaint' ? 'not_a_complaint' : 'complaint',
         },
-        variables: { triage: outcome },
+        variables: { triage: outcome, ...additionalVerifications(s, classification.category) },
         comment,
         note: `Încadrare: ${outcome}${comment ? ` – ${comment}` : ''}`,
         classification,
@@ -170,4 +185,24 @@ export function validateSubmission(
     default:
       return { caseUpdate: {}, variables: {} };
   }
+}
+
+/**
+ * triage: the further categories a complaint is also about (billing and metering at once). The handling process
+ * runs one verification per category in parallel: `verificationCount` instances, the first for `category`, the
+ * i-th for the i-th of `additionalCategories` (the routing DMN picks it, processes/complaint-routing.dmn).
+ */
+function additionalVerifications(
+  s: TaskSubmission,
+  main: string | undefined,
+): { additionalCategories: string; verificationCount: string } {
+  const list = s.additionalCategories ?? [];
+  if (!Array.isArray(list) || list.some((c) => !complaintCategories.includes(c as ComplaintCategory)))
+    throw new DomainError(
+      'TASK_FORM_INVALID',
+      { field: 'additionalCategories' },
+      'Categoriile suplimentare trebuie alese dintre categoriile de plângeri din Ordinul ANRE nr. 16/2015.',
+    );
+  const extra = [...new Set(list)].filter((c) => c !== main);
+  return { additionalCategories: extra.join(','), verificationCount: String(1 + extra.length) };
 }

@@ -209,6 +209,15 @@ export const CompleteTaskSchema = Type.Object(
     needsOperator: Type.Optional(Type.Boolean()),
     needsCorrection: Type.Optional(Type.Boolean()),
     questions: Type.Optional(Type.String({ maxLength: 20000 })),
+    additionalCategories: Type.Optional(
+      Type.Array(Type.String({ maxLength: 40 }), {
+        maxItems: 12,
+        description: 'triage: further categories the complaint is also about (one verification each, in parallel)',
+      }),
+    ),
+    returnTo: Type.Optional(
+      Type.String({ maxLength: 20, description: 'approval, when rejected: draft (default) or verification' }),
+    ),
   },
   { additionalProperties: false },
 );
