@@ -212,7 +212,8 @@ export const CompleteTaskSchema = Type.Object(
     additionalCategories: Type.Optional(
       Type.Array(Type.String({ maxLength: 40 }), {
         maxItems: 12,
-        description: 'triage: further categories the complaint is also about (one verification each, in parallel)',
+        description:
+          'triage: further categories the complaint is also about (one verification each, in parallel)',
       }),
     ),
     returnTo: Type.Optional(
