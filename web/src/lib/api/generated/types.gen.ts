@@ -451,7 +451,7 @@ export type GetApiComplaintsResponses = {
             number: string;
             status: 'registered' | 'in_progress' | 'answer_sent' | 'closed' | 'filed' | 'annulled';
             channel: 'call_center' | 'email' | 'portal';
-            category: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri' | 'sesizare_autoritate' | 'cerere_gdpr';
+            category: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri';
             subject: string;
             contactName: string;
             receivedAt: string;
@@ -476,7 +476,6 @@ export type GetApiComplaintsResponse = GetApiComplaintsResponses[keyof GetApiCom
 
 export type PostApiComplaintsData = {
     body: {
-        category: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri' | 'sesizare_autoritate' | 'cerere_gdpr';
         subject: string;
         body: string;
         customerId?: string;
@@ -484,6 +483,20 @@ export type PostApiComplaintsData = {
         contactName?: string;
         contactEmail?: string;
         contactPhone?: string;
+        /**
+         * Order 16/2015 art. 2(1). sesizare_autoritate and cerere_gdpr are refused with a reason: an authority is a `source`, a GDPR request is not a complaint.
+         */
+        category: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri' | 'sesizare_autoritate' | 'cerere_gdpr';
+        /**
+         * consumer (default) or authority (a referral from ANRE, ANPC…)
+         */
+        source?: 'consumer' | 'authority';
+        authorityName?: string;
+        authorityReference?: string;
+        /**
+         * YYYY-MM-DD, Europe/Bucharest
+         */
+        authorityDueDate?: string;
     };
     path?: never;
     query?: never;
@@ -713,9 +726,36 @@ export type GetApiComplaintsByNumberResponses = {
     200: {
         id: string;
         number: string;
-        status: string;
+        status: 'registered' | 'in_progress' | 'answer_sent' | 'closed' | 'filed' | 'annulled';
         channel: string;
-        category: string;
+        category: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri';
+        /**
+         * household | non_household; null while not known (no customer identified yet)
+         */
+        customerType: 'household' | 'non_household';
+        /**
+         * electricity | gas; null while not known (no place of consumption yet)
+         */
+        energy: 'electricity' | 'gas';
+        /**
+         * consumer, or authority (a referral from ANRE, ANPC…, with its own reference and deadline)
+         */
+        source: 'consumer' | 'authority';
+        authority: {
+            name: string | null;
+            /**
+             * The authority's own registration number
+             */
+            reference: string | null;
+            /**
+             * The authority's deadline, when it set one
+             */
+            dueDate: string | null;
+        } | null;
+        /**
+         * complaint (counted for ANRE), not_a_complaint (filed at triage), gdpr_request
+         */
+        kind: 'complaint' | 'not_a_complaint' | 'gdpr_request';
         subject: string;
         body: string;
         contactName: string;
@@ -795,12 +835,38 @@ export type GetApiComplaintsByNumberResponses = {
             visibility: string;
             message: string;
         }>;
+        /**
+         * Every message of the case, received and sent, oldest first
+         */
         messages: Array<{
-            direction: string;
+            /**
+             * in: received (the consumer, the distribution operator); out: sent by us
+             */
+            direction: 'in' | 'out';
+            /**
+             * in: complaint, reply, operator_answer, auto_reply, bounce; out: acknowledgement, answer, filed, extension, operator_request, ...
+             */
             kind: string;
-            toAddress: string | null;
+            date: string;
             subject: string;
+            /**
+             * The text as received or sent
+             */
+            text: string | null;
+            fromAddress: string | null;
+            fromName: string | null;
+            toAddress: string | null;
             sentAt: string;
+            attachments: Array<{
+                /**
+                 * Received: the attachment id (GET /api/complaints/{number}/attachments/{id}); sent: the case document id (GET /api/complaints/{number}/documents/{id})
+                 */
+                documentId: number | null;
+                filename: string;
+                contentType: string;
+                size: number;
+                href: string | null;
+            }>;
         }>;
         activities: Array<{
             activityId: string;
@@ -916,6 +982,111 @@ export type GetApiComplaintsByNumberDocumentsByDocumentIdError = GetApiComplaint
 export type GetApiComplaintsByNumberDocumentsByDocumentIdResponses = {
     /**
      * application/pdf
+     */
+    200: unknown;
+};
+
+export type GetApiComplaintsByNumberAttachmentsByAttachmentIdData = {
+    body?: never;
+    path: {
+        /**
+         * e.g. DEMO-2026-000001
+         */
+        number: string;
+        attachmentId: number;
+    };
+    query?: never;
+    url: '/api/complaints/{number}/attachments/{attachmentId}';
+};
+
+export type GetApiComplaintsByNumberAttachmentsByAttachmentIdErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiComplaintsByNumberAttachmentsByAttachmentIdError = GetApiComplaintsByNumberAttachmentsByAttachmentIdErrors[keyof GetApiComplaintsByNumberAttachmentsByAttachmentIdErrors];
+
+export type GetApiComplaintsByNumberAttachmentsByAttachmentIdResponses = {
+    /**
+     * the attachment as received
      */
     200: unknown;
 };
@@ -1316,7 +1487,7 @@ export type GetApiTasksData = {
     query: {
         view?: 'mine' | 'groups' | 'all';
         scope?: 'mine' | 'groups' | 'all';
-        category?: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri' | 'sesizare_autoritate' | 'cerere_gdpr';
+        category?: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri';
         channel?: 'call_center' | 'email' | 'portal';
         status?: 'registered' | 'in_progress' | 'answer_sent' | 'closed' | 'filed' | 'annulled';
         /**
@@ -2903,9 +3074,21 @@ export type PostApiTasksByIdCompleteData = {
         approved?: boolean;
         comment?: string;
         /**
-         * triage: admissible, incomplete, duplicate, misdirected, anonymous
+         * triage: admissible, incomplete, duplicate, misdirected, anonymous, not_a_complaint, withdrawn
          */
         outcome?: string;
+        /**
+         * triage: the category as found (Order 16/2015 art. 2(1)); a change recomputes the due date
+         */
+        category?: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri';
+        /**
+         * triage: household | non_household
+         */
+        customerType?: 'household' | 'non_household';
+        /**
+         * triage: electricity | gas
+         */
+        energy?: 'electricity' | 'gas';
         /**
          * verification: the next check
          */
@@ -2913,6 +3096,14 @@ export type PostApiTasksByIdCompleteData = {
         needsOperator?: boolean;
         needsCorrection?: boolean;
         questions?: string;
+        /**
+         * triage: further categories the complaint is also about (one verification each, in parallel)
+         */
+        additionalCategories?: Array<string>;
+        /**
+         * approval, when rejected: draft (default) or verification
+         */
+        returnTo?: string;
     };
     path: {
         id: string;
@@ -3263,7 +3454,7 @@ export type GetApiDeadlinesPreviewData = {
     body?: never;
     path?: never;
     query: {
-        category: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri' | 'sesizare_autoritate' | 'cerere_gdpr';
+        category: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri';
         receivedAt?: string;
     };
     url: '/api/deadlines/preview';
@@ -3508,7 +3699,7 @@ export type PutApiDeadlineRulesByCategoryData = {
         legalBasis: string;
     };
     path: {
-        category: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri' | 'sesizare_autoritate' | 'cerere_gdpr';
+        category: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri';
     };
     query?: never;
     url: '/api/deadline-rules/{category}';
@@ -8265,7 +8456,7 @@ export type GetApiQuarantineByIdRawResponses = {
 
 export type PostApiQuarantineByIdRegistrationData = {
     body: {
-        category: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri' | 'sesizare_autoritate' | 'cerere_gdpr';
+        category: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri';
         subject: string;
         body: string;
         customerId?: string;
@@ -8879,7 +9070,7 @@ export type GetApiCallCenterEarlierCasesResponses = {
             number: string;
             customerId: string;
             placeId: string | null;
-            category: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri' | 'sesizare_autoritate' | 'cerere_gdpr';
+            category: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri';
             subject: string;
             status: string;
             receivedAt: string;
@@ -8896,7 +9087,7 @@ export type GetApiCallCenterEarlierCasesResponse = GetApiCallCenterEarlierCasesR
 
 export type PostApiCallCenterComplaintsData = {
     body: {
-        category: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri' | 'sesizare_autoritate' | 'cerere_gdpr';
+        category: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri';
         subject: string;
         body: string;
         customerId?: string;
