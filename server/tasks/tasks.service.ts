@@ -279,7 +279,9 @@ export function createTasksService(deps: TasksDeps) {
             visibility: 'internal',
             message: variables.approved
               ? 'Răspuns aprobat.'
-              : `Răspuns respins pentru revizuire: ${comment ?? ''}`,
+              : variables.returnTo === 'verification'
+                ? `Răspuns respins, dosarul se întoarce la verificare: ${comment ?? ''}`
+                : `Răspuns respins pentru revizuire: ${comment ?? ''}`,
             actorId: p.userId,
           });
         }

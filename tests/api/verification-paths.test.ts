@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, cases } from '../../server/db/schema/index.ts';
+import { auditLog, caseEvents, cases } from '../../server/db/schema/index.ts';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
 import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
 
@@ -142,6 +142,13 @@ describe('verification paths of the handling sub-process', () => {
       return names.includes(CHECK_INVOICE) && names.includes(CHECK_METER) ? names : null;
     });
     expect(again).not.toContain(DRAFT);
+    const history = await t.db
+      .select()
+      .from(caseEvents)
+      .where(and(eq(caseEvents.tenantId, t.demoTenantId), eq(caseEvents.caseId, reg.id)));
+    expect(history.map((e) => e.message)).toContain(
+      'Răspuns respins, dosarul se întoarce la verificare: Lipsește verificarea indexurilor din procesul-verbal; reluați verificarea contorului.',
+    );
     const rejected = await t.db
       .select()
       .from(auditLog)
