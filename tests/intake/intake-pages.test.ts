@@ -135,6 +135,84 @@ describe('intake officer pages in the browser', () => {
     },
   );
 
+  it(
+    'shows the correspondence on the case page: the consumer’s later message with its text and its attachment',
+    { timeout: 120_000 },
+    async () => {
+      const deps = { db: t.db, engine: t.engine, secret: 's', log: silentLog, ownAddresses: [OUR_SENDER] };
+      const tenant = { id: t.demoTenantId, code: 'DEMO', intakeEmail: 'demo@reclamatii.local' };
+      const firstId = messageId();
+      const first = await processInboundMail(deps, tenant, {
+        raw: Buffer.from(
+          rfc822(
+            {
+              From: 'Georgeta Stan <georgeta.stan@example.test>',
+              Subject: 'Index greșit',
+              'Message-ID': firstId,
+              'Content-Type': 'text/plain; charset=utf-8',
+            },
+            'Indexul de pe factură nu corespunde cu cel de pe contor.',
+          ),
+        ),
+        arrivedAt: new Date(),
+      });
+      if (first.status !== 'registered') throw new Error('expected a registration');
+      const png = Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+        'base64',
+      );
+      const reply = await processInboundMail(deps, tenant, {
+        raw: Buffer.from(
+          rfc822(
+            {
+              From: 'Georgeta Stan <georgeta.stan@example.test>',
+              Subject: 'Re: Index greșit',
+              'Message-ID': messageId(),
+              'In-Reply-To': firstId,
+              'MIME-Version': '1.0',
+              'Content-Type': 'multipart/mixed; boundary="p"',
+            },
+            [
+              '--p',
+              'Content-Type: text/plain; charset=utf-8',
+              '',
+              'Atașez fotografia contorului: indexul real este 12345.',
+              '--p',
+              'Content-Type: image/png',
+              'Content-Disposition: attachment; filename="index-contor.png"',
+              'Content-Transfer-Encoding: base64',
+              '',
+              png.toString('base64'),
+              '--p--',
+              '',
+            ].join('\n'),
+          ),
+        ),
+        arrivedAt: new Date(),
+      });
+      expect(reply).toMatchObject({ status: 'reply', caseId: first.caseId });
+
+      const page = await staffPage(browser, BASE, email);
+      await page.goto(`${BASE}/cases/${first.number}`);
+      const section = page.getByRole('region', { name: 'Corespondență' });
+      await section.waitFor();
+      const later = section.getByRole('article', { name: /Mesaj ulterior al petentului/ });
+      expect(await later.innerText()).toContain('indexul real este 12345');
+      expect(await later.innerText()).toContain('georgeta.stan@example.test');
+      expect(await section.getByRole('article', { name: /Reclamația primită/ }).innerText()).toContain(
+        'nu corespunde cu cel de pe contor',
+      );
+      const link = later.getByRole('link', { name: 'index-contor.png' });
+      const href = await link.getAttribute('href');
+      const download = await page.request.get(`${BASE}${href}`);
+      expect(download.status()).toBe(200);
+      expect(Buffer.compare(await download.body(), png)).toBe(0);
+      const violations = await axeViolations(page);
+      await page.screenshot({ path: `${SHOTS}/intake-7-case-correspondence.png`, fullPage: true });
+      expect(violations).toEqual([]);
+    },
+  );
+
   const taskOf = (number: string, key: string) =>
     eventually(async () =>
       (
