@@ -122,6 +122,10 @@ export const actions = {
       needsOperator: form.has('needsOperator'),
       needsCorrection: form.has('needsCorrection'),
       questions: text(form, 'questions'),
+      returnTo: text(form, 'returnTo'),
+      additionalCategories: form
+        .getAll('additionalCategories')
+        .filter((v): v is string => typeof v === 'string'),
     };
     const invalid = (message: string) => fail(400, { action: 'complete', values, message });
     const comment = values.comment.trim();
@@ -142,11 +146,15 @@ export const actions = {
         if (!approved && comment.length < 5)
           return invalid('La respingere, scrieți în comentariu ce trebuie revizuit.');
         body = comment ? { approved, comment } : { approved };
+        // IL-31: a rejected answer goes back to drafting or, when the supervisor says so, to verification.
+        if (!approved && values.returnTo) body.returnTo = values.returnTo;
         break;
       }
       case 'triage':
         if (!values.outcome) return invalid('Alegeți rezultatul încadrării.');
         body = comment ? { outcome: values.outcome, comment } : { outcome: values.outcome };
+        // Further categories: one verification each, in parallel.
+        if (values.additionalCategories.length) body.additionalCategories = values.additionalCategories;
         break;
       case 'verification':
         body = {
