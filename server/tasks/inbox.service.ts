@@ -409,6 +409,7 @@ const AUDIT_TEXT: Record<string, string> = {
   'case.extension_refused': 'Prelungire refuzată',
   'case.identification_viewed': 'Candidați de identificare consultați',
   'case.information_added': 'Informații adăugate de client',
+  'case.further_message_registered': 'Mesaj ulterior înregistrat ca reclamație nouă, legată',
   'case.operator_request_sent': 'Cerere trimisă către OD',
   'case.resolved_during_call': 'Rezolvată în timpul apelului',
   'case.status_viewed': 'Stare consultată de client',
