@@ -122,6 +122,9 @@ export const actions = {
       needsOperator: form.has('needsOperator'),
       needsCorrection: form.has('needsCorrection'),
       questions: text(form, 'questions'),
+      category: text(form, 'category'),
+      customerType: text(form, 'customerType'),
+      energy: text(form, 'energy'),
       returnTo: text(form, 'returnTo'),
       additionalCategories: form
         .getAll('additionalCategories')
@@ -153,6 +156,11 @@ export const actions = {
       case 'triage':
         if (!values.outcome) return invalid('Alegeți rezultatul încadrării.');
         body = comment ? { outcome: values.outcome, comment } : { outcome: values.outcome };
+        // IL-06: the category, customer type and energy as the officer found them (the API compares and applies).
+        if (values.category) body.category = values.category as NonNullable<CompleteTaskBody['category']>;
+        if (values.customerType)
+          body.customerType = values.customerType as NonNullable<CompleteTaskBody['customerType']>;
+        if (values.energy) body.energy = values.energy as NonNullable<CompleteTaskBody['energy']>;
         // Further categories: one verification each, in parallel.
         if (values.additionalCategories.length) body.additionalCategories = values.additionalCategories;
         break;
