@@ -34,16 +34,16 @@ export function createCaseProgressService(deps: {
     return g;
   }
 
-  let routing: Promise<Map<string, string>> | undefined;
+  let routing: Promise<Map<string, { process: string; role: string | undefined }>> | undefined;
   /** category -> verification process, from the baseline routing table (what `${verificationProcess}` becomes). */
   function routingTable() {
     routing ??= readBaselineProcesses().then((files) => {
       const dmn = files.find((f) => f.name === 'complaint-routing.dmn')?.content ?? '';
-      const m = new Map<string, string>();
+      const m = new Map<string, { process: string; role: string | undefined }>();
       for (const rule of dmn.match(/<rule [\s\S]*?<\/rule>/g) ?? []) {
         const category = /<inputEntry[^>]*><text>"([^"]+)"/.exec(rule)?.[1];
-        const process = /<outputEntry[^>]*><text>"([^"]+)"/.exec(rule)?.[1];
-        if (category && process) m.set(category, process);
+        const [process, role] = [...rule.matchAll(/<outputEntry[^>]*><text>"([^"]+)"/g)].map((x) => x[1]);
+        if (category && process) m.set(category, { process, role });
       }
       return m;
     });
@@ -74,7 +74,8 @@ export function createCaseProgressService(deps: {
       listNonWorkingDays(db, p.tenantId),
       baselineGraphs(),
     ]);
-    const verificationProcess = (await routingTable()).get(c.category);
+    const routed = (await routingTable()).get(c.category);
+    const verificationProcess = routed?.process;
     const graphOfKey = (key: string) =>
       called.get(key === '${verificationProcess}' && verificationProcess ? verificationProcess : key);
 
@@ -125,7 +126,11 @@ export function createCaseProgressService(deps: {
         const key = `${n.id}:${n.instructionId}:${n.name}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        remaining.push({ name: n.name, instructionId: n.instructionId, candidateGroups: n.candidateGroups });
+        // The routed verification's first task goes to the routing table's job role (`${verificationRole}`).
+        const groups = n.candidateGroups.map((g) =>
+          g === '${verificationRole}' && routed?.role ? routed.role : g,
+        );
+        remaining.push({ name: n.name, instructionId: n.instructionId, candidateGroups: groups });
       }
     }
 

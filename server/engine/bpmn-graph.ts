@@ -45,31 +45,41 @@ export async function parseProcessGraphs(xml: string): Promise<ProcessGraph[]> {
     const nodes = new Map<string, GraphNode>();
     const outgoing = new Map<string, string[]>();
     const startIds: string[] = [];
-    for (const el of root.flowElements ?? []) {
-      if (el.$type === 'bpmn:SequenceFlow') {
-        const from = el.sourceRef?.id;
-        const to = el.targetRef?.id;
-        if (from && to) outgoing.set(from, [...(outgoing.get(from) ?? []), to]);
-        continue;
+    // An embedded sub-process (e.g. the parallel verifications) is entered through its own start events.
+    const walk = (elements: El[] | undefined, starts: string[]) => {
+      for (const el of elements ?? []) {
+        if (el.$type === 'bpmn:SequenceFlow') {
+          const from = el.sourceRef?.id;
+          const to = el.targetRef?.id;
+          if (from && to) outgoing.set(from, [...(outgoing.get(from) ?? []), to]);
+          continue;
+        }
+        if (el.$type === 'bpmn:SubProcess' && el.triggeredByEvent) continue;
+        if (el.$type === 'bpmn:BoundaryEvent') continue;
+        const props = new Map<string, string>();
+        for (const ext of el.extensionElements?.values ?? [])
+          if (ext.$type === 'camunda:Properties')
+            for (const p of ext.values ?? []) props.set(p.name, p.value);
+        nodes.set(el.id, {
+          id: el.id,
+          type: el.$type.replace('bpmn:', ''),
+          name: el.name ?? el.id,
+          instructionId: props.get('instructionId') ?? null,
+          candidateGroups: (el.candidateGroups ?? '')
+            .split(',')
+            .map((g) => g.trim())
+            .filter(Boolean),
+          calledElement: el.calledElement ?? null,
+        });
+        if (el.$type === 'bpmn:StartEvent') starts.push(el.id);
+        if (el.$type === 'bpmn:SubProcess') {
+          const inner: string[] = [];
+          walk(el.flowElements, inner);
+          outgoing.set(el.id, [...inner, ...(outgoing.get(el.id) ?? [])]);
+        }
       }
-      if (el.$type === 'bpmn:SubProcess' && el.triggeredByEvent) continue;
-      if (el.$type === 'bpmn:BoundaryEvent') continue;
-      const props = new Map<string, string>();
-      for (const ext of el.extensionElements?.values ?? [])
-        if (ext.$type === 'camunda:Properties') for (const p of ext.values ?? []) props.set(p.name, p.value);
-      nodes.set(el.id, {
-        id: el.id,
-        type: el.$type.replace('bpmn:', ''),
-        name: el.name ?? el.id,
-        instructionId: props.get('instructionId') ?? null,
-        candidateGroups: (el.candidateGroups ?? '')
-          .split(',')
-          .map((g) => g.trim())
-          .filter(Boolean),
-        calledElement: el.calledElement ?? null,
-      });
-      if (el.$type === 'bpmn:StartEvent') startIds.push(el.id);
-    }
+    };
+    walk(root.flowElements, startIds);
     out.push({ processId: root.id, nodes, outgoing, startIds });
   }
   return out;
