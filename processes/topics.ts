@@ -13,6 +13,10 @@ export const TOPICS = {
   sendOperatorRequest: 'send-operator-request',
   extendDeadline: 'extend-deadline',
   openReviewPeriod: 'open-review-period',
+  requestCompletion: 'request-completion',
+  resumeClock: 'resume-clock',
+  notifyCompensation: 'notify-compensation',
+  requestExtension: 'request-extension',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
@@ -26,4 +30,6 @@ export const MESSAGES = {
   consumerAddedInformation: 'consumer-added-information',
   /** The distribution operator answered our data request (matched by our reference). */
   operatorAnswered: 'operator-answered',
+  /** An officer (or the operator-request path) proposes to extend the deadline: SEF decides (IL-32). */
+  extensionRequested: 'deadline-extension-requested',
 } as const;

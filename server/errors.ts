@@ -37,6 +37,10 @@ export const ERRORS = {
   USER_INACTIVE: { status: 422, message: 'Un utilizator dezactivat nu poate deține o funcție.' },
   NON_WORKING_DAY_ALREADY: { status: 422, message: 'Ziua este deja nelucrătoare.' },
   CASE_NOT_FOUND: { status: 404, message: 'Reclamația nu există.' },
+  EXTENSION_NOT_POSSIBLE: {
+    status: 409,
+    message: 'Termenul acestei reclamații nu mai poate fi prelungit (răspuns comunicat sau dosar închis).',
+  },
   MAILBOX_UNREACHABLE: { status: 422, message: 'Conexiunea la căsuța de e-mail a eșuat.' },
   MAILBOX_PASSWORD_REQUIRED: {
     status: 422,

@@ -21,8 +21,17 @@ export const complaintCategories = [
 ] as const;
 export type ComplaintCategory = (typeof complaintCategories)[number];
 
-export const channels = ['call_center', 'email', 'portal'] as const;
+/** Order 16/2015: call centre, e-mail, online form (portal), and the paper channels: the counter, post and fax. */
+export const channels = ['call_center', 'email', 'portal', 'counter', 'post', 'fax'] as const;
 export type Channel = (typeof channels)[number];
+export const CHANNEL_LABELS: Record<Channel, string> = {
+  call_center: 'Call center',
+  email: 'E-mail',
+  portal: 'Portal',
+  counter: 'Ghișeu (punct unic de contact)',
+  post: 'Poștă',
+  fax: 'Fax',
+};
 
 export const caseStatuses = [
   'registered',

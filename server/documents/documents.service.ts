@@ -13,6 +13,7 @@ import { storeDocument, queuePostalDispatch } from './documents.repo.ts';
 import {
   acknowledgementLetter,
   answerLetter,
+  noticeLetter,
   verificationReport,
   type LetterCase,
   type Letterhead,
@@ -49,6 +50,10 @@ const FILE_NAMES: Record<DocumentKind, (n: string) => string> = {
   acknowledgement_letter: (n) => `confirmare-inregistrare-${n}.pdf`,
   answer_letter: (n) => `raspuns-${n}.pdf`,
   verification_report: (n) => `nota-de-constatare-${n}.pdf`,
+  completion_request_letter: (n) => `cerere-completare-${n}.pdf`,
+  extension_letter: (n) => `prelungire-termen-${n}.pdf`,
+  filing_letter: (n) => `clasare-${n}.pdf`,
+  compensation_letter: (n) => `compensatie-${n}.pdf`,
 };
 
 async function store(
@@ -123,6 +128,37 @@ export async function issueAcknowledgementLetter(
     doc: await store(db, tenant.id, c.id, c.number, 'acknowledgement_letter', pdf),
     address: lc.address,
   };
+}
+
+/**
+ * A notice of the process paths as a PDF letter (issued once per kind and case; a retry reuses it), for a consumer
+ * without e-mail: the caller queues it in the postal dispatch register.
+ */
+export async function issueNoticeLetter(
+  db: DbOrTx,
+  tenant: Tenant,
+  number: string,
+  kind: Extract<
+    DocumentKind,
+    'completion_request_letter' | 'extension_letter' | 'filing_letter' | 'compensation_letter'
+  >,
+  letter: {
+    title: string;
+    facts: Array<{ label: string; value: string }>;
+    paragraphs: string[];
+    legalBasis: string;
+  },
+) {
+  const { c, lc } = await letterCase(db, tenant.id, number);
+  const pdf = await renderPdf(
+    noticeLetter(letterheadOf(tenant), lc, { ...letter, issuedOn: businessClock(new Date()).date }),
+  );
+  return { doc: await store(db, tenant.id, c.id, c.number, kind, pdf), address: lc.address };
+}
+
+/** The address a letter to the case's consumer goes to (the customer's or the place's), if we know one. */
+export async function postalAddressOf(db: DbOrTx, tenantId: string, number: string): Promise<string | null> {
+  return (await letterCase(db, tenantId, number)).lc.address;
 }
 
 /** Queues a letter for postal dispatch (the register); the address is the customer's or the place's. */

@@ -148,3 +148,37 @@ export function acknowledgementLetter(
     ],
   };
 }
+
+/**
+ * A notice of the process paths (completion request, extension, filing, not-a-complaint answer, compensation):
+ * the same content as its e-mail (server/mail/templates/case-letters.ts), with the legal basis named.
+ */
+export function noticeLetter(
+  l: Letterhead,
+  c: LetterCase,
+  d: {
+    title: string;
+    facts: Array<{ label: string; value: string }>;
+    paragraphs: string[];
+    legalBasis: string;
+    issuedOn: string;
+  },
+): DocDefinition {
+  return {
+    info: { title: `${d.title} – nr. ${c.number}`, author: l.supplier },
+    styles,
+    content: [
+      ...head(l, d.title, c, d.issuedOn),
+      { text: `Stimate/Stimată ${c.contactName},`, margin: [0, 0, 0, 8] },
+      {
+        table: { widths: [150, '*'], body: d.facts.map((f) => [{ text: f.label, bold: true }, f.value]) },
+        layout: 'lightHorizontalLines',
+        margin: [0, 0, 0, 14],
+      },
+      ...d.paragraphs.flatMap(paragraphs),
+      { text: `Temei legal: ${d.legalBasis}.`, style: 'small', margin: [0, 8, 0, 18] },
+      { text: 'Cu stimă,', margin: [0, 0, 0, 4] },
+      { text: l.supplier, bold: true },
+    ],
+  };
+}

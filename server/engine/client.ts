@@ -237,13 +237,16 @@ export class EngineClient {
     all?: boolean;
   }): Promise<boolean> {
     try {
-      const results = await this.request<unknown[] | undefined>('POST', '/message', {
-        messageName: opts.messageName,
-        businessKey: opts.businessKey,
-        tenantId: opts.tenantId,
-        processVariables: toTypedVariables(opts.variables ?? {}),
-        ...(opts.all ? { all: true, resultEnabled: true } : {}),
-      });
+      // A conflict with the job executor (a timer of the same instance firing) rolled everything back: retry.
+      const results = await this.retryingConflicts(() =>
+        this.request<unknown[] | undefined>('POST', '/message', {
+          messageName: opts.messageName,
+          businessKey: opts.businessKey,
+          tenantId: opts.tenantId,
+          processVariables: toTypedVariables(opts.variables ?? {}),
+          ...(opts.all ? { all: true, resultEnabled: true } : {}),
+        }),
+      );
       if (opts.all) return Array.isArray(results) && results.length > 0;
       return true;
     } catch (err) {
@@ -378,7 +381,9 @@ export class EngineClient {
       // The REST API takes `yyyy-MM-dd'T'HH:mm:ss.SSSZ` (offset without a colon).
       const duedate = new Date(due).toISOString().replace('Z', '+0000');
       for (const j of jobs) {
-        await this.request('PUT', `/job/${encodeURIComponent(j.id)}/duedate`, { duedate });
+        await this.retryingConflicts(() =>
+          this.request('PUT', `/job/${encodeURIComponent(j.id)}/duedate`, { duedate }),
+        );
         moved++;
       }
     }

@@ -39,6 +39,13 @@ function valid(t: UserTaskMeta): TaskSubmission {
       return { comment: 'Am sunat clientul și am confirmat datele.' };
     case 'operatorRequest':
       return { questions: 'Vă rugăm să transmiteți indexul citit la 31 octombrie.' };
+    case 'filingApproval':
+    case 'extensionApproval':
+      return { approved: true };
+    case 'extensionRequest':
+      return { comment: 'Datele de la operatorul de distribuție nu au sosit.' };
+    case 'compensationPayment':
+      return { paymentMethod: 'invoice_credit', paidOn: '2026-12-02', amountLei: 150 };
     default:
       return {};
   }

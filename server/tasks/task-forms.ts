@@ -21,6 +21,10 @@ export const TASK_FORMS = [
   'verification',
   'note',
   'operatorRequest',
+  'filingApproval',
+  'extensionRequest',
+  'extensionApproval',
+  'compensationPayment',
 ] as const;
 export type TaskForm = (typeof TASK_FORMS)[number];
 
@@ -34,6 +38,12 @@ export interface TaskSubmission {
   needsOperator?: boolean | undefined;
   needsCorrection?: boolean | undefined;
   questions?: string | undefined;
+  /** extensionRequest: the days asked (at most the category rule's extension). */
+  extensionDays?: number | undefined;
+  /** compensationPayment (IL-29): when, how and how much finance granted. */
+  paidOn?: string | undefined;
+  paymentMethod?: string | undefined;
+  amountLei?: number | undefined;
   /** triage (IL-06): the category, customer type and energy as the officer found them. */
   category?: string | undefined;
   customerType?: string | undefined;
@@ -46,6 +56,9 @@ export interface TaskSubmission {
 
 /** approval: where a rejected answer goes back to (the `returnTo` process variable of complaint-handling.bpmn). */
 export const APPROVAL_RETURNS = ['draft', 'verification'] as const;
+
+/** How finance granted a compensation (IL-29): credited on the next invoice, or paid. */
+export const PAYMENT_METHODS = ['invoice_credit', 'bank_transfer', 'postal_order'] as const;
 
 const MAX_TEXT = 20_000;
 
@@ -182,6 +195,69 @@ export function validateSubmission(
         variables: {},
         operatorQuestions: text(s.questions, 'questions', 'Întrebările către OD'),
       };
+    // SEF approves (or sends back to triage) a filing; SEF approves an extension of the deadline (IL-08, IL-32).
+    case 'filingApproval':
+    case 'extensionApproval': {
+      if (typeof s.approved !== 'boolean')
+        throw new DomainError('TASK_FORM_INVALID', { field: 'approved' }, 'Alegeți: aprobat sau respins.');
+      const comment = s.comment?.trim() ?? '';
+      if (!s.approved && comment.length < 5)
+        throw new DomainError('TASK_FORM_INVALID', { field: 'comment' }, 'La respingere, scrieți motivul.');
+      const filing = form === 'filingApproval';
+      return {
+        caseUpdate: {},
+        variables: { [filing ? 'filingApproved' : 'extensionApproved']: s.approved },
+        comment,
+        note: `${filing ? 'Clasarea' : 'Prelungirea termenului'}: ${s.approved ? 'aprobată' : 'respinsă'}${comment ? ` – ${comment}` : ''}`,
+      };
+    }
+    // The officer proposes an extension: the reason goes into the notice to the consumer.
+    case 'extensionRequest': {
+      const reason = text(s.comment, 'comment', 'Motivul prelungirii');
+      const days = s.extensionDays;
+      if (days !== undefined && (!Number.isInteger(days) || days < 1))
+        throw new DomainError(
+          'TASK_FORM_INVALID',
+          { field: 'extensionDays' },
+          'Numărul de zile: cel puțin 1.',
+        );
+      return {
+        caseUpdate: {},
+        variables: { extensionReason: reason, ...(days ? { extensionDays: String(days) } : {}) },
+        note: `Prelungire propusă: ${reason}`,
+      };
+    }
+    // Finance records how the compensation was granted; the worker that follows notifies the consumer.
+    case 'compensationPayment': {
+      const method = s.paymentMethod as (typeof PAYMENT_METHODS)[number] | undefined;
+      if (!method || !PAYMENT_METHODS.includes(method))
+        throw new DomainError(
+          'TASK_FORM_INVALID',
+          { field: 'paymentMethod' },
+          'Alegeți modul de acordare: compensare în factură, transfer bancar sau mandat poștal.',
+        );
+      if (!s.paidOn || !/^\d{4}-\d{2}-\d{2}$/.test(s.paidOn) || Number.isNaN(Date.parse(s.paidOn)))
+        throw new DomainError(
+          'TASK_FORM_INVALID',
+          { field: 'paidOn' },
+          'Data acordării compensației: o dată validă (AAAA-LL-ZZ).',
+        );
+      if (typeof s.amountLei !== 'number' || !Number.isInteger(s.amountLei) || s.amountLei <= 0)
+        throw new DomainError(
+          'TASK_FORM_INVALID',
+          { field: 'amountLei' },
+          'Suma acordată: un număr întreg de lei, mai mare decât zero.',
+        );
+      return {
+        caseUpdate: {},
+        variables: {
+          compensationPaidOn: s.paidOn,
+          compensationPaymentMethod: method,
+          compensationPaidLei: String(s.amountLei),
+        },
+        note: `Compensație acordată: ${s.amountLei} lei (${method}), la ${s.paidOn}.`,
+      };
+    }
     default:
       return { caseUpdate: {}, variables: {} };
   }

@@ -5,7 +5,7 @@ import { defineWorker, requireString } from './worker.ts';
 
 /**
  * Closes the case record once the answer went out and records the versions it ran under. Idempotent: a closed case
- * stays as it is.
+ * stays as it is. Says whether the satisfaction survey (IL-40) follows: a tenant setting.
  */
 export const closeCaseWorker = defineWorker({
   topic: TOPICS.closeCase,
@@ -13,7 +13,8 @@ export const closeCaseWorker = defineWorker({
   lockDurationMs: 30_000,
   async handler(task, deps) {
     const ctx = await loadCaseContext(deps, task.tenantId, requireString(task, 'caseId'));
-    if (ctx.c.status !== 'closed') {
+    // A filed case stays filed (its filing notice was its answer); a closed one stays as it is.
+    if (ctx.c.status !== 'closed' && ctx.c.status !== 'filed') {
       await deps.db.transaction((tx) =>
         recordWorkerStep(
           tx,
@@ -30,6 +31,12 @@ export const closeCaseWorker = defineWorker({
     }
     // Every sub-process the case called is known now: record their content hashes and the instructions'.
     if (deps.engine) await recordCaseVersions(deps.db, deps.engine, task.tenantId, ctx.c.id, ctx.c.number);
-    return { kind: 'complete' };
+    // IL-40: the satisfaction survey, when the tenant runs one, for cases answered on the merits we can reach.
+    const survey =
+      ctx.tenant.satisfactionSurvey &&
+      ctx.c.status !== 'filed' &&
+      ctx.c.kind === 'complaint' &&
+      !!(ctx.c.contactEmail || ctx.c.contactPhone);
+    return { kind: 'complete', variables: { satisfactionSurvey: survey } };
   },
 });

@@ -1,23 +1,56 @@
+import { and, eq, isNotNull } from 'drizzle-orm';
 import { TOPICS } from '../../processes/topics.ts';
+import { caseDocuments, postalDispatches } from '../db/schema/index.ts';
 import { businessClock } from '../deadlines/calendar.ts';
 import { compensationLei, delayDays } from '../deadlines/compensation.ts';
+import { listNonWorkingDays } from '../tenants/tenants.repo.ts';
 import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 
-/** After the answer went out: the days of delay against the due date and the compensation owed (tenant rule). */
+/** Filings that owe nothing: not a complaint (not counted), or nobody to pay (anonymous). */
+const NO_COMPENSATION = new Set(['not_a_complaint', 'anonymous']);
+
+/**
+ * Once the answer (or the filing notice) is communicated: its communication date (SMTP accepted, or the letter's
+ * dispatch recorded in the postal register; a letter posted without a recorded date counts from now, the later
+ * and so safer moment for the consumer), the days of delay in the rule's unit and the compensation owed (the
+ * tenant's rule). Finance then grants it (IL-29).
+ */
 export const computeCompensationWorker = defineWorker({
   topic: TOPICS.computeCompensation,
-  variables: ['caseId'],
+  variables: ['caseId', 'answeredBy'],
   lockDurationMs: 30_000,
   async handler(task, deps) {
     const ctx = await loadCaseContext(deps, task.tenantId, requireString(task, 'caseId'));
-    const answeredOn = businessClock(ctx.c.answerSentAt ?? new Date()).date;
-    const days = delayDays(ctx.c.dueDate, answeredOn);
+    let communicatedAt = ctx.c.answerCommunicatedAt;
+    let communicatedBy = ctx.c.answerCommunicatedBy;
+    if (!communicatedAt) {
+      const [posted] = await deps.db
+        .select({ dispatchedAt: postalDispatches.dispatchedAt })
+        .from(postalDispatches)
+        .innerJoin(caseDocuments, eq(caseDocuments.id, postalDispatches.documentId))
+        .where(
+          and(
+            eq(postalDispatches.caseId, ctx.c.id),
+            isNotNull(postalDispatches.dispatchedAt),
+            eq(caseDocuments.kind, ctx.c.status === 'filed' ? 'filing_letter' : 'answer_letter'),
+          ),
+        );
+      communicatedAt = posted?.dispatchedAt ?? new Date();
+      communicatedBy = 'post';
+    }
+    const extra = await listNonWorkingDays(deps.db, task.tenantId);
+    const communicatedOn = businessClock(communicatedAt).date;
+    const owesNothing = ctx.c.kind === 'not_a_complaint' || NO_COMPENSATION.has(ctx.c.filedReason ?? '');
+    const days = owesNothing
+      ? 0
+      : delayDays(ctx.c.dueDate, communicatedOn, ctx.c.deadlineRule.unit, { extraNonWorkingDays: extra });
     const lei = compensationLei(days, {
       baseLei: ctx.tenant.compensationBaseLei,
       perDayLei: ctx.tenant.compensationPerDayLei,
     });
-    if (ctx.c.delayDays === null) {
+    const unit = ctx.c.deadlineRule.unit === 'working' ? 'zile lucrătoare' : 'zile';
+    if (!ctx.c.answerCommunicatedAt || ctx.c.delayDays !== days || ctx.c.compensationLei !== lei) {
       await deps.db.transaction((tx) =>
         recordWorkerStep(
           tx,
@@ -27,15 +60,29 @@ export const computeCompensationWorker = defineWorker({
             eventType: lei > 0 ? 'compensation_owed' : 'answered_in_time',
             message:
               lei > 0
-                ? `Răspuns transmis cu ${days} zile de întârziere: compensație datorată ${lei} lei.`
-                : 'Răspuns transmis în termen.',
+                ? `Răspuns comunicat cu ${days} ${unit} de întârziere: compensație datorată ${lei} lei (${ctx.tenant.compensationLegalBasis}).`
+                : 'Răspuns comunicat în termen.',
             visibility: lei > 0 ? 'public' : 'internal',
           },
-          { delayDays: days, compensationLei: lei },
-          { delayDays: days, compensationLei: lei },
+          {
+            answerCommunicatedAt: communicatedAt,
+            answerCommunicatedBy: communicatedBy,
+            delayDays: days,
+            compensationLei: lei,
+          },
+          {
+            delayDays: days,
+            unit: ctx.c.deadlineRule.unit,
+            compensationLei: lei,
+            communicatedOn,
+            communicatedBy,
+          },
         ),
       );
     }
-    return { kind: 'complete', variables: { compensationOwed: lei > 0, compensationLei: lei } };
+    return {
+      kind: 'complete',
+      variables: { compensationOwed: lei > 0, compensationLei: lei, answerCommunicated: true },
+    };
   },
 });

@@ -5,6 +5,9 @@ import type { Db } from '../db/client.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { renderNotice } from '../mail/templates/notice.ts';
 import { roDate } from '../mail/templates/render.ts';
+import { businessClock, endOfBusinessDay } from '../deadlines/calendar.ts';
+import { clockMoments, clockPaused, nextCheckWhilePaused } from '../deadlines/clock.ts';
+import { listNonWorkingDays } from '../tenants/tenants.repo.ts';
 import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 
@@ -56,7 +59,10 @@ export async function warningRecipients(
 /**
  * Warns before the due date: an internal timeline entry the inbox and supervisor views show, and an e-mail in
  * Romanian to the task holder (or the role's members). Sent at most once per case and due date: an extended
- * deadline warns again.
+ * deadline warns again. Part of the case's one clock (an event sub-process, whatever the case waits for): it reads
+ * the case's current due date and answers with the next moment to look again (`warnCheckAt`, null when done):
+ * the warning moment of a moved due date, the next working day while the clock is paused, the end of the due day
+ * after warning (an extension approved in the last days warns again).
  */
 export const deadlineWarningWorker = defineWorker({
   topic: TOPICS.deadlineWarning,
@@ -64,6 +70,22 @@ export const deadlineWarningWorker = defineWorker({
   lockDurationMs: 30_000,
   async handler(task, deps) {
     const ctx = await loadCaseContext(deps, task.tenantId, requireString(task, 'caseId'));
+    const extra = await listNonWorkingDays(deps.db, task.tenantId);
+    const now = new Date();
+    const done = { kind: 'complete' as const, variables: { warnCheckAt: null } };
+    if (ctx.c.answerCommunicatedAt || ['closed', 'filed', 'annulled'].includes(ctx.c.status)) return done;
+    if (clockPaused(ctx.c, ctx.tenant))
+      return {
+        kind: 'complete',
+        variables: {
+          warnCheckAt: nextCheckWhilePaused(businessClock(now).date, { extraNonWorkingDays: extra }),
+        },
+      };
+    const moments = clockMoments(ctx.c.dueDate, ctx.tenant, { extraNonWorkingDays: extra });
+    if (now.getTime() < new Date(moments.warnAt).getTime())
+      return { kind: 'complete', variables: { warnCheckAt: moments.warnAt } };
+    const dueEnd = endOfBusinessDay(ctx.c.dueDate);
+    if (now.getTime() >= new Date(dueEnd).getTime()) return done;
     const roleVar = task.variable('verificationRole');
     const role = typeof roleVar === 'string' && roleVar ? roleVar : null;
     const { recipients, tasks } = deps.engine
@@ -86,7 +108,12 @@ export const deadlineWarningWorker = defineWorker({
           ],
         })
       : null;
-    await deps.db.transaction(async (tx) => {
+    const sent = await deps.db.transaction(async (tx) => {
+      const warned = await tx
+        .select({ id: caseMessages.id })
+        .from(caseMessages)
+        .where(and(eq(caseMessages.caseId, ctx.c.id), eq(caseMessages.kind, kind)));
+      if (!mail && warned.length) return 'already-warned';
       if (mail) {
         // (case, kind) is unique: a retried task finds the row and does not e-mail the holders twice.
         const inserted = await tx
@@ -102,7 +129,7 @@ export const deadlineWarningWorker = defineWorker({
           })
           .onConflictDoNothing()
           .returning({ id: caseMessages.id });
-        if (inserted.length === 0) return;
+        if (inserted.length === 0) return 'already-warned';
         await deps.mailer.send({
           to: recipients.map((r) => r.email).join(', '),
           messageId,
@@ -124,7 +151,10 @@ export const deadlineWarningWorker = defineWorker({
         {},
         { dueDate: ctx.c.dueDate, role, recipients: recipients.map((r) => r.id) },
       );
+      return 'warned';
     });
-    return { kind: 'complete' };
+    deps.log.info({ case: ctx.c.number, sent }, 'deadline warning');
+    // Look again at the end of the due day: an extension approved meanwhile moves the warning.
+    return { kind: 'complete', variables: { warnCheckAt: dueEnd } };
   },
 });

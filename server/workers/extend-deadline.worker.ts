@@ -1,77 +1,116 @@
 import { TOPICS } from '../../processes/topics.ts';
-import { businessClock, dueDate, endOfBusinessDay } from '../deadlines/calendar.ts';
+import { businessClock, dueDate, endOfBusinessDay, previousWorkingDay } from '../deadlines/calendar.ts';
+import { clockMoments, clockTimerMoves } from '../deadlines/clock.ts';
 import { getDeadlineRule, listNonWorkingDays } from '../tenants/tenants.repo.ts';
-import { renderNotice } from '../mail/templates/notice.ts';
+import { extensionNoticeLetter } from '../mail/templates/case-letters.ts';
 import { roDate } from '../mail/templates/render.ts';
-import { loadCaseContext, recordWorkerStep, sendCaseMailOnce } from './send-case-mail.ts';
-import { OPERATOR_ANSWER_WORKING_DAYS } from './send-operator-request.worker.ts';
+import { postalAddressOf } from '../documents/documents.service.ts';
+import { loadCaseContext, recordWorkerStep, sendCaseLetter } from './send-case-mail.ts';
 import { defineWorker, requireString, type Outcome } from './worker.ts';
 
+/** Working days a letter needs to reach the consumer: an extension by post must leave at least this early. */
+export const POSTAL_DELIVERY_WORKING_DAYS = 3;
+
 /**
- * Extends the deadline once, by the tenant rule's extension, and tells the consumer before the deadline (Law
- * 31/2018: up to 30 days in energy, with prior notice). Without an allowed extension, or when already extended,
- * it records that and keeps waiting for the operator.
+ * SEF approved an extension (IL-32): the deadline moves by the days asked, at most the category rule's extension
+ * (the tenant's deadline rules), once, and only if the notice reaches the consumer before the original due date
+ * (Law 31/2018: "with prior notice"): by e-mail before the end of the due day, by letter at least
+ * POSTAL_DELIVERY_WORKING_DAYS working days before it. Otherwise it is refused and recorded. The notice names the
+ * reason, the new date and the legal basis; the clock's timers move to the new due date.
  */
 export const extendDeadlineWorker = defineWorker({
   topic: TOPICS.extendDeadline,
-  variables: ['caseId'],
+  variables: ['caseId', 'extensionReason', 'extensionDays'],
   lockDurationMs: 60_000,
   async handler(task, deps): Promise<Outcome> {
     const ctx = await loadCaseContext(deps, task.tenantId, requireString(task, 'caseId'));
+    const reasonVar = task.variable('extensionReason');
+    const reason =
+      typeof reasonVar === 'string' && reasonVar.trim()
+        ? reasonVar.trim()
+        : 'Soluționarea necesită date suplimentare care nu au fost încă primite.';
     const extra = await listNonWorkingDays(deps.db, task.tenantId);
     const opts = { extraNonWorkingDays: extra };
-    const today = businessClock(new Date()).date;
-    const waitAgain = (due: string) => {
-      const w = dueDate(today, { days: OPERATOR_ANSWER_WORKING_DAYS, unit: 'working' }, opts);
-      return endOfBusinessDay(w < due ? w : due);
-    };
+    const now = new Date();
+    const today = businessClock(now).date;
     const rule = await getDeadlineRule(deps.db, task.tenantId, ctx.c.category);
-    if (ctx.c.extendedAt || !rule || rule.extensionDays <= 0) {
+    const asked = Number(task.variable('extensionDays'));
+    const max = rule?.extensionDays ?? 0;
+    const days = Number.isInteger(asked) && asked > 0 ? asked : max;
+    const byPost = !ctx.c.contactEmail;
+    const lastDay = byPost
+      ? (() => {
+          let d = ctx.c.dueDate;
+          for (let i = 0; i < POSTAL_DELIVERY_WORKING_DAYS; i++) d = previousWorkingDay(d, opts);
+          return d;
+        })()
+      : ctx.c.dueDate;
+    const refusal = ctx.c.extendedAt
+      ? 'Termenul a fost deja prelungit o dată; nu se mai poate prelungi.'
+      : ctx.c.answerCommunicatedAt || ['closed', 'filed', 'annulled'].includes(ctx.c.status)
+        ? 'Răspunsul a fost deja comunicat; prelungirea nu mai are obiect.'
+        : max <= 0
+          ? 'Regula de termen a categoriei nu permite prelungirea (Administrare → Termene).'
+          : days > max
+            ? `Prelungirea cerută (${days} zile) depășește maximul categoriei (${max} zile).`
+            : today > lastDay
+              ? `Înștiințarea nu mai poate ajunge la client înainte de termenul inițial (${roDate(ctx.c.dueDate)})${byPost ? ' prin poștă' : ''}; prelungirea se refuză.`
+              : byPost && !(await postalAddressOf(deps.db, ctx.c.tenantId, ctx.c.number))
+                ? 'Clientul nu are nici e-mail, nici adresă poștală: înștiințarea prealabilă nu este posibilă.'
+                : null;
+    if (refusal) {
       await deps.db.transaction((tx) =>
-        recordWorkerStep(tx, ctx, {
-          action: 'case.extension_refused',
-          eventType: 'extension_refused',
-          message: ctx.c.extendedAt
-            ? 'Termenul a fost deja prelungit o dată; nu se mai poate prelungi.'
-            : 'Regula de termen a categoriei nu permite prelungirea.',
-          visibility: 'internal',
-        }),
+        recordWorkerStep(
+          tx,
+          ctx,
+          {
+            action: 'case.extension_refused',
+            eventType: 'extension_refused',
+            message: refusal,
+            visibility: 'internal',
+          },
+          {},
+          { reason, days, max },
+        ),
       );
-      return { kind: 'complete', variables: { operatorWaitUntil: waitAgain(ctx.c.dueDate) } };
+      return { kind: 'complete', variables: { extended: false } };
     }
     const newDue = dueDate(
       ctx.c.dueDate,
-      { days: rule.extensionDays, unit: rule.unit },
+      { days, unit: rule!.unit },
       { ...opts, reading: ctx.tenant.countingReading },
     );
-    const inTime = today <= ctx.c.dueDate;
-    const step = {
-      action: 'case.deadline_extended',
-      eventType: 'deadline_extended',
-      message: `Termenul de răspuns a fost prelungit până la ${roDate(newDue)}${inTime ? '' : ' (înștiințare după termen)'}.`,
-      visibility: 'public' as const,
-    };
-    const update = { dueDate: newDue, originalDueDate: ctx.c.dueDate, extendedAt: new Date() };
-    const details = { from: ctx.c.dueDate, to: newDue, noticeInTime: inTime };
-    if (ctx.c.contactEmail) {
-      const mail = await renderNotice({
-        supplier: ctx.tenant.name,
-        subject: `Reclamația nr. ${ctx.c.number}: prelungirea termenului de răspuns`,
-        paragraphs: [
-          `Pentru soluționarea reclamației sunt necesare date de la operatorul de distribuție, care nu au fost încă primite.`,
-          `Termenul de răspuns se prelungește de la ${roDate(ctx.c.dueDate)} până la ${roDate(newDue)}.`,
-          `Puteți urmări dosarul aici: ${ctx.statusUrl}`,
-        ],
-      });
-      await sendCaseMailOnce(deps, ctx, 'extension', mail, (tx) =>
-        recordWorkerStep(tx, ctx, step, update, details),
-      );
-    } else {
-      await deps.db.transaction((tx) => recordWorkerStep(tx, ctx, step, update, details));
-    }
-    return {
-      kind: 'complete',
-      variables: { dueAt: endOfBusinessDay(newDue), dueDate: newDue, operatorWaitUntil: waitAgain(newDue) },
-    };
+    // The clock first: once the case shows the new due date, its timers already follow it (a retry moves them again).
+    const moments = clockMoments(newDue, ctx.tenant, opts);
+    if (deps.engine) await deps.engine.moveTimers(task.processInstanceId, clockTimerMoves(moments));
+    const letter = extensionNoticeLetter(ctx.c, {
+      originalDueDate: ctx.c.dueDate,
+      newDueDate: newDue,
+      reason,
+      legalBasis: `${rule!.legalBasis}; Legea nr. 31/2018 (prelungire cu înștiințarea prealabilă a petentului)`,
+      statusUrl: ctx.statusUrl,
+    });
+    await sendCaseLetter(
+      deps,
+      ctx,
+      'extension',
+      'extension_letter',
+      letter,
+      {
+        action: 'case.deadline_extended',
+        eventType: 'deadline_extended',
+        message: `Termenul de răspuns a fost prelungit până la ${roDate(newDue)}. Motiv: ${reason}`,
+        visibility: 'public',
+      },
+      { dueDate: newDue, originalDueDate: ctx.c.dueDate, extendedAt: now, extensionReason: reason },
+      { from: ctx.c.dueDate, to: newDue, days, unit: rule!.unit },
+    );
+    return { kind: 'complete', variables: { ...moments, dueDate: newDue, extended: true } };
   },
 });
+
+/** When the operator-request path waits again after an extension request: 5 working days, at most to the due date. */
+export function waitAgainUntil(today: string, due: string, workingDays: number, extra: Set<string>): string {
+  const w = dueDate(today, { days: workingDays, unit: 'working' }, { extraNonWorkingDays: extra });
+  return endOfBusinessDay(w < due || due < today ? w : due);
+}

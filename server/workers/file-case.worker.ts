@@ -1,64 +1,71 @@
 import { TOPICS } from '../../processes/topics.ts';
-import { renderNotice } from '../mail/templates/notice.ts';
+import { filingNoticeLetter, type FilingReason } from '../mail/templates/case-letters.ts';
 import { recordCaseVersions } from '../cases/case-versions.ts';
-import { loadCaseContext, recordWorkerStep, sendCaseMailOnce } from './send-case-mail.ts';
+import { loadCaseContext, recordWorkerStep, sendCaseLetter } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 
-const REASONS: Record<string, { event: string; consumer: string }> = {
-  duplicate: {
-    event: 'Reclamația a fost conexată unei reclamații anterioare cu același conținut și se clasează.',
-    consumer:
-      'Reclamația dumneavoastră are același conținut cu o reclamație anterioară; primiți un singur răspuns, în dosarul inițial.',
-  },
-  misdirected: {
-    event:
-      'Reclamația nu este de competența furnizorului; a fost redirecționată, petentul a fost înștiințat.',
-    consumer:
-      'Aspectele sesizate nu sunt de competența noastră. Am transmis reclamația instituției competente, care vă va răspunde direct.',
-  },
-  anonymous: {
-    event: 'Reclamație fără date de identificare: se clasează (OG nr. 27/2002, art. 7).',
-    consumer: 'Reclamația nu conține datele de identificare necesare și se clasează.',
-  },
+const EVENTS: Record<FilingReason, string> = {
+  duplicate: 'Reclamația a fost conexată unei reclamații anterioare cu același conținut și se clasează.',
+  misdirected:
+    'Reclamația nu este de competența furnizorului; a fost redirecționată, petentul a fost înștiințat.',
+  anonymous: 'Reclamație fără date de identificare: se clasează (OG nr. 27/2002, art. 7).',
+  not_a_complaint:
+    'Solicitarea nu este o reclamație: s-a transmis un răspuns scurt, nu intră în statistica plângerilor.',
+  withdrawn: 'Clientul și-a retras reclamația; dosarul se închide, clientul a primit confirmarea.',
+  incomplete:
+    'Clientul nu a completat reclamația în termenul acordat: se clasează, clientul a fost înștiințat.',
 };
 
-/** Files a duplicate, misdirected or anonymous complaint (IL-08) and tells the petitioner when we can. */
+/**
+ * Files a case SEF approved for filing (IL-08): duplicate, misdirected, anonymous, not a complaint, withdrawn, or
+ * never completed by the consumer. The consumer gets the filing notice (or, for what is not a complaint, a short
+ * answer) by e-mail or letter, with its legal basis; an anonymous complaint has nobody to tell. The notice's
+ * communication counts as the answer's (`answerCommunicated`).
+ */
 export const fileCaseWorker = defineWorker({
   topic: TOPICS.fileCase,
-  variables: ['caseId'],
+  variables: ['caseId', 'triage'],
   lockDurationMs: 60_000,
   async handler(task, deps) {
     const ctx = await loadCaseContext(deps, task.tenantId, requireString(task, 'caseId'));
-    const reason = REASONS[ctx.c.filedReason ?? ''] ?? REASONS.duplicate!;
-    const step = {
-      action: 'case.filed',
-      eventType: 'filed',
-      message: reason.event,
-      visibility: 'public' as const,
-    };
-    const update = { status: 'filed' as const, closedAt: new Date() };
+    const triage = task.variable('triage');
+    const reason: FilingReason = (
+      ctx.c.filedReason && ctx.c.filedReason in EVENTS
+        ? ctx.c.filedReason
+        : triage === 'incomplete'
+          ? 'incomplete'
+          : 'duplicate'
+    ) as FilingReason;
     const recordVersions = async () => {
       if (deps.engine) await recordCaseVersions(deps.db, deps.engine, task.tenantId, ctx.c.id, ctx.c.number);
     };
     if (ctx.c.status === 'filed') {
       await recordVersions();
-      return { kind: 'complete' };
+      return { kind: 'complete', variables: { answerCommunicated: true } };
     }
-    if (ctx.c.contactEmail && ctx.c.filedReason !== 'anonymous') {
-      const mail = await renderNotice({
-        supplier: ctx.tenant.name,
-        subject: `Reclamația nr. ${ctx.c.number}: clasare`,
-        paragraphs: [reason.consumer, `Număr de înregistrare: ${ctx.c.number}.`],
-      });
-      await sendCaseMailOnce(deps, ctx, 'filed', mail, (tx) =>
-        recordWorkerStep(tx, ctx, step, update, { reason: ctx.c.filedReason }),
-      );
+    const step = {
+      action: 'case.filed',
+      eventType: 'filed',
+      message: EVENTS[reason],
+      visibility: 'public' as const,
+    };
+    const letter = filingNoticeLetter(ctx.c, reason);
+    const update = (emailedAt: Date | null) => ({
+      status: 'filed' as const,
+      closedAt: new Date(),
+      filedReason: reason,
+      ...(reason === 'not_a_complaint' ? { kind: 'not_a_complaint' as const } : {}),
+      ...(emailedAt ? { answerCommunicatedAt: emailedAt, answerCommunicatedBy: 'email' as const } : {}),
+    });
+    if (reason === 'anonymous') {
+      await deps.db.transaction((tx) => recordWorkerStep(tx, ctx, step, update(null), { reason }));
     } else {
-      await deps.db.transaction((tx) =>
-        recordWorkerStep(tx, ctx, step, update, { reason: ctx.c.filedReason }),
-      );
+      await sendCaseLetter(deps, ctx, 'filed', 'filing_letter', letter, step, update, {
+        reason,
+        legalBasis: letter.legalBasis,
+      });
     }
     await recordVersions();
-    return { kind: 'complete' };
+    return { kind: 'complete', variables: { answerCommunicated: true } };
   },
 });

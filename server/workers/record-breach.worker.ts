@@ -1,12 +1,18 @@
 import { TOPICS } from '../../processes/topics.ts';
-import { endOfBusinessDay } from '../deadlines/calendar.ts';
+import { businessClock, endOfBusinessDay } from '../deadlines/calendar.ts';
+import { clockPaused, nextCheckWhilePaused } from '../deadlines/clock.ts';
+import { compensationLei } from '../deadlines/compensation.ts';
 import { roDate } from '../mail/templates/render.ts';
+import { listNonWorkingDays } from '../tenants/tenants.repo.ts';
 import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 
 /**
- * At the end of the due day, without an answer: records the breach. When the deadline was extended meanwhile
- * (the timer was set for the old date), it answers with the new moment to check again.
+ * At the end of the due day, without a communicated answer: records the breach and the compensation owed so far
+ * (the first day of delay; the final amount is computed when the answer is communicated). Part of the one clock
+ * of the case: it reads the case's current due date, so when the deadline moved (an extension, a pause for the
+ * consumer's completion) it answers with the new moment to check again (`breachCheckAt`). A request that is not
+ * a complaint is not counted and owes nothing.
  */
 export const recordBreachWorker = defineWorker({
   topic: TOPICS.recordBreach,
@@ -14,11 +20,27 @@ export const recordBreachWorker = defineWorker({
   lockDurationMs: 30_000,
   async handler(task, deps) {
     const ctx = await loadCaseContext(deps, task.tenantId, requireString(task, 'caseId'));
+    const done = { kind: 'complete' as const, variables: { breached: false, breachCheckAt: null } };
+    if (ctx.c.answerCommunicatedAt || ctx.c.kind === 'not_a_complaint' || ctx.c.status === 'annulled')
+      return done;
+    if (clockPaused(ctx.c, ctx.tenant)) {
+      const extra = await listNonWorkingDays(deps.db, task.tenantId);
+      return {
+        kind: 'complete',
+        variables: {
+          breached: false,
+          breachCheckAt: nextCheckWhilePaused(businessClock(new Date()).date, { extraNonWorkingDays: extra }),
+        },
+      };
+    }
     const dueEnd = endOfBusinessDay(ctx.c.dueDate);
-    if (ctx.c.answerSentAt) return { kind: 'complete', variables: { breached: false, breachCheckAt: null } };
     if (new Date(dueEnd).getTime() > Date.now())
       return { kind: 'complete', variables: { breached: false, breachCheckAt: dueEnd } };
     if (!ctx.c.breachedAt) {
+      const owed = compensationLei(1, {
+        baseLei: ctx.tenant.compensationBaseLei,
+        perDayLei: ctx.tenant.compensationPerDayLei,
+      });
       await deps.db.transaction((tx) =>
         recordWorkerStep(
           tx,
@@ -26,11 +48,14 @@ export const recordBreachWorker = defineWorker({
           {
             action: 'case.deadline_breached',
             eventType: 'deadline_breached',
-            message: `Termenul de răspuns (${roDate(ctx.c.dueDate)}) a fost depășit; se datorează compensație.`,
+            message: `Termenul de răspuns (${roDate(ctx.c.dueDate)}) a fost depășit fără un răspuns comunicat; se datorează compensație (cel puțin ${owed} lei, ${ctx.tenant.compensationLegalBasis}).`,
             visibility: 'internal',
           },
-          { breachedAt: new Date() },
-          { dueDate: ctx.c.dueDate },
+          {
+            breachedAt: new Date(),
+            ...(ctx.c.compensationLei === null ? { compensationLei: owed, delayDays: 1 } : {}),
+          },
+          { dueDate: ctx.c.dueDate, compensationLei: owed },
         ),
       );
     }

@@ -17,6 +17,10 @@ import { computeCompensationWorker } from './compute-compensation.worker.ts';
 import { sendOperatorRequestWorker } from './send-operator-request.worker.ts';
 import { extendDeadlineWorker } from './extend-deadline.worker.ts';
 import { openReviewPeriodWorker } from './open-review-period.worker.ts';
+import { requestCompletionWorker } from './request-completion.worker.ts';
+import { resumeClockWorker } from './resume-clock.worker.ts';
+import { notifyCompensationWorker } from './notify-compensation.worker.ts';
+import { requestExtensionWorker } from './request-extension.worker.ts';
 
 export const WORKERS: Worker[] = [
   acknowledgeWorker,
@@ -29,6 +33,10 @@ export const WORKERS: Worker[] = [
   sendOperatorRequestWorker,
   extendDeadlineWorker,
   openReviewPeriodWorker,
+  requestCompletionWorker,
+  resumeClockWorker,
+  notifyCompensationWorker,
+  requestExtensionWorker,
 ];
 
 const DEFAULT_RETRIES = 3;

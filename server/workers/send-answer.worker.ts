@@ -4,7 +4,10 @@ import { issueAnswerDocuments, queueLetter } from '../documents/documents.servic
 import { loadCaseContext, recordWorkerStep, sendCaseMailOnce } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 
-/** E-mails the approved answer to the consumer and marks the case answered. */
+/**
+ * E-mails the approved answer to the consumer and marks the case answered. By e-mail the answer counts as given
+ * when SMTP accepted it (`answerCommunicatedAt`); by post, when its dispatch is recorded (compute-compensation).
+ */
 export const sendAnswerWorker = defineWorker({
   topic: TOPICS.sendAnswer,
   variables: ['caseId'],
@@ -37,7 +40,7 @@ export const sendAnswerWorker = defineWorker({
           { documents: [docs.answer.sha256, docs.report.sha256] },
         );
       });
-      return { kind: 'complete', variables: { answeredBy: 'post' } };
+      return { kind: 'complete', variables: { answeredBy: 'post', answerCommunicated: false } };
     }
     const mail = await renderAnswer({
       supplier: ctx.tenant.name,
@@ -62,10 +65,16 @@ export const sendAnswerWorker = defineWorker({
           message: 'Răspunsul a fost transmis prin e-mail.',
           visibility: 'public',
         },
-        { status: 'answer_sent', answerSentAt: now },
+        // sendCaseMailOnce runs this after the SMTP server accepted the message.
+        {
+          status: 'answer_sent',
+          answerSentAt: now,
+          answerCommunicatedAt: new Date(),
+          answerCommunicatedBy: 'email',
+        },
         { documents: [docs.answer.sha256, docs.report.sha256] },
       ),
     );
-    return { kind: 'complete', variables: { answeredBy: 'email' } };
+    return { kind: 'complete', variables: { answeredBy: 'email', answerCommunicated: true } };
   },
 });

@@ -8,6 +8,8 @@ import { addCaseEvent, getCaseById } from '../cases/cases.repo.ts';
 import { statusLinkOf } from '../cases/access-code.ts';
 import { getTenant } from '../tenants/tenants.repo.ts';
 import type { WorkerDeps } from './worker.ts';
+import { renderCaseLetterMail, type CaseLetter } from '../mail/templates/case-letters.ts';
+import { issueNoticeLetter, postalAddressOf, queueLetter } from '../documents/documents.service.ts';
 
 export interface CaseContext {
   c: Case;
@@ -36,7 +38,8 @@ export async function loadCaseContext(
 export async function sendCaseMailOnce(
   deps: WorkerDeps,
   ctx: CaseContext,
-  kind: 'acknowledgement' | 'answer' | 'filed' | 'extension',
+  /** One message of this kind per case: `acknowledgement`, `answer`, `filed`, `extension`, `compensation`, … */
+  kind: string,
   mail: {
     subject: string;
     html: string;
@@ -78,6 +81,53 @@ export async function sendCaseMailOnce(
   });
 }
 
+type WorkerStep = Parameters<typeof recordWorkerStep>[2];
+type WorkerUpdate = NonNullable<Parameters<typeof recordWorkerStep>[3]>;
+
+/**
+ * Sends a case letter (server/mail/templates/case-letters.ts) the way the consumer can get it: by e-mail when we
+ * have an address (once per `kind`; the communication moment is when SMTP accepted it), else as a PDF letter in
+ * the postal dispatch register (the communication moment is its recorded dispatch), else not at all (no e-mail,
+ * no address: e.g. an anonymous complaint). The step, the case update and the audit entry commit with it.
+ * `update` may be a function of the moment SMTP accepted the e-mail (null when nothing was e-mailed).
+ */
+export async function sendCaseLetter(
+  deps: WorkerDeps,
+  ctx: CaseContext,
+  kind: string,
+  documentKind: 'completion_request_letter' | 'extension_letter' | 'filing_letter' | 'compensation_letter',
+  letter: CaseLetter,
+  step: WorkerStep,
+  update: WorkerUpdate | ((emailedAt: Date | null) => WorkerUpdate),
+  details: Record<string, unknown> = {},
+): Promise<'email' | 'post' | 'none'> {
+  const upd = (at: Date | null) => (typeof update === 'function' ? update(at) : update);
+  if (ctx.c.contactEmail) {
+    const mail = await renderCaseLetterMail(ctx.tenant.name, letter);
+    await sendCaseMailOnce(deps, ctx, kind, mail, (tx) =>
+      recordWorkerStep(tx, ctx, step, upd(new Date()), { ...details, by: 'email' }),
+    );
+    return 'email';
+  }
+  const address = await postalAddressOf(deps.db, ctx.c.tenantId, ctx.c.number);
+  if (!address) {
+    await deps.db.transaction((tx) => recordWorkerStep(tx, ctx, step, upd(null), { ...details, by: 'none' }));
+    return 'none';
+  }
+  const issued = await issueNoticeLetter(deps.db, ctx.tenant, ctx.c.number, documentKind, letter);
+  await deps.db.transaction(async (tx) => {
+    await queueLetter(tx, {
+      tenantId: ctx.c.tenantId,
+      caseId: ctx.c.id,
+      documentId: issued.doc.id,
+      recipientName: ctx.c.contactName,
+      address: issued.address,
+    });
+    await recordWorkerStep(tx, ctx, step, upd(null), { ...details, by: 'post', document: issued.doc.sha256 });
+  });
+  return 'post';
+}
+
 export async function recordWorkerStep(
   tx: Tx,
   ctx: CaseContext,
@@ -94,6 +144,17 @@ export async function recordWorkerStep(
       | 'dueDate'
       | 'originalDueDate'
       | 'extendedAt'
+      | 'answerCommunicatedAt'
+      | 'answerCommunicatedBy'
+      | 'extensionReason'
+      | 'completionRequestedAt'
+      | 'completionReceivedAt'
+      | 'compensationPaidOn'
+      | 'compensationPaymentMethod'
+      | 'compensationPaidLei'
+      | 'compensationNotifiedAt'
+      | 'filedReason'
+      | 'kind'
     >
   > = {},
   details: Record<string, unknown> = {},

@@ -112,9 +112,11 @@ describe('complaint process paths', () => {
     });
     expect(exec.status).toBe(204);
     const before = await caseRow(reg.number);
-    await complete(officer, reg.number, 'Prelungirea termenului și notificarea prealabilă a clientului', {
+    // The officer proposes (IL-32), the supervisor approves, then the notice goes out before the due date.
+    await complete(officer, reg.number, 'Propunerea de prelungire a termenului', {
       comment: 'OD nu a transmis buletinul metrologic; prelungim cu înștiințarea clientului.',
     });
+    await complete(supervisor, reg.number, 'Aprobarea prelungirii termenului', { approved: true });
     const extended = await eventually(async () => {
       const c = await caseRow(reg.number);
       return c.extendedAt ? c : null;
@@ -125,6 +127,7 @@ describe('complaint process paths', () => {
       (await readMailbox(email)).find((m) => m.subject?.includes('prelungirea termenului')),
     );
     expect(notice.text).toContain(extended.dueDate.split('-').reverse().join('.'));
+    expect(notice.text).toContain('buletinul metrologic');
 
     // The operator answers; the answer is matched by our reference and the case resumes with its review (IL-09).
     const answer = await t.app.inject({
@@ -152,7 +155,8 @@ describe('complaint process paths', () => {
   it('after the due date: escalates to SEF, records the breach and the compensation owed', async () => {
     // Received 60 days ago: 15 working days have long passed, so every deadline timer is already due.
     const receivedAt = new Date(Date.now() - 60 * 24 * 3600 * 1000);
-    const reg = await register('facturare', `late-${Date.now()}@example.test`, receivedAt);
+    const lateEmail = `late-${Date.now()}@example.test`;
+    const reg = await register('facturare', lateEmail, receivedAt);
     await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
       outcome: 'admissible',
     });
@@ -173,15 +177,45 @@ describe('complaint process paths', () => {
       answerText: 'Factura este corectă. Vă cerem scuze pentru întârzierea răspunsului.',
     });
     await complete(supervisor, reg.number, 'Aprobarea răspunsului', { approved: true });
+    // The answer counts from when it was communicated (SMTP accepted it); the delay is in working days, as the
+    // billing deadline (15 working days) is.
     const withDelay = await eventually(async () => {
       const c = await caseRow(reg.number);
-      return c.compensationLei !== null ? c : null;
+      return c.answerCommunicatedAt && c.delayDays !== null && c.delayDays > 1 ? c : null;
     });
-    expect(withDelay.delayDays).toBeGreaterThan(1);
+    expect(withDelay.answerCommunicatedBy).toBe('email');
+    expect(withDelay.delayDays).toBeLessThan(45);
     expect(withDelay.compensationLei).toBe(100 + 50 * (withDelay.delayDays! - 1));
-    await complete(officer, reg.number, 'Acordarea compensației pentru depășirea termenului', {
-      comment: 'Compensația se acordă în factura următoare.',
+    // Finance grants it (IL-29) and records the payment; the consumer is told the amount and the method.
+    const finance = await t.login('finance@demo.local');
+    const bad = await taskFor(finance, reg.number, 'Acordarea compensației pentru depășirea termenului');
+    await t.app.inject({ method: 'POST', url: `/api/tasks/${bad.id}/claim`, headers: finance });
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${bad.id}/complete`,
+      headers: finance,
+      payload: { paymentMethod: 'cash', paidOn: '2026-12-02', amountLei: 100 },
     });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json<{ message: string }>().message).toContain('modul de acordare');
+    const paidOn = new Date().toISOString().slice(0, 10);
+    await complete(finance, reg.number, 'Acordarea compensației pentru depășirea termenului', {
+      paymentMethod: 'invoice_credit',
+      paidOn,
+      amountLei: withDelay.compensationLei,
+    });
+    const paid = await eventually(async () => {
+      const c = await caseRow(reg.number);
+      return c.compensationNotifiedAt ? c : null;
+    });
+    expect(paid.compensationPaidLei).toBe(withDelay.compensationLei);
+    expect(paid.compensationPaymentMethod).toBe('invoice_credit');
+    expect(paid.compensationPaidOn).toBe(paidOn);
+    const notice = await eventually(async () =>
+      (await readMailbox(lateEmail)).find((m) => m.subject?.includes('compensație')),
+    );
+    expect(notice.text).toContain(`${withDelay.compensationLei} lei`);
+    expect(notice.text).toContain('Ordinul ANRE nr. 83/2021');
     const closed = await eventually(async () => {
       const c = await caseRow(reg.number);
       return c.status === 'closed' ? c : null;
@@ -207,6 +241,9 @@ describe('complaint process paths', () => {
     await complete(officer, reg.number, 'Tratarea plângerii duplicat, anonime sau greșit îndreptate', {
       comment: 'Conexată la dosarul anterior.',
     });
+    // No filing without the supervisor's approval (IL-08).
+    expect((await caseRow(reg.number)).status).not.toBe('filed');
+    await complete(supervisor, reg.number, 'Aprobarea clasării sau redirecționării', { approved: true });
     const filed = await eventually(async () => {
       const c = await caseRow(reg.number);
       return c.status === 'filed' ? c : null;

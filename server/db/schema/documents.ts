@@ -14,7 +14,15 @@ import { tenants } from './tenants.ts';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
-export const documentKinds = ['acknowledgement_letter', 'answer_letter', 'verification_report'] as const;
+export const documentKinds = [
+  'acknowledgement_letter',
+  'answer_letter',
+  'verification_report',
+  'completion_request_letter',
+  'extension_letter',
+  'filing_letter',
+  'compensation_letter',
+] as const;
 export type DocumentKind = (typeof documentKinds)[number];
 
 /**

@@ -12,6 +12,9 @@ const CHANNEL: Record<string, string> = {
   call_center: 'Call center',
   email: 'E-mail',
   portal: 'Portal',
+  counter: 'Ghișeu',
+  post: 'Poștă',
+  fax: 'Fax',
 };
 
 const CUSTOMER_TYPE: Record<string, string> = {
@@ -28,6 +31,10 @@ const DOCUMENT_KIND: Record<string, string> = {
   acknowledgement_letter: 'Confirmare de înregistrare',
   answer_letter: 'Răspuns',
   verification_report: 'Notă de constatare',
+  completion_request_letter: 'Cerere de completare',
+  extension_letter: 'Înștiințare de prelungire a termenului',
+  filing_letter: 'Înștiințare de clasare',
+  compensation_letter: 'Înștiințare privind compensația',
 };
 
 const ACTIVITY_TYPE: Record<string, string> = {

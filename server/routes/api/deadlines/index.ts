@@ -5,9 +5,42 @@ import { computeDeadline } from '../../../deadlines/deadlines.service.ts';
 import { COUNTING_READING_LABELS } from '../../../deadlines/calendar.ts';
 import { errorResponses, IsoDate } from '../common.schemas.ts';
 import { CategorySchema } from '../complaints/complaints.schemas.ts';
+import { requestDeadlineExtension } from '../../../deadlines/extension.service.ts';
 
 const deadlinesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db } = fastify.registerDeps;
+
+  fastify.post(
+    '/extension-requests',
+    {
+      schema: {
+        tags: ['deadlines'],
+        summary:
+          "Propose to extend a case's deadline (IL-32): the supervisor (SEF) approves it in the inbox; applied only if the notice reaches the consumer before the original due date",
+        body: Type.Object(
+          {
+            caseNumber: Type.String({ minLength: 3, maxLength: 40 }),
+            reason: Type.String({ minLength: 10, maxLength: 2000 }),
+            days: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ caseNumber: Type.String(), requested: Type.Boolean() }),
+          ...errorResponses,
+        },
+      },
+      config: { roles: ['officer', 'supervisor'] },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      return requestDeadlineExtension(
+        { db, engine: fastify.registerDeps.engine },
+        { tenantId: p.tenantId, userId: p.userId },
+        req.body,
+      );
+    },
+  );
   fastify.get(
     '/preview',
     {

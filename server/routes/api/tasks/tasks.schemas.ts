@@ -219,6 +219,16 @@ export const CompleteTaskSchema = Type.Object(
     returnTo: Type.Optional(
       Type.String({ maxLength: 20, description: 'approval, when rejected: draft (default) or verification' }),
     ),
+    extensionDays: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 60, description: 'extensionRequest: days asked (≤ the rule)' }),
+    ),
+    paidOn: Type.Optional(
+      Type.String({ format: 'date', description: 'compensationPayment: the date it was credited or paid' }),
+    ),
+    paymentMethod: Type.Optional(
+      Type.String({ description: 'compensationPayment: invoice_credit, bank_transfer, postal_order' }),
+    ),
+    amountLei: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000000 })),
   },
   { additionalProperties: false },
 );

@@ -450,7 +450,7 @@ export type GetApiComplaintsResponses = {
             id: string;
             number: string;
             status: 'registered' | 'in_progress' | 'answer_sent' | 'closed' | 'filed' | 'annulled';
-            channel: 'call_center' | 'email' | 'portal';
+            channel: 'call_center' | 'email' | 'portal' | 'counter' | 'post' | 'fax';
             category: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri';
             subject: string;
             contactName: string;
@@ -1488,7 +1488,7 @@ export type GetApiTasksData = {
         view?: 'mine' | 'groups' | 'all';
         scope?: 'mine' | 'groups' | 'all';
         category?: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri';
-        channel?: 'call_center' | 'email' | 'portal';
+        channel?: 'call_center' | 'email' | 'portal' | 'counter' | 'post' | 'fax';
         status?: 'registered' | 'in_progress' | 'answer_sent' | 'closed' | 'filed' | 'annulled';
         /**
          * POD/CLC code or its beginning
@@ -3104,6 +3104,19 @@ export type PostApiTasksByIdCompleteData = {
          * approval, when rejected: draft (default) or verification
          */
         returnTo?: string;
+        /**
+         * extensionRequest: days asked (≤ the rule)
+         */
+        extensionDays?: number;
+        /**
+         * compensationPayment: the date it was credited or paid
+         */
+        paidOn?: string;
+        /**
+         * compensationPayment: invoice_credit, bank_transfer, postal_order
+         */
+        paymentMethod?: string;
+        amountLei?: number;
     };
     path: {
         id: string;
@@ -3449,6 +3462,114 @@ export type GetApiStatusByNumberResponses = {
 };
 
 export type GetApiStatusByNumberResponse = GetApiStatusByNumberResponses[keyof GetApiStatusByNumberResponses];
+
+export type PostApiDeadlinesExtensionRequestsData = {
+    body: {
+        caseNumber: string;
+        reason: string;
+        days?: number;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/deadlines/extension-requests';
+};
+
+export type PostApiDeadlinesExtensionRequestsErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiDeadlinesExtensionRequestsError = PostApiDeadlinesExtensionRequestsErrors[keyof PostApiDeadlinesExtensionRequestsErrors];
+
+export type PostApiDeadlinesExtensionRequestsResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        caseNumber: string;
+        requested: boolean;
+    };
+};
+
+export type PostApiDeadlinesExtensionRequestsResponse = PostApiDeadlinesExtensionRequestsResponses[keyof PostApiDeadlinesExtensionRequestsResponses];
 
 export type GetApiDeadlinesPreviewData = {
     body?: never;

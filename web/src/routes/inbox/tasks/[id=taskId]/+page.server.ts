@@ -126,6 +126,10 @@ export const actions = {
       customerType: text(form, 'customerType'),
       energy: text(form, 'energy'),
       returnTo: text(form, 'returnTo'),
+      extensionDays: text(form, 'extensionDays'),
+      paidOn: text(form, 'paidOn'),
+      paymentMethod: text(form, 'paymentMethod'),
+      amountLei: text(form, 'amountLei'),
       additionalCategories: form
         .getAll('additionalCategories')
         .filter((v): v is string => typeof v === 'string'),
@@ -177,6 +181,28 @@ export const actions = {
         break;
       case 'operatorRequest':
         body = { questions: values.questions };
+        break;
+      // IL-08 / IL-32: SEF approves a filing or an extension; a refusal needs its reason.
+      case 'filingApproval':
+      case 'extensionApproval': {
+        if (values.decision !== 'approve' && values.decision !== 'reject')
+          return invalid('Alegeți: aprob sau resping.');
+        const approved = values.decision === 'approve';
+        if (!approved && comment.length < 5) return invalid('La respingere, scrieți motivul în comentariu.');
+        body = comment ? { approved, comment } : { approved };
+        break;
+      }
+      case 'extensionRequest':
+        body = { comment: values.comment };
+        if (values.extensionDays) body.extensionDays = Number(values.extensionDays);
+        break;
+      // IL-29: finance records how the compensation was granted.
+      case 'compensationPayment':
+        body = {
+          paymentMethod: values.paymentMethod,
+          paidOn: values.paidOn,
+          amountLei: Number(values.amountLei),
+        };
         break;
     }
 

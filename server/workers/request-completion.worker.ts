@@ -1,0 +1,76 @@
+import { and, desc, eq, like } from 'drizzle-orm';
+import { TOPICS } from '../../processes/topics.ts';
+import { caseEvents } from '../db/schema/index.ts';
+import { businessClock, dueDate, endOfBusinessDay } from '../deadlines/calendar.ts';
+import { completionRequestLetter } from '../mail/templates/case-letters.ts';
+import { listNonWorkingDays } from '../tenants/tenants.repo.ts';
+import { loadCaseContext, sendCaseLetter } from './send-case-mail.ts';
+import { defineWorker, requireString } from './worker.ts';
+
+const GENERIC_MISSING =
+  'Vă rugăm să precizați locul de consum (codul POD/CLC sau adresa), documentul contestat (de exemplu numărul și data facturii) și ce anume solicitați.';
+
+/**
+ * An incomplete complaint (IL-08): a written request to complete it, by e-mail or, without an e-mail address, by
+ * letter (postal register); a consumer we can only phone is called (IL-02). The wait has its own timer: the
+ * tenant's completion term in working days. What was missing is the triage officer's reason.
+ */
+export const requestCompletionWorker = defineWorker({
+  topic: TOPICS.requestCompletion,
+  variables: ['caseId'],
+  lockDurationMs: 60_000,
+  async handler(task, deps) {
+    const ctx = await loadCaseContext(deps, task.tenantId, requireString(task, 'caseId'));
+    const extra = await listNonWorkingDays(deps.db, task.tenantId);
+    const today = businessClock(new Date()).date;
+    const answerBy = dueDate(
+      today,
+      { days: ctx.tenant.completionWaitWorkingDays, unit: 'working' },
+      {
+        extraNonWorkingDays: extra,
+      },
+    );
+    const [note] = await deps.db
+      .select({ message: caseEvents.message })
+      .from(caseEvents)
+      .where(
+        and(
+          eq(caseEvents.caseId, ctx.c.id),
+          eq(caseEvents.type, 'task_note'),
+          like(caseEvents.message, '%Încadrare: incomplete%'),
+        ),
+      )
+      .orderBy(desc(caseEvents.id))
+      .limit(1);
+    const missing = note?.message.split('Încadrare: incomplete – ')[1]?.trim() || GENERIC_MISSING;
+    const letter = completionRequestLetter(ctx.c, {
+      missing,
+      answerBy,
+      pausesDeadline: ctx.tenant.completionPausesDeadline,
+      statusUrl: ctx.statusUrl,
+    });
+    // One request per execution of this step (a retry of the same task sends nothing twice).
+    const by = await sendCaseLetter(
+      deps,
+      ctx,
+      `completion_request.${task.id}`,
+      'completion_request_letter',
+      letter,
+      {
+        action: 'case.completion_requested',
+        eventType: 'completion_requested',
+        message: `Am cerut completarea reclamației până la ${answerBy.split('-').reverse().join('.')}.`,
+        visibility: 'public',
+      },
+      { completionRequestedAt: new Date(), completionReceivedAt: null },
+      { answerBy, missing },
+    );
+    return {
+      kind: 'complete',
+      variables: {
+        completionBy: by === 'none' ? 'phone' : by,
+        completionWaitUntil: endOfBusinessDay(answerBy),
+      },
+    };
+  },
+});

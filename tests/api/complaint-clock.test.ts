@@ -1,0 +1,385 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseEvents, cases, tenants } from '../../server/db/schema/index.ts';
+import { businessClock, endOfBusinessDay, nextWorkingDay } from '../../server/deadlines/calendar.ts';
+import { registerComplaint } from '../../server/intake/register-complaint.ts';
+import { processInboundMail } from '../../server/intake/mail/process-message.ts';
+import type { Channel, ComplaintCategory } from '../../server/codes/case-codes.ts';
+import { createTestContext, eventually, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { readMailbox } from '../helpers/mailbox.ts';
+import { messageId, OUR_SENDER, rfc822 } from '../intake/intake-helpers.ts';
+
+type Headers = { authorization: string };
+const DAY = 24 * 3600 * 1000;
+
+/**
+ * Issue 12, engineer A: the one legal clock of a case (warning, escalation, breach on every path, moved by an
+ * approved extension, paused only where the tenant says so), the incomplete complaint's written request and its
+ * own wait, the SEF approval of filings, what is not a complaint and what is withdrawn, the paper channels (IL-04),
+ * the compensation granted by finance and its notice, the satisfaction survey. Real engine, workers, mail server.
+ */
+describe('complaint process: the clock, completion, filing, extension, compensation', () => {
+  let t: TestContext;
+  let officer: Headers;
+  let supervisor: Headers;
+  let registry: Headers;
+  let customerId: string;
+
+  beforeAll(async () => {
+    t = await createTestContext({ workers: true });
+    [officer, supervisor, registry] = await Promise.all([
+      t.login('officer@demo.local'),
+      t.login('supervisor@demo.local'),
+      t.login('registry@demo.local'),
+    ]);
+    customerId = (
+      await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: officer })
+    ).json<{ items: Array<{ id: string }> }>().items[0]!.id;
+  });
+  afterAll(async () => t?.close());
+
+  async function taskFor(headers: Headers, number: string, name: string) {
+    return eventually(async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups&pageSize=100', headers });
+      return res
+        .json<{ items: Array<{ id: string; name: string; case: { number: string } | null }> }>()
+        .items.find((x) => x.case?.number === number && x.name === name);
+    });
+  }
+
+  async function complete(headers: Headers, number: string, name: string, payload: Record<string, unknown>) {
+    const task = await taskFor(headers, number, name);
+    const claim = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers });
+    expect(claim.statusCode, claim.body).toBe(200);
+    const r = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/complete`, headers, payload });
+    expect(r.statusCode, `${name}: ${r.body}`).toBe(200);
+  }
+
+  async function register(
+    o: { category?: ComplaintCategory; channel?: Channel; receivedAt?: Date; email?: string | null } = {},
+  ) {
+    return registerComplaint(t.app.registerDeps, {
+      tenantId: t.demoTenantId,
+      channel: o.channel ?? 'call_center',
+      category: o.category ?? 'facturare',
+      subject: 'Reclamație de test',
+      body: 'Factura din octombrie este mult prea mare față de consumul real, vă rog verificați.',
+      customerId,
+      contactEmail:
+        o.email === null ? undefined : (o.email ?? `clock-${Date.now()}-${Math.random()}@example.test`),
+      receivedAt: o.receivedAt,
+      actor: { id: null, kind: 'system' },
+    });
+  }
+
+  const caseRow = async (number: string) =>
+    (
+      await t.db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.tenantId, t.demoTenantId), eq(cases.number, number)))
+    )[0]!;
+
+  const events = async (number: string) =>
+    (
+      await t.db
+        .select({ type: caseEvents.type, message: caseEvents.message })
+        .from(caseEvents)
+        .where(eq(caseEvents.caseId, (await caseRow(number)).id))
+    ).map((e) => e.type);
+
+  const mailTo = (email: string, subjectPart: string) =>
+    eventually(async () => (await readMailbox(email)).find((m) => m.subject?.includes(subjectPart)));
+
+  async function mainInstance(number: string) {
+    return eventually(async () => (await caseRow(number)).processInstanceId);
+  }
+
+  /** Pending timer due dates of an activity of the case's main process, through the engine's REST API. */
+  async function timerDue(number: string, activityId: string): Promise<string[]> {
+    return t.engine.timerDueDates(await mainInstance(number), activityId);
+  }
+
+  /** Waits until the activity's pending timer is due at `iso` (the worker moves it just before it records). */
+  async function timerAt(number: string, activityId: string, iso: string) {
+    const want = new Date(iso).toISOString().replace('Z', '+0000');
+    const got = await eventually(async () => {
+      const due = await timerDue(number, activityId);
+      return due.length === 1 && due[0] === want ? due : null;
+    }, 10_000).catch(async () => timerDue(number, activityId));
+    expect(got).toEqual([want]);
+  }
+
+  async function executeTimer(number: string, activityId: string) {
+    const pid = await mainInstance(number);
+    const job = await eventually(async () => {
+      const res = await fetch(
+        `${t.engine.url}/job?timers=true&processInstanceId=${pid}&activityId=${activityId}`,
+        { headers: { authorization: t.engine.credentials.authorization } },
+      );
+      return ((await res.json()) as Array<{ id: string }>)[0];
+    });
+    const exec = await fetch(`${t.engine.url}/job/${job.id}/execute`, {
+      method: 'POST',
+      headers: { authorization: t.engine.credentials.authorization },
+    });
+    expect(exec.status).toBe(204);
+  }
+
+  async function setTenant(values: Partial<typeof tenants.$inferInsert>) {
+    await t.db.update(tenants).set(values).where(eq(tenants.id, t.demoTenantId));
+  }
+
+  it('takes a letter from the post to IL-04 and watches the legal clock while the case waits there', async () => {
+    // Received 60 days ago by post: the warning, the escalation and the breach are all due, and nobody has even
+    // checked the registration yet.
+    const reg = await register({ channel: 'post', receivedAt: new Date(Date.now() - 60 * DAY) });
+    await taskFor(registry, reg.number, 'Verificarea înregistrării de la ghișeu, poștă sau fax');
+    await taskFor(supervisor, reg.number, 'Repartizarea dosarului și escaladarea internă');
+    const breached = await eventually(async () => {
+      const c = await caseRow(reg.number);
+      return c.breachedAt ? c : null;
+    });
+    // The compensation owed is known from the breach on (the first day of delay), before any answer.
+    expect(breached.compensationLei).toBe(100);
+    expect(breached.answerCommunicatedAt).toBeNull();
+    // Past the due date there is nothing left to warn about: the warning loop ended without a warning.
+    expect(await events(reg.number)).not.toContain('deadline_warning');
+    // The case still waits for the registry's check: the clock did not wait for the case.
+    const res = await t.app.inject({ method: 'GET', url: `/api/complaints/${reg.number}`, headers: officer });
+    expect(res.statusCode).toBe(200);
+    expect(res.json<{ channel: string }>().channel).toBe('post');
+  });
+
+  it('warns the holders before the due date while the case still waits for its registration check', async () => {
+    // A complaint received long enough ago that its due date is the next working day: the warning is due now.
+    const today = businessClock(new Date()).date;
+    const target = nextWorkingDay(today);
+    let receivedAt: Date | null = null;
+    for (let k = 10; k < 40 && !receivedAt; k++) {
+      const at = new Date(Date.now() - k * DAY);
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/deadlines/preview?category=facturare&receivedAt=${encodeURIComponent(at.toISOString())}`,
+        headers: officer,
+      });
+      if (res.json<{ dueDate: string }>().dueDate === target) receivedAt = at;
+    }
+    expect(receivedAt).not.toBeNull();
+    const reg = await register({ channel: 'fax', receivedAt: receivedAt! });
+    await taskFor(registry, reg.number, 'Verificarea înregistrării de la ghișeu, poștă sau fax');
+    await eventually(async () => ((await events(reg.number)).includes('deadline_warning') ? true : null));
+    expect((await caseRow(reg.number)).breachedAt).toBeNull();
+    // The warning loop looks again at the end of the due day (an extension approved meanwhile warns again).
+    await timerAt(reg.number, 'warnLater', endOfBusinessDay(target));
+  });
+
+  it('asks in writing for what is missing, waits for the reply and, when the tenant says so, pauses the deadline', async () => {
+    await setTenant({ completionPausesDeadline: true });
+    try {
+      const email = `completion-${Date.now()}@example.test`;
+      const reg = await register({ category: 'grup_masurare', email });
+      await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
+        outcome: 'incomplete',
+        comment: 'Lipsesc seria contorului și indexul citit de client la data reclamației.',
+      });
+      const request = await mailTo(email, 'vă rugăm să completați reclamația');
+      expect(request.text).toContain('seria contorului');
+      expect(request.text).toContain('Temei legal');
+      const asked = await eventually(async () => {
+        const c = await caseRow(reg.number);
+        return c.completionRequestedAt ? c : null;
+      });
+      // The request went out three working days ago (so the pause has a length).
+      const before = new Date(Date.now() - 5 * DAY);
+      await t.db.update(cases).set({ completionRequestedAt: before }).where(eq(cases.id, asked.id));
+
+      // The consumer answers by e-mail: the intake attaches it and the wait for completion ends.
+      const [tenant] = await t.db.select().from(tenants).where(eq(tenants.id, t.demoTenantId));
+      const out = await processInboundMail(
+        { db: t.db, engine: t.engine, secret: 's', log: silentLog, ownAddresses: [OUR_SENDER] },
+        { id: t.demoTenantId, code: 'DEMO', intakeEmail: tenant!.intakeEmail },
+        {
+          raw: Buffer.from(
+            rfc822(
+              { From: email, Subject: `Re: ${reg.number} completare`, 'Message-ID': messageId() },
+              'Seria contorului este 12345678, indexul 04512 la 1 decembrie.',
+            ),
+          ),
+          arrivedAt: new Date(),
+        },
+      );
+      expect(out.status).toBe('reply');
+      const resumed = await eventually(async () => {
+        const c = await caseRow(reg.number);
+        return c.completionReceivedAt ? c : null;
+      });
+      // 30 calendar days: the deadline moved by the calendar days the clock stood still, the timers with it.
+      expect(resumed.dueDate > asked.dueDate).toBe(true);
+      await timerAt(reg.number, 'breachTimer', endOfBusinessDay(resumed.dueDate));
+      // Back to triage with the completed complaint.
+      await taskFor(officer, reg.number, 'Clasificarea și admisibilitatea reclamației');
+    } finally {
+      await setTenant({ completionPausesDeadline: false });
+    }
+  });
+
+  it('files a complaint the consumer never completed, after SEF approves, and tells them', async () => {
+    const email = `never-${Date.now()}@example.test`;
+    const reg = await register({ email });
+    await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
+      outcome: 'incomplete',
+      comment: 'Lipsește numărul facturii contestate.',
+    });
+    await mailTo(email, 'vă rugăm să completați reclamația');
+    // The completion term passes (its own timer, executed now).
+    await executeTimer(reg.number, 'completionTimeout');
+    await complete(officer, reg.number, 'Tratarea plângerii duplicat, anonime sau greșit îndreptate', {
+      comment: 'Clientul nu a răspuns cererii de completare.',
+    });
+    await complete(supervisor, reg.number, 'Aprobarea clasării sau redirecționării', { approved: true });
+    const filed = await eventually(async () => {
+      const c = await caseRow(reg.number);
+      return c.status === 'filed' ? c : null;
+    });
+    expect(filed.filedReason).toBe('incomplete');
+    const notice = await mailTo(email, 'clasare');
+    expect(notice.text).toContain('Nu am primit');
+    expect(notice.text).toContain('Temei legal');
+  });
+
+  it('routes not_a_complaint through SEF (a refusal goes back to triage) and answers it shortly, uncounted', async () => {
+    const email = `info-${Date.now()}@example.test`;
+    const reg = await register({ email });
+    await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
+      outcome: 'not_a_complaint',
+      comment: 'Clientul cere doar data următoarei citiri.',
+    });
+    await complete(officer, reg.number, 'Tratarea plângerii duplicat, anonime sau greșit îndreptate', {
+      comment: 'Cerere de informații, nu reclamație.',
+    });
+    await complete(supervisor, reg.number, 'Aprobarea clasării sau redirecționării', {
+      approved: false,
+      comment: 'Clientul contestă și factura: reanalizați încadrarea.',
+    });
+    await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
+      outcome: 'not_a_complaint',
+      comment: 'Verificat din nou: doar o cerere de informații.',
+    });
+    await complete(officer, reg.number, 'Tratarea plângerii duplicat, anonime sau greșit îndreptate', {
+      comment: 'Cerere de informații.',
+    });
+    await complete(supervisor, reg.number, 'Aprobarea clasării sau redirecționării', { approved: true });
+    const filed = await eventually(async () => {
+      const c = await caseRow(reg.number);
+      return c.status === 'filed' ? c : null;
+    });
+    expect(filed.filedReason).toBe('not_a_complaint');
+    expect(filed.kind).toBe('not_a_complaint');
+    expect(filed.compensationLei ?? 0).toBe(0);
+    const answer = await mailTo(email, 'răspuns');
+    expect(answer.text).toContain('nu este o reclamație');
+    expect(answer.text).toContain('Ordinul ANRE nr. 16/2015');
+    expect(await events(reg.number)).toContain('filed');
+  });
+
+  it('closes a withdrawn complaint after SEF approves and confirms it to the consumer', async () => {
+    const email = `withdrawn-${Date.now()}@example.test`;
+    const reg = await register({ email });
+    await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
+      outcome: 'withdrawn',
+      comment: 'Clientul a sunat și a retras reclamația.',
+    });
+    await complete(officer, reg.number, 'Tratarea plângerii duplicat, anonime sau greșit îndreptate', {
+      comment: 'Retragere confirmată telefonic.',
+    });
+    await complete(supervisor, reg.number, 'Aprobarea clasării sau redirecționării', { approved: true });
+    const mail = await mailTo(email, 'retragere');
+    expect(mail.text).toContain('retragerea reclamației');
+    expect((await caseRow(reg.number)).filedReason).toBe('withdrawn');
+  });
+
+  it('extends the deadline on any path after SEF approves: notice with reason and new date, timers moved', async () => {
+    const email = `ext-${Date.now()}@example.test`;
+    const reg = await register({ category: 'calitate_energie', email });
+    const before = await caseRow(reg.number);
+    await mainInstance(reg.number);
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/deadlines/extension-requests',
+      headers: officer,
+      payload: { caseNumber: reg.number, reason: 'scurt' },
+    });
+    expect(bad.statusCode).toBe(400);
+    const asked = await t.app.inject({
+      method: 'POST',
+      url: '/api/deadlines/extension-requests',
+      headers: officer,
+      payload: {
+        caseNumber: reg.number,
+        reason: 'Măsurătorile OD privind tensiunea nu sunt încă disponibile.',
+      },
+    });
+    expect(asked.statusCode, asked.body).toBe(200);
+    await complete(supervisor, reg.number, 'Aprobarea prelungirii termenului', { approved: true });
+    const extended = await eventually(async () => {
+      const c = await caseRow(reg.number);
+      return c.extendedAt ? c : null;
+    });
+    expect(extended.originalDueDate).toBe(before.dueDate);
+    expect(extended.dueDate > before.dueDate).toBe(true);
+    expect(extended.extensionReason).toContain('tensiunea');
+    const notice = await mailTo(email, 'prelungirea termenului');
+    expect(notice.text).toContain(extended.dueDate.split('-').reverse().join('.'));
+    expect(notice.text).toContain('tensiunea');
+    expect(notice.text).toContain('Legea nr. 31/2018');
+    // The one clock follows the new due date.
+    await timerAt(reg.number, 'breachTimer', endOfBusinessDay(extended.dueDate));
+    // Once extended, never again.
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/deadlines/extension-requests',
+      headers: officer,
+      payload: { caseNumber: reg.number, reason: 'Încă o prelungire, ca să vedem dacă se poate.' },
+    });
+    expect(again.statusCode).toBe(409);
+  });
+
+  it('refuses an extension whose notice can no longer reach the consumer before the due date', async () => {
+    const reg = await register({ category: 'calitate_energie', receivedAt: new Date(Date.now() - 50 * DAY) });
+    await mainInstance(reg.number);
+    const asked = await t.app.inject({
+      method: 'POST',
+      url: '/api/deadlines/extension-requests',
+      headers: officer,
+      payload: { caseNumber: reg.number, reason: 'Datele de la OD întârzie, cerem prelungirea termenului.' },
+    });
+    expect(asked.statusCode, asked.body).toBe(200);
+    await complete(supervisor, reg.number, 'Aprobarea prelungirii termenului', { approved: true });
+    await eventually(async () => ((await events(reg.number)).includes('extension_refused') ? true : null));
+    const c = await caseRow(reg.number);
+    expect(c.extendedAt).toBeNull();
+    expect(c.originalDueDate).toBeNull();
+  });
+
+  it('runs the satisfaction survey (IL-40) after closing when the tenant enables it', async () => {
+    await setTenant({ satisfactionSurvey: true });
+    try {
+      const reg = await registerComplaint(t.app.registerDeps, {
+        tenantId: t.demoTenantId,
+        channel: 'call_center',
+        category: 'informare_clienti',
+        subject: 'Informații despre factură',
+        body: 'Clientul a întrebat cum se citește factura; i s-a explicat în timpul apelului.',
+        customerId,
+        contactEmail: `survey-${Date.now()}@example.test`,
+        resolvedOnCall: true,
+        actor: { id: null, kind: 'system' },
+      });
+      await taskFor(registry, reg.number, 'Evaluarea satisfacției clientului');
+      expect((await caseRow(reg.number)).status).toBe('closed');
+    } finally {
+      await setTenant({ satisfactionSurvey: false });
+    }
+  });
+});
