@@ -374,7 +374,10 @@ describe('process designer API', () => {
         '<outputEntry id="rule_2_role"><text>"SM"</text>',
         '<outputEntry id="rule_2_role"><text>"SEF"</text>',
       )
-      .replace('<description>GDPR art. 12</description>', '<description>GDPR art. 12 și 15</description>');
+      .replace(
+        '<description>Inclusiv răspunsuri contestate</description>',
+        '<description>Inclusiv răspunsuri contestate și redeschise</description>',
+      );
     expect(changed).not.toBe(dmn);
     const r = await deploy(changed, designer, 'complaint-routing.dmn');
     expect(r.statusCode, r.body).toBe(201);
@@ -418,10 +421,16 @@ describe('process designer API', () => {
         ],
       },
       {
-        id: 'rule_11',
-        oldPosition: 11,
-        position: 11,
-        attributes: [{ name: 'annotation', oldValue: 'GDPR art. 12', newValue: 'GDPR art. 12 și 15' }],
+        id: 'rule_9',
+        oldPosition: 9,
+        position: 9,
+        attributes: [
+          {
+            name: 'annotation',
+            oldValue: 'Inclusiv răspunsuri contestate',
+            newValue: 'Inclusiv răspunsuri contestate și redeschise',
+          },
+        ],
         cells: [],
       },
     ]);

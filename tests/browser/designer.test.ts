@@ -221,8 +221,8 @@ describe('the process designer in the browser', () => {
           '<outputEntry id="rule_1_role"><text>"SEF"</text>',
         )
         .replace(
-          '<description>GDPR art. 12</description>',
-          '<description>GDPR art. 12 și art. 15</description>',
+          '<description>Inclusiv răspunsuri contestate</description>',
+          '<description>Inclusiv răspunsuri contestate și redeschise</description>',
         )
         .replace('hitPolicy="UNIQUE"', 'hitPolicy="FIRST"');
       const r = await t.app.inject({
@@ -264,15 +264,15 @@ describe('the process designer in the browser', () => {
           .filter({ has: page.getByRole('rowheader', { name: new RegExp(`^Regula ${n}\\b`) }) });
       expect(await said(row(1).getByRole('cell').nth(0))).toBe('Modificată');
       expect(await said(row(1).getByRole('cell').nth(1))).toBe('Funcția care verifică: "SF" → devine "SEF"');
-      expect(await said(row(11).getByRole('cell').nth(1))).toBe(
-        'Adnotarea: „GDPR art. 12” → devine „GDPR art. 12 și art. 15”',
+      expect(await said(row(9).getByRole('cell').nth(1))).toBe(
+        'Adnotarea: „Inclusiv răspunsuri contestate” → devine „Inclusiv răspunsuri contestate și redeschise”',
       );
       // Only the two rules that changed are listed.
       expect(
         await page
           .locator('tbody tr[data-rule-id]')
           .evaluateAll((rows) => rows.map((x) => x.getAttribute('data-rule-id'))),
-      ).toEqual(['rule_1', 'rule_11']);
+      ).toEqual(['rule_1', 'rule_9']);
       violations['desktop'] = await axeViolations(page);
       await page.screenshot({ path: `${SHOTS}/designer-10-dmn-diff.png`, fullPage: true });
 
