@@ -240,7 +240,7 @@ describe('bad input', () => {
     });
     expect(empty.statusCode).toBe(400);
     expect(empty.json<{ message: string }>().message).toBe(
-      'Alegeți rezultatul: admisibilă, incompletă, duplicat, greșit îndreptată sau anonimă.',
+      'Alegeți rezultatul: admisibilă, incompletă, duplicat, greșit îndreptată, anonimă, nu este o reclamație sau retrasă.',
     );
   });
 });
