@@ -116,7 +116,25 @@ export interface WrittenEvidence {
 
 const CODE_TOKEN = /[A-Z0-9](?:[A-Z0-9\-/]*[A-Z0-9])?/g;
 const PHONE = /(?:\+|00)?\d[\d\s.\-()]{7,16}\d/g;
-const EMAIL = /[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/gi;
+/** One whole token, at most 254 characters (RFC 5321), so the anchored pattern never sees a long run. */
+const EMAIL_TOKEN = /^[a-z0-9._%+=-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$/i;
+
+/**
+ * The e-mail addresses written in a text, lower case, in order. The text is cut into tokens at characters that
+ * cannot be part of an address, and only a token holding `@` is checked: an unanchored pattern over the text
+ * backtracked quadratically on a long run of letters without `@` (40 000 letters took 3 s).
+ */
+export function addressesIn(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split(/[\s<>()[\]"',;:]+/)) {
+    if (!raw.includes('@')) continue;
+    let token = raw;
+    while (token.endsWith('.')) token = token.slice(0, -1);
+    while (token.startsWith('.')) token = token.slice(1);
+    if (token.length <= 254 && EMAIL_TOKEN.test(token)) out.push(token.toLowerCase());
+  }
+  return out;
+}
 
 export function extractEvidence(m: {
   fromAddress?: string | null;
@@ -149,7 +167,7 @@ export function extractEvidence(m: {
   }
   const emails = new Set<string>();
   if (m.fromAddress) emails.add(m.fromAddress.toLowerCase());
-  for (const e of all.match(EMAIL) ?? []) emails.add(e.toLowerCase());
+  for (const e of addressesIn(all)) emails.add(e);
   return {
     codes: [...codes].slice(0, 200),
     phones: [...phones].slice(0, 20),

@@ -11,6 +11,7 @@ import { cases, inboundMessages, type Case } from '../../db/schema/index.ts';
 import { insertCandidates } from '../../identification/identification.repo.ts';
 import { requestByReferenceOrMessageId } from '../../operator-requests/operator-requests.repo.ts';
 import { recordAnswerInTx } from '../../operator-requests/operator-requests.service.ts';
+import { addressesIn } from '../../identification/evidence.ts';
 import { identifySender } from '../../identification/identify.ts';
 import { registerComplaint, type RegisterDeps } from '../register-complaint.ts';
 import { putBlob } from './blob-store.ts';
@@ -219,8 +220,7 @@ function senderOf(parsed: ParsedInbound): string | null {
 }
 
 function firstAddress(header: string | null): string | null {
-  const m = header?.match(/[^\s<>"',;]+@[^\s<>"',;]+/);
-  return m ? m[0].toLowerCase() : null;
+  return header ? (addressesIn(header)[0] ?? null) : null;
 }
 
 type InboundBase = Omit<Parameters<typeof insertInbound>[1], 'kind'>;

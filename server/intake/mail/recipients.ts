@@ -1,7 +1,7 @@
+import { addressesIn } from '../../identification/evidence.ts';
+
 /** The headers that name who a message was delivered to, most reliable first (envelope before the visible ones). */
 export const ROUTING_HEADERS = ['delivered-to', 'x-original-to', 'to', 'cc'] as const;
-
-const ADDRESS = /[A-Za-z0-9._%+=-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
 /**
  * Recipient addresses from the raw header block, in the order of ROUTING_HEADERS (lower-case, unique). Reads only
@@ -18,7 +18,8 @@ export function recipientsOf(raw: Buffer): string[] {
     if (i <= 0) continue;
     const name = line.slice(0, i).trim().toLowerCase();
     if (!(ROUTING_HEADERS as readonly string[]).includes(name)) continue;
-    byHeader.set(name, [...(byHeader.get(name) ?? []), ...(line.slice(i + 1).match(ADDRESS) ?? [])]);
+    // Tokenised, never an unanchored pattern over the line: a 1 MB header without `@` would backtrack for minutes.
+    byHeader.set(name, [...(byHeader.get(name) ?? []), ...addressesIn(line.slice(i + 1))]);
   }
   const out = new Set<string>();
   for (const h of ROUTING_HEADERS) for (const a of byHeader.get(h) ?? []) out.add(a.toLowerCase());
