@@ -285,6 +285,22 @@ describe('further messages from the consumer', () => {
       ),
     );
     expect(later).toMatchObject({ status: 'reply', caseId: reply.caseId });
+
+    // A second, separate reply to the closed case's acknowledgement (not naming the first reply) is about the same
+    // answer: it joins the linked case still open instead of opening a third one.
+    const second = await deliver(
+      rfc822(
+        {
+          From: `Maria Ionescu <${consumer}>`,
+          To: addr.demo,
+          Subject: 'Re: Reclamația dumneavoastră a fost înregistrată',
+          'Message-ID': messageId(),
+          'In-Reply-To': ack!.messageId!,
+        },
+        'Am uitat să vă spun că am plătit deja factura.',
+      ),
+    );
+    expect(second).toMatchObject({ status: 'reply', caseId: reply.caseId });
     expect(await t.db.select().from(cases).where(eq(cases.contactEmail, consumer))).toHaveLength(2);
   });
 

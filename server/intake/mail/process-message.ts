@@ -6,7 +6,7 @@ import { CASE_STATUS_LABELS } from '../../codes/case-codes.ts';
 import { queueLetterAfterBounce } from '../../documents/documents.service.ts';
 import type { Tx } from '../../db/client.ts';
 import type { InboundKind } from '../../db/schema/index.ts';
-import { eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { cases, inboundMessages, type Case } from '../../db/schema/index.ts';
 import { insertCandidates } from '../../identification/identification.repo.ts';
 import { requestByReferenceOrMessageId } from '../../operator-requests/operator-requests.repo.ts';
@@ -195,9 +195,18 @@ export async function processInboundMail(
       const earlier = await getCaseById(db, tenant.id, classification.caseRef.caseId);
       // A case registered by mistake and annulled takes nothing more: the message is a complaint of its own.
       if (earlier?.status === 'annulled') return await registerFromMail(deps, tenant, mail, parsed, base);
-      // The case was answered or filed: the message opens a new case linked to it, never joins it silently.
-      if (earlier && FINISHED.has(earlier.status))
+      // The case was answered or filed: the message opens a new case linked to it, never joins it silently; when
+      // such a linked case is already open (a second message about the same answer), it joins that one.
+      if (earlier && FINISHED.has(earlier.status)) {
+        const open = await openLinkedCase(db, tenant.id, earlier.id);
+        if (open)
+          return await attachReply(deps, tenant, parsed, base, {
+            kind: 'reply',
+            reason: `${classification.reason}; ${earlier.number} is ${earlier.status}, its open linked case ${open.number} takes it`,
+            caseRef: open,
+          });
         return await registerFurtherMessage(deps, tenant, mail, parsed, base, classification, earlier);
+      }
       return await attachReply(deps, tenant, parsed, base, classification);
     }
     if (classification.kind === 'operator_answer')
@@ -291,6 +300,23 @@ async function registerFromMail(
     },
   );
   return { status: 'registered', inboundId, caseId: reg.id, number: reg.number, identified: !!match };
+}
+
+/** The newest open case linked to an earlier one (a contestation or an earlier further message), if any. */
+async function openLinkedCase(db: IntakeDeps['db'], tenantId: string, earlierId: string) {
+  const [row] = await db
+    .select({ caseId: cases.id, number: cases.number })
+    .from(cases)
+    .where(
+      and(
+        eq(cases.tenantId, tenantId),
+        eq(cases.contestsCaseId, earlierId),
+        inArray(cases.status, ['registered', 'in_progress']),
+      ),
+    )
+    .orderBy(desc(cases.receivedAt))
+    .limit(1);
+  return row ?? null;
 }
 
 /** Tells the officer when the words were read from a broken MIME structure, so they check the original. */
