@@ -1,4 +1,5 @@
 import { MESSAGES } from '../../processes/topics.ts';
+import { recordAnswerCommunication } from '../deadlines/communication.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import { addCaseEvent, listCaseEvents } from '../cases/cases.repo.ts';
 import { contestAnswer } from '../cases/contest.service.ts';
@@ -228,6 +229,9 @@ export function createPortalService(deps: RegisterDeps) {
     const c = await ownCase(p, number);
     const doc = await getDocument(db, p.tenantId, c.id, documentId);
     if (!doc) throw new DomainError('NOT_FOUND', { documentId });
+    // The consumer took the answer from the portal: it counts as communicated now, unless it already was.
+    if (doc.kind === 'answer_letter')
+      await recordAnswerCommunication(db, p.tenantId, c.id, new Date(), 'portal');
     await appendAudit(db, {
       tenantId: p.tenantId,
       actorId: p.accountId,

@@ -376,7 +376,7 @@ export const SCENARIOS: Scenario[] = [
       // escalation and breach timers fire at once.
       daysAgo: 45,
     },
-    jobRoles: ['RSP', 'SF', 'SEF'],
+    jobRoles: ['RSP', 'SF', 'SEF', 'FIN'],
     async drive(run, number) {
       await run.work(number, { task: 'triage', by: OFFICER2, submit: TRIAGE_OK });
       await run.waitForTask(number, 'escalation');
@@ -429,7 +429,7 @@ export const SCENARIOS: Scenario[] = [
       category: 'facturare',
       body: 'Clienta sună pentru aceeași factură din octombrie pe care a reclamat-o deja prin e-mail și cere să fie înregistrată și telefonic.',
     },
-    jobRoles: ['RSP'],
+    jobRoles: ['RSP', 'SEF'],
     async drive(run, number) {
       const original = run.numberOf('email-triage');
       await run.work(number, {
@@ -445,6 +445,8 @@ export const SCENARIOS: Scenario[] = [
         by: OFFICER,
         submit: { comment: `Conexată la dosarul ${original ?? 'existent'}; clienta este înștiințată.` },
       });
+      // No filing without the supervisor's approval (IL-08).
+      await run.work(number, { task: 'approveFiling', by: SUPERVISOR, submit: { approved: true } });
       await run.until(`${number}: clasată`, async () =>
         (await run.caseRow(number))?.status === 'filed' ? true : null,
       );

@@ -126,8 +126,21 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     expect(exec.status).toBe(204);
   }
 
-  async function setTenant(values: Partial<typeof tenants.$inferInsert>) {
-    await t.db.update(tenants).set(values).where(eq(tenants.id, t.demoTenantId));
+  /** The tenant's settings, as its administrator changes them. */
+  async function setTenant(values: {
+    completionPausesDeadline?: boolean;
+    satisfactionSurvey?: boolean;
+    completionWaitWorkingDays?: number;
+  }) {
+    const admin = await t.login('admin@demo.local');
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/tenant-settings',
+      headers: admin,
+      payload: values,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject(values);
   }
 
   it('takes a letter from the post to IL-04 and watches the legal clock while the case waits there', async () => {

@@ -12,6 +12,24 @@ const SettingsSchema = Type.Object({
   operatorEmail: Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()]),
   compensationBaseLei: Type.Integer({ minimum: 0, maximum: 100000 }),
   compensationPerDayLei: Type.Integer({ minimum: 0, maximum: 100000 }),
+  compensationLegalBasis: Type.String({
+    minLength: 5,
+    maxLength: 500,
+    description: 'The legal basis of the compensation rule, named in the compensation notice',
+  }),
+  completionWaitWorkingDays: Type.Integer({
+    minimum: 1,
+    maximum: 60,
+    description:
+      'Working days the consumer has to complete an incomplete complaint after our written request',
+  }),
+  completionPausesDeadline: Type.Boolean({
+    description:
+      'Whether the legal deadline stops while we wait for the completion (default: it keeps running)',
+  }),
+  satisfactionSurvey: Type.Boolean({
+    description: 'Closed complaints go to the satisfaction survey (IL-40)',
+  }),
   warnWorkingDaysBefore: Type.Integer({ minimum: 0, maximum: 30 }),
   countingReading: Type.Union([Type.Literal('civil_code'), Type.Literal('free_days')], {
     description:
@@ -24,6 +42,10 @@ const columns = {
   operatorEmail: tenants.operatorEmail,
   compensationBaseLei: tenants.compensationBaseLei,
   compensationPerDayLei: tenants.compensationPerDayLei,
+  compensationLegalBasis: tenants.compensationLegalBasis,
+  completionWaitWorkingDays: tenants.completionWaitWorkingDays,
+  completionPausesDeadline: tenants.completionPausesDeadline,
+  satisfactionSurvey: tenants.satisfactionSurvey,
   warnWorkingDaysBefore: tenants.warnWorkingDaysBefore,
   countingReading: tenants.countingReading,
 };

@@ -28,6 +28,10 @@ export const actions = {
       compensationPerDayLei: String(form.get('compensationPerDayLei') ?? ''),
       warnWorkingDaysBefore: String(form.get('warnWorkingDaysBefore') ?? ''),
       countingReading: String(form.get('countingReading') ?? ''),
+      compensationLegalBasis: String(form.get('compensationLegalBasis') ?? '').trim(),
+      completionWaitWorkingDays: String(form.get('completionWaitWorkingDays') ?? ''),
+      completionPausesDeadline: form.has('completionPausesDeadline') ? 'on' : '',
+      satisfactionSurvey: form.has('satisfactionSurvey') ? 'on' : '',
     };
     const invalid = (field: string, message: string) => fail(400, { values, field, message });
     if (values.letterhead.length > 1000)
@@ -54,6 +58,14 @@ export const actions = {
       );
     if (values.countingReading !== 'civil_code' && values.countingReading !== 'free_days')
       return invalid('countingReading', 'Alegeți modul de calcul al termenelor.');
+    if (values.compensationLegalBasis.length < 5 || values.compensationLegalBasis.length > 500)
+      return invalid('compensationLegalBasis', 'Scrieți temeiul legal al compensației (5–500 de caractere).');
+    const completionWait = int(values.completionWaitWorkingDays);
+    if (completionWait === null || completionWait < 1 || completionWait > 60)
+      return invalid(
+        'completionWaitWorkingDays',
+        'Termenul de completare trebuie să fie între 1 și 60 de zile lucrătoare.',
+      );
     const r = await api<TenantSettings>(event, 'PATCH', '/api/tenant-settings', {
       letterhead: values.letterhead,
       operatorEmail: values.operatorEmail || null,
@@ -61,6 +73,10 @@ export const actions = {
       compensationPerDayLei: perDay,
       warnWorkingDaysBefore: warn,
       countingReading: values.countingReading,
+      compensationLegalBasis: values.compensationLegalBasis,
+      completionWaitWorkingDays: completionWait,
+      completionPausesDeadline: values.completionPausesDeadline === 'on',
+      satisfactionSurvey: values.satisfactionSurvey === 'on',
     });
     if (!r.ok)
       return fail(r.status, {

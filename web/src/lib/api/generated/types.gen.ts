@@ -4949,6 +4949,22 @@ export type GetApiTenantSettingsResponses = {
         operatorEmail: string | null;
         compensationBaseLei: number;
         compensationPerDayLei: number;
+        /**
+         * The legal basis of the compensation rule, named in the compensation notice
+         */
+        compensationLegalBasis: string;
+        /**
+         * Working days the consumer has to complete an incomplete complaint after our written request
+         */
+        completionWaitWorkingDays: number;
+        /**
+         * Whether the legal deadline stops while we wait for the completion (default: it keeps running)
+         */
+        completionPausesDeadline: boolean;
+        /**
+         * Closed complaints go to the satisfaction survey (IL-40)
+         */
+        satisfactionSurvey: boolean;
         warnWorkingDaysBefore: number;
         /**
          * How terms are counted: civil_code (registration day not counted) or free_days (first and last day excluded)
@@ -4968,6 +4984,22 @@ export type PatchApiTenantSettingsData = {
         operatorEmail?: string | null;
         compensationBaseLei?: number;
         compensationPerDayLei?: number;
+        /**
+         * The legal basis of the compensation rule, named in the compensation notice
+         */
+        compensationLegalBasis?: string;
+        /**
+         * Working days the consumer has to complete an incomplete complaint after our written request
+         */
+        completionWaitWorkingDays?: number;
+        /**
+         * Whether the legal deadline stops while we wait for the completion (default: it keeps running)
+         */
+        completionPausesDeadline?: boolean;
+        /**
+         * Closed complaints go to the satisfaction survey (IL-40)
+         */
+        satisfactionSurvey?: boolean;
         warnWorkingDaysBefore?: number;
         /**
          * How terms are counted: civil_code (registration day not counted) or free_days (first and last day excluded)
@@ -5076,6 +5108,22 @@ export type PatchApiTenantSettingsResponses = {
         operatorEmail: string | null;
         compensationBaseLei: number;
         compensationPerDayLei: number;
+        /**
+         * The legal basis of the compensation rule, named in the compensation notice
+         */
+        compensationLegalBasis: string;
+        /**
+         * Working days the consumer has to complete an incomplete complaint after our written request
+         */
+        completionWaitWorkingDays: number;
+        /**
+         * Whether the legal deadline stops while we wait for the completion (default: it keeps running)
+         */
+        completionPausesDeadline: boolean;
+        /**
+         * Closed complaints go to the satisfaction survey (IL-40)
+         */
+        satisfactionSurvey: boolean;
         warnWorkingDaysBefore: number;
         /**
          * How terms are counted: civil_code (registration day not counted) or free_days (first and last day excluded)
