@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseEvents, cases, tenants } from '../../server/db/schema/index.ts';
 import { businessClock, endOfBusinessDay, nextWorkingDay } from '../../server/deadlines/calendar.ts';
+import { delayDays } from '../../server/deadlines/compensation.ts';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
 import { processInboundMail } from '../../server/intake/mail/process-message.ts';
 import type { Channel, ComplaintCategory } from '../../server/codes/case-codes.ts';
@@ -23,14 +24,16 @@ describe('complaint process: the clock, completion, filing, extension, compensat
   let officer: Headers;
   let supervisor: Headers;
   let registry: Headers;
+  let finance: Headers;
   let customerId: string;
 
   beforeAll(async () => {
     t = await createTestContext({ workers: true });
-    [officer, supervisor, registry] = await Promise.all([
+    [officer, supervisor, registry, finance] = await Promise.all([
       t.login('officer@demo.local'),
       t.login('supervisor@demo.local'),
       t.login('registry@demo.local'),
+      t.login('finance@demo.local'),
     ]);
     customerId = (
       await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: officer })
@@ -373,6 +376,71 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     const c = await caseRow(reg.number);
     expect(c.extendedAt).toBeNull();
     expect(c.originalDueDate).toBeNull();
+  });
+
+  it('counts a posted answer from its recorded dispatch: delay in working days, compensation from that date', async () => {
+    // A customer without e-mail: the answer goes by post; received 40 days ago, so it is late.
+    const [noEmail] = (
+      await t.app.inject({ method: 'GET', url: '/api/customers?q=2000456789', headers: officer })
+    ).json<{ items: Array<{ id: string }> }>().items;
+    const reg = await registerComplaint(t.app.registerDeps, {
+      tenantId: t.demoTenantId,
+      channel: 'counter',
+      category: 'facturare',
+      subject: 'Factură contestată la ghișeu',
+      body: 'Clientul contestă factura din octombrie, depusă la ghișeu pe formularul de înregistrare.',
+      customerId: noEmail!.id,
+      receivedAt: new Date(Date.now() - 40 * DAY),
+      actor: { id: null, kind: 'system' },
+    });
+    await complete(registry, reg.number, 'Verificarea înregistrării de la ghișeu, poștă sau fax', {
+      comment: 'Formular complet, secțiunile A și B semnate.',
+    });
+    await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
+      outcome: 'admissible',
+    });
+    await complete(officer, reg.number, 'Verificarea facturii contestate', {
+      findings: 'Factura este corectă, prețul corespunde ofertei.',
+      branch: 'pret',
+    });
+    await complete(officer, reg.number, 'Analiza reclamației și nota de constatare', {
+      findings: 'Factura este corectă; consumul a crescut în octombrie.',
+    });
+    await complete(officer, reg.number, 'Redactarea răspunsului către client', {
+      answerText: 'Factura este corectă. Vă cerem scuze pentru întârziere.',
+    });
+    await complete(supervisor, reg.number, 'Aprobarea răspunsului', { approved: true });
+    // The letter waits in the postal register; until it is posted nothing counts as communicated.
+    await taskFor(registry, reg.number, 'Expedierea prin poștă și dovada comunicării');
+    expect((await caseRow(reg.number)).answerCommunicatedAt).toBeNull();
+    const letters = (
+      await t.app.inject({ method: 'GET', url: '/api/postal-dispatches?pending=true', headers: registry })
+    ).json<{ items: Array<{ id: number; caseNumber: string; documentKind: string }> }>().items;
+    const answer = letters.find((l) => l.caseNumber === reg.number && l.documentKind === 'answer_letter');
+    expect(answer).toBeDefined();
+    // Posted yesterday (recorded today): the answer counts from yesterday.
+    const postedAt = new Date(Date.now() - DAY);
+    const patched = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/postal-dispatches/${answer!.id}`,
+      headers: registry,
+      payload: { dispatchedAt: postedAt.toISOString(), postalReference: 'RR123456789RO' },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    await complete(registry, reg.number, 'Expedierea prin poștă și dovada comunicării', {
+      comment: 'Scrisoare recomandată RR123456789RO predată la poștă.',
+    });
+    const c = await eventually(async () => {
+      const row = await caseRow(reg.number);
+      return row.answerCommunicatedAt ? row : null;
+    });
+    expect(c.answerCommunicatedBy).toBe('post');
+    expect(c.answerCommunicatedAt!.getTime()).toBe(postedAt.getTime());
+    const days = delayDays(c.dueDate, businessClock(postedAt).date, 'working');
+    expect(days).toBeGreaterThan(0);
+    expect(c.delayDays).toBe(days);
+    expect(c.compensationLei).toBe(100 + 50 * (days - 1));
+    await taskFor(finance, reg.number, 'Acordarea compensației pentru depășirea termenului');
   });
 
   it('runs the satisfaction survey (IL-40) after closing when the tenant enables it', async () => {
