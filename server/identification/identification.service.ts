@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { customerTypeOf, energyOf } from '../codes/case-codes.ts';
 import { searchText } from '../db/search-text.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
@@ -142,6 +143,9 @@ export function createIdentificationService(deps: { db: Db; engine: EngineClient
         .set({
           customerId: customer.id,
           placeId: place?.id ?? null,
+          // What the ANRE statistics count the case under (the triage officer may still correct it, IL-06).
+          customerType: customerTypeOf(customer.customerType),
+          ...(place ? { energy: energyOf(place.energy) } : {}),
           // The case is now found by the customer's name and codes too.
           searchText: sql`${cases.searchText} || ' ' || ${searchText(customer.name, customer.customerCode, place?.placeCode)}`,
         })

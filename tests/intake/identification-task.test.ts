@@ -184,6 +184,9 @@ describe('/api/identification', () => {
     const [c] = await t.db.select().from(cases).where(eq(cases.number, number));
     expect(c!.customerId).toBe(pick.customerId);
     expect(c!.placeId).toBe(pick.placeId);
+    // What the ANRE statistics count it under, in the case's words (issue 12, engineer C).
+    expect(c!.customerType).toMatch(/^(household|non_household)$/);
+    expect(c!.energy).toMatch(/^(electricity|gas)$/);
     const confirmed = await t.db
       .select()
       .from(identificationCandidates)
