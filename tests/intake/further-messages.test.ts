@@ -304,6 +304,85 @@ describe('further messages from the consumer', () => {
     expect(await t.db.select().from(cases).where(eq(cases.contactEmail, consumer))).toHaveLength(2);
   });
 
+  it('lets the officer decide at triage: a further message found to be a new billing complaint is reclassified and keeps its link', async () => {
+    const consumer = `new.complaint.${stamp}@example.test`;
+    const closed = await registerComplaint(t.app.registerDeps, {
+      tenantId: t.demoTenantId,
+      channel: 'call_center',
+      category: 'informare_clienti',
+      subject: 'Cum citesc factura',
+      body: 'Clientul a întrebat cum se citește factura; i s-a explicat în timpul apelului.',
+      // A known customer: the new case goes from the e-mail check straight to triage (no identification).
+      customerId: (
+        await t.db
+          .select()
+          .from(customers)
+          .where(and(eq(customers.tenantId, t.demoTenantId), eq(customers.customerCode, '1000876543')))
+      )[0]!.id,
+      contactName: 'Radu Enache',
+      contactEmail: consumer,
+      resolvedOnCall: true,
+      actor: { id: null, kind: 'system' },
+    });
+    await eventually(async () => {
+      const [row] = await t.db.select().from(cases).where(eq(cases.id, closed.id));
+      return row?.status === 'closed' ? row : null;
+    });
+    const out = await deliver(
+      rfc822(
+        {
+          From: `Radu Enache <${consumer}>`,
+          To: addr.demo,
+          Subject: `Re: ${closed.number}`,
+          'Message-ID': messageId(),
+          'Content-Type': 'text/plain; charset=utf-8',
+        },
+        'Acum am primit factura de decembrie și mi s-a facturat de două ori abonamentul.',
+      ),
+      'smtp',
+      consumer,
+    );
+    expect(out).toMatchObject({ status: 'further_message', earlier: { number: closed.number } });
+    if (out.status !== 'further_message') return;
+
+    const registry = await t.login('registry@demo.local');
+    const taskOf = async (headers: { authorization: string }, name: string) => {
+      const task = await eventually(async () => {
+        const r = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups&pageSize=100', headers });
+        return r
+          .json<{ items: Array<{ id: string; name: string; case: { number: string } | null }> }>()
+          .items.find((x) => x.case?.number === out.number && x.name === name);
+      });
+      const claim = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers });
+      expect(claim.statusCode, claim.body).toBe(200);
+      return task.id;
+    };
+    const check = await taskOf(registry, 'Verificarea înregistrării primite pe e-mail');
+    const checked = await t.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${check}/complete`,
+      headers: registry,
+      payload: { comment: 'Mesaj ulterior, lizibil; legat de dosarul anterior.' },
+    });
+    expect(checked.statusCode, checked.body).toBe(200);
+    const triage = await taskOf(officer, 'Clasificarea și admisibilitatea reclamației');
+    const triaged = await t.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${triage}/complete`,
+      headers: officer,
+      payload: {
+        outcome: 'admissible',
+        category: 'facturare',
+        comment: 'Nu contestă răspunsul anterior: este o reclamație nouă privind factura din decembrie.',
+      },
+    });
+    expect(triaged.statusCode, triaged.body).toBe(200);
+    const after = await caseJson(out.number);
+    expect(after.category).toBe('facturare');
+    const [row] = await t.db.select().from(cases).where(eq(cases.id, out.caseId));
+    expect(row!.contestsCaseId).toBe(closed.id);
+  });
+
   it('recovers the words of a message whose MIME boundary does not match and is never closed', async () => {
     const out = await deliver(fixture('broken-boundary.eml'));
     expect(out).toMatchObject({ status: 'registered', identified: true });
