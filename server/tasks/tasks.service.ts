@@ -182,8 +182,11 @@ export function createTasksService(deps: TasksDeps) {
   /** A completion already recorded for this task: finish applying it (once) and answer as the first time. */
   async function resumeCompletion(p: Principal, intent: TaskCompletion) {
     if (intent.actorId !== p.userId) throw new DomainError('TASK_NOT_FOUND');
-    if (intent.status !== 'applied' && !(await applyCompletion(db, engine, intent)))
-      throw new DomainError('TASK_COMPLETION_DEFERRED');
+    // Once the engine has the completion, what is left (timers, inbox row) is the first request's or the
+    // dispatcher's to finish; otherwise this request tries the engine again (the dispatcher would, too).
+    if (intent.engineCompletedAt || intent.status === 'applied')
+      return { id: intent.taskId, completed: true };
+    if (!(await applyCompletion(db, engine, intent))) throw new DomainError('TASK_COMPLETION_DEFERRED');
     return { id: intent.taskId, completed: true };
   }
 
