@@ -100,6 +100,7 @@ export async function issueAnswerDocuments(db: DbOrTx, tenant: Tenant, number: s
         answerText: c.answerText ?? '',
         signatory: 'Șef serviciu relații clienți',
         issuedOn,
+        legalBasis: c.deadlineRule.legalBasis,
       }),
     ),
   ]);
@@ -122,6 +123,7 @@ export async function issueAcknowledgementLetter(
       categoryLabel: label,
       ...link,
       issuedOn: businessClock(new Date()).date,
+      legalBasis: c.deadlineRule.legalBasis,
     }),
   );
   return {

@@ -78,7 +78,7 @@ function paragraphs(text: string): Content[] {
 export function answerLetter(
   l: Letterhead,
   c: LetterCase,
-  d: { categoryLabel: string; answerText: string; signatory: string; issuedOn: string },
+  d: { categoryLabel: string; answerText: string; signatory: string; issuedOn: string; legalBasis?: string },
 ): DocDefinition {
   return {
     info: { title: `Răspuns la reclamația nr. ${c.number}`, author: l.supplier },
@@ -93,7 +93,12 @@ export function answerLetter(
       caseTable(c, d.categoryLabel),
       ...paragraphs(d.answerText),
       { text: 'Căi de atac', bold: true, margin: [0, 8, 0, 4] },
-      { text: ESCALATION, style: 'small', margin: [0, 0, 0, 18] },
+      { text: ESCALATION, style: 'small', margin: [0, 0, 0, 8] },
+      {
+        text: `Temei legal: Ordinul ANRE nr. 16/2015 (comunicarea în scris a rezultatului analizei, în termen)${d.legalBasis ? `; ${d.legalBasis}` : ''}.`,
+        style: 'small',
+        margin: [0, 0, 0, 18],
+      },
       { text: 'Cu stimă,', margin: [0, 0, 0, 4] },
       { text: d.signatory, bold: true },
       { text: l.supplier },
@@ -126,7 +131,7 @@ export function verificationReport(
 export function acknowledgementLetter(
   l: Letterhead,
   c: LetterCase,
-  d: { categoryLabel: string; statusUrl: string; accessCode: string; issuedOn: string },
+  d: { categoryLabel: string; statusUrl: string; accessCode: string; issuedOn: string; legalBasis?: string },
 ): DocDefinition {
   return {
     info: { title: `Confirmarea înregistrării reclamației nr. ${c.number}`, author: l.supplier },
@@ -141,6 +146,11 @@ export function acknowledgementLetter(
       caseTable(c, d.categoryLabel),
       {
         text: `Puteți urmări stadiul soluționării la ${d.statusUrl.split('?')[0]}, cu codul de acces ${d.accessCode}.`,
+        margin: [0, 0, 0, 8],
+      },
+      {
+        text: `Temei legal: Ordinul ANRE nr. 16/2015; Ordinul ANRE nr. 83/2021 (înregistrarea cu număr unic la primire)${d.legalBasis ? `; termenul de răspuns: ${d.legalBasis}` : ''}.`,
+        style: 'small',
         margin: [0, 0, 0, 8],
       },
       { text: 'Cu stimă,', margin: [0, 10, 0, 4] },

@@ -56,6 +56,7 @@ export const acknowledgeWorker = defineWorker({
       accessCode: ctx.accessCode,
       subject: ctx.c.subject,
       earlier: earlier ? { number: earlier.number, statusLabel: CASE_STATUS_LABELS[earlier.status] } : null,
+      legalBasis: ctx.c.deadlineRule.legalBasis,
     });
     await sendCaseMailOnce(deps, ctx, 'acknowledgement', mail, (tx) =>
       recordWorkerStep(tx, ctx, {

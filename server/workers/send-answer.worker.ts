@@ -49,6 +49,7 @@ export const sendAnswerWorker = defineWorker({
       contactName: ctx.c.contactName,
       answerText: ctx.c.answerText,
       statusUrl: ctx.statusUrl,
+      legalBasis: ctx.c.deadlineRule.legalBasis,
     });
     const attachments = [docs.answer, docs.report].map((d) => ({
       filename: d.fileName,

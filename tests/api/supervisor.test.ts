@@ -338,6 +338,9 @@ describe('supervision API', { timeout: 240_000 }, () => {
       { key: 'call_center', count: registered.length },
       { key: 'email', count: 0 },
       { key: 'portal', count: 0 },
+      { key: 'counter', count: 0 },
+      { key: 'post', count: 0 },
+      { key: 'fax', count: 0 },
     ]);
     const acmeStats = (
       await t.app.inject({

@@ -14,7 +14,13 @@ export interface AcknowledgementData {
    * contestation of its answer): the consumer is told the new number and the link.
    */
   earlier?: { number: string; statusLabel: string } | null;
+  /** The legal basis of the case's deadline (its rule), named with the registration's. */
+  legalBasis?: string | undefined;
 }
+
+/** Registration with a number at receipt (Order 83/2021) in the complaint procedure (Order 16/2015). */
+export const REGISTRATION_LEGAL_BASIS =
+  'Ordinul ANRE nr. 16/2015 (procedura-cadru de soluționare a plângerilor); Ordinul ANRE nr. 83/2021 (înregistrarea cu număr unic la primire)';
 
 /** The acknowledgement the law requires: the registration number and date, and when the answer is due. */
 export async function renderAcknowledgement(d: AcknowledgementData) {
@@ -52,6 +58,10 @@ export async function renderAcknowledgement(d: AcknowledgementData) {
       },
       { button: 'Urmăriți reclamația', href: d.statusUrl },
       { text: 'Vă rugăm să menționați numărul de înregistrare în orice corespondență ulterioară.' },
+      {
+        small: true,
+        text: `Temei legal: ${REGISTRATION_LEGAL_BASIS}${d.legalBasis ? `; termenul de răspuns: ${d.legalBasis}` : ''}.`,
+      },
     ],
   });
   return { subject, html, text };

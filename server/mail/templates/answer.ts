@@ -7,6 +7,8 @@ export interface AnswerData {
   contactName: string;
   answerText: string;
   statusUrl: string;
+  /** The legal basis of the case's deadline (its rule). */
+  legalBasis?: string | undefined;
 }
 
 /** The officer's paragraphs (separated by blank lines) stay paragraphs; line breaks inside one are kept. */
@@ -39,6 +41,10 @@ export async function renderAnswer(d: AnswerData) {
       {
         small: true,
         text: 'Dacă nu sunteți mulțumit de răspuns, vă puteți adresa Autorității Naționale de Reglementare în Domeniul Energiei (ANRE), www.anre.ro, sau instanței de judecată competente.',
+      },
+      {
+        small: true,
+        text: `Temei legal: Ordinul ANRE nr. 16/2015 (comunicarea în scris a rezultatului analizei, în termen)${d.legalBasis ? `; ${d.legalBasis}` : ''}.`,
       },
       { button: 'Vedeți dosarul online', href: d.statusUrl },
     ],
