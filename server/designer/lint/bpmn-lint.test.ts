@@ -95,6 +95,40 @@ describe('lintBpmn', () => {
     );
   });
 
+  it('refuses code: scripts, listeners, Java classes and expressions outside the allowed ones', async () => {
+    const script = process(
+      '<bpmn:scriptTask id="task" name="Script" scriptFormat="javascript"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing><bpmn:script>java.lang.System.exit(1)</bpmn:script></bpmn:scriptTask>',
+    );
+    expect(await errorsOf(script)).toEqual(
+      expect.arrayContaining([
+        ['task', 'Nu se poate publica o sarcină script: procesele nu rulează cod.'],
+        ['task', 'Atributul „scriptFormat” nu este permis: procesele nu rulează cod.'],
+      ]),
+    );
+    const java = process(
+      '<bpmn:serviceTask id="task" name="Java" camunda:class="org.example.Evil"><bpmn:extensionElements><camunda:executionListener event="start" expression="${execution.getProcessEngineServices()}" /></bpmn:extensionElements><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:serviceTask>',
+    );
+    expect(await errorsOf(java)).toEqual(
+      expect.arrayContaining([
+        ['task', 'Atributul „class” nu este permis: procesele nu rulează cod.'],
+        [
+          'task',
+          'Nu se poate publica un ascultător de execuție (execution listener): procesele nu rulează cod.',
+        ],
+        ['task', 'Atributul „expression” nu este permis: procesele nu rulează cod.'],
+      ]),
+    );
+    const bean = process(
+      userTask(
+        'camunda:candidateGroups="RSP" camunda:dueDate="${dueAt}" camunda:assignee="${userService.admin()}"',
+        '<camunda:property name="instructionId" value="IL-06" /><camunda:property name="form" value="triage" />',
+      ),
+    );
+    expect(await errorsOf(bean)).toEqual([
+      ['task', 'Expresia „${userService.admin()}” nu este permisă: „userService.admin” nu este permis.'],
+    ]);
+  });
+
   it('says in Romanian when the XML cannot be read', async () => {
     expect(await lintBpmn('<bpmn:definitions', await context())).toEqual([
       {

@@ -48,6 +48,7 @@ export const LINT_CONFIG = {
     'reclamatii/user-task-due-date': 'error',
     'reclamatii/external-task-topic': 'error',
     'reclamatii/history-time-to-live': 'error',
+    'reclamatii/no-code': 'error',
   },
 };
 
