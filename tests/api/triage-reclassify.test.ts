@@ -2,7 +2,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, cases } from '../../server/db/schema/index.ts';
 import { dueDate as legalDueDate, endOfBusinessDay } from '../../server/deadlines/calendar.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { processInboundMail } from '../../server/intake/mail/process-message.ts';
+import { createTestContext, eventually, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { messageId, OUR_SENDER, rfc822 } from '../intake/intake-helpers.ts';
 
 type Headers = { authorization: string };
 const TRIAGE = 'Clasificarea și admisibilitatea reclamației';
@@ -291,6 +293,31 @@ describe('triage reclassifies the case', () => {
     });
     expect(noName.statusCode).toBe(422);
     expect(noName.json<{ code: string }>().code).toBe('AUTHORITY_REQUIRED');
+  });
+
+  it("an e-mail from an authority's domain registers a case whose source is the authority", async () => {
+    const tenant = { id: t.demoTenantId, code: 'DEMO', intakeEmail: 'demo@reclamatii.local' };
+    const deps = { db: t.db, engine: t.engine, secret: 's', log: silentLog, ownAddresses: [OUR_SENDER] };
+    const out = await processInboundMail(deps, tenant, {
+      raw: Buffer.from(
+        rfc822(
+          {
+            From: 'Petiții <petitii@anre.ro>',
+            Subject: 'Sesizare factură RO005E512345678',
+            'Message-ID': messageId(),
+          },
+          'Vă transmitem spre soluționare sesizarea clientului privind factura pentru RO005E512345678.',
+        ),
+      ),
+      arrivedAt: new Date(),
+    });
+    expect(out.status).toBe('registered');
+    const number = (out as { number: string }).number;
+    expect(await detail(number)).toMatchObject({
+      source: 'authority',
+      authority: { name: 'ANRE' },
+      category: 'facturare',
+    });
   });
 
   it('refuses a GDPR request or an authority code as a complaint category, saying what to do', async () => {

@@ -21,3 +21,24 @@ export function guessCategory(subject: string, text: string): ComplaintCategory 
     for (const [re, category] of RULES) if (re.test(source)) return category;
   return 'informare_clienti';
 }
+
+/** Authorities whose referrals reach the complaint mailbox (their mail domains, subdomains included). */
+const AUTHORITY_DOMAINS: Array<[string, string]> = [
+  ['anre.ro', 'ANRE'],
+  ['anpc.ro', 'ANPC'],
+  ['anpc.gov.ro', 'ANPC'],
+];
+
+/**
+ * An e-mail from an authority's domain is a referral: its source is the authority (the category still says what
+ * it is about; its reference and deadline are added at triage). No regex: a plain comparison of the domain.
+ */
+export function authorityOf(
+  address: string | null | undefined,
+): { source: 'authority'; authorityName: string } | null {
+  if (!address) return null;
+  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  for (const [d, name] of AUTHORITY_DOMAINS)
+    if (domain === d || domain.endsWith(`.${d}`)) return { source: 'authority', authorityName: name };
+  return null;
+}

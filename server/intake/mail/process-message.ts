@@ -16,7 +16,7 @@ import { identifySender } from '../../identification/identify.ts';
 import { registerComplaint, type RegisterDeps } from '../register-complaint.ts';
 import { putBlob } from './blob-store.ts';
 import { classifyMessage, type Classification } from './classify.ts';
-import { guessCategory } from './guess-category.ts';
+import { authorityOf, guessCategory } from './guess-category.ts';
 import {
   AlreadyRecordedError,
   findCaseOfInboundMessage,
@@ -259,6 +259,8 @@ async function registerFromMail(
       tenantId: tenant.id,
       channel: 'email',
       category: guessCategory(parsed.subject, base.textBody),
+      // A referral from an authority's mailbox (ANRE, ANPC) has the authority as its source.
+      ...authorityOf(base.fromAddress),
       subject: parsed.subject || '(fără subiect)',
       body: base.textBody || '(mesaj fără text; vezi atașamentele)',
       customerId: match?.customerId,
