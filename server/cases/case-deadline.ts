@@ -2,21 +2,11 @@ import type { DbOrTx } from '../db/client.ts';
 import type { ComplaintCategory } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
 import { getDeadlineRule, getTenant, listNonWorkingDays } from '../tenants/tenants.repo.ts';
-import {
-  dueDate as computeDueDate,
-  endOfBusinessDay,
-  previousWorkingDay,
-  startOfBusinessDay,
-  type CountingReading,
-  type IsoDate,
-} from '../deadlines/calendar.ts';
+import { dueDate as computeDueDate, type CountingReading, type IsoDate } from '../deadlines/calendar.ts';
+import { clockMoments, type ClockMoments } from '../deadlines/clock.ts';
 
 /** The instants the engine's clock of a case runs on (the process variables of the same names). */
-export interface ClockInstants {
-  dueAt: string;
-  warnAt: string;
-  escalateAt: string;
-}
+export type ClockInstants = ClockMoments;
 
 export interface CaseDeadline extends ClockInstants {
   dueDate: IsoDate;
@@ -40,14 +30,7 @@ async function tenantClock(
 }
 
 function instantsFor(due: IsoDate, clock: TenantClock): ClockInstants {
-  let warnDay = due;
-  for (let i = 0; i < clock.warnWorkingDaysBefore; i++)
-    warnDay = previousWorkingDay(warnDay, { extraNonWorkingDays: clock.extra });
-  return {
-    dueAt: endOfBusinessDay(due),
-    warnAt: startOfBusinessDay(warnDay),
-    escalateAt: startOfBusinessDay(due),
-  };
+  return clockMoments(due, clock, { extraNonWorkingDays: clock.extra });
 }
 
 /**
