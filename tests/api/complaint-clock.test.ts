@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseEvents, cases, tenants } from '../../server/db/schema/index.ts';
+import { caseDocuments, caseEvents, cases, customers, tenants } from '../../server/db/schema/index.ts';
 import { businessClock, endOfBusinessDay, nextWorkingDay } from '../../server/deadlines/calendar.ts';
 import { delayDays } from '../../server/deadlines/compensation.ts';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
@@ -9,6 +9,7 @@ import type { Channel, ComplaintCategory } from '../../server/codes/case-codes.t
 import { createTestContext, eventually, silentLog, type TestContext } from '../helpers/test-context.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
 import { messageId, OUR_SENDER, rfc822 } from '../intake/intake-helpers.ts';
+import { link, loginConsumer, MARIA } from './portal-helpers.ts';
 
 type Headers = { authorization: string };
 const DAY = 24 * 3600 * 1000;
@@ -441,6 +442,67 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     expect(c.delayDays).toBe(days);
     expect(c.compensationLei).toBe(100 + 50 * (days - 1));
     await taskFor(finance, reg.number, 'Acordarea compensației pentru depășirea termenului');
+  });
+
+  it('counts an answer from the moment the consumer downloads it in the portal, before the letter is posted', async () => {
+    // The customer file has no e-mail (the answer goes by post), but the consumer uses the portal.
+    const [before] = await t.db.select().from(customers).where(eq(customers.id, customerId));
+    await t.db.update(customers).set({ email: null }).where(eq(customers.id, customerId));
+    try {
+      const consumer = await loginConsumer(t);
+      expect((await link(t, consumer, MARIA)).statusCode).toBe(201);
+      const reg = await registerComplaint(t.app.registerDeps, {
+        tenantId: t.demoTenantId,
+        channel: 'call_center',
+        category: 'facturare',
+        subject: 'Factură prea mare',
+        body: 'Clienta contestă factura din octombrie, mult peste consumul obișnuit.',
+        customerId,
+        actor: { id: null, kind: 'system' },
+      });
+      await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
+        outcome: 'admissible',
+      });
+      await complete(officer, reg.number, 'Verificarea facturii contestate', {
+        findings: 'Factura este corectă, prețul corespunde ofertei.',
+        branch: 'pret',
+      });
+      await complete(officer, reg.number, 'Analiza reclamației și nota de constatare', {
+        findings: 'Factura este corectă; consumul a crescut în octombrie.',
+      });
+      await complete(officer, reg.number, 'Redactarea răspunsului către client', {
+        answerText: 'Factura este corectă; consumul a crescut în octombrie.',
+      });
+      await complete(supervisor, reg.number, 'Aprobarea răspunsului', { approved: true });
+      await taskFor(registry, reg.number, 'Expedierea prin poștă și dovada comunicării');
+      const c = await caseRow(reg.number);
+      expect(c.answerCommunicatedAt).toBeNull();
+      const [doc] = await t.db
+        .select({ id: caseDocuments.id })
+        .from(caseDocuments)
+        .where(and(eq(caseDocuments.caseId, c.id), eq(caseDocuments.kind, 'answer_letter')));
+      const downloadedAt = Date.now();
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/portal/cases/${reg.number}/documents/${doc!.id}`,
+        headers: { authorization: consumer.authorization },
+      });
+      expect(res.statusCode).toBe(200);
+      const taken = await caseRow(reg.number);
+      expect(taken.answerCommunicatedBy).toBe('portal');
+      expect(taken.answerCommunicatedAt!.getTime()).toBeGreaterThanOrEqual(downloadedAt - 1000);
+      // Posting the letter later does not move the moment the answer was given.
+      await complete(registry, reg.number, 'Expedierea prin poștă și dovada comunicării', {
+        comment: 'Scrisoare predată la poștă.',
+      });
+      await eventually(async () => ((await events(reg.number)).includes('answered_in_time') ? true : null));
+      const after = await caseRow(reg.number);
+      expect(after.answerCommunicatedBy).toBe('portal');
+      expect(after.answerCommunicatedAt!.getTime()).toBe(taken.answerCommunicatedAt!.getTime());
+      expect(after.delayDays).toBe(0);
+    } finally {
+      await t.db.update(customers).set({ email: before!.email }).where(eq(customers.id, customerId));
+    }
   });
 
   it('runs the satisfaction survey (IL-40) after closing when the tenant enables it', async () => {
