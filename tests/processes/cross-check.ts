@@ -16,8 +16,9 @@ import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json' with { ty
 import { DmnModdle } from 'dmn-moddle';
 import ts from 'typescript';
 import { parse as parseYaml } from 'yaml';
+import { parseExpression, type Expr, type Value } from '../../server/designer/lint/expressions.ts';
 
-export type Value = string | boolean | number | null;
+export type { Value };
 /** The values a variable can take, or `any` (a date, an amount: whatever a condition compares it with). */
 export type Values = { any: true } | { any: false; values: Set<Value> };
 
@@ -103,138 +104,11 @@ function allElements(els: El[] | undefined, out: El[] = []): El[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Conditions: a tokenizer and parser for the expressions the models use:
-//   ${a == 'x'}, ${a != true}, ${execution.getVariable('a') == null}, &&, ||, !, parentheses.
+// Conditions: the designer lint's own expression language (server/designer/lint/expressions.ts), so what the
+// check understands is exactly what a tenant may deploy.
 
-type Expr =
-  | { k: 'lit'; v: Value }
-  | { k: 'var'; name: string; guarded: boolean }
-  | { k: 'not'; e: Expr }
-  | { k: 'bin'; op: '==' | '!=' | '&&' | '||'; l: Expr; r: Expr };
-
-type Tok = { t: 'op' | 'str' | 'num' | 'id' | 'punct'; v: string };
-
-function tokenize(src: string): Tok[] {
-  const out: Tok[] = [];
-  let i = 0;
-  const isId = (c: string) =>
-    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_' || (c >= '0' && c <= '9');
-  while (i < src.length) {
-    const c = src[i]!;
-    if (c === ' ' || c === '\n' || c === '\t' || c === '\r') {
-      i++;
-    } else if (c === "'" || c === '"') {
-      const end = src.indexOf(c, i + 1);
-      if (end < 0) throw new Error('unterminated string');
-      out.push({ t: 'str', v: src.slice(i + 1, end) });
-      i = end + 1;
-    } else if (
-      src.startsWith('==', i) ||
-      src.startsWith('!=', i) ||
-      src.startsWith('&&', i) ||
-      src.startsWith('||', i)
-    ) {
-      out.push({ t: 'op', v: src.slice(i, i + 2) });
-      i += 2;
-    } else if (c === '!' || c === '(' || c === ')' || c === '.') {
-      out.push({ t: 'punct', v: c });
-      i++;
-    } else if (c >= '0' && c <= '9') {
-      let j = i;
-      while (j < src.length && src[j]! >= '0' && src[j]! <= '9') j++;
-      out.push({ t: 'num', v: src.slice(i, j) });
-      i = j;
-    } else if (isId(c)) {
-      let j = i;
-      while (j < src.length && isId(src[j]!)) j++;
-      out.push({ t: 'id', v: src.slice(i, j) });
-      i = j;
-    } else {
-      throw new Error(`unexpected "${c}"`);
-    }
-  }
-  return out;
-}
-
-/** Parses `${…}`; throws on anything outside the subset (the caller reports it). */
-export function parseCondition(text: string): Expr {
-  const s = text.trim();
-  if (!s.startsWith('${') || !s.endsWith('}')) throw new Error('not a ${…} expression');
-  const toks = tokenize(s.slice(2, -1));
-  let p = 0;
-  const peek = () => toks[p];
-  const take = (t: Tok['t'], v?: string) => {
-    const x = toks[p];
-    if (!x || x.t !== t || (v !== undefined && x.v !== v)) throw new Error(`expected ${v ?? t}`);
-    p++;
-    return x;
-  };
-  const primary = (): Expr => {
-    const x = peek();
-    if (!x) throw new Error('unexpected end');
-    if (x.t === 'punct' && x.v === '!') {
-      p++;
-      return { k: 'not', e: primary() };
-    }
-    if (x.t === 'punct' && x.v === '(') {
-      p++;
-      const e = or();
-      take('punct', ')');
-      return e;
-    }
-    if (x.t === 'str') {
-      p++;
-      return { k: 'lit', v: x.v };
-    }
-    if (x.t === 'num') {
-      p++;
-      return { k: 'lit', v: Number(x.v) };
-    }
-    if (x.t === 'id') {
-      p++;
-      if (x.v === 'true' || x.v === 'false') return { k: 'lit', v: x.v === 'true' };
-      if (x.v === 'null') return { k: 'lit', v: null };
-      if (x.v === 'execution') {
-        take('punct', '.');
-        take('id', 'getVariable');
-        take('punct', '(');
-        const name = take('str').v;
-        take('punct', ')');
-        return { k: 'var', name, guarded: true };
-      }
-      return { k: 'var', name: x.v, guarded: false };
-    }
-    throw new Error(`unexpected "${x.v}"`);
-  };
-  const cmp = (): Expr => {
-    const l = primary();
-    const x = peek();
-    if (x?.t === 'op' && (x.v === '==' || x.v === '!=')) {
-      p++;
-      return { k: 'bin', op: x.v, l, r: primary() };
-    }
-    return l;
-  };
-  const and = (): Expr => {
-    let l = cmp();
-    while (peek()?.t === 'op' && peek()?.v === '&&') {
-      p++;
-      l = { k: 'bin', op: '&&', l, r: cmp() };
-    }
-    return l;
-  };
-  const or = (): Expr => {
-    let l = and();
-    while (peek()?.t === 'op' && peek()?.v === '||') {
-      p++;
-      l = { k: 'bin', op: '||', l, r: and() };
-    }
-    return l;
-  };
-  const e = or();
-  if (p !== toks.length) throw new Error(`unexpected "${toks[p]!.v}"`);
-  return e;
-}
+/** Parses `${…}`; throws on anything outside the allowed expressions (the caller reports it). */
+export const parseCondition = parseExpression;
 
 function varsOf(e: Expr, out = new Map<string, { guarded: boolean; literals: Set<Value> }>()) {
   const note = (name: string, guarded: boolean) => {
@@ -245,7 +119,11 @@ function varsOf(e: Expr, out = new Map<string, { guarded: boolean; literals: Set
   };
   if (e.k === 'var') note(e.name, e.guarded);
   else if (e.k === 'not') varsOf(e.e, out);
-  else if (e.k === 'bin') {
+  else if (e.k === 'if') {
+    varsOf(e.c, out);
+    varsOf(e.t, out);
+    varsOf(e.f, out);
+  } else if (e.k === 'bin') {
     if ((e.op === '==' || e.op === '!=') && e.l.k === 'var' && e.r.k === 'lit')
       note(e.l.name, e.l.guarded).literals.add(e.r.v);
     if ((e.op === '==' || e.op === '!=') && e.r.k === 'var' && e.l.k === 'lit')
@@ -258,6 +136,8 @@ function varsOf(e: Expr, out = new Map<string, { guarded: boolean; literals: Set
 
 /** Some value no condition names: stands for "anything else" of an unconstrained variable. */
 const OTHER = '\u0000other';
+/** The result of comparing such a value by order: true and false both possible. */
+const UNKNOWN = '\u0000unknown';
 
 function evaluate(e: Expr, a: Map<string, Value>): Value {
   switch (e.k) {
@@ -265,14 +145,33 @@ function evaluate(e: Expr, a: Map<string, Value>): Value {
       return e.v;
     case 'var':
       return a.get(e.name) ?? null;
-    case 'not':
-      return evaluate(e.e, a) !== true;
+    case 'member':
+      return OTHER;
+    case 'not': {
+      const v = evaluate(e.e, a);
+      return v === UNKNOWN ? UNKNOWN : v !== true;
+    }
+    case 'if': {
+      const c = evaluate(e.c, a);
+      return c === UNKNOWN ? UNKNOWN : c === true ? evaluate(e.t, a) : evaluate(e.f, a);
+    }
     case 'bin': {
-      if (e.op === '&&') return evaluate(e.l, a) === true && evaluate(e.r, a) === true;
-      if (e.op === '||') return evaluate(e.l, a) === true || evaluate(e.r, a) === true;
+      if (e.op === '&&' || e.op === '||') {
+        const l = evaluate(e.l, a);
+        const r = evaluate(e.r, a);
+        const t = (v: Value) => v === true;
+        const f = (v: Value) => v !== true && v !== UNKNOWN;
+        if (e.op === '&&') return f(l) || f(r) ? false : t(l) && t(r) ? true : UNKNOWN;
+        return t(l) || t(r) ? true : f(l) && f(r) ? false : UNKNOWN;
+      }
       const l = evaluate(e.l, a);
       const r = evaluate(e.r, a);
-      return e.op === '==' ? l === r : l !== r;
+      if (e.op === '==') return l === r;
+      if (e.op === '!=') return l !== r;
+      // An order between values nobody named (an unconstrained date or amount) may go either way.
+      if (l === OTHER || r === OTHER) return UNKNOWN;
+      if (typeof l !== 'number' || typeof r !== 'number') return false;
+      return e.op === '<' ? l < r : e.op === '<=' ? l <= r : e.op === '>' ? l > r : l >= r;
     }
   }
 }
@@ -589,13 +488,13 @@ export async function crossCheck(input: CrossCheckInput): Promise<string[]> {
         if (count > 50_000) return;
         if (i === candidates.length) {
           count++;
-          let any = false;
-          for (const { flow, expr } of parsed)
-            if (evaluate(expr, assign) === true) {
-              can.set(flow.id, true);
-              any = true;
-            }
-          if (!any) noneTrue = true;
+          let surelyOne = false;
+          for (const { flow, expr } of parsed) {
+            const v = evaluate(expr, assign);
+            if (v === true || v === UNKNOWN) can.set(flow.id, true);
+            if (v === true) surelyOne = true;
+          }
+          if (!surelyOne) noneTrue = true;
           return;
         }
         const [n, vals] = candidates[i]!;
