@@ -185,13 +185,32 @@ async function main() {
   ].filter((l) => l !== '');
   console.log(lines.join('\n'));
 
-  closeWithGrace({ delay: 20_000 }, async ({ err }) => {
+  const grace = closeWithGrace({ delay: 20_000, skip: ['SIGINT', 'SIGTERM'] }, async ({ err }) => {
     if (err) log.error({ err }, 'stopping after an error');
+    const started = Date.now();
     for (const s of stops.reverse()) await s();
     mailer.close();
     await sql.end({ timeout: 5 });
     await infra.stop();
+    console.log(`  Stopped in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   });
+  // Ctrl-C reaches us twice for one key press (the terminal signals the whole process group and npm/tsx pass it
+  // on too): a repeat within 2 s is the same press. A later one means "now".
+  let stoppingSince = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stoppingSince) {
+      stoppingSince = Date.now();
+      console.log(
+        `\n  Stopping (${signal}): the app, the workers, then the engine, the mail server and PostgreSQL; Ctrl-C again to quit at once.`,
+      );
+      void grace.close();
+    } else if (Date.now() - stoppingSince > 2_000) {
+      console.log('  Quitting at once; the next start clears what is left.');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
 
 main().catch((err: unknown) => {

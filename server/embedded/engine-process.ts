@@ -52,7 +52,9 @@ export function checkJava(): number {
       process.env.JAVA_HOME
         ? `Java was not found at ${java} (JAVA_HOME=${process.env.JAVA_HOME}).`
         : 'Java is not installed (no `java` on the PATH and no JAVA_HOME).',
-      'Install a JDK 17 or newer (for example Eclipse Temurin 21) and start again; the process engine runs on it.',
+      process.env.JAVA_HOME
+        ? 'Point JAVA_HOME at a JDK 17 or newer, or unset it to use the java on the PATH.'
+        : 'Install a JDK 17 or newer (for example Eclipse Temurin 21) and start again; the process engine runs on it.',
     );
   // `java -version` prints e.g. openjdk version "17.0.15" or java version "1.8.0_402" on stderr.
   const quoted = /version "([^"]{1,40})"/.exec(r.stderr ?? '')?.[1] ?? '';

@@ -121,8 +121,9 @@ function placement(dataDir: string, shipped: Binaries, user: RunAs | null): Plac
   const wanted = path.resolve(dataDir, 'pg');
   if (!user) return { binaries: shipped.root, cluster: wanted };
   mkdirSync(path.dirname(wanted), { recursive: true });
-  if (reachable(user, path.dirname(wanted)) && reachable(user, path.join(shipped.root, 'bin')))
-    return { binaries: shipped.root, cluster: wanted };
+  const dataReachable = reachable(user, path.dirname(wanted));
+  const binariesReachable = reachable(user, path.join(shipped.root, 'bin'));
+  if (dataReachable && binariesReachable) return { binaries: shipped.root, cluster: wanted };
   const base = path.join(
     '/var/lib/reclamatii',
     createHash('sha256').update(wanted).digest('hex').slice(0, 12),
@@ -135,11 +136,19 @@ function placement(dataDir: string, shipped: Binaries, user: RunAs | null): Plac
   }
   const cluster = path.join(base, 'pg');
   // A pointer for whoever looks in .data/ (never replaces a real folder).
-  if (!lstatSync(wanted, { throwIfNoEntry: false })) symlinkSync(cluster, wanted);
+  const existing = lstatSync(wanted, { throwIfNoEntry: false });
+  if (!existing) symlinkSync(cluster, wanted);
+  const cannotReach = [
+    ...(binariesReachable ? [] : [`the PostgreSQL binaries in ${path.dirname(shipped.root)}`]),
+    ...(dataReachable ? [] : [path.dirname(wanted)]),
+  ].join(' or ');
   return {
     binaries,
     cluster,
-    note: `the postgres user cannot reach ${path.dirname(wanted)}, so the cluster lives in ${cluster} (.data/pg links there)`,
+    note:
+      `running as root, PostgreSQL runs as the postgres user, which cannot reach ${cannotReach}: ` +
+      `the cluster lives in ${cluster}${existing?.isSymbolicLink() !== false ? ` (${path.relative(process.cwd(), wanted) || wanted} links there)` : ''}; ` +
+      'delete that folder too when you delete this checkout',
   };
 }
 

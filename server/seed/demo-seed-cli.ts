@@ -113,7 +113,7 @@ export async function demoSeedCli(argv: string[], env: NodeJS.ProcessEnv): Promi
     const tenant = await getTenantByCode(db, code).catch((err: Error) => {
       throw new CliError(`The database at ${new URL(svc.databaseUrl).host} cannot be read: ${err.message}.`);
     });
-    if (!tenant) throw new CliError(`Tenantul ${code} nu există (no tenant with the code ${code}).`);
+    if (!tenant) throw new CliError(`There is no tenant with the code ${code}.`);
     const [{ n }] = (await db.execute(
       dsql`select count(*)::int as n from customers where tenant_id = ${tenant.id}`,
     )) as unknown as [{ n: number }];

@@ -93,7 +93,8 @@ describe('a fresh clone in a mode-700 folder', () => {
       'web pages and API',
     ])
       expect(out, out).toMatch(new RegExp(`✓ ${component}.* \\d+(\\.\\d)? m?s\\n`));
-    if (process.getuid?.() === 0) expect(out).toContain('the postgres user cannot reach');
+    if (process.getuid?.() === 0)
+      expect(out).toContain('PostgreSQL runs as the postgres user, which cannot reach');
     expect(out).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/); // no stack trace
   });
 

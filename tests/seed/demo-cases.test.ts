@@ -211,7 +211,7 @@ describe('demo cases at every stage', () => {
   it('the command refuses an unknown tenant in one sentence and finds the seeded one complete', async () => {
     const unknown = await cli('NOPE');
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr.trim()).toBe('Tenantul NOPE nu există (no tenant with the code NOPE).');
+    expect(unknown.stderr.trim()).toBe('There is no tenant with the code NOPE.');
     const demo = await cli('demo');
     expect(demo.code, demo.stderr).toBe(0);
     expect(demo.stdout).toContain('Demo cases of DEMO were already there; nothing done.');
