@@ -2,8 +2,10 @@ import type { Principal } from '../auth/auth.service.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import {
   CATEGORY_LABELS,
+  CASE_SOURCE_LABELS,
   CUSTOMER_TYPE_LABELS,
   ENERGY_LABELS,
+  type CaseSource,
   type ComplaintCategory,
   type CustomerType,
   type Energy,
@@ -19,33 +21,65 @@ export interface Classification {
   category?: ComplaintCategory;
   customerType?: CustomerType;
   energy?: Energy;
+  /** Who brought it; an authority's referral with its name, its own number and its deadline (when it set one). */
+  source?: CaseSource;
+  authorityName?: string;
+  authorityReference?: string;
+  authorityDueDate?: string;
 }
+
+type Field =
+  | 'category'
+  | 'customerType'
+  | 'energy'
+  | 'source'
+  | 'authorityName'
+  | 'authorityReference'
+  | 'authorityDueDate'
+  | 'dueDate';
 
 export interface Reclassification {
   /** What changes on the case row. */
-  caseSet: Partial<Pick<Case, 'category' | 'customerType' | 'energy' | 'dueDate' | 'deadlineRule'>>;
+  caseSet: Partial<
+    Pick<
+      Case,
+      | 'category'
+      | 'customerType'
+      | 'energy'
+      | 'source'
+      | 'authorityName'
+      | 'authorityReference'
+      | 'authorityDueDate'
+      | 'dueDate'
+      | 'deadlineRule'
+    >
+  >;
   /** What the process reads (the DMN's `category`, the clock's instants), set with the task's completion. */
   variables: Record<string, string>;
   /** The case's pending timers to move when the due date moved (old instant -> new instant). */
   timerMoves: Array<{ from: string; to: string }> | null;
-  changes: Array<{
-    field: 'category' | 'customerType' | 'energy' | 'dueDate';
-    from: string | null;
-    to: string;
-  }>;
+  changes: Array<{ field: Field; from: string | null; to: string | null }>;
   reason: string;
 }
 
-const LABEL: Record<'category' | 'customerType' | 'energy' | 'dueDate', (v: string | null) => string> = {
+const LABEL: Record<Field, (v: string | null) => string> = {
   category: (v) => (v ? (CATEGORY_LABELS[v as ComplaintCategory] ?? v) : '—'),
   customerType: (v) => (v ? (CUSTOMER_TYPE_LABELS[v as CustomerType] ?? v) : 'nestabilit'),
   energy: (v) => (v ? (ENERGY_LABELS[v as Energy] ?? v) : 'nestabilită'),
+  source: (v) => (v ? (CASE_SOURCE_LABELS[v as CaseSource] ?? v) : '—'),
+  authorityName: (v) => v ?? '—',
+  authorityReference: (v) => v ?? '—',
+  authorityDueDate: (v) => (v ? roDate(v) : '—'),
   dueDate: (v) => (v ? roDate(v) : '—'),
 };
-const FIELD_WORDS = {
+const FIELD_WORDS: Record<Field, string> = {
   category: 'categoria',
   customerType: 'tipul clientului',
   energy: 'energia',
+  source: 'sursa',
+  authorityName: 'autoritatea',
+  authorityReference: 'numărul autorității',
+  authorityDueDate: 'termenul autorității',
   dueDate: 'termenul',
 };
 
@@ -80,20 +114,44 @@ export async function reclassification(
     caseSet.energy = want.energy;
     variables.energy = want.energy;
   }
+  // The source, and for an authority its name, number and deadline (a consumer's case has none of them).
+  const source = want.source ?? c.source;
+  if (source !== c.source) {
+    changes.push({ field: 'source', from: c.source, to: source });
+    caseSet.source = source;
+    variables.source = source;
+  }
+  const authority = {
+    authorityName: source === 'authority' ? (want.authorityName ?? c.authorityName) : null,
+    authorityReference: source === 'authority' ? (want.authorityReference ?? c.authorityReference) : null,
+    authorityDueDate: source === 'authority' ? (want.authorityDueDate ?? c.authorityDueDate) : null,
+  };
+  if (source === 'authority' && !authority.authorityName)
+    throw new DomainError(
+      'TASK_FORM_INVALID',
+      { field: 'authorityName' },
+      'Pentru o sesizare transmisă de o autoritate indicați numele autorității (de exemplu ANRE sau ANPC).',
+    );
+  for (const field of ['authorityName', 'authorityReference', 'authorityDueDate'] as const) {
+    if (authority[field] !== c[field]) {
+      changes.push({ field, from: c[field], to: authority[field] });
+      caseSet[field] = authority[field];
+    }
+  }
   if (changes.length === 0) return null;
   if (reason.trim().length < 5)
     throw new DomainError(
       'TASK_FORM_INVALID',
       { field: 'comment' },
-      'Motivați reîncadrarea: scrieți de ce se schimbă categoria, tipul clientului sau energia.',
+      'Motivați reîncadrarea: scrieți de ce se schimbă categoria, tipul clientului, energia sau sursa.',
     );
   let timerMoves: Reclassification['timerMoves'] = null;
-  if (caseSet.category) {
+  if (caseSet.category || authority.authorityDueDate !== c.authorityDueDate) {
     const [next, before] = await Promise.all([
       caseDeadline(db, tenantId, {
-        category: caseSet.category,
+        category: caseSet.category ?? c.category,
         registeredOn: c.registeredOn,
-        authorityDueDate: c.authorityDueDate,
+        authorityDueDate: authority.authorityDueDate,
       }),
       clockInstants(db, tenantId, c.dueDate),
     ]);
@@ -143,7 +201,9 @@ export async function recordReclassification(
       caseId,
       type: 'due_date_recomputed',
       visibility: 'public',
-      message: `Reclamația a fost încadrată ca „${LABEL.category(r.caseSet.category ?? null)}”; termenul de răspuns este ${LABEL.dueDate(due.to)}.`,
+      message: r.caseSet.category
+        ? `Reclamația a fost încadrată ca „${LABEL.category(r.caseSet.category)}”; termenul de răspuns este ${LABEL.dueDate(due.to)}.`
+        : `Termenul de răspuns este ${LABEL.dueDate(due.to)}.`,
       actorId: p.userId,
     });
   }

@@ -147,7 +147,7 @@ function placement(dataDir: string, shipped: Binaries, user: RunAs | null): Plac
     cluster,
     note:
       `running as root, PostgreSQL runs as the postgres user, which cannot reach ${cannotReach}: ` +
-      `the cluster lives in ${cluster}${existing?.isSymbolicLink() !== false ? ` (${path.relative(process.cwd(), wanted) || wanted} links there)` : ''}; ` +
+      `the cluster lives in ${cluster}${existing?.isSymbolicLink() !== false ? ` (${shortPath(wanted)} links there)` : ''}; ` +
       'delete that folder too when you delete this checkout',
   };
 }

@@ -1,7 +1,9 @@
 import {
+  caseSources,
   complaintCategories,
   customerTypes,
   energies,
+  type CaseSource,
   type ComplaintCategory,
   type CustomerType,
   type Energy,
@@ -48,6 +50,11 @@ export interface TaskSubmission {
   category?: string | undefined;
   customerType?: string | undefined;
   energy?: string | undefined;
+  /** triage: who brought it (consumer | authority) and, for an authority, its name, number and deadline. */
+  source?: string | undefined;
+  authorityName?: string | undefined;
+  authorityReference?: string | undefined;
+  authorityDueDate?: string | undefined;
   /** triage (IL-06): further categories the complaint is also about; each gets its own verification, in parallel. */
   additionalCategories?: string[] | undefined;
   /** approval (IL-31): where a rejected answer goes back to, `draft` (the default) or `verification`. */
@@ -85,7 +92,15 @@ export interface ValidatedSubmission {
   /** The questions of a request to the distribution operator. */
   operatorQuestions?: string;
   /** triage: what the officer says the case is (each field only when given); the service compares and applies. */
-  classification?: { category?: ComplaintCategory; customerType?: CustomerType; energy?: Energy };
+  classification?: {
+    category?: ComplaintCategory;
+    customerType?: CustomerType;
+    energy?: Energy;
+    source?: CaseSource;
+    authorityName?: string;
+    authorityReference?: string;
+    authorityDueDate?: string;
+  };
 }
 
 /** `properties` are the task's camunda:properties (a verification form lists its `branches`). */
@@ -153,6 +168,28 @@ export function validateSubmission(
             'Alegeți energia: energie electrică sau gaze naturale.',
           );
         classification.energy = s.energy as Energy;
+      }
+      if (s.source !== undefined) {
+        if (!caseSources.includes(s.source as CaseSource))
+          throw new DomainError(
+            'TASK_FORM_INVALID',
+            { field: 'source' },
+            'Alegeți sursa: consumatorul sau o autoritate (ANRE, ANPC).',
+          );
+        classification.source = s.source as CaseSource;
+      }
+      const authorityName = s.authorityName?.trim();
+      if (authorityName) classification.authorityName = authorityName.slice(0, 200);
+      const authorityReference = s.authorityReference?.trim();
+      if (authorityReference) classification.authorityReference = authorityReference.slice(0, 100);
+      if (s.authorityDueDate) {
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(s.authorityDueDate) || Number.isNaN(Date.parse(s.authorityDueDate)))
+          throw new DomainError(
+            'TASK_FORM_INVALID',
+            { field: 'authorityDueDate' },
+            'Termenul autorității: o dată calendaristică (zz.ll.aaaa).',
+          );
+        classification.authorityDueDate = s.authorityDueDate;
       }
       return {
         // Counted as a complaint (ANRE statistics) unless triage says it is not one.

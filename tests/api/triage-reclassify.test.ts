@@ -313,11 +313,47 @@ describe('triage reclassifies the case', () => {
     });
     expect(out.status).toBe('registered');
     const number = (out as { number: string }).number;
-    expect(await detail(number)).toMatchObject({
+    const registered = await detail(number);
+    expect(registered).toMatchObject({
       source: 'authority',
-      authority: { name: 'ANRE' },
+      authority: { name: 'ANRE', reference: null, dueDate: null },
       category: 'facturare',
     });
+    // At triage the officer adds the authority's number and its deadline, earlier than the legal one: it applies.
+    const [row] = await t.db.select().from(cases).where(eq(cases.number, number));
+    const soon = legalDueDate(row!.registeredOn, { days: 5, unit: 'working' });
+    // The registry checks what came by e-mail first (IL-01); the POD in the text identified the customer.
+    const registry = await t.login('registry@demo.local');
+    const check = await eventually(async () =>
+      (await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups&pageSize=100', headers: registry }))
+        .json<{ items: Array<{ id: string; case: { number: string } | null }> }>()
+        .items.find((x) => x.case?.number === number),
+    );
+    await t.app.inject({ method: 'POST', url: `/api/tasks/${check.id}/claim`, headers: registry });
+    const checked = await t.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${check.id}/complete`,
+      headers: registry,
+      payload: { comment: 'Sesizare ANRE, client identificat după POD.' },
+    });
+    expect(checked.statusCode, checked.body).toBe(200);
+    const taskId = await claimedTask(number, TRIAGE);
+    const r = await complete(taskId, {
+      outcome: 'admissible',
+      authorityReference: 'ANRE-98765',
+      authorityDueDate: soon,
+      comment: 'ANRE cere punctul de vedere în 5 zile lucrătoare.',
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const after = await detail(number);
+    expect(after).toMatchObject({
+      authority: { name: 'ANRE', reference: 'ANRE-98765', dueDate: soon },
+      dueDate: soon,
+    });
+    expect(after.events.find((e) => e.type === 'reclassified')?.message).toContain(
+      'numărul autorității: — → ANRE-98765',
+    );
+    expect(Date.parse(String(await variable(number, 'dueAt')))).toBe(Date.parse(endOfBusinessDay(soon)));
   });
 
   it('refuses a GDPR request or an authority code as a complaint category, saying what to do', async () => {

@@ -3,8 +3,10 @@ import {
   caseStatuses,
   channels,
   complaintCategories,
+  caseSources,
   customerTypes,
   energies,
+  type CaseSource,
   type ComplaintCategory,
   type CustomerType,
   type Energy,
@@ -204,6 +206,20 @@ export const CompleteTaskSchema = Type.Object(
     ),
     energy: Type.Optional(
       Type.Unsafe<Energy>({ type: 'string', enum: [...energies], description: 'triage: electricity | gas' }),
+    ),
+    source: Type.Optional(
+      Type.Unsafe<CaseSource>({
+        type: 'string',
+        enum: [...caseSources],
+        description: 'triage: consumer | authority (a referral from ANRE, ANPC…)',
+      }),
+    ),
+    authorityName: Type.Optional(Type.String({ maxLength: 200, description: 'triage: the authority' })),
+    authorityReference: Type.Optional(
+      Type.String({ maxLength: 100, description: "triage: the authority's own registration number" }),
+    ),
+    authorityDueDate: Type.Optional(
+      Type.String({ format: 'date', description: "triage: the authority's deadline, when it set one" }),
     ),
     branch: Type.Optional(Type.String({ maxLength: 40, description: 'verification: the next check' })),
     needsOperator: Type.Optional(Type.Boolean()),

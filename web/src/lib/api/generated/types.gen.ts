@@ -3090,6 +3090,22 @@ export type PostApiTasksByIdCompleteData = {
          */
         energy?: 'electricity' | 'gas';
         /**
+         * triage: consumer | authority (a referral from ANRE, ANPC…)
+         */
+        source?: 'consumer' | 'authority';
+        /**
+         * triage: the authority
+         */
+        authorityName?: string;
+        /**
+         * triage: the authority's own registration number
+         */
+        authorityReference?: string;
+        /**
+         * triage: the authority's deadline, when it set one
+         */
+        authorityDueDate?: string;
+        /**
          * verification: the next check
          */
         branch?: string;

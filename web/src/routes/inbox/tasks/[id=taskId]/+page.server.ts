@@ -125,6 +125,10 @@ export const actions = {
       category: text(form, 'category'),
       customerType: text(form, 'customerType'),
       energy: text(form, 'energy'),
+      source: text(form, 'source'),
+      authorityName: text(form, 'authorityName'),
+      authorityReference: text(form, 'authorityReference'),
+      authorityDueDate: text(form, 'authorityDueDate'),
       returnTo: text(form, 'returnTo'),
       extensionDays: text(form, 'extensionDays'),
       paidOn: text(form, 'paidOn'),
@@ -165,6 +169,12 @@ export const actions = {
         if (values.customerType)
           body.customerType = values.customerType as NonNullable<CompleteTaskBody['customerType']>;
         if (values.energy) body.energy = values.energy as NonNullable<CompleteTaskBody['energy']>;
+        if (values.source) body.source = values.source as NonNullable<CompleteTaskBody['source']>;
+        if (values.source === 'authority') {
+          if (values.authorityName.trim()) body.authorityName = values.authorityName.trim();
+          if (values.authorityReference.trim()) body.authorityReference = values.authorityReference.trim();
+          if (values.authorityDueDate) body.authorityDueDate = values.authorityDueDate;
+        }
         // Further categories: one verification each, in parallel.
         if (values.additionalCategories.length) body.additionalCategories = values.additionalCategories;
         break;
