@@ -238,7 +238,13 @@ export function createTasksService(deps: TasksDeps) {
         if (!intent) throw new AlreadyRecorded();
         await tx
           .update(cases)
-          .set({ ...caseUpdate, ...(change?.caseSet ?? {}), status: 'in_progress' })
+          // Work on a case moves it from registered to in progress; a task done after the answer (posting it,
+          // granting the compensation, the survey) or after filing never moves it back.
+          .set({
+            ...caseUpdate,
+            ...(change?.caseSet ?? {}),
+            status: sql`case when ${cases.status} = 'registered' then 'in_progress' else ${cases.status} end`,
+          })
           .where(eq(cases.id, c.id));
         if (change) await recordReclassification(tx, p, c.id, task.name, change);
         if (meta?.form === 'findings') {

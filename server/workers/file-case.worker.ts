@@ -20,7 +20,7 @@ const EVENTS: Record<FilingReason, string> = {
  * Files a case SEF approved for filing (IL-08): duplicate, misdirected, anonymous, not a complaint, withdrawn, or
  * never completed by the consumer. The consumer gets the filing notice (or, for what is not a complaint, a short
  * answer) by e-mail or letter, with its legal basis; an anonymous complaint has nobody to tell. The notice's
- * communication counts as the answer's (`answerCommunicated`).
+ * communication counts as the answer's: by e-mail at once, by letter once its dispatch is recorded (`answeredBy`).
  */
 export const fileCaseWorker = defineWorker({
   topic: TOPICS.fileCase,
@@ -41,7 +41,11 @@ export const fileCaseWorker = defineWorker({
     };
     if (ctx.c.status === 'filed') {
       await recordVersions();
-      return { kind: 'complete', variables: { answerCommunicated: true } };
+      const posted = !ctx.c.answerCommunicatedAt && !ctx.c.contactEmail && reason !== 'anonymous';
+      return {
+        kind: 'complete',
+        variables: { answeredBy: posted ? 'post' : 'email', answerCommunicated: !posted },
+      };
     }
     const step = {
       action: 'case.filed',
@@ -57,15 +61,17 @@ export const fileCaseWorker = defineWorker({
       ...(reason === 'not_a_complaint' ? { kind: 'not_a_complaint' as const } : {}),
       ...(emailedAt ? { answerCommunicatedAt: emailedAt, answerCommunicatedBy: 'email' as const } : {}),
     });
+    let by: 'email' | 'post' | 'none' = 'none';
     if (reason === 'anonymous') {
       await deps.db.transaction((tx) => recordWorkerStep(tx, ctx, step, update(null), { reason }));
     } else {
-      await sendCaseLetter(deps, ctx, 'filed', 'filing_letter', letter, step, update, {
+      by = await sendCaseLetter(deps, ctx, 'filed', 'filing_letter', letter, step, update, {
         reason,
         legalBasis: letter.legalBasis,
       });
     }
     await recordVersions();
-    return { kind: 'complete', variables: { answerCommunicated: true } };
+    // A notice by post counts once its dispatch is recorded (IL-33, the postal dispatch task that follows).
+    return { kind: 'complete', variables: { answeredBy: by, answerCommunicated: by !== 'post' } };
   },
 });

@@ -316,6 +316,53 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     expect((await caseRow(reg.number)).filedReason).toBe('withdrawn');
   });
 
+  it('sends the filing notice by post to a consumer without e-mail and counts it from its dispatch', async () => {
+    const [noEmail] = (
+      await t.app.inject({ method: 'GET', url: '/api/customers?q=2000456789', headers: officer })
+    ).json<{ items: Array<{ id: string }> }>().items;
+    const reg = await registerComplaint(t.app.registerDeps, {
+      tenantId: t.demoTenantId,
+      channel: 'call_center',
+      category: 'facturare',
+      subject: 'Retragere',
+      body: 'Clientul a sunat din nou și și-a retras reclamația privind factura.',
+      customerId: noEmail!.id,
+      actor: { id: null, kind: 'system' },
+    });
+    await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
+      outcome: 'withdrawn',
+      comment: 'Clientul și-a retras reclamația telefonic.',
+    });
+    await complete(officer, reg.number, 'Tratarea plângerii duplicat, anonime sau greșit îndreptate', {
+      comment: 'Retragere confirmată.',
+    });
+    await complete(supervisor, reg.number, 'Aprobarea clasării sau redirecționării', { approved: true });
+    // The confirmation waits in the postal register as a letter, like a posted answer (IL-33).
+    await taskFor(registry, reg.number, 'Expedierea prin poștă și dovada comunicării');
+    const letters = (
+      await t.app.inject({ method: 'GET', url: '/api/postal-dispatches?pending=true', headers: registry })
+    ).json<{ items: Array<{ id: number; caseNumber: string; documentKind: string }> }>().items;
+    const notice = letters.find((l) => l.caseNumber === reg.number && l.documentKind === 'filing_letter');
+    expect(notice).toBeDefined();
+    expect((await caseRow(reg.number)).answerCommunicatedAt).toBeNull();
+    const postedAt = new Date(Date.now() - 3600_000);
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/postal-dispatches/${notice!.id}`,
+      headers: registry,
+      payload: { dispatchedAt: postedAt.toISOString(), postalReference: 'RR987654321RO' },
+    });
+    await complete(registry, reg.number, 'Expedierea prin poștă și dovada comunicării', {
+      comment: 'Confirmarea retragerii predată la poștă.',
+    });
+    const c = await eventually(async () => {
+      const row = await caseRow(reg.number);
+      return row.answerCommunicatedAt ? row : null;
+    });
+    expect(c).toMatchObject({ status: 'filed', filedReason: 'withdrawn', answerCommunicatedBy: 'post' });
+    expect(c.answerCommunicatedAt!.getTime()).toBe(postedAt.getTime());
+  });
+
   it('extends the deadline on any path after SEF approves: notice with reason and new date, timers moved', async () => {
     const email = `ext-${Date.now()}@example.test`;
     const reg = await register({ category: 'calitate_energie', email });
