@@ -20,7 +20,7 @@ export interface WarningRecipient {
 /**
  * Who is warned: the holder of each open task of the case (called sub-processes included); for a task nobody has
  * taken yet, every active member of its job roles. With no open user task (e.g. waiting for the operator), the
- * members of the case's verification role.
+ * members of the case's verification role, else the head of service (SEF).
  */
 export async function warningRecipients(
   db: Db,
@@ -39,7 +39,9 @@ export async function warningRecipients(
     if (t.assignee) userIds.add(t.assignee);
     else for (const g of await engine.getCandidateGroups(t.id)) roles.add(g);
   }
-  if (tasks.length === 0 && fallbackRole) roles.add(fallbackRole);
+  // Nobody may miss a warning: with no open user task and no verification role (a case still being acknowledged,
+  // waiting for the consumer or the operator), the head of service (SEF) is warned.
+  if (tasks.length === 0) roles.add(fallbackRole ?? 'SEF');
   if (roles.size) {
     const holders = await db
       .select({ userId: jobRoleHolders.userId })
