@@ -29,7 +29,7 @@ describe('deadline rules and extra non-working days (tenant admin)', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/deadline-rules', headers: admin });
     expect(res.statusCode).toBe(200);
     const items = res.json<{ items: Array<{ category: string; days: number; unit: string }> }>().items;
-    expect(items).toHaveLength(11);
+    expect(items).toHaveLength(9); // the nine categories of Order 16/2015 art. 2(1)
     expect(items.find((r) => r.category === 'facturare')).toMatchObject({ days: 15, unit: 'working' });
   });
 

@@ -57,22 +57,28 @@ describe('the supervisor view in the browser', () => {
     });
   }
 
-  async function completeByApi(number: string, name: string, payload: Record<string, unknown>) {
+  async function completeByApi(
+    number: string,
+    name: string,
+    payload: Record<string, unknown>,
+    as: { authorization: string } = officer,
+  ) {
+    const headers = as;
     const task = await eventually(async () => {
       const res = await t.app.inject({
         method: 'GET',
         url: '/api/tasks?scope=groups&pageSize=100',
-        headers: officer,
+        headers,
       });
       return res
         .json<{ items: Array<{ id: string; name: string; case: { number: string } | null }> }>()
         .items.find((x) => x.case?.number === number && x.name === name);
     }, 60_000);
-    await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers: officer });
+    await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers });
     const r = await t.app.inject({
       method: 'POST',
       url: `/api/tasks/${task.id}/complete`,
-      headers: officer,
+      headers,
       payload,
     });
     expect(r.statusCode, r.body).toBe(200);
@@ -205,6 +211,13 @@ describe('the supervisor view in the browser', () => {
       await completeByApi(dup.number, 'Tratarea plângerii duplicat, anonime sau greșit îndreptate', {
         comment: 'Conexată la dosarul anterior.',
       });
+      // No filing without the head of service's approval (IL-08).
+      await completeByApi(
+        dup.number,
+        'Aprobarea clasării sau redirecționării',
+        { approved: true },
+        await t.login('supervisor@demo.local'),
+      );
       await eventually(async () => {
         const [row] = await t.db
           .select({ status: cases.status })
