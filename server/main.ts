@@ -136,18 +136,22 @@ async function main() {
     if (demo) {
       // Cases at every stage, driven through the real process while the workers run: in the background, so the
       // pages are up at once; later starts find them and only check (one query).
-      const started = Date.now();
       const seeding = startDemoCaseSeeding(
         { db, engine, secret: infra.secret, log, instructions },
         demo.demoTenantId,
       );
-      void seeding.done.then((r) => {
-        const made = r ? Object.keys(r.created).length + Object.keys(r.resumed).length : 0;
-        if (r && made)
-          console.log(
-            `  ✓ demo cases (${made} worked through the process) ${'.'.repeat(20)} ${((Date.now() - started) / 1000).toFixed(1)} s`,
-          );
-      });
+      // The same step line as the rest, printed when the background seeding ends (also on later starts).
+      void report.step(
+        'demo cases',
+        () => seeding.done,
+        (r) => {
+          if (!r) return 'not seeded: see the log';
+          if (r.busy) return 'another seeding of this tenant is running';
+          const made = Object.keys(r.created).length + Object.keys(r.resumed).length;
+          const present = Object.keys(r.present).length;
+          return made ? `${made} worked through the process` : `${present} already there`;
+        },
+      );
       stops.push(() => seeding.stop());
     }
   }
