@@ -50,11 +50,10 @@ export function startTaskEventConsumer(
     return db.transaction(async (tx) => {
       const cursor = await lockCursor(tx);
       if (cursor === null) return 'busy';
-      if (scannedTo < cursor) {
-        // First round, or another replica moved on: start from the committed cursor.
-        scannedTo = cursor;
-        for (const id of gaps.keys()) if (id <= cursor) gaps.delete(id);
-      }
+      // First round, or another replica moved on: start from the committed cursor. Holes at or below it were
+      // filled or given up on by whoever moved it; waiting for them here would move the cursor back.
+      if (scannedTo < cursor) scannedTo = cursor;
+      for (const id of gaps.keys()) if (id <= cursor) gaps.delete(id);
       const events = await readTaskEvents(engineSql, scannedTo, batchSize, [...gaps.keys()]);
       await applyTaskEvents(tx, events);
       const now = Date.now();
