@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -70,6 +70,9 @@ declare module 'fastify' {
     services: AppServices;
     registerDeps: RegisterDeps;
     appConfig: Config;
+    /** Every route as registered (method, URL, options): the tenant attack suite walks it, so a new route is
+     * attacked without anyone adding it to a list. */
+    routeTable: RouteOptions[];
   }
 }
 
@@ -99,6 +102,12 @@ export async function buildApp(
       customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const routeTable: RouteOptions[] = [];
+  fastify.decorate('routeTable', routeTable);
+  fastify.addHook('onRoute', (route) => {
+    routeTable.push(route);
+  });
 
   const catalog = createProcessCatalog(ctx.engine);
   fastify.decorate('appConfig', ctx.config);
