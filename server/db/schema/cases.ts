@@ -62,6 +62,11 @@ export const cases = pgTable(
     seq: integer().notNull(),
     channel: text({ enum: channels }).notNull(),
     category: text({ enum: complaintCategories }).notNull(),
+    /**
+     * Further categories the complaint is also about (triage, IL-06): each gets its own verification, and the due
+     * date is the earliest of all its categories' due dates (docs/legal.md, "Several categories").
+     */
+    additionalCategories: text({ enum: complaintCategories }).array().notNull().default([]),
     /** Household or not, and electricity or gas: set from the customer file and the place, corrected at triage. */
     customerType: text({ enum: customerTypes }),
     energy: text({ enum: energies }),

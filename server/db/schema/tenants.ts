@@ -37,6 +37,11 @@ export const tenants = pgTable('tenants', {
   completionWaitWorkingDays: integer().notNull().default(10),
   /** Whether the legal deadline stops while we wait for the consumer's completion (default: it keeps running). */
   completionPausesDeadline: boolean().notNull().default(false),
+  /**
+   * Working days a letter is taken to need to reach the consumer (an extension notice by post must leave this
+   * early, so that it arrives before the original due date). No legal source: docs/legal.md, "Postal delivery".
+   */
+  postalDeliveryWorkingDays: integer().notNull().default(3),
   /** Whether a closed case goes to the satisfaction survey (IL-40). */
   satisfactionSurvey: boolean().notNull().default(false),
   /** The holder is warned this many working days before the due date. */
