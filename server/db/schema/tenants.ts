@@ -53,6 +53,12 @@ export const tenants = pgTable('tenants', {
   countingReading: text({ enum: ['civil_code', 'free_days'] })
     .notNull()
     .default('civil_code'),
+  /**
+   * Staff security: every staff member must use TOTP (admin, supervisor and designer must anyway, see
+   * server/auth), and how long a session may last from sign-in whatever the activity.
+   */
+  totpForAllStaff: boolean().notNull().default(false),
+  sessionMaxHours: integer().notNull().default(12),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -1,4 +1,4 @@
-import { boolean, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { tenants } from './tenants.ts';
 
 /** Permission roles decide what a person may do in the app (checked on the server for every route). */
@@ -20,8 +20,36 @@ export const users = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     /** Set at each successful login (null: never logged in since it was recorded), for the admin's staff list. */
     lastLoginAt: timestamp({ withTimezone: true }),
+    /** The TOTP secret (RFC 6238), AES-256-GCM under a key derived from the app secret; null: not enrolled. */
+    totpSecret: text(),
+    totpEnabledAt: timestamp({ withTimezone: true }),
+    /** The last time step a code was accepted for: a code is good once (no replay within its 90 s window). */
+    totpLastStep: integer(),
+    /** A secret shown during enrolment, kept (encrypted) until the person proves it with a first code. */
+    totpPendingSecret: text(),
   },
   (t) => [index().on(t.tenantId)],
+);
+
+/**
+ * One-time recovery codes for a staff member who lost the authenticator: only an HMAC of each code is kept
+ * (they are random, 50 bits each, so a keyed hash is enough); `usedAt` spends one. A new set replaces the old.
+ */
+export const staffRecoveryCodes = pgTable(
+  'staff_recovery_codes',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id),
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id),
+    codeHash: text().notNull().unique(),
+    usedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.userId)],
 );
 
 /** Sessions as Lucia's guide designs them: the id is the SHA-256 of the token, the token itself is never stored. */
@@ -36,7 +64,19 @@ export const sessions = pgTable(
       .notNull()
       .references(() => tenants.id),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
+    /** Sign-in time: the absolute lifetime counts from here, whatever the activity. */
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /**
+     * `password`: the password was right, the TOTP code is still due (the session can do nothing else);
+     * `full`: signed in.
+     */
+    stage: text({ enum: ['password', 'full'] })
+      .notNull()
+      .default('full'),
+    /** When the person last proved who they are (sign-in or re-authentication), for the sensitive operations. */
+    authenticatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Wrong second-factor codes on this session; too many end it (the password must be given again). */
+    secondFactorFailures: integer().notNull().default(0),
   },
   (t) => [index().on(t.userId)],
 );
@@ -51,9 +91,14 @@ export const staffLoginFailures = pgTable(
   {
     id: uuid().primaryKey().defaultRandom(),
     emailHash: text().notNull(),
+    /**
+     * An HMAC of the client address the try came from: the delay applies to this account from this address
+     * only, so an outsider elsewhere cannot keep the owner out. Null on rows from before it was recorded.
+     */
+    addressHash: text(),
     at: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index().on(t.emailHash, t.at)],
+  (t) => [index().on(t.emailHash, t.at), index().on(t.emailHash, t.addressHash, t.at)],
 );
 
 /**
