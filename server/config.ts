@@ -21,6 +21,11 @@ export interface Config {
   /** Where the embedded PostgreSQL, logs and secrets live. */
   dataDir: string;
   production: boolean;
+  /**
+   * Admins, supervisors and designers must use TOTP (STAFF_TOTP_REQUIRED; always on in production, off by default
+   * for the demo so its 12 logins work with the password alone; see docs/security.md).
+   */
+  staffTotpRequired: boolean;
   logLevel: string;
   workerConcurrency: number;
   /** How often the housekeeping sweep runs (HOUSEKEEPING_INTERVAL_MINUTES, default 15). */
@@ -55,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     appSecret: env.APP_SECRET || undefined,
     dataDir: env.DATA_DIR ?? '.data',
     production,
+    staffTotpRequired: production || env.STAFF_TOTP_REQUIRED === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
     workerConcurrency: int(env.WORKER_CONCURRENCY, 8, 'WORKER_CONCURRENCY'),
     housekeepingIntervalMinutes: int(env.HOUSEKEEPING_INTERVAL_MINUTES, 15, 'HOUSEKEEPING_INTERVAL_MINUTES'),
@@ -66,6 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       imap: int(env.EMBEDDED_IMAP_PORT, 1143, 'EMBEDDED_IMAP_PORT'),
     },
   };
+  if (production && env.STAFF_TOTP_REQUIRED === 'false')
+    throw new Error('STAFF_TOTP_REQUIRED cannot be false when NODE_ENV=production');
   if (production) {
     for (const [key, value] of Object.entries({
       DATABASE_URL: config.databaseUrl,
