@@ -8,3 +8,4 @@ export * from './handling.ts';
 export * from './documents.ts';
 export * from './tasks.ts';
 export * from './portal.ts';
+export * from './privacy.ts';
