@@ -7,13 +7,57 @@ export const ERRORS = {
   AUTH_INVALID_CREDENTIALS: { status: 401, message: 'E-mail sau parolă greșită.' },
   AUTH_LOGIN_LOCKED: {
     status: 429,
-    message: 'Prea multe încercări nereușite pentru această adresă. Reîncercați peste 15 minute.',
+    message: 'Prea multe încercări nereușite pentru acest cont de pe această adresă. Reîncercați mai târziu.',
   },
   AUTH_SESSION_INVALID: {
     status: 401,
     message: 'Sesiunea a expirat sau nu este validă. Autentificați-vă din nou.',
   },
   AUTH_FORBIDDEN: { status: 403, message: 'Nu aveți dreptul să efectuați această operațiune.' },
+  AUTH_SECOND_FACTOR_NOT_DUE: {
+    status: 409,
+    message: 'Codul din aplicația de autentificare nu este cerut acum pentru această sesiune.',
+  },
+  AUTH_SECOND_FACTOR_INVALID: {
+    status: 400,
+    message:
+      'Codul nu este corect sau a fost deja folosit. Introduceți codul curent din aplicația de autentificare sau un cod de recuperare.',
+  },
+  AUTH_SECOND_FACTOR_TOO_MANY: {
+    status: 401,
+    message: 'Prea multe coduri greșite. Autentificați-vă din nou cu parola.',
+  },
+  AUTH_SECOND_FACTOR_REQUIRED: {
+    status: 403,
+    message: 'Introduceți codul din aplicația de autentificare pentru a continua.',
+  },
+  AUTH_TOTP_ENROLMENT_REQUIRED: {
+    status: 403,
+    message:
+      'Contul dumneavoastră trebuie protejat cu autentificare în doi pași. Configurați aplicația de autentificare pentru a continua.',
+  },
+  AUTH_REAUTH_REQUIRED: {
+    status: 403,
+    message:
+      'Pentru această operațiune confirmați din nou identitatea: introduceți parola (și codul din aplicația de autentificare, dacă îl folosiți).',
+  },
+  AUTH_REAUTH_CODE_REQUIRED: {
+    status: 400,
+    message: 'Introduceți și codul din aplicația de autentificare (sau un cod de recuperare).',
+  },
+  AUTH_REAUTH_FAILED: { status: 400, message: 'Parola sau codul nu sunt corecte.' },
+  TOTP_ENROLMENT_NOT_STARTED: {
+    status: 409,
+    message: 'Configurarea nu a fost începută sau a expirat. Reîncepeți: se va afișa un cod QR nou.',
+  },
+  TOTP_CODE_INVALID: {
+    status: 400,
+    message: 'Codul nu este corect. Verificați ora telefonului și introduceți codul curent, de 6 cifre.',
+  },
+  TOTP_NOT_ENABLED: {
+    status: 409,
+    message: 'Autentificarea în doi pași nu este activată pentru acest cont.',
+  },
   CSRF_ORIGIN_MISMATCH: { status: 403, message: 'Cerere respinsă: originea nu corespunde aplicației.' },
   VALIDATION_FAILED: { status: 400, message: 'Date invalide.' },
   CUSTOMER_NOT_FOUND: { status: 404, message: 'Clientul nu există.' },
