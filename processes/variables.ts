@@ -27,6 +27,11 @@ export const DECLARED_VARIABLES: Record<string, DeclaredVariable> = {
     setBy: 'registration: the consumer, or an authority (ANRE, ANPC) that forwarded the complaint',
     values: caseSources,
   },
+  gdprDecision: {
+    setBy:
+      "the DPO's action on a GDPR request (server/privacy/dsr.service.ts): extend (notice sent) or answer (letter sent)",
+    values: ['extend', 'answer'],
+  },
 };
 
 /**
