@@ -35,30 +35,47 @@ function instantsFor(due: IsoDate, clock: TenantClock): ClockInstants {
 
 /**
  * The due date of a case of `category` registered on `registeredOn` under the tenant's rule, and the instants of
- * its clock. An authority's own deadline (a referral from ANRE or ANPC) wins when it is earlier: the case must meet
- * both (docs/legal.md, "Category and source").
+ * its clock. A complaint about several categories (triage's further categories) must meet the earliest of their
+ * due dates, and an authority's own deadline (a referral from ANRE or ANPC) wins when it is earlier still: the case
+ * must meet all of them (docs/legal.md, "Category and source" and "Several categories"). `rule` is the rule that
+ * gave the legal due date (its unit counts the days of delay).
  */
 export async function caseDeadline(
   db: DbOrTx,
   tenantId: string,
-  c: { category: ComplaintCategory; registeredOn: IsoDate; authorityDueDate?: IsoDate | null },
+  c: {
+    category: ComplaintCategory;
+    registeredOn: IsoDate;
+    authorityDueDate?: IsoDate | null;
+    additionalCategories?: readonly ComplaintCategory[] | null;
+  },
 ): Promise<CaseDeadline> {
-  const [clock, rule] = await Promise.all([
+  const categories = [c.category, ...(c.additionalCategories ?? []).filter((x) => x !== c.category)];
+  const [clock, ...rules] = await Promise.all([
     tenantClock(db, tenantId),
-    getDeadlineRule(db, tenantId, c.category),
+    ...categories.map((category) => getDeadlineRule(db, tenantId, category)),
   ]);
-  if (!rule) throw new DomainError('CATEGORY_HAS_NO_RULE', { category: c.category });
-  const legal = computeDueDate(
-    c.registeredOn,
-    { days: rule.days, unit: rule.unit },
-    { extraNonWorkingDays: clock.extra, reading: clock.reading },
-  );
-  const authorityDeadlineApplies = !!c.authorityDueDate && c.authorityDueDate < legal;
-  const due = authorityDeadlineApplies ? c.authorityDueDate! : legal;
+  let legal: IsoDate | null = null;
+  let rule: NonNullable<(typeof rules)[number]> | null = null;
+  for (const [i, r] of rules.entries()) {
+    if (!r) throw new DomainError('CATEGORY_HAS_NO_RULE', { category: categories[i] });
+    const due = computeDueDate(
+      c.registeredOn,
+      { days: r.days, unit: r.unit },
+      { extraNonWorkingDays: clock.extra, reading: clock.reading },
+    );
+    // The earliest wins; on a tie the main category's rule stays the one named.
+    if (legal === null || due < legal) {
+      legal = due;
+      rule = r;
+    }
+  }
+  const authorityDeadlineApplies = !!c.authorityDueDate && c.authorityDueDate < legal!;
+  const due = authorityDeadlineApplies ? c.authorityDueDate! : legal!;
   return {
     dueDate: due,
     ...instantsFor(due, clock),
-    rule: { days: rule.days, unit: rule.unit, legalBasis: rule.legalBasis },
+    rule: { days: rule!.days, unit: rule!.unit, legalBasis: rule!.legalBasis },
     authorityDeadlineApplies,
   };
 }

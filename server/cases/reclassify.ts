@@ -26,6 +26,8 @@ export interface Classification {
   authorityName?: string;
   authorityReference?: string;
   authorityDueDate?: string;
+  /** Further categories the complaint is also about; the due date becomes the earliest of all categories'. */
+  additionalCategories?: ComplaintCategory[];
 }
 
 type Field =
@@ -36,6 +38,7 @@ type Field =
   | 'authorityName'
   | 'authorityReference'
   | 'authorityDueDate'
+  | 'additionalCategories'
   | 'dueDate';
 
 export interface Reclassification {
@@ -50,6 +53,7 @@ export interface Reclassification {
       | 'authorityName'
       | 'authorityReference'
       | 'authorityDueDate'
+      | 'additionalCategories'
       | 'dueDate'
       | 'deadlineRule'
     >
@@ -70,6 +74,13 @@ const LABEL: Record<Field, (v: string | null) => string> = {
   authorityName: (v) => v ?? '—',
   authorityReference: (v) => v ?? '—',
   authorityDueDate: (v) => (v ? roDate(v) : '—'),
+  additionalCategories: (v) =>
+    v
+      ? v
+          .split(',')
+          .map((x) => CATEGORY_LABELS[x as ComplaintCategory] ?? x)
+          .join(', ')
+      : '—',
   dueDate: (v) => (v ? roDate(v) : '—'),
 };
 const FIELD_WORDS: Record<Field, string> = {
@@ -80,6 +91,7 @@ const FIELD_WORDS: Record<Field, string> = {
   authorityName: 'autoritatea',
   authorityReference: 'numărul autorității',
   authorityDueDate: 'termenul autorității',
+  additionalCategories: 'categoriile suplimentare',
   dueDate: 'termenul',
 };
 
@@ -138,6 +150,20 @@ export async function reclassification(
       caseSet[field] = authority[field];
     }
   }
+  // Further categories (the main one is never repeated among them); their order does not matter.
+  const main = caseSet.category ?? c.category;
+  const extra = want.additionalCategories
+    ? [...new Set(want.additionalCategories)].filter((x) => x !== main).sort()
+    : c.additionalCategories.filter((x) => x !== main);
+  const extraChanged = extra.join(',') !== [...c.additionalCategories].sort().join(',');
+  if (extraChanged) {
+    changes.push({
+      field: 'additionalCategories',
+      from: c.additionalCategories.join(',') || null,
+      to: extra.join(',') || null,
+    });
+    caseSet.additionalCategories = extra;
+  }
   if (changes.length === 0) return null;
   if (reason.trim().length < 5)
     throw new DomainError(
@@ -146,12 +172,13 @@ export async function reclassification(
       'Motivați reîncadrarea: scrieți de ce se schimbă categoria, tipul clientului, energia sau sursa.',
     );
   let timerMoves: Reclassification['timerMoves'] = null;
-  if (caseSet.category || authority.authorityDueDate !== c.authorityDueDate) {
+  if (caseSet.category || extraChanged || authority.authorityDueDate !== c.authorityDueDate) {
     const [next, before] = await Promise.all([
       caseDeadline(db, tenantId, {
-        category: caseSet.category ?? c.category,
+        category: main,
         registeredOn: c.registeredOn,
         authorityDueDate: authority.authorityDueDate,
+        additionalCategories: extra,
       }),
       clockInstants(db, tenantId, c.dueDate),
     ]);

@@ -100,6 +100,7 @@ export interface ValidatedSubmission {
     authorityName?: string;
     authorityReference?: string;
     authorityDueDate?: string;
+    additionalCategories?: ComplaintCategory[];
   };
 }
 
@@ -191,13 +192,19 @@ export function validateSubmission(
           );
         classification.authorityDueDate = s.authorityDueDate;
       }
+      const verifications = additionalVerifications(s, classification.category);
+      // Named further categories also move the due date (the earliest of all); none given leaves them as they were.
+      if (s.additionalCategories !== undefined)
+        classification.additionalCategories = verifications.additionalCategories
+          ? (verifications.additionalCategories.split(',') as ComplaintCategory[])
+          : [];
       return {
         // Counted as a complaint (ANRE statistics) unless triage says it is not one.
         caseUpdate: {
           filedReason: FILING_OUTCOMES.includes(outcome) ? outcome : null,
           kind: outcome === 'not_a_complaint' ? 'not_a_complaint' : 'complaint',
         },
-        variables: { triage: outcome, ...additionalVerifications(s, classification.category) },
+        variables: { triage: outcome, ...verifications },
         comment,
         note: `Încadrare: ${outcome}${comment ? ` – ${comment}` : ''}`,
         classification,

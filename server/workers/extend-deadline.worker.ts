@@ -8,14 +8,11 @@ import { postalAddressOf } from '../documents/documents.service.ts';
 import { loadCaseContext, recordWorkerStep, sendCaseLetter } from './send-case-mail.ts';
 import { defineWorker, requireString, type Outcome } from './worker.ts';
 
-/** Working days a letter needs to reach the consumer: an extension by post must leave at least this early. */
-export const POSTAL_DELIVERY_WORKING_DAYS = 3;
-
 /**
  * SEF approved an extension (IL-32): the deadline moves by the days asked, at most the category rule's extension
  * (the tenant's deadline rules), once, and only if the notice reaches the consumer before the original due date
  * (Law 31/2018: "with prior notice"): by e-mail before the end of the due day, by letter at least
- * POSTAL_DELIVERY_WORKING_DAYS working days before it. Otherwise it is refused and recorded. The notice names the
+ * the tenant's `postalDeliveryWorkingDays` (default 3) working days before it. Otherwise it is refused and recorded. The notice names the
  * reason, the new date and the legal basis; the clock's timers move to the new due date.
  */
 export const extendDeadlineWorker = defineWorker({
@@ -41,7 +38,7 @@ export const extendDeadlineWorker = defineWorker({
     const lastDay = byPost
       ? (() => {
           let d = ctx.c.dueDate;
-          for (let i = 0; i < POSTAL_DELIVERY_WORKING_DAYS; i++) d = previousWorkingDay(d, opts);
+          for (let i = 0; i < ctx.tenant.postalDeliveryWorkingDays; i++) d = previousWorkingDay(d, opts);
           return d;
         })()
       : ctx.c.dueDate;

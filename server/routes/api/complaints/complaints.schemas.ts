@@ -180,6 +180,57 @@ export const CaseDetailSchema = Type.Object({
     compensationLei: Type.Union([Type.Integer(), Type.Null()]),
   }),
   filedReason: Nullable(Type.String()),
+  additionalCategories: Type.Array(CategorySchema, {
+    description:
+      'Further categories named at triage (each verified in parallel); the due date is the earliest of all categories',
+  }),
+  regulator: Type.Object(
+    {
+      registeredOn: IsoDate,
+      channel: Type.String({ description: 'email, portal, call_center, counter, post, fax' }),
+      source: SourceSchema,
+      dueDate: IsoDate,
+      answerCommunicatedAt: Nullable(
+        Type.String({
+          description:
+            'When the answer (or filing notice) counts as given: SMTP accepted it, the letter was handed to the post (dispatch recorded) or the consumer downloaded it in the portal',
+        }),
+      ),
+      answerCommunicatedBy: Type.Union(
+        [Type.Literal('email'), Type.Literal('post'), Type.Literal('portal'), Type.Null()],
+        { description: 'How it was communicated' },
+      ),
+      answeredInTime: Type.Union([Type.Boolean(), Type.Null()], {
+        description:
+          'true: communicated on or before the due day; false: late, or the due day passed without an answer; null: not due yet',
+      }),
+      delayDays: Type.Union([Type.Integer(), Type.Null()], {
+        description: "Days of delay, in the deadline rule's unit",
+      }),
+      compensation: Type.Object({
+        owedLei: Type.Union([Type.Integer(), Type.Null()], { description: 'Compensation owed, lei' }),
+        determinedAt: Nullable(
+          Type.String({
+            description: 'When it was determined: communication of a late answer, else the recorded breach',
+          }),
+        ),
+        final: Type.Boolean({ description: 'The amount is final once the answer is communicated' }),
+        paidLei: Type.Union([Type.Integer(), Type.Null()], { description: 'Granted by finance, lei' }),
+        paidOn: Nullable(Type.String({ description: 'Date it was granted (YYYY-MM-DD)' })),
+        paymentMethod: Type.Union(
+          [
+            Type.Literal('invoice_credit'),
+            Type.Literal('bank_transfer'),
+            Type.Literal('postal_order'),
+            Type.Null(),
+          ],
+          { description: 'How: credit on the next invoice, bank transfer or postal order' },
+        ),
+        notifiedAt: Nullable(Type.String({ description: 'When the consumer was told' })),
+      }),
+    },
+    { description: 'What the quarterly report to ANRE needs of this case' },
+  ),
   documents: Type.Array(
     Type.Object({
       id: Type.Integer(),

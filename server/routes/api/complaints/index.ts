@@ -5,6 +5,7 @@ import { registerComplaint } from '../../../intake/register-complaint.ts';
 import { downloadReceivedAttachment } from '../../../intake/mail/correspondence.ts';
 import { errorResponses } from '../common.schemas.ts';
 import { DomainError } from '../../../errors.ts';
+import { viaOf } from '../../../privacy/access-log.ts';
 import {
   AnnulResultSchema,
   AnnulSchema,
@@ -16,6 +17,7 @@ import {
   RegisteredComplaintSchema,
 } from './complaints.schemas.ts';
 import { CaseProgressSchema } from './progress.schemas.ts';
+import { regulatorData } from '../../../deadlines/regulator.ts';
 
 const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { casesService } = fastify.services;
@@ -80,7 +82,7 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       config: { roles: ['agent', 'officer', 'supervisor', 'admin'] },
     },
     async (req) => {
-      const r = await casesService.get(principalOf(req), req.params.number);
+      const r = await casesService.get(principalOf(req), req.params.number, viaOf(req.headers, req.url));
       const c = r.case;
       return {
         id: c.id,
@@ -125,6 +127,8 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           compensationLei: c.compensationLei,
         },
         filedReason: c.filedReason,
+        additionalCategories: c.additionalCategories,
+        regulator: regulatorData(c),
         accessCode: r.accessCode,
         customer: r.customer
           ? {
@@ -184,7 +188,12 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       config: { roles: ['agent', 'officer', 'supervisor', 'admin'] },
     },
     async (req, reply) => {
-      const doc = await casesService.document(principalOf(req), req.params.number, req.params.documentId);
+      const doc = await casesService.document(
+        principalOf(req),
+        req.params.number,
+        req.params.documentId,
+        viaOf(req.headers, req.url),
+      );
       return reply
         .header('content-type', doc.contentType)
         .header('content-disposition', `attachment; filename="${doc.fileName}"`)
@@ -213,6 +222,7 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         principalOf(req),
         req.params.number,
         req.params.attachmentId,
+        viaOf(req.headers, req.url),
       );
       return reply
         .header('content-type', a.contentType)

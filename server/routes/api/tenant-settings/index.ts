@@ -27,6 +27,12 @@ const SettingsSchema = Type.Object({
     description:
       'Whether the legal deadline stops while we wait for the completion (default: it keeps running)',
   }),
+  postalDeliveryWorkingDays: Type.Integer({
+    minimum: 1,
+    maximum: 15,
+    description:
+      'Working days a letter is taken to need to reach the consumer: an extension notice by post must leave at least this many working days before the original due date (default 3)',
+  }),
   satisfactionSurvey: Type.Boolean({
     description: 'Closed complaints go to the satisfaction survey (IL-40)',
   }),
@@ -45,6 +51,7 @@ const columns = {
   compensationLegalBasis: tenants.compensationLegalBasis,
   completionWaitWorkingDays: tenants.completionWaitWorkingDays,
   completionPausesDeadline: tenants.completionPausesDeadline,
+  postalDeliveryWorkingDays: tenants.postalDeliveryWorkingDays,
   satisfactionSurvey: tenants.satisfactionSurvey,
   warnWorkingDaysBefore: tenants.warnWorkingDaysBefore,
   countingReading: tenants.countingReading,

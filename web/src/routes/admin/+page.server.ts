@@ -32,6 +32,7 @@ export const actions = {
       completionWaitWorkingDays: String(form.get('completionWaitWorkingDays') ?? ''),
       completionPausesDeadline: form.has('completionPausesDeadline') ? 'on' : '',
       satisfactionSurvey: form.has('satisfactionSurvey') ? 'on' : '',
+      postalDeliveryWorkingDays: String(form.get('postalDeliveryWorkingDays') ?? ''),
     };
     const invalid = (field: string, message: string) => fail(400, { values, field, message });
     if (values.letterhead.length > 1000)
@@ -66,6 +67,12 @@ export const actions = {
         'completionWaitWorkingDays',
         'Termenul de completare trebuie să fie între 1 și 60 de zile lucrătoare.',
       );
+    const postalDays = int(values.postalDeliveryWorkingDays);
+    if (postalDays === null || postalDays < 1 || postalDays > 15)
+      return invalid(
+        'postalDeliveryWorkingDays',
+        'Timpul de livrare a unei scrisori trebuie să fie între 1 și 15 zile lucrătoare.',
+      );
     const r = await api<TenantSettings>(event, 'PATCH', '/api/tenant-settings', {
       letterhead: values.letterhead,
       operatorEmail: values.operatorEmail || null,
@@ -77,6 +84,7 @@ export const actions = {
       completionWaitWorkingDays: completionWait,
       completionPausesDeadline: values.completionPausesDeadline === 'on',
       satisfactionSurvey: values.satisfactionSurvey === 'on',
+      postalDeliveryWorkingDays: postalDays,
     });
     if (!r.ok)
       return fail(r.status, {

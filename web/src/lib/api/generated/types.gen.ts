@@ -804,6 +804,77 @@ export type GetApiComplaintsByNumberResponses = {
             compensationLei: number | null;
         };
         filedReason: string | null;
+        /**
+         * Further categories named at triage (each verified in parallel); the due date is the earliest of all categories
+         */
+        additionalCategories: Array<'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri'>;
+        /**
+         * What the quarterly report to ANRE needs of this case
+         */
+        regulator: {
+            /**
+             * YYYY-MM-DD, Europe/Bucharest
+             */
+            registeredOn: string;
+            /**
+             * email, portal, call_center, counter, post, fax
+             */
+            channel: string;
+            /**
+             * consumer, or authority (a referral from ANRE, ANPC…, with its own reference and deadline)
+             */
+            source: 'consumer' | 'authority';
+            /**
+             * YYYY-MM-DD, Europe/Bucharest
+             */
+            dueDate: string;
+            /**
+             * When the answer (or filing notice) counts as given: SMTP accepted it, the letter was handed to the post (dispatch recorded) or the consumer downloaded it in the portal
+             */
+            answerCommunicatedAt: string | null;
+            /**
+             * How it was communicated
+             */
+            answerCommunicatedBy: 'email' | 'post' | 'portal' | null;
+            /**
+             * true: communicated on or before the due day; false: late, or the due day passed without an answer; null: not due yet
+             */
+            answeredInTime: boolean | null;
+            /**
+             * Days of delay, in the deadline rule's unit
+             */
+            delayDays: number | null;
+            compensation: {
+                /**
+                 * Compensation owed, lei
+                 */
+                owedLei: number | null;
+                /**
+                 * When it was determined: communication of a late answer, else the recorded breach
+                 */
+                determinedAt: string | null;
+                /**
+                 * The amount is final once the answer is communicated
+                 */
+                final: boolean;
+                /**
+                 * Granted by finance, lei
+                 */
+                paidLei: number | null;
+                /**
+                 * Date it was granted (YYYY-MM-DD)
+                 */
+                paidOn: string | null;
+                /**
+                 * How: credit on the next invoice, bank transfer or postal order
+                 */
+                paymentMethod: 'invoice_credit' | 'bank_transfer' | 'postal_order' | null;
+                /**
+                 * When the consumer was told
+                 */
+                notifiedAt: string | null;
+            };
+        };
         documents: Array<{
             id: number;
             /**
@@ -4978,6 +5049,10 @@ export type GetApiTenantSettingsResponses = {
          */
         completionPausesDeadline: boolean;
         /**
+         * Working days a letter is taken to need to reach the consumer: an extension notice by post must leave at least this many working days before the original due date (default 3)
+         */
+        postalDeliveryWorkingDays: number;
+        /**
          * Closed complaints go to the satisfaction survey (IL-40)
          */
         satisfactionSurvey: boolean;
@@ -5012,6 +5087,10 @@ export type PatchApiTenantSettingsData = {
          * Whether the legal deadline stops while we wait for the completion (default: it keeps running)
          */
         completionPausesDeadline?: boolean;
+        /**
+         * Working days a letter is taken to need to reach the consumer: an extension notice by post must leave at least this many working days before the original due date (default 3)
+         */
+        postalDeliveryWorkingDays?: number;
         /**
          * Closed complaints go to the satisfaction survey (IL-40)
          */
@@ -5136,6 +5215,10 @@ export type PatchApiTenantSettingsResponses = {
          * Whether the legal deadline stops while we wait for the completion (default: it keeps running)
          */
         completionPausesDeadline: boolean;
+        /**
+         * Working days a letter is taken to need to reach the consumer: an extension notice by post must leave at least this many working days before the original due date (default 3)
+         */
+        postalDeliveryWorkingDays: number;
         /**
          * Closed complaints go to the satisfaction survey (IL-40)
          */
