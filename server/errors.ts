@@ -85,6 +85,15 @@ export const ERRORS = {
     status: 409,
     message: 'Termenul acestei reclamații nu mai poate fi prelungit (răspuns comunicat sau dosar închis).',
   },
+  EXTENSION_DATE_INVALID: {
+    status: 400,
+    message:
+      'Noul termen trebuie să fie după termenul actual și în limita prelungirii permise pentru categoria reclamației.',
+  },
+  EXTENSION_NOT_CASE_HOLDER: {
+    status: 403,
+    message: 'Prelungirea o propune ofițerul care are în lucru o sarcină a reclamației.',
+  },
   MAILBOX_UNREACHABLE: { status: 422, message: 'Conexiunea la căsuța de e-mail a eșuat.' },
   MAILBOX_PASSWORD_REQUIRED: {
     status: 422,
@@ -164,6 +173,11 @@ export const ERRORS = {
   IDENTIFY_TASK_NOT_OPEN: {
     status: 409,
     message: 'Reclamația nu are o sarcină de identificare a clientului deschisă pentru dumneavoastră.',
+  },
+  IDENTIFY_ROLE_REQUIRED: {
+    status: 403,
+    message:
+      'Identificarea clientului o confirmă doar cine are funcția căreia îi aparține sarcina (de exemplu RRC).',
   },
   // Consumer portal (server/portal)
   PORTAL_SUPPLIER_NOT_FOUND: { status: 404, message: 'Furnizorul nu există.' },
