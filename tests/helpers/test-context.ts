@@ -52,6 +52,8 @@ export async function createTestContext(
     webPort?: number;
     /** Feed the inbox read model from the engine's task events, as `npm start` does (default true). */
     taskEvents?: boolean;
+    /** Installation settings as environment variables (e.g. STAFF_TOTP_REQUIRED: the production rule). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<TestContext> {
   const adminUrl = inject('adminDatabaseUrl');
@@ -84,7 +86,7 @@ export async function createTestContext(
   await deployBaseline(engine, demoTenantId);
   await deployBaseline(engine, acmeTenantId);
 
-  const config = loadConfig({ PUBLIC_URL: publicUrl, DATA_DIR: inject('testDataDir') });
+  const config = loadConfig({ ...opts.env, PUBLIC_URL: publicUrl, DATA_DIR: inject('testDataDir') });
   const secret = inject('appSecret');
   let webHandler: AppContext['webHandler'];
   if (opts.webPort) {
