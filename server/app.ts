@@ -10,6 +10,7 @@ import type { Db } from './db/client.ts';
 import type { EngineClient } from './engine/client.ts';
 import type { Logger } from './outbox/process-starts.ts';
 import { createAuthService, type AuthService } from './auth/auth.service.ts';
+import { createTotpService, type TotpService } from './auth/totp.service.ts';
 import { createCasesService, type CasesService } from './cases/cases.service.ts';
 import { createTasksService, type TasksService } from './tasks/tasks.service.ts';
 import { createProcessCatalog } from './tasks/process-catalog.ts';
@@ -22,6 +23,7 @@ import type { RegisterDeps } from './intake/register-complaint.ts';
 import type { Mailer } from './mail/mailer.ts';
 import errorHandler from './plugins/error-handler.ts';
 import auth from './plugins/auth.ts';
+import secondFactor from './plugins/second-factor.ts';
 import authRoutes from './routes/api/auth/index.ts';
 import complaintsRoutes from './routes/api/complaints/index.ts';
 import customersRoutes from './routes/api/customers/index.ts';
@@ -63,6 +65,7 @@ export interface AppServices {
   designerService: DesignerService;
   usersService: UsersService;
   accountPasswordService: AccountPasswordService;
+  totpService: TotpService;
 }
 
 declare module 'fastify' {
@@ -113,7 +116,9 @@ export async function buildApp(
   fastify.decorate('appConfig', ctx.config);
   fastify.decorate('registerDeps', { db: ctx.db, engine: ctx.engine, secret: ctx.secret, log: ctx.log });
   fastify.decorate('services', {
-    authService: createAuthService(ctx.db, ctx.secret),
+    authService: createAuthService(ctx.db, ctx.secret, {
+      totpRequiredForRoles: ctx.config.staffTotpRequired,
+    }),
     casesService: createCasesService({ db: ctx.db, engine: ctx.engine, secret: ctx.secret }),
     tasksService: createTasksService({
       db: ctx.db,
@@ -146,6 +151,7 @@ export async function buildApp(
       log: ctx.log,
     }),
     accountPasswordService: createAccountPasswordService({ db: ctx.db, secret: ctx.secret }),
+    totpService: createTotpService({ db: ctx.db, secret: ctx.secret }),
   });
 
   // External plugins
@@ -172,6 +178,7 @@ export async function buildApp(
     authService: fastify.services.authService,
     publicUrl: ctx.config.publicUrl,
   });
+  await fastify.register(secondFactor);
 
   // Routes
   await fastify.register(authRoutes, { prefix: '/api/auth' });

@@ -1,22 +1,60 @@
 import { createHmac } from 'node:crypto';
-import { and, count, eq, gt, lt, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import { sessions, staffLoginFailures, tenants, users, type PermissionRole } from '../db/schema/index.ts';
+import { eq, lt, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db/client.ts';
+import { sessions, tenants, users, type PermissionRole, type User } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
+import {
+  clearPairFailures,
+  deleteSession,
+  findUserByEmail,
+  getSessionForUpdate,
+  getUserForUpdate,
+  insertSession,
+  lockLoginPair,
+  pairFailures,
+  recordFailure,
+  recoveryCodesLeft,
+  setTotp,
+  spendRecoveryCode,
+  updateSession,
+} from './auth.repo.ts';
 import { dummyPasswordHash, verifyPassword } from './passwords.ts';
 import { generateSessionToken, sessionIdOf } from './tokens.ts';
+import { acceptedStep, looksLikeTotp, openTotpSecret, recoveryCodeHash } from './totp.ts';
 
-/** Staff sessions: 8 hours, renewed (sliding) when less than half remains. */
+/** Staff sessions: 8 hours idle, renewed (sliding) when less than half remains, never past the absolute lifetime. */
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 
+/** A session whose password was right but whose TOTP code is still due lasts this long. */
+export const SECOND_FACTOR_TTL_MS = 10 * 60 * 1000;
+
+/** Wrong second-factor codes on one session before it ends (the password must be given again). */
+export const SECOND_FACTOR_MAX_FAILURES = 5;
+
 /**
- * Lockout: after this many failed logins for one address within the window, that address is refused (even with
- * the right password) until the window has passed. Counted per address in the database, so every replica and
- * every client address see the same count (the per-IP request limit of the route is per process).
+ * Throttling of password and code guesses, per account AND client address: this many failures of the account
+ * from one address within the window are free; each further try from that address waits a delay that doubles
+ * (30 s, 1 min, 2 min, ... at most 15 min) and is refused unchecked before it. Other addresses are not slowed,
+ * so an outsider who knows an e-mail cannot keep its owner out; a guesser must change address to keep going,
+ * which the per-address request limits and, for the roles that matter, TOTP make pointless.
  */
 export const LOGIN_MAX_FAILURES = 5;
 export const LOGIN_LOCK_WINDOW_MS = 15 * 60 * 1000;
+const LOGIN_BASE_DELAY_MS = 30 * 1000;
+const LOGIN_MAX_DELAY_MS = 15 * 60 * 1000;
+
+/** How long the account must wait from its last failure after `failures` failures from one address. */
+export function loginDelayMs(failures: number): number {
+  if (failures < LOGIN_MAX_FAILURES) return 0;
+  return Math.min(LOGIN_MAX_DELAY_MS, LOGIN_BASE_DELAY_MS * 2 ** (failures - LOGIN_MAX_FAILURES));
+}
+
+/** Roles that must use TOTP wherever the installation enforces it (config.staffTotpRequired). */
+export const TOTP_REQUIRED_ROLES: readonly PermissionRole[] = ['admin', 'supervisor', 'designer'];
+
+/** Re-authentication (password, and TOTP when enrolled) counts this long for the sensitive operations. */
+export const REAUTH_WINDOW_MS = 10 * 60 * 1000;
 
 /**
  * The address as the failure rows know it: keyed, so a database copy does not list who tried to log in. The
@@ -25,6 +63,13 @@ export const LOGIN_LOCK_WINDOW_MS = 15 * 60 * 1000;
 export function loginAddressHash(secret: string, email: string): string {
   return createHmac('sha256', secret).update(`staff-login:${email}`).digest('hex').slice(0, 32);
 }
+
+/** The client address as the failure rows know it (keyed too: no IP addresses in the table). */
+export function clientAddressHash(secret: string, address: string): string {
+  return createHmac('sha256', secret).update(`staff-login-ip:${address}`).digest('hex').slice(0, 32);
+}
+
+export type SecondFactorStage = 'totp' | 'enrol' | 'full';
 
 export interface Principal {
   userId: string;
@@ -37,36 +82,109 @@ export interface Principal {
   jobRoles: string[];
   sessionId: string;
   sessionExpiresAt: Date;
+  /**
+   * Where the session stands (absent on principals built in-process, which are not sessions): `totp`: the code
+   * is due; `enrol`: the person must set up TOTP first; `full`: signed in. Only `full` may use the app.
+   */
+  secondFactor?: { stage: SecondFactorStage; enrolled: boolean; required: boolean };
+  /** The last sign-in or re-authentication of this session (see server/auth/reauth.ts). */
+  authenticatedAt?: Date;
 }
 
-export function createAuthService(db: Db, secret: string) {
-  async function login(rawEmail: string, password: string): Promise<{ token: string; principal: Principal }> {
+/** Whether this person must use TOTP: by role where the installation enforces it, or everyone by tenant choice. */
+export function totpRequired(
+  roles: readonly PermissionRole[],
+  enforcedForRoles: boolean,
+  forAllStaff: boolean,
+) {
+  return forAllStaff || (enforcedForRoles && roles.some((r) => TOTP_REQUIRED_ROLES.includes(r)));
+}
+
+export interface AuthOptions {
+  /** config.staffTotpRequired: admins, supervisors and designers must use TOTP. */
+  totpRequiredForRoles: boolean;
+}
+
+function tooManyFailures(lastFailure: Date, failures: number, now: number): DomainError | null {
+  const waitMs = lastFailure.getTime() + loginDelayMs(failures) - now;
+  if (waitMs <= 0) return null;
+  const seconds = Math.ceil(waitMs / 1000);
+  const when = seconds < 90 ? `${seconds} de secunde` : `${Math.ceil(seconds / 60)} de minute`;
+  return new DomainError(
+    'AUTH_LOGIN_LOCKED',
+    { retryAfterSeconds: seconds },
+    `Prea multe încercări nereușite pentru acest cont de pe această adresă. Reîncercați peste ${when}.`,
+  );
+}
+
+export function createAuthService(
+  db: Db,
+  secret: string,
+  options: AuthOptions = { totpRequiredForRoles: false },
+) {
+  /** Refuses (without checking anything) a try that comes before the delay its address has earned. */
+  async function throttle(tx: DbOrTx, emailHash: string, addressHash: string) {
+    await lockLoginPair(tx, emailHash, addressHash);
+    const f = await pairFailures(tx, emailHash, addressHash, new Date(Date.now() - LOGIN_LOCK_WINDOW_MS));
+    const refused = f.last && tooManyFailures(f.last, f.n, Date.now());
+    if (refused) throw refused;
+    return f.n;
+  }
+
+  /**
+   * A second factor given by the person: a TOTP code (each time step once) or an unused recovery code (spent).
+   * Call with the user row locked.
+   */
+  async function secondFactorOk(
+    tx: DbOrTx,
+    user: User,
+    code: string,
+  ): Promise<'totp' | 'recovery_code' | null> {
+    if (!user.totpSecret) return null;
+    if (looksLikeTotp(code)) {
+      const step = acceptedStep(openTotpSecret(secret, user.totpSecret), code, user.totpLastStep);
+      if (step === null) return null;
+      await setTotp(tx, user.tenantId, user.id, { totpLastStep: step });
+      return 'totp';
+    }
+    if (code.length > 64) return null;
+    return (await spendRecoveryCode(tx, user.id, recoveryCodeHash(secret, user.id, code)))
+      ? 'recovery_code'
+      : null;
+  }
+
+  async function auditRecoveryUse(tx: DbOrTx, user: User) {
+    await appendAudit(tx, {
+      tenantId: user.tenantId,
+      actorId: user.id,
+      actorKind: 'user',
+      action: 'user.recovery_code_used',
+      entityType: 'user',
+      entityId: user.id,
+      details: { left: await recoveryCodesLeft(tx, user.id) },
+    });
+  }
+
+  /**
+   * Step one: e-mail and password. Right: a session; when the person uses TOTP, the session can only take the
+   * code (`secondFactor.stage` 'totp') until it is given. Wrong: 401, the same whether the account exists.
+   */
+  async function login(
+    rawEmail: string,
+    password: string,
+    clientAddress = 'unknown',
+  ): Promise<{ token: string; principal: Principal }> {
     const email = rawEmail.trim().toLowerCase();
     const emailHash = loginAddressHash(secret, email);
-    // One attempt per address at a time: parallel guesses cannot all pass the count before one is recorded.
+    const addressHash = clientAddressHash(secret, clientAddress);
     const user = await db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'staff-login:' + emailHash}, 0))`);
-      const [failures] = await tx
-        .select({ n: count() })
-        .from(staffLoginFailures)
-        .where(
-          and(
-            eq(staffLoginFailures.emailHash, emailHash),
-            gt(staffLoginFailures.at, new Date(Date.now() - LOGIN_LOCK_WINDOW_MS)),
-          ),
-        );
-      // The same answer whether the account exists or not, and the password is not even checked.
-      if ((failures?.n ?? 0) >= LOGIN_MAX_FAILURES) throw new DomainError('AUTH_LOGIN_LOCKED');
-
-      const [found] = await tx.select().from(users).where(eq(users.email, email)).limit(1);
+      const failures = await throttle(tx, emailHash, addressHash);
+      const found = await findUserByEmail(tx, email);
       const ok = found?.active
         ? await verifyPassword(found.passwordHash, password)
         : await verifyPassword(await dummyPasswordHash(), password).then(() => false);
-      if (ok) {
-        await tx.delete(staffLoginFailures).where(eq(staffLoginFailures.emailHash, emailHash));
-        return found!;
-      }
-      await tx.insert(staffLoginFailures).values({ emailHash });
+      if (ok) return found!;
+      await recordFailure(tx, emailHash, addressHash);
       if (found) {
         await appendAudit(tx, {
           tenantId: found.tenantId,
@@ -75,43 +193,180 @@ export function createAuthService(db: Db, secret: string) {
           action: 'auth.login_failed',
           entityType: 'user',
           entityId: found.id,
-          details: { failuresInWindow: (failures?.n ?? 0) + 1 },
+          details: { failuresFromAddress: failures + 1 },
         });
       }
       return null;
     });
     if (!user) throw new DomainError('AUTH_INVALID_CREDENTIALS');
     const token = generateSessionToken();
-    const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+    const twoStep = user.totpEnabledAt !== null && user.totpSecret !== null;
     await db.transaction(async (tx) => {
-      await tx
-        .insert(sessions)
-        .values({ id: sessionIdOf(token), userId: user.id, tenantId: user.tenantId, expiresAt });
-      await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
-      await appendAudit(tx, {
+      await insertSession(tx, {
+        id: sessionIdOf(token),
+        userId: user.id,
         tenantId: user.tenantId,
-        actorId: user.id,
-        actorKind: 'user',
-        action: 'auth.login',
-        entityType: 'user',
-        entityId: user.id,
+        // The absolute lifetime caps it at the first validation (validateSessionToken).
+        expiresAt: new Date(Date.now() + (twoStep ? SECOND_FACTOR_TTL_MS : SESSION_TTL_MS)),
+        stage: twoStep ? 'password' : 'full',
       });
+      if (!twoStep) await signedIn(tx, user, emailHash, addressHash, 'password');
     });
     const principal = await validateSessionToken(token);
     if (!principal) throw new DomainError('AUTH_SESSION_INVALID');
     return { token, principal };
   }
 
+  /** A complete sign-in: the address's failures go, the login is recorded. */
+  async function signedIn(
+    tx: DbOrTx,
+    user: User,
+    emailHash: string,
+    addressHash: string,
+    with_: 'password' | 'totp' | 'recovery_code',
+  ) {
+    await clearPairFailures(tx, emailHash, addressHash);
+    await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
+    await appendAudit(tx, {
+      tenantId: user.tenantId,
+      actorId: user.id,
+      actorKind: 'user',
+      action: 'auth.login',
+      entityType: 'user',
+      entityId: user.id,
+      details: { secondFactor: with_ === 'password' ? null : with_ },
+    });
+  }
+
+  /**
+   * Step two: the TOTP code (or a recovery code) on a session whose password was right. Wrong codes count
+   * against the account from this address like wrong passwords, and SECOND_FACTOR_MAX_FAILURES of them end the
+   * session.
+   */
+  async function verifySecondFactor(
+    p: Principal,
+    code: string,
+    clientAddress = 'unknown',
+  ): Promise<Principal> {
+    if (p.secondFactor?.stage !== 'totp') throw new DomainError('AUTH_SECOND_FACTOR_NOT_DUE');
+    const emailHash = loginAddressHash(secret, p.email);
+    const addressHash = clientAddressHash(secret, clientAddress);
+    const outcome = await db.transaction(async (tx) => {
+      await throttle(tx, emailHash, addressHash);
+      const session = await getSessionForUpdate(tx, p.sessionId);
+      const user = await getUserForUpdate(tx, p.tenantId, p.userId);
+      if (!session || session.stage !== 'password' || !user?.active) return 'gone' as const;
+      const used = await secondFactorOk(tx, user, code);
+      if (!used) {
+        await recordFailure(tx, emailHash, addressHash);
+        const failures = session.secondFactorFailures + 1;
+        await appendAudit(tx, {
+          tenantId: user.tenantId,
+          actorId: user.id,
+          actorKind: 'user',
+          action: 'auth.second_factor_failed',
+          entityType: 'user',
+          entityId: user.id,
+          details: { failuresInSession: failures },
+        });
+        if (failures >= SECOND_FACTOR_MAX_FAILURES) {
+          await deleteSession(tx, session.id);
+          return 'ended' as const;
+        }
+        await updateSession(tx, session.id, { secondFactorFailures: failures });
+        return 'wrong' as const;
+      }
+      const now = new Date();
+      await updateSession(tx, session.id, {
+        stage: 'full',
+        authenticatedAt: now,
+        secondFactorFailures: 0,
+        expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
+      });
+      if (used === 'recovery_code') await auditRecoveryUse(tx, user);
+      await signedIn(tx, user, emailHash, addressHash, used);
+      return 'ok' as const;
+    });
+    if (outcome === 'gone') throw new DomainError('AUTH_SESSION_INVALID');
+    if (outcome === 'ended') throw new DomainError('AUTH_SECOND_FACTOR_TOO_MANY');
+    if (outcome === 'wrong') throw new DomainError('AUTH_SECOND_FACTOR_INVALID');
+    const token = await validateSessionById(p.sessionId);
+    if (!token) throw new DomainError('AUTH_SESSION_INVALID');
+    return token;
+  }
+
+  /**
+   * Proves again who is at the keyboard before a sensitive operation (granting roles, the mailbox): the password,
+   * and a TOTP or recovery code when the person uses TOTP. Throttled like the login.
+   */
+  async function reauthenticate(
+    p: Principal,
+    input: { password: string; code?: string | undefined },
+    clientAddress = 'unknown',
+  ): Promise<Principal> {
+    if (p.secondFactor && p.secondFactor.stage !== 'full')
+      throw new DomainError('AUTH_SECOND_FACTOR_REQUIRED');
+    const emailHash = loginAddressHash(secret, p.email);
+    const addressHash = clientAddressHash(secret, clientAddress);
+    const outcome = await db.transaction(async (tx) => {
+      const failures = await throttle(tx, emailHash, addressHash);
+      const user = await getUserForUpdate(tx, p.tenantId, p.userId);
+      if (!user?.active) return 'gone' as const;
+      const enrolled = user.totpEnabledAt !== null;
+      if (enrolled && !input.code?.trim()) return 'code-missing' as const;
+      const passwordOk = await verifyPassword(user.passwordHash, input.password);
+      // The code is only checked (and a recovery code only spent) behind a right password.
+      const used = passwordOk && enrolled ? await secondFactorOk(tx, user, input.code!.trim()) : null;
+      if (!passwordOk || (enrolled && !used)) {
+        await recordFailure(tx, emailHash, addressHash);
+        await appendAudit(tx, {
+          tenantId: user.tenantId,
+          actorId: user.id,
+          actorKind: 'user',
+          action: 'auth.reauth_failed',
+          entityType: 'user',
+          entityId: user.id,
+          details: { failuresFromAddress: failures + 1 },
+        });
+        return 'wrong' as const;
+      }
+      await updateSession(tx, p.sessionId, { authenticatedAt: new Date() });
+      await clearPairFailures(tx, emailHash, addressHash);
+      if (used === 'recovery_code') await auditRecoveryUse(tx, user);
+      await appendAudit(tx, {
+        tenantId: user.tenantId,
+        actorId: user.id,
+        actorKind: 'user',
+        action: 'auth.reauthenticated',
+        entityType: 'user',
+        entityId: user.id,
+        details: { secondFactor: used },
+      });
+      return 'ok' as const;
+    });
+    if (outcome === 'gone') throw new DomainError('AUTH_SESSION_INVALID');
+    if (outcome === 'code-missing') throw new DomainError('AUTH_REAUTH_CODE_REQUIRED');
+    if (outcome === 'wrong') throw new DomainError('AUTH_REAUTH_FAILED');
+    const fresh = await validateSessionById(p.sessionId);
+    if (!fresh) throw new DomainError('AUTH_SESSION_INVALID');
+    return fresh;
+  }
+
   /** Returns the principal for a token, extending the session when past half its life; null when invalid. */
   async function validateSessionToken(token: string): Promise<Principal | null> {
     if (!/^[a-z2-7]{32}$/.test(token)) return null;
-    const id = sessionIdOf(token);
+    return validateSessionById(sessionIdOf(token));
+  }
+
+  async function validateSessionById(id: string): Promise<Principal | null> {
     // One round trip: session, user, tenant and the job roles held (every API request passes here).
     const [row] = await db
       .select({
         session: sessions,
         user: users,
         tenantCode: tenants.code,
+        totpForAllStaff: tenants.totpForAllStaff,
+        sessionMaxHours: tenants.sessionMaxHours,
         jobRoles: sql<
           string[]
         >`coalesce((select array_agg(h.job_role_code order by h.job_role_code) from job_role_holders h
@@ -124,15 +379,21 @@ export function createAuthService(db: Db, secret: string) {
       .limit(1);
     if (!row) return null;
     const now = Date.now();
-    if (row.session.expiresAt.getTime() <= now || !row.user.active) {
+    // Absolute lifetime: from sign-in, whatever the activity (a stolen session cannot be kept alive).
+    const endsAt = row.session.createdAt.getTime() + row.sessionMaxHours * 3_600_000;
+    if (row.session.expiresAt.getTime() <= now || endsAt <= now || !row.user.active) {
       await db.delete(sessions).where(eq(sessions.id, id));
       return null;
     }
     let expiresAt = row.session.expiresAt;
-    if (expiresAt.getTime() - now < SESSION_TTL_MS / 2) {
-      expiresAt = new Date(now + SESSION_TTL_MS);
+    const full = row.session.stage === 'full';
+    if (full && expiresAt.getTime() - now < SESSION_TTL_MS / 2) expiresAt = new Date(now + SESSION_TTL_MS);
+    if (expiresAt.getTime() > endsAt) expiresAt = new Date(endsAt);
+    if (expiresAt.getTime() !== row.session.expiresAt.getTime())
       await db.update(sessions).set({ expiresAt }).where(eq(sessions.id, id));
-    }
+    const enrolled = row.user.totpEnabledAt !== null;
+    const required = totpRequired(row.user.roles, options.totpRequiredForRoles, row.totpForAllStaff);
+    const stage: SecondFactorStage = !full ? 'totp' : required && !enrolled ? 'enrol' : 'full';
     return {
       userId: row.user.id,
       tenantId: row.user.tenantId,
@@ -143,6 +404,8 @@ export function createAuthService(db: Db, secret: string) {
       jobRoles: row.jobRoles,
       sessionId: id,
       sessionExpiresAt: expiresAt,
+      secondFactor: { stage, enrolled, required },
+      authenticatedAt: row.session.authenticatedAt,
     };
   }
 
@@ -164,7 +427,7 @@ export function createAuthService(db: Db, secret: string) {
     await db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
   }
 
-  return { login, validateSessionToken, logout, purgeExpired };
+  return { login, verifySecondFactor, reauthenticate, validateSessionToken, logout, purgeExpired };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;

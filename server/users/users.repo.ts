@@ -17,6 +17,7 @@ const staffColumns = {
   active: users.active,
   lastLoginAt: users.lastLoginAt,
   createdAt: users.createdAt,
+  totpEnabledAt: users.totpEnabledAt,
 };
 
 export type StaffRow = Awaited<ReturnType<typeof listStaff>>[number];
@@ -183,15 +184,18 @@ export async function markPasswordTokenUsed(db: DbOrTx, tokenId: string) {
     .where(and(eq(staffPasswordTokens.id, tokenId), isNull(staffPasswordTokens.usedAt)));
 }
 
-/** Failed logins in the window per address hash, for the hashes given. */
+/** Failed logins in the window per account (address hash) and client address: how many and the latest. */
 export async function recentFailures(db: DbOrTx, emailHashes: string[], since: Date) {
-  if (emailHashes.length === 0) return new Map<string, number>();
-  const rows = await db
-    .select({ emailHash: staffLoginFailures.emailHash, n: count() })
+  if (emailHashes.length === 0) return [];
+  return db
+    .select({
+      emailHash: staffLoginFailures.emailHash,
+      n: count(),
+      last: max(staffLoginFailures.at),
+    })
     .from(staffLoginFailures)
     .where(and(inArray(staffLoginFailures.emailHash, emailHashes), gt(staffLoginFailures.at, since)))
-    .groupBy(staffLoginFailures.emailHash);
-  return new Map(rows.map((r) => [r.emailHash, r.n]));
+    .groupBy(staffLoginFailures.emailHash, staffLoginFailures.addressHash);
 }
 
 export async function clearFailures(db: DbOrTx, emailHash: string): Promise<number> {

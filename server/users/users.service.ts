@@ -5,11 +5,12 @@ import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import {
   LOGIN_LOCK_WINDOW_MS,
-  LOGIN_MAX_FAILURES,
   loginAddressHash,
+  loginDelayMs,
   type Principal,
 } from '../auth/auth.service.ts';
 import { hashPassword } from '../auth/passwords.ts';
+import { requireRecentAuth } from '../auth/reauth.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { getTenant } from '../tenants/tenants.repo.ts';
 import { newPasswordLink, sendPasswordLink } from './password-links.ts';
@@ -71,6 +72,11 @@ export function createUsersService(deps: UsersDeps) {
         rows.map((r) => r.id),
       ),
     ]);
+    // Delayed: some client address has to wait before trying this account again (others are not slowed).
+    const now = Date.now();
+    const delayed = new Set(
+      failures.filter((f) => f.last && f.last.getTime() + loginDelayMs(f.n) > now).map((f) => f.emailHash),
+    );
     return rows.map((r, i) => ({
       id: r.id,
       name: r.name,
@@ -80,7 +86,8 @@ export function createUsersService(deps: UsersDeps) {
       lastLoginAt: r.lastLoginAt?.toISOString() ?? null,
       createdAt: r.createdAt.toISOString(),
       pendingLinkExpiresAt: links.get(r.id)?.toISOString() ?? null,
-      loginLocked: (failures.get(hashes[i]!) ?? 0) >= LOGIN_MAX_FAILURES,
+      loginLocked: delayed.has(hashes[i]!),
+      totpEnabled: r.totpEnabledAt !== null,
     }));
   }
 
@@ -137,6 +144,8 @@ export function createUsersService(deps: UsersDeps) {
 
   /** A new account without a usable password; its person gets a link to choose one. */
   async function create(p: Principal, input: { name: string; email: string; roles: PermissionRole[] }) {
+    // Giving someone permission roles is granting them: the admin proves again who they are first.
+    if (input.roles.length) requireRecentAuth(p);
     const email = normaliseEmail(input.email);
     const roles = [...new Set(input.roles)];
     const passwordHash = await unusablePasswordHash();
@@ -184,6 +193,7 @@ export function createUsersService(deps: UsersDeps) {
             throw new DomainError('STAFF_LAST_ADMIN');
           if (user.id === p.userId) throw new DomainError('STAFF_CANNOT_DROP_OWN_ADMIN');
         }
+        if (added.length) requireRecentAuth(p);
         if (added.length || removed.length) set.roles = roles;
       }
       if (!set.name && !set.roles) return;

@@ -8,6 +8,15 @@ export const LoginSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const SecondFactorSchema = Type.Object({
+  stage: Type.Union([Type.Literal('totp'), Type.Literal('enrol'), Type.Literal('full')], {
+    description:
+      "'totp': the code is due (POST /api/auth/totp); 'enrol': TOTP must be set up first (/api/account/totp); 'full': signed in. Until 'full' every other route answers 403.",
+  }),
+  enrolled: Type.Boolean({ description: 'The person uses TOTP' }),
+  required: Type.Boolean({ description: 'The person must use TOTP (role or tenant policy)' }),
+});
+
 export const MeSchema = Type.Object({
   userId: Type.String(),
   email: Type.String(),
@@ -15,6 +24,7 @@ export const MeSchema = Type.Object({
   tenantCode: Type.String(),
   roles: Type.Array(Type.String()),
   jobRoles: Type.Array(Type.String()),
+  secondFactor: SecondFactorSchema,
 });
 
 export const LoginResultSchema = Type.Object({
@@ -24,3 +34,16 @@ export const LoginResultSchema = Type.Object({
   expiresAt: Type.String({ format: 'date-time' }),
   user: MeSchema,
 });
+
+/** A TOTP code (6 digits) or a recovery code (xxxxx-xxxxx); spaces and dashes do not matter. */
+export const CodeSchema = Type.String({ minLength: 1, maxLength: 32 });
+
+export const SecondFactorBodySchema = Type.Object({ code: CodeSchema }, { additionalProperties: false });
+
+export const ReauthBodySchema = Type.Object(
+  {
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+    code: Type.Optional(CodeSchema),
+  },
+  { additionalProperties: false },
+);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
+import { requireRecentAuth } from '../../../auth/reauth.ts';
 import { appendAudit } from '../../../audit/audit.repo.ts';
 import { DomainError } from '../../../errors.ts';
 import { checkMailbox } from '../../../intake/mail/mailbox-check.ts';
@@ -118,6 +119,8 @@ const mailboxRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['mailbox'],
         summary: 'Save the complaint mailbox settings (audited; the intake switches within a minute)',
+        description:
+          'Needs a sign-in or re-authentication (POST /api/auth/reauth) within the last 10 minutes: 403 AUTH_REAUTH_REQUIRED otherwise.',
         body: MailboxBody,
         response: { 200: MailboxSchema, ...errorResponses },
       },
@@ -125,6 +128,8 @@ const mailboxRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (req) => {
       const p = principalOf(req);
+      // Where complaints are read from (and a stored password sent to): the admin proves again who they are.
+      requireRecentAuth(p);
       const cfg = await configOf(p.tenantId, req.body);
       await db.transaction(async (tx) => {
         await saveMailAccount(tx, secret, p.tenantId, {

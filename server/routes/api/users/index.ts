@@ -16,7 +16,7 @@ import {
  * person answers 404. Every change is audited.
  */
 const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { usersService } = fastify.services;
+  const { usersService, totpService } = fastify.services;
   const admin = { roles: ['admin' as const] };
 
   fastify.get(
@@ -121,6 +121,66 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       config: admin,
     },
     async (req) => usersService.unlock(principalOf(req), req.params.id),
+  );
+
+  fastify.post(
+    '/:id/totp-reset',
+    {
+      schema: {
+        tags: ['users'],
+        summary: "Clear a colleague's TOTP (lost phone and recovery codes): their sessions end; audited",
+        description:
+          'Needs a recent re-authentication of the admin (403 AUTH_REAUTH_REQUIRED). Where TOTP is required, the colleague enrols again at the next sign-in.',
+        params: UserIdParams,
+        response: {
+          200: Type.Object({ wasEnabled: Type.Boolean(), sessionsEnded: Type.Integer() }),
+          ...errorResponses,
+        },
+      },
+      config: admin,
+    },
+    async (req) => totpService.adminReset(principalOf(req), req.params.id),
+  );
+
+  const Policy = Type.Object(
+    {
+      totpForAllStaff: Type.Boolean({
+        description: 'Every staff member must use TOTP (admins, supervisors and designers must anyway)',
+      }),
+      sessionMaxHours: Type.Integer({
+        minimum: 1,
+        maximum: 24,
+        description: 'A session ends this long after sign-in, whatever the activity',
+      }),
+    },
+    { additionalProperties: false },
+  );
+
+  fastify.get(
+    '/security-policy',
+    {
+      schema: {
+        tags: ['users'],
+        summary: "The tenant's staff security policy: TOTP for everyone, absolute session lifetime",
+        response: { 200: Policy, ...errorResponses },
+      },
+      config: admin,
+    },
+    async (req) => totpService.policy(principalOf(req)),
+  );
+
+  fastify.put(
+    '/security-policy',
+    {
+      schema: {
+        tags: ['users'],
+        summary: "Change the tenant's staff security policy (needs a recent re-authentication; audited)",
+        body: Policy,
+        response: { 200: Policy, ...errorResponses },
+      },
+      config: admin,
+    },
+    async (req) => totpService.setPolicy(principalOf(req), req.body),
   );
 };
 

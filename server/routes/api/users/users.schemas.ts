@@ -28,8 +28,10 @@ export const StaffUserSchema = Type.Object({
     description: 'A password-setting link waits to be used until then; null when none does.',
   }),
   loginLocked: Type.Boolean({
-    description: 'Too many failed logins for the address in the last 15 minutes.',
+    description:
+      'Some client address must wait before trying this account again (failed logins in the last 15 minutes); others are not slowed.',
   }),
+  totpEnabled: Type.Boolean({ description: 'The person signs in with a TOTP code too.' }),
 });
 
 export const StaffListSchema = Type.Object({ items: Type.Array(StaffUserSchema) });

@@ -1,0 +1,132 @@
+import { and, count, eq, gt, isNull, max, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.ts';
+import { sessions, staffLoginFailures, staffRecoveryCodes, users } from '../db/schema/index.ts';
+
+/**
+ * One account tried from one client address at a time (both as HMACs), for the rest of the transaction: parallel
+ * guesses cannot all pass the count before one is recorded.
+ */
+export async function lockLoginPair(db: DbOrTx, emailHash: string, addressHash: string) {
+  await db.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`staff-login:${emailHash}:${addressHash}`}, 0))`,
+  );
+}
+
+/** Failures of the account from the address since `since`, and the latest of them. */
+export async function pairFailures(db: DbOrTx, emailHash: string, addressHash: string, since: Date) {
+  const [row] = await db
+    .select({ n: count(), last: max(staffLoginFailures.at) })
+    .from(staffLoginFailures)
+    .where(
+      and(
+        eq(staffLoginFailures.emailHash, emailHash),
+        eq(staffLoginFailures.addressHash, addressHash),
+        gt(staffLoginFailures.at, since),
+      ),
+    );
+  return { n: row?.n ?? 0, last: row?.last ?? null };
+}
+
+export async function recordFailure(db: DbOrTx, emailHash: string, addressHash: string) {
+  await db.insert(staffLoginFailures).values({ emailHash, addressHash });
+}
+
+/** After a complete sign-in from the address: its failures go; those from other addresses stay. */
+export async function clearPairFailures(db: DbOrTx, emailHash: string, addressHash: string) {
+  await db
+    .delete(staffLoginFailures)
+    .where(and(eq(staffLoginFailures.emailHash, emailHash), eq(staffLoginFailures.addressHash, addressHash)));
+}
+
+export async function findUserByEmail(db: DbOrTx, email: string) {
+  const [row] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  return row ?? null;
+}
+
+/** The person's account row, locked for the rest of the transaction (TOTP step, enrolment, recovery codes). */
+export async function getUserForUpdate(db: DbOrTx, tenantId: string, userId: string) {
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, userId)))
+    .for('update')
+    .limit(1);
+  return row ?? null;
+}
+
+export async function setTotp(
+  db: DbOrTx,
+  tenantId: string,
+  userId: string,
+  set: Partial<{
+    totpSecret: string | null;
+    totpEnabledAt: Date | null;
+    totpLastStep: number | null;
+    totpPendingSecret: string | null;
+  }>,
+) {
+  await db
+    .update(users)
+    .set(set)
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, userId)));
+}
+
+export async function insertSession(
+  db: DbOrTx,
+  v: { id: string; userId: string; tenantId: string; expiresAt: Date; stage: 'password' | 'full' },
+) {
+  await db.insert(sessions).values(v);
+}
+
+export async function updateSession(
+  db: DbOrTx,
+  id: string,
+  set: Partial<{
+    stage: 'password' | 'full';
+    expiresAt: Date;
+    authenticatedAt: Date;
+    secondFactorFailures: number;
+  }>,
+) {
+  await db.update(sessions).set(set).where(eq(sessions.id, id));
+}
+
+export async function getSessionForUpdate(db: DbOrTx, id: string) {
+  const [row] = await db.select().from(sessions).where(eq(sessions.id, id)).for('update').limit(1);
+  return row ?? null;
+}
+
+export async function deleteSession(db: DbOrTx, id: string) {
+  await db.delete(sessions).where(eq(sessions.id, id));
+}
+
+/** Replaces the person's recovery codes with these (their HMACs). */
+export async function replaceRecoveryCodes(db: DbOrTx, tenantId: string, userId: string, hashes: string[]) {
+  await db.delete(staffRecoveryCodes).where(eq(staffRecoveryCodes.userId, userId));
+  if (hashes.length)
+    await db.insert(staffRecoveryCodes).values(hashes.map((codeHash) => ({ tenantId, userId, codeHash })));
+}
+
+/** Spends an unused code of the person; false when there is none with this hash. */
+export async function spendRecoveryCode(db: DbOrTx, userId: string, codeHash: string): Promise<boolean> {
+  const rows = await db
+    .update(staffRecoveryCodes)
+    .set({ usedAt: new Date() })
+    .where(
+      and(
+        eq(staffRecoveryCodes.userId, userId),
+        eq(staffRecoveryCodes.codeHash, codeHash),
+        isNull(staffRecoveryCodes.usedAt),
+      ),
+    )
+    .returning({ id: staffRecoveryCodes.id });
+  return rows.length === 1;
+}
+
+export async function recoveryCodesLeft(db: DbOrTx, userId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(staffRecoveryCodes)
+    .where(and(eq(staffRecoveryCodes.userId, userId), isNull(staffRecoveryCodes.usedAt)));
+  return row?.n ?? 0;
+}
