@@ -11,6 +11,7 @@ import { addCaseEvent, getCaseByNumber, listCaseEvents, searchCases } from './ca
 import { caseCorrespondence } from '../intake/mail/correspondence.ts';
 import { getTenantByCode } from '../tenants/tenants.repo.ts';
 import { getDocument, listDocuments } from '../documents/documents.repo.ts';
+import { logAccess } from '../privacy/access-log.ts';
 
 export interface CasesDeps {
   db: Db;
@@ -31,7 +32,7 @@ export function createCasesService(deps: CasesDeps) {
   }
 
   /** A staff view of a case. Every view is recorded (access to personal data). */
-  async function get(principal: Principal, number: string) {
+  async function get(principal: Principal, number: string, via: string | null = null) {
     const row = await getCaseByNumber(db, principal.tenantId, number);
     if (!row) throw new DomainError('CASE_NOT_FOUND', { number });
     const [events, messages, documents] = await Promise.all([
@@ -50,6 +51,15 @@ export function createCasesService(deps: CasesDeps) {
       action: 'case.viewed',
       entityType: 'case',
       entityId: row.case.id,
+    });
+    await logAccess(db, {
+      tenantId: principal.tenantId,
+      actorId: principal.userId,
+      subjectType: 'case',
+      subjectId: row.case.id,
+      customerId: row.case.customerId,
+      caseId: row.case.id,
+      via,
     });
     return {
       ...row,
@@ -138,7 +148,12 @@ export function createCasesService(deps: CasesDeps) {
   }
 
   /** A document we issued for the case (PDF); every download is audited. */
-  async function document(principal: Principal, number: string, documentId: number) {
+  async function document(
+    principal: Principal,
+    number: string,
+    documentId: number,
+    via: string | null = null,
+  ) {
     const row = await getCaseByNumber(db, principal.tenantId, number);
     if (!row) throw new DomainError('CASE_NOT_FOUND', { number });
     const doc = await getDocument(db, principal.tenantId, row.case.id, documentId);
@@ -151,6 +166,15 @@ export function createCasesService(deps: CasesDeps) {
       entityType: 'case',
       entityId: row.case.id,
       details: { documentId, sha256: doc.sha256 },
+    });
+    await logAccess(db, {
+      tenantId: principal.tenantId,
+      actorId: principal.userId,
+      subjectType: 'document',
+      subjectId: String(documentId),
+      customerId: row.case.customerId,
+      caseId: row.case.id,
+      via,
     });
     return doc;
   }

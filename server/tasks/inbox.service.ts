@@ -25,6 +25,7 @@ import {
   type InboxView,
   type ViewScope,
 } from './inbox.repo.ts';
+import { logCaseAccess } from '../privacy/access-log.ts';
 
 export interface InboxQuery extends InboxFilters {
   view: InboxView;
@@ -331,6 +332,15 @@ export function createInboxService(deps: { db: Db; engine: EngineClient }) {
       entityId: caseId,
       details: { taskId },
     });
+    // The access log names each message read, and the task that led there (one insert for all of them).
+    await logCaseAccess(db, {
+      tenantId: p.tenantId,
+      actorId: p.userId,
+      subjectType: 'message',
+      subjectIds: messages.map((m) => m.id),
+      caseId,
+      via: `task:${taskId}`,
+    });
     return messages.map((m) => ({
       id: m.id,
       arrivedAt: m.arrivedAt.toISOString(),
@@ -351,8 +361,9 @@ export function createInboxService(deps: { db: Db; engine: EngineClient }) {
   /** One attachment's bytes, only from this case of this tenant; every download is audited. */
   async function attachment(p: Principal, caseId: string, taskId: string, attachmentId: number) {
     const inbound = await listInboundOfCase(db, p.tenantId, caseId);
-    const att = inbound.flatMap((m) => m.attachments).find((a) => a.id === attachmentId);
-    if (!att) throw new DomainError('NOT_FOUND');
+    const message = inbound.find((m) => m.attachments.some((a) => a.id === attachmentId));
+    const att = message?.attachments.find((a) => a.id === attachmentId);
+    if (!message || !att) throw new DomainError('NOT_FOUND');
     const [blob] = await db
       .select({ content: mailBlobs.content })
       .from(mailBlobs)
@@ -366,6 +377,14 @@ export function createInboxService(deps: { db: Db; engine: EngineClient }) {
       entityType: 'case',
       entityId: caseId,
       details: { taskId, attachmentId },
+    });
+    await logCaseAccess(db, {
+      tenantId: p.tenantId,
+      actorId: p.userId,
+      subjectType: 'message',
+      subjectIds: [message.id],
+      caseId,
+      via: `task:${taskId}`,
     });
     return {
       filename: att.filename ?? `atasament-${att.id}`,

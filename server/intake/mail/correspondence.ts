@@ -6,6 +6,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { caseDocuments, caseMessages, mailBlobs, operatorRequests } from '../../db/schema/index.ts';
 import { DomainError } from '../../errors.ts';
 import { listInboundOfCase } from './inbound.repo.ts';
+import { logAccess } from '../../privacy/access-log.ts';
 
 export interface CorrespondenceAttachment {
   /**
@@ -133,12 +134,14 @@ export async function downloadReceivedAttachment(
   principal: Principal,
   number: string,
   attachmentId: number,
+  via: string | null = null,
 ) {
   const row = await getCaseByNumber(db, principal.tenantId, number);
   if (!row) throw new DomainError('CASE_NOT_FOUND', { number });
   const inbound = await listInboundOfCase(db, principal.tenantId, row.case.id);
-  const att = inbound.flatMap((m) => m.attachments).find((a) => a.id === attachmentId);
-  if (!att) throw new DomainError('NOT_FOUND', { attachmentId });
+  const message = inbound.find((m) => m.attachments.some((a) => a.id === attachmentId));
+  const att = message?.attachments.find((a) => a.id === attachmentId);
+  if (!message || !att) throw new DomainError('NOT_FOUND', { attachmentId });
   const [blob] = await db
     .select({ content: mailBlobs.content })
     .from(mailBlobs)
@@ -152,6 +155,15 @@ export async function downloadReceivedAttachment(
     entityType: 'case',
     entityId: row.case.id,
     details: { attachmentId, sha256: att.sha256 },
+  });
+  await logAccess(db, {
+    tenantId: principal.tenantId,
+    actorId: principal.userId,
+    subjectType: 'message',
+    subjectId: message.id,
+    customerId: row.case.customerId,
+    caseId: row.case.id,
+    via,
   });
   return {
     filename: att.filename ?? `atasament-${att.id}`,

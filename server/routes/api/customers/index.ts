@@ -4,6 +4,7 @@ import { principalOf } from '../../../plugins/auth.ts';
 import { searchCustomers } from '../../../customers/customers.repo.ts';
 import { appendAudit } from '../../../audit/audit.repo.ts';
 import { errorResponses } from '../common.schemas.ts';
+import { logAccess, viaOf } from '../../../privacy/access-log.ts';
 
 const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
 
@@ -55,6 +56,19 @@ const customersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         entityId: '*',
         details: { results: found.length },
       });
+      // The access log names every customer the search showed (one insert), with what led there.
+      const via = viaOf(req.headers, req.url) ?? 'search';
+      await logAccess(
+        db,
+        found.map((c) => ({
+          tenantId: p.tenantId,
+          actorId: p.userId,
+          subjectType: 'customer' as const,
+          subjectId: c.id,
+          customerId: c.id,
+          via,
+        })),
+      );
       return {
         items: found.map((c) => ({
           id: c.id,
