@@ -134,6 +134,40 @@ export const ERRORS = {
     message:
       'Motorul de procese a refuzat finalizarea sarcinii; nimic nu a fost modificat. Reîncărcați sarcina.',
   },
+  GDPR_DPO_ONLY: {
+    status: 403,
+    message:
+      'Doar responsabilul cu protecția datelor (DPO) poate vedea și soluționa cererile privind datele personale și jurnalul de acces.',
+  },
+  GDPR_REQUEST_NOT_FOUND: { status: 404, message: 'Cererea privind datele personale nu există.' },
+  GDPR_REQUEST_ANSWERED: { status: 409, message: 'Cererea privind datele personale a primit deja răspuns.' },
+  GDPR_EXTENSION_LATE: {
+    status: 409,
+    message:
+      'Termenul se poate prelungi doar în prima lună de la primirea cererii, cu informarea persoanei (art. 12 alin. (3) din Regulamentul (UE) 2016/679); luna a trecut.',
+  },
+  GDPR_ALREADY_EXTENDED: {
+    status: 409,
+    message: 'Termenul acestei cereri a fost deja prelungit (cel mult două luni în total).',
+  },
+  GDPR_REFUSAL_REASON_REQUIRED: {
+    status: 400,
+    message: 'Pentru o cerere respinsă, total sau parțial, scrieți motivul refuzului și temeiul legal.',
+  },
+  GDPR_SUBJECT_REQUIRED: {
+    status: 400,
+    message: 'Alegeți persoana: clientul din evidență sau adresa de e-mail.',
+  },
+  GDPR_CASE_NOT_CONVERTIBLE: {
+    status: 409,
+    message:
+      'Dosarul nu mai poate fi transformat în cerere GDPR: are deja răspuns, a fost clasat sau anulat.',
+  },
+  RETENTION_YEARS_INVALID: {
+    status: 400,
+    message:
+      'Termenul de păstrare este între 3 și 10 ani de la închiderea dosarului (ANRE poate prelua plângeri din ultimele 36 de luni).',
+  },
   GDPR_REQUEST_NOT_A_COMPLAINT: {
     status: 422,
     message:
