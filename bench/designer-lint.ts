@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { lintBpmn } from '../server/designer/lint/bpmn-lint.ts';
 import { readBaselineProcesses } from '../server/engine/deploy-processes.ts';
+import { parseBpmn } from '../server/engine/bpmn-metadata.ts';
 import { JOB_ROLES } from '../server/codes/job-roles.ts';
 import { loadInstructions } from '../server/instructions/instructions.ts';
 import { TASK_FORMS } from '../server/tasks/task-forms.ts';
@@ -18,7 +19,13 @@ const ctx = {
   jobRoles: new Set(Object.keys(JOB_ROLES)),
   topics: new Set<string>(Object.values(TOPICS)),
   forms: new Set<string>(TASK_FORMS),
+  // The allow-list's view of the tenant: every baseline process and the routing table are its own.
+  processKeys: new Set<string>(),
+  decisionKeys: new Set<string>(['complaint-routing']),
 };
+for (const f of await readBaselineProcesses())
+  for (const p of f.name.endsWith('.bpmn') ? await parseBpmn(f.content) : [])
+    ctx.processKeys.add(p.processId);
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 for (const f of (await readBaselineProcesses()).filter((x) => x.name.endsWith('.bpmn'))) {

@@ -19,6 +19,7 @@ import { TASK_FORMS } from '../tasks/task-forms.ts';
 import { TOPICS } from '../../processes/topics.ts';
 import { lintBpmn, type LintIssue } from './lint/bpmn-lint.ts';
 import { lintDmn } from './lint/dmn-lint.ts';
+import { declaredDecisionIds } from './lint/allow-list.ts';
 import { diffDmn } from './dmn-diff.ts';
 import { complaintCategories } from '../db/schema/index.ts';
 
@@ -60,10 +61,7 @@ function originOf(d: Deployment | undefined): VersionOrigin {
 
 /** The ids of the definitions a file declares (processes, decisions), whatever namespace prefix it uses. */
 async function declaredKeys(kind: DefinitionKind, xml: string): Promise<string> {
-  const keys =
-    kind === 'bpmn'
-      ? (await parseBpmn(xml)).map((p) => p.processId)
-      : [...xml.matchAll(/<(?:[\w-]+:)?decision\b[^>]*\bid="([^"]+)"/g)].map((m) => m[1]!);
+  const keys = kind === 'bpmn' ? (await parseBpmn(xml)).map((p) => p.processId) : declaredDecisionIds(xml);
   return keys.sort().join(',');
 }
 
@@ -183,12 +181,19 @@ export function createDesignerService(deps: {
   }
 
   async function lintContext(tenantId: string) {
-    const roles = await listJobRoles(db, tenantId);
+    const [roles, procs, decisions] = await Promise.all([
+      listJobRoles(db, tenantId),
+      engine.listProcessDefinitions(tenantId),
+      engine.listDecisionDefinitions(tenantId),
+    ]);
     return {
       instructionIds: new Set(deps.instructions.keys()),
       jobRoles: new Set(roles.map((r) => r.code)),
       topics: new Set<string>(Object.values(TOPICS)),
       forms: new Set<string>(TASK_FORMS),
+      // A call activity or a business rule task reaches only what this tenant deployed.
+      processKeys: new Set(procs.filter((d) => d.tenantId === tenantId).map((d) => d.key)),
+      decisionKeys: new Set(decisions.filter((d) => d.tenantId === tenantId).map((d) => d.key)),
     };
   }
 

@@ -197,6 +197,11 @@ export class EngineClient {
       deployedProcessDefinitions: Record<string, { id: string; key: string; version: number }> | null;
     }
   > {
+    // Only process models and decision tables ever reach the engine: no scripts, classes or other resources a
+    // BPMN could point to (`camunda:resource="deployment://…"`), whoever calls this.
+    for (const f of opts.files)
+      if (!f.name.endsWith('.bpmn') && !f.name.endsWith('.dmn'))
+        throw new Error(`refused to deploy ${f.name}: only .bpmn and .dmn resources are deployed`);
     const form = new FormData();
     form.set('deployment-name', opts.name);
     form.set('deployment-source', opts.source);

@@ -3,6 +3,7 @@ import { BpmnModdle } from 'bpmn-moddle';
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import { createProjectRules, type LintContext } from './rules.ts';
 import { RULE_TITLES } from './rule-titles.ts';
+import { checkBpmnAllowList } from './allow-list.ts';
 
 const require = createRequire(import.meta.url);
 // bpmnlint is CommonJS; its rules and configs are loaded from the package itself.
@@ -48,17 +49,19 @@ export const LINT_CONFIG = {
     'reclamatii/user-task-due-date': 'error',
     'reclamatii/external-task-topic': 'error',
     'reclamatii/history-time-to-live': 'error',
-    'reclamatii/no-code': 'error',
   },
 };
 
 const moddle = new BpmnModdle({ camunda: camundaModdle });
 
 /**
- * Lints one BPMN document. Unreadable XML is one document-level error. Errors refuse a deployment; warnings are
+ * Lints one BPMN document: first the allow-list (allow-list.ts: nothing a tenant deploys runs as code), then
+ * bpmnlint with our rules. Unreadable XML is one document-level error. Errors refuse a deployment; warnings are
  * shown only.
  */
 export async function lintBpmn(xml: string, ctx: LintContext): Promise<LintIssue[]> {
+  const refused = checkBpmnAllowList(xml, ctx);
+  if (refused.some((i) => i.rule === 'xml')) return refused;
   let root: unknown;
   try {
     const parsed = (await moddle.fromXML(xml)) as unknown as {
@@ -93,7 +96,7 @@ export async function lintBpmn(xml: string, ctx: LintContext): Promise<LintIssue
     },
   });
   const results = await linter.lint(root);
-  const issues: LintIssue[] = [];
+  const issues: LintIssue[] = [...refused];
   for (const [rule, reports] of Object.entries(results)) {
     for (const r of reports) {
       const ours = rule.startsWith('reclamatii/');

@@ -1,5 +1,6 @@
 import { DmnModdle } from 'dmn-moddle';
 import type { LintIssue } from './bpmn-lint.ts';
+import { checkDmnAllowList } from './allow-list.ts';
 
 /** The decision the complaint process calls to route a case (processes/complaint-routing.dmn). */
 export const ROUTING_DECISION = 'complaint-routing';
@@ -43,6 +44,9 @@ function issue(elementId: string | null, rule: string, message: string): LintIss
  * chart, the same checks tests/processes/processes.test.ts makes of the baseline.
  */
 export async function lintDmn(xml: string, ctx: DmnLintContext): Promise<LintIssue[]> {
+  // Only FEEL with safe functions and the elements a table needs (allow-list.ts); then the routing rules.
+  const refused = checkDmnAllowList(xml);
+  if (refused.length > 0) return refused;
   let decisions: Decision[];
   try {
     const { rootElement } = (await moddle.fromXML(xml, 'dmn:Definitions')) as {

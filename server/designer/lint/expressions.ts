@@ -23,6 +23,27 @@ interface Tok {
 
 const MAX_LENGTH = 2000;
 
+/**
+ * Names the engine's EL resolves to objects of its own, not to process variables: read bare, they would hand an
+ * expression the engine (its services, the task, the Spring context). Refused even where no method is called.
+ */
+const CONTEXT_NAMES = new Set([
+  'execution',
+  'task',
+  'authentication',
+  'decisionResult',
+  'processEngine',
+  'processEngineServices',
+  'processEngineConfiguration',
+  'variableScope',
+  'caseExecution',
+  'externalTask',
+  'applicationContext',
+  'environment',
+  'systemProperties',
+  'systemEnvironment',
+]);
+
 function tokenize(src: string): Tok[] {
   const out: Tok[] = [];
   let i = 0;
@@ -32,9 +53,12 @@ function tokenize(src: string): Tok[] {
   while (i < src.length) {
     const c = src[i]!;
     if (c === ' ' || c === '\n' || c === '\t' || c === '\r') i++;
+    else if (c === '\\') throw new Error('caracterul „\\” (EL îl citește altfel decât noi)');
     else if (c === "'" || c === '"') {
       const end = src.indexOf(c, i + 1);
       if (end < 0) throw new Error('un text neînchis');
+      if (src.slice(i, end).includes('\\'))
+        throw new Error('caracterul „\\” (EL îl citește altfel decât noi)');
       out.push({ t: 'str', v: src.slice(i + 1, end) });
       i = end + 1;
     } else if (two.includes(src.slice(i, i + 2))) {
@@ -129,6 +153,7 @@ export function parseExpression(text: string): Expr {
       if (x.v === 'null') return { k: 'lit', v: null };
       if (isPunct('.')) return member(x.v);
       if (isPunct('(')) throw new Error(`funcția „${x.v}” nu este permisă`);
+      if (CONTEXT_NAMES.has(x.v)) throw new Error(`„${x.v}” nu este o variabilă a procesului`);
       return { k: 'var', name: x.v, guarded: false };
     }
     throw new Error(`„${x.v}” nu este permis aici`);

@@ -1,11 +1,11 @@
-import { expressionsIn, parseExpression } from './expressions.ts';
+import type { AllowListContext } from './allow-list.ts';
 
 /**
  * Our own bpmnlint rules: what a process must hold to so that the app can run it. Each is a rule factory in
  * bpmnlint's shape (`() => ({ check(node, reporter) })`), made per lint run with the tenant's facts.
  */
 
-export interface LintContext {
+export interface LintContext extends AllowListContext {
   /** Ids of the work instructions (instructions/). */
   instructionIds: ReadonlySet<string>;
   /** Job-role codes of the tenant's organisation chart (the engine's candidate groups). */
@@ -30,26 +30,6 @@ interface Node {
     values?: Array<{ $type: string; values?: Array<{ name?: string; value?: string }> }>;
   };
 }
-
-/** Element types that run code: never deployed from the designer. */
-const CODE_TYPES: Record<string, string> = {
-  'bpmn:ScriptTask': 'o sarcină script',
-  'camunda:ExecutionListener': 'un ascultător de execuție (execution listener)',
-  'camunda:TaskListener': 'un ascultător de sarcină (task listener)',
-  'camunda:Script': 'un script',
-  'camunda:Connector': 'un conector',
-};
-/** Attributes that name Java code, a script or a free expression to run. */
-const CODE_ATTRIBUTES = [
-  'class',
-  'delegateExpression',
-  'expression',
-  'variableMappingClass',
-  'variableMappingDelegateExpression',
-  'resource',
-  'scriptFormat',
-  'language',
-];
 
 interface Reporter {
   report(id: string, message: string): void;
@@ -119,40 +99,6 @@ export function createProjectRules(ctx: LintContext): Record<string, RuleFactory
         if (!node.topic) reporter.report(node.id, 'Sarcina externă nu are subiect (topic).');
         else if (!ctx.topics.has(node.topic))
           reporter.report(node.id, `Nu există un worker pentru subiectul „${node.topic}”.`);
-      },
-    }),
-    // Nothing a tenant deploys runs as code: no scripts, listeners, classes, and only the allowed expressions.
-    'no-code': () => ({
-      check(node, reporter) {
-        const el = node as unknown as Record<string, unknown> & { $type: string; $parent?: unknown };
-        let owner: { id?: string; $parent?: unknown } | undefined = el as { id?: string; $parent?: unknown };
-        while (owner && !owner.id) owner = owner.$parent as { id?: string; $parent?: unknown } | undefined;
-        const at = owner?.id ?? '';
-        if (!at) return;
-        const kind = CODE_TYPES[el.$type];
-        if (kind) reporter.report(at, `Nu se poate publica ${kind}: procesele nu rulează cod.`);
-        const strings: Array<[string, string]> = [];
-        for (const [key, value] of Object.entries(el)) {
-          if (key.startsWith('$')) continue;
-          if (typeof value === 'string') strings.push([key, value]);
-        }
-        const attrs = (el.$attrs ?? {}) as Record<string, unknown>;
-        for (const [key, value] of Object.entries(attrs))
-          if (typeof value === 'string' && !key.startsWith('xmlns'))
-            strings.push([key.slice(key.indexOf(':') + 1), value]);
-        for (const [key, value] of strings) {
-          if (CODE_ATTRIBUTES.includes(key)) {
-            reporter.report(at, `Atributul „${key}” nu este permis: procesele nu rulează cod.`);
-            continue;
-          }
-          for (const expr of expressionsIn(value)) {
-            try {
-              parseExpression(expr);
-            } catch (err) {
-              reporter.report(at, `Expresia „${expr}” nu este permisă: ${(err as Error).message}.`);
-            }
-          }
-        }
       },
     }),
     'history-time-to-live': () => ({
