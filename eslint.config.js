@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import regexp from 'eslint-plugin-regexp';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -24,6 +25,19 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
       'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+  },
+  {
+    // No pattern that can backtrack super-linearly (issue 13): the intake, the portal and the API run patterns on
+    // text anyone can send. A pattern that is safe only because its input is trusted or capped says so in an
+    // eslint-disable comment with the reason.
+    plugins: { regexp },
+    rules: {
+      'regexp/no-super-linear-backtracking': ['error', { report: 'certain' }],
+      'regexp/no-super-linear-move': [
+        'error',
+        { report: 'certain', ignoreSticky: false, ignorePartial: false },
+      ],
     },
   },
   {

@@ -157,7 +157,7 @@ async function main() {
   }
 
   if (args.parts.includes('intake')) {
-    const ownAddress = /<([^>]+)>/.exec(config.mailFrom)?.[1] ?? config.mailFrom;
+    const ownAddress = /<([^<>]+)>/.exec(config.mailFrom)?.[1] ?? config.mailFrom;
     const intake = await startMailIntake(
       { db, engine, secret: infra.secret, log, ownAddresses: [ownAddress.toLowerCase()] },
       {

@@ -172,7 +172,7 @@ export function extractEvidence(m: {
     codes: [...codes].slice(0, 200),
     phones: [...phones].slice(0, 20),
     emails: [...emails].slice(0, 20),
-    nameWords: m.fromName ? wordsOf(m.fromName).filter((w) => w.length >= 2) : [],
+    nameWords: m.fromName ? wordsOf(m.fromName.slice(0, 200)).filter((w) => w.length >= 2) : [],
     words: wordsOf(all).slice(0, 20_000),
   };
 }

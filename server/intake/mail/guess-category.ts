@@ -1,8 +1,11 @@
 import type { ComplaintCategory } from '../../db/schema/index.ts';
 import { fold } from '../../identification/evidence.ts';
+import { MAX_SUBJECT_CHARS } from '../input-limits.ts';
 
 const RULES: Array<[RegExp, ComplaintCategory]> = [
-  [/schimb\w* (de )?furnizor|trecere la alt furnizor/, 'schimbare_furnizor'],
+  // Bounded (`\w{0,12}`): `\w*` rescanned a run of repeated "schimb" to its end from every one of them (a 1 MB
+  // subject of them took minutes).
+  [/schimb\w{0,12} (de )?furnizor|trecere la alt furnizor/, 'schimbare_furnizor'],
   [/contor|index|citire|grup de masurare|masurare/, 'grup_masurare'],
   [/intrerupere|fara curent|fara gaz|nu am curent|avarie|deconectat|debransat/, 'continuitate_alimentare'],
   [/tensiune|fluctuat|presiune (scazuta|mica)/, 'calitate_energie'],
@@ -17,7 +20,7 @@ const RULES: Array<[RegExp, ComplaintCategory]> = [
  * rule whose words appear in the subject, then in the text; else "customer information".
  */
 export function guessCategory(subject: string, text: string): ComplaintCategory {
-  for (const source of [fold(subject), fold(text.slice(0, 5000))])
+  for (const source of [fold(subject.slice(0, MAX_SUBJECT_CHARS)), fold(text.slice(0, 5000))])
     for (const [re, category] of RULES) if (re.test(source)) return category;
   return 'informare_clienti';
 }

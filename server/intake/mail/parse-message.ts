@@ -2,6 +2,14 @@ import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
 import { htmlToText, isReadable, mimeDamage, recoverText } from './mime-recovery.ts';
+import {
+  capText,
+  MAX_HEADER_CHARS,
+  MAX_HTML_CHARS,
+  MAX_NAME_CHARS,
+  MAX_SUBJECT_CHARS,
+  MAX_TEXT_CHARS,
+} from '../input-limits.ts';
 
 export function sha256Hex(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -97,24 +105,29 @@ function firstAddress(a: AddressObject | AddressObject[] | undefined): {
   const list = Array.isArray(a) ? a : a ? [a] : [];
   for (const group of list) {
     for (const v of group.value) {
-      if (v.address) return { address: v.address.toLowerCase(), name: v.name?.trim() || null };
+      if (v.address) return { address: addressOrNull(v.address), name: nameOrNull(v.name) };
       for (const g of v.group ?? [])
-        if (g.address) return { address: g.address.toLowerCase(), name: g.name || null };
+        if (g.address) return { address: addressOrNull(g.address), name: nameOrNull(g.name) };
     }
   }
   return { address: null, name: null };
 }
 
+/** An address longer than RFC 5321 allows (254) is no address: nobody can be answered there. */
+const addressOrNull = (a: string) => (a.length <= 254 ? a.toLowerCase() : null);
+const nameOrNull = (n: string | undefined) => capText(n?.trim() ?? '', MAX_NAME_CHARS) || null;
+
+/** The Message-IDs in In-Reply-To or References (each at most 998 characters: a header line). */
 function idList(v: string | string[] | undefined): string[] {
-  const all = Array.isArray(v) ? v.join(' ') : (v ?? '');
-  return all.match(/<[^<>\s]+>/g) ?? [];
+  const all = capText(Array.isArray(v) ? v.join(' ') : (v ?? ''), MAX_HEADER_CHARS);
+  return all.match(/<[^<>\s]{1,998}>/g) ?? [];
 }
 
 function headerText(parsed: ParsedMail, name: string): string | null {
   const line = parsed.headerLines.find((h) => h.key === name);
   if (!line) return null;
   const i = line.line.indexOf(':');
-  return line.line.slice(i + 1).trim();
+  return capText(line.line.slice(i + 1), MAX_HEADER_CHARS).trim();
 }
 
 /**
@@ -133,17 +146,18 @@ export async function parseMessage(raw: Buffer, depth = 0): Promise<ParsedInboun
   if (!parsed.headerLines.some((h) => /^[\x21-\x39\x3b-\x7e]+$/.test(h.key) && h.line.includes(':')))
     throw new UnparseableMessageError('no header lines: not an e-mail message');
   const from = firstAddress(parsed.from);
-  const html = typeof parsed.html === 'string' ? parsed.html : null;
+  // Every untrusted text is cut to its limit here, the one door from raw bytes to text (server/intake/input-limits.ts).
+  const html = typeof parsed.html === 'string' ? capText(parsed.html, MAX_HTML_CHARS) : null;
   const contentType = headerText(parsed, 'content-type') ?? 'text/plain';
   const damage = mimeDamage(raw, contentType);
-  let text = (parsed.text ?? '').trim() || (html ? htmlToText(html) : '');
+  let text = capText((parsed.text ?? '').trim() || (html ? htmlToText(html) : ''), MAX_TEXT_CHARS);
   let textRecovered = false;
   if (damage && !isReadable(text)) {
     const recovered = recoverText(raw, {
       contentTransferEncoding: headerText(parsed, 'content-transfer-encoding'),
     });
     if (recovered) {
-      text = recovered;
+      text = capText(recovered, MAX_TEXT_CHARS);
       textRecovered = true;
     }
   }
@@ -164,7 +178,7 @@ export async function parseMessage(raw: Buffer, depth = 0): Promise<ParsedInboun
       : null,
     fromAddress: from.address,
     fromName: from.name,
-    subject: (parsed.subject ?? '').trim(),
+    subject: capText((parsed.subject ?? '').trim(), MAX_SUBJECT_CHARS),
     text,
     safeHtml: html ? sanitizeMailHtml(html) : null,
     header: (name) => headerText(parsed, name.toLowerCase()),
@@ -224,5 +238,5 @@ export function readableText(m: Pick<ParsedInbound, 'text' | 'forwarded'>): stri
       ].join('\n'),
     );
   }
-  return parts.filter((p) => p.trim()).join('\n\n');
+  return capText(parts.filter((p) => p.trim()).join('\n\n'), MAX_TEXT_CHARS);
 }

@@ -165,7 +165,7 @@ const RO: Record<string, string> = {
 
 export function translateRo(template: string, replacements: Record<string, string> = {}): string {
   const text = RO[template] ?? template;
-  return text.replace(/{([^}]+)}/g, (_, key: string) => replacements[key] ?? `{${key}}`);
+  return text.replace(/\{([^{}]+)\}/g, (_, key: string) => replacements[key] ?? `{${key}}`);
 }
 
 /** A didi module replacing the `translate` service of bpmn-js and dmn-js. */

@@ -37,7 +37,7 @@ export const actions = {
     const invalid = (field: string, message: string) => fail(400, { values, field, message });
     if (values.letterhead.length > 1000)
       return invalid('letterhead', 'Antetul poate avea cel mult 1000 de caractere.');
-    if (values.operatorEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.operatorEmail))
+    if (values.operatorEmail && !/^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/.test(values.operatorEmail))
       return invalid('operatorEmail', 'Adresa de e-mail a operatorului de distribuție nu este validă.');
     const base = int(values.compensationBaseLei);
     const perDay = int(values.compensationPerDayLei);

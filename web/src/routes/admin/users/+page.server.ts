@@ -39,7 +39,7 @@ export const actions = {
     const invalid = (field: string, message: string) =>
       fail(400, { action: 'create', values, field, message });
     if (values.name.length < 2) return invalid('name', 'Scrieți numele persoanei (cel puțin 2 caractere).');
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email))
+    if (!/^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/.test(values.email))
       return invalid('email', 'Adresa de e-mail nu este validă.');
     if (values.roles.length === 0) return invalid('roles', 'Alegeți cel puțin un rol.');
     const r = await api<StaffLinkResult>(event, 'POST', '/api/users', values);
