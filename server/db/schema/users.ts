@@ -164,3 +164,35 @@ export const jobRoleHolders = pgTable(
 
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
+
+/** Roles only a second administrator may grant (two-person rule, issue 13 item 1). */
+export const privilegedRoles = ['admin', 'designer'] as const satisfies readonly PermissionRole[];
+export const roleGrantStatuses = ['pending', 'approved', 'rejected', 'withdrawn'] as const;
+
+/**
+ * A grant of the designer or admin role waiting for a second administrator of the same tenant (never the one who
+ * asked, never the person who would receive it): a designer deploys what runs in the shared engine, an admin
+ * grants roles, so one compromised admin account must not be enough for either. The platform operator grants
+ * these on the server (tenant setup), outside this table.
+ */
+export const roleGrantRequests = pgTable(
+  'role_grant_requests',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id),
+    roles: text().array().$type<PermissionRole[]>().notNull(),
+    requestedBy: uuid()
+      .notNull()
+      .references(() => users.id),
+    requestedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    status: text({ enum: roleGrantStatuses }).notNull().default('pending'),
+    decidedBy: uuid().references(() => users.id),
+    decidedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index().on(t.tenantId, t.status)],
+);
