@@ -4,17 +4,98 @@ import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import { addCaseEvent, getCaseByNumber } from '../cases/cases.repo.ts';
+import type { ComplaintCategory } from '../db/schema/index.ts';
+import { roDate } from '../mail/templates/render.ts';
+import { getDeadlineRule, getTenant, listNonWorkingDays } from '../tenants/tenants.repo.ts';
+import { dueDate } from './calendar.ts';
+
+/** Who proposes: the person holding (assigned) an open task of the case, or the head of service (SEF). */
+export interface ExtensionActor {
+  tenantId: string;
+  userId: string;
+  roles: readonly string[];
+}
+
+/** The furthest date an extension can reach: the category rule's `extensionDays`, counted in the rule's unit. */
+export async function extensionLimit(
+  db: Db,
+  tenantId: string,
+  c: { category: ComplaintCategory; dueDate: string },
+): Promise<{ maxDays: number; unit: 'working' | 'calendar'; latest: string | null }> {
+  const [rule, tenant, extra] = await Promise.all([
+    getDeadlineRule(db, tenantId, c.category),
+    getTenant(db, tenantId),
+    listNonWorkingDays(db, tenantId),
+  ]);
+  const maxDays = rule?.extensionDays ?? 0;
+  const unit = rule?.unit ?? 'working';
+  const latest =
+    maxDays > 0
+      ? dueDate(
+          c.dueDate,
+          { days: maxDays, unit },
+          { extraNonWorkingDays: extra, reading: tenant?.countingReading ?? 'civil_code' },
+        )
+      : null;
+  return { maxDays, unit, latest };
+}
+
+/**
+ * The days (in the rule's unit) that move the due date to `newDueDate`, as the extend-deadline worker counts them;
+ * refused with a clear message when the date is not after the current due date, is beyond the category's maximum,
+ * or cannot be a term's end (a non-working day).
+ */
+async function daysUntil(
+  db: Db,
+  tenantId: string,
+  c: { category: ComplaintCategory; dueDate: string },
+  newDueDate: string,
+): Promise<number> {
+  const limit = await extensionLimit(db, tenantId, c);
+  if (limit.maxDays <= 0)
+    throw new DomainError(
+      'EXTENSION_NOT_POSSIBLE',
+      { category: c.category },
+      'Regula de termen a categoriei nu permite prelungirea (Administrare → Termene).',
+    );
+  if (newDueDate <= c.dueDate)
+    throw new DomainError(
+      'EXTENSION_DATE_INVALID',
+      { field: 'newDueDate' },
+      `Noul termen trebuie să fie după termenul actual (${roDate(c.dueDate)}).`,
+    );
+  if (newDueDate > limit.latest!)
+    throw new DomainError(
+      'EXTENSION_DATE_INVALID',
+      { field: 'newDueDate' },
+      `Noul termen poate fi cel mult ${roDate(limit.latest!)} (prelungirea maximă a categoriei: ${limit.maxDays} ${limit.unit === 'working' ? 'zile lucrătoare' : 'zile'}).`,
+    );
+  const [tenant, extra] = await Promise.all([getTenant(db, tenantId), listNonWorkingDays(db, tenantId)]);
+  const opts = { extraNonWorkingDays: extra, reading: tenant?.countingReading ?? 'civil_code' };
+  for (let days = 1; days <= limit.maxDays; days++) {
+    const d = dueDate(c.dueDate, { days, unit: limit.unit }, opts);
+    if (d === newDueDate) return days;
+    if (d > newDueDate) break;
+  }
+  throw new DomainError(
+    'EXTENSION_DATE_INVALID',
+    { field: 'newDueDate' },
+    'Noul termen trebuie să fie o zi lucrătoare (un termen nu se poate încheia într-o zi nelucrătoare).',
+  );
+}
 
 /**
  * An officer proposes to extend a case's deadline (IL-32), on any path: the proposal reaches the case's process
  * (message `deadline-extension-requested`), where SEF approves or refuses it and the extension is applied only if
- * its notice reaches the consumer before the original due date (the extend-deadline worker).
+ * its notice reaches the consumer before the original due date (the extend-deadline worker). The proposal comes
+ * from whoever holds an open task of the case (or SEF), with a new date (or a number of days) within the category
+ * rule's maximum, checked here so that SEF never sees an impossible request.
  */
 export async function requestDeadlineExtension(
   deps: { db: Db; engine: EngineClient },
-  actor: { tenantId: string; userId: string },
-  input: { caseNumber: string; reason: string; days?: number | undefined },
-): Promise<{ caseNumber: string; requested: true }> {
+  actor: ExtensionActor,
+  input: { caseNumber: string; reason: string; days?: number | undefined; newDueDate?: string | undefined },
+): Promise<{ caseNumber: string; requested: true; days: number | null; newDueDate: string | null }> {
   const row = await getCaseByNumber(deps.db, actor.tenantId, input.caseNumber);
   if (!row) throw new DomainError('CASE_NOT_FOUND', { number: input.caseNumber });
   const c = row.case;
@@ -26,12 +107,38 @@ export async function requestDeadlineExtension(
         ? 'Termenul a fost deja prelungit o dată; nu se mai poate prelungi.'
         : 'Răspunsul a fost comunicat sau dosarul este închis: termenul nu se mai prelungește.',
     );
+  if (!actor.roles.includes('supervisor')) {
+    const held = await deps.engine.queryTasks(
+      { tenantIdIn: [actor.tenantId], processInstanceBusinessKey: c.number, assignee: actor.userId },
+      { firstResult: 0, maxResults: 1 },
+    );
+    if (held.length === 0) throw new DomainError('EXTENSION_NOT_CASE_HOLDER', { number: c.number });
+  }
+  if (input.days !== undefined && input.newDueDate !== undefined)
+    throw new DomainError(
+      'EXTENSION_DATE_INVALID',
+      { field: 'newDueDate' },
+      'Indicați fie noul termen, fie numărul de zile, nu amândouă.',
+    );
+  let days = input.days ?? null;
+  if (input.newDueDate !== undefined) days = await daysUntil(deps.db, actor.tenantId, c, input.newDueDate);
+  else if (days !== null) {
+    const limit = await extensionLimit(deps.db, actor.tenantId, c);
+    if (days > limit.maxDays)
+      throw new DomainError(
+        'EXTENSION_DATE_INVALID',
+        { field: 'days' },
+        limit.maxDays > 0
+          ? `Prelungirea poate fi de cel mult ${limit.maxDays} ${limit.unit === 'working' ? 'zile lucrătoare' : 'zile'} pentru această categorie.`
+          : 'Regula de termen a categoriei nu permite prelungirea (Administrare → Termene).',
+      );
+  }
   const reason = input.reason.trim();
   const delivered = await deps.engine.correlateMessage({
     messageName: MESSAGES.extensionRequested,
     tenantId: actor.tenantId,
     businessKey: c.number,
-    variables: { extensionReason: reason, extensionDays: input.days ? String(input.days) : null },
+    variables: { extensionReason: reason, extensionDays: days ? String(days) : null },
     all: true,
   });
   if (!delivered)
@@ -40,13 +147,14 @@ export async function requestDeadlineExtension(
       { number: c.number },
       'Procesul reclamației nu mai primește propuneri de prelungire.',
     );
+  const until = input.newDueDate ? ` (noul termen propus: ${roDate(input.newDueDate)})` : '';
   await deps.db.transaction(async (tx) => {
     await addCaseEvent(tx, {
       tenantId: actor.tenantId,
       caseId: c.id,
       type: 'extension_requested',
       visibility: 'internal',
-      message: `Prelungire a termenului propusă, în așteptarea aprobării șefului de serviciu: ${reason}`,
+      message: `Prelungire a termenului propusă${until}, în așteptarea aprobării șefului de serviciu: ${reason}`,
       actorId: actor.userId,
     });
     await appendAudit(tx, {
@@ -56,8 +164,62 @@ export async function requestDeadlineExtension(
       action: 'case.extension_requested',
       entityType: 'case',
       entityId: c.id,
-      details: { reason, days: input.days ?? null },
+      details: { reason, days, newDueDate: input.newDueDate ?? null },
     });
   });
-  return { caseNumber: c.number, requested: true };
+  return { caseNumber: c.number, requested: true, days, newDueDate: input.newDueDate ?? null };
+}
+
+/** The SEF task that decides a proposed extension (complaint.bpmn, IL-32). */
+const APPROVE_EXTENSION_TASK = 'approveExtension';
+
+/**
+ * What the case page offers about an extension: whether this person may propose one now (they hold an open task of
+ * the case, or are SEF), the latest date the category allows, and a proposal waiting for SEF (its task, for SEF).
+ */
+export async function extensionOptions(
+  deps: { db: Db; engine: EngineClient },
+  actor: ExtensionActor,
+  caseNumber: string,
+) {
+  const row = await getCaseByNumber(deps.db, actor.tenantId, caseNumber);
+  if (!row) throw new DomainError('CASE_NOT_FOUND', { number: caseNumber });
+  const c = row.case;
+  const closed = !!c.answerCommunicatedAt || ['closed', 'filed', 'annulled'].includes(c.status);
+  const [limit, tasks] = await Promise.all([
+    extensionLimit(deps.db, actor.tenantId, c),
+    closed
+      ? Promise.resolve([])
+      : deps.engine.queryTasks(
+          { tenantIdIn: [actor.tenantId], processInstanceBusinessKey: c.number },
+          { firstResult: 0, maxResults: 50 },
+        ),
+  ]);
+  const pending = tasks.find((t) => t.taskDefinitionKey === APPROVE_EXTENSION_TASK) ?? null;
+  const holds = tasks.some((t) => t.assignee === actor.userId);
+  const isSef = actor.roles.includes('supervisor');
+  const blocked = c.extendedAt
+    ? 'Termenul a fost deja prelungit o dată; nu se mai poate prelungi.'
+    : closed
+      ? 'Răspunsul a fost comunicat sau dosarul este închis: termenul nu se mai prelungește.'
+      : limit.maxDays <= 0
+        ? 'Regula de termen a categoriei nu permite prelungirea (Administrare → Termene).'
+        : pending
+          ? 'O prelungire propusă așteaptă decizia șefului de serviciu.'
+          : !holds && !isSef
+            ? 'Prelungirea o propune ofițerul care are în lucru o sarcină a reclamației.'
+            : null;
+  return {
+    caseNumber: c.number,
+    canPropose: blocked === null,
+    blockedReason: blocked,
+    dueDate: c.dueDate,
+    originalDueDate: c.originalDueDate,
+    extendedAt: c.extendedAt?.toISOString() ?? null,
+    extensionReason: c.extensionReason,
+    maxDays: limit.maxDays,
+    unit: limit.unit,
+    latestDueDate: limit.latest,
+    pendingApproval: pending ? { taskId: isSef ? pending.id : null, created: pending.created } : null,
+  };
 }

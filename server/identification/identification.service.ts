@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { customerTypeOf, energyOf } from '../codes/case-codes.ts';
 import { searchText } from '../db/search-text.ts';
 import type { Principal } from '../auth/auth.service.ts';
@@ -6,10 +6,37 @@ import { appendAudit } from '../audit/audit.repo.ts';
 import { addCaseEvent, getCaseByNumber } from '../cases/cases.repo.ts';
 import { getCustomer, getPlace } from '../customers/customers.repo.ts';
 import type { Db } from '../db/client.ts';
-import { cases, customers, identificationCandidates, places } from '../db/schema/index.ts';
-import type { EngineClient, EngineTask } from '../engine/client.ts';
+import {
+  cases,
+  customers,
+  identificationCandidates,
+  places,
+  taskCompletions,
+  type TaskCompletion,
+} from '../db/schema/index.ts';
+import { EngineError, type EngineClient, type EngineTask } from '../engine/client.ts';
+import { COMPLETION_LEASE_SECONDS } from '../outbox/task-completions.ts';
+import { setTaskAssignee } from '../task-read-model/task-events.repo.ts';
+import {
+  applyCompletion,
+  getCompletion,
+  markEngineCompleted,
+  outcomeUnknown,
+  taskGone,
+} from '../tasks/task-completion.ts';
 import { DomainError } from '../errors.ts';
 import { listCandidatesOfCase } from './identification.repo.ts';
+
+/** The task's completion was recorded by a concurrent request (a double submit) while this one validated. */
+class AlreadyRecorded extends Error {}
+
+type Choice = { customerId: string; placeId?: string | null | undefined };
+
+/** A repeat of the same confirmation (a double submit, a retry); a different choice after it is not a repeat. */
+function sameChoice(intent: TaskCompletion, input: Choice): boolean {
+  const vars = intent.variables as { customerId?: string; placeId?: string };
+  return vars.customerId === input.customerId && (vars.placeId ?? '') === (input.placeId ?? '');
+}
 
 /** The user task of the complaint process in which an intake officer confirms who complained. */
 export const IDENTIFY_TASK_KEY = 'identify';
@@ -118,72 +145,192 @@ export function createIdentificationService(deps: { db: Db; engine: EngineClient
     };
   }
 
+  /** The identify task of the case that the caller may complete: its job role (the task's candidate group) is theirs. */
+  async function taskToComplete(p: Principal, number: string): Promise<EngineTask | null> {
+    const tasks = await engine.queryTasks(
+      { tenantIdIn: [p.tenantId], processInstanceBusinessKey: number },
+      { firstResult: 0, maxResults: 50 },
+    );
+    const task = tasks.find((t) => t.taskDefinitionKey === IDENTIFY_TASK_KEY && t.tenantId === p.tenantId);
+    if (!task) return null;
+    // The job role that owns the task decides, on the server; a supervisor's permission alone is not enough.
+    const groups = await engine.getCandidateGroups(task.id);
+    if (!groups.some((g) => p.jobRoles.includes(g))) throw new DomainError('IDENTIFY_ROLE_REQUIRED');
+    return task;
+  }
+
+  /** The latest identify completion recorded for the case (the intent outlives an engine that is down). */
+  async function latestIntent(tenantId: string, caseId: string): Promise<TaskCompletion | null> {
+    const [row] = await db
+      .select()
+      .from(taskCompletions)
+      .where(
+        and(
+          eq(taskCompletions.tenantId, tenantId),
+          eq(taskCompletions.caseId, caseId),
+          eq(taskCompletions.taskDefinitionKey, IDENTIFY_TASK_KEY),
+        ),
+      )
+      .orderBy(desc(taskCompletions.id))
+      .limit(1);
+    return row ?? null;
+  }
+
+  /** What a recorded confirmation answers, the first time and on every repeat. */
+  async function confirmed(p: Principal, number: string, intent: TaskCompletion) {
+    const vars = intent.variables as { customerId?: string; placeId?: string };
+    const customer = vars.customerId ? await getCustomer(db, p.tenantId, vars.customerId) : null;
+    const place = vars.placeId ? await getPlace(db, p.tenantId, vars.placeId) : null;
+    return {
+      number,
+      customerId: customer?.id ?? vars.customerId ?? '',
+      customerCode: customer?.customerCode ?? '',
+      placeId: place?.id ?? null,
+      placeCode: place?.placeCode ?? null,
+      taskCompleted: true,
+    };
+  }
+
+  /** A confirmation already recorded (double submit, retry after the engine failed): finish it once, answer the same. */
+  async function resume(p: Principal, number: string, intent: TaskCompletion, input: Choice) {
+    if (intent.actorId !== p.userId || !sameChoice(intent, input))
+      throw new DomainError('IDENTIFY_TASK_NOT_OPEN');
+    if (!intent.engineCompletedAt && intent.status !== 'applied') {
+      if (!(await applyCompletion(db, engine, intent))) throw new DomainError('TASK_COMPLETION_DEFERRED');
+    }
+    return confirmed(p, number, intent);
+  }
+
   /**
    * The officer's choice: the case gets the customer (and place), the candidate is marked confirmed, the case's
-   * timeline and the audit log record it, then the identify task completes with the variables the process reads.
+   * timeline and the audit log record it, and the identify task completes with the variables the process reads.
+   * Atomic and idempotent like every task completion (server/tasks/task-completion.ts): the intent, the case
+   * changes and the audit entry are written in one transaction, and the engine completes before it commits (a
+   * refusal keeps nothing). When the engine cannot be reached the intent commits and the dispatcher applies it
+   * once (503 TASK_COMPLETION_DEFERRED); a double submit or a retry finds the intent and repeats nothing.
    */
-  async function confirm(
-    p: Principal,
-    number: string,
-    input: { customerId: string; placeId?: string | null | undefined },
-  ) {
+  async function confirm(p: Principal, number: string, input: Choice) {
     const { case: c } = await caseOf(p, number);
-    const task = await openTask(p, number);
-    if (!task) throw new DomainError('IDENTIFY_TASK_NOT_OPEN');
+    const pending = await latestIntent(p.tenantId, c.id);
+    if (pending && pending.status !== 'applied') return resume(p, number, pending, input);
+    const task = await taskToComplete(p, number);
+    if (!task) {
+      // The task is gone because this very confirmation completed it: answer as the first time.
+      if (pending && pending.actorId === p.userId && sameChoice(pending, input))
+        return confirmed(p, number, pending);
+      throw new DomainError('IDENTIFY_TASK_NOT_OPEN');
+    }
     if (task.assignee && task.assignee !== p.userId) throw new DomainError('TASK_ALREADY_CLAIMED');
     const customer = await getCustomer(db, p.tenantId, input.customerId);
     if (!customer) throw new DomainError('CUSTOMER_NOT_FOUND');
     const place = input.placeId ? await getPlace(db, p.tenantId, input.placeId) : null;
     if (input.placeId && !place) throw new DomainError('PLACE_NOT_FOUND');
     if (place && place.customerId !== customer.id) throw new DomainError('PLACE_NOT_OF_CUSTOMER');
+    if (!task.assignee) {
+      try {
+        await engine.claim(task.id, p.userId);
+      } catch (err) {
+        // A double submit: the other request may have claimed and completed the task meanwhile.
+        const intent = await getCompletion(db, p.tenantId, task.id);
+        if (intent) return resume(p, number, intent, input);
+        if (taskGone(err)) throw new DomainError('IDENTIFY_TASK_NOT_OPEN');
+        if (err instanceof EngineError && /claimed/i.test(err.message))
+          throw new DomainError('TASK_ALREADY_CLAIMED');
+        throw err;
+      }
+      await setTaskAssignee(db, p.tenantId, task.id, p.userId);
+    }
+    const variables = { customerKnown: true, customerId: customer.id, placeId: place?.id ?? '' };
 
-    await db.transaction(async (tx) => {
-      await tx
-        .update(cases)
-        .set({
-          customerId: customer.id,
-          placeId: place?.id ?? null,
-          // What the ANRE statistics count the case under (the triage officer may still correct it, IL-06).
-          customerType: customerTypeOf(customer.customerType),
-          ...(place ? { energy: energyOf(place.energy) } : {}),
-          // The case is now found by the customer's name and codes too.
-          searchText: sql`${cases.searchText} || ' ' || ${searchText(customer.name, customer.customerCode, place?.placeCode)}`,
-        })
-        .where(and(eq(cases.id, c.id), eq(cases.tenantId, p.tenantId)));
-      const conds = [
-        eq(identificationCandidates.tenantId, p.tenantId),
-        eq(identificationCandidates.caseId, c.id),
-        eq(identificationCandidates.customerId, customer.id),
-        isNull(identificationCandidates.confirmedAt),
-      ];
-      await tx
-        .update(identificationCandidates)
-        .set({ confirmedBy: p.userId, confirmedAt: new Date() })
-        .where(and(...conds));
-      await addCaseEvent(tx, {
-        tenantId: p.tenantId,
-        caseId: c.id,
-        type: 'consumer_identified',
-        visibility: 'internal',
-        message: `Petentul a fost identificat de ofițer: ${customer.customerCode}${place ? `, loc de consum ${place.placeCode}` : ''}.`,
-        actorId: p.userId,
+    let unknown: unknown = null;
+    try {
+      await db.transaction(async (tx) => {
+        const [intent] = await tx
+          .insert(taskCompletions)
+          .values({
+            tenantId: p.tenantId,
+            taskId: task.id,
+            caseId: c.id,
+            actorId: p.userId,
+            processInstanceId: task.processInstanceId,
+            taskDefinitionKey: task.taskDefinitionKey,
+            variables,
+            timerMoves: null,
+            // Held by this request; a dispatcher takes it over only if the request dies before the end.
+            lockedUntil: sql`now() + make_interval(secs => ${COMPLETION_LEASE_SECONDS})`,
+          })
+          .onConflictDoNothing({ target: taskCompletions.taskId })
+          .returning({ id: taskCompletions.id });
+        if (!intent) throw new AlreadyRecorded();
+        await tx
+          .update(cases)
+          .set({
+            customerId: customer.id,
+            placeId: place?.id ?? null,
+            // What the ANRE statistics count the case under (the triage officer may still correct it, IL-06).
+            customerType: customerTypeOf(customer.customerType),
+            ...(place ? { energy: energyOf(place.energy) } : {}),
+            // The case is now found by the customer's name and codes too.
+            searchText: sql`${cases.searchText} || ' ' || ${searchText(customer.name, customer.customerCode, place?.placeCode)}`,
+          })
+          .where(and(eq(cases.id, c.id), eq(cases.tenantId, p.tenantId)));
+        await tx
+          .update(identificationCandidates)
+          .set({ confirmedBy: p.userId, confirmedAt: new Date() })
+          .where(
+            and(
+              eq(identificationCandidates.tenantId, p.tenantId),
+              eq(identificationCandidates.caseId, c.id),
+              eq(identificationCandidates.customerId, customer.id),
+              isNull(identificationCandidates.confirmedAt),
+            ),
+          );
+        await addCaseEvent(tx, {
+          tenantId: p.tenantId,
+          caseId: c.id,
+          type: 'consumer_identified',
+          visibility: 'internal',
+          message: `Petentul a fost identificat de ofițer: ${customer.customerCode}${place ? `, loc de consum ${place.placeCode}` : ''}.`,
+          actorId: p.userId,
+        });
+        await appendAudit(tx, {
+          tenantId: p.tenantId,
+          actorId: p.userId,
+          actorKind: 'user',
+          action: 'case.consumer_identified',
+          entityType: 'case',
+          entityId: c.id,
+          details: { customerId: customer.id, placeId: place?.id ?? null, taskId: task.id },
+        });
+        // The engine last, still inside the transaction: a refusal rolls back everything above.
+        try {
+          await engine.complete(task.id, variables);
+          await markEngineCompleted(tx, intent.id);
+        } catch (err) {
+          if (!outcomeUnknown(err)) throw err;
+          unknown = err; // commit the intent: the dispatcher finds out and applies it once, soon
+          await tx
+            .update(taskCompletions)
+            .set({
+              lastError: (err as Error).message.slice(0, 500),
+              lockedUntil: sql`now() + interval '2 seconds'`,
+            })
+            .where(eq(taskCompletions.id, intent.id));
+        }
       });
-      await appendAudit(tx, {
-        tenantId: p.tenantId,
-        actorId: p.userId,
-        actorKind: 'user',
-        action: 'case.consumer_identified',
-        entityType: 'case',
-        entityId: c.id,
-        details: { customerId: customer.id, placeId: place?.id ?? null, taskId: task.id },
-      });
-    });
-    if (!task.assignee) await engine.claim(task.id, p.userId);
-    await engine.complete(task.id, {
-      customerKnown: true,
-      customerId: customer.id,
-      placeId: place?.id ?? '',
-    });
+    } catch (err) {
+      if (err instanceof AlreadyRecorded) {
+        const intent = await getCompletion(db, p.tenantId, task.id);
+        if (intent) return resume(p, number, intent, input);
+      }
+      if (taskGone(err)) throw new DomainError('IDENTIFY_TASK_NOT_OPEN');
+      if (err instanceof EngineError) throw new DomainError('TASK_ENGINE_REFUSED', { taskId: task.id });
+      throw err;
+    }
+    const intent = await getCompletion(db, p.tenantId, task.id);
+    if (unknown || !intent) throw new DomainError('TASK_COMPLETION_DEFERRED');
+    // The engine has it; the inbox row follows (or the dispatcher finishes it).
+    await applyCompletion(db, engine, intent);
     return {
       number: c.number,
       customerId: customer.id,

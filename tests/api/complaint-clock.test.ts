@@ -59,6 +59,13 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     expect(r.statusCode, `${name}: ${r.body}`).toBe(200);
   }
 
+  /** Claims the case's task: its holder may propose an extension (issue 12). */
+  async function hold(headers: Headers, number: string, name: string) {
+    const task = await taskFor(headers, number, name);
+    const claim = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers });
+    expect(claim.statusCode, claim.body).toBe(200);
+  }
+
   async function register(
     o: { category?: ComplaintCategory; channel?: Channel; receivedAt?: Date; email?: string | null } = {},
   ) {
@@ -368,6 +375,8 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     const reg = await register({ category: 'calitate_energie', email });
     const before = await caseRow(reg.number);
     await mainInstance(reg.number);
+    // The extension is proposed by whoever holds a task of the case.
+    await hold(officer, reg.number, 'Clasificarea și admisibilitatea reclamației');
     const bad = await t.app.inject({
       method: 'POST',
       url: '/api/deadlines/extension-requests',
@@ -412,6 +421,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
   it('refuses an extension whose notice can no longer reach the consumer before the due date', async () => {
     const reg = await register({ category: 'calitate_energie', receivedAt: new Date(Date.now() - 50 * DAY) });
     await mainInstance(reg.number);
+    await hold(officer, reg.number, 'Clasificarea și admisibilitatea reclamației');
     const asked = await t.app.inject({
       method: 'POST',
       url: '/api/deadlines/extension-requests',

@@ -3,9 +3,9 @@ import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
 import { computeDeadline } from '../../../deadlines/deadlines.service.ts';
 import { COUNTING_READING_LABELS } from '../../../deadlines/calendar.ts';
-import { errorResponses, IsoDate } from '../common.schemas.ts';
+import { CaseNumber, errorResponses, IsoDate } from '../common.schemas.ts';
 import { CategorySchema } from '../complaints/complaints.schemas.ts';
-import { requestDeadlineExtension } from '../../../deadlines/extension.service.ts';
+import { extensionOptions, requestDeadlineExtension } from '../../../deadlines/extension.service.ts';
 
 const deadlinesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db } = fastify.registerDeps;
@@ -21,12 +21,33 @@ const deadlinesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           {
             caseNumber: Type.String({ minLength: 3, maxLength: 40 }),
             reason: Type.String({ minLength: 10, maxLength: 2000 }),
-            days: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
+            days: Type.Optional(
+              Type.Integer({
+                minimum: 1,
+                maximum: 90,
+                description:
+                  "Days to add, in the rule's unit (or give newDueDate); at most the category's maximum",
+              }),
+            ),
+            newDueDate: Type.Optional(
+              Type.String({
+                pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+                description:
+                  "The new due date proposed (YYYY-MM-DD): after the current one, within the category's maximum extension, a working day",
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ caseNumber: Type.String(), requested: Type.Boolean() }),
+          200: Type.Object({
+            caseNumber: Type.String(),
+            requested: Type.Boolean(),
+            days: Type.Union([Type.Integer(), Type.Null()], {
+              description: "Days asked, in the rule's unit",
+            }),
+            newDueDate: Type.Union([IsoDate, Type.Null()]),
+          }),
           ...errorResponses,
         },
       },
@@ -36,8 +57,54 @@ const deadlinesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const p = principalOf(req);
       return requestDeadlineExtension(
         { db, engine: fastify.registerDeps.engine },
-        { tenantId: p.tenantId, userId: p.userId },
+        { tenantId: p.tenantId, userId: p.userId, roles: p.roles },
         req.body,
+      );
+    },
+  );
+  fastify.get(
+    '/extension-options/:number',
+    {
+      schema: {
+        tags: ['deadlines'],
+        summary:
+          "What the case page offers about extending a case's deadline: may this person propose one now, the latest date the category allows, a proposal waiting for SEF",
+        params: Type.Object({ number: CaseNumber }),
+        response: {
+          200: Type.Object({
+            caseNumber: Type.String(),
+            canPropose: Type.Boolean(),
+            blockedReason: Type.Union([Type.String(), Type.Null()], {
+              description: 'Why no extension can be proposed now (Romanian, for the page)',
+            }),
+            dueDate: IsoDate,
+            originalDueDate: Type.Union([IsoDate, Type.Null()]),
+            extendedAt: Type.Union([Type.String(), Type.Null()]),
+            extensionReason: Type.Union([Type.String(), Type.Null()]),
+            maxDays: Type.Integer({ description: "The category rule's maximum extension" }),
+            unit: Type.Union([Type.Literal('working'), Type.Literal('calendar')]),
+            latestDueDate: Type.Union([IsoDate, Type.Null()]),
+            pendingApproval: Type.Union([
+              Type.Object({
+                taskId: Type.Union([Type.String(), Type.Null()], {
+                  description: "SEF's approval task (given to supervisors only)",
+                }),
+                created: Type.String(),
+              }),
+              Type.Null(),
+            ]),
+          }),
+          ...errorResponses,
+        },
+      },
+      config: { roles: ['officer', 'supervisor'] },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      return extensionOptions(
+        { db, engine: fastify.registerDeps.engine },
+        { tenantId: p.tenantId, userId: p.userId, roles: p.roles },
+        req.params.number,
       );
     },
   );

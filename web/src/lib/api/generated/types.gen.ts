@@ -128,11 +128,258 @@ export type PostApiAuthLoginResponses = {
             tenantCode: string;
             roles: Array<string>;
             jobRoles: Array<string>;
+            secondFactor: {
+                /**
+                 * 'totp': the code is due (POST /api/auth/totp); 'enrol': TOTP must be set up first (/api/account/totp); 'full': signed in. Until 'full' every other route answers 403.
+                 */
+                stage: 'totp' | 'enrol' | 'full';
+                /**
+                 * The person uses TOTP
+                 */
+                enrolled: boolean;
+                /**
+                 * The person must use TOTP (role or tenant policy)
+                 */
+                required: boolean;
+            };
         };
     };
 };
 
 export type PostApiAuthLoginResponse = PostApiAuthLoginResponses[keyof PostApiAuthLoginResponses];
+
+export type PostApiAuthTotpData = {
+    body: {
+        code: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/auth/totp';
+};
+
+export type PostApiAuthTotpErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiAuthTotpError = PostApiAuthTotpErrors[keyof PostApiAuthTotpErrors];
+
+export type PostApiAuthTotpResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        expiresAt: string;
+        user: {
+            userId: string;
+            email: string;
+            name: string;
+            tenantCode: string;
+            roles: Array<string>;
+            jobRoles: Array<string>;
+            secondFactor: {
+                /**
+                 * 'totp': the code is due (POST /api/auth/totp); 'enrol': TOTP must be set up first (/api/account/totp); 'full': signed in. Until 'full' every other route answers 403.
+                 */
+                stage: 'totp' | 'enrol' | 'full';
+                /**
+                 * The person uses TOTP
+                 */
+                enrolled: boolean;
+                /**
+                 * The person must use TOTP (role or tenant policy)
+                 */
+                required: boolean;
+            };
+        };
+    };
+};
+
+export type PostApiAuthTotpResponse = PostApiAuthTotpResponses[keyof PostApiAuthTotpResponses];
+
+export type PostApiAuthReauthData = {
+    body: {
+        password: string;
+        code?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/auth/reauth';
+};
+
+export type PostApiAuthReauthErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiAuthReauthError = PostApiAuthReauthErrors[keyof PostApiAuthReauthErrors];
+
+export type PostApiAuthReauthResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        authenticatedAt: string;
+    };
+};
+
+export type PostApiAuthReauthResponse = PostApiAuthReauthResponses[keyof PostApiAuthReauthResponses];
 
 export type PostApiAuthLogoutData = {
     body?: never;
@@ -340,6 +587,20 @@ export type GetApiAuthMeResponses = {
         tenantCode: string;
         roles: Array<string>;
         jobRoles: Array<string>;
+        secondFactor: {
+            /**
+             * 'totp': the code is due (POST /api/auth/totp); 'enrol': TOTP must be set up first (/api/account/totp); 'full': signed in. Until 'full' every other route answers 403.
+             */
+            stage: 'totp' | 'enrol' | 'full';
+            /**
+             * The person uses TOTP
+             */
+            enrolled: boolean;
+            /**
+             * The person must use TOTP (role or tenant policy)
+             */
+            required: boolean;
+        };
     };
 };
 
@@ -3554,7 +3815,14 @@ export type PostApiDeadlinesExtensionRequestsData = {
     body: {
         caseNumber: string;
         reason: string;
+        /**
+         * Days to add, in the rule's unit (or give newDueDate); at most the category's maximum
+         */
         days?: number;
+        /**
+         * The new due date proposed (YYYY-MM-DD): after the current one, within the category's maximum extension, a working day
+         */
+        newDueDate?: string;
     };
     path?: never;
     query?: never;
@@ -3653,10 +3921,157 @@ export type PostApiDeadlinesExtensionRequestsResponses = {
     200: {
         caseNumber: string;
         requested: boolean;
+        /**
+         * Days asked, in the rule's unit
+         */
+        days: number | null;
+        /**
+         * YYYY-MM-DD, Europe/Bucharest
+         */
+        newDueDate: string | null;
     };
 };
 
 export type PostApiDeadlinesExtensionRequestsResponse = PostApiDeadlinesExtensionRequestsResponses[keyof PostApiDeadlinesExtensionRequestsResponses];
+
+export type GetApiDeadlinesExtensionOptionsByNumberData = {
+    body?: never;
+    path: {
+        /**
+         * e.g. DEMO-2026-000001
+         */
+        number: string;
+    };
+    query?: never;
+    url: '/api/deadlines/extension-options/{number}';
+};
+
+export type GetApiDeadlinesExtensionOptionsByNumberErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiDeadlinesExtensionOptionsByNumberError = GetApiDeadlinesExtensionOptionsByNumberErrors[keyof GetApiDeadlinesExtensionOptionsByNumberErrors];
+
+export type GetApiDeadlinesExtensionOptionsByNumberResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        caseNumber: string;
+        canPropose: boolean;
+        /**
+         * Why no extension can be proposed now (Romanian, for the page)
+         */
+        blockedReason: string | null;
+        /**
+         * YYYY-MM-DD, Europe/Bucharest
+         */
+        dueDate: string;
+        /**
+         * YYYY-MM-DD, Europe/Bucharest
+         */
+        originalDueDate: string | null;
+        extendedAt: string | null;
+        extensionReason: string | null;
+        /**
+         * The category rule's maximum extension
+         */
+        maxDays: number;
+        unit: 'working' | 'calendar';
+        /**
+         * YYYY-MM-DD, Europe/Bucharest
+         */
+        latestDueDate: string | null;
+        pendingApproval: {
+            /**
+             * SEF's approval task (given to supervisors only)
+             */
+            taskId: string | null;
+            created: string;
+        } | null;
+    };
+};
+
+export type GetApiDeadlinesExtensionOptionsByNumberResponse = GetApiDeadlinesExtensionOptionsByNumberResponses[keyof GetApiDeadlinesExtensionOptionsByNumberResponses];
 
 export type GetApiDeadlinesPreviewData = {
     body?: never;
@@ -10740,9 +11155,13 @@ export type GetApiUsersResponses = {
              */
             pendingLinkExpiresAt: string | null;
             /**
-             * Too many failed logins for the address in the last 15 minutes.
+             * Some client address must wait before trying this account again (failed logins in the last 15 minutes); others are not slowed.
              */
             loginLocked: boolean;
+            /**
+             * The person signs in with a TOTP code too.
+             */
+            totpEnabled: boolean;
         }>;
     };
 };
@@ -10866,9 +11285,13 @@ export type PostApiUsersResponses = {
              */
             pendingLinkExpiresAt: string | null;
             /**
-             * Too many failed logins for the address in the last 15 minutes.
+             * Some client address must wait before trying this account again (failed logins in the last 15 minutes); others are not slowed.
              */
             loginLocked: boolean;
+            /**
+             * The person signs in with a TOTP code too.
+             */
+            totpEnabled: boolean;
         };
         /**
          * False when the e-mail could not be sent: send a new link later.
@@ -10996,9 +11419,13 @@ export type PatchApiUsersByIdResponses = {
          */
         pendingLinkExpiresAt: string | null;
         /**
-         * Too many failed logins for the address in the last 15 minutes.
+         * Some client address must wait before trying this account again (failed logins in the last 15 minutes); others are not slowed.
          */
         loginLocked: boolean;
+        /**
+         * The person signs in with a TOTP code too.
+         */
+        totpEnabled: boolean;
     };
 };
 
@@ -11118,9 +11545,13 @@ export type PostApiUsersByIdDeactivationResponses = {
          */
         pendingLinkExpiresAt: string | null;
         /**
-         * Too many failed logins for the address in the last 15 minutes.
+         * Some client address must wait before trying this account again (failed logins in the last 15 minutes); others are not slowed.
          */
         loginLocked: boolean;
+        /**
+         * The person signs in with a TOTP code too.
+         */
+        totpEnabled: boolean;
     };
 };
 
@@ -11240,9 +11671,13 @@ export type PostApiUsersByIdReactivationResponses = {
          */
         pendingLinkExpiresAt: string | null;
         /**
-         * Too many failed logins for the address in the last 15 minutes.
+         * Some client address must wait before trying this account again (failed logins in the last 15 minutes); others are not slowed.
          */
         loginLocked: boolean;
+        /**
+         * The person signs in with a TOTP code too.
+         */
+        totpEnabled: boolean;
     };
 };
 
@@ -11363,9 +11798,13 @@ export type PostApiUsersByIdPasswordResetResponses = {
              */
             pendingLinkExpiresAt: string | null;
             /**
-             * Too many failed logins for the address in the last 15 minutes.
+             * Some client address must wait before trying this account again (failed logins in the last 15 minutes); others are not slowed.
              */
             loginLocked: boolean;
+            /**
+             * The person signs in with a TOTP code too.
+             */
+            totpEnabled: boolean;
         };
         /**
          * False when the e-mail could not be sent: send a new link later.
@@ -11491,15 +11930,354 @@ export type DeleteApiUsersByIdLoginFailuresResponses = {
              */
             pendingLinkExpiresAt: string | null;
             /**
-             * Too many failed logins for the address in the last 15 minutes.
+             * Some client address must wait before trying this account again (failed logins in the last 15 minutes); others are not slowed.
              */
             loginLocked: boolean;
+            /**
+             * The person signs in with a TOTP code too.
+             */
+            totpEnabled: boolean;
         };
         failuresCleared: number;
     };
 };
 
 export type DeleteApiUsersByIdLoginFailuresResponse = DeleteApiUsersByIdLoginFailuresResponses[keyof DeleteApiUsersByIdLoginFailuresResponses];
+
+export type PostApiUsersByIdTotpResetData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/users/{id}/totp-reset';
+};
+
+export type PostApiUsersByIdTotpResetErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiUsersByIdTotpResetError = PostApiUsersByIdTotpResetErrors[keyof PostApiUsersByIdTotpResetErrors];
+
+export type PostApiUsersByIdTotpResetResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        wasEnabled: boolean;
+        sessionsEnded: number;
+    };
+};
+
+export type PostApiUsersByIdTotpResetResponse = PostApiUsersByIdTotpResetResponses[keyof PostApiUsersByIdTotpResetResponses];
+
+export type GetApiUsersSecurityPolicyData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/users/security-policy';
+};
+
+export type GetApiUsersSecurityPolicyErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiUsersSecurityPolicyError = GetApiUsersSecurityPolicyErrors[keyof GetApiUsersSecurityPolicyErrors];
+
+export type GetApiUsersSecurityPolicyResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        /**
+         * Every staff member must use TOTP (admins, supervisors and designers must anyway)
+         */
+        totpForAllStaff: boolean;
+        /**
+         * A session ends this long after sign-in, whatever the activity
+         */
+        sessionMaxHours: number;
+    };
+};
+
+export type GetApiUsersSecurityPolicyResponse = GetApiUsersSecurityPolicyResponses[keyof GetApiUsersSecurityPolicyResponses];
+
+export type PutApiUsersSecurityPolicyData = {
+    body: {
+        /**
+         * Every staff member must use TOTP (admins, supervisors and designers must anyway)
+         */
+        totpForAllStaff: boolean;
+        /**
+         * A session ends this long after sign-in, whatever the activity
+         */
+        sessionMaxHours: number;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/users/security-policy';
+};
+
+export type PutApiUsersSecurityPolicyErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PutApiUsersSecurityPolicyError = PutApiUsersSecurityPolicyErrors[keyof PutApiUsersSecurityPolicyErrors];
+
+export type PutApiUsersSecurityPolicyResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        /**
+         * Every staff member must use TOTP (admins, supervisors and designers must anyway)
+         */
+        totpForAllStaff: boolean;
+        /**
+         * A session ends this long after sign-in, whatever the activity
+         */
+        sessionMaxHours: number;
+    };
+};
+
+export type PutApiUsersSecurityPolicyResponse = PutApiUsersSecurityPolicyResponses[keyof PutApiUsersSecurityPolicyResponses];
 
 export type PostApiAccountPasswordLinkData = {
     body: {
@@ -11847,3 +12625,2045 @@ export type PostApiAccountOwnPasswordResponses = {
 };
 
 export type PostApiAccountOwnPasswordResponse = PostApiAccountOwnPasswordResponses[keyof PostApiAccountOwnPasswordResponses];
+
+export type DeleteApiAccountTotpData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/account/totp';
+};
+
+export type DeleteApiAccountTotpErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type DeleteApiAccountTotpError = DeleteApiAccountTotpErrors[keyof DeleteApiAccountTotpErrors];
+
+export type DeleteApiAccountTotpResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        required: boolean;
+    };
+};
+
+export type DeleteApiAccountTotpResponse = DeleteApiAccountTotpResponses[keyof DeleteApiAccountTotpResponses];
+
+export type GetApiAccountTotpData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/account/totp';
+};
+
+export type GetApiAccountTotpErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiAccountTotpError = GetApiAccountTotpErrors[keyof GetApiAccountTotpErrors];
+
+export type GetApiAccountTotpResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        enabled: boolean;
+        enabledAt: string | null;
+        required: boolean;
+        recoveryCodesLeft: number;
+    };
+};
+
+export type GetApiAccountTotpResponse = GetApiAccountTotpResponses[keyof GetApiAccountTotpResponses];
+
+export type PostApiAccountTotpSetupData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/account/totp/setup';
+};
+
+export type PostApiAccountTotpSetupErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiAccountTotpSetupError = PostApiAccountTotpSetupErrors[keyof PostApiAccountTotpSetupErrors];
+
+export type PostApiAccountTotpSetupResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        /**
+         * Base32, for typing into the app by hand
+         */
+        secret: string;
+        uri: string;
+        /**
+         * The URI as a QR code, an SVG document drawn on the server
+         */
+        qrSvg: string;
+    };
+};
+
+export type PostApiAccountTotpSetupResponse = PostApiAccountTotpSetupResponses[keyof PostApiAccountTotpSetupResponses];
+
+export type PostApiAccountTotpConfirmData = {
+    body: {
+        code: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/account/totp/confirm';
+};
+
+export type PostApiAccountTotpConfirmErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiAccountTotpConfirmError = PostApiAccountTotpConfirmErrors[keyof PostApiAccountTotpConfirmErrors];
+
+export type PostApiAccountTotpConfirmResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        /**
+         * Ten one-time codes, shown this once (only their HMAC is kept)
+         */
+        recoveryCodes: Array<string>;
+        otherSessionsEnded: number;
+    };
+};
+
+export type PostApiAccountTotpConfirmResponse = PostApiAccountTotpConfirmResponses[keyof PostApiAccountTotpConfirmResponses];
+
+export type PostApiAccountTotpRecoveryCodesData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/account/totp/recovery-codes';
+};
+
+export type PostApiAccountTotpRecoveryCodesErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiAccountTotpRecoveryCodesError = PostApiAccountTotpRecoveryCodesErrors[keyof PostApiAccountTotpRecoveryCodesErrors];
+
+export type PostApiAccountTotpRecoveryCodesResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        /**
+         * Ten one-time codes, shown this once (only their HMAC is kept)
+         */
+        recoveryCodes: Array<string>;
+    };
+};
+
+export type PostApiAccountTotpRecoveryCodesResponse = PostApiAccountTotpRecoveryCodesResponses[keyof PostApiAccountTotpRecoveryCodesResponses];
+
+export type GetApiPrivacyRequestsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        status?: 'open' | 'answered';
+    };
+    url: '/api/privacy/requests';
+};
+
+export type GetApiPrivacyRequestsErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiPrivacyRequestsError = GetApiPrivacyRequestsErrors[keyof GetApiPrivacyRequestsErrors];
+
+export type GetApiPrivacyRequestsResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        items: Array<{
+            id: string;
+            number: string;
+            right: string;
+            channel: string;
+            status: string;
+            outcome: string | null;
+            customerId: string | null;
+            contactName: string;
+            contactEmail: string | null;
+            contactPhone: string | null;
+            receivedAt: string;
+            /**
+             * One month after receipt (art. 12(3)); moved by an extension
+             */
+            dueDate: string;
+            originalDueDate: string | null;
+            extendedAt: string | null;
+            extensionReason: string | null;
+            answerText: string | null;
+            refusalReason: string | null;
+            answeredAt: string | null;
+            fromCaseId: string | null;
+            /**
+             * Always false: excluded from complaint statistics and billing
+             */
+            countsAsComplaint: boolean;
+        }>;
+    };
+};
+
+export type GetApiPrivacyRequestsResponse = GetApiPrivacyRequestsResponses[keyof GetApiPrivacyRequestsResponses];
+
+export type PostApiPrivacyRequestsData = {
+    body: {
+        /**
+         * GDPR art. 15–21
+         */
+        right: 'access' | 'rectification' | 'erasure' | 'restriction' | 'portability' | 'objection';
+        channel: 'call_center' | 'staff' | 'email';
+        details: string;
+        customerId?: string;
+        contactName?: string;
+        contactEmail?: string;
+        contactPhone?: string;
+        receivedAt?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/privacy/requests';
+};
+
+export type PostApiPrivacyRequestsErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiPrivacyRequestsError = PostApiPrivacyRequestsErrors[keyof PostApiPrivacyRequestsErrors];
+
+export type PostApiPrivacyRequestsResponses = {
+    /**
+     * Default Response
+     */
+    201: {
+        id: string;
+        number: string;
+        right: string;
+        channel: string;
+        status: string;
+        outcome: string | null;
+        customerId: string | null;
+        contactName: string;
+        contactEmail: string | null;
+        contactPhone: string | null;
+        receivedAt: string;
+        /**
+         * One month after receipt (art. 12(3)); moved by an extension
+         */
+        dueDate: string;
+        originalDueDate: string | null;
+        extendedAt: string | null;
+        extensionReason: string | null;
+        answerText: string | null;
+        refusalReason: string | null;
+        answeredAt: string | null;
+        fromCaseId: string | null;
+        /**
+         * Always false: excluded from complaint statistics and billing
+         */
+        countsAsComplaint: boolean;
+    } & {
+        processStarted: boolean;
+    };
+};
+
+export type PostApiPrivacyRequestsResponse = PostApiPrivacyRequestsResponses[keyof PostApiPrivacyRequestsResponses];
+
+export type PostApiPrivacyRequestsFromCaseData = {
+    body: {
+        /**
+         * e.g. DEMO-2026-000001
+         */
+        caseNumber: string;
+        /**
+         * GDPR art. 15–21
+         */
+        right: 'access' | 'rectification' | 'erasure' | 'restriction' | 'portability' | 'objection';
+    };
+    path?: never;
+    query?: never;
+    url: '/api/privacy/requests/from-case';
+};
+
+export type PostApiPrivacyRequestsFromCaseErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiPrivacyRequestsFromCaseError = PostApiPrivacyRequestsFromCaseErrors[keyof PostApiPrivacyRequestsFromCaseErrors];
+
+export type PostApiPrivacyRequestsFromCaseResponses = {
+    /**
+     * Default Response
+     */
+    201: {
+        id: string;
+        number: string;
+        right: string;
+        channel: string;
+        status: string;
+        outcome: string | null;
+        customerId: string | null;
+        contactName: string;
+        contactEmail: string | null;
+        contactPhone: string | null;
+        receivedAt: string;
+        /**
+         * One month after receipt (art. 12(3)); moved by an extension
+         */
+        dueDate: string;
+        originalDueDate: string | null;
+        extendedAt: string | null;
+        extensionReason: string | null;
+        answerText: string | null;
+        refusalReason: string | null;
+        answeredAt: string | null;
+        fromCaseId: string | null;
+        /**
+         * Always false: excluded from complaint statistics and billing
+         */
+        countsAsComplaint: boolean;
+    } & {
+        processStarted: boolean;
+    };
+};
+
+export type PostApiPrivacyRequestsFromCaseResponse = PostApiPrivacyRequestsFromCaseResponses[keyof PostApiPrivacyRequestsFromCaseResponses];
+
+export type PostApiPrivacyRequestsFromQuarantineData = {
+    body: {
+        quarantineId: number;
+        /**
+         * GDPR art. 15–21
+         */
+        right: 'access' | 'rectification' | 'erasure' | 'restriction' | 'portability' | 'objection';
+        details: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/privacy/requests/from-quarantine';
+};
+
+export type PostApiPrivacyRequestsFromQuarantineErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiPrivacyRequestsFromQuarantineError = PostApiPrivacyRequestsFromQuarantineErrors[keyof PostApiPrivacyRequestsFromQuarantineErrors];
+
+export type PostApiPrivacyRequestsFromQuarantineResponses = {
+    /**
+     * Default Response
+     */
+    201: {
+        id: string;
+        number: string;
+        right: string;
+        channel: string;
+        status: string;
+        outcome: string | null;
+        customerId: string | null;
+        contactName: string;
+        contactEmail: string | null;
+        contactPhone: string | null;
+        receivedAt: string;
+        /**
+         * One month after receipt (art. 12(3)); moved by an extension
+         */
+        dueDate: string;
+        originalDueDate: string | null;
+        extendedAt: string | null;
+        extensionReason: string | null;
+        answerText: string | null;
+        refusalReason: string | null;
+        answeredAt: string | null;
+        fromCaseId: string | null;
+        /**
+         * Always false: excluded from complaint statistics and billing
+         */
+        countsAsComplaint: boolean;
+    } & {
+        processStarted: boolean;
+    };
+};
+
+export type PostApiPrivacyRequestsFromQuarantineResponse = PostApiPrivacyRequestsFromQuarantineResponses[keyof PostApiPrivacyRequestsFromQuarantineResponses];
+
+export type GetApiPrivacyRequestsByNumberData = {
+    body?: never;
+    path: {
+        /**
+         * e.g. DEMO-GDPR-2026-000001
+         */
+        number: string;
+    };
+    query?: never;
+    url: '/api/privacy/requests/{number}';
+};
+
+export type GetApiPrivacyRequestsByNumberErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiPrivacyRequestsByNumberError = GetApiPrivacyRequestsByNumberErrors[keyof GetApiPrivacyRequestsByNumberErrors];
+
+export type GetApiPrivacyRequestsByNumberResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        id: string;
+        number: string;
+        right: string;
+        channel: string;
+        status: string;
+        outcome: string | null;
+        customerId: string | null;
+        contactName: string;
+        contactEmail: string | null;
+        contactPhone: string | null;
+        receivedAt: string;
+        /**
+         * One month after receipt (art. 12(3)); moved by an extension
+         */
+        dueDate: string;
+        originalDueDate: string | null;
+        extendedAt: string | null;
+        extensionReason: string | null;
+        answerText: string | null;
+        refusalReason: string | null;
+        answeredAt: string | null;
+        fromCaseId: string | null;
+        /**
+         * Always false: excluded from complaint statistics and billing
+         */
+        countsAsComplaint: boolean;
+    } & {
+        details: string;
+        documents: Array<{
+            id: number;
+            kind: string;
+            fileName: string;
+            sha256: string;
+            size: number;
+            createdAt: string;
+        }>;
+    };
+};
+
+export type GetApiPrivacyRequestsByNumberResponse = GetApiPrivacyRequestsByNumberResponses[keyof GetApiPrivacyRequestsByNumberResponses];
+
+export type PostApiPrivacyRequestsByNumberExtendData = {
+    body: {
+        months: number;
+        reason: string;
+    };
+    path: {
+        /**
+         * e.g. DEMO-GDPR-2026-000001
+         */
+        number: string;
+    };
+    query?: never;
+    url: '/api/privacy/requests/{number}/extend';
+};
+
+export type PostApiPrivacyRequestsByNumberExtendErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiPrivacyRequestsByNumberExtendError = PostApiPrivacyRequestsByNumberExtendErrors[keyof PostApiPrivacyRequestsByNumberExtendErrors];
+
+export type PostApiPrivacyRequestsByNumberExtendResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        id: string;
+        number: string;
+        right: string;
+        channel: string;
+        status: string;
+        outcome: string | null;
+        customerId: string | null;
+        contactName: string;
+        contactEmail: string | null;
+        contactPhone: string | null;
+        receivedAt: string;
+        /**
+         * One month after receipt (art. 12(3)); moved by an extension
+         */
+        dueDate: string;
+        originalDueDate: string | null;
+        extendedAt: string | null;
+        extensionReason: string | null;
+        answerText: string | null;
+        refusalReason: string | null;
+        answeredAt: string | null;
+        fromCaseId: string | null;
+        /**
+         * Always false: excluded from complaint statistics and billing
+         */
+        countsAsComplaint: boolean;
+    };
+};
+
+export type PostApiPrivacyRequestsByNumberExtendResponse = PostApiPrivacyRequestsByNumberExtendResponses[keyof PostApiPrivacyRequestsByNumberExtendResponses];
+
+export type PostApiPrivacyRequestsByNumberAnswerData = {
+    body: {
+        answerText: string;
+        outcome?: 'granted' | 'partly_refused' | 'refused';
+        refusalReason?: string;
+    };
+    path: {
+        /**
+         * e.g. DEMO-GDPR-2026-000001
+         */
+        number: string;
+    };
+    query?: never;
+    url: '/api/privacy/requests/{number}/answer';
+};
+
+export type PostApiPrivacyRequestsByNumberAnswerErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiPrivacyRequestsByNumberAnswerError = PostApiPrivacyRequestsByNumberAnswerErrors[keyof PostApiPrivacyRequestsByNumberAnswerErrors];
+
+export type PostApiPrivacyRequestsByNumberAnswerResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        id: string;
+        number: string;
+        right: string;
+        channel: string;
+        status: string;
+        outcome: string | null;
+        customerId: string | null;
+        contactName: string;
+        contactEmail: string | null;
+        contactPhone: string | null;
+        receivedAt: string;
+        /**
+         * One month after receipt (art. 12(3)); moved by an extension
+         */
+        dueDate: string;
+        originalDueDate: string | null;
+        extendedAt: string | null;
+        extensionReason: string | null;
+        answerText: string | null;
+        refusalReason: string | null;
+        answeredAt: string | null;
+        fromCaseId: string | null;
+        /**
+         * Always false: excluded from complaint statistics and billing
+         */
+        countsAsComplaint: boolean;
+    } & {
+        erasure: {
+            erased: Array<string>;
+            kept: Array<string>;
+        } | null;
+    };
+};
+
+export type PostApiPrivacyRequestsByNumberAnswerResponse = PostApiPrivacyRequestsByNumberAnswerResponses[keyof PostApiPrivacyRequestsByNumberAnswerResponses];
+
+export type GetApiPrivacyRequestsByNumberDocumentsByDocumentIdData = {
+    body?: never;
+    path: {
+        /**
+         * e.g. DEMO-GDPR-2026-000001
+         */
+        number: string;
+        documentId: number;
+    };
+    query?: never;
+    url: '/api/privacy/requests/{number}/documents/{documentId}';
+};
+
+export type GetApiPrivacyRequestsByNumberDocumentsByDocumentIdErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiPrivacyRequestsByNumberDocumentsByDocumentIdError = GetApiPrivacyRequestsByNumberDocumentsByDocumentIdErrors[keyof GetApiPrivacyRequestsByNumberDocumentsByDocumentIdErrors];
+
+export type GetApiPrivacyRequestsByNumberDocumentsByDocumentIdResponses = {
+    /**
+     * application/pdf
+     */
+    200: unknown;
+};
+
+export type GetApiPrivacyAccessLogData = {
+    body?: never;
+    path?: never;
+    query: {
+        actorId?: string;
+        customerId?: string;
+        /**
+         * e.g. DEMO-2026-000001
+         */
+        caseNumber?: string;
+        before?: number;
+        limit: number;
+    };
+    url: '/api/privacy/access-log';
+};
+
+export type GetApiPrivacyAccessLogErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiPrivacyAccessLogError = GetApiPrivacyAccessLogErrors[keyof GetApiPrivacyAccessLogErrors];
+
+export type GetApiPrivacyAccessLogResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        items: Array<{
+            id: number;
+            at: string;
+            actorId: string;
+            subjectType: 'case' | 'message' | 'document' | 'customer' | 'export';
+            subjectId: string;
+            customerId: string | null;
+            caseId: string | null;
+            via: string | null;
+        }>;
+    };
+};
+
+export type GetApiPrivacyAccessLogResponse = GetApiPrivacyAccessLogResponses[keyof GetApiPrivacyAccessLogResponses];
+
+export type GetApiPrivacyExportData = {
+    body?: never;
+    path?: never;
+    query?: {
+        customerId?: string;
+        email?: string;
+    };
+    url: '/api/privacy/export';
+};
+
+export type GetApiPrivacyExportErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiPrivacyExportError = GetApiPrivacyExportErrors[keyof GetApiPrivacyExportErrors];
+
+export type GetApiPrivacyExportResponses = {
+    /**
+     * application/zip
+     */
+    200: unknown;
+};
+
+export type GetApiPrivacyRetentionData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/privacy/retention';
+};
+
+export type GetApiPrivacyRetentionErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiPrivacyRetentionError = GetApiPrivacyRetentionErrors[keyof GetApiPrivacyRetentionErrors];
+
+export type GetApiPrivacyRetentionResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        years: number;
+    };
+};
+
+export type GetApiPrivacyRetentionResponse = GetApiPrivacyRetentionResponses[keyof GetApiPrivacyRetentionResponses];
+
+export type PutApiPrivacyRetentionData = {
+    body: {
+        years: number;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/privacy/retention';
+};
+
+export type PutApiPrivacyRetentionErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PutApiPrivacyRetentionError = PutApiPrivacyRetentionErrors[keyof PutApiPrivacyRetentionErrors];
+
+export type PutApiPrivacyRetentionResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        years: number;
+    };
+};
+
+export type PutApiPrivacyRetentionResponse = PutApiPrivacyRetentionResponses[keyof PutApiPrivacyRetentionResponses];
