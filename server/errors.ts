@@ -297,6 +297,20 @@ export const ERRORS = {
     status: 409,
     message: 'Furnizorul trebuie să păstreze cel puțin un administrator activ.',
   },
+  // Two-person rule for the designer and admin roles (server/users/role-grants.service.ts)
+  ROLE_GRANT_NOT_FOUND: {
+    status: 404,
+    message: 'Cererea de acordare a rolului nu există sau a fost deja decisă.',
+  },
+  ROLE_GRANT_SAME_ADMIN: {
+    status: 403,
+    message:
+      'Cererea trebuie aprobată de un alt administrator decât cel care a făcut-o (regula celor două persoane).',
+  },
+  ROLE_GRANT_OWN: {
+    status: 403,
+    message: 'Nu vă puteți aproba singur un rol: aprobarea o dă un alt administrator.',
+  },
   STAFF_USER_INACTIVE: {
     status: 409,
     message: 'Contul este dezactivat. Reactivați-l înainte de a trimite un link pentru parolă.',
