@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -51,8 +52,12 @@ import {
   type AccountPasswordService,
 } from './users/account-password.service.ts';
 import usersRoutes from './routes/api/users/index.ts';
+import roleGrantsRoutes from './routes/api/role-grants/index.ts';
+import { createRoleGrantsService, type RoleGrantsService } from './users/role-grants.service.ts';
 import accountRoutes from './routes/api/account/index.ts';
+import privacyRoutes from './routes/api/privacy/index.ts';
 import { ErrorSchema } from './routes/api/common.schemas.ts';
+import { CLIENT_ADDRESS_HEADER } from './web-bridge.ts';
 
 export interface AppServices {
   authService: AuthService;
@@ -64,6 +69,7 @@ export interface AppServices {
   supervisionService: SupervisionService;
   designerService: DesignerService;
   usersService: UsersService;
+  roleGrantsService: RoleGrantsService;
   accountPasswordService: AccountPasswordService;
   totpService: TotpService;
 }
@@ -100,7 +106,9 @@ export async function buildApp(
   const fastify = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 256 * 1024,
-    trustProxy: ctx.config.production,
+    // The client address is the socket's; X-Forwarded-For counts only when it comes from a proxy the operator
+    // named (TRUST_PROXY). Trusting every sender would let a client pick its own address and slip every per-IP limit.
+    trustProxy: ctx.config.trustProxy.length ? ctx.config.trustProxy : false,
     ajv: {
       customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
@@ -150,11 +158,27 @@ export async function buildApp(
       publicUrl: ctx.config.publicUrl,
       log: ctx.log,
     }),
+    roleGrantsService: createRoleGrantsService({ db: ctx.db }),
     accountPasswordService: createAccountPasswordService({ db: ctx.db, secret: ctx.secret }),
     totpService: createTotpService({ db: ctx.db, secret: ctx.secret }),
   });
 
   // External plugins
+  // Security headers on every answer, the pages' included (they go out through reply.raw): HSTS, no framing, no
+  // MIME sniffing. The CSP here covers the API and its documentation; SvelteKit replaces it on its pages with
+  // one carrying a nonce per response (web/svelte.config.js).
+  await fastify.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        'frame-ancestors': ["'none'"],
+        'upgrade-insecure-requests': null,
+      },
+    },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'same-origin' },
+  });
   await fastify.register(cookie);
   await fastify.register(rateLimit, { global: false });
   fastify.addSchema(ErrorSchema);
@@ -170,7 +194,14 @@ export async function buildApp(
       security: [{ bearer: [] }],
     },
   });
-  await fastify.register(swaggerUi, { routePrefix: '/api/docs' });
+  // The API documentation is open on a developer's machine and behind a staff login in production: its routes are
+  // declared public (or not) here, where they are registered, like every other route.
+  await fastify.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, public: !ctx.config.production };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/api/docs' });
+  });
 
   // App plugins
   await fastify.register(errorHandler);
@@ -208,7 +239,9 @@ export async function buildApp(
   await fastify.register(caseLineageRoutes, { prefix: '/api/complaints' });
   await fastify.register(supervisionRoutes, { prefix: '/api/supervision' });
   await fastify.register(usersRoutes, { prefix: '/api/users' });
+  await fastify.register(roleGrantsRoutes, { prefix: '/api/role-grants' });
   await fastify.register(accountRoutes, { prefix: '/api/account' });
+  await fastify.register(privacyRoutes, { prefix: '/api/privacy' });
   fastify.get('/healthz', { schema: { hide: true }, config: { public: true } }, async () => ({ ok: true }));
 
   // Everything that is not the API is a SvelteKit page.
@@ -218,6 +251,9 @@ export async function buildApp(
       return reply.status(404).send({ code: 'NOT_FOUND', message: 'Resursa nu există.' });
     }
     reply.hijack();
+    // SvelteKit's getClientAddress reads this header (ADDRESS_HEADER, see web-bridge.ts): the address fastify
+    // decided, set here over anything the client sent under that name.
+    req.raw.headers[CLIENT_ADDRESS_HEADER] = req.ip;
     web(req.raw, reply.raw, () => {
       reply.raw.statusCode = 404;
       reply.raw.end('Not found');

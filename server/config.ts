@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * Installation configuration, read once from the environment. Per-tenant settings live in the database.
  * Unset services (DATABASE_URL, ENGINE_URL, SMTP_URL) mean "start the embedded one" (see main.ts).
@@ -32,6 +34,16 @@ export interface Config {
   housekeepingIntervalMinutes: number;
   /** How long consumed engine task events stay in task_event_outbox (TASK_EVENT_RETENTION_DAYS, default 7). */
   taskEventRetentionDays: number;
+  /**
+   * The reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY: comma-separated addresses or CIDR ranges,
+   * e.g. `10.0.0.5,10.0.1.0/24`). Empty: the client address is the socket's, whatever headers a client sends.
+   */
+  trustProxy: string[];
+  /**
+   * Hosts a tenant's mailbox settings may reach although they are internal (OUTBOUND_ALLOW_HOSTS: comma-separated
+   * `host` or `host:port`); see server/net/outbound-fence.ts.
+   */
+  outboundAllowHosts: string[];
   /** Ports of the embedded services (only used when the matching *_URL is unset). */
   embeddedPorts: { pg: number; engine: number; smtp: number; imap: number };
 }
@@ -41,6 +53,33 @@ function int(value: string | undefined, fallback: number, name: string): number 
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${value}"`);
   return n;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+/** An address, a CIDR range, or one of proxy-addr's names (loopback, linklocal, uniquelocal); never `true`. */
+function proxyAddresses(value: string | undefined): string[] {
+  const entries = list(value);
+  for (const e of entries) {
+    const [addr, bits, extra] = e.split('/');
+    const named = ['loopback', 'linklocal', 'uniquelocal'].includes(e);
+    const ok =
+      named ||
+      (extra === undefined &&
+        addr !== undefined &&
+        isIP(addr) !== 0 &&
+        (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(addr) === 4 ? 32 : 128))));
+    if (!ok)
+      throw new Error(
+        `TRUST_PROXY takes the proxies' addresses or CIDR ranges (e.g. 10.0.0.5,10.0.1.0/24), got "${e}"`,
+      );
+  }
+  return entries;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -65,6 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: int(env.WORKER_CONCURRENCY, 8, 'WORKER_CONCURRENCY'),
     housekeepingIntervalMinutes: int(env.HOUSEKEEPING_INTERVAL_MINUTES, 15, 'HOUSEKEEPING_INTERVAL_MINUTES'),
     taskEventRetentionDays: int(env.TASK_EVENT_RETENTION_DAYS, 7, 'TASK_EVENT_RETENTION_DAYS'),
+    trustProxy: proxyAddresses(env.TRUST_PROXY),
+    outboundAllowHosts: list(env.OUTBOUND_ALLOW_HOSTS).map((h) => h.toLowerCase()),
     embeddedPorts: {
       pg: int(env.EMBEDDED_PG_PORT, 54329, 'EMBEDDED_PG_PORT'),
       engine: int(env.EMBEDDED_ENGINE_PORT, 18080, 'EMBEDDED_ENGINE_PORT'),

@@ -11,17 +11,13 @@ import { deployBaseline } from './engine/deploy-processes.ts';
 import { startInfrastructure } from './embedded/infrastructure.ts';
 import { loadInstructions } from './instructions/instructions.ts';
 import { createMailer } from './mail/mailer.ts';
-import { startProcessStartDispatcher } from './outbox/process-starts.ts';
-import { startTaskCompletionDispatcher } from './outbox/task-completions.ts';
-import { startAuditSealer } from './audit/audit-chain.ts';
-import { housekeepingSettings, startHousekeeping } from './housekeeping/housekeeping.ts';
+import { housekeepingSettings } from './housekeeping/housekeeping.ts';
+import { startBackgroundThread, type BackgroundPart } from './background/thread.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed/demo.ts';
 import { startDemoCaseSeeding } from './seed/demo-cases.ts';
 import { listTenants } from './tenants/tenants.repo.ts';
-import { startWorkers } from './workers/run-workers.ts';
 import { startTaskEventConsumer } from './task-read-model/task-event-consumer.ts';
-import { mailboxFromUrl, startMailIntake } from './intake/mail/start-intake.ts';
-import { installWebBridge } from './web-bridge.ts';
+import { installWebBridge, prepareWebEnvironment } from './web-bridge.ts';
 import { requestLogOptions } from './request-log.ts';
 import { consoleReport, describeStartupFailure } from './startup-report.ts';
 import { portVariable } from './embedded/startup-error.ts';
@@ -40,10 +36,7 @@ function parseArgs(argv: string[]) {
 
 async function loadWebHandler(): Promise<AppContext['webHandler']> {
   const file = fileURLToPath(new URL('../web/build/handler.js', import.meta.url));
-  // adapter-node checks form posts against ORIGIN (CSRF); it is our public origin.
-  process.env.ORIGIN ??= loadConfig().publicUrl;
-  // The consumer portal's forms carry photos and files (5 x 10 MB); the API checks the real limits.
-  process.env.BODY_SIZE_LIMIT ??= '30M';
+  prepareWebEnvironment(loadConfig().publicUrl);
   if (!existsSync(file)) return undefined;
   const mod = (await import(pathToFileURL(file).href)) as { handler: NonNullable<AppContext['webHandler']> };
   return mod.handler;
@@ -115,58 +108,58 @@ async function main() {
     );
     stops.push(() => app.close());
   }
-  if (args.parts.includes('workers')) {
-    const workers = startWorkers(
-      engine,
-      { db, mailer, secret: infra.secret, log },
-      { concurrency: config.workerConcurrency },
-    );
-    const dispatcher = startProcessStartDispatcher(db, engine, log);
-    const completions = startTaskCompletionDispatcher(db, engine, log);
-    const sealer = startAuditSealer(db, log);
-    // Expired sessions and login codes, consumed engine task events; one replica at a time.
-    const housekeeping = startHousekeeping(db, infra.engineDatabaseUrl, log, housekeepingSettings(config));
-    stops.push(
-      () => workers.stop(),
-      () => dispatcher.stop(),
-      () => completions.stop(),
-      () => sealer.stop(),
-      () => housekeeping.stop(),
-    );
-    if (demo) {
-      // Cases at every stage, driven through the real process while the workers run: in the background, so the
-      // pages are up at once; later starts find them and only check (one query).
-      const seeding = startDemoCaseSeeding(
-        { db, engine, secret: infra.secret, log, instructions },
-        demo.demoTenantId,
-      );
-      // The same step line as the rest, printed when the background seeding ends (also on later starts).
-      void report.step(
-        'demo cases',
-        () => seeding.done,
-        (r) => {
-          if (!r) return 'not seeded: see the log';
-          if (r.busy) return 'another seeding of this tenant is running';
-          const made = Object.keys(r.created).length + Object.keys(r.resumed).length;
-          const present = Object.keys(r.present).length;
-          return made ? `${made} worked through the process` : `${present} already there`;
-        },
-      );
-      stops.push(() => seeding.stop());
-    }
-  }
-
-  if (args.parts.includes('intake')) {
+  // The intake and the workers read what anyone can send (mail, documents): a thread of their own, so a slow
+  // message never holds up an API request (issue 13).
+  const background = args.parts.filter((p): p is BackgroundPart => p !== 'api');
+  if (background.length) {
     const ownAddress = /<([^<>]+)>/.exec(config.mailFrom)?.[1] ?? config.mailFrom;
-    const intake = await startMailIntake(
-      { db, engine, secret: infra.secret, log, ownAddresses: [ownAddress.toLowerCase()] },
+    const thread = startBackgroundThread(
       {
-        localImap: infra.imap,
-        // One catch-all mailbox routed by recipient address, for tenants without a mailbox of their own.
-        catchAll: process.env.INTAKE_CATCH_ALL_URL ? mailboxFromUrl(process.env.INTAKE_CATCH_ALL_URL) : null,
+        parts: background,
+        databaseUrl: infra.databaseUrl,
+        engine: { url: infra.engineUrl, user: infra.engineUser, password: infra.enginePassword },
+        engineDatabaseUrl: infra.engineDatabaseUrl,
+        secret: infra.secret,
+        smtpUrl: infra.smtpUrl,
+        mailFrom: config.mailFrom,
+        logLevel: config.logLevel,
+        workers: { concurrency: config.workerConcurrency, housekeeping: housekeepingSettings(config) },
+        intake: {
+          localImap: infra.imap,
+          // One catch-all mailbox routed by recipient address, for tenants without a mailbox of their own.
+          catchAllUrl: process.env.INTAKE_CATCH_ALL_URL ?? null,
+          ownAddresses: [ownAddress.toLowerCase()],
+        },
+      },
+      { log },
+    );
+    await report.step(
+      'mail intake and workers',
+      () => thread.ready,
+      () => `${background.join(' and ')}, in a thread of their own`,
+    );
+    stops.push(() => thread.stop());
+  }
+  if (args.parts.includes('workers') && demo) {
+    // Cases at every stage, driven through the real process while the workers run: in the background, so the
+    // pages are up at once; later starts find them and only check (one query).
+    const seeding = startDemoCaseSeeding(
+      { db, engine, secret: infra.secret, log, instructions },
+      demo.demoTenantId,
+    );
+    // The same step line as the rest, printed when the background seeding ends (also on later starts).
+    void report.step(
+      'demo cases',
+      () => seeding.done,
+      (r) => {
+        if (!r) return 'not seeded: see the log';
+        if (r.busy) return 'another seeding of this tenant is running';
+        const made = Object.keys(r.created).length + Object.keys(r.resumed).length;
+        const present = Object.keys(r.present).length;
+        return made ? `${made} worked through the process` : `${present} already there`;
       },
     );
-    stops.push(() => intake.stop());
+    stops.push(() => seeding.stop());
   }
 
   const lines = [

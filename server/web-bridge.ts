@@ -20,3 +20,20 @@ export function installWebBridge(app: FastifyInstance, publicUrl: string, produc
     production,
   } satisfies WebBridge;
 }
+
+/**
+ * The header through which the pages learn the client's address: fastify decides it (the socket's, or the one a
+ * trusted proxy forwarded) and server/app.ts writes it on every request it hands to SvelteKit, replacing whatever a
+ * client sent. adapter-node's getClientAddress reads it (ADDRESS_HEADER), and web/src/lib/server/api.ts passes it
+ * to the API as the socket address of its in-process call, never a forwarding header.
+ */
+export const CLIENT_ADDRESS_HEADER = 'x-reclamatii-client-address';
+
+/** Environment adapter-node reads when its handler module loads: call before importing web/build/handler.js. */
+export function prepareWebEnvironment(publicUrl: string): void {
+  // adapter-node checks form posts against ORIGIN (CSRF); it is our public origin.
+  process.env.ORIGIN ??= publicUrl;
+  // The consumer portal's forms carry photos and files (5 x 10 MB); the API checks the real limits.
+  process.env.BODY_SIZE_LIMIT ??= '30M';
+  process.env.ADDRESS_HEADER = CLIENT_ADDRESS_HEADER;
+}

@@ -33,8 +33,10 @@ export default fp(
     const allowedOrigin = new URL(opts.publicUrl).origin;
     fastify.decorateRequest('principal', null);
 
-    const isPublic = (req: FastifyRequest) =>
-      !req.url.startsWith('/api/') || req.url.startsWith('/api/docs') || !!req.routeOptions.config?.public;
+    // Public is what a route declares (`config: { public: true }`), never guessed from the URL: a route someone adds
+    // without it needs a session. A request no route matched goes to the not-found handler, which answers 404 for
+    // /api or hands it to the pages (they reach data only through this API, hence through this hook).
+    const isPublic = (req: FastifyRequest) => req.is404 || req.routeOptions.config?.public === true;
 
     fastify.addHook('onRequest', async (req: FastifyRequest) => {
       if (isPublic(req)) return;

@@ -4,7 +4,7 @@ import postgres from 'postgres';
 import { inject } from 'vitest';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildApp, type AppContext } from '../../server/app.ts';
-import { installWebBridge } from '../../server/web-bridge.ts';
+import { installWebBridge, prepareWebEnvironment } from '../../server/web-bridge.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createDb, type Db } from '../../server/db/client.ts';
 import { runMigrations } from '../../server/db/migrate.ts';
@@ -90,9 +90,9 @@ export async function createTestContext(
   const secret = inject('appSecret');
   let webHandler: AppContext['webHandler'];
   if (opts.webPort) {
-    // adapter-node reads ORIGIN when its handler module loads.
+    // adapter-node reads ORIGIN and ADDRESS_HEADER when its handler module loads.
     process.env.ORIGIN = publicUrl;
-    process.env.BODY_SIZE_LIMIT ??= '30M';
+    prepareWebEnvironment(publicUrl);
     const file = fileURLToPath(new URL('../../web/build/handler.js', import.meta.url));
     webHandler = (
       (await import(pathToFileURL(file).href)) as { handler: NonNullable<AppContext['webHandler']> }

@@ -78,7 +78,7 @@ export interface CallOptions {
 
 /**
  * One in-process call of the API as whoever the cookie names (anonymously without it), with the browser's
- * user agent, forwarding headers and address. `body` is JSON or a FormData (multipart, for files). The raw
+ * user agent and the client's address. `body` is JSON or a FormData (multipart, for files). The raw
  * answer: `api` reads it as JSON, a download passes its bytes through.
  */
 export async function callApi(
@@ -91,7 +91,9 @@ export async function callApi(
   const headers: Record<string, string> = { accept: 'application/json' };
   const token = event.cookies.get(cookie);
   if (token) headers.authorization = `Bearer ${token}`;
-  for (const name of ['user-agent', 'x-forwarded-for', 'x-forwarded-proto', 'accept-language']) {
+  // No forwarding headers: the client's address travels as the call's socket address (below), as fastify decided
+  // it for the page request (server/web-bridge.ts); a header the client wrote never reaches the API's limits.
+  for (const name of ['user-agent', 'accept-language']) {
     const value = event.request.headers.get(name);
     if (value) headers[name] = value;
   }

@@ -3,19 +3,8 @@ import type { LoginResult } from '$lib/api/types';
 import { api, bridge, SESSION_COOKIE } from '$lib/server/api';
 import { errorMessage } from '$lib/utils/handle-error';
 import { homeFor } from '$lib/roles';
+import { safeNext } from '$lib/utils/safe-next';
 import type { Actions, PageServerLoad } from './$types';
-
-/** Only paths on this site: "/inbox" yes, "//evil.example" or "https://…" no. */
-function safeNext(value: FormDataEntryValue | string | null): string | null {
-  if (
-    typeof value !== 'string' ||
-    !value.startsWith('/') ||
-    value.startsWith('//') ||
-    value.startsWith('/\\')
-  )
-    return null;
-  return value;
-}
 
 export const load = (({ locals, url }) => {
   if (locals.user) redirect(303, safeNext(url.searchParams.get('next')) ?? homeFor(locals.user));
