@@ -99,6 +99,16 @@ export const ERRORS = {
     status: 422,
     message: 'Introduceți parola căsuței de e-mail (nu există una salvată).',
   },
+  MAILBOX_PASSWORD_REQUIRED_NEW_SERVER: {
+    status: 422,
+    message:
+      'Ați schimbat serverul, portul sau criptarea: introduceți din nou parola (parola salvată nu este trimisă altui server).',
+  },
+  OUTBOUND_REFUSED: {
+    status: 422,
+    message:
+      'Conexiunea la acest server nu este permisă: adresele interne și porturile instalației sunt blocate. Un server din rețeaua internă poate fi permis doar de operatorul platformei.',
+  },
   CASE_ALREADY_ANNULLED: { status: 409, message: 'Reclamația este deja anulată.' },
   CASE_CLOSED: { status: 409, message: 'Reclamația este închisă.' },
   CASE_NOT_CONTESTABLE: {
