@@ -1,0 +1,487 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db/client.ts';
+import {
+  cases,
+  dataSubjectRequests,
+  dsrDocuments,
+  mailQuarantine,
+  processStarts,
+  tenants,
+  type DataSubjectRequest,
+} from '../db/schema/index.ts';
+import type { EngineClient } from '../engine/client.ts';
+import { DomainError } from '../errors.ts';
+import { appendAudit } from '../audit/audit.repo.ts';
+import type { Principal } from '../auth/auth.service.ts';
+import { businessClock, endOfBusinessDay, type IsoDate } from '../deadlines/calendar.ts';
+import { letterheadOf } from '../documents/documents.service.ts';
+import { renderPdf } from '../documents/pdf.ts';
+import { getCustomer } from '../customers/customers.repo.ts';
+import { addCaseEvent } from '../cases/cases.repo.ts';
+import {
+  DPO_ROLE,
+  type DataSubjectRight,
+  type DsrChannel,
+  type DsrDocumentKind,
+  type DsrOutcome,
+} from '../codes/privacy-codes.ts';
+import { dsrLetter, DSR_FILE_NAMES } from './letters.ts';
+import { eraseForRequest } from './retention.ts';
+
+/** The GDPR request process (processes/verify-gdpr.bpmn). */
+export const GDPR_PROCESS_KEY = 'verify-gdpr';
+
+/** Only the tenant's data-protection officer (job role DPO in the organisation chart) handles GDPR matters. */
+export function requireDpo(p: Principal): void {
+  if (!p.jobRoles.includes(DPO_ROLE)) throw new DomainError('GDPR_DPO_ONLY');
+}
+
+/**
+ * `date` plus `months` calendar months: the same day of the month, or the month's last day when it has none
+ * (domain-research §5: GDPR months). Not moved to a working day: art. 12(3) counts months, and the earlier reading
+ * protects the person.
+ */
+export function addMonths(date: IsoDate, months: number): IsoDate {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const total = m - 1 + months;
+  const ny = y + Math.floor(total / 12);
+  const nm = total % 12;
+  const last = new Date(Date.UTC(ny, nm + 1, 0)).getUTCDate();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${ny}-${pad(nm + 1)}-${pad(Math.min(d, last))}`;
+}
+
+export interface RegisterDsrInput {
+  right: DataSubjectRight;
+  channel: DsrChannel;
+  details: string;
+  customerId?: string | undefined;
+  contactName?: string | undefined;
+  contactEmail?: string | undefined;
+  contactPhone?: string | undefined;
+  /** When it reached us (a letter received earlier, a misfiled e-mail): the month runs from receipt. */
+  receivedAt?: Date | undefined;
+  fromCaseId?: string | undefined;
+  fromInboundMessageId?: string | undefined;
+}
+
+export interface DsrDeps {
+  db: Db;
+  engine: EngineClient;
+  log: { warn(obj: object | string, msg?: string): void };
+}
+
+export function createDsrService(deps: DsrDeps) {
+  const { db, engine } = deps;
+
+  async function byNumber(tenantId: string, number: string): Promise<DataSubjectRequest> {
+    const [r] = await db
+      .select()
+      .from(dataSubjectRequests)
+      .where(and(eq(dataSubjectRequests.tenantId, tenantId), eq(dataSubjectRequests.number, number)));
+    if (!r) throw new DomainError('GDPR_REQUEST_NOT_FOUND', { number });
+    return r;
+  }
+
+  async function issueLetter(r: DataSubjectRequest, kind: DsrDocumentKind, tx: DbOrTx = db) {
+    const [tenant] = await tx.select().from(tenants).where(eq(tenants.id, r.tenantId));
+    const customer = r.customerId ? await getCustomer(tx, r.tenantId, r.customerId) : null;
+    const pdf = await renderPdf(
+      dsrLetter(kind, letterheadOf(tenant!), r, {
+        issuedOn: businessClock(new Date()).date,
+        address: customer?.address ?? null,
+      }),
+    );
+    await tx
+      .insert(dsrDocuments)
+      .values({
+        tenantId: r.tenantId,
+        requestId: r.id,
+        kind,
+        fileName: DSR_FILE_NAMES[kind](r.number),
+        sha256: createHash('sha256').update(pdf).digest('hex'),
+        size: pdf.length,
+        content: pdf,
+      })
+      .onConflictDoNothing();
+  }
+
+  /** Starts the request's process once; a request registered while the engine was down is started later. */
+  async function ensureProcess(r: DataSubjectRequest): Promise<string | null> {
+    if (r.processInstanceId) return r.processInstanceId;
+    try {
+      const existing = await engine.findHistoricProcessInstances({
+        businessKey: r.number,
+        tenantId: r.tenantId,
+        processDefinitionKey: GDPR_PROCESS_KEY,
+      });
+      const id =
+        existing[0]?.id ??
+        (
+          await engine.startProcess({
+            key: GDPR_PROCESS_KEY,
+            tenantId: r.tenantId,
+            businessKey: r.number,
+            variables: { requestId: r.id, right: r.right, dueAt: endOfBusinessDay(r.dueDate) },
+          })
+        ).id;
+      await db
+        .update(dataSubjectRequests)
+        .set({ processInstanceId: id })
+        .where(eq(dataSubjectRequests.id, r.id));
+      return id;
+    } catch (err) {
+      deps.log.warn({ err: (err as Error).message, request: r.number }, 'GDPR process start deferred');
+      return null;
+    }
+  }
+
+  /** Completes the DPO's open task with the decision (the process loops back on an extension). */
+  async function completeTask(r: DataSubjectRequest, variables: Record<string, string>) {
+    const instanceId = await ensureProcess(r);
+    if (!instanceId) return false;
+    const [task] = await engine.queryTasks(
+      { tenantIdIn: [r.tenantId], processInstanceId: instanceId },
+      { firstResult: 0, maxResults: 1 },
+    );
+    if (!task) return false;
+    await engine.complete(task.id, variables);
+    return true;
+  }
+
+  /**
+   * Registers a data-subject request from any channel: its own number `<TENANT>-GDPR-<YYYY>-<NNNNNN>` (gapless per
+   * tenant and year, a counter row locked only inside this statement), due one month after receipt, the
+   * acknowledgement letter, the audit entry; then its process starts.
+   */
+  async function register(tenantId: string, actorId: string | null, input: RegisterDsrInput) {
+    const receivedAt = input.receivedAt ?? new Date();
+    const { date: receivedOn, year } = businessClock(receivedAt);
+    const customer = input.customerId ? await getCustomer(db, tenantId, input.customerId) : null;
+    if (input.customerId && !customer)
+      throw new DomainError('CUSTOMER_NOT_FOUND', { customerId: input.customerId });
+    const contactName = input.contactName?.trim() || customer?.name;
+    const contactEmail = input.contactEmail?.trim().toLowerCase() || customer?.email || null;
+    const contactPhone = input.contactPhone?.trim() || customer?.phone || null;
+    if (!contactName || (!contactEmail && !contactPhone && !customer))
+      throw new DomainError('CONTACT_REQUIRED');
+    const id = randomUUID();
+    const dueDate = addMonths(receivedOn, 1);
+    const request = await db.transaction(async (tx) => {
+      const [t] = await tx.select({ code: tenants.code }).from(tenants).where(eq(tenants.id, tenantId));
+      if (!t) throw new DomainError('NOT_FOUND');
+      const [counter] = (await tx.execute(sql`
+        insert into dsr_counters (tenant_id, year, last_value) values (${tenantId}, ${year}, 1)
+        on conflict (tenant_id, year) do update set last_value = dsr_counters.last_value + 1
+        returning last_value`)) as unknown as Array<{ last_value: number }>;
+      const seq = Number(counter!.last_value);
+      const number = `${t.code}-GDPR-${year}-${String(seq).padStart(6, '0')}`;
+      const [r] = await tx
+        .insert(dataSubjectRequests)
+        .values({
+          id,
+          tenantId,
+          number,
+          year,
+          seq,
+          right: input.right,
+          channel: input.channel,
+          customerId: customer?.id ?? null,
+          contactName,
+          contactEmail,
+          contactPhone,
+          details: input.details,
+          receivedAt,
+          dueDate,
+          fromCaseId: input.fromCaseId ?? null,
+          fromInboundMessageId: input.fromInboundMessageId ?? null,
+          createdBy: actorId,
+        })
+        .returning();
+      await appendAudit(tx, {
+        tenantId,
+        actorId,
+        actorKind: actorId ? 'user' : 'consumer',
+        action: 'gdpr_request.registered',
+        entityType: 'gdpr_request',
+        entityId: id,
+        details: { number, right: input.right, channel: input.channel, dueDate },
+      });
+      return r!;
+    });
+    await issueLetter(request, 'acknowledgement');
+    const instanceId = await ensureProcess(request);
+    return { ...view(request), processStarted: instanceId !== null };
+  }
+
+  /**
+   * A complaint case registered for what is in fact a GDPR request (a misfiled e-mail, a call logged wrongly):
+   * the request is registered with the case's receipt time (the month runs from receipt), the case is filed as
+   * `kind = gdpr_request` (never counted as a complaint) and its complaint process stops.
+   */
+  async function fromCase(p: Principal, caseNumber: string, right: DataSubjectRight) {
+    requireDpoOrOfficer(p);
+    const [c] = await db
+      .select()
+      .from(cases)
+      .where(and(eq(cases.tenantId, p.tenantId), eq(cases.number, caseNumber)));
+    if (!c) throw new DomainError('CASE_NOT_FOUND', { number: caseNumber });
+    if (!['registered', 'in_progress'].includes(c.status) || c.kind === 'gdpr_request')
+      throw new DomainError('GDPR_CASE_NOT_CONVERTIBLE');
+    const registered = await register(p.tenantId, p.userId, {
+      right,
+      channel:
+        c.channel === 'portal'
+          ? 'portal'
+          : c.channel === 'call_center'
+            ? 'call_center'
+            : c.channel === 'email'
+              ? 'email'
+              : 'staff',
+      details: c.body,
+      customerId: c.customerId ?? undefined,
+      contactName: c.contactName,
+      contactEmail: c.contactEmail ?? undefined,
+      contactPhone: c.contactPhone ?? undefined,
+      receivedAt: c.receivedAt,
+      fromCaseId: c.id,
+    });
+    const now = new Date();
+    await db.transaction(async (tx) => {
+      await tx
+        .update(cases)
+        .set({
+          kind: 'gdpr_request',
+          status: 'filed',
+          filedReason: `cerere GDPR ${registered.number}`,
+          closedAt: now,
+        })
+        .where(eq(cases.id, c.id));
+      await tx
+        .update(processStarts)
+        .set({ startedAt: now, lastError: 'converted to a GDPR request' })
+        .where(and(eq(processStarts.caseId, c.id), sql`${processStarts.startedAt} is null`));
+      await addCaseEvent(tx, {
+        tenantId: p.tenantId,
+        caseId: c.id,
+        type: 'gdpr_request',
+        visibility: 'public',
+        message: `Mesajul este o cerere privind datele personale, nu o reclamație: a fost înregistrat ca cerere GDPR nr. ${registered.number} și este soluționat de responsabilul cu protecția datelor.`,
+        actorId: p.userId,
+      });
+      await appendAudit(tx, {
+        tenantId: p.tenantId,
+        actorId: p.userId,
+        actorKind: 'user',
+        action: 'case.converted_to_gdpr_request',
+        entityType: 'case',
+        entityId: c.id,
+        details: { number: c.number, request: registered.number },
+      });
+    });
+    if (c.processInstanceId)
+      await engine
+        .deleteProcessInstance(c.processInstanceId, `GDPR request ${registered.number}`)
+        .catch(() => undefined);
+    return registered;
+  }
+
+  /** A quarantined e-mail that is a GDPR request: registered from what could be read, the quarantine resolved. */
+  async function fromQuarantine(
+    p: Principal,
+    quarantineId: number,
+    right: DataSubjectRight,
+    details: string,
+  ) {
+    requireDpoOrOfficer(p);
+    const [q] = await db
+      .select()
+      .from(mailQuarantine)
+      .where(and(eq(mailQuarantine.tenantId, p.tenantId), eq(mailQuarantine.id, quarantineId)));
+    if (!q || q.resolvedAt) throw new DomainError('NOT_FOUND', { quarantineId });
+    const registered = await register(p.tenantId, p.userId, {
+      right,
+      channel: 'email',
+      details,
+      contactName: q.fromAddress ?? 'Expeditor necunoscut',
+      contactEmail: q.fromAddress ?? undefined,
+      receivedAt: q.arrivedAt ?? q.createdAt,
+    });
+    await db
+      .update(mailQuarantine)
+      .set({
+        resolvedAt: new Date(),
+        resolvedBy: p.userId,
+        resolution: 'handled',
+        resolutionNote: `cerere GDPR ${registered.number}`,
+      })
+      .where(eq(mailQuarantine.id, q.id));
+    return registered;
+  }
+
+  /**
+   * Extends the deadline by one or two months (art. 12(3)): only while the first month runs, once, with the reason;
+   * the notice to the person is issued in the same step, then the process moves the task's due date.
+   */
+  async function extend(p: Principal, number: string, months: number, reason: string, today = new Date()) {
+    requireDpo(p);
+    const r = await byNumber(p.tenantId, number);
+    if (r.status !== 'open') throw new DomainError('GDPR_REQUEST_ANSWERED');
+    if (r.extendedAt) throw new DomainError('GDPR_ALREADY_EXTENDED');
+    if (businessClock(today).date > r.dueDate) throw new DomainError('GDPR_EXTENSION_LATE');
+    const receivedOn = businessClock(r.receivedAt).date;
+    const dueDate = addMonths(receivedOn, 1 + months);
+    const [updated] = await db
+      .update(dataSubjectRequests)
+      .set({ dueDate, originalDueDate: r.dueDate, extendedAt: today, extensionReason: reason })
+      .where(and(eq(dataSubjectRequests.id, r.id), sql`${dataSubjectRequests.extendedAt} is null`))
+      .returning();
+    if (!updated) throw new DomainError('GDPR_ALREADY_EXTENDED');
+    await issueLetter(updated, 'extension_notice');
+    await appendAudit(db, {
+      tenantId: p.tenantId,
+      actorId: p.userId,
+      actorKind: 'user',
+      action: 'gdpr_request.extended',
+      entityType: 'gdpr_request',
+      entityId: r.id,
+      details: { number, from: r.dueDate, to: dueDate, months },
+    });
+    await completeTask(updated, { gdprDecision: 'extend', dueAt: endOfBusinessDay(dueDate) });
+    return view(updated);
+  }
+
+  /**
+   * The answer. An erasure is carried out here where the law allows and refused, with its reason, where it requires
+   * keeping the record (server/privacy/retention.ts); for the other rights the DPO says what was done.
+   */
+  async function answer(
+    p: Principal,
+    number: string,
+    a: { answerText: string; outcome?: DsrOutcome | undefined; refusalReason?: string | undefined },
+  ) {
+    requireDpo(p);
+    const r = await byNumber(p.tenantId, number);
+    if (r.status !== 'open') throw new DomainError('GDPR_REQUEST_ANSWERED');
+    let outcome = a.outcome ?? 'granted';
+    let refusalReason = a.refusalReason?.trim() || null;
+    let erasure: Awaited<ReturnType<typeof eraseForRequest>> | null = null;
+    if (r.right === 'erasure') {
+      erasure = await eraseForRequest(db, r, p.userId);
+      outcome = erasure.kept.length === 0 ? 'granted' : erasure.erased.length ? 'partly_refused' : 'refused';
+      refusalReason = erasure.kept.length ? erasure.reason : null;
+    } else if (outcome !== 'granted' && !refusalReason) throw new DomainError('GDPR_REFUSAL_REASON_REQUIRED');
+    const [updated] = await db
+      .update(dataSubjectRequests)
+      .set({ status: 'answered', outcome, answerText: a.answerText, refusalReason, answeredAt: new Date() })
+      .where(and(eq(dataSubjectRequests.id, r.id), eq(dataSubjectRequests.status, 'open')))
+      .returning();
+    if (!updated) throw new DomainError('GDPR_REQUEST_ANSWERED');
+    await issueLetter(updated, 'answer');
+    await appendAudit(db, {
+      tenantId: p.tenantId,
+      actorId: p.userId,
+      actorKind: 'user',
+      action: 'gdpr_request.answered',
+      entityType: 'gdpr_request',
+      entityId: r.id,
+      details: {
+        number,
+        outcome,
+        ...(erasure ? { erased: erasure.erased.length, kept: erasure.kept.length } : {}),
+      },
+    });
+    await completeTask(updated, { gdprDecision: 'answer', findings: a.answerText.slice(0, 2000) });
+    return { ...view(updated), erasure: erasure && { erased: erasure.erased, kept: erasure.kept } };
+  }
+
+  async function list(p: Principal, status?: 'open' | 'answered') {
+    requireDpo(p);
+    const rows = await db
+      .select()
+      .from(dataSubjectRequests)
+      .where(
+        and(
+          eq(dataSubjectRequests.tenantId, p.tenantId),
+          status ? eq(dataSubjectRequests.status, status) : undefined,
+        ),
+      )
+      .orderBy(
+        asc(dataSubjectRequests.status),
+        asc(dataSubjectRequests.dueDate),
+        desc(dataSubjectRequests.number),
+      )
+      .limit(500);
+    return rows.map(view);
+  }
+
+  async function get(p: Principal, number: string) {
+    requireDpo(p);
+    const r = await byNumber(p.tenantId, number);
+    const docs = await db
+      .select({
+        id: dsrDocuments.id,
+        kind: dsrDocuments.kind,
+        fileName: dsrDocuments.fileName,
+        sha256: dsrDocuments.sha256,
+        size: dsrDocuments.size,
+        createdAt: dsrDocuments.createdAt,
+      })
+      .from(dsrDocuments)
+      .where(eq(dsrDocuments.requestId, r.id))
+      .orderBy(asc(dsrDocuments.id));
+    return {
+      ...view(r),
+      details: r.details,
+      documents: docs.map((d) => ({ ...d, createdAt: d.createdAt.toISOString() })),
+    };
+  }
+
+  async function document(p: Principal, number: string, id: number) {
+    requireDpo(p);
+    const r = await byNumber(p.tenantId, number);
+    const [d] = await db
+      .select()
+      .from(dsrDocuments)
+      .where(and(eq(dsrDocuments.requestId, r.id), eq(dsrDocuments.id, id)));
+    if (!d) throw new DomainError('NOT_FOUND', { id });
+    return d;
+  }
+
+  return { register, fromCase, fromQuarantine, extend, answer, list, get, document, ensureProcess };
+}
+
+/** Registering from a misfiled case or a quarantined e-mail: the officer who found it, or the DPO. */
+function requireDpoOrOfficer(p: Principal) {
+  if (!p.jobRoles.includes(DPO_ROLE) && !p.roles.some((r) => r === 'officer' || r === 'supervisor'))
+    throw new DomainError('AUTH_FORBIDDEN');
+}
+
+export function view(r: DataSubjectRequest) {
+  return {
+    id: r.id,
+    number: r.number,
+    right: r.right,
+    channel: r.channel,
+    status: r.status,
+    outcome: r.outcome,
+    customerId: r.customerId,
+    contactName: r.contactName,
+    contactEmail: r.contactEmail,
+    contactPhone: r.contactPhone,
+    receivedAt: r.receivedAt.toISOString(),
+    dueDate: r.dueDate,
+    originalDueDate: r.originalDueDate,
+    extendedAt: r.extendedAt?.toISOString() ?? null,
+    extensionReason: r.extensionReason,
+    answerText: r.answerText,
+    refusalReason: r.refusalReason,
+    answeredAt: r.answeredAt?.toISOString() ?? null,
+    fromCaseId: r.fromCaseId,
+    /** A GDPR request is never a complaint: not in ANRE statistics, not billed as a complaint. */
+    countsAsComplaint: false as const,
+  };
+}
+
+export type DsrService = ReturnType<typeof createDsrService>;
