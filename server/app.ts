@@ -56,7 +56,6 @@ import roleGrantsRoutes from './routes/api/role-grants/index.ts';
 import { createRoleGrantsService, type RoleGrantsService } from './users/role-grants.service.ts';
 import accountRoutes from './routes/api/account/index.ts';
 import privacyRoutes from './routes/api/privacy/index.ts';
-import privacyRoutes from './routes/api/privacy/index.ts';
 import { ErrorSchema } from './routes/api/common.schemas.ts';
 import { CLIENT_ADDRESS_HEADER } from './web-bridge.ts';
 
@@ -242,7 +241,6 @@ export async function buildApp(
   await fastify.register(usersRoutes, { prefix: '/api/users' });
   await fastify.register(roleGrantsRoutes, { prefix: '/api/role-grants' });
   await fastify.register(accountRoutes, { prefix: '/api/account' });
-  await fastify.register(privacyRoutes, { prefix: '/api/privacy' });
   await fastify.register(privacyRoutes, { prefix: '/api/privacy' });
   fastify.get('/healthz', { schema: { hide: true }, config: { public: true } }, async () => ({ ok: true }));
 
