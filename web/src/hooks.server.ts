@@ -1,6 +1,7 @@
 import type { Handle } from '@sveltejs/kit';
 import type { Me } from '$lib/api/types';
 import { api, bridge, SESSION_COOKIE } from '$lib/server/api';
+import { secondFactorDetour } from '$lib/server/second-factor';
 
 /**
  * Who is asking: with a session cookie, the API says who the user is (GET /api/auth/me). A cookie the API
@@ -14,6 +15,9 @@ export const handle: Handle = async ({ event, resolve }) => {
     else if (me.status === 401)
       event.cookies.delete(SESSION_COOKIE, { path: '/', secure: bridge().production });
   }
+  // An unfinished sign-in (the TOTP code due, or enrolment required) reaches only the pages that finish it.
+  const detour = secondFactorDetour(event.locals.user, event.url);
+  if (detour) return new Response(null, { status: 303, headers: { location: detour } });
   const response = await resolve(event);
   response.headers.set('x-content-type-options', 'nosniff');
   response.headers.set('referrer-policy', 'same-origin');

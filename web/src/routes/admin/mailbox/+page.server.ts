@@ -5,6 +5,7 @@ import { api, apiLoad } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { errorMessage } from '$lib/utils/handle-error';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { reauthIfAsked } from '$lib/server/second-factor';
 
 export const load = (async (event) => {
   await event.parent();
@@ -76,6 +77,8 @@ export const actions = {
     const r = await read(event);
     if (!('body' in r)) return fail(400, { action: 'save', ...r });
     const res = await api<MailboxSettings>(event, 'PUT', '/api/mailbox', r.body);
+    // The mailbox decides where complaints are read from: a fresh confirmation of identity first.
+    reauthIfAsked(res, event.url);
     if (!res.ok)
       return fail(res.status, {
         action: 'save',

@@ -5,6 +5,7 @@ import { AREA_ROLES } from '$lib/roles';
 import { errorMessage } from '$lib/utils/handle-error';
 import type { PermissionRole, StaffLinkResult, StaffUser } from '$lib/components/admin/types';
 import type { Actions, PageServerLoad } from './$types';
+import { reauthIfAsked } from '$lib/server/second-factor';
 
 /** The supplier's staff accounts: who may log in, with which permission roles. */
 export const load = (async (event) => {
@@ -43,6 +44,7 @@ export const actions = {
       return invalid('email', 'Adresa de e-mail nu este validă.');
     if (values.roles.length === 0) return invalid('roles', 'Alegeți cel puțin un rol.');
     const r = await api<StaffLinkResult>(event, 'POST', '/api/users', values);
+    reauthIfAsked(r, event.url);
     if (!r.ok)
       return fail(r.status, {
         action: 'create',
@@ -67,6 +69,7 @@ export const actions = {
     const roles = rolesOf(form);
     if (roles.length === 0) return fail(400, { action: 'roles', id, message: 'Alegeți cel puțin un rol.' });
     const r = await api<StaffUser>(event, 'PATCH', `/api/users/${encodeURIComponent(id)}`, { roles });
+    reauthIfAsked(r, event.url);
     if (!r.ok)
       return fail(r.status, {
         action: 'roles',
