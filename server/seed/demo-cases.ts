@@ -23,6 +23,8 @@ import type { Logger } from '../outbox/process-starts.ts';
 import type { ConsumerPrincipal } from '../portal/portal-auth.service.ts';
 import { listLinkedCustomers, upsertAccount } from '../portal/portal.repo.ts';
 import { createPortalService } from '../portal/portal.service.ts';
+import { checkFiles } from '../portal/uploads.ts';
+import { renderPdf } from '../documents/pdf.ts';
 import { createProcessCatalog } from '../tasks/process-catalog.ts';
 import { createTasksService } from '../tasks/tasks.service.ts';
 import { getTenant } from '../tenants/tenants.repo.ts';
@@ -33,6 +35,7 @@ import {
   DAY_MS,
   DEMO_PORTAL_EMAIL,
   PORTAL_CUSTOMERS,
+  type EmailComplaint,
   REGISTRY,
   SCENARIOS,
   type DemoCaseKey,
@@ -332,13 +335,21 @@ class Run implements ScenarioRun {
   }
 
   /** An e-mail from a consumer, taken by the intake exactly as the mailbox watcher hands it over. */
-  async mail(m: { fromName: string; from: string; subject: string; text: string; inReplyTo?: string }) {
+  async mail(m: {
+    fromName: string;
+    from: string;
+    subject: string;
+    text: string;
+    inReplyTo?: string;
+    attachments?: EmailComplaint['attachments'];
+  }) {
     const domain = m.from.split('@')[1] ?? 'example.test';
     const raw = await new MailComposer({
       from: { name: m.fromName, address: m.from },
       to: this.tenant.intakeEmail,
       subject: m.subject,
       text: m.text,
+      attachments: m.attachments,
       date: new Date(),
       messageId: `<${randomBytes(12).toString('hex')}@${domain}>`,
       ...(m.inReplyTo ? { inReplyTo: m.inReplyTo, references: [m.inReplyTo] } : {}),
@@ -387,7 +398,7 @@ class Run implements ScenarioRun {
       throw new Error(`${number}: the consumer's reply was taken as ${outcome.status}`);
   }
 
-  async consumerAddsInformation(number: string, text: string) {
+  async consumerAddsInformation(number: string, text: string, file?: { fileName: string; lines: string[] }) {
     const [added] = await this.db
       .select({ id: portalSubmissions.id })
       .from(portalSubmissions)
@@ -401,7 +412,16 @@ class Run implements ScenarioRun {
       )
       .limit(1);
     if (added) return;
-    const r = await this.portalService.addInformation(await this.consumer(), number, text, []);
+    // The file is a PDF the consumer made (a note of the meter reading), checked as every upload is.
+    const files = file
+      ? await checkFiles([
+          {
+            fileName: file.fileName,
+            content: await renderPdf({ content: file.lines.map((l) => ({ text: l })) }),
+          },
+        ])
+      : [];
+    const r = await this.portalService.addInformation(await this.consumer(), number, text, files);
     if (!r.correlated) throw new Error(`${number}: information added but not correlated`);
   }
 
@@ -456,6 +476,7 @@ class Run implements ScenarioRun {
         from: intake.from,
         subject: s.subject,
         text: intake.text,
+        attachments: intake.attachments,
       });
       if (outcome.status !== 'registered')
         throw new Error(`demo seed: ${s.key} e-mail was taken as ${outcome.status}`);

@@ -65,7 +65,12 @@ export interface ScenarioRun {
   /** The consumer answers our acknowledgement by e-mail, with more information (once). */
   consumerReply(number: string, fromName: string, from: string, text: string): Promise<void>;
   /** The demo's portal account adds information to its open case (once). */
-  consumerAddsInformation(number: string, text: string): Promise<void>;
+  /** The consumer adds information from the portal, with a PDF of the given lines when `file` is set. */
+  consumerAddsInformation(
+    number: string,
+    text: string,
+    file?: { fileName: string; lines: string[] },
+  ): Promise<void>;
 }
 
 export interface Step {
@@ -91,6 +96,8 @@ export interface EmailComplaint {
   fromName: string;
   from: string;
   text: string;
+  /** Files the consumer attached (kept with the message, shown on the case). */
+  attachments?: Array<{ filename: string; contentType: string; content: string }>;
 }
 export interface CallComplaint {
   kind: 'call';
@@ -164,6 +171,19 @@ export const SCENARIOS: Scenario[] = [
         'Maria Ionescu',
         'Tel. 0744123456',
       ].join('\n'),
+      attachments: [
+        {
+          filename: 'indexuri-citite.csv',
+          contentType: 'text/csv',
+          content: [
+            'data;index (kWh)',
+            '2026-08-31;11 960',
+            '2026-09-30;12 210',
+            '2026-10-31;12 455',
+            '',
+          ].join('\r\n'),
+        },
+      ],
     },
     jobRoles: ['REG'],
     async drive(run, number) {
@@ -555,6 +575,10 @@ export const SCENARIOS: Scenario[] = [
       await run.consumerAddsInformation(
         number,
         'Atașez indexul citit pe 2 noiembrie: 4 512 m³. Vă rog să îmi spuneți și puterea calorifică folosită.',
+        {
+          fileName: 'index-gaz-2-noiembrie.pdf',
+          lines: ['Index contor gaz citit de client', 'Data citirii: 2 noiembrie 2026', 'Index: 4 512 m³'],
+        },
       );
     },
   },
