@@ -14,6 +14,8 @@ import { requireRecentAuth } from '../auth/reauth.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { getTenant } from '../tenants/tenants.repo.ts';
 import { newPasswordLink, sendPasswordLink } from './password-links.ts';
+import { holdPrivilegedGrant, privilegedAmong } from './role-grants.service.ts';
+import { listPendingGrants } from './role-grants.repo.ts';
 import {
   clearFailures,
   deletePasswordTokens,
@@ -64,14 +66,16 @@ export function createUsersService(deps: UsersDeps) {
 
   async function view(rows: StaffRow[]) {
     const hashes = rows.map((r) => loginAddressHash(secret, r.email));
-    const [failures, links] = await Promise.all([
+    const [failures, links, grants] = await Promise.all([
       recentFailures(db, hashes, new Date(Date.now() - LOGIN_LOCK_WINDOW_MS)),
       pendingLinks(
         db,
         rows[0]?.tenantId ?? '',
         rows.map((r) => r.id),
       ),
+      rows.length > 0 ? listPendingGrants(db, rows[0]!.tenantId) : Promise.resolve([]),
     ]);
+    const pendingRoles = new Map(grants.map((g) => [g.userId, g.roles]));
     // Delayed: some client address has to wait before trying this account again (others are not slowed).
     const now = Date.now();
     const delayed = new Set(
@@ -88,6 +92,7 @@ export function createUsersService(deps: UsersDeps) {
       pendingLinkExpiresAt: links.get(r.id)?.toISOString() ?? null,
       loginLocked: delayed.has(hashes[i]!),
       totpEnabled: r.totpEnabledAt !== null,
+      pendingRoles: pendingRoles.get(r.id) ?? [],
     }));
   }
 
@@ -154,15 +159,18 @@ export function createUsersService(deps: UsersDeps) {
       created = await db.transaction(async (tx) => {
         // Addresses are unique across the installation (users_email_unique): one login, one account.
         if (await emailTaken(tx, email)) throw new DomainError('STAFF_EMAIL_TAKEN');
+        // Designer and admin are not given at creation: they wait for a second admin (two-person rule).
+        const now = roles.filter((r) => !privilegedAmong([r]).length);
         const id = await insertStaff(tx, {
           tenantId: p.tenantId,
           name: input.name.trim(),
           email,
-          roles,
+          roles: now,
           passwordHash,
         });
+        await holdPrivilegedGrant(tx, p, { id, roles: now }, roles);
         const { token } = await newPasswordLink(tx, { id, tenantId: p.tenantId });
-        await audit(tx, p, 'user.created', id, { roles });
+        await audit(tx, p, 'user.created', id, { roles: now });
         await audit(tx, p, 'user.password_link_sent', id, { reason: 'invite' });
         return { id, token };
       });
@@ -194,7 +202,10 @@ export function createUsersService(deps: UsersDeps) {
           if (user.id === p.userId) throw new DomainError('STAFF_CANNOT_DROP_OWN_ADMIN');
         }
         if (added.length) requireRecentAuth(p);
-        if (added.length || removed.length) set.roles = roles;
+        // Designer and admin wait for a second admin (two-person rule); the other roles apply now.
+        const now = await holdPrivilegedGrant(tx, p, user, roles);
+        added = added.filter((r) => now.includes(r));
+        if (added.length || removed.length) set.roles = now;
       }
       if (!set.name && !set.roles) return;
       await updateStaff(tx, p.tenantId, user.id, set);

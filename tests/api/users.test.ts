@@ -274,12 +274,18 @@ describe('/api/users and /api/account', () => {
     expect((await call(asUser, 'GET', '/api/users')).statusCode).toBe(403);
     const r = await call(admin, 'PATCH', `/api/users/${u.user.id}`, { roles: ['officer', 'admin'] });
     expect(r.statusCode, r.body).toBe(200);
-    expect(r.json()).toMatchObject({ roles: ['officer', 'admin'] });
-    expect((await call(asUser, 'GET', '/api/users')).statusCode).toBe(200);
+    // Officer applies now; admin waits for a second admin (two-person rule, tests/api/role-grants.test.ts).
+    expect(r.json()).toMatchObject({ roles: ['officer'], pendingRoles: ['admin'] });
+    expect((await call(asUser, 'GET', '/api/users')).statusCode).toBe(403);
     const changed = (await auditOf(u.user.id)).find((a) => a.action === 'user.roles_changed')!;
-    expect(changed).toMatchObject({ details: { added: ['officer', 'admin'], removed: ['agent'] } });
-    // Back to what it was, so the last-admin test below starts from one admin.
+    expect(changed).toMatchObject({ details: { added: ['officer'], removed: ['agent'] } });
+    // Back to what it was (the pending grant withdrawn), so the last-admin test below starts from one admin.
     await call(admin, 'PATCH', `/api/users/${u.user.id}`, { roles: ['agent'] });
+    const grants = (await call(admin, 'GET', '/api/role-grants')).json<{
+      items: Array<{ id: string; userId: string }>;
+    }>();
+    for (const g of grants.items.filter((x) => x.userId === u.user.id))
+      expect((await call(admin, 'POST', `/api/role-grants/${g.id}/rejection`)).statusCode).toBe(204);
   });
 
   it('keeps an active admin: no self-deactivation, the last admin keeps the role, not even in a race', async () => {
@@ -298,7 +304,9 @@ describe('/api/users and /api/account', () => {
     });
 
     // With a second admin, neither can drop their own admin role, but one may demote the other.
-    const second = await activeUser('admin2', ['admin']);
+    // A tenant with one admin gets its second from the platform operator, on the server (two-person rule).
+    const second = await activeUser('admin2', ['officer']);
+    await t.db.execute(sql`update users set roles = '{admin}' where id = ${second.user.id}`);
     const asSecond = await sessionOf(second.email);
     expect((await call(admin, 'PATCH', `/api/users/${me.id}`, { roles: ['officer'] })).json()).toMatchObject({
       code: 'STAFF_CANNOT_DROP_OWN_ADMIN',

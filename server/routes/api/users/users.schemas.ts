@@ -32,6 +32,10 @@ export const StaffUserSchema = Type.Object({
       'Some client address must wait before trying this account again (failed logins in the last 15 minutes); others are not slowed.',
   }),
   totpEnabled: Type.Boolean({ description: 'The person signs in with a TOTP code too.' }),
+  pendingRoles: Type.Array(PermissionRoleSchema, {
+    description:
+      'Designer or admin roles asked for this person, waiting for a second admin to approve them (GET /api/role-grants).',
+  }),
 });
 
 export const StaffListSchema = Type.Object({ items: Type.Array(StaffUserSchema) });
