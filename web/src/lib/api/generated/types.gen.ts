@@ -9147,6 +9147,16 @@ export type PostApiQuarantineByIdRegistrationData = {
         contactName?: string;
         contactEmail?: string;
         contactPhone?: string;
+        /**
+         * consumer (default) or authority (a referral from ANRE, ANPC…)
+         */
+        source?: 'consumer' | 'authority';
+        authorityName?: string;
+        authorityReference?: string;
+        /**
+         * YYYY-MM-DD, Europe/Bucharest
+         */
+        authorityDueDate?: string;
     };
     path: {
         id: number;
@@ -11162,6 +11172,10 @@ export type GetApiUsersResponses = {
              * The person signs in with a TOTP code too.
              */
             totpEnabled: boolean;
+            /**
+             * Designer or admin roles asked for this person, waiting for a second admin to approve them (GET /api/role-grants).
+             */
+            pendingRoles: Array<'agent' | 'officer' | 'supervisor' | 'designer' | 'admin'>;
         }>;
     };
 };
@@ -11292,6 +11306,10 @@ export type PostApiUsersResponses = {
              * The person signs in with a TOTP code too.
              */
             totpEnabled: boolean;
+            /**
+             * Designer or admin roles asked for this person, waiting for a second admin to approve them (GET /api/role-grants).
+             */
+            pendingRoles: Array<'agent' | 'officer' | 'supervisor' | 'designer' | 'admin'>;
         };
         /**
          * False when the e-mail could not be sent: send a new link later.
@@ -11426,6 +11444,10 @@ export type PatchApiUsersByIdResponses = {
          * The person signs in with a TOTP code too.
          */
         totpEnabled: boolean;
+        /**
+         * Designer or admin roles asked for this person, waiting for a second admin to approve them (GET /api/role-grants).
+         */
+        pendingRoles: Array<'agent' | 'officer' | 'supervisor' | 'designer' | 'admin'>;
     };
 };
 
@@ -11552,6 +11574,10 @@ export type PostApiUsersByIdDeactivationResponses = {
          * The person signs in with a TOTP code too.
          */
         totpEnabled: boolean;
+        /**
+         * Designer or admin roles asked for this person, waiting for a second admin to approve them (GET /api/role-grants).
+         */
+        pendingRoles: Array<'agent' | 'officer' | 'supervisor' | 'designer' | 'admin'>;
     };
 };
 
@@ -11678,6 +11704,10 @@ export type PostApiUsersByIdReactivationResponses = {
          * The person signs in with a TOTP code too.
          */
         totpEnabled: boolean;
+        /**
+         * Designer or admin roles asked for this person, waiting for a second admin to approve them (GET /api/role-grants).
+         */
+        pendingRoles: Array<'agent' | 'officer' | 'supervisor' | 'designer' | 'admin'>;
     };
 };
 
@@ -11805,6 +11835,10 @@ export type PostApiUsersByIdPasswordResetResponses = {
              * The person signs in with a TOTP code too.
              */
             totpEnabled: boolean;
+            /**
+             * Designer or admin roles asked for this person, waiting for a second admin to approve them (GET /api/role-grants).
+             */
+            pendingRoles: Array<'agent' | 'officer' | 'supervisor' | 'designer' | 'admin'>;
         };
         /**
          * False when the e-mail could not be sent: send a new link later.
@@ -11937,6 +11971,10 @@ export type DeleteApiUsersByIdLoginFailuresResponses = {
              * The person signs in with a TOTP code too.
              */
             totpEnabled: boolean;
+            /**
+             * Designer or admin roles asked for this person, waiting for a second admin to approve them (GET /api/role-grants).
+             */
+            pendingRoles: Array<'agent' | 'officer' | 'supervisor' | 'designer' | 'admin'>;
         };
         failuresCleared: number;
     };
@@ -12278,6 +12316,333 @@ export type PutApiUsersSecurityPolicyResponses = {
 };
 
 export type PutApiUsersSecurityPolicyResponse = PutApiUsersSecurityPolicyResponses[keyof PutApiUsersSecurityPolicyResponses];
+
+export type GetApiRoleGrantsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/role-grants/';
+};
+
+export type GetApiRoleGrantsErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiRoleGrantsError = GetApiRoleGrantsErrors[keyof GetApiRoleGrantsErrors];
+
+export type GetApiRoleGrantsResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        items: Array<{
+            id: string;
+            userId: string;
+            userName: string;
+            /**
+             * designer and/or admin
+             */
+            roles: Array<'agent' | 'officer' | 'supervisor' | 'designer' | 'admin'>;
+            requestedBy: string;
+            requestedByName: string;
+            requestedAt: string;
+            /**
+             * False for the admin who asked and for the person who would receive the roles.
+             */
+            canApprove: boolean;
+        }>;
+    };
+};
+
+export type GetApiRoleGrantsResponse = GetApiRoleGrantsResponses[keyof GetApiRoleGrantsResponses];
+
+export type PostApiRoleGrantsByGrantIdApprovalData = {
+    body?: never;
+    path: {
+        grantId: string;
+    };
+    query?: never;
+    url: '/api/role-grants/{grantId}/approval';
+};
+
+export type PostApiRoleGrantsByGrantIdApprovalErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiRoleGrantsByGrantIdApprovalError = PostApiRoleGrantsByGrantIdApprovalErrors[keyof PostApiRoleGrantsByGrantIdApprovalErrors];
+
+export type PostApiRoleGrantsByGrantIdApprovalResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        userId: string;
+        roles: Array<'agent' | 'officer' | 'supervisor' | 'designer' | 'admin'>;
+    };
+};
+
+export type PostApiRoleGrantsByGrantIdApprovalResponse = PostApiRoleGrantsByGrantIdApprovalResponses[keyof PostApiRoleGrantsByGrantIdApprovalResponses];
+
+export type PostApiRoleGrantsByGrantIdRejectionData = {
+    body?: never;
+    path: {
+        grantId: string;
+    };
+    query?: never;
+    url: '/api/role-grants/{grantId}/rejection';
+};
+
+export type PostApiRoleGrantsByGrantIdRejectionErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiRoleGrantsByGrantIdRejectionError = PostApiRoleGrantsByGrantIdRejectionErrors[keyof PostApiRoleGrantsByGrantIdRejectionErrors];
+
+export type PostApiRoleGrantsByGrantIdRejectionResponses = {
+    /**
+     * Default Response
+     */
+    204: void;
+};
+
+export type PostApiRoleGrantsByGrantIdRejectionResponse = PostApiRoleGrantsByGrantIdRejectionResponses[keyof PostApiRoleGrantsByGrantIdRejectionResponses];
 
 export type PostApiAccountPasswordLinkData = {
     body: {
