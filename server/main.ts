@@ -21,6 +21,7 @@ import { installWebBridge, prepareWebEnvironment } from './web-bridge.ts';
 import { requestLogOptions } from './request-log.ts';
 import { consoleReport, describeStartupFailure } from './startup-report.ts';
 import { portVariable } from './embedded/startup-error.ts';
+import { startRetention } from './privacy/retention.ts';
 
 type Part = 'api' | 'workers' | 'intake';
 const PARTS: Part[] = ['api', 'workers', 'intake'];
@@ -139,6 +140,11 @@ async function main() {
       () => `${background.join(' and ')}, in a thread of their own`,
     );
     stops.push(() => thread.stop());
+  }
+  if (args.parts.includes('workers')) {
+    // Storage limitation (GDPR art. 5(1)(e)): closed cases past the tenant's retention period are anonymised.
+    const retention = startRetention(db, log);
+    stops.push(() => retention.stop());
   }
   if (args.parts.includes('workers') && demo) {
     // Cases at every stage, driven through the real process while the workers run: in the background, so the
