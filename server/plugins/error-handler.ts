@@ -70,6 +70,8 @@ export function validationMessage(errors: AjvError[]): string {
     case 'minimum':
     case 'maximum':
       return `Câmpul ${field} este în afara limitelor permise.`;
+    case 'minProperties':
+      return 'Cererea nu conține nimic de înregistrat: completați cel puțin un câmp.';
     default:
       return ERRORS.VALIDATION_FAILED.message;
   }

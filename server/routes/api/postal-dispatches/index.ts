@@ -69,7 +69,8 @@ const postalDispatchesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
             deliveredAt: Type.Optional(IsoDateTime),
             proofOfDelivery: Type.Optional(Type.String({ minLength: 3, maxLength: 500 })),
           },
-          { additionalProperties: false },
+          // Nothing to record is a mistake of the caller, not an update of nothing.
+          { additionalProperties: false, minProperties: 1 },
         ),
         response: { 200: Type.Object({ id: Type.Integer(), updated: Type.Boolean() }), ...errorResponses },
       },
