@@ -6,8 +6,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildApp, type AppContext } from '../../server/app.ts';
 import { installWebBridge, prepareWebEnvironment } from '../../server/web-bridge.ts';
 import { loadConfig } from '../../server/config.ts';
+import { installationOutboundPolicy } from '../../server/net/outbound-fence.ts';
 import { createDb, type Db } from '../../server/db/client.ts';
 import { runMigrations } from '../../server/db/migrate.ts';
+import { dropAppRoles, ensureAppRoles } from '../../server/db/roles.ts';
 import { EngineClient } from '../../server/engine/client.ts';
 import { deployBaseline } from '../../server/engine/deploy-processes.ts';
 import { loadInstructions } from '../../server/instructions/instructions.ts';
@@ -28,7 +30,13 @@ export const silentLog = { info() {}, warn() {}, error() {} };
 
 export interface TestContext {
   app: FastifyInstance;
+  /**
+   * The owner's connection (the role that ran the migrations), for fixtures and for reading what the app wrote;
+   * the app, the seeding and the workers run as the least-privileged roles (`appDb`, server/db/roles.ts).
+   */
   db: Db;
+  /** The API's role, as `npm start` connects it. */
+  appDb: Db;
   engine: EngineClient;
   /** The inbox read model's consumer, when asked for (`taskEvents: true`). */
   taskEvents: TaskEventConsumer | undefined;
@@ -65,9 +73,12 @@ export async function createTestContext(
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
   await runMigrations(databaseUrl);
-  const { db, sql } = createDb(databaseUrl, { max: 10 });
+  const secret = inject('appSecret');
+  const roleUrls = await ensureAppRoles(databaseUrl, secret);
+  const { db, sql } = createDb(databaseUrl, { max: 4 });
+  const { db: appDb, sql: appSql } = createDb(roleUrls.api, { max: 10 });
   const publicUrl = opts.webPort ? `http://localhost:${opts.webPort}` : 'http://localhost:3000';
-  const { demoTenantId, acmeTenantId } = await seedDemo(db, publicUrl);
+  const { demoTenantId, acmeTenantId } = await seedDemo(appDb, publicUrl);
   // A staff member of the other tenant, to prove isolation.
   await ensureUser(db, {
     tenantId: acmeTenantId,
@@ -87,7 +98,6 @@ export async function createTestContext(
   await deployBaseline(engine, acmeTenantId);
 
   const config = loadConfig({ ...opts.env, PUBLIC_URL: publicUrl, DATA_DIR: inject('testDataDir') });
-  const secret = inject('appSecret');
   let webHandler: AppContext['webHandler'];
   if (opts.webPort) {
     // adapter-node reads ORIGIN and ADDRESS_HEADER when its handler module loads.
@@ -102,13 +112,19 @@ export async function createTestContext(
   const apiMailer = createMailer(inject('smtpUrl'), 'Reclamații <noreply@reclamatii.local>');
   const app = await buildApp({
     config,
-    db,
+    db: appDb,
     engine,
     secret,
     mailer: apiMailer,
     instructions: await loadInstructions(),
     log: silentLog,
     webHandler,
+    // As npm start does: the run's own mail server is allowed for tenants' mailbox settings, the database's and
+    // the engine's ports are the installation's own.
+    outbound: installationOutboundPolicy(config, {
+      allow: [`${inject('imapHost')}:${inject('imapPort')}`],
+      serviceUrls: [databaseUrl, engineOptions.url],
+    }),
   });
   if (opts.webPort) {
     installWebBridge(app, publicUrl, false);
@@ -120,24 +136,26 @@ export async function createTestContext(
   const stops: Array<() => unknown> = [];
   if (opts.workers) {
     const mailer = createMailer(inject('smtpUrl'), 'Reclamații <noreply@reclamatii.local>');
+    const { db: workersDb, sql: workersSql } = createDb(roleUrls.workers, { max: 6 });
     const workers = startWorkers(
       engine,
-      { db, mailer, secret, log: silentLog },
+      { db: workersDb, mailer, secret, log: silentLog },
       { concurrency: 4, tenantIds: [demoTenantId, acmeTenantId], workerId: name },
     );
-    const dispatcher = startProcessStartDispatcher(db, engine, silentLog, { intervalMs: 200 });
-    const completions = startTaskCompletionDispatcher(db, engine, silentLog, { intervalMs: 200 });
+    const dispatcher = startProcessStartDispatcher(workersDb, engine, silentLog, { intervalMs: 200 });
+    const completions = startTaskCompletionDispatcher(workersDb, engine, silentLog, { intervalMs: 200 });
     stops.push(
       () => workers.stop(),
       () => dispatcher.stop(),
       () => completions.stop(),
       () => mailer.close(),
+      () => workersSql.end({ timeout: 5 }),
     );
   }
 
   let taskEvents: TaskEventConsumer | undefined;
   if (opts.taskEvents !== false) {
-    taskEvents = startTaskEventConsumer(db, inject('engineDatabaseUrl'), silentLog, { pollMs: 1000 });
+    taskEvents = startTaskEventConsumer(appDb, inject('engineDatabaseUrl'), silentLog, { pollMs: 1000 });
     await taskEvents.ready;
     stops.push(() => taskEvents?.stop());
   }
@@ -145,6 +163,7 @@ export async function createTestContext(
   return {
     app,
     db,
+    appDb,
     engine,
     taskEvents,
     databaseUrl,
@@ -163,10 +182,12 @@ export async function createTestContext(
       for (const s of stops) await s();
       await app.close();
       apiMailer.close();
+      await appSql.end({ timeout: 5 });
       await sql.end({ timeout: 5 });
       const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
       await a.unsafe(`drop database if exists ${name} with (force)`);
       await a.end();
+      await dropAppRoles(adminUrl, name);
     },
   };
 }
