@@ -2,7 +2,7 @@ import { and, count, desc, eq, isNotNull, isNull, type SQL } from 'drizzle-orm';
 import type { Principal } from '../auth/auth.service.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import { addCaseEvent } from '../cases/cases.repo.ts';
-import { cases, mailQuarantine, type ComplaintCategory } from '../db/schema/index.ts';
+import { cases, mailQuarantine, type CaseSource, type ComplaintCategory } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
 import { getBlob } from './mail/blob-store.ts';
 import { insertInbound } from './mail/inbound.repo.ts';
@@ -165,6 +165,10 @@ export function createQuarantineService(deps: RegisterDeps) {
       contactPhone?: string | undefined;
       customerId?: string | undefined;
       placeId?: string | undefined;
+      source?: CaseSource | undefined;
+      authorityName?: string | undefined;
+      authorityReference?: string | undefined;
+      authorityDueDate?: string | undefined;
     },
   ) {
     const { q } = await load(p, id);
@@ -183,6 +187,10 @@ export function createQuarantineService(deps: RegisterDeps) {
         contactName: input.contactName,
         contactEmail: input.contactEmail,
         contactPhone: input.contactPhone,
+        source: input.source,
+        authorityName: input.authorityName,
+        authorityReference: input.authorityReference,
+        authorityDueDate: input.authorityDueDate,
         receivedAt: q.arrivedAt ?? q.createdAt,
         actor: { id: p.userId, kind: 'user' },
       },

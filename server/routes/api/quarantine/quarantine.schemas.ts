@@ -1,5 +1,9 @@
 import { Type } from 'typebox';
-import { CreateComplaintSchema, MAX_BODY_CHARS } from '../complaints/complaints.schemas.ts';
+import {
+  CreateComplaintSchema,
+  MAX_BODY_CHARS,
+  RegisterComplaintSchema,
+} from '../complaints/complaints.schemas.ts';
 import { CaseNumber, IsoDate, IsoDateTime, PageQuery } from '../common.schemas.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -65,6 +69,11 @@ export const RegisterFromQuarantineSchema = Type.Object(
   {
     ...CreateComplaintSchema.properties,
     body: Type.String({ minLength: 10, maxLength: MAX_BODY_CHARS }),
+    // An authority's referral that landed in quarantine: its source, name, own number and deadline (issue 12).
+    source: RegisterComplaintSchema.properties.source,
+    authorityName: RegisterComplaintSchema.properties.authorityName,
+    authorityReference: RegisterComplaintSchema.properties.authorityReference,
+    authorityDueDate: RegisterComplaintSchema.properties.authorityDueDate,
   },
   { additionalProperties: false },
 );

@@ -54,6 +54,9 @@ export async function confirmIdentification(event: ApiEvent & { url: URL; params
     `/api/identification/${encodeURIComponent(task.caseNumber)}/confirmation`,
     { customerId: m[1], placeId: m[2] ?? null },
   );
+  // Recorded, the engine will be told later (applied once): not an error for the officer.
+  if (!r.ok && r.status === 503 && r.data.code === 'TASK_COMPLETION_DEFERRED')
+    redirect(303, '/inbox?deferred=1');
   if (!r.ok) return invalid(r.status, errorMessage(r, 'Clientul nu a putut fi confirmat.'));
   const to = new URLSearchParams({ identified: r.data.customerCode });
   if (r.data.placeCode) to.set('place', r.data.placeCode);

@@ -6,6 +6,7 @@ import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
 import { CATEGORY_LABELS, isCategory } from '$lib/categories';
 import { errorMessage } from '$lib/utils/handle-error';
+import { authorityBody, authorityFields, authorityProblem, bucharestToday } from '$lib/authority-referral';
 import type { Actions, PageServerLoad } from './$types';
 
 const CASE_NUMBER = /^[A-Z0-9]{2,20}-\d{4}-\d{6}$/;
@@ -74,10 +75,20 @@ export const actions = {
       contactPhone: text(form, 'contactPhone'),
       resolvedOnCall: form.get('resolvedOnCall') === 'on',
       resolution: text(form, 'resolution'),
+      ...authorityFields(form),
     };
     if (!isCategory(values.category)) {
       return fail(400, { values, message: 'Alegeți categoria reclamației.' });
     }
+    const authority = authorityProblem(values, bucharestToday());
+    if (authority) return fail(400, { values, field: authority.field, message: authority.message });
+    if (values.source === 'authority' && values.resolvedOnCall)
+      return fail(400, {
+        values,
+        field: 'source',
+        message:
+          'O sesizare transmisă de o autoritate nu se închide în timpul apelului: autoritatea așteaptă răspunsul scris.',
+      });
     if (values.resolvedOnCall && values.resolution.length < 10) {
       return fail(400, {
         values,
@@ -99,7 +110,15 @@ export const actions = {
     if (values.contactPhone) body.contactPhone = values.contactPhone;
     if (values.resolvedOnCall) body.resolution = values.resolution;
 
-    const r = await api<PhoneRegistration>(event, 'POST', '/api/call-center/complaints', body);
+    // An authority's referral is registered with its source (POST /api/complaints); a consumer's call may also be
+    // resolved on the spot (the call-center API).
+    const r =
+      values.source === 'authority'
+        ? await api<PhoneRegistration>(event, 'POST', '/api/complaints', {
+            ...body,
+            ...authorityBody(values),
+          })
+        : await api<PhoneRegistration>(event, 'POST', '/api/call-center/complaints', body);
     if (!r.ok) {
       return fail(r.status, {
         values,

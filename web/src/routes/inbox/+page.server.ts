@@ -28,6 +28,7 @@ export const load = (async (event) => {
     saved,
     firstPage: !after,
     done: event.url.searchParams.get('done') === '1',
+    deferred: event.url.searchParams.get('deferred') === '1',
     released: event.url.searchParams.get('released') === '1',
     delegatedTo: event.url.searchParams.get('delegated')?.slice(0, 100) ?? null,
     // After the "identify consumer" task: the confirmed customer's code (and place code), shown as text only.

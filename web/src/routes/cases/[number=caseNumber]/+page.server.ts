@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { AnnulResult, CaseDetail } from '$lib/api/types';
+import type * as Api from '$lib/api/generated';
 import { api, apiLoad } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { errorMessage } from '$lib/utils/handle-error';
@@ -8,13 +9,19 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {
   const { user } = await event.parent();
-  const [c, links] = await Promise.all([
+  const staff = user.roles.some((r) => r === 'officer' || r === 'supervisor');
+  const [c, links, extension] = await Promise.all([
     apiLoad<CaseDetail>(event, `/api/complaints/${event.params.number}`),
     api<CaseLinksData>(event, 'GET', `/api/complaints/${event.params.number}/links`),
+    staff
+      ? api<ExtensionOptions>(event, 'GET', `/api/deadlines/extension-options/${event.params.number}`)
+      : null,
   ]);
   return {
     c,
     links: links.ok ? links.data : { contests: null, contestedBy: [] },
+    extension: extension?.ok ? extension.data : null,
+    extensionRequested: event.url.searchParams.get('extension') === '1',
     canContest:
       user.roles.some((r) => r === 'agent' || r === 'officer' || r === 'supervisor') &&
       ['answer_sent', 'closed', 'filed'].includes(c.status),
@@ -25,7 +32,42 @@ export const load = (async (event) => {
   };
 }) satisfies PageServerLoad;
 
+type ExtensionOptions = Api.GetApiDeadlinesExtensionOptionsByNumberResponse;
+
 export const actions = {
+  /** The officer holding the case proposes an extension (IL-32); SEF decides it in the inbox. */
+  extend: async (event) => {
+    requireRole(event, ['officer', 'supervisor']);
+    const form = await event.request.formData();
+    const extensionReason = String(form.get('extensionReason') ?? '').trim();
+    const newDueDate = String(form.get('newDueDate') ?? '').trim();
+    const keep = { extensionReason, newDueDate };
+    if (extensionReason.length < 10)
+      return fail(400, {
+        ...keep,
+        extensionField: 'extensionReason',
+        extensionMessage:
+          'Scrieți motivul prelungirii (cel puțin 10 caractere); apare în înștiințarea către client.',
+      });
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(newDueDate))
+      return fail(400, {
+        ...keep,
+        extensionField: 'newDueDate',
+        extensionMessage: 'Alegeți noul termen (o dată calendaristică).',
+      });
+    const r = await api<unknown>(event, 'POST', '/api/deadlines/extension-requests', {
+      caseNumber: event.params.number,
+      reason: extensionReason,
+      newDueDate,
+    });
+    if (!r.ok)
+      return fail(r.status, {
+        ...keep,
+        extensionField: r.status === 400 ? 'newDueDate' : null,
+        extensionMessage: errorMessage(r, 'Prelungirea nu a putut fi propusă.'),
+      });
+    redirect(303, `/cases/${event.params.number}?extension=1`);
+  },
   /** Annulling a registration made by mistake (supervisor): the number stays used, the reason is kept. */
   annul: async (event) => {
     requireRole(event, ['supervisor']);

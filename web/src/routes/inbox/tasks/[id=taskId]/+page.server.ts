@@ -217,6 +217,9 @@ export const actions = {
     }
 
     const r = await api<CompleteResult>(event, 'POST', `/api/tasks/${event.params.id}/complete`, body);
+    // The engine is away: the completion is recorded and will be applied once it is back; not an error page.
+    if (!r.ok && r.status === 503 && r.data.code === 'TASK_COMPLETION_DEFERRED')
+      redirect(303, '/inbox?deferred=1');
     if (!r.ok)
       return fail(r.status, {
         action: 'complete',

@@ -6,6 +6,7 @@ import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
 import { isCategory } from '$lib/categories';
 import { errorMessage } from '$lib/utils/handle-error';
+import { authorityBody, authorityFields, authorityProblem, bucharestToday } from '$lib/authority-referral';
 import type { Actions, PageServerLoad } from './$types';
 
 function idOf(raw: string): number {
@@ -37,9 +38,13 @@ export const actions = {
       contactName: text(form, 'contactName'),
       contactEmail: text(form, 'contactEmail'),
       contactPhone: text(form, 'contactPhone'),
+      ...authorityFields(form),
     };
     if (!isCategory(values.category))
       return fail(400, { action: 'register', values, message: 'Alegeți categoria reclamației.' });
+    const authority = authorityProblem(values, bucharestToday());
+    if (authority)
+      return fail(400, { action: 'register', values, field: authority.field, message: authority.message });
     const body: CreateComplaintBody = {
       category: values.category,
       subject: values.subject,
@@ -48,7 +53,10 @@ export const actions = {
     if (values.contactName) body.contactName = values.contactName;
     if (values.contactEmail) body.contactEmail = values.contactEmail;
     if (values.contactPhone) body.contactPhone = values.contactPhone;
-    const r = await api<{ number: string }>(event, 'POST', `/api/quarantine/${id}/registration`, body);
+    const r = await api<{ number: string }>(event, 'POST', `/api/quarantine/${id}/registration`, {
+      ...body,
+      ...authorityBody(values),
+    });
     if (!r.ok)
       return fail(r.status, {
         action: 'register',
