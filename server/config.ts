@@ -10,6 +10,11 @@ export interface Config {
   /** The public origin of the web pages, e.g. https://reclamatii.info (used for CSRF origin checks and links). */
   publicUrl: string;
   databaseUrl: string | undefined;
+  /**
+   * The role the API and the workers connect as (APP_DATABASE_URL), for an operator who creates it; unset: the app
+   * creates `<database>_api` and `<database>_workers` itself with DATABASE_URL's role (server/db/roles.ts).
+   */
+  appDatabaseUrl: string | undefined;
   engineUrl: string | undefined;
   /** The engine's own PostgreSQL database (the inbox reads its task_event_outbox); embedded default when unset. */
   engineDatabaseUrl: string | undefined;
@@ -90,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '127.0.0.1',
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     databaseUrl: env.DATABASE_URL || undefined,
+    appDatabaseUrl: env.APP_DATABASE_URL || undefined,
     engineUrl: env.ENGINE_URL?.replace(/\/$/, '') || undefined,
     engineDatabaseUrl: env.ENGINE_DATABASE_URL || undefined,
     engineUser: env.ENGINE_USER ?? 'reclamatii',
