@@ -36,7 +36,8 @@ export type AuditEntry = typeof auditLog.$inferSelect;
 /**
  * The per-tenant hash chain over the audit log (design.md "Audit without a hot row"): a single sealing job
  * appends one link per audit row, hash = SHA-256(previous hash + the row's canonical text), so any later
- * change, removal or insertion in the sealed past breaks `verifyAuditChain`. Append-only like the log.
+ * change, removal or insertion in the sealed past breaks `verifyAuditChain`; each link also carries an HMAC the
+ * database cannot compute (server/audit/audit-chain.ts). Append-only like the log.
  */
 export const auditChain = pgTable(
   'audit_chain',
@@ -47,6 +48,12 @@ export const auditChain = pgTable(
     auditId: bigint({ mode: 'number' }).notNull().unique(),
     /** Hex SHA-256 of the previous link's hash followed by the row's canonical text. */
     hash: text().notNull(),
+    /**
+     * Hex HMAC-SHA256 of (tenant, seq, hash) with a key derived from APP_SECRET that the database never holds, so
+     * a role that can write this table still cannot recompute a chain that verifies. Null only on links sealed
+     * before the chain was keyed.
+     */
+    mac: text(),
     sealedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.seq] })],
