@@ -94,8 +94,8 @@ describe('designer deployments carry no code', () => {
       [
         'complaint.bpmn',
         (await complaint()).replace(
-          'camunda:topic="acknowledge"',
-          'camunda:topic="acknowledge" camunda:type="shell"',
+          'camunda:type="external" camunda:topic="acknowledge"',
+          'camunda:type="shell" camunda:topic="acknowledge"',
         ),
         "the task type 'shell'",
       ],

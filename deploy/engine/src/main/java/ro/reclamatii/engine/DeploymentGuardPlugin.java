@@ -3,9 +3,17 @@ package ro.reclamatii.engine;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.io.ByteArrayInputStream;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.NamedNodeMap;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
 import java.util.regex.Pattern;
 import javax.script.ScriptEngine;
 import javax.script.ScriptEngineFactory;
@@ -23,6 +31,7 @@ import org.operaton.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.operaton.bpm.engine.impl.persistence.deploy.Deployer;
 import org.operaton.bpm.engine.impl.persistence.entity.DeploymentEntity;
 import org.operaton.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
+import org.operaton.bpm.engine.impl.persistence.entity.ResourceEntity;
 import org.operaton.bpm.engine.impl.scripting.engine.ScriptEngineResolver;
 import org.operaton.bpm.engine.impl.util.xml.Element;
 import org.operaton.bpm.model.dmn.instance.Decision;
@@ -103,7 +112,8 @@ public class DeploymentGuardPlugin extends AbstractProcessEnginePlugin {
     configuration.getCustomPreBPMNParseListeners().add(new AbstractBpmnParseListener() {
       @Override
       public void parseRootElement(Element root, List<ProcessDefinitionEntity> processDefinitions) {
-        checkBpmn(root);
+        // Also when a deployment is parsed again into the cache (after a restart), not only when it is new.
+        checkBpmn(XNode.of(root));
       }
     });
   }
@@ -123,25 +133,68 @@ public class DeploymentGuardPlugin extends AbstractProcessEnginePlugin {
     return name.substring(name.lastIndexOf(':') + 1);
   }
 
-  static void checkBpmn(Element root) {
+  /** One XML element as the guard reads it, from the engine's parser or from the DOM before parsing. */
+  record XNode(String tag, Map<String, String> attrs, String text, List<XNode> children) {
+    static XNode of(Element el) {
+      Map<String, String> attrs = new LinkedHashMap<>();
+      for (String key : el.attributes()) {
+        attrs.put(key, el.attribute(key));
+      }
+      List<XNode> children = new ArrayList<>();
+      for (Element child : el.elements()) {
+        children.add(of(child));
+      }
+      return new XNode(local(el.getTagName()), attrs, el.getText(), children);
+    }
+
+    static XNode of(org.w3c.dom.Element el) {
+      Map<String, String> attrs = new LinkedHashMap<>();
+      NamedNodeMap map = el.getAttributes();
+      for (int i = 0; i < map.getLength(); i++) {
+        Node a = map.item(i);
+        String uri = a.getNamespaceURI();
+        if ("http://www.w3.org/2000/xmlns/".equals(uri)) {
+          continue;
+        }
+        String name = a.getLocalName() != null ? a.getLocalName() : a.getNodeName();
+        attrs.put(uri == null || uri.isEmpty() ? name : uri + ":" + name, a.getNodeValue());
+      }
+      List<XNode> children = new ArrayList<>();
+      StringBuilder text = new StringBuilder();
+      NodeList nodes = el.getChildNodes();
+      for (int i = 0; i < nodes.getLength(); i++) {
+        Node n = nodes.item(i);
+        if (n instanceof org.w3c.dom.Element child) {
+          children.add(of(child));
+        } else if (n.getNodeType() == Node.TEXT_NODE || n.getNodeType() == Node.CDATA_SECTION_NODE) {
+          text.append(n.getNodeValue());
+        }
+      }
+      String tag = el.getLocalName() != null ? el.getLocalName() : local(el.getTagName());
+      return new XNode(tag, attrs, text.toString(), children);
+    }
+  }
+
+  static void checkBpmn(XNode root) {
     // Each element with the name of its nearest ancestor that has an id (what the message names).
-    Deque<Element> stack = new ArrayDeque<>();
+    Deque<XNode> stack = new ArrayDeque<>();
     Deque<String> owners = new ArrayDeque<>();
     stack.push(root);
     owners.push("<definitions>");
     while (!stack.isEmpty()) {
-      Element el = stack.pop();
+      XNode el = stack.pop();
       String owner = owners.pop();
-      String tag = local(el.getTagName());
-      String id = el.attribute("id");
+      String tag = el.tag();
+      String id = el.attrs().get("id");
       String where = id != null ? "'" + id + "'" : owner;
       if (CODE_ELEMENTS.contains(tag)) {
         throw refused(where, "the element " + tag);
       }
       String type = null;
-      for (String key : el.attributes()) {
+      for (Map.Entry<String, String> attr : el.attrs().entrySet()) {
+        String key = attr.getKey();
         String name = local(key);
-        String value = el.attribute(key);
+        String value = attr.getValue();
         if (value == null) {
           continue;
         }
@@ -159,11 +212,11 @@ public class DeploymentGuardPlugin extends AbstractProcessEnginePlugin {
       if (SERVICE_LIKE.contains(tag) && type == null) {
         throw refused(where, "no external topic (a " + tag + " must be external)");
       }
-      String text = el.getText();
+      String text = el.text();
       if (text != null) {
         checkExpressions(where, text);
       }
-      for (Element child : el.elements()) {
+      for (XNode child : el.children()) {
         stack.push(child);
         owners.push(where);
       }
@@ -272,12 +325,32 @@ public class DeploymentGuardPlugin extends AbstractProcessEnginePlugin {
       if (!deployment.isNew() || deployment.getResources() == null) {
         return;
       }
-      for (String name : deployment.getResources().keySet()) {
+      for (Map.Entry<String, ResourceEntity> resource : deployment.getResources().entrySet()) {
+        String name = resource.getKey();
         if (!name.endsWith(".bpmn") && !name.endsWith(".dmn")) {
           throw new ProcessEngineException("Deployment refused by the engine's guard: resource '" + name
               + "' is not a .bpmn or .dmn file");
         }
+        // Read before the engine's own parser, so the refusal names what we refuse (the engine's parser would
+        // stop first at, say, a shell task without its command).
+        if (name.endsWith(".bpmn")) {
+          checkBpmn(XNode.of(readXml(name, resource.getValue().getBytes())));
+        }
       }
+    }
+  }
+
+  static org.w3c.dom.Element readXml(String name, byte[] bytes) {
+    try {
+      DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+      factory.setNamespaceAware(true);
+      factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+      factory.setExpandEntityReferences(false);
+      return factory.newDocumentBuilder().parse(new ByteArrayInputStream(bytes)).getDocumentElement();
+    } catch (Exception e) {
+      throw new ProcessEngineException("Deployment refused by the engine's guard: resource '" + name
+          + "' is not readable XML without a DOCTYPE (" + e.getMessage() + ")");
     }
   }
 
