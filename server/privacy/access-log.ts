@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { personalDataAccess } from '../db/schema/index.ts';
+import { cases, personalDataAccess, users } from '../db/schema/index.ts';
 import type { AccessSubject } from '../codes/privacy-codes.ts';
 
 /**
@@ -104,8 +104,21 @@ export function listAccess(db: DbOrTx, tenantId: string, q: AccessQuery) {
   if (q.caseId) where.push(eq(personalDataAccess.caseId, q.caseId));
   if (q.before) where.push(lt(personalDataAccess.id, q.before));
   return db
-    .select()
+    .select({
+      id: personalDataAccess.id,
+      at: personalDataAccess.at,
+      actorId: personalDataAccess.actorId,
+      actorName: users.name,
+      subjectType: personalDataAccess.subjectType,
+      subjectId: personalDataAccess.subjectId,
+      customerId: personalDataAccess.customerId,
+      caseId: personalDataAccess.caseId,
+      caseNumber: cases.number,
+      via: personalDataAccess.via,
+    })
     .from(personalDataAccess)
+    .leftJoin(users, eq(users.id, personalDataAccess.actorId))
+    .leftJoin(cases, eq(cases.id, personalDataAccess.caseId))
     .where(and(...where))
     .orderBy(desc(personalDataAccess.id))
     .limit(q.limit);

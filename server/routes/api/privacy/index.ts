@@ -79,10 +79,12 @@ const AccessEntrySchema = Type.Object({
   id: Type.Integer(),
   at: Type.String(),
   actorId: Type.String(),
+  actorName: Nullable(Type.String()),
   subjectType: Type.Unsafe<AccessSubject>({ type: 'string', enum: [...accessSubjects] }),
   subjectId: Type.String(),
   customerId: Nullable(Type.String()),
   caseId: Nullable(Type.String()),
+  caseNumber: Nullable(Type.String()),
   via: Nullable(Type.String()),
 });
 
