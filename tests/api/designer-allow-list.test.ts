@@ -105,7 +105,7 @@ describe('designer deployments carry no code', () => {
           "${channel == 'email'}",
           "${''.getClass().forName('java.lang.Runtime') != null}",
         ),
-        'a function or method call',
+        "'f_channel_checkEmail' has the expression ${''.getClass()",
       ],
       ['evil.groovy', 'System.exit(1)', "resource 'evil.groovy' is not a .bpmn or .dmn file"],
     ];
