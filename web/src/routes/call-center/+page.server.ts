@@ -77,6 +77,25 @@ export const actions = {
       resolution: text(form, 'resolution'),
       ...authorityFields(form),
     };
+    // "Cerere GDPR": not a complaint; the request goes to the DPO with its own number and one-month deadline.
+    if (values.category.startsWith('gdpr:')) {
+      const [customerId] = values.target === 'none' ? [] : values.target.split(':');
+      const r = await api<{ number: string; dueDate: string }>(event, 'POST', '/api/privacy/requests', {
+        right: values.category.slice(5),
+        channel: 'call_center',
+        details: values.body.trim(),
+        ...(customerId ? { customerId } : {}),
+        ...(values.contactName ? { contactName: values.contactName } : {}),
+        ...(values.contactEmail ? { contactEmail: values.contactEmail } : {}),
+        ...(values.contactPhone ? { contactPhone: values.contactPhone } : {}),
+      });
+      if (!r.ok)
+        return fail(r.status, {
+          values,
+          message: errorMessage(r, 'Cererea GDPR nu a putut fi înregistrată.'),
+        });
+      redirect(303, `/call-center?gdpr=${encodeURIComponent(r.data.number)}&due=${r.data.dueDate}`);
+    }
     if (!isCategory(values.category)) {
       return fail(400, { values, message: 'Alegeți categoria reclamației.' });
     }
