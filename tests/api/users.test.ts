@@ -54,11 +54,11 @@ describe('/api/users and /api/account', () => {
   ) => t.app.inject({ method, url, ...(headers ? { headers } : {}), ...(payload ? { payload } : {}) });
   let ip = 0;
   /** Each login from its own client address: the route's per-address request limit is not under test here. */
-  const loginWith = (email: string, password: string) =>
+  const loginWith = (email: string, password: string, address?: string) =>
     t.app.inject({
       method: 'POST',
       url: '/api/auth/login',
-      remoteAddress: `10.7.${Math.floor(++ip / 250)}.${ip % 250}`,
+      remoteAddress: address ?? `10.7.${Math.floor(++ip / 250)}.${ip % 250}`,
       payload: { email, password },
     });
   const sessionOf = async (email: string): Promise<Headers> => {
@@ -344,16 +344,18 @@ describe('/api/users and /api/account', () => {
     admin = await sessionOf('admin@demo.local');
   });
 
-  it('unlocks a locked-out address (the same keyed hash as the login lockout)', async () => {
+  it('unlocks an account delayed after failed logins (the same keyed hash as the login throttle)', async () => {
     const u = await activeUser('blocat', ['agent']);
-    for (let i = 0; i < LOGIN_MAX_FAILURES; i++) await loginWith(u.email, `gresit-${i}`);
-    expect((await loginWith(u.email, PASSWORD)).statusCode).toBe(429);
+    // The delay is per account and client address: the guesses come from one address.
+    const guesser = '10.8.0.1';
+    for (let i = 0; i < LOGIN_MAX_FAILURES; i++) await loginWith(u.email, `gresit-${i}`, guesser);
+    expect((await loginWith(u.email, PASSWORD, guesser)).statusCode).toBe(429);
     expect((await list()).find((x) => x.id === u.user.id)!.loginLocked).toBe(true);
 
     const r = await call(admin, 'DELETE', `/api/users/${u.user.id}/login-failures`);
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ failuresCleared: LOGIN_MAX_FAILURES, user: { loginLocked: false } });
-    expect((await loginWith(u.email, PASSWORD)).statusCode).toBe(200);
+    expect((await loginWith(u.email, PASSWORD, guesser)).statusCode).toBe(200);
     expect((await auditOf(u.user.id)).find((a) => a.action === 'user.login_unlocked')).toMatchObject({
       details: { failuresCleared: LOGIN_MAX_FAILURES },
     });
