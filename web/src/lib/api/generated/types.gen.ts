@@ -14712,10 +14712,12 @@ export type GetApiPrivacyAccessLogResponses = {
             id: number;
             at: string;
             actorId: string;
+            actorName: string | null;
             subjectType: 'case' | 'message' | 'document' | 'customer' | 'export';
             subjectId: string;
             customerId: string | null;
             caseId: string | null;
+            caseNumber: string | null;
             via: string | null;
         }>;
     };
