@@ -18,6 +18,7 @@ import { startDemoCaseSeeding } from './seed/demo-cases.ts';
 import { listTenants } from './tenants/tenants.repo.ts';
 import { startTaskEventConsumer } from './task-read-model/task-event-consumer.ts';
 import { installWebBridge, prepareWebEnvironment } from './web-bridge.ts';
+import { installationOutboundPolicy } from './net/outbound-fence.ts';
 import { requestLogOptions } from './request-log.ts';
 import { consoleReport, describeStartupFailure } from './startup-report.ts';
 import { portVariable } from './embedded/startup-error.ts';
@@ -87,6 +88,12 @@ async function main() {
       `${r.tenants} tenant${r.tenants === 1 ? '' : 's'}, ${r.changed ? `deployed for ${r.changed}` : 'unchanged'}`,
   );
 
+  // Where tenant-chosen connections may go: public servers, what the operator allowed, and the embedded mail
+  // server this process started (so the demo tenant's mailbox settings can point at it).
+  const outbound = installationOutboundPolicy(config, {
+    allow: infra.imap ? [`${infra.imap.host}:${infra.imap.port}`] : [],
+    serviceUrls: [infra.databaseUrl, infra.engineUrl, infra.engineDatabaseUrl ?? undefined],
+  });
   const stops: Array<() => Promise<void> | void> = [];
   if (infra.engineDatabaseUrl && (args.parts.includes('api') || args.parts.includes('workers'))) {
     // The inbox read model: every replica runs a consumer; they take turns on the cursor row.
@@ -98,7 +105,7 @@ async function main() {
     const webHandler = await loadWebHandler();
     if (!webHandler) log.warn('web/build is missing: run `npm run build:web`; serving the API only');
     const app = await buildApp(
-      { config, db, engine, secret: infra.secret, instructions, log, webHandler, mailer },
+      { config, db, engine, secret: infra.secret, instructions, log, webHandler, mailer, outbound },
       { logger: requestLogOptions(config.logLevel) },
     );
     installWebBridge(app, config.publicUrl, config.production);
