@@ -58,6 +58,7 @@ import accountRoutes from './routes/api/account/index.ts';
 import privacyRoutes from './routes/api/privacy/index.ts';
 import { ErrorSchema } from './routes/api/common.schemas.ts';
 import { CLIENT_ADDRESS_HEADER } from './web-bridge.ts';
+import { installationOutboundPolicy, type OutboundPolicy } from './net/outbound-fence.ts';
 
 export interface AppServices {
   authService: AuthService;
@@ -79,6 +80,7 @@ declare module 'fastify' {
     services: AppServices;
     registerDeps: RegisterDeps;
     appConfig: Config;
+    outboundPolicy: OutboundPolicy;
     /** Every route as registered (method, URL, options): the tenant attack suite walks it, so a new route is
      * attacked without anyone adding it to a list. */
     routeTable: RouteOptions[];
@@ -94,6 +96,11 @@ export interface AppContext {
   log: Logger;
   /** Outgoing mail the API itself sends (the consumer portal's one-time codes, staff password links). */
   mailer?: Mailer;
+  /**
+   * Where tenant-chosen connections (the mailbox check) may go; default: this installation's policy from its
+   * configuration (server/net/outbound-fence.ts). main.ts adds the embedded mail server it started.
+   */
+  outbound?: OutboundPolicy;
   /** SvelteKit's request handler (adapter-node); absent in API-only tests. */
   webHandler?: (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 }
@@ -122,6 +129,7 @@ export async function buildApp(
 
   const catalog = createProcessCatalog(ctx.engine);
   fastify.decorate('appConfig', ctx.config);
+  fastify.decorate('outboundPolicy', ctx.outbound ?? installationOutboundPolicy(ctx.config));
   fastify.decorate('registerDeps', { db: ctx.db, engine: ctx.engine, secret: ctx.secret, log: ctx.log });
   fastify.decorate('services', {
     authService: createAuthService(ctx.db, ctx.secret, {

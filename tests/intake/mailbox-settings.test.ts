@@ -65,10 +65,17 @@ describe('complaint mailbox settings', () => {
   });
 
   it('checks a connection and says why it failed, in Romanian', async () => {
-    const refused = await call('POST', '/api/mailbox/check', admin, { ...settings(), port: 1, password });
-    expect(refused.statusCode).toBe(422);
-    expect(refused.json()).toMatchObject({ code: 'MAILBOX_UNREACHABLE' });
-    expect(refused.json<{ message: string }>().message).toContain('nu acceptă conexiuni pe portul 1');
+    const unknown = await call('POST', '/api/mailbox/check', admin, {
+      ...settings(),
+      host: 'imap.nu-exista.invalid',
+      port: 993,
+      password,
+    });
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json()).toMatchObject({ code: 'MAILBOX_UNREACHABLE' });
+    expect(unknown.json<{ message: string }>().message).toBe(
+      'Numele serverului imap.nu-exista.invalid nu poate fi găsit.',
+    );
 
     const noFolder = await call('POST', '/api/mailbox/check', admin, {
       ...settings(),
@@ -90,6 +97,38 @@ describe('complaint mailbox settings', () => {
     expect(ok.json()).toEqual({ messages: 0, foldersToCreate: ['Processed', 'Quarantine'] });
   });
 
+  it("refuses loopback, private addresses and the installation's own ports (only the run's mail server is allowed)", async () => {
+    const databasePort = Number(new URL(inject('adminDatabaseUrl')).port || 5432);
+    for (const [host, port] of [
+      ['127.0.0.1', 1],
+      ['127.0.0.1', databasePort],
+      ['localhost', inject('imapPort')], // a name is resolved: loopback all the same
+      ['10.20.30.40', 993],
+      ['169.254.169.254', 143],
+      ['[::1]', inject('imapPort')],
+    ] as const) {
+      // Half through the check, half through saving (the check allows 10 calls a minute).
+      const [method, url] =
+        port === 993 || port === 143 ? ['PUT', '/api/mailbox'] : ['POST', '/api/mailbox/check'];
+      const res = await call(method as 'PUT' | 'POST', url, admin, { ...settings(), host, port, password });
+      expect(res.statusCode, `${host}:${port}`).toBe(422);
+      expect(res.json(), `${host}:${port}`).toMatchObject({ code: 'OUTBOUND_REFUSED' });
+      expect(res.json<{ message: string }>().message).toContain(
+        `Conexiunea la ${host.replace(/[[\]]/g, '')}:${port} nu este permisă`,
+      );
+    }
+    // Nor can such a server be saved for the intake to connect to later.
+    const saved = await call('PUT', '/api/mailbox', admin, {
+      ...settings(),
+      host: '127.0.0.1',
+      port: databasePort,
+      password,
+    });
+    expect(saved.statusCode).toBe(422);
+    expect(saved.json()).toMatchObject({ code: 'OUTBOUND_REFUSED' });
+    expect((await call('GET', '/api/mailbox', admin)).json()).toMatchObject({ configured: false });
+  });
+
   it('saves the settings with a write-only password and audits the change without it', async () => {
     expect((await call('PUT', '/api/mailbox', admin, settings())).statusCode).toBe(422);
     const saved = await call('PUT', '/api/mailbox', admin, { ...settings(), password });
@@ -109,6 +148,21 @@ describe('complaint mailbox settings', () => {
     // Saving again without a password keeps the stored one; the other tenant is untouched.
     const again = await call('PUT', '/api/mailbox', admin, { ...settings(), processedFolder: 'Preluate' });
     expect(again.json()).toMatchObject({ passwordSet: true, processedFolder: 'Preluate' });
+    // Another server (host, port, or TLS turned off) never gets the stored password: it must be typed again.
+    for (const change of [{ host: 'imap.alt-furnizor.example' }, { port: 993 }]) {
+      for (const method of change.host ? (['PUT', 'POST'] as const) : (['PUT'] as const)) {
+        const res = await call(method, method === 'PUT' ? '/api/mailbox' : '/api/mailbox/check', admin, {
+          ...settings(),
+          ...change,
+        });
+        expect(res.statusCode, JSON.stringify(change)).toBe(422);
+        expect(res.json()).toMatchObject({ code: 'MAILBOX_PASSWORD_REQUIRED_NEW_SERVER' });
+      }
+    }
+    expect((await call('GET', '/api/mailbox', admin)).json()).toMatchObject({
+      host: inject('imapHost'),
+      passwordSet: true,
+    });
     await ensureUser(t.db, {
       tenantId: t.acmeTenantId,
       email: 'admin-mailbox@acme.local',

@@ -1,5 +1,6 @@
 import { ImapFlow } from 'imapflow';
 import { DomainError } from '../../errors.ts';
+import { checkOutbound, connectOptions, type OutboundPolicy } from '../../net/outbound-fence.ts';
 import type { MailboxConfig } from './mailbox-watcher.ts';
 
 export interface MailboxCheck {
@@ -31,11 +32,17 @@ function reasonOf(err: unknown, cfg: MailboxConfig, timeoutMs: number): string {
 
 /**
  * Connects once with the given settings, as the intake would, and reports what it found; fails with
- * MAILBOX_UNREACHABLE and the reason. Nothing is read, moved or created.
+ * OUTBOUND_REFUSED for an internal address or one of the installation's ports, else MAILBOX_UNREACHABLE and the reason. Nothing is read, moved or created.
  */
-export async function checkMailbox(cfg: MailboxConfig, timeoutMs = 10_000): Promise<MailboxCheck> {
+export async function checkMailbox(
+  cfg: MailboxConfig,
+  fence: OutboundPolicy,
+  timeoutMs = 10_000,
+): Promise<MailboxCheck> {
+  // A tenant's admin typed the host: only a public address (or one the operator allowed), connected to as checked.
+  const target = await checkOutbound(fence, cfg.host, cfg.port);
   const client = new ImapFlow({
-    host: cfg.host,
+    ...connectOptions(target),
     port: cfg.port,
     secure: cfg.secure,
     auth: { user: cfg.user, pass: cfg.pass },

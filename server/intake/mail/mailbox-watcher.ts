@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ImapFlow } from 'imapflow';
 import type { Logger } from '../../outbox/process-starts.ts';
+import { checkOutbound, connectOptions, type OutboundPolicy } from '../../net/outbound-fence.ts';
 import type { IncomingMail } from './process-message.ts';
 
 export interface MailboxConfig {
@@ -29,6 +30,11 @@ export interface WatcherOptions {
   concurrency?: number;
   maxAttempts?: number;
   backoff?: { minMs: number; maxMs: number };
+  /**
+   * For a mailbox a tenant chose: the outbound fence checked before every connection (the name is resolved again
+   * each time, and the checked address is the one connected to). Absent for the operator's own mailboxes.
+   */
+  fence?: OutboundPolicy;
   /** Called after every message is moved (tests and benchmarks observe progress). */
   onMoved?(uid: number, to: 'processed' | 'quarantine'): void;
 }
@@ -127,8 +133,11 @@ export function watchMailbox(opts: WatcherOptions): MailboxWatcher {
   }
 
   async function session(attempt: { n: number }) {
+    const target = opts.fence
+      ? connectOptions(await checkOutbound(opts.fence, cfg.host, cfg.port))
+      : { host: cfg.host };
     const c = new ImapFlow({
-      host: cfg.host,
+      ...target,
       port: cfg.port,
       secure: cfg.secure,
       auth: { user: cfg.user, pass: cfg.pass },

@@ -1,5 +1,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import { tenants as tenantsTable, type MailAccount } from '../../db/schema/index.ts';
+import { loadConfig } from '../../config.ts';
+import { installationOutboundPolicy, type OutboundPolicy } from '../../net/outbound-fence.ts';
 import { runPeriodically } from '../../periodic.ts';
 import { listTenants } from '../../tenants/tenants.repo.ts';
 import { startCorrelationRetry, type CorrelationRetry } from './correlation.ts';
@@ -28,6 +30,12 @@ export interface MailIntakeOptions {
    * that mailbox's Quarantine folder.
    */
   catchAll?: MailboxConfig | null;
+  /**
+   * The outbound fence for the mailboxes tenants configured (server/net/outbound-fence.ts). The local mail server
+   * and the catch-all mailbox are the installation's own and are not fenced (the local one is allowed for tenants'
+   * settings too). Unset: the installation's policy read from the environment (OUTBOUND_ALLOW_HOSTS, its ports).
+   */
+  fence?: OutboundPolicy;
   /** How often the tenants' mailbox settings are read again (default 30 s); 0 turns the reload off. */
   reloadIntervalMs?: number;
   /** How often failed correlations (engine down) are retried; 0 turns the retry loop off. */
@@ -68,6 +76,15 @@ export function mailboxOf(
   };
 }
 
+/** The installation's policy from its environment (the intake may run in a thread or process of its own). */
+function defaultFence(): OutboundPolicy {
+  try {
+    return installationOutboundPolicy(loadConfig());
+  } catch {
+    return { allow: [], ownPorts: [] };
+  }
+}
+
 /**
  * Starts one mailbox watcher per tenant. Every message ends in `processInboundMail`, hence in `registerComplaint`.
  * Every `reloadIntervalMs` the tenants' mailbox settings are read again: a tenant whose settings changed (an admin
@@ -75,6 +92,11 @@ export function mailboxOf(
  */
 export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions): Promise<MailIntake> {
   const watchers = new Map<string, MailboxWatcher>();
+  // The installation's own local mail server (demo, tests) stays reachable for a tenant's settings too.
+  const base = opts.fence ?? defaultFence();
+  const fence: OutboundPolicy = opts.localImap
+    ? { ...base, allow: [...base.allow, `${opts.localImap.host.toLowerCase()}:${opts.localImap.port}`] }
+    : base;
   /** Per tenant, the settings its watcher runs on: 'local', 'catch-all', 'off' or the account's save time. */
   const running = new Map<string, string>();
 
@@ -86,9 +108,11 @@ export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions)
     return { key: account ? String(account.updatedAt.getTime()) : config ? 'local' : 'off', config };
   }
 
-  function watch(tenant: IntakeTenant, config: MailboxConfig): MailboxWatcher {
+  function watch(tenant: IntakeTenant, config: MailboxConfig, ownSettings: boolean): MailboxWatcher {
     return watchMailbox({
       config,
+      // The tenant's own settings go through the fence; the installation's local mail server does not.
+      ...(ownSettings ? { fence } : {}),
       label: tenant.code,
       log: deps.log,
       pollIntervalMs: opts.pollIntervalMs,
@@ -139,7 +163,7 @@ export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions)
         continue;
       }
       if (!first) deps.log.info({ tenant: t.code }, 'mailbox settings changed: intake restarted on them');
-      watchers.set(t.id, watch(tenant, config));
+      watchers.set(t.id, watch(tenant, config, key !== 'local'));
     }
   }
 

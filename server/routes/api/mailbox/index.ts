@@ -5,6 +5,7 @@ import { requireRecentAuth } from '../../../auth/reauth.ts';
 import { appendAudit } from '../../../audit/audit.repo.ts';
 import { DomainError } from '../../../errors.ts';
 import { checkMailbox } from '../../../intake/mail/mailbox-check.ts';
+import { checkOutbound } from '../../../net/outbound-fence.ts';
 import { getMailAccount, saveMailAccount, toMailboxConfig } from '../../../intake/mail/mail-accounts.repo.ts';
 import type { MailboxConfig } from '../../../intake/mail/mailbox-watcher.ts';
 import { getTenant } from '../../../tenants/tenants.repo.ts';
@@ -80,12 +81,21 @@ const mailboxRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     };
   }
 
-  /** The settings as the intake would use them; without a new password, the stored one. */
+  /**
+   * The settings as the intake would use them; without a new password, the stored one, but only for the server it
+   * was given for: a changed host, port or TLS setting needs the password typed again, so the stored password is
+   * never sent to a server (or over a connection) its owner did not give it to.
+   */
   async function configOf(tenantId: string, b: MailboxInput): Promise<MailboxConfig> {
     let password = b.password;
     if (!password) {
       const stored = await getMailAccount(db, tenantId);
       if (!stored) throw new DomainError('MAILBOX_PASSWORD_REQUIRED');
+      const sameServer =
+        stored.host.trim().toLowerCase() === b.host.trim().toLowerCase() &&
+        stored.port === b.port &&
+        (stored.secure || !b.secure);
+      if (!sameServer) throw new DomainError('MAILBOX_PASSWORD_REQUIRED_NEW_SERVER');
       password = toMailboxConfig(secret, stored).pass;
     }
     return {
@@ -131,6 +141,11 @@ const mailboxRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       // Where complaints are read from (and a stored password sent to): the admin proves again who they are.
       requireRecentAuth(p);
       const cfg = await configOf(p.tenantId, req.body);
+      // An internal address or one of the installation's ports is refused now, not only when the intake connects;
+      // a name that does not resolve at this moment may still be saved (the check route says why it fails).
+      await checkOutbound(fastify.outboundPolicy, cfg.host, cfg.port).catch((err: unknown) => {
+        if (err instanceof DomainError && err.code === 'OUTBOUND_REFUSED') throw err;
+      });
       await db.transaction(async (tx) => {
         await saveMailAccount(tx, secret, p.tenantId, {
           host: cfg.host,
@@ -173,7 +188,7 @@ const mailboxRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
       config: { roles: ['admin'], rateLimit: { max: 10, timeWindow: '1 minute' } },
     },
-    async (req) => checkMailbox(await configOf(principalOf(req).tenantId, req.body)),
+    async (req) => checkMailbox(await configOf(principalOf(req).tenantId, req.body), fastify.outboundPolicy),
   );
 };
 
