@@ -24,5 +24,7 @@ export const READING_LABELS: Record<CountingReading, { title: string; hint: stri
 export type StaffUser = Api.GetApiUsersResponse['items'][number];
 export type StaffLinkResult = Api.PostApiUsersResponse;
 export type PermissionRole = StaffUser['roles'][number];
+/** A designer/admin grant waiting for a second admin (two-person rule). */
+export type RoleGrant = Api.GetApiRoleGrantsResponse['items'][number];
 /** Whose account a password-setting link is for (the public /account/password page). */
 export type PasswordLinkInfo = Api.PostApiAccountPasswordLinkResponse;

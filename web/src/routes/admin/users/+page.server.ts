@@ -2,16 +2,25 @@ import { fail } from '@sveltejs/kit';
 import { api, apiLoad } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
+import { roleLabel } from '$lib/labels';
 import { errorMessage } from '$lib/utils/handle-error';
-import type { PermissionRole, StaffLinkResult, StaffUser } from '$lib/components/admin/types';
+import type { PermissionRole, RoleGrant, StaffLinkResult, StaffUser } from '$lib/components/admin/types';
 import type { Actions, PageServerLoad } from './$types';
 import { reauthIfAsked } from '$lib/server/second-factor';
 
 /** The supplier's staff accounts: who may log in, with which permission roles. */
 export const load = (async (event) => {
   const { user } = await event.parent();
-  const staff = await apiLoad<{ items: StaffUser[] }>(event, '/api/users');
-  return { staff: staff.items, me: user.userId, meta: { title: 'Administrare: utilizatori' } };
+  const [staff, grants] = await Promise.all([
+    apiLoad<{ items: StaffUser[] }>(event, '/api/users'),
+    apiLoad<{ items: RoleGrant[] }>(event, '/api/role-grants'),
+  ]);
+  return {
+    staff: staff.items,
+    grants: grants.items,
+    me: user.userId,
+    meta: { title: 'Administrare: utilizatori' },
+  };
 }) satisfies PageServerLoad;
 
 const ROLES: readonly PermissionRole[] = ['agent', 'officer', 'supervisor', 'designer', 'admin'];
@@ -22,6 +31,12 @@ function rolesOf(form: FormData): PermissionRole[] {
     .map(String)
     .filter((r): r is PermissionRole => (ROLES as readonly string[]).includes(r));
 }
+
+/** Designer and admin wait for a second admin (two-person rule): say so whenever a save left some pending. */
+const pendingNote = (u: StaffUser) =>
+  u.pendingRoles.length
+    ? ` ${u.pendingRoles.map((r) => `Rolul „${roleLabel(r)}”`).join(' și ')} așteaptă aprobarea altui administrator al furnizorului.`
+    : '';
 
 const linkNote = (r: StaffLinkResult) =>
   r.linkSent
@@ -55,9 +70,10 @@ export const actions = {
     return {
       action: 'create',
       id: r.data.user.id,
-      done: r.data.linkSent
-        ? `Contul lui ${r.data.user.name} a fost creat. Linkul pentru alegerea parolei a fost trimis la ${r.data.user.email} (valabil 24 de ore).`
-        : `Contul lui ${r.data.user.name} a fost creat.`,
+      done:
+        (r.data.linkSent
+          ? `Contul lui ${r.data.user.name} a fost creat. Linkul pentru alegerea parolei a fost trimis la ${r.data.user.email} (valabil 24 de ore).`
+          : `Contul lui ${r.data.user.name} a fost creat.`) + pendingNote(r.data.user),
       warning: linkNote(r.data),
     };
   },
@@ -76,7 +92,42 @@ export const actions = {
         id,
         message: errorMessage(r, 'Rolurile nu au putut fi salvate.'),
       });
-    return { action: 'roles', id, done: `Rolurile lui ${r.data.name} au fost salvate.` };
+    return {
+      action: 'roles',
+      id,
+      done: `Rolurile lui ${r.data.name} au fost salvate.${pendingNote(r.data)}`,
+    };
+  },
+
+  approveGrant: async (event) => {
+    requireRole(event, AREA_ROLES.admin);
+    const id = String((await event.request.formData()).get('grantId') ?? '');
+    const r = await api(event, 'POST', `/api/role-grants/${encodeURIComponent(id)}/approval`);
+    reauthIfAsked(r, event.url);
+    if (!r.ok)
+      return fail(r.status, {
+        action: 'grant',
+        id,
+        message: errorMessage(r, 'Cererea nu a putut fi aprobată.'),
+      });
+    return {
+      action: 'grant',
+      id,
+      done: 'Cererea a fost aprobată: rolul se aplică de la următoarea cerere a persoanei.',
+    };
+  },
+
+  rejectGrant: async (event) => {
+    requireRole(event, AREA_ROLES.admin);
+    const id = String((await event.request.formData()).get('grantId') ?? '');
+    const r = await api(event, 'POST', `/api/role-grants/${encodeURIComponent(id)}/rejection`);
+    if (!r.ok)
+      return fail(r.status, {
+        action: 'grant',
+        id,
+        message: errorMessage(r, 'Cererea nu a putut fi respinsă.'),
+      });
+    return { action: 'grant', id, done: 'Cererea a fost închisă; rolul nu a fost acordat.' };
   },
 
   deactivate: async (event) => {
