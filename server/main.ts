@@ -6,12 +6,14 @@ import { buildApp, type AppContext } from './app.ts';
 import { loadConfig } from './config.ts';
 import { createDb } from './db/client.ts';
 import { runMigrations } from './db/migrate.ts';
+import { ensureAppRoles } from './db/roles.ts';
 import { EngineClient } from './engine/client.ts';
 import { deployBaseline } from './engine/deploy-processes.ts';
 import { startInfrastructure } from './embedded/infrastructure.ts';
 import { loadInstructions } from './instructions/instructions.ts';
 import { createMailer } from './mail/mailer.ts';
 import { housekeepingSettings } from './housekeeping/housekeeping.ts';
+import { auditAnchorDir } from './audit/audit-anchors.ts';
 import { startBackgroundThread, type BackgroundPart } from './background/thread.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed/demo.ts';
 import { startDemoCaseSeeding } from './seed/demo-cases.ts';
@@ -62,7 +64,6 @@ async function main() {
     imapPort: config.embeddedPorts.imap,
     report,
   });
-  const { db, sql } = createDb(infra.databaseUrl);
   const engine = new EngineClient({
     url: infra.engineUrl,
     user: infra.engineUser,
@@ -71,6 +72,17 @@ async function main() {
   const mailer = createMailer(infra.smtpUrl, config.mailFrom);
 
   await report.step('database migrations', () => runMigrations(infra.databaseUrl));
+  // Migrations ran as the owner; the API and the workers connect as roles that cannot alter tables or rewrite
+  // the audit (issue 13 item 6).
+  const dbUrls = await report.step(
+    'database roles',
+    () => ensureAppRoles(infra.databaseUrl, infra.secret, config.appDatabaseUrl),
+    (u) =>
+      u.api === u.workers
+        ? `${decodeURIComponent(new URL(u.api).username)} (APP_DATABASE_URL)`
+        : `${decodeURIComponent(new URL(u.api).username)}, ${decodeURIComponent(new URL(u.workers).username)}`,
+  );
+  const { db, sql } = createDb(dbUrls.api);
   const instructions = await loadInstructions();
   const seeded = infra.embeddedDatabase || args.seedDemo;
   const demo = seeded
@@ -124,14 +136,18 @@ async function main() {
     const thread = startBackgroundThread(
       {
         parts: background,
-        databaseUrl: infra.databaseUrl,
+        databaseUrl: dbUrls.workers,
         engine: { url: infra.engineUrl, user: infra.engineUser, password: infra.enginePassword },
         engineDatabaseUrl: infra.engineDatabaseUrl,
         secret: infra.secret,
         smtpUrl: infra.smtpUrl,
         mailFrom: config.mailFrom,
         logLevel: config.logLevel,
-        workers: { concurrency: config.workerConcurrency, housekeeping: housekeepingSettings(config) },
+        workers: {
+          concurrency: config.workerConcurrency,
+          housekeeping: housekeepingSettings(config),
+          auditAnchorDir: auditAnchorDir(config.dataDir),
+        },
         intake: {
           localImap: infra.imap,
           // One catch-all mailbox routed by recipient address, for tenants without a mailbox of their own.

@@ -1,23 +1,65 @@
 /**
- * Checks every tenant's audit hash chain (or one tenant's) and exits non-zero when a link does not match:
+ * Checks every tenant's audit chain (or one tenant's) and exits non-zero when anything does not match:
  *
- *   DATABASE_URL=... npx tsx server/audit/verify-audit-chain.ts [--tenant DEMO] [--seal]
+ *   npm run audit:verify -- [--tenant DEMO] [--seal]
  *
- * `--seal` first seals what is pending (as the workers do every few seconds).
+ * It recomputes the hashes, checks each link's HMAC with the key derived from APP_SECRET (the embedded default's
+ * `.data/secrets/app-secret` when APP_SECRET is unset) and compares the chain with the heads anchored in
+ * `<DATA_DIR>/audit-anchors/`. DATABASE_URL is any role that can read audit_log and audit_chain (unset: the
+ * embedded PostgreSQL of `npm start`). `--seal` first seals what is pending, as the workers do every few seconds
+ * (it needs a role that may insert links: the owner or the workers role).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
+import { loadConfig } from '../config.ts';
 import { createDb } from '../db/client.ts';
-import { sealAll, verifyAuditChain } from './audit-chain.ts';
+import { auditAnchorDir } from './audit-anchors.ts';
+import { auditChainKey, sealAll, verifyAuditChain, type ChainReport } from './audit-chain.ts';
+
+/** The installation's secret, read, never created (a new one would make every MAC fail). */
+function appSecret(env: NodeJS.ProcessEnv, dataDir: string): string {
+  if (env.APP_SECRET) return env.APP_SECRET;
+  const file = path.join(dataDir, 'secrets', 'app-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  throw new Error(`APP_SECRET is unset and ${file} does not exist: the chain's key cannot be derived`);
+}
+
+function describe(code: string, r: ChainReport): string {
+  const parts: string[] = [];
+  if (r.brokenAt)
+    parts.push(
+      `BROKEN at link ${r.brokenAt.seq} (audit row ${r.brokenAt.auditId}: ${r.brokenAt.reason}) after ${r.links} good links`,
+    );
+  else parts.push(`${r.unsealedOld || r.anchors.failed.length ? 'INCOMPLETE' : 'ok'}, ${r.links} links`);
+  if (r.unkeyed) parts.push(`${r.unkeyed} sealed before the chain was keyed`);
+  if (r.unsealedOld) parts.push(`${r.unsealedOld} old rows not sealed`);
+  const failed = r.anchors.failed;
+  if (failed.length)
+    parts.push(
+      `ANCHORS DIFFER: ${failed
+        .slice(0, 5)
+        .map((f) => `link ${f.seq} ${f.reason}`)
+        .join(', ')}${failed.length > 5 ? ` and ${failed.length - 5} more` : ''}`,
+    );
+  parts.push(`${r.anchors.checked} anchors checked`);
+  if (r.anchors.unreadable) parts.push(`${r.anchors.unreadable} unreadable anchor lines`);
+  return `${code}: ${parts.join('; ')}`;
+}
 
 export async function verifyCommand(
   argv: string[],
   env: NodeJS.ProcessEnv,
 ): Promise<{ ok: boolean; lines: string[] }> {
-  if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required');
-  const { db, sql: client } = createDb(env.DATABASE_URL, { max: 2 });
+  const config = loadConfig(env);
+  const url =
+    config.databaseUrl ?? `postgres://postgres:postgres@127.0.0.1:${config.embeddedPorts.pg}/reclamatii`;
+  const key = auditChainKey(appSecret(env, config.dataDir));
+  const anchorDir = auditAnchorDir(config.dataDir);
+  const { db, sql: client } = createDb(url, { max: 2 });
   try {
-    if (argv.includes('--seal')) await sealAll(db);
+    if (argv.includes('--seal')) await sealAll(db, key);
     const i = argv.indexOf('--tenant');
     const code = i >= 0 ? argv[i + 1] : undefined;
     const tenants = await db.execute<{ id: string; code: string }>(
@@ -29,13 +71,9 @@ export async function verifyCommand(
     const lines: string[] = [];
     let ok = true;
     for (const t of tenants) {
-      const r = await verifyAuditChain(db, t.id);
+      const r = await verifyAuditChain(db, t.id, { key, anchorDir });
       ok &&= r.ok;
-      lines.push(
-        r.brokenAt
-          ? `${t.code}: BROKEN at link ${r.brokenAt.seq} (audit row ${r.brokenAt.auditId}: ${r.brokenAt.reason}) after ${r.links} good links`
-          : `${t.code}: ${r.ok ? 'ok' : 'INCOMPLETE'}, ${r.links} links${r.unsealedOld ? `, ${r.unsealedOld} old rows not sealed` : ''}`,
-      );
+      lines.push(describe(t.code, r));
     }
     return { ok, lines };
   } finally {

@@ -20,6 +20,8 @@ export interface BackgroundInit {
   workers?: {
     concurrency: number;
     housekeeping: HousekeepingOptions;
+    /** Where the audit sealer anchors the chain heads (server/audit/audit-anchors.ts); none: not anchored. */
+    auditAnchorDir?: string;
     /** Only these tenants' tasks, and no dispatchers, sealer or housekeeping (tests share one engine). */
     tenantIds?: string[];
     workerId?: string;

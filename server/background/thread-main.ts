@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
-import { startAuditSealer } from '../audit/audit-chain.ts';
+import { auditChainKey, startAuditSealer } from '../audit/audit-chain.ts';
 import { createDb } from '../db/client.ts';
 import { EngineClient } from '../engine/client.ts';
 import { startHousekeeping } from '../housekeeping/housekeeping.ts';
@@ -43,7 +43,7 @@ async function start(): Promise<Array<() => Promise<void> | void>> {
     if (!w.tenantIds) {
       const dispatcher = startProcessStartDispatcher(db, engine, log);
       const completions = startTaskCompletionDispatcher(db, engine, log);
-      const sealer = startAuditSealer(db, log);
+      const sealer = startAuditSealer(db, auditChainKey(init.secret), log, { anchorDir: w.auditAnchorDir });
       // Expired sessions and login codes, consumed engine task events; one replica at a time.
       const housekeeping = startHousekeeping(db, init.engineDatabaseUrl, log, w.housekeeping);
       stops.push(

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { appendAudit } from '../../server/audit/audit.repo.ts';
-import { sealAll } from '../../server/audit/audit-chain.ts';
+import { auditChainKey, sealAll } from '../../server/audit/audit-chain.ts';
 import {
   appRoleNames,
   databaseOf,
@@ -122,7 +122,7 @@ describe('database roles: the app cannot rewrite history', () => {
     const urls = await ensureAppRoles(t.databaseUrl, inject('appSecret'));
     const w = createDb(urls.workers, { max: 1 });
     try {
-      expect(await sealAll(w.db)).toBeGreaterThan(0);
+      expect(await sealAll(w.db, auditChainKey(inject('appSecret')))).toBeGreaterThan(0);
     } finally {
       await w.sql.end();
     }

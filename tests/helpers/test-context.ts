@@ -37,6 +37,8 @@ export interface TestContext {
   db: Db;
   /** The API's role, as `npm start` connects it. */
   appDb: Db;
+  /** The background thread's role (workers, sealer, housekeeping). */
+  workersDb: Db;
   engine: EngineClient;
   /** The inbox read model's consumer, when asked for (`taskEvents: true`). */
   taskEvents: TaskEventConsumer | undefined;
@@ -77,6 +79,7 @@ export async function createTestContext(
   const roleUrls = await ensureAppRoles(databaseUrl, secret);
   const { db, sql } = createDb(databaseUrl, { max: 4 });
   const { db: appDb, sql: appSql } = createDb(roleUrls.api, { max: 10 });
+  const { db: workersDb, sql: workersSql } = createDb(roleUrls.workers, { max: 6 });
   const publicUrl = opts.webPort ? `http://localhost:${opts.webPort}` : 'http://localhost:3000';
   const { demoTenantId, acmeTenantId } = await seedDemo(appDb, publicUrl);
   // A staff member of the other tenant, to prove isolation.
@@ -136,7 +139,6 @@ export async function createTestContext(
   const stops: Array<() => unknown> = [];
   if (opts.workers) {
     const mailer = createMailer(inject('smtpUrl'), 'Reclamații <noreply@reclamatii.local>');
-    const { db: workersDb, sql: workersSql } = createDb(roleUrls.workers, { max: 6 });
     const workers = startWorkers(
       engine,
       { db: workersDb, mailer, secret, log: silentLog },
@@ -149,7 +151,6 @@ export async function createTestContext(
       () => dispatcher.stop(),
       () => completions.stop(),
       () => mailer.close(),
-      () => workersSql.end({ timeout: 5 }),
     );
   }
 
@@ -164,6 +165,7 @@ export async function createTestContext(
     app,
     db,
     appDb,
+    workersDb,
     engine,
     taskEvents,
     databaseUrl,
@@ -183,6 +185,7 @@ export async function createTestContext(
       await app.close();
       apiMailer.close();
       await appSql.end({ timeout: 5 });
+      await workersSql.end({ timeout: 5 });
       await sql.end({ timeout: 5 });
       const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
       await a.unsafe(`drop database if exists ${name} with (force)`);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sealAll } from '../../server/audit/audit-chain.ts';
+import { auditChainKey, sealAll } from '../../server/audit/audit-chain.ts';
 import { sessionIdOf } from '../../server/auth/tokens.ts';
 import { createDb } from '../../server/db/client.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -40,7 +40,8 @@ describe('housekeeping', () => {
   let officerId: string;
 
   const rows = async <T>(q: ReturnType<typeof sql>) => (await t.db.execute(q)) as unknown as T[];
-  const setCursor = (id: number) => rows(sql`update task_event_cursor set last_event_id = ${id} where id = 1`);
+  const setCursor = (id: number) =>
+    rows(sql`update task_event_cursor set last_event_id = ${id} where id = 1`);
   const cursor = async () =>
     Number(
       (await rows<{ last_event_id: string }>(sql`select last_event_id from task_event_cursor`))[0]!
@@ -94,7 +95,7 @@ describe('housekeeping', () => {
     );
     await expiredStaffSessions(12_000);
 
-    const counts = await sweepOnce(t.db, undefined);
+    const counts = await sweepOnce(t.workersDb, undefined);
     expect(counts).toEqual<SweepCounts>({
       staffSessions: 12_001,
       consumerSessions: 0,
@@ -129,7 +130,7 @@ describe('housekeeping', () => {
     for (let i = 0; i < 5; i++) expect((await tryLogin()).statusCode).toBe(401);
     expect((await tryLogin()).statusCode).toBe(429);
 
-    const counts = await sweepOnce(t.db, undefined);
+    const counts = await sweepOnce(t.workersDb, undefined);
     expect(counts?.staffLoginFailures).toBe(5);
     expect(
       (await rows(sql`select 1 from staff_login_failures where email_hash = 'an-address-long-ago'`)).length,
@@ -164,7 +165,7 @@ describe('housekeeping', () => {
       (await rows<{ id: string }>(sql`select id from portal_login_codes`)).map((r) => r.id);
     const before = await allCodes();
 
-    const counts = await sweepOnce(t.db, undefined);
+    const counts = await sweepOnce(t.workersDb, undefined);
     expect(counts).toMatchObject({ consumerSessions: 1, loginCodes: 2 });
     const after = await allCodes();
     expect(after).not.toContain(oldUsed);
@@ -278,7 +279,7 @@ describe('housekeeping', () => {
       await consumer.flush();
       expect(await cursor()).toBe(slowId - 1);
 
-      await sealAll(t.db);
+      await sealAll(t.workersDb, auditChainKey(inject('appSecret')));
       const before = await legalRecord();
       expect(Number(before!.chain)).toBeGreaterThan(0);
       const ids = async () =>
@@ -287,7 +288,7 @@ describe('housekeeping', () => {
             where id = any(${[...realIds, recent, untenanted, otherInstallation, slowId, afterHole]}::bigint[])`
         ).map((r) => Number(r.id));
 
-      const first = await sweepOnce(t.db, engineSql, { taskEventRetentionMs: RETENTION_MS });
+      const first = await sweepOnce(t.workersDb, engineSql, { taskEventRetentionMs: RETENTION_MS });
       expect(first?.taskEvents).toBe(realIds.length + 1);
       expect((await ids()).sort((a, b) => a - b)).toEqual([recent, otherInstallation, afterHole]);
       // Audit log and its chain, cases, messages, documents, submissions: not one row less.
@@ -313,7 +314,7 @@ describe('housekeeping', () => {
       });
       // Foreign holes between ours and afterHole would hold it again for the gap timeout (see above).
       if ((await cursor()) < afterHole) await setCursor(afterHole);
-      const second = await sweepOnce(t.db, engineSql, { taskEventRetentionMs: RETENTION_MS });
+      const second = await sweepOnce(t.workersDb, engineSql, { taskEventRetentionMs: RETENTION_MS });
       expect(second?.taskEvents).toBe(2);
       expect((await ids()).sort((a, b) => a - b)).toEqual([recent, otherInstallation]);
     } finally {
@@ -339,7 +340,7 @@ describe('housekeeping', () => {
     const secondEngine = postgres(inject('engineDatabaseUrl'), { max: 1, onnotice: () => {} });
     try {
       const results = await Promise.all([
-        sweepOnce(t.db, engineSql, { taskEventRetentionMs: RETENTION_MS }),
+        sweepOnce(t.workersDb, engineSql, { taskEventRetentionMs: RETENTION_MS }),
         sweepOnce(second.db, secondEngine, { taskEventRetentionMs: RETENTION_MS }),
       ]);
       const swept = results.filter((r): r is SweepCounts => r !== null);
@@ -352,13 +353,13 @@ describe('housekeeping', () => {
       const holder = await second.sql.reserve();
       try {
         await holder`select pg_advisory_lock(hashtext('housekeeping'), 0)`;
-        expect(await sweepOnce(t.db, engineSql)).toBeNull();
+        expect(await sweepOnce(t.workersDb, engineSql)).toBeNull();
         expect(await countExpiredStaff()).toBe(3);
       } finally {
         await holder`select pg_advisory_unlock(hashtext('housekeeping'), 0)`;
         holder.release();
       }
-      expect((await sweepOnce(t.db, engineSql))?.staffSessions).toBe(3);
+      expect((await sweepOnce(t.workersDb, engineSql))?.staffSessions).toBe(3);
     } finally {
       await secondEngine.end();
       await second.sql.end();
@@ -375,7 +376,7 @@ describe('housekeeping', () => {
     };
     const logged: object[] = [];
     const log = { info: (o: object) => logged.push(o), warn: (o: object) => logged.push(o) };
-    const a = startHousekeeping(t.db, inject('engineDatabaseUrl'), log, opts);
+    const a = startHousekeeping(t.workersDb, inject('engineDatabaseUrl'), log, opts);
     const b = startHousekeeping(second.db, inject('engineDatabaseUrl'), log, opts);
     try {
       await expiredStaffSessions(10);
