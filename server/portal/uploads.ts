@@ -35,7 +35,8 @@ export interface CheckedFile {
 
 /** A file name safe to show and to offer back for download: no path, no control characters, bounded length. */
 export function safeFileName(name: string, ext: string): string {
-  const base = (name.split(/[\\/]/).pop() ?? '')
+  // Only the tail can be the name (after the last path separator), and only 150 characters of it are kept.
+  const base = (name.slice(-1000).split(/[\\/]/).pop() ?? '')
     .normalize('NFC')
     .replace(/\p{Cc}/gu, '')
     .replace(/["<>|*?:]/g, '')

@@ -5,6 +5,7 @@
  * tests: no regular expression that could backtrack ever sees the untrusted text.
  */
 import sanitizeHtml from 'sanitize-html';
+import { flattenDeepNesting } from './html-nesting.ts';
 
 /** How much of a body the recovery reads (a complaint's words come first; attachments follow). */
 const MAX_RECOVERY_BYTES = 2 * 1024 * 1024;
@@ -251,7 +252,7 @@ function breakBeforeBlockEnds(html: string): string {
 
 /** Text of an HTML fragment: tags removed, block ends as line breaks. */
 export function htmlToText(html: string): string {
-  return sanitizeHtml(breakBeforeBlockEnds(html), {
+  return sanitizeHtml(breakBeforeBlockEnds(flattenDeepNesting(html)), {
     allowedTags: [],
     allowedAttributes: {},
   })

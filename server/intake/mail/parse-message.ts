@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
+import { flattenDeepNesting } from './html-nesting.ts';
 import { htmlToText, isReadable, mimeDamage, recoverText } from './mime-recovery.ts';
 import {
   capText,
@@ -69,7 +70,7 @@ export class UnparseableMessageError extends Error {}
  * sender's server (tracking pixels, exploits).
  */
 export function sanitizeMailHtml(html: string): string {
-  return sanitizeHtml(html, {
+  return sanitizeHtml(flattenDeepNesting(html), {
     allowedTags: [
       ...sanitizeHtml.defaults.allowedTags.filter((t) => t !== 'a'),
       'a',
@@ -138,7 +139,13 @@ function headerText(parsed: ParsedMail, name: string): string | null {
 export async function parseMessage(raw: Buffer, depth = 0): Promise<ParsedInbound> {
   let parsed: ParsedMail;
   try {
-    parsed = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true, keepDeliveryStatus: true });
+    parsed = await simpleParser(raw, {
+      skipImageLinks: true,
+      skipTextLinks: true,
+      // textAsHtml is not used: no linkifying of a megabyte of text.
+      skipTextToHtml: true,
+      keepDeliveryStatus: true,
+    });
   } catch (err) {
     throw new UnparseableMessageError(`MIME parse failed: ${(err as Error).message}`);
   }
