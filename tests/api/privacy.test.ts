@@ -7,6 +7,8 @@ import { ensureUser } from '../../server/seed/tenant-setup.ts';
 import { runRetention } from '../../server/privacy/retention.ts';
 import { addMonths } from '../../server/privacy/dsr.service.ts';
 import { businessClock } from '../../server/deadlines/calendar.ts';
+import { issueAcknowledgementLetter } from '../../server/documents/documents.service.ts';
+import { getTenant } from '../../server/tenants/tenants.repo.ts';
 
 type Headers = { authorization: string };
 
@@ -41,7 +43,7 @@ describe('GDPR: data-subject requests, access log, export, retention, erasure', 
   let customer: { id: string; name: string; places: Array<{ id: string }> };
 
   beforeAll(async () => {
-    t = await createTestContext({ workers: true });
+    t = await createTestContext();
     await ensureUser(t.db, {
       tenantId: t.acmeTenantId,
       email: 'dpo-privacy@acme.local',
@@ -83,6 +85,16 @@ describe('GDPR: data-subject requests, access log, export, retention, erasure', 
     });
     expect(r.statusCode).toBe(201);
     return r.json<{ id: string; number: string }>();
+  };
+
+  /** The case's acknowledgement letter, issued by the documents service the acknowledgement worker uses. */
+  const acknowledgementOf = async (number: string) => {
+    const tenant = (await getTenant(t.db, t.demoTenantId))!;
+    const { doc } = await issueAcknowledgementLetter(t.db, tenant, number, {
+      statusUrl: 'http://localhost/status',
+      accessCode: 'ABCD1234',
+    });
+    return doc;
   };
 
   const openTaskOf = (number: string) =>
@@ -267,12 +279,7 @@ describe('GDPR: data-subject requests, access log, export, retention, erasure', 
     const [a] = await t.db.execute<{ id: number }>(sql`
       insert into inbound_attachments (tenant_id, inbound_message_id, sha256, filename, content_type, size, disposition)
       values (${t.demoTenantId}, ${m!.id}, ${sha}, 'factura.txt', 'text/plain', ${bytes.length}, 'attachment') returning id`);
-    const doc = await eventually(async () => {
-      const [d] = await t.db.execute<{ id: number }>(
-        sql`select id from case_documents where case_id = ${c.id} order by id limit 1`,
-      );
-      return d;
-    }, 60_000);
+    const doc = await acknowledgementOf(c.number);
 
     const via = { ...officer, 'x-access-via': 'task:abc-123' };
     expect(
@@ -337,12 +344,7 @@ describe('GDPR: data-subject requests, access log, export, retention, erasure', 
 
   it('exports everything about a person as a ZIP of JSON plus the documents', async () => {
     const c = await registerComplaint('Pentru export');
-    await eventually(async () => {
-      const [d] = await t.db.execute<{ id: number }>(
-        sql`select id from case_documents where case_id = ${c.id}`,
-      );
-      return d;
-    }, 60_000);
+    await acknowledgementOf(c.number);
     const r = await t.app.inject({
       method: 'GET',
       url: `/api/privacy/export?customerId=${customer.id}`,
