@@ -97,6 +97,8 @@ export async function callApi(
     const value = event.request.headers.get(name);
     if (value) headers[name] = value;
   }
+  // Why personal data is read (the access log, issue 13 item 7): the page that asked, e.g. a task's page.
+  headers['x-access-via'] = `page:${new URL(event.request.url).pathname}`.slice(0, 120);
   const opts: InjectOptions = { method, url, headers };
   if (body !== undefined) opts.payload = body;
   const remoteAddress = clientAddress(event);
