@@ -85,8 +85,7 @@ export function rolePassword(secret: string, database: string, role: string): st
 }
 
 /** A SCRAM-SHA-256 verifier (RFC 5802/7677, PostgreSQL's stored form) for an ASCII password. */
-export function scramVerifier(password: string, iterations = 4096): string {
-  const salt = randomBytes(16);
+export function scramVerifier(password: string, iterations = 4096, salt = randomBytes(16)): string {
   const salted = pbkdf2Sync(password, salt, iterations, 32, 'sha256');
   const clientKey = createHmac('sha256', salted).update('Client Key').digest();
   const storedKey = createHash('sha256').update(clientKey).digest();

@@ -11,6 +11,7 @@ import {
   dropAppRoles,
   ensureAppRoles,
   rolePassword,
+  scramVerifier,
   urlAs,
 } from '../../server/db/roles.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
@@ -164,6 +165,22 @@ describe('database roles: the app cannot rewrite history', () => {
       const a2 = postgres(inject('adminDatabaseUrl'), { max: 1, onnotice: () => {} });
       await a2.unsafe(`drop role ${role}`);
       await a2.end();
+    }
+  });
+
+  it('sends PostgreSQL the same SCRAM verifier it computes itself for the password', async () => {
+    const role = `scram_${randomBytes(4).toString('hex')}`;
+    const admin = postgres(inject('adminDatabaseUrl'), { max: 1, onnotice: () => {} });
+    try {
+      await admin.unsafe(`set password_encryption = 'scram-sha-256'`);
+      await admin.unsafe(`create role ${role} password 'Pa55-word_x'`);
+      const [{ verifier }] = await admin<Array<{ verifier: string }>>`
+        select rolpassword as verifier from pg_authid where rolname = ${role}`;
+      const [, iterations, salt] = /^SCRAM-SHA-256\$(\d+):([^$]+)\$/.exec(verifier)!;
+      expect(scramVerifier('Pa55-word_x', Number(iterations), Buffer.from(salt!, 'base64'))).toBe(verifier);
+    } finally {
+      await admin.unsafe(`drop role if exists ${role}`);
+      await admin.end();
     }
   });
 
