@@ -21,12 +21,8 @@ export const handle: Handle = async ({ event, resolve }) => {
   const response = await resolve(event);
   response.headers.set('x-content-type-options', 'nosniff');
   response.headers.set('referrer-policy', 'same-origin');
-  // No framing, no plugins, forms post only to us. (A script-src policy would also block the test suite's
-  // injected axe-core; add it together with `bypassCSP` in the browser tests.)
-  response.headers.set(
-    'content-security-policy',
-    "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'",
-  );
+  // The Content-Security-Policy (with its per-response script nonce) is SvelteKit's, configured in
+  // web/svelte.config.js; HSTS and the other security headers come from @fastify/helmet (server/app.ts).
   // Staff pages and a consumer's status page are private: never keep them in a shared or back-forward cache.
   if (event.locals.user || event.url.pathname.startsWith('/status/'))
     response.headers.set('cache-control', 'private, no-store');
