@@ -9,6 +9,7 @@ import { addMonths } from '../../server/privacy/dsr.service.ts';
 import { businessClock } from '../../server/deadlines/calendar.ts';
 import { issueAcknowledgementLetter } from '../../server/documents/documents.service.ts';
 import { getTenant } from '../../server/tenants/tenants.repo.ts';
+import { loginConsumer } from './portal-helpers.ts';
 
 type Headers = { authorization: string };
 
@@ -180,6 +181,39 @@ describe('GDPR: data-subject requests, access log, export, retention, erasure', 
     });
     expect(pdf.statusCode).toBe(200);
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('takes a GDPR request from the portal, from a consumer with a session: its own number, not a complaint', async () => {
+    const consumer = await loginConsumer(t);
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/portal/gdpr-requests',
+      headers: { authorization: consumer.authorization },
+      payload: {
+        right: 'portability',
+        contactName: 'Maria Ionescu',
+        details: 'Vă rog să-mi trimiteți datele mele.',
+      },
+    });
+    expect(r.statusCode).toBe(201);
+    const d = r.json<{ number: string; dueDate: string; countsAsComplaint: boolean }>();
+    expect(d.number).toMatch(/^DEMO-GDPR-\d{4}-\d{6}$/);
+    expect(d.countsAsComplaint).toBe(false);
+    const detail = await t.app.inject({
+      method: 'GET',
+      url: `/api/privacy/requests/${d.number}`,
+      headers: dpo,
+    });
+    expect(detail.json<{ channel: string; contactEmail: string }>()).toMatchObject({
+      channel: 'portal',
+      contactEmail: consumer.email,
+    });
+    const anonymous = await t.app.inject({
+      method: 'POST',
+      url: '/api/portal/gdpr-requests',
+      payload: { right: 'access', contactName: 'Cineva', details: 'Fără sesiune.' },
+    });
+    expect(anonymous.statusCode).toBe(401);
   });
 
   it('refuses an extension once the first month has passed', async () => {

@@ -12,6 +12,8 @@ import { listSuppliers } from '../../../portal/portal.repo.ts';
 import { createPortalService } from '../../../portal/portal.service.ts';
 import { checkFiles, MAX_FILE_BYTES, MAX_FILES, type IncomingFile } from '../../../portal/uploads.ts';
 import { ErrorSchema, errorResponses } from '../common.schemas.ts';
+import { createDsrService } from '../../../privacy/dsr.service.ts';
+import { dataSubjectRights, type DataSubjectRight } from '../../../codes/privacy-codes.ts';
 import {
   AccountSchema,
   AddedInformationSchema,
@@ -278,6 +280,44 @@ const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = async (fast
       config: consumerConfig,
     },
     async (req, reply) => reply.status(201).send(await portal.link(consumerOf(req), req.body)),
+  );
+
+  // A GDPR request from the portal (issue 12 item 9): not a complaint; the DPO answers within a month.
+  const dsr = createDsrService(opts.registerDeps);
+  fastify.post(
+    '/gdpr-requests',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Send a GDPR data-subject request (access, rectification, erasure, ...): not a complaint',
+        body: Type.Object({
+          right: Type.Unsafe<DataSubjectRight>({ type: 'string', enum: [...dataSubjectRights] }),
+          details: Type.String({ minLength: 5, maxLength: 20000 }),
+          contactName: Type.String({ minLength: 2, maxLength: 200 }),
+        }),
+        response: {
+          201: Type.Object({
+            number: Type.String(),
+            dueDate: Type.String(),
+            countsAsComplaint: Type.Boolean(),
+          }),
+          ...errorResponses,
+        },
+      },
+      config: { ...consumerConfig, rateLimit: { max: 10, timeWindow: '1 hour' } },
+    },
+    async (req, reply) => {
+      const p = consumerOf(req);
+      const r = await dsr.register(p.tenantId, null, {
+        right: req.body.right,
+        channel: 'portal',
+        details: req.body.details,
+        contactName: req.body.contactName,
+        contactEmail: p.email,
+      });
+      return reply.status(201).send({ number: r.number, dueDate: r.dueDate, countsAsComplaint: false });
+    },
   );
 
   fastify.get(
