@@ -6729,6 +6729,115 @@ export type PostApiPortalLinksResponses = {
 
 export type PostApiPortalLinksResponse = PostApiPortalLinksResponses[keyof PostApiPortalLinksResponses];
 
+export type PostApiPortalGdprRequestsData = {
+    body: {
+        right: 'access' | 'rectification' | 'erasure' | 'restriction' | 'portability' | 'objection';
+        details: string;
+        contactName: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/portal/gdpr-requests';
+};
+
+export type PostApiPortalGdprRequestsErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiPortalGdprRequestsError = PostApiPortalGdprRequestsErrors[keyof PostApiPortalGdprRequestsErrors];
+
+export type PostApiPortalGdprRequestsResponses = {
+    /**
+     * Default Response
+     */
+    201: {
+        number: string;
+        dueDate: string;
+        countsAsComplaint: boolean;
+    };
+};
+
+export type PostApiPortalGdprRequestsResponse = PostApiPortalGdprRequestsResponses[keyof PostApiPortalGdprRequestsResponses];
+
 export type GetApiPortalCasesData = {
     body?: never;
     path?: never;
