@@ -5,13 +5,35 @@ import { api, apiLoad } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { errorMessage } from '$lib/utils/handle-error';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { reauthIfAsked } from '$lib/server/second-factor';
+import { draftFlag, draftText, reauthKeepingDraft, takeDraft } from '$lib/server/reauth-draft';
 
 export const load = (async (event) => {
   await event.parent();
   const mailbox = await apiLoad<MailboxSettings>(event, '/api/mailbox');
-  return { mailbox, meta: { title: 'Administrare: căsuța de e-mail' } };
+  return { mailbox, draft: draftOf(takeDraft(event)), meta: { title: 'Administrare: căsuța de e-mail' } };
 }) satisfies PageServerLoad;
+
+/**
+ * The settings as typed before the API asked for a fresh confirmation of identity, back from /account/reauth.
+ * Never the password: only whether one had been typed, so the page can ask for it again.
+ */
+function draftOf(d: ReturnType<typeof takeDraft>) {
+  if (!d || d.form !== 'save') return null;
+  const v = d.values;
+  return {
+    values: {
+      host: draftText(v.host, 253),
+      port: draftText(v.port, 5),
+      secure: draftFlag(v.secure),
+      username: draftText(v.username, 320),
+      mailbox: draftText(v.mailbox, 200),
+      processedFolder: draftText(v.processedFolder, 200),
+      quarantineFolder: draftText(v.quarantineFolder, 200),
+      enabled: draftFlag(v.enabled),
+    },
+    passwordTyped: draftFlag(v.passwordTyped),
+  };
+}
 
 type Field = 'host' | 'port' | 'username' | 'password' | 'mailbox' | 'processedFolder' | 'quarantineFolder';
 
@@ -77,8 +99,9 @@ export const actions = {
     const r = await read(event);
     if (!('body' in r)) return fail(400, { action: 'save', ...r });
     const res = await api<MailboxSettings>(event, 'PUT', '/api/mailbox', r.body);
-    // The mailbox decides where complaints are read from: a fresh confirmation of identity first.
-    reauthIfAsked(res, event.url);
+    // The mailbox decides where complaints are read from: a fresh confirmation of identity first. What was typed
+    // comes back after it, except the password (never kept in the browser or an address).
+    reauthKeepingDraft(res, event, 'save', { ...r.values, passwordTyped: r.body.password !== undefined });
     if (!res.ok)
       return fail(res.status, {
         action: 'save',

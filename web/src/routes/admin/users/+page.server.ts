@@ -6,7 +6,7 @@ import { roleLabel } from '$lib/labels';
 import { errorMessage } from '$lib/utils/handle-error';
 import type { PermissionRole, RoleGrant, StaffLinkResult, StaffUser } from '$lib/components/admin/types';
 import type { Actions, PageServerLoad } from './$types';
-import { reauthIfAsked } from '$lib/server/second-factor';
+import { draftList, draftText, reauthKeepingDraft, takeDraft } from '$lib/server/reauth-draft';
 
 /** The supplier's staff accounts: who may log in, with which permission roles. */
 export const load = (async (event) => {
@@ -19,11 +19,46 @@ export const load = (async (event) => {
     staff: staff.items,
     grants: grants.items,
     me: user.userId,
+    draft: draftOf(takeDraft(event)),
     meta: { title: 'Administrare: utilizatori' },
   };
 }) satisfies PageServerLoad;
 
 const ROLES: readonly PermissionRole[] = ['agent', 'officer', 'supervisor', 'designer', 'admin'];
+
+/**
+ * What was being done when the API asked for a fresh confirmation of identity, back from /account/reauth: the new
+ * account's fields, a person's roles, or which TOTP reset / role approval to confirm again.
+ */
+export type UsersDraft =
+  | { form: 'create'; name: string; email: string; roles: PermissionRole[] }
+  | { form: 'roles'; id: string; roles: PermissionRole[] }
+  | { form: 'totpReset'; id: string }
+  | { form: 'approveGrant'; id: string };
+
+function draftOf(d: ReturnType<typeof takeDraft>): UsersDraft | null {
+  if (!d) return null;
+  const v = d.values;
+  const roles = draftList(v.roles, ROLES) as PermissionRole[];
+  switch (d.form) {
+    case 'create':
+      return { form: 'create', name: draftText(v.name, 120), email: draftText(v.email, 254), roles };
+    case 'roles':
+      return { form: 'roles', id: draftText(v.id, 64), roles };
+    case 'totpReset':
+    case 'approveGrant':
+      return { form: d.form, id: draftText(v.id, 64) };
+    default:
+      return null;
+  }
+}
+
+/** "o sesiune", "2 sesiuni", "20 de sesiuni" (Romanian puts "de" before counts from 20 on). */
+function sessions(n: number): string {
+  if (n === 1) return 'o sesiune deschisă a fost închisă';
+  const r = n % 100;
+  return `${n}${n >= 20 && (r === 0 || r >= 20) ? ' de' : ''} sesiuni deschise au fost închise`;
+}
 
 function rolesOf(form: FormData): PermissionRole[] {
   return form
@@ -59,7 +94,8 @@ export const actions = {
       return invalid('email', 'Adresa de e-mail nu este validă.');
     if (values.roles.length === 0) return invalid('roles', 'Alegeți cel puțin un rol.');
     const r = await api<StaffLinkResult>(event, 'POST', '/api/users', values);
-    reauthIfAsked(r, event.url);
+    // Roles are granted here: the API may ask who is at the keyboard first; the form comes back as typed.
+    reauthKeepingDraft(r, event, 'create', values);
     if (!r.ok)
       return fail(r.status, {
         action: 'create',
@@ -85,7 +121,7 @@ export const actions = {
     const roles = rolesOf(form);
     if (roles.length === 0) return fail(400, { action: 'roles', id, message: 'Alegeți cel puțin un rol.' });
     const r = await api<StaffUser>(event, 'PATCH', `/api/users/${encodeURIComponent(id)}`, { roles });
-    reauthIfAsked(r, event.url);
+    reauthKeepingDraft(r, event, 'roles', { id, roles });
     if (!r.ok)
       return fail(r.status, {
         action: 'roles',
@@ -103,7 +139,7 @@ export const actions = {
     requireRole(event, AREA_ROLES.admin);
     const id = String((await event.request.formData()).get('grantId') ?? '');
     const r = await api(event, 'POST', `/api/role-grants/${encodeURIComponent(id)}/approval`);
-    reauthIfAsked(r, event.url);
+    reauthKeepingDraft(r, event, 'approveGrant', { id });
     if (!r.ok)
       return fail(r.status, {
         action: 'grant',
@@ -181,6 +217,36 @@ export const actions = {
         ? `Un link nou pentru alegerea parolei a fost trimis la ${r.data.user.email}. Parola veche nu mai funcționează.`
         : `Parola lui ${r.data.user.name} a fost resetată.`,
       warning: linkNote(r.data),
+    };
+  },
+
+  /** A colleague lost the phone and the recovery codes: their TOTP is cleared and their sessions end. */
+  totpReset: async (event) => {
+    requireRole(event, AREA_ROLES.admin);
+    const id = String((await event.request.formData()).get('id') ?? '');
+    const r = await api<{ wasEnabled: boolean; sessionsEnded: number }>(
+      event,
+      'POST',
+      `/api/users/${encodeURIComponent(id)}/totp-reset`,
+    );
+    reauthKeepingDraft(r, event, 'totpReset', { id });
+    if (!r.ok)
+      return fail(r.status, {
+        action: 'totpReset',
+        id,
+        message: errorMessage(r, 'Autentificarea în doi pași nu a putut fi resetată.'),
+      });
+    // The answer names no one: the name comes from the list, as the API has it now.
+    const list = await api<{ items: StaffUser[] }>(event, 'GET', '/api/users');
+    const name = list.ok ? list.data.items.find((u) => u.id === id)?.name : undefined;
+    const ended = r.data.sessionsEnded;
+    return {
+      action: 'totpReset',
+      id,
+      done:
+        `Autentificarea în doi pași a ${name ? `lui ${name}` : 'persoanei'} a fost resetată` +
+        (ended > 0 ? `; ${sessions(ended)}.` : '.') +
+        ' La următoarea autentificare intră cu parola și, dacă furnizorul sau rolul îi cere autentificarea în doi pași, configurează din nou aplicația.',
     };
   },
 
