@@ -258,6 +258,37 @@ describe('GDPR: data-subject requests, access log, export, retention, erasure', 
     expect(r.json<Dsr>().dueDate).toBe(addMonths(businessClock(new Date(row!.received_at)).date, 1));
   });
 
+  it('turns a quarantined e-mail into a GDPR request; the month runs from its arrival and the quarantine is resolved', async () => {
+    const arrivedAt = new Date(Date.now() - 3 * 86_400_000);
+    const [q] = await t.db.execute<{ id: number }>(sql`
+      insert into mail_quarantine (tenant_id, subject, from_address, reason, folder, arrived_at)
+      values (${t.demoTenantId}, 'Date personale', 'ana.marin@example.ro', 'mesaj MIME ilizibil', 'Quarantine', ${arrivedAt.toISOString()}::timestamptz)
+      returning id`);
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/privacy/requests/from-quarantine',
+      headers: officer,
+      payload: { quarantineId: q!.id, right: 'access', details: 'Solicită copia datelor personale.' },
+    });
+    expect(r.statusCode).toBe(201);
+    expect(r.json<Dsr>().dueDate).toBe(addMonths(businessClock(arrivedAt).date, 1));
+    const [row] = await t.db.execute<{ resolution: string; resolution_note: string }>(
+      sql`select resolution, resolution_note from mail_quarantine where id = ${q!.id}`,
+    );
+    expect(row).toMatchObject({
+      resolution: 'handled',
+      resolution_note: `cerere GDPR ${r.json<Dsr>().number}`,
+    });
+    // Only once.
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/privacy/requests/from-quarantine',
+      headers: officer,
+      payload: { quarantineId: q!.id, right: 'access', details: 'Solicită copia datelor personale.' },
+    });
+    expect(again.statusCode).toBe(404);
+  });
+
   it('only the DPO sees GDPR requests, the access log, the export and the retention setting (403 for others)', async () => {
     for (const url of [
       '/api/privacy/requests',
