@@ -10,7 +10,13 @@ import type { Mailer } from '../../../mail/mailer.ts';
 import { createPortalAuthService, type ConsumerPrincipal } from '../../../portal/portal-auth.service.ts';
 import { listSuppliers } from '../../../portal/portal.repo.ts';
 import { createPortalService } from '../../../portal/portal.service.ts';
-import { checkFiles, MAX_FILE_BYTES, MAX_FILES, type IncomingFile } from '../../../portal/uploads.ts';
+import {
+  checkFiles,
+  MAX_FILE_BYTES,
+  MAX_FILES,
+  MAX_TOTAL_BYTES,
+  type IncomingFile,
+} from '../../../portal/uploads.ts';
 import { ErrorSchema, errorResponses } from '../common.schemas.ts';
 import { createDsrService } from '../../../privacy/dsr.service.ts';
 import { dataSubjectRights, type DataSubjectRight } from '../../../codes/privacy-codes.ts';
@@ -61,23 +67,45 @@ function consumerOf(req: FastifyRequest): ConsumerPrincipal {
   return req.consumer;
 }
 
-/** Reads a multipart form: text fields and files (the limits stop an oversized upload while it streams). */
+/** The most of a form's body we read: the files' total plus room for the text fields and the multipart framing. */
+const MAX_FORM_BYTES = MAX_TOTAL_BYTES + 2 * 1024 * 1024;
+
+/**
+ * Reads a multipart form: text fields and files. Sizes are enforced while the body streams: a declared length past
+ * the limit is refused before any byte is read, and the bytes are counted as they arrive, so an oversized upload
+ * is refused (413) at the first byte past a limit and never held whole (issue 13 item 10).
+ */
 async function readForm(req: FastifyRequest) {
   if (!req.isMultipart()) throw new DomainError('PORTAL_MULTIPART_REQUIRED');
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_FORM_BYTES) throw new DomainError('PORTAL_FILES_TOO_LARGE');
   const fields: Record<string, string> = {};
   const files: IncomingFile[] = [];
+  let total = 0;
   try {
     for await (const part of req.parts()) {
       if (part.type === 'file') {
-        const content = await part.toBuffer();
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of part.file as AsyncIterable<Buffer>) {
+          size += chunk.length;
+          total += chunk.length;
+          if (size > MAX_FILE_BYTES) throw new DomainError('PORTAL_FILE_TOO_LARGE');
+          if (total > MAX_TOTAL_BYTES) throw new DomainError('PORTAL_FILES_TOO_LARGE');
+          chunks.push(chunk);
+        }
+        // busboy stops a file at its limit (one byte past ours, so the count above sees it first) and marks it
+        // truncated; past it busboy would read the rest of the file only to throw it away.
+        if (part.file.truncated) throw new DomainError('PORTAL_FILE_TOO_LARGE');
         // A file input left empty still sends a part without a name and without bytes.
-        if (!part.filename && content.length === 0) continue;
-        files.push({ fileName: part.filename || 'fisier', content });
+        if (!part.filename && size === 0) continue;
+        files.push({ fileName: part.filename || 'fisier', content: Buffer.concat(chunks, size) });
       } else if (typeof part.value === 'string') {
         fields[part.fieldname] = part.value;
       }
     }
   } catch (err) {
+    if (err instanceof DomainError) throw err;
     const code = (err as { code?: string }).code;
     if (code === 'FST_REQ_FILE_TOO_LARGE') throw new DomainError('PORTAL_FILE_TOO_LARGE');
     if (code === 'FST_FILES_LIMIT') throw new DomainError('PORTAL_TOO_MANY_FILES');
@@ -151,7 +179,7 @@ const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = async (fast
   const portal = createPortalService(opts.registerDeps);
 
   await fastify.register(multipart, {
-    limits: { fileSize: MAX_FILE_BYTES, files: MAX_FILES, fields: 20, fieldSize: 100 * 1024, parts: 30 },
+    limits: { fileSize: MAX_FILE_BYTES + 1, files: MAX_FILES, fields: 20, fieldSize: 100 * 1024, parts: 30 },
   });
 
   fastify.decorateRequest('consumer', null);
