@@ -94,7 +94,11 @@ export const consumerAccountLinks = pgTable(
   (t) => [primaryKey({ columns: [t.accountId, t.customerId] }), index().on(t.tenantId, t.customerId)],
 );
 
-/** Every attempt to link a customer account, for the limit on wrong tries (what was typed is not kept). */
+/**
+ * Every attempt to link a customer account, for the limits on wrong tries: per portal account (e-mail), per client
+ * address and per customer code typed, so neither new accounts, nor new addresses, nor spreading over customers
+ * lifts the limit. The contract number and meter serial typed are not kept.
+ */
 export const portalLinkAttempts = pgTable(
   'portal_link_attempts',
   {
@@ -105,8 +109,16 @@ export const portalLinkAttempts = pgTable(
       .references(() => consumerAccounts.id),
     success: boolean().notNull(),
     at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** HMAC of the client address under the installation secret (like portal_login_codes), never the address. */
+    ipHash: text(),
+    /** The customer code as typed, normalised (upper case, no spaces or dashes). Null on rows older than the column. */
+    customerCode: text(),
   },
-  (t) => [index().on(t.accountId, t.at)],
+  (t) => [
+    index().on(t.accountId, t.at),
+    index().on(t.ipHash, t.at),
+    index().on(t.tenantId, t.customerCode, t.at),
+  ],
 );
 
 export const portalSubmissionKinds = ['complaint', 'information'] as const;
