@@ -10,6 +10,7 @@ import { businessClock } from '../../server/deadlines/calendar.ts';
 import { issueAcknowledgementLetter } from '../../server/documents/documents.service.ts';
 import { getTenant } from '../../server/tenants/tenants.repo.ts';
 import { loginConsumer } from './portal-helpers.ts';
+import { logCaseAccess } from '../../server/privacy/access-log.ts';
 
 type Headers = { authorization: string };
 
@@ -406,6 +407,41 @@ describe('GDPR: data-subject requests, access log, export, retention, erasure', 
     // Append-only: the table refuses changes.
     expect(await failure(t.db.execute(sql`delete from personal_data_access`))).toMatch(/append-only/);
   }, 120_000);
+
+  it('logs the messages a task shows in one insert, naming the customer the case is about', async () => {
+    const c = await registerComplaint('Mesaje văzute din sarcină');
+    const [officerRow] = await t.db.execute<{ id: string }>(
+      sql`select id from users where email = 'officer@demo.local'`,
+    );
+    const ids = ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'];
+    await logCaseAccess(t.db, {
+      tenantId: t.demoTenantId,
+      actorId: officerRow!.id,
+      subjectType: 'message',
+      subjectIds: ids,
+      caseId: c.id,
+      via: 'task:t-1',
+    });
+    // Another tenant's case id never yields a row.
+    await logCaseAccess(t.db, {
+      tenantId: t.acmeTenantId,
+      actorId: officerRow!.id,
+      subjectType: 'message',
+      subjectIds: ids,
+      caseId: c.id,
+    });
+    const rows = await t.db.execute<{
+      subject_id: string;
+      customer_id: string;
+      via: string;
+      tenant_id: string;
+    }>(
+      sql`select subject_id, customer_id, via, tenant_id from personal_data_access where case_id = ${c.id} order by subject_id`,
+    );
+    expect(rows.map((r) => [r.subject_id, r.customer_id, r.via, r.tenant_id])).toEqual(
+      ids.map((id) => [id, customer.id, 'task:t-1', t.demoTenantId]),
+    );
+  });
 
   it('exports everything about a person as a ZIP of JSON plus the documents', async () => {
     const c = await registerComplaint('Pentru export');
