@@ -1,4 +1,4 @@
-import { fail } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import type * as Api from '$lib/api/generated';
 import { AREA_ROLES } from '$lib/roles';
 import { api, apiLoad } from '$lib/server/api';
@@ -15,7 +15,7 @@ type StaffUser = Api.GetApiUsersResponse['items'][number];
  * anyway where the installation enforces it) and the absolute session lifetime. Both apply from the next request.
  */
 export const load = (async (event) => {
-  await event.parent();
+  const { user } = await event.parent();
   const [policy, staff] = await Promise.all([
     apiLoad<SecurityPolicy>(event, '/api/users/security-policy'),
     apiLoad<{ items: StaffUser[] }>(event, '/api/users'),
@@ -24,6 +24,7 @@ export const load = (async (event) => {
   const d = takeDraft(event);
   return {
     policy,
+    enrolled: user.secondFactor.enrolled,
     // Who would be sent to enrolment at their next request if TOTP became required for everyone.
     staff: {
       active: active.length,
@@ -43,7 +44,7 @@ export const load = (async (event) => {
 
 export const actions = {
   save: async (event) => {
-    requireRole(event, AREA_ROLES.admin);
+    const user = requireRole(event, AREA_ROLES.admin);
     const form = await event.request.formData();
     const values = {
       totpForAllStaff: form.get('totpForAllStaff') === 'on',
@@ -69,6 +70,10 @@ export const actions = {
         field: null,
         message: errorMessage(r, 'Politica de securitate nu a putut fi salvată.'),
       });
+    // The rule holds from the next request, the admin's own too: without TOTP yet, straight to enrolment
+    // (which then comes back here) rather than a page the next request would no longer show.
+    if (r.data.totpForAllStaff && !user.secondFactor.enrolled)
+      redirect(303, `/account/two-factor?next=${encodeURIComponent('/admin/security')}`);
     return { saved: r.data };
   },
 } satisfies Actions;
