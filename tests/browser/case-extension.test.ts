@@ -92,7 +92,7 @@ describe('case page extension, deferred completion, authority referral', () => {
         .getByRole('status')
         .filter({ hasText: 'Finalizarea sarcinii a fost înregistrată' });
       await note.waitFor();
-      expect(await note.textContent()).toContain('va fi aplicată automat');
+      expect((await note.textContent())?.split(/\s+/).join(' ')).toContain('va fi aplicată automat');
       expect(await officer.getByRole('heading', { level: 1 }).textContent()).not.toContain('Eroare');
       expect(await axeViolations(officer)).toEqual([]);
       // Recorded once and applied by the dispatcher: the triage task is done in the engine.
@@ -182,8 +182,12 @@ describe('case page extension, deferred completion, authority referral', () => {
       await page.getByRole('alert').filter({ hasText: 'numărul de înregistrare al autorității' }).waitFor();
 
       await page.getByLabel('Numărul de înregistrare al autorității').fill('ANRE-12345/2026');
+      await page.getByLabel('Telefon de contact').fill('0722123456');
       await page.getByRole('button', { name: 'Înregistrează reclamația' }).click();
-      await page.waitForURL(/registered=/);
+      await page.waitForURL(/registered=/).catch(async (err: unknown) => {
+        // Say what the page said instead of only that it stayed.
+        throw new Error(`${(await page.getByRole('alert').allTextContents()).join(' | ')} (${String(err)})`);
+      });
       const number = new URL(page.url()).searchParams.get('registered')!;
       const c = (
         await t.app.inject({ method: 'GET', url: `/api/complaints/${number}`, headers: agent })
