@@ -110,4 +110,45 @@ describe('the mail intake runs off the API event loop', () => {
       expect(c.body.length).toBeLessThanOrEqual(1_000_000);
     }
   }, 240_000);
+
+  it('runs the workers part too, stops on request, and reports a start that failed', async () => {
+    const base = {
+      databaseUrl: t.databaseUrl,
+      engine: { url: inject('engineUrl'), user: inject('engineUser'), password: inject('enginePassword') },
+      engineDatabaseUrl: null,
+      secret: inject('appSecret'),
+      smtpUrl: inject('smtpUrl'),
+      mailFrom: `Reclamații <${OUR_SENDER}>`,
+      logLevel: 'silent',
+    };
+    const workers = startBackgroundThread(
+      {
+        ...base,
+        parts: ['workers'],
+        workers: {
+          concurrency: 1,
+          housekeeping: { intervalMs: 60_000, taskEventRetentionMs: 86_400_000 },
+          tenantIds: [t.acmeTenantId],
+          workerId: 'thread-test',
+        },
+      },
+      { log: silentLog },
+    );
+    await workers.ready;
+    const stopped = performance.now();
+    await workers.stop();
+    // Stopped by message, not by the 15 s grace timeout.
+    expect(performance.now() - stopped).toBeLessThan(10_000);
+
+    const broken = startBackgroundThread(
+      {
+        ...base,
+        parts: ['intake'],
+        intake: { localImap: null, catchAllUrl: 'http://not-a-mailbox', ownAddresses: [], tenantIds: [] },
+      },
+      { log: silentLog },
+    );
+    await expect(broken.ready).rejects.toThrow(/did not start: catch-all mailbox URL must be imap\(s\):\/\//);
+    await broken.stop();
+  }, 120_000);
 });
