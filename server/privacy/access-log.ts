@@ -123,3 +123,22 @@ export function listAccess(db: DbOrTx, tenantId: string, q: AccessQuery) {
     .orderBy(desc(personalDataAccess.id))
     .limit(q.limit);
 }
+
+/** The access log as the DPO reads it: a case named by its number (none of this tenant's: nothing). */
+export async function accessLogOf(
+  db: DbOrTx,
+  tenantId: string,
+  q: Omit<AccessQuery, 'caseId'> & { caseNumber?: string | undefined },
+) {
+  let caseId: string | undefined;
+  if (q.caseNumber) {
+    const [c] = await db
+      .select({ id: cases.id })
+      .from(cases)
+      .where(and(eq(cases.tenantId, tenantId), eq(cases.number, q.caseNumber)));
+    if (!c) return [];
+    caseId = c.id;
+  }
+  const rows = await listAccess(db, tenantId, { ...q, caseId });
+  return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
+}

@@ -12,10 +12,9 @@ import {
   type DsrOutcome,
 } from '../../../codes/privacy-codes.ts';
 import { createDsrService, requireDpo } from '../../../privacy/dsr.service.ts';
-import { listAccess, viaOf } from '../../../privacy/access-log.ts';
+import { accessLogOf, viaOf } from '../../../privacy/access-log.ts';
 import { exportSubject } from '../../../privacy/export.ts';
 import { retentionYears, setRetentionYears } from '../../../privacy/retention.ts';
-import { getCaseByNumber } from '../../../cases/cases.repo.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const DsrNumber = Type.String({
@@ -286,14 +285,7 @@ const privacyRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (req) => {
       const p = principalOf(req);
       requireDpo(p);
-      let caseId: string | undefined;
-      if (req.query.caseNumber) {
-        const c = await getCaseByNumber(db, p.tenantId, req.query.caseNumber);
-        if (!c) return { items: [] };
-        caseId = c.case.id;
-      }
-      const rows = await listAccess(db, p.tenantId, { ...req.query, caseId });
-      return { items: rows.map((r) => ({ ...r, at: r.at.toISOString() })) };
+      return { items: await accessLogOf(db, p.tenantId, req.query) };
     },
   );
 
