@@ -40,7 +40,11 @@ export function createCaseProgressService(deps: {
     routing ??= readBaselineProcesses().then((files) => {
       const dmn = files.find((f) => f.name === 'complaint-routing.dmn')?.content ?? '';
       const m = new Map<string, { process: string; role: string | undefined }>();
-      for (const rule of dmn.match(/<rule [\s\S]*?<\/rule>/g) ?? []) {
+      // Our own baseline file, read by splitting (no lazy pattern rescanning the text for each unclosed rule).
+      for (const chunk of dmn.split('<rule ').slice(1)) {
+        const end = chunk.indexOf('</rule>');
+        if (end < 0) continue;
+        const rule = chunk.slice(0, end);
         const category = /<inputEntry[^>]*><text>"([^"]+)"/.exec(rule)?.[1];
         const [process, role] = [...rule.matchAll(/<outputEntry[^>]*><text>"([^"]+)"/g)].map((x) => x[1]);
         if (category && process) m.set(category, { process, role });
