@@ -249,7 +249,7 @@ export async function buildApp(
   await fastify.register(usersRoutes, { prefix: '/api/users' });
   await fastify.register(roleGrantsRoutes, { prefix: '/api/role-grants' });
   await fastify.register(accountRoutes, { prefix: '/api/account' });
-  await fastify.register(privacyRoutes, { prefix: '/api/privacy' });
+  await fastify.register(privacyRoutes, { prefix: '/api/privacy', mailer: ctx.mailer });
   fastify.get('/healthz', { schema: { hide: true }, config: { public: true } }, async () => ({ ok: true }));
 
   // Everything that is not the API is a SvelteKit page.

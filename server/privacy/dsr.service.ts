@@ -27,6 +27,8 @@ import {
   type DsrOutcome,
 } from '../codes/privacy-codes.ts';
 import { dsrLetter, DSR_FILE_NAMES } from './letters.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import { renderMail, roDate } from '../mail/templates/render.ts';
 import { eraseForRequest } from './retention.ts';
 
 /** The GDPR request process (processes/verify-gdpr.bpmn). */
@@ -70,7 +72,15 @@ export interface DsrDeps {
   db: Db;
   engine: EngineClient;
   log: { warn(obj: object | string, msg?: string): void };
+  /** Sends each letter to the person's e-mail address as a PDF attachment (without one, the letter goes by post). */
+  mailer?: Mailer | undefined;
 }
+
+const MAIL_TITLES: Record<DsrDocumentKind, string> = {
+  acknowledgement: 'Am primit cererea dumneavoastră privind datele personale',
+  extension_notice: 'Prelungirea termenului de răspuns la cererea privind datele personale',
+  answer: 'Răspuns la cererea dumneavoastră privind datele personale',
+};
 
 export function createDsrService(deps: DsrDeps) {
   const { db, engine } = deps;
@@ -93,7 +103,7 @@ export function createDsrService(deps: DsrDeps) {
         address: customer?.address ?? null,
       }),
     );
-    await tx
+    const inserted = await tx
       .insert(dsrDocuments)
       .values({
         tenantId: r.tenantId,
@@ -104,7 +114,55 @@ export function createDsrService(deps: DsrDeps) {
         size: pdf.length,
         content: pdf,
       })
-      .onConflictDoNothing();
+      .onConflictDoNothing()
+      .returning({ id: dsrDocuments.id });
+    // Sent once, when first issued; a failed send is logged and the letter stays on file for the post.
+    if (inserted.length && r.contactEmail && deps.mailer) await deliver(r, kind, pdf, tenant!.name);
+  }
+
+  async function deliver(r: DataSubjectRequest, kind: DsrDocumentKind, pdf: Buffer, supplier: string) {
+    try {
+      const title = MAIL_TITLES[kind];
+      const mail = await renderMail({
+        supplier,
+        title,
+        blocks: [
+          { heading: title },
+          {
+            facts: [
+              { label: 'Număr de înregistrare', value: r.number },
+              { label: 'Termen de răspuns', value: roDate(r.dueDate), strong: true },
+            ],
+          },
+          {
+            text: 'Scrisoarea este atașată acestui mesaj (PDF). Cererea nu este tratată ca reclamație: o soluționează responsabilul cu protecția datelor.',
+          },
+          { text: 'Temei legal: Regulamentul (UE) 2016/679, art. 12 alin. (3).', small: true },
+        ],
+      });
+      await deps.mailer!.send({
+        to: r.contactEmail!,
+        subject: `${title} – nr. ${r.number}`,
+        ...mail,
+        messageId: `<${kind}.${r.id}@reclamatii.gdpr>`,
+        attachments: [
+          { filename: DSR_FILE_NAMES[kind](r.number), content: pdf, contentType: 'application/pdf' },
+        ],
+      });
+      await appendAudit(db, {
+        tenantId: r.tenantId,
+        actorKind: 'system',
+        action: 'gdpr_request.letter_sent',
+        entityType: 'gdpr_request',
+        entityId: r.id,
+        details: { kind, channel: 'email' },
+      });
+    } catch (err) {
+      deps.log.warn(
+        { err: (err as Error).message, request: r.number, kind },
+        'GDPR letter not sent by e-mail',
+      );
+    }
   }
 
   /** Starts the request's process once; a request registered while the engine was down is started later. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { unzipSync, strFromU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { issueAcknowledgementLetter } from '../../server/documents/documents.ser
 import { getTenant } from '../../server/tenants/tenants.repo.ts';
 import { loginConsumer } from './portal-helpers.ts';
 import { logCaseAccess } from '../../server/privacy/access-log.ts';
+import { readMailbox } from '../helpers/mailbox.ts';
 
 type Headers = { authorization: string };
 
@@ -218,18 +219,28 @@ describe('GDPR: data-subject requests, access log, export, retention, erasure', 
   });
 
   it('refuses an extension once the first month has passed', async () => {
+    const ioana = `ioana.pop.${randomBytes(4).toString('hex')}@example.ro`;
     const receivedAt = new Date(Date.now() - 40 * 86_400_000).toISOString();
     const r = await registerDsr({
       right: 'rectification',
       channel: 'staff',
       contactName: 'Ioana Pop',
-      contactEmail: 'ioana.pop@example.ro',
+      contactEmail: ioana,
       details: 'Scrisoare primită prin poștă: adresa mea s-a schimbat.',
       receivedAt,
     });
     expect(r.statusCode).toBe(201);
     const d = r.json<Dsr>();
     expect(d.dueDate).toBe(addMonths(businessClock(new Date(receivedAt)).date, 1));
+    // The acknowledgement reaches the person by e-mail, the PDF letter attached.
+    const mails = await eventually(async () => {
+      const m = await readMailbox(ioana);
+      return m.length ? m : null;
+    });
+    expect(mails[0]!.subject).toBe(
+      `Am primit cererea dumneavoastră privind datele personale – nr. ${d.number}`,
+    );
+    expect(mails[0]!.attachments.map((a) => a.contentType)).toEqual(['application/pdf']);
     const ext = await t.app.inject({
       method: 'POST',
       url: `/api/privacy/requests/${d.number}/extend`,

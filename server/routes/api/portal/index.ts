@@ -311,7 +311,7 @@ const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = async (fast
   );
 
   // A GDPR request from the portal (issue 12 item 9): not a complaint; the DPO answers within a month.
-  const dsr = createDsrService(opts.registerDeps);
+  const dsr = createDsrService({ ...opts.registerDeps, mailer: opts.mailer });
   fastify.post(
     '/gdpr-requests',
     {

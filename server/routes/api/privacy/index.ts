@@ -12,6 +12,7 @@ import {
   type DsrOutcome,
 } from '../../../codes/privacy-codes.ts';
 import { createDsrService, requireDpo } from '../../../privacy/dsr.service.ts';
+import type { Mailer } from '../../../mail/mailer.ts';
 import { accessLogOf, viaOf } from '../../../privacy/access-log.ts';
 import { exportSubject } from '../../../privacy/export.ts';
 import { retentionYears, setRetentionYears } from '../../../privacy/retention.ts';
@@ -92,9 +93,9 @@ const AccessEntrySchema = Type.Object({
  * export of everything held about a person and the retention setting. Everything but registering a request is for
  * the tenant's data-protection officer only (job role DPO).
  */
-const privacyRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+const privacyRoutes: FastifyPluginAsyncTypebox<{ mailer?: Mailer | undefined }> = async (fastify, opts) => {
   const { db, engine, log } = fastify.registerDeps;
-  const dsr = createDsrService({ db, engine, log });
+  const dsr = createDsrService({ db, engine, log, mailer: opts.mailer });
 
   fastify.post(
     '/requests',
