@@ -248,17 +248,14 @@ export const ERRORS = {
   },
   PORTAL_LINK_PROOF_REQUIRED: {
     status: 400,
-    message: 'Completați numărul contractului sau seria contorului.',
+    message: 'Completați atât numărul contractului, cât și seria contorului.',
   },
-  PORTAL_LINK_MISMATCH: {
+  // One answer for every failed link (wrong data, too many tries, a place on file lacking a factor), so nobody
+  // can tell a locked account or an existing customer from a wrong guess (issue 13 item 5).
+  PORTAL_LINK_REFUSED: {
     status: 422,
     message:
-      'Datele nu corespund unui cont de client. Verificați codul de client, codul locului de consum (POD/CLC) și numărul contractului sau seria contorului, așa cum apar pe factură.',
-  },
-  PORTAL_LINK_LOCKED: {
-    status: 429,
-    message:
-      'Prea multe încercări greșite de asociere. Reîncercați peste 24 de ore sau contactați furnizorul.',
+      'Nu am putut asocia contul de client. Verificați codul de client, codul locului de consum (POD/CLC), numărul contractului și seria contorului, așa cum apar pe factură. După mai multe încercări greșite, asocierea se blochează 24 de ore. Dacă datele sunt corecte, sunați la furnizor.',
   },
   PORTAL_PLACE_NOT_LINKED: {
     status: 422,

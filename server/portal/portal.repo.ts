@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import {
   cases,
@@ -135,22 +135,44 @@ export async function deleteSession(db: DbOrTx, id: string) {
 
 // --- customer account links -------------------------------------------------------------------------------------
 
-export async function countFailedLinkAttempts(db: DbOrTx, accountId: string, since: Date) {
+/**
+ * Wrong linking tries since `since`: by this portal account, from this client address (any supplier), and on this
+ * customer code at this supplier (from any account or address).
+ */
+export async function countFailedLinkAttempts(
+  db: DbOrTx,
+  q: { tenantId: string; accountId: string; ipHash: string; customerCode: string; since: Date },
+) {
+  const a = portalLinkAttempts;
   const [row] = await db
-    .select({ n: count() })
-    .from(portalLinkAttempts)
+    .select({
+      byAccount: sql<number>`count(*) filter (where ${a.accountId} = ${q.accountId})`.mapWith(Number),
+      byAddress: sql<number>`count(*) filter (where ${a.ipHash} = ${q.ipHash})`.mapWith(Number),
+      byCustomer:
+        sql<number>`count(*) filter (where ${a.tenantId} = ${q.tenantId} and ${a.customerCode} = ${q.customerCode})`.mapWith(
+          Number,
+        ),
+    })
+    .from(a)
     .where(
       and(
-        eq(portalLinkAttempts.accountId, accountId),
-        eq(portalLinkAttempts.success, false),
-        gt(portalLinkAttempts.at, since),
+        eq(a.success, false),
+        gt(a.at, q.since),
+        or(
+          eq(a.accountId, q.accountId),
+          eq(a.ipHash, q.ipHash),
+          and(eq(a.tenantId, q.tenantId), eq(a.customerCode, q.customerCode)),
+        ),
       ),
     );
-  return row?.n ?? 0;
+  return { byAccount: row?.byAccount ?? 0, byAddress: row?.byAddress ?? 0, byCustomer: row?.byCustomer ?? 0 };
 }
 
-export async function recordLinkAttempt(db: DbOrTx, tenantId: string, accountId: string, success: boolean) {
-  await db.insert(portalLinkAttempts).values({ tenantId, accountId, success });
+export async function recordLinkAttempt(
+  db: DbOrTx,
+  row: { tenantId: string; accountId: string; ipHash: string; customerCode: string; success: boolean },
+) {
+  await db.insert(portalLinkAttempts).values(row);
 }
 
 /** Compares codes the way people type them: case, spaces and dashes do not matter. */
@@ -158,28 +180,29 @@ const norm = (v: unknown) => sql`upper(regexp_replace(${v}, '[\\s-]', '', 'g'))`
 export const normaliseCode = (v: string) => v.toUpperCase().replace(/[\s-]/g, '');
 
 /**
- * The place of this supplier whose customer code, POD/CLC and contract number or meter serial all match, or null.
+ * The place of this supplier with this customer code and POD/CLC, with the two second factors kept on it (the
+ * caller compares them in constant time), or null.
  */
-export async function findPlaceByProof(
+export async function findPlaceForLink(
   db: DbOrTx,
   tenantId: string,
-  proof: { customerCode: string; placeCode: string; contractNumber?: string; meterSerial?: string },
+  customerCode: string,
+  placeCode: string,
 ) {
-  const contract = proof.contractNumber ? normaliseCode(proof.contractNumber) : null;
-  const meter = proof.meterSerial ? normaliseCode(proof.meterSerial) : null;
   const [row] = await db
-    .select({ customerId: customers.id, placeId: places.id })
+    .select({
+      customerId: customers.id,
+      placeId: places.id,
+      contractNumber: places.contractNumber,
+      meterSerial: places.meterSerial,
+    })
     .from(places)
     .innerJoin(customers, and(eq(customers.id, places.customerId), eq(customers.tenantId, tenantId)))
     .where(
       and(
         eq(places.tenantId, tenantId),
-        sql`${norm(customers.customerCode)} = ${normaliseCode(proof.customerCode)}`,
-        sql`${norm(places.placeCode)} = ${normaliseCode(proof.placeCode)}`,
-        or(
-          contract ? sql`${norm(places.contractNumber)} = ${contract}` : undefined,
-          meter ? sql`${norm(places.meterSerial)} = ${meter}` : undefined,
-        ),
+        sql`${norm(customers.customerCode)} = ${normaliseCode(customerCode)}`,
+        sql`${norm(places.placeCode)} = ${normaliseCode(placeCode)}`,
       ),
     )
     .limit(1);

@@ -17,7 +17,7 @@ import { registerComplaint, type RegisterDeps } from '../intake/register-complai
 import type { ConsumerPrincipal } from './portal-auth.service.ts';
 import {
   countFailedLinkAttempts,
-  findPlaceByProof,
+  findPlaceForLink,
   getFileOfCase,
   getOwnCase,
   insertFiles,
@@ -28,21 +28,29 @@ import {
   listOwnCases,
   listSubmissionsOfCase,
   markSubmissionCorrelated,
+  normaliseCode,
   recordLinkAttempt,
 } from './portal.repo.ts';
+import { checkFactors } from './link-proof.ts';
+import { clientAddressHash } from './secrets.ts';
 import type { CheckedFile } from './uploads.ts';
 
-/** Wrong tries at linking a customer account: 5 per 24 hours per portal account. */
-export const LINK_MAX_FAILURES = 5;
+/**
+ * Wrong tries at linking a customer account, counted over 24 hours: per portal account (e-mail address), per
+ * customer code at the supplier (whatever the account or address) and per client address (whatever the account or
+ * customer). Over any of them the answer is the one a wrong try gets.
+ */
+export const LINK_LIMITS = { perAccount: 5, perCustomer: 10, perAddress: 20 } as const;
 export const LINK_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 const OPEN_STATUSES = new Set(['registered', 'in_progress']);
 
+/** What the consumer types from the invoice: customer code and POD/CLC, and both second factors. */
 export interface LinkProof {
   customerCode: string;
   placeCode: string;
-  contractNumber?: string | undefined;
-  meterSerial?: string | undefined;
+  contractNumber: string;
+  meterSerial: string;
 }
 
 export interface NewPortalComplaint {
@@ -109,23 +117,49 @@ export function createPortalService(deps: RegisterDeps) {
     return rows;
   }
 
-  async function link(p: ConsumerPrincipal, proof: LinkProof) {
-    if (!proof.contractNumber?.trim() && !proof.meterSerial?.trim())
+  /**
+   * Links a customer account when customer code, POD/CLC, contract number and meter serial all belong to the same
+   * place of this supplier. Every failure gets one answer (PORTAL_LINK_REFUSED: same status, code and message),
+   * whether the data was wrong, a limit was reached or the place on file lacks a factor, and takes the same path
+   * (lookup, constant-time compare, attempt recorded, audit), so a caller cannot tell which (issue 13 item 5).
+   */
+  async function link(p: ConsumerPrincipal, proof: LinkProof, clientAddress: string) {
+    if (!proof.contractNumber.trim() || !proof.meterSerial.trim())
       throw new DomainError('PORTAL_LINK_PROOF_REQUIRED');
-    // One try at a time per account, so parallel tries cannot pass the count together.
+    const customerCode = normaliseCode(proof.customerCode);
+    const ipHash = clientAddressHash(deps.secret, clientAddress);
     const outcome = await db.transaction(async (tx) => {
-      await tx.execute(
-        sql`select pg_advisory_xact_lock(hashtextextended(${'portal-link:' + p.accountId}, 0))`,
-      );
-      const failures = await countFailedLinkAttempts(tx, p.accountId, new Date(Date.now() - LINK_WINDOW_MS));
-      if (failures >= LINK_MAX_FAILURES) return { locked: true as const, failures, match: null };
-      const match = await findPlaceByProof(tx, p.tenantId, {
-        customerCode: proof.customerCode,
-        placeCode: proof.placeCode,
-        ...(proof.contractNumber?.trim() ? { contractNumber: proof.contractNumber } : {}),
-        ...(proof.meterSerial?.trim() ? { meterSerial: proof.meterSerial } : {}),
+      // One try at a time per account, per client address and per customer code, so parallel tries cannot pass a
+      // count together. Taken in one order, so two tries sharing two keys cannot deadlock.
+      const keys = [
+        `portal-link:account:${p.accountId}`,
+        `portal-link:address:${ipHash}`,
+        `portal-link:customer:${p.tenantId}:${customerCode}`,
+      ].sort();
+      for (const key of keys)
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+      const failures = await countFailedLinkAttempts(tx, {
+        tenantId: p.tenantId,
+        accountId: p.accountId,
+        ipHash,
+        customerCode,
+        since: new Date(Date.now() - LINK_WINDOW_MS),
       });
-      await recordLinkAttempt(tx, p.tenantId, p.accountId, match !== null);
+      const locked =
+        failures.byAccount >= LINK_LIMITS.perAccount ||
+        failures.byCustomer >= LINK_LIMITS.perCustomer ||
+        failures.byAddress >= LINK_LIMITS.perAddress;
+      // Looked up and compared also when locked, so a locked try takes as long as a wrong one.
+      const place = await findPlaceForLink(tx, p.tenantId, proof.customerCode, proof.placeCode);
+      const check = checkFactors(place, proof);
+      const match = !locked && check === 'match' && place ? place : null;
+      await recordLinkAttempt(tx, {
+        tenantId: p.tenantId,
+        accountId: p.accountId,
+        ipHash,
+        customerCode,
+        success: match !== null,
+      });
       if (match)
         await insertLink(tx, { accountId: p.accountId, customerId: match.customerId, tenantId: p.tenantId });
       await appendAudit(tx, {
@@ -135,20 +169,16 @@ export function createPortalService(deps: RegisterDeps) {
         action: match ? 'portal.customer_linked' : 'portal.link_failed',
         entityType: 'consumer_account',
         entityId: p.accountId,
+        // For the supplier's staff only: why a try failed (a place lacking a factor needs their attention).
         details: match
           ? { customerId: match.customerId, placeId: match.placeId }
-          : { failures: failures + 1 },
+          : { reason: locked ? 'limit_reached' : check, failures },
       });
-      return { locked: false as const, failures, match };
+      return match;
     });
-    if (outcome.locked) throw new DomainError('PORTAL_LINK_LOCKED');
-    const { failures, match } = outcome;
-    if (!match)
-      throw new DomainError(
-        failures + 1 >= LINK_MAX_FAILURES ? 'PORTAL_LINK_LOCKED' : 'PORTAL_LINK_MISMATCH',
-      );
+    if (!outcome) throw new DomainError('PORTAL_LINK_REFUSED');
     const places = await listLinkedPlaces(db, p.tenantId, p.accountId);
-    return { places: places.filter((x) => x.customerId === match.customerId) };
+    return { places: places.filter((x) => x.customerId === outcome.customerId) };
   }
 
   async function listCases(p: ConsumerPrincipal) {

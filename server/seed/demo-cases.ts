@@ -427,8 +427,8 @@ class Run implements ScenarioRun {
 
   /**
    * The demo's portal account, created as its first login creates it (the portal's `upsertAccount`; no session),
-   * then linked to the person's two customer accounts with the proofs a consumer types (customer code, POD/CLC and
-   * contract number), through the portal service.
+   * then linked to the person's two customer accounts with the proofs a consumer types (customer code, POD/CLC,
+   * contract number and meter serial), through the portal service.
    */
   consumer(): Promise<ConsumerPrincipal> {
     this.consumerPrincipal ??= (async () => {
@@ -449,18 +449,30 @@ class Run implements ScenarioRun {
       for (const code of PORTAL_CUSTOMERS) {
         if (linked.has(code)) continue;
         const [place] = await this.db
-          .select({ placeCode: places.placeCode, contractNumber: places.contractNumber })
+          .select({
+            placeCode: places.placeCode,
+            contractNumber: places.contractNumber,
+            meterSerial: places.meterSerial,
+          })
           .from(places)
           .innerJoin(customers, eq(customers.id, places.customerId))
           .where(and(eq(customers.tenantId, this.tenant.id), eq(customers.customerCode, code)))
           .limit(1);
-        if (!place?.contractNumber)
-          throw new Error(`demo seed: customer ${code} has no place with a contract`);
-        await this.portalService.link(p, {
-          customerCode: code,
-          placeCode: place.placeCode,
-          contractNumber: place.contractNumber,
-        });
+        if (!place?.contractNumber || !place.meterSerial)
+          throw new Error(
+            `demo seed: customer ${code} has no place with a contract number and a meter serial`,
+          );
+        // Both factors, as the portal asks; the seed's "client address" only counts against its own limit.
+        await this.portalService.link(
+          p,
+          {
+            customerCode: code,
+            placeCode: place.placeCode,
+            contractNumber: place.contractNumber,
+            meterSerial: place.meterSerial,
+          },
+          'demo-seed',
+        );
       }
       return p;
     })();

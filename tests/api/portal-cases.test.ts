@@ -1,12 +1,13 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeDocument } from '../../server/documents/documents.repo.ts';
-import { LINK_MAX_FAILURES } from '../../server/portal/portal.service.ts';
+import { LINK_LIMITS } from '../../server/portal/portal.service.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 import {
   complaintForm,
   EXE,
+  freshIp,
   link,
   loginConsumer,
   MARIA,
@@ -47,88 +48,204 @@ describe('consumer portal: accounts, complaints, files and isolation', () => {
   afterAll(async () => t?.close());
 
   describe('POST /api/portal/links', () => {
-    it('links with customer code + POD/CLC + contract number, or + meter serial, typed loosely', async () => {
-      const a = await loginConsumer(t);
-      const r = await link(t, a, { ...MARIA, meterSerial: '' });
-      expect(r.statusCode).toBe(201);
-      expect(r.json<{ places: Place[] }>().places.map((p) => p.placeCode)).toEqual(['RO005E512345678']);
+    /** Customers of the demo data that only these tests use, so their wrong tries never meet other tests'. */
+    const ANA = {
+      customerCode: '1000234999',
+      placeCode: 'RO001E512345679',
+      contractNumber: 'E-60311/2021',
+      meterSerial: '40110022',
+    };
+    const PER_CUSTOMER = {
+      customerCode: '1000345678',
+      placeCode: 'RO006E530011223',
+      contractNumber: 'E-7781/2018',
+      meterSerial: '61122330',
+    };
+    const OTHER = {
+      customerCode: '1000445566',
+      placeCode: 'RO003E210445566',
+      contractNumber: 'DE-2025-118204',
+      meterSerial: '70445566',
+    };
+    /** A wrong try that touches no real customer: a customer code nobody has. */
+    const nobody = () => ({
+      customerCode: `9${randomInt(100_000_000, 999_999_999)}`,
+      placeCode: 'RO000E000000000',
+      contractNumber: 'X-1/2000',
+      meterSerial: '00000000',
+    });
+    /** What a caller sees of an answer: status, the JSON body, and the headers that are not per response. */
+    const seen = (r: { statusCode: number; body: string; headers: Record<string, unknown> }) => {
+      const {
+        date: _date,
+        'x-ratelimit-remaining': _rest,
+        'x-ratelimit-reset': _reset,
+        ...headers
+      } = r.headers;
+      return { status: r.statusCode, body: r.body, headers };
+    };
+    const reasons = async (accountEmail: string) =>
+      (
+        await t.db.execute<{ reason: string }>(
+          sql`select l.details->>'reason' as reason from audit_log l
+              join consumer_accounts c on c.id::text = l.entity_id
+              where l.action = 'portal.link_failed' and c.email = ${accountEmail} order by l.id`,
+        )
+      ).map((r) => r.reason);
+
+    it('links with customer code + POD/CLC + contract number + meter serial, typed loosely', async () => {
       const b = await loginConsumer(t);
-      const r2 = await link(t, b, {
+      const r = await link(t, b, {
         customerCode: ' 1000234567 ',
         placeCode: 'ro005e512345678',
-        meterSerial: '35127789',
+        contractNumber: 'e 55120/2019',
+        meterSerial: ' 35127789',
       });
-      expect(r2.statusCode).toBe(201);
+      expect(r.statusCode).toBe(201);
+      expect(r.json<{ places: Place[] }>().places.map((p) => p.placeCode)).toEqual(['RO005E512345678']);
       const places = await t.app.inject({ method: 'GET', url: '/api/portal/places', headers: b });
       expect(places.json<Place[]>().map((p) => p.placeCode)).toEqual(['RO005E512345678']);
     });
 
-    it('refuses data that does not all match, without saying which part was wrong', async () => {
+    it('needs both the contract number and the meter serial: one of them is not enough', async () => {
       const a = await loginConsumer(t);
       for (const proof of [
-        { ...MARIA, contractNumber: 'E-00000/2019', meterSerial: '' },
-        { ...MARIA, placeCode: STEFAN.placeCode },
-        { ...STEFAN, customerCode: MARIA.customerCode },
+        { ...ANA, meterSerial: '' } as Record<string, string>,
+        { ...ANA, contractNumber: '' },
+        { customerCode: ANA.customerCode, placeCode: ANA.placeCode, contractNumber: ANA.contractNumber },
+        { customerCode: ANA.customerCode, placeCode: ANA.placeCode, meterSerial: ANA.meterSerial },
+      ]) {
+        const r = await link(t, a, proof);
+        expect(r.statusCode).toBe(400);
+        expect(r.json<{ code: string }>().code).toBe('VALIDATION_FAILED');
+      }
+      const blank = await link(t, a, { ...ANA, meterSerial: '   ' });
+      expect(blank.statusCode).toBe(400);
+      expect(blank.json<{ message: string }>().message).toBe(
+        'Completați atât numărul contractului, cât și seria contorului.',
+      );
+      // None of these was a try at the data: nothing counted, and the full proof links at once.
+      const [n] = await t.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from portal_link_attempts a join consumer_accounts c on c.id = a.account_id
+            where c.email = ${a.email}`,
+      );
+      expect(n!.n).toBe(0);
+      expect((await link(t, a, ANA)).statusCode).toBe(201);
+    });
+
+    it('answers every wrong proof alike: one wrong factor, a wrong POD, an unknown customer', async () => {
+      const a = await loginConsumer(t);
+      const answers = [];
+      for (const proof of [
+        { ...OTHER, meterSerial: '70445567' },
+        { ...OTHER, contractNumber: 'DE-2025-118205' },
+        { ...OTHER, placeCode: STEFAN.placeCode },
+        { ...STEFAN, customerCode: OTHER.customerCode },
+        nobody(),
       ]) {
         const r = await link(t, a, proof);
         expect(r.statusCode).toBe(422);
-        expect(r.json<{ code: string }>().code).toBe('PORTAL_LINK_MISMATCH');
+        expect(r.json<{ code: string }>().code).toBe('PORTAL_LINK_REFUSED');
+        answers.push(seen(r));
       }
-      const none = await link(t, a, { customerCode: MARIA.customerCode, placeCode: MARIA.placeCode });
-      expect(none.statusCode).toBe(400);
-      expect(none.json<{ message: string }>().message).toBe(
-        'Completați numărul contractului sau seria contorului.',
-      );
+      expect(new Set(answers.map((x) => JSON.stringify(x))).size).toBe(1);
+      expect(answers[0]!.body).toContain('Nu am putut asocia contul de client.');
+      expect(await reasons(a.email)).toEqual(['mismatch', 'mismatch', 'mismatch', 'mismatch', 'mismatch']);
     });
 
     it("never matches another supplier's customer codes (ACME data in the DEMO portal)", async () => {
       const a = await loginConsumer(t);
       // ACME has a customer with the same code as DEMO's Maria Ionescu, with its own place and contract.
-      const r = await link(t, a, {
+      const acmeProof = {
         customerCode: '1000234567',
         placeCode: 'DGN0000001',
         contractNumber: 'A-1/2024',
-      });
+        meterSerial: 'G00000001',
+      };
+      const r = await link(t, a, acmeProof);
       expect(r.statusCode).toBe(422);
       const acme = await loginConsumer(t, undefined, 'ACME');
-      const ok = await link(t, acme, {
-        customerCode: '1000234567',
-        placeCode: 'DGN0000001',
-        contractNumber: 'A-1/2024',
-      });
+      const ok = await link(t, acme, acmeProof);
       expect(ok.statusCode).toBe(201);
     });
 
-    it(`locks linking after ${LINK_MAX_FAILURES} wrong tries in 24 hours, and audits every try`, async () => {
+    it(`per portal account: after ${LINK_LIMITS.perAccount} wrong tries even the right data gets the wrong-try answer, from any address`, async () => {
       const a = await loginConsumer(t);
-      const statuses: number[] = [];
-      for (let i = 0; i < LINK_MAX_FAILURES; i++)
-        statuses.push((await link(t, a, { ...MARIA, contractNumber: `X-${i}`, meterSerial: '' })).statusCode);
-      expect(statuses).toEqual([422, 422, 422, 422, 429]);
-      const right = await link(t, a, MARIA);
-      expect(right.statusCode).toBe(429);
-      expect(right.json<{ code: string }>().code).toBe('PORTAL_LINK_LOCKED');
-      const audit = await t.db.execute<{ action: string; n: number }>(
-        sql`select action, count(*)::int as n from audit_log where action like 'portal.link%' and entity_id =
-          (select account_id::text from portal_link_attempts order by id desc limit 1) group by action`,
-      );
-      expect(audit).toEqual([{ action: 'portal.link_failed', n: LINK_MAX_FAILURES }]);
+      const wrong = [];
+      // Each try from a new client address and on a different customer: neither lifts the account's limit.
+      for (let i = 0; i < LINK_LIMITS.perAccount; i++) wrong.push(seen(await link(t, a, nobody())));
+      const right = seen(await link(t, a, MARIA));
+      expect(right.status).toBe(422);
+      expect(right).toEqual(wrong[0]);
+      expect(await reasons(a.email)).toEqual([
+        ...Array<string>(LINK_LIMITS.perAccount).fill('mismatch'),
+        'limit_reached',
+      ]);
+      // The customer is not locked for anyone else.
+      expect((await link(t, await loginConsumer(t), MARIA)).statusCode).toBe(201);
     });
-    it('counts parallel wrong tries one by one (no more than the limit gets through)', async () => {
+
+    it(`per customer code: after ${LINK_LIMITS.perCustomer} wrong tries from any accounts and addresses, the customer cannot be linked for a day`, async () => {
+      const accounts = [await loginConsumer(t), await loginConsumer(t), await loginConsumer(t)];
+      for (let i = 0; i < LINK_LIMITS.perCustomer; i++) {
+        const r = await link(t, accounts[i % accounts.length]!, {
+          ...PER_CUSTOMER,
+          // Typed differently each time: the count is on the customer code as it normalises.
+          customerCode:
+            i % 2
+              ? PER_CUSTOMER.customerCode
+              : ` ${PER_CUSTOMER.customerCode.slice(0, 4)}-${PER_CUSTOMER.customerCode.slice(4)}`,
+          meterSerial: `9${i}`,
+        });
+        expect(r.statusCode).toBe(422);
+      }
+      const fresh = await loginConsumer(t);
+      const mismatch = seen(await link(t, fresh, { ...OTHER, meterSerial: '1' }));
+      const locked = seen(await link(t, fresh, PER_CUSTOMER));
+      expect(locked).toEqual(mismatch);
+      expect(await reasons(fresh.email)).toEqual(['mismatch', 'limit_reached']);
+      // The same account links another customer: it is the customer code that is locked, not the account.
+      expect((await link(t, fresh, OTHER)).statusCode).toBe(201);
+    });
+
+    it(`per client address: after ${LINK_LIMITS.perAddress} wrong tries from one address, new accounts and other customers do not help`, async () => {
+      const ip = freshIp();
+      const perAccount = LINK_LIMITS.perAccount - 1;
+      const accounts = [];
+      for (let i = 0; i * perAccount < LINK_LIMITS.perAddress; i++) accounts.push(await loginConsumer(t));
+      for (let i = 0; i < LINK_LIMITS.perAddress; i++) {
+        const r = await link(t, accounts[Math.floor(i / perAccount)]!, nobody(), ip);
+        expect(r.statusCode).toBe(422);
+      }
+      const fresh = await loginConsumer(t);
+      const mismatch = seen(await link(t, fresh, nobody()));
+      const locked = seen(await link(t, fresh, STEFAN, ip));
+      expect(locked).toEqual(mismatch);
+      expect(await reasons(fresh.email)).toEqual(['mismatch', 'limit_reached']);
+      // From another address the same account links the same customer.
+      expect((await link(t, fresh, STEFAN)).statusCode).toBe(201);
+    });
+
+    it('counts parallel wrong tries one by one (no more than the limit are compared)', async () => {
       const a = await loginConsumer(t);
-      const results = await Promise.all(
-        Array.from({ length: 10 }, (_, i) =>
-          link(t, a, { ...MARIA, contractNumber: `P-${i}`, meterSerial: '' }),
-        ),
-      );
-      const statuses = results.map((r) => r.statusCode).sort();
-      expect(statuses.filter((s) => s === 422)).toHaveLength(LINK_MAX_FAILURES - 1);
-      expect(statuses.filter((s) => s === 429)).toHaveLength(10 - (LINK_MAX_FAILURES - 1));
-      const [row] = await t.db.execute<{ n: number }>(
-        sql`select count(*)::int as n from portal_link_attempts a join consumer_accounts c on c.id = a.account_id
+      const results = await Promise.all(Array.from({ length: 10 }, () => link(t, a, nobody())));
+      expect(results.map((r) => r.statusCode)).toEqual(Array<number>(10).fill(422));
+      const r = (await reasons(a.email)).sort();
+      expect(r.filter((x) => x === 'mismatch')).toHaveLength(LINK_LIMITS.perAccount);
+      expect(r.filter((x) => x === 'limit_reached')).toHaveLength(10 - LINK_LIMITS.perAccount);
+    });
+
+    it('keeps the client address only as an HMAC, and the customer code as typed (normalised)', async () => {
+      const a = await loginConsumer(t);
+      await link(t, a, { ...OTHER, customerCode: 'abc-def 1', meterSerial: '1' }, '10.99.98.97');
+      const rows = await t.db.execute<{ ip_hash: string; customer_code: string }>(
+        sql`select ip_hash, customer_code from portal_link_attempts a join consumer_accounts c on c.id = a.account_id
             where c.email = ${a.email}`,
       );
-      expect(row!.n).toBe(LINK_MAX_FAILURES);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.customer_code).toBe('ABCDEF1');
+      expect(rows[0]!.ip_hash).toMatch(/^[0-9a-f]{32}$/);
+      expect(rows[0]!.ip_hash).not.toContain('10.99');
     });
   });
 

@@ -72,12 +72,20 @@ export const STEFAN = {
   meterSerial: '51234001',
 };
 
+/** Links a customer account; from a fresh client address unless one is given (wrong tries count per address). */
 export async function link(
   t: TestContext,
   headers: { authorization: string },
   proof: Record<string, string>,
+  ip = freshIp(),
 ) {
-  return t.app.inject({ method: 'POST', url: '/api/portal/links', headers, payload: proof });
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/portal/links',
+    headers: { authorization: headers.authorization },
+    payload: proof,
+    remoteAddress: ip,
+  });
 }
 
 /** A tiny real PNG (1x1), a real PDF, and bytes that only pretend. */

@@ -92,9 +92,21 @@ describe('the consumer portal in the browser', () => {
     await page.waitForURL(`${BASE}/portal/DEMO/link`);
     await page.getByLabel('Codul de client').fill(MARIA.customerCode);
     await page.getByLabel('Codul locului de consum (POD sau CLC)').fill(MARIA.placeCode);
-    await page.getByLabel('Numărul contractului').fill('E-1/2000');
+    // Both second factors are needed: with the contract number alone the form says what is missing.
+    await page.getByLabel('Numărul contractului').fill(MARIA.contractNumber);
+    await page.getByLabel('Seria contorului').fill('');
+    await page.getByLabel('Seria contorului').evaluate((el) => el.removeAttribute('required'));
     await page.getByRole('button', { name: 'Asociați' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent(), POLL).toContain('Datele nu corespund');
+    await expect
+      .poll(() => page.getByRole('alert').textContent(), POLL)
+      .toContain('Completați seria contorului.');
+    // One factor wrong: the one answer every failure gets.
+    await page.getByLabel('Numărul contractului').fill('E-1/2000');
+    await page.getByLabel('Seria contorului').fill(MARIA.meterSerial);
+    await page.getByRole('button', { name: 'Asociați' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent(), POLL)
+      .toContain('Nu am putut asocia contul de client.');
     await shot(page, 'portal-03-link-error-phone');
     expect(await axeViolations(page)).toEqual([]);
     await page.getByLabel('Numărul contractului').fill(MARIA.contractNumber);
@@ -225,6 +237,7 @@ describe('the consumer portal in the browser', () => {
     await page.getByRole('link', { name: 'Asociați contul de client' }).first().click();
     await page.getByLabel('Codul de client').fill(MARIA.customerCode);
     await page.getByLabel('Codul locului de consum (POD sau CLC)').fill(MARIA.placeCode);
+    await page.getByLabel('Numărul contractului').fill(MARIA.contractNumber);
     await page.getByLabel('Seria contorului').fill(MARIA.meterSerial);
     await page.getByRole('button', { name: 'Asociați' }).click();
     await page.waitForURL(`${BASE}/portal/DEMO?asociat=1`);

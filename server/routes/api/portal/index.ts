@@ -301,13 +301,15 @@ const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = async (fast
         tags,
         security,
         summary:
-          'Link a customer account: customer code + POD/CLC + contract number or meter serial, all of this supplier (5 wrong tries per 24 h)',
+          'Link a customer account: customer code + POD/CLC + contract number + meter serial, all of one place of this supplier. Every failure (wrong data, a limit reached) gets the same 422 PORTAL_LINK_REFUSED; wrong tries are limited per 24 h per portal account (5), per customer code (10) and per client address (20)',
         body: LinkSchema,
         response: { 201: LinkResultSchema, ...errorResponses },
       },
-      config: consumerConfig,
+      // A flood guard per client address (every try writes an attempt and an audit row); the wrong-try limits that
+      // matter are the service's, answered like a wrong try.
+      config: { ...consumerConfig, rateLimit: { max: 30, timeWindow: '1 minute' } },
     },
-    async (req, reply) => reply.status(201).send(await portal.link(consumerOf(req), req.body)),
+    async (req, reply) => reply.status(201).send(await portal.link(consumerOf(req), req.body, req.ip)),
   );
 
   // A GDPR request from the portal (issue 12 item 9): not a complaint; the DPO answers within a month.

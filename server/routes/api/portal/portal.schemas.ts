@@ -51,8 +51,9 @@ export const PlaceListSchema = Type.Array(PlaceSchema);
 export const LinkSchema = Type.Object({
   customerCode: Type.String({ minLength: 1, maxLength: 40 }),
   placeCode: Type.String({ minLength: 1, maxLength: 40 }),
-  contractNumber: Type.Optional(Type.String({ maxLength: 60 })),
-  meterSerial: Type.Optional(Type.String({ maxLength: 60 })),
+  // Both second factors, as on the invoice (issue 13 item 5: either one alone was guessable across accounts).
+  contractNumber: Type.String({ minLength: 1, maxLength: 60 }),
+  meterSerial: Type.String({ minLength: 1, maxLength: 60 }),
 });
 export const LinkResultSchema = Type.Object({ places: PlaceListSchema });
 

@@ -6616,8 +6616,8 @@ export type PostApiPortalLinksData = {
     body: {
         customerCode: string;
         placeCode: string;
-        contractNumber?: string;
-        meterSerial?: string;
+        contractNumber: string;
+        meterSerial: string;
     };
     path?: never;
     query?: never;

@@ -15,8 +15,19 @@ export const actions = {
       contractNumber: String(form.get('contractNumber') ?? '').trim(),
       meterSerial: String(form.get('meterSerial') ?? '').trim(),
     };
-    if (!values.customerCode || !values.placeCode)
-      return fail(400, { values, message: 'Completați codul de client și codul locului de consum.' });
+    const missing = [
+      [values.customerCode, 'codul de client'],
+      [values.placeCode, 'codul locului de consum'],
+      [values.contractNumber, 'numărul contractului'],
+      [values.meterSerial, 'seria contorului'],
+    ]
+      .filter(([v]) => !v)
+      .map(([, label]) => label);
+    if (missing.length)
+      return fail(400, {
+        values,
+        message: `Completați ${missing.length > 1 ? `${missing.slice(0, -1).join(', ')} și ${missing.at(-1)}` : missing[0]}. Toate cele patru date sunt necesare și se găsesc pe factură.`,
+      });
     const r = await portalApi<PostApiPortalLinksResponse>(event, 'POST', '/api/portal/links', values);
     if (r.status === 401) portalLogin(event.params.tenant);
     if (!r.ok)
