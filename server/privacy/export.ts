@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
@@ -177,7 +178,12 @@ export async function exportSubject(
     tenantId,
     actorId,
     subjectType: 'export',
-    subjectId: d.customer?.id ?? d.emails[0] ?? '-',
+    // Ids only in the log: a person known by e-mail alone is named by the SHA-256 of the address.
+    subjectId:
+      d.customer?.id ??
+      `email-sha256:${createHash('sha256')
+        .update(d.emails[0] ?? '')
+        .digest('hex')}`,
     customerId: d.customer?.id ?? null,
     via,
   });
