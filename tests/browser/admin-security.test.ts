@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { totpCode } from '../../server/auth/totp.ts';
-import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
+import { axeViolations, launchBrowser, logIn, staffPage } from '../helpers/browser.ts';
 import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
 
 const PORT = 3625 + Number(process.env.TEST_PORT_OFFSET ?? 0);
@@ -19,7 +19,8 @@ const COLLEAGUE = 'officer@demo.local';
  * phone) after a confirmation and a re-authentication; the new-account and mailbox forms come back from the
  * re-authentication as typed (never the password, which the page asks for again); the security page refuses a
  * session lifetime outside 1-24 hours in Romanian, keeps the choices across the re-authentication, and turning
- * TOTP on for all staff takes the admin (not enrolled) and then the colleague to enrolment. axe on every step.
+ * TOTP on for all staff takes the admin (not enrolled) and then the colleague to enrolment; the same round trip
+ * without JavaScript. axe on every step.
  */
 describe('admin security in the browser', () => {
   let t: TestContext;
@@ -282,6 +283,24 @@ describe('admin security in the browser', () => {
       await phone.getByRole('heading', { name: 'Securitatea conturilor', level: 1 }).waitFor();
       violations.phone = await axeViolations(phone);
       await phone.screenshot({ path: `${SHOTS}/admin-security-7-phone.png`, fullPage: true });
+
+      // Without JavaScript the draft works the same (a cookie, not the page's script).
+      const plain = await browser.newContext({ locale: 'ro-RO', javaScriptEnabled: false });
+      plain.setDefaultTimeout(SLOW.timeout);
+      const noJs = await plain.newPage();
+      await logIn(noJs, BASE, ADMIN);
+      await signedInLongAgo();
+      await noJs.goto(`${BASE}/admin/security`);
+      await noJs.getByLabel('Durata maximă a unei sesiuni (ore, între 1 și 24)').fill('6');
+      await noJs.getByRole('button', { name: 'Salvează politica' }).click();
+      await reauthenticate(noJs, '/admin/security', []);
+      await noJs.getByText('Alegerile făcute înainte sunt păstrate').waitFor();
+      expect(await noJs.getByLabel('Durata maximă a unei sesiuni (ore, între 1 și 24)').inputValue()).toBe(
+        '6',
+      );
+      await noJs.getByRole('button', { name: 'Salvează politica' }).click();
+      await noJs.getByText('iar o sesiune durează cel mult 6 ore.').waitFor();
+      await plain.close();
 
       expect(violations).toEqual({
         users: [],
