@@ -21,7 +21,7 @@ import { listTenants } from './tenants/tenants.repo.ts';
 import { startTaskEventConsumer } from './task-read-model/task-event-consumer.ts';
 import { installWebBridge, prepareWebEnvironment } from './web-bridge.ts';
 import { installationOutboundPolicy } from './net/outbound-fence.ts';
-import { requestLogOptions } from './request-log.ts';
+import { appLogOptions, requestLogOptions } from './request-log.ts';
 import { consoleReport, describeStartupFailure } from './startup-report.ts';
 import { portVariable } from './embedded/startup-error.ts';
 import { startRetention } from './privacy/retention.ts';
@@ -49,7 +49,8 @@ async function loadWebHandler(): Promise<AppContext['webHandler']> {
 async function main() {
   const config = loadConfig();
   const args = parseArgs(process.argv.slice(2));
-  const log = pino({ level: config.logLevel, transport: undefined });
+  // The application log blanks credentials like the request log does (server/request-log.ts).
+  const log = pino(appLogOptions(config.logLevel));
   const report = consoleReport();
   const infraLog = { info: (m: string) => report.note(m), warn: (m: string) => report.note(`warning: ${m}`) };
   console.log(`Reclamații is starting (${args.parts.join(', ')}; data in ${config.dataDir}/)`);
