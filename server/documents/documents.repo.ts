@@ -1,6 +1,13 @@
-import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { caseDocuments, cases, postalDispatches, type DocumentKind } from '../db/schema/index.ts';
+import {
+  caseDocuments,
+  cases,
+  dataSubjectRequests,
+  dsrDocuments,
+  postalDispatches,
+  type DocumentKind,
+} from '../db/schema/index.ts';
 
 const summary = {
   id: caseDocuments.id,
@@ -61,14 +68,22 @@ export async function queuePostalDispatch(
   await db.insert(postalDispatches).values(d).onConflictDoNothing();
 }
 
+/**
+ * The register, newest first: case letters and GDPR requests' letters alike (the post room posts both). `number` is
+ * the case's or the request's registration number; `source` says which.
+ */
 export function listPostalDispatches(db: DbOrTx, tenantId: string, pendingOnly: boolean) {
   return db
     .select({
       id: postalDispatches.id,
-      caseNumber: cases.number,
-      documentId: caseDocuments.id,
-      documentKind: caseDocuments.kind,
-      documentSha256: caseDocuments.sha256,
+      source: sql<
+        'case' | 'gdpr_request'
+      >`case when ${postalDispatches.dsrDocumentId} is null then 'case' else 'gdpr_request' end`,
+      caseNumber: sql<string>`coalesce(${cases.number}, ${dataSubjectRequests.number})`,
+      documentId: sql<number>`coalesce(${caseDocuments.id}, ${dsrDocuments.id})`.mapWith(Number),
+      // A GDPR letter's kind carries the prefix, so it never reads as a complaint letter of the same name.
+      documentKind: sql<string>`coalesce(${caseDocuments.kind}, 'gdpr_' || ${dsrDocuments.kind})`,
+      documentSha256: sql<string>`coalesce(${caseDocuments.sha256}, ${dsrDocuments.sha256})`,
       recipientName: postalDispatches.recipientName,
       address: postalDispatches.address,
       queuedAt: postalDispatches.queuedAt,
@@ -78,8 +93,10 @@ export function listPostalDispatches(db: DbOrTx, tenantId: string, pendingOnly: 
       proofOfDelivery: postalDispatches.proofOfDelivery,
     })
     .from(postalDispatches)
-    .innerJoin(cases, eq(cases.id, postalDispatches.caseId))
-    .innerJoin(caseDocuments, eq(caseDocuments.id, postalDispatches.documentId))
+    .leftJoin(cases, eq(cases.id, postalDispatches.caseId))
+    .leftJoin(caseDocuments, eq(caseDocuments.id, postalDispatches.documentId))
+    .leftJoin(dsrDocuments, eq(dsrDocuments.id, postalDispatches.dsrDocumentId))
+    .leftJoin(dataSubjectRequests, eq(dataSubjectRequests.id, dsrDocuments.requestId))
     .where(
       and(
         eq(postalDispatches.tenantId, tenantId),
@@ -101,4 +118,15 @@ export async function updatePostalDispatch(
     .where(and(eq(postalDispatches.tenantId, tenantId), eq(postalDispatches.id, id)))
     .returning();
   return row ?? null;
+}
+
+/** Queues a GDPR request's letter for the post (once per letter: the register refuses a second copy). */
+export async function queueDsrPostalDispatch(
+  db: DbOrTx,
+  d: { tenantId: string; dsrDocumentId: number; recipientName: string; address: string },
+) {
+  const rows = await db.insert(postalDispatches).values(d).onConflictDoNothing().returning({
+    id: postalDispatches.id,
+  });
+  return rows[0]?.id ?? null;
 }

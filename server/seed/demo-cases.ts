@@ -318,8 +318,8 @@ class Run implements ScenarioRun {
         actorId: p.userId,
         actorKind: 'user',
         action: 'postal_dispatch.updated',
-        entityType: 'case',
-        entityId: r.caseId,
+        entityType: r.caseId ? 'case' : 'postal_dispatch',
+        entityId: r.caseId ?? String(r.id),
         details: { dispatchId: r.id, fields: Object.keys(set) },
       });
     });

@@ -1,6 +1,8 @@
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
+  check,
   customType,
   index,
   pgTable,
@@ -10,6 +12,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { cases } from './cases.ts';
+import { dsrDocuments } from './privacy.ts';
 import { tenants } from './tenants.ts';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
@@ -51,7 +54,10 @@ export const caseDocuments = pgTable(
   (t) => [unique('case_documents_once').on(t.caseId, t.kind), index().on(t.caseId)],
 );
 
-/** Letters for consumers without e-mail, queued for postal dispatch: the dispatch register. */
+/**
+ * Letters for people without e-mail, queued for postal dispatch: the dispatch register. A row is either a case's
+ * letter (case + case document) or a GDPR request's letter (its dsr document): one register for the post room.
+ */
 export const postalDispatches = pgTable(
   'postal_dispatches',
   {
@@ -59,12 +65,10 @@ export const postalDispatches = pgTable(
     tenantId: uuid()
       .notNull()
       .references(() => tenants.id),
-    caseId: uuid()
-      .notNull()
-      .references(() => cases.id),
-    documentId: bigint({ mode: 'number' })
-      .notNull()
-      .references(() => caseDocuments.id),
+    caseId: uuid().references(() => cases.id),
+    documentId: bigint({ mode: 'number' }).references(() => caseDocuments.id),
+    /** A GDPR request's letter (acknowledgement, extension notice, answer); never a complaint. */
+    dsrDocumentId: bigint({ mode: 'number' }).references(() => dsrDocuments.id),
     recipientName: text().notNull(),
     address: text().notNull(),
     queuedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -75,7 +79,16 @@ export const postalDispatches = pgTable(
     /** Proof of delivery when known (e.g. the signed return receipt's reference). */
     proofOfDelivery: text(),
   },
-  (t) => [unique('postal_dispatches_once').on(t.documentId), index().on(t.tenantId, t.dispatchedAt)],
+  (t) => [
+    unique('postal_dispatches_once').on(t.documentId),
+    unique('postal_dispatches_dsr_once').on(t.dsrDocumentId),
+    index().on(t.tenantId, t.dispatchedAt),
+    check(
+      'postal_dispatches_one_letter',
+      sql`(${t.documentId} is not null and ${t.caseId} is not null and ${t.dsrDocumentId} is null)
+        or (${t.documentId} is null and ${t.caseId} is null and ${t.dsrDocumentId} is not null)`,
+    ),
+  ],
 );
 
 export type CaseDocument = typeof caseDocuments.$inferSelect;

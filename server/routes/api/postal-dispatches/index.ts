@@ -9,8 +9,15 @@ import { errorResponses, IsoDateTime } from '../common.schemas.ts';
 const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
 const DispatchSchema = Type.Object({
   id: Type.Integer(),
+  source: Type.Union([Type.Literal('case'), Type.Literal('gdpr_request')], {
+    description: "A complaint case's letter, or a GDPR request's (never counted as a complaint)",
+  }),
+  /** The case's number, or the GDPR request's (…-GDPR-…). */
   caseNumber: Type.String(),
-  /** The letter itself: GET /api/complaints/{caseNumber}/documents/{documentId}. */
+  /**
+   * The letter itself: GET /api/complaints/{caseNumber}/documents/{documentId}, or for a GDPR request's letter
+   * GET /api/privacy/postal-letters/{id}.
+   */
   documentId: Type.Integer(),
   documentKind: Type.String(),
   documentSha256: Type.String(),
@@ -92,8 +99,8 @@ const postalDispatchesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           actorId: p.userId,
           actorKind: 'user',
           action: 'postal_dispatch.updated',
-          entityType: 'case',
-          entityId: r.caseId,
+          entityType: r.caseId ? 'case' : 'postal_dispatch',
+          entityId: r.caseId ?? String(r.id),
           details: { dispatchId: r.id, fields: Object.keys(b) },
         });
         return r;
