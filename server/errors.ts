@@ -183,6 +183,11 @@ export const ERRORS = {
     message:
       'O cerere privind datele personale (GDPR) nu este o reclamație: transmiteți-o responsabilului cu protecția datelor (DPO), care răspunde în termen de o lună (art. 12 alin. (3) din Regulamentul (UE) 2016/679).',
   },
+  GDPR_TASK_ON_PRIVACY_PAGE: {
+    status: 409,
+    message:
+      'Sarcina ține de o cerere privind datele personale (GDPR), nu de o reclamație: se soluționează din pagina „Protecția datelor”, prin prelungirea termenului sau emiterea răspunsului.',
+  },
   CATEGORY_IS_A_SOURCE: {
     status: 422,
     message:
