@@ -45,6 +45,43 @@ export default tseslint.config(
     languageOptions: { parserOptions: { parser: tseslint.parser } },
   },
   {
+    // One door to the engine (issue 14): only server/engine knows the engine's address and credentials and talks
+    // to it, with one timeout, retry and error mapping. So outside server/engine nothing imports the external-task
+    // client library (server/engine/external-tasks.ts runs it over EngineClient), and nothing in server/ calls
+    // fetch: the product has no other HTTP client need, and a stray fetch is how a second engine door starts.
+    // Before the server/codes block, whose own no-restricted-syntax replaces this one for those files.
+    files: ['server/**/*.ts'],
+    ignores: [
+      // The door itself: EngineClient.request/requestText are the one fetch to the engine.
+      'server/engine/**',
+      // The embedded engine's launcher polls its unauthenticated /health until it is up, before any client
+      // exists; it sends no credentials and calls nothing else.
+      'server/embedded/engine-process.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'camunda-external-task-client-js',
+              message: 'External tasks go through server/engine/external-tasks.ts (startExternalTasks).',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.name='fetch'], MemberExpression[property.name='fetch'][object.name='globalThis']",
+          message:
+            'No fetch outside server/engine: the engine is called through EngineClient (add a file to the allow-list in eslint.config.js only with the reason).',
+        },
+      ],
+    },
+  },
+  {
     // The web pages import server/codes (alias `$codes`) into the browser bundle: it must stay free of imports.
     files: ['server/codes/**'],
     rules: {

@@ -1,4 +1,5 @@
-// camunda-external-task-client-js@3.1.0 ships no types: the subset we use, typed once here.
+// camunda-external-task-client-js@3.1.0 ships no types: the subset server/engine/external-tasks.ts uses, typed
+// once here (nothing outside server/engine imports the library: eslint.config.js).
 declare module 'camunda-external-task-client-js' {
   import type { EventEmitter } from 'node:events';
 
@@ -59,6 +60,10 @@ declare module 'camunda-external-task-client-js' {
 
   export class Client extends EventEmitter {
     constructor(options: ClientOptions);
+    /** The library's HTTP layer (lib/__internal/EngineService.js): every call it makes goes through `request`. */
+    engineService: {
+      request(method: string, path: string, options?: { json?: unknown }): Promise<unknown>;
+    };
     subscribe(topic: string, options: SubscribeOptions, handler: Handler): { unsubscribe(): void };
     start(): void;
     stop(): void;

@@ -30,6 +30,26 @@ export class EngineUnavailableError extends Error {
   }
 }
 
+/**
+ * A concurrent change of the same instance (a timer firing, a worker completing) makes the engine refuse with an
+ * optimistic-locking error and roll back; the call is then safe to repeat, and it is, a few times at once. Used by
+ * every call of server/engine that changes an instance (REST and external tasks alike).
+ */
+export async function retryingConflicts<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      const conflict =
+        err instanceof EngineError &&
+        err.status === 500 &&
+        /OptimisticLocking/i.test(`${err.engineType} ${err.message}`);
+      if (!conflict || attempt >= 6) throw err;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
+}
+
 export function toTypedVariables(vars: Variables): Record<string, TypedValue> {
   const out: Record<string, TypedValue> = {};
   for (const [name, v] of Object.entries(vars)) {
@@ -64,6 +84,8 @@ export interface TaskQuery {
   includeAssignedTasks?: boolean;
   processInstanceId?: string;
   processInstanceBusinessKey?: string;
+  /** Only these tasks (whether they still exist). */
+  taskIdIn?: string[];
   sorting?: Array<{ sortBy: 'dueDate' | 'created'; sortOrder: 'asc' | 'desc' }>;
 }
 
@@ -124,9 +146,11 @@ export interface EngineClientOptions {
 }
 
 export class EngineClient {
-  readonly url: string;
+  /** The address and credentials stay here: no caller, not even the external-task client, gets them. */
+  private readonly url: string;
   private readonly auth: string;
-  private readonly timeoutMs: number;
+  /** Per-request timeout (the external-task client's long poll is sized to fit under it). */
+  readonly timeoutMs: number;
 
   constructor(opts: EngineClientOptions) {
     this.url = opts.url.replace(/\/$/, '');
@@ -134,23 +158,38 @@ export class EngineClient {
     this.timeoutMs = opts.timeoutMs ?? 20_000;
   }
 
-  get credentials(): { user: string; password: string; authorization: string } {
-    const [user = '', password = ''] = Buffer.from(this.auth.slice(6), 'base64').toString().split(':');
-    return { user, password, authorization: this.auth };
-  }
-
   /**
    * One JSON call to the REST API. Public for the other modules of server/engine (the one door to the engine);
    * everything outside server/engine uses the typed methods.
    */
   async request<T>(method: string, path: string, body?: unknown, form?: FormData): Promise<T> {
+    const res = await this.send(method, path, 'application/json', body, form);
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** A plain-text answer (stack traces, error details), with the same timeout and error mapping as `request`. */
+  async requestText(method: string, path: string): Promise<string> {
+    const res = await this.send(method, path, 'text/plain');
+    return res.status === 204 ? '' : res.text();
+  }
+
+  /** Sends one request and maps every failure to EngineUnavailableError or EngineError; returns a 2xx answer. */
+  private async send(
+    method: string,
+    path: string,
+    accept: string,
+    body?: unknown,
+    form?: FormData,
+  ): Promise<Response> {
     let res: Response;
     try {
       res = await fetch(`${this.url}${path}`, {
         method,
         headers: {
           authorization: this.auth,
-          accept: 'application/json',
+          accept,
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
         body: form ?? (body !== undefined ? JSON.stringify(body) : undefined),
@@ -164,9 +203,8 @@ export class EngineClient {
       }
       throw new EngineError(0, 'Transport', `engine request failed: ${(err as Error).message}`);
     }
-    if (res.status === 204) return undefined as T;
-    const text = await res.text();
     if (!res.ok) {
+      const text = await res.text();
       let type: string | undefined;
       let message = text;
       try {
@@ -178,7 +216,7 @@ export class EngineClient {
       }
       throw new EngineError(res.status, type, message.slice(0, 500));
     }
-    return (text ? JSON.parse(text) : undefined) as T;
+    return res;
   }
 
   engineInfo(): Promise<Array<{ name: string }>> {
@@ -243,7 +281,7 @@ export class EngineClient {
   }): Promise<boolean> {
     try {
       // A conflict with the job executor (a timer of the same instance firing) rolled everything back: retry.
-      const results = await this.retryingConflicts(() =>
+      const results = await retryingConflicts(() =>
         this.request<unknown[] | undefined>('POST', '/message', {
           messageName: opts.messageName,
           businessKey: opts.businessKey,
@@ -310,6 +348,16 @@ export class EngineClient {
     }
   }
 
+  /** How a task ended (`completed`, `deleted`, …) and when; null while it runs or when history has none. */
+  async taskEnd(id: string): Promise<{ deleteReason: string | null; endTime: string } | null> {
+    const params = new URLSearchParams({ taskId: id });
+    const [h] = await this.request<Array<{ deleteReason: string | null; endTime: string | null }>>(
+      'GET',
+      `/history/task?${params}`,
+    );
+    return h?.endTime ? { deleteReason: h.deleteReason, endTime: h.endTime } : null;
+  }
+
   async getCandidateGroups(taskId: string): Promise<string[]> {
     const links = await this.request<Array<{ type: string; groupId: string | null }>>(
       'GET',
@@ -332,30 +380,11 @@ export class EngineClient {
   }
 
   complete(taskId: string, variables: Variables): Promise<void> {
-    return this.retryingConflicts(() =>
+    return retryingConflicts(() =>
       this.request('POST', `/task/${encodeURIComponent(taskId)}/complete`, {
         variables: toTypedVariables(variables),
       }),
     );
-  }
-
-  /**
-   * A concurrent change of the same instance (a timer firing, a worker completing) makes the engine refuse with an
-   * optimistic-locking error and roll back; the call is then safe to repeat, and it is, a few times at once.
-   */
-  private async retryingConflicts<T>(call: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await call();
-      } catch (err) {
-        const conflict =
-          err instanceof EngineError &&
-          err.status === 500 &&
-          /OptimisticLocking/i.test(`${err.engineType} ${err.message}`);
-        if (!conflict || attempt >= 6) throw err;
-        await new Promise((r) => setTimeout(r, 100 * attempt));
-      }
-    }
   }
 
   activityHistory(processInstanceId: string): Promise<HistoricActivity[]> {
@@ -386,7 +415,7 @@ export class EngineClient {
       // The REST API takes `yyyy-MM-dd'T'HH:mm:ss.SSSZ` (offset without a colon).
       const duedate = new Date(due).toISOString().replace('Z', '+0000');
       for (const j of jobs) {
-        await this.retryingConflicts(() =>
+        await retryingConflicts(() =>
           this.request('PUT', `/job/${encodeURIComponent(j.id)}/duedate`, { duedate }),
         );
         moved++;
@@ -428,16 +457,6 @@ export class EngineClient {
     const params = new URLSearchParams({ processInstanceId, activityId, timers: 'true' });
     const jobs = await this.request<Array<{ dueDate: string | null }>>('GET', `/job?${params}`);
     return jobs.map((j) => j.dueDate).filter((d): d is string => !!d);
-  }
-
-  /** Completes an external task (conflicts retried at once instead of waiting for the task's lock to expire). */
-  async completeExternalTask(id: string, workerId: string, variables: Variables): Promise<void> {
-    await this.retryingConflicts(() =>
-      this.request('POST', `/external-task/${encodeURIComponent(id)}/complete`, {
-        workerId,
-        variables: toTypedVariables(variables),
-      }),
-    );
   }
 
   /** The ids of the activities an instance is in now (leaves of its activity instance tree). */

@@ -58,11 +58,13 @@ export async function incidentDetails(engine: EngineClient, i: EngineIncident): 
         ? `/job/${encodeURIComponent(i.configuration)}/stacktrace`
         : null;
   if (!path) return null;
-  const res = await fetch(`${engine.url}${path}`, {
-    headers: { authorization: engine.credentials.authorization, accept: 'text/plain' },
-    signal: AbortSignal.timeout(20_000),
-  });
-  return res.ok ? (await res.text()).slice(0, 4000) : null;
+  try {
+    return (await engine.requestText('GET', path)).slice(0, 4000);
+  } catch (err) {
+    // Gone since the list was read (retried and resolved), or none recorded: no details to show.
+    if (err instanceof EngineError && err.status >= 400) return null;
+    throw err;
+  }
 }
 
 /** The worker's error message of a failed external task (the incident itself may carry none). */

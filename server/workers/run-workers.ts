@@ -1,11 +1,9 @@
+import type { EngineClient } from '../engine/client.ts';
 import {
-  BasicAuthInterceptor,
-  Client,
-  Variables,
+  startExternalTasks,
   type ExternalTask,
-  type TaskService,
-} from 'camunda-external-task-client-js';
-import type { EngineClient, Variables as Variables_ } from '../engine/client.ts';
+  type ExternalTaskOutcomes,
+} from '../engine/external-tasks.ts';
 import type { Outcome, Worker, WorkerDeps, WorkerTask } from './worker.ts';
 import { acknowledgeWorker } from './acknowledge.worker.ts';
 import { sendAnswerWorker } from './send-answer.worker.ts';
@@ -49,7 +47,7 @@ function toWorkerTask(task: ExternalTask): WorkerTask {
     businessKey: task.businessKey,
     processInstanceId: task.processInstanceId,
     retries: task.retries,
-    variable: (name) => task.variables.get(name),
+    variable: (name) => task.variable(name),
   };
 }
 
@@ -60,10 +58,8 @@ function toWorkerTask(task: ExternalTask): WorkerTask {
 export async function runHandler(
   worker: Worker,
   task: ExternalTask,
-  taskService: TaskService,
+  outcomes: ExternalTaskOutcomes,
   deps: WorkerDeps,
-  /** Completes over our engine client (retrying optimistic-locking conflicts); the library's call otherwise. */
-  complete?: (task: ExternalTask, variables: Variables_) => Promise<void>,
 ) {
   let outcome: Outcome;
   try {
@@ -75,7 +71,7 @@ export async function runHandler(
       { topic: worker.topic, taskId: task.id, retries, err: (err as Error).message },
       'worker failed',
     );
-    await taskService.handleFailure(task, {
+    await outcomes.handleFailure({
       errorMessage: (err as Error).message.slice(0, 250),
       errorDetails: (err as Error).stack ?? String(err),
       retries: Math.max(retries, 0),
@@ -83,19 +79,15 @@ export async function runHandler(
     });
     return;
   }
-  if (outcome.kind === 'complete') {
-    if (!complete) {
-      await taskService.complete(task, new Variables().setAll(outcome.variables ?? {}));
-      return;
-    }
-    try {
-      await complete(task, outcome.variables ?? {});
-    } catch (err) {
-      // The lock expires and the task is fetched again; handlers are idempotent.
-      deps.log.warn({ topic: worker.topic, taskId: task.id, err: (err as Error).message }, 'complete failed');
-    }
-  } else {
-    await taskService.handleBpmnError(task, outcome.code, outcome.message);
+  try {
+    if (outcome.kind === 'complete') await outcomes.complete(outcome.variables ?? {});
+    else await outcomes.handleBpmnError(outcome.code, outcome.message);
+  } catch (err) {
+    // The lock expires and the task is fetched again; handlers are idempotent.
+    deps.log.warn(
+      { topic: worker.topic, taskId: task.id, err: (err as Error).message },
+      `${outcome.kind} failed`,
+    );
   }
 }
 
@@ -108,43 +100,17 @@ export function startWorkers(
     /** Only these tenants' tasks (tests share one engine). */ tenantIds?: string[];
   },
 ) {
-  const { user, password } = engine.credentials;
   const handlerDeps: WorkerDeps = { ...deps, engine };
-  const workerId = opts.workerId ?? `reclamatii-${process.pid}`;
-  const client = new Client({
-    baseUrl: engine.url,
-    workerId,
-    maxTasks: opts.concurrency,
-    maxParallelExecutions: opts.concurrency,
-    interval: 50,
-    asyncResponseTimeout: 10_000,
-    interceptors: [
-      new BasicAuthInterceptor({ username: user, password }) as unknown as (
-        c: Record<string, unknown>,
-      ) => Record<string, unknown>,
-    ],
+  return startExternalTasks(engine, {
+    workerId: opts.workerId ?? `reclamatii-${process.pid}`,
+    concurrency: opts.concurrency,
+    tenantIds: opts.tenantIds,
+    log: deps.log,
+    subscriptions: WORKERS.map((w) => ({
+      topic: w.topic,
+      variables: w.variables,
+      lockDurationMs: w.lockDurationMs,
+      handle: (task, outcomes) => runHandler(w, task, outcomes, handlerDeps),
+    })),
   });
-  client.on('poll:error', (e: unknown) => deps.log.warn({ err: (e as Error).message }, 'worker poll failed'));
-  client.on('complete:error', (_t: unknown, e: unknown) =>
-    deps.log.warn({ err: (e as Error)?.message }, 'worker complete failed'),
-  );
-  for (const w of WORKERS) {
-    client.subscribe(
-      w.topic,
-      {
-        lockDuration: w.lockDurationMs,
-        variables: w.variables,
-        ...(opts.tenantIds ? { tenantIdIn: opts.tenantIds } : {}),
-      },
-      ({ task, taskService }) =>
-        runHandler(w, task, taskService, handlerDeps, (t, vars) =>
-          engine.completeExternalTask(t.id, workerId, vars),
-        ),
-    );
-  }
-  return {
-    stop() {
-      client.stop();
-    },
-  };
 }

@@ -125,14 +125,14 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     const pid = await mainInstance(number);
     const job = await eventually(async () => {
       const res = await fetch(
-        `${t.engine.url}/job?timers=true&processInstanceId=${pid}&activityId=${activityId}`,
-        { headers: { authorization: t.engine.credentials.authorization } },
+        `${t.engineRest.url}/job?timers=true&processInstanceId=${pid}&activityId=${activityId}`,
+        { headers: { authorization: t.engineRest.authorization } },
       );
       return ((await res.json()) as Array<{ id: string }>)[0];
     });
-    const exec = await fetch(`${t.engine.url}/job/${job.id}/execute`, {
+    const exec = await fetch(`${t.engineRest.url}/job/${job.id}/execute`, {
       method: 'POST',
-      headers: { authorization: t.engine.credentials.authorization },
+      headers: { authorization: t.engineRest.authorization },
     });
     expect(exec.status).toBe(204);
   }

@@ -92,8 +92,8 @@ describe('complaint process paths', () => {
         businessKey: reg.number,
         tenantId: t.demoTenantId,
       });
-      const res = await fetch(`${t.engine.url}/job?timers=true&tenantIdIn=${t.demoTenantId}`, {
-        headers: { authorization: t.engine.credentials.authorization },
+      const res = await fetch(`${t.engineRest.url}/job?timers=true&tenantIdIn=${t.demoTenantId}`, {
+        headers: { authorization: t.engineRest.authorization },
       });
       const all = (await res.json()) as Array<{
         id: string;
@@ -106,9 +106,9 @@ describe('complaint process paths', () => {
       );
       return found.length ? found : null;
     });
-    const exec = await fetch(`${t.engine.url}/job/${jobs[0]!.id}/execute`, {
+    const exec = await fetch(`${t.engineRest.url}/job/${jobs[0]!.id}/execute`, {
       method: 'POST',
-      headers: { authorization: t.engine.credentials.authorization },
+      headers: { authorization: t.engineRest.authorization },
     });
     expect(exec.status).toBe(204);
     const before = await caseRow(reg.number);

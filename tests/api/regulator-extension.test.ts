@@ -365,8 +365,8 @@ describe('regulator data, extension from the case, postal allowance, several cat
       tenantId: t.demoTenantId,
     });
     const due = await eventually(async () => {
-      const res = await fetch(`${t.engine.url}/process-instance/${instance!.id}/variables/dueDate`, {
-        headers: { authorization: t.engine.credentials.authorization },
+      const res = await fetch(`${t.engineRest.url}/process-instance/${instance!.id}/variables/dueDate`, {
+        headers: { authorization: t.engineRest.authorization },
       });
       const v = res.ok ? ((await res.json()) as { value: string }).value : null;
       return v === billing ? v : null;

@@ -261,8 +261,8 @@ describe('supervision API', { timeout: 240_000 }, () => {
       120_000,
       1000,
     );
-    const ext = await fetch(`${t.engine.url}/external-task?processInstanceBusinessKey=${reg.number}`, {
-      headers: { authorization: t.engine.credentials.authorization },
+    const ext = await fetch(`${t.engineRest.url}/external-task?processInstanceBusinessKey=${reg.number}`, {
+      headers: { authorization: t.engineRest.authorization },
     }).then((r) => r.text());
     expect(incident.type, `${JSON.stringify(incident)} ${ext}`).toBe('failedExternalTask');
     expect(incident.message, `${JSON.stringify(incident)} ${ext}`).not.toBeNull();

@@ -92,8 +92,8 @@ describe('triage reclassifies the case', () => {
 
   async function variable(number: string, name: string) {
     const [main] = await t.engine.findProcessInstances({ businessKey: number, tenantId: t.demoTenantId });
-    const res = await fetch(`${t.engine.url}/process-instance/${main!.id}/variables/${name}`, {
-      headers: { authorization: t.engine.credentials.authorization },
+    const res = await fetch(`${t.engineRest.url}/process-instance/${main!.id}/variables/${name}`, {
+      headers: { authorization: t.engineRest.authorization },
     });
     return ((await res.json()) as { value: unknown }).value;
   }
@@ -178,8 +178,8 @@ describe('triage reclassifies the case', () => {
       const all = await t.engine.findProcessInstances({ businessKey: reg.number, tenantId: t.demoTenantId });
       const keys = await Promise.all(
         all.map(async (i) => {
-          const res = await fetch(`${t.engine.url}/process-definition/${i.definitionId}`, {
-            headers: { authorization: t.engine.credentials.authorization },
+          const res = await fetch(`${t.engineRest.url}/process-definition/${i.definitionId}`, {
+            headers: { authorization: t.engineRest.authorization },
           });
           return ((await res.json()) as { key: string }).key;
         }),
@@ -194,8 +194,8 @@ describe('triage reclassifies the case', () => {
     });
     const timers: number[] = [];
     for (const i of instances) {
-      const res = await fetch(`${t.engine.url}/job?timers=true&processInstanceId=${i.id}`, {
-        headers: { authorization: t.engine.credentials.authorization },
+      const res = await fetch(`${t.engineRest.url}/job?timers=true&processInstanceId=${i.id}`, {
+        headers: { authorization: t.engineRest.authorization },
       });
       for (const j of (await res.json()) as Array<{ dueDate: string }>)
         timers.push(Date.parse(j.dueDate.replace(/(\d\d)(\d\d)$/, '$1:$2')));

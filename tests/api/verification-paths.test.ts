@@ -56,13 +56,13 @@ describe('verification paths of the handling sub-process', () => {
   /** The engine's candidate groups of the open task with this name (the identity links the engine resolved). */
   async function candidateGroups(number: string, name: string): Promise<string[]> {
     const res = await fetch(
-      `${t.engine.url}/task?processInstanceBusinessKey=${encodeURIComponent(number)}&tenantIdIn=${t.demoTenantId}`,
-      { headers: { authorization: t.engine.credentials.authorization } },
+      `${t.engineRest.url}/task?processInstanceBusinessKey=${encodeURIComponent(number)}&tenantIdIn=${t.demoTenantId}`,
+      { headers: { authorization: t.engineRest.authorization } },
     );
     const task = ((await res.json()) as Array<{ id: string; name: string }>).find((x) => x.name === name);
     if (!task) throw new Error(`no open task ${name}`);
-    const links = await fetch(`${t.engine.url}/task/${task.id}/identity-links?type=candidate`, {
-      headers: { authorization: t.engine.credentials.authorization },
+    const links = await fetch(`${t.engineRest.url}/task/${task.id}/identity-links?type=candidate`, {
+      headers: { authorization: t.engineRest.authorization },
     });
     return ((await links.json()) as Array<{ groupId: string | null }>).map((l) => l.groupId ?? '').sort();
   }

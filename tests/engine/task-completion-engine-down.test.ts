@@ -80,8 +80,8 @@ describe('task completion when the engine fails between the steps', () => {
     // From the engine: the inbox read model follows the shared engine's events, not this file's own engine.
     const task = await eventually(async () => {
       const q = new URLSearchParams({ processInstanceBusinessKey: number, tenantIdIn: t.demoTenantId });
-      const res = await fetch(`${t.engine.url}/task?${q}`, {
-        headers: { authorization: t.engine.credentials.authorization },
+      const res = await fetch(`${t.engineRest.url}/task?${q}`, {
+        headers: { authorization: t.engineRest.authorization },
       });
       return ((await res.json()) as Array<{ id: string }>)[0];
     });

@@ -40,6 +40,11 @@ export interface TestContext {
   /** The background thread's role (workers, sealer, housekeeping). */
   workersDb: Db;
   engine: EngineClient;
+  /**
+   * The engine's address and Basic authorization, for tests that look at (or poke) the engine behind the app's
+   * back. The product never has these outside server/engine (EngineClient keeps them private).
+   */
+  engineRest: { url: string; authorization: string };
   /** The inbox read model's consumer, when asked for (`taskEvents: true`). */
   taskEvents: TaskEventConsumer | undefined;
   databaseUrl: string;
@@ -167,6 +172,10 @@ export async function createTestContext(
     appDb,
     workersDb,
     engine,
+    engineRest: {
+      url: engineOptions.url.replace(/\/$/, ''),
+      authorization: `Basic ${Buffer.from(`${engineOptions.user}:${engineOptions.password}`).toString('base64')}`,
+    },
     taskEvents,
     databaseUrl,
     demoTenantId,
