@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import postgres from 'postgres';
 import { inject } from 'vitest';
@@ -7,6 +10,8 @@ import { buildApp, type AppContext } from '../../server/app.ts';
 import { installWebBridge, prepareWebEnvironment } from '../../server/web-bridge.ts';
 import { loadConfig } from '../../server/config.ts';
 import { installationOutboundPolicy } from '../../server/net/outbound-fence.ts';
+import { appLogOptions, requestLogOptions } from '../../server/request-log.ts';
+import { describeLeaks, scanLogFiles } from './log-scan.ts';
 import { createDb, type Db } from '../../server/db/client.ts';
 import { runMigrations } from '../../server/db/migrate.ts';
 import { dropAppRoles, ensureAppRoles } from '../../server/db/roles.ts';
@@ -48,6 +53,8 @@ export interface TestContext {
   /** The inbox read model's consumer, when asked for (`taskEvents: true`). */
   taskEvents: TaskEventConsumer | undefined;
   databaseUrl: string;
+  /** Where this context's app, workers and dispatchers log (debug level, npm start's redaction). */
+  logFile: string;
   demoTenantId: string;
   acmeTenantId: string;
   /** Logs in and returns a Bearer header. */
@@ -73,6 +80,12 @@ export async function createTestContext(
 ): Promise<TestContext> {
   const adminUrl = inject('adminDatabaseUrl');
   const name = `t_${randomBytes(5).toString('hex')}`;
+  // A real logger at debug level with npm start's redaction, one file per context, so that what the run logs can
+  // be searched for secrets (tests/helpers/log-scan.ts, issue 13 item 9).
+  const logFile = path.join(inject('testDataDir'), 'logs', `${name}.log`);
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  const logStream = pino.destination({ dest: logFile, sync: true });
+  const log = pino(appLogOptions('debug'), logStream);
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
@@ -118,22 +131,25 @@ export async function createTestContext(
   }
   // The API sends mail itself only for the portal's one-time codes (to the real local mail server).
   const apiMailer = createMailer(inject('smtpUrl'), 'Reclamații <noreply@reclamatii.local>');
-  const app = await buildApp({
-    config,
-    db: appDb,
-    engine,
-    secret,
-    mailer: apiMailer,
-    instructions: await loadInstructions(),
-    log: silentLog,
-    webHandler,
-    // As npm start does: the run's own mail server is allowed for tenants' mailbox settings, the database's and
-    // the engine's ports are the installation's own.
-    outbound: installationOutboundPolicy(config, {
-      allow: [`${inject('imapHost')}:${inject('imapPort')}`],
-      serviceUrls: [databaseUrl, engineOptions.url],
-    }),
-  });
+  const app = await buildApp(
+    {
+      config,
+      db: appDb,
+      engine,
+      secret,
+      mailer: apiMailer,
+      instructions: await loadInstructions(),
+      log,
+      webHandler,
+      // As npm start does: the run's own mail server is allowed for tenants' mailbox settings, the database's and
+      // the engine's ports are the installation's own.
+      outbound: installationOutboundPolicy(config, {
+        allow: [`${inject('imapHost')}:${inject('imapPort')}`],
+        serviceUrls: [databaseUrl, engineOptions.url],
+      }),
+    },
+    { logger: requestLogOptions('debug', logStream) },
+  );
   if (opts.webPort) {
     installWebBridge(app, publicUrl, false);
     await app.listen({ port: opts.webPort, host: 'localhost' });
@@ -146,11 +162,11 @@ export async function createTestContext(
     const mailer = createMailer(inject('smtpUrl'), 'Reclamații <noreply@reclamatii.local>');
     const workers = startWorkers(
       engine,
-      { db: workersDb, mailer, secret, log: silentLog },
+      { db: workersDb, mailer, secret, log },
       { concurrency: 4, tenantIds: [demoTenantId, acmeTenantId], workerId: name },
     );
-    const dispatcher = startProcessStartDispatcher(workersDb, engine, silentLog, { intervalMs: 200 });
-    const completions = startTaskCompletionDispatcher(workersDb, engine, silentLog, { intervalMs: 200 });
+    const dispatcher = startProcessStartDispatcher(workersDb, engine, log, { intervalMs: 200 });
+    const completions = startTaskCompletionDispatcher(workersDb, engine, log, { intervalMs: 200 });
     stops.push(
       () => workers.stop(),
       () => dispatcher.stop(),
@@ -161,7 +177,7 @@ export async function createTestContext(
 
   let taskEvents: TaskEventConsumer | undefined;
   if (opts.taskEvents !== false) {
-    taskEvents = startTaskEventConsumer(appDb, inject('engineDatabaseUrl'), silentLog, { pollMs: 1000 });
+    taskEvents = startTaskEventConsumer(appDb, inject('engineDatabaseUrl'), log, { pollMs: 1000 });
     await taskEvents.ready;
     stops.push(() => taskEvents?.stop());
   }
@@ -178,6 +194,7 @@ export async function createTestContext(
     },
     taskEvents,
     databaseUrl,
+    logFile,
     demoTenantId,
     acmeTenantId,
     async login(email: string) {
@@ -200,6 +217,20 @@ export async function createTestContext(
       await a.unsafe(`drop database if exists ${name} with (force)`);
       await a.end();
       await dropAppRoles(adminUrl, name);
+      logStream.end();
+      // No test file's run may have logged a credential (issue 13 item 9).
+      const leaks = scanLogFiles(
+        [logFile],
+        [
+          { what: 'APP_SECRET', value: secret },
+          ...(engineOptions.password.length >= 16
+            ? [{ what: 'the engine password', value: engineOptions.password }]
+            : []),
+        ],
+      );
+      if (leaks.length) throw new Error(describeLeaks(leaks));
+      // Clean: not kept (a leak's log stays for reading).
+      rmSync(logFile, { force: true });
     },
   };
 }
