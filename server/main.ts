@@ -19,6 +19,7 @@ import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed/demo.ts';
 import { startDemoCaseSeeding } from './seed/demo-cases.ts';
 import { listTenants } from './tenants/tenants.repo.ts';
 import { startTaskEventConsumer } from './task-read-model/task-event-consumer.ts';
+import { checkInboxReadModel } from './task-read-model/rebuild.ts';
 import { installWebBridge, prepareWebEnvironment } from './web-bridge.ts';
 import { installationOutboundPolicy } from './net/outbound-fence.ts';
 import { appLogOptions, requestLogOptions } from './request-log.ts';
@@ -112,6 +113,11 @@ async function main() {
     // The inbox read model: every replica runs a consumer; they take turns on the cursor row.
     const consumer = startTaskEventConsumer(db, infra.engineDatabaseUrl, log);
     stops.push(() => consumer.stop());
+    // Events the consumer missed (an outbox row lost, a hole given up on) leave the inbox wrong: once it caught
+    // up, each tenant's open tasks are counted against the engine's, and a tenant that differs is rebuilt.
+    checkInboxReadModel(db, engine, log, { caughtUp: () => consumer.flush() }).catch((err: unknown) =>
+      log.warn({ err }, 'inbox read model: the check at start failed'),
+    );
   } else if (!infra.engineDatabaseUrl)
     log.warn('ENGINE_DATABASE_URL is unset: the inbox read model is not fed');
   if (args.parts.includes('api')) {

@@ -32,7 +32,7 @@ import { seedCustomers } from './tenant-setup.ts';
 /** A failure said in one sentence, without a stack trace. */
 class CliError extends Error {}
 
-interface Services {
+export interface Services {
   databaseUrl: string;
   engine: { url: string; user: string; password: string };
   smtpUrl: string;
@@ -66,7 +66,8 @@ async function runningEmbedded(config: Config): Promise<Services | null> {
   };
 }
 
-async function services(config: Config, log: Logger): Promise<Services> {
+/** The services of `npm start` for a command-line tool (also npm run rebuild:inbox, scripts/rebuild-inbox.ts). */
+export async function services(config: Config, log: Logger): Promise<Services> {
   const running = await runningEmbedded(config);
   if (running) return running;
   const infra = await startInfrastructure(

@@ -58,8 +58,17 @@ function stateOf(eventType: string): 'open' | 'completed' | 'deleted' {
  * Applies events to the read model in one statement. Events of one task are reduced to the newest (its fields
  * are the task's whole current state); a row already at a newer event is left alone, so replays are harmless.
  * Events of tenants this database does not hold are skipped (one engine may serve several installations).
+ *
+ * `rebuild`: the events are the engine's current tasks read after the consumer's cursor reached their id
+ * (rebuild.ts), so they are at least as new as any event with that id or a lower one: a row at the same event id
+ * is replaced too, and only when it differs (the count is then the rows repaired). A row at a newer event is
+ * still left alone.
  */
-export async function applyTaskEvents(db: DbOrTx, events: TaskEvent[]): Promise<number> {
+export async function applyTaskEvents(
+  db: DbOrTx,
+  events: TaskEvent[],
+  opts: { rebuild?: boolean } = {},
+): Promise<number> {
   const newest = new Map<string, TaskEvent & { firstAt: Date }>();
   for (const e of events) {
     if (!e.tenantId || !e.processInstanceId) continue;
@@ -110,7 +119,15 @@ export async function applyTaskEvents(db: DbOrTx, events: TaskEvent[]): Promise<
       case_due_date = excluded.case_due_date, case_status = excluded.case_status,
       place_code = excluded.place_code, customer_name = excluded.customer_name, subject = excluded.subject,
       search_text = excluded.search_text, updated_at = now()
-    where t.last_event_id < excluded.last_event_id`);
+    where ${
+      opts.rebuild
+        ? // Candidate groups compared as sets: the engine lists them in no fixed order.
+          sql`t.last_event_id <= excluded.last_event_id and ((t.state, t.assignee, t.due_at, t.name,
+            t.case_number, t.process_instance_id) is distinct from (excluded.state, excluded.assignee,
+            excluded.due_at, excluded.name, excluded.case_number, excluded.process_instance_id)
+            or not (t.candidate_groups @> excluded.candidate_groups and t.candidate_groups <@ excluded.candidate_groups))`
+        : sql`t.last_event_id < excluded.last_event_id`
+    }`);
   return (result as unknown as { count: number }).count ?? 0;
 }
 
@@ -144,4 +161,46 @@ export async function markTaskCompleted(db: DbOrTx, tenantId: string, taskId: st
     sql`update tasks set state = 'completed', ended_at = now(), updated_at = now()
         where id = ${taskId} and tenant_id = ${tenantId} and state = 'open'`,
   );
+}
+
+/** The consumer's committed cursor: every engine task event up to it has been applied (or given up on). */
+export async function readCursor(db: DbOrTx): Promise<number> {
+  const rows = (await db.execute(
+    sql`select last_event_id from task_event_cursor where id = 1`,
+  )) as unknown as Array<{ last_event_id: string | number }>;
+  return rows.length ? Number(rows[0]!.last_event_id) : 0;
+}
+
+export async function countOpenTasks(db: DbOrTx, tenantId: string): Promise<number> {
+  const rows = (await db.execute(
+    sql`select count(*)::int as n from tasks where tenant_id = ${tenantId} and state = 'open'`,
+  )) as unknown as Array<{ n: number }>;
+  return rows[0]?.n ?? 0;
+}
+
+/** Open rows no event newer than `upToEventId` has touched: the ones a rebuild at that cursor may close. */
+export async function openTaskIdsUpTo(db: DbOrTx, tenantId: string, upToEventId: number): Promise<string[]> {
+  const rows = (await db.execute(
+    sql`select id from tasks where tenant_id = ${tenantId} and state = 'open' and last_event_id <= ${upToEventId}`,
+  )) as unknown as Array<{ id: string }>;
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Closes open rows whose task the engine no longer has (a missed complete or delete event). The event id stays,
+ * so the missed event, should it still arrive, is applied over this (its end time is the true one).
+ */
+export async function closeTasks(
+  db: DbOrTx,
+  tenantId: string,
+  closes: Array<{ id: string; state: 'completed' | 'deleted'; endedAt: Date }>,
+  upToEventId: number,
+): Promise<number> {
+  if (closes.length === 0) return 0;
+  const payload = closes.map((c) => ({ id: c.id, state: c.state, ended_at: c.endedAt.toISOString() }));
+  const result = await db.execute(sql`
+    update tasks t set state = c.state, ended_at = c.ended_at, updated_at = now()
+    from jsonb_to_recordset(${JSON.stringify(payload)}::jsonb) as c(id text, state text, ended_at timestamptz)
+    where t.id = c.id and t.tenant_id = ${tenantId} and t.state = 'open' and t.last_event_id <= ${upToEventId}`);
+  return (result as unknown as { count: number }).count ?? 0;
 }

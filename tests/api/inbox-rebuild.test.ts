@@ -1,0 +1,212 @@
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  startTaskEventConsumer,
+  type TaskEventConsumer,
+} from '../../server/task-read-model/task-event-consumer.ts';
+import { applyTaskEvents, readCursor } from '../../server/task-read-model/task-events.repo.ts';
+import { checkInboxReadModel, rebuildInbox } from '../../server/task-read-model/rebuild.ts';
+import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+
+type H = { authorization: string };
+interface Item {
+  id: string;
+  assignee: string | null;
+  case: { number: string } | null;
+}
+interface List {
+  items: Item[];
+  counts: { mine?: number; groups?: number };
+}
+
+/**
+ * The inbox read model repaired from the engine (issue 14 item 8): events the consumer never saw (dropped from the
+ * engine's outbox while it was stopped) and a row deleted behind its back leave the inbox wrong; the rebuild makes
+ * it answer as the engine says again, changes nothing on a second run, never overwrites a row a newer event wrote,
+ * and the check at start finds a tenant whose open-task count differs and rebuilds it.
+ */
+describe('inbox read model rebuild (npm run rebuild:inbox)', () => {
+  let t: TestContext;
+  let consumer: TaskEventConsumer;
+  let engineSql: ReturnType<typeof postgres>;
+  let officer: H;
+  let agent: H;
+  let officerId: string;
+  /** The open classification task of each complaint, by case number. */
+  const tasks = new Map<string, string>();
+  const numbers: string[] = [];
+
+  async function inbox(h: H, query: string): Promise<List> {
+    const res = await t.app.inject({ method: 'GET', url: `/api/tasks?${query}`, headers: h });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json<List>();
+  }
+
+  const row = async (id: string) =>
+    (
+      (await t.db.execute(
+        sql`select assignee, state, last_event_id from tasks where id = ${id}`,
+      )) as unknown as Array<{ assignee: string | null; state: string; last_event_id: string }>
+    )[0];
+
+  async function register(subject: string) {
+    const search = await t.app.inject({
+      method: 'GET',
+      url: '/api/customers?q=RO005E512345678',
+      headers: agent,
+    });
+    const [customer] = search.json<{ items: Array<{ id: string; places: Array<{ id: string }> }> }>().items;
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/complaints',
+      headers: agent,
+      payload: {
+        customerId: customer!.id,
+        placeId: customer!.places[0]!.id,
+        category: 'facturare',
+        subject,
+        body: `${subject}: vă rog să verificați situația descrisă, cu mulțumiri.`,
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json<{ number: string }>().number;
+  }
+
+  beforeAll(async () => {
+    t = await createTestContext({ workers: true, taskEvents: false });
+    consumer = startTaskEventConsumer(t.db, inject('engineDatabaseUrl'), {
+      info() {},
+      warn() {},
+      error() {},
+    });
+    await consumer.ready;
+    engineSql = postgres(inject('engineDatabaseUrl'), { max: 2, onnotice: () => {} });
+    [officer, agent] = await Promise.all([t.login('officer@demo.local'), t.login('agent@demo.local')]);
+    officerId = (
+      (await t.db.execute(sql`select id from users where email = 'officer@demo.local'`)) as unknown as Array<{
+        id: string;
+      }>
+    )[0]!.id;
+    for (const s of ['Factură dublă în martie', 'Index estimat greșit', 'Penalități nedatorate'])
+      numbers.push(await register(s));
+    // The classification task (RSP) of each, as the consumer brought it into the inbox.
+    const items = await eventually(async () => {
+      const list = await inbox(officer, 'view=groups&limit=100');
+      return numbers.every((n) => list.items.some((i) => i.case?.number === n)) ? list.items : null;
+    }, 60_000);
+    for (const n of numbers) tasks.set(n, items.find((i) => i.case?.number === n)!.id);
+  }, 300_000);
+  afterAll(async () => {
+    await consumer?.stop();
+    await engineSql?.end();
+    await t?.close();
+  });
+
+  it('repairs missed events and a deleted row; a second run changes nothing', async () => {
+    const [claimed, ended, removed] = numbers.map((n) => tasks.get(n)!);
+    await consumer.stop();
+    const cursor = await readCursor(t.db);
+
+    // Behind the consumer's back: the engine moves on and those events are lost from its outbox...
+    await t.engine.claim(claimed!, officerId);
+    const [instance] = await t.engine.findProcessInstances({
+      businessKey: numbers[1]!,
+      tenantId: t.demoTenantId,
+    });
+    await t.engine.deleteProcessInstance(instance!.id, 'test: a missed delete event');
+    const dropped = await engineSql`delete from task_event_outbox
+      where task_id in ${engineSql([claimed!, ended!])} and id > ${cursor} returning id`;
+    expect(dropped.length).toBeGreaterThanOrEqual(2);
+    // ...and a row of the read model disappears.
+    await t.db.execute(sql`delete from tasks where id = ${removed}`);
+
+    // A consumer started again cannot know: the inbox stays wrong.
+    consumer = startTaskEventConsumer(t.db, inject('engineDatabaseUrl'), {
+      info() {},
+      warn() {},
+      error() {},
+    });
+    await consumer.ready;
+    await consumer.flush();
+    const before = await inbox(officer, 'view=groups&limit=100');
+    expect(before.items.find((i) => i.id === claimed)?.assignee).toBeNull();
+    expect(before.items.some((i) => i.id === ended)).toBe(true);
+    expect(before.items.some((i) => i.id === removed)).toBe(false);
+    expect((await inbox(officer, 'view=mine')).items).toHaveLength(0);
+
+    const report = await rebuildInbox(t.db, t.engine, { tenantIds: [t.demoTenantId], batchSize: 2 });
+    expect(report).toEqual({ tenants: 1, engineOpen: 2, repaired: 2, closed: 1 });
+
+    // The inbox answers as the engine does again.
+    const mine = await inbox(officer, 'view=mine');
+    expect(mine.items.map((i) => i.id)).toEqual([claimed]);
+    expect(mine.items[0]!.case?.number).toBe(numbers[0]);
+    const groups = await inbox(officer, 'view=groups&limit=100');
+    expect(groups.items.some((i) => i.id === ended)).toBe(false);
+    const back = groups.items.find((i) => i.id === removed);
+    expect(back?.case?.number).toBe(numbers[2]);
+    expect(back?.assignee).toBeNull();
+    // Deleted with its instance, not completed (the supervisor's counts tell the two apart).
+    expect((await row(ended!))?.state).toBe('deleted');
+
+    expect(await rebuildInbox(t.db, t.engine, { tenantIds: [t.demoTenantId] })).toEqual({
+      tenants: 1,
+      engineOpen: 2,
+      repaired: 0,
+      closed: 0,
+    });
+  });
+
+  it('leaves a row a newer event wrote alone', async () => {
+    const id = tasks.get(numbers[2]!)!;
+    const upTo = await readCursor(t.db);
+    const r = (await row(id))!;
+    // An event past the rebuild's cursor (the consumer got it while the rebuild read the engine).
+    await applyTaskEvents(t.db, [
+      {
+        id: upTo + 1_000_000_000,
+        eventType: 'assignment',
+        taskId: id,
+        tenantId: t.demoTenantId,
+        processInstanceId: 'newer',
+        businessKey: numbers[2]!,
+        taskDefinitionKey: 'classify',
+        name: 'Newer event',
+        assignee: 'newer-holder',
+        candidateGroups: 'RSP',
+        dueDate: null,
+        createdAt: new Date(),
+      },
+    ]);
+    expect(Number((await row(id))!.last_event_id)).toBeGreaterThan(Number(r.last_event_id));
+    const report = await rebuildInbox(t.db, t.engine, { tenantIds: [t.demoTenantId] });
+    expect(report.repaired).toBe(0);
+    expect((await row(id))?.assignee).toBe('newer-holder');
+  });
+
+  it('the check at start rebuilds a tenant whose open-task count differs, with one log line', async () => {
+    const id = tasks.get(numbers[0]!)!;
+    await t.db.execute(sql`delete from tasks where id = ${id}`);
+    const lines: Array<{ obj: object; msg: string }> = [];
+    const log = { info: (obj: object, msg: string) => lines.push({ obj, msg }) };
+    const rebuilt = await checkInboxReadModel(t.db, t.engine, log, {
+      tenantIds: [t.demoTenantId, t.acmeTenantId],
+      caughtUp: () => consumer.flush(),
+    });
+    expect(rebuilt).toEqual([t.demoTenantId]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.obj).toMatchObject({
+      tenantId: t.demoTenantId,
+      inEngine: 2,
+      inReadModel: 1,
+      repaired: 1,
+    });
+    expect((await row(id))?.state).toBe('open');
+    expect((await inbox(officer, 'view=mine')).items.map((i) => i.id)).toEqual([id]);
+
+    // Counts equal: nothing rebuilt, nothing logged.
+    expect(await checkInboxReadModel(t.db, t.engine, log, { tenantIds: [t.demoTenantId] })).toEqual([]);
+    expect(lines).toHaveLength(1);
+  });
+});
