@@ -30,6 +30,7 @@ import { dsrLetter, DSR_FILE_NAMES } from './letters.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { renderMail, roDate } from '../mail/templates/render.ts';
 import { eraseForRequest } from './retention.ts';
+import { queueDsrLetterForPost } from './dsr-postal.ts';
 
 /** The GDPR request process (processes/verify-gdpr.bpmn). */
 export const GDPR_PROCESS_KEY = 'verify-gdpr';
@@ -116,11 +117,20 @@ export function createDsrService(deps: DsrDeps) {
       })
       .onConflictDoNothing()
       .returning({ id: dsrDocuments.id });
-    // Sent once, when first issued; a failed send is logged and the letter stays on file for the post.
-    if (inserted.length && r.contactEmail && deps.mailer) await deliver(r, kind, pdf, tenant!.name);
+    const doc = inserted[0];
+    if (!doc) return; // issued before: it went out then
+    // Sent once, when first issued, by e-mail when the person gave an address; otherwise (or when the send
+    // fails) the letter is queued for the post, like a complaint letter, so the person is still informed.
+    if (r.contactEmail && deps.mailer && (await deliver(r, kind, pdf, tenant!.name))) return;
+    await queueDsrLetterForPost(tx, r, { id: doc.id, kind }, customer?.address ?? null);
   }
 
-  async function deliver(r: DataSubjectRequest, kind: DsrDocumentKind, pdf: Buffer, supplier: string) {
+  async function deliver(
+    r: DataSubjectRequest,
+    kind: DsrDocumentKind,
+    pdf: Buffer,
+    supplier: string,
+  ): Promise<boolean> {
     try {
       const title = MAIL_TITLES[kind];
       const mail = await renderMail({
@@ -157,11 +167,13 @@ export function createDsrService(deps: DsrDeps) {
         entityId: r.id,
         details: { kind, channel: 'email' },
       });
+      return true;
     } catch (err) {
       deps.log.warn(
         { err: (err as Error).message, request: r.number, kind },
-        'GDPR letter not sent by e-mail',
+        'GDPR letter not sent by e-mail; queued for the post',
       );
+      return false;
     }
   }
 

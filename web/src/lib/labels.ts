@@ -35,6 +35,10 @@ const DOCUMENT_KIND: Record<string, string> = {
   extension_letter: 'Înștiințare de prelungire a termenului',
   filing_letter: 'Înștiințare de clasare',
   compensation_letter: 'Înștiințare privind compensația',
+  // Letters of a GDPR request (the postal register prefixes their kind with gdpr_).
+  gdpr_acknowledgement: 'Cerere GDPR: confirmarea primirii',
+  gdpr_extension_notice: 'Cerere GDPR: prelungirea termenului',
+  gdpr_answer: 'Cerere GDPR: răspuns',
 };
 
 const ACTIVITY_TYPE: Record<string, string> = {

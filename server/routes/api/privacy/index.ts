@@ -15,6 +15,7 @@ import { createDsrService, requireDpo } from '../../../privacy/dsr.service.ts';
 import type { Mailer } from '../../../mail/mailer.ts';
 import { accessLogOf, viaOf } from '../../../privacy/access-log.ts';
 import { exportSubject } from '../../../privacy/export.ts';
+import { dsrLetterForPost } from '../../../privacy/dsr-postal.ts';
 import { retentionYears, setRetentionYears } from '../../../privacy/retention.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -258,6 +259,33 @@ const privacyRoutes: FastifyPluginAsyncTypebox<{ mailer?: Mailer | undefined }> 
     },
     async (req, reply) => {
       const d = await dsr.document(principalOf(req), req.params.number, req.params.documentId);
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', `attachment; filename="${d.fileName}"`)
+        .header('x-content-sha256', d.sha256)
+        .send(d.content);
+    },
+  );
+
+  fastify.get(
+    '/postal-letters/:dispatchId',
+    {
+      schema: {
+        tags: ['privacy'],
+        summary:
+          "A GDPR request's letter queued in the postal dispatch register (PDF), for the post room that prints it; audited and access-logged",
+        params: Type.Object({ dispatchId: Type.Integer({ minimum: 1 }) }),
+        response: { 200: Type.Any({ description: 'application/pdf' }), ...errorResponses },
+      },
+      config: { roles: ['officer', 'supervisor', 'admin'] },
+    },
+    async (req, reply) => {
+      const d = await dsrLetterForPost(
+        db,
+        principalOf(req),
+        req.params.dispatchId,
+        viaOf(req.headers, req.url),
+      );
       return reply
         .header('content-type', 'application/pdf')
         .header('content-disposition', `attachment; filename="${d.fileName}"`)
