@@ -26,6 +26,7 @@ import {
   type ViewScope,
 } from './inbox.repo.ts';
 import { logCaseAccess } from '../privacy/access-log.ts';
+import { gdprRequestsByNumbers } from '../privacy/dsr-tasks.ts';
 
 export interface InboxQuery extends InboxFilters {
   view: InboxView;
@@ -124,36 +125,47 @@ export function createInboxService(deps: { db: Db; engine: EngineClient }) {
         ],
       },
     });
-    const [counts] = await Promise.all([countsP, auditP]);
+    // A GDPR request's task (process verify-gdpr) has no case: its row shows the request (number, right, due).
+    const gdprP = gdprRequestsByNumbers(
+      db,
+      p.tenantId,
+      rows.filter((r) => !r.caseId && r.caseNumber).map((r) => r.caseNumber!),
+    );
+    const [counts, , gdpr] = await Promise.all([countsP, auditP, gdprP]);
     const more = rows.length > q.limit;
     const page = more ? rows.slice(0, q.limit) : rows;
     const last = page[page.length - 1];
     const today = todayInBucharest();
     return {
-      items: page.map((r) => ({
-        id: r.id,
-        name: r.name,
-        taskDefinitionKey: r.taskDefinitionKey,
-        assignee: r.assignee,
-        assigneeName: r.assigneeName,
-        assignedToMe: r.assignee === p.userId,
-        candidateGroups: r.candidateGroups,
-        created: r.createdAt.toISOString(),
-        due: r.dueAt ? new Date(r.dueAt).toISOString() : null,
-        deadline: deadlineState(r.caseDueDate, today),
-        case: r.caseNumber
-          ? {
-              number: r.caseNumber,
-              subject: r.subject ?? '',
-              category: r.category ?? '',
-              channel: r.channel ?? '',
-              status: r.caseStatus ?? '',
-              dueDate: r.caseDueDate ?? '',
-              contactName: r.customerName ?? '',
-              placeCode: r.placeCode,
-            }
-          : null,
-      })),
+      items: page.map((r) => {
+        const request = !r.caseId && r.caseNumber ? (gdpr.get(r.caseNumber) ?? null) : null;
+        return {
+          id: r.id,
+          name: r.name,
+          taskDefinitionKey: r.taskDefinitionKey,
+          assignee: r.assignee,
+          assigneeName: r.assigneeName,
+          assignedToMe: r.assignee === p.userId,
+          candidateGroups: r.candidateGroups,
+          created: r.createdAt.toISOString(),
+          due: r.dueAt ? new Date(r.dueAt).toISOString() : null,
+          deadline: deadlineState(request ? request.dueDate : r.caseDueDate, today),
+          gdprRequest: request,
+          case:
+            r.caseNumber && !request
+              ? {
+                  number: r.caseNumber,
+                  subject: r.subject ?? '',
+                  category: r.category ?? '',
+                  channel: r.channel ?? '',
+                  status: r.caseStatus ?? '',
+                  dueDate: r.caseDueDate ?? '',
+                  contactName: r.customerName ?? '',
+                  placeCode: r.placeCode,
+                }
+              : null,
+        };
+      }),
       nextCursor: more && last ? encodeCursor({ due: last.dueKey, id: last.id }) : null,
       counts: Object.fromEntries(views.map((v, i) => [v, counts[i] ?? 0])) as Partial<
         Record<InboxView, number>

@@ -31,6 +31,8 @@ import {
 } from './task-completion.ts';
 import { reclassification, recordReclassification } from '../cases/reclassify.ts';
 import { COMPLETION_LEASE_SECONDS } from '../outbox/task-completions.ts';
+import { gdprRequestOfInstance, gdprRequestsByNumbers } from '../privacy/dsr-tasks.ts';
+import { getReadModelTask } from './inbox.repo.ts';
 
 /** The task's completion was recorded by a concurrent request (a double submit) while this one validated. */
 class AlreadyRecorded extends Error {}
@@ -88,11 +90,24 @@ export function createTasksService(deps: TasksDeps) {
     );
   }
 
+  /**
+   * The GDPR request behind a task that has no case (process verify-gdpr, the DPO's): by its process instance, or
+   * by the business key the read model holds (the instance id is written just after the process starts).
+   */
+  async function gdprRequestOf(p: Principal, task: EngineTask) {
+    const byInstance = await gdprRequestOfInstance(db, p.tenantId, task.processInstanceId);
+    if (byInstance) return byInstance;
+    const row = await getReadModelTask(db, p.tenantId, task.id);
+    if (!row?.caseNumber) return null;
+    return (await gdprRequestsByNumbers(db, p.tenantId, [row.caseNumber])).get(row.caseNumber) ?? null;
+  }
+
   async function get(p: Principal, taskId: string) {
     const { task, groups } = await accessibleTask(p, taskId);
     const meta = await catalog.userTask(task.processDefinitionId, task.taskDefinitionKey);
     const c = await caseOf(p, task);
     const full = c ? await getCaseById(db, p.tenantId, c.id) : null;
+    const gdprRequest = c ? null : await gdprRequestOf(p, task);
     const instruction = meta?.instructionId ? (instructions.get(meta.instructionId) ?? null) : null;
     const ticks = await db
       .select({ stepIndex: taskStepTicks.stepIndex })
@@ -113,6 +128,8 @@ export function createTasksService(deps: TasksDeps) {
         .map((b) => b.trim())
         .filter(Boolean),
       caseNumber: c?.number ?? null,
+      /** Set for a GDPR request's task: it is extended or answered on the DPO's page, not through `form`. */
+      gdprRequest,
       stepsDone: ticks.map((t) => t.stepIndex).sort((a, b) => a - b),
       draft: full ? { findings: full.findings, answerText: full.answerText } : null,
       instruction: instruction
@@ -205,6 +222,7 @@ export function createTasksService(deps: TasksDeps) {
     const validated = validateSubmission(meta?.form ?? null, submission, meta?.properties);
     const { caseUpdate, comment, note, operatorQuestions } = validated;
     const c = await caseOf(p, task);
+    if (!c && (await gdprRequestOf(p, task))) throw new DomainError('GDPR_TASK_ON_PRIVACY_PAGE');
     if (!c) throw new DomainError('CASE_NOT_FOUND');
     const full = await getCaseById(db, p.tenantId, c.id);
     if (!full) throw new DomainError('CASE_NOT_FOUND');

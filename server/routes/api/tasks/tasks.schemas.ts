@@ -38,6 +38,20 @@ export const ListTasksQuery = Type.Object({
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 });
 
+/** The GDPR request behind a DPO task (process verify-gdpr): no case; extended or answered on the DPO's page. */
+const GdprTaskRequestSchema = Type.Union([
+  Type.Object({
+    number: Type.String({ description: 'e.g. DEMO-GDPR-2026-000001' }),
+    right: Type.String({
+      description: 'access, rectification, erasure, restriction, portability, objection',
+    }),
+    status: Type.String({ description: 'open | answered' }),
+    dueDate: Type.String(),
+    extended: Type.Boolean(),
+  }),
+  Type.Null(),
+]);
+
 export const TaskSummarySchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -50,6 +64,8 @@ export const TaskSummarySchema = Type.Object({
   due: Nullable(Type.String()),
   /** Deadline badge from the case's legal due date: on time, at risk (last 3 days), late. */
   deadline: Type.Union([Lit(['on_time', 'at_risk', 'late'] as const), Type.Null()]),
+  /** Set (and `case` null) for a GDPR request's task. */
+  gdprRequest: GdprTaskRequestSchema,
   case: Type.Union([
     Type.Object({
       number: Type.String(),
@@ -157,6 +173,8 @@ export const TaskDetailSchema = Type.Object({
   /** Choices of a verification form (`branch`). */
   branches: Type.Array(Type.String()),
   caseNumber: Nullable(Type.String()),
+  /** Set (and `caseNumber` null) for a GDPR request's task: it is extended or answered on the DPO's page. */
+  gdprRequest: GdprTaskRequestSchema,
   /** Indexes (0-based) of the instruction steps ticked as done. */
   stepsDone: Type.Array(Type.Integer()),
   draft: Type.Union([

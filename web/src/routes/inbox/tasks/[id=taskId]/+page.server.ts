@@ -44,7 +44,15 @@ export const load = (async (event) => {
     picker,
     claimedNow: event.url.searchParams.get('claimed') === '1',
     isSupervisor,
-    meta: { title: task.caseNumber ? `${task.name} · ${task.caseNumber}` : task.name },
+    // A GDPR request's task links to the DPO's page, which only the DPO may open.
+    isDpo: user.jobRoles.includes('DPO'),
+    meta: {
+      title: task.caseNumber
+        ? `${task.name} · ${task.caseNumber}`
+        : task.gdprRequest
+          ? `${task.name} · ${task.gdprRequest.number}`
+          : task.name,
+    },
   };
 }) satisfies PageServerLoad;
 
