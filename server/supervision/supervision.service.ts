@@ -415,7 +415,10 @@ export function createSupervisionService(deps: {
     return { id: incidentId, retried: true };
   }
 
-  /** Complaints registered per category and per channel in [from, to] (registration dates, Europe/Bucharest). */
+  /**
+   * Complaints registered per category and per channel in [from, to] (registration dates, Europe/Bucharest). GDPR
+   * requests have their own register (data_subject_requests) and are never counted here.
+   */
   async function stats(p: Principal, from: IsoDate, to: IsoDate) {
     if (from > to) throw new DomainError('PERIOD_INVALID');
     if (daysBetween(from, to) > 366) throw new DomainError('PERIOD_TOO_LONG');
@@ -424,6 +427,8 @@ export function createSupervisionService(deps: {
       gte(cases.registeredOn, from),
       lte(cases.registeredOn, to),
       sql`${cases.status} <> 'annulled'`,
+      // A case found to be a GDPR request (filed as kind gdpr_request) was never a complaint: not in ANRE counts.
+      sql`${cases.kind} <> 'gdpr_request'`,
     );
     const [byCategory, byChannel] = await Promise.all([
       db.select({ key: cases.category, n: count() }).from(cases).where(where).groupBy(cases.category),
