@@ -1941,6 +1941,22 @@ export type GetApiTasksResponses = {
             created: string;
             due: string | null;
             deadline: 'on_time' | 'at_risk' | 'late';
+            gdprRequest: {
+                /**
+                 * e.g. DEMO-GDPR-2026-000001
+                 */
+                number: string;
+                /**
+                 * access, rectification, erasure, restriction, portability, objection
+                 */
+                right: string;
+                /**
+                 * open | answered
+                 */
+                status: string;
+                dueDate: string;
+                extended: boolean;
+            } | null;
             case: {
                 number: string;
                 subject: string;
@@ -3168,6 +3184,22 @@ export type GetApiTasksByIdResponses = {
         form: string | null;
         branches: Array<string>;
         caseNumber: string | null;
+        gdprRequest: {
+            /**
+             * e.g. DEMO-GDPR-2026-000001
+             */
+            number: string;
+            /**
+             * access, rectification, erasure, restriction, portability, objection
+             */
+            right: string;
+            /**
+             * open | answered
+             */
+            status: string;
+            dueDate: string;
+            extended: boolean;
+        } | null;
         stepsDone: Array<number>;
         draft: {
             findings: string | null;
@@ -5219,6 +5251,10 @@ export type GetApiPostalDispatchesResponses = {
     200: {
         items: Array<{
             id: number;
+            /**
+             * A complaint case's letter, or a GDPR request's (never counted as a complaint)
+             */
+            source: 'case' | 'gdpr_request';
             caseNumber: string;
             documentId: number;
             documentKind: string;
@@ -14705,6 +14741,107 @@ export type GetApiPrivacyRequestsByNumberDocumentsByDocumentIdErrors = {
 export type GetApiPrivacyRequestsByNumberDocumentsByDocumentIdError = GetApiPrivacyRequestsByNumberDocumentsByDocumentIdErrors[keyof GetApiPrivacyRequestsByNumberDocumentsByDocumentIdErrors];
 
 export type GetApiPrivacyRequestsByNumberDocumentsByDocumentIdResponses = {
+    /**
+     * application/pdf
+     */
+    200: unknown;
+};
+
+export type GetApiPrivacyPostalLettersByDispatchIdData = {
+    body?: never;
+    path: {
+        dispatchId: number;
+    };
+    query?: never;
+    url: '/api/privacy/postal-letters/{dispatchId}';
+};
+
+export type GetApiPrivacyPostalLettersByDispatchIdErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiPrivacyPostalLettersByDispatchIdError = GetApiPrivacyPostalLettersByDispatchIdErrors[keyof GetApiPrivacyPostalLettersByDispatchIdErrors];
+
+export type GetApiPrivacyPostalLettersByDispatchIdResponses = {
     /**
      * application/pdf
      */
