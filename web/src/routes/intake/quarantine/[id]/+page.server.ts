@@ -7,6 +7,7 @@ import { AREA_ROLES } from '$lib/roles';
 import { isCategory } from '$lib/categories';
 import { errorMessage } from '$lib/utils/handle-error';
 import { authorityBody, authorityFields, authorityProblem, bucharestToday } from '$lib/authority-referral';
+import { dataSubjectRights, type DataSubjectRight } from '$codes/privacy-codes';
 import type { Actions, PageServerLoad } from './$types';
 
 function idOf(raw: string): number {
@@ -64,6 +65,39 @@ export const actions = {
         message: errorMessage(r, 'Mesajul nu a putut fi înregistrat. Încercați din nou.'),
       });
     redirect(303, `/cases/${encodeURIComponent(r.data.number)}`);
+  },
+  /** The message is a data-subject request (GDPR), not a complaint: registered as one, the month from arrival. */
+  gdpr: async (event) => {
+    requireRole(event, AREA_ROLES.inbox);
+    const id = idOf(event.params.id);
+    const form = await event.request.formData();
+    const values = { right: text(form, 'right'), details: text(form, 'details') };
+    if (!(dataSubjectRights as readonly string[]).includes(values.right))
+      return fail(400, {
+        action: 'gdpr',
+        values,
+        field: 'right',
+        message: 'Alegeți dreptul exercitat de persoană.',
+      });
+    if (values.details.length < 5)
+      return fail(400, {
+        action: 'gdpr',
+        values,
+        field: 'details',
+        message: 'Descrieți cererea (cel puțin 5 caractere).',
+      });
+    const r = await api<{ number: string }>(event, 'POST', '/api/privacy/requests/from-quarantine', {
+      quarantineId: id,
+      right: values.right as DataSubjectRight,
+      details: values.details.slice(0, 20000),
+    });
+    if (!r.ok)
+      return fail(r.status, {
+        action: 'gdpr',
+        values,
+        message: errorMessage(r, 'Mesajul nu a putut fi înregistrat ca cerere GDPR. Încercați din nou.'),
+      });
+    return { action: 'gdpr', number: r.data.number };
   },
   handle: async (event) => {
     requireRole(event, AREA_ROLES.inbox);
