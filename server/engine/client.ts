@@ -366,17 +366,25 @@ export class EngineClient {
     return links.map((l) => l.groupId).filter((g): g is string => !!g);
   }
 
+  /**
+   * Claims, hand-overs and unclaims retry optimistic-locking conflicts like every other change of a task (two
+   * submits at once collide in the engine; the second then sees the first's claim, or its own, as it should).
+   */
   claim(taskId: string, userId: string): Promise<void> {
-    return this.request('POST', `/task/${encodeURIComponent(taskId)}/claim`, { userId });
+    return retryingConflicts(() =>
+      this.request('POST', `/task/${encodeURIComponent(taskId)}/claim`, { userId }),
+    );
   }
 
   /** Hands a task to another user (or back to its groups with null), whoever holds it now. */
   setAssignee(taskId: string, userId: string | null): Promise<void> {
-    return this.request('POST', `/task/${encodeURIComponent(taskId)}/assignee`, { userId });
+    return retryingConflicts(() =>
+      this.request('POST', `/task/${encodeURIComponent(taskId)}/assignee`, { userId }),
+    );
   }
 
   unclaim(taskId: string): Promise<void> {
-    return this.request('POST', `/task/${encodeURIComponent(taskId)}/unclaim`, {});
+    return retryingConflicts(() => this.request('POST', `/task/${encodeURIComponent(taskId)}/unclaim`, {}));
   }
 
   complete(taskId: string, variables: Variables): Promise<void> {
