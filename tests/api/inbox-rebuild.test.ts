@@ -7,6 +7,7 @@ import {
 } from '../../server/task-read-model/task-event-consumer.ts';
 import { applyTaskEvents, readCursor } from '../../server/task-read-model/task-events.repo.ts';
 import { checkInboxReadModel, rebuildInbox } from '../../server/task-read-model/rebuild.ts';
+import { rebuildInboxCli } from '../../scripts/rebuild-inbox.ts';
 import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
 
 type H = { authorization: string };
@@ -208,5 +209,27 @@ describe('inbox read model rebuild (npm run rebuild:inbox)', () => {
     // Counts equal: nothing rebuilt, nothing logged.
     expect(await checkInboxReadModel(t.db, t.engine, log, { tenantIds: [t.demoTenantId] })).toEqual([]);
     expect(lines).toHaveLength(1);
+  });
+
+  it('npm run rebuild:inbox -- --tenant DEMO repairs through the configured services and says what it did', async () => {
+    const id = tasks.get(numbers[0]!)!;
+    await t.db.execute(sql`update tasks set assignee = null where id = ${id}`);
+    const env = {
+      DATABASE_URL: t.databaseUrl,
+      ENGINE_URL: t.engineRest.url,
+      ENGINE_USER: inject('engineUser'),
+      ENGINE_PASSWORD: inject('enginePassword'),
+      SMTP_URL: inject('smtpUrl'),
+      APP_SECRET: inject('appSecret'),
+      DATA_DIR: inject('testDataDir'),
+    };
+    const out = await rebuildInboxCli(['--tenant', 'demo'], env);
+    expect(out).toMatch(
+      /^Inbox read model rebuilt for 1 tenant in [\d.]+ s: 2 open tasks in the engine, 1 row repaired, 0 closed\.$/,
+    );
+    expect((await row(id))?.assignee).toBe(officerId);
+    await expect(rebuildInboxCli(['--tenant', 'NOPE'], env)).rejects.toThrow(
+      'There is no tenant with the code NOPE.',
+    );
   });
 });
