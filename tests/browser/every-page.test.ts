@@ -93,6 +93,7 @@ describe('every page', () => {
       '/intake/quarantine',
       '/postal',
       '/account',
+      '/account/two-factor',
     ]);
     await as('supervisor@demo.local', [
       '/supervisor',
@@ -109,7 +110,10 @@ describe('every page', () => {
       '/admin/org-chart',
       '/admin/users',
       '/admin/mailbox',
+      '/admin/security',
     ]);
+    // The data-protection officer (job role DPO), who is no admin.
+    await as('legal@demo.local', ['/admin/privacy']);
     expect(problems).toEqual({});
   });
 
