@@ -61,6 +61,7 @@ function kindOfParam(url: string, param: string): Kind | 'notAnId' {
   if (param === 'definitionId') return 'definition';
   if (param === 'incidentId') return 'incident';
   if (param === 'grantId') return 'roleGrant';
+  if (param === 'dispatchId') return 'postalDispatch';
   if (param === 'id') {
     if (url.startsWith('/api/tasks/')) return 'task';
     if (url.startsWith('/api/users/')) return 'user';
