@@ -174,8 +174,9 @@ describe('database roles: the app cannot rewrite history', () => {
     try {
       await admin.unsafe(`set password_encryption = 'scram-sha-256'`);
       await admin.unsafe(`create role ${role} password 'Pa55-word_x'`);
-      const [{ verifier }] = await admin<Array<{ verifier: string }>>`
+      const [row] = await admin<Array<{ verifier: string }>>`
         select rolpassword as verifier from pg_authid where rolname = ${role}`;
+      const verifier = row!.verifier;
       const [, iterations, salt] = /^SCRAM-SHA-256\$(\d+):([^$]+)\$/.exec(verifier)!;
       expect(scramVerifier('Pa55-word_x', Number(iterations), Buffer.from(salt!, 'base64'))).toBe(verifier);
     } finally {
