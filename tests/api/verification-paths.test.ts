@@ -96,6 +96,8 @@ describe('verification paths of the handling sub-process', () => {
     await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
       outcome: 'admissible',
       additionalCategories: ['grup_masurare'],
+      // A further category moves the due date (the earliest of the categories'), so it is a reclassification: why.
+      comment: 'Și contorul pare defect: consumul a crescut fără explicație.',
     });
 
     // Both verifications are open at once, each for the job role of its routing rule.
