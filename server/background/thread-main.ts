@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
+import { appLogOptions } from '../request-log.ts';
 import { auditChainKey, startAuditSealer } from '../audit/audit-chain.ts';
 import { createDb } from '../db/client.ts';
 import { EngineClient } from '../engine/client.ts';
@@ -23,7 +24,8 @@ const init = (workerData as { init: BackgroundInit }).init;
 
 async function start(): Promise<Array<() => Promise<void> | void>> {
   // pino writes to file descriptor 1 itself, not through the parent thread's stdout.
-  const log = pino({ level: init.logLevel, base: { thread: init.parts.join('+') } });
+  // The same redaction as the API's log: the workers handle codes, tokens and passwords too.
+  const log = pino({ ...appLogOptions(init.logLevel), base: { thread: init.parts.join('+') } });
   const { db, sql } = createDb(init.databaseUrl, { max: 10 });
   const engine = new EngineClient(init.engine);
   const mailer = createMailer(init.smtpUrl, init.mailFrom);
