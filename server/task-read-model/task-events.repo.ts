@@ -48,6 +48,17 @@ export async function readTaskEvents(
   }));
 }
 
+/**
+ * A case's task is due when the case is (every user task of the complaint processes has
+ * `camunda:dueDate="${dueAt}"`, enforced by the designer lint), so its due instant is taken from the case's current
+ * due date, not from the engine task: the engine fixes a task's due date when the task is created and does not
+ * move it when an approved extension, a pause for completion or a reclassification moves the case's deadline (nor
+ * does a call activity's copy of `dueAt` follow). The end of the due day in Europe/Bucharest (as endOfBusinessDay).
+ */
+const CASE_DUE_AT = sql.raw(
+  `((c.due_date + 1)::timestamp at time zone 'Europe/Bucharest' - interval '1 millisecond')`,
+);
+
 function stateOf(eventType: string): 'open' | 'completed' | 'deleted' {
   if (eventType === 'complete') return 'completed';
   if (eventType === 'delete') return 'deleted';
@@ -99,7 +110,7 @@ export async function applyTaskEvents(
       case_status, place_code, customer_name, subject, search_text, updated_at)
     select e.task_id, tn.id, c.id, coalesce(c.number, e.business_key), e.process_instance_id,
       e.task_definition_key, e.name, e.assignee, e.candidate_groups,
-      coalesce(e.due_at, (c.due_date + 1)::timestamp at time zone 'Europe/Bucharest', 'infinity'),
+      coalesce(${CASE_DUE_AT}, e.due_at, 'infinity'),
       e.created_at, e.state, case when e.state = 'open' then null else e.at end, e.event_id,
       c.category, c.channel, c.due_date, c.status, p.place_code, c.contact_name, c.subject,
       inbox_norm(concat_ws(' ', coalesce(c.number, e.business_key), c.contact_name, c.subject, p.place_code, e.name)),
@@ -146,6 +157,20 @@ export async function saveCursor(tx: DbOrTx, lastEventId: number): Promise<void>
   await tx.execute(
     sql`update task_event_cursor set last_event_id = ${lastEventId}, updated_at = now() where id = 1`,
   );
+}
+
+/**
+ * The case's deadline or category changed (extension, completion pause, reclassification): its open tasks follow at
+ * once, in the transaction that changed the case. Later engine events of these tasks take the due date from the
+ * case too (applyTaskEvents), so the engine's stale task due date never comes back.
+ */
+export async function refreshCaseTasks(db: DbOrTx, tenantId: string, caseId: string) {
+  await db.execute(sql`
+    update tasks t set due_at = ${CASE_DUE_AT}, case_due_date = c.due_date, category = c.category,
+      updated_at = now()
+    from cases c
+    where c.id = ${caseId} and c.tenant_id = ${tenantId} and t.tenant_id = ${tenantId} and t.case_id = c.id
+      and t.state = 'open'`);
 }
 
 /** The task as the engine says it is now, written at once after a claim/unclaim/delegate made here. */

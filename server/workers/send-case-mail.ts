@@ -4,6 +4,7 @@ import { caseMessages, cases, type Case, type Tenant } from '../db/schema/index.
 import type { Tx } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
+import { refreshCaseTasks } from '../task-read-model/task-events.repo.ts';
 import { addCaseEvent, getCaseById } from '../cases/cases.repo.ts';
 import { statusLinkOf } from '../cases/access-code.ts';
 import { getTenant } from '../tenants/tenants.repo.ts';
@@ -160,6 +161,8 @@ export async function recordWorkerStep(
   details: Record<string, unknown> = {},
 ) {
   if (Object.keys(update).length) await tx.update(cases).set(update).where(eq(cases.id, ctx.c.id));
+  // A moved deadline (extension, completion pause): the open tasks in the inbox show the new due date at once.
+  if (update.dueDate) await refreshCaseTasks(tx, ctx.c.tenantId, ctx.c.id);
   await addCaseEvent(tx, {
     tenantId: ctx.c.tenantId,
     caseId: ctx.c.id,

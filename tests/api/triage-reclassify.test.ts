@@ -86,7 +86,7 @@ describe('triage reclassifies the case', () => {
       filedReason: string | null;
       authority: { name: string | null; reference: string | null; dueDate: string | null } | null;
       deadlineRule: { days: number; unit: string };
-      events: Array<{ type: string; visibility: string; message: string }>;
+      events: Array<{ type: string; visibility: string; message: string; actorName: string | null }>;
     }>();
   };
 
@@ -161,6 +161,14 @@ describe('triage reclassifies the case', () => {
       await t.db.execute<{ id: string }>(sql`select id from users where email = 'officer@demo.local'`)
     )[0]!.id;
     expect(audits[0]!.actorId).toBe(officerId);
+    // Who made each change is in the history the staff read (old → new, who, why): the officer reclassified, the
+    // call-center agent registered.
+    const nameOf = async (email: string) =>
+      (await t.db.execute<{ name: string }>(sql`select name from users where email = ${email}`))[0]!.name;
+    expect(history?.actorName).toBe(await nameOf('officer@demo.local'));
+    expect(after.events.find((e) => e.type === 'registered')?.actorName).toBe(
+      await nameOf('agent@demo.local'),
+    );
     expect(audits[0]!.details).toMatchObject({
       changes: expect.arrayContaining([
         { field: 'category', from: 'facturare', to: 'calitate_energie' },
@@ -202,6 +210,25 @@ describe('triage reclassifies the case', () => {
     }
     expect(timers).not.toContain(Date.parse(endOfBusinessDay(reg.dueDate)));
     expect(timers).toContain(Date.parse(endOfBusinessDay(expectedDue)));
+    // The next open task of the case is due on the new date, in the inbox and in the task API.
+    const supervisor = await t.login('supervisor@demo.local');
+    const next = await eventually(async () => {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/tasks?view=all&q=${reg.number}&pageSize=100`,
+        headers: supervisor,
+      });
+      return res
+        .json<{
+          items: Array<{ id: string; due: string | null; case: { number: string; dueDate: string } | null }>;
+        }>()
+        .items.find((x) => x.case?.number === reg.number);
+    });
+    expect(Date.parse(next.due!)).toBe(Date.parse(endOfBusinessDay(expectedDue)));
+    expect(next.case?.dueDate).toBe(expectedDue);
+    const one = await t.app.inject({ method: 'GET', url: `/api/tasks/${next.id}`, headers: supervisor });
+    expect(one.statusCode, one.body).toBe(200);
+    expect(Date.parse(one.json<{ due: string }>().due)).toBe(Date.parse(endOfBusinessDay(expectedDue)));
   });
 
   it('a double submit completes once: one audit entry, one history line', async () => {
