@@ -10,6 +10,8 @@ import {
 } from '../codes/case-codes.ts';
 import { FILING_OUTCOMES, TRIAGE_OUTCOMES, type TriageOutcome } from '../codes/triage-outcomes.ts';
 import { DomainError } from '../errors.ts';
+import { PAYMENT_METHOD_LABELS } from '../mail/templates/case-letters.ts';
+import { roDate } from '../mail/templates/render.ts';
 
 /**
  * The forms a user task can carry (`form` property in the BPMN). Each validates what the officer submitted and
@@ -57,9 +59,20 @@ export interface TaskSubmission {
   authorityDueDate?: string | undefined;
   /** triage (IL-06): further categories the complaint is also about; each gets its own verification, in parallel. */
   additionalCategories?: string[] | undefined;
+  /**
+   * triage, outcome `incomplete` (IL-06, IL-08): what the consumer must add, written for them: it is the text of the
+   * written completion request. The `comment` stays the officer's internal reason.
+   */
+  missingInformation?: string | undefined;
   /** approval (IL-31): where a rejected answer goes back to, `draft` (the default) or `verification`. */
   returnTo?: string | undefined;
 }
+
+/**
+ * The case event that holds what the consumer must add (triage, incomplete): internal on the timeline, its text is
+ * what the written completion request (request-completion.worker.ts) asks the consumer for.
+ */
+export const MISSING_INFORMATION_EVENT = 'missing_information';
 
 /** approval: where a rejected answer goes back to (the `returnTo` process variable of complaint-handling.bpmn). */
 export const APPROVAL_RETURNS = ['draft', 'verification'] as const;
@@ -91,6 +104,8 @@ export interface ValidatedSubmission {
   note?: string;
   /** The questions of a request to the distribution operator. */
   operatorQuestions?: string;
+  /** triage, incomplete: what the consumer is asked to add (the completion request's text; consumer-facing). */
+  missingInformation?: string;
   /** triage: what the officer says the case is (each field only when given); the service compares and applies. */
   classification?: {
     category?: ComplaintCategory;
@@ -142,6 +157,11 @@ export function validateSubmission(
       const comment = s.comment?.trim() ?? '';
       if (outcome !== 'admissible' && comment.length < 5)
         throw new DomainError('TASK_FORM_INVALID', { field: 'comment' }, 'Motivați încadrarea.');
+      // What the consumer reads in the completion request: its own field, never the internal comment.
+      const missingInformation =
+        outcome === 'incomplete'
+          ? text(s.missingInformation, 'missingInformation', 'Ce trebuie să completeze consumatorul')
+          : undefined;
       const classification: NonNullable<ValidatedSubmission['classification']> = {};
       if (s.category !== undefined) {
         if (!complaintCategories.includes(s.category as ComplaintCategory))
@@ -208,6 +228,7 @@ export function validateSubmission(
         comment,
         note: `Încadrare: ${outcome}${comment ? ` – ${comment}` : ''}`,
         classification,
+        ...(missingInformation ? { missingInformation } : {}),
       };
     }
     case 'verification': {
@@ -299,7 +320,8 @@ export function validateSubmission(
           compensationPaymentMethod: method,
           compensationPaidLei: String(s.amountLei),
         },
-        note: `Compensație acordată: ${s.amountLei} lei (${method}), la ${s.paidOn}.`,
+        // The history is read by people: the method's Romanian name and the date as written in Romania.
+        note: `Compensație acordată: ${s.amountLei} lei (${PAYMENT_METHOD_LABELS[method]}), la ${roDate(s.paidOn)}.`,
       };
     }
     default:

@@ -8,10 +8,11 @@ import {
   type TaskCompletion,
 } from '../db/schema/index.ts';
 import { EngineError, type EngineClient, type EngineTask } from '../engine/client.ts';
-import { setTaskAssignee } from '../task-read-model/task-events.repo.ts';
+import { refreshCaseTasks, setTaskAssignee } from '../task-read-model/task-events.repo.ts';
 import { canSeeAll, createInboxService, type InboxQuery } from './inbox.service.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
+import { endOfBusinessDay } from '../deadlines/calendar.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import {
   addCaseEvent,
@@ -21,7 +22,7 @@ import {
 } from '../cases/cases.repo.ts';
 import type { Instruction } from '../instructions/instructions.ts';
 import type { ProcessCatalog } from './process-catalog.ts';
-import { validateSubmission, type TaskSubmission } from './task-forms.ts';
+import { MISSING_INFORMATION_EVENT, validateSubmission, type TaskSubmission } from './task-forms.ts';
 import {
   applyCompletion,
   getCompletion,
@@ -119,7 +120,9 @@ export function createTasksService(deps: TasksDeps) {
       assignee: task.assignee,
       assignedToMe: task.assignee === p.userId,
       created: task.created,
-      due: task.due,
+      // A case's task is due when the case is: the engine's task due date is fixed at creation and does not
+      // follow an extension or a reclassification (see task-read-model CASE_DUE_AT).
+      due: full ? endOfBusinessDay(full.dueDate) : task.due,
       taskDefinitionKey: task.taskDefinitionKey,
       candidateGroups: groups,
       form: meta?.form ?? null,
@@ -220,7 +223,7 @@ export function createTasksService(deps: TasksDeps) {
     if (task.assignee !== p.userId) throw new DomainError('TASK_NOT_ASSIGNED_TO_YOU');
     const meta = await catalog.userTask(task.processDefinitionId, task.taskDefinitionKey);
     const validated = validateSubmission(meta?.form ?? null, submission, meta?.properties);
-    const { caseUpdate, comment, note, operatorQuestions } = validated;
+    const { caseUpdate, comment, note, operatorQuestions, missingInformation } = validated;
     const c = await caseOf(p, task);
     if (!c && (await gdprRequestOf(p, task))) throw new DomainError('GDPR_TASK_ON_PRIVACY_PAGE');
     if (!c) throw new DomainError('CASE_NOT_FOUND');
@@ -265,6 +268,7 @@ export function createTasksService(deps: TasksDeps) {
           })
           .where(eq(cases.id, c.id));
         if (change) await recordReclassification(tx, p, c.id, task.name, change);
+        if (change?.caseSet.dueDate || change?.caseSet.category) await refreshCaseTasks(tx, p.tenantId, c.id);
         if (meta?.form === 'findings') {
           await addCaseEvent(tx, {
             tenantId: p.tenantId,
@@ -282,6 +286,17 @@ export function createTasksService(deps: TasksDeps) {
             type: `task_note`,
             visibility: 'internal',
             message: `${task.name}: ${note}`,
+            actorId: p.userId,
+          });
+        }
+        if (missingInformation) {
+          // The request-completion worker sends this text to the consumer (the latest such event of the case).
+          await addCaseEvent(tx, {
+            tenantId: p.tenantId,
+            caseId: c.id,
+            type: MISSING_INFORMATION_EVENT,
+            visibility: 'internal',
+            message: missingInformation,
             actorId: p.userId,
           });
         }

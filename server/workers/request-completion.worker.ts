@@ -1,9 +1,10 @@
-import { and, desc, eq, like } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { TOPICS } from '../../processes/topics.ts';
 import { caseEvents } from '../db/schema/index.ts';
 import { businessClock, dueDate, endOfBusinessDay } from '../deadlines/calendar.ts';
 import { completionRequestLetter } from '../mail/templates/case-letters.ts';
 import { listNonWorkingDays } from '../tenants/tenants.repo.ts';
+import { MISSING_INFORMATION_EVENT } from '../tasks/task-forms.ts';
 import { loadCaseContext, sendCaseLetter } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 
@@ -13,7 +14,8 @@ const GENERIC_MISSING =
 /**
  * An incomplete complaint (IL-08): a written request to complete it, by e-mail or, without an e-mail address, by
  * letter (postal register); a consumer we can only phone is called (IL-02). The wait has its own timer: the
- * tenant's completion term in working days. What was missing is the triage officer's reason.
+ * tenant's completion term in working days. What is missing is what the triage officer wrote for the consumer
+ * (`missingInformation`), never their internal comment.
  */
 export const requestCompletionWorker = defineWorker({
   topic: TOPICS.requestCompletion,
@@ -30,19 +32,15 @@ export const requestCompletionWorker = defineWorker({
         extraNonWorkingDays: extra,
       },
     );
-    const [note] = await deps.db
+    // What the triage officer wrote for the consumer (never the internal comment); the latest, should triage have
+    // found the complaint incomplete twice.
+    const [asked] = await deps.db
       .select({ message: caseEvents.message })
       .from(caseEvents)
-      .where(
-        and(
-          eq(caseEvents.caseId, ctx.c.id),
-          eq(caseEvents.type, 'task_note'),
-          like(caseEvents.message, '%Încadrare: incomplete%'),
-        ),
-      )
+      .where(and(eq(caseEvents.caseId, ctx.c.id), eq(caseEvents.type, MISSING_INFORMATION_EVENT)))
       .orderBy(desc(caseEvents.id))
       .limit(1);
-    const missing = note?.message.split('Încadrare: incomplete – ')[1]?.trim() || GENERIC_MISSING;
+    const missing = asked?.message.trim() || GENERIC_MISSING;
     const letter = completionRequestLetter(ctx.c, {
       missing,
       answerBy,

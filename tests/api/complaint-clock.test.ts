@@ -59,6 +59,32 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     expect(r.statusCode, `${name}: ${r.body}`).toBe(200);
   }
 
+  /**
+   * The case's open task shows the case's current due date (the end of that day) in the inbox (GET /api/tasks)
+   * and in the task API (GET /api/tasks/:id), whatever due date the engine gave the task when it was created.
+   */
+  async function dueShown(headers: Headers, number: string, name: string, due: string) {
+    const want = Date.parse(endOfBusinessDay(due));
+    const listed = await eventually(async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=mine&pageSize=100', headers });
+      const item = res
+        .json<{
+          items: Array<{
+            id: string;
+            name: string;
+            due: string | null;
+            case: { number: string; dueDate: string } | null;
+          }>;
+        }>()
+        .items.find((x) => x.case?.number === number && x.name === name);
+      return item && item.due && Date.parse(item.due) === want && item.case?.dueDate === due ? item : null;
+    }, 10_000).catch(() => null);
+    expect(listed, 'the inbox shows the new due date').not.toBeNull();
+    const one = await t.app.inject({ method: 'GET', url: `/api/tasks/${listed!.id}`, headers });
+    expect(one.statusCode, one.body).toBe(200);
+    expect(Date.parse(one.json<{ due: string }>().due)).toBe(want);
+  }
+
   /** Claims the case's task: its holder may propose an extension (issue 12). */
   async function hold(headers: Headers, number: string, name: string) {
     const task = await taskFor(headers, number, name);
@@ -203,12 +229,27 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     try {
       const email = `completion-${Date.now()}@example.test`;
       const reg = await register({ category: 'grup_masurare', email });
+      // What the consumer must add is its own field, required for this outcome; the comment stays internal.
+      const triage = await taskFor(officer, reg.number, 'Clasificarea și admisibilitatea reclamației');
+      await t.app.inject({ method: 'POST', url: `/api/tasks/${triage.id}/claim`, headers: officer });
+      const unsaid = await t.app.inject({
+        method: 'POST',
+        url: `/api/tasks/${triage.id}/complete`,
+        headers: officer,
+        payload: { outcome: 'incomplete', comment: 'Clientul nu a dat seria, pare grăbit.' },
+      });
+      expect(unsaid.statusCode).toBe(400);
+      expect(unsaid.json<{ message: string }>().message).toBe(
+        'Ce trebuie să completeze consumatorul: scrieți cel puțin 10 caractere.',
+      );
       await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
         outcome: 'incomplete',
-        comment: 'Lipsesc seria contorului și indexul citit de client la data reclamației.',
+        comment: 'Intern: clientul nu a dat seria, pare grăbit.',
+        missingInformation: 'Seria contorului și indexul citit de dumneavoastră la data reclamației.',
       });
       const request = await mailTo(email, 'vă rugăm să completați reclamația');
-      expect(request.text).toContain('seria contorului');
+      expect(request.text).toContain('Seria contorului și indexul citit de dumneavoastră');
+      expect(request.text).not.toContain('pare grăbit');
       expect(request.text).toContain('Temei legal');
       const asked = await eventually(async () => {
         const c = await caseRow(reg.number);
@@ -254,6 +295,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
       outcome: 'incomplete',
       comment: 'Lipsește numărul facturii contestate.',
+      missingInformation: 'Numărul și data facturii pe care o contestați.',
     });
     await mailTo(email, 'vă rugăm să completați reclamația');
     // The completion term passes (its own timer, executed now).
@@ -408,6 +450,8 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     expect(notice.text).toContain('Legea nr. 31/2018');
     // The one clock follows the new due date.
     await timerAt(reg.number, 'breachTimer', endOfBusinessDay(extended.dueDate));
+    // So does the task still open (triage, held during the extension): in the task API and in the inbox.
+    await dueShown(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', extended.dueDate);
     // Once extended, never again.
     const again = await t.app.inject({
       method: 'POST',

@@ -216,6 +216,22 @@ describe('complaint process paths', () => {
     );
     expect(notice.text).toContain(`${withDelay.compensationLei} lei`);
     expect(notice.text).toContain('Ordinul ANRE nr. 83/2021');
+    // The case history (what staff read) names the method in Romanian and the date as written in Romania, never
+    // the codes.
+    const history = (
+      await t.app.inject({
+        method: 'GET',
+        url: `/api/complaints/${reg.number}`,
+        headers: await t.login('supervisor@demo.local'),
+      })
+    ).json<{ events: Array<{ message: string }> }>().events;
+    const grant = history.find((e) => e.message.includes('Compensație acordată'));
+    expect(grant?.message).toBe(
+      `Acordarea compensației pentru depășirea termenului: Compensație acordată: ${withDelay.compensationLei} lei (compensare în factura următoare), la ${paidOn.split('-').reverse().join('.')}.`,
+    );
+    const told = history.find((e) => e.message.startsWith('Compensația de'));
+    expect(told?.message).toContain('(compensare în factura următoare)');
+    expect(history.map((e) => e.message).join('\n')).not.toMatch(/invoice_credit|bank_transfer|postal_order/);
     const closed = await eventually(async () => {
       const c = await caseRow(reg.number);
       return c.status === 'closed' ? c : null;

@@ -22,6 +22,7 @@ const FIELD_VALUES: Record<string, readonly unknown[]> = {
   findings: [TEXT, undefined, ''],
   answerText: [TEXT, undefined, ''],
   comment: [TEXT, undefined, ''],
+  missingInformation: [TEXT, undefined, ''],
   questions: [TEXT, undefined, ''],
   approved: [true, false, undefined],
   returnTo: ['draft', 'verification', undefined, 'nowhere'],

@@ -201,6 +201,13 @@ export const CompleteTaskSchema = Type.Object(
     answerText: Type.Optional(Type.String({ maxLength: 20000 })),
     approved: Type.Optional(Type.Boolean()),
     comment: Type.Optional(Type.String({ maxLength: 2000 })),
+    missingInformation: Type.Optional(
+      Type.String({
+        maxLength: 2000,
+        description:
+          'triage, required when outcome is incomplete: what the consumer must add (sent to them in the completion request; the comment stays internal)',
+      }),
+    ),
     outcome: Type.Optional(
       Type.String({
         description:

@@ -125,6 +125,7 @@ export const actions = {
       answerText: text(form, 'answerText'),
       decision: text(form, 'decision'),
       comment: text(form, 'comment'),
+      missingInformation: text(form, 'missingInformation'),
       outcome: text(form, 'outcome'),
       branch: text(form, 'branch'),
       needsOperator: form.has('needsOperator'),
@@ -172,6 +173,8 @@ export const actions = {
       case 'triage':
         if (!values.outcome) return invalid('Alegeți rezultatul încadrării.');
         body = comment ? { outcome: values.outcome, comment } : { outcome: values.outcome };
+        // What the consumer is asked to add (the completion request's text); the API requires it when incomplete.
+        if (values.outcome === 'incomplete') body.missingInformation = values.missingInformation.trim();
         // IL-06: the category, customer type and energy as the officer found them (the API compares and applies).
         if (values.category) body.category = values.category as NonNullable<CompleteTaskBody['category']>;
         if (values.customerType)
