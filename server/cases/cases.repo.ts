@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, like, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { caseEvents, caseMessages, cases, customers, places } from '../db/schema/index.ts';
+import { caseEvents, caseMessages, cases, customers, places, users } from '../db/schema/index.ts';
 import { likePattern } from '../db/search-text.ts';
 
 export const caseSummaryColumns = {
@@ -109,6 +109,26 @@ export function listCaseEvents(db: DbOrTx, tenantId: string, caseId: string, pub
         publicOnly ? eq(caseEvents.visibility, 'public') : undefined,
       ),
     )
+    .orderBy(asc(caseEvents.at), asc(caseEvents.id));
+}
+
+/**
+ * The staff history of a case: every event with who made it (the staff member's name; null for the system, a
+ * worker or the consumer). Staff only: the consumer's views (portal, status page) use listCaseEvents and never
+ * show staff names.
+ */
+export function listCaseEventsWithActors(db: DbOrTx, tenantId: string, caseId: string) {
+  return db
+    .select({
+      at: caseEvents.at,
+      type: caseEvents.type,
+      visibility: caseEvents.visibility,
+      message: caseEvents.message,
+      actorName: users.name,
+    })
+    .from(caseEvents)
+    .leftJoin(users, and(eq(users.id, caseEvents.actorId), eq(users.tenantId, caseEvents.tenantId)))
+    .where(and(eq(caseEvents.tenantId, tenantId), eq(caseEvents.caseId, caseId)))
     .orderBy(asc(caseEvents.at), asc(caseEvents.id));
 }
 

@@ -7,7 +7,13 @@ import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { accessCodeFor, accessCodeMatches } from './access-code.ts';
-import { addCaseEvent, getCaseByNumber, listCaseEvents, searchCases } from './cases.repo.ts';
+import {
+  addCaseEvent,
+  getCaseByNumber,
+  listCaseEvents,
+  listCaseEventsWithActors,
+  searchCases,
+} from './cases.repo.ts';
 import { caseCorrespondence } from '../intake/mail/correspondence.ts';
 import { getTenantByCode } from '../tenants/tenants.repo.ts';
 import { getDocument, listDocuments } from '../documents/documents.repo.ts';
@@ -36,7 +42,8 @@ export function createCasesService(deps: CasesDeps) {
     const row = await getCaseByNumber(db, principal.tenantId, number);
     if (!row) throw new DomainError('CASE_NOT_FOUND', { number });
     const [events, messages, documents] = await Promise.all([
-      listCaseEvents(db, principal.tenantId, row.case.id),
+      // Who made each change (issue 12: old → new, who, why).
+      listCaseEventsWithActors(db, principal.tenantId, row.case.id),
       // Every message of the case, received and sent, with its text and attachments.
       caseCorrespondence(db, principal.tenantId, row.case),
       listDocuments(db, principal.tenantId, row.case.id),

@@ -262,7 +262,17 @@ export const CaseDetailSchema = Type.Object({
     Type.Null(),
   ]),
   events: Type.Array(
-    Type.Object({ at: IsoDateTime, type: Type.String(), visibility: Type.String(), message: Type.String() }),
+    Type.Object({
+      at: IsoDateTime,
+      type: Type.String(),
+      visibility: Type.String(),
+      message: Type.String(),
+      actorName: Nullable(
+        Type.String({
+          description: 'The staff member who made the change; null for the system or the consumer',
+        }),
+      ),
+    }),
   ),
   messages: Type.Array(
     Type.Object({

@@ -146,6 +146,7 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           type: e.type,
           visibility: e.visibility,
           message: e.message,
+          actorName: e.actorName,
         })),
         documents: r.documents.map((d) => ({
           id: d.id,

@@ -1166,6 +1166,10 @@ export type GetApiComplaintsByNumberResponses = {
             type: string;
             visibility: string;
             message: string;
+            /**
+             * The staff member who made the change; null for the system or the consumer
+             */
+            actorName: string | null;
         }>;
         /**
          * Every message of the case, received and sent, oldest first
@@ -3437,6 +3441,10 @@ export type PostApiTasksByIdCompleteData = {
         answerText?: string;
         approved?: boolean;
         comment?: string;
+        /**
+         * triage, required when outcome is incomplete: what the consumer must add (sent to them in the completion request; the comment stays internal)
+         */
+        missingInformation?: string;
         /**
          * triage: admissible, incomplete, duplicate, misdirected, anonymous, not_a_complaint, withdrawn
          */

@@ -9,6 +9,8 @@ export function caseTimeline(c: Pick<CaseDetail, 'events' | 'activities'>): Time
     ...c.events.map((e) => ({
       at: e.at,
       title: e.message,
+      // Who made the change (staff pages only; the portal has its own timeline without staff names).
+      detail: e.actorName ? `de ${e.actorName}` : undefined,
       tag: e.visibility === 'internal' ? 'Intern' : undefined,
       tone: e.visibility === 'internal' ? ('internal' as const) : ('default' as const),
     })),
