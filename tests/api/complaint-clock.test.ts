@@ -300,7 +300,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     await mailTo(email, 'vă rugăm să completați reclamația');
     // The completion term passes (its own timer, executed now).
     await executeTimer(reg.number, 'completionTimeout');
-    await complete(officer, reg.number, 'Tratarea plângerii duplicat, anonime sau greșit îndreptate', {
+    await complete(officer, reg.number, 'Propunerea de clasare sau redirecționare a dosarului', {
       comment: 'Clientul nu a răspuns cererii de completare.',
     });
     await complete(supervisor, reg.number, 'Aprobarea clasării sau redirecționării', { approved: true });
@@ -321,7 +321,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
       outcome: 'not_a_complaint',
       comment: 'Clientul cere doar data următoarei citiri.',
     });
-    await complete(officer, reg.number, 'Tratarea plângerii duplicat, anonime sau greșit îndreptate', {
+    await complete(officer, reg.number, 'Propunerea de clasare sau redirecționare a dosarului', {
       comment: 'Cerere de informații, nu reclamație.',
     });
     await complete(supervisor, reg.number, 'Aprobarea clasării sau redirecționării', {
@@ -332,7 +332,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
       outcome: 'not_a_complaint',
       comment: 'Verificat din nou: doar o cerere de informații.',
     });
-    await complete(officer, reg.number, 'Tratarea plângerii duplicat, anonime sau greșit îndreptate', {
+    await complete(officer, reg.number, 'Propunerea de clasare sau redirecționare a dosarului', {
       comment: 'Cerere de informații.',
     });
     await complete(supervisor, reg.number, 'Aprobarea clasării sau redirecționării', { approved: true });
@@ -356,7 +356,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
       outcome: 'withdrawn',
       comment: 'Clientul a sunat și a retras reclamația.',
     });
-    await complete(officer, reg.number, 'Tratarea plângerii duplicat, anonime sau greșit îndreptate', {
+    await complete(officer, reg.number, 'Propunerea de clasare sau redirecționare a dosarului', {
       comment: 'Retragere confirmată telefonic.',
     });
     await complete(supervisor, reg.number, 'Aprobarea clasării sau redirecționării', { approved: true });
@@ -382,7 +382,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
       outcome: 'withdrawn',
       comment: 'Clientul și-a retras reclamația telefonic.',
     });
-    await complete(officer, reg.number, 'Tratarea plângerii duplicat, anonime sau greșit îndreptate', {
+    await complete(officer, reg.number, 'Propunerea de clasare sau redirecționare a dosarului', {
       comment: 'Retragere confirmată.',
     });
     await complete(supervisor, reg.number, 'Aprobarea clasării sau redirecționării', { approved: true });

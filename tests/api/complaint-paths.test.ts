@@ -254,7 +254,7 @@ describe('complaint process paths', () => {
       outcome: 'duplicate',
       comment: 'Același conținut ca reclamația anterioară a clientului.',
     });
-    await complete(officer, reg.number, 'Tratarea plângerii duplicat, anonime sau greșit îndreptate', {
+    await complete(officer, reg.number, 'Propunerea de clasare sau redirecționare a dosarului', {
       comment: 'Conexată la dosarul anterior.',
     });
     // No filing without the supervisor's approval (IL-08).

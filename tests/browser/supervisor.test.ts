@@ -208,7 +208,7 @@ describe('the supervisor view in the browser', () => {
         outcome: 'duplicate',
         comment: 'Același conținut ca reclamația anterioară.',
       });
-      await completeByApi(dup.number, 'Tratarea plângerii duplicat, anonime sau greșit îndreptate', {
+      await completeByApi(dup.number, 'Propunerea de clasare sau redirecționare a dosarului', {
         comment: 'Conexată la dosarul anterior.',
       });
       // No filing without the head of service's approval (IL-08).
