@@ -24,7 +24,8 @@ describe('the triage form in the browser', () => {
     await t?.close();
   });
 
-  it('reclassifies a billing complaint as quality of supply', { timeout: 180_000 }, async () => {
+  /** Registers a billing complaint through the call center and opens its triage task, claimed by the officer. */
+  async function openTriage() {
     const agent = await t.login('agent@demo.local');
     const customer = (
       await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: agent })
@@ -59,6 +60,11 @@ describe('the triage form in the browser', () => {
     expect(found).toBe(true);
     await officer.getByRole('button', { name: 'Preiau sarcina' }).click();
     await officer.getByRole('button', { name: 'Finalizez sarcina' }).waitFor();
+    return { agent, reg, officer };
+  }
+
+  it('reclassifies a billing complaint as quality of supply', { timeout: 180_000 }, async () => {
+    const { agent, reg, officer } = await openTriage();
 
     const category = officer.getByLabel('Categoria (Ordinul ANRE nr. 16/2015)');
     expect(await category.inputValue()).toBe('facturare');
@@ -79,4 +85,32 @@ describe('the triage form in the browser', () => {
     expect(c.dueDate).toBe(legalDueDate(reg.registeredOn, { days: 30, unit: 'calendar' }));
     expect(c.dueDate).not.toBe(reg.dueDate);
   });
+
+  it(
+    'an incomplete complaint asks the consumer in words written for them, apart from the internal reason',
+    { timeout: 180_000 },
+    async () => {
+      const { agent, reg, officer } = await openTriage();
+      const missing = officer.getByLabel('Ce trebuie să completeze consumatorul (se trimite consumatorului)');
+      expect(await missing.getAttribute('required')).toBeNull();
+      await officer.getByLabel('Incompletă — se cer completări clientului').check();
+      // Required once the outcome is incomplete: the browser keeps the form until it is filled in.
+      expect(await missing.getAttribute('required')).not.toBeNull();
+      await officer.getByLabel('Motivare').fill('Intern: lipsește factura, clientul pare grăbit.');
+      expect(await axeViolations(officer)).toEqual([]);
+      await missing.fill('Numărul și data facturii pe care o contestați.');
+      await officer.getByRole('button', { name: 'Finalizez sarcina' }).click();
+      await officer.waitForURL(/\/inbox(\?|$)/);
+
+      const c = (
+        await t.app.inject({ method: 'GET', url: `/api/complaints/${reg.number}`, headers: agent })
+      ).json<{ events: Array<{ type: string; visibility: string; message: string }> }>();
+      expect(c.events).toContainEqual(
+        expect.objectContaining({
+          type: 'missing_information',
+          message: 'Numărul și data facturii pe care o contestați.',
+        }),
+      );
+    },
+  );
 });
