@@ -102,11 +102,17 @@ async function main() {
       `${r.tenants} tenant${r.tenants === 1 ? '' : 's'}, ${r.changed ? `deployed for ${r.changed}` : 'unchanged'}`,
   );
 
-  // Where tenant-chosen connections may go: public servers, what the operator allowed, and the embedded mail
-  // server this process started (so the demo tenant's mailbox settings can point at it).
+  // Where tenant-chosen connections may go: public servers and what the operator allowed. Not the embedded mail
+  // server: it is the platform's own (every tenant's mail and the consumers' demo mailboxes are in it, and it takes
+  // any password), so a tenant admin pointing its mailbox at it would read others' mail. An operator who wants a
+  // tenant to try it names it in OUTBOUND_ALLOW_HOSTS.
   const outbound = installationOutboundPolicy(config, {
-    allow: infra.imap ? [`${infra.imap.host}:${infra.imap.port}`] : [],
-    serviceUrls: [infra.databaseUrl, infra.engineUrl, infra.engineDatabaseUrl ?? undefined],
+    serviceUrls: [
+      infra.databaseUrl,
+      infra.engineUrl,
+      infra.engineDatabaseUrl ?? undefined,
+      infra.imap ? `imap://${infra.imap.host}:${infra.imap.port}` : undefined,
+    ],
   });
   const stops: Array<() => Promise<void> | void> = [];
   if (infra.engineDatabaseUrl && (args.parts.includes('api') || args.parts.includes('workers'))) {

@@ -120,4 +120,21 @@ describe('outbound fence', () => {
     expect(policy.allow).toEqual(['mail.intern.example', '10.0.0.9:993', '127.0.0.1:2143']);
     for (const port of [3100, 6432, 8080, 54329, 18080, 2525, 1143]) expect(policy.ownPorts).toContain(port);
   });
+
+  it('keeps a tenant off the embedded mail server unless the operator names it', async () => {
+    // npm start's policy: the embedded IMAP server holds every tenant's mail and takes any password.
+    const config = loadConfig({ EMBEDDED_IMAP_PORT: '1143' });
+    const policy = installationOutboundPolicy(config);
+    expect(await refusal(checkOutbound(policy, '127.0.0.1', 1143))).toBe('OUTBOUND_REFUSED');
+    expect(await refusal(checkOutbound(policy, 'localhost', 1143, resolvesTo('127.0.0.1')))).toBe(
+      'OUTBOUND_REFUSED',
+    );
+    const allowed = installationOutboundPolicy(
+      loadConfig({ EMBEDDED_IMAP_PORT: '1143', OUTBOUND_ALLOW_HOSTS: '127.0.0.1:1143' }),
+    );
+    expect(await checkOutbound(allowed, '127.0.0.1', 1143)).toEqual({
+      address: '127.0.0.1',
+      servername: '127.0.0.1',
+    });
+  });
 });

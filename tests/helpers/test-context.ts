@@ -141,8 +141,8 @@ export async function createTestContext(
       instructions: await loadInstructions(),
       log,
       webHandler,
-      // As npm start does: the run's own mail server is allowed for tenants' mailbox settings, the database's and
-      // the engine's ports are the installation's own.
+      // As an operator who allowed the run's own mail server for tenants' mailbox settings (OUTBOUND_ALLOW_HOSTS;
+      // npm start does not); the database's and the engine's ports are the installation's own.
       outbound: installationOutboundPolicy(config, {
         allow: [`${inject('imapHost')}:${inject('imapPort')}`],
         serviceUrls: [databaseUrl, engineOptions.url],

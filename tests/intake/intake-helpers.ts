@@ -1,3 +1,4 @@
+import { outboundPolicy } from '../../server/net/outbound-fence.ts';
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { ImapFlow } from 'imapflow';
@@ -116,6 +117,8 @@ export async function runIntake(
     { ...deps, log: silentLog, ownAddresses: [OUR_SENDER] },
     {
       localImap: { host: inject('imapHost'), port: inject('imapPort') },
+      // The tests play the operator who allowed the run's own mail server for tenants' settings (OUTBOUND_ALLOW_HOSTS).
+      fence: outboundPolicy({ allow: [`${inject('imapHost')}:${inject('imapPort')}`] }),
       tenantIds,
       pollIntervalMs: opts.pollIntervalMs ?? 1000,
       concurrency: opts.concurrency,

@@ -31,9 +31,10 @@ export interface MailIntakeOptions {
    */
   catchAll?: MailboxConfig | null;
   /**
-   * The outbound fence for the mailboxes tenants configured (server/net/outbound-fence.ts). The local mail server
-   * and the catch-all mailbox are the installation's own and are not fenced (the local one is allowed for tenants'
-   * settings too). Unset: the installation's policy read from the environment (OUTBOUND_ALLOW_HOSTS, its ports).
+   * The outbound fence for the mailboxes tenants configured (server/net/outbound-fence.ts). The installation's own
+   * connections (the local mail server, the catch-all mailbox) are not fenced; a tenant's settings pointing at the
+   * local server are, like any other internal address. Unset: the installation's policy read from the environment
+   * (OUTBOUND_ALLOW_HOSTS, its ports).
    */
   fence?: OutboundPolicy;
   /** How often the tenants' mailbox settings are read again (default 30 s); 0 turns the reload off. */
@@ -92,11 +93,9 @@ function defaultFence(): OutboundPolicy {
  */
 export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions): Promise<MailIntake> {
   const watchers = new Map<string, MailboxWatcher>();
-  // The installation's own local mail server (demo, tests) stays reachable for a tenant's settings too.
-  const base = opts.fence ?? defaultFence();
-  const fence: OutboundPolicy = opts.localImap
-    ? { ...base, allow: [...base.allow, `${opts.localImap.host.toLowerCase()}:${opts.localImap.port}`] }
-    : base;
+  // A tenant's own settings never reach the installation's local mail server unless the operator allowed it (the
+  // fence given, or OUTBOUND_ALLOW_HOSTS): it holds every tenant's mail and takes any password.
+  const fence: OutboundPolicy = opts.fence ?? defaultFence();
   /** Per tenant, the settings its watcher runs on: 'local', 'catch-all', 'off' or the account's save time. */
   const running = new Map<string, string>();
 
