@@ -94,6 +94,8 @@ describe('parallel verifications and the way back to them, in the browser', () =
       expect(await further.getByLabel('Facturarea', { exact: true }).count()).toBe(0);
       await further.getByLabel('Funcționarea grupurilor de măsurare').check();
       await officer.getByLabel('Admisibilă — se analizează').check();
+      // A further category moves the due date (the earliest of the categories'): a reclassification, with its reason.
+      await officer.getByLabel('Motivare').fill('Clientul reclamă și contorul, nu doar factura.');
       expect(await axeViolations(officer)).toEqual([]);
       await officer.getByRole('button', { name: 'Finalizez sarcina' }).click();
       await officer.waitForURL(/\/inbox(\?|$)/);

@@ -128,7 +128,8 @@ export async function listInboundOfCase(db: DbOrTx, tenantId: string, caseId: st
     .select()
     .from(inboundMessages)
     .where(and(eq(inboundMessages.tenantId, tenantId), eq(inboundMessages.caseId, caseId)))
-    .orderBy(asc(inboundMessages.arrivedAt));
+    // IMAP's arrival time has whole seconds: two messages of the same second keep the order they were taken in.
+    .orderBy(asc(inboundMessages.arrivedAt), asc(inboundMessages.createdAt));
   const atts = messages.length
     ? await db
         .select()
