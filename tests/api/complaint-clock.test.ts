@@ -10,8 +10,8 @@ import { createTestContext, eventually, silentLog, type TestContext } from '../h
 import { readMailbox } from '../helpers/mailbox.ts';
 import { messageId, OUR_SENDER, rfc822 } from '../intake/intake-helpers.ts';
 import { link, loginConsumer, MARIA } from './portal-helpers.ts';
+import { completeTask, taskFor as findTask, type Headers } from '../helpers/tasks.ts';
 
-type Headers = { authorization: string };
 const DAY = 24 * 3600 * 1000;
 
 /**
@@ -42,22 +42,9 @@ describe('complaint process: the clock, completion, filing, extension, compensat
   });
   afterAll(async () => t?.close());
 
-  async function taskFor(headers: Headers, number: string, name: string) {
-    return eventually(async () => {
-      const res = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups&pageSize=100', headers });
-      return res
-        .json<{ items: Array<{ id: string; name: string; case: { number: string } | null }> }>()
-        .items.find((x) => x.case?.number === number && x.name === name);
-    });
-  }
-
-  async function complete(headers: Headers, number: string, name: string, payload: Record<string, unknown>) {
-    const task = await taskFor(headers, number, name);
-    const claim = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers });
-    expect(claim.statusCode, claim.body).toBe(200);
-    const r = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/complete`, headers, payload });
-    expect(r.statusCode, `${name}: ${r.body}`).toBe(200);
-  }
+  const taskFor = (headers: Headers, number: string, name: string) => findTask(t, headers, number, name);
+  const complete = (headers: Headers, number: string, name: string, payload: Record<string, unknown>) =>
+    completeTask(t, headers, number, name, payload);
 
   /**
    * The case's open task shows the case's current due date (the end of that day) in the inbox (GET /api/tasks)

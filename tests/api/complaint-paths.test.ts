@@ -4,8 +4,7 @@ import { cases } from '../../server/db/schema/index.ts';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
 import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
-
-type Headers = { authorization: string };
+import { completeTask, taskFor as findTask, type Headers } from '../helpers/tasks.ts';
 
 /**
  * The paths of the full process besides the straight one (complaint-flow.test.ts): the request to the
@@ -24,22 +23,9 @@ describe('complaint process paths', () => {
   });
   afterAll(async () => t?.close());
 
-  async function taskFor(headers: Headers, number: string, name: string) {
-    return eventually(async () => {
-      const res = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups&pageSize=100', headers });
-      return res
-        .json<{ items: Array<{ id: string; name: string; case: { number: string } | null }> }>()
-        .items.find((x) => x.case?.number === number && x.name === name);
-    });
-  }
-
-  async function complete(headers: Headers, number: string, name: string, payload: Record<string, unknown>) {
-    const task = await taskFor(headers, number, name);
-    const claim = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers });
-    expect(claim.statusCode, claim.body).toBe(200);
-    const r = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/complete`, headers, payload });
-    expect(r.statusCode, `${name}: ${r.body}`).toBe(200);
-  }
+  const taskFor = (headers: Headers, number: string, name: string) => findTask(t, headers, number, name);
+  const complete = (headers: Headers, number: string, name: string, payload: Record<string, unknown>) =>
+    completeTask(t, headers, number, name, payload);
 
   async function register(category: 'grup_masurare' | 'facturare', email: string, receivedAt?: Date) {
     const [customer] = (

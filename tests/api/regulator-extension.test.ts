@@ -5,8 +5,8 @@ import { businessClock, dueDate as legalDueDate } from '../../server/deadlines/c
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
 import type { ComplaintCategory } from '../../server/codes/case-codes.ts';
 import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { completeTask, claimTask, taskFor as findTask, type Headers } from '../helpers/tasks.ts';
 
-type Headers = { authorization: string };
 const DAY = 24 * 3600 * 1000;
 
 interface Regulator {
@@ -58,27 +58,13 @@ describe('regulator data, extension from the case, postal allowance, several cat
   });
   afterAll(async () => t?.close());
 
-  async function taskFor(headers: Headers, number: string, name: string) {
-    return eventually(async () => {
-      const res = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups&pageSize=100', headers });
-      return res
-        .json<{ items: Array<{ id: string; name: string; case: { number: string } | null }> }>()
-        .items.find((x) => x.case?.number === number && x.name === name);
-    }, 60_000);
-  }
-
-  async function claim(headers: Headers, number: string, name: string) {
-    const task = await taskFor(headers, number, name);
-    const r = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers });
-    expect(r.statusCode, r.body).toBe(200);
-    return task;
-  }
-
-  async function complete(headers: Headers, number: string, name: string, payload: Record<string, unknown>) {
-    const task = await claim(headers, number, name);
-    const r = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/complete`, headers, payload });
-    expect(r.statusCode, `${name}: ${r.body}`).toBe(200);
-  }
+  // Tasks reached after several workers' steps: up to a minute on a loaded machine.
+  const taskFor = (headers: Headers, number: string, name: string) =>
+    findTask(t, headers, number, name, 60_000);
+  const claim = (headers: Headers, number: string, name: string) =>
+    claimTask(t, headers, number, name, 60_000);
+  const complete = (headers: Headers, number: string, name: string, payload: Record<string, unknown>) =>
+    completeTask(t, headers, number, name, payload, 60_000);
 
   function register(o: {
     category: ComplaintCategory;

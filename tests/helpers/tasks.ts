@@ -1,0 +1,42 @@
+import { expect } from 'vitest';
+import { eventually, type TestContext } from './test-context.ts';
+
+export type Headers = { authorization: string };
+
+/** The open task `name` of case `number` among the caller's groups, once the inbox read model shows it. */
+export function taskFor(t: TestContext, headers: Headers, number: string, name: string, timeoutMs = 30_000) {
+  return eventually(async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups&pageSize=100', headers });
+    return res
+      .json<{ items: Array<{ id: string; name: string; case: { number: string } | null }> }>()
+      .items.find((x) => x.case?.number === number && x.name === name);
+  }, timeoutMs);
+}
+
+/** Claims that task as the caller, as the inbox's "Preiau sarcina" does. */
+export async function claimTask(
+  t: TestContext,
+  headers: Headers,
+  number: string,
+  name: string,
+  timeoutMs?: number,
+) {
+  const task = await taskFor(t, headers, number, name, timeoutMs);
+  const r = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers });
+  expect(r.statusCode, r.body).toBe(200);
+  return task;
+}
+
+/** Claims and completes that task with the form's `payload`; both must succeed. */
+export async function completeTask(
+  t: TestContext,
+  headers: Headers,
+  number: string,
+  name: string,
+  payload: Record<string, unknown>,
+  timeoutMs?: number,
+) {
+  const task = await claimTask(t, headers, number, name, timeoutMs);
+  const r = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/complete`, headers, payload });
+  expect(r.statusCode, `${name}: ${r.body}`).toBe(200);
+}
