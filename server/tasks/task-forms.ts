@@ -119,6 +119,18 @@ export interface ValidatedSubmission {
   };
 }
 
+/** A classification field: absent stays absent; present must be one of `allowed`, else the form says which. */
+function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  field: string,
+  message: string,
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) throw new DomainError('TASK_FORM_INVALID', { field }, message);
+  return value as T;
+}
+
 /** `properties` are the task's camunda:properties (a verification form lists its `branches`). */
 export function validateSubmission(
   form: string | null,
@@ -163,42 +175,34 @@ export function validateSubmission(
           ? text(s.missingInformation, 'missingInformation', 'Ce trebuie să completeze consumatorul')
           : undefined;
       const classification: NonNullable<ValidatedSubmission['classification']> = {};
-      if (s.category !== undefined) {
-        if (!complaintCategories.includes(s.category as ComplaintCategory))
-          throw new DomainError(
-            'TASK_FORM_INVALID',
-            { field: 'category' },
-            'Alegeți una dintre categoriile de plângeri din Ordinul ANRE nr. 16/2015.',
-          );
-        classification.category = s.category as ComplaintCategory;
-      }
-      if (s.customerType !== undefined) {
-        if (!customerTypes.includes(s.customerType as CustomerType))
-          throw new DomainError(
-            'TASK_FORM_INVALID',
-            { field: 'customerType' },
-            'Alegeți tipul clientului: casnic sau noncasnic.',
-          );
-        classification.customerType = s.customerType as CustomerType;
-      }
-      if (s.energy !== undefined) {
-        if (!energies.includes(s.energy as Energy))
-          throw new DomainError(
-            'TASK_FORM_INVALID',
-            { field: 'energy' },
-            'Alegeți energia: energie electrică sau gaze naturale.',
-          );
-        classification.energy = s.energy as Energy;
-      }
-      if (s.source !== undefined) {
-        if (!caseSources.includes(s.source as CaseSource))
-          throw new DomainError(
-            'TASK_FORM_INVALID',
-            { field: 'source' },
-            'Alegeți sursa: consumatorul sau o autoritate (ANRE, ANPC).',
-          );
-        classification.source = s.source as CaseSource;
-      }
+      const category = oneOf(
+        s.category,
+        complaintCategories,
+        'category',
+        'Alegeți una dintre categoriile de plângeri din Ordinul ANRE nr. 16/2015.',
+      );
+      if (category) classification.category = category;
+      const customerType = oneOf(
+        s.customerType,
+        customerTypes,
+        'customerType',
+        'Alegeți tipul clientului: casnic sau noncasnic.',
+      );
+      if (customerType) classification.customerType = customerType;
+      const energy = oneOf(
+        s.energy,
+        energies,
+        'energy',
+        'Alegeți energia: energie electrică sau gaze naturale.',
+      );
+      if (energy) classification.energy = energy;
+      const source = oneOf(
+        s.source,
+        caseSources,
+        'source',
+        'Alegeți sursa: consumatorul sau o autoritate (ANRE, ANPC).',
+      );
+      if (source) classification.source = source;
       const authorityName = s.authorityName?.trim();
       if (authorityName) classification.authorityName = authorityName.slice(0, 200);
       const authorityReference = s.authorityReference?.trim();
