@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 /** Bad input gets a 4xx with a clear Romanian message; never a 500, never a crash. */
 describe('bad input', () => {
@@ -24,7 +25,7 @@ describe('bad input', () => {
 
   /** The first task of the officer's groups, once the engine and the acknowledgement worker created one. */
   const firstTaskId = (headers: Record<string, string>) =>
-    eventually(async () => {
+    waitFor(async () => {
       const tasks = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups', headers });
       return tasks.json<{ items: Array<{ id: string }> }>().items[0]?.id;
     });

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseEvents, caseMessages, cases } from '../../server/db/schema/index.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 type Headers = { authorization: string };
 
@@ -46,7 +47,7 @@ describe('/api/call-center', () => {
     expect(r.statusCode, r.body).toBe(201);
     const reg = r.json<{ number: string; id: string; resolvedDuringCall: boolean; dueDate: string }>();
     expect(reg.resolvedDuringCall).toBe(true);
-    const closed = await eventually(async () => {
+    const closed = await waitFor(async () => {
       const [c] = await t.db.select().from(cases).where(eq(cases.id, reg.id));
       return c?.status === 'closed' ? c : null;
     });
@@ -55,7 +56,7 @@ describe('/api/call-center', () => {
       (e) => e.type,
     );
     expect(events).toEqual(expect.arrayContaining(['registered', 'resolved_during_call', 'closed']));
-    const sent = await eventually(async () => {
+    const sent = await waitFor(async () => {
       const m = await t.db.select().from(caseMessages).where(eq(caseMessages.caseId, reg.id));
       return m.length ? m : null;
     });
@@ -65,7 +66,7 @@ describe('/api/call-center', () => {
       tenantId: t.demoTenantId,
       processDefinitionKey: 'complaint',
     });
-    await eventually(async () => {
+    await waitFor(async () => {
       const [h] = await t.engine.findHistoricProcessInstances({
         businessKey: reg.number,
         tenantId: t.demoTenantId,
@@ -90,7 +91,7 @@ describe('/api/call-center', () => {
     expect(r.statusCode, r.body).toBe(201);
     const reg = r.json<{ number: string; resolvedDuringCall: boolean }>();
     expect(reg.resolvedDuringCall).toBe(false);
-    await eventually(async () => {
+    await waitFor(async () => {
       const tasks = await t.engine.queryTasks(
         { tenantIdIn: [t.demoTenantId], processInstanceBusinessKey: reg.number },
         { firstResult: 0, maxResults: 10 },

@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../server/db/schema/index.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 interface Progress {
   timeLeft: { workingDays: number; calendarDays: number; overdue: boolean };
@@ -55,7 +56,7 @@ describe('degree of execution of a case', () => {
 
   it('lists the open task with its holders, the tasks that may follow, and the time left', async () => {
     // No customer on file: identification (IL-05) comes first, then classification (IL-06).
-    const p = await eventually(async () => {
+    const p = await waitFor(async () => {
       const x = await progress();
       return x.openTasks.length ? x : null;
     });

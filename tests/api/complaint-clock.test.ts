@@ -6,7 +6,8 @@ import { delayDays } from '../../server/deadlines/compensation.ts';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
 import { processInboundMail } from '../../server/intake/mail/process-message.ts';
 import type { Channel, ComplaintCategory } from '../../server/codes/case-codes.ts';
-import { createTestContext, eventually, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
 import { messageId, OUR_SENDER, rfc822 } from '../intake/intake-helpers.ts';
 import { link, loginConsumer, MARIA } from './portal-helpers.ts';
@@ -52,7 +53,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
    */
   async function dueShown(headers: Headers, number: string, name: string, due: string) {
     const want = Date.parse(endOfBusinessDay(due));
-    const listed = await eventually(async () => {
+    const listed = await waitFor(async () => {
       const res = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=mine&pageSize=100', headers });
       const item = res
         .json<{
@@ -113,10 +114,10 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     ).map((e) => e.type);
 
   const mailTo = (email: string, subjectPart: string) =>
-    eventually(async () => (await readMailbox(email)).find((m) => m.subject?.includes(subjectPart)));
+    waitFor(async () => (await readMailbox(email)).find((m) => m.subject?.includes(subjectPart)));
 
   async function mainInstance(number: string) {
-    return eventually(async () => (await caseRow(number)).processInstanceId);
+    return waitFor(async () => (await caseRow(number)).processInstanceId);
   }
 
   /** Pending timer due dates of an activity of the case's main process, through the engine's REST API. */
@@ -127,7 +128,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
   /** Waits until the activity's pending timer is due at `iso` (the worker moves it just before it records). */
   async function timerAt(number: string, activityId: string, iso: string) {
     const want = new Date(iso).toISOString().replace('Z', '+0000');
-    const got = await eventually(async () => {
+    const got = await waitFor(async () => {
       const due = await timerDue(number, activityId);
       return due.length === 1 && due[0] === want ? due : null;
     }, 10_000).catch(async () => timerDue(number, activityId));
@@ -136,7 +137,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
 
   async function executeTimer(number: string, activityId: string) {
     const pid = await mainInstance(number);
-    const job = await eventually(async () => {
+    const job = await waitFor(async () => {
       const res = await fetch(
         `${t.engineRest.url}/job?timers=true&processInstanceId=${pid}&activityId=${activityId}`,
         { headers: { authorization: t.engineRest.authorization } },
@@ -173,7 +174,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     const reg = await register({ channel: 'post', receivedAt: new Date(Date.now() - 60 * DAY) });
     await taskFor(registry, reg.number, 'Verificarea înregistrării de la ghișeu, poștă sau fax');
     await taskFor(supervisor, reg.number, 'Repartizarea dosarului și escaladarea internă');
-    const breached = await eventually(async () => {
+    const breached = await waitFor(async () => {
       const c = await caseRow(reg.number);
       return c.breachedAt ? c : null;
     });
@@ -205,7 +206,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     expect(receivedAt).not.toBeNull();
     const reg = await register({ channel: 'fax', receivedAt: receivedAt! });
     await taskFor(registry, reg.number, 'Verificarea înregistrării de la ghișeu, poștă sau fax');
-    await eventually(async () => ((await events(reg.number)).includes('deadline_warning') ? true : null));
+    await waitFor(async () => ((await events(reg.number)).includes('deadline_warning') ? true : null));
     expect((await caseRow(reg.number)).breachedAt).toBeNull();
     // The warning loop looks again at the end of the due day (an extension approved meanwhile warns again).
     await timerAt(reg.number, 'warnLater', endOfBusinessDay(target));
@@ -238,7 +239,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
       expect(request.text).toContain('Seria contorului și indexul citit de dumneavoastră');
       expect(request.text).not.toContain('pare grăbit');
       expect(request.text).toContain('Temei legal');
-      const asked = await eventually(async () => {
+      const asked = await waitFor(async () => {
         const c = await caseRow(reg.number);
         return c.completionRequestedAt ? c : null;
       });
@@ -262,7 +263,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
         },
       );
       expect(out.status).toBe('reply');
-      const resumed = await eventually(async () => {
+      const resumed = await waitFor(async () => {
         const c = await caseRow(reg.number);
         return c.completionReceivedAt ? c : null;
       });
@@ -291,7 +292,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
       comment: 'Clientul nu a răspuns cererii de completare.',
     });
     await complete(supervisor, reg.number, 'Aprobarea clasării sau redirecționării', { approved: true });
-    const filed = await eventually(async () => {
+    const filed = await waitFor(async () => {
       const c = await caseRow(reg.number);
       return c.status === 'filed' ? c : null;
     });
@@ -323,7 +324,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
       comment: 'Cerere de informații.',
     });
     await complete(supervisor, reg.number, 'Aprobarea clasării sau redirecționării', { approved: true });
-    const filed = await eventually(async () => {
+    const filed = await waitFor(async () => {
       const c = await caseRow(reg.number);
       return c.status === 'filed' ? c : null;
     });
@@ -391,7 +392,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     await complete(registry, reg.number, 'Expedierea prin poștă și dovada comunicării', {
       comment: 'Confirmarea retragerii predată la poștă.',
     });
-    const c = await eventually(async () => {
+    const c = await waitFor(async () => {
       const row = await caseRow(reg.number);
       return row.answerCommunicatedAt ? row : null;
     });
@@ -424,7 +425,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     });
     expect(asked.statusCode, asked.body).toBe(200);
     await complete(supervisor, reg.number, 'Aprobarea prelungirii termenului', { approved: true });
-    const extended = await eventually(async () => {
+    const extended = await waitFor(async () => {
       const c = await caseRow(reg.number);
       return c.extendedAt ? c : null;
     });
@@ -461,7 +462,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     });
     expect(asked.statusCode, asked.body).toBe(200);
     await complete(supervisor, reg.number, 'Aprobarea prelungirii termenului', { approved: true });
-    await eventually(async () => ((await events(reg.number)).includes('extension_refused') ? true : null));
+    await waitFor(async () => ((await events(reg.number)).includes('extension_refused') ? true : null));
     const c = await caseRow(reg.number);
     expect(c.extendedAt).toBeNull();
     expect(c.originalDueDate).toBeNull();
@@ -519,7 +520,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     await complete(registry, reg.number, 'Expedierea prin poștă și dovada comunicării', {
       comment: 'Scrisoare recomandată RR123456789RO predată la poștă.',
     });
-    const c = await eventually(async () => {
+    const c = await waitFor(async () => {
       const row = await caseRow(reg.number);
       return row.answerCommunicatedAt ? row : null;
     });
@@ -583,7 +584,7 @@ describe('complaint process: the clock, completion, filing, extension, compensat
       await complete(registry, reg.number, 'Expedierea prin poștă și dovada comunicării', {
         comment: 'Scrisoare predată la poștă.',
       });
-      await eventually(async () => ((await events(reg.number)).includes('answered_in_time') ? true : null));
+      await waitFor(async () => ((await events(reg.number)).includes('answered_in_time') ? true : null));
       const after = await caseRow(reg.number);
       expect(after.answerCommunicatedBy).toBe('portal');
       expect(after.answerCommunicatedAt!.getTime()).toBe(taken.answerCommunicatedAt!.getTime());

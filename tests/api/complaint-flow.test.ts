@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
 
 /**
@@ -27,7 +28,7 @@ describe('a complaint from registration to answer', () => {
   }
 
   async function taskFor(headers: { authorization: string }, number: string, name: string) {
-    return eventually(async () =>
+    return waitFor(async () =>
       (await tasks(headers, 'groups')).find((x) => x.case?.number === number && x.name === name),
     );
   }
@@ -89,7 +90,7 @@ describe('a complaint from registration to answer', () => {
     expect(instances).toHaveLength(1);
 
     // The acknowledgement arrives over IMAP with number, due date and the status link with the access code.
-    const ack = await eventually(async () =>
+    const ack = await waitFor(async () =>
       (await readMailbox(consumerEmail)).find((m) => m.subject?.includes(registered.number)),
     );
     expect(ack.subject).toContain('înregistrată');
@@ -226,7 +227,7 @@ describe('a complaint from registration to answer', () => {
     await decide(true);
 
     // The answer is e-mailed; the case closes.
-    const answer = await eventually(async () =>
+    const answer = await waitFor(async () =>
       (await readMailbox(consumerEmail)).find((x) => x.subject?.startsWith('Răspuns la reclamația')),
     );
     expect(answer.text).toContain('412,50 lei');
@@ -237,7 +238,7 @@ describe('a complaint from registration to answer', () => {
       `nota-de-constatare-${registered.number}.pdf`,
       `raspuns-${registered.number}.pdf`,
     ]);
-    const closed = await eventually(async () => {
+    const closed = await waitFor(async () => {
       const r = await t.app.inject({
         method: 'GET',
         url: `/api/complaints/${registered.number}`,
@@ -291,7 +292,7 @@ describe('a complaint from registration to answer', () => {
       ]),
     );
     // The close worker reports to the engine just after it closed the case record.
-    await eventually(async () =>
+    await waitFor(async () =>
       (await t.engine.findProcessInstances({ businessKey: registered.number, tenantId: t.demoTenantId }))
         .length === 0
         ? true

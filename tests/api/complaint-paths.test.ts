@@ -2,7 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases } from '../../server/db/schema/index.ts';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
 import { completeTask, taskFor as findTask, type Headers } from '../helpers/tasks.ts';
 
@@ -67,13 +68,13 @@ describe('complaint process paths', () => {
     });
     // The request reaches the operator's address with our reference.
     const reference = `${reg.number}/OD1`;
-    const sent = await eventually(async () =>
+    const sent = await waitFor(async () =>
       (await readMailbox('od-demo@distributie.local')).find((m) => m.subject?.includes(reference)),
     );
     expect(sent.text).toContain('verificarea metrologică');
 
     // The operator does not answer in time: its timer fires (executed now), the officer extends (IL-32).
-    const jobs = await eventually(async () => {
+    const jobs = await waitFor(async () => {
       const instances = await t.engine.findProcessInstances({
         businessKey: reg.number,
         tenantId: t.demoTenantId,
@@ -103,13 +104,13 @@ describe('complaint process paths', () => {
       comment: 'OD nu a transmis buletinul metrologic; prelungim cu înștiințarea clientului.',
     });
     await complete(supervisor, reg.number, 'Aprobarea prelungirii termenului', { approved: true });
-    const extended = await eventually(async () => {
+    const extended = await waitFor(async () => {
       const c = await caseRow(reg.number);
       return c.extendedAt ? c : null;
     });
     expect(extended.originalDueDate).toBe(before.dueDate);
     expect(extended.dueDate > before.dueDate).toBe(true);
-    const notice = await eventually(async () =>
+    const notice = await waitFor(async () =>
       (await readMailbox(email)).find((m) => m.subject?.includes('prelungirea termenului')),
     );
     expect(notice.text).toContain(extended.dueDate.split('-').reverse().join('.'));
@@ -147,7 +148,7 @@ describe('complaint process paths', () => {
       outcome: 'admissible',
     });
     await taskFor(supervisor, reg.number, 'Repartizarea dosarului și escaladarea internă');
-    const breached = await eventually(async () => {
+    const breached = await waitFor(async () => {
       const c = await caseRow(reg.number);
       return c.breachedAt ? c : null;
     });
@@ -165,7 +166,7 @@ describe('complaint process paths', () => {
     await complete(supervisor, reg.number, 'Aprobarea răspunsului', { approved: true });
     // The answer counts from when it was communicated (SMTP accepted it); the delay is in working days, as the
     // billing deadline (15 working days) is.
-    const withDelay = await eventually(async () => {
+    const withDelay = await waitFor(async () => {
       const c = await caseRow(reg.number);
       return c.answerCommunicatedAt && c.delayDays !== null && c.delayDays > 1 ? c : null;
     });
@@ -190,14 +191,14 @@ describe('complaint process paths', () => {
       paidOn,
       amountLei: withDelay.compensationLei,
     });
-    const paid = await eventually(async () => {
+    const paid = await waitFor(async () => {
       const c = await caseRow(reg.number);
       return c.compensationNotifiedAt ? c : null;
     });
     expect(paid.compensationPaidLei).toBe(withDelay.compensationLei);
     expect(paid.compensationPaymentMethod).toBe('invoice_credit');
     expect(paid.compensationPaidOn).toBe(paidOn);
-    const notice = await eventually(async () =>
+    const notice = await waitFor(async () =>
       (await readMailbox(lateEmail)).find((m) => m.subject?.includes('compensație')),
     );
     expect(notice.text).toContain(`${withDelay.compensationLei} lei`);
@@ -218,14 +219,14 @@ describe('complaint process paths', () => {
     const told = history.find((e) => e.message.startsWith('Compensația de'));
     expect(told?.message).toContain('(compensare în factura următoare)');
     expect(history.map((e) => e.message).join('\n')).not.toMatch(/invoice_credit|bank_transfer|postal_order/);
-    const closed = await eventually(async () => {
+    const closed = await waitFor(async () => {
       const c = await caseRow(reg.number);
       return c.status === 'closed' ? c : null;
     });
     expect(closed.closedAt).not.toBeNull();
     // The case ended: the open escalation task ended with it (the close worker reports to the engine just after
     // it closed the case record, so wait for the instance to end).
-    await eventually(async () =>
+    await waitFor(async () =>
       (await t.engine.findProcessInstances({ businessKey: reg.number, tenantId: t.demoTenantId })).length ===
       0
         ? true
@@ -246,12 +247,12 @@ describe('complaint process paths', () => {
     // No filing without the supervisor's approval (IL-08).
     expect((await caseRow(reg.number)).status).not.toBe('filed');
     await complete(supervisor, reg.number, 'Aprobarea clasării sau redirecționării', { approved: true });
-    const filed = await eventually(async () => {
+    const filed = await waitFor(async () => {
       const c = await caseRow(reg.number);
       return c.status === 'filed' ? c : null;
     });
     expect(filed.filedReason).toBe('duplicate');
-    const mail = await eventually(async () =>
+    const mail = await waitFor(async () =>
       (await readMailbox(email)).find((m) => m.subject?.includes('clasare')),
     );
     expect(mail.text).toContain('același conținut');

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases } from '../../server/db/schema/index.ts';
 import { businessClock, nextWorkingDay } from '../../server/deadlines/calendar.ts';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
 
 type Headers = { authorization: string };
@@ -38,7 +39,7 @@ describe('contested answers, deadline warnings and case versions', { timeout: 18
   afterAll(async () => t?.close());
 
   async function taskFor(headers: Headers, number: string, name: string) {
-    return eventually(async () => {
+    return waitFor(async () => {
       const res = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups&pageSize=100', headers });
       return res
         .json<{ items: Array<{ id: string; name: string; case: { number: string } | null }> }>()
@@ -98,7 +99,7 @@ describe('contested answers, deadline warnings and case versions', { timeout: 18
     lateNumber = reg.number;
     // The warning goes to whoever holds the case's open task then (triage: the RSP officers), or, while no task is
     // open yet (the acknowledgement still on its way), to the head of service.
-    const warned = await eventually(async () => {
+    const warned = await waitFor(async () => {
       for (const box of ['officer@demo.local', 'supervisor@demo.local']) {
         const found = (await readMailbox(box)).find((m) => m.messageId?.includes(reg.id));
         if (found) return found;
@@ -143,7 +144,7 @@ describe('contested answers, deadline warnings and case versions', { timeout: 18
       answerText: 'Factura este corectă. Vă cerem scuze pentru întârzierea răspunsului.',
     });
     await complete(supervisor, number, 'Aprobarea răspunsului', { approved: true });
-    const closed = await eventually(async () => {
+    const closed = await waitFor(async () => {
       const c = await caseRow(number);
       return c.status === 'closed' && c.processVersions ? c : null;
     }, 60_000);
@@ -256,7 +257,7 @@ describe('contested answers, deadline warnings and case versions', { timeout: 18
     await complete(officer, contest.number, 'Clasificarea și admisibilitatea reclamației', {
       outcome: 'admissible',
     });
-    const engineTasks = await eventually(async () => {
+    const engineTasks = await waitFor(async () => {
       const ts = await t.engine.queryTasks(
         { tenantIdIn: [t.demoTenantId], processInstanceBusinessKey: contest.number },
         { firstResult: 0, maxResults: 20 },

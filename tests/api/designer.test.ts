@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../server/db/schema/index.ts';
 import { deployBaseline, readBaselineProcesses } from '../../server/engine/deploy-processes.ts';
 import { ensureUser } from '../../server/seed/tenant-setup.ts';
-import { createTestContext, eventually, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 interface Version {
   id: string;
@@ -192,8 +193,8 @@ describe('process designer API', () => {
     await register();
     await register();
     const v1 = (await complaintVersions())[0]!;
-    await eventually(async () => (await complaintVersions())[0]!.runningInstances === 2);
-    const acts = await eventually(async () => {
+    await waitFor(async () => (await complaintVersions())[0]!.runningInstances === 2);
+    const acts = await waitFor(async () => {
       const a = await statistics(v1.id);
       return a.reduce((n, x) => n + x.instances, 0) >= 2 ? a : null;
     });
@@ -221,7 +222,7 @@ describe('process designer API', () => {
 
     // A case registered now runs on version 2.
     await register();
-    await eventually(async () => (await complaintVersions())[0]!.runningInstances === 1);
+    await waitFor(async () => (await complaintVersions())[0]!.runningInstances === 1);
 
     // The other tenant still has only the baseline and cannot read this tenant's version.
     const acme = await complaintVersions(acmeDesigner);

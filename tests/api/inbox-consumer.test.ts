@@ -6,7 +6,8 @@ import {
   startTaskEventConsumer,
   type TaskEventConsumer,
 } from '../../server/task-read-model/task-event-consumer.ts';
-import { createTestContext, eventually, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 /**
  * The read model's consumer against the real engine, with its safety poll switched off: only LISTEN/NOTIFY can
@@ -68,7 +69,7 @@ describe('task event consumer (LISTEN task_events on the engine database)', () =
     const number = reg.json<{ number: string }>().number;
 
     // The engine's own view, polled tightly, gives the moment the task exists there.
-    const task = await eventually(
+    const task = await waitFor(
       async () =>
         (
           await t.engine.queryTasks(
@@ -76,11 +77,10 @@ describe('task event consumer (LISTEN task_events on the engine database)', () =
             { firstResult: 0, maxResults: 5 },
           )
         )[0],
-      30_000,
-      20,
+      { timeoutMs: 30_000, stepMs: 20 },
     );
     const seenInEngine = Date.now();
-    const inModel = await eventually(() => row(task.id), 5_000, 20);
+    const inModel = await waitFor(() => row(task.id), { timeoutMs: 5_000, stepMs: 20 });
     const lagMs = Date.now() - seenInEngine;
     console.log(`read model lag after the engine showed the task: ${lagMs} ms`);
     expect(inModel.case_number).toBe(number);
@@ -95,9 +95,9 @@ describe('task event consumer (LISTEN task_events on the engine database)', () =
       }>
     )[0]!.id;
     await t.engine.claim(task.id, officerId);
-    await eventually(async () => (await row(task.id))?.assignee === officerId, 5_000, 20);
+    await waitFor(async () => (await row(task.id))?.assignee === officerId, { timeoutMs: 5_000, stepMs: 20 });
     await t.engine.unclaim(task.id);
-    await eventually(async () => (await row(task.id))?.assignee === null, 5_000, 20);
+    await waitFor(async () => (await row(task.id))?.assignee === null, { timeoutMs: 5_000, stepMs: 20 });
   });
 
   it('applies an event whose transaction commits after a later one (a hole in the ids)', async () => {
@@ -115,12 +115,12 @@ describe('task event consumer (LISTEN task_events on the engine database)', () =
       await slowHeld;
       await tx`notify task_events`;
     });
-    await eventually(async () => slowId > 0, 5_000, 10);
+    await waitFor(async () => slowId > 0, { timeoutMs: 5_000, stepMs: 10 });
     const [fast] = await insert(engineSql, 'gap-fast');
     await engineSql`notify task_events`;
     expect(Number(fast!.id)).toBeGreaterThan(slowId);
 
-    await eventually(() => row('gap-fast'), 5_000, 20);
+    await waitFor(() => row('gap-fast'), { timeoutMs: 5_000, stepMs: 20 });
     expect(await row('gap-slow')).toBeUndefined();
     const [cursor] = (await t.db.execute(
       sql`select last_event_id from task_event_cursor`,
@@ -132,10 +132,10 @@ describe('task event consumer (LISTEN task_events on the engine database)', () =
 
     releaseSlow();
     await slow;
-    await eventually(() => row('gap-slow'), 5_000, 20);
+    await waitFor(() => row('gap-slow'), { timeoutMs: 5_000, stepMs: 20 });
     // The cursor passes the closed hole; other test files write to the same engine outbox at the same time, and a
     // hole of theirs (a transaction still open) may hold it a while longer: wait for it, do not sample once.
-    const after = await eventually(
+    const after = await waitFor(
       async () => {
         await consumer.flush();
         const [c] = (await t.db.execute(
@@ -145,8 +145,7 @@ describe('task event consumer (LISTEN task_events on the engine database)', () =
         }>;
         return Number(c!.last_event_id) >= Number(fast!.id) ? Number(c!.last_event_id) : null;
       },
-      40_000,
-      200,
+      { timeoutMs: 40_000, stepMs: 200 },
     );
     expect(after).toBeGreaterThanOrEqual(Number(fast!.id));
   });

@@ -8,7 +8,8 @@ import {
 import { applyTaskEvents, readCursor } from '../../server/task-read-model/task-events.repo.ts';
 import { checkInboxReadModel, rebuildInbox } from '../../server/task-read-model/rebuild.ts';
 import { rebuildInboxCli } from '../../scripts/rebuild-inbox.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 type H = { authorization: string };
 interface Item {
@@ -92,7 +93,7 @@ describe('inbox read model rebuild (npm run rebuild:inbox)', () => {
     for (const s of ['Factură dublă în martie', 'Index estimat greșit', 'Penalități nedatorate'])
       numbers.push(await register(s));
     // The classification task (RSP) of each, as the consumer brought it into the inbox.
-    const items = await eventually(async () => {
+    const items = await waitFor(async () => {
       const list = await inbox(officer, 'view=groups&limit=100');
       return numbers.every((n) => list.items.some((i) => i.case?.number === n)) ? list.items : null;
     }, 60_000);

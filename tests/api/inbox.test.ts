@@ -3,13 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { ensureUser } from '../../server/seed/tenant-setup.ts';
 import { startTaskEventConsumer } from '../../server/task-read-model/task-event-consumer.ts';
-import {
-  createTestContext,
-  eventually,
-  PASSWORD,
-  silentLog,
-  type TestContext,
-} from '../helpers/test-context.ts';
+import { createTestContext, PASSWORD, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 type H = { authorization: string };
 interface Item {
@@ -107,7 +102,7 @@ describe('GET /api/tasks (inbox read model)', () => {
       await register('RO005E512345678', 'continuitate_alimentare', 'Întreruperi repetate la Țăndărei'),
     );
     // The engine creates the classification task (RSP) after the acknowledgement worker; the consumer brings it.
-    await eventually(async () => (await inbox(officer, 'view=groups&limit=100')).items.length >= 3, 30_000);
+    await waitFor(async () => (await inbox(officer, 'view=groups&limit=100')).items.length >= 3, 30_000);
   });
   afterAll(async () => t?.close());
 
@@ -404,7 +399,7 @@ describe('GET /api/tasks (inbox read model)', () => {
     expect(after.items.map((i) => i.id)).not.toContain(task!.id);
     expect((await inbox(officer, 'view=mine')).items.map((i) => i.id)).not.toContain(task!.id);
     // The process moves on: the next task of the case arrives through the consumer.
-    const next = await eventually(
+    const next = await waitFor(
       async () => (await inbox(officer, `view=groups&q=${numbers[0]}`)).items[0],
       30_000,
     );

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { readMailbox } from '../helpers/mailbox.ts';
-import { eventually, type TestContext } from '../helpers/test-context.ts';
+import { type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 /** A fresh address per test, so rate limits and mailboxes never mix between tests. */
 export function freshEmail(prefix = 'consumator'): string {
@@ -42,7 +43,7 @@ export async function codesInMailbox(email: string): Promise<string[]> {
 
 /** Waits for the n-th code to arrive and returns it. */
 export async function waitForCode(email: string, n = 1): Promise<string> {
-  const codes = await eventually(async () => {
+  const codes = await waitFor(async () => {
     const c = await codesInMailbox(email);
     return c.length >= n ? c : null;
   }, 20_000);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 describe('postal dispatch register (consumers without e-mail)', () => {
   let t: TestContext;
@@ -41,7 +42,7 @@ describe('postal dispatch register (consumers without e-mail)', () => {
           documentSha256: string;
         }>;
       }>().items;
-    const item = await eventually(async () => (await list()).find((i) => i.caseNumber === number));
+    const item = await waitFor(async () => (await list()).find((i) => i.caseNumber === number));
     expect(item).toMatchObject({ documentKind: 'acknowledgement_letter' });
     expect(item.address).toContain('Bărăști');
     const detail = await t.app.inject({ method: 'GET', url: `/api/complaints/${number}`, headers: officer });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 type Headers = { authorization: string };
 
@@ -79,7 +80,7 @@ describe('GDPR requests in the inbox, the supervisor views and the postal regist
     const req = await registerByPhone('erasure');
     expect(req.number).toMatch(/^DEMO-GDPR-\d{4}-\d{6}$/);
 
-    const row = await eventually(async () => {
+    const row = await waitFor(async () => {
       const found = await gdprRowOf(req.number, dpo, 'groups');
       expect(found).toBeDefined();
       return found!;
@@ -114,7 +115,7 @@ describe('GDPR requests in the inbox, the supervisor views and the postal regist
     expect(complete.json<{ message: string }>().message).toContain('Protecția datelor');
 
     // The supervisor sees it in "all" the same way, and the task opens for them too.
-    const all = await eventually(async () => {
+    const all = await waitFor(async () => {
       const found = await gdprRowOf(req.number, supervisor, 'all');
       expect(found).toBeDefined();
       return found!;
@@ -131,7 +132,7 @@ describe('GDPR requests in the inbox, the supervisor views and the postal regist
       reason: 'Datele sunt în mai multe sisteme vechi.',
     });
     expect(ext.statusCode).toBe(200);
-    const extended = await eventually(async () => {
+    const extended = await waitFor(async () => {
       const found = await gdprRowOf(req.number, dpo, 'groups');
       expect(found?.gdprRequest?.extended).toBe(true);
       return found!;
@@ -141,7 +142,7 @@ describe('GDPR requests in the inbox, the supervisor views and the postal regist
       answerText: 'Datele dumneavoastră au fost verificate conform cererii.',
     });
     expect(answer.statusCode).toBe(200);
-    await eventually(async () => {
+    await waitFor(async () => {
       expect(await gdprRowOf(req.number, dpo, 'groups')).toBeUndefined();
       expect(await gdprRowOf(req.number, dpo, 'mine')).toBeUndefined();
       return true;
@@ -150,7 +151,7 @@ describe('GDPR requests in the inbox, the supervisor views and the postal regist
 
   it("keeps the supervisor's views working with GDPR tasks open, and never counts a GDPR request as a complaint", async () => {
     const req = await registerByPhone('objection');
-    await eventually(async () => gdprRowOf(req.number, dpo, 'groups'));
+    await waitFor(async () => gdprRowOf(req.number, dpo, 'groups'));
     const cases = await get('/api/supervision/cases', supervisor);
     expect(cases.statusCode).toBe(200);
     expect(JSON.stringify(cases.json())).not.toContain(req.number);

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { unzipSync, strFromU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, eventually, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { ensureUser } from '../../server/seed/tenant-setup.ts';
 import { runRetention } from '../../server/privacy/retention.ts';
 import { addMonths } from '../../server/privacy/dsr.service.ts';
@@ -148,7 +149,7 @@ describe('GDPR: data-subject requests, access log, export, retention, erasure', 
     const e = ext.json<Dsr>();
     expect(e.originalDueDate).toBe(d.dueDate);
     expect(e.dueDate).toBe(addMonths(businessClock(new Date()).date, 3));
-    const moved = await eventually(async () => {
+    const moved = await waitFor(async () => {
       const [tk] = await openTaskOf(d.number);
       return tk && tk.id !== task!.id ? tk : null;
     });
@@ -171,7 +172,7 @@ describe('GDPR: data-subject requests, access log, export, retention, erasure', 
     });
     expect(ans.statusCode).toBe(200);
     expect(ans.json<Dsr>()).toMatchObject({ status: 'answered', outcome: 'granted' });
-    await eventually(async () => (await openTaskOf(d.number)).length === 0);
+    await waitFor(async () => (await openTaskOf(d.number)).length === 0);
     const kinds = (
       await t.app.inject({ method: 'GET', url: `/api/privacy/requests/${d.number}`, headers: dpo })
     ).json<{ documents: Array<{ kind: string; id: number }> }>().documents;
@@ -233,7 +234,7 @@ describe('GDPR: data-subject requests, access log, export, retention, erasure', 
     const d = r.json<Dsr>();
     expect(d.dueDate).toBe(addMonths(businessClock(new Date(receivedAt)).date, 1));
     // The acknowledgement reaches the person by e-mail, the PDF letter attached.
-    const mails = await eventually(async () => {
+    const mails = await waitFor(async () => {
       const m = await readMailbox(ioana);
       return m.length ? m : null;
     });

@@ -4,7 +4,8 @@ import { cases } from '../../server/db/schema/index.ts';
 import { businessClock, dueDate as legalDueDate } from '../../server/deadlines/calendar.ts';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
 import type { ComplaintCategory } from '../../server/codes/case-codes.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { completeTask, claimTask, taskFor as findTask, type Headers } from '../helpers/tasks.ts';
 
 const DAY = 24 * 3600 * 1000;
@@ -125,7 +126,7 @@ describe('regulator data, extension from the case, postal allowance, several cat
       answerText: 'Factura este corectă. Vă cerem scuze pentru întârzierea răspunsului.',
     });
     await complete(supervisor, reg.number, 'Aprobarea răspunsului', { approved: true });
-    const late = await eventually(async () => {
+    const late = await waitFor(async () => {
       const c = await caseRow(reg.number);
       return c.answerCommunicatedAt && c.delayDays !== null && c.delayDays > 1 ? c : null;
     }, 60_000);
@@ -148,7 +149,7 @@ describe('regulator data, extension from the case, postal allowance, several cat
       paidOn,
       amountLei: answered.compensation.owedLei,
     });
-    await eventually(async () => ((await caseRow(reg.number)).compensationNotifiedAt ? true : null), 60_000);
+    await waitFor(async () => ((await caseRow(reg.number)).compensationNotifiedAt ? true : null), 60_000);
     const paid = (await detail(reg.number)).regulator.compensation;
     expect(paid).toMatchObject({
       paidLei: answered.compensation.owedLei,
@@ -244,7 +245,7 @@ describe('regulator data, extension from the case, postal allowance, several cat
     expect(asked.statusCode, asked.body).toBe(200);
     expect(asked.json()).toMatchObject({ requested: true, newDueDate: wanted });
     // SEF sees the proposal waiting, with its approval task; the officer sees that it waits.
-    const pending = await eventually(async () => {
+    const pending = await waitFor(async () => {
       const o = (
         await t.app.inject({
           method: 'GET',
@@ -256,7 +257,7 @@ describe('regulator data, extension from the case, postal allowance, several cat
     });
     expect(pending.taskId).toMatch(/\S/);
     await complete(supervisor, reg.number, 'Aprobarea prelungirii termenului', { approved: true });
-    const extended = await eventually(async () => {
+    const extended = await waitFor(async () => {
       const c = await caseRow(reg.number);
       return c.extendedAt ? c : null;
     }, 60_000);
@@ -310,7 +311,7 @@ describe('regulator data, extension from the case, postal allowance, several cat
       });
       expect(asked.statusCode, asked.body).toBe(200);
       await complete(supervisor, reg.number, 'Aprobarea prelungirii termenului', { approved: true });
-      const refused = await eventually(async () => {
+      const refused = await waitFor(async () => {
         const [e] = await t.db.execute<{ message: string }>(
           sql`select e.message from case_events e join cases c on c.id = e.case_id
               where c.number = ${reg.number} and e.type = 'extension_refused'`,
@@ -350,7 +351,7 @@ describe('regulator data, extension from the case, postal allowance, several cat
       businessKey: reg.number,
       tenantId: t.demoTenantId,
     });
-    const due = await eventually(async () => {
+    const due = await waitFor(async () => {
       const res = await fetch(`${t.engineRest.url}/process-instance/${instance!.id}/variables/dueDate`, {
         headers: { authorization: t.engineRest.authorization },
       });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../server/db/schema/index.ts';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
 
 type Headers = { authorization: string };
@@ -98,7 +99,7 @@ describe('supervision API', { timeout: 240_000 }, () => {
   }
 
   async function taskFor(headers: Headers, number: string, name: string) {
-    return eventually(async () => {
+    return waitFor(async () => {
       const res = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups&pageSize=100', headers });
       return res
         .json<{ items: Array<{ id: string; name: string; case: { number: string } | null }> }>()
@@ -118,7 +119,7 @@ describe('supervision API', { timeout: 240_000 }, () => {
     const onTime = await register('facturare');
     const late = await register('facturare', new Date(Date.now() - 60 * 24 * 3600e3));
     await register('facturare', undefined, t.acmeTenantId);
-    const view = await eventually(async () => {
+    const view = await waitFor(async () => {
       const v = await openCases(supervisor);
       const l = v.items.find((c) => c.number === late.number);
       const o = v.items.find((c) => c.number === onTime.number);
@@ -197,7 +198,7 @@ describe('supervision API', { timeout: 240_000 }, () => {
 
     // Workload: the officer holds it; the RSP queue still has the late case's task waiting.
     let lastLoad = '';
-    const load = await eventually(async () => {
+    const load = await waitFor(async () => {
       const r = await t.app.inject({ method: 'GET', url: '/api/supervision/workload', headers: supervisor });
       lastLoad = r.body;
       const w = r.json<{
@@ -249,7 +250,7 @@ describe('supervision API', { timeout: 240_000 }, () => {
       details: string | null;
       caseNumber: string | null;
     };
-    const incident = await eventually(
+    const incident = await waitFor(
       async () => {
         const r = await t.app.inject({
           method: 'GET',
@@ -258,8 +259,7 @@ describe('supervision API', { timeout: 240_000 }, () => {
         });
         return r.json<Incident[]>().find((i) => i.caseNumber === reg.number);
       },
-      120_000,
-      1000,
+      { timeoutMs: 120_000, stepMs: 1000 },
     );
     const ext = await fetch(`${t.engineRest.url}/external-task?processInstanceBusinessKey=${reg.number}`, {
       headers: { authorization: t.engineRest.authorization },
@@ -300,13 +300,13 @@ describe('supervision API', { timeout: 240_000 }, () => {
       headers: supervisor,
     });
     expect(retry.statusCode, retry.body).toBe(200);
-    const sent = await eventually(async () =>
+    const sent = await waitFor(async () =>
       (await readMailbox('od-demo@distributie.local')).find(
         (m) => m.subject?.includes(`${reg.number}/OD1`) && m.messageId?.includes(reg.id),
       ),
     );
     expect(sent.text).toContain('indexurile citite');
-    await eventually(async () => {
+    await waitFor(async () => {
       const r = await t.app.inject({ method: 'GET', url: '/api/supervision/incidents', headers: supervisor });
       return !r.json<Incident[]>().some((i) => i.id === incident.id);
     });

@@ -5,7 +5,8 @@ import { LOGIN_MAX_FAILURES } from '../../server/auth/auth.service.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { ensureUser } from '../../server/seed/tenant-setup.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
-import { createTestContext, eventually, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 interface StaffUser {
   id: string;
@@ -71,7 +72,7 @@ describe('/api/users and /api/account', () => {
 
   /** The newest password-setting link in the person's real mailbox, and the mail itself. */
   async function linkFromMail(email: string, after = 0) {
-    const mail = await eventually(async () => {
+    const mail = await waitFor(async () => {
       const all = await readMailbox(email);
       return all.length > after ? all[all.length - 1] : null;
     });
@@ -444,7 +445,7 @@ describe('/api/users and /api/account', () => {
     });
     expect(r.statusCode).toBe(201);
     expect((await list()).some((u) => u.email === `agent-${run}@acme.local`)).toBe(false);
-    const mail = await eventually(async () => (await readMailbox(`agent-${run}@acme.local`))[0]);
+    const mail = await waitFor(async () => (await readMailbox(`agent-${run}@acme.local`))[0]);
     expect(mail.subject).toContain('Acme');
   });
 });

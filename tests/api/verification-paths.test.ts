@@ -2,7 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, caseEvents, cases } from '../../server/db/schema/index.ts';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 type Headers = { authorization: string };
 interface Item {
@@ -42,7 +43,7 @@ describe('verification paths of the handling sub-process', () => {
   }
 
   const taskFor = (headers: Headers, number: string, name: string) =>
-    eventually(async () => (await openTasks(headers, number)).find((x) => x.name === name));
+    waitFor(async () => (await openTasks(headers, number)).find((x) => x.name === name));
 
   async function complete(headers: Headers, number: string, name: string, payload: Record<string, unknown>) {
     const task = await taskFor(headers, number, name);
@@ -101,7 +102,7 @@ describe('verification paths of the handling sub-process', () => {
     });
 
     // Both verifications are open at once, each for the job role of its routing rule.
-    const both = await eventually(async () => {
+    const both = await waitFor(async () => {
       const names = (await openTasks(officer, reg.number)).map((x) => x.name);
       return names.includes(CHECK_INVOICE) && names.includes(CHECK_METER) ? names : null;
     });
@@ -139,7 +140,7 @@ describe('verification paths of the handling sub-process', () => {
       returnTo: 'verification',
       comment: 'Lipsește verificarea indexurilor din procesul-verbal; reluați verificarea contorului.',
     });
-    const again = await eventually(async () => {
+    const again = await waitFor(async () => {
       const names = (await openTasks(officer, reg.number)).map((x) => x.name);
       return names.includes(CHECK_INVOICE) && names.includes(CHECK_METER) ? names : null;
     });
@@ -195,7 +196,7 @@ describe('verification paths of the handling sub-process', () => {
         'Stimate client, factura este corectă, iar calculul operatorului a fost anulat. Vă puteți adresa ANRE.',
     });
     await complete(supervisor, reg.number, APPROVE, { approved: true });
-    const answered = await eventually(async () => {
+    const answered = await waitFor(async () => {
       const c = await caseRow(reg.number);
       return c.answerText?.includes('ANRE') && c.status !== 'in_progress' ? c : null;
     });

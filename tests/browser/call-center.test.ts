@@ -5,7 +5,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases } from '../../server/db/schema/index.ts';
 import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const PORT = 3461 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
@@ -111,7 +112,7 @@ describe('the call-center console, keyboard only', () => {
       await page.screenshot({ path: `${SHOTS}/cc-2-confirmation.png`, fullPage: true });
 
       // The process closes it with no officer task.
-      await eventually(async () => {
+      await waitFor(async () => {
         const [c] = await t.db.select().from(cases).where(eq(cases.number, number));
         return c?.status === 'closed';
       });

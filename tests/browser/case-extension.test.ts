@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dueDate as legalDueDate } from '../../server/deadlines/calendar.ts';
 import { EngineClient, EngineUnavailableError, type Variables } from '../../server/engine/client.ts';
 import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const PORT = 3481 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
@@ -65,7 +66,7 @@ describe('case page extension, deferred completion, authority referral', () => {
   }
 
   async function engineTask(number: string, key: string) {
-    return eventually(async () => {
+    return waitFor(async () => {
       const tasks = await t.engine.queryTasks(
         { tenantIdIn: [t.demoTenantId], processInstanceBusinessKey: number },
         { firstResult: 0, maxResults: 20 },
@@ -96,7 +97,7 @@ describe('case page extension, deferred completion, authority referral', () => {
       expect(await officer.getByRole('heading', { level: 1 }).textContent()).not.toContain('Eroare');
       expect(await axeViolations(officer)).toEqual([]);
       // Recorded once and applied by the dispatcher: the triage task is done in the engine.
-      await eventually(async () => ((await t.engine.getTask(task.id)) === null ? true : null), 60_000);
+      await waitFor(async () => ((await t.engine.getTask(task.id)) === null ? true : null), 60_000);
       await officer.context().close();
     },
   );
@@ -142,13 +143,12 @@ describe('case page extension, deferred completion, authority referral', () => {
       await officer.context().close();
 
       const sef = await staffPage(browser, BASE, 'supervisor@demo.local', { timeout: 60_000 });
-      await eventually(
+      await waitFor(
         async () => {
           await sef.goto(`${BASE}/cases/${reg.number}`);
           return (await sef.getByTestId('extension-pending').count()) > 0 ? true : null;
         },
-        60_000,
-        1000,
+        { timeoutMs: 60_000, stepMs: 1000 },
       );
       const link = sef.getByRole('link', { name: 'Aprobă sau respinge prelungirea' });
       await link.click();

@@ -4,7 +4,8 @@ import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOYMENT_SOURCES } from '../../server/engine/deploy-processes.ts';
 import { axeViolations, launchBrowser, logIn, staffPage } from '../helpers/browser.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const PORT = 3379 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
@@ -127,9 +128,7 @@ describe('the process designer in the browser', () => {
           '„Clasificarea și admisibilitatea reclamației” → „Clasificare și admisibilitate (revizuită)”',
         )
         .waitFor();
-      await eventually(
-        async () => (await page.locator('.diff-changed[data-element-id="triage"]').count()) > 0,
-      );
+      await waitFor(async () => (await page.locator('.diff-changed[data-element-id="triage"]').count()) > 0);
       violations['diff'] = await axeViolations(page);
       await page.screenshot({ path: `${SHOTS}/designer-5-diff.png`, fullPage: true });
 

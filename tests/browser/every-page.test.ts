@@ -3,7 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
 import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const PORT = 3471 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
@@ -40,7 +41,7 @@ describe('every page', () => {
     });
     number = reg.number;
     accessCode = reg.accessCode;
-    taskId = await eventually(async () => {
+    taskId = await waitFor(async () => {
       const r = await t.app.inject({ method: 'GET', url: '/api/tasks?view=groups', headers: officer });
       return r
         .json<{ items: Array<{ id: string; case: { number: string } | null }> }>()

@@ -4,7 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUser } from '../../server/seed/tenant-setup.ts';
 import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
-import { createTestContext, eventually, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const PORT = 3387 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
@@ -64,7 +65,7 @@ describe('the officer inbox in the browser', () => {
       numbers.push(res.json<{ number: string }>().number);
     }
     const officer = await t.login('officer@demo.local');
-    await eventually(async () => {
+    await waitFor(async () => {
       const r = await t.app.inject({ method: 'GET', url: '/api/tasks?view=groups', headers: officer });
       return r.json<{ items: unknown[] }>().items.length >= 2;
     });

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const PORT = 3557 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
@@ -48,7 +49,7 @@ describe('the postal dispatch register in the browser', () => {
       },
     });
     number = reg.json<{ number: string }>().number;
-    await eventually(async () => (await dispatches()).find((d) => d.caseNumber === number));
+    await waitFor(async () => (await dispatches()).find((d) => d.caseNumber === number));
   });
   afterAll(async () => {
     await browser?.close();
@@ -107,7 +108,7 @@ describe('the postal dispatch register in the browser', () => {
     await letter.getByLabel('Data expedierii').fill(today!);
     await letter.getByRole('button', { name: 'Înregistrez expedierea' }).click();
     await page.getByRole('status').filter({ hasText: 'Expedierea a fost înregistrată.' }).waitFor();
-    await eventually(async () => (await letter.count()) === 0);
+    await waitFor(async () => (await letter.count()) === 0);
 
     // Later the return receipt comes back: recorded from the whole register.
     await page.getByRole('link', { name: 'Toate scrisorile' }).click();

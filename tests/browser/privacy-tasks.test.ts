@@ -2,7 +2,8 @@ import type { Browser } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const PORT = 3637 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
@@ -49,7 +50,7 @@ describe('GDPR tasks and the quarantine in the browser', () => {
       const page = await staffPage(browser, BASE, 'legal@demo.local', SLOW);
       // The row appears once the read model has the engine's task event.
       const row = page.getByRole('row', { name: new RegExp(number) });
-      await eventually(async () => {
+      await waitFor(async () => {
         await page.goto(`${BASE}/inbox?view=groups`);
         return (await row.count()) === 1;
       }, 60_000);

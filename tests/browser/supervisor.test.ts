@@ -5,7 +5,8 @@ import { eq } from 'drizzle-orm';
 import { cases, users } from '../../server/db/schema/index.ts';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
 import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const PORT = 3391 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
@@ -64,7 +65,7 @@ describe('the supervisor view in the browser', () => {
     as: { authorization: string } = officer,
   ) {
     const headers = as;
-    const task = await eventually(async () => {
+    const task = await waitFor(async () => {
       const res = await t.app.inject({
         method: 'GET',
         url: '/api/tasks?scope=groups&pageSize=100',
@@ -218,7 +219,7 @@ describe('the supervisor view in the browser', () => {
         { approved: true },
         await t.login('supervisor@demo.local'),
       );
-      await eventually(async () => {
+      await waitFor(async () => {
         const [row] = await t.db
           .select({ status: cases.status })
           .from(cases)

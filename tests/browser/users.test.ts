@@ -3,7 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const PORT = 3541 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
@@ -92,7 +93,7 @@ describe('staff accounts in the browser', () => {
       violations.createError = await axeViolations(admin);
 
       // The link from the real mailbox, opened in a browser without JavaScript.
-      const mail = await eventually(async () => (await readMailbox(email))[0]);
+      const mail = await waitFor(async () => (await readMailbox(email))[0]);
       const link = /http:\/\/localhost:\d+\/account\/password\?token=[a-z2-7]{32}/.exec(mail.text ?? '')?.[0];
       expect(link).toBeDefined();
       expect(link!.startsWith(`${BASE}/account/password`)).toBe(true);

@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const PORT = 3611 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 const BASE = `http://localhost:${PORT}`;
@@ -39,9 +40,7 @@ describe('parallel verifications and the way back to them, in the browser', () =
   }
 
   async function complete(headers: Headers, number: string, name: string, payload: Record<string, unknown>) {
-    const task = await eventually(async () =>
-      (await openTasks(headers, number)).find((x) => x.name === name),
-    );
+    const task = await waitFor(async () => (await openTasks(headers, number)).find((x) => x.name === name));
     await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers });
     const r = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/complete`, headers, payload });
     expect(r.statusCode, `${name}: ${r.body}`).toBe(200);
@@ -100,7 +99,7 @@ describe('parallel verifications and the way back to them, in the browser', () =
       await officer.getByRole('button', { name: 'Finalizez sarcina' }).click();
       await officer.waitForURL(/\/inbox(\?|$)/);
 
-      await eventually(async () => {
+      await waitFor(async () => {
         const names = (await openTasks(officerApi, reg.number)).map((x) => x.name);
         return names.includes(CHECK_INVOICE) && names.includes(CHECK_METER);
       });
@@ -136,7 +135,7 @@ describe('parallel verifications and the way back to them, in the browser', () =
       await supervisor.getByRole('button', { name: 'Finalizez sarcina' }).click();
       await supervisor.waitForURL(/\/inbox(\?|$)/);
 
-      const again = await eventually(async () => {
+      const again = await waitFor(async () => {
         const names = (await openTasks(officerApi, reg.number)).map((x) => x.name);
         return names.includes(CHECK_INVOICE) && names.includes(CHECK_METER) ? names : null;
       });

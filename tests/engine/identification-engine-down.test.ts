@@ -4,13 +4,8 @@ import { EngineClient, type Variables } from '../../server/engine/client.ts';
 import { processInboundMail } from '../../server/intake/mail/process-message.ts';
 import { ensureUser } from '../../server/seed/tenant-setup.ts';
 import { ownEngine, type OwnEngine } from '../helpers/own-engine.ts';
-import {
-  createTestContext,
-  eventually,
-  PASSWORD,
-  silentLog,
-  type TestContext,
-} from '../helpers/test-context.ts';
+import { createTestContext, PASSWORD, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { messageId, OUR_SENDER, rfc822 } from '../intake/intake-helpers.ts';
 
 const PORT = 18197 + Number(process.env.TEST_PORT_OFFSET ?? 0);
@@ -102,7 +97,7 @@ describe('identification confirmed while the engine fails', () => {
   }
 
   async function openTask(number: string, key: string) {
-    return eventually(async () => {
+    return waitFor(async () => {
       const tasks = await t.engine.queryTasks(
         { tenantIdIn: [t.demoTenantId], processInstanceBusinessKey: number },
         { firstResult: 0, maxResults: 20 },
@@ -180,7 +175,7 @@ describe('identification confirmed while the engine fails', () => {
 
     await engine.start();
     // The dispatcher applies the recorded completion once the engine is back; the process goes on to triage.
-    await eventually(
+    await waitFor(
       async () =>
         (await count(
           sql`select count(*)::int as n from task_completions tc join cases c on c.id = tc.case_id

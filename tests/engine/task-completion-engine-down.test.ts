@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineClient, EngineError, type Variables } from '../../server/engine/client.ts';
 import { ownEngine, type OwnEngine } from '../helpers/own-engine.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const PORT = 18195 + Number(process.env.TEST_PORT_OFFSET ?? 0);
 
@@ -78,7 +79,7 @@ describe('task completion when the engine fails between the steps', () => {
   /** The case's next open task for the officer, claimed, with its form. */
   async function nextTask(number: string) {
     // From the engine: the inbox read model follows the shared engine's events, not this file's own engine.
-    const task = await eventually(async () => {
+    const task = await waitFor(async () => {
       const q = new URLSearchParams({ processInstanceBusinessKey: number, tenantIdIn: t.demoTenantId });
       const res = await fetch(`${t.engineRest.url}/task?${q}`, {
         headers: { authorization: t.engineRest.authorization },
@@ -112,7 +113,7 @@ describe('task completion when the engine fails between the steps', () => {
     expect(r.statusCode, r.body).toBe(503);
     expect(r.json<{ code: string }>().code).toBe('TASK_COMPLETION_DEFERRED');
     // The dispatcher finds the task already completed (by this very intent) and marks it applied.
-    await eventually(
+    await waitFor(
       async () =>
         (await count(
           sql`select count(*)::int as n from task_completions where task_id = ${triage.id} and status = 'applied'`,
@@ -177,7 +178,7 @@ describe('task completion when the engine fails between the steps', () => {
     expect(await count(requests)).toBe(1);
 
     await engine.start();
-    await eventually(
+    await waitFor(
       async () =>
         (await count(
           sql`select count(*)::int as n from task_completions where task_id = ${task.id} and status = 'applied'`,

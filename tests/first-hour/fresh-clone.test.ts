@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
-import { eventually } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import {
   clonePorts,
   listenerPid,
@@ -105,7 +105,7 @@ describe('a fresh clone in a mode-700 folder', () => {
       runReadme('smtp://127.0.0.1:2525');
       const registry = await login('registry@demo.local');
       type Task = { id: string; name: string; case: { number: string; subject: string } | null };
-      const first = await eventually(
+      const first = await waitFor(
         async () =>
           (await api<{ items: Task[] }>('GET', '/api/tasks?scope=groups&pageSize=100', registry)).items.find(
             (t) => t.case?.subject === 'Factura din octombrie',
@@ -117,7 +117,7 @@ describe('a fresh clone in a mode-700 folder', () => {
 
       // The walk the README describes, step by step, in the browser; its screenshots are the README's.
       const open = async (page: Page, taskName: string) => {
-        await eventually(
+        await waitFor(
           async () => {
             await page.goto(`${BASE}/inbox?scope=groups`);
             const row = page.getByRole('row').filter({ hasText: number }).filter({ hasText: taskName });
@@ -126,8 +126,7 @@ describe('a fresh clone in a mode-700 folder', () => {
             await page.waitForURL(/\/inbox\/tasks\//);
             return true;
           },
-          60_000,
-          500,
+          { timeoutMs: 60_000, stepMs: 500 },
         );
       };
       const finish = async (page: Page, fill: () => Promise<void>, shot?: string) => {
@@ -187,13 +186,12 @@ describe('a fresh clone in a mode-700 folder', () => {
       await finish(supervisor, () => supervisor.getByLabel('Aprob').check(), '4-supervisor-approval.png');
 
       // The consumer's mailbox, as the README reads it: the acknowledgement and the answer.
-      const mail = await eventually(
+      const mail = await waitFor(
         async () => {
           const out = runReadme('npm run mail');
           return out.includes(`Răspuns la reclamația nr. ${number}`) ? out : null;
         },
-        60_000,
-        1000,
+        { timeoutMs: 60_000, stepMs: 1000 },
       );
       expect(mail).toContain(`a fost înregistrată cu nr. ${number}`);
 
@@ -238,7 +236,7 @@ describe('a fresh clone in a mode-700 folder', () => {
         );
         return r.items.find((c) => c.subject === subject);
       };
-      const before = await eventually(find, 60_000, 500);
+      const before = await waitFor(find, { timeoutMs: 60_000, stepMs: 500 });
 
       const pid = listenerPid(ports.PORT);
       expect(pid).not.toBeNull();

@@ -4,6 +4,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rm
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '../helpers/wait.ts';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -90,19 +91,18 @@ export async function npmStart(dir: string, ports: ClonePorts, timeoutMs = 8 * 6
   child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const started = Date.now();
-  for (;;) {
-    if (out.includes('Ctrl-C')) return { child, output: () => out, exited };
-    if (child.exitCode !== null || child.signalCode !== null || Date.now() - started > timeoutMs) {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-      throw new Error(`npm start did not come up (exit ${child.exitCode}):\n${out.slice(-4000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  // Up when it printed its banner; over when it exited first (or never got there).
+  const ended = () => child.exitCode !== null || child.signalCode !== null;
+  await waitFor(() => out.includes('Ctrl-C') || ended(), { timeoutMs, what: 'the npm start banner' }).catch(
+    () => undefined,
+  );
+  if (out.includes('Ctrl-C')) return { child, output: () => out, exited };
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    /* gone */
   }
+  throw new Error(`npm start did not come up (exit ${child.exitCode}):\n${out.slice(-4000)}`);
 }
 
 /** The pid of the process listening on a TCP port of 127.0.0.1 (Linux: from /proc/net/tcp and the fds). */

@@ -1,11 +1,12 @@
 import { expect } from 'vitest';
-import { eventually, type TestContext } from './test-context.ts';
+import { type TestContext } from './test-context.ts';
+import { waitFor } from './wait.ts';
 
 export type Headers = { authorization: string };
 
 /** The open task `name` of case `number` among the caller's groups, once the inbox read model shows it. */
 export function taskFor(t: TestContext, headers: Headers, number: string, name: string, timeoutMs = 30_000) {
-  return eventually(async () => {
+  return waitFor(async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups&pageSize=100', headers });
     return res
       .json<{ items: Array<{ id: string; name: string; case: { number: string } | null }> }>()

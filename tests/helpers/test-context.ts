@@ -234,24 +234,3 @@ export async function createTestContext(
     },
   };
 }
-
-/** Polls until `fn` returns a truthy value (for work the engine and workers do asynchronously). */
-export async function eventually<T>(
-  fn: () => Promise<T | null | undefined | false>,
-  timeoutMs = 30_000,
-  stepMs = 200,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end)
-      throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-}

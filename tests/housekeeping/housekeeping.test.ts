@@ -16,7 +16,8 @@ import {
   startTaskEventConsumer,
   type TaskEventConsumer,
 } from '../../server/task-read-model/task-event-consumer.ts';
-import { createTestContext, eventually, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { holdsFor, waitFor } from '../helpers/wait.ts';
 import {
   freshEmail,
   freshIp,
@@ -214,7 +215,7 @@ describe('housekeeping', () => {
     });
     expect(reg.statusCode).toBe(201);
     const number = reg.json<{ number: string }>().number;
-    const task = await eventually(async () => {
+    const task = await waitFor(async () => {
       await consumer.flush();
       return (
         await rows<{ id: string }>(sql`select id from tasks where case_number = ${number} and state = 'open'`)
@@ -267,7 +268,7 @@ describe('housekeeping', () => {
         slowId = await insert(tx, t.demoTenantId, 8);
         await slowHeld;
       });
-      await eventually(async () => slowId > 0, 5_000, 10);
+      await waitFor(async () => slowId > 0, { timeoutMs: 5_000, stepMs: 10 });
       const afterHole = await insert(engineSql, t.demoTenantId, 8);
       await remember([afterHole]);
       // Where the consumer stands while our hole is open: just below it. Other test files' engine transactions
@@ -308,7 +309,7 @@ describe('housekeeping', () => {
       releaseSlow();
       await slow;
       await remember([slowId]);
-      await eventually(async () => {
+      await waitFor(async () => {
         await consumer.flush();
         return (await cursor()) >= slowId;
       });
@@ -380,8 +381,8 @@ describe('housekeeping', () => {
     const b = startHousekeeping(second.db, inject('engineDatabaseUrl'), log, opts);
     try {
       await expiredStaffSessions(10);
-      await eventually(async () => (await countExpiredStaff()) === 0, 10_000, 50);
-      await eventually(async () => rounds.length >= 6, 10_000, 50);
+      await waitFor(async () => (await countExpiredStaff()) === 0, { timeoutMs: 10_000, stepMs: 50 });
+      await waitFor(async () => rounds.length >= 6, { timeoutMs: 10_000, stepMs: 50 });
     } finally {
       await Promise.all([a.stop(), b.stop()]);
       await second.sql.end();
@@ -392,8 +393,9 @@ describe('housekeeping', () => {
       expect(Object.keys(entry).sort()).toEqual(
         ['consumerSessions', 'loginCodes', 'ms', 'staffLoginFailures', 'staffSessions', 'taskEvents'].sort(),
       );
+    // Stopped means no further round: four intervals (100 ms each) pass without one.
     const n = rounds.length;
-    await new Promise((r) => setTimeout(r, 400));
+    await holdsFor(() => rounds.length === n, 400, { what: 'no round after stop' });
     expect(rounds.length).toBe(n);
   });
 });

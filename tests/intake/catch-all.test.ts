@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cases, inboundMessages } from '../../server/db/schema/index.ts';
 import { recipientsOf } from '../../server/intake/mail/recipients.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import {
   appendRaw,
   folderContents,
@@ -125,7 +126,7 @@ describe('catch-all mailbox routed by recipient', () => {
     expect(o).toEqual({ status: 'quarantine', reason: 'no tenant for its recipients' });
     expect(intake.outcomes[before]!.tenant).toBeNull();
     // The outcome is reported before the message is moved: wait for the move.
-    const q = await eventually(async () => {
+    const q = await waitFor(async () => {
       const inQuarantine = (await folderContents(catchAll, 'Quarantine')).map((b) => b.toString());
       return inQuarantine.includes(raw) ? inQuarantine : null;
     });

@@ -4,7 +4,8 @@ import { inboundMessages } from '../../server/db/schema/index.ts';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
 import { startProcessStartDispatcher } from '../../server/outbox/process-starts.ts';
 import { ownEngine, type OwnEngine } from '../helpers/own-engine.ts';
-import { createTestContext, eventually, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import {
   giveTenantsFreshAddresses,
   messageId,
@@ -93,7 +94,7 @@ describe('correlation retried after the engine was down', () => {
       consumer,
       'Atașez și factura din septembrie, pentru comparație.',
     );
-    const pending = await eventually(async () => {
+    const pending = await waitFor(async () => {
       const r = await row();
       return r.correlationAttempts >= 2 ? r : null;
     });
@@ -102,7 +103,7 @@ describe('correlation retried after the engine was down', () => {
     expect(pending.lastCorrelationError).toBeTruthy();
 
     await engine.start();
-    const done = await eventually(async () => {
+    const done = await waitFor(async () => {
       const r = await row();
       return r.correlated ? r : null;
     }, 120_000);
@@ -123,7 +124,7 @@ describe('correlation retried after the engine was down', () => {
     // The engine comes back: the retry loop must not take "no instance" as final while the case's start is owed.
     await engine.start();
     const attemptsAtRestart = (await row()).correlationAttempts;
-    await eventually(async () => (await row()).correlationAttempts > attemptsAtRestart, 60_000);
+    await waitFor(async () => (await row()).correlationAttempts > attemptsAtRestart, 60_000);
     const waiting = await row();
     expect(waiting.pendingMessage).toBe('consumer-added-information');
     expect(waiting.lastCorrelationError).toBe('the case process has not started yet');
@@ -132,7 +133,7 @@ describe('correlation retried after the engine was down', () => {
     const dispatcher = startProcessStartDispatcher(t.db, t.engine, silentLog, { intervalMs: 200 });
     try {
       await t.db.execute(sql`update process_starts set locked_until = now() where started_at is null`);
-      const done = await eventually(async () => {
+      const done = await waitFor(async () => {
         const r = await row();
         return r.correlated ? r : null;
       }, 120_000);

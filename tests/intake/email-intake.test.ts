@@ -13,7 +13,8 @@ import {
 } from '../../server/db/schema/index.ts';
 import { sha256Hex } from '../../server/intake/mail/parse-message.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import {
   appendRaw,
   folderContents,
@@ -83,7 +84,7 @@ describe('e-mail intake', () => {
     expect(c!.body).toContain('de trei ori mai mare');
 
     // The bytes the mailbox holds (now in Processed) are exactly the stored blob, and contain what was sent.
-    const processed = await eventually(async () => {
+    const processed = await waitFor(async () => {
       const f = await folderContents(addr.demo, 'Processed');
       return f.length === 1 ? f : null;
     });
@@ -100,7 +101,7 @@ describe('e-mail intake', () => {
     expect(Math.abs(c!.receivedAt.getTime() - inbound!.arrivedAt.getTime())).toBeLessThan(1000);
 
     // The real workers acknowledge the consumer by e-mail.
-    const ack = await eventually(async () =>
+    const ack = await waitFor(async () =>
       (await readMailbox(consumer)).find((m) => m.subject?.includes(c!.number)),
     );
     expect(ack.messageId).toBeTruthy();
@@ -143,7 +144,7 @@ describe('e-mail intake', () => {
   });
 
   it('attaches a reply that only names our acknowledgement in In-Reply-To', async () => {
-    const [ack] = await eventually(async () => {
+    const [ack] = await waitFor(async () => {
       const rows = await t.db
         .select()
         .from(caseMessages)

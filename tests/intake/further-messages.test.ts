@@ -12,7 +12,8 @@ import {
 } from '../../server/db/schema/index.ts';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import {
   appendRaw,
   giveTenantsFreshAddresses,
@@ -130,7 +131,7 @@ describe('further messages from the consumer', () => {
     expect(ofConsumer).toHaveLength(1);
 
     // The acknowledgement went out; the case API lists both messages received and the one sent, oldest first.
-    const c = await eventually(async () => {
+    const c = await waitFor(async () => {
       const j = await caseJson(first.number);
       return j.messages.some((m) => m.direction === 'out' && m.kind === 'acknowledgement') ? j : null;
     });
@@ -186,11 +187,11 @@ describe('further messages from the consumer', () => {
       resolvedOnCall: true,
       actor: { id: null, kind: 'system' },
     });
-    await eventually(async () => {
+    await waitFor(async () => {
       const [row] = await t.db.select().from(cases).where(eq(cases.id, closed.id));
       return row?.status === 'closed' ? row : null;
     });
-    const [ack] = await eventually(async () => {
+    const [ack] = await waitFor(async () => {
       const rows = await t.db
         .select()
         .from(caseMessages)
@@ -259,12 +260,12 @@ describe('further messages from the consumer', () => {
     expect(onClosed).toHaveLength(0);
 
     // The consumer is told by e-mail: the new number and the link to the first.
-    const told = await eventually(async () =>
+    const told = await waitFor(async () =>
       (await readMailbox(consumer)).find((m) => m.subject?.includes(reply.number)),
     );
     expect(told.text).toContain(`reclamația anterioară nr. ${closed.number}`);
     // The new case runs its own process.
-    await eventually(async () => {
+    await waitFor(async () => {
       const [row] = await t.db.select().from(cases).where(eq(cases.id, reply.caseId));
       return row?.processInstanceId ?? null;
     });
@@ -324,7 +325,7 @@ describe('further messages from the consumer', () => {
       resolvedOnCall: true,
       actor: { id: null, kind: 'system' },
     });
-    await eventually(async () => {
+    await waitFor(async () => {
       const [row] = await t.db.select().from(cases).where(eq(cases.id, closed.id));
       return row?.status === 'closed' ? row : null;
     });
@@ -347,7 +348,7 @@ describe('further messages from the consumer', () => {
 
     const registry = await t.login('registry@demo.local');
     const taskOf = async (headers: { authorization: string }, name: string) => {
-      const task = await eventually(async () => {
+      const task = await waitFor(async () => {
         const r = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups&pageSize=100', headers });
         return r
           .json<{ items: Array<{ id: string; name: string; case: { number: string } | null }> }>()

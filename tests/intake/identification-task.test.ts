@@ -3,13 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases, customers, identificationCandidates } from '../../server/db/schema/index.ts';
 import { processInboundMail } from '../../server/intake/mail/process-message.ts';
 import { ensureUser } from '../../server/seed/tenant-setup.ts';
-import {
-  createTestContext,
-  eventually,
-  PASSWORD,
-  silentLog,
-  type TestContext,
-} from '../helpers/test-context.ts';
+import { createTestContext, PASSWORD, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { messageId, OUR_SENDER, rfc822 } from './intake-helpers.ts';
 
 type Headers = { authorization: string };
@@ -87,7 +82,7 @@ describe('/api/identification', () => {
 
   /** The open task of the case with this definition key (asked of the engine: the inbox is another lane's). */
   async function openTask(key: string) {
-    return eventually(async () => {
+    return waitFor(async () => {
       const tasks = await t.engine.queryTasks(
         { tenantIdIn: [t.demoTenantId], processInstanceBusinessKey: number },
         { firstResult: 0, maxResults: 20 },
@@ -110,7 +105,7 @@ describe('/api/identification', () => {
     });
     expect(done.statusCode, done.body).toBe(200);
 
-    const view = await eventually(async () => {
+    const view = await waitFor(async () => {
       const r = await t.app.inject({
         method: 'GET',
         url: `/api/identification/${number}`,
@@ -200,7 +195,7 @@ describe('/api/identification', () => {
     });
     expect(search.json<{ items: Array<{ number: string }> }>().items.map((i) => i.number)).toContain(number);
     const [instance] = await t.engine.findProcessInstances({ businessKey: number, tenantId: t.demoTenantId });
-    await eventually(async () => (await t.engine.activeActivityIds(instance!.id)).includes('triage'));
+    await waitFor(async () => (await t.engine.activeActivityIds(instance!.id)).includes('triage'));
     const again = await t.app.inject({
       method: 'POST',
       url: `/api/identification/${number}/confirmation`,

@@ -11,6 +11,7 @@ import type { MailboxConfig } from '../../server/intake/mail/mailbox-watcher.ts'
 import type { IntakeTenant, ProcessOutcome } from '../../server/intake/mail/process-message.ts';
 import type { EngineClient } from '../../server/engine/client.ts';
 import { silentLog } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 export const OUR_SENDER = 'noreply@reclamatii.local';
 
@@ -112,7 +113,6 @@ export async function runIntake(
   } = {},
 ): Promise<RunningIntake> {
   const outcomes: RunningIntake['outcomes'] = [];
-  const waiters: Array<() => void> = [];
   const intake = await startMailIntake(
     { ...deps, log: silentLog, ownAddresses: [OUR_SENDER] },
     {
@@ -127,7 +127,6 @@ export async function runIntake(
       reloadIntervalMs: opts.reloadIntervalMs ?? 0,
       onOutcome(tenant, outcome) {
         outcomes.push({ tenant, outcome });
-        waiters.splice(0).forEach((w) => w());
       },
     },
   );
@@ -136,15 +135,13 @@ export async function runIntake(
     ...intake,
     outcomes,
     async waitForOutcomes(n, timeoutMs = 30_000) {
-      const end = Date.now() + timeoutMs;
-      while (outcomes.length < n) {
-        if (Date.now() > end)
-          throw new Error(`expected ${n} processed messages, saw ${outcomes.length} in ${timeoutMs} ms`);
-        await new Promise<void>((r) => {
-          waiters.push(r);
-          setTimeout(r, 200);
-        });
-      }
+      await waitFor(
+        () => {
+          if (outcomes.length >= n) return true;
+          throw new Error(`saw ${outcomes.length}`);
+        },
+        { timeoutMs, stepMs: 50, what: `${n} processed messages` },
+      );
       return outcomes.map((o) => o.outcome);
     },
   };

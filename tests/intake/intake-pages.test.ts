@@ -12,13 +12,8 @@ import {
   logIn,
   staffPage,
 } from '../helpers/browser.ts';
-import {
-  createTestContext,
-  eventually,
-  PASSWORD,
-  silentLog,
-  type TestContext,
-} from '../helpers/test-context.ts';
+import { createTestContext, PASSWORD, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { messageId, OUR_SENDER, rfc822 } from './intake-helpers.ts';
 
 const PORT = 3462 + Number(process.env.TEST_PORT_OFFSET ?? 0);
@@ -214,7 +209,7 @@ describe('intake officer pages in the browser', () => {
   );
 
   const taskOf = (number: string, key: string) =>
-    eventually(async () =>
+    waitFor(async () =>
       (
         await t.engine.queryTasks(
           { tenantIdIn: [t.demoTenantId], processInstanceBusinessKey: number },

@@ -4,7 +4,8 @@ import { startBackgroundThread, type BackgroundThread } from '../../server/backg
 import { cases } from '../../server/db/schema/index.ts';
 import { parseMessage } from '../../server/intake/mail/parse-message.ts';
 import type { ProcessOutcome } from '../../server/intake/mail/process-message.ts';
-import { createTestContext, eventually, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { appendRaw, giveTenantsFreshAddresses, messageId, OUR_SENDER, rfc822 } from './intake-helpers.ts';
 
 /**
@@ -84,12 +85,15 @@ describe('the mail intake runs off the API event loop', () => {
     const inlineMs = performance.now() - started;
 
     for (const m of messages) await appendRaw(addr.demo, m);
+    // /api/status is asked every 100 ms for as long as the intake works.
     const during: number[] = [];
-    while (outcomes.length < messages.length) {
-      during.push(await statusLatency());
-      await new Promise((r) => setTimeout(r, 100));
-      if (during.length > 3000) throw new Error(`the intake took too long: ${outcomes.length} outcomes`);
-    }
+    await waitFor(
+      async () => {
+        during.push(await statusLatency());
+        return outcomes.length >= messages.length;
+      },
+      { timeoutMs: 300_000, stepMs: 100, what: `${messages.length} outcomes` },
+    );
 
     const worst = Math.max(...during);
     process.stdout.write(
@@ -101,7 +105,7 @@ describe('the mail intake runs off the API event loop', () => {
 
     // The messages were read, not dropped: each is a case, with the sender's address, never the token.
     expect(outcomes.map((o) => o.status)).toEqual(['registered', 'registered', 'registered']);
-    const registered = await eventually(async () => {
+    const registered = await waitFor(async () => {
       const rows = await t.db.select().from(cases).where(eq(cases.tenantId, t.demoTenantId));
       return rows.length >= 3 ? rows : null;
     });

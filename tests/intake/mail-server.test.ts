@@ -11,6 +11,7 @@ import { startMailServer, type MailServerHandle } from '../../server/embedded/ma
 import { decryptSecret } from '../../server/intake/mail/credentials.ts';
 import { saveMailAccount } from '../../server/intake/mail/mail-accounts.repo.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import {
   appendRaw,
   folderContents,
@@ -82,12 +83,8 @@ const MULTIPART = [
 /** A plain socket speaking IMAP: for the commands imapflow never sends, and for malformed input. */
 class RawImap {
   private buf = '';
-  private wake: (() => void) | null = null;
   private constructor(private readonly socket: net.Socket) {
-    socket.on('data', (d: Buffer) => {
-      this.buf += d.toString('latin1');
-      this.wake?.();
-    });
+    socket.on('data', (d: Buffer) => (this.buf += d.toString('latin1')));
   }
   static async open(host = inject('imapHost'), port = inject('imapPort')): Promise<RawImap> {
     const socket = net.connect(port, host);
@@ -99,14 +96,13 @@ class RawImap {
   }
   /** Waits until `done(buffer)` holds, then returns the buffer and empties it. */
   async until(done: (b: string) => boolean, ms = 5000): Promise<string> {
-    const end = Date.now() + ms;
-    while (!done(this.buf)) {
-      if (Date.now() > end) throw new Error(`no answer in ${ms} ms; got: ${this.buf.slice(-300)}`);
-      await new Promise<void>((r) => {
-        this.wake = r;
-        setTimeout(r, 50);
-      });
-    }
+    await waitFor(
+      () => {
+        if (done(this.buf)) return true;
+        throw new Error(`got: ${this.buf.slice(-300)}`);
+      },
+      { timeoutMs: ms, stepMs: 10, what: 'an answer' },
+    );
     const out = this.buf;
     this.buf = '';
     return out;
@@ -204,7 +200,7 @@ describe('the local mail server', () => {
       });
       const next = () => new Promise<void>((r) => (seen = r));
       void c.idle();
-      await new Promise((r) => setTimeout(r, 100));
+      await waitFor(() => c.idling, { timeoutMs: 5_000, stepMs: 10, what: 'IDLE' });
       let sent = Date.now();
       let pushed = next();
       await sendRaw(user, rfc822({ From: 'a@example.test', Subject: 'second' }, 'y'));
@@ -482,13 +478,20 @@ describe('the local mail server', () => {
       pollIntervalMs: 120_000,
     });
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      // A first message is taken by the start's own scan or by IDLE; once it is processed the watcher has
+      // scanned its inbox and waits in IDLE (the server reports what arrived before IDLE at its start), so the
+      // second can only arrive by push: the re-scan is two minutes away.
+      await sendRaw(
+        addr.demo,
+        rfc822({ From: 'push@example.test', Subject: 'Push 1', 'Message-ID': messageId() }, 'x'),
+      );
+      await intake.waitForOutcomes(1, 20_000);
       const sent = Date.now();
       await sendRaw(
         addr.demo,
-        rfc822({ From: 'push@example.test', Subject: 'Push', 'Message-ID': messageId() }, 'x'),
+        rfc822({ From: 'push@example.test', Subject: 'Push 2', 'Message-ID': messageId() }, 'x'),
       );
-      const [o] = await intake.waitForOutcomes(1, 20_000);
+      const o = (await intake.waitForOutcomes(2, 20_000))[1];
       expect(o?.status).toBe('registered');
       expect(Date.now() - sent).toBeLessThan(10_000);
     } finally {
@@ -529,9 +532,10 @@ describe('the local mail server', () => {
       expect(c!.tenantId).toBe(t.acmeTenantId);
       expect(c!.number).toMatch(/^ACME-/);
       // The outcome is reported before the watcher moves the message: wait for the move.
-      const end = Date.now() + 5000;
-      while ((await folderContents(mailbox, 'Preluate')).length === 0 && Date.now() < end)
-        await new Promise((r) => setTimeout(r, 50));
+      await waitFor(async () => (await folderContents(mailbox, 'Preluate')).length > 0, {
+        timeoutMs: 5_000,
+        stepMs: 50,
+      });
       expect(await folderContents(mailbox, 'Preluate')).toHaveLength(1);
     } finally {
       await intake.stop();

@@ -3,7 +3,8 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { auditLog, cases, mailAccounts } from '../../server/db/schema/index.ts';
 import { ensureUser } from '../../server/seed/tenant-setup.ts';
-import { createTestContext, eventually, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import {
   appendRaw,
   giveTenantsFreshAddresses,
@@ -191,7 +192,7 @@ describe('complaint mailbox settings', () => {
     );
     const [outcome] = await intake.waitForOutcomes(before + 1);
     expect(outcome).toMatchObject({ status: 'registered' });
-    const c = await eventually(async () => {
+    const c = await waitFor(async () => {
       const [row] = await t.db
         .select()
         .from(cases)

@@ -6,7 +6,8 @@ import { EngineClient } from '../../server/engine/client.ts';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
 import { recordOperatorAnswer } from '../../server/operator-requests/operator-requests.service.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
-import { createTestContext, eventually, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import {
   giveTenantsFreshAddresses,
   messageId,
@@ -48,7 +49,7 @@ describe('operator answers by e-mail', () => {
   });
 
   async function taskFor(number: string, name: string) {
-    return eventually(async () => {
+    return waitFor(async () => {
       const res = await t.app.inject({
         method: 'GET',
         url: '/api/tasks?scope=groups&pageSize=100',
@@ -99,7 +100,7 @@ describe('operator answers by e-mail', () => {
       questions: 'Vă rugăm indexurile citite în ultimele 6 luni.',
     });
     const reference = `${reg.number}/OD1`;
-    const request = await eventually(async () =>
+    const request = await waitFor(async () =>
       (await readMailbox(OPERATOR)).find((m) => m.subject?.includes(reference)),
     );
     return { reg, reference, request };

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { totpCode } from '../../server/auth/totp.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
 import { describeLeaks, holds, scanLogFiles, type Secret } from '../helpers/log-scan.ts';
-import { createTestContext, eventually, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 import {
   complaintForm,
   freshEmail,
@@ -111,7 +112,7 @@ describe('the logs of the run hold no secret', () => {
       payload: { name: 'Irina Jurnal', email: newEmail, roles: ['agent'] },
     });
     expect(created.statusCode, created.body).toBe(201);
-    const mail = await eventually(async () => (await readMailbox(newEmail)).at(-1));
+    const mail = await waitFor(async () => (await readMailbox(newEmail)).at(-1));
     const linkToken = keep(
       'a password link token',
       /\/account\/password\?token=([a-z2-7]{32})/.exec(mail.text ?? '')?.[1] ?? '',

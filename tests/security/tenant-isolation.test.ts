@@ -7,13 +7,8 @@ import { seedDemoCases } from '../../server/seed/demo-cases.ts';
 import { DEMO_PORTAL_EMAIL } from '../../server/seed/demo-scenarios.ts';
 import { ensureUser, seedCustomers } from '../../server/seed/tenant-setup.ts';
 import { freshIp, loginConsumer } from '../api/portal-helpers.ts';
-import {
-  createTestContext,
-  eventually,
-  PASSWORD,
-  silentLog,
-  type TestContext,
-} from '../helpers/test-context.ts';
+import { createTestContext, PASSWORD, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 /**
  * The tenant attack suite (issue 13, item 12). Both demo tenants get every demo case (the real seeding: intake,
@@ -438,15 +433,14 @@ describe('tenant isolation: every route, every role', () => {
 
     // Quiet before the attack: nothing of ACME's is still moving (workers, timers, the read model).
     let before = await acmeDigest();
-    before = await eventually(
+    before = await waitFor(
       async () => {
         const now = await acmeDigest();
         const same = JSON.stringify(now) === JSON.stringify(before);
         before = now;
         return same ? now : null;
       },
-      120_000,
-      1000,
+      { timeoutMs: 120_000, stepMs: 1000 },
     );
 
     const skipped = new Set(NOT_ATTACKED.map(([m, u]) => `${m} ${u}`));

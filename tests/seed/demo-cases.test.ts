@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cases, type Case } from '../../server/db/schema/index.ts';
 import { DEMO_CASE_STAGES, DEMO_PORTAL_EMAIL, seedDemoCases } from '../../server/seed/demo-cases.ts';
 import { loginConsumer } from '../api/portal-helpers.ts';
-import { createTestContext, eventually, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 /**
  * The demo's cases, seeded through the real registration, engine, workers and mail server: each stands where its
@@ -48,15 +49,14 @@ describe('demo cases at every stage', () => {
     // run finishes what it began.
     const ac = new AbortController();
     const stopped = seedDemoCases(deps, t.demoTenantId, { signal: ac.signal });
-    await eventually(
+    await waitFor(
       async () => {
         const [done] = await rows<{ n: number }>(
           sql`select count(*)::int as n from audit_log where tenant_id = ${t.demoTenantId} and action = 'task.completed'`,
         );
         return done!.n >= 8;
       },
-      60_000,
-      50,
+      { timeoutMs: 60_000, stepMs: 50 },
     );
     ac.abort();
     await expect(stopped).rejects.toThrow('stopped');
