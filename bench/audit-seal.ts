@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { appendAudit } from '../server/audit/audit.repo.ts';
+import { appendAudit } from '../server/audit/index.ts';
 import { auditChainKey, sealTenant, verifyAuditChain } from '../server/audit/audit-chain.ts';
 import { createDb } from '../server/db/client.ts';
 import { runMigrations } from '../server/db/migrate.ts';

@@ -1,14 +1,28 @@
 /**
  * Writes the HTTP API's contract for the web pages (style.md rule 4): the OpenAPI spec that @fastify/swagger
- * publishes at /api/docs, and TypeScript types generated from it by @hey-api/openapi-ts, both under
- * web/src/lib/api/generated/ (never edited by hand).
+ * publishes at /api/docs, and what @hey-api/openapi-ts generates from it: the types (types.gen.ts), one function
+ * per operation (sdk.gen.ts) and the fetch client they run on (client/, core/), all under
+ * web/src/lib/api/generated/ (never edited by hand). The pages call the API only through these functions: on the
+ * server with a client whose fetch goes through the in-process bridge (web/src/lib/server/api.ts), in the browser
+ * with a same-origin one (web/src/lib/api/browser.ts).
+ *
+ * The SDK is generated without a default client (`client: false`): every call names the client it runs on, so a
+ * page can never reach the API through a module-level client shared by all users' requests.
  *
  *   npm run gen:api            regenerate
  *   npm run gen:api -- --check exit 1 when the committed files differ from what the routes declare (lint, CI)
  *
  * The app is built with unreachable database and engine addresses: registering routes touches neither.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+  mkdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,19 +66,32 @@ async function currentSpec(): Promise<string> {
   return `${JSON.stringify(spec, null, 2)}\n`;
 }
 
+/** Every file below `dir`, as paths relative to it (forward slashes). */
+function filesBelow(dir: string, prefix = ''): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? filesBelow(path.join(dir, entry.name), `${prefix}${entry.name}/`)
+      : [`${prefix}${entry.name}`],
+  );
+}
+
 async function generate(spec: string, dir: string): Promise<Map<string, string>> {
   const specFile = path.join(dir, 'openapi.json');
   writeFileSync(specFile, spec);
+  const out = path.join(dir, 'out');
   await createClient({
     input: specFile,
-    output: { path: dir, postProcess: [] },
-    plugins: ['@hey-api/typescript'],
+    output: { path: out, postProcess: [] },
+    plugins: ['@hey-api/typescript', { name: '@hey-api/sdk', client: false }, '@hey-api/client-fetch'],
     logs: { level: 'silent' },
   });
   const files = new Map<string, string>([['openapi.json', spec]]);
-  for (const name of ['types.gen.ts', 'index.ts']) {
-    const file = path.join(dir, name);
-    if (existsSync(file)) files.set(name, HEADER + readFileSync(file, 'utf8'));
+  for (const name of filesBelow(out).sort()) {
+    // client.gen.ts is the generator's default client, one per module: on the server it would be shared by every
+    // user's requests. Nothing may use it, so it is not written (the SDK asks each call for its client).
+    if (name === 'client.gen.ts') continue;
+    if (name.endsWith('.ts')) files.set(name, HEADER + readFileSync(path.join(out, name), 'utf8'));
   }
   return files;
 }
@@ -77,18 +104,22 @@ try {
     const file = path.join(outDir, name);
     return !existsSync(file) || readFileSync(file, 'utf8') !== text;
   });
+  // A file the generator no longer writes (a removed operation's module) is stale too.
+  const orphans = filesBelow(outDir).filter((name) => !files.has(name));
   if (check) {
-    if (stale.length) {
-      console.error(
-        `gen:api: web/src/lib/api/generated is stale (${stale.map(([n]) => n).join(', ')}): run npm run gen:api`,
-      );
+    if (stale.length || orphans.length) {
+      const names = [...stale.map(([n]) => n), ...orphans.map((n) => `${n} (no longer generated)`)];
+      console.error(`gen:api: web/src/lib/api/generated is stale (${names.join(', ')}): run npm run gen:api`);
       process.exit(1);
     }
     console.log('gen:api: up to date');
   } else {
-    mkdirSync(outDir, { recursive: true });
-    for (const [name, text] of files) writeFileSync(path.join(outDir, name), text);
-    console.log(`gen:api: wrote ${[...files.keys()].join(', ')} (${stale.length} changed)`);
+    for (const name of orphans) rmSync(path.join(outDir, name));
+    for (const [name, text] of files) {
+      mkdirSync(path.dirname(path.join(outDir, name)), { recursive: true });
+      writeFileSync(path.join(outDir, name), text);
+    }
+    console.log(`gen:api: wrote ${files.size} files (${stale.length} changed, ${orphans.length} removed)`);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -24,6 +24,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { runPeriodically } from '../periodic.ts';
 import { appendAnchor, readAnchors, type Anchor } from './audit-anchors.ts';
+import { withAllTenants, withTenant } from '../db/tenant-scope.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const LATE_COMMIT_WINDOW = "interval '10 minutes'";
@@ -74,6 +75,15 @@ export async function sealTenant(
   tenantId: string,
   batch = DEFAULT_BATCH,
 ): Promise<number> {
+  return withTenant(tenantId, () => sealTenantInScope(db, key, tenantId, batch));
+}
+
+async function sealTenantInScope(
+  db: Db,
+  key: AuditKey | null,
+  tenantId: string,
+  batch: number,
+): Promise<number> {
   return db.transaction(async (tx) => {
     const [lock] = await tx.execute<{ locked: boolean }>(
       sql`SELECT pg_try_advisory_xact_lock(hashtext('audit_chain'), hashtext(${tenantId})) AS locked`,
@@ -123,7 +133,9 @@ export async function sealTenant(
 
 /** Seals everything pending for every tenant; returns the number of rows sealed. */
 export async function sealAll(db: Db, key: AuditKey | null, batch = DEFAULT_BATCH): Promise<number> {
-  const tenants = await db.execute<{ id: string }>(sql`SELECT id FROM tenants ORDER BY id`);
+  const tenants = await withAllTenants('audit sealer: lists the tenants', () =>
+    db.execute<{ id: string }>(sql`SELECT id FROM tenants ORDER BY id`),
+  );
   let total = 0;
   for (const { id } of tenants) {
     for (;;) {
@@ -263,17 +275,19 @@ export async function anchorHeads(
   lastAnchored: Map<string, number>,
   log?: { warn: (obj: object, msg: string) => void },
 ): Promise<number> {
-  const heads = await db.execute<{
-    tenant_id: string;
-    seq: string;
-    hash: string;
-    mac: string | null;
-    sealed_at: string;
-  }>(sql`
+  const heads = await withAllTenants("audit anchor: every tenant's chain head", () =>
+    db.execute<{
+      tenant_id: string;
+      seq: string;
+      hash: string;
+      mac: string | null;
+      sealed_at: string;
+    }>(sql`
     SELECT t.id AS tenant_id, h.seq, h.hash, h.mac, to_char(h.sealed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sealed_at
       FROM tenants t
       CROSS JOIN LATERAL (SELECT c.seq, c.hash, c.mac, c.sealed_at FROM audit_chain c
-                           WHERE c.tenant_id = t.id ORDER BY c.seq DESC LIMIT 1) h`);
+                           WHERE c.tenant_id = t.id ORDER BY c.seq DESC LIMIT 1) h`),
+  );
   let written = 0;
   for (const h of heads) {
     const seq = Number(h.seq);

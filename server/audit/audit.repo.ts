@@ -2,31 +2,9 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { auditLog } from '../db/schema/index.ts';
 
-export type ActorKind = 'user' | 'consumer' | 'worker' | 'system';
-
-export interface AuditInput {
-  tenantId: string;
-  actorId?: string | null;
-  actorKind: ActorKind;
-  /** `case.registered`, `case.viewed`, `task.claimed`, ... */
-  action: string;
-  entityType: string;
-  entityId: string;
-  /** Ids and codes only; never personal data. */
-  details?: Record<string, unknown>;
-}
-
-/** Appends one row. Call it inside the transaction of the change it records. */
-export async function appendAudit(db: DbOrTx, entry: AuditInput): Promise<void> {
-  await db.insert(auditLog).values({
-    tenantId: entry.tenantId,
-    actorId: entry.actorId ?? null,
-    actorKind: entry.actorKind,
-    action: entry.action,
-    entityType: entry.entityType,
-    entityId: entry.entityId,
-    details: entry.details ?? {},
-  });
+/** The one insert into audit_log; services reach it through appendAudit (audit.ts). */
+export async function insertAuditRow(db: DbOrTx, row: typeof auditLog.$inferInsert): Promise<void> {
+  await db.insert(auditLog).values(row);
 }
 
 export function listAudit(db: DbOrTx, tenantId: string, entityType: string, entityId: string) {

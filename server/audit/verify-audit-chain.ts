@@ -14,7 +14,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../config.ts';
-import { createDb } from '../db/client.ts';
+import { createDb, type Db } from '../db/client.ts';
+import { withAllTenants } from '../db/tenant-scope.ts';
 import { auditAnchorDir } from './audit-anchors.ts';
 import { auditChainKey, sealAll, verifyAuditChain, type ChainReport } from './audit-chain.ts';
 
@@ -59,26 +60,36 @@ export async function verifyCommand(
   const anchorDir = auditAnchorDir(config.dataDir);
   const { db, sql: client } = createDb(url, { max: 2 });
   try {
-    if (argv.includes('--seal')) await sealAll(db, key);
-    const i = argv.indexOf('--tenant');
-    const code = i >= 0 ? argv[i + 1] : undefined;
-    const tenants = await db.execute<{ id: string; code: string }>(
-      code
-        ? sql`SELECT id, code FROM tenants WHERE code = ${code}`
-        : sql`SELECT id, code FROM tenants ORDER BY code`,
-    );
-    if (code && tenants.length === 0) throw new Error(`no tenant ${code}`);
-    const lines: string[] = [];
-    let ok = true;
-    for (const t of tenants) {
-      const r = await verifyAuditChain(db, t.id, { key, anchorDir });
-      ok &&= r.ok;
-      lines.push(describe(t.code, r));
-    }
-    return { ok, lines };
+    // A command of the platform's operator about every tenant's chain (server/db/tenant-scope.ts).
+    return await withAllTenants('audit:verify command', () => verifyTenants(db, argv, key, anchorDir));
   } finally {
     await client.end();
   }
+}
+
+async function verifyTenants(
+  db: Db,
+  argv: string[],
+  key: ReturnType<typeof auditChainKey>,
+  anchorDir: string,
+): Promise<{ ok: boolean; lines: string[] }> {
+  if (argv.includes('--seal')) await sealAll(db, key);
+  const i = argv.indexOf('--tenant');
+  const code = i >= 0 ? argv[i + 1] : undefined;
+  const tenants = await db.execute<{ id: string; code: string }>(
+    code
+      ? sql`SELECT id, code FROM tenants WHERE code = ${code}`
+      : sql`SELECT id, code FROM tenants ORDER BY code`,
+  );
+  if (code && tenants.length === 0) throw new Error(`no tenant ${code}`);
+  const lines: string[] = [];
+  let ok = true;
+  for (const t of tenants) {
+    const r = await verifyAuditChain(db, t.id, { key, anchorDir });
+    ok &&= r.ok;
+    lines.push(describe(t.code, r));
+  }
+  return { ok, lines };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

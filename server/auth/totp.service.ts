@@ -2,7 +2,7 @@ import { and, eq, ne } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { sessions, tenants } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit } from '../audit/index.ts';
 import { getTenant } from '../tenants/tenants.repo.ts';
 import type { Principal } from './auth.service.ts';
 import { getUserForUpdate, recoveryCodesLeft, replaceRecoveryCodes, setTotp } from './auth.repo.ts';

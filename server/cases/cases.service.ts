@@ -4,7 +4,7 @@ import type { Db } from '../db/client.ts';
 import { cases, processStarts } from '../db/schema/index.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit, logAccess } from '../audit/index.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { accessCodeFor, accessCodeMatches } from './access-code.ts';
 import {
@@ -17,7 +17,6 @@ import {
 import { caseCorrespondence } from '../intake/mail/correspondence.ts';
 import { getTenantByCode } from '../tenants/tenants.repo.ts';
 import { getDocument, listDocuments } from '../documents/documents.repo.ts';
-import { logAccess } from '../privacy/access-log.ts';
 
 export interface CasesDeps {
   db: Db;

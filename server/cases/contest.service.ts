@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { cases, type Channel } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
-import { appendAudit, type ActorKind } from '../audit/audit.repo.ts';
+import { appendAudit, type ActorKind } from '../audit/index.ts';
 import { registerComplaint, type RegisterDeps } from '../intake/register-complaint.ts';
 import { addCaseEvent, getCaseByNumber } from './cases.repo.ts';
 

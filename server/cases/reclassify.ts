@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/auth.service.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit } from '../audit/index.ts';
 import {
   CATEGORY_LABELS,
   CASE_SOURCE_LABELS,

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.ts';
 import { complaintCategories, type ComplaintCategory } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit } from '../audit/index.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { isWorkingDay, legalHolidays } from './calendar.ts';
 import { CATEGORY_LABELS } from '../codes/case-codes.ts';

@@ -2,7 +2,7 @@ import { MESSAGES } from '../../processes/topics.ts';
 import type { Db } from '../db/client.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit } from '../audit/index.ts';
 import { addCaseEvent, getCaseByNumber } from '../cases/cases.repo.ts';
 import type { ComplaintCategory } from '../db/schema/index.ts';
 import { roDate } from '../mail/templates/render.ts';

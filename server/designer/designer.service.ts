@@ -3,7 +3,7 @@ import { BpmnModdle } from 'bpmn-moddle';
 import { diff as bpmnDiff } from 'bpmn-js-differ';
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import type { Db } from '../db/client.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit } from '../audit/index.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { parseBpmn } from '../engine/bpmn-metadata.ts';
 import { EngineError, type Definition, type Deployment, type EngineClient } from '../engine/client.ts';

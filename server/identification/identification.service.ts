@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { customerTypeOf, energyOf } from '../codes/case-codes.ts';
 import { searchText } from '../db/search-text.ts';
 import type { Principal } from '../auth/auth.service.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit } from '../audit/index.ts';
 import { addCaseEvent, getCaseByNumber } from '../cases/cases.repo.ts';
 import { getCustomer, getPlace } from '../customers/customers.repo.ts';
 import type { Db } from '../db/client.ts';

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, isNotNull, isNull, type SQL } from 'drizzle-orm';
 import type { Principal } from '../auth/auth.service.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit } from '../audit/index.ts';
 import { addCaseEvent } from '../cases/cases.repo.ts';
 import { cases, mailQuarantine, type CaseSource, type ComplaintCategory } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';

@@ -7,7 +7,7 @@ import { clockInstants } from '../cases/case-deadline.ts';
 import { searchText } from '../db/search-text.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
-import type { ActorKind } from '../audit/audit.repo.ts';
+import type { ActorKind } from '../audit/index.ts';
 import { accessCodeFor } from '../cases/access-code.ts';
 import { getCustomer, getPlace } from '../customers/customers.repo.ts';
 import { businessClock } from '../deadlines/calendar.ts';

@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit } from '../audit/index.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import {
   addHolders,

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit } from '../audit/index.ts';
 import { generateSessionToken, sessionIdOf } from '../auth/tokens.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { getTenantByCode } from '../tenants/tenants.repo.ts';

@@ -1,6 +1,6 @@
 import { MESSAGES } from '../../processes/topics.ts';
 import { recordAnswerCommunication } from '../deadlines/communication.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit } from '../audit/index.ts';
 import { addCaseEvent, listCaseEvents } from '../cases/cases.repo.ts';
 import { contestAnswer } from '../cases/contest.service.ts';
 import { createHash } from 'node:crypto';

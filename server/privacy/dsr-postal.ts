@@ -2,8 +2,7 @@ import { and, eq, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { dataSubjectRequests, dsrDocuments, postalDispatches } from '../db/schema/index.ts';
 import { queueDsrPostalDispatch } from '../documents/documents.repo.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
-import { logAccess } from './access-log.ts';
+import { appendAudit, logAccess } from '../audit/index.ts';
 import { DomainError } from '../errors.ts';
 import type { Principal } from '../auth/auth.service.ts';
 

@@ -12,7 +12,7 @@ import {
 } from '../db/schema/index.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit } from '../audit/index.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { businessClock, endOfBusinessDay, type IsoDate } from '../deadlines/calendar.ts';
 import { letterheadOf } from '../documents/documents.service.ts';

@@ -20,7 +20,7 @@ import {
   portalSubmissions,
 } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
-import { logAccess } from './access-log.ts';
+import { logAccess } from '../audit/index.ts';
 
 /**
  * The data-subject export (GDPR art. 15 and 20): everything held about one person, found by the customer file or by

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { cases, privacySettings, type DataSubjectRequest } from '../db/schema/index.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit } from '../audit/index.ts';
 import { DEFAULT_RETENTION_YEARS } from '../codes/privacy-codes.ts';
 import { DomainError } from '../errors.ts';
 import { runPeriodically } from '../periodic.ts';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Principal } from '../auth/auth.service.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
 import {
   caseMessages,

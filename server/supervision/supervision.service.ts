@@ -10,8 +10,7 @@ import {
   taskStepTicks,
   users,
 } from '../db/schema/index.ts';
-import type { EngineClient } from '../engine/client.ts';
-import { EngineError } from '../engine/client.ts';
+import { type EngineClient, EngineError } from '../engine/client.ts';
 import { parseBpmn } from '../engine/bpmn-metadata.ts';
 import { readBaselineProcesses } from '../engine/deploy-processes.ts';
 import {
@@ -23,7 +22,7 @@ import {
   runningInstances,
 } from '../engine/supervision.ts';
 import { DomainError } from '../errors.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit } from '../audit/index.ts';
 import { addCaseEvent } from '../cases/cases.repo.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { addDays, businessClock, isWorkingDay, nextWorkingDay, type IsoDate } from '../deadlines/calendar.ts';

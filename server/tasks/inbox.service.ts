@@ -1,5 +1,4 @@
-import { listAudit } from '../audit/audit.repo.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit, auditOf, logCaseAccess } from '../audit/index.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { listCaseEvents } from '../cases/cases.repo.ts';
 import { listInboundOfCase } from '../intake/mail/inbound.repo.ts';
@@ -25,7 +24,6 @@ import {
   type InboxView,
   type ViewScope,
 } from './inbox.repo.ts';
-import { logCaseAccess } from '../privacy/access-log.ts';
 import { gdprRequestsByNumbers } from '../privacy/dsr-tasks.ts';
 
 export interface InboxQuery extends InboxFilters {
@@ -263,7 +261,7 @@ export function createInboxService(deps: { db: Db; engine: EngineClient }) {
       c.processInstanceId ? engine.activityHistory(c.processInstanceId).catch(() => []) : Promise.resolve([]),
       tasksOfCase(db, p.tenantId, c.id),
       listCaseEvents(db, p.tenantId, c.id),
-      listAudit(db, p.tenantId, 'case', c.id),
+      auditOf(db, p.tenantId, 'case', c.id),
     ]);
     type Entry = { at: string; source: 'engine' | 'task' | 'case' | 'audit'; text: string };
     const out: Entry[] = [];

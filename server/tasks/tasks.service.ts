@@ -11,7 +11,7 @@ import { EngineError, type EngineClient, type EngineTask } from '../engine/clien
 import { refreshCaseTasks, setTaskAssignee } from '../task-read-model/task-events.repo.ts';
 import { canSeeAll, createInboxService, type InboxQuery } from './inbox.service.ts';
 import { DomainError } from '../errors.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit } from '../audit/index.ts';
 import { endOfBusinessDay } from '../deadlines/calendar.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import {

@@ -1,8 +1,7 @@
 import type { Db, DbOrTx } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
-import { loginAddressHash } from '../auth/auth.service.ts';
-import type { Principal } from '../auth/auth.service.ts';
+import { appendAudit } from '../audit/index.ts';
+import { loginAddressHash, type Principal } from '../auth/auth.service.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { sessionIdOf } from '../auth/tokens.ts';
 import { passwordProblem } from './password-rules.ts';

@@ -1,6 +1,6 @@
 import type { Db, DbOrTx } from '../db/client.ts';
 import { privilegedRoles, type PermissionRole } from '../db/schema/index.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit } from '../audit/index.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { requireRecentAuth } from '../auth/reauth.ts';
 import { DomainError } from '../errors.ts';

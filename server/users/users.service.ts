@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db, DbOrTx } from '../db/client.ts';
 import type { PermissionRole } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit } from '../audit/index.ts';
 import {
   LOGIN_LOCK_WINDOW_MS,
   loginAddressHash,

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { caseMessages, cases, type Case, type Tenant } from '../db/schema/index.ts';
 import type { Tx } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
-import { appendAudit } from '../audit/audit.repo.ts';
+import { appendAudit } from '../audit/index.ts';
 import { refreshCaseTasks } from '../task-read-model/task-events.repo.ts';
 import { addCaseEvent, getCaseById } from '../cases/cases.repo.ts';
 import { statusLinkOf } from '../cases/access-code.ts';

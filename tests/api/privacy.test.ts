@@ -11,7 +11,7 @@ import { businessClock } from '../../server/deadlines/calendar.ts';
 import { issueAcknowledgementLetter } from '../../server/documents/documents.service.ts';
 import { getTenant } from '../../server/tenants/tenants.repo.ts';
 import { loginConsumer } from './portal-helpers.ts';
-import { logCaseAccess } from '../../server/privacy/access-log.ts';
+import { logCaseAccess } from '../../server/audit/index.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
 
 type Headers = { authorization: string };

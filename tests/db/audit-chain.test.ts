@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { appendAudit } from '../../server/audit/audit.repo.ts';
+import { appendAudit } from '../../server/audit/index.ts';
 import { readAnchors } from '../../server/audit/audit-anchors.ts';
 import {
   anchorHeads,

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { appendAudit } from '../../server/audit/audit.repo.ts';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { appendAudit } from '../../server/audit/index.ts';
 import { auditChainKey, sealAll } from '../../server/audit/audit-chain.ts';
 import {
   appRoleNames,

@@ -1,6 +1,6 @@
 import type { Handle } from '@sveltejs/kit';
-import type { Me } from '$lib/api/types';
-import { api, bridge, SESSION_COOKIE } from '$lib/server/api';
+import { getApiAuthMe } from '$lib/api/generated';
+import { apiClient, bridge, SESSION_COOKIE, settle } from '$lib/server/api';
 import { secondFactorDetour } from '$lib/server/second-factor';
 
 /**
@@ -10,7 +10,7 @@ import { secondFactorDetour } from '$lib/server/second-factor';
 export const handle: Handle = async ({ event, resolve }) => {
   event.locals.user = null;
   if (event.cookies.get(SESSION_COOKIE)) {
-    const me = await api<Me>(event, 'GET', '/api/auth/me');
+    const me = await settle(getApiAuthMe({ client: apiClient(event) }));
     if (me.ok) event.locals.user = me.data;
     else if (me.status === 401)
       event.cookies.delete(SESSION_COOKIE, { path: '/', secure: bridge().production });

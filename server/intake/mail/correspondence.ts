@@ -1,12 +1,11 @@
 import { and, asc, eq, isNotNull } from 'drizzle-orm';
-import { appendAudit } from '../../audit/audit.repo.ts';
+import { appendAudit, logAccess } from '../../audit/index.ts';
 import type { Principal } from '../../auth/auth.service.ts';
 import { getCaseByNumber } from '../../cases/cases.repo.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { caseDocuments, caseMessages, mailBlobs, operatorRequests } from '../../db/schema/index.ts';
 import { DomainError } from '../../errors.ts';
 import { listInboundOfCase } from './inbound.repo.ts';
-import { logAccess } from '../../privacy/access-log.ts';
 
 export interface CorrespondenceAttachment {
   /**

@@ -5,7 +5,7 @@ import { registerComplaint } from '../../../intake/register-complaint.ts';
 import { downloadReceivedAttachment } from '../../../intake/mail/correspondence.ts';
 import { errorResponses } from '../common.schemas.ts';
 import { DomainError } from '../../../errors.ts';
-import { viaOf } from '../../../privacy/access-log.ts';
+import { viaOf } from '../../../audit/index.ts';
 import {
   AnnulResultSchema,
   AnnulSchema,

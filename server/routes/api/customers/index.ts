@@ -2,9 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
 import { searchCustomers } from '../../../customers/customers.repo.ts';
-import { appendAudit } from '../../../audit/audit.repo.ts';
+import { appendAudit, logAccess, viaOf } from '../../../audit/index.ts';
 import { errorResponses } from '../common.schemas.ts';
-import { logAccess, viaOf } from '../../../privacy/access-log.ts';
 
 const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
 

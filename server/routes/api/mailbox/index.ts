@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
 import { requireRecentAuth } from '../../../auth/reauth.ts';
-import { appendAudit } from '../../../audit/audit.repo.ts';
+import { appendAudit } from '../../../audit/index.ts';
 import { DomainError } from '../../../errors.ts';
 import { checkMailbox } from '../../../intake/mail/mailbox-check.ts';
 import { checkOutbound } from '../../../net/outbound-fence.ts';

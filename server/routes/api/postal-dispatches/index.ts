@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
-import { appendAudit } from '../../../audit/audit.repo.ts';
+import { appendAudit } from '../../../audit/index.ts';
 import { listPostalDispatches, updatePostalDispatch } from '../../../documents/documents.repo.ts';
 import { DomainError } from '../../../errors.ts';
 import { errorResponses, IsoDateTime } from '../common.schemas.ts';

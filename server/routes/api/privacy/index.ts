@@ -13,7 +13,7 @@ import {
 } from '../../../codes/privacy-codes.ts';
 import { createDsrService, requireDpo } from '../../../privacy/dsr.service.ts';
 import type { Mailer } from '../../../mail/mailer.ts';
-import { accessLogOf, viaOf } from '../../../privacy/access-log.ts';
+import { accessLogOf, viaOf } from '../../../audit/index.ts';
 import { exportSubject } from '../../../privacy/export.ts';
 import { dsrLetterForPost } from '../../../privacy/dsr-postal.ts';
 import { retentionYears, setRetentionYears } from '../../../privacy/retention.ts';

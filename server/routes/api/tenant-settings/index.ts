@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
-import { appendAudit } from '../../../audit/audit.repo.ts';
+import { appendAudit } from '../../../audit/index.ts';
 import { tenants } from '../../../db/schema/index.ts';
 import { DomainError } from '../../../errors.ts';
 import { errorResponses } from '../common.schemas.ts';

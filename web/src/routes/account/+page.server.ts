@@ -1,5 +1,6 @@
 import { fail } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
+import { postApiAccountOwnPassword } from '$lib/api/generated';
+import { apiClient, settle } from '$lib/server/api';
 import { requireUser } from '$lib/server/guard';
 import { errorMessage } from '$lib/utils/handle-error';
 import type { Actions, PageServerLoad } from './$types';
@@ -28,7 +29,7 @@ export const actions = {
     };
     if (!body.currentPassword)
       return fail(400, { field: 'currentPassword', message: 'Introduceți parola actuală.' });
-    const r = await api<{ otherSessionsEnded: number }>(event, 'POST', '/api/account/own-password', body);
+    const r = await settle(postApiAccountOwnPassword({ client: apiClient(event), body }));
     if (!r.ok)
       return fail(r.status, {
         field: FIELD_OF[r.data.code] ?? 'password',

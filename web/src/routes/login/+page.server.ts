@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
-import type { LoginResult } from '$lib/api/types';
-import { api, bridge, SESSION_COOKIE } from '$lib/server/api';
+import { postApiAuthLogin } from '$lib/api/generated';
+import { apiClient, bridge, SESSION_COOKIE, settle } from '$lib/server/api';
 import { errorMessage } from '$lib/utils/handle-error';
 import { homeFor } from '$lib/roles';
 import { safeNext } from '$lib/utils/safe-next';
@@ -21,7 +21,7 @@ export const actions = {
     if (!email || !password) {
       return fail(400, { email, message: 'Completați adresa de e-mail și parola.' });
     }
-    const r = await api<LoginResult>(event, 'POST', '/api/auth/login', { email, password });
+    const r = await settle(postApiAuthLogin({ client: apiClient(event), body: { email, password } }));
     if (!r.ok) {
       return fail(r.status, {
         email,

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { api, bridge, SESSION_COOKIE } from '$lib/server/api';
+import { postApiAuthLogout } from '$lib/api/generated';
+import { apiClient, bridge, SESSION_COOKIE } from '$lib/server/api';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Logging out is a POST (the "Ieșire" button); a GET here just goes home. */
@@ -9,7 +10,7 @@ export const actions = {
   default: async (event) => {
     if (event.cookies.get(SESSION_COOKIE)) {
       // Ends the session on the server too; the cookie goes whatever the answer (an expired session is fine).
-      await api(event, 'POST', '/api/auth/logout');
+      await postApiAuthLogout({ client: apiClient(event) });
       event.cookies.delete(SESSION_COOKIE, { path: '/', secure: bridge().production });
     }
     redirect(303, '/login');

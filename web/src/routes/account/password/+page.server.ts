@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
+import { postApiAccountPassword, postApiAccountPasswordLink } from '$lib/api/generated';
+import { apiClient, settle } from '$lib/server/api';
 import { errorMessage } from '$lib/utils/handle-error';
-import type { PasswordLinkInfo } from '$lib/components/admin/types';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -14,7 +14,7 @@ export const load = (async (event) => {
   const meta = { title: 'Alegeți parola' };
   if (!token)
     return { token, link: null, linkError: 'Linkul nu este complet. Deschideți-l din nou din e-mail.', meta };
-  const r = await api<PasswordLinkInfo>(event, 'POST', '/api/account/password-link', { token });
+  const r = await settle(postApiAccountPasswordLink({ client: apiClient(event), body: { token } }));
   if (!r.ok)
     return {
       token,
@@ -33,11 +33,9 @@ export const actions = {
     const passwordConfirmation = String(form.get('passwordConfirmation') ?? '');
     if (!password)
       return fail(400, { field: 'password', linkGone: false, message: 'Scrieți parola aleasă.' });
-    const r = await api<{ email: string }>(event, 'POST', '/api/account/password', {
-      token,
-      password,
-      passwordConfirmation,
-    });
+    const r = await settle(
+      postApiAccountPassword({ client: apiClient(event), body: { token, password, passwordConfirmation } }),
+    );
     if (!r.ok) {
       const code = r.data.code;
       return fail(r.status, {

@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
+import { postApiAuthReauth } from '$lib/api/generated';
+import { apiClient, settle } from '$lib/server/api';
 import { requireUser } from '$lib/server/guard';
 import { errorMessage } from '$lib/utils/handle-error';
 import { safeNext } from '$lib/utils/safe-next';
@@ -30,7 +31,8 @@ export const actions = {
     if (!password) return fail(400, { message: 'Introduceți parola.' });
     if (user.secondFactor.enrolled && !code)
       return fail(400, { message: 'Introduceți și codul din aplicația de autentificare.' });
-    const r = await api(event, 'POST', '/api/auth/reauth', code ? { password, code } : { password });
+    const body = code ? { password, code } : { password };
+    const r = await settle(postApiAuthReauth({ client: apiClient(event), body }));
     if (!r.ok)
       return fail(r.status, { message: errorMessage(r, 'Confirmarea nu a reușit. Încercați din nou.') });
     redirect(303, next ?? '/account');

@@ -1,17 +1,17 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { api, apiLoad, returnPath } from '$lib/server/api';
+import {
+  deleteApiAccountTotp,
+  getApiAccountTotp,
+  postApiAccountTotpConfirm,
+  postApiAccountTotpRecoveryCodes,
+  postApiAccountTotpSetup,
+} from '$lib/api/generated';
+import { apiClient, apiLoad, returnPath, settle } from '$lib/server/api';
 import { requireUser } from '$lib/server/guard';
 import { errorMessage } from '$lib/utils/handle-error';
 import { homeFor } from '$lib/roles';
 import { safeNext } from '$lib/utils/safe-next';
 import type { Actions, PageServerLoad } from './$types';
-
-interface TotpStatus {
-  enabled: boolean;
-  enabledAt: string | null;
-  required: boolean;
-  recoveryCodesLeft: number;
-}
 
 /**
  * Two-step sign-in for the signed-in person: set up the authenticator app (QR code drawn on the server), new
@@ -20,7 +20,7 @@ interface TotpStatus {
 export const load = (async (event) => {
   const user = requireUser(event);
   event.setHeaders({ 'cache-control': 'private, no-store' });
-  const status = await apiLoad<TotpStatus>(event, '/api/account/totp');
+  const status = await apiLoad(event, getApiAccountTotp({ client: apiClient(event) }));
   return {
     status,
     forced: user.secondFactor.stage === 'enrol',
@@ -37,11 +37,7 @@ function reauthFirst(url: URL): never {
 export const actions = {
   start: async (event) => {
     requireUser(event);
-    const r = await api<{ secret: string; uri: string; qrSvg: string }>(
-      event,
-      'POST',
-      '/api/account/totp/setup',
-    );
+    const r = await settle(postApiAccountTotpSetup({ client: apiClient(event) }));
     if (!r.ok) {
       if (r.data.code === 'AUTH_REAUTH_REQUIRED') reauthFirst(event.url);
       return fail(r.status, {
@@ -63,12 +59,7 @@ export const actions = {
     const qr = String(form.get('qr') ?? '');
     const setup = { secret, qr: qr.startsWith('data:image/svg+xml;base64,') ? qr : '' };
     if (!code) return fail(400, { setup, message: 'Introduceți codul de 6 cifre afișat de aplicație.' });
-    const r = await api<{ recoveryCodes: string[]; otherSessionsEnded: number }>(
-      event,
-      'POST',
-      '/api/account/totp/confirm',
-      { code },
-    );
+    const r = await settle(postApiAccountTotpConfirm({ client: apiClient(event), body: { code } }));
     if (!r.ok) return fail(r.status, { setup, message: errorMessage(r, 'Codul nu a putut fi verificat.') });
     const next = safeNext(form.get('next'));
     return {
@@ -79,7 +70,7 @@ export const actions = {
   },
   regenerate: async (event) => {
     requireUser(event);
-    const r = await api<{ recoveryCodes: string[] }>(event, 'POST', '/api/account/totp/recovery-codes');
+    const r = await settle(postApiAccountTotpRecoveryCodes({ client: apiClient(event) }));
     if (!r.ok) {
       if (r.data.code === 'AUTH_REAUTH_REQUIRED') reauthFirst(event.url);
       return fail(r.status, { message: errorMessage(r, 'Codurile nu au putut fi generate.') });
@@ -88,7 +79,7 @@ export const actions = {
   },
   disable: async (event) => {
     requireUser(event);
-    const r = await api<{ required: boolean }>(event, 'DELETE', '/api/account/totp');
+    const r = await settle(deleteApiAccountTotp({ client: apiClient(event) }));
     if (!r.ok) {
       if (r.data.code === 'AUTH_REAUTH_REQUIRED') reauthFirst(event.url);
       return fail(r.status, { message: errorMessage(r, 'Autentificarea în doi pași nu a putut fi oprită.') });

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
-import type { Me } from '$lib/api/types';
-import { api, bridge, SESSION_COOKIE } from '$lib/server/api';
+import { postApiAuthTotp } from '$lib/api/generated';
+import { apiClient, bridge, SESSION_COOKIE, settle } from '$lib/server/api';
 import { errorMessage } from '$lib/utils/handle-error';
 import { homeFor } from '$lib/roles';
 import { safeNext } from '$lib/utils/safe-next';
@@ -20,7 +20,7 @@ export const actions = {
     const code = String(form.get('code') ?? '').trim();
     const next = safeNext(form.get('next'));
     if (!code) return fail(400, { message: 'Introduceți codul din aplicația de autentificare.' });
-    const r = await api<{ expiresAt: string; user: Me }>(event, 'POST', '/api/auth/totp', { code });
+    const r = await settle(postApiAuthTotp({ client: apiClient(event), body: { code } }));
     if (!r.ok) {
       if (r.status === 401) {
         // Too many wrong codes: the session is gone; the password must be given again.

@@ -1,0 +1,16 @@
+/**
+ * The audit module's public face: the audit log (one append function, called inside the transaction of the change
+ * it records), its hash chain, and the personal-data access log. Other modules import this file only
+ * (.dependency-cruiser.cjs).
+ */
+export { appendAudit, auditOf, type ActorKind, type AuditInput } from './audit.ts';
+export {
+  accessLogOf,
+  logAccess,
+  logCaseAccess,
+  viaOf,
+  VIA_HEADER,
+  type AccessEntry,
+  type AccessQuery,
+  type CaseAccessEntry,
+} from './access-log.ts';
