@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { normaliseCode } from './portal.repo.ts';
+import { normaliseCode } from './portal-links.repo.ts';
 
 /**
  * The second factors of a portal link (contract number and meter serial), compared in constant time.

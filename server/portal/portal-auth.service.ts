@@ -18,7 +18,7 @@ import {
   pruneForAccount,
   recordWrongCode,
   upsertAccount,
-} from './portal.repo.ts';
+} from './portal-login.repo.ts';
 import {
   clientAddressHash,
   loginCodeHash,

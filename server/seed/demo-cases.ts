@@ -21,7 +21,8 @@ import { processInboundMail, type IntakeTenant } from '../intake/mail/process-me
 import { registerComplaint, type RegisterDeps } from '../intake/register-complaint.ts';
 import type { Logger } from '../outbox/process-starts.ts';
 import type { ConsumerPrincipal } from '../portal/portal-auth.service.ts';
-import { listLinkedCustomers, upsertAccount } from '../portal/portal.repo.ts';
+import { listLinkedCustomers } from '../portal/portal-links.repo.ts';
+import { upsertAccount } from '../portal/portal-login.repo.ts';
 import { createPortalService } from '../portal/portal.service.ts';
 import { checkFiles } from '../portal/uploads.ts';
 import { renderPdf } from '../documents/pdf.ts';
