@@ -44,7 +44,7 @@ const MODULE = `(${DOMAIN_MODULES.join('|')})`;
 const MODULE_INSIDE = `^server/${MODULE}/(?!index\\.ts$)`;
 /** The mail intake's watcher: an entry point that lives beside the intake module it drives. */
 const INTAKE_WATCHER = '^server/intake/mail/(start-intake|mailbox-watcher)\\.ts$';
-const ENTRY_POINTS = ['^server/routes/', '^server/workers/', INTAKE_WATCHER];
+const ENTRY_POINTS = ['^server/routes/', '^server/workers/', '^server/seed/', INTAKE_WATCHER];
 /** Repositories: the only files that build queries. server/db holds the client, the tables and migrations. */
 const REPOSITORY = '\\.repo\\.ts$';
 
@@ -77,7 +77,15 @@ module.exports = {
       comment:
         'Routes, workers, the intake watcher and the pages are thin skins over the domain: they call the services ' +
         "a module's index.ts exposes, so a rule of the domain holds whichever door a request comes in by.",
-      from: { path: ENTRY_POINTS },
+      from: { path: ENTRY_POINTS, pathNot: INTAKE_WATCHER },
+      to: { path: MODULE_INSIDE },
+    },
+    {
+      name: 'intake-watcher-uses-module-index',
+      severity: 'error',
+      comment:
+        'The intake watcher is an entry point like a route: other modules are reached through their index.ts.',
+      from: { path: INTAKE_WATCHER },
       to: { path: MODULE_INSIDE, pathNot: '^server/intake/' },
     },
     {

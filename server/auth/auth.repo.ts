@@ -1,4 +1,4 @@
-import { and, count, eq, gt, isNull, max, sql } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, max, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { sessions, staffLoginFailures, staffRecoveryCodes, users } from '../db/schema/index.ts';
 
@@ -129,4 +129,19 @@ export async function recoveryCodesLeft(db: DbOrTx, userId: string): Promise<num
     .from(staffRecoveryCodes)
     .where(and(eq(staffRecoveryCodes.userId, userId), isNull(staffRecoveryCodes.usedAt)));
   return row?.n ?? 0;
+}
+
+/** Ends a person's sessions, all or all but `keep`; returns how many ended. */
+export async function deleteSessionsOfUser(db: DbOrTx, tenantId: string, userId: string, keep?: string) {
+  const rows = await db
+    .delete(sessions)
+    .where(
+      and(
+        eq(sessions.tenantId, tenantId),
+        eq(sessions.userId, userId),
+        keep ? ne(sessions.id, keep) : undefined,
+      ),
+    )
+    .returning({ id: sessions.id });
+  return rows.length;
 }

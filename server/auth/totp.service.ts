@@ -1,11 +1,15 @@
-import { and, eq, ne } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
-import { sessions, tenants } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
-import { getTenant } from '../tenants/tenants.repo.ts';
+import { getTenant, setSecurityPolicy } from '../tenants/index.ts';
 import type { Principal } from './auth.service.ts';
-import { getUserForUpdate, recoveryCodesLeft, replaceRecoveryCodes, setTotp } from './auth.repo.ts';
+import {
+  deleteSessionsOfUser,
+  getUserForUpdate,
+  recoveryCodesLeft,
+  replaceRecoveryCodes,
+  setTotp,
+} from './auth.repo.ts';
 import { requireRecentAuth } from './reauth.ts';
 import {
   acceptedStep,
@@ -50,17 +54,7 @@ export function createTotpService(deps: { db: Db; secret: string }) {
   }
 
   async function endOtherSessions(tx: DbOrTx, p: Principal, userId: string, keep?: string) {
-    const rows = await tx
-      .delete(sessions)
-      .where(
-        and(
-          eq(sessions.tenantId, p.tenantId),
-          eq(sessions.userId, userId),
-          keep ? ne(sessions.id, keep) : undefined,
-        ),
-      )
-      .returning({ id: sessions.id });
-    return rows.length;
+    return deleteSessionsOfUser(tx, p.tenantId, userId, keep);
   }
 
   async function locked(tx: DbOrTx, p: Principal, userId = p.userId) {
@@ -191,7 +185,7 @@ export function createTotpService(deps: { db: Db; secret: string }) {
     requireRecentAuth(p);
     const before = await policy(p);
     await db.transaction(async (tx) => {
-      await tx.update(tenants).set(next).where(eq(tenants.id, p.tenantId));
+      await setSecurityPolicy(tx, p.tenantId, next);
       await appendAudit(tx, {
         tenantId: p.tenantId,
         actorId: p.userId,

@@ -7,7 +7,7 @@ import { readBaselineProcesses } from '../engine/deploy-processes.ts';
 import { DomainError } from '../errors.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { businessClock, endOfBusinessDay, isWorkingDay, addDays } from '../deadlines/calendar.ts';
-import { listNonWorkingDays } from '../tenants/tenants.repo.ts';
+import { nonWorkingDaysOf } from '../deadlines/index.ts';
 import type { Instruction } from '../instructions/instructions.ts';
 import { getCaseByNumber } from './cases.repo.ts';
 
@@ -75,7 +75,7 @@ export function createCaseProgressService(deps: {
         { firstResult: 0, maxResults: 100 },
       ),
       db.select().from(taskStepTicks).where(eq(taskStepTicks.caseId, c.id)),
-      listNonWorkingDays(db, p.tenantId),
+      nonWorkingDaysOf(db, p.tenantId),
       baselineGraphs(),
     ]);
     const routed = (await routingTable()).get(c.category);

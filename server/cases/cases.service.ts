@@ -15,7 +15,7 @@ import {
   searchCases,
 } from './cases.repo.ts';
 import { caseCorrespondence } from '../intake/mail/correspondence.ts';
-import { getTenantByCode } from '../tenants/tenants.repo.ts';
+import { getTenantByCode } from '../tenants/index.ts';
 import { getDocument, listDocuments } from '../documents/documents.repo.ts';
 
 export interface CasesDeps {

@@ -14,7 +14,7 @@ import type { DbOrTx } from '../db/client.ts';
 import type { Case } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
 import { roDate } from '../mail/templates/render.ts';
-import { caseDeadline, clockInstants } from './case-deadline.ts';
+import { caseDeadline, clockInstants } from '../deadlines/case-deadline.ts';
 import { addCaseEvent } from './cases.repo.ts';
 
 export interface Classification {

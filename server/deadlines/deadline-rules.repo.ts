@@ -60,3 +60,33 @@ export async function deleteNonWorkingDay(db: DbOrTx, tenantId: string, day: str
     .returning({ day: tenantNonWorkingDays.day });
   return rows.length > 0;
 }
+
+export async function getDeadlineRule(db: DbOrTx, tenantId: string, category: string) {
+  const [r] = await db
+    .select()
+    .from(deadlineRules)
+    .where(and(eq(deadlineRules.tenantId, tenantId), eq(deadlineRules.category, category)))
+    .limit(1);
+  return r ?? null;
+}
+
+export async function listNonWorkingDays(db: DbOrTx, tenantId: string): Promise<Set<string>> {
+  const rows = await db
+    .select({ day: tenantNonWorkingDays.day })
+    .from(tenantNonWorkingDays)
+    .where(eq(tenantNonWorkingDays.tenantId, tenantId));
+  return new Set(rows.map((r) => r.day));
+}
+
+/** A new tenant's rules: the legal defaults (default-rules.ts), leaving any rule it already has. */
+export async function insertDeadlineRules(
+  db: DbOrTx,
+  tenantId: string,
+  rules: Array<{ category: string; days: number; unit: 'working' | 'calendar'; extensionDays: number; legalBasis: string }>,
+) {
+  if (rules.length === 0) return;
+  await db
+    .insert(deadlineRules)
+    .values(rules.map((r) => ({ tenantId, ...r, extensionAllowed: r.extensionDays > 0 })))
+    .onConflictDoNothing();
+}

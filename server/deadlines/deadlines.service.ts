@@ -1,7 +1,8 @@
 import type { DbOrTx } from '../db/client.ts';
 import type { ComplaintCategory } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
-import { getDeadlineRule, getTenant, listNonWorkingDays } from '../tenants/tenants.repo.ts';
+import { getTenant } from '../tenants/index.ts';
+import { getDeadlineRule, listNonWorkingDays } from './deadline-rules.repo.ts';
 import {
   dueDate,
   endOfBusinessDay,

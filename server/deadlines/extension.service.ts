@@ -6,7 +6,8 @@ import { appendAudit } from '../audit/index.ts';
 import { addCaseEvent, getCaseByNumber } from '../cases/cases.repo.ts';
 import type { ComplaintCategory } from '../db/schema/index.ts';
 import { roDate } from '../mail/templates/render.ts';
-import { getDeadlineRule, getTenant, listNonWorkingDays } from '../tenants/tenants.repo.ts';
+import { getTenant } from '../tenants/index.ts';
+import { getDeadlineRule, listNonWorkingDays } from './deadline-rules.repo.ts';
 import { dueDate } from './calendar.ts';
 
 /** Who proposes: the person holding (assigned) an open task of the case, or the head of service (SEF). */

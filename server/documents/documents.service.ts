@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { caseEvents, type DocumentKind, type Tenant } from '../db/schema/index.ts';
+import { caseEvents, type DocumentKind, type Tenant, type ComplaintCategory } from '../db/schema/index.ts';
 import { statusLinkOf } from '../cases/access-code.ts';
 import { getCaseById, getCaseByNumber } from '../cases/cases.repo.ts';
-import { getTenant } from '../tenants/tenants.repo.ts';
+import { getTenant } from '../tenants/index.ts';
 import { CATEGORY_LABELS } from '../codes/case-codes.ts';
 import { businessClock } from '../deadlines/calendar.ts';
-import type { ComplaintCategory } from '../db/schema/index.ts';
 import { renderPdf } from './pdf.ts';
 import { storeDocument, queuePostalDispatch } from './documents.repo.ts';
 import {

@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from '../db/client.ts';
 import { tenants, type CaseSource, type Channel, type ComplaintCategory } from '../db/schema/index.ts';
 import { customerTypeOf, energyOf } from '../codes/case-codes.ts';
-import { clockInstants } from '../cases/case-deadline.ts';
+import { clockInstants } from '../deadlines/case-deadline.ts';
 import { searchText } from '../db/search-text.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';

@@ -4,7 +4,7 @@ import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
 import { generateSessionToken, sessionIdOf } from '../auth/tokens.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import { getTenantByCode } from '../tenants/tenants.repo.ts';
+import { getTenantByCode } from '../tenants/index.ts';
 import { renderLoginCodeMail } from './login-code-mail.ts';
 import {
   consumeLoginCode,

@@ -28,7 +28,7 @@ import { checkFiles } from '../portal/uploads.ts';
 import { renderPdf } from '../documents/pdf.ts';
 import { createProcessCatalog } from '../tasks/process-catalog.ts';
 import { createTasksService } from '../tasks/tasks.service.ts';
-import { getTenant } from '../tenants/tenants.repo.ts';
+import { getTenant } from '../tenants/index.ts';
 import { TASK_WORKER_ROLES } from './demo.ts';
 import {
   AGENT,

@@ -24,7 +24,7 @@ import { EngineClient } from '../engine/client.ts';
 import { deployBaseline } from '../engine/deploy-processes.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { startProcessStartDispatcher, type Logger } from '../outbox/process-starts.ts';
-import { getTenantByCode } from '../tenants/tenants.repo.ts';
+import { getTenantByCode } from '../tenants/index.ts';
 import { startWorkers } from '../workers/run-workers.ts';
 import { DEMO_CASE_STAGES, seedDemoCases, type DemoCaseKey } from './demo-cases.ts';
 import { seedCustomers } from './tenant-setup.ts';

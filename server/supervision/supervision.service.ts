@@ -26,7 +26,8 @@ import { appendAudit } from '../audit/index.ts';
 import { addCaseEvent } from '../cases/cases.repo.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { addDays, businessClock, isWorkingDay, nextWorkingDay, type IsoDate } from '../deadlines/calendar.ts';
-import { getTenant, listNonWorkingDays } from '../tenants/tenants.repo.ts';
+import { getTenant } from '../tenants/index.ts';
+import { nonWorkingDaysOf } from '../deadlines/index.ts';
 import type { Instruction } from '../instructions/instructions.ts';
 import { setTaskAssignee } from '../task-read-model/task-events.repo.ts';
 
@@ -78,7 +79,7 @@ export function createSupervisionService(deps: {
   }
 
   async function calendarOf(tenantId: string) {
-    const [tenant, extra] = await Promise.all([getTenant(db, tenantId), listNonWorkingDays(db, tenantId)]);
+    const [tenant, extra] = await Promise.all([getTenant(db, tenantId), nonWorkingDaysOf(db, tenantId)]);
     if (!tenant) throw new DomainError('NOT_FOUND');
     const today = businessClock(new Date()).date;
     // The last due date still "at risk": the day N working days from today (N = the tenant's warning lead time).

@@ -13,7 +13,7 @@
  */
 import type { Db } from '../db/client.ts';
 import type { EngineClient, EngineTask } from '../engine/client.ts';
-import { listTenants } from '../tenants/tenants.repo.ts';
+import { listTenants } from '../tenants/index.ts';
 import {
   applyTaskEvents,
   closeTasks,

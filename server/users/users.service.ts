@@ -12,7 +12,7 @@ import {
 import { hashPassword } from '../auth/passwords.ts';
 import { requireRecentAuth } from '../auth/reauth.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import { getTenant } from '../tenants/tenants.repo.ts';
+import { getTenant } from '../tenants/index.ts';
 import { newPasswordLink, sendPasswordLink } from './password-links.ts';
 import { holdPrivilegedGrant, privilegedAmong } from './role-grants.service.ts';
 import { listPendingGrants } from './role-grants.repo.ts';

@@ -3,7 +3,7 @@ import { TOPICS } from '../../processes/topics.ts';
 import { caseDocuments, postalDispatches } from '../db/schema/index.ts';
 import { businessClock } from '../deadlines/calendar.ts';
 import { compensationLei, delayDays } from '../deadlines/compensation.ts';
-import { listNonWorkingDays } from '../tenants/tenants.repo.ts';
+import { nonWorkingDaysOf } from '../deadlines/index.ts';
 import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 
@@ -39,7 +39,7 @@ export const computeCompensationWorker = defineWorker({
       communicatedAt = posted?.dispatchedAt ?? new Date();
       communicatedBy = 'post';
     }
-    const extra = await listNonWorkingDays(deps.db, task.tenantId);
+    const extra = await nonWorkingDaysOf(deps.db, task.tenantId);
     const communicatedOn = businessClock(communicatedAt).date;
     const owesNothing = ctx.c.kind === 'not_a_complaint' || NO_COMPENSATION.has(ctx.c.filedReason ?? '');
     const days = owesNothing

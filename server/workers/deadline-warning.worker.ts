@@ -7,7 +7,7 @@ import { renderNotice } from '../mail/templates/notice.ts';
 import { roDate } from '../mail/templates/render.ts';
 import { businessClock, endOfBusinessDay } from '../deadlines/calendar.ts';
 import { clockMoments, clockPaused, nextCheckWhilePaused } from '../deadlines/clock.ts';
-import { listNonWorkingDays } from '../tenants/tenants.repo.ts';
+import { nonWorkingDaysOf } from '../deadlines/index.ts';
 import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 
@@ -72,7 +72,7 @@ export const deadlineWarningWorker = defineWorker({
   lockDurationMs: 30_000,
   async handler(task, deps) {
     const ctx = await loadCaseContext(deps, task.tenantId, requireString(task, 'caseId'));
-    const extra = await listNonWorkingDays(deps.db, task.tenantId);
+    const extra = await nonWorkingDaysOf(deps.db, task.tenantId);
     const now = new Date();
     const done = { kind: 'complete' as const, variables: { warnCheckAt: null } };
     if (ctx.c.answerCommunicatedAt || ['closed', 'filed', 'annulled'].includes(ctx.c.status)) return done;

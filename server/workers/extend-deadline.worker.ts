@@ -1,7 +1,7 @@
 import { TOPICS } from '../../processes/topics.ts';
 import { businessClock, dueDate, endOfBusinessDay, previousWorkingDay } from '../deadlines/calendar.ts';
 import { clockMoments, clockTimerMoves } from '../deadlines/clock.ts';
-import { getDeadlineRule, listNonWorkingDays } from '../tenants/tenants.repo.ts';
+import { deadlineRuleOf, nonWorkingDaysOf } from '../deadlines/index.ts';
 import { extensionNoticeLetter } from '../mail/templates/case-letters.ts';
 import { roDate } from '../mail/templates/render.ts';
 import { postalAddressOf } from '../documents/documents.service.ts';
@@ -26,11 +26,11 @@ export const extendDeadlineWorker = defineWorker({
       typeof reasonVar === 'string' && reasonVar.trim()
         ? reasonVar.trim()
         : 'Soluționarea necesită date suplimentare care nu au fost încă primite.';
-    const extra = await listNonWorkingDays(deps.db, task.tenantId);
+    const extra = await nonWorkingDaysOf(deps.db, task.tenantId);
     const opts = { extraNonWorkingDays: extra };
     const now = new Date();
     const today = businessClock(now).date;
-    const rule = await getDeadlineRule(deps.db, task.tenantId, ctx.c.category);
+    const rule = await deadlineRuleOf(deps.db, task.tenantId, ctx.c.category);
     const asked = Number(task.variable('extensionDays'));
     const max = rule?.extensionDays ?? 0;
     const days = Number.isInteger(asked) && asked > 0 ? asked : max;

@@ -1,6 +1,6 @@
 import { TOPICS } from '../../processes/topics.ts';
 import { businessClock, dueDate, endOfBusinessDay } from '../deadlines/calendar.ts';
-import { listNonWorkingDays } from '../tenants/tenants.repo.ts';
+import { nonWorkingDaysOf } from '../deadlines/index.ts';
 import { defineWorker } from './worker.ts';
 
 /** Opens a quarterly review: its tasks (reporting, root causes, archiving) are due 15 working days later. */
@@ -9,7 +9,7 @@ export const openReviewPeriodWorker = defineWorker({
   variables: [],
   lockDurationMs: 30_000,
   async handler(task, deps) {
-    const extra = await listNonWorkingDays(deps.db, task.tenantId);
+    const extra = await nonWorkingDaysOf(deps.db, task.tenantId);
     const today = businessClock(new Date()).date;
     const due = dueDate(today, { days: 15, unit: 'working' }, { extraNonWorkingDays: extra });
     return { kind: 'complete', variables: { dueAt: endOfBusinessDay(due), dueDate: due } };

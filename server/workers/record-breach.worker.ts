@@ -3,7 +3,7 @@ import { businessClock, endOfBusinessDay } from '../deadlines/calendar.ts';
 import { clockPaused, nextCheckWhilePaused } from '../deadlines/clock.ts';
 import { compensationLei } from '../deadlines/compensation.ts';
 import { roDate } from '../mail/templates/render.ts';
-import { listNonWorkingDays } from '../tenants/tenants.repo.ts';
+import { nonWorkingDaysOf } from '../deadlines/index.ts';
 import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 
@@ -24,7 +24,7 @@ export const recordBreachWorker = defineWorker({
     if (ctx.c.answerCommunicatedAt || ctx.c.kind === 'not_a_complaint' || ctx.c.status === 'annulled')
       return done;
     if (clockPaused(ctx.c, ctx.tenant)) {
-      const extra = await listNonWorkingDays(deps.db, task.tenantId);
+      const extra = await nonWorkingDaysOf(deps.db, task.tenantId);
       return {
         kind: 'complete',
         variables: {

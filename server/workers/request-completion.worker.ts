@@ -3,7 +3,7 @@ import { TOPICS } from '../../processes/topics.ts';
 import { caseEvents } from '../db/schema/index.ts';
 import { businessClock, dueDate, endOfBusinessDay } from '../deadlines/calendar.ts';
 import { completionRequestLetter } from '../mail/templates/case-letters.ts';
-import { listNonWorkingDays } from '../tenants/tenants.repo.ts';
+import { nonWorkingDaysOf } from '../deadlines/index.ts';
 import { MISSING_INFORMATION_EVENT } from '../tasks/task-forms.ts';
 import { loadCaseContext, sendCaseLetter } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
@@ -23,7 +23,7 @@ export const requestCompletionWorker = defineWorker({
   lockDurationMs: 60_000,
   async handler(task, deps) {
     const ctx = await loadCaseContext(deps, task.tenantId, requireString(task, 'caseId'));
-    const extra = await listNonWorkingDays(deps.db, task.tenantId);
+    const extra = await nonWorkingDaysOf(deps.db, task.tenantId);
     const today = businessClock(new Date()).date;
     const answerBy = dueDate(
       today,

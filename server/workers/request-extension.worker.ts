@@ -1,6 +1,6 @@
 import { MESSAGES, TOPICS } from '../../processes/topics.ts';
 import { businessClock } from '../deadlines/calendar.ts';
-import { listNonWorkingDays } from '../tenants/tenants.repo.ts';
+import { nonWorkingDaysOf } from '../deadlines/index.ts';
 import { waitAgainUntil } from './extend-deadline.worker.ts';
 import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
 import { OPERATOR_ANSWER_WORKING_DAYS } from './send-operator-request.worker.ts';
@@ -41,7 +41,7 @@ export const requestExtensionWorker = defineWorker({
         { reason, delivered },
       ),
     );
-    const extra = await listNonWorkingDays(deps.db, task.tenantId);
+    const extra = await nonWorkingDaysOf(deps.db, task.tenantId);
     return {
       kind: 'complete',
       variables: {

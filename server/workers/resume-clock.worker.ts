@@ -2,7 +2,7 @@ import { TOPICS } from '../../processes/topics.ts';
 import { businessClock } from '../deadlines/calendar.ts';
 import { clockMoments, clockTimerMoves, dueAfterPause } from '../deadlines/clock.ts';
 import { roDate } from '../mail/templates/render.ts';
-import { listNonWorkingDays } from '../tenants/tenants.repo.ts';
+import { nonWorkingDaysOf } from '../deadlines/index.ts';
 import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 
@@ -20,7 +20,7 @@ export const resumeClockWorker = defineWorker({
     const at = task.variable('lastInformationAt');
     const receivedAt = ctx.c.completionReceivedAt ?? (typeof at === 'string' ? new Date(at) : new Date());
     const pauses = ctx.tenant.completionPausesDeadline && ctx.c.completionRequestedAt !== null;
-    const extra = await listNonWorkingDays(deps.db, task.tenantId);
+    const extra = await nonWorkingDaysOf(deps.db, task.tenantId);
     const opts = { extraNonWorkingDays: extra };
     let due = ctx.c.dueDate;
     if (!ctx.c.completionReceivedAt && pauses) {

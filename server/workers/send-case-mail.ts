@@ -7,7 +7,7 @@ import { appendAudit } from '../audit/index.ts';
 import { refreshCaseTasks } from '../task-read-model/task-events.repo.ts';
 import { addCaseEvent, getCaseById } from '../cases/cases.repo.ts';
 import { statusLinkOf } from '../cases/access-code.ts';
-import { getTenant } from '../tenants/tenants.repo.ts';
+import { getTenant } from '../tenants/index.ts';
 import type { WorkerDeps } from './worker.ts';
 import { renderCaseLetterMail, type CaseLetter } from '../mail/templates/case-letters.ts';
 import { issueNoticeLetter, postalAddressOf, queueLetter } from '../documents/documents.service.ts';

@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { TOPICS } from '../../processes/topics.ts';
 import { operatorRequests } from '../db/schema/index.ts';
 import { businessClock, dueDate, endOfBusinessDay } from '../deadlines/calendar.ts';
-import { listNonWorkingDays } from '../tenants/tenants.repo.ts';
+import { nonWorkingDaysOf } from '../deadlines/index.ts';
 import { renderNotice } from '../mail/templates/notice.ts';
 import { latestRequestOfInstance } from '../operator-requests/operator-requests.repo.ts';
 import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
@@ -28,7 +28,7 @@ export const sendOperatorRequestWorker = defineWorker({
       throw new Error(
         'Furnizorul nu are adresa de e-mail a operatorului de distribuție (Administrare → Setări).',
       );
-    const extra = await listNonWorkingDays(deps.db, task.tenantId);
+    const extra = await nonWorkingDaysOf(deps.db, task.tenantId);
     const waitUntil = endOfBusinessDay(
       dueDate(
         businessClock(new Date()).date,

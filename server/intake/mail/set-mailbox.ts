@@ -10,7 +10,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { createDb } from '../../db/client.ts';
-import { getTenantByCode } from '../../tenants/tenants.repo.ts';
+import { getTenantByCode } from '../../tenants/index.ts';
 import { saveMailAccount } from './mail-accounts.repo.ts';
 
 function flag(argv: string[], name: string): string | undefined {

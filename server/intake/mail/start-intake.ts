@@ -3,7 +3,7 @@ import { tenants as tenantsTable, type MailAccount } from '../../db/schema/index
 import { loadConfig } from '../../config.ts';
 import { installationOutboundPolicy, type OutboundPolicy } from '../../net/outbound-fence.ts';
 import { runPeriodically } from '../../periodic.ts';
-import { listTenants } from '../../tenants/tenants.repo.ts';
+import { listTenants } from '../../tenants/index.ts';
 import { startCorrelationRetry, type CorrelationRetry } from './correlation.ts';
 import { recipientsOf } from './recipients.ts';
 import { recordQuarantine } from './inbound.repo.ts';

@@ -8,7 +8,7 @@ import { checkMailbox } from '../../../intake/mail/mailbox-check.ts';
 import { checkOutbound } from '../../../net/outbound-fence.ts';
 import { getMailAccount, saveMailAccount, toMailboxConfig } from '../../../intake/mail/mail-accounts.repo.ts';
 import type { MailboxConfig } from '../../../intake/mail/mailbox-watcher.ts';
-import { getTenant } from '../../../tenants/tenants.repo.ts';
+import { getTenant } from '../../../tenants/index.ts';
 import { errorResponses } from '../common.schemas.ts';
 
 const Folder = Type.String({ minLength: 1, maxLength: 200 });

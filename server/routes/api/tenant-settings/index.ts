@@ -1,10 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { eq } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
-import { appendAudit } from '../../../audit/index.ts';
-import { tenants } from '../../../db/schema/index.ts';
-import { DomainError } from '../../../errors.ts';
+import { changeTenantSettings, tenantSettings } from '../../../tenants/index.ts';
 import { errorResponses } from '../common.schemas.ts';
 
 const SettingsSchema = Type.Object({
@@ -43,20 +40,6 @@ const SettingsSchema = Type.Object({
   }),
 });
 
-const columns = {
-  letterhead: tenants.letterhead,
-  operatorEmail: tenants.operatorEmail,
-  compensationBaseLei: tenants.compensationBaseLei,
-  compensationPerDayLei: tenants.compensationPerDayLei,
-  compensationLegalBasis: tenants.compensationLegalBasis,
-  completionWaitWorkingDays: tenants.completionWaitWorkingDays,
-  completionPausesDeadline: tenants.completionPausesDeadline,
-  postalDeliveryWorkingDays: tenants.postalDeliveryWorkingDays,
-  satisfactionSurvey: tenants.satisfactionSurvey,
-  warnWorkingDaysBefore: tenants.warnWorkingDaysBefore,
-  countingReading: tenants.countingReading,
-};
-
 /** The tenant's process settings: letterhead, the distribution operator's address, compensation rule, warnings. */
 const tenantSettingsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db } = fastify.registerDeps;
@@ -71,14 +54,7 @@ const tenantSettingsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
       config: { roles: ['admin', 'supervisor'] },
     },
-    async (req) => {
-      const [row] = await db
-        .select(columns)
-        .from(tenants)
-        .where(eq(tenants.id, principalOf(req).tenantId));
-      if (!row) throw new DomainError('NOT_FOUND');
-      return row;
-    },
+    async (req) => tenantSettings(db, principalOf(req).tenantId),
   );
 
   fastify.patch(
@@ -92,27 +68,7 @@ const tenantSettingsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
       config: { roles: ['admin'] },
     },
-    async (req) => {
-      const p = principalOf(req);
-      return db.transaction(async (tx) => {
-        const [row] = await tx
-          .update(tenants)
-          .set(req.body)
-          .where(eq(tenants.id, p.tenantId))
-          .returning(columns);
-        if (!row) throw new DomainError('NOT_FOUND');
-        await appendAudit(tx, {
-          tenantId: p.tenantId,
-          actorId: p.userId,
-          actorKind: 'user',
-          action: 'tenant.settings_changed',
-          entityType: 'tenant',
-          entityId: p.tenantId,
-          details: { fields: Object.keys(req.body) },
-        });
-        return row;
-      });
-    },
+    async (req) => changeTenantSettings(db, principalOf(req), req.body),
   );
 };
 

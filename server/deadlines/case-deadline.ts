@@ -1,9 +1,10 @@
 import type { DbOrTx } from '../db/client.ts';
 import type { ComplaintCategory } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
-import { getDeadlineRule, getTenant, listNonWorkingDays } from '../tenants/tenants.repo.ts';
-import { dueDate as computeDueDate, type CountingReading, type IsoDate } from '../deadlines/calendar.ts';
-import { clockMoments, type ClockMoments } from '../deadlines/clock.ts';
+import { getTenant } from '../tenants/index.ts';
+import { getDeadlineRule, listNonWorkingDays } from './deadline-rules.repo.ts';
+import { dueDate as computeDueDate, type CountingReading, type IsoDate } from './calendar.ts';
+import { clockMoments, type ClockMoments } from './clock.ts';
 
 /** The instants the engine's clock of a case runs on (the process variables of the same names). */
 export type ClockInstants = ClockMoments;
