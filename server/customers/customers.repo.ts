@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, like, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { customers, places } from '../db/schema/index.ts';
-import { likePattern } from '../db/search-text.ts';
+import { likePattern, searchText } from '../db/search-text.ts';
 
 /** One-box search over name, phone, e-mail, customer code, address and the codes of the customer's places. */
 export async function searchCustomers(db: DbOrTx, tenantId: string, q: string, limit = 20) {
@@ -69,4 +69,19 @@ export async function getPlace(db: DbOrTx, tenantId: string, placeId: string) {
     .where(and(eq(places.tenantId, tenantId), eq(places.id, placeId)))
     .limit(1);
   return p ?? null;
+}
+
+/** Creates a customer file, or renames the one with that code (the demo seed runs at every start). */
+export async function upsertCustomer(db: DbOrTx, c: Omit<typeof customers.$inferInsert, 'id' | 'searchText'>) {
+  const [row] = await db
+    .insert(customers)
+    .values({ ...c, searchText: searchText(c.name, c.customerCode, c.email, c.phone, c.address) })
+    .onConflictDoUpdate({ target: [customers.tenantId, customers.customerCode], set: { name: c.name } })
+    .returning({ id: customers.id });
+  return row?.id ?? null;
+}
+
+/** Adds a place of consumption unless the customer has it already. */
+export async function insertPlace(db: DbOrTx, p: Omit<typeof places.$inferInsert, 'id'>) {
+  await db.insert(places).values(p).onConflictDoNothing();
 }

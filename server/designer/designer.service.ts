@@ -14,7 +14,7 @@ import {
 } from '../engine/deploy-processes.ts';
 import { DomainError } from '../errors.ts';
 import type { Instruction } from '../instructions/instructions.ts';
-import { listJobRoles } from '../org-chart/org-chart.repo.ts';
+import { jobRolesOf } from '../org-chart/index.ts';
 import { TASK_FORMS } from '../tasks/task-forms.ts';
 import { TOPICS } from '../../processes/topics.ts';
 import { lintBpmn, type LintIssue } from './lint/bpmn-lint.ts';
@@ -168,7 +168,7 @@ export function createDesignerService(deps: {
 
   /** What the editor's pickers offer: work instructions, the tenant's job roles, topics with a worker. */
   async function catalog(tenantId: string) {
-    const roles = await listJobRoles(db, tenantId);
+    const roles = await jobRolesOf(db, tenantId);
     return {
       instructions: [...deps.instructions.values()]
         .map((i) => ({ id: i.id, title: i.title, role: i.role }))
@@ -182,7 +182,7 @@ export function createDesignerService(deps: {
 
   async function lintContext(tenantId: string) {
     const [roles, procs, decisions] = await Promise.all([
-      listJobRoles(db, tenantId),
+      jobRolesOf(db, tenantId),
       engine.listProcessDefinitions(tenantId),
       engine.listDecisionDefinitions(tenantId),
     ]);
@@ -200,7 +200,7 @@ export function createDesignerService(deps: {
   async function lint(p: Principal, kind: DefinitionKind, xml: string): Promise<LintIssue[]> {
     if (kind === 'dmn') {
       const [roles, procs] = await Promise.all([
-        listJobRoles(db, p.tenantId),
+        jobRolesOf(db, p.tenantId),
         engine.listProcessDefinitions(p.tenantId),
       ]);
       return lintDmn(xml, {

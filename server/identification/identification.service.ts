@@ -4,7 +4,7 @@ import { searchText } from '../db/search-text.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { appendAudit } from '../audit/index.ts';
 import { addCaseEvent, getCaseByNumber } from '../cases/cases.repo.ts';
-import { getCustomer, getPlace } from '../customers/customers.repo.ts';
+import { getCustomer, getPlace } from '../customers/index.ts';
 import type { Db } from '../db/client.ts';
 import {
   cases,

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { departments, jobRoleHolders, jobRoles, users } from '../db/schema/index.ts';
 
@@ -73,4 +73,34 @@ export async function removeHolders(db: DbOrTx, tenantId: string, jobRoleCode: s
         inArray(jobRoleHolders.userId, userIds),
       ),
     );
+}
+
+export async function countDepartments(db: DbOrTx, tenantId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(departments).where(eq(departments.tenantId, tenantId));
+  return row?.n ?? 0;
+}
+
+export async function insertDepartment(db: DbOrTx, tenantId: string, name: string): Promise<string> {
+  const [row] = await db.insert(departments).values({ tenantId, name }).returning({ id: departments.id });
+  if (!row) throw new Error('department not created');
+  return row.id;
+}
+
+export async function insertJobRoles(
+  db: DbOrTx,
+  tenantId: string,
+  roles: Array<{ code: string; name: string; departmentId: string }>,
+) {
+  await db
+    .insert(jobRoles)
+    .values(roles.map((r) => ({ tenantId, ...r })))
+    .onConflictDoNothing();
+}
+
+export async function addRolesOfUser(db: DbOrTx, tenantId: string, userId: string, jobRoleCodes: string[]) {
+  if (jobRoleCodes.length === 0) return;
+  await db
+    .insert(jobRoleHolders)
+    .values(jobRoleCodes.map((jobRoleCode) => ({ tenantId, userId, jobRoleCode })))
+    .onConflictDoNothing();
 }

@@ -17,7 +17,7 @@ import type { Principal } from '../auth/auth.service.ts';
 import { businessClock, endOfBusinessDay, type IsoDate } from '../deadlines/calendar.ts';
 import { letterheadOf } from '../documents/documents.service.ts';
 import { renderPdf } from '../documents/pdf.ts';
-import { getCustomer } from '../customers/customers.repo.ts';
+import { getCustomer } from '../customers/index.ts';
 import { addCaseEvent } from '../cases/cases.repo.ts';
 import {
   DPO_ROLE,

@@ -1,23 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import {
-  customers,
-  deadlineRules,
-  departments,
-  jobRoleHolders,
-  jobRoles,
-  places,
-  tenants,
-  users,
-  type PermissionRole,
-} from '../db/schema/index.ts';
-import { searchText } from '../db/search-text.ts';
-import { hashPassword } from '../auth/passwords.ts';
-import { DEFAULT_DEADLINE_RULES } from '../deadlines/default-rules.ts';
-import { JOB_ROLES } from '../codes/job-roles.ts';
+import type { PermissionRole } from '../db/schema/index.ts';
+import { importCustomer } from '../customers/index.ts';
+import { ensureDefaultDeadlineRules } from '../deadlines/index.ts';
+import { assignJobRoles, ensureDefaultOrgChart } from '../org-chart/index.ts';
+import { upsertTenant } from '../tenants/index.ts';
+import { ensureStaffAccount } from '../users/index.ts';
 
 /**
  * The demo customers and places: the team's shared data set (../shared/data) when this checkout sits beside it,
@@ -68,70 +58,9 @@ export async function ensureTenant(
   db: Db,
   t: { code: string; name: string; intakeEmail: string; publicUrl?: string },
 ): Promise<string> {
-  const [row] = await db
-    .insert(tenants)
-    .values({
-      code: t.code,
-      name: t.name,
-      intakeEmail: t.intakeEmail,
-      // The distribution operator's address for data requests; a tenant admin sets the real one.
-      operatorEmail: `od-${t.code.toLowerCase()}@distributie.local`,
-      ...(t.publicUrl ? { publicUrl: t.publicUrl } : {}),
-    })
-    .onConflictDoUpdate({ target: tenants.code, set: { name: t.name } })
-    .returning({ id: tenants.id });
-  if (!row) throw new Error('tenant not created');
-  const tenantId = row.id;
-  await db
-    .insert(deadlineRules)
-    .values(
-      Object.entries(DEFAULT_DEADLINE_RULES).map(([category, r]) => ({
-        tenantId,
-        category,
-        ...r,
-        extensionAllowed: r.extensionDays > 0,
-      })),
-    )
-    .onConflictDoNothing();
-  // A small organisation chart: customer relations (front and back office) and the specialists.
-  const existing = await db.execute<{ n: number }>(
-    sql`select count(*)::int as n from departments where tenant_id = ${tenantId}`,
-  );
-  if ((existing[0]?.n ?? 0) === 0) {
-    const [rel] = await db
-      .insert(departments)
-      .values({ tenantId, name: 'Serviciul Relații Clienți' })
-      .returning();
-    const [spec] = await db
-      .insert(departments)
-      .values({ tenantId, name: 'Serviciul Facturare și Măsurare' })
-      .returning();
-    const [legal] = await db
-      .insert(departments)
-      .values({ tenantId, name: 'Juridic și Conformitate' })
-      .returning();
-    if (!rel || !spec || !legal) throw new Error('departments not created');
-    const deptOf: Record<string, string> = {
-      SF: spec.id,
-      SM: spec.id,
-      FIN: spec.id,
-      SP: spec.id,
-      CJ: legal.id,
-      DPO: legal.id,
-      SRR: legal.id,
-    };
-    await db
-      .insert(jobRoles)
-      .values(
-        Object.entries(JOB_ROLES).map(([code, name]) => ({
-          tenantId,
-          code,
-          name,
-          departmentId: deptOf[code] ?? rel.id,
-        })),
-      )
-      .onConflictDoNothing();
-  }
+  const tenantId = await upsertTenant(db, t);
+  await ensureDefaultDeadlineRules(db, tenantId);
+  await ensureDefaultOrgChart(db, tenantId);
   return tenantId;
 }
 
@@ -146,25 +75,9 @@ export async function ensureUser(
     jobRoles: string[];
   },
 ): Promise<string> {
-  const [row] = await db
-    .insert(users)
-    .values({
-      tenantId: u.tenantId,
-      email: u.email,
-      name: u.name,
-      passwordHash: await hashPassword(u.password),
-      roles: u.roles,
-    })
-    .onConflictDoUpdate({ target: users.email, set: { name: u.name } })
-    .returning({ id: users.id });
-  if (!row) throw new Error('user not created');
-  if (u.jobRoles.length) {
-    await db
-      .insert(jobRoleHolders)
-      .values(u.jobRoles.map((code) => ({ tenantId: u.tenantId, userId: row.id, jobRoleCode: code })))
-      .onConflictDoNothing();
-  }
-  return row.id;
+  const userId = await ensureStaffAccount(db, u);
+  await assignJobRoles(db, u.tenantId, userId, u.jobRoles);
+  return userId;
 }
 
 /** Loads the customers and places of consumption of one tenant from ../shared/data, idempotently. */
@@ -181,38 +94,25 @@ export async function seedCustomers(
     placesByCustomer.set(p.customer_code ?? '', [...(placesByCustomer.get(p.customer_code ?? '') ?? []), p]);
   for (const c of cs) {
     const own = placesByCustomer.get(c.customer_code ?? '') ?? [];
-    const [row] = await db
-      .insert(customers)
-      .values({
-        tenantId,
+    await importCustomer(
+      db,
+      tenantId,
+      {
         customerCode: c.customer_code ?? '',
         name: c.name ?? '',
         customerType: c.customer_type === 'noncasnic' ? 'noncasnic' : 'casnic',
         email: c.email || null,
         phone: c.phone || null,
         address: c.address ?? '',
-        searchText: searchText(c.name, c.customer_code, c.email, c.phone, c.address),
-      })
-      .onConflictDoUpdate({
-        target: [customers.tenantId, customers.customerCode],
-        set: { name: c.name ?? '' },
-      })
-      .returning({ id: customers.id });
-    if (!row) continue;
-    for (const p of own) {
-      await db
-        .insert(places)
-        .values({
-          tenantId,
-          customerId: row.id,
-          placeCode: p.place_code ?? '',
-          energy: p.energy === 'gaze_naturale' ? 'gaze_naturale' : 'energie_electrica',
-          address: p.address ?? '',
-          contractNumber: p.contract_number || null,
-          meterSerial: p.meter_serial || null,
-        })
-        .onConflictDoNothing();
-    }
+      },
+      own.map((p) => ({
+        placeCode: p.place_code ?? '',
+        energy: p.energy === 'gaze_naturale' ? 'gaze_naturale' : 'energie_electrica',
+        address: p.address ?? '',
+        contractNumber: p.contract_number || null,
+        meterSerial: p.meter_serial || null,
+      })),
+    );
   }
   return cs.length;
 }

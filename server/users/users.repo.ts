@@ -205,3 +205,17 @@ export async function clearFailures(db: DbOrTx, emailHash: string): Promise<numb
     .returning({ id: staffLoginFailures.id });
   return rows.length;
 }
+
+/** The seed's staff: created, or renamed when the e-mail exists (the demo seed runs at every start). */
+export async function upsertStaff(
+  db: DbOrTx,
+  v: { tenantId: string; name: string; email: string; roles: PermissionRole[]; passwordHash: string },
+): Promise<string> {
+  const [row] = await db
+    .insert(users)
+    .values(v)
+    .onConflictDoUpdate({ target: users.email, set: { name: v.name } })
+    .returning({ id: users.id });
+  if (!row) throw new Error('user not created');
+  return row.id;
+}

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
-import { searchCustomers } from '../../../customers/customers.repo.ts';
-import { appendAudit, logAccess, viaOf } from '../../../audit/index.ts';
+import { findCustomers } from '../../../customers/index.ts';
+import { viaOf } from '../../../audit/index.ts';
 import { errorResponses } from '../common.schemas.ts';
 
 const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
@@ -43,30 +43,12 @@ const customersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       config: { roles: ['agent', 'officer', 'supervisor'] },
     },
     async (req) => {
-      const p = principalOf(req);
-      const found = await searchCustomers(db, p.tenantId, req.query.q);
-      // Searching customers reads personal data: record who searched, not what.
-      await appendAudit(db, {
-        tenantId: p.tenantId,
-        actorId: p.userId,
-        actorKind: 'user',
-        action: 'customer.searched',
-        entityType: 'customer',
-        entityId: '*',
-        details: { results: found.length },
-      });
-      // The access log names every customer the search showed (one insert), with what led there.
-      const via = viaOf(req.headers, req.url) ?? 'search';
-      await logAccess(
+      // The access log names what led to the search (the web app's page, an integrator's reason).
+      const found = await findCustomers(
         db,
-        found.map((c) => ({
-          tenantId: p.tenantId,
-          actorId: p.userId,
-          subjectType: 'customer' as const,
-          subjectId: c.id,
-          customerId: c.id,
-          via,
-        })),
+        principalOf(req),
+        req.query.q,
+        viaOf(req.headers, req.url) ?? 'search',
       );
       return {
         items: found.map((c) => ({
