@@ -139,3 +139,13 @@ export function listCaseMessages(db: DbOrTx, tenantId: string, caseId: string) {
     .where(and(eq(caseMessages.tenantId, tenantId), eq(caseMessages.caseId, caseId)))
     .orderBy(asc(caseMessages.sentAt));
 }
+
+/** What the officers noted at each task (the verification report lists them), oldest first. */
+export async function taskNotesOf(db: DbOrTx, caseId: string): Promise<string[]> {
+  const rows = await db
+    .select({ message: caseEvents.message })
+    .from(caseEvents)
+    .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.type, 'task_note')))
+    .orderBy(asc(caseEvents.id));
+  return rows.map((r) => r.message);
+}

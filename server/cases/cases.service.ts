@@ -16,7 +16,7 @@ import {
 } from './cases.repo.ts';
 import { caseCorrespondence } from '../intake/mail/correspondence.ts';
 import { getTenantByCode } from '../tenants/index.ts';
-import { getDocument, listDocuments } from '../documents/documents.repo.ts';
+import { caseDocument, caseDocuments } from '../documents/index.ts';
 
 export interface CasesDeps {
   db: Db;
@@ -45,7 +45,7 @@ export function createCasesService(deps: CasesDeps) {
       listCaseEventsWithActors(db, principal.tenantId, row.case.id),
       // Every message of the case, received and sent, with its text and attachments.
       caseCorrespondence(db, principal.tenantId, row.case),
-      listDocuments(db, principal.tenantId, row.case.id),
+      caseDocuments(db, principal.tenantId, row.case.id),
     ]);
     const activities = row.case.processInstanceId
       ? await engine.activityHistory(row.case.processInstanceId).catch(() => [])
@@ -162,7 +162,7 @@ export function createCasesService(deps: CasesDeps) {
   ) {
     const row = await getCaseByNumber(db, principal.tenantId, number);
     if (!row) throw new DomainError('CASE_NOT_FOUND', { number });
-    const doc = await getDocument(db, principal.tenantId, row.case.id, documentId);
+    const doc = await caseDocument(db, principal.tenantId, row.case.id, documentId);
     if (!doc) throw new DomainError('NOT_FOUND', { documentId });
     await appendAudit(db, {
       tenantId: principal.tenantId,

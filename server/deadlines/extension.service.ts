@@ -3,7 +3,7 @@ import type { Db } from '../db/client.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
-import { addCaseEvent, getCaseByNumber } from '../cases/cases.repo.ts';
+import { addCaseEvent, getCaseByNumber } from '../cases/index.ts';
 import type { ComplaintCategory } from '../db/schema/index.ts';
 import { roDate } from '../mail/templates/render.ts';
 import { getTenant } from '../tenants/index.ts';

@@ -1,50 +1,16 @@
 import { createHash } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.ts';
-import { caseEvents, type DocumentKind, type Tenant, type ComplaintCategory } from '../db/schema/index.ts';
-import { statusLinkOf } from '../cases/access-code.ts';
-import { getCaseById, getCaseByNumber } from '../cases/cases.repo.ts';
-import { getTenant } from '../tenants/index.ts';
-import { CATEGORY_LABELS } from '../codes/case-codes.ts';
-import { businessClock } from '../deadlines/calendar.ts';
-import { renderPdf } from './pdf.ts';
-import { storeDocument, queuePostalDispatch } from './documents.repo.ts';
-import {
-  acknowledgementLetter,
-  answerLetter,
-  noticeLetter,
-  verificationReport,
-  type LetterCase,
-  type Letterhead,
-} from './templates.ts';
+import type { Db, DbOrTx } from '../db/client.ts';
+import type { DocumentKind } from '../db/schema/index.ts';
+import { appendAudit } from '../audit/index.ts';
+import type { Principal } from '../auth/index.ts';
+import { DomainError } from '../errors.ts';
+import * as repo from './documents.repo.ts';
 
-export function letterheadOf(tenant: Tenant): Letterhead {
-  const lines = tenant.letterhead
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  return { supplier: tenant.name, lines: lines.length ? lines : [`Reclamații: ${tenant.intakeEmail}`] };
-}
-
-async function letterCase(db: DbOrTx, tenantId: string, number: string) {
-  const row = await getCaseByNumber(db, tenantId, number);
-  if (!row) throw new Error(`case ${number} not found`);
-  const c = row.case;
-  const lc: LetterCase = {
-    number: c.number,
-    receivedAt: c.receivedAt,
-    registeredOn: c.registeredOn,
-    dueDate: c.dueDate,
-    category: c.category,
-    subject: c.subject,
-    contactName: c.contactName,
-    address: row.customer?.address ?? row.place?.address ?? null,
-    customerCode: row.customer?.customerCode ?? null,
-    placeCode: row.place?.placeCode ?? null,
-  };
-  return { c, lc, label: CATEGORY_LABELS[c.category as ComplaintCategory] ?? c.category };
-}
-
+/**
+ * The documents module keeps what we issue (PDFs stored once per case and kind, with their SHA-256) and the postal
+ * register (letters queued for the post, their dispatch and proof of delivery). What a letter says is its owner's
+ * (cases/letters.service.ts, privacy/letters.ts).
+ */
 const FILE_NAMES: Record<DocumentKind, (n: string) => string> = {
   acknowledgement_letter: (n) => `confirmare-inregistrare-${n}.pdf`,
   answer_letter: (n) => `raspuns-${n}.pdf`,
@@ -55,7 +21,8 @@ const FILE_NAMES: Record<DocumentKind, (n: string) => string> = {
   compensation_letter: (n) => `compensatie-${n}.pdf`,
 };
 
-async function store(
+/** Stores a case's document of `kind` once (the first issued wins: documents are immutable). */
+export async function storeCaseDocument(
   db: DbOrTx,
   tenantId: string,
   caseId: string,
@@ -63,7 +30,7 @@ async function store(
   kind: DocumentKind,
   pdf: Buffer,
 ) {
-  return storeDocument(db, {
+  return repo.storeDocument(db, {
     tenantId,
     caseId,
     kind,
@@ -73,93 +40,14 @@ async function store(
   });
 }
 
-/** The answer letter and the verification report of a case, issued once each (PDF, stored with SHA-256). */
-export async function issueAnswerDocuments(db: DbOrTx, tenant: Tenant, number: string) {
-  const { c, lc, label } = await letterCase(db, tenant.id, number);
-  const issuedOn = businessClock(new Date()).date;
-  const notes = await db
-    .select({ message: caseEvents.message })
-    .from(caseEvents)
-    .where(and(eq(caseEvents.caseId, c.id), eq(caseEvents.type, 'task_note')))
-    .orderBy(asc(caseEvents.id));
-  const l = letterheadOf(tenant);
-  const [report, answer] = await Promise.all([
-    renderPdf(
-      verificationReport(l, lc, {
-        categoryLabel: label,
-        findings: c.findings ?? '—',
-        verifications: notes.map((n) => n.message),
-        issuedOn,
-        author: 'Responsabil soluționare plângeri',
-      }),
-    ),
-    renderPdf(
-      answerLetter(l, lc, {
-        categoryLabel: label,
-        answerText: c.answerText ?? '',
-        signatory: 'Șef serviciu relații clienți',
-        issuedOn,
-        legalBasis: c.deadlineRule.legalBasis,
-      }),
-    ),
-  ]);
-  return {
-    report: await store(db, tenant.id, c.id, c.number, 'verification_report', report),
-    answer: await store(db, tenant.id, c.id, c.number, 'answer_letter', answer),
-    address: lc.address,
-  };
+/** The documents of a case (without their bytes), oldest first. */
+export function caseDocuments(db: DbOrTx, tenantId: string, caseId: string) {
+  return repo.listDocuments(db, tenantId, caseId);
 }
 
-export async function issueAcknowledgementLetter(
-  db: DbOrTx,
-  tenant: Tenant,
-  number: string,
-  link: { statusUrl: string; accessCode: string },
-) {
-  const { c, lc, label } = await letterCase(db, tenant.id, number);
-  const pdf = await renderPdf(
-    acknowledgementLetter(letterheadOf(tenant), lc, {
-      categoryLabel: label,
-      ...link,
-      issuedOn: businessClock(new Date()).date,
-      legalBasis: c.deadlineRule.legalBasis,
-    }),
-  );
-  return {
-    doc: await store(db, tenant.id, c.id, c.number, 'acknowledgement_letter', pdf),
-    address: lc.address,
-  };
-}
-
-/**
- * A notice of the process paths as a PDF letter (issued once per kind and case; a retry reuses it), for a consumer
- * without e-mail: the caller queues it in the postal dispatch register.
- */
-export async function issueNoticeLetter(
-  db: DbOrTx,
-  tenant: Tenant,
-  number: string,
-  kind: Extract<
-    DocumentKind,
-    'completion_request_letter' | 'extension_letter' | 'filing_letter' | 'compensation_letter'
-  >,
-  letter: {
-    title: string;
-    facts: Array<{ label: string; value: string }>;
-    paragraphs: string[];
-    legalBasis: string;
-  },
-) {
-  const { c, lc } = await letterCase(db, tenant.id, number);
-  const pdf = await renderPdf(
-    noticeLetter(letterheadOf(tenant), lc, { ...letter, issuedOn: businessClock(new Date()).date }),
-  );
-  return { doc: await store(db, tenant.id, c.id, c.number, kind, pdf), address: lc.address };
-}
-
-/** The address a letter to the case's consumer goes to (the customer's or the place's), if we know one. */
-export async function postalAddressOf(db: DbOrTx, tenantId: string, number: string): Promise<string | null> {
-  return (await letterCase(db, tenantId, number)).lc.address;
+/** One document of a case with its bytes, or null. */
+export function caseDocument(db: DbOrTx, tenantId: string, caseId: string, id: number) {
+  return repo.getDocument(db, tenantId, caseId, id);
 }
 
 /** Queues a letter for postal dispatch (the register); the address is the customer's or the place's. */
@@ -167,47 +55,52 @@ export async function queueLetter(
   db: DbOrTx,
   d: { tenantId: string; caseId: string; documentId: number; recipientName: string; address: string | null },
 ) {
-  await queuePostalDispatch(db, {
+  await repo.queuePostalDispatch(db, {
     ...d,
     address: d.address ?? '(adresă necunoscută: se completează din dosar)',
   });
 }
 
-/**
- * Our e-mail to the consumer bounced: the same content goes by post. The acknowledgement is issued as a letter
- * (status link and access code included), the answer letter was issued with the answer; either is queued once in
- * the postal dispatch register (the register and the documents refuse a second copy). Other kinds of our
- * e-mails have no letter: false, and the case's bounce flag is all there is.
- */
-export async function queueLetterAfterBounce(
+/** Queues a GDPR request's letter for the post (once per letter: the register refuses a second copy). */
+export function queueDsrLetter(
   db: DbOrTx,
-  secret: string,
+  d: { tenantId: string; dsrDocumentId: number; recipientName: string; address: string },
+) {
+  return repo.queueDsrPostalDispatch(db, d);
+}
+
+export type PostalDispatch = Awaited<ReturnType<typeof repo.listPostalDispatches>>[number];
+
+/** The postal register: every letter, or only those still to be posted, newest first. */
+export function postalRegister(
+  db: DbOrTx,
   tenantId: string,
-  caseId: string,
-  messageKind: string,
-): Promise<boolean> {
-  if (messageKind !== 'acknowledgement' && messageKind !== 'answer') return false;
-  const [c, tenant] = await Promise.all([getCaseById(db, tenantId, caseId), getTenant(db, tenantId)]);
-  if (!c || !tenant) return false;
-  let letter: { id: number; address: string | null };
-  if (messageKind === 'acknowledgement') {
-    const ack = await issueAcknowledgementLetter(
-      db,
-      tenant,
-      c.number,
-      statusLinkOf(secret, tenant, c.number),
-    );
-    letter = { id: ack.doc.id, address: ack.address };
-  } else {
-    const docs = await issueAnswerDocuments(db, tenant, c.number);
-    letter = { id: docs.answer.id, address: docs.address };
-  }
-  await queueLetter(db, {
-    tenantId,
-    caseId,
-    documentId: letter.id,
-    recipientName: c.contactName,
-    address: letter.address,
+  pendingOnly: boolean,
+): Promise<PostalDispatch[]> {
+  return repo.listPostalDispatches(db, tenantId, pendingOnly);
+}
+
+export interface DispatchFacts {
+  dispatchedAt?: Date;
+  postalReference?: string;
+  deliveredAt?: Date;
+  proofOfDelivery?: string;
+}
+
+/** Records a letter's dispatch (date, registered-mail reference) and its proof of delivery; audited. */
+export async function recordPostalDispatch(db: Db, p: Principal, id: number, facts: DispatchFacts) {
+  return db.transaction(async (tx) => {
+    const r = await repo.updatePostalDispatch(tx, p.tenantId, id, facts);
+    if (!r) throw new DomainError('NOT_FOUND', { id });
+    await appendAudit(tx, {
+      tenantId: p.tenantId,
+      actorId: p.userId,
+      actorKind: 'user',
+      action: 'postal_dispatch.updated',
+      entityType: r.caseId ? 'case' : 'postal_dispatch',
+      entityId: r.caseId ?? String(r.id),
+      details: { dispatchId: r.id, fields: Object.keys(facts) },
+    });
+    return r;
   });
-  return true;
 }

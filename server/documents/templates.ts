@@ -1,4 +1,5 @@
 import type { Content, DocDefinition } from 'pdfmake';
+import type { Tenant } from '../db/schema/index.ts';
 import { roDate } from '../mail/templates/render.ts';
 
 export interface LetterCase {
@@ -191,4 +192,13 @@ export function noticeLetter(
       { text: l.supplier, bold: true },
     ],
   };
+}
+
+/** The letterhead of a tenant's letters: the supplier and the lines the admin set (or the intake address). */
+export function letterheadOf(tenant: Pick<Tenant, 'name' | 'letterhead' | 'intakeEmail'>): Letterhead {
+  const lines = tenant.letterhead
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return { supplier: tenant.name, lines: lines.length ? lines : [`Reclamații: ${tenant.intakeEmail}`] };
 }

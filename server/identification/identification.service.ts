@@ -3,7 +3,7 @@ import { customerTypeOf, energyOf } from '../codes/case-codes.ts';
 import { searchText } from '../db/search-text.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { appendAudit } from '../audit/index.ts';
-import { addCaseEvent, getCaseByNumber } from '../cases/cases.repo.ts';
+import { addCaseEvent, getCaseByNumber } from '../cases/index.ts';
 import { getCustomer, getPlace } from '../customers/index.ts';
 import type { Db } from '../db/client.ts';
 import {

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Principal } from '../auth/auth.service.ts';
 import { appendAudit } from '../audit/index.ts';
-import { addCaseEvent } from '../cases/cases.repo.ts';
+import { addCaseEvent } from '../cases/index.ts';
 import { cases, type ComplaintCategory } from '../db/schema/index.ts';
 import { registerComplaint, type RegisterDeps } from './register-complaint.ts';
 

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, isNotNull, isNull, type SQL } from 'drizzle-orm';
 import type { Principal } from '../auth/auth.service.ts';
 import { appendAudit } from '../audit/index.ts';
-import { addCaseEvent } from '../cases/cases.repo.ts';
+import { addCaseEvent } from '../cases/index.ts';
 import { cases, mailQuarantine, type CaseSource, type ComplaintCategory } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
 import { getBlob } from './mail/blob-store.ts';

@@ -8,7 +8,7 @@ import { searchText } from '../db/search-text.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
 import type { ActorKind } from '../audit/index.ts';
-import { accessCodeFor } from '../cases/access-code.ts';
+import { accessCodeFor } from '../cases/index.ts';
 import { getCustomer, getPlace } from '../customers/index.ts';
 import { businessClock } from '../deadlines/calendar.ts';
 import { computeDeadline } from '../deadlines/deadlines.service.ts';

@@ -2,7 +2,7 @@ import type { Db, Tx } from '../db/client.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit, type ActorKind } from '../audit/index.ts';
-import { addCaseEvent } from '../cases/cases.repo.ts';
+import { addCaseEvent } from '../cases/index.ts';
 import { MESSAGES } from '../../processes/topics.ts';
 import { latestRequestOfInstance, markAnswered, requestByReference } from './operator-requests.repo.ts';
 

@@ -1,9 +1,9 @@
 import { appendAudit } from '../audit/index.ts';
-import { listCaseEvents } from '../cases/cases.repo.ts';
+import { listCaseEvents } from '../cases/index.ts';
 import { CASE_STATUS_LABELS } from '../codes/case-codes.ts';
 import type { Db } from '../db/client.ts';
 import { recordAnswerCommunication } from '../deadlines/communication.ts';
-import { getDocument, listDocuments } from '../documents/documents.repo.ts';
+import { caseDocument, caseDocuments } from '../documents/index.ts';
 import { DomainError } from '../errors.ts';
 import { getBlob } from '../intake/mail/blob-store.ts';
 import type { ConsumerPrincipal } from './portal-auth.service.ts';
@@ -44,7 +44,7 @@ export function createPortalCaseViewService(deps: { db: Db }) {
     const c = await findOwnCase(db, p, number);
     const [events, documents, submissions] = await Promise.all([
       listCaseEvents(db, p.tenantId, c.id, true),
-      listDocuments(db, p.tenantId, c.id),
+      caseDocuments(db, p.tenantId, c.id),
       listSubmissionsOfCase(db, p.tenantId, c.id),
     ]);
     await appendAudit(db, {
@@ -93,7 +93,7 @@ export function createPortalCaseViewService(deps: { db: Db }) {
 
   async function document(p: ConsumerPrincipal, number: string, documentId: number) {
     const c = await findOwnCase(db, p, number);
-    const doc = await getDocument(db, p.tenantId, c.id, documentId);
+    const doc = await caseDocument(db, p.tenantId, c.id, documentId);
     if (!doc) throw new DomainError('NOT_FOUND', { documentId });
     // The consumer took the answer from the portal: it counts as communicated now, unless it already was.
     if (doc.kind === 'answer_letter')

@@ -3,7 +3,7 @@
  * the ones the e-mail intake records, so officers find portal submissions where they find e-mails.
  */
 import { createHash } from 'node:crypto';
-import { addCaseEvent } from '../cases/cases.repo.ts';
+import { addCaseEvent } from '../cases/index.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { putBlob } from '../intake/mail/blob-store.ts';
 import { inlineLease } from '../intake/mail/correlation.ts';

@@ -1,6 +1,6 @@
 import { MESSAGES } from '../../processes/topics.ts';
 import { appendAudit } from '../audit/index.ts';
-import { addCaseEvent } from '../cases/cases.repo.ts';
+import { addCaseEvent } from '../cases/index.ts';
 import { contestAnswer } from '../cases/contest.service.ts';
 import type { ComplaintCategory } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';

@@ -1,7 +1,7 @@
 import { and, eq, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { dataSubjectRequests, dsrDocuments, postalDispatches } from '../db/schema/index.ts';
-import { queueDsrPostalDispatch } from '../documents/documents.repo.ts';
+import { queueDsrLetter } from '../documents/index.ts';
 import { appendAudit, logAccess } from '../audit/index.ts';
 import { DomainError } from '../errors.ts';
 import type { Principal } from '../auth/auth.service.ts';
@@ -20,7 +20,7 @@ export async function queueDsrLetterForPost(
   doc: { id: number; kind: string },
   address: string | null,
 ) {
-  const dispatchId = await queueDsrPostalDispatch(db, {
+  const dispatchId = await queueDsrLetter(db, {
     tenantId: r.tenantId,
     dsrDocumentId: doc.id,
     recipientName: r.contactName,

@@ -15,10 +15,9 @@ import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { businessClock, endOfBusinessDay, type IsoDate } from '../deadlines/calendar.ts';
-import { letterheadOf } from '../documents/documents.service.ts';
-import { renderPdf } from '../documents/pdf.ts';
+import { letterheadOf, renderPdf } from '../documents/index.ts';
 import { getCustomer } from '../customers/index.ts';
-import { addCaseEvent } from '../cases/cases.repo.ts';
+import { addCaseEvent } from '../cases/index.ts';
 import {
   DPO_ROLE,
   type DataSubjectRight,

@@ -1,6 +1,6 @@
 import type { DocDefinition } from 'pdfmake';
 import { roDate } from '../mail/templates/render.ts';
-import { noticeLetter, type Letterhead, type LetterCase } from '../documents/templates.ts';
+import { noticeLetter, type Letterhead, type LetterCase } from '../documents/index.ts';
 import { OUTCOME_LABELS, RIGHT_LABELS, type DsrDocumentKind } from '../codes/privacy-codes.ts';
 import type { DataSubjectRequest } from '../db/schema/index.ts';
 

@@ -14,7 +14,7 @@ import {
   type Channel,
   type PermissionRole,
 } from '../db/schema/index.ts';
-import { updatePostalDispatch } from '../documents/documents.repo.ts';
+import { recordPostalDispatch, renderPdf } from '../documents/index.ts';
 import type { EngineClient, EngineTask } from '../engine/client.ts';
 import { loadInstructions, type Instruction } from '../instructions/instructions.ts';
 import { processInboundMail, type IntakeTenant } from '../intake/mail/process-message.ts';
@@ -25,7 +25,6 @@ import { listLinkedCustomers } from '../portal/portal-links.repo.ts';
 import { upsertAccount } from '../portal/portal-login.repo.ts';
 import { createPortalService } from '../portal/portal.service.ts';
 import { checkFiles } from '../portal/uploads.ts';
-import { renderPdf } from '../documents/pdf.ts';
 import { createProcessCatalog } from '../tasks/process-catalog.ts';
 import { createTasksService } from '../tasks/tasks.service.ts';
 import { getTenant } from '../tenants/index.ts';
@@ -311,19 +310,8 @@ class Run implements ScenarioRun {
     set: { dispatchedAt: Date; postalReference: string; deliveredAt?: Date; proofOfDelivery?: string },
   ) {
     const p = this.principal(this.holderOf(['REG'], REGISTRY));
-    await this.db.transaction(async (tx) => {
-      const r = await updatePostalDispatch(tx, this.tenant.id, id, set);
-      if (!r) throw new Error(`postal dispatch ${id} not found`);
-      await appendAudit(tx, {
-        tenantId: this.tenant.id,
-        actorId: p.userId,
-        actorKind: 'user',
-        action: 'postal_dispatch.updated',
-        entityType: r.caseId ? 'case' : 'postal_dispatch',
-        entityId: r.caseId ?? String(r.id),
-        details: { dispatchId: r.id, fields: Object.keys(set) },
-      });
-    });
+    // The same service the postal register's PATCH calls (the update and its audit row in one transaction).
+    await recordPostalDispatch(this.db, p, id, set);
   }
 
   intakeTenant(): IntakeTenant {

@@ -23,7 +23,7 @@ import {
 } from '../engine/supervision.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
-import { addCaseEvent } from '../cases/cases.repo.ts';
+import { addCaseEvent } from '../cases/index.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { addDays, businessClock, isWorkingDay, nextWorkingDay, type IsoDate } from '../deadlines/calendar.ts';
 import { getTenant } from '../tenants/index.ts';

@@ -19,7 +19,9 @@ import {
   getCaseById,
   getCasesByNumbers,
   getCasesByProcessInstance,
-} from '../cases/cases.repo.ts';
+  reclassification,
+  recordReclassification,
+} from '../cases/index.ts';
 import type { Instruction } from '../instructions/instructions.ts';
 import type { ProcessCatalog } from './process-catalog.ts';
 import { MISSING_INFORMATION_EVENT, validateSubmission, type TaskSubmission } from './task-forms.ts';
@@ -30,7 +32,6 @@ import {
   outcomeUnknown,
   taskGone,
 } from './task-completion.ts';
-import { reclassification, recordReclassification } from '../cases/reclassify.ts';
 import { COMPLETION_LEASE_SECONDS } from '../outbox/task-completions.ts';
 import { gdprRequestOfInstance, gdprRequestsByNumbers } from '../privacy/dsr-tasks.ts';
 import { getReadModelTask } from './inbox.repo.ts';

@@ -1,8 +1,8 @@
 import { TOPICS } from '../../processes/topics.ts';
-import { getCaseById } from '../cases/cases.repo.ts';
+import { getCaseById, issueAcknowledgementLetter } from '../cases/index.ts';
 import { CASE_STATUS_LABELS } from '../codes/case-codes.ts';
 import { renderAcknowledgement } from '../mail/templates/acknowledgement.ts';
-import { issueAcknowledgementLetter, queueLetter } from '../documents/documents.service.ts';
+import { queueLetter } from '../documents/index.ts';
 import { loadCaseContext, recordWorkerStep, sendCaseMailOnce } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 

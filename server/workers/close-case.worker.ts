@@ -1,5 +1,5 @@
 import { TOPICS } from '../../processes/topics.ts';
-import { recordCaseVersions } from '../cases/case-versions.ts';
+import { recordCaseVersions } from '../cases/index.ts';
 import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 

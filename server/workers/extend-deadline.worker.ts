@@ -4,7 +4,7 @@ import { clockMoments, clockTimerMoves } from '../deadlines/clock.ts';
 import { deadlineRuleOf, nonWorkingDaysOf } from '../deadlines/index.ts';
 import { extensionNoticeLetter } from '../mail/templates/case-letters.ts';
 import { roDate } from '../mail/templates/render.ts';
-import { postalAddressOf } from '../documents/documents.service.ts';
+import { postalAddressOf } from '../cases/index.ts';
 import { loadCaseContext, recordWorkerStep, sendCaseLetter } from './send-case-mail.ts';
 import { defineWorker, requireString, type Outcome } from './worker.ts';
 

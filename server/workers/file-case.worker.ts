@@ -1,6 +1,6 @@
 import { TOPICS } from '../../processes/topics.ts';
 import { filingNoticeLetter, type FilingReason } from '../mail/templates/case-letters.ts';
-import { recordCaseVersions } from '../cases/case-versions.ts';
+import { recordCaseVersions } from '../cases/index.ts';
 import { loadCaseContext, recordWorkerStep, sendCaseLetter } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 

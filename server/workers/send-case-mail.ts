@@ -5,12 +5,17 @@ import type { Tx } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
 import { refreshCaseTasks } from '../task-read-model/task-events.repo.ts';
-import { addCaseEvent, getCaseById } from '../cases/cases.repo.ts';
-import { statusLinkOf } from '../cases/access-code.ts';
+import {
+  addCaseEvent,
+  getCaseById,
+  statusLinkOf,
+  issueNoticeLetter,
+  postalAddressOf,
+} from '../cases/index.ts';
 import { getTenant } from '../tenants/index.ts';
 import type { WorkerDeps } from './worker.ts';
 import { renderCaseLetterMail, type CaseLetter } from '../mail/templates/case-letters.ts';
-import { issueNoticeLetter, postalAddressOf, queueLetter } from '../documents/documents.service.ts';
+import { queueLetter } from '../documents/index.ts';
 
 export interface CaseContext {
   c: Case;

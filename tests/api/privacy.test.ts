@@ -8,7 +8,7 @@ import { ensureUser } from '../../server/seed/tenant-setup.ts';
 import { runRetention } from '../../server/privacy/retention.ts';
 import { addMonths } from '../../server/privacy/dsr.service.ts';
 import { businessClock } from '../../server/deadlines/calendar.ts';
-import { issueAcknowledgementLetter } from '../../server/documents/documents.service.ts';
+import { issueAcknowledgementLetter } from '../../server/cases/index.ts';
 import { getTenant } from '../../server/tenants/tenants.repo.ts';
 import { loginConsumer } from './portal-helpers.ts';
 import { logCaseAccess } from '../../server/audit/index.ts';

@@ -1,7 +1,7 @@
 import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import { appendAudit, logAccess } from '../../audit/index.ts';
 import type { Principal } from '../../auth/auth.service.ts';
-import { getCaseByNumber } from '../../cases/cases.repo.ts';
+import { getCaseByNumber } from '../../cases/index.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { caseDocuments, caseMessages, mailBlobs, operatorRequests } from '../../db/schema/index.ts';
 import { DomainError } from '../../errors.ts';

@@ -1,9 +1,8 @@
 import { MESSAGES } from '../../../processes/topics.ts';
 import { appendAudit } from '../../audit/index.ts';
-import { addCaseEvent, getCaseById, getCaseByNumber } from '../../cases/cases.repo.ts';
+import { addCaseEvent, getCaseById, getCaseByNumber, queueLetterAfterBounce } from '../../cases/index.ts';
 import { CONTEST_CATEGORY } from '../../cases/contest.service.ts';
 import { CASE_STATUS_LABELS } from '../../codes/case-codes.ts';
-import { queueLetterAfterBounce } from '../../documents/documents.service.ts';
 import type { Tx } from '../../db/client.ts';
 import { type InboundKind, cases, inboundMessages, type Case } from '../../db/schema/index.ts';
 import { and, desc, eq, inArray } from 'drizzle-orm';

@@ -1,9 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
-import { appendAudit } from '../../../audit/index.ts';
-import { listPostalDispatches, updatePostalDispatch } from '../../../documents/documents.repo.ts';
-import { DomainError } from '../../../errors.ts';
+import { postalRegister, recordPostalDispatch, type PostalDispatch } from '../../../documents/index.ts';
 import { errorResponses, IsoDateTime } from '../common.schemas.ts';
 
 const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
@@ -30,7 +28,7 @@ const DispatchSchema = Type.Object({
   proofOfDelivery: Nullable(Type.String()),
 });
 
-type Row = Awaited<ReturnType<typeof listPostalDispatches>>[number];
+type Row = PostalDispatch;
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 const toDto = (r: Row) => ({
   ...r,
@@ -55,9 +53,7 @@ const postalDispatchesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       config: { roles: ['officer', 'supervisor', 'admin'] },
     },
     async (req) => ({
-      items: (await listPostalDispatches(db, principalOf(req).tenantId, req.query.pending === true)).map(
-        toDto,
-      ),
+      items: (await postalRegister(db, principalOf(req).tenantId, req.query.pending === true)).map(toDto),
     }),
   );
 
@@ -84,26 +80,12 @@ const postalDispatchesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       config: { roles: ['officer', 'supervisor'] },
     },
     async (req) => {
-      const p = principalOf(req);
       const b = req.body;
-      const row = await db.transaction(async (tx) => {
-        const r = await updatePostalDispatch(tx, p.tenantId, req.params.id, {
-          ...(b.dispatchedAt ? { dispatchedAt: new Date(b.dispatchedAt) } : {}),
-          ...(b.postalReference ? { postalReference: b.postalReference } : {}),
-          ...(b.deliveredAt ? { deliveredAt: new Date(b.deliveredAt) } : {}),
-          ...(b.proofOfDelivery ? { proofOfDelivery: b.proofOfDelivery } : {}),
-        });
-        if (!r) throw new DomainError('NOT_FOUND', { id: req.params.id });
-        await appendAudit(tx, {
-          tenantId: p.tenantId,
-          actorId: p.userId,
-          actorKind: 'user',
-          action: 'postal_dispatch.updated',
-          entityType: r.caseId ? 'case' : 'postal_dispatch',
-          entityId: r.caseId ?? String(r.id),
-          details: { dispatchId: r.id, fields: Object.keys(b) },
-        });
-        return r;
+      const row = await recordPostalDispatch(db, principalOf(req), req.params.id, {
+        ...(b.dispatchedAt ? { dispatchedAt: new Date(b.dispatchedAt) } : {}),
+        ...(b.postalReference ? { postalReference: b.postalReference } : {}),
+        ...(b.deliveredAt ? { deliveredAt: new Date(b.deliveredAt) } : {}),
+        ...(b.proofOfDelivery ? { proofOfDelivery: b.proofOfDelivery } : {}),
       });
       return { id: row.id, updated: true };
     },

@@ -1,0 +1,29 @@
+/**
+ * The cases module's public face (.dependency-cruiser.cjs): the case record and its history, its letters, its
+ * process and instruction versions, reclassification, and the staff and public views of a case.
+ */
+export { accessCodeFor, accessCodeMatches, statusLinkOf } from './access-code.ts';
+export {
+  addCaseEvent,
+  getCaseById,
+  getCaseByNumber,
+  getCasesByNumbers,
+  getCasesByProcessInstance,
+  listCaseEvents,
+} from './case-records.ts';
+export { caseProcessVersions, recordCaseVersions } from './case-versions.ts';
+export { createCaseProgressService, type CaseProgressService } from './case-progress.service.ts';
+export { createCasesService, type CasesDeps, type CasesService } from './cases.service.ts';
+export {
+  issueAcknowledgementLetter,
+  issueAnswerDocuments,
+  issueNoticeLetter,
+  postalAddressOf,
+  queueLetterAfterBounce,
+} from './letters.service.ts';
+export {
+  reclassification,
+  recordReclassification,
+  type Classification,
+  type Reclassification,
+} from './reclassify.ts';
