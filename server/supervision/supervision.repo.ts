@@ -1,0 +1,209 @@
+/**
+ * Every query of the supervisor's view: open cases with their counts by risk, their tasks and ticked steps (from the
+ * inbox read model), workload per officer and job role, who may take a task, and registrations per period. Reads
+ * only: what the view changes (an assignee, an audit row) goes through the module that owns it.
+ */
+import { and, asc, count, eq, gte, inArray, lt, lte, notInArray, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.ts';
+import { cases, jobRoleHolders, jobRoles, tasks, taskStepTicks, users } from '../db/schema/index.ts';
+import type { IsoDate } from '../deadlines/calendar.ts';
+
+/** Cases still being handled (an answer sent is not yet closed: the case may still need postal proof, compensation). */
+const OPEN_STATUSES = ['registered', 'in_progress', 'answer_sent'] as const;
+
+export type Risk = 'late' | 'at_risk' | 'on_time';
+
+/** Where the due dates stand: late before `today`, at risk up to `riskUntil` (both business dates). */
+export interface RiskWindow {
+  today: IsoDate;
+  riskUntil: IsoDate;
+}
+
+function openCasesOf(tenantId: string) {
+  return and(eq(cases.tenantId, tenantId), inArray(cases.status, [...OPEN_STATUSES]));
+}
+
+/** One page of a tenant's open cases, the earliest due date first, optionally only those of one risk. */
+export function openCasesPage(
+  db: DbOrTx,
+  tenantId: string,
+  w: RiskWindow,
+  risk: Risk | undefined,
+  page: { offset: number; limit: number },
+) {
+  const riskWhere =
+    risk === 'late'
+      ? lt(cases.dueDate, w.today)
+      : risk === 'at_risk'
+        ? and(gte(cases.dueDate, w.today), lte(cases.dueDate, w.riskUntil))
+        : risk === 'on_time'
+          ? sql`${cases.dueDate} > ${w.riskUntil}`
+          : undefined;
+  return (
+    db
+      .select({
+        id: cases.id,
+        number: cases.number,
+        status: cases.status,
+        category: cases.category,
+        channel: cases.channel,
+        subject: cases.subject,
+        contactName: cases.contactName,
+        registeredOn: cases.registeredOn,
+        dueDate: cases.dueDate,
+        extended: sql<boolean>`${cases.extendedAt} is not null`,
+      })
+      .from(cases)
+      .where(and(openCasesOf(tenantId), riskWhere))
+      // At risk first: the earliest due date leads (late cases have the earliest), then the oldest registration.
+      .orderBy(asc(cases.dueDate), asc(cases.registeredOn), asc(cases.number))
+      .offset(page.offset)
+      .limit(page.limit)
+  );
+}
+
+/** How many open cases a tenant has, and how many of them are late and at risk. */
+export async function openCaseCounts(db: DbOrTx, tenantId: string, w: RiskWindow) {
+  const [row] = await db
+    .select({
+      total: count(),
+      late: sql<number>`count(*) filter (where ${cases.dueDate} < ${w.today})`.mapWith(Number),
+      atRisk:
+        sql<number>`count(*) filter (where ${cases.dueDate} >= ${w.today} and ${cases.dueDate} <= ${w.riskUntil})`.mapWith(
+          Number,
+        ),
+    })
+    .from(cases)
+    .where(openCasesOf(tenantId));
+  return { total: row?.total ?? 0, late: row?.late ?? 0, atRisk: row?.atRisk ?? 0 };
+}
+
+/** The tasks of these cases (open and completed; deleted ones left out) with their holder's name. */
+export function tasksOfCases(db: DbOrTx, tenantId: string, caseIds: string[]) {
+  if (!caseIds.length) return Promise.resolve([]);
+  return db
+    .select({
+      id: tasks.id,
+      caseId: tasks.caseId,
+      name: tasks.name,
+      taskDefinitionKey: tasks.taskDefinitionKey,
+      state: tasks.state,
+      assignee: tasks.assignee,
+      assigneeName: users.name,
+      candidateGroups: tasks.candidateGroups,
+    })
+    .from(tasks)
+    .leftJoin(users, sql`${users.id}::text = ${tasks.assignee}`)
+    .where(
+      and(eq(tasks.tenantId, tenantId), inArray(tasks.caseId, caseIds), notInArray(tasks.state, ['deleted'])),
+    );
+}
+
+/** The instruction steps ticked on the tasks of these cases. */
+export function stepTicksOfCases(db: DbOrTx, tenantId: string, caseIds: string[]) {
+  if (!caseIds.length) return Promise.resolve([]);
+  return db
+    .select({ taskId: taskStepTicks.taskId, done: taskStepTicks.done })
+    .from(taskStepTicks)
+    .where(and(eq(taskStepTicks.tenantId, tenantId), inArray(taskStepTicks.caseId, caseIds)));
+}
+
+/**
+ * Open tasks counted per holder and per set of job roles (few distinct sets: split per role by the caller, no
+ * unnest over every open task), with how many are overdue and at risk by their case's due date.
+ */
+export function openTaskLoad(db: DbOrTx, tenantId: string, w: RiskWindow) {
+  const open = and(eq(tasks.tenantId, tenantId), eq(tasks.state, 'open'));
+  const overdue = sql<number>`count(*) filter (where ${tasks.caseDueDate} < ${w.today})`.mapWith(Number);
+  const atRisk =
+    sql<number>`count(*) filter (where ${tasks.caseDueDate} >= ${w.today} and ${tasks.caseDueDate} <= ${w.riskUntil})`.mapWith(
+      Number,
+    );
+  return Promise.all([
+    db
+      .select({ userId: tasks.assignee, open: count(), overdue, atRisk })
+      .from(tasks)
+      .where(and(open, sql`${tasks.assignee} is not null`))
+      .groupBy(tasks.assignee),
+    db
+      .select({
+        groups: tasks.candidateGroups,
+        open: count(),
+        unassigned: sql<number>`count(*) filter (where ${tasks.assignee} is null)`.mapWith(Number),
+        overdue,
+        atRisk,
+      })
+      .from(tasks)
+      .where(open)
+      .groupBy(tasks.candidateGroups),
+  ]);
+}
+
+/** The tenant's active staff, its job roles and who holds each. */
+export function staffAndRoles(db: DbOrTx, tenantId: string) {
+  return Promise.all([
+    db
+      .select({ id: users.id, name: users.name, roles: users.roles })
+      .from(users)
+      .where(and(eq(users.tenantId, tenantId), eq(users.active, true)))
+      .orderBy(asc(users.name)),
+    db
+      .select({ code: jobRoles.code, name: jobRoles.name })
+      .from(jobRoles)
+      .where(eq(jobRoles.tenantId, tenantId))
+      .orderBy(asc(jobRoles.code)),
+    db
+      .select({ userId: jobRoleHolders.userId, code: jobRoleHolders.jobRoleCode })
+      .from(jobRoleHolders)
+      .where(eq(jobRoleHolders.tenantId, tenantId)),
+  ]);
+}
+
+export async function staffMember(db: DbOrTx, tenantId: string, userId: string) {
+  const [row] = await db
+    .select({ id: users.id, name: users.name, active: users.active })
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, userId)));
+  return row ?? null;
+}
+
+/** Which of `roles` the user holds. */
+export function rolesHeld(db: DbOrTx, tenantId: string, userId: string, roles: string[]) {
+  return db
+    .select({ code: jobRoleHolders.jobRoleCode })
+    .from(jobRoleHolders)
+    .where(
+      and(
+        eq(jobRoleHolders.tenantId, tenantId),
+        eq(jobRoleHolders.userId, userId),
+        inArray(jobRoleHolders.jobRoleCode, roles),
+      ),
+    );
+}
+
+/** The case a task belongs to, from the read model. */
+export async function caseOfTask(db: DbOrTx, tenantId: string, taskId: string) {
+  const [row] = await db
+    .select({ caseId: tasks.caseId, caseNumber: tasks.caseNumber })
+    .from(tasks)
+    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, taskId)));
+  return row ?? null;
+}
+
+/**
+ * Complaints registered per category and per channel in [from, to] (registration dates). Annulled registrations
+ * and cases found to be GDPR requests (filed as kind gdpr_request: never complaints, not in ANRE counts) are left out.
+ */
+export function registrationsByCategoryAndChannel(db: DbOrTx, tenantId: string, from: IsoDate, to: IsoDate) {
+  const where = and(
+    eq(cases.tenantId, tenantId),
+    gte(cases.registeredOn, from),
+    lte(cases.registeredOn, to),
+    sql`${cases.status} <> 'annulled'`,
+    sql`${cases.kind} <> 'gdpr_request'`,
+  );
+  return Promise.all([
+    db.select({ key: cases.category, n: count() }).from(cases).where(where).groupBy(cases.category),
+    db.select({ key: cases.channel, n: count() }).from(cases).where(where).groupBy(cases.channel),
+  ]);
+}
