@@ -11,7 +11,8 @@ export const getCaseByNumber: typeof repo.getCaseByNumber = (db, tenantId, numbe
   repo.getCaseByNumber(db, tenantId, number);
 
 /** The case row by id; null when none. */
-export const getCaseById: typeof repo.getCaseById = (db, tenantId, caseId) => repo.getCaseById(db, tenantId, caseId);
+export const getCaseById: typeof repo.getCaseById = (db, tenantId, caseId) =>
+  repo.getCaseById(db, tenantId, caseId);
 
 /** The cases of these process instances (the inbox joins tasks to their cases). */
 export const getCasesByProcessInstance: typeof repo.getCasesByProcessInstance = (db, tenantId, ids) =>
@@ -27,3 +28,15 @@ export const addCaseEvent: typeof repo.addCaseEvent = (db, event) => repo.addCas
 /** The case's history, oldest first; `publicOnly` for what the consumer may see. */
 export const listCaseEvents: typeof repo.listCaseEvents = (db, tenantId, caseId, publicOnly) =>
   repo.listCaseEvents(db, tenantId, caseId, publicOnly);
+
+/**
+ * Records when the answer counts as given, once: the first of SMTP acceptance, the letter's recorded dispatch or
+ * the consumer's download of the answer from the portal. Returns whether this call recorded it.
+ */
+export const recordAnswerCommunication: typeof repo.recordAnswerCommunication = (
+  db,
+  tenantId,
+  caseId,
+  at,
+  by,
+) => repo.recordAnswerCommunication(db, tenantId, caseId, at, by);

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, like, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, like, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { caseEvents, caseMessages, cases, customers, places, users } from '../db/schema/index.ts';
 import { likePattern } from '../db/search-text.ts';
@@ -148,4 +148,61 @@ export async function taskNotesOf(db: DbOrTx, caseId: string): Promise<string[]>
     .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.type, 'task_note')))
     .orderBy(asc(caseEvents.id));
   return rows.map((r) => r.message);
+}
+
+/**
+ * Records when the answer counts as given, once: the first of SMTP acceptance, the letter's recorded dispatch or
+ * the consumer's download of the answer from the portal (a later moment never replaces an earlier one). Returns
+ * whether this call recorded it.
+ */
+export async function recordAnswerCommunication(
+  db: DbOrTx,
+  tenantId: string,
+  caseId: string,
+  at: Date,
+  by: 'email' | 'post' | 'portal',
+): Promise<boolean> {
+  const rows = await db
+    .update(cases)
+    .set({ answerCommunicatedAt: at, answerCommunicatedBy: by })
+    .where(and(eq(cases.tenantId, tenantId), eq(cases.id, caseId), isNull(cases.answerCommunicatedAt)))
+    .returning({ id: cases.id });
+  return rows.length > 0;
+}
+
+/** Links a contestation to the case whose answer it contests (read from the new case). */
+export async function setContestedCase(db: DbOrTx, tenantId: string, caseId: string, contestsCaseId: string) {
+  await db
+    .update(cases)
+    .set({ contestsCaseId })
+    .where(and(eq(cases.tenantId, tenantId), eq(cases.id, caseId)));
+}
+
+const linkColumns = {
+  number: cases.number,
+  status: cases.status,
+  receivedAt: cases.receivedAt,
+  dueDate: cases.dueDate,
+};
+
+/** The case `contestsCaseId` names (if any), and the later cases that contest `caseId`, oldest first. */
+export async function contestLinks(
+  db: DbOrTx,
+  tenantId: string,
+  c: { id: string; contestsCaseId: string | null },
+) {
+  const [contests, contestedBy] = await Promise.all([
+    c.contestsCaseId
+      ? db
+          .select(linkColumns)
+          .from(cases)
+          .where(and(eq(cases.tenantId, tenantId), eq(cases.id, c.contestsCaseId)))
+      : Promise.resolve([]),
+    db
+      .select(linkColumns)
+      .from(cases)
+      .where(and(eq(cases.tenantId, tenantId), eq(cases.contestsCaseId, c.id)))
+      .orderBy(asc(cases.receivedAt)),
+  ]);
+  return { contests: contests[0] ?? null, contestedBy };
 }

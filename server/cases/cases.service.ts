@@ -14,7 +14,7 @@ import {
   listCaseEventsWithActors,
   searchCases,
 } from './cases.repo.ts';
-import { caseCorrespondence } from '../intake/mail/correspondence.ts';
+import { caseCorrespondence } from './correspondence.ts';
 import { getTenantByCode } from '../tenants/index.ts';
 import { caseDocument, caseDocuments } from '../documents/index.ts';
 

@@ -10,8 +10,22 @@ export {
   getCasesByNumbers,
   getCasesByProcessInstance,
   listCaseEvents,
+  recordAnswerCommunication,
 } from './case-records.ts';
+export { caseLinks, linkContestation } from './case-links.ts';
 export { caseProcessVersions, recordCaseVersions } from './case-versions.ts';
+export {
+  caseCorrespondence,
+  downloadReceivedAttachment,
+  receivedMessagesOfCase,
+  type CorrespondenceAttachment,
+  type CorrespondenceMessage,
+} from './correspondence.ts';
+export {
+  extensionOptions,
+  requestDeadlineExtension,
+  type ExtensionActor,
+} from './deadline-extension.service.ts';
 export { createCaseProgressService, type CaseProgressService } from './case-progress.service.ts';
 export { createCasesService, type CasesDeps, type CasesService } from './cases.service.ts';
 export {

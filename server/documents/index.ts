@@ -1,6 +1,7 @@
 /**
  * The documents module's public face (.dependency-cruiser.cjs): the PDFs we issue (rendered from the letter
- * templates, stored once with their SHA-256) and the postal register of letters to post.
+ * templates, stored once with their SHA-256), the postal register of letters to post, and the store of what was
+ * received (raw e-mails, attachments, portal files) under its SHA-256.
  */
 export {
   caseDocument,
@@ -13,6 +14,7 @@ export {
   type DispatchFacts,
   type PostalDispatch,
 } from './documents.service.ts';
+export { getBlob, putBlob } from './blob-store.ts';
 export { renderPdf } from './pdf.ts';
 export {
   acknowledgementLetter,

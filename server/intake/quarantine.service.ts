@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/index.ts';
 import { addCaseEvent } from '../cases/index.ts';
 import { cases, mailQuarantine, type CaseSource, type ComplaintCategory } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
-import { getBlob } from './mail/blob-store.ts';
+import { getBlob } from '../documents/index.ts';
 import { insertInbound } from './mail/inbound.repo.ts';
 import { parseMessage, sha256Hex, type ParsedInbound } from './mail/parse-message.ts';
 import { registerComplaint, type RegisterDeps } from './register-complaint.ts';

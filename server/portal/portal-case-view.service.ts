@@ -1,11 +1,9 @@
 import { appendAudit } from '../audit/index.ts';
-import { listCaseEvents } from '../cases/index.ts';
+import { listCaseEvents, recordAnswerCommunication } from '../cases/index.ts';
 import { CASE_STATUS_LABELS } from '../codes/case-codes.ts';
 import type { Db } from '../db/client.ts';
-import { recordAnswerCommunication } from '../deadlines/communication.ts';
-import { caseDocument, caseDocuments } from '../documents/index.ts';
+import { caseDocument, caseDocuments, getBlob } from '../documents/index.ts';
 import { DomainError } from '../errors.ts';
-import { getBlob } from '../intake/mail/blob-store.ts';
 import type { ConsumerPrincipal } from './portal-auth.service.ts';
 import { getFileOfCase, getOwnCase, listOwnCases, listSubmissionsOfCase } from './portal-cases.repo.ts';
 import { fileView } from './portal-records.ts';

@@ -5,9 +5,8 @@
 import { createHash } from 'node:crypto';
 import { addCaseEvent } from '../cases/index.ts';
 import type { Db, Tx } from '../db/client.ts';
-import { putBlob } from '../intake/mail/blob-store.ts';
-import { inlineLease } from '../intake/mail/correlation.ts';
-import { insertInbound } from '../intake/mail/inbound.repo.ts';
+import { putBlob } from '../documents/index.ts';
+import { inlineLease, recordInboundMessage } from '../intake/index.ts';
 import type { ConsumerPrincipal } from './portal-auth.service.ts';
 import { insertFiles, insertSubmission } from './portal-cases.repo.ts';
 import type { CheckedFile } from './uploads.ts';
@@ -107,7 +106,7 @@ export async function recordInbound(
   );
   const rawSha256 = createHash('sha256').update(raw).digest('hex');
   await putBlob(tx, p.tenantId, raw, rawSha256);
-  return insertInbound(
+  return recordInboundMessage(
     tx,
     {
       tenantId: p.tenantId,

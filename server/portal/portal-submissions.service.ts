@@ -1,19 +1,16 @@
 import { MESSAGES } from '../../processes/topics.ts';
 import { appendAudit } from '../audit/index.ts';
 import { addCaseEvent } from '../cases/index.ts';
-import { contestAnswer } from '../cases/contest.service.ts';
+import { contestAnswer, correlateInbound, registerComplaint, type RegisterDeps } from '../intake/index.ts';
 import type { ComplaintCategory } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
-import { correlateInbound } from '../intake/mail/correlation.ts';
-import { registerComplaint, type RegisterDeps } from '../intake/register-complaint.ts';
 import type { ConsumerPrincipal } from './portal-auth.service.ts';
 import { findOwnCase } from './portal-case-view.service.ts';
 import { insertSubmission, markSubmissionCorrelated } from './portal-cases.repo.ts';
 import { listLinkedCustomers, listLinkedPlaces } from './portal-links.repo.ts';
 import { fileView, recordInbound, recordSubmission, storeBlobs } from './portal-records.ts';
 import type { CheckedFile } from './uploads.ts';
-
-const OPEN_STATUSES = new Set(['registered', 'in_progress']);
+import { isOpenCase } from '../codes/case-codes.ts';
 
 export interface NewPortalComplaint {
   category: ComplaintCategory;
@@ -112,7 +109,7 @@ export function createPortalSubmissionsService(deps: RegisterDeps) {
    */
   async function addInformation(p: ConsumerPrincipal, number: string, text: string, files: CheckedFile[]) {
     const c = await findOwnCase(db, p, number);
-    if (!OPEN_STATUSES.has(c.status)) throw new DomainError('CASE_CLOSED', { number });
+    if (!isOpenCase(c.status)) throw new DomainError('CASE_CLOSED', { number });
     await storeBlobs(db, p.tenantId, files);
     const at = new Date();
     const recorded = await db.transaction(async (tx) => {

@@ -1,5 +1,5 @@
 import { appendAudit } from '../audit/index.ts';
-import type { RegisterDeps } from '../intake/register-complaint.ts';
+import { type RegisterDeps } from '../intake/index.ts';
 import type { ConsumerPrincipal } from './portal-auth.service.ts';
 import { createPortalCaseViewService } from './portal-case-view.service.ts';
 import { createPortalLinkService } from './portal-link.service.ts';

@@ -17,8 +17,12 @@ import {
 import { recordPostalDispatch, renderPdf } from '../documents/index.ts';
 import type { EngineClient, EngineTask } from '../engine/client.ts';
 import { loadInstructions, type Instruction } from '../instructions/instructions.ts';
-import { processInboundMail, type IntakeTenant } from '../intake/mail/process-message.ts';
-import { registerComplaint, type RegisterDeps } from '../intake/register-complaint.ts';
+import {
+  processInboundMail,
+  type IntakeTenant,
+  registerComplaint,
+  type RegisterDeps,
+} from '../intake/index.ts';
 import type { Logger } from '../outbox/process-starts.ts';
 import type { ConsumerPrincipal } from '../portal/portal-auth.service.ts';
 import { listLinkedCustomers } from '../portal/portal-links.repo.ts';

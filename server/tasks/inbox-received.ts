@@ -2,8 +2,8 @@ import { appendAudit, logCaseAccess } from '../audit/index.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import type { Db } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
-import { getBlob } from '../intake/mail/blob-store.ts';
-import { listInboundOfCase } from '../intake/mail/inbound.repo.ts';
+import { getBlob } from '../documents/index.ts';
+import { receivedMessagesOfCase } from '../cases/index.ts';
 
 /** What came in for a case by e-mail or the portal, as a task shows it: the messages and their attachments. */
 export function createInboxReceived(deps: { db: Db }) {
@@ -11,7 +11,7 @@ export function createInboxReceived(deps: { db: Db }) {
 
   /** What came in for the case by e-mail (the complaint and replies) with attachments; the view is audited. */
   async function received(p: Principal, caseId: string, taskId: string) {
-    const messages = await listInboundOfCase(db, p.tenantId, caseId);
+    const messages = await receivedMessagesOfCase(db, p.tenantId, caseId);
     await appendAudit(db, {
       tenantId: p.tenantId,
       actorId: p.userId,
@@ -49,7 +49,7 @@ export function createInboxReceived(deps: { db: Db }) {
 
   /** One attachment's bytes, only from this case of this tenant; every download is audited. */
   async function attachment(p: Principal, caseId: string, taskId: string, attachmentId: number) {
-    const inbound = await listInboundOfCase(db, p.tenantId, caseId);
+    const inbound = await receivedMessagesOfCase(db, p.tenantId, caseId);
     const message = inbound.find((m) => m.attachments.some((a) => a.id === attachmentId));
     const att = message?.attachments.find((a) => a.id === attachmentId);
     if (!message || !att) throw new DomainError('NOT_FOUND');

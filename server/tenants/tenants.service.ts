@@ -1,7 +1,6 @@
 import type { Db, DbOrTx } from '../db/client.ts';
 import type { Tenant } from '../db/schema/index.ts';
 import { appendAudit } from '../audit/index.ts';
-import type { Principal } from '../auth/index.ts';
 import { DomainError } from '../errors.ts';
 import * as repo from './tenants.repo.ts';
 
@@ -41,7 +40,8 @@ export async function tenantSettings(db: DbOrTx, tenantId: string) {
 /** Changes settings (compensation applies to answers sent from now on); audited in the same transaction. */
 export async function changeTenantSettings(
   db: Db,
-  p: Principal,
+  /** The admin who changes them (a staff principal). */
+  p: { tenantId: string; userId: string },
   patch: Partial<repo.TenantSettingsRow>,
 ) {
   return db.transaction(async (tx) => {

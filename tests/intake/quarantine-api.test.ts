@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, cases, inboundMessages, mailQuarantine } from '../../server/db/schema/index.ts';
-import { putBlob } from '../../server/intake/mail/blob-store.ts';
+import { putBlob } from '../../server/documents/index.ts';
 import { recordQuarantine } from '../../server/intake/mail/inbound.repo.ts';
 import { processInboundMail } from '../../server/intake/mail/process-message.ts';
 import { ensureUser } from '../../server/seed/tenant-setup.ts';

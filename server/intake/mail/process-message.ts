@@ -1,7 +1,7 @@
 import { MESSAGES } from '../../../processes/topics.ts';
 import { appendAudit } from '../../audit/index.ts';
 import { addCaseEvent, getCaseById, getCaseByNumber, queueLetterAfterBounce } from '../../cases/index.ts';
-import { CONTEST_CATEGORY } from '../../cases/contest.service.ts';
+import { CONTEST_CATEGORY } from '../contest.service.ts';
 import { CASE_STATUS_LABELS } from '../../codes/case-codes.ts';
 import type { Tx } from '../../db/client.ts';
 import { type InboundKind, cases, inboundMessages, type Case } from '../../db/schema/index.ts';
@@ -12,7 +12,7 @@ import { recordAnswerInTx } from '../../operator-requests/operator-requests.serv
 import { addressesIn } from '../../identification/evidence.ts';
 import { identifySender } from '../../identification/identify.ts';
 import { registerComplaint, type RegisterDeps } from '../register-complaint.ts';
-import { putBlob } from './blob-store.ts';
+import { putBlob } from '../../documents/index.ts';
 import { classifyMessage, type Classification } from './classify.ts';
 import { authorityOf, guessCategory } from './guess-category.ts';
 import {

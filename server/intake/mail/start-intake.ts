@@ -7,7 +7,7 @@ import { listTenants } from '../../tenants/index.ts';
 import { startCorrelationRetry, type CorrelationRetry } from './correlation.ts';
 import { recipientsOf } from './recipients.ts';
 import { recordQuarantine } from './inbound.repo.ts';
-import { putBlob } from './blob-store.ts';
+import { putBlob } from '../../documents/index.ts';
 import { getMailAccount, toMailboxConfig } from './mail-accounts.repo.ts';
 import { watchMailbox, type MailboxConfig, type MailboxWatcher } from './mailbox-watcher.ts';
 import {

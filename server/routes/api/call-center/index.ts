@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
-import { createCallCenterService } from '../../../intake/call-center.service.ts';
+import { createCallCenterService } from '../../../intake/index.ts';
 import type { PermissionRole } from '../../../db/schema/index.ts';
 import { CaseNumber, errorResponses, IsoDate, IsoDateTime, Uuid } from '../common.schemas.ts';
 import {

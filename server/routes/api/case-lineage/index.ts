@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
-import { caseLinks, contestAnswer } from '../../../cases/contest.service.ts';
-import { caseProcessVersions, getCaseByNumber } from '../../../cases/index.ts';
+import { caseLinks, caseProcessVersions, getCaseByNumber } from '../../../cases/index.ts';
+import { contestAnswer } from '../../../intake/index.ts';
 import { DomainError } from '../../../errors.ts';
 import { CaseNumber, IsoDate, IsoDateTime, errorResponses } from '../common.schemas.ts';
 import { RegisteredComplaintSchema } from '../complaints/complaints.schemas.ts';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
-import { registerComplaint } from '../../../intake/register-complaint.ts';
-import { downloadReceivedAttachment } from '../../../intake/mail/correspondence.ts';
+import { registerComplaint } from '../../../intake/index.ts';
+import { downloadReceivedAttachment } from '../../../cases/index.ts';
 import { errorResponses } from '../common.schemas.ts';
 import { DomainError } from '../../../errors.ts';
 import { viaOf } from '../../../audit/index.ts';

@@ -5,7 +5,7 @@ import { computeDeadline } from '../../../deadlines/deadlines.service.ts';
 import { COUNTING_READING_LABELS } from '../../../deadlines/calendar.ts';
 import { CaseNumber, errorResponses, IsoDate } from '../common.schemas.ts';
 import { CategorySchema } from '../complaints/complaints.schemas.ts';
-import { extensionOptions, requestDeadlineExtension } from '../../../deadlines/extension.service.ts';
+import { extensionOptions, requestDeadlineExtension } from '../../../cases/index.ts';
 
 const deadlinesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db } = fastify.registerDeps;

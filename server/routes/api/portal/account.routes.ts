@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { dataSubjectRights, type DataSubjectRight } from '../../../codes/privacy-codes.ts';
-import type { RegisterDeps } from '../../../intake/register-complaint.ts';
+import { type RegisterDeps } from '../../../intake/index.ts';
 import type { Mailer } from '../../../mail/mailer.ts';
 import type { PortalService } from '../../../portal/portal.service.ts';
 import { createDsrService } from '../../../privacy/dsr.service.ts';

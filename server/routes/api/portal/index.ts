@@ -2,7 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../../../db/client.ts';
 import { DomainError } from '../../../errors.ts';
-import type { RegisterDeps } from '../../../intake/register-complaint.ts';
+import { type RegisterDeps } from '../../../intake/index.ts';
 import type { Mailer } from '../../../mail/mailer.ts';
 import { createPortalAuthService } from '../../../portal/portal-auth.service.ts';
 import { createPortalService } from '../../../portal/portal.service.ts';

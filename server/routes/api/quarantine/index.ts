@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
-import { createQuarantineService } from '../../../intake/quarantine.service.ts';
+import { createQuarantineService } from '../../../intake/index.ts';
 import { errorResponses } from '../common.schemas.ts';
 import type { PermissionRole } from '../../../db/schema/index.ts';
 import {

@@ -1,11 +1,15 @@
-import { and, asc, eq, isNotNull } from 'drizzle-orm';
-import { appendAudit, logAccess } from '../../audit/index.ts';
-import type { Principal } from '../../auth/auth.service.ts';
-import { getCaseByNumber } from '../../cases/index.ts';
-import type { DbOrTx } from '../../db/client.ts';
-import { caseDocuments, caseMessages, mailBlobs, operatorRequests } from '../../db/schema/index.ts';
-import { DomainError } from '../../errors.ts';
-import { listInboundOfCase } from './inbound.repo.ts';
+import type { DbOrTx } from '../db/client.ts';
+import { appendAudit, logAccess } from '../audit/index.ts';
+import type { Principal } from '../auth/index.ts';
+import { getBlob } from '../documents/index.ts';
+import { DomainError } from '../errors.ts';
+import { getCaseByNumber } from './cases.repo.ts';
+import {
+  documentHashesOfCase,
+  inboundOfCase,
+  sentMessagesOfCase,
+  sentOperatorRequestsOfCase,
+} from './correspondence.repo.ts';
 
 export interface CorrespondenceAttachment {
   /**
@@ -49,26 +53,10 @@ export async function caseCorrespondence(
   c: { id: string; number: string },
 ): Promise<CorrespondenceMessage[]> {
   const [inbound, sent, requests, docs] = await Promise.all([
-    listInboundOfCase(db, tenantId, c.id),
-    db
-      .select()
-      .from(caseMessages)
-      .where(and(eq(caseMessages.tenantId, tenantId), eq(caseMessages.caseId, c.id)))
-      .orderBy(asc(caseMessages.sentAt)),
-    db
-      .select()
-      .from(operatorRequests)
-      .where(
-        and(
-          eq(operatorRequests.tenantId, tenantId),
-          eq(operatorRequests.caseId, c.id),
-          isNotNull(operatorRequests.sentAt),
-        ),
-      ),
-    db
-      .select({ id: caseDocuments.id, sha256: caseDocuments.sha256 })
-      .from(caseDocuments)
-      .where(and(eq(caseDocuments.tenantId, tenantId), eq(caseDocuments.caseId, c.id))),
+    inboundOfCase(db, tenantId, c.id),
+    sentMessagesOfCase(db, tenantId, c.id),
+    sentOperatorRequestsOfCase(db, tenantId, c.id),
+    documentHashesOfCase(db, tenantId, c.id),
   ]);
   const base = `/api/complaints/${c.number}`;
   const docBySha = new Map(docs.map((d) => [d.sha256, d.id]));
@@ -137,15 +125,12 @@ export async function downloadReceivedAttachment(
 ) {
   const row = await getCaseByNumber(db, principal.tenantId, number);
   if (!row) throw new DomainError('CASE_NOT_FOUND', { number });
-  const inbound = await listInboundOfCase(db, principal.tenantId, row.case.id);
+  const inbound = await inboundOfCase(db, principal.tenantId, row.case.id);
   const message = inbound.find((m) => m.attachments.some((a) => a.id === attachmentId));
   const att = message?.attachments.find((a) => a.id === attachmentId);
   if (!message || !att) throw new DomainError('NOT_FOUND', { attachmentId });
-  const [blob] = await db
-    .select({ content: mailBlobs.content })
-    .from(mailBlobs)
-    .where(and(eq(mailBlobs.tenantId, principal.tenantId), eq(mailBlobs.sha256, att.sha256)));
-  if (!blob) throw new DomainError('NOT_FOUND', { attachmentId });
+  const content = await getBlob(db, principal.tenantId, att.sha256);
+  if (!content) throw new DomainError('NOT_FOUND', { attachmentId });
   await appendAudit(db, {
     tenantId: principal.tenantId,
     actorId: principal.userId,
@@ -167,6 +152,11 @@ export async function downloadReceivedAttachment(
   return {
     filename: att.filename ?? `atasament-${att.id}`,
     contentType: att.contentType,
-    content: blob.content,
+    content,
   };
+}
+
+/** Everything that came in for a case (the complaint itself and replies), with attachments, oldest first. */
+export function receivedMessagesOfCase(db: DbOrTx, tenantId: string, caseId: string) {
+  return inboundOfCase(db, tenantId, caseId);
 }

@@ -1,10 +1,8 @@
-import { and, asc, eq } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.ts';
-import { cases, type Channel } from '../db/schema/index.ts';
+import type { Channel } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
-import { appendAudit, type ActorKind } from '../audit/index.ts';
-import { registerComplaint, type RegisterDeps } from '../intake/register-complaint.ts';
-import { addCaseEvent, getCaseByNumber } from './cases.repo.ts';
+import type { ActorKind } from '../audit/index.ts';
+import { getCaseByNumber, linkContestation } from '../cases/index.ts';
+import { registerComplaint, type RegisterDeps } from './register-complaint.ts';
 
 /** The category of a complaint about how an earlier complaint was handled (ANRE Order 16/2015 art. 2 i). */
 export const CONTEST_CATEGORY = 'solutionare_plangeri' as const;
@@ -56,54 +54,14 @@ export async function contestAnswer(deps: RegisterDeps, input: ContestInput) {
       actor: input.actor,
     },
     {
-      inTransaction: async (tx, reg) => {
-        await tx.update(cases).set({ contestsCaseId: o.id }).where(eq(cases.id, reg.id));
-        await addCaseEvent(tx, {
+      inTransaction: (tx, reg) =>
+        linkContestation(tx, {
           tenantId: input.tenantId,
-          caseId: reg.id,
-          type: 'contests',
-          visibility: 'public',
-          message: `Contestație la răspunsul dat reclamației nr. ${o.number}.`,
-          actorId: input.actor.kind === 'user' ? input.actor.id : null,
-        });
-        await appendAudit(tx, {
-          tenantId: input.tenantId,
-          actorId: input.actor.id,
-          actorKind: input.actor.kind,
-          action: 'case.answer_contested',
-          entityType: 'case',
-          entityId: o.id,
-          details: { original: o.number, contestation: reg.number },
-        });
-      },
+          contestation: reg,
+          original: o,
+          actor: input.actor,
+        }),
     },
   );
   return { ...registered, contests: { number: o.number, status: o.status } };
-}
-
-/** Both directions of the link: the case this one contests, and the later cases that contest this one. */
-export async function caseLinks(db: DbOrTx, tenantId: string, number: string) {
-  const row = await getCaseByNumber(db, tenantId, number);
-  if (!row) throw new DomainError('CASE_NOT_FOUND', { number });
-  const linkColumns = {
-    number: cases.number,
-    status: cases.status,
-    receivedAt: cases.receivedAt,
-    dueDate: cases.dueDate,
-  };
-  const [contests, contestedBy] = await Promise.all([
-    row.case.contestsCaseId
-      ? db
-          .select(linkColumns)
-          .from(cases)
-          .where(and(eq(cases.tenantId, tenantId), eq(cases.id, row.case.contestsCaseId)))
-      : Promise.resolve([]),
-    db
-      .select(linkColumns)
-      .from(cases)
-      .where(and(eq(cases.tenantId, tenantId), eq(cases.contestsCaseId, row.case.id)))
-      .orderBy(asc(cases.receivedAt)),
-  ]);
-  const out = (r: (typeof contestedBy)[number]) => ({ ...r, receivedAt: r.receivedAt.toISOString() });
-  return { number, contests: contests[0] ? out(contests[0]) : null, contestedBy: contestedBy.map(out) };
 }

@@ -3,12 +3,11 @@ import type { Db } from '../db/client.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
-import { addCaseEvent, getCaseByNumber } from '../cases/index.ts';
+import { addCaseEvent, getCaseByNumber } from './cases.repo.ts';
 import type { ComplaintCategory } from '../db/schema/index.ts';
 import { roDate } from '../mail/templates/render.ts';
 import { getTenant } from '../tenants/index.ts';
-import { getDeadlineRule, listNonWorkingDays } from './deadline-rules.repo.ts';
-import { dueDate } from './calendar.ts';
+import { deadlineRuleOf, dueDate, nonWorkingDaysOf } from '../deadlines/index.ts';
 
 /** Who proposes: the person holding (assigned) an open task of the case, or the head of service (SEF). */
 export interface ExtensionActor {
@@ -24,9 +23,9 @@ export async function extensionLimit(
   c: { category: ComplaintCategory; dueDate: string },
 ): Promise<{ maxDays: number; unit: 'working' | 'calendar'; latest: string | null }> {
   const [rule, tenant, extra] = await Promise.all([
-    getDeadlineRule(db, tenantId, c.category),
+    deadlineRuleOf(db, tenantId, c.category),
     getTenant(db, tenantId),
-    listNonWorkingDays(db, tenantId),
+    nonWorkingDaysOf(db, tenantId),
   ]);
   const maxDays = rule?.extensionDays ?? 0;
   const unit = rule?.unit ?? 'working';
@@ -71,7 +70,7 @@ async function daysUntil(
       { field: 'newDueDate' },
       `Noul termen poate fi cel mult ${roDate(limit.latest!)} (prelungirea maximă a categoriei: ${limit.maxDays} ${limit.unit === 'working' ? 'zile lucrătoare' : 'zile'}).`,
     );
-  const [tenant, extra] = await Promise.all([getTenant(db, tenantId), listNonWorkingDays(db, tenantId)]);
+  const [tenant, extra] = await Promise.all([getTenant(db, tenantId), nonWorkingDaysOf(db, tenantId)]);
   const opts = { extraNonWorkingDays: extra, reading: tenant?.countingReading ?? 'civil_code' };
   for (let days = 1; days <= limit.maxDays; days++) {
     const d = dueDate(c.dueDate, { days, unit: limit.unit }, opts);
