@@ -43,6 +43,46 @@ export const caseStatuses = [
 ] as const;
 export type CaseStatus = (typeof caseStatuses)[number];
 
+/*
+ * Where a case stands, by its status: each of these words is defined here and only here (issue 14 item 4).
+ *   registered, in_progress   open        it waits for its answer
+ *   answer_sent               answered    the answer went out; the case is not closed yet
+ *   closed, filed             answered    and closed
+ *   annulled                              closed (the registration was annulled)
+ */
+
+/**
+ * Open: the case waits for its answer. The consumer may add information to it, its legal due date runs and the
+ * deadline shows; once it is no longer open, a further message from the consumer opens a new, linked case
+ * (docs/legal.md, "Further messages from the consumer").
+ */
+export const openCaseStatuses = ['registered', 'in_progress'] as const satisfies readonly CaseStatus[];
+
+/** Answered: the answer went out (by e-mail, post or the portal), closed since or not; it can be contested. */
+export const answeredCaseStatuses = [
+  'answer_sent',
+  'closed',
+  'filed',
+] as const satisfies readonly CaseStatus[];
+
+/** Closed: nothing more is done on the case (closed after its answer, filed, or its registration annulled). */
+export const closedCaseStatuses = ['closed', 'filed', 'annulled'] as const satisfies readonly CaseStatus[];
+
+/**
+ * Not closed: open, or answered while the supplier still follows it (the posted answer's proof of delivery, the
+ * compensation owed). The supervisor's list of cases and its index.
+ */
+export const unclosedCaseStatuses = [
+  'registered',
+  'in_progress',
+  'answer_sent',
+] as const satisfies readonly CaseStatus[];
+
+const isIn = (list: readonly string[]) => (status: string) => list.includes(status);
+export const isOpenCase: (status: string) => boolean = isIn(openCaseStatuses);
+export const isAnsweredCase: (status: string) => boolean = isIn(answeredCaseStatuses);
+export const isClosedCase: (status: string) => boolean = isIn(closedCaseStatuses);
+
 /** Romanian labels of the categories, for the UI and letters (in the order the call-center select shows). */
 export const CATEGORY_LABELS: Record<ComplaintCategory, string> = {
   contractare: 'Contractarea energiei',

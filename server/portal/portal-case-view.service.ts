@@ -1,14 +1,12 @@
 import { appendAudit } from '../audit/index.ts';
 import { listCaseEvents, recordAnswerCommunication } from '../cases/index.ts';
-import { CASE_STATUS_LABELS } from '../codes/case-codes.ts';
+import { CASE_STATUS_LABELS, isOpenCase } from '../codes/case-codes.ts';
 import type { Db } from '../db/client.ts';
 import { caseDocument, caseDocuments, getBlob } from '../documents/index.ts';
 import { DomainError } from '../errors.ts';
 import type { ConsumerPrincipal } from './portal-auth.service.ts';
 import { getFileOfCase, getOwnCase, listOwnCases, listSubmissionsOfCase } from './portal-cases.repo.ts';
 import { fileView } from './portal-records.ts';
-
-const OPEN_STATUSES = new Set(['registered', 'in_progress']);
 
 /** One's own case by number; any other case (another account's, another supplier's) is not found. */
 export async function findOwnCase(db: Db, p: ConsumerPrincipal, number: string) {
@@ -33,7 +31,7 @@ export function createPortalCaseViewService(deps: { db: Db }) {
       placeCode: c.placeCode,
       receivedAt: c.receivedAt.toISOString(),
       dueDate: c.dueDate,
-      open: OPEN_STATUSES.has(c.status),
+      open: isOpenCase(c.status),
     }));
   }
 
@@ -58,7 +56,7 @@ export function createPortalCaseViewService(deps: { db: Db }) {
       number: c.number,
       status: c.status,
       statusLabel: CASE_STATUS_LABELS[c.status] ?? c.status,
-      open: OPEN_STATUSES.has(c.status),
+      open: isOpenCase(c.status),
       category: c.category,
       subject: c.subject,
       body: c.body,

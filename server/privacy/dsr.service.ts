@@ -18,6 +18,7 @@ import { businessClock, endOfBusinessDay, type IsoDate } from '../deadlines/cale
 import { letterheadOf, renderPdf } from '../documents/index.ts';
 import { getCustomer } from '../customers/index.ts';
 import { addCaseEvent } from '../cases/index.ts';
+import { isOpenCase } from '../codes/case-codes.ts';
 import {
   DPO_ROLE,
   type DataSubjectRight,
@@ -296,7 +297,7 @@ export function createDsrService(deps: DsrDeps) {
       .from(cases)
       .where(and(eq(cases.tenantId, p.tenantId), eq(cases.number, caseNumber)));
     if (!c) throw new DomainError('CASE_NOT_FOUND', { number: caseNumber });
-    if (!['registered', 'in_progress'].includes(c.status) || c.kind === 'gdpr_request')
+    if (!isOpenCase(c.status) || c.kind === 'gdpr_request')
       throw new DomainError('GDPR_CASE_NOT_CONVERTIBLE');
     const registered = await register(p.tenantId, p.userId, {
       right,

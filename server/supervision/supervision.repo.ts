@@ -1,15 +1,13 @@
 /**
- * Every query of the supervisor's view: open cases with their counts by risk, their tasks and ticked steps (from the
- * inbox read model), workload per officer and job role, who may take a task, and registrations per period. Reads
- * only: what the view changes (an assignee, an audit row) goes through the module that owns it.
+ * Every query of the supervisor's view: the cases not closed yet with their counts by risk, their tasks and ticked
+ * steps (from the inbox read model), workload per officer and job role, who may take a task, and registrations per
+ * period. Reads only: what the view changes (an assignee, an audit row) goes through the module that owns it.
  */
 import { and, asc, count, eq, gte, inArray, lt, lte, notInArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { cases, jobRoleHolders, jobRoles, tasks, taskStepTicks, users } from '../db/schema/index.ts';
 import type { IsoDate } from '../deadlines/calendar.ts';
-
-/** Cases still being handled (an answer sent is not yet closed: the case may still need postal proof, compensation). */
-const OPEN_STATUSES = ['registered', 'in_progress', 'answer_sent'] as const;
+import { unclosedCaseStatuses } from '../codes/case-codes.ts';
 
 export type Risk = 'late' | 'at_risk' | 'on_time';
 
@@ -19,12 +17,15 @@ export interface RiskWindow {
   riskUntil: IsoDate;
 }
 
-function openCasesOf(tenantId: string) {
-  return and(eq(cases.tenantId, tenantId), inArray(cases.status, [...OPEN_STATUSES]));
+function unclosedCasesOf(tenantId: string) {
+  return and(eq(cases.tenantId, tenantId), inArray(cases.status, [...unclosedCaseStatuses]));
 }
 
-/** One page of a tenant's open cases, the earliest due date first, optionally only those of one risk. */
-export function openCasesPage(
+/**
+ * One page of a tenant's cases not closed yet (unclosedCaseStatuses), the earliest due date first, optionally only
+ * those of one risk.
+ */
+export function unclosedCasesPage(
   db: DbOrTx,
   tenantId: string,
   w: RiskWindow,
@@ -54,7 +55,7 @@ export function openCasesPage(
         extended: sql<boolean>`${cases.extendedAt} is not null`,
       })
       .from(cases)
-      .where(and(openCasesOf(tenantId), riskWhere))
+      .where(and(unclosedCasesOf(tenantId), riskWhere))
       // At risk first: the earliest due date leads (late cases have the earliest), then the oldest registration.
       .orderBy(asc(cases.dueDate), asc(cases.registeredOn), asc(cases.number))
       .offset(page.offset)
@@ -62,8 +63,8 @@ export function openCasesPage(
   );
 }
 
-/** How many open cases a tenant has, and how many of them are late and at risk. */
-export async function openCaseCounts(db: DbOrTx, tenantId: string, w: RiskWindow) {
+/** How many cases a tenant has not closed yet, and how many of them are late and at risk. */
+export async function unclosedCaseCounts(db: DbOrTx, tenantId: string, w: RiskWindow) {
   const [row] = await db
     .select({
       total: count(),
@@ -74,7 +75,7 @@ export async function openCaseCounts(db: DbOrTx, tenantId: string, w: RiskWindow
         ),
     })
     .from(cases)
-    .where(openCasesOf(tenantId));
+    .where(unclosedCasesOf(tenantId));
   return { total: row?.total ?? 0, late: row?.late ?? 0, atRisk: row?.atRisk ?? 0 };
 }
 

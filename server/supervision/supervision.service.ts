@@ -9,17 +9,17 @@ import { DomainError } from '../errors.ts';
 import type { Instruction } from '../instructions/instructions.ts';
 import { setTaskAssignee } from '../task-read-model/task-events.repo.ts';
 import { createIncidentsView } from './incidents.ts';
-import { createOpenCasesView, daysBetween } from './open-cases.ts';
+import { createUnclosedCasesView, daysBetween } from './unclosed-cases.ts';
 import { caseOfTask, registrationsByCategoryAndChannel, rolesHeld, staffMember } from './supervision.repo.ts';
 import { createWorkloadView } from './workload.ts';
 
 export type { Risk } from './supervision.repo.ts';
 
 /**
- * The supervisor's view: every open case with its degree of execution and time left (late and at risk first,
- * open-cases.ts), workload per officer and per job role (from the inbox read model, never the engine's task query,
- * workload.ts), incidents of failed worker jobs with a retry (incidents.ts), and here reassigning a task (through
- * the engine) and counts per category and channel. Every query is in supervision.repo.ts.
+ * The supervisor's view: every case not closed yet with its degree of execution and time left (late and at risk
+ * first, unclosed-cases.ts), workload per officer and per job role (from the inbox read model, never the engine's
+ * task query, workload.ts), incidents of failed worker jobs with a retry (incidents.ts), and here reassigning a
+ * task (through the engine) and counts per category and channel. Every query is in supervision.repo.ts.
  */
 export function createSupervisionService(deps: {
   db: Db;
@@ -89,7 +89,7 @@ export function createSupervisionService(deps: {
   }
 
   return {
-    ...createOpenCasesView(deps),
+    ...createUnclosedCasesView(deps),
     ...createWorkloadView(deps),
     reassign,
     ...createIncidentsView(deps),

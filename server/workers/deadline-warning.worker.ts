@@ -1,5 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { TOPICS } from '../../processes/topics.ts';
+import { isClosedCase } from '../codes/case-codes.ts';
 import { caseMessages, jobRoleHolders, users } from '../db/schema/index.ts';
 import type { Db } from '../db/client.ts';
 import type { EngineClient } from '../engine/client.ts';
@@ -75,7 +76,7 @@ export const deadlineWarningWorker = defineWorker({
     const extra = await nonWorkingDaysOf(deps.db, task.tenantId);
     const now = new Date();
     const done = { kind: 'complete' as const, variables: { warnCheckAt: null } };
-    if (ctx.c.answerCommunicatedAt || ['closed', 'filed', 'annulled'].includes(ctx.c.status)) return done;
+    if (ctx.c.answerCommunicatedAt || isClosedCase(ctx.c.status)) return done;
     if (clockPaused(ctx.c, ctx.tenant))
       return {
         kind: 'complete',

@@ -1,4 +1,5 @@
 import { TOPICS } from '../../processes/topics.ts';
+import { isClosedCase } from '../codes/case-codes.ts';
 import { businessClock, dueDate, endOfBusinessDay, previousWorkingDay } from '../deadlines/calendar.ts';
 import { clockMoments, clockTimerMoves } from '../deadlines/clock.ts';
 import { deadlineRuleOf, nonWorkingDaysOf } from '../deadlines/index.ts';
@@ -44,7 +45,7 @@ export const extendDeadlineWorker = defineWorker({
       : ctx.c.dueDate;
     const refusal = ctx.c.extendedAt
       ? 'Termenul a fost deja prelungit o dată; nu se mai poate prelungi.'
-      : ctx.c.answerCommunicatedAt || ['closed', 'filed', 'annulled'].includes(ctx.c.status)
+      : ctx.c.answerCommunicatedAt || isClosedCase(ctx.c.status)
         ? 'Răspunsul a fost deja comunicat; prelungirea nu mai are obiect.'
         : max <= 0
           ? 'Regula de termen a categoriei nu permite prelungirea (Administrare → Termene).'

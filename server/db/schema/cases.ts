@@ -23,6 +23,7 @@ import {
   complaintCategories,
   customerTypes,
   energies,
+  unclosedCaseStatuses,
 } from '../../codes/case-codes.ts';
 
 // The case codes live in server/codes (the web pages share them); the schema and its importers see them here.
@@ -150,10 +151,11 @@ export const cases = pgTable(
     index().on(t.tenantId, t.receivedAt.desc()),
     index().on(t.processInstanceId),
     index().on(t.contestsCaseId),
-    // The supervisor view: open cases by due date (late first) and counts per category / channel over a period.
+    // The supervisor view: cases not closed yet by due date (late first), counts per category / channel over a period.
     index('cases_open_due')
       .on(t.tenantId, t.dueDate, t.registeredOn, t.number)
-      .where(sql`status in ('registered', 'in_progress', 'answer_sent')`),
+      // The cases not closed yet (server/codes); the same SQL as migrations wrote: status in ('registered', …).
+      .where(sql.raw(`status in (${unclosedCaseStatuses.map((s) => `'${s}'`).join(', ')})`)),
     index('cases_registered_on').on(t.tenantId, t.registeredOn, t.category, t.channel, t.status),
   ],
 );

@@ -3,6 +3,7 @@ import type { AnnulResult, CaseDetail } from '$lib/api/types';
 import type * as Api from '$lib/api/generated';
 import { api, apiLoad } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
+import { isAnsweredCase } from '$codes/case-codes';
 import { errorMessage } from '$lib/utils/handle-error';
 import type { CaseLinksData } from '$lib/components/case/CaseLinks.svelte';
 import type { Actions, PageServerLoad } from './$types';
@@ -24,7 +25,7 @@ export const load = (async (event) => {
     extensionRequested: event.url.searchParams.get('extension') === '1',
     canContest:
       user.roles.some((r) => r === 'agent' || r === 'officer' || r === 'supervisor') &&
-      ['answer_sent', 'closed', 'filed'].includes(c.status),
+      isAnsweredCase(c.status),
     canAnnul: user.roles.includes('supervisor') && c.status !== 'annulled' && c.status !== 'closed',
     annulled: event.url.searchParams.get('annulled') === '1',
     contested: event.url.searchParams.get('contested') === '1',

@@ -7,8 +7,8 @@ import { readBaselineProcesses } from '../engine/deploy-processes.ts';
 import type { Instruction } from '../instructions/instructions.ts';
 import { riskWindowOf } from './risk-window.ts';
 import {
-  openCaseCounts,
-  openCasesPage,
+  unclosedCaseCounts,
+  unclosedCasesPage,
   stepTicksOfCases,
   tasksOfCases,
   type Risk,
@@ -27,10 +27,11 @@ export function daysBetween(a: IsoDate, b: IsoDate): number {
 }
 
 /**
- * The supervisor's list of open cases: each with its degree of execution (tasks done, steps ticked on the open
- * ones) and time left, late and at risk first; the view is audited.
+ * The supervisor's list of the cases not closed yet (open, or answered and still followed: unclosedCaseStatuses
+ * in server/codes; the page's "cazuri deschise"): each with its degree of execution (tasks done, steps ticked on
+ * the open ones) and time left, late and at risk first; the view is audited.
  */
-export function createOpenCasesView(deps: { db: Db; instructions: Map<string, Instruction> }) {
+export function createUnclosedCasesView(deps: { db: Db; instructions: Map<string, Instruction> }) {
   const { db, instructions } = deps;
 
   let stepTotals: Promise<Map<string, { instructionId: string; steps: number }>> | undefined;
@@ -55,8 +56,8 @@ export function createOpenCasesView(deps: { db: Db; instructions: Map<string, In
     const { extra, today, riskUntil, tenant } = await riskWindowOf(db, p.tenantId);
     const window = { today, riskUntil };
     const [rows, counts] = await Promise.all([
-      openCasesPage(db, p.tenantId, window, risk, { offset: (page - 1) * pageSize, limit: pageSize }),
-      openCaseCounts(db, p.tenantId, window),
+      unclosedCasesPage(db, p.tenantId, window, risk, { offset: (page - 1) * pageSize, limit: pageSize }),
+      unclosedCaseCounts(db, p.tenantId, window),
     ]);
     const caseIds = rows.map((r) => r.id);
     const [taskRows, ticks, keys] = await Promise.all([
