@@ -1,66 +1,45 @@
 /**
- * The names the pages use for the HTTP API's requests and answers. Every shape comes from the OpenAPI spec of
- * server/routes/api (web/src/lib/api/generated, written by `npm run gen:api`, checked by lint), so a route's
- * schema and the pages cannot drift apart; this file only gives the shapes short names (no logic).
+ * Short names for the HTTP API's shapes that several pages and components share. Every one is taken from the
+ * OpenAPI spec of server/routes/api (web/src/lib/api/generated, written by `npm run gen:api`, checked by lint),
+ * so a route's schema and the pages cannot drift apart; this file only names them (no logic, no shape of its
+ * own). A page's own load and actions need none of it: the SDK functions carry their types.
  */
 import type * as Api from './generated';
 
-/** Every 4xx/5xx answer: a stable code and a Romanian message meant for people. */
-export interface ApiError {
-  code: string;
-  message: string;
-}
+/** Every 4xx/5xx answer: a stable code and a Romanian message meant for people (the API's shared error schema). */
+export type ApiError = Api.Def0;
 
-/** YYYY-MM-DD, a calendar day in Europe/Bucharest. */
-export type IsoDate = string;
-/** An ISO 8601 instant. */
-export type IsoDateTime = string;
-
-export type PermissionRole = 'agent' | 'officer' | 'supervisor' | 'designer' | 'admin';
+/** The five permission roles of a staff account (an admin grants them). */
+export type PermissionRole = Api.GetApiUsersResponse['items'][number]['roles'][number];
 
 /** The case codes are the server's own lists (server/codes, no server code in it). */
 export { complaintCategories as COMPLAINT_CATEGORIES } from '$codes/case-codes';
-export type { CaseStatus, Channel, ComplaintCategory } from '$codes/case-codes';
-export type Energy = 'energie_electrica' | 'gaze_naturale';
+export type { ComplaintCategory } from '$codes/case-codes';
 
 // --- /api/auth -------------------------------------------------------------------------------------------------
 
-export type LoginBody = Api.PostApiAuthLoginData['body'];
 export type Me = Api.GetApiAuthMeResponse;
-export type LoginResult = Api.PostApiAuthLoginResponse;
 
 // --- /api/customers --------------------------------------------------------------------------------------------
 
 export type CustomerList = Api.GetApiCustomersResponse;
 export type Customer = CustomerList['items'][number];
-export type Place = Customer['places'][number];
 
 // --- /api/complaints -------------------------------------------------------------------------------------------
 
-export type CreateComplaintBody = Api.PostApiComplaintsData['body'];
-export type RegisteredComplaint = Api.PostApiComplaintsResponse;
-export type DeadlineRule = RegisteredComplaint['deadlineRule'];
-export type CaseList = Api.GetApiComplaintsResponse;
-export type CaseSummary = CaseList['items'][number];
 export type CaseDetail = Api.GetApiComplaintsByNumberResponse;
-export type CaseEvent = CaseDetail['events'][number];
 export type CaseMessage = CaseDetail['messages'][number];
-export type CaseActivity = CaseDetail['activities'][number];
 /** Documents we issued (PDF), downloadable at /api/complaints/:number/documents/:id. */
 export type CaseDocument = NonNullable<CaseDetail['documents']>[number];
-export type AnnulBody = Api.PostApiComplaintsByNumberAnnulmentData['body'];
-export type AnnulResult = Api.PostApiComplaintsByNumberAnnulmentResponse;
+/** The earlier case a case contests, and the later ones contesting it. */
+export type CaseLinks = Api.GetApiComplaintsByNumberLinksResponse;
 
 // --- /api/tasks ------------------------------------------------------------------------------------------------
 
-/** GET /api/tasks: one keyset page of a view from the task read model. */
-export type TaskList = Api.GetApiTasksResponse;
-export type TaskSummary = TaskList['items'][number];
-export type InboxScope = NonNullable<NonNullable<Api.GetApiTasksData['query']>['view']>;
-export type DeadlineState = NonNullable<TaskSummary['deadline']>;
-export type DueFilter = 'overdue' | 'today' | 'week';
-export type TaskForm =
-  'findings' | 'answer' | 'approval' | 'triage' | 'verification' | 'note' | 'operatorRequest';
+type TaskQuery = Api.GetApiTasksData['query'];
+export type TaskSummary = Api.GetApiTasksResponse['items'][number];
+export type InboxScope = NonNullable<TaskQuery['view']>;
+export type DueFilter = NonNullable<TaskQuery['due']>;
 export type SavedFilter = Api.GetApiTasksSavedFiltersResponse[number];
 export type Delegate = Api.GetApiTasksByIdDelegatesResponse[number];
 export type TaskComment = Api.GetApiTasksByIdCommentsResponse[number];
@@ -69,24 +48,8 @@ export type ReceivedMessage = Api.GetApiTasksByIdReceivedResponse[number];
 export type TaskDetail = Api.GetApiTasksByIdResponse;
 export type WorkInstruction = NonNullable<TaskDetail['instruction']>;
 export type CompleteTaskBody = Api.PostApiTasksByIdCompleteData['body'];
-export type ClaimResult = Api.PostApiTasksByIdClaimResponse;
-export type CompleteResult = Api.PostApiTasksByIdCompleteResponse;
 
-// --- /api/status (public) --------------------------------------------------------------------------------------
+// --- /api/postal-dispatches, /api/mailbox ----------------------------------------------------------------------
 
-export type PublicStatus = Api.GetApiStatusByNumberResponse;
-
-// --- /api/deadlines --------------------------------------------------------------------------------------------
-
-export type DeadlinePreview = Api.GetApiDeadlinesPreviewResponse;
-
-// --- /api/postal-dispatches ------------------------------------------------------------------------------------
-
-export type PostalDispatch = Api.GetApiPostalDispatchesResponse['items'][number];
 export type PostalDispatchUpdate = NonNullable<Api.PatchApiPostalDispatchesByIdData['body']>;
-
-// --- /api/mailbox ----------------------------------------------------------------------------------------------
-
-export type MailboxSettings = Api.GetApiMailboxResponse;
 export type MailboxSettingsBody = Api.PutApiMailboxData['body'];
-export type MailboxCheck = Api.PostApiMailboxCheckResponse;

@@ -10,7 +10,6 @@ export type DesignerCatalog = DefinitionDetail['catalog'];
 export type LintIssue = Api.PostApiProcessDefinitionsLintResponse['issues'][number];
 export type DeploymentResult = Api.PostApiProcessDefinitionsDeploymentsResponse;
 export type DefinitionDiff = Api.GetApiProcessDefinitionsDiffResponse;
-export type DiffElement = DefinitionDiff['added'][number];
 export type DecisionTableDiff = Api.GetApiProcessDefinitionsDecisionDiffResponse;
 export type DecisionDiff = DecisionTableDiff['decisions'][number];
 export type ActivityStatistics =

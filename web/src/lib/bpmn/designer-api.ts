@@ -1,38 +1,20 @@
-import type { ApiError } from '$lib/api/types';
-import type { DefinitionKind, DeploymentResult, LintIssue } from './api-types';
+import { postApiProcessDefinitionsDeployments, postApiProcessDefinitionsLint } from '$lib/api/generated';
+import { askApi, browserClient } from '$lib/api/browser';
+import type { DefinitionKind } from './api-types';
 
 /**
  * The editor's calls from the browser to /api/process-definitions (the session cookie authenticates them; the
- * API checks the role, the tenant and the origin). Every failure comes back as the API's Romanian message.
+ * API checks the role, the tenant and the origin). Every failure comes back as the message to show.
  */
-async function call<T>(
-  method: 'POST',
-  url: string,
-  body: unknown,
-): Promise<{ ok: true; data: T } | { ok: false; message: string }> {
-  try {
-    const res = await fetch(url, {
-      method,
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const data = (await res.json().catch(() => null)) as T | ApiError | null;
-    if (res.ok) return { ok: true, data: data as T };
-    const message =
-      data && typeof data === 'object' && 'message' in data && res.status < 500
-        ? data.message
-        : 'Serverul nu a putut răspunde. Încercați din nou.';
-    return { ok: false, message };
-  } catch {
-    return { ok: false, message: 'Nu există conexiune cu serverul. Încercați din nou.' };
-  }
-}
+const FALLBACK = 'Serverul nu a putut răspunde. Încercați din nou.';
 
 export function lintDefinition(kind: DefinitionKind, xml: string) {
-  return call<{ issues: LintIssue[] }>('POST', '/api/process-definitions/lint', { kind, xml });
+  return askApi(postApiProcessDefinitionsLint({ client: browserClient(), body: { kind, xml } }), FALLBACK);
 }
 
 export function deployDefinition(resourceName: string, xml: string) {
-  return call<DeploymentResult>('POST', '/api/process-definitions/deployments', { resourceName, xml });
+  return askApi(
+    postApiProcessDefinitionsDeployments({ client: browserClient(), body: { resourceName, xml } }),
+    FALLBACK,
+  );
 }

@@ -1,6 +1,6 @@
 import { error, redirect, type Cookies } from '@sveltejs/kit';
 import { createClient, type Client } from '$lib/api/generated/client';
-import { asApiError, settle, type ApiResult, type SdkCall } from '$lib/api/result';
+import { settle, type ApiResult, type SdkCall } from '$lib/api/result';
 import { bridge, bridgeFetch } from './bridge';
 
 /**
@@ -55,67 +55,35 @@ export function apiClient(event: ApiEvent, { cookie = SESSION_COOKIE }: CallOpti
 
 export { settle };
 
-// --- Until every page is on the SDK (removed in the same change) ---------------------------------------------
-
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-interface LegacyResponse {
-  statusCode: number;
-  body: string;
-  rawPayload: Buffer;
-  headers: Record<string, string | string[] | number | undefined>;
+/**
+ * The options that send a FormData as multipart/form-data (files): the routes that take files read them with
+ * @fastify/multipart and declare no body in the spec, so the SDK's body type is `never`, and the client's JSON
+ * defaults (serializer, Content-Type) must be switched off; the request then sets the multipart type with its
+ * boundary itself.
+ */
+export function multipart(form: FormData) {
+  return { body: form as never, bodySerializer: null, headers: { 'Content-Type': null } };
 }
 
-export async function callApi(
-  event: ApiEvent,
-  method: Method,
-  url: string,
-  body?: unknown,
-  { cookie = SESSION_COOKIE }: CallOptions = {},
-): Promise<LegacyResponse> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  const token = event.cookies.get(cookie);
-  if (token) headers.authorization = `Bearer ${token}`;
-  for (const name of ['user-agent', 'accept-language']) {
-    const value = event.request.headers.get(name);
-    if (value) headers[name] = value;
-  }
-  headers['x-access-via'] = `page:${new URL(event.request.url).pathname}`.slice(0, 120);
-  const opts: Record<string, unknown> = { method, url, headers };
-  if (body !== undefined) opts.payload = body;
-  try {
-    opts.remoteAddress = event.getClientAddress();
-  } catch {
-    /* none */
-  }
-  return (bridge().inject as unknown as (o: unknown) => Promise<LegacyResponse>)(opts);
-}
+/** What a download passes on from the API's answer; nothing else of it (cookies, rate-limit headers) reaches the browser. */
+const DOWNLOAD_HEADERS = ['content-type', 'content-disposition', 'cache-control', 'x-content-type-options'];
 
-export async function api<T>(
-  event: ApiEvent,
-  method: Method,
-  url: string,
-  body?: unknown,
-  options?: CallOptions,
-): Promise<ApiResult<T>> {
-  const res = await callApi(event, method, url, body, options);
-  let data: unknown = null;
-  if (res.body) {
-    try {
-      data = JSON.parse(res.body);
-    } catch {
-      return {
-        ok: false,
-        status: 502,
-        data: { code: 'BAD_GATEWAY', message: 'Răspuns neașteptat de la server.' },
-      };
-    }
+/**
+ * A download (PDF, ZIP, photo) from an SDK call made with `parseAs: 'stream'`: the API's bytes with its headers
+ * as a Response for the browser, or the API's error.
+ */
+export async function apiDownload(call: SdkCall<unknown>): Promise<ApiResult<Response>> {
+  const answer = await call;
+  const r = await settle(Promise.resolve(answer));
+  if (!r.ok) return r;
+  const headers = new Headers();
+  for (const name of DOWNLOAD_HEADERS) {
+    const value = answer.response?.headers.get(name);
+    if (value) headers.set(name, value);
   }
-  if (res.statusCode >= 200 && res.statusCode < 300)
-    return { ok: true, status: res.statusCode, data: data as T };
-  return { ok: false, status: res.statusCode, data: asApiError(res.statusCode, data) };
+  const body = answer.data instanceof ReadableStream ? answer.data : null;
+  return { ok: true, status: r.status, data: new Response(body, { status: r.status, headers }) };
 }
-
-// -------------------------------------------------------------------------------------------------------------
 
 /** The page's own URL without SvelteKit's `?/action` marker: where to come back after logging in. */
 export function returnPath(url: URL): string {
@@ -133,8 +101,8 @@ export function loginRedirect(url: URL): never {
  * For `load`: the data of an SDK call, or the matching error page. A lost session goes back to the login page;
  * the API's Romanian message becomes the error page's text.
  */
-export async function apiLoad<T>(event: ApiEvent & { url: URL }, call: SdkCall<T> | string): Promise<T> {
-  const r = typeof call === 'string' ? await api<T>(event, 'GET', call) : await settle(call);
+export async function apiLoad<T>(event: { url: URL }, call: SdkCall<T>): Promise<T> {
+  const r = await settle(call);
   if (r.ok) return r.data;
   if (r.status === 401) loginRedirect(event.url);
   error(r.status >= 400 && r.status < 600 ? r.status : 500, r.data.message);

@@ -1,7 +1,12 @@
 import { fail, redirect } from '@sveltejs/kit';
-import type { Customer, TaskDetail } from '$lib/api/types';
-import type { Identification, PickerData } from '$lib/components/identification/types';
-import { api, apiLoad, type ApiEvent } from '$lib/server/api';
+import {
+  getApiCustomers,
+  getApiIdentificationByNumber,
+  getApiTasksById,
+  postApiIdentificationByNumberConfirmation,
+} from '$lib/api/generated';
+import type { PickerData } from '$lib/components/identification/types';
+import { apiClient, apiLoad, settle, type ApiEvent } from '$lib/server/api';
 import { errorMessage } from '$lib/utils/handle-error';
 
 /**
@@ -17,11 +22,10 @@ const MAX_QUERY = 100;
 export async function loadPicker(event: ApiEvent & { url: URL }, caseNumber: string): Promise<PickerData> {
   const q = (event.url.searchParams.get('q') ?? '').trim().slice(0, MAX_QUERY);
   const searched = event.url.searchParams.has('q');
+  const client = apiClient(event);
   const [ident, found] = await Promise.all([
-    api<Identification>(event, 'GET', `/api/identification/${encodeURIComponent(caseNumber)}`),
-    searched && q.length >= MIN_QUERY
-      ? api<{ items: Customer[] }>(event, 'GET', `/api/customers?q=${encodeURIComponent(q)}`)
-      : null,
+    settle(getApiIdentificationByNumber({ client, path: { number: caseNumber } })),
+    searched && q.length >= MIN_QUERY ? settle(getApiCustomers({ client, query: { q } })) : null,
   ]);
   let searchError = '';
   if (searched && q.length < MIN_QUERY) searchError = 'Scrieți cel puțin 2 caractere.';
@@ -45,14 +49,16 @@ export async function confirmIdentification(event: ApiEvent & { url: URL; params
   const invalid = (status: number, message: string) => fail(status, { action: 'identify', choice, message });
   const m = CHOICE.exec(choice);
   if (!m) return invalid(400, 'Alegeți clientul (și locul de consum) înainte de confirmare.');
-  const task = await apiLoad<TaskDetail>(event, `/api/tasks/${event.params.id}`);
+  const client = apiClient(event);
+  const task = await apiLoad(event, getApiTasksById({ client, path: { id: event.params.id } }));
   if (task.taskDefinitionKey !== 'identify' || !task.caseNumber)
     return invalid(409, 'Sarcina de identificare nu mai este deschisă pentru dumneavoastră.');
-  const r = await api<{ customerCode: string; placeCode: string | null }>(
-    event,
-    'POST',
-    `/api/identification/${encodeURIComponent(task.caseNumber)}/confirmation`,
-    { customerId: m[1], placeId: m[2] ?? null },
+  const r = await settle(
+    postApiIdentificationByNumberConfirmation({
+      client,
+      path: { number: task.caseNumber },
+      body: { customerId: m[1]!, placeId: m[2] ?? null },
+    }),
   );
   // Recorded, the engine will be told later (applied once): not an error for the officer.
   if (!r.ok && r.status === 503 && r.data.code === 'TASK_COMPLETION_DEFERRED')

@@ -1,10 +1,13 @@
-import { redirect, type Cookies } from '@sveltejs/kit';
-import { api, bridge, callApi, type ApiResult } from './api';
+import { error, redirect, type Cookies } from '@sveltejs/kit';
+import type { Client } from '$lib/api/generated/client';
+import { settle, type SdkCall } from '$lib/api/result';
+import { apiClient } from './api';
+import { bridge } from './bridge';
 
 /**
- * The consumer portal's way to the API: the same in-process bridge as the staff pages, with the consumer's own
- * session. Its cookie is scoped to the supplier's portal (`/portal/<CODE>`), so a staff page never sees it and
- * the staff cookie never reaches the portal API (which accepts only consumer sessions anyway).
+ * The consumer portal's way to the API: the same generated SDK and in-process bridge as the staff pages, with the
+ * consumer's own session. Its cookie is scoped to the supplier's portal (`/portal/<CODE>`), so a staff page never
+ * sees it and the staff cookie never reaches the portal API (which accepts only consumer sessions anyway).
  */
 export const PORTAL_COOKIE = 'portal_session';
 
@@ -13,8 +16,6 @@ export interface PortalEvent {
   request: Request;
   getClientAddress(): string;
 }
-
-type Method = 'GET' | 'POST' | 'DELETE';
 
 export function portalCookiePath(tenant: string): string {
   return `/portal/${tenant}`;
@@ -34,28 +35,22 @@ export function clearPortalCookie(event: PortalEvent, tenant: string) {
   event.cookies.delete(PORTAL_COOKIE, { path: portalCookiePath(tenant), secure: bridge().production });
 }
 
-/** JSON or a FormData body (multipart, for files) in, the API's answer out; never throws for an HTTP error. */
-export function portalApi<T>(
-  event: PortalEvent,
-  method: Method,
-  url: string,
-  body?: unknown,
-): Promise<ApiResult<T>> {
-  return api<T>(event, method, url, body, { cookie: PORTAL_COOKIE });
-}
-
-/** A download (PDF, photo) passed through as bytes with the API's headers. */
-export async function portalDownload(event: PortalEvent, url: string): Promise<Response> {
-  const res = await callApi(event, 'GET', url, undefined, { cookie: PORTAL_COOKIE });
-  if (res.statusCode !== 200) return new Response(null, { status: res.statusCode });
-  const headers = new Headers();
-  for (const name of ['content-type', 'content-disposition', 'cache-control', 'x-content-type-options']) {
-    const v = res.headers[name];
-    if (typeof v === 'string') headers.set(name, v);
-  }
-  return new Response(new Uint8Array(res.rawPayload), { status: 200, headers });
+/** A client of the API for one portal request, as the consumer whose portal cookie it carries. */
+export function portalClient(event: PortalEvent): Client {
+  return apiClient(event, { cookie: PORTAL_COOKIE });
 }
 
 export function portalLogin(tenant: string): never {
   redirect(303, `/portal/${tenant}/login`);
+}
+
+/**
+ * For a portal page's `load`: the data of an SDK call; a lost session goes to the portal's login page, any other
+ * refusal to the error page with the API's Romanian message.
+ */
+export async function portalLoad<T>(event: { params: { tenant: string } }, call: SdkCall<T>): Promise<T> {
+  const r = await settle(call);
+  if (r.ok) return r.data;
+  if (r.status === 401) portalLogin(event.params.tenant);
+  error(r.status >= 400 && r.status < 600 ? r.status : 500, r.data.message);
 }

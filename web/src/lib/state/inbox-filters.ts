@@ -1,16 +1,28 @@
+import type { GetApiTasksData } from '$lib/api/generated';
 import type { DueFilter, InboxScope } from '$lib/api/types';
+import { caseStatuses, channels, complaintCategories } from '$codes/case-codes';
 
-/** The inbox's filters as they live in the URL (and in saved filters): one place that reads and writes them. */
+type TaskQuery = GetApiTasksData['query'];
+
+/**
+ * The inbox's filters as they live in the URL (and in saved filters): one place that reads and writes them. The
+ * values are those GET /api/tasks takes (its generated query type).
+ */
 export interface InboxFilterValues {
   view: InboxScope;
-  category?: string;
-  channel?: string;
-  status?: string;
+  category?: TaskQuery['category'];
+  channel?: TaskQuery['channel'];
+  status?: TaskQuery['status'];
   place?: string;
   due?: DueFilter;
-  holder?: 'unassigned' | 'assigned';
+  holder?: TaskQuery['holder'];
   q?: string;
-  order?: 'asc' | 'desc';
+  order?: TaskQuery['order'];
+}
+
+/** `value` when it is one of `list`, else undefined. */
+function oneOf<T extends string>(list: readonly T[], value: string): T | undefined {
+  return (list as readonly string[]).includes(value) ? (value as T) : undefined;
 }
 
 export const FILTER_KEYS = ['category', 'channel', 'status', 'place', 'due', 'holder', 'q', 'order'] as const;
@@ -25,9 +37,12 @@ export function readFilters(params: URLSearchParams, canSeeAll: boolean): InboxF
     asked && VIEWS.includes(asked) && (asked !== 'all' || canSeeAll) ? asked : 'groups';
   const f: InboxFilterValues = { view };
   const text = (k: string) => params.get(k)?.trim() ?? '';
-  if (/^[a-z_]{2,40}$/.test(text('category'))) f.category = text('category');
-  if (/^[a-z_]{2,20}$/.test(text('channel'))) f.channel = text('channel');
-  if (/^[a-z_]{2,20}$/.test(text('status'))) f.status = text('status');
+  const category = oneOf(complaintCategories, text('category'));
+  if (category) f.category = category;
+  const channel = oneOf(channels, text('channel'));
+  if (channel) f.channel = channel;
+  const status = oneOf(caseStatuses, text('status'));
+  if (status) f.status = status;
   if (/^[A-Za-z0-9]{2,40}$/.test(text('place'))) f.place = text('place').toUpperCase();
   if (DUES.includes(text('due') as DueFilter)) f.due = text('due') as DueFilter;
   if (text('holder') === 'unassigned' || text('holder') === 'assigned')
@@ -45,6 +60,12 @@ export function filterEntries(f: InboxFilterValues): Record<string, string> {
     if (v) out[k] = v;
   }
   return out;
+}
+
+/** GET /api/tasks's query for one page of the view with these filters. */
+export function tasksQuery(f: InboxFilterValues, page: { limit: number; after?: string }): TaskQuery {
+  const { view, ...filters } = f;
+  return { view, ...filters, ...page };
 }
 
 /** A URL query for the inbox: the view, the filters and optionally a page cursor. */

@@ -1,14 +1,18 @@
 import { fail } from '@sveltejs/kit';
-import { api, apiLoad } from '$lib/server/api';
+import {
+  getApiTenantSettings,
+  patchApiTenantSettings,
+  type PatchApiTenantSettingsData,
+} from '$lib/api/generated';
+import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
 import { errorMessage } from '$lib/utils/handle-error';
-import type { TenantSettings } from '$lib/components/admin/types';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {
   await event.parent();
-  const settings = await apiLoad<TenantSettings>(event, '/api/tenant-settings');
+  const settings = await apiLoad(event, getApiTenantSettings({ client: apiClient(event) }));
   return { settings, meta: { title: 'Administrare: setări' } };
 }) satisfies PageServerLoad;
 
@@ -73,7 +77,7 @@ export const actions = {
         'postalDeliveryWorkingDays',
         'Timpul de livrare a unei scrisori trebuie să fie între 1 și 15 zile lucrătoare.',
       );
-    const r = await api<TenantSettings>(event, 'PATCH', '/api/tenant-settings', {
+    const body: PatchApiTenantSettingsData['body'] = {
       letterhead: values.letterhead,
       operatorEmail: values.operatorEmail || null,
       compensationBaseLei: base,
@@ -85,7 +89,8 @@ export const actions = {
       completionPausesDeadline: values.completionPausesDeadline === 'on',
       satisfactionSurvey: values.satisfactionSurvey === 'on',
       postalDeliveryWorkingDays: postalDays,
-    });
+    };
+    const r = await settle(patchApiTenantSettings({ client: apiClient(event), body }));
     if (!r.ok)
       return fail(r.status, {
         values,

@@ -1,12 +1,22 @@
 import { fail, redirect } from '@sveltejs/kit';
-import type { CaseDetail, CreateComplaintBody, CustomerList } from '$lib/api/types';
-import type { EarlierCase, PhoneRegistration } from '$lib/components/callcenter/types';
-import { api, apiLoad } from '$lib/server/api';
+import {
+  getApiCallCenterEarlierCases,
+  getApiComplaintsByNumber,
+  getApiCustomers,
+  postApiCallCenterComplaints,
+  postApiComplaints,
+  postApiPrivacyRequests,
+} from '$lib/api/generated';
+import type { CaseDetail, CustomerList } from '$lib/api/types';
+import type { EarlierCase } from '$lib/components/callcenter/types';
+import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
-import { CATEGORY_LABELS, isCategory } from '$lib/categories';
+import { CATEGORY_LABELS } from '$lib/categories';
+import { complaintCategory, contactOf, readComplaintForm } from '$lib/complaint-form';
 import { errorMessage } from '$lib/utils/handle-error';
 import { authorityBody, authorityFields, authorityProblem, bucharestToday } from '$lib/authority-referral';
+import { dataSubjectRights, type DataSubjectRight } from '$codes/privacy-codes';
 import type { Actions, PageServerLoad } from './$types';
 
 const CASE_NUMBER = /^[A-Z0-9]{2,20}-\d{4}-\d{6}$/;
@@ -22,9 +32,13 @@ export const load = (async (event) => {
   const q = (event.url.searchParams.get('q') ?? '').trim();
   const registeredNumber = event.url.searchParams.get('registered');
 
+  const client = apiClient(event);
   let registered: CaseDetail | null = null;
   if (registeredNumber && CASE_NUMBER.test(registeredNumber)) {
-    registered = await apiLoad<CaseDetail>(event, `/api/complaints/${registeredNumber}`);
+    registered = await apiLoad(
+      event,
+      getApiComplaintsByNumber({ client, path: { number: registeredNumber } }),
+    );
   }
 
   let customers: CustomerList['items'] | null = null;
@@ -33,16 +47,13 @@ export const load = (async (event) => {
   if (q.length === 1) searchError = 'Scrieți cel puțin 2 caractere.';
   else if (q.length > 100) searchError = 'Căutarea poate avea cel mult 100 de caractere.';
   else if (q) {
-    const r = await api<CustomerList>(event, 'GET', `/api/customers?q=${encodeURIComponent(q)}`);
+    const r = await settle(getApiCustomers({ client, query: { q } }));
     if (r.ok) customers = r.data.items;
     else searchError = errorMessage(r, 'Căutarea nu a reușit. Încercați din nou.');
   }
   if (customers?.length) {
-    const qs = customers
-      .slice(0, 20)
-      .map((c) => `customerId=${encodeURIComponent(c.id)}`)
-      .join('&');
-    const r = await api<{ items: EarlierCase[] }>(event, 'GET', `/api/call-center/earlier-cases?${qs}`);
+    const customerId = customers.slice(0, 20).map((c) => c.id);
+    const r = await settle(getApiCallCenterEarlierCases({ client, query: { customerId } }));
     if (r.ok) earlier = r.data.items;
   }
 
@@ -57,38 +68,37 @@ export const load = (async (event) => {
   };
 }) satisfies PageServerLoad;
 
-function text(form: FormData, name: string): string {
-  return String(form.get(name) ?? '').trim();
-}
-
 export const actions = {
   register: async (event) => {
     requireRole(event, AREA_ROLES.callCenter);
     const form = await event.request.formData();
     const values = {
-      target: text(form, 'target'),
-      category: text(form, 'category'),
-      subject: text(form, 'subject'),
-      body: String(form.get('body') ?? ''),
-      contactName: text(form, 'contactName'),
-      contactEmail: text(form, 'contactEmail'),
-      contactPhone: text(form, 'contactPhone'),
+      ...readComplaintForm(form),
+      target: String(form.get('target') ?? '').trim(),
       resolvedOnCall: form.get('resolvedOnCall') === 'on',
-      resolution: text(form, 'resolution'),
+      resolution: String(form.get('resolution') ?? '').trim(),
       ...authorityFields(form),
     };
+    const client = apiClient(event);
+    // The radio value is "customerId:placeId" (placeId empty for a customer without places), or "none".
+    const [customerId, placeId] = values.target === 'none' ? [] : values.target.split(':');
     // "Cerere GDPR": not a complaint; the request goes to the DPO with its own number and one-month deadline.
     if (values.category.startsWith('gdpr:')) {
-      const [customerId] = values.target === 'none' ? [] : values.target.split(':');
-      const r = await api<{ number: string; dueDate: string }>(event, 'POST', '/api/privacy/requests', {
-        right: values.category.slice(5),
-        channel: 'call_center',
-        details: values.body.trim(),
-        ...(customerId ? { customerId } : {}),
-        ...(values.contactName ? { contactName: values.contactName } : {}),
-        ...(values.contactEmail ? { contactEmail: values.contactEmail } : {}),
-        ...(values.contactPhone ? { contactPhone: values.contactPhone } : {}),
-      });
+      const right = values.category.slice(5);
+      if (!isRight(right))
+        return fail(400, { values, field: 'category', message: 'Alegeți dreptul exercitat.' });
+      const r = await settle(
+        postApiPrivacyRequests({
+          client,
+          body: {
+            right,
+            channel: 'call_center',
+            details: values.body.trim(),
+            ...(customerId ? { customerId } : {}),
+            ...contactOf(values),
+          },
+        }),
+      );
       if (!r.ok)
         return fail(r.status, {
           values,
@@ -96,9 +106,8 @@ export const actions = {
         });
       redirect(303, `/call-center?gdpr=${encodeURIComponent(r.data.number)}&due=${r.data.dueDate}`);
     }
-    if (!isCategory(values.category)) {
-      return fail(400, { values, message: 'Alegeți categoria reclamației.' });
-    }
+    const category = complaintCategory(values);
+    if (!category.ok) return fail(400, { values, field: category.field, message: category.message });
     const authority = authorityProblem(values, bucharestToday());
     if (authority) return fail(400, { values, field: authority.field, message: authority.message });
     if (values.source === 'authority' && values.resolvedOnCall)
@@ -111,40 +120,40 @@ export const actions = {
     if (values.resolvedOnCall && values.resolution.length < 10) {
       return fail(400, {
         values,
+        field: 'resolution',
         message: 'Descrieți soluția comunicată clientului (cel puțin 10 caractere).',
       });
     }
-    // The radio value is "customerId:placeId" (placeId empty for a customer without places), or "none".
-    const [customerId, placeId] = values.target === 'none' ? [] : values.target.split(':');
-    const body: CreateComplaintBody & { resolution?: string } = {
-      category: values.category,
+    const body = {
+      category: category.category,
       // Most calls need no subject of their own: the category says what it is about.
-      subject: values.subject || CATEGORY_LABELS[values.category],
+      subject: values.subject || CATEGORY_LABELS[category.category],
       body: values.body.trim(),
+      ...(customerId ? { customerId } : {}),
+      ...(placeId ? { placeId } : {}),
+      ...contactOf(values),
     };
-    if (customerId) body.customerId = customerId;
-    if (placeId) body.placeId = placeId;
-    if (values.contactName) body.contactName = values.contactName;
-    if (values.contactEmail) body.contactEmail = values.contactEmail;
-    if (values.contactPhone) body.contactPhone = values.contactPhone;
-    if (values.resolvedOnCall) body.resolution = values.resolution;
 
     // An authority's referral is registered with its source (POST /api/complaints); a consumer's call may also be
     // resolved on the spot (the call-center API).
     const r =
       values.source === 'authority'
-        ? await api<PhoneRegistration>(event, 'POST', '/api/complaints', {
-            ...body,
-            ...authorityBody(values),
-          })
-        : await api<PhoneRegistration>(event, 'POST', '/api/call-center/complaints', body);
+        ? await settle(postApiComplaints({ client, body: { ...body, ...authorityBody(values) } }))
+        : await settle(
+            postApiCallCenterComplaints({
+              client,
+              body: { ...body, ...(values.resolvedOnCall ? { resolution: values.resolution } : {}) },
+            }),
+          );
     if (!r.ok) {
       return fail(r.status, {
         values,
         message: errorMessage(r, 'Reclamația nu a putut fi înregistrată. Încercați din nou.'),
       });
     }
-    const fcr = r.data.resolvedDuringCall ? '&fcr=1' : '';
+    const fcr = 'resolvedDuringCall' in r.data && r.data.resolvedDuringCall ? '&fcr=1' : '';
     redirect(303, `/call-center?registered=${encodeURIComponent(r.data.number)}${fcr}#inregistrata`);
   },
 } satisfies Actions;
+
+const isRight = (v: string): v is DataSubjectRight => (dataSubjectRights as readonly string[]).includes(v);

@@ -1,5 +1,5 @@
-import type { CaseList } from '$lib/api/types';
-import { apiLoad } from '$lib/server/api';
+import { getApiComplaints } from '$lib/api/generated';
+import { apiClient, apiLoad } from '$lib/server/api';
 import type { PageServerLoad } from './$types';
 
 /** Case search: `?q=` (number, customer, subject, text) and `?page=`; newest first. */
@@ -7,8 +7,7 @@ export const load = (async (event) => {
   await event.parent();
   const q = (event.url.searchParams.get('q') ?? '').trim().slice(0, 200);
   const page = Math.max(1, Number.parseInt(event.url.searchParams.get('page') ?? '1', 10) || 1);
-  const params = new URLSearchParams({ page: String(page), pageSize: '25' });
-  if (q) params.set('q', q);
-  const list = await apiLoad<CaseList>(event, `/api/complaints?${params}`);
+  const query = { page, pageSize: 25, ...(q ? { q } : {}) };
+  const list = await apiLoad(event, getApiComplaints({ client: apiClient(event), query }));
   return { q, list, meta: { title: q ? `Reclamații: „${q}”` : 'Reclamații' } };
 }) satisfies PageServerLoad;

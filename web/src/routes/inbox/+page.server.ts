@@ -1,9 +1,15 @@
 import { fail, redirect } from '@sveltejs/kit';
-import type { ClaimResult, SavedFilter, TaskList } from '$lib/api/types';
-import { api, apiLoad } from '$lib/server/api';
+import {
+  deleteApiTasksSavedFiltersByFilterId,
+  getApiTasks,
+  getApiTasksSavedFilters,
+  postApiTasksByIdClaim,
+  postApiTasksSavedFilters,
+} from '$lib/api/generated';
+import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { hasRole, AREA_ROLES } from '$lib/roles';
-import { filterEntries, inboxQuery, readFilters } from '$lib/state/inbox-filters';
+import { filterEntries, readFilters, tasksQuery } from '$lib/state/inbox-filters';
 import { errorMessage } from '$lib/utils/handle-error';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -16,10 +22,11 @@ export const load = (async (event) => {
   const canSeeAll = hasRole(user, 'supervisor');
   const filters = readFilters(event.url.searchParams, canSeeAll);
   const after = event.url.searchParams.get('after');
-  const query = inboxQuery(filters, { limit: '25', ...(after ? { after } : {}) });
+  const client = apiClient(event);
+  const query = tasksQuery(filters, { limit: 25, ...(after ? { after } : {}) });
   const [tasks, saved] = await Promise.all([
-    apiLoad<TaskList>(event, `/api/tasks?${query}`),
-    apiLoad<SavedFilter[]>(event, '/api/tasks/saved-filters'),
+    apiLoad(event, getApiTasks({ client, query })),
+    apiLoad(event, getApiTasksSavedFilters({ client })),
   ]);
   return {
     filters,
@@ -48,7 +55,7 @@ export const actions = {
     for (const [k, v] of form) if (k !== 'name' && typeof v === 'string') fields.set(k, v);
     const filters = readFilters(fields, hasRole(user, 'supervisor'));
     const body = { name, filters: { view: filters.view, ...filterEntries(filters) } };
-    const r = await api<SavedFilter>(event, 'POST', '/api/tasks/saved-filters', body);
+    const r = await settle(postApiTasksSavedFilters({ client: apiClient(event), body }));
     if (!r.ok)
       return fail(r.status, {
         action: 'saveFilter',
@@ -62,7 +69,9 @@ export const actions = {
     requireRole(event, AREA_ROLES.inbox);
     const form = await event.request.formData();
     const id = String(form.get('id') ?? '');
-    const r = await api<null>(event, 'DELETE', `/api/tasks/saved-filters/${encodeURIComponent(id)}`);
+    const r = await settle(
+      deleteApiTasksSavedFiltersByFilterId({ client: apiClient(event), path: { filterId: id } }),
+    );
     if (!r.ok)
       return fail(r.status, {
         action: 'deleteFilter',
@@ -76,7 +85,7 @@ export const actions = {
     const form = await event.request.formData();
     const id = String(form.get('taskId') ?? '');
     if (!/^[\w-]{1,64}$/.test(id)) return fail(400, { action: 'claim', message: 'Sarcina nu există.' });
-    const r = await api<ClaimResult>(event, 'POST', `/api/tasks/${id}/claim`);
+    const r = await settle(postApiTasksByIdClaim({ client: apiClient(event), path: { id } }));
     if (!r.ok)
       return fail(r.status, {
         action: 'claim',

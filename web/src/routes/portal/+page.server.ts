@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
-import type { GetApiPortalSuppliersResponse } from '$lib/api/generated';
-import { portalApi } from '$lib/server/portal-api';
+import { getApiPortalSuppliers } from '$lib/api/generated';
+import { settle } from '$lib/server/api';
+import { portalClient } from '$lib/server/portal-api';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -10,7 +11,7 @@ import type { PageServerLoad } from './$types';
 export const load = (async (event) => {
   const chosen = (event.url.searchParams.get('furnizor') ?? '').trim().toUpperCase();
   if (/^[A-Z0-9]{2,20}$/.test(chosen)) redirect(303, `/portal/${chosen}`);
-  const r = await portalApi<GetApiPortalSuppliersResponse>(event, 'GET', '/api/portal/suppliers');
+  const r = await settle(getApiPortalSuppliers({ client: portalClient(event) }));
   const suppliers = r.ok ? r.data : [];
   if (suppliers.length === 1) redirect(303, `/portal/${suppliers[0]!.code}`);
   return { suppliers, meta: { title: 'Portalul clienților' } };

@@ -1,8 +1,9 @@
 import { fail } from '@sveltejs/kit';
-import type { PostalDispatch, PostalDispatchUpdate } from '$lib/api/types';
+import { getApiPostalDispatches, patchApiPostalDispatchesById } from '$lib/api/generated';
+import type { PostalDispatchUpdate } from '$lib/api/types';
 import { todayInBucharest } from '$lib/format';
 import { AREA_ROLES } from '$lib/roles';
-import { api, apiLoad } from '$lib/server/api';
+import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { errorMessage } from '$lib/utils/handle-error';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -15,10 +16,8 @@ export const load = (async (event) => {
   await event.parent();
   const v = event.url.searchParams.get('view');
   const view: View = (VIEWS as readonly string[]).includes(v ?? '') ? (v as View) : 'pending';
-  const { items } = await apiLoad<{ items: PostalDispatch[] }>(
-    event,
-    `/api/postal-dispatches${view === 'pending' ? '?pending=true' : ''}`,
-  );
+  const query = view === 'pending' ? { pending: true } : {};
+  const { items } = await apiLoad(event, getApiPostalDispatches({ client: apiClient(event), query }));
   return { view, items, today: todayInBucharest(), meta: { title: 'Corespondență poștală' } };
 }) satisfies PageServerLoad;
 
@@ -57,7 +56,7 @@ async function record(event: RequestEvent, step: Step) {
     step === 'dispatched'
       ? { dispatchedAt: day.iso, postalReference: values.reference }
       : { deliveredAt: day.iso, proofOfDelivery: values.reference };
-  const r = await api(event, 'PATCH', `/api/postal-dispatches/${id}`, body);
+  const r = await settle(patchApiPostalDispatchesById({ client: apiClient(event), path: { id }, body }));
   if (!r.ok) return failWith(r.status, errorMessage(r, 'Nu s-a putut salva. Încercați din nou.'));
   return {
     id,

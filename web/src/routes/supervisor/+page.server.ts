@@ -1,9 +1,14 @@
 import { fail } from '@sveltejs/kit';
-import { api, apiLoad } from '$lib/server/api';
+import {
+  getApiSupervisionCases,
+  getApiSupervisionWorkload,
+  putApiSupervisionTasksByTaskIdAssignee,
+} from '$lib/api/generated';
+import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
 import { errorMessage } from '$lib/utils/handle-error';
-import type { OpenCaseList, Risk, Workload } from '$lib/components/supervisor/types';
+import type { Risk } from '$lib/components/supervisor/types';
 import type { Actions, PageServerLoad } from './$types';
 
 const RISKS: Risk[] = ['late', 'at_risk', 'on_time'];
@@ -14,11 +19,11 @@ export const load = (async (event) => {
   const riskParam = event.url.searchParams.get('risk') ?? '';
   const risk = (RISKS as string[]).includes(riskParam) ? (riskParam as Risk) : null;
   const page = Math.max(1, Number.parseInt(event.url.searchParams.get('page') ?? '1', 10) || 1);
-  const params = new URLSearchParams({ page: String(page), pageSize: '25' });
-  if (risk) params.set('risk', risk);
+  const client = apiClient(event);
+  const query = { page, pageSize: 25, ...(risk ? { risk } : {}) };
   const [list, workload] = await Promise.all([
-    apiLoad<OpenCaseList>(event, `/api/supervision/cases?${params}`),
-    apiLoad<Workload>(event, '/api/supervision/workload'),
+    apiLoad(event, getApiSupervisionCases({ client, query })),
+    apiLoad(event, getApiSupervisionWorkload({ client })),
   ]);
   return { risk, list, officers: workload.officers, meta: { title: 'Supervizare: cazuri deschise' } };
 }) satisfies PageServerLoad;
@@ -30,11 +35,12 @@ export const actions = {
     const taskId = String(form.get('taskId') ?? '');
     const userId = String(form.get('userId') ?? '');
     if (!userId) return fail(400, { taskId, message: 'Alegeți cui îi dați sarcina.' });
-    const r = await api<{ name: string; assignee: { name: string } }>(
-      event,
-      'PUT',
-      `/api/supervision/tasks/${encodeURIComponent(taskId)}/assignee`,
-      { userId },
+    const r = await settle(
+      putApiSupervisionTasksByTaskIdAssignee({
+        client: apiClient(event),
+        path: { taskId },
+        body: { userId },
+      }),
     );
     if (!r.ok)
       return fail(r.status, { taskId, message: errorMessage(r, 'Sarcina nu a putut fi repartizată.') });

@@ -6,10 +6,6 @@ export type CountingReading = TenantSettings['countingReading'];
 
 export type DeadlineRule = Api.GetApiDeadlineRulesResponse['items'][number];
 
-export type NonWorkingDay = Api.GetApiNonWorkingDaysResponse['items'][number];
-
-export type OrgChart = Api.GetApiOrgChartResponse;
-
 export const READING_LABELS: Record<CountingReading, { title: string; hint: string }> = {
   civil_code: {
     title: 'Codul civil (art. 2553)',
@@ -23,8 +19,3 @@ export const READING_LABELS: Record<CountingReading, { title: string; hint: stri
 
 export type StaffUser = Api.GetApiUsersResponse['items'][number];
 export type StaffLinkResult = Api.PostApiUsersResponse;
-export type PermissionRole = StaffUser['roles'][number];
-/** A designer/admin grant waiting for a second admin (two-person rule). */
-export type RoleGrant = Api.GetApiRoleGrantsResponse['items'][number];
-/** Whose account a password-setting link is for (the public /account/password page). */
-export type PasswordLinkInfo = Api.PostApiAccountPasswordLinkResponse;

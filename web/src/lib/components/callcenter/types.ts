@@ -5,6 +5,3 @@ export type EarlierCase = Api.GetApiCallCenterEarlierCasesResponse['items'][numb
 
 /** GET /api/deadlines/preview */
 export type DeadlinePreview = Api.GetApiDeadlinesPreviewResponse;
-
-/** POST /api/call-center/complaints */
-export type PhoneRegistration = Api.PostApiCallCenterComplaintsResponse;

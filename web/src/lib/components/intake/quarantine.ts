@@ -1,38 +1,3 @@
-import type { IsoDateTime } from '$lib/api/types';
-
-/** GET /api/quarantine items */
-export interface QuarantineItem {
-  id: number;
-  reason: string;
-  fromAddress: string | null;
-  subject: string | null;
-  arrivedAt: IsoDateTime;
-  size: number | null;
-  folder: string;
-  status: 'open' | 'resolved';
-  resolution: 'registered' | 'handled' | null;
-  resolutionNote: string | null;
-  resolvedAt: IsoDateTime | null;
-  caseNumber: string | null;
-}
-
-/** GET /api/quarantine/:id */
-export interface QuarantineDetail extends QuarantineItem {
-  rawAvailable: boolean;
-  parsed: boolean;
-  headers: {
-    from: string | null;
-    to: string | null;
-    cc: string | null;
-    date: string | null;
-    subject: string;
-    messageId: string | null;
-  } | null;
-  fromName: string | null;
-  text: string;
-  attachments: Array<{ filename: string | null; contentType: string; size: number }>;
-}
-
 /** The intake's technical reasons, said in Romanian (unknown ones are shown as they are). */
 export function reasonLabel(reason: string): string {
   if (reason === 'no sender address and no customer code')

@@ -1,16 +1,18 @@
 import { fail } from '@sveltejs/kit';
-import { api, apiLoad } from '$lib/server/api';
+import { getApiDeadlineRules, getApiTenantSettings, putApiDeadlineRulesByCategory } from '$lib/api/generated';
+import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
+import { isCategory } from '$lib/categories';
 import { errorMessage } from '$lib/utils/handle-error';
-import type { DeadlineRule, TenantSettings } from '$lib/components/admin/types';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {
   await event.parent();
+  const client = apiClient(event);
   const [rules, settings] = await Promise.all([
-    apiLoad<{ items: DeadlineRule[] }>(event, '/api/deadline-rules'),
-    apiLoad<TenantSettings>(event, '/api/tenant-settings'),
+    apiLoad(event, getApiDeadlineRules({ client })),
+    apiLoad(event, getApiTenantSettings({ client })),
   ]);
   return {
     rules: rules.items,
@@ -38,12 +40,21 @@ export const actions = {
     if (!/^\d{1,2}$/.test(values.extensionDays) || Number(values.extensionDays) > 90)
       return invalid('extensionDays', 'Prelungirea poate fi de 0–90 de zile.');
     if (values.legalBasis.length < 3) return invalid('legalBasis', 'Indicați temeiul legal al termenului.');
-    const r = await api<DeadlineRule>(event, 'PUT', `/api/deadline-rules/${encodeURIComponent(category)}`, {
-      days: Number(values.days),
-      unit: values.unit,
-      extensionDays: Number(values.extensionDays),
-      legalBasis: values.legalBasis,
-    });
+    // The category comes from a hidden field: only a tampered form names one that does not exist.
+    if (!isCategory(category))
+      return fail(404, { category, values, field: null, message: 'Categoria nu există.' });
+    const r = await settle(
+      putApiDeadlineRulesByCategory({
+        client: apiClient(event),
+        path: { category },
+        body: {
+          days: Number(values.days),
+          unit: values.unit,
+          extensionDays: Number(values.extensionDays),
+          legalBasis: values.legalBasis,
+        },
+      }),
+    );
     if (!r.ok)
       return fail(r.status, {
         category,

@@ -1,7 +1,8 @@
 import { fail } from '@sveltejs/kit';
-import type { MailboxCheck, MailboxSettings, MailboxSettingsBody } from '$lib/api/types';
+import { getApiMailbox, postApiMailboxCheck, putApiMailbox } from '$lib/api/generated';
+import type { MailboxSettingsBody } from '$lib/api/types';
 import { AREA_ROLES } from '$lib/roles';
-import { api, apiLoad } from '$lib/server/api';
+import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { errorMessage } from '$lib/utils/handle-error';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -9,7 +10,7 @@ import { draftFlag, draftText, reauthKeepingDraft, takeDraft } from '$lib/server
 
 export const load = (async (event) => {
   await event.parent();
-  const mailbox = await apiLoad<MailboxSettings>(event, '/api/mailbox');
+  const mailbox = await apiLoad(event, getApiMailbox({ client: apiClient(event) }));
   return { mailbox, draft: draftOf(takeDraft(event)), meta: { title: 'Administrare: căsuța de e-mail' } };
 }) satisfies PageServerLoad;
 
@@ -84,7 +85,7 @@ export const actions = {
     requireRole(event, AREA_ROLES.admin);
     const r = await read(event);
     if (!('body' in r)) return fail(400, { action: 'check', ...r });
-    const res = await api<MailboxCheck>(event, 'POST', '/api/mailbox/check', r.body);
+    const res = await settle(postApiMailboxCheck({ client: apiClient(event), body: r.body }));
     if (!res.ok)
       return fail(res.status, {
         action: 'check',
@@ -98,7 +99,7 @@ export const actions = {
     requireRole(event, AREA_ROLES.admin);
     const r = await read(event);
     if (!('body' in r)) return fail(400, { action: 'save', ...r });
-    const res = await api<MailboxSettings>(event, 'PUT', '/api/mailbox', r.body);
+    const res = await settle(putApiMailbox({ client: apiClient(event), body: r.body }));
     // The mailbox decides where complaints are read from: a fresh confirmation of identity first. What was typed
     // comes back after it, except the password (never kept in the browser or an address).
     reauthKeepingDraft(res, event, 'save', { ...r.values, passwordTyped: r.body.password !== undefined });

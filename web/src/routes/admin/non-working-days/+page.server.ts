@@ -1,10 +1,14 @@
 import { fail } from '@sveltejs/kit';
-import { api, apiLoad } from '$lib/server/api';
+import {
+  deleteApiNonWorkingDaysByDay,
+  getApiNonWorkingDays,
+  postApiNonWorkingDays,
+} from '$lib/api/generated';
+import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
 import { todayInBucharest } from '$lib/format';
 import { errorMessage } from '$lib/utils/handle-error';
-import type { NonWorkingDay } from '$lib/components/admin/types';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {
@@ -12,7 +16,7 @@ export const load = (async (event) => {
   const current = Number(todayInBucharest().slice(0, 4));
   const y = Number.parseInt(event.url.searchParams.get('year') ?? '', 10);
   const year = y >= 2000 && y <= 2100 ? y : current;
-  const days = await apiLoad<{ items: NonWorkingDay[] }>(event, `/api/non-working-days?year=${year}`);
+  const days = await apiLoad(event, getApiNonWorkingDays({ client: apiClient(event), query: { year } }));
   return { year, current, days: days.items, meta: { title: 'Administrare: zile nelucrătoare' } };
 }) satisfies PageServerLoad;
 
@@ -30,7 +34,7 @@ export const actions = {
         field: 'reason',
         message: 'Scrieți motivul (cel puțin 3 caractere).',
       });
-    const r = await api<NonWorkingDay>(event, 'POST', '/api/non-working-days', values);
+    const r = await settle(postApiNonWorkingDays({ client: apiClient(event), body: values }));
     if (!r.ok)
       return fail(r.status, {
         action: 'add',
@@ -44,7 +48,7 @@ export const actions = {
     requireRole(event, AREA_ROLES.admin);
     const form = await event.request.formData();
     const day = String(form.get('day') ?? '');
-    const r = await api<null>(event, 'DELETE', `/api/non-working-days/${encodeURIComponent(day)}`);
+    const r = await settle(deleteApiNonWorkingDaysByDay({ client: apiClient(event), path: { day } }));
     if (!r.ok)
       return fail(r.status, { action: 'remove', message: errorMessage(r, 'Ziua nu a putut fi ștearsă.') });
     return { action: 'remove', done: `Ziua ${day.split('-').reverse().join('.')} a fost ștearsă din listă.` };

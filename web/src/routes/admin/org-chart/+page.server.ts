@@ -1,15 +1,15 @@
 import { fail } from '@sveltejs/kit';
-import { api, apiLoad } from '$lib/server/api';
+import { getApiOrgChart, putApiOrgChartJobRolesByCodeHolders } from '$lib/api/generated';
+import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
 import { errorMessage } from '$lib/utils/handle-error';
-import type { OrgChart } from '$lib/components/admin/types';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Who holds which job role (the engine's candidate groups): the tasks of a role reach its holders. */
 export const load = (async (event) => {
   await event.parent();
-  const chart = await apiLoad<OrgChart>(event, '/api/org-chart');
+  const chart = await apiLoad(event, getApiOrgChart({ client: apiClient(event) }));
   return { chart, meta: { title: 'Administrare: organigramă' } };
 }) satisfies PageServerLoad;
 
@@ -19,11 +19,8 @@ export const actions = {
     const form = await event.request.formData();
     const code = String(form.get('code') ?? '');
     const userIds = form.getAll('userIds').map(String);
-    const r = await api<{ code: string; holders: unknown[] }>(
-      event,
-      'PUT',
-      `/api/org-chart/job-roles/${encodeURIComponent(code)}/holders`,
-      { userIds },
+    const r = await settle(
+      putApiOrgChartJobRolesByCodeHolders({ client: apiClient(event), path: { code }, body: { userIds } }),
     );
     if (!r.ok) return fail(r.status, { code, message: errorMessage(r, 'Titularii nu au putut fi salvați.') });
     return {

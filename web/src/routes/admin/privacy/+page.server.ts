@@ -1,34 +1,21 @@
 import { fail } from '@sveltejs/kit';
-import { api, apiLoad } from '$lib/server/api';
+import {
+  getApiPrivacyAccessLog,
+  getApiPrivacyRequests,
+  getApiPrivacyRetention,
+  postApiPrivacyRequestsByNumberAnswer,
+  postApiPrivacyRequestsByNumberExtend,
+  putApiPrivacyRetention,
+  type PostApiPrivacyRequestsByNumberAnswerData,
+} from '$lib/api/generated';
+import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireDpo } from '$lib/server/guard-dpo';
 import { errorMessage } from '$lib/utils/handle-error';
 import type { Actions, PageServerLoad } from './$types';
 
-export interface DsrItem {
-  number: string;
-  right: string;
-  channel: string;
-  status: string;
-  outcome: string | null;
-  contactName: string;
-  receivedAt: string;
-  dueDate: string;
-  originalDueDate: string | null;
-  extensionReason: string | null;
-  refusalReason: string | null;
-}
-
-export interface AccessItem {
-  id: number;
-  at: string;
-  actorId: string;
-  actorName: string | null;
-  subjectType: string;
-  subjectId: string;
-  customerId: string | null;
-  caseNumber: string | null;
-  via: string | null;
-}
+type Outcome = NonNullable<PostApiPrivacyRequestsByNumberAnswerData['body']['outcome']>;
+const OUTCOMES: readonly string[] = ['granted', 'partly_refused', 'refused'] satisfies Outcome[];
+const isOutcome = (v: string): v is Outcome => OUTCOMES.includes(v);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CASE = /^[A-Z0-9]{2,20}-\d{4}-\d{6}$/;
@@ -42,12 +29,17 @@ export const load = (async (event) => {
     customerId: UUID.test(q.get('customerId') ?? '') ? q.get('customerId')! : '',
     caseNumber: CASE.test(q.get('caseNumber') ?? '') ? q.get('caseNumber')! : '',
   };
-  const params = new URLSearchParams({ limit: '200' });
-  for (const [k, v] of Object.entries(filter)) if (v) params.set(k, v);
+  const query = {
+    limit: 200,
+    ...(filter.actorId ? { actorId: filter.actorId } : {}),
+    ...(filter.customerId ? { customerId: filter.customerId } : {}),
+    ...(filter.caseNumber ? { caseNumber: filter.caseNumber } : {}),
+  };
+  const client = apiClient(event);
   const [requests, access, retention] = await Promise.all([
-    apiLoad<{ items: DsrItem[] }>(event, '/api/privacy/requests'),
-    apiLoad<{ items: AccessItem[] }>(event, `/api/privacy/access-log?${params}`),
-    apiLoad<{ years: number }>(event, '/api/privacy/retention'),
+    apiLoad(event, getApiPrivacyRequests({ client })),
+    apiLoad(event, getApiPrivacyAccessLog({ client, query })),
+    apiLoad(event, getApiPrivacyRetention({ client })),
   ]);
   return {
     requests: requests.items,
@@ -71,10 +63,13 @@ export const actions = {
         number,
         message: 'Scrieți motivul prelungirii (cel puțin 10 caractere).',
       });
-    const r = await api(event, 'POST', `/api/privacy/requests/${encodeURIComponent(number)}/extend`, {
-      months,
-      reason,
-    });
+    const r = await settle(
+      postApiPrivacyRequestsByNumberExtend({
+        client: apiClient(event),
+        path: { number },
+        body: { months, reason },
+      }),
+    );
     if (!r.ok)
       return fail(r.status, {
         action: 'extend',
@@ -95,11 +90,15 @@ export const actions = {
     const refusalReason = String(form.get('refusalReason') ?? '').trim();
     if (answerText.length < 10)
       return fail(400, { action: 'answer', number, message: 'Scrieți răspunsul (cel puțin 10 caractere).' });
-    const r = await api(event, 'POST', `/api/privacy/requests/${encodeURIComponent(number)}/answer`, {
-      answerText,
-      outcome,
-      ...(refusalReason ? { refusalReason } : {}),
-    });
+    if (!isOutcome(outcome))
+      return fail(400, { action: 'answer', number, message: 'Alegeți rezultatul cererii.' });
+    const r = await settle(
+      postApiPrivacyRequestsByNumberAnswer({
+        client: apiClient(event),
+        path: { number },
+        body: { answerText, outcome, ...(refusalReason ? { refusalReason } : {}) },
+      }),
+    );
     if (!r.ok)
       return fail(r.status, {
         action: 'answer',
@@ -112,7 +111,7 @@ export const actions = {
     requireDpo(event);
     const form = await event.request.formData();
     const years = Number(form.get('years') ?? 0);
-    const r = await api(event, 'PUT', '/api/privacy/retention', { years });
+    const r = await settle(putApiPrivacyRetention({ client: apiClient(event), body: { years } }));
     if (!r.ok)
       return fail(r.status, {
         action: 'retention',

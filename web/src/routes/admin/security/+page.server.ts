@@ -1,14 +1,11 @@
 import { fail, redirect } from '@sveltejs/kit';
-import type * as Api from '$lib/api/generated';
+import { getApiUsers, getApiUsersSecurityPolicy, putApiUsersSecurityPolicy } from '$lib/api/generated';
 import { AREA_ROLES } from '$lib/roles';
-import { api, apiLoad } from '$lib/server/api';
+import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { draftFlag, draftText, reauthKeepingDraft, takeDraft } from '$lib/server/reauth-draft';
 import { errorMessage } from '$lib/utils/handle-error';
 import type { Actions, PageServerLoad } from './$types';
-
-type SecurityPolicy = Api.GetApiUsersSecurityPolicyResponse;
-type StaffUser = Api.GetApiUsersResponse['items'][number];
 
 /**
  * The supplier's security policy for its staff: TOTP for everyone (admins, supervisors and designers must use it
@@ -16,9 +13,10 @@ type StaffUser = Api.GetApiUsersResponse['items'][number];
  */
 export const load = (async (event) => {
   const { user } = await event.parent();
+  const client = apiClient(event);
   const [policy, staff] = await Promise.all([
-    apiLoad<SecurityPolicy>(event, '/api/users/security-policy'),
-    apiLoad<{ items: StaffUser[] }>(event, '/api/users'),
+    apiLoad(event, getApiUsersSecurityPolicy({ client })),
+    apiLoad(event, getApiUsers({ client })),
   ]);
   const active = staff.items.filter((u) => u.active);
   const d = takeDraft(event);
@@ -58,10 +56,8 @@ export const actions = {
     const hours = Number(values.sessionMaxHours);
     if (hours < 1 || hours > 24)
       return invalid('Durata maximă a unei sesiuni trebuie să fie între 1 și 24 de ore.');
-    const r = await api<SecurityPolicy>(event, 'PUT', '/api/users/security-policy', {
-      totpForAllStaff: values.totpForAllStaff,
-      sessionMaxHours: hours,
-    });
+    const body = { totpForAllStaff: values.totpForAllStaff, sessionMaxHours: hours };
+    const r = await settle(putApiUsersSecurityPolicy({ client: apiClient(event), body }));
     // Who must use TOTP and how long sessions live: the admin proves again who they are; the choice comes back.
     reauthKeepingDraft(r, event, 'save', values);
     if (!r.ok)

@@ -1,19 +1,34 @@
 import { fail } from '@sveltejs/kit';
-import { api, apiLoad } from '$lib/server/api';
+import {
+  deleteApiUsersByIdLoginFailures,
+  getApiRoleGrants,
+  getApiUsers,
+  patchApiUsersById,
+  postApiRoleGrantsByGrantIdApproval,
+  postApiRoleGrantsByGrantIdRejection,
+  postApiUsers,
+  postApiUsersByIdDeactivation,
+  postApiUsersByIdPasswordReset,
+  postApiUsersByIdReactivation,
+  postApiUsersByIdTotpReset,
+} from '$lib/api/generated';
+import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
 import { roleLabel } from '$lib/labels';
 import { errorMessage } from '$lib/utils/handle-error';
-import type { PermissionRole, RoleGrant, StaffLinkResult, StaffUser } from '$lib/components/admin/types';
+import type { PermissionRole } from '$lib/api/types';
+import type { StaffLinkResult, StaffUser } from '$lib/components/admin/types';
 import type { Actions, PageServerLoad } from './$types';
 import { draftList, draftText, reauthKeepingDraft, takeDraft } from '$lib/server/reauth-draft';
 
 /** The supplier's staff accounts: who may log in, with which permission roles. */
 export const load = (async (event) => {
   const { user } = await event.parent();
+  const client = apiClient(event);
   const [staff, grants] = await Promise.all([
-    apiLoad<{ items: StaffUser[] }>(event, '/api/users'),
-    apiLoad<{ items: RoleGrant[] }>(event, '/api/role-grants'),
+    apiLoad(event, getApiUsers({ client })),
+    apiLoad(event, getApiRoleGrants({ client })),
   ]);
   return {
     staff: staff.items,
@@ -93,7 +108,7 @@ export const actions = {
     if (!/^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/.test(values.email))
       return invalid('email', 'Adresa de e-mail nu este validă.');
     if (values.roles.length === 0) return invalid('roles', 'Alegeți cel puțin un rol.');
-    const r = await api<StaffLinkResult>(event, 'POST', '/api/users', values);
+    const r = await settle(postApiUsers({ client: apiClient(event), body: values }));
     // Roles are granted here: the API may ask who is at the keyboard first; the form comes back as typed.
     reauthKeepingDraft(r, event, 'create', values);
     if (!r.ok)
@@ -120,7 +135,7 @@ export const actions = {
     const id = String(form.get('id') ?? '');
     const roles = rolesOf(form);
     if (roles.length === 0) return fail(400, { action: 'roles', id, message: 'Alegeți cel puțin un rol.' });
-    const r = await api<StaffUser>(event, 'PATCH', `/api/users/${encodeURIComponent(id)}`, { roles });
+    const r = await settle(patchApiUsersById({ client: apiClient(event), path: { id }, body: { roles } }));
     reauthKeepingDraft(r, event, 'roles', { id, roles });
     if (!r.ok)
       return fail(r.status, {
@@ -138,7 +153,9 @@ export const actions = {
   approveGrant: async (event) => {
     requireRole(event, AREA_ROLES.admin);
     const id = String((await event.request.formData()).get('grantId') ?? '');
-    const r = await api(event, 'POST', `/api/role-grants/${encodeURIComponent(id)}/approval`);
+    const r = await settle(
+      postApiRoleGrantsByGrantIdApproval({ client: apiClient(event), path: { grantId: id } }),
+    );
     reauthKeepingDraft(r, event, 'approveGrant', { id });
     if (!r.ok)
       return fail(r.status, {
@@ -156,7 +173,9 @@ export const actions = {
   rejectGrant: async (event) => {
     requireRole(event, AREA_ROLES.admin);
     const id = String((await event.request.formData()).get('grantId') ?? '');
-    const r = await api(event, 'POST', `/api/role-grants/${encodeURIComponent(id)}/rejection`);
+    const r = await settle(
+      postApiRoleGrantsByGrantIdRejection({ client: apiClient(event), path: { grantId: id } }),
+    );
     if (!r.ok)
       return fail(r.status, {
         action: 'grant',
@@ -169,7 +188,7 @@ export const actions = {
   deactivate: async (event) => {
     requireRole(event, AREA_ROLES.admin);
     const id = String((await event.request.formData()).get('id') ?? '');
-    const r = await api<StaffUser>(event, 'POST', `/api/users/${encodeURIComponent(id)}/deactivation`);
+    const r = await settle(postApiUsersByIdDeactivation({ client: apiClient(event), path: { id } }));
     if (!r.ok)
       return fail(r.status, {
         action: 'deactivate',
@@ -186,7 +205,7 @@ export const actions = {
   reactivate: async (event) => {
     requireRole(event, AREA_ROLES.admin);
     const id = String((await event.request.formData()).get('id') ?? '');
-    const r = await api<StaffUser>(event, 'POST', `/api/users/${encodeURIComponent(id)}/reactivation`);
+    const r = await settle(postApiUsersByIdReactivation({ client: apiClient(event), path: { id } }));
     if (!r.ok)
       return fail(r.status, {
         action: 'reactivate',
@@ -199,11 +218,7 @@ export const actions = {
   reset: async (event) => {
     requireRole(event, AREA_ROLES.admin);
     const id = String((await event.request.formData()).get('id') ?? '');
-    const r = await api<StaffLinkResult>(
-      event,
-      'POST',
-      `/api/users/${encodeURIComponent(id)}/password-reset`,
-    );
+    const r = await settle(postApiUsersByIdPasswordReset({ client: apiClient(event), path: { id } }));
     if (!r.ok)
       return fail(r.status, {
         action: 'reset',
@@ -224,11 +239,8 @@ export const actions = {
   totpReset: async (event) => {
     requireRole(event, AREA_ROLES.admin);
     const id = String((await event.request.formData()).get('id') ?? '');
-    const r = await api<{ wasEnabled: boolean; sessionsEnded: number }>(
-      event,
-      'POST',
-      `/api/users/${encodeURIComponent(id)}/totp-reset`,
-    );
+    const client = apiClient(event);
+    const r = await settle(postApiUsersByIdTotpReset({ client, path: { id } }));
     reauthKeepingDraft(r, event, 'totpReset', { id });
     if (!r.ok)
       return fail(r.status, {
@@ -237,7 +249,7 @@ export const actions = {
         message: errorMessage(r, 'Autentificarea în doi pași nu a putut fi resetată.'),
       });
     // The answer names no one: the name comes from the list, as the API has it now.
-    const list = await api<{ items: StaffUser[] }>(event, 'GET', '/api/users');
+    const list = await settle(getApiUsers({ client }));
     const name = list.ok ? list.data.items.find((u) => u.id === id)?.name : undefined;
     const ended = r.data.sessionsEnded;
     return {
@@ -253,11 +265,7 @@ export const actions = {
   unlock: async (event) => {
     requireRole(event, AREA_ROLES.admin);
     const id = String((await event.request.formData()).get('id') ?? '');
-    const r = await api<{ user: StaffUser; failuresCleared: number }>(
-      event,
-      'DELETE',
-      `/api/users/${encodeURIComponent(id)}/login-failures`,
-    );
+    const r = await settle(deleteApiUsersByIdLoginFailures({ client: apiClient(event), path: { id } }));
     if (!r.ok)
       return fail(r.status, {
         action: 'unlock',

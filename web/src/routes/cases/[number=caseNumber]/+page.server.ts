@@ -1,22 +1,28 @@
 import { fail, redirect } from '@sveltejs/kit';
-import type { AnnulResult, CaseDetail } from '$lib/api/types';
-import type * as Api from '$lib/api/generated';
-import { api, apiLoad } from '$lib/server/api';
+import {
+  getApiComplaintsByNumber,
+  getApiComplaintsByNumberLinks,
+  getApiDeadlinesExtensionOptionsByNumber,
+  postApiComplaintsByNumberAnnulment,
+  postApiComplaintsByNumberContestations,
+  postApiDeadlinesExtensionRequests,
+  type PostApiComplaintsByNumberContestationsData,
+} from '$lib/api/generated';
+import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { isAnsweredCase } from '$codes/case-codes';
 import { errorMessage } from '$lib/utils/handle-error';
-import type { CaseLinksData } from '$lib/components/case/CaseLinks.svelte';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {
   const { user } = await event.parent();
   const staff = user.roles.some((r) => r === 'officer' || r === 'supervisor');
+  const client = apiClient(event);
+  const path = { number: event.params.number };
   const [c, links, extension] = await Promise.all([
-    apiLoad<CaseDetail>(event, `/api/complaints/${event.params.number}`),
-    api<CaseLinksData>(event, 'GET', `/api/complaints/${event.params.number}/links`),
-    staff
-      ? api<ExtensionOptions>(event, 'GET', `/api/deadlines/extension-options/${event.params.number}`)
-      : null,
+    apiLoad(event, getApiComplaintsByNumber({ client, path })),
+    settle(getApiComplaintsByNumberLinks({ client, path })),
+    staff ? settle(getApiDeadlinesExtensionOptionsByNumber({ client, path })) : null,
   ]);
   return {
     c,
@@ -33,7 +39,9 @@ export const load = (async (event) => {
   };
 }) satisfies PageServerLoad;
 
-type ExtensionOptions = Api.GetApiDeadlinesExtensionOptionsByNumberResponse;
+type ContestChannel = PostApiComplaintsByNumberContestationsData['body']['channel'];
+const CONTEST_CHANNELS: readonly string[] = ['call_center', 'email', 'portal'] satisfies ContestChannel[];
+const isContestChannel = (v: string): v is ContestChannel => CONTEST_CHANNELS.includes(v);
 
 export const actions = {
   /** The officer holding the case proposes an extension (IL-32); SEF decides it in the inbox. */
@@ -56,11 +64,12 @@ export const actions = {
         extensionField: 'newDueDate',
         extensionMessage: 'Alegeți noul termen (o dată calendaristică).',
       });
-    const r = await api<unknown>(event, 'POST', '/api/deadlines/extension-requests', {
-      caseNumber: event.params.number,
-      reason: extensionReason,
-      newDueDate,
-    });
+    const r = await settle(
+      postApiDeadlinesExtensionRequests({
+        client: apiClient(event),
+        body: { caseNumber: event.params.number, reason: extensionReason, newDueDate },
+      }),
+    );
     if (!r.ok)
       return fail(r.status, {
         ...keep,
@@ -76,9 +85,13 @@ export const actions = {
     const reason = String(form.get('reason') ?? '').trim();
     if (reason.length < 10)
       return fail(400, { reason, message: 'Motivul trebuie să aibă cel puțin 10 caractere.' });
-    const r = await api<AnnulResult>(event, 'POST', `/api/complaints/${event.params.number}/annulment`, {
-      reason,
-    });
+    const r = await settle(
+      postApiComplaintsByNumberAnnulment({
+        client: apiClient(event),
+        path: { number: event.params.number },
+        body: { reason },
+      }),
+    );
     if (!r.ok)
       return fail(r.status, { reason, message: errorMessage(r, 'Înregistrarea nu a putut fi anulată.') });
     redirect(303, `/cases/${event.params.number}?annulled=1`);
@@ -89,16 +102,19 @@ export const actions = {
     const form = await event.request.formData();
     const body = String(form.get('contestBody') ?? '').trim();
     const channel = String(form.get('channel') ?? 'call_center');
+    if (!isContestChannel(channel))
+      return fail(400, { contestBody: body, contestMessage: 'Alegeți cum a sosit contestația.' });
     if (body.length < 10)
       return fail(400, {
         contestBody: body,
         contestMessage: 'Descrieți pe scurt ce contestă consumatorul (cel puțin 10 caractere).',
       });
-    const r = await api<{ number: string }>(
-      event,
-      'POST',
-      `/api/complaints/${event.params.number}/contestations`,
-      { body, channel },
+    const r = await settle(
+      postApiComplaintsByNumberContestations({
+        client: apiClient(event),
+        path: { number: event.params.number },
+        body: { body, channel },
+      }),
     );
     if (!r.ok)
       return fail(r.status, {

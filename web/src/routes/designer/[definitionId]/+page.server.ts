@@ -1,14 +1,18 @@
-import type { ActivityStatistics, DefinitionDetail } from '$lib/bpmn/api-types';
-import { apiLoad } from '$lib/server/api';
+import {
+  getApiProcessDefinitionsByDefinitionId,
+  getApiProcessDefinitionsByDefinitionIdStatistics,
+} from '$lib/api/generated';
+import { apiClient, apiLoad } from '$lib/server/api';
 import type { PageServerLoad } from './$types';
 
 /** One version with its XML, its siblings, the pickers' catalogue and (BPMN) where its instances wait now. */
 export const load = (async (event) => {
   await event.parent();
-  const id = encodeURIComponent(event.params.definitionId);
+  const client = apiClient(event);
+  const path = { definitionId: event.params.definitionId };
   const [detail, stats] = await Promise.all([
-    apiLoad<DefinitionDetail>(event, `/api/process-definitions/${id}`),
-    apiLoad<{ activities: ActivityStatistics[] }>(event, `/api/process-definitions/${id}/statistics`),
+    apiLoad(event, getApiProcessDefinitionsByDefinitionId({ client, path })),
+    apiLoad(event, getApiProcessDefinitionsByDefinitionIdStatistics({ client, path })),
   ]);
   const published = event.url.searchParams.get('publicat');
   return {

@@ -1,5 +1,5 @@
-import type { QuarantineItem } from '$lib/components/intake/quarantine';
-import { apiLoad } from '$lib/server/api';
+import { getApiQuarantine } from '$lib/api/generated';
+import { apiClient, apiLoad } from '$lib/server/api';
 import type { PageServerLoad } from './$types';
 
 const STATUSES = ['open', 'resolved', 'all'] as const;
@@ -11,9 +11,9 @@ export const load = (async (event) => {
   const s = event.url.searchParams.get('status');
   const status: Status = (STATUSES as readonly string[]).includes(s ?? '') ? (s as Status) : 'open';
   const page = Math.max(1, Math.min(10000, Number(event.url.searchParams.get('page')) || 1));
-  const list = await apiLoad<{ items: QuarantineItem[]; total: number }>(
+  const list = await apiLoad(
     event,
-    `/api/quarantine?status=${status}&page=${page}&pageSize=25`,
+    getApiQuarantine({ client: apiClient(event), query: { status, page, pageSize: 25 } }),
   );
   return { status, page, list, meta: { title: 'Carantină e-mail' } };
 }) satisfies PageServerLoad;

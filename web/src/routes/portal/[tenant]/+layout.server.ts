@@ -1,6 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
-import type { GetApiPortalMeResponse, GetApiPortalSuppliersResponse } from '$lib/api/generated';
-import { clearPortalCookie, PORTAL_COOKIE, portalApi, setPortalCookie } from '$lib/server/portal-api';
+import { getApiPortalMe, getApiPortalSuppliers, type GetApiPortalMeResponse } from '$lib/api/generated';
+import { settle } from '$lib/server/api';
+import { clearPortalCookie, PORTAL_COOKIE, portalClient, setPortalCookie } from '$lib/server/portal-api';
 import type { LayoutServerLoad } from './$types';
 
 /**
@@ -15,13 +16,14 @@ export const load = (async (event) => {
     redirect(308, url.pathname.replace(`/portal/${params.tenant}`, `/portal/${tenant}`));
   setHeaders({ 'cache-control': 'private, no-store' });
 
-  const suppliers = await portalApi<GetApiPortalSuppliersResponse>(event, 'GET', '/api/portal/suppliers');
+  const client = portalClient(event);
+  const suppliers = await settle(getApiPortalSuppliers({ client }));
   const supplier = suppliers.ok ? suppliers.data.find((s) => s.code === tenant) : undefined;
   if (!supplier) error(404, 'Furnizorul nu există.');
 
   let account: GetApiPortalMeResponse | null = null;
   if (event.cookies.get(PORTAL_COOKIE)) {
-    const me = await portalApi<GetApiPortalMeResponse>(event, 'GET', '/api/portal/me');
+    const me = await settle(getApiPortalMe({ client }));
     if (me.ok && me.data.tenantCode === tenant) {
       account = me.data;
       // The session slides: keep the cookie as long as the session.

@@ -1,5 +1,5 @@
-import type { PublicStatus } from '$lib/api/types';
-import { api } from '$lib/server/api';
+import { getApiStatusByNumber } from '$lib/api/generated';
+import { apiClient, settle } from '$lib/server/api';
 import { errorMessage } from '$lib/utils/handle-error';
 import type { PageServerLoad } from './$types';
 
@@ -12,10 +12,8 @@ export const load = (async (event) => {
   const base = { number, code, meta: { title: `Reclamația ${number}` } };
   if (!code) return { ...base, status: null, message: 'Introduceți și codul de acces.' };
 
-  const r = await api<PublicStatus>(
-    event,
-    'GET',
-    `/api/status/${encodeURIComponent(number)}?code=${encodeURIComponent(code)}`,
+  const r = await settle(
+    getApiStatusByNumber({ client: apiClient(event), path: { number }, query: { code } }),
   );
   if (r.ok) return { ...base, status: r.data, message: null };
   // 400 (a malformed number or code) and 404 mean the same to the consumer.

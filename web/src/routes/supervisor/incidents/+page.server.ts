@@ -1,15 +1,15 @@
 import { fail } from '@sveltejs/kit';
-import { api, apiLoad } from '$lib/server/api';
+import { getApiSupervisionIncidents, postApiSupervisionIncidentsByIncidentIdRetry } from '$lib/api/generated';
+import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
 import { errorMessage } from '$lib/utils/handle-error';
-import type { Incident } from '$lib/components/supervisor/types';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Failed worker jobs (engine incidents) with their error; a retry gives the job one more attempt. */
 export const load = (async (event) => {
   await event.parent();
-  const incidents = await apiLoad<Incident[]>(event, '/api/supervision/incidents');
+  const incidents = await apiLoad(event, getApiSupervisionIncidents({ client: apiClient(event) }));
   return { incidents, meta: { title: 'Supervizare: incidente' } };
 }) satisfies PageServerLoad;
 
@@ -18,10 +18,8 @@ export const actions = {
     requireRole(event, AREA_ROLES.supervisor);
     const form = await event.request.formData();
     const id = String(form.get('incidentId') ?? '');
-    const r = await api<{ id: string }>(
-      event,
-      'POST',
-      `/api/supervision/incidents/${encodeURIComponent(id)}/retry`,
+    const r = await settle(
+      postApiSupervisionIncidentsByIncidentIdRetry({ client: apiClient(event), path: { incidentId: id } }),
     );
     if (!r.ok) return fail(r.status, { id, message: errorMessage(r, 'Reîncercarea nu a putut fi pornită.') });
     return { id, done: 'Pasul automat a fost repornit; incidentul dispare când reușește.' };

@@ -1,8 +1,7 @@
-import { api } from '$lib/server/api';
-import { loginRedirect } from '$lib/server/api';
+import { getApiSupervisionStats } from '$lib/api/generated';
+import { apiClient, loginRedirect, settle } from '$lib/server/api';
 import { todayInBucharest } from '$lib/format';
 import { errorMessage } from '$lib/utils/handle-error';
-import type { Stats } from '$lib/components/supervisor/types';
 import type { PageServerLoad } from './$types';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -21,7 +20,7 @@ export const load = (async (event) => {
   const toParam = event.url.searchParams.get('to') ?? '';
   const from = DATE.test(fromParam) ? fromParam : minusDays(today, 29);
   const to = DATE.test(toParam) ? toParam : today;
-  const r = await api<Stats>(event, 'GET', `/api/supervision/stats?from=${from}&to=${to}`);
+  const r = await settle(getApiSupervisionStats({ client: apiClient(event), query: { from, to } }));
   if (!r.ok && r.status === 401) loginRedirect(event.url);
   return {
     from,

@@ -1,6 +1,10 @@
 import { error } from '@sveltejs/kit';
-import type { DecisionTableDiff, DefinitionDetail, DefinitionDiff } from '$lib/bpmn/api-types';
-import { apiLoad } from '$lib/server/api';
+import {
+  getApiProcessDefinitionsByDefinitionId,
+  getApiProcessDefinitionsDecisionDiff,
+  getApiProcessDefinitionsDiff,
+} from '$lib/api/generated';
+import { apiClient, apiLoad } from '$lib/server/api';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -12,10 +16,11 @@ export const load = (async (event) => {
   const from = event.url.searchParams.get('from');
   if (!from) error(400, 'Alegeți versiunea cu care comparați.');
   const to = event.params.definitionId;
-  const q = new URLSearchParams({ from, to });
+  const client = apiClient(event);
+  const query = { from, to };
   const [newer, older] = await Promise.all([
-    apiLoad<DefinitionDetail>(event, `/api/process-definitions/${encodeURIComponent(to)}`),
-    apiLoad<DefinitionDetail>(event, `/api/process-definitions/${encodeURIComponent(from)}`),
+    apiLoad(event, getApiProcessDefinitionsByDefinitionId({ client, path: { definitionId: to } })),
+    apiLoad(event, getApiProcessDefinitionsByDefinitionId({ client, path: { definitionId: from } })),
   ]);
   const common = {
     newer: { id: newer.id, name: newer.name, version: newer.version },
@@ -23,13 +28,13 @@ export const load = (async (event) => {
     meta: { title: `${newer.name}: v${older.version} → v${newer.version}` },
   };
   if (newer.kind === 'dmn') {
-    const d = await apiLoad<DecisionTableDiff>(event, `/api/process-definitions/decision-diff?${q}`);
+    const d = await apiLoad(event, getApiProcessDefinitionsDecisionDiff({ client, query }));
     return { ...common, kind: 'dmn' as const, decisions: d.decisions };
   }
   return {
     ...common,
     kind: 'bpmn' as const,
-    diff: await apiLoad<DefinitionDiff>(event, `/api/process-definitions/diff?${q}`),
+    diff: await apiLoad(event, getApiProcessDefinitionsDiff({ client, query })),
     olderXml: older.xml,
     newerXml: newer.xml,
   };

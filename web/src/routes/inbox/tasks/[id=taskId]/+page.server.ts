@@ -1,16 +1,19 @@
 import { fail, redirect } from '@sveltejs/kit';
-import type {
-  CaseDetail,
-  ClaimResult,
-  CompleteResult,
-  CompleteTaskBody,
-  Delegate,
-  ReceivedMessage,
-  TaskComment,
-  TaskDetail,
-  TimelineEntry,
-} from '$lib/api/types';
-import { api, apiLoad } from '$lib/server/api';
+import {
+  getApiComplaintsByNumber,
+  getApiTasksById,
+  getApiTasksByIdComments,
+  getApiTasksByIdDelegates,
+  getApiTasksByIdReceived,
+  getApiTasksByIdTimeline,
+  postApiTasksByIdClaim,
+  postApiTasksByIdComments,
+  postApiTasksByIdComplete,
+  postApiTasksByIdDelegate,
+  postApiTasksByIdUnclaim,
+} from '$lib/api/generated';
+import type { CompleteTaskBody } from '$lib/api/types';
+import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { confirmIdentification, loadPicker } from '$lib/server/identification';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
@@ -19,18 +22,21 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {
   const { user } = await event.parent();
-  const id = event.params.id;
-  const task = await apiLoad<TaskDetail>(event, `/api/tasks/${id}`);
+  const client = apiClient(event);
+  const path = { id: event.params.id };
+  const task = await apiLoad(event, getApiTasksById({ client, path }));
   const isSupervisor = user.roles.includes('supervisor');
   const withCase = !!task.caseNumber;
   // The case and everything around it in parallel; each view of personal data is audited by the API.
   const identifyCase = task.taskDefinitionKey === 'identify' ? task.caseNumber : null;
   const [caseDetail, comments, timeline, received, delegates, picker] = await Promise.all([
-    withCase ? apiLoad<CaseDetail>(event, `/api/complaints/${task.caseNumber}`) : null,
-    withCase ? apiLoad<TaskComment[]>(event, `/api/tasks/${id}/comments`) : [],
-    withCase ? apiLoad<TimelineEntry[]>(event, `/api/tasks/${id}/timeline`) : [],
-    withCase ? apiLoad<ReceivedMessage[]>(event, `/api/tasks/${id}/received`) : [],
-    task.assignedToMe || isSupervisor ? apiLoad<Delegate[]>(event, `/api/tasks/${id}/delegates`) : [],
+    task.caseNumber
+      ? apiLoad(event, getApiComplaintsByNumber({ client, path: { number: task.caseNumber } }))
+      : null,
+    withCase ? apiLoad(event, getApiTasksByIdComments({ client, path })) : [],
+    withCase ? apiLoad(event, getApiTasksByIdTimeline({ client, path })) : [],
+    withCase ? apiLoad(event, getApiTasksByIdReceived({ client, path })) : [],
+    task.assignedToMe || isSupervisor ? apiLoad(event, getApiTasksByIdDelegates({ client, path })) : [],
     // The "identify consumer" task: its scored candidates and the officer's customer search (?q=).
     identifyCase ? loadPicker(event, identifyCase) : null,
   ]);
@@ -63,7 +69,9 @@ function text(form: FormData, name: string): string {
 export const actions = {
   claim: async (event) => {
     requireRole(event, AREA_ROLES.inbox);
-    const r = await api<ClaimResult>(event, 'POST', `/api/tasks/${event.params.id}/claim`);
+    const r = await settle(
+      postApiTasksByIdClaim({ client: apiClient(event), path: { id: event.params.id } }),
+    );
     if (!r.ok)
       return fail(r.status, { action: 'claim', message: errorMessage(r, 'Sarcina nu a putut fi preluată.') });
     return { action: 'claim', claimed: true };
@@ -71,7 +79,9 @@ export const actions = {
 
   unclaim: async (event) => {
     requireRole(event, AREA_ROLES.inbox);
-    const r = await api<ClaimResult>(event, 'POST', `/api/tasks/${event.params.id}/unclaim`);
+    const r = await settle(
+      postApiTasksByIdUnclaim({ client: apiClient(event), path: { id: event.params.id } }),
+    );
     if (!r.ok)
       return fail(r.status, {
         action: 'unclaim',
@@ -86,9 +96,9 @@ export const actions = {
     const userId = text(form, 'userId');
     if (!userId)
       return fail(400, { action: 'delegate', message: 'Alegeți colegul căruia îi delegați sarcina.' });
-    const r = await api<{ assigneeName: string }>(event, 'POST', `/api/tasks/${event.params.id}/delegate`, {
-      userId,
-    });
+    const r = await settle(
+      postApiTasksByIdDelegate({ client: apiClient(event), path: { id: event.params.id }, body: { userId } }),
+    );
     if (!r.ok)
       return fail(r.status, {
         action: 'delegate',
@@ -106,7 +116,9 @@ export const actions = {
     requireRole(event, AREA_ROLES.inbox);
     const form = await event.request.formData();
     const body = text(form, 'body');
-    const r = await api<TaskComment>(event, 'POST', `/api/tasks/${event.params.id}/comments`, { body });
+    const r = await settle(
+      postApiTasksByIdComments({ client: apiClient(event), path: { id: event.params.id }, body: { body } }),
+    );
     if (!r.ok)
       return fail(r.status, {
         action: 'comment',
@@ -227,7 +239,9 @@ export const actions = {
         break;
     }
 
-    const r = await api<CompleteResult>(event, 'POST', `/api/tasks/${event.params.id}/complete`, body);
+    const r = await settle(
+      postApiTasksByIdComplete({ client: apiClient(event), path: { id: event.params.id }, body }),
+    );
     // The engine is away: the completion is recorded and will be applied once it is back; not an error page.
     if (!r.ok && r.status === 503 && r.data.code === 'TASK_COMPLETION_DEFERRED')
       redirect(303, '/inbox?deferred=1');

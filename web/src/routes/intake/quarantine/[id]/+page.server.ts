@@ -1,10 +1,14 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import type { CreateComplaintBody } from '$lib/api/types';
-import type { QuarantineDetail } from '$lib/components/intake/quarantine';
-import { api, apiLoad } from '$lib/server/api';
+import {
+  getApiQuarantineById,
+  postApiPrivacyRequestsFromQuarantine,
+  postApiQuarantineByIdHandling,
+  postApiQuarantineByIdRegistration,
+} from '$lib/api/generated';
+import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
-import { isCategory } from '$lib/categories';
+import { complaintCategory, contactOf, readComplaintForm } from '$lib/complaint-form';
 import { errorMessage } from '$lib/utils/handle-error';
 import { authorityBody, authorityFields, authorityProblem, bucharestToday } from '$lib/authority-referral';
 import { dataSubjectRights, type DataSubjectRight } from '$codes/privacy-codes';
@@ -19,9 +23,11 @@ function idOf(raw: string): number {
 export const load = (async (event) => {
   await event.parent();
   const id = idOf(event.params.id);
-  const message = await apiLoad<QuarantineDetail>(event, `/api/quarantine/${id}`);
+  const message = await apiLoad(event, getApiQuarantineById({ client: apiClient(event), path: { id } }));
   return { message, meta: { title: `Carantină: ${message.subject || 'mesaj fără subiect'}` } };
 }) satisfies PageServerLoad;
+
+const isRight = (v: string): v is DataSubjectRight => (dataSubjectRights as readonly string[]).includes(v);
 
 function text(form: FormData, name: string): string {
   return String(form.get(name) ?? '').trim();
@@ -32,32 +38,26 @@ export const actions = {
     requireRole(event, AREA_ROLES.inbox);
     const id = idOf(event.params.id);
     const form = await event.request.formData();
-    const values = {
-      category: text(form, 'category'),
-      subject: text(form, 'subject'),
-      body: text(form, 'body'),
-      contactName: text(form, 'contactName'),
-      contactEmail: text(form, 'contactEmail'),
-      contactPhone: text(form, 'contactPhone'),
-      ...authorityFields(form),
-    };
-    if (!isCategory(values.category))
-      return fail(400, { action: 'register', values, message: 'Alegeți categoria reclamației.' });
+    const values = { ...readComplaintForm(form), ...authorityFields(form) };
+    const category = complaintCategory(values);
+    if (!category.ok)
+      return fail(400, { action: 'register', values, field: category.field, message: category.message });
     const authority = authorityProblem(values, bucharestToday());
     if (authority)
       return fail(400, { action: 'register', values, field: authority.field, message: authority.message });
-    const body: CreateComplaintBody = {
-      category: values.category,
-      subject: values.subject,
-      body: values.body,
-    };
-    if (values.contactName) body.contactName = values.contactName;
-    if (values.contactEmail) body.contactEmail = values.contactEmail;
-    if (values.contactPhone) body.contactPhone = values.contactPhone;
-    const r = await api<{ number: string }>(event, 'POST', `/api/quarantine/${id}/registration`, {
-      ...body,
-      ...authorityBody(values),
-    });
+    const r = await settle(
+      postApiQuarantineByIdRegistration({
+        client: apiClient(event),
+        path: { id },
+        body: {
+          category: category.category,
+          subject: values.subject,
+          body: values.body.trim(),
+          ...contactOf(values),
+          ...authorityBody(values),
+        },
+      }),
+    );
     if (!r.ok)
       return fail(r.status, {
         action: 'register',
@@ -72,7 +72,7 @@ export const actions = {
     const id = idOf(event.params.id);
     const form = await event.request.formData();
     const values = { right: text(form, 'right'), details: text(form, 'details') };
-    if (!(dataSubjectRights as readonly string[]).includes(values.right))
+    if (!isRight(values.right))
       return fail(400, {
         action: 'gdpr',
         values,
@@ -86,11 +86,13 @@ export const actions = {
         field: 'details',
         message: 'Descrieți cererea (cel puțin 5 caractere).',
       });
-    const r = await api<{ number: string }>(event, 'POST', '/api/privacy/requests/from-quarantine', {
-      quarantineId: id,
-      right: values.right as DataSubjectRight,
-      details: values.details.slice(0, 20000),
-    });
+    const right = values.right;
+    const r = await settle(
+      postApiPrivacyRequestsFromQuarantine({
+        client: apiClient(event),
+        body: { quarantineId: id, right, details: values.details.slice(0, 20000) },
+      }),
+    );
     if (!r.ok)
       return fail(r.status, {
         action: 'gdpr',
@@ -110,7 +112,9 @@ export const actions = {
         values: { reason },
         message: 'Scrieți motivul (cel puțin 5 caractere).',
       });
-    const r = await api(event, 'POST', `/api/quarantine/${id}/handling`, { reason });
+    const r = await settle(
+      postApiQuarantineByIdHandling({ client: apiClient(event), path: { id }, body: { reason } }),
+    );
     if (!r.ok)
       return fail(r.status, {
         action: 'handle',

@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
-import type { PostApiPortalLinksResponse } from '$lib/api/generated';
-import { portalApi, portalLogin } from '$lib/server/portal-api';
+import { postApiPortalLinks } from '$lib/api/generated';
+import { settle } from '$lib/server/api';
+import { portalClient, portalLogin } from '$lib/server/portal-api';
 import { errorMessage } from '$lib/utils/handle-error';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -28,7 +29,7 @@ export const actions = {
         values,
         message: `Completați ${missing.length > 1 ? `${missing.slice(0, -1).join(', ')} și ${missing.at(-1)}` : missing[0]}. Toate cele patru date sunt necesare și se găsesc pe factură.`,
       });
-    const r = await portalApi<PostApiPortalLinksResponse>(event, 'POST', '/api/portal/links', values);
+    const r = await settle(postApiPortalLinks({ client: portalClient(event), body: values }));
     if (r.status === 401) portalLogin(event.params.tenant);
     if (!r.ok)
       return fail(r.status, {

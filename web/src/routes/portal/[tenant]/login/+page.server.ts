@@ -1,9 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
-import type {
-  PostApiPortalSuppliersByTenantCodeLoginCodesResponse,
-  PostApiPortalSuppliersByTenantCodeSessionsResponse,
+import {
+  postApiPortalSuppliersByTenantCodeLoginCodes,
+  postApiPortalSuppliersByTenantCodeSessions,
 } from '$lib/api/generated';
-import { portalApi, setPortalCookie } from '$lib/server/portal-api';
+import { settle } from '$lib/server/api';
+import { portalClient, setPortalCookie } from '$lib/server/portal-api';
 import { errorMessage } from '$lib/utils/handle-error';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -19,11 +20,12 @@ export const actions = {
     const form = await event.request.formData();
     const email = String(form.get('email') ?? '').trim();
     if (!email) return fail(400, { step: 'email' as const, email, message: 'Completați adresa de e-mail.' });
-    const r = await portalApi<PostApiPortalSuppliersByTenantCodeLoginCodesResponse>(
-      event,
-      'POST',
-      `/api/portal/suppliers/${event.params.tenant}/login-codes`,
-      { email },
+    const r = await settle(
+      postApiPortalSuppliersByTenantCodeLoginCodes({
+        client: portalClient(event),
+        path: { tenantCode: event.params.tenant },
+        body: { email },
+      }),
     );
     if (!r.ok)
       return fail(r.status, {
@@ -39,11 +41,12 @@ export const actions = {
     const code = String(form.get('code') ?? '').trim();
     if (!/^\d{3}\s?\d{3}$/.test(code))
       return fail(400, { step: 'code' as const, email, sent: null, message: 'Codul are 6 cifre.' });
-    const r = await portalApi<PostApiPortalSuppliersByTenantCodeSessionsResponse>(
-      event,
-      'POST',
-      `/api/portal/suppliers/${event.params.tenant}/sessions`,
-      { email, code },
+    const r = await settle(
+      postApiPortalSuppliersByTenantCodeSessions({
+        client: portalClient(event),
+        path: { tenantCode: event.params.tenant },
+        body: { email, code },
+      }),
     );
     if (!r.ok)
       return fail(r.status, {

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { clearPortalCookie, portalApi } from '$lib/server/portal-api';
+import { deleteApiPortalSession } from '$lib/api/generated';
+import { clearPortalCookie, portalClient } from '$lib/server/portal-api';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (({ params }) => {
@@ -8,7 +9,7 @@ export const load = (({ params }) => {
 
 export const actions = {
   default: async (event) => {
-    await portalApi(event, 'DELETE', '/api/portal/session');
+    await deleteApiPortalSession({ client: portalClient(event) });
     clearPortalCookie(event, event.params.tenant);
     redirect(303, `/portal/${event.params.tenant}/login`);
   },

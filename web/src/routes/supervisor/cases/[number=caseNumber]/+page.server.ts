@@ -1,14 +1,15 @@
-import { api, apiLoad } from '$lib/server/api';
-import type { CaseProgress, CaseVersions } from '$lib/components/supervisor/types';
+import { getApiComplaintsByNumberProgress, getApiComplaintsByNumberVersions } from '$lib/api/generated';
+import { apiClient, apiLoad, settle } from '$lib/server/api';
 import type { PageServerLoad } from './$types';
 
 /** One case's full degree of execution: open tasks with holders and steps, what may still come, time left, versions. */
 export const load = (async (event) => {
   await event.parent();
   const number = event.params.number;
+  const client = apiClient(event);
   const [progress, versions] = await Promise.all([
-    apiLoad<CaseProgress>(event, `/api/complaints/${number}/progress`),
-    api<CaseVersions>(event, 'GET', `/api/complaints/${number}/versions`),
+    apiLoad(event, getApiComplaintsByNumberProgress({ client, path: { number } })),
+    settle(getApiComplaintsByNumberVersions({ client, path: { number } })),
   ]);
   return {
     progress,

@@ -1,10 +1,11 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import type {
-  GetApiPortalCasesByNumberResponse,
-  PostApiPortalCasesByNumberContestationsResponse,
-  PostApiPortalCasesByNumberInformationResponse,
+import {
+  getApiPortalCasesByNumber,
+  postApiPortalCasesByNumberContestations,
+  postApiPortalCasesByNumberInformation,
 } from '$lib/api/generated';
-import { portalApi, portalLogin } from '$lib/server/portal-api';
+import { multipart, settle } from '$lib/server/api';
+import { portalClient, portalLoad, portalLogin } from '$lib/server/portal-api';
 import { errorMessage } from '$lib/utils/handle-error';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -13,15 +14,12 @@ const NUMBER = /^[A-Z0-9]{2,20}-\d{4}-\d{6}$/;
 export const load = (async (event) => {
   const number = event.params.number.toUpperCase();
   if (!NUMBER.test(number)) error(404, 'Reclamația nu există.');
-  const r = await portalApi<GetApiPortalCasesByNumberResponse>(
+  const c = await portalLoad(
     event,
-    'GET',
-    `/api/portal/cases/${encodeURIComponent(number)}`,
+    getApiPortalCasesByNumber({ client: portalClient(event), path: { number } }),
   );
-  if (r.status === 401) portalLogin(event.params.tenant);
-  if (!r.ok) error(r.status, r.data.message);
   return {
-    c: r.data,
+    c,
     submitted: event.url.searchParams.has('trimisa'),
     added: event.url.searchParams.has('completata'),
     meta: { title: `Reclamația ${number}` },
@@ -38,11 +36,12 @@ export const actions = {
     body.append('text', text);
     for (const f of form.getAll('files'))
       if (f instanceof File && (f.size > 0 || f.name)) body.append('files', f, f.name);
-    const r = await portalApi<PostApiPortalCasesByNumberInformationResponse>(
-      event,
-      'POST',
-      `/api/portal/cases/${encodeURIComponent(number)}/information`,
-      body,
+    const r = await settle(
+      postApiPortalCasesByNumberInformation({
+        client: portalClient(event),
+        path: { number },
+        ...multipart(body),
+      }),
     );
     if (r.status === 401) portalLogin(event.params.tenant);
     if (!r.ok)
@@ -59,11 +58,12 @@ export const actions = {
     if (!NUMBER.test(number)) error(404, 'Reclamația nu există.');
     const form = await event.request.formData();
     const text = String(form.get('contestText') ?? '').trim();
-    const r = await portalApi<PostApiPortalCasesByNumberContestationsResponse>(
-      event,
-      'POST',
-      `/api/portal/cases/${encodeURIComponent(number)}/contestations`,
-      { text },
+    const r = await settle(
+      postApiPortalCasesByNumberContestations({
+        client: portalClient(event),
+        path: { number },
+        body: { text },
+      }),
     );
     if (r.status === 401) portalLogin(event.params.tenant);
     if (!r.ok)
