@@ -2,8 +2,10 @@
  * The business calendar: Romanian legal holidays (Labour Code art. 139), working days, the registration date and
  * the legal due date. Every business date is a 'YYYY-MM-DD' string in Europe/Bucharest.
  */
-export type IsoDate = string;
-export const BUSINESS_TZ = 'Europe/Bucharest';
+import { businessClock, type IsoDate } from '../codes/business-date.ts';
+
+// The business date of an instant ("today") is defined once, in server/codes (the web pages share it).
+export { BUSINESS_TZ, businessClock, businessDate, type IsoDate } from '../codes/business-date.ts';
 
 function toUtc(d: IsoDate): Date {
   return new Date(`${d}T00:00:00Z`);
@@ -80,25 +82,6 @@ export function nextWorkingDay(d: IsoDate, opts: CalendarOptions = {}): IsoDate 
   let x = addDays(d, 1);
   while (!isWorkingDay(x, opts)) x = addDays(x, 1);
   return x;
-}
-
-/** Local date and minutes since midnight of an instant in Europe/Bucharest. */
-// Building an Intl formatter is costly (time-zone data); one is enough for the process.
-const bucharestClock = new Intl.DateTimeFormat('en-CA', {
-  timeZone: BUSINESS_TZ,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-export function businessClock(at: Date): { date: IsoDate; minutes: number; year: number } {
-  const parts = bucharestClock.formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  const date = `${get('year')}-${get('month')}-${get('day')}`;
-  return { date, minutes: Number(get('hour')) * 60 + Number(get('minute')), year: Number(get('year')) };
 }
 
 export interface OpeningHours {

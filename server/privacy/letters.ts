@@ -3,6 +3,7 @@ import { roDate } from '../mail/templates/render.ts';
 import { noticeLetter, type Letterhead, type LetterCase } from '../documents/index.ts';
 import { OUTCOME_LABELS, RIGHT_LABELS, type DsrDocumentKind } from '../codes/privacy-codes.ts';
 import type { DataSubjectRequest } from '../db/schema/index.ts';
+import { businessDate } from '../codes/business-date.ts';
 
 /**
  * The three letters of a data-subject request, in Romanian, each naming its legal basis (Regulation (EU) 2016/679
@@ -34,7 +35,8 @@ function letterSubject(r: DataSubjectRequest, address: string | null): LetterCas
   return {
     number: r.number,
     receivedAt: r.receivedAt,
-    registeredOn: r.receivedAt.toISOString().slice(0, 10),
+    // The Romanian day it was received (its due date counts from it), not the UTC one.
+    registeredOn: businessDate(r.receivedAt),
     dueDate: r.dueDate,
     category: r.right,
     subject: RIGHT_LABELS[r.right],

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type postgres from 'postgres';
+import { BUSINESS_TZ } from '../codes/business-date.ts';
 import type { DbOrTx } from '../db/client.ts';
 
 /** One row of the engine's task_event_outbox (written by deploy/engine TaskEventOutboxPlugin). */
@@ -56,7 +57,7 @@ export async function readTaskEvents(
  * does a call activity's copy of `dueAt` follow). The end of the due day in Europe/Bucharest (as endOfBusinessDay).
  */
 const CASE_DUE_AT = sql.raw(
-  `((c.due_date + 1)::timestamp at time zone 'Europe/Bucharest' - interval '1 millisecond')`,
+  `((c.due_date + 1)::timestamp at time zone '${BUSINESS_TZ}' - interval '1 millisecond')`,
 );
 
 function stateOf(eventType: string): 'open' | 'completed' | 'deleted' {

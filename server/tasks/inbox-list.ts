@@ -1,5 +1,6 @@
 import { appendAudit } from '../audit/index.ts';
-import type { Principal } from '../auth/auth.service.ts';
+import { type Principal } from '../auth/index.ts';
+import { businessDate } from '../codes/business-date.ts';
 import type { Db } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
 import { gdprRequestsByNumbers } from '../privacy/dsr-tasks.ts';
@@ -30,10 +31,6 @@ export function deadlineState(
   if (days < 0) return 'late';
   if (days <= 3) return 'at_risk';
   return 'on_time';
-}
-
-function todayInBucharest(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Bucharest' }).format(new Date());
 }
 
 function encodeCursor(c: InboxCursor): string {
@@ -120,7 +117,7 @@ export function createInboxList(deps: { db: Db }) {
     const more = rows.length > q.limit;
     const page = more ? rows.slice(0, q.limit) : rows;
     const last = page[page.length - 1];
-    const today = todayInBucharest();
+    const today = businessDate();
     return {
       items: page.map((r) => {
         const request = !r.caseId && r.caseNumber ? (gdpr.get(r.caseNumber) ?? null) : null;

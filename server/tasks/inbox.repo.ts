@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { BUSINESS_TZ, businessDate } from '../codes/business-date.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { caseComments, inboxSavedFilters, tasks, users } from '../db/schema/index.ts';
 
@@ -58,9 +59,9 @@ function filterConditions(f: InboxFilters): SQL[] {
     c.push(sql`${tasks.searchText} like ${pattern}`);
   }
   if (f.due) {
-    // Business days are Bucharest days; the bounds are computed in the database in that zone.
-    const today = sql`(now() at time zone 'Europe/Bucharest')::date`;
-    const startOf = (d: SQL) => sql`((${d})::timestamp at time zone 'Europe/Bucharest')`;
+    // Business days are Bucharest days: today is the business date (server/codes), its bounds taken in that zone.
+    const today = sql`${businessDate()}::date`;
+    const startOf = (d: SQL) => sql`((${d})::timestamp at time zone ${BUSINESS_TZ})`;
     if (f.due === 'overdue') c.push(sql`${tasks.dueAt} < now()`);
     if (f.due === 'today')
       c.push(sql`${tasks.dueAt} >= now() and ${tasks.dueAt} < ${startOf(sql`${today} + 1`)}`);

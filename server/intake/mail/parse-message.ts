@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
+import { BUSINESS_TZ } from '../../codes/business-date.ts';
 import { flattenDeepNesting } from './html-nesting.ts';
 import { htmlToText, isReadable, mimeDamage, recoverText } from './mime-recovery.ts';
 import {
@@ -238,7 +239,7 @@ export function readableText(m: Pick<ParsedInbound, 'text' | 'forwarded'>): stri
       [
         '---------- Mesaj redirecționat ----------',
         ...(from ? [`De la: ${from}`] : []),
-        ...(f.date ? [`Data: ${f.date.toLocaleString('ro-RO', { timeZone: 'Europe/Bucharest' })}`] : []),
+        ...(f.date ? [`Data: ${f.date.toLocaleString('ro-RO', { timeZone: BUSINESS_TZ })}`] : []),
         ...(f.subject ? [`Subiect: ${f.subject}`] : []),
         '',
         f.text,

@@ -1,3 +1,4 @@
+import { BUSINESS_TZ } from '../../codes/business-date.ts';
 import { renderMail, roDate } from './render.ts';
 
 export interface AcknowledgementData {
@@ -25,7 +26,7 @@ export const REGISTRATION_LEGAL_BASIS =
 /** The acknowledgement the law requires: the registration number and date, and when the answer is due. */
 export async function renderAcknowledgement(d: AcknowledgementData) {
   const subject = `Reclamația dumneavoastră a fost înregistrată cu nr. ${d.number}`;
-  const receivedAt = new Date(d.receivedAt).toLocaleString('ro-RO', { timeZone: 'Europe/Bucharest' });
+  const receivedAt = new Date(d.receivedAt).toLocaleString('ro-RO', { timeZone: BUSINESS_TZ });
   const { html, text } = await renderMail({
     supplier: d.supplier,
     title: subject,

@@ -3,6 +3,8 @@
  * the authority's name, its own reference number and, when it set one, its deadline. Checked before the API is
  * called so that the person gets the precise field and a Romanian message; the server checks again.
  */
+import { businessDate } from '$codes/business-date';
+
 export interface AuthorityFields {
   source: 'consumer' | 'authority';
   authorityName: string;
@@ -62,7 +64,7 @@ export function authorityBody(a: AuthorityFields) {
     : {};
 }
 
-/** Today's date in Bucharest (the business calendar's day). */
+/** Today's date in Bucharest (the business calendar's day, server/codes/business-date.ts). */
 export function bucharestToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Bucharest' }).format(now);
+  return businessDate(now);
 }

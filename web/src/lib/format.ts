@@ -3,7 +3,9 @@
  * Calendar days (YYYY-MM-DD from the API) are never passed through Date, so they cannot shift by a day.
  */
 
-const ZONE = 'Europe/Bucharest';
+import { BUSINESS_TZ, businessDate } from '$codes/business-date';
+
+const ZONE = BUSINESS_TZ;
 
 const dayFormat = new Intl.DateTimeFormat('en-GB', {
   timeZone: ZONE,
@@ -57,8 +59,7 @@ export function isoOf(value: string): string {
 
 /** Today's calendar day in Bucharest, as YYYY-MM-DD. */
 export function todayInBucharest(now: Date = new Date()): string {
-  const { year, month, day } = parts(now);
-  return `${year}-${month}-${day}`;
+  return businessDate(now);
 }
 
 /** Whole days from `from` to `to` (both YYYY-MM-DD); negative when `to` is earlier. */
