@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
+import { completeTask, taskFor, type Headers } from '../helpers/tasks.ts';
 
 /**
  * Step 4 of the foundation, through the real API, engine, workers and mail server: an agent registers a
@@ -18,20 +19,6 @@ describe('a complaint from registration to answer', () => {
     t = await createTestContext({ workers: true });
   });
   afterAll(async () => t?.close());
-
-  async function tasks(headers: { authorization: string }, scope: string) {
-    const res = await t.app.inject({ method: 'GET', url: `/api/tasks?scope=${scope}`, headers });
-    expect(res.statusCode).toBe(200);
-    return res.json<{
-      items: Array<{ id: string; name: string; assignee: string | null; case: { number: string } | null }>;
-    }>().items;
-  }
-
-  async function taskFor(headers: { authorization: string }, number: string, name: string) {
-    return waitFor(async () =>
-      (await tasks(headers, 'groups')).find((x) => x.case?.number === number && x.name === name),
-    );
-  }
 
   it('walks every step with the real engine', async () => {
     const agent = await t.login('agent@demo.local');
@@ -100,26 +87,10 @@ describe('a complaint from registration to answer', () => {
 
     // The officer classifies the complaint as admissible (IL-06); the routing table sends a billing complaint to
     // the billing verification, where the billing specialist (IL-10) finds a price error to correct.
-    const claimAndComplete = async (
-      headers: { authorization: string },
-      name: string,
-      payload: Record<string, unknown>,
-    ) => {
-      const task = await taskFor(headers, registered.number, name);
-      expect(
-        (await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers })).statusCode,
-      ).toBe(200);
-      const r = await t.app.inject({
-        method: 'POST',
-        url: `/api/tasks/${task.id}/complete`,
-        headers,
-        payload,
-      });
-      expect(r.statusCode, r.body).toBe(200);
-      return task;
-    };
+    const claimAndComplete = (headers: Headers, name: string, payload: Record<string, unknown>) =>
+      completeTask(t, headers, registered.number, name, payload);
     await claimAndComplete(officer, 'Clasificarea și admisibilitatea reclamației', { outcome: 'admissible' });
-    const invoice = await taskFor(officer, registered.number, 'Verificarea facturii contestate');
+    const invoice = await taskFor(t, officer, registered.number, 'Verificarea facturii contestate');
     const invoiceDetail = await t.app.inject({
       method: 'GET',
       url: `/api/tasks/${invoice.id}`,
@@ -156,7 +127,12 @@ describe('a complaint from registration to answer', () => {
     });
 
     // The officer's group inbox shows the analysis task; the officer claims it and sees the instruction.
-    const analysis = await taskFor(officer, registered.number, 'Analiza reclamației și nota de constatare');
+    const analysis = await taskFor(
+      t,
+      officer,
+      registered.number,
+      'Analiza reclamației și nota de constatare',
+    );
     expect(analysis.assignee).toBeNull();
     const claim = await t.app.inject({
       method: 'POST',
@@ -190,34 +166,12 @@ describe('a complaint from registration to answer', () => {
     expect(done.statusCode).toBe(200);
 
     // Draft, reject once, redraft, approve.
-    const draftAnswer = async (text: string) => {
-      const draft = await taskFor(officer, registered.number, 'Redactarea răspunsului către client');
-      expect(
-        (await t.app.inject({ method: 'POST', url: `/api/tasks/${draft.id}/claim`, headers: officer }))
-          .statusCode,
-      ).toBe(200);
-      const r = await t.app.inject({
-        method: 'POST',
-        url: `/api/tasks/${draft.id}/complete`,
-        headers: officer,
-        payload: { answerText: text },
+    const draftAnswer = (text: string) =>
+      completeTask(t, officer, registered.number, 'Redactarea răspunsului către client', {
+        answerText: text,
       });
-      expect(r.statusCode).toBe(200);
-    };
-    const decide = async (approved: boolean, comment?: string) => {
-      const approve = await taskFor(supervisor, registered.number, 'Aprobarea răspunsului');
-      expect(
-        (await t.app.inject({ method: 'POST', url: `/api/tasks/${approve.id}/claim`, headers: supervisor }))
-          .statusCode,
-      ).toBe(200);
-      const r = await t.app.inject({
-        method: 'POST',
-        url: `/api/tasks/${approve.id}/complete`,
-        headers: supervisor,
-        payload: { approved, comment },
-      });
-      expect(r.statusCode).toBe(200);
-    };
+    const decide = (approved: boolean, comment?: string) =>
+      completeTask(t, supervisor, registered.number, 'Aprobarea răspunsului', { approved, comment });
     await draftAnswer('Prima variantă de răspuns.');
     // The officer cannot decide the approval: it is not in the officer's job roles.
     await decide(false, 'Precizați suma de restituit.');

@@ -2,12 +2,11 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases } from '../../server/db/schema/index.ts';
 import { businessClock, nextWorkingDay } from '../../server/deadlines/calendar.ts';
-import { registerComplaint } from '../../server/intake/register-complaint.ts';
+import { createCase } from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { completeTask, taskFor as taskOf, type Headers } from '../helpers/tasks.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
-
-type Headers = { authorization: string };
 
 /**
  * Issue 4 leftovers through the real API, engine, workers and mail server: the consumer contests the answer (a
@@ -38,39 +37,20 @@ describe('contested answers, deadline warnings and case versions', { timeout: 18
   });
   afterAll(async () => t?.close());
 
-  async function taskFor(headers: Headers, number: string, name: string) {
-    return waitFor(async () => {
-      const res = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups&pageSize=100', headers });
-      return res
-        .json<{ items: Array<{ id: string; name: string; case: { number: string } | null }> }>()
-        .items.find((x) => x.case?.number === number && x.name === name);
-    }, 60_000);
-  }
+  const taskFor = (headers: Headers, number: string, name: string) =>
+    taskOf(t, headers, number, name, 60_000);
+  const complete = (headers: Headers, number: string, name: string, payload: Record<string, unknown>) =>
+    completeTask(t, headers, number, name, payload, 60_000);
 
-  async function complete(headers: Headers, number: string, name: string, payload: Record<string, unknown>) {
-    const task = await taskFor(headers, number, name);
-    const claim = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers });
-    expect(claim.statusCode, claim.body).toBe(200);
-    const r = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/complete`, headers, payload });
-    expect(r.statusCode, `${name}: ${r.body}`).toBe(200);
-  }
-
-  async function register(email: string, receivedAt?: Date) {
-    const [customer] = (
-      await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: officer })
-    ).json<{ items: Array<{ id: string }> }>().items;
-    return registerComplaint(t.app.registerDeps, {
-      tenantId: t.demoTenantId,
-      channel: 'call_center',
-      category: 'facturare',
+  /** Maria Ionescu's billing complaint by phone (no place named), answered to `email`. */
+  const register = (email: string, receivedAt?: Date) =>
+    createCase(t, {
       subject: 'Factură prea mare',
       body: 'Factura din octombrie este mult prea mare față de consumul meu obișnuit.',
-      customerId: customer!.id,
+      place: null,
       contactEmail: email,
       receivedAt,
-      actor: { id: null, kind: 'system' },
     });
-  }
 
   const caseRow = async (number: string) =>
     (

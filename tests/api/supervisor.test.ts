@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../server/db/schema/index.ts';
-import { registerComplaint } from '../../server/intake/register-complaint.ts';
+import { createCase } from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { completeTask, type Headers } from '../helpers/tasks.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
-
-type Headers = { authorization: string };
 
 interface OpenCase {
   number: string;
@@ -62,23 +61,16 @@ describe('supervision API', { timeout: 240_000 }, () => {
     receivedAt?: Date,
     tenantId = t.demoTenantId,
   ) {
-    const customerId =
-      tenantId === t.demoTenantId
-        ? (
-            await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: officer })
-          ).json<{ items: Array<{ id: string }> }>().items[0]!.id
-        : undefined;
-    const reg = await registerComplaint(t.app.registerDeps, {
+    // DEMO's cases are Maria Ionescu's (no place named); ACME's come from someone not on file.
+    const reg = await createCase(t, {
       tenantId,
-      channel: 'call_center',
       category,
       subject: 'Reclamație pentru supervizare',
       body: 'Consumul facturat este mult mai mare decât cel real; vă rog să verificați.',
-      customerId,
+      place: null,
       contactName: 'Ana Pop',
       contactEmail: `sup-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`,
       receivedAt,
-      actor: { id: null, kind: 'system' },
     });
     if (tenantId === t.demoTenantId) registered.push(reg);
     return reg;
@@ -98,22 +90,8 @@ describe('supervision API', { timeout: 240_000 }, () => {
     }>();
   }
 
-  async function taskFor(headers: Headers, number: string, name: string) {
-    return waitFor(async () => {
-      const res = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups&pageSize=100', headers });
-      return res
-        .json<{ items: Array<{ id: string; name: string; case: { number: string } | null }> }>()
-        .items.find((x) => x.case?.number === number && x.name === name);
-    }, 60_000);
-  }
-
-  async function complete(headers: Headers, number: string, name: string, payload: Record<string, unknown>) {
-    const task = await taskFor(headers, number, name);
-    const claim = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers });
-    expect(claim.statusCode, claim.body).toBe(200);
-    const r = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/complete`, headers, payload });
-    expect(r.statusCode, `${name}: ${r.body}`).toBe(200);
-  }
+  const complete = (headers: Headers, number: string, name: string, payload: Record<string, unknown>) =>
+    completeTask(t, headers, number, name, payload, 60_000);
 
   it('lists open cases late and at risk first, with their open tasks and time left', async () => {
     const onTime = await register('facturare');

@@ -9,7 +9,9 @@ export function taskFor(t: TestContext, headers: Headers, number: string, name: 
   return waitFor(async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups&pageSize=100', headers });
     return res
-      .json<{ items: Array<{ id: string; name: string; case: { number: string } | null }> }>()
+      .json<{
+        items: Array<{ id: string; name: string; assignee: string | null; case: { number: string } | null }>;
+      }>()
       .items.find((x) => x.case?.number === number && x.name === name);
   }, timeoutMs);
 }

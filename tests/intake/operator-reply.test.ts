@@ -3,10 +3,11 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseEvents, inboundMessages, operatorRequests, tenants } from '../../server/db/schema/index.ts';
 import { EngineClient } from '../../server/engine/client.ts';
-import { registerComplaint } from '../../server/intake/register-complaint.ts';
 import { recordOperatorAnswer } from '../../server/operator-requests/operator-requests.service.ts';
+import { createCase } from '../factories/index.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { completeTask, taskFor as taskOf, type Headers } from '../helpers/tasks.ts';
 import { waitFor } from '../helpers/wait.ts';
 import {
   giveTenantsFreshAddresses,
@@ -17,7 +18,6 @@ import {
   type RunningIntake,
 } from './intake-helpers.ts';
 
-type Headers = { authorization: string };
 // Other test files write to the seeded operator address with the same references (numbers restart per database):
 // this file's operator has a mailbox of its own, so only our requests are read back.
 const OPERATOR = `od-${randomBytes(4).toString('hex')}@distributie.local`;
@@ -48,48 +48,18 @@ describe('operator answers by e-mail', () => {
     await t?.close();
   });
 
-  async function taskFor(number: string, name: string) {
-    return waitFor(async () => {
-      const res = await t.app.inject({
-        method: 'GET',
-        url: '/api/tasks?scope=groups&pageSize=100',
-        headers: officer,
-      });
-      return res
-        .json<{ items: Array<{ id: string; name: string; case: { number: string } | null }> }>()
-        .items.find((x) => x.case?.number === number && x.name === name);
-    });
-  }
-
-  async function complete(number: string, name: string, payload: Record<string, unknown>) {
-    const task = await taskFor(number, name);
-    expect(
-      (await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers: officer }))
-        .statusCode,
-    ).toBe(200);
-    const r = await t.app.inject({
-      method: 'POST',
-      url: `/api/tasks/${task.id}/complete`,
-      headers: officer,
-      payload,
-    });
-    expect(r.statusCode, `${name}: ${r.body}`).toBe(200);
-  }
+  const taskFor = (number: string, name: string) => taskOf(t, officer, number, name);
+  const complete = (number: string, name: string, payload: Record<string, unknown>) =>
+    completeTask(t, officer, number, name, payload);
 
   /** A metering complaint that reaches the request to the operator; returns the case and our request e-mail. */
   async function caseWaitingForOperator() {
-    const [customer] = (
-      await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: officer })
-    ).json<{ items: Array<{ id: string }> }>().items;
-    const reg = await registerComplaint(t.app.registerDeps, {
-      tenantId: t.demoTenantId,
-      channel: 'call_center',
+    const reg = await createCase(t, {
       category: 'grup_masurare',
       subject: 'Contor defect',
       body: 'Contorul înregistrează un consum mult mai mare decât cel real, vă rog verificați.',
-      customerId: customer!.id,
+      place: null,
       contactEmail: `od-reply-${Date.now()}@example.test`,
-      actor: { id: null, kind: 'system' },
     });
     await complete(reg.number, 'Clasificarea și admisibilitatea reclamației', { outcome: 'admissible' });
     await complete(reg.number, 'Solicitarea verificării contorului și recalcularea consumului', {
