@@ -1,15 +1,9 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureUser } from '../../server/seed/tenant-setup.ts';
-import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
-import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCase, createUser } from '../factories/index.ts';
+import { axeViolations, browserSuite } from '../helpers/browser.ts';
 import { waitFor } from '../helpers/wait.ts';
-
-const PORT = 3387 + Number(process.env.TEST_PORT_OFFSET ?? 0);
-const BASE = `http://localhost:${PORT}`;
-const SHOTS = 'test-results/screenshots';
 
 const focused = (page: Page) =>
   page.evaluate(() => {
@@ -23,66 +17,39 @@ const focused = (page: Page) =>
  * task delegated; filters go into the URL and are saved. Axe-clean, screenshots on desktop and phone.
  */
 describe('the officer inbox in the browser', () => {
-  let t: TestContext;
-  let browser: Browser;
   const numbers: string[] = [];
 
+  const web = browserSuite({ workers: true });
+
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    t = await createTestContext({ workers: true, webPort: PORT });
-    await ensureUser(t.db, {
-      tenantId: t.demoTenantId,
-      email: 'ioana.rsp@demo.local',
-      name: 'Ioana Răducanu',
-      password: PASSWORD,
-      roles: ['officer'],
-      jobRoles: ['RSP'],
-    });
-    const agent = await t.login('agent@demo.local');
-    const search = await t.app.inject({
-      method: 'GET',
-      url: '/api/customers?q=RO005E512345678',
-      headers: agent,
-    });
-    const [customer] = search.json<{ items: Array<{ id: string; places: Array<{ id: string }> }> }>().items;
+    await createUser(web.t, { email: 'ioana.rsp@demo.local', name: 'Ioana Răducanu' });
+    const agent = await web.t.login('agent@demo.local');
     for (const [category, subject] of [
       ['facturare', 'Factură estimată prea mare în noiembrie'],
       ['grup_masurare', 'Contorul afișează un index greșit'],
     ] as const) {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/api/complaints',
-        headers: agent,
-        payload: {
-          customerId: customer!.id,
-          placeId: customer!.places[0]!.id,
-          category,
-          subject,
-          body: `${subject}. Vă rog să verificați și să-mi răspundeți în scris.`,
-        },
+      const reg = await createCase(web.t, {
+        as: agent,
+        category,
+        subject,
+        body: `${subject}. Vă rog să verificați și să-mi răspundeți în scris.`,
       });
-      expect(res.statusCode).toBe(201);
-      numbers.push(res.json<{ number: string }>().number);
+      numbers.push(reg.number);
     }
-    const officer = await t.login('officer@demo.local');
+    const officer = await web.t.login('officer@demo.local');
     await waitFor(async () => {
-      const r = await t.app.inject({ method: 'GET', url: '/api/tasks?view=groups', headers: officer });
+      const r = await web.t.app.inject({ method: 'GET', url: '/api/tasks?view=groups', headers: officer });
       return r.json<{ items: unknown[] }>().items.length >= 2;
     });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
   });
 
   it('works with the keyboard from the list to a delegated task', { timeout: 180_000 }, async () => {
     const violations: Record<string, string[]> = {};
-    const page = await staffPage(browser, BASE, 'officer@demo.local');
-    await page.goto(`${BASE}/inbox`);
+    const page = await web.staffPage('officer@demo.local');
+    await page.goto(`${web.base}/inbox`);
     await page.getByRole('link', { name: /Sarcinile echipei\s*2/ }).waitFor();
     violations.inbox = await axeViolations(page);
-    await page.screenshot({ path: `${SHOTS}/inbox-1-list.png`, fullPage: true });
+    await web.shot(page, 'inbox-1-list');
 
     // The skip link comes first, then j/k move between tasks and Enter opens one.
     await page.keyboard.press('Tab');
@@ -110,7 +77,13 @@ describe('the officer inbox in the browser', () => {
     await step.focus();
     await page.keyboard.press('Space');
     await expect.poll(() => step.isChecked()).toBe(true);
-    await page.waitForTimeout(300);
+    // The tick is saved on the server in the background: reload once the task says so.
+    const officerApi = await web.t.login('officer@demo.local');
+    const taskId = new URL(taskUrl).pathname.split('/').pop()!;
+    await waitFor(async () => {
+      const r = await web.t.app.inject({ method: 'GET', url: `/api/tasks/${taskId}`, headers: officerApi });
+      return r.json<{ stepsDone: number[] }>().stepsDone.includes(0);
+    });
     await page.goto(taskUrl);
     expect(await page.locator('.steps input[type=checkbox]').first().isChecked()).toBe(true);
 
@@ -124,7 +97,7 @@ describe('the officer inbox in the browser', () => {
       .poll(async () => page.getByRole('region', { name: 'Istoricul complet al reclamației' }).innerText())
       .toContain('Sarcină creată');
     violations.task = await axeViolations(page);
-    await page.screenshot({ path: `${SHOTS}/inbox-2-task.png`, fullPage: true });
+    await web.shot(page, 'inbox-2-task');
 
     // Delegate to the colleague who holds the same job role.
     await page.getByLabel('Deleg sarcina către').selectOption({ label: 'Ioana Răducanu' });
@@ -132,13 +105,13 @@ describe('the officer inbox in the browser', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/inbox\?delegated=/);
     await page.getByText('Sarcina a fost delegată către Ioana Răducanu.').waitFor();
-    const colleague = await staffPage(browser, BASE, 'ioana.rsp@demo.local');
-    await colleague.goto(`${BASE}/inbox?view=mine`);
+    const colleague = await web.staffPage('ioana.rsp@demo.local');
+    await colleague.goto(`${web.base}/inbox?view=mine`);
     await colleague.getByRole('link', { name: /Sarcinile mele\s*1/ }).waitFor();
     await colleague.close();
 
     // Filters go into the URL (search with Enter), are saved by name and applied from the chip.
-    await page.goto(`${BASE}/inbox?view=groups`);
+    await page.goto(`${web.base}/inbox?view=groups`);
     await page.getByLabel('Categorie').selectOption('grup_masurare');
     await page.getByLabel('Caută', { exact: true }).fill('contorul');
     await page.getByLabel('Caută', { exact: true }).press('Enter');
@@ -150,18 +123,18 @@ describe('the officer inbox in the browser', () => {
     await page.getByLabel('Salvează filtrele curente ca').fill('Contoare');
     await page.getByRole('button', { name: 'Salvează' }).click();
     await page.getByText('Filtrul „Contoare” a fost salvat.').waitFor();
-    await page.goto(`${BASE}/inbox`);
+    await page.goto(`${web.base}/inbox`);
     await page.getByRole('link', { name: 'Contoare' }).click();
     await page.waitForURL(/category=grup_masurare/);
     expect(await page.locator('tbody tr').count()).toBe(1);
     violations.filtered = await axeViolations(page);
-    await page.screenshot({ path: `${SHOTS}/inbox-3-filtered.png`, fullPage: true });
+    await web.shot(page, 'inbox-3-filtered');
 
     // On a phone the rows stack into cards.
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${BASE}/inbox`);
+    await page.goto(`${web.base}/inbox`);
     violations.phone = await axeViolations(page);
-    await page.screenshot({ path: `${SHOTS}/inbox-4-phone.png`, fullPage: true });
+    await web.shot(page, 'inbox-4-phone');
 
     expect(violations).toEqual({ inbox: [], task: [], filtered: [], phone: [] });
   });

@@ -1,12 +1,8 @@
-import type { Browser } from 'playwright-core';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
-import { createTestContext, type TestContext } from '../helpers/test-context.ts';
-import { waitFor } from '../helpers/wait.ts';
+import { describe, expect, it } from 'vitest';
+import { createPrivacyRequest } from '../factories/index.ts';
+import { axeViolations, browserSuite, reloadUntil } from '../helpers/browser.ts';
 
-const PORT = 3637 + Number(process.env.TEST_PORT_OFFSET ?? 0);
-const BASE = `http://localhost:${PORT}`;
 const SLOW = { timeout: 90_000 };
 
 /**
@@ -15,45 +11,23 @@ const SLOW = { timeout: 90_000 };
  * turns a quarantined e-mail into a GDPR request.
  */
 describe('GDPR tasks and the quarantine in the browser', () => {
-  let t: TestContext;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    t = await createTestContext({ webPort: PORT });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const web = browserSuite();
 
   it(
     "the DPO opens a GDPR task from the inbox and reaches the request on the DPO's page; axe clean",
     { timeout: 300_000 },
     async () => {
-      const agent = await t.login('agent@demo.local');
-      const reg = await t.app.inject({
-        method: 'POST',
-        url: '/api/privacy/requests',
-        headers: agent,
-        payload: {
-          right: 'access',
-          channel: 'call_center',
-          contactName: 'Elena Radu',
-          contactPhone: '0722000111',
-          details: 'Cere copia datelor personale.',
-        },
-      });
-      expect(reg.statusCode).toBe(201);
-      const number = reg.json<{ number: string }>().number;
+      const agent = await web.t.login('agent@demo.local');
+      const { number } = await createPrivacyRequest(web.t, agent);
 
-      const page = await staffPage(browser, BASE, 'legal@demo.local', SLOW);
+      const page = await web.staffPage('legal@demo.local', SLOW);
       // The row appears once the read model has the engine's task event.
       const row = page.getByRole('row', { name: new RegExp(number) });
-      await waitFor(async () => {
-        await page.goto(`${BASE}/inbox?view=groups`);
-        return (await row.count()) === 1;
-      }, 60_000);
+      await reloadUntil(page, async () => (await row.count()) === 1, {
+        url: `${web.base}/inbox?view=groups`,
+        stepMs: 200,
+        what: 'the GDPR task in the inbox',
+      });
       await expect(
         row.getByRole('cell', { name: /Dreptul: Acces la date \(art\. 15\)/ }).count(),
       ).resolves.toBe(1);
@@ -80,13 +54,13 @@ describe('GDPR tasks and the quarantine in the browser', () => {
     { timeout: 300_000 },
     async () => {
       const arrivedAt = new Date(Date.now() - 2 * 86_400_000);
-      const [q] = await t.db.execute<{ id: number }>(sql`
+      const [q] = await web.t.db.execute<{ id: number }>(sql`
       insert into mail_quarantine (tenant_id, subject, from_address, reason, folder, arrived_at)
-      values (${t.demoTenantId}, 'Datele mele', 'ana.marin@example.ro', 'mesaj MIME ilizibil', 'Quarantine',
+      values (${web.t.demoTenantId}, 'Datele mele', 'ana.marin@example.ro', 'mesaj MIME ilizibil', 'Quarantine',
         ${arrivedAt.toISOString()}::timestamptz)
       returning id`);
-      const page = await staffPage(browser, BASE, 'officer@demo.local', SLOW);
-      const res = await page.goto(`${BASE}/intake/quarantine/${q!.id}`);
+      const page = await web.staffPage('officer@demo.local', SLOW);
+      const res = await page.goto(`${web.base}/intake/quarantine/${q!.id}`);
       expect(res?.status()).toBe(200);
       const section = page.getByRole('region', { name: 'Înregistrează ca cerere GDPR' });
       await section.waitFor();
@@ -98,7 +72,7 @@ describe('GDPR tasks and the quarantine in the browser', () => {
         .getByRole('status')
         .filter({ hasText: 'cerere privind datele personale (GDPR) nr.' });
       await status.waitFor();
-      const [row] = await t.db.execute<{ number: string; right: string; channel: string }>(sql`
+      const [row] = await web.t.db.execute<{ number: string; right: string; channel: string }>(sql`
       select r.number, r.right, r.channel from data_subject_requests r
       join mail_quarantine q on q.resolution_note = 'cerere GDPR ' || r.number
       where q.id = ${q!.id}`);

@@ -1,65 +1,25 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dueDate as legalDueDate } from '../../server/deadlines/calendar.ts';
-import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
-import { createTestContext, type TestContext } from '../helpers/test-context.ts';
-
-const PORT = 3391 + Number(process.env.TEST_PORT_OFFSET ?? 0);
-const BASE = `http://localhost:${PORT}`;
+import { createCase } from '../factories/index.ts';
+import { axeViolations, browserSuite } from '../helpers/browser.ts';
 
 /**
  * IL-06 on the task page in Chromium: the officer sees the case's category, customer type and energy preselected,
  * changes the category with a reason, and the case's category and due date change.
  */
 describe('the triage form in the browser', () => {
-  let t: TestContext;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    t = await createTestContext({ workers: true, webPort: PORT });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const web = browserSuite({ workers: true });
 
   /** Registers a billing complaint through the call center and opens its triage task, claimed by the officer. */
   async function openTriage() {
-    const agent = await t.login('agent@demo.local');
-    const customer = (
-      await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: agent })
-    ).json<{ items: Array<{ id: string; places: Array<{ id: string }> }> }>().items[0]!;
-    const reg = (
-      await t.app.inject({
-        method: 'POST',
-        url: '/api/complaints',
-        headers: agent,
-        payload: {
-          customerId: customer.id,
-          placeId: customer.places[0]!.id,
-          category: 'facturare',
-          subject: 'Tensiune scăzută',
-          body: 'Seara tensiunea scade și aparatele se opresc.',
-        },
-      })
-    ).json<{ number: string; registeredOn: string; dueDate: string }>();
-
-    const officer = await staffPage(browser, BASE, 'officer@demo.local');
-    const name = 'Clasificarea și admisibilitatea reclamației';
-    let found = false;
-    for (let i = 0; i < 120 && !found; i++) {
-      await officer.goto(`${BASE}/inbox?scope=groups`);
-      const row = officer.getByRole('row').filter({ hasText: reg.number }).filter({ hasText: name });
-      if ((await row.count()) > 0) {
-        await row.first().getByRole('link', { name }).click();
-        await officer.waitForURL(/\/inbox\/tasks\//);
-        found = true;
-      } else await officer.waitForTimeout(500);
-    }
-    expect(found).toBe(true);
-    await officer.getByRole('button', { name: 'Preiau sarcina' }).click();
-    await officer.getByRole('button', { name: 'Finalizez sarcina' }).waitFor();
+    const agent = await web.t.login('agent@demo.local');
+    const reg = await createCase(web.t, {
+      as: agent,
+      subject: 'Tensiune scăzută',
+      body: 'Seara tensiunea scade și aparatele se opresc.',
+    });
+    const officer = await web.staffPage('officer@demo.local');
+    await web.openTask(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', { claim: true });
     return { agent, reg, officer };
   }
 
@@ -79,7 +39,7 @@ describe('the triage form in the browser', () => {
     await officer.waitForURL(/\/inbox(\?|$)/);
 
     const c = (
-      await t.app.inject({ method: 'GET', url: `/api/complaints/${reg.number}`, headers: agent })
+      await web.t.app.inject({ method: 'GET', url: `/api/complaints/${reg.number}`, headers: agent })
     ).json<{ category: string; dueDate: string }>();
     expect(c.category).toBe('calitate_energie');
     expect(c.dueDate).toBe(legalDueDate(reg.registeredOn, { days: 30, unit: 'calendar' }));
@@ -103,7 +63,7 @@ describe('the triage form in the browser', () => {
       await officer.waitForURL(/\/inbox(\?|$)/);
 
       const c = (
-        await t.app.inject({ method: 'GET', url: `/api/complaints/${reg.number}`, headers: agent })
+        await web.t.app.inject({ method: 'GET', url: `/api/complaints/${reg.number}`, headers: agent })
       ).json<{ events: Array<{ type: string; visibility: string; message: string }> }>();
       expect(c.events).toContainEqual(
         expect.objectContaining({

@@ -1,8 +1,14 @@
 /// <reference lib="dom" />
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import net from 'node:net';
 import { chromium, type Browser, type Page, type ViewportSize } from 'playwright-core';
-import { PASSWORD } from './test-context.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestContext, PASSWORD, type TestContext } from './test-context.ts';
+import { waitFor } from './wait.ts';
+
+/** Where browser tests put their screenshots (the README's tour uses docs/screenshots instead). */
+export const SHOTS = 'test-results/screenshots';
 
 /** Debian's chromium with the flags this machine needs (never a downloaded browser). */
 export function launchBrowser(): Promise<Browser> {
@@ -102,4 +108,133 @@ export async function staffPage(
   const page = await context.newPage();
   await logIn(page, base, email);
   return page;
+}
+
+/** Options of a page opened by the suite: screen size and the default timeout of its actions (ms). */
+export interface PageOptions {
+  viewport?: ViewportSize;
+  timeout?: number;
+}
+
+/**
+ * What every browser test file shares, set up once per file by browserSuite(): the app with its web pages on a
+ * port of its own, one chromium, and the page helpers. The fields are there from the first test (and from any
+ * beforeAll registered after browserSuite()); reading them earlier throws.
+ */
+export interface BrowserSuite {
+  readonly t: TestContext;
+  readonly browser: Browser;
+  /** The app's address, e.g. http://localhost:40123. */
+  readonly base: string;
+  /** A fresh context signed in as a staff member through the login page. */
+  staffPage(email: string, options?: PageOptions): Promise<Page>;
+  /** A fresh context signed in as nobody (the public pages, the portal). */
+  anonymousPage(options?: PageOptions): Promise<Page>;
+  /** A full-page screenshot to test-results/screenshots/<name>.png. */
+  shot(page: Page, name: string): Promise<void>;
+  /**
+   * Opens task `name` of case `number` from the team's inbox, going back to the list until the inbox read model
+   * shows it (it follows the engine's task events). `claim` also presses "Preiau sarcina".
+   */
+  openTask(page: Page, number: string, name: string, options?: { claim?: boolean }): Promise<void>;
+}
+
+/** A TCP port nobody listens on now, so that two files (or two runs) never share the pages' port. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, 'localhost', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * The shared set-up of a browser test file: call it once at the top of the file's describe. It registers the
+ * beforeAll that starts the test context (with `options`, plus the web pages) and chromium, and the afterAll that
+ * closes both.
+ */
+export function browserSuite(
+  options: Omit<NonNullable<Parameters<typeof createTestContext>[0]>, 'webPort'> = {},
+  { hookTimeoutMs }: { hookTimeoutMs?: number } = {},
+): BrowserSuite {
+  let t: TestContext | undefined;
+  let browser: Browser | undefined;
+  let base: string | undefined;
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not set up yet: use it in a test or a later hook`);
+    return value;
+  };
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const port = await freePort();
+    t = await createTestContext({ ...options, webPort: port });
+    base = `http://localhost:${port}`;
+    browser = await launchBrowser();
+  }, hookTimeoutMs);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const suite: BrowserSuite = {
+    get t() {
+      return ready(t, 'the test context');
+    },
+    get browser() {
+      return ready(browser, 'the browser');
+    },
+    get base() {
+      return ready(base, 'the address');
+    },
+    staffPage: (email, pageOptions) => staffPage(suite.browser, suite.base, email, pageOptions),
+    async anonymousPage({ viewport = { width: 1280, height: 900 }, timeout } = {}) {
+      const context = await suite.browser.newContext({ locale: 'ro-RO', viewport });
+      if (timeout) {
+        context.setDefaultTimeout(timeout);
+        context.setDefaultNavigationTimeout(timeout);
+      }
+      return context.newPage();
+    },
+    async shot(page, name) {
+      await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+    },
+    async openTask(page, number, name, { claim = false } = {}) {
+      const row = page.getByRole('row').filter({ hasText: number }).filter({ hasText: name });
+      await reloadUntil(page, async () => (await row.count()) > 0, {
+        url: `${suite.base}/inbox?scope=groups`,
+        what: `task "${name}" of ${number} in the inbox`,
+      });
+      await row.first().getByRole('link', { name }).click();
+      await page.waitForURL(/\/inbox\/tasks\//);
+      if (claim) {
+        await page.getByRole('button', { name: 'Preiau sarcina' }).click();
+        await page.getByRole('button', { name: 'Finalizez sarcina' }).waitFor();
+      }
+    },
+  };
+  return suite;
+}
+
+/**
+ * Loads the page again (or goes to `url`) until `condition` holds: for what the server learns in the background
+ * (the inbox read model, a worker's job, an incident), which a page shows only when it is loaded.
+ */
+export async function reloadUntil(
+  page: Page,
+  condition: () => Promise<boolean>,
+  {
+    url,
+    timeoutMs = 60_000,
+    stepMs = 500,
+    what,
+  }: { url?: string; timeoutMs?: number; stepMs?: number; what?: string } = {},
+): Promise<void> {
+  await waitFor(
+    async () => {
+      if (url) await page.goto(url);
+      else await page.reload();
+      return condition();
+    },
+    { timeoutMs, stepMs, what },
+  );
 }

@@ -1,49 +1,41 @@
-import { mkdirSync } from 'node:fs';
 import { and, eq } from 'drizzle-orm';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cases, customers, mailQuarantine } from '../../server/db/schema/index.ts';
 import { processInboundMail } from '../../server/intake/mail/process-message.ts';
-import { ensureUser } from '../../server/seed/tenant-setup.ts';
+import { createUser } from '../factories/index.ts';
 import {
   axeViolations,
   axeViolationsWithoutScripts,
-  launchBrowser,
+  browserSuite,
   logIn,
-  staffPage,
+  SHOTS,
 } from '../helpers/browser.ts';
-import { createTestContext, PASSWORD, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { silentLog } from '../helpers/test-context.ts';
+import { completeTask } from '../helpers/tasks.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { messageId, OUR_SENDER, rfc822 } from './intake-helpers.ts';
-
-const PORT = 3462 + Number(process.env.TEST_PORT_OFFSET ?? 0);
-const BASE = `http://localhost:${PORT}`;
-const SHOTS = 'test-results/screenshots';
 
 /**
  * The intake officer's pages in a real browser: the e-mail quarantine (list, text-only view, register as
  * complaint, mark handled) and the candidate picker of the "identify consumer" task.
  */
 describe('intake officer pages in the browser', () => {
-  let t: TestContext;
-  let browser: Browser;
   const email = `registratura-${Date.now()}@demo.local`;
   let identifyNumber = '';
   let noJsNumber = '';
 
+  const web = browserSuite({ workers: true });
+
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    t = await createTestContext({ workers: true, webPort: PORT });
-    await ensureUser(t.db, {
-      tenantId: t.demoTenantId,
-      email,
-      name: 'Ioana Registratură',
-      password: PASSWORD,
-      roles: ['officer'],
-      jobRoles: ['REG', 'RRC', 'RSP'],
-    });
-    const deps = { db: t.db, engine: t.engine, secret: 's', log: silentLog, ownAddresses: [OUR_SENDER] };
-    const tenant = { id: t.demoTenantId, code: 'DEMO', intakeEmail: 'demo@reclamatii.local' };
+    await createUser(web.t, { email, name: 'Ioana Registratură', jobRoles: ['REG', 'RRC', 'RSP'] });
+    const deps = {
+      db: web.t.db,
+      engine: web.t.engine,
+      secret: 's',
+      log: silentLog,
+      ownAddresses: [OUR_SENDER],
+    };
+    const tenant = { id: web.t.demoTenantId, code: 'DEMO', intakeEmail: 'demo@reclamatii.local' };
     for (const [subject, body] of [
       ['Factură greșită', 'Bună ziua, factura din octombrie are un index greșit. <script>alert(1)</script>'],
       ['Test', 'mesaj de test, nu este o reclamație'],
@@ -80,24 +72,19 @@ describe('intake officer pages in the browser', () => {
     });
     if (second.status !== 'registered') throw new Error('expected a registration');
     noJsNumber = second.number;
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
   });
 
   it(
     'lists quarantined mail, shows it as text, registers one and marks the other handled',
     { timeout: 180_000 },
     async () => {
-      const page = await staffPage(browser, BASE, email);
+      const page = await web.staffPage(email);
       const violations: Record<string, string[]> = {};
       await page.getByRole('link', { name: 'Carantină' }).click();
       await page.getByRole('heading', { name: 'Carantină e-mail' }).waitFor();
       await expect.poll(() => page.locator('caption').innerText()).toBe('2 mesaje');
       violations['list'] = await axeViolations(page);
-      await page.screenshot({ path: `${SHOTS}/intake-1-quarantine-list.png`, fullPage: true });
+      await web.shot(page, 'intake-1-quarantine-list');
 
       await page.getByRole('row').filter({ hasText: 'Factură greșită' }).getByRole('link').click();
       await page.getByRole('heading', { name: 'Factură greșită' }).waitFor();
@@ -108,23 +95,23 @@ describe('intake officer pages in the browser', () => {
       await page.getByLabel('Categorie').selectOption({ label: 'Facturarea' });
       await page.getByLabel('Numele petentului').fill('Ana Petrescu');
       await page.getByLabel('Telefon de contact').fill('0744000111');
-      await page.screenshot({ path: `${SHOTS}/intake-2-quarantine-detail.png`, fullPage: true });
+      await web.shot(page, 'intake-2-quarantine-detail');
       await page.getByRole('button', { name: 'Înregistrează reclamația' }).click();
       await page.waitForURL(/\/cases\/DEMO-\d{4}-\d{6}/);
       const number = /DEMO-\d{4}-\d{6}/.exec(page.url())![0];
-      const [c] = await t.db.select().from(cases).where(eq(cases.number, number));
+      const [c] = await web.t.db.select().from(cases).where(eq(cases.number, number));
       expect(c).toMatchObject({ channel: 'email', contactName: 'Ana Petrescu' });
 
-      await page.goto(`${BASE}/intake/quarantine`);
+      await page.goto(`${web.base}/intake/quarantine`);
       await page.getByRole('row').filter({ hasText: 'Test' }).getByRole('link').click();
       await page.getByLabel('Motivul').fill('Mesaj de test trimis de echipa IT.');
       await page.getByRole('button', { name: 'Marchează ca tratat' }).click();
       await page.waitForURL(/\/intake\/quarantine\?status=open/);
       await page.getByText('Niciun mesaj de tratat în carantină.').waitFor();
-      const rows = await t.db
+      const rows = await web.t.db
         .select()
         .from(mailQuarantine)
-        .where(eq(mailQuarantine.tenantId, t.demoTenantId));
+        .where(eq(mailQuarantine.tenantId, web.t.demoTenantId));
       expect(rows.map((r) => r.resolution).sort()).toEqual(['handled', 'registered']);
       expect(violations).toEqual({ list: [], detail: [] });
     },
@@ -134,8 +121,14 @@ describe('intake officer pages in the browser', () => {
     'shows the correspondence on the case page: the consumer’s later message with its text and its attachment',
     { timeout: 120_000 },
     async () => {
-      const deps = { db: t.db, engine: t.engine, secret: 's', log: silentLog, ownAddresses: [OUR_SENDER] };
-      const tenant = { id: t.demoTenantId, code: 'DEMO', intakeEmail: 'demo@reclamatii.local' };
+      const deps = {
+        db: web.t.db,
+        engine: web.t.engine,
+        secret: 's',
+        log: silentLog,
+        ownAddresses: [OUR_SENDER],
+      };
+      const tenant = { id: web.t.demoTenantId, code: 'DEMO', intakeEmail: 'demo@reclamatii.local' };
       const firstId = messageId();
       const first = await processInboundMail(deps, tenant, {
         raw: Buffer.from(
@@ -187,8 +180,8 @@ describe('intake officer pages in the browser', () => {
       });
       expect(reply).toMatchObject({ status: 'reply', caseId: first.caseId });
 
-      const page = await staffPage(browser, BASE, email);
-      await page.goto(`${BASE}/cases/${first.number}`);
+      const page = await web.staffPage(email);
+      await page.goto(`${web.base}/cases/${first.number}`);
       const section = page.getByRole('region', { name: 'Corespondență' });
       await section.waitFor();
       const later = section.getByRole('article', { name: /Mesaj ulterior al petentului/ });
@@ -199,11 +192,11 @@ describe('intake officer pages in the browser', () => {
       );
       const link = later.getByRole('link', { name: 'index-contor.png' });
       const href = await link.getAttribute('href');
-      const download = await page.request.get(`${BASE}${href}`);
+      const download = await page.request.get(`${web.base}${href}`);
       expect(download.status()).toBe(200);
       expect(Buffer.compare(await download.body(), png)).toBe(0);
       const violations = await axeViolations(page);
-      await page.screenshot({ path: `${SHOTS}/intake-7-case-correspondence.png`, fullPage: true });
+      await web.shot(page, 'intake-7-case-correspondence');
       expect(violations).toEqual([]);
     },
   );
@@ -211,8 +204,8 @@ describe('intake officer pages in the browser', () => {
   const taskOf = (number: string, key: string) =>
     waitFor(async () =>
       (
-        await t.engine.queryTasks(
-          { tenantIdIn: [t.demoTenantId], processInstanceBusinessKey: number },
+        await web.t.engine.queryTasks(
+          { tenantIdIn: [web.t.demoTenantId], processInstanceBusinessKey: number },
           { firstResult: 0, maxResults: 20 },
         )
       ).find((x) => x.taskDefinitionKey === key),
@@ -220,21 +213,15 @@ describe('intake officer pages in the browser', () => {
 
   /** The e-mail check comes first (REG): done through the API, the picker is the point here. */
   async function identifyTaskOf(number: string) {
-    const login = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email, password: PASSWORD },
-    });
-    const headers = { authorization: `Bearer ${login.json<{ token: string }>().token}` };
-    const check = await taskOf(number, 'checkEmail');
-    await t.app.inject({ method: 'POST', url: `/api/tasks/${check.id}/claim`, headers });
-    const done = await t.app.inject({
-      method: 'POST',
-      url: `/api/tasks/${check.id}/complete`,
-      headers,
-      payload: { comment: 'Mesaj lizibil; petentul trebuie identificat.' },
-    });
-    expect(done.statusCode, done.body).toBe(200);
+    await completeTask(
+      web.t,
+      await web.t.login(email),
+      number,
+      'Verificarea înregistrării primite pe e-mail',
+      {
+        comment: 'Mesaj lizibil; petentul trebuie identificat.',
+      },
+    );
     return taskOf(number, 'identify');
   }
 
@@ -244,13 +231,13 @@ describe('intake officer pages in the browser', () => {
     async () => {
       const identify = await identifyTaskOf(identifyNumber);
 
-      const page = await staffPage(browser, BASE, email);
-      await page.goto(`${BASE}/inbox/tasks/${identify.id}`);
+      const page = await web.staffPage(email);
+      await page.goto(`${web.base}/inbox/tasks/${identify.id}`);
       await page.getByRole('heading', { name: 'Cine a trimis reclamația?' }).waitFor();
       const options = page.getByRole('radio');
       await expect.poll(() => options.count()).toBeGreaterThanOrEqual(2);
       const violations = await axeViolations(page);
-      await page.screenshot({ path: `${SHOTS}/intake-3-candidate-picker.png`, fullPage: true });
+      await web.shot(page, 'intake-3-candidate-picker');
       // With JavaScript the search runs in place (no page load, the address stays).
       await page.getByLabel(/Nume, telefon, cod client/).fill('3000112233');
       await page.getByRole('button', { name: 'Caută' }).click();
@@ -263,8 +250,8 @@ describe('intake officer pages in the browser', () => {
         .check();
       await page.getByRole('button', { name: 'Confirm clientul ales' }).click();
       await page.getByRole('status').filter({ hasText: 'Client confirmat: 1000818999' }).waitFor();
-      await page.screenshot({ path: `${SHOTS}/intake-4-candidate-confirmed.png`, fullPage: true });
-      const [c] = await t.db.select().from(cases).where(eq(cases.number, identifyNumber));
+      await web.shot(page, 'intake-4-candidate-confirmed');
+      const [c] = await web.t.db.select().from(cases).where(eq(cases.number, identifyNumber));
       expect(c!.customerId).not.toBeNull();
       await taskOf(identifyNumber, 'triage');
       expect(violations).toEqual([]);
@@ -276,15 +263,15 @@ describe('intake officer pages in the browser', () => {
     { timeout: 180_000 },
     async () => {
       const identify = await identifyTaskOf(noJsNumber);
-      const context = await browser.newContext({
+      const context = await web.browser.newContext({
         locale: 'ro-RO',
         viewport: { width: 390, height: 844 },
         javaScriptEnabled: false,
       });
       context.setDefaultTimeout(30_000);
       const page = await context.newPage();
-      await logIn(page, BASE, email);
-      await page.goto(`${BASE}/inbox/tasks/${identify.id}`);
+      await logIn(page, web.base, email);
+      await page.goto(`${web.base}/inbox/tasks/${identify.id}`);
       await page.getByRole('heading', { name: 'Cine a trimis reclamația?' }).waitFor();
       // The intake's candidates, each with its score and why it matched, rendered by the server.
       const proposals = page.getByRole('group', { name: /Propuneri din mesaj/ });
@@ -328,11 +315,11 @@ describe('intake officer pages in the browser', () => {
         .getByRole('status')
         .filter({ hasText: 'Client confirmat: 3000112233, loc de consum DEG0789123.' })
         .waitFor();
-      const [c] = await t.db.select().from(cases).where(eq(cases.number, noJsNumber));
-      const [elena] = await t.db
+      const [c] = await web.t.db.select().from(cases).where(eq(cases.number, noJsNumber));
+      const [elena] = await web.t.db
         .select()
         .from(customers)
-        .where(and(eq(customers.tenantId, t.demoTenantId), eq(customers.customerCode, '3000112233')));
+        .where(and(eq(customers.tenantId, web.t.demoTenantId), eq(customers.customerCode, '3000112233')));
       expect(c!.customerId).toBe(elena!.id);
       await taskOf(noJsNumber, 'triage');
       await context.close();
