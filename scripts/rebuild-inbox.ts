@@ -29,7 +29,8 @@ export async function rebuildInboxCli(argv: string[], env: NodeJS.ProcessEnv): P
     error: (o: unknown, m?: string) => console.error(m ?? (typeof o === 'string' ? o : JSON.stringify(o))),
   };
   const svc = await services(config, log);
-  const { db, sql } = createDb(svc.databaseUrl, { max: 4 });
+  // An operator's command on the owner's URL, which row-level security does not filter (server/db/roles.ts).
+  const { db, sql } = createDb(svc.databaseUrl, { max: 4, scoped: false });
   try {
     let tenantIds: string[] | undefined;
     if (code) {

@@ -24,6 +24,7 @@ import type { RegisterDeps } from './intake/register-complaint.ts';
 import type { Mailer } from './mail/mailer.ts';
 import errorHandler from './plugins/error-handler.ts';
 import auth from './plugins/auth.ts';
+import tenantScope from './plugins/tenant-scope.ts';
 import secondFactor from './plugins/second-factor.ts';
 import authRoutes from './routes/api/auth/index.ts';
 import complaintsRoutes from './routes/api/complaints/index.ts';
@@ -170,6 +171,9 @@ export async function buildApp(
     accountPasswordService: createAccountPasswordService({ db: ctx.db, secret: ctx.secret }),
     totpService: createTotpService({ db: ctx.db, secret: ctx.secret }),
   });
+
+  // First hook of every request: its tenant scope, which authentication narrows (row-level security).
+  await fastify.register(tenantScope);
 
   // External plugins
   // Security headers on every answer, the pages' included (they go out through reply.raw): HSTS, no framing, no

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { buildApp, type AppContext } from './app.ts';
 import { loadConfig } from './config.ts';
 import { createDb } from './db/client.ts';
+import { withAllTenants } from './db/tenant-scope.ts';
 import { runMigrations } from './db/migrate.ts';
 import { ensureAppRoles } from './db/roles.ts';
 import { EngineClient } from './engine/client.ts';
@@ -93,7 +94,9 @@ async function main() {
   await report.step(
     'BPMN processes',
     async () => {
-      const tenants = await listTenants(db);
+      const tenants = await withAllTenants('start-up: baseline processes of every tenant', () =>
+        listTenants(db),
+      );
       let changed = 0;
       for (const t of tenants) if ((await deployBaseline(engine, t.id)).changed) changed++;
       return { tenants: tenants.length, changed };

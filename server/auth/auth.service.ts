@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { eq, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { sessions, tenants, users, type PermissionRole, type User } from '../db/schema/index.ts';
+import { withAllTenants, withTenant } from '../db/tenant-scope.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
 import {
@@ -177,41 +178,47 @@ export function createAuthService(
     const email = rawEmail.trim().toLowerCase();
     const emailHash = loginAddressHash(secret, email);
     const addressHash = clientAddressHash(secret, clientAddress);
-    const user = await db.transaction(async (tx) => {
-      const failures = await throttle(tx, emailHash, addressHash);
-      const found = await findUserByEmail(tx, email);
-      const ok = found?.active
-        ? await verifyPassword(found.passwordHash, password)
-        : await verifyPassword(await dummyPasswordHash(), password).then(() => false);
-      if (ok) return found!;
-      await recordFailure(tx, emailHash, addressHash);
-      if (found) {
-        await appendAudit(tx, {
-          tenantId: found.tenantId,
-          actorId: found.id,
-          actorKind: 'user',
-          action: 'auth.login_failed',
-          entityType: 'user',
-          entityId: found.id,
-          details: { failuresFromAddress: failures + 1 },
-        });
-      }
-      return null;
-    });
+    // The account is found by its e-mail before its tenant is known: the one step of a login that looks across
+    // tenants (row-level security, server/db/tenant-scope.ts); everything after runs in the account's tenant.
+    const user = await withAllTenants('staff login: the account is found by its e-mail', () =>
+      db.transaction(async (tx) => {
+        const failures = await throttle(tx, emailHash, addressHash);
+        const found = await findUserByEmail(tx, email);
+        const ok = found?.active
+          ? await verifyPassword(found.passwordHash, password)
+          : await verifyPassword(await dummyPasswordHash(), password).then(() => false);
+        if (ok) return found!;
+        await recordFailure(tx, emailHash, addressHash);
+        if (found) {
+          await appendAudit(tx, {
+            tenantId: found.tenantId,
+            actorId: found.id,
+            actorKind: 'user',
+            action: 'auth.login_failed',
+            entityType: 'user',
+            entityId: found.id,
+            details: { failuresFromAddress: failures + 1 },
+          });
+        }
+        return null;
+      }),
+    );
     if (!user) throw new DomainError('AUTH_INVALID_CREDENTIALS');
     const token = generateSessionToken();
     const twoStep = user.totpEnabledAt !== null && user.totpSecret !== null;
-    await db.transaction(async (tx) => {
-      await insertSession(tx, {
-        id: sessionIdOf(token),
-        userId: user.id,
-        tenantId: user.tenantId,
-        // The absolute lifetime caps it at the first validation (validateSessionToken).
-        expiresAt: new Date(Date.now() + (twoStep ? SECOND_FACTOR_TTL_MS : SESSION_TTL_MS)),
-        stage: twoStep ? 'password' : 'full',
-      });
-      if (!twoStep) await signedIn(tx, user, emailHash, addressHash, 'password');
-    });
+    await withTenant(user.tenantId, () =>
+      db.transaction(async (tx) => {
+        await insertSession(tx, {
+          id: sessionIdOf(token),
+          userId: user.id,
+          tenantId: user.tenantId,
+          // The absolute lifetime caps it at the first validation (validateSessionToken).
+          expiresAt: new Date(Date.now() + (twoStep ? SECOND_FACTOR_TTL_MS : SESSION_TTL_MS)),
+          stage: twoStep ? 'password' : 'full',
+        });
+        if (!twoStep) await signedIn(tx, user, emailHash, addressHash, 'password');
+      }),
+    );
     const principal = await validateSessionToken(token);
     if (!principal) throw new DomainError('AUTH_SESSION_INVALID');
     return { token, principal };
@@ -358,7 +365,12 @@ export function createAuthService(
     return validateSessionById(sessionIdOf(token));
   }
 
-  async function validateSessionById(id: string): Promise<Principal | null> {
+  /** The session is found by its secret id before its tenant is known (the one lookup across tenants). */
+  function validateSessionById(id: string): Promise<Principal | null> {
+    return withAllTenants('staff session: found by its secret id', () => sessionPrincipal(id));
+  }
+
+  async function sessionPrincipal(id: string): Promise<Principal | null> {
     // One round trip: session, user, tenant and the job roles held (every API request passes here).
     const [row] = await db
       .select({

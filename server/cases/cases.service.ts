@@ -5,7 +5,7 @@ import { cases, processStarts } from '../db/schema/index.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit, logAccess } from '../audit/index.ts';
-import type { Principal } from '../auth/auth.service.ts';
+import { type Principal } from '../auth/index.ts';
 import { accessCodeFor, accessCodeMatches } from './access-code.ts';
 import {
   addCaseEvent,
@@ -17,6 +17,7 @@ import {
 import { caseCorrespondence } from './correspondence.ts';
 import { getTenantByCode } from '../tenants/index.ts';
 import { caseDocument, caseDocuments } from '../documents/index.ts';
+import { withTenant } from '../db/tenant-scope.ts';
 
 export interface CasesDeps {
   db: Db;
@@ -128,6 +129,11 @@ export function createCasesService(deps: CasesDeps) {
     const tenant = /^[A-Z0-9]{2,20}$/.test(tenantCode) ? await getTenantByCode(db, tenantCode) : null;
     if (!tenant || !accessCodeMatches(deps.secret, tenant.id, number, code))
       throw new DomainError('STATUS_NOT_FOUND');
+    // The number and its access code named the tenant: the rest sees only its rows (server/db/tenant-scope.ts).
+    return withTenant(tenant.id, () => statusOf(tenant, number));
+  }
+
+  async function statusOf(tenant: { id: string; name: string }, number: string) {
     const row = await getCaseByNumber(db, tenant.id, number);
     if (!row) throw new DomainError('STATUS_NOT_FOUND');
     const events = await listCaseEvents(db, tenant.id, row.case.id, true);

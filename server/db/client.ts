@@ -1,15 +1,22 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema/index.ts';
+import { scopedClient } from './scoped-client.ts';
 
-export function createDb(url: string, options: { max?: number } = {}) {
+/**
+ * `scoped` (default): every statement carries the tenant scope of the code that runs it (server/db/scoped-client.ts);
+ * for the app's roles, which row-level security filters. `scoped: false` for the owner (migrations, tests' own
+ * checks), which the policies do not filter anyway.
+ */
+export function createDb(url: string, options: { max?: number; scoped?: boolean } = {}) {
   const sql = postgres(url, {
     max: options.max ?? 20,
     onnotice: () => {},
     // Dates cross our boundaries as ISO strings; keep `date` columns as 'YYYY-MM-DD' text.
     types: { date: { to: 1082, from: [1082], serialize: (x: string) => x, parse: (x: string) => x } },
   });
-  const db = drizzle(sql, { schema, casing: 'snake_case' });
+  // Every statement drizzle sends carries the tenant scope of the code that runs it (row-level security).
+  const db = drizzle(options.scoped === false ? sql : scopedClient(sql), { schema, casing: 'snake_case' });
   return { db, sql };
 }
 

@@ -13,7 +13,7 @@ const MIGRATION_LOCK = 7_215_004_211;
  * the migration share it); the later ones then find nothing left to apply.
  */
 export async function runMigrations(url: string): Promise<void> {
-  const { db, sql } = createDb(url, { max: 1 });
+  const { db, sql } = createDb(url, { max: 1, scoped: false });
   try {
     await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK})`;
     await migrate(db, { migrationsFolder });

@@ -148,7 +148,44 @@ async function applyGrants(owner: Sql, roles: Record<AppRoleKind, string>): Prom
         await tx.unsafe(`grant ${privileges.join(', ')} on table ${ident(table)} to ${role}`);
       }
     }
+    await applyTenantPolicies(tx);
   });
+}
+
+/**
+ * The policy on every tenant table. The version is in the name: a changed rule gets a new name, and a start
+ * replaces the old policy; an unchanged one is left alone (re-creating it would lock every table at every start).
+ */
+export const TENANT_POLICY = 'tenant_scope_v1';
+
+/**
+ * Row-level security on every table with a `tenant_id` column (server/db/tenant-scope.ts says where the settings
+ * come from). ENABLE, not FORCE: the owner (migrations, the test's checks) is not filtered, the app's roles are.
+ * `nullif(…, '')::uuid` keeps the comparison an indexable equality on tenant_id; with nothing set it is null and
+ * no row matches. WITH CHECK applies the same rule to inserted and updated rows, so no scope writes another
+ * tenant's row either.
+ */
+async function applyTenantPolicies(tx: postgres.TransactionSql): Promise<void> {
+  const tables = await tx<Array<{ name: string; enabled: boolean }>>`
+    select c.relname as name, c.relrowsecurity as enabled from pg_class c
+      join pg_namespace n on n.oid = c.relnamespace
+      join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
+     where n.nspname = 'public' and c.relkind in ('r', 'p') order by 1`;
+  const rule =
+    "current_setting('app.all_tenants', true) = 'on' " +
+    "or tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid";
+  const existing = await tx<Array<{ table: string; policy: string }>>`
+    select c.relname as table, p.polname as policy
+      from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = 'public' and p.polname like 'tenant\\_scope%'`;
+  for (const { name, enabled } of tables) {
+    const mine = existing.filter((e) => e.table === name);
+    for (const old of mine.filter((e) => e.policy !== TENANT_POLICY))
+      await tx.unsafe(`drop policy ${ident(old.policy)} on ${ident(name)}`);
+    if (!mine.some((e) => e.policy === TENANT_POLICY))
+      await tx.unsafe(`create policy ${TENANT_POLICY} on ${ident(name)} using (${rule}) with check (${rule})`);
+    if (!enabled) await tx.unsafe(`alter table ${ident(name)} enable row level security`);
+  }
 }
 
 /** Refuses an operator-given app role that could rewrite history. */
@@ -159,9 +196,9 @@ async function checkOperatorRole(owner: Sql, role: string): Promise<void> {
                     where n.nspname = 'public' and pg_has_role(${role}, c.relowner, 'MEMBER')) as owns
       from pg_roles r where r.rolname = ${role}`;
   if (!r) throw new Error(`APP_DATABASE_URL names the role "${role}", which does not exist`);
-  if (r.super || r.owns)
+  if (r.super || r.owns || r.bypass)
     throw new Error(
-      `APP_DATABASE_URL must name a role without ownership of the tables and without superuser rights; "${role}" ${r.super ? 'is a superuser' : 'owns (or is a member of the owner of) the tables'}. See deploy/README.md.`,
+      `APP_DATABASE_URL must name a role without ownership of the tables, superuser rights or BYPASSRLS; "${role}" ${r.super ? 'is a superuser' : r.owns ? 'owns (or is a member of the owner of) the tables' : 'bypasses row-level security'}. See deploy/README.md.`,
     );
 }
 

@@ -34,7 +34,7 @@
  */
 import postgres from 'postgres';
 import type { Db } from '../db/client.ts';
-import { LOGIN_LOCK_WINDOW_MS } from '../auth/auth.service.ts';
+import { LOGIN_LOCK_WINDOW_MS } from '../auth/index.ts';
 import { runPeriodically } from '../periodic.ts';
 import { CODES_PER_EMAIL_WINDOW_MS, CODES_PER_IP_WINDOW_MS } from '../portal/portal-auth.service.ts';
 import {
@@ -47,6 +47,7 @@ import {
   readTaskEventCursor,
   type EngineSql,
 } from './housekeeping.repo.ts';
+import { withAllTenants } from '../db/tenant-scope.ts';
 
 /** Rows per delete statement: small enough that a statement holds its locks for milliseconds. */
 export const DEFAULT_BATCH_SIZE = 5000;
@@ -89,69 +90,71 @@ export async function sweepOnce(
   engineSql: EngineSql | undefined,
   opts: SweepOptions = {},
 ): Promise<SweepCounts | null> {
-  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
-  const retentionMs = opts.taskEventRetentionMs ?? 7 * DAY_MS;
-  const shouldStop = opts.shouldStop ?? (() => false);
-  // A session lock on one reserved connection: it spans many short transactions (an xact lock would need one
-  // long transaction, keeping every deleted row locked until the end), and goes if the connection dies.
-  const conn = await db.$client.reserve();
-  try {
-    const [lock] = await conn<Array<{ locked: boolean }>>`
-      select pg_try_advisory_lock(hashtext('housekeeping'), 0) as locked`;
-    if (!lock?.locked) return null;
+  return withAllTenants('housekeeping: expired rows of every tenant', async () => {
+    const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+    const retentionMs = opts.taskEventRetentionMs ?? 7 * DAY_MS;
+    const shouldStop = opts.shouldStop ?? (() => false);
+    // A session lock on one reserved connection: it spans many short transactions (an xact lock would need one
+    // long transaction, keeping every deleted row locked until the end), and goes if the connection dies.
+    const conn = await db.$client.reserve();
     try {
-      const counts: SweepCounts = {
-        staffSessions: await inBatches(
-          () => deleteExpiredStaffSessions(db, batchSize),
-          batchSize,
-          shouldStop,
-        ),
-        consumerSessions: await inBatches(
-          () => deleteExpiredConsumerSessions(db, batchSize),
-          batchSize,
-          shouldStop,
-        ),
-        loginCodes: await inBatches(
-          () => deleteSpentLoginCodes(db, LOGIN_CODE_KEPT_MS, batchSize),
-          batchSize,
-          shouldStop,
-        ),
-        staffLoginFailures: await inBatches(
-          () => deleteOldStaffLoginFailures(db, LOGIN_LOCK_WINDOW_MS, batchSize),
-          batchSize,
-          shouldStop,
-        ),
-        taskEvents: null,
-      };
-      if (engineSql && !shouldStop()) {
-        // Read once: every id up to any cursor ever saved was applied or given up on, so a value read a
-        // moment ago stays safe while the consumer moves on.
-        const upToId = await readTaskEventCursor(db);
-        const tenants = await listTenantIds(db);
-        const prune = (scope: string[] | 'untenanted') =>
-          inBatches(
-            () =>
-              pruneTaskEvents(engineSql, {
-                upToId,
-                olderThanMs: retentionMs,
-                tenants: scope,
-                limit: batchSize,
-              }),
+      const [lock] = await conn<Array<{ locked: boolean }>>`
+      select pg_try_advisory_lock(hashtext('housekeeping'), 0) as locked`;
+      if (!lock?.locked) return null;
+      try {
+        const counts: SweepCounts = {
+          staffSessions: await inBatches(
+            () => deleteExpiredStaffSessions(db, batchSize),
             batchSize,
             shouldStop,
-          );
-        let pruned = 0;
-        if (upToId > 0 && tenants.length) pruned += await prune(tenants);
-        if (upToId > 0 && !shouldStop()) pruned += await prune('untenanted');
-        counts.taskEvents = pruned;
+          ),
+          consumerSessions: await inBatches(
+            () => deleteExpiredConsumerSessions(db, batchSize),
+            batchSize,
+            shouldStop,
+          ),
+          loginCodes: await inBatches(
+            () => deleteSpentLoginCodes(db, LOGIN_CODE_KEPT_MS, batchSize),
+            batchSize,
+            shouldStop,
+          ),
+          staffLoginFailures: await inBatches(
+            () => deleteOldStaffLoginFailures(db, LOGIN_LOCK_WINDOW_MS, batchSize),
+            batchSize,
+            shouldStop,
+          ),
+          taskEvents: null,
+        };
+        if (engineSql && !shouldStop()) {
+          // Read once: every id up to any cursor ever saved was applied or given up on, so a value read a
+          // moment ago stays safe while the consumer moves on.
+          const upToId = await readTaskEventCursor(db);
+          const tenants = await listTenantIds(db);
+          const prune = (scope: string[] | 'untenanted') =>
+            inBatches(
+              () =>
+                pruneTaskEvents(engineSql, {
+                  upToId,
+                  olderThanMs: retentionMs,
+                  tenants: scope,
+                  limit: batchSize,
+                }),
+              batchSize,
+              shouldStop,
+            );
+          let pruned = 0;
+          if (upToId > 0 && tenants.length) pruned += await prune(tenants);
+          if (upToId > 0 && !shouldStop()) pruned += await prune('untenanted');
+          counts.taskEvents = pruned;
+        }
+        return counts;
+      } finally {
+        await conn`select pg_advisory_unlock(hashtext('housekeeping'), 0)`;
       }
-      return counts;
     } finally {
-      await conn`select pg_advisory_unlock(hashtext('housekeeping'), 0)`;
+      conn.release();
     }
-  } finally {
-    conn.release();
-  }
+  });
 }
 
 export interface HousekeepingOptions {

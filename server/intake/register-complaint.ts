@@ -3,15 +3,13 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from '../db/client.ts';
 import { tenants, type CaseSource, type Channel, type ComplaintCategory } from '../db/schema/index.ts';
 import { customerTypeOf, energyOf } from '../codes/case-codes.ts';
-import { clockInstants } from '../deadlines/case-deadline.ts';
+import { clockInstants, businessClock, computeDeadline } from '../deadlines/index.ts';
 import { searchText } from '../db/search-text.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
 import type { ActorKind } from '../audit/index.ts';
 import { accessCodeFor } from '../cases/index.ts';
 import { getCustomer, getPlace } from '../customers/index.ts';
-import { businessClock } from '../deadlines/calendar.ts';
-import { computeDeadline } from '../deadlines/deadlines.service.ts';
 import {
   attemptProcessStart,
   LEASE_SECONDS,
@@ -19,6 +17,7 @@ import {
   type ProcessStartRow,
 } from '../outbox/process-starts.ts';
 import { COMPLAINT_PROCESS_KEY } from '../../processes/topics.ts';
+import { withTenant } from '../db/tenant-scope.ts';
 
 export interface RegisterComplaintInput {
   tenantId: string;
@@ -80,10 +79,19 @@ export interface RegisterDeps {
  * Every channel ends here. The case, its number, its due date, the audit entry and the process-start outbox row
  * commit in one transaction; only then do we ask the engine to start the process (and retry later if it cannot).
  */
-export async function registerComplaint(
+export function registerComplaint(
   deps: RegisterDeps,
   input: RegisterComplaintInput,
   options: RegisterOptions = {},
+): Promise<RegisteredComplaint> {
+  // Registration works for the tenant it names, and refuses to run inside another tenant's scope (tenant-scope.ts).
+  return withTenant(input.tenantId, () => register(deps, input, options));
+}
+
+async function register(
+  deps: RegisterDeps,
+  input: RegisterComplaintInput,
+  options: RegisterOptions,
 ): Promise<RegisteredComplaint> {
   const { db } = deps;
   const receivedAt = input.receivedAt ?? new Date();

@@ -3,8 +3,9 @@ import type { Db } from '../db/client.ts';
 import { processStarts } from '../db/schema/index.ts';
 import type { EngineClient, Variables } from '../engine/client.ts';
 import { processVersion } from '../engine/process-version.ts';
-import { currentInstructionsHash } from '../instructions/instructions.ts';
+import { currentInstructionsHash } from '../instructions/index.ts';
 import { runPeriodically } from '../periodic.ts';
+import { withAllTenants, withTenant } from '../db/tenant-scope.ts';
 
 /**
  * The process start of a registered case, as a transactional outbox: the row is written in the registration
@@ -132,9 +133,12 @@ export function startProcessStartDispatcher(
   async function drain(): Promise<number> {
     let started = 0;
     for (;;) {
-      const rows = await leaseDue(db, batch);
+      // Leasing looks at every tenant's outbox; each start then runs in its case's tenant (tenant-scope.ts).
+      const rows = await withAllTenants('process-start outbox: leases due rows', () => leaseDue(db, batch));
       if (rows.length === 0) return started;
-      const results = await Promise.all(rows.map((r) => attemptProcessStart(db, engine, r, log)));
+      const results = await Promise.all(
+        rows.map((r) => withTenant(r.tenantId, () => attemptProcessStart(db, engine, r, log))),
+      );
       const ok = results.filter(Boolean).length;
       started += ok;
       if (ok === 0) return started; // the engine is down: wait for the next tick

@@ -3,8 +3,9 @@ import type { Db } from '../db/client.ts';
 import { taskCompletions, type TaskCompletion } from '../db/schema/index.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { runPeriodically } from '../periodic.ts';
-import { applyCompletion } from '../tasks/task-completion.ts';
+import { applyCompletion } from '../tasks/index.ts';
 import type { Logger } from './process-starts.ts';
+import { withAllTenants, withTenant } from '../db/tenant-scope.ts';
 
 /** How long one dispatcher holds a pending completion (longer than the engine's HTTP timeout). */
 export const COMPLETION_LEASE_SECONDS = 60;
@@ -47,9 +48,14 @@ export function startTaskCompletionDispatcher(
   async function drain(): Promise<number> {
     let applied = 0;
     for (;;) {
-      const rows = await leaseDueCompletions(db, batch);
+      // Leasing looks at every tenant's completions; each one is then applied in its tenant (tenant-scope.ts).
+      const rows = await withAllTenants('task-completion outbox: leases due rows', () =>
+        leaseDueCompletions(db, batch),
+      );
       if (rows.length === 0) return applied;
-      const results = await Promise.all(rows.map((r) => applyCompletion(db, engine, r)));
+      const results = await Promise.all(
+        rows.map((r) => withTenant(r.tenantId, () => applyCompletion(db, engine, r))),
+      );
       const ok = results.filter(Boolean).length;
       applied += ok;
       if (ok < rows.length)

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { PermissionRole } from '../db/schema/index.ts';
+import { scopeToTenant } from '../db/tenant-scope.ts';
 import { DomainError } from '../errors.ts';
 import type { AuthService, Principal } from '../auth/auth.service.ts';
 
@@ -53,6 +54,8 @@ export default fp(
       const principal = await opts.authService.validateSessionToken(token);
       if (!principal) throw new DomainError('AUTH_SESSION_INVALID');
       req.principal = principal;
+      // From here on the request sees only its tenant's rows (row-level security, server/db/tenant-scope.ts).
+      scopeToTenant(principal.tenantId);
     });
 
     fastify.addHook('preHandler', async (req: FastifyRequest, _reply: FastifyReply) => {

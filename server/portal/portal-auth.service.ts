@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
-import { generateSessionToken, sessionIdOf } from '../auth/tokens.ts';
+import { generateSessionToken, sessionIdOf } from '../auth/index.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { getTenantByCode } from '../tenants/index.ts';
 import { renderLoginCodeMail } from './login-code-mail.ts';
@@ -26,6 +26,7 @@ import {
   newLoginCode,
   normaliseEmail,
 } from './secrets.ts';
+import { withAllTenants, withTenant } from '../db/tenant-scope.ts';
 
 /** A code lives 10 minutes and takes 5 wrong tries. */
 export const CODE_TTL_MS = 10 * 60 * 1000;
@@ -79,25 +80,29 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
     const ipHash = clientAddressHash(secret, ip);
     const code = newLoginCode();
     const now = Date.now();
-    await db.transaction(async (tx) => {
-      // One request per address at a time, so two parallel requests cannot both pass the count.
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'portal-code:' + email}, 0))`);
-      const recent = await countRecentCodes(tx, {
-        email,
-        ipHash,
-        emailSince: new Date(now - CODES_PER_EMAIL_WINDOW_MS),
-        ipSince: new Date(now - CODES_PER_IP_WINDOW_MS),
-      });
-      if (recent.byEmail >= CODES_PER_EMAIL || recent.byIp >= CODES_PER_IP)
-        throw new DomainError('PORTAL_CODE_RATE_LIMITED');
-      await insertLoginCode(tx, {
-        tenantId: tenant.id,
-        email,
-        codeHash: loginCodeHash(secret, tenant.id, email, code),
-        ipHash,
-        expiresAt: new Date(now + CODE_TTL_MS),
-      });
-    });
+    // The limits count an address's and a client address's codes at every supplier (one person, one budget);
+    // the code itself is the supplier's row (server/db/tenant-scope.ts).
+    await withAllTenants('portal code limits: an address across every supplier', () =>
+      db.transaction(async (tx) => {
+        // One request per address at a time, so two parallel requests cannot both pass the count.
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'portal-code:' + email}, 0))`);
+        const recent = await countRecentCodes(tx, {
+          email,
+          ipHash,
+          emailSince: new Date(now - CODES_PER_EMAIL_WINDOW_MS),
+          ipSince: new Date(now - CODES_PER_IP_WINDOW_MS),
+        });
+        if (recent.byEmail >= CODES_PER_EMAIL || recent.byIp >= CODES_PER_IP)
+          throw new DomainError('PORTAL_CODE_RATE_LIMITED');
+        await insertLoginCode(tx, {
+          tenantId: tenant.id,
+          email,
+          codeHash: loginCodeHash(secret, tenant.id, email, code),
+          ipHash,
+          expiresAt: new Date(now + CODE_TTL_MS),
+        });
+      }),
+    );
     if (!deps.mailer) throw new DomainError('PORTAL_MAIL_UNAVAILABLE');
     const mail = await renderLoginCodeMail({
       supplier: tenant.name,
@@ -123,45 +128,47 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
     const tenant = await supplier(tenantCode);
     const email = normaliseEmail(rawEmail);
     const given = code.replace(/\s/g, '');
-    const outcome = await db.transaction(async (tx) => {
-      const row = await latestLoginCodeForUpdate(tx, tenant.id, email);
-      if (!row) return { ok: false as const, error: 'PORTAL_CODE_INVALID' as const };
-      if (row.attempts >= CODE_MAX_ATTEMPTS)
-        return { ok: false as const, error: 'PORTAL_CODE_LOCKED' as const };
-      if (row.expiresAt.getTime() <= Date.now())
-        return { ok: false as const, error: 'PORTAL_CODE_EXPIRED' as const };
-      if (!loginCodeMatches(row.codeHash, loginCodeHash(secret, tenant.id, email, given))) {
-        const attempts = await recordWrongCode(tx, row.id);
-        return {
-          ok: false as const,
-          error:
-            attempts >= CODE_MAX_ATTEMPTS
-              ? ('PORTAL_CODE_LOCKED' as const)
-              : ('PORTAL_CODE_INVALID' as const),
-        };
-      }
-      await consumeLoginCode(tx, row.id);
-      const account = await upsertAccount(tx, tenant.id, email);
-      // Housekeeping on the way: this address's codes past every limit window, this account's dead sessions.
-      await pruneForAccount(tx, email, account.id, new Date(Date.now() - 24 * 60 * 60 * 1000));
-      const token = generateSessionToken();
-      const expiresAt = new Date(Date.now() + CONSUMER_SESSION_TTL_MS);
-      await insertSession(tx, {
-        id: sessionIdOf(token),
-        accountId: account.id,
-        tenantId: tenant.id,
-        expiresAt,
-      });
-      await appendAudit(tx, {
-        tenantId: tenant.id,
-        actorId: account.id,
-        actorKind: 'consumer',
-        action: 'portal.login',
-        entityType: 'consumer_account',
-        entityId: account.id,
-      });
-      return { ok: true as const, token, expiresAt, account };
-    });
+    const outcome = await withTenant(tenant.id, () =>
+      db.transaction(async (tx) => {
+        const row = await latestLoginCodeForUpdate(tx, tenant.id, email);
+        if (!row) return { ok: false as const, error: 'PORTAL_CODE_INVALID' as const };
+        if (row.attempts >= CODE_MAX_ATTEMPTS)
+          return { ok: false as const, error: 'PORTAL_CODE_LOCKED' as const };
+        if (row.expiresAt.getTime() <= Date.now())
+          return { ok: false as const, error: 'PORTAL_CODE_EXPIRED' as const };
+        if (!loginCodeMatches(row.codeHash, loginCodeHash(secret, tenant.id, email, given))) {
+          const attempts = await recordWrongCode(tx, row.id);
+          return {
+            ok: false as const,
+            error:
+              attempts >= CODE_MAX_ATTEMPTS
+                ? ('PORTAL_CODE_LOCKED' as const)
+                : ('PORTAL_CODE_INVALID' as const),
+          };
+        }
+        await consumeLoginCode(tx, row.id);
+        const account = await upsertAccount(tx, tenant.id, email);
+        // Housekeeping on the way: this address's codes past every limit window, this account's dead sessions.
+        await pruneForAccount(tx, email, account.id, new Date(Date.now() - 24 * 60 * 60 * 1000));
+        const token = generateSessionToken();
+        const expiresAt = new Date(Date.now() + CONSUMER_SESSION_TTL_MS);
+        await insertSession(tx, {
+          id: sessionIdOf(token),
+          accountId: account.id,
+          tenantId: tenant.id,
+          expiresAt,
+        });
+        await appendAudit(tx, {
+          tenantId: tenant.id,
+          actorId: account.id,
+          actorKind: 'consumer',
+          action: 'portal.login',
+          entityType: 'consumer_account',
+          entityId: account.id,
+        });
+        return { ok: true as const, token, expiresAt, account };
+      }),
+    );
     // Thrown after the transaction, so the wrong try stays counted.
     if (!outcome.ok) throw new DomainError(outcome.error);
     return {
@@ -171,7 +178,12 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
     };
   }
 
-  async function validateSessionToken(token: string): Promise<ConsumerPrincipal | null> {
+  /** The session is found by its secret id before its tenant is known (the one lookup across tenants). */
+  function validateSessionToken(token: string): Promise<ConsumerPrincipal | null> {
+    return withAllTenants('consumer session: found by its secret id', () => sessionPrincipal(token));
+  }
+
+  async function sessionPrincipal(token: string): Promise<ConsumerPrincipal | null> {
     if (!/^[a-z2-7]{32}$/.test(token)) return null;
     const id = sessionIdOf(token);
     const row = await findSession(db, id);

@@ -7,6 +7,7 @@ import { DEFAULT_RETENTION_YEARS } from '../codes/privacy-codes.ts';
 import { DomainError } from '../errors.ts';
 import { runPeriodically } from '../periodic.ts';
 import type { Logger } from '../outbox/process-starts.ts';
+import { withAllTenants, withTenant } from '../db/tenant-scope.ts';
 
 /**
  * Storage limitation (GDPR art. 5(1)(e); IL-38): a closed case keeps the personal data in it for the tenant's
@@ -170,7 +171,9 @@ async function purging<T>(db: Db, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
  * parameter so a test moves the clock by data. Returns the numbers anonymised.
  */
 export async function runRetention(db: Db, now = new Date(), batch = 200): Promise<string[]> {
-  const due = (await db.execute(sql`
+  // Finding what is due looks at every tenant; each case is then anonymised in its own tenant (tenant-scope.ts).
+  const due = (await withAllTenants('retention: finds closed cases past their period', () =>
+    db.execute(sql`
     select c.id, c.tenant_id, c.number from cases c
     left join privacy_settings s on s.tenant_id = c.tenant_id
     where c.status in ('closed', 'filed', 'annulled')
@@ -181,15 +184,18 @@ export async function runRetention(db: Db, now = new Date(), batch = 200): Promi
       and not exists (select 1 from data_subject_requests r where r.tenant_id = c.tenant_id and r.status = 'open'
         and ((c.customer_id is not null and r.customer_id = c.customer_id)
           or (c.contact_email is not null and r.contact_email = c.contact_email)))
-    order by c.closed_at limit ${batch}`)) as unknown as Array<{
+    order by c.closed_at limit ${batch}`),
+  )) as unknown as Array<{
     id: string;
     tenant_id: string;
     number: string;
   }>;
   const done: string[] = [];
   for (const c of due) {
-    if (await purging(db, (tx) => anonymiseCase(tx, c.tenant_id, c.id, 'retention', null)))
-      done.push(c.number);
+    const anonymised = await withTenant(c.tenant_id, () =>
+      purging(db, (tx) => anonymiseCase(tx, c.tenant_id, c.id, 'retention', null)),
+    );
+    if (anonymised) done.push(c.number);
   }
   return done;
 }

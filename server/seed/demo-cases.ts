@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Principal } from '../auth/auth.service.ts';
+import { type Principal } from '../auth/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
 import {
@@ -16,7 +16,7 @@ import {
 } from '../db/schema/index.ts';
 import { recordPostalDispatch, renderPdf } from '../documents/index.ts';
 import type { EngineClient, EngineTask } from '../engine/client.ts';
-import { loadInstructions, type Instruction } from '../instructions/instructions.ts';
+import { loadInstructions, type Instruction } from '../instructions/index.ts';
 import {
   processInboundMail,
   type IntakeTenant,
@@ -29,8 +29,7 @@ import { listLinkedCustomers } from '../portal/portal-links.repo.ts';
 import { upsertAccount } from '../portal/portal-login.repo.ts';
 import { createPortalService } from '../portal/portal.service.ts';
 import { checkFiles } from '../portal/uploads.ts';
-import { createProcessCatalog } from '../tasks/process-catalog.ts';
-import { createTasksService } from '../tasks/tasks.service.ts';
+import { createProcessCatalog, createTasksService } from '../tasks/index.ts';
 import { getTenant } from '../tenants/index.ts';
 import { TASK_WORKER_ROLES } from './demo.ts';
 import {
@@ -47,6 +46,7 @@ import {
   type ScenarioRun,
   type Step,
 } from './demo-scenarios.ts';
+import { withTenant } from '../db/tenant-scope.ts';
 
 export { DEMO_CASE_STAGES, DEMO_PORTAL_EMAIL, type DemoCaseKey } from './demo-scenarios.ts';
 
@@ -636,112 +636,115 @@ export async function seedDemoCases(
   tenantId: string,
   opts: DemoSeedOptions = {},
 ): Promise<DemoSeedReport> {
-  const tenant = await getTenant(deps.db, tenantId);
-  if (!tenant) throw new Error(`demo seed: no tenant ${tenantId}`);
-  const report: DemoSeedReport = {
-    tenantCode: tenant.code,
-    created: {},
-    resumed: {},
-    present: {},
-    busy: false,
-  };
-  // One seeding per tenant at a time, across processes: a transaction holds the lock for the whole run.
-  return deps.db.transaction(async (lockTx) => {
-    const [lock] = (await lockTx.execute(
-      sql`select pg_try_advisory_xact_lock(hashtextextended(${'demo-seed:' + tenantId}, 0)) as ok`,
-    )) as unknown as Array<{ ok: boolean }>;
-    if (!lock?.ok) return { ...report, busy: true };
+  return withTenant(tenantId, async () => {
+    const tenant = await getTenant(deps.db, tenantId);
+    if (!tenant) throw new Error(`demo seed: no tenant ${tenantId}`);
+    const report: DemoSeedReport = {
+      tenantCode: tenant.code,
+      created: {},
+      resumed: {},
+      present: {},
+      busy: false,
+    };
+    // One seeding per tenant at a time, across processes: a transaction holds the lock for the whole run.
+    return deps.db.transaction(async (lockTx) => {
+      const [lock] = (await lockTx.execute(
+        sql`select pg_try_advisory_xact_lock(hashtextextended(${'demo-seed:' + tenantId}, 0)) as ok`,
+      )) as unknown as Array<{ ok: boolean }>;
+      if (!lock?.ok) return { ...report, busy: true };
 
-    const found = await presentCases(deps.db, tenantId);
-    for (const [k, f] of Object.entries(found)) if (f.done) report.present[k as DemoCaseKey] = f.number;
-    const toRegister = SCENARIOS.filter((s) => !found[s.key]);
-    const toResume = SCENARIOS.filter((s) => found[s.key]?.done === false);
-    const contest = found['portal-contest'];
-    if (!toRegister.length && !toResume.length && contest?.done) return report;
+      const found = await presentCases(deps.db, tenantId);
+      for (const [k, f] of Object.entries(found)) if (f.done) report.present[k as DemoCaseKey] = f.number;
+      const toRegister = SCENARIOS.filter((s) => !found[s.key]);
+      const toResume = SCENARIOS.filter((s) => found[s.key]?.done === false);
+      const contest = found['portal-contest'];
+      if (!toRegister.length && !toResume.length && contest?.done) return report;
 
-    const staff = await loadStaff(deps.db, tenantId);
-    const needed = new Set([
-      ...[...toRegister, ...toResume].flatMap((s) => s.jobRoles),
-      ...(contest?.done ? [] : CONTESTATION.jobRoles),
-    ]);
-    const missing = [...needed].filter(
-      (j) => !staff.some((s) => s.jobRoles.includes(j) && s.roles.some((r) => TASK_WORKER_ROLES.includes(r))),
-    );
-    if (missing.length)
-      throw new Error(
-        `Tenantul ${tenant.code} nu are titulari pentru rolurile ${missing.sort().join(', ')}: atribuiți-le în Administrare → Organigramă.`,
+      const staff = await loadStaff(deps.db, tenantId);
+      const needed = new Set([
+        ...[...toRegister, ...toResume].flatMap((s) => s.jobRoles),
+        ...(contest?.done ? [] : CONTESTATION.jobRoles),
+      ]);
+      const missing = [...needed].filter(
+        (j) =>
+          !staff.some((s) => s.jobRoles.includes(j) && s.roles.some((r) => TASK_WORKER_ROLES.includes(r))),
       );
-    const absent = await missingDemoCustomers(deps.db, tenantId, toRegister);
-    if (absent.length)
-      throw new Error(
-        `Tenantul ${tenant.code} nu are clienții demo ${absent.join(', ')} (se adaugă doar într-un tenant fără clienți).`,
-      );
+      if (missing.length)
+        throw new Error(
+          `Tenantul ${tenant.code} nu are titulari pentru rolurile ${missing.sort().join(', ')}: atribuiți-le în Administrare → Organigramă.`,
+        );
+      const absent = await missingDemoCustomers(deps.db, tenantId, toRegister);
+      if (absent.length)
+        throw new Error(
+          `Tenantul ${tenant.code} nu are clienții demo ${absent.join(', ')} (se adaugă doar într-un tenant fără clienți).`,
+        );
 
-    const run = new Run(
-      { ...deps, instructions: deps.instructions ?? (await loadInstructions()) },
-      {
-        id: tenant.id,
-        code: tenant.code,
-        name: tenant.name,
-        intakeEmail: tenant.intakeEmail,
-        operatorEmail: tenant.operatorEmail,
-      },
-      staff,
-      { signal: opts.signal, stepTimeoutMs: opts.stepTimeoutMs ?? 120_000 },
-    );
-    for (const [k, f] of Object.entries(found)) run.setNumber(k as DemoCaseKey, f.number);
-
-    // Registered one after the other, in a fixed order (stable numbers in a fresh tenant); then driven together.
-    for (const s of toRegister) {
-      run.checkAborted();
-      const number = await run.register(s);
-      run.setNumber(s.key, number);
-      report.created[s.key] = number;
-    }
-    for (const s of toResume) {
-      const number = found[s.key]!.number;
-      await run.resumeFrom(number);
-      report.resumed[s.key] = number;
-    }
-    const drives = [...toRegister, ...toResume].map((s) => {
-      const number = run.numberOf(s.key)!;
-      const p = s.drive(run, number).then(() => run.markSeeded(s.key, number));
-      run.setPending(
-        s.key,
-        p.catch(() => undefined),
+      const run = new Run(
+        { ...deps, instructions: deps.instructions ?? (await loadInstructions()) },
+        {
+          id: tenant.id,
+          code: tenant.code,
+          name: tenant.name,
+          intakeEmail: tenant.intakeEmail,
+          operatorEmail: tenant.operatorEmail,
+        },
+        staff,
+        { signal: opts.signal, stepTimeoutMs: opts.stepTimeoutMs ?? 120_000 },
       );
-      return p;
+      for (const [k, f] of Object.entries(found)) run.setNumber(k as DemoCaseKey, f.number);
+
+      // Registered one after the other, in a fixed order (stable numbers in a fresh tenant); then driven together.
+      for (const s of toRegister) {
+        run.checkAborted();
+        const number = await run.register(s);
+        run.setNumber(s.key, number);
+        report.created[s.key] = number;
+      }
+      for (const s of toResume) {
+        const number = found[s.key]!.number;
+        await run.resumeFrom(number);
+        report.resumed[s.key] = number;
+      }
+      const drives = [...toRegister, ...toResume].map((s) => {
+        const number = run.numberOf(s.key)!;
+        const p = s.drive(run, number).then(() => run.markSeeded(s.key, number));
+        run.setPending(
+          s.key,
+          p.catch(() => undefined),
+        );
+        return p;
+      });
+      if (!contest?.done)
+        drives.push(
+          (async () => {
+            let number = contest?.number;
+            if (number) {
+              await run.resumeFrom(number);
+              report.resumed['portal-contest'] = number;
+            } else {
+              await run.after(CONTESTATION.contests);
+              const original = run.numberOf(CONTESTATION.contests);
+              if (!original) throw new Error('demo seed: the portal case to contest is missing');
+              number = await run.contest(original);
+              report.created['portal-contest'] = number;
+            }
+            await CONTESTATION.drive(run, number);
+            await run.markSeeded('portal-contest', number);
+          })(),
+        );
+      const results = await Promise.allSettled(drives);
+      const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed.length) {
+        const aborted = failed.find((f) => f.reason instanceof AbortError);
+        if (aborted) throw aborted.reason as Error;
+        throw new Error(failed.map((f) => (f.reason as Error).message).join('; '));
+      }
+      deps.log.info(
+        { tenant: tenant.code, created: report.created, resumed: report.resumed },
+        `demo cases seeded for ${tenant.code}: ${Object.keys(report.created).length} new, ${Object.keys(report.resumed).length} finished`,
+      );
+      return report;
     });
-    if (!contest?.done)
-      drives.push(
-        (async () => {
-          let number = contest?.number;
-          if (number) {
-            await run.resumeFrom(number);
-            report.resumed['portal-contest'] = number;
-          } else {
-            await run.after(CONTESTATION.contests);
-            const original = run.numberOf(CONTESTATION.contests);
-            if (!original) throw new Error('demo seed: the portal case to contest is missing');
-            number = await run.contest(original);
-            report.created['portal-contest'] = number;
-          }
-          await CONTESTATION.drive(run, number);
-          await run.markSeeded('portal-contest', number);
-        })(),
-      );
-    const results = await Promise.allSettled(drives);
-    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed.length) {
-      const aborted = failed.find((f) => f.reason instanceof AbortError);
-      if (aborted) throw aborted.reason as Error;
-      throw new Error(failed.map((f) => (f.reason as Error).message).join('; '));
-    }
-    deps.log.info(
-      { tenant: tenant.code, created: report.created, resumed: report.resumed },
-      `demo cases seeded for ${tenant.code}: ${Object.keys(report.created).length} new, ${Object.keys(report.resumed).length} finished`,
-    );
-    return report;
   });
 }
 

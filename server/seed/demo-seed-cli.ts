@@ -107,7 +107,8 @@ export async function demoSeedCli(argv: string[], env: NodeJS.ProcessEnv): Promi
     error: (o, m) => console.error(m ?? (typeof o === 'string' ? o : JSON.stringify(o))),
   };
   const svc = await services(config, log);
-  const { db, sql } = createDb(svc.databaseUrl, { max: 8 });
+  // An operator's command on the owner's URL, which row-level security does not filter (server/db/roles.ts).
+  const { db, sql } = createDb(svc.databaseUrl, { max: 8, scoped: false });
   const mailer = createMailer(svc.smtpUrl, config.mailFrom);
   const stops: Array<() => unknown> = [];
   try {

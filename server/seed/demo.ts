@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.ts';
 import type { PermissionRole } from '../db/schema/index.ts';
 import { ensureTenant, ensureUser, seedCustomers } from './tenant-setup.ts';
+import { withAllTenants } from '../db/tenant-scope.ts';
 
 export const DEMO_PASSWORD = 'Demo-2026!';
 
@@ -104,23 +105,25 @@ export async function seedDemo(
   db: Db,
   publicUrl: string,
 ): Promise<{ demoTenantId: string; acmeTenantId: string }> {
-  const demoTenantId = await ensureTenant(db, {
-    code: 'DEMO',
-    name: 'Demo Energie SA',
-    intakeEmail: 'demo@reclamatii.local',
-    publicUrl,
+  return withAllTenants('demo seed: the demo tenants and their staff', async () => {
+    const demoTenantId = await ensureTenant(db, {
+      code: 'DEMO',
+      name: 'Demo Energie SA',
+      intakeEmail: 'demo@reclamatii.local',
+      publicUrl,
+    });
+    const acmeTenantId = await ensureTenant(db, {
+      code: 'ACME',
+      name: 'Acme Gaz SRL',
+      intakeEmail: 'acme@reclamatii.local',
+      publicUrl,
+    });
+    await seedCustomers(db, demoTenantId, 'DEMO');
+    await seedCustomers(db, acmeTenantId, 'ACME');
+    // Each password is hashed anew (argon2, ~30 ms): in parallel, the start and every test file wait less.
+    await Promise.all(
+      DEMO_USERS.map((u) => ensureUser(db, { ...u, tenantId: demoTenantId, password: DEMO_PASSWORD })),
+    );
+    return { demoTenantId, acmeTenantId };
   });
-  const acmeTenantId = await ensureTenant(db, {
-    code: 'ACME',
-    name: 'Acme Gaz SRL',
-    intakeEmail: 'acme@reclamatii.local',
-    publicUrl,
-  });
-  await seedCustomers(db, demoTenantId, 'DEMO');
-  await seedCustomers(db, acmeTenantId, 'ACME');
-  // Each password is hashed anew (argon2, ~30 ms): in parallel, the start and every test file wait less.
-  await Promise.all(
-    DEMO_USERS.map((u) => ensureUser(db, { ...u, tenantId: demoTenantId, password: DEMO_PASSWORD })),
-  );
-  return { demoTenantId, acmeTenantId };
 }

@@ -22,6 +22,7 @@ import {
   readCursor,
   type TaskEvent,
 } from './task-events.repo.ts';
+import { withAllTenants, withTenant } from '../db/tenant-scope.ts';
 
 export interface InboxRebuildReport {
   tenants: number;
@@ -91,47 +92,51 @@ export async function rebuildTenantInbox(
   tenantId: string,
   opts: { batchSize?: number } = {},
 ): Promise<Omit<InboxRebuildReport, 'tenants'>> {
-  const batchSize = opts.batchSize ?? 200;
-  const upTo = await readCursor(db);
-  const seen = new Set<string>();
-  let repaired = 0;
-  for (let first = 0; ; first += batchSize) {
-    const page = await engine.queryTasks(
-      { tenantIdIn: [tenantId], sorting: [{ sortBy: 'created', sortOrder: 'asc' }] },
-      { firstResult: first, maxResults: batchSize },
-    );
-    for (const t of page) seen.add(t.id);
-    if (page.length)
-      repaired += await applyTaskEvents(db, await asEvents(engine, tenantId, page, upTo), { rebuild: true });
-    if (page.length < batchSize) break;
-  }
+  return withTenant(tenantId, async () => {
+    const batchSize = opts.batchSize ?? 200;
+    const upTo = await readCursor(db);
+    const seen = new Set<string>();
+    let repaired = 0;
+    for (let first = 0; ; first += batchSize) {
+      const page = await engine.queryTasks(
+        { tenantIdIn: [tenantId], sorting: [{ sortBy: 'created', sortOrder: 'asc' }] },
+        { firstResult: first, maxResults: batchSize },
+      );
+      for (const t of page) seen.add(t.id);
+      if (page.length)
+        repaired += await applyTaskEvents(db, await asEvents(engine, tenantId, page, upTo), {
+          rebuild: true,
+        });
+      if (page.length < batchSize) break;
+    }
 
-  const missing = (await openTaskIdsUpTo(db, tenantId, upTo)).filter((id) => !seen.has(id));
-  let closed = 0;
-  for (let i = 0; i < missing.length; i += batchSize) {
-    const ids = missing.slice(i, i + batchSize);
-    // Still there after all (the scan's pages moved under it): written like the others.
-    const present = await engine.queryTasks(
-      { tenantIdIn: [tenantId], taskIdIn: ids },
-      { firstResult: 0, maxResults: ids.length },
-    );
-    if (present.length)
-      repaired += await applyTaskEvents(db, await asEvents(engine, tenantId, present, upTo), {
-        rebuild: true,
+    const missing = (await openTaskIdsUpTo(db, tenantId, upTo)).filter((id) => !seen.has(id));
+    let closed = 0;
+    for (let i = 0; i < missing.length; i += batchSize) {
+      const ids = missing.slice(i, i + batchSize);
+      // Still there after all (the scan's pages moved under it): written like the others.
+      const present = await engine.queryTasks(
+        { tenantIdIn: [tenantId], taskIdIn: ids },
+        { firstResult: 0, maxResults: ids.length },
+      );
+      if (present.length)
+        repaired += await applyTaskEvents(db, await asEvents(engine, tenantId, present, upTo), {
+          rebuild: true,
+        });
+      const presentIds = new Set(present.map((t) => t.id));
+      const gone = ids.filter((id) => !presentIds.has(id));
+      const closes = await mapLimited(gone, 8, async (id) => {
+        const end = await engine.taskEnd(id);
+        return {
+          id,
+          state: end?.deleteReason === 'completed' ? ('completed' as const) : ('deleted' as const),
+          endedAt: end ? engineDate(end.endTime) : new Date(),
+        };
       });
-    const presentIds = new Set(present.map((t) => t.id));
-    const gone = ids.filter((id) => !presentIds.has(id));
-    const closes = await mapLimited(gone, 8, async (id) => {
-      const end = await engine.taskEnd(id);
-      return {
-        id,
-        state: end?.deleteReason === 'completed' ? ('completed' as const) : ('deleted' as const),
-        endedAt: end ? engineDate(end.endTime) : new Date(),
-      };
-    });
-    closed += await closeTasks(db, tenantId, closes, upTo);
-  }
-  return { engineOpen: seen.size, repaired, closed };
+      closed += await closeTasks(db, tenantId, closes, upTo);
+    }
+    return { engineOpen: seen.size, repaired, closed };
+  });
 }
 
 /** Rebuilds every tenant of this database (or the ones named). */
@@ -140,15 +145,17 @@ export async function rebuildInbox(
   engine: EngineClient,
   opts: { tenantIds?: string[]; batchSize?: number } = {},
 ): Promise<InboxRebuildReport> {
-  const tenantIds = opts.tenantIds ?? (await listTenants(db)).map((t) => t.id);
-  const report: InboxRebuildReport = { tenants: tenantIds.length, engineOpen: 0, repaired: 0, closed: 0 };
-  for (const tenantId of tenantIds) {
-    const r = await rebuildTenantInbox(db, engine, tenantId, opts);
-    report.engineOpen += r.engineOpen;
-    report.repaired += r.repaired;
-    report.closed += r.closed;
-  }
-  return report;
+  return withAllTenants('inbox rebuild: lists the tenants', async () => {
+    const tenantIds = opts.tenantIds ?? (await listTenants(db)).map((t) => t.id);
+    const report: InboxRebuildReport = { tenants: tenantIds.length, engineOpen: 0, repaired: 0, closed: 0 };
+    for (const tenantId of tenantIds) {
+      const r = await rebuildTenantInbox(db, engine, tenantId, opts);
+      report.engineOpen += r.engineOpen;
+      report.repaired += r.repaired;
+      report.closed += r.closed;
+    }
+    return report;
+  });
 }
 
 /**
@@ -161,21 +168,23 @@ export async function checkInboxReadModel(
   log: Log,
   opts: { tenantIds?: string[]; caughtUp?: () => Promise<void> } = {},
 ): Promise<string[]> {
-  await opts.caughtUp?.();
-  const tenantIds = opts.tenantIds ?? (await listTenants(db)).map((t) => t.id);
-  const rebuilt: string[] = [];
-  for (const tenantId of tenantIds) {
-    const [inEngine, inReadModel] = await Promise.all([
-      engine.countTasks({ tenantIdIn: [tenantId] }),
-      countOpenTasks(db, tenantId),
-    ]);
-    if (inEngine === inReadModel) continue;
-    const r = await rebuildTenantInbox(db, engine, tenantId);
-    rebuilt.push(tenantId);
-    log.info(
-      { tenantId, inEngine, inReadModel, repaired: r.repaired, closed: r.closed },
-      'inbox read model differed from the engine: rebuilt',
-    );
-  }
-  return rebuilt;
+  return withAllTenants('inbox check at start: every tenant', async () => {
+    await opts.caughtUp?.();
+    const tenantIds = opts.tenantIds ?? (await listTenants(db)).map((t) => t.id);
+    const rebuilt: string[] = [];
+    for (const tenantId of tenantIds) {
+      const [inEngine, inReadModel] = await Promise.all([
+        engine.countTasks({ tenantIdIn: [tenantId] }),
+        countOpenTasks(db, tenantId),
+      ]);
+      if (inEngine === inReadModel) continue;
+      const r = await rebuildTenantInbox(db, engine, tenantId);
+      rebuilt.push(tenantId);
+      log.info(
+        { tenantId, inEngine, inReadModel, repaired: r.repaired, closed: r.closed },
+        'inbox read model differed from the engine: rebuilt',
+      );
+    }
+    return rebuilt;
+  });
 }

@@ -1,6 +1,7 @@
 import postgres from 'postgres';
 import type { Db } from '../db/client.ts';
 import { applyTaskEvents, lockCursor, readTaskEvents, saveCursor } from './task-events.repo.ts';
+import { withAllTenants } from '../db/tenant-scope.ts';
 
 interface Log {
   info(msg: string): void;
@@ -46,7 +47,12 @@ export function startTaskEventConsumer(
   let timer: NodeJS.Timeout | undefined;
   const listeners = new Set<() => void>();
 
+  // The engine's events are every tenant's: the consumer applies them all (server/db/tenant-scope.ts).
   async function round(): Promise<'done' | 'more' | 'busy'> {
+    return withAllTenants("task read model: applies every tenant's engine events", () => applyRound());
+  }
+
+  async function applyRound(): Promise<'done' | 'more' | 'busy'> {
     return db.transaction(async (tx) => {
       const cursor = await lockCursor(tx);
       if (cursor === null) return 'busy';

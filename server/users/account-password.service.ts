@@ -1,9 +1,13 @@
 import type { Db, DbOrTx } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
-import { loginAddressHash, type Principal } from '../auth/auth.service.ts';
-import { hashPassword, verifyPassword } from '../auth/passwords.ts';
-import { sessionIdOf } from '../auth/tokens.ts';
+import {
+  loginAddressHash,
+  type Principal,
+  hashPassword,
+  verifyPassword,
+  sessionIdOf,
+} from '../auth/index.ts';
 import { passwordProblem } from './password-rules.ts';
 import {
   clearFailures,
@@ -13,6 +17,7 @@ import {
   markPasswordTokenUsed,
   updateStaff,
 } from './users.repo.ts';
+import { withAllTenants } from '../db/tenant-scope.ts';
 
 /** The shape generateSessionToken gives; anything else cannot be one of our links. */
 const TOKEN = /^[a-z2-7]{32}$/;
@@ -34,8 +39,12 @@ export function createAccountPasswordService(deps: { db: Db; secret: string }) {
     return row;
   }
 
+  // A link is found by its secret before its tenant is known: these two run across tenants (row-level security,
+  // server/db/tenant-scope.ts), and touch only the link's own account.
+  const acrossTenants = <T>(fn: () => Promise<T>) => withAllTenants('password link: found by its secret', fn);
+
   async function check(token: string) {
-    const row = await db.transaction((tx) => usable(tx, token));
+    const row = await acrossTenants(() => db.transaction((tx) => usable(tx, token)));
     return { name: row.name, email: row.email, expiresAt: row.expiresAt.toISOString() };
   }
 
@@ -44,25 +53,27 @@ export function createAccountPasswordService(deps: { db: Db; secret: string }) {
    * ends, and the address's failed logins are forgotten, so the person can log in with it at once.
    */
   async function setPassword(token: string, password: string, confirmation: string) {
-    return db.transaction(async (tx) => {
-      const row = await usable(tx, token);
-      const problem = passwordProblem(password, confirmation, row.email);
-      if (problem) throw new DomainError(problem);
-      await updateStaff(tx, row.tenantId, row.userId, { passwordHash: await hashPassword(password) });
-      await markPasswordTokenUsed(tx, row.id);
-      const sessionsEnded = await endSessions(tx, row.tenantId, row.userId);
-      await clearFailures(tx, loginAddressHash(secret, row.email));
-      await appendAudit(tx, {
-        tenantId: row.tenantId,
-        actorId: row.userId,
-        actorKind: 'user',
-        action: 'user.password_set',
-        entityType: 'user',
-        entityId: row.userId,
-        details: { sessionsEnded },
-      });
-      return { email: row.email };
-    });
+    return acrossTenants(() =>
+      db.transaction(async (tx) => {
+        const row = await usable(tx, token);
+        const problem = passwordProblem(password, confirmation, row.email);
+        if (problem) throw new DomainError(problem);
+        await updateStaff(tx, row.tenantId, row.userId, { passwordHash: await hashPassword(password) });
+        await markPasswordTokenUsed(tx, row.id);
+        const sessionsEnded = await endSessions(tx, row.tenantId, row.userId);
+        await clearFailures(tx, loginAddressHash(secret, row.email));
+        await appendAudit(tx, {
+          tenantId: row.tenantId,
+          actorId: row.userId,
+          actorKind: 'user',
+          action: 'user.password_set',
+          entityType: 'user',
+          entityId: row.userId,
+          details: { sessionsEnded },
+        });
+        return { email: row.email };
+      }),
+    );
   }
 
   /**

@@ -19,6 +19,7 @@ import { requestCompletionWorker } from './request-completion.worker.ts';
 import { resumeClockWorker } from './resume-clock.worker.ts';
 import { notifyCompensationWorker } from './notify-compensation.worker.ts';
 import { requestExtensionWorker } from './request-extension.worker.ts';
+import { withTenant } from '../db/tenant-scope.ts';
 
 export const WORKERS: Worker[] = [
   acknowledgeWorker,
@@ -63,7 +64,9 @@ export async function runHandler(
 ) {
   let outcome: Outcome;
   try {
-    outcome = await worker.handler(toWorkerTask(task), deps);
+    const t = toWorkerTask(task);
+    // A task works for its process's tenant and sees only that tenant's rows (server/db/tenant-scope.ts).
+    outcome = await withTenant(t.tenantId, () => worker.handler(t, deps));
   } catch (err) {
     const retries = (task.retries ?? DEFAULT_RETRIES) - 1;
     const attempt = DEFAULT_RETRIES - retries;

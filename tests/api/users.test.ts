@@ -7,6 +7,7 @@ import { ensureUser } from '../../server/seed/tenant-setup.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
 import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { withTenant } from '../../server/db/tenant-scope.ts';
 
 interface StaffUser {
   id: string;
@@ -338,7 +339,10 @@ describe('/api/users and /api/account', () => {
       sessionId: 'stale',
       sessionExpiresAt: new Date(Date.now() + 60_000),
     };
-    await expect(t.app.services.usersService.deactivate(stale, survivor.id)).rejects.toMatchObject({
+    // Called as a request of that admin would (in its tenant's scope, server/db/tenant-scope.ts).
+    await expect(
+      withTenant(t.demoTenantId, () => t.app.services.usersService.deactivate(stale, survivor.id)),
+    ).rejects.toMatchObject({
       code: 'STAFF_LAST_ADMIN',
     });
     await t.db.execute(sql`update users set active = true where email = 'admin@demo.local'`);

@@ -19,6 +19,7 @@ import {
 } from '../../server/audit/audit-chain.ts';
 import { verifyCommand } from '../../server/audit/verify-audit-chain.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { withTenant } from '../../server/db/tenant-scope.ts';
 
 const key = (): AuditKey => auditChainKey(inject('appSecret'));
 const noAnchors = () => ({ key: key() });
@@ -146,14 +147,16 @@ describe('keyed audit chain and anchors outside the database', () => {
       sql`INSERT INTO tenants (code, name, intake_email) VALUES (${code}, ${code}, ${`${code}@example.test`}) RETURNING id`,
     );
     for (let i = 0; i < n; i++)
-      await appendAudit(t.appDb, {
-        tenantId: tenant!.id,
-        actorKind: 'user',
-        action: 'case.viewed',
-        entityType: 'case',
-        entityId: `${code}-${i}`,
-        details: { i },
-      });
+      await withTenant(tenant!.id, () =>
+        appendAudit(t.appDb, {
+          tenantId: tenant!.id,
+          actorKind: 'user',
+          action: 'case.viewed',
+          entityType: 'case',
+          entityId: `${code}-${i}`,
+          details: { i },
+        }),
+      );
     await sealTenant(t.workersDb, key(), tenant!.id);
     await anchorHeads(t.workersDb, key(), dir, new Map());
     return tenant!.id;

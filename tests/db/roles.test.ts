@@ -14,6 +14,7 @@ import {
   urlAs,
 } from '../../server/db/roles.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { withTenant } from '../../server/db/tenant-scope.ts';
 
 /** The error PostgreSQL gives a statement (or null when it succeeds). */
 async function failure(p: Promise<unknown>): Promise<string | null> {
@@ -36,13 +37,15 @@ describe('database roles: the app cannot rewrite history', () => {
     const urls = await ensureAppRoles(t.databaseUrl, inject('appSecret'));
     api = postgres(urls.api, { max: 1, onnotice: () => {} });
     workers = postgres(urls.workers, { max: 1, onnotice: () => {} });
-    await appendAudit(t.appDb, {
-      tenantId: t.demoTenantId,
-      actorKind: 'system',
-      action: 'test.event',
-      entityType: 'test',
-      entityId: '1',
-    });
+    await withTenant(t.demoTenantId, () =>
+      appendAudit(t.appDb, {
+        tenantId: t.demoTenantId,
+        actorKind: 'system',
+        action: 'test.event',
+        entityType: 'test',
+        entityId: '1',
+      }),
+    );
     const [row] = await t.db.execute<{ id: string }>(sql`select max(id) as id from audit_log`);
     auditId = row!.id;
   });
@@ -111,7 +114,12 @@ describe('database roles: the app cannot rewrite history', () => {
   });
 
   it('appends and reads the audit log; only the workers (the sealer) append chain links', async () => {
-    expect((await api`select id from audit_log where id = ${auditId}`).length).toBe(1);
+    // Row-level security: the rows of the tenant the statement's transaction names (server/db/tenant-scope.ts).
+    const seen = await api.begin(async (tx) => {
+      await tx`select set_config('app.tenant_id', ${t.demoTenantId}, true)`;
+      return tx`select id from audit_log where id = ${auditId}`;
+    });
+    expect(seen.length).toBe(1);
     expect(
       await failure(
         api`insert into audit_chain (tenant_id, seq, audit_id, hash) values (${t.demoTenantId}, 999, ${auditId}, 'x')`,

@@ -5,6 +5,7 @@ import { cases, inboundMessages } from '../../db/schema/index.ts';
 import type { EngineClient } from '../../engine/client.ts';
 import type { Logger } from '../../outbox/process-starts.ts';
 import { runPeriodically } from '../../periodic.ts';
+import { withAllTenants, withTenant } from '../../db/tenant-scope.ts';
 
 export interface CorrelationDeps {
   db: Db;
@@ -119,12 +120,15 @@ export async function retryDueCorrelations(deps: CorrelationDeps, limit = 50): P
     .orderBy(asc(inboundMessages.createdAt))
     .limit(limit)
     .for('update', { skipLocked: true });
-  const taken = await deps.db
-    .update(inboundMessages)
-    .set({ nextCorrelationAt: inlineLease() })
-    .where(inArray(inboundMessages.id, due))
-    .returning({ id: inboundMessages.id });
-  for (const { id } of taken) await correlateInbound(deps, id);
+  // Leasing looks at every tenant's pending messages; each is then correlated in its tenant (tenant-scope.ts).
+  const taken = await withAllTenants('correlation retry: leases pending messages', () =>
+    deps.db
+      .update(inboundMessages)
+      .set({ nextCorrelationAt: inlineLease() })
+      .where(inArray(inboundMessages.id, due))
+      .returning({ id: inboundMessages.id, tenantId: inboundMessages.tenantId }),
+  );
+  for (const { id, tenantId } of taken) await withTenant(tenantId, () => correlateInbound(deps, id));
   return taken.length;
 }
 

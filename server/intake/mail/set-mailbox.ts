@@ -23,7 +23,8 @@ export async function setMailbox(argv: string[], env: NodeJS.ProcessEnv): Promis
     if (!v) throw new Error(`${what} is required`);
     return v;
   };
-  const { db, sql } = createDb(need(env.DATABASE_URL, 'DATABASE_URL'), { max: 1 });
+  // An operator's command on the owner's URL, which row-level security does not filter (server/db/roles.ts).
+  const { db, sql } = createDb(need(env.DATABASE_URL, 'DATABASE_URL'), { max: 1, scoped: false });
   try {
     const code = need(flag(argv, 'tenant'), '--tenant');
     const tenant = await getTenantByCode(db, code);

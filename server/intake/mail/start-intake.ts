@@ -16,6 +16,7 @@ import {
   type IntakeTenant,
   type ProcessOutcome,
 } from './process-message.ts';
+import { withAllTenants, withTenant } from '../../db/tenant-scope.ts';
 
 export interface MailIntakeOptions {
   /** The local mail server, when we run one: a tenant without mailbox settings reads its intake address there. */
@@ -100,7 +101,7 @@ export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions)
   const running = new Map<string, string>();
 
   async function settingsOf(tenant: IntakeTenant) {
-    const account = await getMailAccount(deps.db, tenant.id);
+    const account = await withTenant(tenant.id, () => getMailAccount(deps.db, tenant.id));
     // With a catch-all mailbox, only tenants with their own mailbox settings get a watcher of their own.
     if (opts.catchAll && !account) return { key: 'catch-all', config: null };
     const config = mailboxOf(deps.secret, tenant, account, opts.localImap);
@@ -116,21 +117,14 @@ export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions)
       log: deps.log,
       pollIntervalMs: opts.pollIntervalMs,
       concurrency: opts.concurrency,
+      // A mailbox's messages are its tenant's: they are read and registered seeing only its rows.
       async handle(mail) {
-        const outcome = await processInboundMail(deps, tenant, mail);
+        const outcome = await withTenant(tenant.id, () => processInboundMail(deps, tenant, mail));
         opts.onOutcome?.(tenant, outcome);
         return outcome.status === 'quarantine' ? 'quarantine' : 'processed';
       },
       async giveUp(mail, reason) {
-        const sha = await putBlob(deps.db, tenant.id, mail.raw);
-        await recordQuarantine(deps.db, {
-          tenantId: tenant.id,
-          rawSha256: sha,
-          size: mail.raw.length,
-          reason,
-          folder: config.quarantineFolder,
-          arrivedAt: mail.arrivedAt,
-        });
+        await withTenant(tenant.id, () => quarantine(deps, tenant, mail, reason, config));
         opts.onOutcome?.(tenant, { status: 'quarantine', reason });
       },
     });
@@ -138,9 +132,9 @@ export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions)
 
   /** Brings every tenant's watcher in line with its settings; the first call starts them all. */
   async function reconcile(first: boolean) {
-    const tenants = (await listTenants(deps.db)).filter(
-      (t) => !opts.tenantIds || opts.tenantIds.includes(t.id),
-    );
+    const tenants = (
+      await withAllTenants('mail intake: lists the tenants', () => listTenants(deps.db))
+    ).filter((t) => !opts.tenantIds || opts.tenantIds.includes(t.id));
     for (const t of tenants) {
       const tenant: IntakeTenant = {
         id: t.id,
@@ -207,10 +201,12 @@ export async function routeByRecipient(
 ): Promise<IntakeTenant | null> {
   const recipients = recipientsOf(raw).slice(0, 1000);
   if (!recipients.length) return null;
-  const rows = await deps.db
-    .select()
-    .from(tenantsTable)
-    .where(inArray(sql`lower(${tenantsTable.intakeEmail})`, recipients));
+  const rows = await withAllTenants('catch-all mailbox: finds the tenant of a recipient', () =>
+    deps.db
+      .select()
+      .from(tenantsTable)
+      .where(inArray(sql`lower(${tenantsTable.intakeEmail})`, recipients)),
+  );
   const allowed = rows.filter((r) => !tenantIds || tenantIds.includes(r.id));
   for (const address of recipients) {
     const t = allowed.find((r) => r.intakeEmail.toLowerCase() === address);
@@ -234,29 +230,38 @@ function watchCatchAll(deps: IntakeDeps, opts: MailIntakeOptions, config: Mailbo
         opts.onOutcome?.(null, { status: 'quarantine', reason: 'no tenant for its recipients' });
         return 'quarantine';
       }
-      const outcome = await processInboundMail(deps, tenant, mail);
+      const outcome = await withTenant(tenant.id, () => processInboundMail(deps, tenant, mail));
       opts.onOutcome?.(tenant, outcome);
       return outcome.status === 'quarantine' ? 'quarantine' : 'processed';
     },
     async giveUp(mail, reason) {
       const tenant = await routeByRecipient(deps, mail.raw, opts.tenantIds);
-      if (tenant) {
-        const sha = await putBlob(deps.db, tenant.id, mail.raw);
-        await recordQuarantine(deps.db, {
-          tenantId: tenant.id,
-          rawSha256: sha,
-          size: mail.raw.length,
-          reason,
-          folder: config.quarantineFolder,
-          arrivedAt: mail.arrivedAt,
-        });
-      }
+      if (tenant) await withTenant(tenant.id, () => quarantine(deps, tenant, mail, reason, config));
       opts.onOutcome?.(tenant, { status: 'quarantine', reason });
     },
   });
 }
 
 /** `imap://user:password@host:port/MAILBOX` (imaps:// for TLS) as a mailbox configuration. */
+/** Keeps a message the watcher gave up on (unreadable, too big) in the tenant's quarantine, bytes unchanged. */
+async function quarantine(
+  deps: Pick<IntakeDeps, 'db'>,
+  tenant: IntakeTenant,
+  mail: { raw: Buffer; arrivedAt: Date },
+  reason: string,
+  config: MailboxConfig,
+) {
+  const sha = await putBlob(deps.db, tenant.id, mail.raw);
+  await recordQuarantine(deps.db, {
+    tenantId: tenant.id,
+    rawSha256: sha,
+    size: mail.raw.length,
+    reason,
+    folder: config.quarantineFolder,
+    arrivedAt: mail.arrivedAt,
+  });
+}
+
 export function mailboxFromUrl(url: string): MailboxConfig {
   const u = new URL(url);
   if (u.protocol !== 'imap:' && u.protocol !== 'imaps:')

@@ -11,6 +11,7 @@ import accountRoutes from './account.routes.ts';
 import casesRoutes from './cases.routes.ts';
 import sessionRoutes from './session.routes.ts';
 import './route-config.ts'; // declares the request's `consumer` and the routes' `portalPublic`
+import { scopeToTenant } from '../../../db/tenant-scope.ts';
 
 export interface PortalRoutesOptions {
   db: Db;
@@ -50,6 +51,8 @@ const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = async (fast
     const consumer = await authService.validateSessionToken(token);
     if (!consumer) throw new DomainError('PORTAL_SESSION_INVALID');
     req.consumer = consumer;
+    // From here on the request sees only its supplier's rows (row-level security, server/db/tenant-scope.ts).
+    scopeToTenant(consumer.tenantId);
   });
 
   // Registered in this order so the OpenAPI spec lists the routes as before.

@@ -1,0 +1,105 @@
+/**
+ * The postgres.js client drizzle talks to, with each statement sent inside the tenant scope of the code that
+ * runs it (server/db/tenant-scope.ts).
+ *
+ * A statement outside a transaction goes out as four pipelined statements on one connection —
+ *   begin; select set_config('app.tenant_id', …, true), set_config('app.all_tenants', …, true); <statement>; commit
+ * — sent together, so it costs no extra round trip, and transaction-local, so the connection goes back to the pool
+ * with nothing set. If setting the scope fails, the transaction is aborted and the statement with it: a statement
+ * never runs with a scope it was not given. A transaction (`begin`) sets the scope first thing, the same way.
+ *
+ * Only what drizzle uses is routed: `unsafe` (every query), `begin` (transactions; savepoints stay on the
+ * transaction's own client) and `options` (drizzle registers its type parsers there). `reserve` and `end` pass
+ * through for the few callers that hold a session (housekeeping's advisory lock), which run no tenant query on it.
+ */
+import type postgres from 'postgres';
+import { currentScope, scopeSettings } from './tenant-scope.ts';
+
+type Sql = postgres.Sql;
+type Params = postgres.ParameterOrJSON<never>[] | undefined;
+type Options = postgres.UnsafeQueryOptions | undefined;
+
+const SET_SCOPE = "select set_config('app.tenant_id', $1, true), set_config('app.all_tenants', $2, true)";
+
+/** One statement, run when awaited (drizzle calls `.values()` before awaiting, as with postgres.js). */
+class ScopedStatement implements PromiseLike<unknown> {
+  private mode: 'rows' | 'values' = 'rows';
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly base: Sql,
+    private readonly settings: [string, string],
+    private readonly query: string,
+    private readonly params: Params,
+    private readonly options: Options,
+  ) {}
+
+  values(): this {
+    this.mode = 'values';
+    return this;
+  }
+
+  private async run(): Promise<unknown> {
+    const conn = await this.base.reserve();
+    try {
+      const begin = conn.unsafe('begin').execute();
+      const set = conn.unsafe(SET_SCOPE, this.settings).execute();
+      const statement = conn.unsafe(this.query, this.params as never, this.options);
+      if (this.mode === 'values') statement.values();
+      statement.execute();
+      const commit = conn.unsafe('commit').execute();
+      // Wait for all four before giving the connection back; the statement's own error wins over the others.
+      const [b, s, r, c] = await Promise.allSettled([begin, set, statement, commit]);
+      if (r.status === 'rejected') throw r.reason;
+      for (const x of [b, s, c]) if (x.status === 'rejected') throw x.reason;
+      return r.value;
+    } finally {
+      conn.release();
+    }
+  }
+
+  then<A = unknown, B = never>(
+    onfulfilled?: ((value: unknown) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    this.running ??= this.run();
+    return this.running.then(onfulfilled, onrejected);
+  }
+
+  catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<unknown> {
+    return this.then(undefined, onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<unknown> {
+    this.running ??= this.run();
+    return this.running.finally(onfinally);
+  }
+}
+
+/** Wraps a pool: what drizzle gets instead of the pool itself. */
+export function scopedClient(base: Sql): Sql {
+  const client = {
+    options: base.options,
+    parameters: base.parameters,
+    unsafe(query: string, params?: Params, options?: Options) {
+      return new ScopedStatement(base, scopeSettings(currentScope()), query, params, options);
+    },
+    begin(optionsOrFn: string | ((tx: postgres.TransactionSql) => unknown), maybeFn?: (tx: postgres.TransactionSql) => unknown) {
+      const fn = (maybeFn ?? optionsOrFn) as (tx: postgres.TransactionSql) => unknown;
+      const mode = maybeFn ? (optionsOrFn as string) : '';
+      const settings = scopeSettings(currentScope());
+      return base.begin(mode, async (tx) => {
+        // Sent before the callback's first statement on the same connection; if it fails the transaction is
+        // aborted and every later statement fails with it.
+        const set = tx.unsafe(SET_SCOPE, settings).execute();
+        set.catch(() => undefined);
+        const result = await fn(tx);
+        await set;
+        return result;
+      });
+    },
+    reserve: () => base.reserve(),
+    end: (options?: { timeout?: number }) => base.end(options),
+  };
+  return client as unknown as Sql;
+}
