@@ -5,10 +5,15 @@ import type { EngineClient } from '../engine/client.ts';
 import { parseProcessGraphs, remainingUserTasks, type ProcessGraph } from '../engine/bpmn-graph.ts';
 import { readBaselineProcesses } from '../engine/deploy-processes.ts';
 import { DomainError } from '../errors.ts';
-import type { Principal } from '../auth/auth.service.ts';
-import { businessClock, endOfBusinessDay, isWorkingDay, addDays } from '../deadlines/calendar.ts';
-import { nonWorkingDaysOf } from '../deadlines/index.ts';
-import type { Instruction } from '../instructions/instructions.ts';
+import { type Principal } from '../auth/index.ts';
+import {
+  businessClock,
+  endOfBusinessDay,
+  isWorkingDay,
+  addDays,
+  nonWorkingDaysOf,
+} from '../deadlines/index.ts';
+import { type Instruction } from '../instructions/index.ts';
 import { getCaseByNumber } from './cases.repo.ts';
 
 /**

@@ -40,3 +40,39 @@ export const recordAnswerCommunication: typeof repo.recordAnswerCommunication = 
   at,
   by,
 ) => repo.recordAnswerCommunication(db, tenantId, caseId, at, by);
+
+/** What a completed task writes on the case (findings, answer, reclassification), in the task's transaction. */
+export const updateCaseFromTask: typeof repo.updateCaseFromTask = (db, tenantId, caseId, set) =>
+  repo.updateCaseFromTask(db, tenantId, caseId, set);
+
+/** The consumer was identified: the case gets the customer and place (identification's confirmation). */
+export const setCaseConsumer: typeof repo.setCaseConsumer = (db, tenantId, caseId, c) =>
+  repo.setCaseConsumer(db, tenantId, caseId, c);
+
+/** Whether a message of this kind went out for the case already (once per case and kind). */
+export const hasOutgoingMessage: typeof repo.hasOutgoingMessage = (db, caseId, kind) =>
+  repo.hasOutgoingMessage(db, caseId, kind);
+
+/** Records our message to the consumer or staff, once per case and kind; false when it was recorded already. */
+export const recordOutgoingMessage: typeof repo.insertOutgoingMessage = (db, m) =>
+  repo.insertOutgoingMessage(db, m);
+
+/** The text of the case's latest event of this type (e.g. what triage asked the consumer to add), or null. */
+export const latestCaseEventMessage: typeof repo.latestEventMessage = (db, caseId, type) =>
+  repo.latestEventMessage(db, caseId, type);
+
+/** The cases of these customers, newest first, at most `limit` (the call center shows earlier complaints). */
+export const casesOfCustomers: typeof repo.casesOfCustomers = (db, tenantId, customerIds, limit) =>
+  repo.casesOfCustomers(db, tenantId, customerIds, limit);
+
+/** A complaint resolved during the call: the agent's words are the findings and the answer. */
+export const recordResolutionOnCall: typeof repo.setResolution = (db, tenantId, caseId, resolution) =>
+  repo.setResolution(db, tenantId, caseId, resolution);
+
+/** The newest open case that contests `earlierId`, if any (a further message joins it instead of a new case). */
+export const openCaseContesting: typeof repo.openCaseContesting = (db, tenantId, earlierId) =>
+  repo.openCaseContesting(db, tenantId, earlierId);
+
+/** Links a new case to the earlier one it contests (without the history entry linkContestation writes). */
+export const setContestedCase: typeof repo.setContestedCase = (db, tenantId, caseId, contestsCaseId) =>
+  repo.setContestedCase(db, tenantId, caseId, contestsCaseId);

@@ -5,7 +5,7 @@ import type { EngineClient } from '../engine/client.ts';
 import { parseBpmn } from '../engine/bpmn-metadata.ts';
 import { processVersion } from '../engine/process-version.ts';
 import { caseInstances } from '../engine/supervision.ts';
-import { loadInstructions, type Instruction } from '../instructions/instructions.ts';
+import { loadInstructions, type Instruction } from '../instructions/index.ts';
 
 let loaded: Promise<Map<string, Instruction>> | undefined;
 function instructionsNow() {

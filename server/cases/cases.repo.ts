@@ -1,6 +1,6 @@
-import { and, asc, count, desc, eq, isNull, like, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, like, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { caseEvents, caseMessages, cases, customers, places, users } from '../db/schema/index.ts';
+import { caseEvents, caseMessages, cases, customers, places, users, type Case } from '../db/schema/index.ts';
 import { likePattern } from '../db/search-text.ts';
 
 export const caseSummaryColumns = {
@@ -205,4 +205,156 @@ export async function contestLinks(
       .orderBy(asc(cases.receivedAt)),
   ]);
   return { contests: contests[0] ?? null, contestedBy };
+}
+
+/**
+ * What a completed task writes on the case. Work on a case moves it from registered to in progress; a task done
+ * after the answer (posting it, granting the compensation, the survey) or after filing never moves it back.
+ */
+export async function updateCaseFromTask(
+  db: DbOrTx,
+  tenantId: string,
+  caseId: string,
+  set: Partial<Pick<Case, TaskWrittenField>>,
+) {
+  await db
+    .update(cases)
+    .set({
+      ...set,
+      status: sql`case when ${cases.status} = 'registered' then 'in_progress' else ${cases.status} end`,
+    })
+    .where(and(eq(cases.tenantId, tenantId), eq(cases.id, caseId)));
+}
+
+export type TaskWrittenField =
+  | 'findings'
+  | 'answerText'
+  | 'filedReason'
+  | 'kind'
+  | 'category'
+  | 'customerType'
+  | 'energy'
+  | 'source'
+  | 'authorityName'
+  | 'authorityReference'
+  | 'authorityDueDate'
+  | 'additionalCategories'
+  | 'dueDate'
+  | 'deadlineRule';
+
+/** The consumer was identified: the case gets the customer and place, and is found by their name and codes too. */
+export async function setCaseConsumer(
+  db: DbOrTx,
+  tenantId: string,
+  caseId: string,
+  c: {
+    customerId: string;
+    placeId: string | null;
+    customerType: Case['customerType'];
+    energy?: Case['energy'];
+    searchWords: string;
+  },
+) {
+  await db
+    .update(cases)
+    .set({
+      customerId: c.customerId,
+      placeId: c.placeId,
+      customerType: c.customerType,
+      ...(c.energy ? { energy: c.energy } : {}),
+      searchText: sql`${cases.searchText} || ' ' || ${c.searchWords}`,
+    })
+    .where(and(eq(cases.tenantId, tenantId), eq(cases.id, caseId)));
+}
+
+/** Our message to the consumer, once per case and kind; false when that kind was sent already (a retried task). */
+export async function insertOutgoingMessage(
+  db: DbOrTx,
+  m: Omit<typeof caseMessages.$inferInsert, 'id' | 'sentAt'>,
+): Promise<boolean> {
+  const rows = await db
+    .insert(caseMessages)
+    .values(m)
+    .onConflictDoNothing()
+    .returning({ id: caseMessages.id });
+  return rows.length > 0;
+}
+
+/** What a worker's step writes on the case (status, dates, delay and compensation, the moved due date, ...). */
+export async function updateCaseFromWorker(
+  db: DbOrTx,
+  tenantId: string,
+  caseId: string,
+  set: Partial<Omit<Case, 'id' | 'tenantId' | 'number' | 'year' | 'seq'>>,
+) {
+  await db
+    .update(cases)
+    .set(set)
+    .where(and(eq(cases.tenantId, tenantId), eq(cases.id, caseId)));
+}
+
+/** Whether a message of this kind went out for the case already. */
+export async function hasOutgoingMessage(db: DbOrTx, caseId: string, kind: string): Promise<boolean> {
+  const rows = await db
+    .select({ id: caseMessages.id })
+    .from(caseMessages)
+    .where(and(eq(caseMessages.caseId, caseId), eq(caseMessages.kind, kind)))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** The text of the case's latest event of this type, or null. */
+export async function latestEventMessage(db: DbOrTx, caseId: string, type: string): Promise<string | null> {
+  const [row] = await db
+    .select({ message: caseEvents.message })
+    .from(caseEvents)
+    .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.type, type)))
+    .orderBy(desc(caseEvents.id))
+    .limit(1);
+  return row?.message ?? null;
+}
+
+/** The cases of these customers (the call center's view of earlier complaints), newest first, at most `limit`. */
+export function casesOfCustomers(db: DbOrTx, tenantId: string, customerIds: string[], limit: number) {
+  return db
+    .select({
+      number: cases.number,
+      customerId: cases.customerId,
+      placeId: cases.placeId,
+      category: cases.category,
+      subject: cases.subject,
+      status: cases.status,
+      receivedAt: cases.receivedAt,
+      dueDate: cases.dueDate,
+      closedAt: cases.closedAt,
+    })
+    .from(cases)
+    .where(and(eq(cases.tenantId, tenantId), inArray(cases.customerId, customerIds)))
+    .orderBy(desc(cases.receivedAt))
+    .limit(limit);
+}
+
+/** A complaint resolved during the call: what the agent said is both the findings and the answer. */
+export async function setResolution(db: DbOrTx, tenantId: string, caseId: string, resolution: string) {
+  await db
+    .update(cases)
+    .set({ findings: resolution, answerText: resolution })
+    .where(and(eq(cases.id, caseId), eq(cases.tenantId, tenantId)));
+}
+
+/** The newest open case that contests `earlierId` (a contestation or an earlier further message), if any. */
+export async function openCaseContesting(db: DbOrTx, tenantId: string, earlierId: string) {
+  const [row] = await db
+    .select({ caseId: cases.id, number: cases.number })
+    .from(cases)
+    .where(
+      and(
+        eq(cases.tenantId, tenantId),
+        eq(cases.contestsCaseId, earlierId),
+        inArray(cases.status, ['registered', 'in_progress']),
+      ),
+    )
+    .orderBy(desc(cases.receivedAt))
+    .limit(1);
+  return row ?? null;
 }

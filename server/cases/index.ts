@@ -5,12 +5,21 @@
 export { accessCodeFor, accessCodeMatches, statusLinkOf } from './access-code.ts';
 export {
   addCaseEvent,
+  casesOfCustomers,
   getCaseById,
   getCaseByNumber,
   getCasesByNumbers,
   getCasesByProcessInstance,
+  hasOutgoingMessage,
+  latestCaseEventMessage,
   listCaseEvents,
+  openCaseContesting,
   recordAnswerCommunication,
+  recordOutgoingMessage,
+  recordResolutionOnCall,
+  setCaseConsumer,
+  setContestedCase,
+  updateCaseFromTask,
 } from './case-records.ts';
 export { caseLinks, linkContestation } from './case-links.ts';
 export { caseProcessVersions, recordCaseVersions } from './case-versions.ts';
@@ -28,6 +37,14 @@ export {
 } from './deadline-extension.service.ts';
 export { createCaseProgressService, type CaseProgressService } from './case-progress.service.ts';
 export { createCasesService, type CasesDeps, type CasesService } from './cases.service.ts';
+export {
+  loadCaseContext,
+  recordWorkerStep,
+  sendCaseLetter,
+  sendCaseMailOnce,
+  type CaseContext,
+  type CaseMailDeps,
+} from './case-mail.ts';
 export {
   issueAcknowledgementLetter,
   issueAnswerDocuments,

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/auth.service.ts';
+import { type Principal } from '../auth/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import {
   CATEGORY_LABELS,
@@ -14,7 +14,7 @@ import type { DbOrTx } from '../db/client.ts';
 import type { Case } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
 import { roDate } from '../mail/templates/render.ts';
-import { caseDeadline, clockInstants } from '../deadlines/case-deadline.ts';
+import { caseDeadline, clockInstants } from '../deadlines/index.ts';
 import { addCaseEvent } from './cases.repo.ts';
 
 export interface Classification {

@@ -1,10 +1,10 @@
 import type { Db } from '../db/client.ts';
-import { complaintCategories, type ComplaintCategory } from '../db/schema/index.ts';
+import type { ComplaintCategory } from '../db/schema/index.ts';
+import { complaintCategories, CATEGORY_LABELS } from '../codes/case-codes.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
-import type { Principal } from '../auth/auth.service.ts';
+import { type Principal } from '../auth/index.ts';
 import { isWorkingDay, legalHolidays } from './calendar.ts';
-import { CATEGORY_LABELS } from '../codes/case-codes.ts';
 import {
   deleteNonWorkingDay,
   insertNonWorkingDay,

@@ -4,7 +4,7 @@ import { diff as bpmnDiff } from 'bpmn-js-differ';
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import type { Db } from '../db/client.ts';
 import { appendAudit } from '../audit/index.ts';
-import type { Principal } from '../auth/auth.service.ts';
+import { type Principal } from '../auth/index.ts';
 import { parseBpmn } from '../engine/bpmn-metadata.ts';
 import { EngineError, type Definition, type Deployment, type EngineClient } from '../engine/client.ts';
 import {
@@ -13,15 +13,15 @@ import {
   readBaselineProcesses,
 } from '../engine/deploy-processes.ts';
 import { DomainError } from '../errors.ts';
-import type { Instruction } from '../instructions/instructions.ts';
+import { type Instruction } from '../instructions/index.ts';
 import { jobRolesOf } from '../org-chart/index.ts';
-import { TASK_FORMS } from '../tasks/task-forms.ts';
+import { TASK_FORMS } from '../tasks/index.ts';
 import { TOPICS } from '../../processes/topics.ts';
 import { lintBpmn, type LintIssue } from './lint/bpmn-lint.ts';
 import { lintDmn } from './lint/dmn-lint.ts';
 import { declaredDecisionIds } from './lint/allow-list.ts';
 import { diffDmn } from './dmn-diff.ts';
-import { complaintCategories } from '../db/schema/index.ts';
+import { complaintCategories } from '../codes/case-codes.ts';
 
 export type DefinitionKind = 'bpmn' | 'dmn';
 export type VersionOrigin = 'baseline' | 'designer' | 'reset';

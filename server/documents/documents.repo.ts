@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import {
   caseDocuments,
@@ -129,4 +129,24 @@ export async function queueDsrPostalDispatch(
     id: postalDispatches.id,
   });
   return rows[0]?.id ?? null;
+}
+
+/** When the case's letter of this kind was posted (its recorded dispatch), or null. */
+export async function letterDispatchedAt(
+  db: DbOrTx,
+  caseId: string,
+  kind: DocumentKind,
+): Promise<Date | null> {
+  const [row] = await db
+    .select({ dispatchedAt: postalDispatches.dispatchedAt })
+    .from(postalDispatches)
+    .innerJoin(caseDocuments, eq(caseDocuments.id, postalDispatches.documentId))
+    .where(
+      and(
+        eq(postalDispatches.caseId, caseId),
+        isNotNull(postalDispatches.dispatchedAt),
+        eq(caseDocuments.kind, kind),
+      ),
+    );
+  return row?.dispatchedAt ?? null;
 }

@@ -104,3 +104,8 @@ export async function recordPostalDispatch(db: Db, p: Principal, id: number, fac
     return r;
   });
 }
+
+/** When the case's letter of this kind was posted (the communication moment of an answer by post), or null. */
+export function letterPostedAt(db: DbOrTx, caseId: string, kind: DocumentKind): Promise<Date | null> {
+  return repo.letterDispatchedAt(db, caseId, kind);
+}

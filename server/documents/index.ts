@@ -6,6 +6,7 @@
 export {
   caseDocument,
   caseDocuments,
+  letterPostedAt,
   queueDsrLetter,
   queueLetter,
   postalRegister,

@@ -1,4 +1,4 @@
-import { and, eq, inArray, like, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, like, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import {
   customers,
@@ -94,4 +94,33 @@ export function listCandidatesOfCase(db: DbOrTx, tenantId: string, caseId: strin
     .from(identificationCandidates)
     .where(and(eq(identificationCandidates.tenantId, tenantId), eq(identificationCandidates.caseId, caseId)))
     .orderBy(sql`${identificationCandidates.score} desc`);
+}
+
+export async function placesByIds(db: DbOrTx, tenantId: string, ids: string[]): Promise<Place[]> {
+  if (!ids.length) return [];
+  return db
+    .select()
+    .from(places)
+    .where(and(eq(places.tenantId, tenantId), inArray(places.id, ids)));
+}
+
+/** The officer's choice: the open candidates of that customer on the case are marked confirmed. */
+export async function confirmCandidates(
+  db: DbOrTx,
+  tenantId: string,
+  caseId: string,
+  customerId: string,
+  confirmedBy: string,
+) {
+  await db
+    .update(identificationCandidates)
+    .set({ confirmedBy, confirmedAt: new Date() })
+    .where(
+      and(
+        eq(identificationCandidates.tenantId, tenantId),
+        eq(identificationCandidates.caseId, caseId),
+        eq(identificationCandidates.customerId, customerId),
+        isNull(identificationCandidates.confirmedAt),
+      ),
+    );
 }

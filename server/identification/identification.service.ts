@@ -1,31 +1,30 @@
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { customerTypeOf, energyOf } from '../codes/case-codes.ts';
 import { searchText } from '../db/search-text.ts';
-import type { Principal } from '../auth/auth.service.ts';
+import { type Principal } from '../auth/index.ts';
 import { appendAudit } from '../audit/index.ts';
-import { addCaseEvent, getCaseByNumber } from '../cases/index.ts';
+import { addCaseEvent, getCaseByNumber, setCaseConsumer } from '../cases/index.ts';
 import { getCustomer, getPlace } from '../customers/index.ts';
 import type { Db } from '../db/client.ts';
-import {
-  cases,
-  customers,
-  identificationCandidates,
-  places,
-  taskCompletions,
-  type TaskCompletion,
-} from '../db/schema/index.ts';
+import type { TaskCompletion } from '../db/schema/index.ts';
 import { EngineError, type EngineClient, type EngineTask } from '../engine/client.ts';
-import { COMPLETION_LEASE_SECONDS } from '../outbox/task-completions.ts';
 import { setTaskAssignee } from '../task-read-model/task-events.repo.ts';
 import {
   applyCompletion,
+  completionOutcomeUnknown,
   getCompletion,
+  latestCompletionOfCase,
   markEngineCompleted,
   outcomeUnknown,
+  recordCompletionIntent,
   taskGone,
-} from '../tasks/task-completion.ts';
+} from '../tasks/index.ts';
 import { DomainError } from '../errors.ts';
-import { listCandidatesOfCase } from './identification.repo.ts';
+import {
+  confirmCandidates,
+  customersByIds,
+  listCandidatesOfCase,
+  placesByIds,
+} from './identification.repo.ts';
 
 /** The task's completion was recorded by a concurrent request (a double submit) while this one validated. */
 class AlreadyRecorded extends Error {}
@@ -76,18 +75,8 @@ export function createIdentificationService(deps: { db: Db; engine: EngineClient
     const customerIds = [...new Set(rows.map((r) => r.customerId))];
     const placeIds = [...new Set(rows.map((r) => r.placeId).filter((x): x is string => !!x))];
     const [custs, plcs] = await Promise.all([
-      customerIds.length
-        ? db
-            .select()
-            .from(customers)
-            .where(and(eq(customers.tenantId, p.tenantId), inArray(customers.id, customerIds)))
-        : [],
-      placeIds.length
-        ? db
-            .select()
-            .from(places)
-            .where(and(eq(places.tenantId, p.tenantId), inArray(places.id, placeIds)))
-        : [],
+      customersByIds(db, p.tenantId, customerIds),
+      placesByIds(db, p.tenantId, placeIds),
     ]);
     const cById = new Map(custs.map((x) => [x.id, x]));
     const pById = new Map(plcs.map((x) => [x.id, x]));
@@ -161,19 +150,7 @@ export function createIdentificationService(deps: { db: Db; engine: EngineClient
 
   /** The latest identify completion recorded for the case (the intent outlives an engine that is down). */
   async function latestIntent(tenantId: string, caseId: string): Promise<TaskCompletion | null> {
-    const [row] = await db
-      .select()
-      .from(taskCompletions)
-      .where(
-        and(
-          eq(taskCompletions.tenantId, tenantId),
-          eq(taskCompletions.caseId, caseId),
-          eq(taskCompletions.taskDefinitionKey, IDENTIFY_TASK_KEY),
-        ),
-      )
-      .orderBy(desc(taskCompletions.id))
-      .limit(1);
-    return row ?? null;
+    return latestCompletionOfCase(db, tenantId, caseId, IDENTIFY_TASK_KEY);
   }
 
   /** What a recorded confirmation answers, the first time and on every repeat. */
@@ -245,46 +222,28 @@ export function createIdentificationService(deps: { db: Db; engine: EngineClient
     let unknown: unknown = null;
     try {
       await db.transaction(async (tx) => {
-        const [intent] = await tx
-          .insert(taskCompletions)
-          .values({
-            tenantId: p.tenantId,
-            taskId: task.id,
-            caseId: c.id,
-            actorId: p.userId,
-            processInstanceId: task.processInstanceId,
-            taskDefinitionKey: task.taskDefinitionKey,
-            variables,
-            timerMoves: null,
-            // Held by this request; a dispatcher takes it over only if the request dies before the end.
-            lockedUntil: sql`now() + make_interval(secs => ${COMPLETION_LEASE_SECONDS})`,
-          })
-          .onConflictDoNothing({ target: taskCompletions.taskId })
-          .returning({ id: taskCompletions.id });
-        if (!intent) throw new AlreadyRecorded();
-        await tx
-          .update(cases)
-          .set({
-            customerId: customer.id,
-            placeId: place?.id ?? null,
-            // What the ANRE statistics count the case under (the triage officer may still correct it, IL-06).
-            customerType: customerTypeOf(customer.customerType),
-            ...(place ? { energy: energyOf(place.energy) } : {}),
-            // The case is now found by the customer's name and codes too.
-            searchText: sql`${cases.searchText} || ' ' || ${searchText(customer.name, customer.customerCode, place?.placeCode)}`,
-          })
-          .where(and(eq(cases.id, c.id), eq(cases.tenantId, p.tenantId)));
-        await tx
-          .update(identificationCandidates)
-          .set({ confirmedBy: p.userId, confirmedAt: new Date() })
-          .where(
-            and(
-              eq(identificationCandidates.tenantId, p.tenantId),
-              eq(identificationCandidates.caseId, c.id),
-              eq(identificationCandidates.customerId, customer.id),
-              isNull(identificationCandidates.confirmedAt),
-            ),
-          );
+        // Held by this request; a dispatcher takes it over only if the request dies before the end.
+        const intentId = await recordCompletionIntent(tx, {
+          tenantId: p.tenantId,
+          taskId: task.id,
+          caseId: c.id,
+          actorId: p.userId,
+          processInstanceId: task.processInstanceId,
+          taskDefinitionKey: task.taskDefinitionKey,
+          variables,
+          timerMoves: null,
+        });
+        if (intentId === null) throw new AlreadyRecorded();
+        await setCaseConsumer(tx, p.tenantId, c.id, {
+          customerId: customer.id,
+          placeId: place?.id ?? null,
+          // What the ANRE statistics count the case under (the triage officer may still correct it, IL-06).
+          customerType: customerTypeOf(customer.customerType),
+          ...(place ? { energy: energyOf(place.energy) } : {}),
+          // The case is now found by the customer's name and codes too.
+          searchWords: searchText(customer.name, customer.customerCode, place?.placeCode),
+        });
+        await confirmCandidates(tx, p.tenantId, c.id, customer.id, p.userId);
         await addCaseEvent(tx, {
           tenantId: p.tenantId,
           caseId: c.id,
@@ -305,17 +264,11 @@ export function createIdentificationService(deps: { db: Db; engine: EngineClient
         // The engine last, still inside the transaction: a refusal rolls back everything above.
         try {
           await engine.complete(task.id, variables);
-          await markEngineCompleted(tx, intent.id);
+          await markEngineCompleted(tx, intentId);
         } catch (err) {
           if (!outcomeUnknown(err)) throw err;
           unknown = err; // commit the intent: the dispatcher finds out and applies it once, soon
-          await tx
-            .update(taskCompletions)
-            .set({
-              lastError: (err as Error).message.slice(0, 500),
-              lockedUntil: sql`now() + interval '2 seconds'`,
-            })
-            .where(eq(taskCompletions.id, intent.id));
+          await completionOutcomeUnknown(tx, intentId, err);
         }
       });
     } catch (err) {

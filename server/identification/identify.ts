@@ -6,6 +6,7 @@ import {
   customersByContact,
   customersByIds,
   placesByCodes,
+  insertCandidates,
   placesOfCustomers,
 } from './identification.repo.ts';
 
@@ -138,4 +139,12 @@ export async function identifySender(
   candidates.sort((x, y) => y.score - x.score || x.customerName.localeCompare(y.customerName));
   const certain = candidates.filter((c) => c.certain);
   return { candidates: candidates.slice(0, 20), match: certain.length === 1 ? certain[0]! : null };
+}
+
+/** Stores the scored candidates of a case (the officer picks from them in the identify task). */
+export function recordCandidates(
+  db: DbOrTx,
+  rows: Parameters<typeof insertCandidates>[1],
+): Promise<void> {
+  return insertCandidates(db, rows);
 }

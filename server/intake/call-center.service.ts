@@ -1,8 +1,7 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
-import type { Principal } from '../auth/auth.service.ts';
+import { type Principal } from '../auth/index.ts';
 import { appendAudit } from '../audit/index.ts';
-import { addCaseEvent } from '../cases/index.ts';
-import { cases, type ComplaintCategory } from '../db/schema/index.ts';
+import { addCaseEvent, casesOfCustomers, recordResolutionOnCall } from '../cases/index.ts';
+import type { ComplaintCategory } from '../db/schema/index.ts';
 import { registerComplaint, type RegisterDeps } from './register-complaint.ts';
 
 export interface PhoneComplaint {
@@ -28,22 +27,7 @@ export function createCallCenterService(deps: RegisterDeps) {
 
   async function earlierCases(p: Principal, customerIds: string[]) {
     if (!customerIds.length) return [];
-    const rows = await db
-      .select({
-        number: cases.number,
-        customerId: cases.customerId,
-        placeId: cases.placeId,
-        category: cases.category,
-        subject: cases.subject,
-        status: cases.status,
-        receivedAt: cases.receivedAt,
-        dueDate: cases.dueDate,
-        closedAt: cases.closedAt,
-      })
-      .from(cases)
-      .where(and(eq(cases.tenantId, p.tenantId), inArray(cases.customerId, customerIds)))
-      .orderBy(desc(cases.receivedAt))
-      .limit(100);
+    const rows = await casesOfCustomers(db, p.tenantId, customerIds, 100);
     await appendAudit(db, {
       tenantId: p.tenantId,
       actorId: p.userId,
@@ -90,10 +74,7 @@ export function createCallCenterService(deps: RegisterDeps) {
       resolution
         ? {
             inTransaction: async (tx, c) => {
-              await tx
-                .update(cases)
-                .set({ findings: resolution, answerText: resolution })
-                .where(and(eq(cases.id, c.id), eq(cases.tenantId, p.tenantId)));
+              await recordResolutionOnCall(tx, p.tenantId, c.id, resolution);
               await addCaseEvent(tx, {
                 tenantId: p.tenantId,
                 caseId: c.id,

@@ -1,11 +1,16 @@
-import { and, count, desc, eq, isNotNull, isNull, type SQL } from 'drizzle-orm';
-import type { Principal } from '../auth/auth.service.ts';
+import type { Principal } from '../auth/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import { addCaseEvent } from '../cases/index.ts';
-import { cases, mailQuarantine, type CaseSource, type ComplaintCategory } from '../db/schema/index.ts';
+import type { CaseSource, ComplaintCategory } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
 import { getBlob } from '../documents/index.ts';
 import { insertInbound } from './mail/inbound.repo.ts';
+import {
+  getQuarantined,
+  pageOfQuarantine,
+  resolveQuarantined,
+  type QuarantinedMessage,
+} from './quarantine.repo.ts';
 import { parseMessage, sha256Hex, type ParsedInbound } from './mail/parse-message.ts';
 import { registerComplaint, type RegisterDeps } from './register-complaint.ts';
 
@@ -14,7 +19,7 @@ export type QuarantineStatus = 'open' | 'resolved' | 'all';
 /** Largest text shown in the safe view; the whole message is in the .eml download. */
 const MAX_TEXT = 200_000;
 
-type Row = typeof mailQuarantine.$inferSelect;
+type Row = QuarantinedMessage;
 
 function summary(r: Row, caseNumber: string | null) {
   return {
@@ -50,11 +55,7 @@ export function createQuarantineService(deps: RegisterDeps) {
   const { db } = deps;
 
   async function load(p: Principal, id: number) {
-    const [row] = await db
-      .select({ q: mailQuarantine, caseNumber: cases.number })
-      .from(mailQuarantine)
-      .leftJoin(cases, and(eq(cases.id, mailQuarantine.caseId), eq(cases.tenantId, p.tenantId)))
-      .where(and(eq(mailQuarantine.tenantId, p.tenantId), eq(mailQuarantine.id, id)));
+    const row = await getQuarantined(db, p.tenantId, id);
     if (!row) throw new DomainError('QUARANTINE_NOT_FOUND');
     return row;
   }
@@ -77,24 +78,10 @@ export function createQuarantineService(deps: RegisterDeps) {
   }
 
   async function list(p: Principal, q: { status: QuarantineStatus; page: number; pageSize: number }) {
-    const conds: SQL[] = [eq(mailQuarantine.tenantId, p.tenantId)];
-    if (q.status === 'open') conds.push(isNull(mailQuarantine.resolvedAt));
-    if (q.status === 'resolved') conds.push(isNotNull(mailQuarantine.resolvedAt));
-    const where = and(...conds);
-    const [rows, [total]] = await Promise.all([
-      db
-        .select({ q: mailQuarantine, caseNumber: cases.number })
-        .from(mailQuarantine)
-        .leftJoin(cases, and(eq(cases.id, mailQuarantine.caseId), eq(cases.tenantId, p.tenantId)))
-        .where(where)
-        .orderBy(desc(mailQuarantine.createdAt), desc(mailQuarantine.id))
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize),
-      db.select({ n: count() }).from(mailQuarantine).where(where),
-    ]);
+    const { rows, total } = await pageOfQuarantine(db, p.tenantId, q);
     // Senders and subjects are personal data: record who listed them (not what).
     await audit(p, 'quarantine.listed', '*', { results: rows.length, status: q.status });
-    return { items: rows.map((r) => summary(r.q, r.caseNumber)), total: total?.n ?? 0 };
+    return { items: rows.map((r) => summary(r.q, r.caseNumber)), total };
   }
 
   async function parsedOf(
@@ -196,24 +183,13 @@ export function createQuarantineService(deps: RegisterDeps) {
       },
       {
         inTransaction: async (tx, c) => {
-          const done = await tx
-            .update(mailQuarantine)
-            .set({
-              resolvedAt: new Date(),
-              resolvedBy: p.userId,
-              resolution: 'registered',
-              resolutionNote: `Înregistrată ca reclamația ${c.number}.`,
-              caseId: c.id,
-            })
-            .where(
-              and(
-                eq(mailQuarantine.id, id),
-                eq(mailQuarantine.tenantId, p.tenantId),
-                isNull(mailQuarantine.resolvedAt),
-              ),
-            )
-            .returning({ id: mailQuarantine.id });
-          if (!done.length) throw new DomainError('QUARANTINE_RESOLVED');
+          const done = await resolveQuarantined(tx, p.tenantId, id, {
+            resolvedBy: p.userId,
+            resolution: 'registered',
+            resolutionNote: `Înregistrată ca reclamația ${c.number}.`,
+            caseId: c.id,
+          });
+          if (!done) throw new DomainError('QUARANTINE_RESOLVED');
           if (raw) {
             // What was received stays with the case, as for any e-mail complaint.
             const sha = q.rawSha256 ?? sha256Hex(raw);
@@ -265,17 +241,11 @@ export function createQuarantineService(deps: RegisterDeps) {
   async function markHandled(p: Principal, id: number, reason: string) {
     await load(p, id);
     const row = await db.transaction(async (tx) => {
-      const [done] = await tx
-        .update(mailQuarantine)
-        .set({ resolvedAt: new Date(), resolvedBy: p.userId, resolution: 'handled', resolutionNote: reason })
-        .where(
-          and(
-            eq(mailQuarantine.id, id),
-            eq(mailQuarantine.tenantId, p.tenantId),
-            isNull(mailQuarantine.resolvedAt),
-          ),
-        )
-        .returning();
+      const done = await resolveQuarantined(tx, p.tenantId, id, {
+        resolvedBy: p.userId,
+        resolution: 'handled',
+        resolutionNote: reason,
+      });
       if (!done) throw new DomainError('QUARANTINE_RESOLVED');
       await appendAudit(tx, {
         tenantId: p.tenantId,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { operatorRequests } from '../db/schema/index.ts';
 
@@ -60,4 +60,44 @@ export async function requestByReferenceOrMessageId(
     .orderBy(desc(operatorRequests.id))
     .limit(1);
   return row ?? null;
+}
+
+/** A new request to the distribution operator; its reference numbers the case's requests (`<number>/OD<n>`). */
+export async function insertRequest(
+  db: DbOrTx,
+  r: { tenantId: string; caseId: string; caseNumber: string; questions: string; processInstanceId: string },
+) {
+  const [{ n }] = (await db.execute(
+    sql`select count(*)::int as n from operator_requests where case_id = ${r.caseId}`,
+  )) as unknown as [{ n: number }];
+  await db.insert(operatorRequests).values({
+    tenantId: r.tenantId,
+    caseId: r.caseId,
+    reference: `${r.caseNumber}/OD${n + 1}`,
+    questions: r.questions,
+    processInstanceId: r.processInstanceId,
+  });
+}
+
+/** Notes the Message-ID the request goes out with, unless it has one already. */
+export async function setMessageIdOnce(db: DbOrTx, id: number, messageId: string) {
+  await db
+    .update(operatorRequests)
+    .set({ messageId })
+    .where(and(eq(operatorRequests.id, id), isNull(operatorRequests.messageId)));
+}
+
+/** Marks the request sent; false when no row was there to mark. */
+export async function markSent(
+  db: DbOrTx,
+  id: number,
+  toAddress: string,
+  messageId: string,
+): Promise<boolean> {
+  const rows = await db
+    .update(operatorRequests)
+    .set({ sentAt: new Date(), toAddress, messageId })
+    .where(eq(operatorRequests.id, id))
+    .returning({ id: operatorRequests.id });
+  return rows.length > 0;
 }

@@ -1,8 +1,10 @@
 import type { DbOrTx } from '../db/client.ts';
 import { JOB_ROLES } from '../codes/job-roles.ts';
 import {
+  activeStaffByIds,
   addRolesOfUser,
   countDepartments,
+  holderIdsOfRoles,
   insertDepartment,
   insertJobRoles,
   listJobRoles,
@@ -41,4 +43,17 @@ export function assignJobRoles(db: DbOrTx, tenantId: string, userId: string, cod
 /** The tenant's job roles (code, name, department), for pickers such as the designer's. */
 export function jobRolesOf(db: DbOrTx, tenantId: string) {
   return listJobRoles(db, tenantId);
+}
+
+/**
+ * Who to tell about a case: the people named, and everyone holding one of the job roles; only active staff, with
+ * their e-mail address, ordered by it.
+ */
+export async function staffToNotify(
+  db: DbOrTx,
+  tenantId: string,
+  to: { userIds: string[]; roles: string[] },
+) {
+  const ids = new Set([...to.userIds, ...(await holderIdsOfRoles(db, tenantId, to.roles))]);
+  return activeStaffByIds(db, tenantId, [...ids]);
 }

@@ -104,3 +104,23 @@ export async function addRolesOfUser(db: DbOrTx, tenantId: string, userId: strin
     .values(jobRoleCodes.map((jobRoleCode) => ({ tenantId, userId, jobRoleCode })))
     .onConflictDoNothing();
 }
+
+/** The people holding any of these job roles. */
+export async function holderIdsOfRoles(db: DbOrTx, tenantId: string, roles: string[]): Promise<string[]> {
+  if (roles.length === 0) return [];
+  const rows = await db
+    .select({ userId: jobRoleHolders.userId })
+    .from(jobRoleHolders)
+    .where(and(eq(jobRoleHolders.tenantId, tenantId), inArray(jobRoleHolders.jobRoleCode, roles)));
+  return rows.map((r) => r.userId);
+}
+
+/** The active staff among these people, with the address to write to, by e-mail. */
+export function activeStaffByIds(db: DbOrTx, tenantId: string, userIds: string[]) {
+  if (userIds.length === 0) return Promise.resolve([]);
+  return db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), eq(users.active, true), inArray(users.id, userIds)))
+    .orderBy(users.email);
+}

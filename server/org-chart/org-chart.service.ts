@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
-import type { Principal } from '../auth/auth.service.ts';
+import { type Principal } from '../auth/index.ts';
 import {
   addHolders,
   listDepartments,

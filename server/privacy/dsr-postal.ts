@@ -4,7 +4,7 @@ import { dataSubjectRequests, dsrDocuments, postalDispatches } from '../db/schem
 import { queueDsrLetter } from '../documents/index.ts';
 import { appendAudit, logAccess } from '../audit/index.ts';
 import { DomainError } from '../errors.ts';
-import type { Principal } from '../auth/auth.service.ts';
+import { type Principal } from '../auth/index.ts';
 
 /** What the register shows when no postal address is known yet (the same words as for a case's letter). */
 export const UNKNOWN_ADDRESS = '(adresă necunoscută: se completează din dosar)';

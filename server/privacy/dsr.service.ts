@@ -13,8 +13,8 @@ import {
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
-import type { Principal } from '../auth/auth.service.ts';
-import { businessClock, endOfBusinessDay, type IsoDate } from '../deadlines/calendar.ts';
+import { type Principal } from '../auth/index.ts';
+import { businessClock, endOfBusinessDay, type IsoDate } from '../deadlines/index.ts';
 import { letterheadOf, renderPdf } from '../documents/index.ts';
 import { getCustomer } from '../customers/index.ts';
 import { addCaseEvent } from '../cases/index.ts';

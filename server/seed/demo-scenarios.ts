@@ -8,7 +8,7 @@ import {
   type Case,
   type ComplaintCategory,
 } from '../db/schema/index.ts';
-import type { TaskSubmission } from '../tasks/task-forms.ts';
+import { type TaskSubmission } from '../tasks/index.ts';
 
 /**
  * The demo's scenarios (server/seed/demo-cases.ts seeds them): for each, the complaint as it arrives (e-mail, call,

@@ -6,7 +6,7 @@
 import { and, asc, count, eq, gte, inArray, lt, lte, notInArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { cases, jobRoleHolders, jobRoles, tasks, taskStepTicks, users } from '../db/schema/index.ts';
-import type { IsoDate } from '../deadlines/calendar.ts';
+import { type IsoDate } from '../deadlines/index.ts';
 import { unclosedCaseStatuses } from '../codes/case-codes.ts';
 
 export type Risk = 'late' | 'at_risk' | 'on_time';

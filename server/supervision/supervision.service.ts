@@ -1,12 +1,12 @@
 import { appendAudit } from '../audit/index.ts';
 import type { Principal } from '../auth/index.ts';
-import { addCaseEvent } from '../cases/cases.repo.ts';
+import { addCaseEvent } from '../cases/index.ts';
 import { channels, complaintCategories } from '../codes/case-codes.ts';
 import type { Db } from '../db/client.ts';
 import type { IsoDate } from '../deadlines/index.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
-import type { Instruction } from '../instructions/instructions.ts';
+import { type Instruction } from '../instructions/index.ts';
 import { setTaskAssignee } from '../task-read-model/task-events.repo.ts';
 import { createIncidentsView } from './incidents.ts';
 import { createUnclosedCasesView, daysBetween } from './unclosed-cases.ts';

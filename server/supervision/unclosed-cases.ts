@@ -4,7 +4,7 @@ import type { Db } from '../db/client.ts';
 import { addDays, isWorkingDay, type IsoDate } from '../deadlines/index.ts';
 import { parseBpmn } from '../engine/bpmn-metadata.ts';
 import { readBaselineProcesses } from '../engine/deploy-processes.ts';
-import type { Instruction } from '../instructions/instructions.ts';
+import { type Instruction } from '../instructions/index.ts';
 import { riskWindowOf } from './risk-window.ts';
 import {
   unclosedCaseCounts,

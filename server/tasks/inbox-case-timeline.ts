@@ -1,5 +1,5 @@
 import { auditOf } from '../audit/index.ts';
-import type { Principal } from '../auth/auth.service.ts';
+import { type Principal } from '../auth/index.ts';
 import { listCaseEvents } from '../cases/index.ts';
 import type { Db } from '../db/client.ts';
 import type { EngineClient } from '../engine/client.ts';

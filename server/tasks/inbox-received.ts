@@ -1,5 +1,5 @@
 import { appendAudit, logCaseAccess } from '../audit/index.ts';
-import type { Principal } from '../auth/auth.service.ts';
+import { type Principal } from '../auth/index.ts';
 import type { Db } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
 import { getBlob } from '../documents/index.ts';

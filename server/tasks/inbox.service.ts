@@ -1,5 +1,5 @@
 import { appendAudit } from '../audit/index.ts';
-import type { Principal } from '../auth/auth.service.ts';
+import { type Principal } from '../auth/index.ts';
 import type { Db } from '../db/client.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';

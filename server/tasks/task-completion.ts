@@ -1,8 +1,21 @@
-import { and, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
-import { cases, taskCompletions, type TaskCompletion } from '../db/schema/index.ts';
+import type { TaskCompletion } from '../db/schema/index.ts';
 import { EngineError, EngineUnavailableError, type EngineClient, type Variables } from '../engine/client.ts';
+import { getCaseById } from '../cases/index.ts';
 import { markTaskCompleted } from '../task-read-model/task-events.repo.ts';
+import {
+  COMPLETION_LEASE_SECONDS,
+  getCompletion,
+  insertIntent,
+  latestCompletionOfCase,
+  markApplied,
+  markDeferred,
+  markEngineCompleted,
+  markOutcomeUnknown,
+  type CompletionIntent,
+} from './task-completions.repo.ts';
+
+export { COMPLETION_LEASE_SECONDS, getCompletion, latestCompletionOfCase, markEngineCompleted };
 
 /**
  * A task completion is recorded as an intent (`task_completions`, keyed on the engine task id) in the transaction
@@ -29,32 +42,17 @@ export function taskGone(err: unknown): boolean {
   );
 }
 
-export function getCompletion(db: DbOrTx, tenantId: string, taskId: string) {
-  return db
-    .select()
-    .from(taskCompletions)
-    .where(and(eq(taskCompletions.tenantId, tenantId), eq(taskCompletions.taskId, taskId)))
-    .limit(1)
-    .then((r) => r[0] ?? null);
+/**
+ * Records the intent in the caller's transaction, held by this request for a lease (a dispatcher takes it over only
+ * if the request dies before the end). Null: the task has an intent already (a double submit, a retry).
+ */
+export function recordCompletionIntent(tx: DbOrTx, intent: CompletionIntent): Promise<number | null> {
+  return insertIntent(tx, intent);
 }
 
-export async function markEngineCompleted(db: DbOrTx, id: number) {
-  await db
-    .update(taskCompletions)
-    .set({ engineCompletedAt: sql`coalesce(${taskCompletions.engineCompletedAt}, now())` })
-    .where(eq(taskCompletions.id, id));
-}
-
-async function deferred(db: DbOrTx, row: TaskCompletion, err: unknown) {
-  const backoff = Math.min(2 ** Math.min(row.attempts + 1, 6), 60);
-  await db
-    .update(taskCompletions)
-    .set({
-      attempts: sql`${taskCompletions.attempts} + 1`,
-      lastError: (err as Error).message.slice(0, 500),
-      lockedUntil: sql`now() + make_interval(secs => ${backoff})`,
-    })
-    .where(eq(taskCompletions.id, row.id));
+/** The engine's answer was lost: the intent commits and the dispatcher finds out and applies it once, soon. */
+export function completionOutcomeUnknown(tx: DbOrTx, intentId: number, err: unknown): Promise<void> {
+  return markOutcomeUnknown(tx, intentId, err);
 }
 
 /**
@@ -73,11 +71,7 @@ export async function applyCompletion(db: Db, engine: EngineClient, row: TaskCom
       await markEngineCompleted(db, row.id);
     }
     if (row.timerMoves?.length) {
-      const [c] = await db
-        .select({ number: cases.number })
-        .from(cases)
-        .where(eq(cases.id, row.caseId))
-        .limit(1);
+      const c = await getCaseById(db, row.tenantId, row.caseId);
       const instances = c
         ? await engine.findProcessInstances({ businessKey: c.number, tenantId: row.tenantId })
         : [];
@@ -85,14 +79,11 @@ export async function applyCompletion(db: Db, engine: EngineClient, row: TaskCom
       await engine.moveTimersDueAt(ids, row.timerMoves);
     }
   } catch (err) {
-    await deferred(db, row, err);
+    await markDeferred(db, row, err);
     return false;
   }
   await db.transaction(async (tx) => {
-    await tx
-      .update(taskCompletions)
-      .set({ status: 'applied', appliedAt: new Date(), lastError: null })
-      .where(eq(taskCompletions.id, row.id));
+    await markApplied(tx, row.id);
     await markTaskCompleted(tx, row.tenantId, row.taskId);
   });
   return true;

@@ -1,19 +1,12 @@
-import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import {
-  cases,
-  operatorRequests,
-  taskCompletions,
-  taskStepTicks,
-  type TaskCompletion,
-} from '../db/schema/index.ts';
+import type { TaskCompletion } from '../db/schema/index.ts';
 import { EngineError, type EngineClient, type EngineTask } from '../engine/client.ts';
 import { refreshCaseTasks, setTaskAssignee } from '../task-read-model/task-events.repo.ts';
 import { canSeeAll, createInboxService, type InboxQuery } from './inbox.service.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
-import { endOfBusinessDay } from '../deadlines/calendar.ts';
-import type { Principal } from '../auth/auth.service.ts';
+import { endOfBusinessDay } from '../deadlines/index.ts';
+import { type Principal } from '../auth/index.ts';
 import {
   addCaseEvent,
   getCaseById,
@@ -21,18 +14,22 @@ import {
   getCasesByProcessInstance,
   reclassification,
   recordReclassification,
+  updateCaseFromTask,
 } from '../cases/index.ts';
-import type { Instruction } from '../instructions/instructions.ts';
+import { createOperatorRequest } from '../operator-requests/index.ts';
+import { type Instruction } from '../instructions/index.ts';
 import type { ProcessCatalog } from './process-catalog.ts';
 import { MISSING_INFORMATION_EVENT, validateSubmission, type TaskSubmission } from './task-forms.ts';
 import {
   applyCompletion,
+  completionOutcomeUnknown,
   getCompletion,
   markEngineCompleted,
   outcomeUnknown,
+  recordCompletionIntent,
   taskGone,
 } from './task-completion.ts';
-import { COMPLETION_LEASE_SECONDS } from '../outbox/task-completions.ts';
+import { doneSteps, upsertStepTick } from './step-ticks.repo.ts';
 import { gdprRequestOfInstance, gdprRequestsByNumbers } from '../privacy/dsr-tasks.ts';
 import { getReadModelTask } from './inbox.repo.ts';
 
@@ -111,10 +108,7 @@ export function createTasksService(deps: TasksDeps) {
     const full = c ? await getCaseById(db, p.tenantId, c.id) : null;
     const gdprRequest = c ? null : await gdprRequestOf(p, task);
     const instruction = meta?.instructionId ? (instructions.get(meta.instructionId) ?? null) : null;
-    const ticks = await db
-      .select({ stepIndex: taskStepTicks.stepIndex })
-      .from(taskStepTicks)
-      .where(and(eq(taskStepTicks.taskId, taskId), eq(taskStepTicks.done, true)));
+    const ticks = await doneSteps(db, taskId);
     return {
       id: task.id,
       name: task.name,
@@ -134,7 +128,7 @@ export function createTasksService(deps: TasksDeps) {
       caseNumber: c?.number ?? null,
       /** Set for a GDPR request's task: it is extended or answered on the DPO's page, not through `form`. */
       gdprRequest,
-      stepsDone: ticks.map((t) => t.stepIndex).sort((a, b) => a - b),
+      stepsDone: ticks.sort((a, b) => a - b),
       draft: full ? { findings: full.findings, answerText: full.answerText } : null,
       instruction: instruction
         ? {
@@ -241,33 +235,20 @@ export function createTasksService(deps: TasksDeps) {
     let unknown: unknown = null;
     try {
       await db.transaction(async (tx) => {
-        const [intent] = await tx
-          .insert(taskCompletions)
-          .values({
-            tenantId: p.tenantId,
-            taskId,
-            caseId: c.id,
-            actorId: p.userId,
-            processInstanceId: task.processInstanceId,
-            taskDefinitionKey: task.taskDefinitionKey,
-            variables,
-            timerMoves: change?.timerMoves ?? null,
-            // Held by this request; a dispatcher takes it over only if the request dies before the end.
-            lockedUntil: sql`now() + make_interval(secs => ${COMPLETION_LEASE_SECONDS})`,
-          })
-          .onConflictDoNothing({ target: taskCompletions.taskId })
-          .returning({ id: taskCompletions.id });
-        if (!intent) throw new AlreadyRecorded();
-        await tx
-          .update(cases)
-          // Work on a case moves it from registered to in progress; a task done after the answer (posting it,
-          // granting the compensation, the survey) or after filing never moves it back.
-          .set({
-            ...caseUpdate,
-            ...(change?.caseSet ?? {}),
-            status: sql`case when ${cases.status} = 'registered' then 'in_progress' else ${cases.status} end`,
-          })
-          .where(eq(cases.id, c.id));
+        // Held by this request; a dispatcher takes it over only if the request dies before the end.
+        const intentId = await recordCompletionIntent(tx, {
+          tenantId: p.tenantId,
+          taskId,
+          caseId: c.id,
+          actorId: p.userId,
+          processInstanceId: task.processInstanceId,
+          taskDefinitionKey: task.taskDefinitionKey,
+          variables,
+          timerMoves: change?.timerMoves ?? null,
+        });
+        if (intentId === null) throw new AlreadyRecorded();
+        // Work on a case moves it from registered to in progress (never back: cases.repo.updateCaseFromTask).
+        await updateCaseFromTask(tx, p.tenantId, c.id, { ...caseUpdate, ...(change?.caseSet ?? {}) });
         if (change) await recordReclassification(tx, p, c.id, task.name, change);
         if (change?.caseSet.dueDate || change?.caseSet.category) await refreshCaseTasks(tx, p.tenantId, c.id);
         if (meta?.form === 'findings') {
@@ -303,13 +284,10 @@ export function createTasksService(deps: TasksDeps) {
         }
         if (operatorQuestions) {
           // One request per waiting sub-process instance; the worker sends it and the answer comes back by reference.
-          const [{ n }] = (await tx.execute(
-            sql`select count(*)::int as n from operator_requests where case_id = ${c.id}`,
-          )) as unknown as [{ n: number }];
-          await tx.insert(operatorRequests).values({
+          await createOperatorRequest(tx, {
             tenantId: p.tenantId,
             caseId: c.id,
-            reference: `${c.number}/OD${n + 1}`,
+            caseNumber: c.number,
             questions: operatorQuestions,
             processInstanceId: task.processInstanceId,
           });
@@ -340,17 +318,11 @@ export function createTasksService(deps: TasksDeps) {
         // The engine last, still inside the transaction: a refusal rolls back everything above.
         try {
           await engine.complete(taskId, variables);
-          await markEngineCompleted(tx, intent.id);
+          await markEngineCompleted(tx, intentId);
         } catch (err) {
           if (!outcomeUnknown(err)) throw err;
           unknown = err; // commit the intent: the dispatcher finds out and applies it once, soon
-          await tx
-            .update(taskCompletions)
-            .set({
-              lastError: (err as Error).message.slice(0, 500),
-              lockedUntil: sql`now() + interval '2 seconds'`,
-            })
-            .where(eq(taskCompletions.id, intent.id));
+          await completionOutcomeUnknown(tx, intentId, err);
         }
       });
     } catch (err) {
@@ -379,22 +351,16 @@ export function createTasksService(deps: TasksDeps) {
     const c = await caseOf(p, task);
     if (!c) throw new DomainError('CASE_NOT_FOUND');
     await db.transaction(async (tx) => {
-      await tx
-        .insert(taskStepTicks)
-        .values({
-          tenantId: p.tenantId,
-          caseId: c.id,
-          taskId,
-          taskDefinitionKey: task.taskDefinitionKey,
-          instructionId: instruction.id,
-          stepIndex,
-          done,
-          actorId: p.userId,
-        })
-        .onConflictDoUpdate({
-          target: [taskStepTicks.taskId, taskStepTicks.stepIndex],
-          set: { done, actorId: p.userId, at: new Date() },
-        });
+      await upsertStepTick(tx, {
+        tenantId: p.tenantId,
+        caseId: c.id,
+        taskId,
+        taskDefinitionKey: task.taskDefinitionKey,
+        instructionId: instruction.id,
+        stepIndex,
+        done,
+        actorId: p.userId,
+      });
       await appendAudit(tx, {
         tenantId: p.tenantId,
         actorId: p.userId,
@@ -405,15 +371,12 @@ export function createTasksService(deps: TasksDeps) {
         details: { taskId, instructionId: instruction.id, stepIndex },
       });
     });
-    const ticks = await db
-      .select({ stepIndex: taskStepTicks.stepIndex })
-      .from(taskStepTicks)
-      .where(and(eq(taskStepTicks.taskId, taskId), eq(taskStepTicks.done, true)));
+    const ticks = await doneSteps(db, taskId);
     return {
       id: taskId,
       instructionId: instruction.id,
       steps: instruction.steps.length,
-      stepsDone: ticks.map((t) => t.stepIndex).sort((a, b) => a - b),
+      stepsDone: ticks.sort((a, b) => a - b),
     };
   }
 

@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../db/client.ts';
-import { generateSessionToken, sessionIdOf } from '../auth/tokens.ts';
+import { generateSessionToken, sessionIdOf } from '../auth/index.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { deletePasswordTokens, insertPasswordToken } from './users.repo.ts';
 import { renderPasswordLinkMail } from './password-link-mail.ts';

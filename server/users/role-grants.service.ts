@@ -1,8 +1,8 @@
 import type { Db, DbOrTx } from '../db/client.ts';
-import { privilegedRoles, type PermissionRole } from '../db/schema/index.ts';
+import type { PermissionRole } from '../db/schema/index.ts';
+import { privilegedRoles } from '../codes/permission-roles.ts';
 import { appendAudit } from '../audit/index.ts';
-import type { Principal } from '../auth/auth.service.ts';
-import { requireRecentAuth } from '../auth/reauth.ts';
+import { type Principal, requireRecentAuth } from '../auth/index.ts';
 import { DomainError } from '../errors.ts';
 import {
   decideGrant,

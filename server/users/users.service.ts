@@ -8,9 +8,9 @@ import {
   loginAddressHash,
   loginDelayMs,
   type Principal,
-} from '../auth/auth.service.ts';
-import { hashPassword } from '../auth/passwords.ts';
-import { requireRecentAuth } from '../auth/reauth.ts';
+  hashPassword,
+  requireRecentAuth,
+} from '../auth/index.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { getTenant } from '../tenants/index.ts';
 import { newPasswordLink, sendPasswordLink } from './password-links.ts';

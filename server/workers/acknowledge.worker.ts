@@ -1,9 +1,14 @@
 import { TOPICS } from '../../processes/topics.ts';
-import { getCaseById, issueAcknowledgementLetter } from '../cases/index.ts';
+import {
+  getCaseById,
+  issueAcknowledgementLetter,
+  loadCaseContext,
+  recordWorkerStep,
+  sendCaseMailOnce,
+} from '../cases/index.ts';
 import { CASE_STATUS_LABELS } from '../codes/case-codes.ts';
 import { renderAcknowledgement } from '../mail/templates/acknowledgement.ts';
 import { queueLetter } from '../documents/index.ts';
-import { loadCaseContext, recordWorkerStep, sendCaseMailOnce } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 
 /** E-mails the consumer the registration number, date, due date and the status page link with the access code. */

@@ -1,6 +1,5 @@
 import { TOPICS } from '../../processes/topics.ts';
-import { recordCaseVersions } from '../cases/index.ts';
-import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
+import { recordCaseVersions, loadCaseContext, recordWorkerStep } from '../cases/index.ts';
 import { defineWorker, requireString } from './worker.ts';
 
 /**

@@ -1,10 +1,7 @@
-import { and, eq, isNotNull } from 'drizzle-orm';
 import { TOPICS } from '../../processes/topics.ts';
-import { caseDocuments, postalDispatches } from '../db/schema/index.ts';
-import { businessClock } from '../deadlines/calendar.ts';
-import { compensationLei, delayDays } from '../deadlines/compensation.ts';
-import { nonWorkingDaysOf } from '../deadlines/index.ts';
-import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
+import { letterPostedAt } from '../documents/index.ts';
+import { businessClock, compensationLei, delayDays, nonWorkingDaysOf } from '../deadlines/index.ts';
+import { loadCaseContext, recordWorkerStep } from '../cases/index.ts';
 import { defineWorker, requireString } from './worker.ts';
 
 /** Filings that owe nothing: not a complaint (not counted), or nobody to pay (anonymous). */
@@ -25,18 +22,12 @@ export const computeCompensationWorker = defineWorker({
     let communicatedAt = ctx.c.answerCommunicatedAt;
     let communicatedBy = ctx.c.answerCommunicatedBy;
     if (!communicatedAt) {
-      const [posted] = await deps.db
-        .select({ dispatchedAt: postalDispatches.dispatchedAt })
-        .from(postalDispatches)
-        .innerJoin(caseDocuments, eq(caseDocuments.id, postalDispatches.documentId))
-        .where(
-          and(
-            eq(postalDispatches.caseId, ctx.c.id),
-            isNotNull(postalDispatches.dispatchedAt),
-            eq(caseDocuments.kind, ctx.c.status === 'filed' ? 'filing_letter' : 'answer_letter'),
-          ),
-        );
-      communicatedAt = posted?.dispatchedAt ?? new Date();
+      const posted = await letterPostedAt(
+        deps.db,
+        ctx.c.id,
+        ctx.c.status === 'filed' ? 'filing_letter' : 'answer_letter',
+      );
+      communicatedAt = posted ?? new Date();
       communicatedBy = 'post';
     }
     const extra = await nonWorkingDaysOf(deps.db, task.tenantId);

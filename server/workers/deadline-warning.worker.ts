@@ -1,15 +1,24 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import { TOPICS } from '../../processes/topics.ts';
 import { isClosedCase } from '../codes/case-codes.ts';
-import { caseMessages, jobRoleHolders, users } from '../db/schema/index.ts';
+import { staffToNotify } from '../org-chart/index.ts';
 import type { Db } from '../db/client.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { renderNotice } from '../mail/templates/notice.ts';
 import { roDate } from '../mail/templates/render.ts';
-import { businessClock, endOfBusinessDay } from '../deadlines/calendar.ts';
-import { clockMoments, clockPaused, nextCheckWhilePaused } from '../deadlines/clock.ts';
-import { nonWorkingDaysOf } from '../deadlines/index.ts';
-import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
+import {
+  businessClock,
+  endOfBusinessDay,
+  clockMoments,
+  clockPaused,
+  nextCheckWhilePaused,
+  nonWorkingDaysOf,
+} from '../deadlines/index.ts';
+import {
+  hasOutgoingMessage,
+  loadCaseContext,
+  recordOutgoingMessage,
+  recordWorkerStep,
+} from '../cases/index.ts';
 import { defineWorker, requireString } from './worker.ts';
 
 export interface WarningRecipient {
@@ -43,19 +52,7 @@ export async function warningRecipients(
   // Nobody may miss a warning: with no open user task and no verification role (a case still being acknowledged,
   // waiting for the consumer or the operator), the head of service (SEF) is warned.
   if (tasks.length === 0) roles.add(fallbackRole ?? 'SEF');
-  if (roles.size) {
-    const holders = await db
-      .select({ userId: jobRoleHolders.userId })
-      .from(jobRoleHolders)
-      .where(and(eq(jobRoleHolders.tenantId, tenantId), inArray(jobRoleHolders.jobRoleCode, [...roles])));
-    for (const h of holders) userIds.add(h.userId);
-  }
-  if (!userIds.size) return { recipients: [], tasks: tasks.map((t) => t.name) };
-  const recipients = await db
-    .select({ id: users.id, name: users.name, email: users.email })
-    .from(users)
-    .where(and(eq(users.tenantId, tenantId), eq(users.active, true), inArray(users.id, [...userIds])))
-    .orderBy(users.email);
+  const recipients = await staffToNotify(db, tenantId, { userIds: [...userIds], roles: [...roles] });
   return { recipients, tasks: tasks.map((t) => t.name) };
 }
 
@@ -112,27 +109,19 @@ export const deadlineWarningWorker = defineWorker({
         })
       : null;
     const sent = await deps.db.transaction(async (tx) => {
-      const warned = await tx
-        .select({ id: caseMessages.id })
-        .from(caseMessages)
-        .where(and(eq(caseMessages.caseId, ctx.c.id), eq(caseMessages.kind, kind)));
-      if (!mail && warned.length) return 'already-warned';
+      if (!mail && (await hasOutgoingMessage(tx, ctx.c.id, kind))) return 'already-warned';
       if (mail) {
         // (case, kind) is unique: a retried task finds the row and does not e-mail the holders twice.
-        const inserted = await tx
-          .insert(caseMessages)
-          .values({
-            tenantId: ctx.c.tenantId,
-            caseId: ctx.c.id,
-            direction: 'out',
-            kind,
-            toAddress: recipients.map((r) => r.email).join(', '),
-            subject: mail.subject,
-            messageId,
-          })
-          .onConflictDoNothing()
-          .returning({ id: caseMessages.id });
-        if (inserted.length === 0) return 'already-warned';
+        const inserted = await recordOutgoingMessage(tx, {
+          tenantId: ctx.c.tenantId,
+          caseId: ctx.c.id,
+          direction: 'out',
+          kind,
+          toAddress: recipients.map((r) => r.email).join(', '),
+          subject: mail.subject,
+          messageId,
+        });
+        if (!inserted) return 'already-warned';
         await deps.mailer.send({
           to: recipients.map((r) => r.email).join(', '),
           messageId,

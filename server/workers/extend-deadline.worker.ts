@@ -1,12 +1,18 @@
 import { TOPICS } from '../../processes/topics.ts';
 import { isClosedCase } from '../codes/case-codes.ts';
-import { businessClock, dueDate, endOfBusinessDay, previousWorkingDay } from '../deadlines/calendar.ts';
-import { clockMoments, clockTimerMoves } from '../deadlines/clock.ts';
-import { deadlineRuleOf, nonWorkingDaysOf } from '../deadlines/index.ts';
+import {
+  businessClock,
+  dueDate,
+  endOfBusinessDay,
+  previousWorkingDay,
+  clockMoments,
+  clockTimerMoves,
+  deadlineRuleOf,
+  nonWorkingDaysOf,
+} from '../deadlines/index.ts';
 import { extensionNoticeLetter } from '../mail/templates/case-letters.ts';
 import { roDate } from '../mail/templates/render.ts';
-import { postalAddressOf } from '../cases/index.ts';
-import { loadCaseContext, recordWorkerStep, sendCaseLetter } from './send-case-mail.ts';
+import { postalAddressOf, loadCaseContext, recordWorkerStep, sendCaseLetter } from '../cases/index.ts';
 import { defineWorker, requireString, type Outcome } from './worker.ts';
 
 /**

@@ -1,7 +1,6 @@
 import { TOPICS } from '../../processes/topics.ts';
 import { filingNoticeLetter, type FilingReason } from '../mail/templates/case-letters.ts';
-import { recordCaseVersions } from '../cases/index.ts';
-import { loadCaseContext, recordWorkerStep, sendCaseLetter } from './send-case-mail.ts';
+import { recordCaseVersions, loadCaseContext, recordWorkerStep, sendCaseLetter } from '../cases/index.ts';
 import { defineWorker, requireString } from './worker.ts';
 
 const EVENTS: Record<FilingReason, string> = {

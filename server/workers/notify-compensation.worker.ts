@@ -1,7 +1,7 @@
 import { TOPICS } from '../../processes/topics.ts';
-import { businessClock } from '../deadlines/calendar.ts';
+import { businessClock } from '../deadlines/index.ts';
 import { compensationNoticeLetter } from '../mail/templates/case-letters.ts';
-import { loadCaseContext, sendCaseLetter } from './send-case-mail.ts';
+import { loadCaseContext, sendCaseLetter } from '../cases/index.ts';
 import { defineWorker, requireString } from './worker.ts';
 
 const METHODS = ['invoice_credit', 'bank_transfer', 'postal_order'] as const;

@@ -1,6 +1,5 @@
 import { TOPICS } from '../../processes/topics.ts';
-import { businessClock, dueDate, endOfBusinessDay } from '../deadlines/calendar.ts';
-import { nonWorkingDaysOf } from '../deadlines/index.ts';
+import { businessClock, dueDate, endOfBusinessDay, nonWorkingDaysOf } from '../deadlines/index.ts';
 import { defineWorker } from './worker.ts';
 
 /** Opens a quarterly review: its tasks (reporting, root causes, archiving) are due 15 working days later. */

@@ -1,10 +1,14 @@
 import { TOPICS } from '../../processes/topics.ts';
-import { businessClock, endOfBusinessDay } from '../deadlines/calendar.ts';
-import { clockPaused, nextCheckWhilePaused } from '../deadlines/clock.ts';
-import { compensationLei } from '../deadlines/compensation.ts';
+import {
+  businessClock,
+  endOfBusinessDay,
+  clockPaused,
+  nextCheckWhilePaused,
+  compensationLei,
+  nonWorkingDaysOf,
+} from '../deadlines/index.ts';
 import { roDate } from '../mail/templates/render.ts';
-import { nonWorkingDaysOf } from '../deadlines/index.ts';
-import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
+import { loadCaseContext, recordWorkerStep } from '../cases/index.ts';
 import { defineWorker, requireString } from './worker.ts';
 
 /**

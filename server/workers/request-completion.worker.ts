@@ -1,11 +1,8 @@
-import { and, desc, eq } from 'drizzle-orm';
 import { TOPICS } from '../../processes/topics.ts';
-import { caseEvents } from '../db/schema/index.ts';
-import { businessClock, dueDate, endOfBusinessDay } from '../deadlines/calendar.ts';
+import { businessClock, dueDate, endOfBusinessDay, nonWorkingDaysOf } from '../deadlines/index.ts';
 import { completionRequestLetter } from '../mail/templates/case-letters.ts';
-import { nonWorkingDaysOf } from '../deadlines/index.ts';
-import { MISSING_INFORMATION_EVENT } from '../tasks/task-forms.ts';
-import { loadCaseContext, sendCaseLetter } from './send-case-mail.ts';
+import { MISSING_INFORMATION_EVENT } from '../tasks/index.ts';
+import { latestCaseEventMessage, loadCaseContext, sendCaseLetter } from '../cases/index.ts';
 import { defineWorker, requireString } from './worker.ts';
 
 const GENERIC_MISSING =
@@ -34,13 +31,8 @@ export const requestCompletionWorker = defineWorker({
     );
     // What the triage officer wrote for the consumer (never the internal comment); the latest, should triage have
     // found the complaint incomplete twice.
-    const [asked] = await deps.db
-      .select({ message: caseEvents.message })
-      .from(caseEvents)
-      .where(and(eq(caseEvents.caseId, ctx.c.id), eq(caseEvents.type, MISSING_INFORMATION_EVENT)))
-      .orderBy(desc(caseEvents.id))
-      .limit(1);
-    const missing = asked?.message.trim() || GENERIC_MISSING;
+    const asked = await latestCaseEventMessage(deps.db, ctx.c.id, MISSING_INFORMATION_EVENT);
+    const missing = asked?.trim() || GENERIC_MISSING;
     const letter = completionRequestLetter(ctx.c, {
       missing,
       answerBy,

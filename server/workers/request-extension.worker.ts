@@ -1,8 +1,7 @@
 import { MESSAGES, TOPICS } from '../../processes/topics.ts';
-import { businessClock } from '../deadlines/calendar.ts';
-import { nonWorkingDaysOf } from '../deadlines/index.ts';
+import { businessClock, nonWorkingDaysOf } from '../deadlines/index.ts';
 import { waitAgainUntil } from './extend-deadline.worker.ts';
-import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
+import { loadCaseContext, recordWorkerStep } from '../cases/index.ts';
 import { OPERATOR_ANSWER_WORKING_DAYS } from './send-operator-request.worker.ts';
 import { defineWorker, requireString } from './worker.ts';
 

@@ -1,9 +1,13 @@
 import { TOPICS } from '../../processes/topics.ts';
-import { businessClock } from '../deadlines/calendar.ts';
-import { clockMoments, clockTimerMoves, dueAfterPause } from '../deadlines/clock.ts';
+import {
+  businessClock,
+  clockMoments,
+  clockTimerMoves,
+  dueAfterPause,
+  nonWorkingDaysOf,
+} from '../deadlines/index.ts';
 import { roDate } from '../mail/templates/render.ts';
-import { nonWorkingDaysOf } from '../deadlines/index.ts';
-import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
+import { loadCaseContext, recordWorkerStep } from '../cases/index.ts';
 import { defineWorker, requireString } from './worker.ts';
 
 /**

@@ -1,8 +1,7 @@
 import { TOPICS } from '../../processes/topics.ts';
 import { renderAnswer } from '../mail/templates/answer.ts';
-import { issueAnswerDocuments } from '../cases/index.ts';
+import { issueAnswerDocuments, loadCaseContext, recordWorkerStep, sendCaseMailOnce } from '../cases/index.ts';
 import { queueLetter } from '../documents/index.ts';
-import { loadCaseContext, recordWorkerStep, sendCaseMailOnce } from './send-case-mail.ts';
 import { defineWorker, requireString } from './worker.ts';
 
 /**

@@ -1,11 +1,12 @@
-import { and, eq, isNull } from 'drizzle-orm';
 import { TOPICS } from '../../processes/topics.ts';
-import { operatorRequests } from '../db/schema/index.ts';
-import { businessClock, dueDate, endOfBusinessDay } from '../deadlines/calendar.ts';
-import { nonWorkingDaysOf } from '../deadlines/index.ts';
+import { businessClock, dueDate, endOfBusinessDay, nonWorkingDaysOf } from '../deadlines/index.ts';
 import { renderNotice } from '../mail/templates/notice.ts';
-import { latestRequestOfInstance } from '../operator-requests/operator-requests.repo.ts';
-import { loadCaseContext, recordWorkerStep } from './send-case-mail.ts';
+import {
+  latestOperatorRequest,
+  markOperatorRequestSent,
+  noteOperatorRequestMessageId,
+} from '../operator-requests/index.ts';
+import { loadCaseContext, recordWorkerStep } from '../cases/index.ts';
 import { defineWorker, requireString } from './worker.ts';
 
 /** Working days the distribution operator gets before we consider extending the deadline. */
@@ -21,7 +22,7 @@ export const sendOperatorRequestWorker = defineWorker({
   lockDurationMs: 60_000,
   async handler(task, deps) {
     const ctx = await loadCaseContext(deps, task.tenantId, requireString(task, 'caseId'));
-    const req = await latestRequestOfInstance(deps.db, task.tenantId, task.processInstanceId);
+    const req = await latestOperatorRequest(deps.db, task.tenantId, task.processInstanceId);
     if (!req) throw new Error('no operator request recorded for this process instance');
     const to = ctx.tenant.operatorEmail;
     if (!to)
@@ -52,17 +53,9 @@ export const sendOperatorRequestWorker = defineWorker({
     });
     // The Message-ID is committed before the e-mail leaves: an operator who answers at once (In-Reply-To) must
     // find it, and the intake may read the answer before the transaction below commits.
-    await deps.db
-      .update(operatorRequests)
-      .set({ messageId })
-      .where(and(eq(operatorRequests.id, req.id), isNull(operatorRequests.messageId)));
+    await noteOperatorRequestMessageId(deps.db, req.id, messageId);
     await deps.db.transaction(async (tx) => {
-      const claimed = await tx
-        .update(operatorRequests)
-        .set({ sentAt: new Date(), toAddress: to, messageId })
-        .where(eq(operatorRequests.id, req.id))
-        .returning({ id: operatorRequests.id });
-      if (claimed.length === 0) return;
+      if (!(await markOperatorRequestSent(tx, req.id, to, messageId))) return;
       await deps.mailer.send({ to, messageId, ...mail, headers: { 'X-Reclamatii-Case': ctx.c.number } });
       await recordWorkerStep(
         tx,

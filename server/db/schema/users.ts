@@ -1,9 +1,9 @@
 import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { tenants } from './tenants.ts';
+import type { PermissionRole } from '../../codes/permission-roles.ts';
 
-/** Permission roles decide what a person may do in the app (checked on the server for every route). */
-export const permissionRoles = ['agent', 'officer', 'supervisor', 'designer', 'admin'] as const;
-export type PermissionRole = (typeof permissionRoles)[number];
+// The permission roles live in server/codes (one list for the schema, the API and the services).
+export { permissionRoles, privilegedRoles, type PermissionRole } from '../../codes/permission-roles.ts';
 
 export const users = pgTable(
   'users',
@@ -165,8 +165,6 @@ export const jobRoleHolders = pgTable(
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 
-/** Roles only a second administrator may grant (two-person rule, issue 13 item 1). */
-export const privilegedRoles = ['admin', 'designer'] as const satisfies readonly PermissionRole[];
 export const roleGrantStatuses = ['pending', 'approved', 'rejected', 'withdrawn'] as const;
 
 /**

@@ -1,4 +1,4 @@
-import { findOperatorReference } from '../../operator-requests/operator-requests.service.ts';
+import { findOperatorReference } from '../../operator-requests/index.ts';
 import type { ParsedInbound } from './parse-message.ts';
 
 export type Classification =

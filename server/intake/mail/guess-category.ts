@@ -1,5 +1,5 @@
 import type { ComplaintCategory } from '../../db/schema/index.ts';
-import { fold } from '../../identification/evidence.ts';
+import { fold } from '../../identification/index.ts';
 import { MAX_SUBJECT_CHARS } from '../input-limits.ts';
 
 const RULES: Array<[RegExp, ComplaintCategory]> = [

@@ -146,3 +146,11 @@ export async function listInboundOfCase(db: DbOrTx, tenantId: string, caseId: st
     : [];
   return messages.map((m) => ({ ...m, attachments: atts.filter((a) => a.inboundMessageId === m.id) }));
 }
+
+/** Asks the correlation (correlation.ts) to deliver `message` to the waiting process, from `at` on. */
+export async function setPendingMessage(db: DbOrTx, id: string, message: string, at: Date) {
+  await db
+    .update(inboundMessages)
+    .set({ pendingMessage: message, nextCorrelationAt: at })
+    .where(eq(inboundMessages.id, id));
+}

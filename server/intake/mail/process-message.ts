@@ -1,16 +1,19 @@
 import { MESSAGES } from '../../../processes/topics.ts';
 import { appendAudit } from '../../audit/index.ts';
-import { addCaseEvent, getCaseById, getCaseByNumber, queueLetterAfterBounce } from '../../cases/index.ts';
+import {
+  addCaseEvent,
+  getCaseById,
+  getCaseByNumber,
+  openCaseContesting,
+  queueLetterAfterBounce,
+  setContestedCase,
+} from '../../cases/index.ts';
 import { CONTEST_CATEGORY } from '../contest.service.ts';
 import { CASE_STATUS_LABELS } from '../../codes/case-codes.ts';
 import type { Tx } from '../../db/client.ts';
-import { type InboundKind, cases, inboundMessages, type Case } from '../../db/schema/index.ts';
-import { and, desc, eq, inArray } from 'drizzle-orm';
-import { insertCandidates } from '../../identification/identification.repo.ts';
-import { requestByReferenceOrMessageId } from '../../operator-requests/operator-requests.repo.ts';
-import { recordAnswerInTx } from '../../operator-requests/operator-requests.service.ts';
-import { addressesIn } from '../../identification/evidence.ts';
-import { identifySender } from '../../identification/identify.ts';
+import type { Case, InboundKind } from '../../db/schema/index.ts';
+import { recordCandidates, addressesIn, identifySender } from '../../identification/index.ts';
+import { operatorRequestAnswered, recordAnswerInTx } from '../../operator-requests/index.ts';
 import { registerComplaint, type RegisterDeps } from '../register-complaint.ts';
 import { putBlob } from '../../documents/index.ts';
 import { classifyMessage, type Classification } from './classify.ts';
@@ -23,6 +26,7 @@ import {
   insertInbound,
   recordDeliveryFailure,
   recordQuarantine,
+  setPendingMessage,
 } from './inbound.repo.ts';
 import { correlateInbound, inlineLease } from './correlation.ts';
 import {
@@ -144,7 +148,7 @@ export async function processInboundMail(
     tenantCode: tenant.code,
     operatorEmail: tenant.operatorEmail ?? null,
     async findOperatorRequest(q) {
-      const r = await requestByReferenceOrMessageId(db, tenant.id, q);
+      const r = await operatorRequestAnswered(db, tenant.id, q);
       if (!r) return null;
       return {
         requestId: r.id,
@@ -196,7 +200,7 @@ export async function processInboundMail(
       // The case was answered or filed: the message opens a new case linked to it, never joins it silently; when
       // such a linked case is already open (a second message about the same answer), it joins that one.
       if (earlier && FINISHED.has(earlier.status)) {
-        const open = await openLinkedCase(db, tenant.id, earlier.id);
+        const open = await openCaseContesting(db, tenant.id, earlier.id);
         if (open)
           return await attachReply(deps, tenant, parsed, base, {
             kind: 'reply',
@@ -271,7 +275,7 @@ async function registerFromMail(
     {
       inTransaction: async (tx: Tx, c) => {
         inboundId = await insertInbound(tx, { ...base, kind: 'complaint', caseId: c.id }, parsed.attachments);
-        await insertCandidates(
+        await recordCandidates(
           tx,
           ident.candidates.map((k) => ({
             tenantId: tenant.id,
@@ -300,23 +304,6 @@ async function registerFromMail(
     },
   );
   return { status: 'registered', inboundId, caseId: reg.id, number: reg.number, identified: !!match };
-}
-
-/** The newest open case linked to an earlier one (a contestation or an earlier further message), if any. */
-async function openLinkedCase(db: IntakeDeps['db'], tenantId: string, earlierId: string) {
-  const [row] = await db
-    .select({ caseId: cases.id, number: cases.number })
-    .from(cases)
-    .where(
-      and(
-        eq(cases.tenantId, tenantId),
-        eq(cases.contestsCaseId, earlierId),
-        inArray(cases.status, ['registered', 'in_progress']),
-      ),
-    )
-    .orderBy(desc(cases.receivedAt))
-    .limit(1);
-  return row ?? null;
 }
 
 /** Tells the officer when the words were read from a broken MIME structure, so they check the original. */
@@ -370,7 +357,7 @@ async function registerFurtherMessage(
     },
     {
       inTransaction: async (tx: Tx, n) => {
-        await tx.update(cases).set({ contestsCaseId: earlier.id }).where(eq(cases.id, n.id));
+        await setContestedCase(tx, tenant.id, n.id, earlier.id);
         inboundId = await insertInbound(
           tx,
           {
@@ -494,10 +481,7 @@ async function recordOperatorAnswerMail(
       details: { inboundMessageId: id, channel: 'email' },
     });
     if (firstAnswer) {
-      await tx
-        .update(inboundMessages)
-        .set({ pendingMessage: MESSAGES.operatorAnswered, nextCorrelationAt: inlineLease() })
-        .where(eq(inboundMessages.id, id));
+      await setPendingMessage(tx, id, MESSAGES.operatorAnswered, inlineLease());
     } else {
       await addCaseEvent(tx, {
         tenantId: tenant.id,

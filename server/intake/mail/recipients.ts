@@ -1,4 +1,4 @@
-import { addressesIn } from '../../identification/evidence.ts';
+import { addressesIn } from '../../identification/index.ts';
 
 /** The headers that name who a message was delivered to, most reliable first (envelope before the visible ones). */
 export const ROUTING_HEADERS = ['delivered-to', 'x-original-to', 'to', 'cc'] as const;

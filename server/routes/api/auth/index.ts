@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { SESSION_COOKIE, principalOf } from '../../../plugins/auth.ts';
-import type { Principal } from '../../../auth/auth.service.ts';
+import { type Principal } from '../../../auth/index.ts';
 import { errorResponses } from '../common.schemas.ts';
 import {
   LoginResultSchema,

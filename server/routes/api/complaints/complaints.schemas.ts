@@ -1,4 +1,13 @@
 import { Type } from 'typebox';
+import type {
+  CaseKind,
+  CaseSource,
+  CaseStatus,
+  Channel,
+  ComplaintCategory,
+  CustomerType,
+  Energy,
+} from '../../../db/schema/index.ts';
 import {
   caseKinds,
   caseSources,
@@ -7,14 +16,7 @@ import {
   caseStatuses,
   customerTypes,
   energies,
-  type CaseKind,
-  type CaseSource,
-  type CaseStatus,
-  type Channel,
-  type ComplaintCategory,
-  type CustomerType,
-  type Energy,
-} from '../../../db/schema/index.ts';
+} from '../../../codes/case-codes.ts';
 import { CaseNumber, IsoDate, IsoDateTime, PageQuery, Uuid } from '../common.schemas.ts';
 
 export const MAX_BODY_CHARS = 50_000;

@@ -17,7 +17,7 @@ import {
   RegisteredComplaintSchema,
 } from './complaints.schemas.ts';
 import { CaseProgressSchema } from './progress.schemas.ts';
-import { regulatorData } from '../../../deadlines/regulator.ts';
+import { regulatorData } from '../../../deadlines/index.ts';
 
 const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { casesService } = fastify.services;

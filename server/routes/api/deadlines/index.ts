@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
-import { computeDeadline } from '../../../deadlines/deadlines.service.ts';
-import { COUNTING_READING_LABELS } from '../../../deadlines/calendar.ts';
+import { computeDeadline, COUNTING_READING_LABELS } from '../../../deadlines/index.ts';
 import { CaseNumber, errorResponses, IsoDate } from '../common.schemas.ts';
 import { CategorySchema } from '../complaints/complaints.schemas.ts';
 import { extensionOptions, requestDeadlineExtension } from '../../../cases/index.ts';

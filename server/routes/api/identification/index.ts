@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
-import { createIdentificationService } from '../../../identification/identification.service.ts';
+import { createIdentificationService } from '../../../identification/index.ts';
 import { CaseNumber, errorResponses, Uuid } from '../common.schemas.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
-import { recordOperatorAnswer } from '../../../operator-requests/operator-requests.service.ts';
+import { recordOperatorAnswer } from '../../../operator-requests/index.ts';
 import { errorResponses } from '../common.schemas.ts';
 
 /** Requests to the distribution operator: an answer that came by letter or portal is entered here. */

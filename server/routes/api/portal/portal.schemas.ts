@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { complaintCategories } from '../../../db/schema/index.ts';
+import { complaintCategories } from '../../../codes/case-codes.ts';
 import { CaseNumber, IsoDate } from '../common.schemas.ts';
 
 export const TenantParams = Type.Object({

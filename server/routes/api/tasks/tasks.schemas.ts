@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import type { CaseSource, ComplaintCategory, CustomerType, Energy } from '../../../db/schema/index.ts';
 import {
   caseStatuses,
   channels,
@@ -6,11 +7,7 @@ import {
   caseSources,
   customerTypes,
   energies,
-  type CaseSource,
-  type ComplaintCategory,
-  type CustomerType,
-  type Energy,
-} from '../../../db/schema/index.ts';
+} from '../../../codes/case-codes.ts';
 
 const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
 

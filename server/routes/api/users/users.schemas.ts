@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { permissionRoles } from '../../../db/schema/index.ts';
+import { permissionRoles } from '../../../codes/permission-roles.ts';
 import { IsoDateTime, Uuid } from '../common.schemas.ts';
 
 /** The permission roles (server/db/schema/users.ts permissionRoles), spelled out so the type keeps them. */

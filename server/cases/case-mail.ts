@@ -1,21 +1,29 @@
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import { caseMessages, cases, type Case, type Tenant } from '../db/schema/index.ts';
-import type { Tx } from '../db/client.ts';
+import type { Case, Tenant } from '../db/schema/index.ts';
+import type { Db, Tx } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
-import { refreshCaseTasks } from '../task-read-model/task-events.repo.ts';
-import {
-  addCaseEvent,
-  getCaseById,
-  statusLinkOf,
-  issueNoticeLetter,
-  postalAddressOf,
-} from '../cases/index.ts';
-import { getTenant } from '../tenants/index.ts';
-import type { WorkerDeps } from './worker.ts';
-import { renderCaseLetterMail, type CaseLetter } from '../mail/templates/case-letters.ts';
 import { queueLetter } from '../documents/index.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import { renderCaseLetterMail, type CaseLetter } from '../mail/templates/case-letters.ts';
+import { refreshCaseTasks } from '../task-read-model/task-events.repo.ts';
+import { getTenant } from '../tenants/index.ts';
+import { statusLinkOf } from './access-code.ts';
+import { addCaseEvent, getCaseById, insertOutgoingMessage, updateCaseFromWorker } from './cases.repo.ts';
+import { issueNoticeLetter, postalAddressOf } from './letters.service.ts';
+
+/*
+ * What the external-task workers do to a case (server/workers, one file per topic): load it, e-mail the consumer
+ * once per kind of message, send a letter by e-mail or post, and record the step (the case's fields, its history,
+ * the audit) in one transaction. The rules live here, in the case's module; a worker names the step.
+ */
+
+/** What these functions use of a worker's dependencies. */
+export interface CaseMailDeps {
+  db: Db;
+  mailer: Mailer;
+  secret: string;
+}
 
 export interface CaseContext {
   c: Case;
@@ -25,7 +33,7 @@ export interface CaseContext {
 }
 
 export async function loadCaseContext(
-  deps: WorkerDeps,
+  deps: CaseMailDeps,
   tenantId: string,
   caseId: string,
 ): Promise<CaseContext> {
@@ -42,7 +50,7 @@ export async function loadCaseContext(
  * that sends, so a retried task finds it and does not e-mail the consumer twice.
  */
 export async function sendCaseMailOnce(
-  deps: WorkerDeps,
+  deps: CaseMailDeps,
   ctx: CaseContext,
   /** One message of this kind per case: `acknowledgement`, `answer`, `filed`, `extension`, `compensation`, … */
   kind: string,
@@ -59,9 +67,7 @@ export async function sendCaseMailOnce(
   const domain = new URL(ctx.tenant.publicUrl).hostname || 'reclamatii.local';
   const messageId = `<${kind}.${ctx.c.id}@${domain}>`;
   return deps.db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(caseMessages)
-      .values({
+    const inserted = await insertOutgoingMessage(tx, {
         tenantId: ctx.c.tenantId,
         caseId: ctx.c.id,
         direction: 'out',
@@ -75,12 +81,10 @@ export async function sendCaseMailOnce(
           filename: a.filename,
           contentType: a.contentType,
           size: a.content.length,
-          sha256: createHash('sha256').update(a.content).digest('hex'),
-        })),
-      })
-      .onConflictDoNothing()
-      .returning({ id: caseMessages.id });
-    if (inserted.length === 0) return 'already-sent';
+        sha256: createHash('sha256').update(a.content).digest('hex'),
+      })),
+    });
+    if (!inserted) return 'already-sent';
     await deps.mailer.send({ to, messageId, ...mail, headers: { 'X-Reclamatii-Case': ctx.c.number } });
     await after(tx);
     return 'sent';
@@ -98,7 +102,7 @@ type WorkerUpdate = NonNullable<Parameters<typeof recordWorkerStep>[3]>;
  * `update` may be a function of the moment SMTP accepted the e-mail (null when nothing was e-mailed).
  */
 export async function sendCaseLetter(
-  deps: WorkerDeps,
+  deps: CaseMailDeps,
   ctx: CaseContext,
   kind: string,
   documentKind: 'completion_request_letter' | 'extension_letter' | 'filing_letter' | 'compensation_letter',
@@ -165,7 +169,7 @@ export async function recordWorkerStep(
   > = {},
   details: Record<string, unknown> = {},
 ) {
-  if (Object.keys(update).length) await tx.update(cases).set(update).where(eq(cases.id, ctx.c.id));
+  if (Object.keys(update).length) await updateCaseFromWorker(tx, ctx.c.tenantId, ctx.c.id, update);
   // A moved deadline (extension, completion pause): the open tasks in the inbox show the new due date at once.
   if (update.dueDate) await refreshCaseTasks(tx, ctx.c.tenantId, ctx.c.id);
   await addCaseEvent(tx, {
