@@ -43,4 +43,5 @@ export {
 } from './deadline-rules.service.ts';
 export { DEFAULT_DEADLINE_RULES } from './default-rules.ts';
 export { regulatorData, type RegulatorData } from './regulator.ts';
+export { riskUntil, riskWindowOf } from './risk-window.ts';
 export { deadlineRuleOf, ensureDefaultDeadlineRules, nonWorkingDaysOf } from './tenant-calendar.ts';

@@ -2,20 +2,15 @@
  * Every query of the supervisor's view: the cases not closed yet with their counts by risk, their tasks and ticked
  * steps (from the inbox read model), workload per officer and job role, who may take a task, and registrations per
  * period. Reads only: what the view changes (an assignee, an audit row) goes through the module that owns it.
+ * Late and at risk are counted in SQL with the bounds of deadlineRisk (server/codes/deadline-risk.ts): late before
+ * `today`, at risk up to `riskUntil`.
  */
 import { and, asc, count, eq, gte, inArray, lt, lte, notInArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { cases, jobRoleHolders, jobRoles, tasks, taskStepTicks, users } from '../db/schema/index.ts';
 import { type IsoDate } from '../deadlines/index.ts';
 import { unclosedCaseStatuses } from '../codes/case-codes.ts';
-
-export type Risk = 'late' | 'at_risk' | 'on_time';
-
-/** Where the due dates stand: late before `today`, at risk up to `riskUntil` (both business dates). */
-export interface RiskWindow {
-  today: IsoDate;
-  riskUntil: IsoDate;
-}
+import type { DeadlineRisk as Risk, RiskWindow } from '../codes/deadline-risk.ts';
 
 function unclosedCasesOf(tenantId: string) {
   return and(eq(cases.tenantId, tenantId), inArray(cases.status, [...unclosedCaseStatuses]));

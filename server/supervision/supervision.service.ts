@@ -6,14 +6,14 @@ import type { Db } from '../db/client.ts';
 import type { IsoDate } from '../deadlines/index.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
-import { type Instruction } from '../instructions/index.ts';
+import type { Instruction } from '../instructions/instructions.ts';
 import { setTaskAssignee } from '../task-read-model/task-events.repo.ts';
 import { createIncidentsView } from './incidents.ts';
 import { createUnclosedCasesView, daysBetween } from './unclosed-cases.ts';
 import { caseOfTask, registrationsByCategoryAndChannel, rolesHeld, staffMember } from './supervision.repo.ts';
 import { createWorkloadView } from './workload.ts';
 
-export type { Risk } from './supervision.repo.ts';
+export type { DeadlineRisk as Risk } from '../codes/deadline-risk.ts';
 
 /**
  * The supervisor's view: every case not closed yet with its degree of execution and time left (late and at risk

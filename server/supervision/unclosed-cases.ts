@@ -1,18 +1,12 @@
 import { appendAudit } from '../audit/index.ts';
 import type { Principal } from '../auth/index.ts';
+import { deadlineRisk, type DeadlineRisk as Risk } from '../codes/deadline-risk.ts';
 import type { Db } from '../db/client.ts';
-import { addDays, isWorkingDay, type IsoDate } from '../deadlines/index.ts';
+import { addDays, isWorkingDay, riskWindowOf, type IsoDate } from '../deadlines/index.ts';
 import { parseBpmn } from '../engine/bpmn-metadata.ts';
 import { readBaselineProcesses } from '../engine/deploy-processes.ts';
-import { type Instruction } from '../instructions/index.ts';
-import { riskWindowOf } from './risk-window.ts';
-import {
-  unclosedCaseCounts,
-  unclosedCasesPage,
-  stepTicksOfCases,
-  tasksOfCases,
-  type Risk,
-} from './supervision.repo.ts';
+import type { Instruction } from '../instructions/instructions.ts';
+import { unclosedCaseCounts, unclosedCasesPage, stepTicksOfCases, tasksOfCases } from './supervision.repo.ts';
 
 /** Working days from today (exclusive) to the due date (inclusive); negative days are not counted. */
 function workingDaysLeft(today: IsoDate, due: IsoDate, extra: ReadonlySet<IsoDate>): number {
@@ -73,7 +67,7 @@ export function createUnclosedCasesView(deps: { db: Db; instructions: Map<string
       const completed = own.filter((t) => t.state === 'completed').length;
       const stepsTotal = open.reduce((n, t) => n + (keys.get(t.taskDefinitionKey)?.steps ?? 0), 0);
       const stepsDone = open.reduce((n, t) => n + (ticked.get(t.id) ?? 0), 0);
-      const riskOf: Risk = r.dueDate < today ? 'late' : r.dueDate <= riskUntil ? 'at_risk' : 'on_time';
+      const riskOf = deadlineRisk(r.dueDate, window);
       return {
         number: r.number,
         status: r.status,

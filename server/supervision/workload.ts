@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/index.ts';
 import type { Db } from '../db/client.ts';
-import { riskWindowOf } from './risk-window.ts';
+import { riskWindowOf } from '../deadlines/index.ts';
 import { openTaskLoad, staffAndRoles } from './supervision.repo.ts';
 
 /** The supervisor's workload view: open tasks per officer and per job role, overdue and at risk among them. */

@@ -1,7 +1,8 @@
 import { appendAudit } from '../audit/index.ts';
 import { type Principal } from '../auth/index.ts';
-import { businessDate } from '../codes/business-date.ts';
+import { deadlineRisk } from '../codes/deadline-risk.ts';
 import type { Db } from '../db/client.ts';
+import { riskWindowOf } from '../deadlines/index.ts';
 import { DomainError } from '../errors.ts';
 import { gdprRequestsByNumbers } from '../privacy/dsr-tasks.ts';
 import {
@@ -19,18 +20,6 @@ export interface InboxQuery extends InboxFilters {
   after?: string | undefined;
   limit: number;
   order: 'asc' | 'desc';
-}
-
-/** The deadline badge: late once the case's legal due date has passed, at risk in its last 3 days. */
-export function deadlineState(
-  caseDueDate: string | null,
-  today: string,
-): 'on_time' | 'at_risk' | 'late' | null {
-  if (!caseDueDate) return null;
-  const days = (Date.parse(caseDueDate) - Date.parse(today)) / 86_400_000;
-  if (days < 0) return 'late';
-  if (days <= 3) return 'at_risk';
-  return 'on_time';
 }
 
 function encodeCursor(c: InboxCursor): string {
@@ -84,6 +73,9 @@ export function createInboxList(deps: { db: Db }) {
     const views: InboxView[] = canSeeAll(p) ? ['mine', 'groups', 'all'] : ['mine', 'groups'];
     const countsP = Promise.all(views.map((v) => countInbox(db, v, scope, filters)));
     countsP.catch(() => undefined); // awaited below; no unhandled rejection if the page query fails first
+    // Today and the tenant's at-risk horizon, for each row's deadline badge.
+    const windowP = riskWindowOf(db, p.tenantId);
+    windowP.catch(() => undefined);
     const rows = await listInbox(db, q.view, scope, filters, { limit: q.limit + 1, after, order: q.order });
     // Customer names and places are personal data: every inbox page shown is logged (case numbers, no names),
     // written while the counts run.
@@ -113,14 +105,14 @@ export function createInboxList(deps: { db: Db }) {
       p.tenantId,
       rows.filter((r) => !r.caseId && r.caseNumber).map((r) => r.caseNumber!),
     );
-    const [counts, , gdpr] = await Promise.all([countsP, auditP, gdprP]);
+    const [counts, , gdpr, window] = await Promise.all([countsP, auditP, gdprP, windowP]);
     const more = rows.length > q.limit;
     const page = more ? rows.slice(0, q.limit) : rows;
     const last = page[page.length - 1];
-    const today = businessDate();
     return {
       items: page.map((r) => {
         const request = !r.caseId && r.caseNumber ? (gdpr.get(r.caseNumber) ?? null) : null;
+        const due = request ? request.dueDate : r.caseDueDate;
         return {
           id: r.id,
           name: r.name,
@@ -131,7 +123,7 @@ export function createInboxList(deps: { db: Db }) {
           candidateGroups: r.candidateGroups,
           created: r.createdAt.toISOString(),
           due: r.dueAt ? new Date(r.dueAt).toISOString() : null,
-          deadline: deadlineState(request ? request.dueDate : r.caseDueDate, today),
+          deadline: due ? deadlineRisk(due, window) : null,
           gdprRequest: request,
           case:
             r.caseNumber && !request
@@ -155,7 +147,7 @@ export function createInboxList(deps: { db: Db }) {
       /** A count above this means "more than countCap". */
       countCap: COUNT_CAP,
       view: q.view,
-      today,
+      today: window.today,
     };
   }
 

@@ -16,7 +16,7 @@ import {
   saveFilter,
 } from './inbox.repo.ts';
 
-export { canSeeAll, deadlineState, type InboxQuery } from './inbox-list.ts';
+export { canSeeAll, type InboxQuery } from './inbox-list.ts';
 
 /**
  * The officer's inbox on the task read model (never the engine's task query): the list (inbox-list.ts), what came

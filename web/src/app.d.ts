@@ -15,6 +15,8 @@ declare global {
       meta?: { title: string };
       /** Today in Europe/Bucharest (YYYY-MM-DD), from the root layout: one "today" for server and browser. */
       today?: string;
+      /** The last due date at risk today (the signed-in staff member's tenant), from the root layout. */
+      riskUntil?: string | undefined;
     }
   }
 }

@@ -25,6 +25,19 @@ export const MeSchema = Type.Object({
   roles: Type.Array(Type.String()),
   jobRoles: Type.Array(Type.String()),
   secondFactor: SecondFactorSchema,
+  calendar: Type.Optional(
+    Type.Object(
+      {
+        today: Type.String({ format: 'date', description: 'Today, Europe/Bucharest' }),
+        riskUntil: Type.String({
+          format: 'date',
+          description:
+            "The last due date at risk today: the tenant's warning lead time in working days (a later one is on time, an earlier one than today late)",
+        }),
+      },
+      { description: 'The business calendar for the deadline badges (GET /api/auth/me only)' },
+    ),
+  ),
 });
 
 export const LoginResultSchema = Type.Object({

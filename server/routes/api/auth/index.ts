@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { SESSION_COOKIE, principalOf } from '../../../plugins/auth.ts';
 import { type Principal } from '../../../auth/index.ts';
+import { riskWindowOf } from '../../../deadlines/index.ts';
 import { errorResponses } from '../common.schemas.ts';
 import {
   LoginResultSchema,
@@ -134,7 +135,12 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
       config: anyStage,
     },
-    async (req) => meOf(principalOf(req)),
+    async (req) => {
+      const p = principalOf(req);
+      // Today and the at-risk horizon of the person's tenant: the web pages' deadline badges use the server's.
+      const { today, riskUntil } = await riskWindowOf(fastify.registerDeps.db, p.tenantId);
+      return { ...meOf(p), calendar: { today, riskUntil } };
+    },
   );
 };
 

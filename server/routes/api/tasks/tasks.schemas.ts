@@ -59,7 +59,7 @@ export const TaskSummarySchema = Type.Object({
   candidateGroups: Type.Array(Type.String()),
   created: Type.String(),
   due: Nullable(Type.String()),
-  /** Deadline badge from the case's legal due date: on time, at risk (last 3 days), late. */
+  /** Deadline badge from the case's legal due date (deadlineRisk in server/codes): late, at risk, on time. */
   deadline: Type.Union([Lit(['on_time', 'at_risk', 'late'] as const), Type.Null()]),
   /** Set (and `case` null) for a GDPR request's task. */
   gdprRequest: GdprTaskRequestSchema,

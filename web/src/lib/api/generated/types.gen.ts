@@ -142,6 +142,19 @@ export type PostApiAuthLoginResponses = {
                  */
                 required: boolean;
             };
+            /**
+             * The business calendar for the deadline badges (GET /api/auth/me only)
+             */
+            calendar?: {
+                /**
+                 * Today, Europe/Bucharest
+                 */
+                today: string;
+                /**
+                 * The last due date at risk today: the tenant's warning lead time in working days (a later one is on time, an earlier one than today late)
+                 */
+                riskUntil: string;
+            };
         };
     };
 };
@@ -268,6 +281,19 @@ export type PostApiAuthTotpResponses = {
                  * The person must use TOTP (role or tenant policy)
                  */
                 required: boolean;
+            };
+            /**
+             * The business calendar for the deadline badges (GET /api/auth/me only)
+             */
+            calendar?: {
+                /**
+                 * Today, Europe/Bucharest
+                 */
+                today: string;
+                /**
+                 * The last due date at risk today: the tenant's warning lead time in working days (a later one is on time, an earlier one than today late)
+                 */
+                riskUntil: string;
             };
         };
     };
@@ -600,6 +626,19 @@ export type GetApiAuthMeResponses = {
              * The person must use TOTP (role or tenant policy)
              */
             required: boolean;
+        };
+        /**
+         * The business calendar for the deadline badges (GET /api/auth/me only)
+         */
+        calendar?: {
+            /**
+             * Today, Europe/Bucharest
+             */
+            today: string;
+            /**
+             * The last due date at risk today: the tenant's warning lead time in working days (a later one is on time, an earlier one than today late)
+             */
+            riskUntil: string;
         };
     };
 };
