@@ -9,3 +9,4 @@ export * from './documents.ts';
 export * from './tasks.ts';
 export * from './portal.ts';
 export * from './privacy.ts';
+export * from './reports.ts';
