@@ -5,6 +5,10 @@
  * sealing before and after, the ratio, and what verifying with the key costs.
  *
  *   npm run bench:audit -- --rows 2000 --rounds 5      (DATABASE_URL's server, else an embedded PostgreSQL)
+ *
+ * Both roles go through the scoped client, so row-level security is included: appending runs in the tenant's
+ * scope (a request's), sealing names its own (sealTenant), verifying runs as the owner in an every-tenant scope,
+ * as `npm run audit:verify` does.
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
@@ -12,13 +16,13 @@ import { appendAudit } from '../server/audit/index.ts';
 import { auditChainKey, sealTenant, verifyAuditChain } from '../server/audit/audit-chain.ts';
 import { createDb } from '../server/db/client.ts';
 import { runMigrations } from '../server/db/migrate.ts';
-import { dropAppRoles, ensureAppRoles } from '../server/db/roles.ts';
+import { ensureAppRoles } from '../server/db/roles.ts';
+import { withAllTenants, withTenant } from '../server/db/tenant-scope.ts';
 import { arg, benchDatabase } from './measure.ts';
 
 const rows = arg('rows', 2000);
 const rounds = arg('rounds', 5);
 const bench = await benchDatabase('bench_audit');
-const database = new URL(bench.url).pathname.slice(1);
 const secret = randomBytes(32).toString('hex');
 const key = auditChainKey(secret);
 await runMigrations(bench.url);
@@ -28,27 +32,31 @@ const api = createDb(urls.api, { max: 8 });
 const workers = createDb(urls.workers, { max: 2 });
 
 async function tenant(code: string): Promise<string> {
-  const [t] = await owner.db.execute<{ id: string }>(
-    sql`INSERT INTO tenants (code, name, intake_email) VALUES (${code}, ${code}, ${`${code}@bench.test`}) RETURNING id`,
+  const [t] = await withAllTenants('bench set-up: a new tenant', () =>
+    owner.db.execute<{ id: string }>(
+      sql`INSERT INTO tenants (code, name, intake_email) VALUES (${code}, ${code}, ${`${code}@bench.test`}) RETURNING id`,
+    ),
   );
   return t!.id;
 }
 
 async function append(tenantId: string): Promise<number> {
   const t0 = performance.now();
-  // Eight writers at once, as concurrent requests would append.
-  await Promise.all(
-    Array.from({ length: 8 }, async (_, w) => {
-      for (let i = w; i < rows; i += 8)
-        await appendAudit(api.db, {
-          tenantId,
-          actorKind: 'user',
-          action: 'case.viewed',
-          entityType: 'case',
-          entityId: `BENCH-${i}`,
-          details: { i, via: 'bench' },
-        });
-    }),
+  // Eight writers at once, as concurrent requests of the tenant would append.
+  await withTenant(tenantId, () =>
+    Promise.all(
+      Array.from({ length: 8 }, async (_, w) => {
+        for (let i = w; i < rows; i += 8)
+          await appendAudit(api.db, {
+            tenantId,
+            actorKind: 'user',
+            action: 'case.viewed',
+            entityType: 'case',
+            entityId: `BENCH-${i}`,
+            details: { i, via: 'bench' },
+          });
+      }),
+    ),
   );
   return performance.now() - t0;
 }
@@ -80,7 +88,9 @@ try {
   const n = rows * rounds;
   const us = (ms: number) => ((ms * 1000) / n).toFixed(1);
   const t0 = performance.now();
-  const report = await verifyAuditChain(owner.db, after, { key });
+  const report = await withAllTenants('bench: audit:verify as the command runs it', () =>
+    verifyAuditChain(owner.db, after, { key }),
+  );
   const verifyMs = performance.now() - t0;
   if (!report.ok || report.links !== n)
     throw new Error(`the keyed chain does not verify: ${JSON.stringify(report)}`);
@@ -98,8 +108,5 @@ try {
   await api.sql.end();
   await workers.sql.end();
   await owner.sql.end();
-  await bench.drop();
-  const admin = new URL(bench.url);
-  admin.pathname = '/postgres';
-  await dropAppRoles(admin.toString(), database);
+  await bench.drop(); // with the app's roles
 }

@@ -6,18 +6,21 @@
  *   npm run bench:inbox -- --n 100000 --runs 200
  *
  * Needs only PostgreSQL: DATABASE_URL (a server where it may create a throw-away database), else the embedded one.
+ * The inbox and the consumer connect as the API's role, as `npm start` does, so every number includes row-level
+ * security: the inbox calls run in the DEMO tenant's scope (what authentication gives a request), the consumer in
+ * its own every-tenant scope. The fill and VACUUM run as the owner.
  */
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import type { Principal } from '../server/auth/auth.service.ts';
 import { createDb, type Db } from '../server/db/client.ts';
-import { runMigrations } from '../server/db/migrate.ts';
+import { withTenant } from '../server/db/tenant-scope.ts';
 import type { EngineClient } from '../server/engine/client.ts';
 import { seedDemo } from '../server/seed/demo.ts';
 import { createInboxService, type InboxQuery } from '../server/tasks/inbox.service.ts';
 import { startTaskEventConsumer } from '../server/task-read-model/task-event-consumer.ts';
-import { benchDatabase, percentile } from './measure.ts';
+import { appRoles, benchDatabase, percentile } from './measure.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -74,7 +77,7 @@ async function fill(
  * The consumer on a stand-in outbox (the engine plugin's table, in this database): how fast a backlog is applied,
  * and how long one event takes from commit + NOTIFY to its row in the read model.
  */
-async function consumerBench(db: Db, url: string, tenantId: string) {
+async function consumerBench(db: Db, owner: Db, url: string, tenantId: string) {
   const E = Math.max(1000, Math.round(N / 5));
   const outbox = postgres(url, { max: 2, onnotice: () => {} });
   await outbox.unsafe(`create table task_event_outbox (id bigserial primary key, event_type text not null,
@@ -92,7 +95,7 @@ async function consumerBench(db: Db, url: string, tenantId: string) {
   const consumer = startTaskEventConsumer(db, url, { info() {}, warn() {}, error: (e) => console.error(e) });
   await consumer.ready;
   for (;;) {
-    const [c] = (await db.execute(sql`select last_event_id from task_event_cursor`)) as unknown as Array<{
+    const [c] = (await owner.execute(sql`select last_event_id from task_event_cursor`)) as unknown as Array<{
       last_event_id: string;
     }>;
     if (c && Number(c.last_event_id) >= Number(max)) break;
@@ -113,7 +116,7 @@ async function consumerBench(db: Db, url: string, tenantId: string) {
       await tx`notify task_events`;
     });
     for (;;) {
-      const r = (await db.execute(sql`select 1 from tasks where id = ${id}`)) as unknown as unknown[];
+      const r = (await owner.execute(sql`select 1 from tasks where id = ${id}`)) as unknown as unknown[];
       if (r.length) break;
       await new Promise((res) => setTimeout(res, 2));
     }
@@ -130,31 +133,37 @@ async function consumerBench(db: Db, url: string, tenantId: string) {
 async function main() {
   const target = await benchDatabase('bench_inbox', args.keep);
   try {
-    await runMigrations(target.url);
-    const { db, sql: client } = createDb(target.url, { max: 10 });
+    const urls = await appRoles(target.url);
+    const { db, sql: client } = createDb(urls.api, { max: 10 });
+    // The owner: the bench's own fill and checks (as the tests' set-up does), which the policies do not filter.
+    const { db: owner, sql: ownerClient } = createDb(target.url, { max: 2, scoped: false });
     const { demoTenantId, acmeTenantId } = await seedDemo(db, 'http://localhost');
-    const [officer] = (await db.execute(
+    const [officer] = (await owner.execute(
       sql`select id from users where email = 'officer@demo.local'`,
     )) as unknown as Array<{ id: string }>;
-    const [supervisor] = (await db.execute(
+    const [supervisor] = (await owner.execute(
       sql`select id from users where email = 'supervisor@demo.local'`,
     )) as unknown as Array<{ id: string }>;
 
     const t0 = performance.now();
-    await fill(db, demoTenantId, N, { state: 'open', prefix: 'd', assignee: officer!.id });
-    await fill(db, demoTenantId, Math.round(N / 2), {
+    await fill(owner, demoTenantId, N, { state: 'open', prefix: 'd', assignee: officer!.id });
+    await fill(owner, demoTenantId, Math.round(N / 2), {
       state: 'completed',
       prefix: 'dc',
       assignee: officer!.id,
     });
-    await fill(db, acmeTenantId, Math.round(N / 2), { state: 'open', prefix: 'a', assignee: officer!.id });
+    await fill(owner, acmeTenantId, Math.round(N / 2), { state: 'open', prefix: 'a', assignee: officer!.id });
     // Two more noise tenants' worth of rows on ACME's id would not add tenants; ACME stands for all others.
-    await db.execute(sql`vacuum analyze tasks`);
+    await owner.execute(sql`vacuum analyze tasks`);
     console.log(
       `filled ${N} open + ${Math.round(N / 2)} ended tasks (DEMO) + ${Math.round(N / 2)} open (ACME) in ${Math.round(performance.now() - t0)} ms`,
     );
 
-    const inbox = createInboxService({ db, engine: {} as EngineClient });
+    const service = createInboxService({ db, engine: {} as EngineClient });
+    // Each call in the DEMO tenant's scope, as a signed-in request of the DEMO tenant runs it.
+    const inbox = {
+      list: (p: Principal, query: InboxQuery) => withTenant(p.tenantId, () => service.list(p, query)),
+    };
     const base = {
       tenantId: demoTenantId,
       tenantCode: 'DEMO',
@@ -237,8 +246,10 @@ async function main() {
         `${label.padEnd(40)} ${f(percentile(times, 50))} ${f(percentile(times, 95))} ${f(percentile(times, 99))}  ${String(last?.items.length ?? 0).padStart(4)}  ${last?.counts[query.view] ?? ''}`,
       );
     }
-    await consumerBench(db, target.url, demoTenantId);
+    // The consumer as in `npm start`: the API's connection; it names its every-tenant scope itself.
+    await consumerBench(db, owner, target.url, demoTenantId);
     await client.end();
+    await ownerClient.end();
   } finally {
     await target.drop();
   }

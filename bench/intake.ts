@@ -6,9 +6,13 @@
  *   npm run bench:intake -- --n 1000 --c 16
  *
  * Self-contained: it starts the same services `npm start` would (or uses DATABASE_URL / ENGINE_URL) on a fresh
- * database. Workers are not running, so both sides measure the start alone.
+ * database. Workers are not running, so both sides measure the start alone. The app connects as the API's role
+ * (bench/stack.ts), so the registrations include row-level security.
  */
+import { desc, eq } from 'drizzle-orm';
 import { buildApp } from '../server/app.ts';
+import { processStarts } from '../server/db/schema/index.ts';
+import { withTenant } from '../server/db/tenant-scope.ts';
 import { loadInstructions } from '../server/instructions/instructions.ts';
 import { DEMO_PASSWORD } from '../server/seed/demo.ts';
 import { startBenchStack } from './stack.ts';
@@ -67,15 +71,18 @@ async function main() {
       const j = (await r.json()) as { processStarted?: boolean };
       if (r.status !== 201 || !j.processStarted) throw new Error(`registration failed: ${r.status}`);
     });
-    const vars = {
-      caseId: '00000000-0000-4000-8000-000000000000',
-      tenantCode: 'DEMO',
-      category: 'facturare',
-      channel: 'call_center',
-      registeredOn: '2026-11-25',
-      dueDate: '2026-12-16',
-      dueAt: '2026-12-16T23:59:59.999+02:00',
-    };
+    // The variables our last registration started its process with, so the bare starts stay the same starts
+    // whatever the process comes to need.
+    const [last] = await withTenant(demoTenantId, () =>
+      db
+        .select({ variables: processStarts.variables })
+        .from(processStarts)
+        .where(eq(processStarts.tenantId, demoTenantId))
+        .orderBy(desc(processStarts.id))
+        .limit(1),
+    );
+    if (!last) throw new Error('no registration left its process start behind');
+    const vars = { ...last.variables, caseId: '00000000-0000-4000-8000-000000000000' };
     const bare = await runConcurrent('bare engine process starts', N, C, async (i) => {
       await engine.startProcess({
         key: COMPLAINT_PROCESS_KEY,

@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import postgres from 'postgres';
 import { loadConfig } from '../server/config.ts';
+import { runMigrations } from '../server/db/migrate.ts';
+import { dropAppRoles, ensureAppRoles, type AppDatabaseUrls } from '../server/db/roles.ts';
 import { startEmbeddedPostgres } from '../server/embedded/postgres.ts';
 
 /** `--name 123` on the command line, else the fallback. */
@@ -56,8 +58,9 @@ export async function runConcurrent(
 }
 
 /**
- * A fresh database named `<prefix>_<random>` on DATABASE_URL's server, else on an embedded PostgreSQL; dropped
- * by `drop()` unless `keep` (then its name is printed, to EXPLAIN queries by hand).
+ * A fresh database named `<prefix>_<random>` on DATABASE_URL's server, else on an embedded PostgreSQL (port 54349
+ * plus BENCH_PORT_OFFSET); dropped by `drop()` with the app's roles for it (if `appRoles` made them) unless `keep`
+ * (then its name is printed, to EXPLAIN queries by hand).
  */
 export async function benchDatabase(
   prefix: string,
@@ -74,7 +77,8 @@ export async function benchDatabase(
     u.pathname = '/postgres';
     adminUrl = u.toString();
   } else {
-    const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: 54349, log: { info: () => {} } });
+    const port = 54349 + Number(process.env.BENCH_PORT_OFFSET ?? 0);
+    const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port, log: { info: () => {} } });
     adminUrl = pg.adminUrl;
     stop = () => pg.stop();
   }
@@ -87,9 +91,21 @@ export async function benchDatabase(
     url: url.toString(),
     async drop() {
       if (keep) console.log(`kept database ${name}`);
-      else await admin.unsafe(`drop database if exists ${name} with (force)`);
+      else {
+        await admin.unsafe(`drop database if exists ${name} with (force)`);
+        await dropAppRoles(adminUrl, name);
+      }
       await admin.end();
       await stop();
     },
   };
+}
+
+/**
+ * Migrates a bench database as its owner and gives it the app's roles, as `npm start` does (server/main.ts): the
+ * API's and the workers' URLs, so that what a benchmark measures passes row-level security like the app.
+ */
+export async function appRoles(ownerUrl: string): Promise<AppDatabaseUrls> {
+  await runMigrations(ownerUrl);
+  return ensureAppRoles(ownerUrl, randomBytes(32).toString('hex'));
 }

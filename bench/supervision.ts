@@ -6,17 +6,19 @@
  *   npm run bench:supervision -- --n 100000 --runs 100
  *
  * Needs only PostgreSQL: DATABASE_URL (a server where it may create a throw-away database), else the embedded one.
+ * The service connects as the API's role and runs in the DEMO tenant's scope, as a supervisor's request does, so
+ * every number includes row-level security. The fill and VACUUM run as the owner.
  */
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import type { Principal } from '../server/auth/auth.service.ts';
 import { createDb, type Db } from '../server/db/client.ts';
-import { runMigrations } from '../server/db/migrate.ts';
+import { withTenant } from '../server/db/tenant-scope.ts';
 import type { EngineClient } from '../server/engine/client.ts';
 import { loadInstructions } from '../server/instructions/instructions.ts';
 import { seedDemo } from '../server/seed/demo.ts';
 import { createSupervisionService } from '../server/supervision/supervision.service.ts';
-import { benchDatabase, percentile } from './measure.ts';
+import { appRoles, benchDatabase, percentile } from './measure.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -71,13 +73,15 @@ async function time(label: string, fn: () => Promise<unknown>) {
 
 const dbh = await benchDatabase('bench_sup', args.keep);
 try {
-  await runMigrations(dbh.url);
-  const { db, sql: client } = createDb(dbh.url, { max: 4 });
+  const urls = await appRoles(dbh.url);
+  const { db, sql: client } = createDb(urls.api, { max: 4 });
+  // The owner: the bench's own fill (as the tests' set-up does), which the policies do not filter.
+  const { db: owner, sql: ownerClient } = createDb(dbh.url, { max: 2, scoped: false });
   const { demoTenantId, acmeTenantId } = await seedDemo(db, 'http://localhost');
   const t0 = performance.now();
-  await fill(db, demoTenantId, 'DEMO', N);
-  await fill(db, acmeTenantId, 'ACME', Math.round(N / 10));
-  await db.execute(sql`vacuum analyze`); // what autovacuum does: visibility map set, statistics fresh
+  await fill(owner, demoTenantId, 'DEMO', N);
+  await fill(owner, acmeTenantId, 'ACME', Math.round(N / 10));
+  await owner.execute(sql`vacuum analyze`); // what autovacuum does: visibility map set, statistics fresh
   console.log(
     `filled ${N} DEMO cases (${Math.round(N * 0.8)} open) + ${Math.round(N / 10)} ACME in ${Math.round(performance.now() - t0)} ms`,
   );
@@ -86,7 +90,7 @@ try {
     engine: {} as EngineClient,
     instructions: await loadInstructions(),
   });
-  const [sup] = (await db.execute(
+  const [sup] = (await owner.execute(
     sql`select id from users where tenant_id = ${demoTenantId}::uuid and email = 'supervisor@demo.local'`,
   )) as unknown as Array<{ id: string }>;
   const p = {
@@ -95,12 +99,17 @@ try {
     roles: ['supervisor'],
     jobRoles: ['SEF'],
   } as unknown as Principal;
-  await time('open cases, page 1 (late first)', () => svc.openCases(p, 1, 25));
-  await time('open cases, page 100', () => svc.openCases(p, 100, 25));
-  await time('open cases, only at risk', () => svc.openCases(p, 1, 25, 'at_risk'));
-  await time('workload per officer and role', () => svc.workload(p));
-  await time('counts per category and channel, 1 year', () => svc.stats(p, '2025-12-01', '2026-11-30'));
+  // Each call in the DEMO tenant's scope, as a signed-in supervisor's request runs it.
+  const demo = <T>(fn: () => Promise<T>) => withTenant(demoTenantId, fn);
+  await time('open cases, page 1 (late first)', () => demo(() => svc.openCases(p, 1, 25)));
+  await time('open cases, page 100', () => demo(() => svc.openCases(p, 100, 25)));
+  await time('open cases, only at risk', () => demo(() => svc.openCases(p, 1, 25, 'at_risk')));
+  await time('workload per officer and role', () => demo(() => svc.workload(p)));
+  await time('counts per category and channel, 1 year', () =>
+    demo(() => svc.stats(p, '2025-12-01', '2026-11-30')),
+  );
   await client.end();
+  await ownerClient.end();
 } finally {
   await dbh.drop();
 }
