@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { deliveryChannel, type DeliveryChannel } from '../codes/delivery.ts';
 import type { Case, Tenant } from '../db/schema/index.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
@@ -110,9 +111,9 @@ export async function sendCaseLetter(
   step: WorkerStep,
   update: WorkerUpdate | ((emailedAt: Date | null) => WorkerUpdate),
   details: Record<string, unknown> = {},
-): Promise<'email' | 'post' | 'none'> {
+): Promise<DeliveryChannel | 'none'> {
   const upd = (at: Date | null) => (typeof update === 'function' ? update(at) : update);
-  if (ctx.c.contactEmail) {
+  if (deliveryChannel(ctx.c) === 'email') {
     const mail = await renderCaseLetterMail(ctx.tenant.name, letter);
     await sendCaseMailOnce(deps, ctx, kind, mail, (tx) =>
       recordWorkerStep(tx, ctx, step, upd(new Date()), { ...details, by: 'email' }),

@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, inArray, isNull, like, sql, type SQL } from 'drizzle-orm';
+import type { CommunicationChannel } from '../codes/delivery.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { caseEvents, caseMessages, cases, customers, places, users, type Case } from '../db/schema/index.ts';
 import { likePattern } from '../db/search-text.ts';
@@ -160,7 +161,7 @@ export async function recordAnswerCommunication(
   tenantId: string,
   caseId: string,
   at: Date,
-  by: 'email' | 'post' | 'portal',
+  by: CommunicationChannel,
 ): Promise<boolean> {
   const rows = await db
     .update(cases)

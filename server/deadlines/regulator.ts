@@ -1,3 +1,4 @@
+import type { CommunicationChannel } from '../codes/delivery.ts';
 import type { Case } from '../db/schema/index.ts';
 import { businessClock } from './calendar.ts';
 
@@ -13,7 +14,7 @@ export interface RegulatorData {
   source: Case['source'];
   dueDate: string;
   answerCommunicatedAt: string | null;
-  answerCommunicatedBy: 'email' | 'post' | 'portal' | null;
+  answerCommunicatedBy: CommunicationChannel | null;
   /** true: communicated on or before the due day; false: communicated late, or the due day passed without it; null: not due yet. */
   answeredInTime: boolean | null;
   delayDays: number | null;

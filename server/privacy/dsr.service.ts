@@ -19,6 +19,7 @@ import { letterheadOf, renderPdf } from '../documents/index.ts';
 import { getCustomer } from '../customers/index.ts';
 import { addCaseEvent } from '../cases/index.ts';
 import { isOpenCase } from '../codes/case-codes.ts';
+import { deliveryChannel } from '../codes/delivery.ts';
 import {
   DPO_ROLE,
   type DataSubjectRight,
@@ -121,7 +122,7 @@ export function createDsrService(deps: DsrDeps) {
     if (!doc) return; // issued before: it went out then
     // Sent once, when first issued, by e-mail when the person gave an address; otherwise (or when the send
     // fails) the letter is queued for the post, like a complaint letter, so the person is still informed.
-    if (r.contactEmail && deps.mailer && (await deliver(r, kind, pdf, tenant!.name))) return;
+    if (deliveryChannel(r) === 'email' && deps.mailer && (await deliver(r, kind, pdf, tenant!.name))) return;
     await queueDsrLetterForPost(tx, r, { id: doc.id, kind }, customer?.address ?? null);
   }
 

@@ -7,6 +7,7 @@ import {
   sendCaseMailOnce,
 } from '../cases/index.ts';
 import { CASE_STATUS_LABELS } from '../codes/case-codes.ts';
+import { deliveryChannel } from '../codes/delivery.ts';
 import { renderAcknowledgement } from '../mail/templates/acknowledgement.ts';
 import { queueLetter } from '../documents/index.ts';
 import { defineWorker, requireString } from './worker.ts';
@@ -18,7 +19,7 @@ export const acknowledgeWorker = defineWorker({
   lockDurationMs: 60_000,
   async handler(task, deps) {
     const ctx = await loadCaseContext(deps, task.tenantId, requireString(task, 'caseId'));
-    if (!ctx.c.contactEmail) {
+    if (deliveryChannel(ctx.c) === 'post') {
       // No e-mail on file: the acknowledgement goes by post, as a letter in the postal dispatch register.
       const letter = await issueAcknowledgementLetter(deps.db, ctx.tenant, ctx.c.number, {
         statusUrl: ctx.statusUrl,

@@ -1,5 +1,6 @@
 import { TOPICS } from '../../processes/topics.ts';
 import { isClosedCase } from '../codes/case-codes.ts';
+import { deliveryChannel } from '../codes/delivery.ts';
 import {
   businessClock,
   dueDate,
@@ -41,7 +42,7 @@ export const extendDeadlineWorker = defineWorker({
     const asked = Number(task.variable('extensionDays'));
     const max = rule?.extensionDays ?? 0;
     const days = Number.isInteger(asked) && asked > 0 ? asked : max;
-    const byPost = !ctx.c.contactEmail;
+    const byPost = deliveryChannel(ctx.c) === 'post';
     const lastDay = byPost
       ? (() => {
           let d = ctx.c.dueDate;

@@ -1,4 +1,5 @@
 import { TOPICS } from '../../processes/topics.ts';
+import { deliveryChannel, type DeliveryChannel } from '../codes/delivery.ts';
 import { filingNoticeLetter, type FilingReason } from '../mail/templates/case-letters.ts';
 import { recordCaseVersions, loadCaseContext, recordWorkerStep, sendCaseLetter } from '../cases/index.ts';
 import { defineWorker, requireString } from './worker.ts';
@@ -40,7 +41,8 @@ export const fileCaseWorker = defineWorker({
     };
     if (ctx.c.status === 'filed') {
       await recordVersions();
-      const posted = !ctx.c.answerCommunicatedAt && !ctx.c.contactEmail && reason !== 'anonymous';
+      const posted =
+        !ctx.c.answerCommunicatedAt && deliveryChannel(ctx.c) === 'post' && reason !== 'anonymous';
       return {
         kind: 'complete',
         variables: { answeredBy: posted ? 'post' : 'email', answerCommunicated: !posted },
@@ -60,7 +62,7 @@ export const fileCaseWorker = defineWorker({
       ...(reason === 'not_a_complaint' ? { kind: 'not_a_complaint' as const } : {}),
       ...(emailedAt ? { answerCommunicatedAt: emailedAt, answerCommunicatedBy: 'email' as const } : {}),
     });
-    let by: 'email' | 'post' | 'none' = 'none';
+    let by: DeliveryChannel | 'none' = 'none';
     if (reason === 'anonymous') {
       await deps.db.transaction((tx) => recordWorkerStep(tx, ctx, step, update(null), { reason }));
     } else {

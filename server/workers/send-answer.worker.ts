@@ -1,4 +1,5 @@
 import { TOPICS } from '../../processes/topics.ts';
+import { deliveryChannel } from '../codes/delivery.ts';
 import { renderAnswer } from '../mail/templates/answer.ts';
 import { issueAnswerDocuments, loadCaseContext, recordWorkerStep, sendCaseMailOnce } from '../cases/index.ts';
 import { queueLetter } from '../documents/index.ts';
@@ -18,7 +19,7 @@ export const sendAnswerWorker = defineWorker({
     const now = new Date();
     // The answer letter and the verification report, as immutable PDFs (issued once; a retry reuses them).
     const docs = await issueAnswerDocuments(deps.db, ctx.tenant, ctx.c.number);
-    if (!ctx.c.contactEmail) {
+    if (deliveryChannel(ctx.c) === 'post') {
       await deps.db.transaction(async (tx) => {
         await queueLetter(tx, {
           tenantId: ctx.c.tenantId,

@@ -25,6 +25,7 @@ import {
   energies,
   unclosedCaseStatuses,
 } from '../../codes/case-codes.ts';
+import { communicationChannels } from '../../codes/delivery.ts';
 
 // The case codes live in server/codes (the web pages share them); the schema and its importers see them here.
 export {
@@ -126,7 +127,7 @@ export const cases = pgTable(
      * in the postal register, or the consumer downloaded it from the portal; and how. Breach and compensation use it.
      */
     answerCommunicatedAt: timestamp({ withTimezone: true }),
-    answerCommunicatedBy: text({ enum: ['email', 'post', 'portal'] }),
+    answerCommunicatedBy: text({ enum: communicationChannels }),
     /** Why the deadline was extended (approved by SEF, IL-32). */
     extensionReason: text(),
     /** The written request to complete an incomplete complaint (IL-08) and the consumer's answer to it. */
