@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseDocuments, caseEvents, cases, customers, tenants } from '../../server/db/schema/index.ts';
 import { businessClock, endOfBusinessDay, nextWorkingDay } from '../../server/deadlines/calendar.ts';
 import { delayDays } from '../../server/deadlines/compensation.ts';
-import { registerComplaint } from '../../server/intake/register-complaint.ts';
+import { createCase, demoCustomer } from '../factories/index.ts';
 import { processInboundMail } from '../../server/intake/mail/process-message.ts';
 import type { Channel, ComplaintCategory } from '../../server/codes/case-codes.ts';
 import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
@@ -80,20 +80,19 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     expect(claim.statusCode, claim.body).toBe(200);
   }
 
-  async function register(
+  /** Maria Ionescu's complaint (no place named), answered to a fresh address unless `email` is null. */
+  function register(
     o: { category?: ComplaintCategory; channel?: Channel; receivedAt?: Date; email?: string | null } = {},
   ) {
-    return registerComplaint(t.app.registerDeps, {
-      tenantId: t.demoTenantId,
+    return createCase(t, {
       channel: o.channel ?? 'call_center',
       category: o.category ?? 'facturare',
       subject: 'Reclamație de test',
       body: 'Factura din octombrie este mult prea mare față de consumul real, vă rog verificați.',
-      customerId,
+      place: null,
       contactEmail:
         o.email === null ? undefined : (o.email ?? `clock-${Date.now()}-${Math.random()}@example.test`),
       receivedAt: o.receivedAt,
-      actor: { id: null, kind: 'system' },
     });
   }
 
@@ -354,17 +353,14 @@ describe('complaint process: the clock, completion, filing, extension, compensat
   });
 
   it('sends the filing notice by post to a consumer without e-mail and counts it from its dispatch', async () => {
-    const [noEmail] = (
-      await t.app.inject({ method: 'GET', url: '/api/customers?q=2000456789', headers: officer })
-    ).json<{ items: Array<{ id: string }> }>().items;
-    const reg = await registerComplaint(t.app.registerDeps, {
-      tenantId: t.demoTenantId,
+    const noEmail = await demoCustomer(t, '2000456789');
+    const reg = await createCase(t, {
       channel: 'call_center',
       category: 'facturare',
       subject: 'Retragere',
       body: 'Clientul a sunat din nou și și-a retras reclamația privind factura.',
-      customerId: noEmail!.id,
-      actor: { id: null, kind: 'system' },
+      customer: noEmail,
+      place: null,
     });
     await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
       outcome: 'withdrawn',
@@ -470,18 +466,15 @@ describe('complaint process: the clock, completion, filing, extension, compensat
 
   it('counts a posted answer from its recorded dispatch: delay in working days, compensation from that date', async () => {
     // A customer without e-mail: the answer goes by post; received 40 days ago, so it is late.
-    const [noEmail] = (
-      await t.app.inject({ method: 'GET', url: '/api/customers?q=2000456789', headers: officer })
-    ).json<{ items: Array<{ id: string }> }>().items;
-    const reg = await registerComplaint(t.app.registerDeps, {
-      tenantId: t.demoTenantId,
+    const noEmail = await demoCustomer(t, '2000456789');
+    const reg = await createCase(t, {
       channel: 'counter',
       category: 'facturare',
       subject: 'Factură contestată la ghișeu',
       body: 'Clientul contestă factura din octombrie, depusă la ghișeu pe formularul de înregistrare.',
-      customerId: noEmail!.id,
+      customer: noEmail,
+      place: null,
       receivedAt: new Date(Date.now() - 40 * DAY),
-      actor: { id: null, kind: 'system' },
     });
     await complete(registry, reg.number, 'Verificarea înregistrării de la ghișeu, poștă sau fax', {
       comment: 'Formular complet, secțiunile A și B semnate.',
@@ -540,14 +533,12 @@ describe('complaint process: the clock, completion, filing, extension, compensat
     try {
       const consumer = await loginConsumer(t);
       expect((await link(t, consumer, MARIA)).statusCode).toBe(201);
-      const reg = await registerComplaint(t.app.registerDeps, {
-        tenantId: t.demoTenantId,
+      const reg = await createCase(t, {
         channel: 'call_center',
         category: 'facturare',
         subject: 'Factură prea mare',
         body: 'Clienta contestă factura din octombrie, mult peste consumul obișnuit.',
-        customerId,
-        actor: { id: null, kind: 'system' },
+        place: null,
       });
       await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
         outcome: 'admissible',
@@ -597,16 +588,14 @@ describe('complaint process: the clock, completion, filing, extension, compensat
   it('runs the satisfaction survey (IL-40) after closing when the tenant enables it', async () => {
     await setTenant({ satisfactionSurvey: true });
     try {
-      const reg = await registerComplaint(t.app.registerDeps, {
-        tenantId: t.demoTenantId,
+      const reg = await createCase(t, {
         channel: 'call_center',
         category: 'informare_clienti',
         subject: 'Informații despre factură',
         body: 'Clientul a întrebat cum se citește factura; i s-a explicat în timpul apelului.',
-        customerId,
+        place: null,
         contactEmail: `survey-${Date.now()}@example.test`,
         resolvedOnCall: true,
-        actor: { id: null, kind: 'system' },
       });
       await taskFor(registry, reg.number, 'Evaluarea satisfacției clientului');
       expect((await caseRow(reg.number)).status).toBe('closed');

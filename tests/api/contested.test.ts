@@ -20,7 +20,6 @@ describe('contested answers, deadline warnings and case versions', { timeout: 18
   let agent: Headers;
   let designer: Headers;
   let acme: Headers;
-  let lateNumber = '';
 
   beforeAll(async () => {
     t = await createTestContext({ workers: true, taskEvents: true });
@@ -52,6 +51,22 @@ describe('contested answers, deadline warnings and case versions', { timeout: 18
       receivedAt,
     });
 
+  /** Walks a billing complaint to its approved answer (the answer is then e-mailed and the case closes). */
+  async function answer(number: string) {
+    await complete(officer, number, 'Clasificarea și admisibilitatea reclamației', { outcome: 'admissible' });
+    await complete(officer, number, 'Verificarea facturii contestate', {
+      findings: 'Factura este corectă, prețul corespunde ofertei.',
+      branch: 'pret',
+    });
+    await complete(officer, number, 'Analiza reclamației și nota de constatare', {
+      findings: 'Factura este corectă; clientul a consumat mai mult în octombrie.',
+    });
+    await complete(officer, number, 'Redactarea răspunsului către client', {
+      answerText: 'Factura este corectă. Vă cerem scuze pentru întârzierea răspunsului.',
+    });
+    await complete(supervisor, number, 'Aprobarea răspunsului', { approved: true });
+  }
+
   const caseRow = async (number: string) =>
     (
       await t.db
@@ -76,7 +91,6 @@ describe('contested answers, deadline warnings and case versions', { timeout: 18
     }
     expect(receivedAt).not.toBeNull();
     const reg = await register(`late-${Date.now()}@example.test`, receivedAt!);
-    lateNumber = reg.number;
     // The warning goes to whoever holds the case's open task then (triage: the RSP officers), or, while no task is
     // open yet (the acknowledgement still on its way), to the head of service.
     const warned = await waitFor(async () => {
@@ -103,7 +117,7 @@ describe('contested answers, deadline warnings and case versions', { timeout: 18
   });
 
   it('records the content hashes of the called sub-processes and the instructions when the case ends', async () => {
-    const number = lateNumber;
+    const { number } = await register(`versions-${Date.now()}@example.test`);
     // While the case runs, the versions are computed from the engine (not yet recorded).
     const running = await t.app.inject({
       method: 'GET',
@@ -112,18 +126,7 @@ describe('contested answers, deadline warnings and case versions', { timeout: 18
     });
     expect(running.statusCode, running.body).toBe(200);
     expect(running.json<{ recorded: boolean }>().recorded).toBe(false);
-    await complete(officer, number, 'Clasificarea și admisibilitatea reclamației', { outcome: 'admissible' });
-    await complete(officer, number, 'Verificarea facturii contestate', {
-      findings: 'Factura este corectă, prețul corespunde ofertei.',
-      branch: 'pret',
-    });
-    await complete(officer, number, 'Analiza reclamației și nota de constatare', {
-      findings: 'Factura este corectă; clientul a consumat mai mult în octombrie.',
-    });
-    await complete(officer, number, 'Redactarea răspunsului către client', {
-      answerText: 'Factura este corectă. Vă cerem scuze pentru întârzierea răspunsului.',
-    });
-    await complete(supervisor, number, 'Aprobarea răspunsului', { approved: true });
+    await answer(number);
     const closed = await waitFor(async () => {
       const c = await caseRow(number);
       return c.status === 'closed' && c.processVersions ? c : null;
@@ -160,9 +163,13 @@ describe('contested answers, deadline warnings and case versions', { timeout: 18
   });
 
   it('registers a contestation as a linked new case routed to IL-34; the original stays as it was', async () => {
-    const number = lateNumber;
-    const before = await caseRow(number);
-    expect(before.status).toBe('closed');
+    const { number } = await register(`contested-${Date.now()}@example.test`);
+    await answer(number);
+    // Closed, with its versions recorded: nothing changes the case after that.
+    const before = await waitFor(async () => {
+      const c = await caseRow(number);
+      return c.status === 'closed' && c.processVersions ? c : null;
+    }, 60_000);
 
     // Bad input and the wrong people are refused with a reason.
     const short = await t.app.inject({

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog } from '../../server/db/schema/index.ts';
+import { auditLog, type PermissionRole } from '../../server/db/schema/index.ts';
 import { deployBaseline, readBaselineProcesses } from '../../server/engine/deploy-processes.ts';
-import { ensureUser } from '../../server/seed/tenant-setup.ts';
-import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { createCase, createTenant, createUser } from '../factories/index.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import type { Headers } from '../helpers/tasks.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 interface Version {
@@ -28,22 +29,18 @@ describe('process designer API', () => {
   let t: TestContext;
   let designer: { authorization: string };
   let acmeDesigner: { authorization: string };
-  let agent: { authorization: string };
 
   beforeAll(async () => {
     t = await createTestContext();
     designer = await t.login('designer@demo.local');
-    agent = await t.login('agent@demo.local');
-    const email = `designer-${t.acmeTenantId.slice(0, 8)}@acme.local`;
-    await ensureUser(t.db, {
-      tenantId: t.acmeTenantId,
-      email,
-      name: 'Acme Designer',
-      password: PASSWORD,
-      roles: ['designer'],
-      jobRoles: [],
-    });
-    acmeDesigner = await t.login(email);
+    acmeDesigner = await (
+      await createUser(t, {
+        tenantId: t.acmeTenantId,
+        name: 'Acme Designer',
+        roles: ['designer'],
+        jobRoles: [],
+      })
+    ).login();
   });
   afterAll(async () => t?.close());
 
@@ -56,21 +53,16 @@ describe('process designer API', () => {
     (await list(headers))
       .find((r) => r.resourceName === 'complaint.bpmn')!
       .definitions.find((d) => d.key === 'complaint')!.versions;
-  const register = async () => {
-    const r = await t.app.inject({
-      method: 'POST',
-      url: '/api/complaints',
-      headers: agent,
-      payload: {
-        category: 'facturare',
-        subject: 'Factură contestată',
-        body: 'Factura din noiembrie conține un preț diferit de cel din ofertă.',
-        contactName: 'Ion Popescu',
-        contactPhone: '0722 000 111',
-      },
+  /** A complaint from someone not on file, registered by `agent` in the agent's tenant. */
+  const register = (agent: Headers) =>
+    createCase(t, {
+      as: agent,
+      customer: null,
+      subject: 'Factură contestată',
+      body: 'Factura din noiembrie conține un preț diferit de cel din ofertă.',
+      contactName: 'Ion Popescu',
+      contactPhone: '0722 000 111',
     });
-    expect(r.statusCode, r.body).toBe(201);
-  };
   const deploy = (xml: string, headers = designer, resourceName = 'complaint.bpmn') =>
     t.app.inject({
       method: 'POST',
@@ -78,22 +70,50 @@ describe('process designer API', () => {
       headers,
       payload: { resourceName, xml },
     });
-  const statistics = async (id: string) => {
+  const statistics = async (id: string, headers = designer) => {
     const r = await t.app.inject({
       method: 'GET',
       url: `/api/process-definitions/${encodeURIComponent(id)}/statistics`,
-      headers: designer,
+      headers,
     });
     expect(r.statusCode, r.body).toBe(200);
     return r.json<{ activities: Array<{ activityId: string; instances: number }> }>().activities;
   };
 
+  /**
+   * A tenant of its own with the baseline deployed, a designer and an agent: the tests that deploy versions or
+   * count running instances each get one, so that none of them depends on what another deployed before it.
+   */
+  async function freshTenant() {
+    const tenant = await createTenant(t);
+    const staff = (roles: PermissionRole[]) => createUser(t, { tenantId: tenant.id, roles, jobRoles: [] });
+    return {
+      tenant,
+      designer: await (await staff(['designer'])).login(),
+      agent: await (await staff(['agent'])).login(),
+    };
+  }
+  type Studio = Awaited<ReturnType<typeof freshTenant>>;
+
+  /** Two cases running on the baseline (version 1), then a designer version 2 with the triage renamed. */
+  async function designerVersion(s: Studio) {
+    await register(s.agent);
+    await register(s.agent);
+    await waitFor(async () => (await complaintVersions(s.designer))[0]!.runningInstances === 2);
+    const xml = (await baselineXml()).replace(`name="${TRIAGE_NAME}"`, 'name="Clasificare (revizuită)"');
+    const r = await deploy(xml, s.designer);
+    expect(r.statusCode, r.body).toBe(201);
+    const versions = await complaintVersions(s.designer);
+    return { response: r, versions, v1: versions[1]!, v2: versions[0]! };
+  }
+
   it('GET /api/process-definitions lists every baseline file with its version, origin and kind', async () => {
-    const resources = await list();
+    const { designer } = await freshTenant();
+    const resources = await list(designer);
     const baseline = (await readBaselineProcesses()).map((f) => f.name).sort();
     expect(resources.map((r) => r.resourceName).sort()).toEqual(baseline);
     expect(resources.find((r) => r.resourceName === 'complaint-routing.dmn')?.kind).toBe('dmn');
-    const v = await complaintVersions();
+    const v = await complaintVersions(designer);
     expect(v).toHaveLength(1);
     expect(v[0]).toMatchObject({ version: 1, origin: 'baseline', runningInstances: 0 });
   });
@@ -190,85 +210,85 @@ describe('process designer API', () => {
   });
 
   it('counts running instances per version and per activity', async () => {
-    await register();
-    await register();
-    const v1 = (await complaintVersions())[0]!;
-    await waitFor(async () => (await complaintVersions())[0]!.runningInstances === 2);
+    const s = await freshTenant();
+    await register(s.agent);
+    await register(s.agent);
+    const v1 = (await complaintVersions(s.designer))[0]!;
+    await waitFor(async () => (await complaintVersions(s.designer))[0]!.runningInstances === 2);
     const acts = await waitFor(async () => {
-      const a = await statistics(v1.id);
+      const a = await statistics(v1.id, s.designer);
       return a.reduce((n, x) => n + x.instances, 0) >= 2 ? a : null;
     });
     expect(acts.length).toBeGreaterThan(0);
     expect(acts.every((a) => a.instances > 0)).toBe(true);
   });
 
-  let v2: Version;
   it('deploys a new version for this tenant only; running instances keep theirs; audited', async () => {
-    const xml = (await baselineXml()).replace(`name="${TRIAGE_NAME}"`, 'name="Clasificare (revizuită)"');
-    const r = await deploy(xml);
-    expect(r.statusCode, r.body).toBe(201);
+    const s = await freshTenant();
+    const other = await freshTenant();
+    const { response: r, versions, v2 } = await designerVersion(s);
     const result = r.json<{ definitions: Array<{ key: string; version: number; id: string }> }>();
     expect(result.definitions).toEqual([expect.objectContaining({ key: 'complaint', version: 2 })]);
 
-    const versions = await complaintVersions();
     expect(versions.map((v) => [v.version, v.origin])).toEqual([
       [2, 'designer'],
       [1, 'baseline'],
     ]);
-    v2 = versions[0]!;
     expect(versions[1]!.runningInstances).toBe(2);
     expect(v2.runningInstances).toBe(0);
-    expect((await list()).find((r) => r.resourceName === 'complaint.bpmn')?.overridden).toBe(true);
+    expect((await list(s.designer)).find((r) => r.resourceName === 'complaint.bpmn')?.overridden).toBe(true);
 
     // A case registered now runs on version 2.
-    await register();
-    await waitFor(async () => (await complaintVersions())[0]!.runningInstances === 1);
+    await register(s.agent);
+    await waitFor(async () => (await complaintVersions(s.designer))[0]!.runningInstances === 1);
 
     // The other tenant still has only the baseline and cannot read this tenant's version.
-    const acme = await complaintVersions(acmeDesigner);
+    const acme = await complaintVersions(other.designer);
     expect(acme.map((v) => v.version)).toEqual([1]);
     const foreign = await t.app.inject({
       method: 'GET',
       url: `/api/process-definitions/${encodeURIComponent(v2.id)}`,
-      headers: acmeDesigner,
+      headers: other.designer,
     });
     expect(foreign.statusCode).toBe(404);
     expect(foreign.json<{ code: string }>().code).toBe('PROCESS_DEFINITION_NOT_FOUND');
     const foreignStats = await t.app.inject({
       method: 'GET',
       url: `/api/process-definitions/${encodeURIComponent(v2.id)}/statistics`,
-      headers: acmeDesigner,
+      headers: other.designer,
     });
     expect(foreignStats.statusCode).toBe(404);
     const foreignDiff = await t.app.inject({
       method: 'GET',
       url: `/api/process-definitions/diff?from=${encodeURIComponent(versions[1]!.id)}&to=${encodeURIComponent(v2.id)}`,
-      headers: acmeDesigner,
+      headers: other.designer,
     });
     expect(foreignDiff.statusCode).toBe(404);
     const foreignReset = await t.app.inject({
       method: 'POST',
       url: '/api/process-definitions/baseline-resets',
-      headers: acmeDesigner,
+      headers: other.designer,
       payload: { resourceName: 'complaint.bpmn' },
     });
-    // ACME has no designer version of that file: nothing to reset, and DEMO's version is untouched.
+    // The other tenant has no designer version of that file: nothing to reset, and this tenant's version is untouched.
     expect(foreignReset.statusCode).toBe(409);
-    expect((await complaintVersions()).map((v) => v.version)).toEqual([2, 1]);
+    expect((await complaintVersions(s.designer)).map((v) => v.version)).toEqual([2, 1]);
 
     const audit = await t.db
       .select()
       .from(auditLog)
-      .where(and(eq(auditLog.tenantId, t.demoTenantId), eq(auditLog.action, 'process.deployed')));
+      .where(and(eq(auditLog.tenantId, s.tenant.id), eq(auditLog.action, 'process.deployed')));
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ entityType: 'process_resource', entityId: 'complaint.bpmn' });
   });
 
   it('GET /:id returns the XML of a version with its siblings', async () => {
+    const s = await freshTenant();
+    const { v2 } = await designerVersion(s);
     const r = await t.app.inject({
       method: 'GET',
       url: `/api/process-definitions/${encodeURIComponent(v2.id)}`,
-      headers: designer,
+      headers: s.designer,
     });
     expect(r.statusCode).toBe(200);
     const body = r.json<{ xml: string; versions: Version[]; origin: string }>();
@@ -278,11 +298,12 @@ describe('process designer API', () => {
   });
 
   it('GET /diff shows the renamed task as changed', async () => {
-    const v1 = (await complaintVersions())[1]!;
+    const s = await freshTenant();
+    const { v1, v2 } = await designerVersion(s);
     const r = await t.app.inject({
       method: 'GET',
       url: `/api/process-definitions/diff?from=${encodeURIComponent(v1.id)}&to=${encodeURIComponent(v2.id)}`,
-      headers: designer,
+      headers: s.designer,
     });
     expect(r.statusCode, r.body).toBe(200);
     const d = r.json<{
@@ -301,40 +322,48 @@ describe('process designer API', () => {
   });
 
   it('a restart keeps the designer version, even when the baseline file changed', async () => {
+    const s = await freshTenant();
+    const other = await freshTenant();
+    await designerVersion(s);
     const files = (await readBaselineProcesses()).map((f) =>
       f.name === 'complaint.bpmn' ? { ...f, content: f.content.replace(TRIAGE_NAME, 'Baseline nouă') } : f,
     );
-    const demo = await deployBaseline(t.engine, t.demoTenantId, files);
-    expect(demo.kept).toEqual(['complaint.bpmn']);
-    expect((await complaintVersions()).map((v) => v.version)).toEqual([2, 1]);
-    // The other tenant has no designer version: it gets the changed baseline.
-    const acme = await deployBaseline(t.engine, t.acmeTenantId, files);
-    expect(acme).toMatchObject({ changed: true, kept: [] });
-    expect((await complaintVersions(acmeDesigner)).map((v) => v.version)).toEqual([2, 1]);
+    const kept = await deployBaseline(t.engine, s.tenant.id, files);
+    expect(kept.kept).toEqual(['complaint.bpmn']);
+    expect((await complaintVersions(s.designer)).map((v) => v.version)).toEqual([2, 1]);
+    // A tenant without a designer version gets the changed baseline.
+    const changed = await deployBaseline(t.engine, other.tenant.id, files);
+    expect(changed).toMatchObject({ changed: true, kept: [] });
+    expect((await complaintVersions(other.designer)).map((v) => v.version)).toEqual([2, 1]);
   });
 
   it('POST /baseline-resets goes back to the baseline as a new version (audited), once', async () => {
+    // Two cases on version 1, one on the designer's version 2.
+    const s = await freshTenant();
+    await designerVersion(s);
+    await register(s.agent);
+    await waitFor(async () => (await complaintVersions(s.designer))[0]!.runningInstances === 1);
     const r = await t.app.inject({
       method: 'POST',
       url: '/api/process-definitions/baseline-resets',
-      headers: designer,
+      headers: s.designer,
       payload: { resourceName: 'complaint.bpmn' },
     });
     expect(r.statusCode, r.body).toBe(201);
-    const versions = await complaintVersions();
+    const versions = await complaintVersions(s.designer);
     expect(versions.map((v) => [v.version, v.origin])).toEqual([
       [3, 'reset'],
       [2, 'designer'],
       [1, 'baseline'],
     ]);
-    expect((await list()).find((x) => x.resourceName === 'complaint.bpmn')?.overridden).toBe(false);
+    expect((await list(s.designer)).find((x) => x.resourceName === 'complaint.bpmn')?.overridden).toBe(false);
     // Running instances of versions 1 and 2 kept their versions.
     expect(versions[1]!.runningInstances).toBe(1);
     expect(versions[2]!.runningInstances).toBe(2);
     const again = await t.app.inject({
       method: 'POST',
       url: '/api/process-definitions/baseline-resets',
-      headers: designer,
+      headers: s.designer,
       payload: { resourceName: 'complaint.bpmn' },
     });
     expect(again.statusCode).toBe(409);
@@ -342,24 +371,25 @@ describe('process designer API', () => {
     const audit = await t.db
       .select()
       .from(auditLog)
-      .where(and(eq(auditLog.tenantId, t.demoTenantId), eq(auditLog.action, 'process.reset_to_baseline')));
+      .where(and(eq(auditLog.tenantId, s.tenant.id), eq(auditLog.action, 'process.reset_to_baseline')));
     expect(audit).toHaveLength(1);
     // After the reset, a restart with a changed baseline deploys it again.
     const files = (await readBaselineProcesses()).map((f) =>
       f.name === 'complaint.bpmn' ? { ...f, content: f.content.replace(TRIAGE_NAME, 'Baseline nouă') } : f,
     );
-    expect(await deployBaseline(t.engine, t.demoTenantId, files)).toMatchObject({ changed: true, kept: [] });
+    expect(await deployBaseline(t.engine, s.tenant.id, files)).toMatchObject({ changed: true, kept: [] });
   });
 
   it('deploys a DMN table edit for the tenant', async () => {
+    const s = await freshTenant();
     const dmn = await readFile('processes/complaint-routing.dmn', 'utf8');
     const r = await deploy(
       dmn.replace('</definitions>', '</definitions>\n'),
-      designer,
+      s.designer,
       'complaint-routing.dmn',
     );
     expect(r.statusCode, r.body).toBe(201);
-    const res = (await list()).find((x) => x.resourceName === 'complaint-routing.dmn')!;
+    const res = (await list(s.designer)).find((x) => x.resourceName === 'complaint-routing.dmn')!;
     expect(res.overridden).toBe(true);
     expect(res.definitions[0]!.versions[0]).toMatchObject({
       version: 2,
@@ -369,6 +399,7 @@ describe('process designer API', () => {
   });
 
   it('GET /decision-diff lists the changed rule and cell of a routing table, for this tenant only', async () => {
+    const s = await freshTenant();
     const dmn = await readFile('processes/complaint-routing.dmn', 'utf8');
     const changed = dmn
       .replace(
@@ -380,9 +411,9 @@ describe('process designer API', () => {
         '<description>Inclusiv răspunsuri contestate și redeschise</description>',
       );
     expect(changed).not.toBe(dmn);
-    const r = await deploy(changed, designer, 'complaint-routing.dmn');
+    const r = await deploy(changed, s.designer, 'complaint-routing.dmn');
     expect(r.statusCode, r.body).toBe(201);
-    const versions = (await list())
+    const versions = (await list(s.designer))
       .find((x) => x.resourceName === 'complaint-routing.dmn')!
       .definitions.find((d) => d.key === 'complaint-routing')!.versions;
     const v1 = versions.find((v) => v.version === 1)!;
@@ -390,7 +421,7 @@ describe('process designer API', () => {
     const url = (from: string, to: string) =>
       `/api/process-definitions/decision-diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
 
-    const d = await t.app.inject({ method: 'GET', url: url(v1.id, latest.id), headers: designer });
+    const d = await t.app.inject({ method: 'GET', url: url(v1.id, latest.id), headers: s.designer });
     expect(d.statusCode, d.body).toBe(200);
     const body = d.json<{
       from: string;
@@ -450,17 +481,17 @@ describe('process designer API', () => {
         message: 'Procesul sau tabelul de decizie nu există.',
       });
     }
-    const mixed = await t.app.inject({ method: 'GET', url: url(acmeV1.id, latest.id), headers: designer });
+    const mixed = await t.app.inject({ method: 'GET', url: url(acmeV1.id, latest.id), headers: s.designer });
     expect(mixed.statusCode).toBe(404);
     // A process version is not a decision table, and the BPMN comparison does not take tables.
-    const bpmn = (await complaintVersions())[0]!;
+    const bpmn = (await complaintVersions(s.designer))[0]!;
     expect(
-      (await t.app.inject({ method: 'GET', url: url(bpmn.id, latest.id), headers: designer })).statusCode,
+      (await t.app.inject({ method: 'GET', url: url(bpmn.id, latest.id), headers: s.designer })).statusCode,
     ).toBe(404);
     const asBpmn = await t.app.inject({
       method: 'GET',
       url: `/api/process-definitions/diff?from=${encodeURIComponent(v1.id)}&to=${encodeURIComponent(latest.id)}`,
-      headers: designer,
+      headers: s.designer,
     });
     expect(asBpmn.statusCode).toBe(404);
     const officer = await t.login('officer@demo.local');

@@ -14,7 +14,7 @@ export type CaseInput = Partial<
   tenantId?: string;
   /**
    * The customer on file: by default Maria Ionescu of the demo data (for DEMO; none for another tenant), `null`
-   * for a complaint from someone the supplier cannot identify (give `contactName` and an e-mail or phone).
+   * for a complaint from someone the supplier cannot identify (Ion Popescu, by phone, unless the contact is given).
    */
   customer?: FactoryCustomer | null;
   /** The place of consumption: by default the customer's first; `null` for none. */
@@ -40,6 +40,9 @@ export async function createCase(t: TestContext, input: CaseInput = {}): Promise
     category: 'facturare' as const,
     subject: 'Factură prea mare',
     body: 'Factura din octombrie este mult mai mare decât consumul meu obișnuit; vă rog să o verificați.',
+    // Someone not on file must say who they are and how to answer them.
+    ...(customer ? {} : { contactName: 'Ion Popescu' }),
+    ...(customer || rest.contactEmail || rest.contactPhone ? {} : { contactPhone: '0722 000 111' }),
     ...rest,
     ...(customer ? { customerId: customer.id } : {}),
     ...(place ? { placeId: place.id } : {}),

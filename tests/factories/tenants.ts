@@ -12,8 +12,9 @@ export interface FactoryTenant {
 
 /**
  * A tenant of its own, as an installation creates one: the tenant row with its default deadline rules and
- * organisation chart (the seed's ensureTenant), and the complaint process deployed for it in the real engine. For
- * tests that must not see the DEMO and ACME tenants every context already has.
+ * organisation chart (the seed's ensureTenant), the complaint process deployed for it in the real engine, and the
+ * context's workers (when on) taking its external tasks. For tests that must not see the DEMO and ACME tenants
+ * every context already has, or what the file's other tests did to them.
  */
 export async function createTenant(
   t: TestContext,
@@ -26,5 +27,6 @@ export async function createTenant(
   };
   const id = await ensureTenant(t.db, tenant);
   await deployBaseline(t.engine, id);
+  await t.serveTenant(id);
   return { id, ...tenant };
 }

@@ -59,6 +59,8 @@ export interface TestContext {
   acmeTenantId: string;
   /** Logs in and returns a Bearer header. */
   login(email: string): Promise<{ authorization: string }>;
+  /** Lets the workers (when on) take a tenant's external tasks too: for tenants a test creates (tests/factories). */
+  serveTenant(tenantId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -159,13 +161,24 @@ export async function createTestContext(
   }
 
   const stops: Array<() => unknown> = [];
+  // The workers take only this context's tenants' external tasks (the engine is shared by every test file).
+  const workerTenants = [demoTenantId, acmeTenantId];
+  let serveTenant = async (tenantId: string) => void workerTenants.push(tenantId);
   if (opts.workers) {
     const mailer = createMailer(inject('smtpUrl'), 'Reclamații <noreply@reclamatii.local>');
-    const workers = startWorkers(
-      engine,
-      { db: workersDb, mailer, secret, log },
-      { concurrency: 4, tenantIds: [demoTenantId, acmeTenantId], workerId: name },
-    );
+    const start = () =>
+      startWorkers(
+        engine,
+        { db: workersDb, mailer, secret, log },
+        { concurrency: 4, tenantIds: [...workerTenants], workerId: name },
+      );
+    let workers = start();
+    serveTenant = async (tenantId) => {
+      workerTenants.push(tenantId);
+      // A subscription's tenants are fixed when it starts: start again with the new one.
+      workers.stop();
+      workers = start();
+    };
     const dispatcher = startProcessStartDispatcher(workersDb, engine, log, { intervalMs: 200 });
     const completions = startTaskCompletionDispatcher(workersDb, engine, log, { intervalMs: 200 });
     stops.push(
@@ -198,6 +211,7 @@ export async function createTestContext(
     logFile,
     demoTenantId,
     acmeTenantId,
+    serveTenant: (tenantId) => serveTenant(tenantId),
     async login(email: string) {
       const res = await app.inject({
         method: 'POST',
