@@ -33,6 +33,7 @@ const DOMAIN_MODULES = [
   'outbox',
   'portal',
   'privacy',
+  'reports',
   'supervision',
   'task-read-model',
   'tasks',

@@ -46,6 +46,7 @@ import identificationRoutes from './routes/api/identification/index.ts';
 import callCenterRoutes from './routes/api/call-center/index.ts';
 import caseLineageRoutes from './routes/api/case-lineage/index.ts';
 import supervisionRoutes from './routes/api/supervision/index.ts';
+import reportsRoutes from './routes/api/reports/index.ts';
 import { createSupervisionService, type SupervisionService } from './supervision/supervision.service.ts';
 import { createUsersService, type UsersService } from './users/users.service.ts';
 import {
@@ -250,6 +251,7 @@ export async function buildApp(
   await fastify.register(callCenterRoutes, { prefix: '/api/call-center' });
   await fastify.register(caseLineageRoutes, { prefix: '/api/complaints' });
   await fastify.register(supervisionRoutes, { prefix: '/api/supervision' });
+  await fastify.register(reportsRoutes, { prefix: '/api/reports' });
   await fastify.register(usersRoutes, { prefix: '/api/users' });
   await fastify.register(roleGrantsRoutes, { prefix: '/api/role-grants' });
   await fastify.register(accountRoutes, { prefix: '/api/account' });

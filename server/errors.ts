@@ -125,6 +125,15 @@ export const ERRORS = {
     message: 'Perioada nu este validă: data de început este după data de sfârșit.',
   },
   PERIOD_TOO_LONG: { status: 400, message: 'Alegeți o perioadă de cel mult un an.' },
+  REPORT_NOT_A_PAST_QUARTER: {
+    status: 422,
+    message: 'Se poate publica numai un trimestru întreg care s-a încheiat (de exemplu 01.01–31.03).',
+  },
+  REPORT_ALREADY_PUBLISHED: {
+    status: 409,
+    message: 'Trimestrul a fost deja publicat; cifrele publicate rămân cum au fost publicate.',
+  },
+  REPORT_NOT_PUBLISHED: { status: 404, message: 'Furnizorul nu are un raport publicat.' },
   CONTEST_TEXT_TOO_SHORT: {
     status: 400,
     message: 'Descrieți pe scurt ce contestă consumatorul (cel puțin 10 caractere).',
