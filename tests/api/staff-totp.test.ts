@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../server/auth/totp.ts';
+import { createUser } from '../factories/index.ts';
 import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
 
 /**
@@ -68,11 +69,20 @@ describe('staff TOTP (production rule)', () => {
       )) as unknown as Array<{ n: number }>
     )[0]!.n;
 
-  let adminSecret = '';
-  let adminRecovery: string[] = [];
+  /** A new admin of DEMO (the production rule asks admins for TOTP), not enrolled yet: each test its own. */
+  const newAdmin = () => createUser(t, { roles: ['admin'], jobRoles: [], name: 'Administrator Nou' });
+
+  /** A new admin, enrolled: its address, TOTP secret and recovery codes. */
+  async function enrolledAdmin() {
+    const { email } = await newAdmin();
+    const { headers } = await passwordStep(email);
+    const { secret, recoveryCodes } = await enrol(headers);
+    return { email, secret, recoveryCodes };
+  }
 
   it('takes an admin without TOTP to enrolment right after the password; nothing else answers until done', async () => {
-    const { headers, user } = await passwordStep('admin@demo.local');
+    const { email } = await newAdmin();
+    const { headers, user } = await passwordStep(email);
     expect(user.secondFactor).toEqual({ stage: 'enrol', enrolled: false, required: true });
     const blocked = await call('GET', '/api/users', headers);
     expect(blocked.statusCode).toBe(403);
@@ -99,18 +109,16 @@ describe('staff TOTP (production rule)', () => {
     expect(new Set(codes).size).toBe(10);
     for (const c of codes) expect(c).toMatch(/^[a-z2-7]{5}-[a-z2-7]{5}$/);
     expect((await call('GET', '/api/users', headers)).statusCode).toBe(200);
-    adminSecret = secret;
-    adminRecovery = codes;
 
     // At rest: the secret only encrypted, the recovery codes only as keyed hashes.
     const [row] = (await t.db.execute(
       sql`select u.totp_secret, (select string_agg(code_hash, ',') from staff_recovery_codes r where r.user_id = u.id) as hashes
-          from users u where u.email = 'admin@demo.local'`,
+          from users u where u.email = ${email}`,
     )) as unknown as Array<{ totp_secret: string; hashes: string }>;
     expect(row!.totp_secret).toMatch(/^v1:/);
     expect(row!.totp_secret).not.toContain(secret);
     for (const c of codes) expect(row!.hashes).not.toContain(c.replace('-', ''));
-    expect(await auditCount('user.totp_enabled', 'admin@demo.local')).toBe(1);
+    expect(await auditCount('user.totp_enabled', email)).toBe(1);
   });
 
   it('an agent (not required) is signed in with the password alone', async () => {
@@ -120,42 +128,43 @@ describe('staff TOTP (production rule)', () => {
   });
 
   it('asks an enrolled person for the code after the password; a code is good once; a recovery code once', async () => {
-    const { headers, user } = await passwordStep('admin@demo.local');
+    const admin = await enrolledAdmin();
+    const { headers, user } = await passwordStep(admin.email);
     expect(user.secondFactor.stage).toBe('totp');
     const blocked = await call('GET', '/api/users', headers);
     expect(blocked.statusCode).toBe(403);
     expect(blocked.json()).toMatchObject({ code: 'AUTH_SECOND_FACTOR_REQUIRED' });
     // The code of the step already used at enrolment is refused (no replay)...
     const replay = await call('POST', '/api/auth/totp', headers, {
-      code: totpCode(adminSecret, Date.now() - 30_000),
+      code: totpCode(admin.secret, Date.now() - 30_000),
     });
     expect(replay.statusCode).toBe(400);
     expect(replay.json()).toMatchObject({ code: 'AUTH_SECOND_FACTOR_INVALID' });
     // ...the next step's is accepted (one step of clock drift is tolerated).
     const ok = await call('POST', '/api/auth/totp', headers, {
-      code: totpCode(adminSecret, Date.now() + 30_000),
+      code: totpCode(admin.secret, Date.now() + 30_000),
     });
     expect(ok.statusCode).toBe(200);
     expect(ok.json<{ user: Me }>().user.secondFactor.stage).toBe('full');
     expect((await call('GET', '/api/users', headers)).statusCode).toBe(200);
 
     // A recovery code instead of the app, typed in capitals without its dash: once.
-    const code = adminRecovery[0]!;
-    const second = await passwordStep('admin@demo.local');
+    const code = admin.recoveryCodes[0]!;
+    const second = await passwordStep(admin.email);
     const r1 = await call('POST', '/api/auth/totp', second.headers, {
       code: code.replace('-', '').toUpperCase(),
     });
     expect(r1.statusCode).toBe(200);
-    const third = await passwordStep('admin@demo.local');
+    const third = await passwordStep(admin.email);
     const r2 = await call('POST', '/api/auth/totp', third.headers, { code });
     expect(r2.statusCode).toBe(400);
-    expect(await auditCount('user.recovery_code_used', 'admin@demo.local')).toBe(1);
+    expect(await auditCount('user.recovery_code_used', admin.email)).toBe(1);
     const status = await call('GET', '/api/account/totp', headers);
     expect(status.json()).toMatchObject({ enabled: true, required: true, recoveryCodesLeft: 9 });
   });
 
   it('ends the unfinished sign-in after five wrong codes: the password must be given again', async () => {
-    const { headers } = await passwordStep('admin@demo.local');
+    const { headers } = await passwordStep((await enrolledAdmin()).email);
     for (let i = 0; i < 4; i++)
       expect((await call('POST', '/api/auth/totp', headers, { code: '123456' })).statusCode).toBe(400);
     const fifth = await call('POST', '/api/auth/totp', headers, { code: '123456' });
@@ -166,11 +175,11 @@ describe('staff TOTP (production rule)', () => {
   });
 
   /** A full admin session (password + code), whose last authentication is then moved back. */
-  async function adminSession() {
-    const { headers } = await passwordStep('admin@demo.local');
+  async function adminSession(admin: { email: string; secret: string }) {
+    const { headers } = await passwordStep(admin.email);
     // The tests sign in faster than the 30 s steps go by: forget which step was used last (replay is tested above).
-    await t.db.execute(sql`update users set totp_last_step = null where email = 'admin@demo.local'`);
-    expect((await call('POST', '/api/auth/totp', headers, { code: totpCode(adminSecret) })).statusCode).toBe(
+    await t.db.execute(sql`update users set totp_last_step = null where email = ${admin.email}`);
+    expect((await call('POST', '/api/auth/totp', headers, { code: totpCode(admin.secret) })).statusCode).toBe(
       200,
     );
     return headers;
@@ -183,13 +192,12 @@ describe('staff TOTP (production rule)', () => {
     );
 
   it('asks for the password and the code again before granting roles or changing the mailbox', async () => {
-    const headers = await adminSession();
-    const [agent] = (await t.db.execute(
-      sql`select id from users where email = 'agent@demo.local'`,
-    )) as unknown as Array<{ id: string }>;
+    const admin = await enrolledAdmin();
+    const headers = await adminSession(admin);
+    const agent = await createUser(t, { roles: ['agent'], jobRoles: [] });
     await stale(headers);
 
-    const grant = await call('PATCH', `/api/users/${agent!.id}`, headers, { roles: ['agent', 'officer'] });
+    const grant = await call('PATCH', `/api/users/${agent.id}`, headers, { roles: ['agent', 'officer'] });
     expect(grant.statusCode).toBe(403);
     expect(grant.json()).toMatchObject({
       code: 'AUTH_REAUTH_REQUIRED',
@@ -209,7 +217,7 @@ describe('staff TOTP (production rule)', () => {
     expect(mailbox.statusCode).toBe(403);
     expect(mailbox.json()).toMatchObject({ code: 'AUTH_REAUTH_REQUIRED' });
     // Renaming grants nothing: no re-authentication needed.
-    expect((await call('PATCH', `/api/users/${agent!.id}`, headers, { name: 'Agent Demo' })).statusCode).toBe(
+    expect((await call('PATCH', `/api/users/${agent.id}`, headers, { name: 'Agent Demo' })).statusCode).toBe(
       200,
     );
 
@@ -218,19 +226,19 @@ describe('staff TOTP (production rule)', () => {
     expect(noCode.json()).toMatchObject({ code: 'AUTH_REAUTH_CODE_REQUIRED' });
     const wrong = await call('POST', '/api/auth/reauth', headers, {
       password: 'nu-este-parola',
-      code: totpCode(adminSecret, Date.now() + 30_000),
+      code: totpCode(admin.secret, Date.now() + 30_000),
     });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json()).toMatchObject({ code: 'AUTH_REAUTH_FAILED' });
     const again = await call('POST', '/api/auth/reauth', headers, {
       password: PASSWORD,
-      code: adminRecovery[1]!,
+      code: admin.recoveryCodes[1]!,
     });
     expect(again.statusCode).toBe(200);
     expect(
-      (await call('PATCH', `/api/users/${agent!.id}`, headers, { roles: ['agent', 'officer'] })).statusCode,
+      (await call('PATCH', `/api/users/${agent.id}`, headers, { roles: ['agent', 'officer'] })).statusCode,
     ).toBe(200);
-    expect(await auditCount('auth.reauthenticated', 'admin@demo.local')).toBe(1);
+    expect(await auditCount('auth.reauthenticated', admin.email)).toBe(1);
   });
 
   it("lets an admin reset a colleague's TOTP (audited, after re-authentication): the colleague's sessions end and enrolment follows", async () => {
@@ -240,7 +248,7 @@ describe('staff TOTP (production rule)', () => {
     const supAgain = await passwordStep('supervisor@demo.local');
     expect(supAgain.user.secondFactor.stage).toBe('totp');
 
-    const admin = await adminSession();
+    const admin = await adminSession(await enrolledAdmin());
     const [sv] = (await t.db.execute(
       sql`select id from users where email = 'supervisor@demo.local'`,
     )) as unknown as Array<{ id: string }>;
@@ -271,7 +279,7 @@ describe('staff TOTP (production rule)', () => {
     );
     expect((await call('GET', '/api/auth/me', agent.headers)).statusCode).toBe(401);
 
-    const admin = await adminSession();
+    const admin = await adminSession(await enrolledAdmin());
     const policy = await call('PUT', '/api/users/security-policy', admin, {
       totpForAllStaff: true,
       sessionMaxHours: 2,
