@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { ImapFlow } from 'imapflow';
+import { imapClient } from '../server/mail/imap.ts';
 import { inboundMessages, tenants } from '../server/db/schema/index.ts';
 import { withTenant } from '../server/db/tenant-scope.ts';
 import { startMailIntake } from '../server/intake/mail/start-intake.ts';
@@ -73,12 +73,12 @@ async function main() {
     },
   );
   await intake.ready;
-  const client = new ImapFlow({
+  const client = await imapClient({
     host: infra.imap.host,
     port: infra.imap.port,
     secure: false,
-    auth: { user: address, pass: 'x' },
-    logger: false,
+    user: address,
+    pass: 'x',
   });
   await client.connect();
   try {

@@ -4,9 +4,9 @@
  * `--folder Processed` reads another folder. The local server takes any password; this is a demo and test tool,
  * it never talks to a real mailbox.
  */
-import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import { loadConfig } from '../server/config.ts';
+import { imapClient } from '../server/mail/imap.ts';
 
 function usage(message?: string): never {
   if (message) console.error(message);
@@ -22,12 +22,12 @@ const folder = args.includes('--folder') ? args[args.indexOf('--folder') + 1] : 
 if (!folder) usage('--folder needs a folder name.');
 
 const config = loadConfig();
-const client = new ImapFlow({
+const client = await imapClient({
   host: '127.0.0.1',
   port: config.embeddedPorts.imap,
   secure: false,
-  auth: { user: address, pass: 'demo' },
-  logger: false,
+  user: address,
+  pass: 'demo',
 });
 try {
   await client.connect();

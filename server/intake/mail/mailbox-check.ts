@@ -1,6 +1,6 @@
-import { ImapFlow } from 'imapflow';
 import { DomainError } from '../../errors.ts';
-import { checkOutbound, connectOptions, type OutboundPolicy } from '../../net/outbound-fence.ts';
+import { imapClient } from '../../mail/imap.ts';
+import type { OutboundPolicy } from '../../net/outbound-fence.ts';
 import type { MailboxConfig } from './mailbox-watcher.ts';
 
 export interface MailboxCheck {
@@ -40,17 +40,7 @@ export async function checkMailbox(
   timeoutMs = 10_000,
 ): Promise<MailboxCheck> {
   // A tenant's admin typed the host: only a public address (or one the operator allowed), connected to as checked.
-  const target = await checkOutbound(fence, cfg.host, cfg.port);
-  const client = new ImapFlow({
-    ...connectOptions(target),
-    port: cfg.port,
-    secure: cfg.secure,
-    auth: { user: cfg.user, pass: cfg.pass },
-    logger: false,
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-  });
+  const client = await imapClient(cfg, { fence, timeoutMs });
   client.on('error', () => {}); // the awaited calls below report it
   try {
     await client.connect();

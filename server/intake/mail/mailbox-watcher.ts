@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import type { Logger } from '../../outbox/process-starts.ts';
-import { checkOutbound, connectOptions, type OutboundPolicy } from '../../net/outbound-fence.ts';
+import { imapClient } from '../../mail/imap.ts';
+import type { OutboundPolicy } from '../../net/outbound-fence.ts';
 import type { IncomingMail } from './process-message.ts';
 
 export interface MailboxConfig {
@@ -133,19 +134,8 @@ export function watchMailbox(opts: WatcherOptions): MailboxWatcher {
   }
 
   async function session(attempt: { n: number }) {
-    const target = opts.fence
-      ? connectOptions(await checkOutbound(opts.fence, cfg.host, cfg.port))
-      : { host: cfg.host };
-    const c = new ImapFlow({
-      ...target,
-      port: cfg.port,
-      secure: cfg.secure,
-      auth: { user: cfg.user, pass: cfg.pass },
-      logger: false,
-      // Without IDLE on the server, imapflow keeps the connection alive with NOOP; our re-scan timer still runs.
-      missingIdleCommand: 'NOOP',
-      maxIdleTime: 5 * 60_000,
-    });
+    // Without IDLE on the server, imapflow keeps the connection alive with NOOP; our re-scan timer still runs.
+    const c = await imapClient(cfg, { fence: opts.fence, watch: true });
     client = c;
     const closed = new Promise<void>((r) => c.once('close', () => r()));
     c.on('error', (err: Error) => opts.log.warn({ mailbox: opts.label, err: err.message }, 'IMAP error'));
