@@ -11244,6 +11244,1396 @@ export type GetApiSupervisionStatsResponses = {
 
 export type GetApiSupervisionStatsResponse = GetApiSupervisionStatsResponses[keyof GetApiSupervisionStatsResponses];
 
+export type GetApiReportsIndicatorsData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * YYYY-MM-DD, Europe/Bucharest
+         */
+        from: string;
+        /**
+         * YYYY-MM-DD, Europe/Bucharest
+         */
+        to: string;
+        /**
+         * json (default); xlsx: a sheet per table and one of definitions; csv: the rows, UTF-8 with BOM, `;` separated, decimal comma; pdf: on the letterhead
+         */
+        format?: 'json' | 'xlsx' | 'csv' | 'pdf';
+    };
+    url: '/api/reports/indicators';
+};
+
+export type GetApiReportsIndicatorsErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiReportsIndicatorsError = GetApiReportsIndicatorsErrors[keyof GetApiReportsIndicatorsErrors];
+
+export type GetApiReportsIndicatorsResponses = {
+    /**
+     * JSON; with `format` the file (xlsx, csv, pdf)
+     */
+    200: {
+        period: {
+            /**
+             * YYYY-MM-DD, Europe/Bucharest
+             */
+            from: string;
+            /**
+             * YYYY-MM-DD, Europe/Bucharest
+             */
+            to: string;
+            /**
+             * The last day whose events count: `to`, or today while the period runs
+             */
+            asOf: string;
+            /**
+             * e.g. "Trimestrul I 2026"
+             */
+            label: string;
+        };
+        /**
+         * One row per combination of category, customer type, energy, channel and source present
+         */
+        rows: Array<{
+            /**
+             * Order 16/2015 art. 2(1) a)–i)
+             */
+            category: 'contractare' | 'facturare' | 'oferte_preturi_tarife' | 'continuitate_alimentare' | 'calitate_energie' | 'grup_masurare' | 'schimbare_furnizor' | 'informare_clienti' | 'solutionare_plangeri';
+            customerType: 'household' | 'non_household';
+            energy: 'electricity' | 'gas';
+            channel: 'call_center' | 'email' | 'portal' | 'counter' | 'post' | 'fax';
+            source: 'consumer' | 'authority';
+            /**
+             * Complaints registered in the period
+             */
+            received: number;
+            /**
+             * Complaints whose answer (or filing notice) was communicated in the period
+             */
+            solved: number;
+            /**
+             * Solved, communicated on or before the due day
+             */
+            solvedInTime: number;
+            /**
+             * Solved, communicated after the due day
+             */
+            late: number;
+            /**
+             * Registered by the end of the period and not communicated by then
+             */
+            pending: number;
+            /**
+             * Complaints whose first day of delay fell in the period
+             */
+            compensationsOwed: number;
+            /**
+             * Compensations paid in the period
+             */
+            compensationsPaid: number;
+            /**
+             * Lei of compensation paid in the period
+             */
+            compensationLei: number;
+            /**
+             * Lei owed for the compensations owed (fixed at communication, else accrued)
+             */
+            compensationOwedLei: number;
+            /**
+             * Average days from registration to communication (solved in the period)
+             */
+            handlingTimeAvg: number | null;
+            /**
+             * Maximum of the same
+             */
+            handlingTimeMax: number | null;
+            handlingTimeUnit: 'working' | 'calendar' | 'mixed' | null;
+        }>;
+        tables: {
+            category: Array<{
+                /**
+                 * The split's code; null: not known
+                 */
+                key: string | null;
+                /**
+                 * Complaints registered in the period
+                 */
+                received: number;
+                /**
+                 * Complaints whose answer (or filing notice) was communicated in the period
+                 */
+                solved: number;
+                /**
+                 * Solved, communicated on or before the due day
+                 */
+                solvedInTime: number;
+                /**
+                 * Solved, communicated after the due day
+                 */
+                late: number;
+                /**
+                 * Registered by the end of the period and not communicated by then
+                 */
+                pending: number;
+                /**
+                 * Complaints whose first day of delay fell in the period
+                 */
+                compensationsOwed: number;
+                /**
+                 * Compensations paid in the period
+                 */
+                compensationsPaid: number;
+                /**
+                 * Lei of compensation paid in the period
+                 */
+                compensationLei: number;
+                /**
+                 * Lei owed for the compensations owed (fixed at communication, else accrued)
+                 */
+                compensationOwedLei: number;
+                /**
+                 * Average days from registration to communication (solved in the period)
+                 */
+                handlingTimeAvg: number | null;
+                /**
+                 * Maximum of the same
+                 */
+                handlingTimeMax: number | null;
+                handlingTimeUnit: 'working' | 'calendar' | 'mixed' | null;
+            }>;
+            customerType: Array<{
+                /**
+                 * The split's code; null: not known
+                 */
+                key: string | null;
+                /**
+                 * Complaints registered in the period
+                 */
+                received: number;
+                /**
+                 * Complaints whose answer (or filing notice) was communicated in the period
+                 */
+                solved: number;
+                /**
+                 * Solved, communicated on or before the due day
+                 */
+                solvedInTime: number;
+                /**
+                 * Solved, communicated after the due day
+                 */
+                late: number;
+                /**
+                 * Registered by the end of the period and not communicated by then
+                 */
+                pending: number;
+                /**
+                 * Complaints whose first day of delay fell in the period
+                 */
+                compensationsOwed: number;
+                /**
+                 * Compensations paid in the period
+                 */
+                compensationsPaid: number;
+                /**
+                 * Lei of compensation paid in the period
+                 */
+                compensationLei: number;
+                /**
+                 * Lei owed for the compensations owed (fixed at communication, else accrued)
+                 */
+                compensationOwedLei: number;
+                /**
+                 * Average days from registration to communication (solved in the period)
+                 */
+                handlingTimeAvg: number | null;
+                /**
+                 * Maximum of the same
+                 */
+                handlingTimeMax: number | null;
+                handlingTimeUnit: 'working' | 'calendar' | 'mixed' | null;
+            }>;
+            energy: Array<{
+                /**
+                 * The split's code; null: not known
+                 */
+                key: string | null;
+                /**
+                 * Complaints registered in the period
+                 */
+                received: number;
+                /**
+                 * Complaints whose answer (or filing notice) was communicated in the period
+                 */
+                solved: number;
+                /**
+                 * Solved, communicated on or before the due day
+                 */
+                solvedInTime: number;
+                /**
+                 * Solved, communicated after the due day
+                 */
+                late: number;
+                /**
+                 * Registered by the end of the period and not communicated by then
+                 */
+                pending: number;
+                /**
+                 * Complaints whose first day of delay fell in the period
+                 */
+                compensationsOwed: number;
+                /**
+                 * Compensations paid in the period
+                 */
+                compensationsPaid: number;
+                /**
+                 * Lei of compensation paid in the period
+                 */
+                compensationLei: number;
+                /**
+                 * Lei owed for the compensations owed (fixed at communication, else accrued)
+                 */
+                compensationOwedLei: number;
+                /**
+                 * Average days from registration to communication (solved in the period)
+                 */
+                handlingTimeAvg: number | null;
+                /**
+                 * Maximum of the same
+                 */
+                handlingTimeMax: number | null;
+                handlingTimeUnit: 'working' | 'calendar' | 'mixed' | null;
+            }>;
+            channel: Array<{
+                /**
+                 * The split's code; null: not known
+                 */
+                key: string | null;
+                /**
+                 * Complaints registered in the period
+                 */
+                received: number;
+                /**
+                 * Complaints whose answer (or filing notice) was communicated in the period
+                 */
+                solved: number;
+                /**
+                 * Solved, communicated on or before the due day
+                 */
+                solvedInTime: number;
+                /**
+                 * Solved, communicated after the due day
+                 */
+                late: number;
+                /**
+                 * Registered by the end of the period and not communicated by then
+                 */
+                pending: number;
+                /**
+                 * Complaints whose first day of delay fell in the period
+                 */
+                compensationsOwed: number;
+                /**
+                 * Compensations paid in the period
+                 */
+                compensationsPaid: number;
+                /**
+                 * Lei of compensation paid in the period
+                 */
+                compensationLei: number;
+                /**
+                 * Lei owed for the compensations owed (fixed at communication, else accrued)
+                 */
+                compensationOwedLei: number;
+                /**
+                 * Average days from registration to communication (solved in the period)
+                 */
+                handlingTimeAvg: number | null;
+                /**
+                 * Maximum of the same
+                 */
+                handlingTimeMax: number | null;
+                handlingTimeUnit: 'working' | 'calendar' | 'mixed' | null;
+            }>;
+            source: Array<{
+                /**
+                 * The split's code; null: not known
+                 */
+                key: string | null;
+                /**
+                 * Complaints registered in the period
+                 */
+                received: number;
+                /**
+                 * Complaints whose answer (or filing notice) was communicated in the period
+                 */
+                solved: number;
+                /**
+                 * Solved, communicated on or before the due day
+                 */
+                solvedInTime: number;
+                /**
+                 * Solved, communicated after the due day
+                 */
+                late: number;
+                /**
+                 * Registered by the end of the period and not communicated by then
+                 */
+                pending: number;
+                /**
+                 * Complaints whose first day of delay fell in the period
+                 */
+                compensationsOwed: number;
+                /**
+                 * Compensations paid in the period
+                 */
+                compensationsPaid: number;
+                /**
+                 * Lei of compensation paid in the period
+                 */
+                compensationLei: number;
+                /**
+                 * Lei owed for the compensations owed (fixed at communication, else accrued)
+                 */
+                compensationOwedLei: number;
+                /**
+                 * Average days from registration to communication (solved in the period)
+                 */
+                handlingTimeAvg: number | null;
+                /**
+                 * Maximum of the same
+                 */
+                handlingTimeMax: number | null;
+                handlingTimeUnit: 'working' | 'calendar' | 'mixed' | null;
+            }>;
+        };
+        total: {
+            /**
+             * Complaints registered in the period
+             */
+            received: number;
+            /**
+             * Complaints whose answer (or filing notice) was communicated in the period
+             */
+            solved: number;
+            /**
+             * Solved, communicated on or before the due day
+             */
+            solvedInTime: number;
+            /**
+             * Solved, communicated after the due day
+             */
+            late: number;
+            /**
+             * Registered by the end of the period and not communicated by then
+             */
+            pending: number;
+            /**
+             * Complaints whose first day of delay fell in the period
+             */
+            compensationsOwed: number;
+            /**
+             * Compensations paid in the period
+             */
+            compensationsPaid: number;
+            /**
+             * Lei of compensation paid in the period
+             */
+            compensationLei: number;
+            /**
+             * Lei owed for the compensations owed (fixed at communication, else accrued)
+             */
+            compensationOwedLei: number;
+            /**
+             * Average days from registration to communication (solved in the period)
+             */
+            handlingTimeAvg: number | null;
+            /**
+             * Maximum of the same
+             */
+            handlingTimeMax: number | null;
+            handlingTimeUnit: 'working' | 'calendar' | 'mixed' | null;
+        };
+        definitions: Array<{
+            key: string;
+            label: string;
+            text: string;
+        }>;
+    };
+};
+
+export type GetApiReportsIndicatorsResponse = GetApiReportsIndicatorsResponses[keyof GetApiReportsIndicatorsResponses];
+
+export type GetApiReportsSettingsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/reports/settings';
+};
+
+export type GetApiReportsSettingsErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiReportsSettingsError = GetApiReportsSettingsErrors[keyof GetApiReportsSettingsErrors];
+
+export type GetApiReportsSettingsResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        /**
+         * Whether /raport/<CODE> shows the latest published quarter
+         */
+        publicPage: boolean;
+        publicPath: string;
+    };
+};
+
+export type GetApiReportsSettingsResponse = GetApiReportsSettingsResponses[keyof GetApiReportsSettingsResponses];
+
+export type PutApiReportsSettingsData = {
+    body: {
+        publicPage: boolean;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/reports/settings';
+};
+
+export type PutApiReportsSettingsErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PutApiReportsSettingsError = PutApiReportsSettingsErrors[keyof PutApiReportsSettingsErrors];
+
+export type PutApiReportsSettingsResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        /**
+         * Whether /raport/<CODE> shows the latest published quarter
+         */
+        publicPage: boolean;
+        publicPath: string;
+    };
+};
+
+export type PutApiReportsSettingsResponse = PutApiReportsSettingsResponses[keyof PutApiReportsSettingsResponses];
+
+export type GetApiReportsPublicationsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/reports/publications';
+};
+
+export type GetApiReportsPublicationsErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiReportsPublicationsError = GetApiReportsPublicationsErrors[keyof GetApiReportsPublicationsErrors];
+
+export type GetApiReportsPublicationsResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        items: Array<{
+            id: number;
+            /**
+             * YYYY-MM-DD, Europe/Bucharest
+             */
+            periodFrom: string;
+            /**
+             * YYYY-MM-DD, Europe/Bucharest
+             */
+            periodTo: string;
+            label: string;
+            publishedAt: string;
+        }>;
+    };
+};
+
+export type GetApiReportsPublicationsResponse = GetApiReportsPublicationsResponses[keyof GetApiReportsPublicationsResponses];
+
+export type PostApiReportsPublicationsData = {
+    body: {
+        /**
+         * YYYY-MM-DD, Europe/Bucharest
+         */
+        from: string;
+        /**
+         * YYYY-MM-DD, Europe/Bucharest
+         */
+        to: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/reports/publications';
+};
+
+export type PostApiReportsPublicationsErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type PostApiReportsPublicationsError = PostApiReportsPublicationsErrors[keyof PostApiReportsPublicationsErrors];
+
+export type PostApiReportsPublicationsResponses = {
+    /**
+     * Default Response
+     */
+    201: {
+        id: number;
+        /**
+         * YYYY-MM-DD, Europe/Bucharest
+         */
+        periodFrom: string;
+        /**
+         * YYYY-MM-DD, Europe/Bucharest
+         */
+        periodTo: string;
+        label: string;
+        publishedAt: string;
+    };
+};
+
+export type PostApiReportsPublicationsResponse = PostApiReportsPublicationsResponses[keyof PostApiReportsPublicationsResponses];
+
+export type GetApiReportsPublicByTenantData = {
+    body?: never;
+    path: {
+        tenant: string;
+    };
+    query?: never;
+    url: '/api/reports/public/{tenant}';
+};
+
+export type GetApiReportsPublicByTenantErrors = {
+    /**
+     * Default Response
+     */
+    400: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    401: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    403: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    404: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    409: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    422: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    429: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+    /**
+     * Default Response
+     */
+    503: {
+        code: string;
+        /**
+         * Human-readable, Romanian.
+         */
+        message: string;
+    };
+};
+
+export type GetApiReportsPublicByTenantError = GetApiReportsPublicByTenantErrors[keyof GetApiReportsPublicByTenantErrors];
+
+export type GetApiReportsPublicByTenantResponses = {
+    /**
+     * Default Response
+     */
+    200: {
+        supplier: {
+            code: string;
+            name: string;
+        };
+        label: string;
+        publishedAt: string;
+        period: {
+            /**
+             * YYYY-MM-DD, Europe/Bucharest
+             */
+            from: string;
+            /**
+             * YYYY-MM-DD, Europe/Bucharest
+             */
+            to: string;
+            /**
+             * The last day whose events count: `to`, or today while the period runs
+             */
+            asOf: string;
+            /**
+             * e.g. "Trimestrul I 2026"
+             */
+            label: string;
+        };
+        tables: {
+            category: Array<{
+                /**
+                 * The split's code; null: not known
+                 */
+                key: string | null;
+                /**
+                 * Complaints registered in the period
+                 */
+                received: number;
+                /**
+                 * Complaints whose answer (or filing notice) was communicated in the period
+                 */
+                solved: number;
+                /**
+                 * Solved, communicated on or before the due day
+                 */
+                solvedInTime: number;
+                /**
+                 * Solved, communicated after the due day
+                 */
+                late: number;
+                /**
+                 * Registered by the end of the period and not communicated by then
+                 */
+                pending: number;
+                /**
+                 * Complaints whose first day of delay fell in the period
+                 */
+                compensationsOwed: number;
+                /**
+                 * Compensations paid in the period
+                 */
+                compensationsPaid: number;
+                /**
+                 * Lei of compensation paid in the period
+                 */
+                compensationLei: number;
+                /**
+                 * Lei owed for the compensations owed (fixed at communication, else accrued)
+                 */
+                compensationOwedLei: number;
+                /**
+                 * Average days from registration to communication (solved in the period)
+                 */
+                handlingTimeAvg: number | null;
+                /**
+                 * Maximum of the same
+                 */
+                handlingTimeMax: number | null;
+                handlingTimeUnit: 'working' | 'calendar' | 'mixed' | null;
+            }>;
+            customerType: Array<{
+                /**
+                 * The split's code; null: not known
+                 */
+                key: string | null;
+                /**
+                 * Complaints registered in the period
+                 */
+                received: number;
+                /**
+                 * Complaints whose answer (or filing notice) was communicated in the period
+                 */
+                solved: number;
+                /**
+                 * Solved, communicated on or before the due day
+                 */
+                solvedInTime: number;
+                /**
+                 * Solved, communicated after the due day
+                 */
+                late: number;
+                /**
+                 * Registered by the end of the period and not communicated by then
+                 */
+                pending: number;
+                /**
+                 * Complaints whose first day of delay fell in the period
+                 */
+                compensationsOwed: number;
+                /**
+                 * Compensations paid in the period
+                 */
+                compensationsPaid: number;
+                /**
+                 * Lei of compensation paid in the period
+                 */
+                compensationLei: number;
+                /**
+                 * Lei owed for the compensations owed (fixed at communication, else accrued)
+                 */
+                compensationOwedLei: number;
+                /**
+                 * Average days from registration to communication (solved in the period)
+                 */
+                handlingTimeAvg: number | null;
+                /**
+                 * Maximum of the same
+                 */
+                handlingTimeMax: number | null;
+                handlingTimeUnit: 'working' | 'calendar' | 'mixed' | null;
+            }>;
+            energy: Array<{
+                /**
+                 * The split's code; null: not known
+                 */
+                key: string | null;
+                /**
+                 * Complaints registered in the period
+                 */
+                received: number;
+                /**
+                 * Complaints whose answer (or filing notice) was communicated in the period
+                 */
+                solved: number;
+                /**
+                 * Solved, communicated on or before the due day
+                 */
+                solvedInTime: number;
+                /**
+                 * Solved, communicated after the due day
+                 */
+                late: number;
+                /**
+                 * Registered by the end of the period and not communicated by then
+                 */
+                pending: number;
+                /**
+                 * Complaints whose first day of delay fell in the period
+                 */
+                compensationsOwed: number;
+                /**
+                 * Compensations paid in the period
+                 */
+                compensationsPaid: number;
+                /**
+                 * Lei of compensation paid in the period
+                 */
+                compensationLei: number;
+                /**
+                 * Lei owed for the compensations owed (fixed at communication, else accrued)
+                 */
+                compensationOwedLei: number;
+                /**
+                 * Average days from registration to communication (solved in the period)
+                 */
+                handlingTimeAvg: number | null;
+                /**
+                 * Maximum of the same
+                 */
+                handlingTimeMax: number | null;
+                handlingTimeUnit: 'working' | 'calendar' | 'mixed' | null;
+            }>;
+            channel: Array<{
+                /**
+                 * The split's code; null: not known
+                 */
+                key: string | null;
+                /**
+                 * Complaints registered in the period
+                 */
+                received: number;
+                /**
+                 * Complaints whose answer (or filing notice) was communicated in the period
+                 */
+                solved: number;
+                /**
+                 * Solved, communicated on or before the due day
+                 */
+                solvedInTime: number;
+                /**
+                 * Solved, communicated after the due day
+                 */
+                late: number;
+                /**
+                 * Registered by the end of the period and not communicated by then
+                 */
+                pending: number;
+                /**
+                 * Complaints whose first day of delay fell in the period
+                 */
+                compensationsOwed: number;
+                /**
+                 * Compensations paid in the period
+                 */
+                compensationsPaid: number;
+                /**
+                 * Lei of compensation paid in the period
+                 */
+                compensationLei: number;
+                /**
+                 * Lei owed for the compensations owed (fixed at communication, else accrued)
+                 */
+                compensationOwedLei: number;
+                /**
+                 * Average days from registration to communication (solved in the period)
+                 */
+                handlingTimeAvg: number | null;
+                /**
+                 * Maximum of the same
+                 */
+                handlingTimeMax: number | null;
+                handlingTimeUnit: 'working' | 'calendar' | 'mixed' | null;
+            }>;
+            source: Array<{
+                /**
+                 * The split's code; null: not known
+                 */
+                key: string | null;
+                /**
+                 * Complaints registered in the period
+                 */
+                received: number;
+                /**
+                 * Complaints whose answer (or filing notice) was communicated in the period
+                 */
+                solved: number;
+                /**
+                 * Solved, communicated on or before the due day
+                 */
+                solvedInTime: number;
+                /**
+                 * Solved, communicated after the due day
+                 */
+                late: number;
+                /**
+                 * Registered by the end of the period and not communicated by then
+                 */
+                pending: number;
+                /**
+                 * Complaints whose first day of delay fell in the period
+                 */
+                compensationsOwed: number;
+                /**
+                 * Compensations paid in the period
+                 */
+                compensationsPaid: number;
+                /**
+                 * Lei of compensation paid in the period
+                 */
+                compensationLei: number;
+                /**
+                 * Lei owed for the compensations owed (fixed at communication, else accrued)
+                 */
+                compensationOwedLei: number;
+                /**
+                 * Average days from registration to communication (solved in the period)
+                 */
+                handlingTimeAvg: number | null;
+                /**
+                 * Maximum of the same
+                 */
+                handlingTimeMax: number | null;
+                handlingTimeUnit: 'working' | 'calendar' | 'mixed' | null;
+            }>;
+        };
+        total: {
+            /**
+             * Complaints registered in the period
+             */
+            received: number;
+            /**
+             * Complaints whose answer (or filing notice) was communicated in the period
+             */
+            solved: number;
+            /**
+             * Solved, communicated on or before the due day
+             */
+            solvedInTime: number;
+            /**
+             * Solved, communicated after the due day
+             */
+            late: number;
+            /**
+             * Registered by the end of the period and not communicated by then
+             */
+            pending: number;
+            /**
+             * Complaints whose first day of delay fell in the period
+             */
+            compensationsOwed: number;
+            /**
+             * Compensations paid in the period
+             */
+            compensationsPaid: number;
+            /**
+             * Lei of compensation paid in the period
+             */
+            compensationLei: number;
+            /**
+             * Lei owed for the compensations owed (fixed at communication, else accrued)
+             */
+            compensationOwedLei: number;
+            /**
+             * Average days from registration to communication (solved in the period)
+             */
+            handlingTimeAvg: number | null;
+            /**
+             * Maximum of the same
+             */
+            handlingTimeMax: number | null;
+            handlingTimeUnit: 'working' | 'calendar' | 'mixed' | null;
+        };
+        definitions: Array<{
+            key: string;
+            label: string;
+            text: string;
+        }>;
+    };
+};
+
+export type GetApiReportsPublicByTenantResponse = GetApiReportsPublicByTenantResponses[keyof GetApiReportsPublicByTenantResponses];
+
 export type GetApiUsersData = {
     body?: never;
     path?: never;
