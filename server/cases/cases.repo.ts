@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, inArray, isNull, like, sql, type SQL } from 'drizzle-orm';
+import { openCaseStatuses } from '../codes/case-codes.ts';
 import type { CommunicationChannel } from '../codes/delivery.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { caseEvents, caseMessages, cases, customers, places, users, type Case } from '../db/schema/index.ts';
@@ -352,7 +353,7 @@ export async function openCaseContesting(db: DbOrTx, tenantId: string, earlierId
       and(
         eq(cases.tenantId, tenantId),
         eq(cases.contestsCaseId, earlierId),
-        inArray(cases.status, ['registered', 'in_progress']),
+        inArray(cases.status, [...openCaseStatuses]),
       ),
     )
     .orderBy(desc(cases.receivedAt))

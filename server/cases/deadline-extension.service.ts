@@ -1,4 +1,5 @@
 import { MESSAGES } from '../../processes/topics.ts';
+import { isClosedCase } from '../codes/case-codes.ts';
 import type { Db } from '../db/client.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
@@ -99,7 +100,7 @@ export async function requestDeadlineExtension(
   const row = await getCaseByNumber(deps.db, actor.tenantId, input.caseNumber);
   if (!row) throw new DomainError('CASE_NOT_FOUND', { number: input.caseNumber });
   const c = row.case;
-  if (c.answerCommunicatedAt || ['closed', 'filed', 'annulled'].includes(c.status) || c.extendedAt)
+  if (c.answerCommunicatedAt || isClosedCase(c.status) || c.extendedAt)
     throw new DomainError(
       'EXTENSION_NOT_POSSIBLE',
       { number: c.number },
@@ -185,7 +186,7 @@ export async function extensionOptions(
   const row = await getCaseByNumber(deps.db, actor.tenantId, caseNumber);
   if (!row) throw new DomainError('CASE_NOT_FOUND', { number: caseNumber });
   const c = row.case;
-  const closed = !!c.answerCommunicatedAt || ['closed', 'filed', 'annulled'].includes(c.status);
+  const closed = !!c.answerCommunicatedAt || isClosedCase(c.status);
   const [limit, tasks] = await Promise.all([
     extensionLimit(deps.db, actor.tenantId, c),
     closed

@@ -1,3 +1,4 @@
+import { isAnsweredCase } from '../codes/case-codes.ts';
 import type { Channel } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
 import type { ActorKind } from '../audit/index.ts';
@@ -6,9 +7,6 @@ import { registerComplaint, type RegisterDeps } from './register-complaint.ts';
 
 /** The category of a complaint about how an earlier complaint was handled (ANRE Order 16/2015 art. 2 i). */
 export const CONTEST_CATEGORY = 'solutionare_plangeri' as const;
-
-/** A case whose answer can be contested: the answer went out (or the case was filed with a reply). */
-const CONTESTABLE = new Set(['answer_sent', 'closed', 'filed']);
 
 export interface ContestInput {
   tenantId: string;
@@ -34,7 +32,8 @@ export async function contestAnswer(deps: RegisterDeps, input: ContestInput) {
   const original = await getCaseByNumber(deps.db, input.tenantId, input.number);
   if (!original) throw new DomainError('CASE_NOT_FOUND', { number: input.number });
   const o = original.case;
-  if (!CONTESTABLE.has(o.status)) throw new DomainError('CASE_NOT_CONTESTABLE', { status: o.status });
+  // Only an answered case can be contested: the answer went out (or the case was filed with a reply).
+  if (!isAnsweredCase(o.status)) throw new DomainError('CASE_NOT_CONTESTABLE', { status: o.status });
   const body = input.body.trim();
   if (body.length < 10) throw new DomainError('CONTEST_TEXT_TOO_SHORT');
   const registered = await registerComplaint(

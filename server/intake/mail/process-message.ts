@@ -1,5 +1,6 @@
 import { MESSAGES } from '../../../processes/topics.ts';
 import { appendAudit } from '../../audit/index.ts';
+import { isAnsweredCase } from '../../codes/case-codes.ts';
 import {
   addCaseEvent,
   getCaseById,
@@ -80,9 +81,6 @@ export interface IntakeDeps extends RegisterDeps {
   /** Addresses our outgoing mail comes from (mail from them is a loop). */
   ownAddresses: string[];
 }
-
-/** A case in one of these states takes no more information: a further message opens a new, linked case. */
-const FINISHED = new Set<string>(['answer_sent', 'closed', 'filed']);
 
 /** Largest message we take; bigger ones go to quarantine (the mailbox keeps them). */
 export const MAX_MESSAGE_BYTES = 60 * 1024 * 1024;
@@ -199,7 +197,8 @@ export async function processInboundMail(
       if (earlier?.status === 'annulled') return await registerFromMail(deps, tenant, mail, parsed, base);
       // The case was answered or filed: the message opens a new case linked to it, never joins it silently; when
       // such a linked case is already open (a second message about the same answer), it joins that one.
-      if (earlier && FINISHED.has(earlier.status)) {
+      // An answered case takes no more information: a further message opens a new, linked case.
+      if (earlier && isAnsweredCase(earlier.status)) {
         const open = await openCaseContesting(db, tenant.id, earlier.id);
         if (open)
           return await attachReply(deps, tenant, parsed, base, {
