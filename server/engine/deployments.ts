@@ -1,4 +1,7 @@
-/** Deployments and what they hold: deploying models, the definitions and their XML, and how many instances run or wait where. */
+/**
+ * Deployments and what they hold: deploying models, the definitions and their XML, and how many instances run or
+ * wait where.
+ */
 import { EngineError } from './errors.ts';
 import type { EngineTransport } from './transport.ts';
 
