@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, cases } from '../../server/db/schema/index.ts';
 import { dueDate as legalDueDate, endOfBusinessDay } from '../../server/deadlines/calendar.ts';
 import { processInboundMail } from '../../server/intake/mail/process-message.ts';
+import { createCase, type CaseInput } from '../factories/index.ts';
 import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { messageId, OUR_SENDER, rfc822 } from '../intake/intake-helpers.ts';
@@ -32,23 +33,14 @@ describe('triage reclassifies the case', () => {
   });
   afterAll(async () => t?.close());
 
-  async function register(payload: Record<string, unknown> = {}) {
-    const r = await t.app.inject({
-      method: 'POST',
-      url: '/api/complaints',
-      headers: agent,
-      payload: {
-        customerId: customer.id,
-        placeId: customer.places[0]!.id,
-        category: 'facturare',
-        subject: 'Factura din noiembrie',
-        body: 'Tensiunea scade seara și aparatele se opresc; factura e și ea mare.',
-        ...payload,
-      },
+  /** A billing complaint of Maria Ionescu's, registered by the call center; `fields` change what it says. */
+  const register = (fields: CaseInput = {}) =>
+    createCase(t, {
+      as: agent,
+      subject: 'Factura din noiembrie',
+      body: 'Tensiunea scade seara și aparatele se opresc; factura e și ea mare.',
+      ...fields,
     });
-    expect(r.statusCode, r.body).toBe(201);
-    return r.json<{ number: string; registeredOn: string; dueDate: string }>();
-  }
 
   async function claimedTask(number: string, name: string) {
     const task = await waitFor(async () => {

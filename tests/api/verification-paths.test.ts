@@ -1,11 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, caseEvents, cases } from '../../server/db/schema/index.ts';
-import { registerComplaint } from '../../server/intake/register-complaint.ts';
+import { createCase } from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { completeTask, taskFor as taskOf, type Headers } from '../helpers/tasks.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-type Headers = { authorization: string };
 interface Item {
   id: string;
   name: string;
@@ -42,17 +42,9 @@ describe('verification paths of the handling sub-process', () => {
     return res.json<{ items: Item[] }>().items.filter((x) => x.case?.number === number);
   }
 
-  const taskFor = (headers: Headers, number: string, name: string) =>
-    waitFor(async () => (await openTasks(headers, number)).find((x) => x.name === name));
-
-  async function complete(headers: Headers, number: string, name: string, payload: Record<string, unknown>) {
-    const task = await taskFor(headers, number, name);
-    const claim = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers });
-    expect(claim.statusCode, claim.body).toBe(200);
-    const r = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/complete`, headers, payload });
-    expect(r.statusCode, `${name}: ${r.body}`).toBe(200);
-    return task;
-  }
+  const taskFor = (headers: Headers, number: string, name: string) => taskOf(t, headers, number, name);
+  const complete = (headers: Headers, number: string, name: string, payload: Record<string, unknown>) =>
+    completeTask(t, headers, number, name, payload);
 
   /** The engine's candidate groups of the open task with this name (the identity links the engine resolved). */
   async function candidateGroups(number: string, name: string): Promise<string[]> {
@@ -68,21 +60,14 @@ describe('verification paths of the handling sub-process', () => {
     return ((await links.json()) as Array<{ groupId: string | null }>).map((l) => l.groupId ?? '').sort();
   }
 
-  async function register(email: string) {
-    const [customer] = (
-      await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: officer })
-    ).json<{ items: Array<{ id: string }> }>().items;
-    return registerComplaint(t.app.registerDeps, {
-      tenantId: t.demoTenantId,
-      channel: 'call_center',
-      category: 'facturare',
+  /** Maria Ionescu's complaint about her bill and her meter, by phone (no place named), answered to `email`. */
+  const register = (email: string) =>
+    createCase(t, {
       subject: 'Factură mare și contor suspect',
       body: 'Factura din octombrie este dublă, iar contorul pare să înregistreze mai mult decât consum.',
-      customerId: customer!.id,
+      place: null,
       contactEmail: email,
-      actor: { id: null, kind: 'system' },
     });
-  }
 
   const caseRow = async (number: string) =>
     (
@@ -204,20 +189,14 @@ describe('verification paths of the handling sub-process', () => {
   });
 
   it('asks legal for the point of view to the authority beside the verification of a forwarded complaint', async () => {
-    const [customer] = (
-      await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: officer })
-    ).json<{ items: Array<{ id: string }> }>().items;
-    const reg = await registerComplaint(t.app.registerDeps, {
-      tenantId: t.demoTenantId,
+    const reg = await createCase(t, {
       channel: 'email',
-      category: 'facturare',
       source: 'authority',
       authorityName: 'ANRE',
       subject: 'Sesizare ANRE: factură contestată',
       body: 'ANRE ne transmite plângerea clientului privind factura din octombrie, cu termen de răspuns.',
-      customerId: customer!.id,
+      place: null,
       contactEmail: `authority-${Date.now()}@example.test`,
-      actor: { id: null, kind: 'system' },
     });
     await complete(
       await t.login('registry@demo.local'),

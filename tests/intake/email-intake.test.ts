@@ -13,6 +13,7 @@ import {
 } from '../../server/db/schema/index.ts';
 import { sha256Hex } from '../../server/intake/mail/parse-message.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
+import { createCase } from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
 import {
@@ -35,7 +36,8 @@ describe('e-mail intake', () => {
   let t: TestContext;
   let intake: RunningIntake;
   let addr: { demo: string; acme: string };
-  const consumer = `ion.${Date.now()}@example.test`;
+  /** A consumer's address of its own for each case, so that mailboxes never mix between tests. */
+  const freshConsumer = () => `ion.${Date.now()}.${Math.random().toString(36).slice(2, 8)}@example.test`;
 
   beforeAll(async () => {
     t = await createTestContext({ workers: true });
@@ -50,9 +52,9 @@ describe('e-mail intake', () => {
     await t?.close();
   });
 
-  let first: { caseId: string; number: string };
-
-  it('registers a message sent over SMTP as an e-mail case, stores its bytes, moves it to Processed and acknowledges', async () => {
+  /** A complaint e-mailed over SMTP by a fresh consumer, as the intake registered it. */
+  async function emailCase() {
+    const consumer = freshConsumer();
     const raw = rfc822(
       {
         From: `Ion Vasile <${consumer}>`,
@@ -66,13 +68,28 @@ describe('e-mail intake', () => {
       },
       'Bună ziua,\nfactura pe octombrie are un consum de trei ori mai mare.\nIon Vasile\n',
     );
+    const before = intake.outcomes.length;
     await sendRaw(addr.demo, raw, consumer);
-    const [outcome] = await intake.waitForOutcomes(1);
+    const outcome = (await intake.waitForOutcomes(before + 1))[before];
     expect(outcome?.status).toBe('registered');
-    if (outcome?.status !== 'registered') return;
-    first = { caseId: outcome.caseId, number: outcome.number };
+    if (outcome?.status !== 'registered') throw new Error('not registered');
+    return { caseId: outcome.caseId, number: outcome.number, consumer, raw };
+  }
 
-    const [c] = await t.db.select().from(cases).where(eq(cases.id, outcome.caseId));
+  /** The acknowledgement the workers e-mailed for a case, once recorded. */
+  const acknowledgementOf = (caseId: string) =>
+    waitFor(async () => {
+      const rows = await t.db
+        .select()
+        .from(caseMessages)
+        .where(and(eq(caseMessages.caseId, caseId), eq(caseMessages.kind, 'acknowledgement')));
+      return rows[0];
+    });
+
+  it('registers a message sent over SMTP as an e-mail case, stores its bytes, moves it to Processed and acknowledges', async () => {
+    const { caseId, consumer, raw } = await emailCase();
+
+    const [c] = await t.db.select().from(cases).where(eq(cases.id, caseId));
     expect(c).toMatchObject({
       tenantId: t.demoTenantId,
       channel: 'email',
@@ -84,18 +101,16 @@ describe('e-mail intake', () => {
     expect(c!.body).toContain('de trei ori mai mare');
 
     // The bytes the mailbox holds (now in Processed) are exactly the stored blob, and contain what was sent.
-    const processed = await waitFor(async () => {
-      const f = await folderContents(addr.demo, 'Processed');
-      return f.length === 1 ? f : null;
-    });
-    expect(await folderContents(addr.demo, 'INBOX')).toHaveLength(0);
     const [inbound] = await t.db.select().from(inboundMessages).where(eq(inboundMessages.caseId, c!.id));
-    expect(inbound!.rawSha256).toBe(sha256Hex(processed[0]!));
+    const processed = await waitFor(async () =>
+      (await folderContents(addr.demo, 'Processed')).find((m) => sha256Hex(m) === inbound!.rawSha256),
+    );
+    expect(await folderContents(addr.demo, 'INBOX')).toHaveLength(0);
     const [blob] = await t.db
       .select()
       .from(mailBlobs)
       .where(and(eq(mailBlobs.tenantId, t.demoTenantId), eq(mailBlobs.sha256, inbound!.rawSha256)));
-    expect(Buffer.compare(blob!.content, processed[0]!)).toBe(0);
+    expect(Buffer.compare(blob!.content, processed)).toBe(0);
     expect(blob!.content.includes(Buffer.from(raw))).toBe(true);
     // Received = the arrival time in the mailbox, not "now" at processing.
     expect(Math.abs(c!.receivedAt.getTime() - inbound!.arrivedAt.getTime())).toBeLessThan(1000);
@@ -108,6 +123,10 @@ describe('e-mail intake', () => {
   });
 
   it('attaches a reply with the registration number in the subject to its case and correlates the BPMN message', async () => {
+    const first = await emailCase();
+    const consumer = first.consumer;
+    const demoCasesBefore = (await t.db.select().from(cases).where(eq(cases.tenantId, t.demoTenantId)))
+      .length;
     const before = intake.outcomes.length;
     await appendRaw(
       addr.demo,
@@ -131,11 +150,15 @@ describe('e-mail intake', () => {
       number: first.number,
       correlated: true,
     });
+    // No new case.
     const demoCases = await t.db.select().from(cases).where(eq(cases.tenantId, t.demoTenantId));
-    expect(demoCases).toHaveLength(1);
+    expect(demoCases).toHaveLength(demoCasesBefore);
     const events = await t.db.select().from(caseEvents).where(eq(caseEvents.caseId, first.caseId));
     expect(events.map((e) => e.type)).toContain('consumer_added_information');
-    const [row] = await t.db.select().from(inboundMessages).where(eq(inboundMessages.kind, 'reply'));
+    const [row] = await t.db
+      .select()
+      .from(inboundMessages)
+      .where(and(eq(inboundMessages.caseId, first.caseId), eq(inboundMessages.kind, 'reply')));
     const atts = await t.db
       .select()
       .from(inboundAttachments)
@@ -144,13 +167,8 @@ describe('e-mail intake', () => {
   });
 
   it('attaches a reply that only names our acknowledgement in In-Reply-To', async () => {
-    const [ack] = await waitFor(async () => {
-      const rows = await t.db
-        .select()
-        .from(caseMessages)
-        .where(and(eq(caseMessages.caseId, first.caseId), eq(caseMessages.kind, 'acknowledgement')));
-      return rows.length ? rows : null;
-    });
+    const first = await emailCase();
+    const ack = await acknowledgementOf(first.caseId);
     const before = intake.outcomes.length;
     await sendRaw(
       addr.demo,
@@ -160,8 +178,8 @@ describe('e-mail intake', () => {
           To: addr.demo,
           Subject: 'Re: confirmare',
           'Message-ID': messageId(),
-          'In-Reply-To': ack!.messageId!,
-          References: ack!.messageId!,
+          'In-Reply-To': ack.messageId!,
+          References: ack.messageId!,
         },
         'Mai am o întrebare.\n',
       ),
@@ -171,6 +189,8 @@ describe('e-mail intake', () => {
   });
 
   it('opens no case for auto-replies, empty Return-Path, X-Autoreply and our own messages', async () => {
+    // A case whose number our own messages carry.
+    const first = await createCase(t);
     const before = intake.outcomes.length;
     const demoCasesBefore = (await t.db.select().from(cases).where(eq(cases.tenantId, t.demoTenantId)))
       .length;
@@ -231,10 +251,9 @@ describe('e-mail intake', () => {
   });
 
   it('links a bounce of our acknowledgement to its case and flags it for postal delivery', async () => {
-    const [ack] = await t.db
-      .select()
-      .from(caseMessages)
-      .where(and(eq(caseMessages.caseId, first.caseId), eq(caseMessages.kind, 'acknowledgement')));
+    const first = await emailCase();
+    const consumer = first.consumer;
+    const ack = await acknowledgementOf(first.caseId);
     const before = intake.outcomes.length;
     const bounce = rfc822(
       {
@@ -261,7 +280,7 @@ describe('e-mail intake', () => {
         '--rpt',
         'Content-Type: text/rfc822-headers',
         '',
-        `Message-ID: ${ack!.messageId}`,
+        `Message-ID: ${ack.messageId}`,
         'From: noreply@reclamatii.local',
         `Subject: Confirmare ${first.number}`,
         '--rpt--',
