@@ -64,8 +64,9 @@ function kindOfParam(url: string, param: string): Kind | 'notAnId' {
     if (url.startsWith('/api/postal-dispatches/')) return 'postalDispatch';
   }
   // Names within the caller's own tenant (a rule's category, a job role's code, a holiday, a step of an
-  // instruction, an operator reference under a case number, the supplier a consumer signs in to).
-  if (['category', 'code', 'day', 'index', 'ref', 'tenantCode'].includes(param)) return 'notAnId';
+  // instruction, an operator reference under a case number), or a supplier's public code (the one a consumer
+  // signs in to, the one whose published report anyone may read).
+  if (['category', 'code', 'day', 'index', 'ref', 'tenantCode', 'tenant'].includes(param)) return 'notAnId';
   throw new Error(`${url}: the attack suite does not know what :${param} identifies; add it to kindOfParam`);
 }
 
