@@ -12,58 +12,39 @@ import {
   CUSTOMER_TYPE_LABELS,
   ENERGY_LABELS,
 } from '../codes/case-codes.ts';
+import {
+  REPORT_MEASURE_LABELS,
+  REPORT_SPLIT_LABELS,
+  REPORT_UNIT_LABELS,
+  REPORT_UNKNOWN_VALUE,
+  reportMeasures,
+  reportSplits,
+} from '../codes/report-codes.ts';
 import type { Tenant } from '../db/schema/index.ts';
 import { letterheadOf, renderPdf } from '../documents/index.ts';
 import { roDate } from '../mail/templates/render.ts';
 import type { IndicatorsReport, Measures, SplitName } from './indicators.ts';
 
-const UNKNOWN = 'Nespecificat';
-
-export const SPLIT_LABELS: Record<
-  SplitName,
-  { column: string; sheet: string; values: Record<string, string> }
-> = {
-  category: { column: 'Categoria', sheet: 'Pe categorii', values: CATEGORY_LABELS },
-  customerType: { column: 'Tipul clientului', sheet: 'Pe tip de client', values: CUSTOMER_TYPE_LABELS },
-  energy: { column: 'Energia', sheet: 'Pe tip de energie', values: ENERGY_LABELS },
-  channel: { column: 'Canalul', sheet: 'Pe canale', values: CHANNEL_LABELS },
-  source: { column: 'Sursa', sheet: 'Pe surse', values: CASE_SOURCE_LABELS },
+const VALUE_LABELS: Record<SplitName, Record<string, string>> = {
+  category: CATEGORY_LABELS,
+  customerType: CUSTOMER_TYPE_LABELS,
+  energy: ENERGY_LABELS,
+  channel: CHANNEL_LABELS,
+  source: CASE_SOURCE_LABELS,
 };
 
 export function splitValueLabel(split: SplitName, value: string | null): string {
-  return value === null ? UNKNOWN : (SPLIT_LABELS[split].values[value] ?? value);
+  return value === null ? REPORT_UNKNOWN_VALUE : (VALUE_LABELS[split][value] ?? value);
 }
 
-const UNIT_LABELS: Record<string, string> = {
-  working: 'zile lucrătoare',
-  calendar: 'zile calendaristice',
-  mixed: 'unități diferite',
-};
-
-/** The measure columns, in the order every table and file shows them. */
-export const MEASURE_COLUMNS: ReadonlyArray<{
-  key: keyof Measures;
-  label: string;
-}> = [
-  { key: 'received', label: 'Primite' },
-  { key: 'solved', label: 'Soluționate' },
-  { key: 'solvedInTime', label: 'Soluționate în termen' },
-  { key: 'late', label: 'Soluționate cu întârziere' },
-  { key: 'pending', label: 'În curs la sfârșitul perioadei' },
-  { key: 'handlingTimeAvg', label: 'Durata medie de soluționare' },
-  { key: 'handlingTimeMax', label: 'Durata maximă de soluționare' },
-  { key: 'handlingTimeUnit', label: 'Unitatea duratei' },
-  { key: 'compensationsOwed', label: 'Compensații datorate' },
-  { key: 'compensationOwedLei', label: 'Compensații datorate (lei)' },
-  { key: 'compensationsPaid', label: 'Compensații plătite' },
-  { key: 'compensationLei', label: 'Compensații plătite (lei)' },
-];
+const MEASURE_COLUMNS = reportMeasures.map((key) => ({ key, label: REPORT_MEASURE_LABELS[key] }));
+const splits = reportSplits;
 
 /** A measure as a cell: numbers stay numbers, the unit in words, nothing for "no complaint solved". */
 function cell(m: Measures, key: keyof Measures): string | number {
   const v = m[key];
   if (v === null) return '';
-  if (key === 'handlingTimeUnit') return UNIT_LABELS[v as string] ?? String(v);
+  if (key === 'handlingTimeUnit') return REPORT_UNIT_LABELS[v as string] ?? String(v);
   return v;
 }
 
@@ -74,8 +55,10 @@ function csvField(v: string | number): string {
 
 /** The rows (one per combination present), with Romanian labels for the splits. */
 export function reportCsv(report: IndicatorsReport): Buffer {
-  const splits: SplitName[] = ['category', 'customerType', 'energy', 'channel', 'source'];
-  const header = [...splits.map((s) => SPLIT_LABELS[s].column), ...MEASURE_COLUMNS.map((c) => c.label)];
+  const header = [
+    ...splits.map((s) => REPORT_SPLIT_LABELS[s].column),
+    ...MEASURE_COLUMNS.map((c) => c.label),
+  ];
   const lines = [
     header,
     ...report.rows.map((r) => [
@@ -101,11 +84,10 @@ export async function reportXlsx(
   const wb = new ExcelJS.Workbook();
   wb.creator = tenant.name;
   wb.title = `Raport privind reclamațiile – ${report.period.label}`;
-  const splits: SplitName[] = ['category', 'customerType', 'energy', 'channel', 'source'];
   for (const split of splits) {
-    const sheet = wb.addWorksheet(SPLIT_LABELS[split].sheet);
+    const sheet = wb.addWorksheet(REPORT_SPLIT_LABELS[split].table);
     sheet.columns = [
-      { header: SPLIT_LABELS[split].column, width: 42 },
+      { header: REPORT_SPLIT_LABELS[split].column, width: 42 },
       ...MEASURE_COLUMNS.map((c) => ({ header: c.label, width: 16 })),
     ];
     for (const t of report.tables[split])
@@ -115,7 +97,7 @@ export async function reportXlsx(
   }
   const combos = wb.addWorksheet('Pe combinații');
   combos.columns = [
-    ...splits.map((s) => ({ header: SPLIT_LABELS[s].column, width: 24 })),
+    ...splits.map((s) => ({ header: REPORT_SPLIT_LABELS[s].column, width: 24 })),
     ...MEASURE_COLUMNS.map((c) => ({ header: c.label, width: 16 })),
   ];
   for (const r of report.rows)
@@ -179,7 +161,6 @@ export async function reportPdf(
   tenant: Pick<Tenant, 'name' | 'letterhead' | 'intakeEmail'>,
 ): Promise<Buffer> {
   const l = letterheadOf(tenant);
-  const splits: SplitName[] = ['category', 'customerType', 'energy', 'channel', 'source'];
   const doc = {
     info: { title: `Raport privind reclamațiile – ${report.period.label}`, author: l.supplier },
     pageOrientation: 'landscape',
@@ -204,7 +185,7 @@ export async function reportPdf(
       ...pdfTable('Total', [{ label: 'Toate reclamațiile', m: report.total }]),
       ...splits.flatMap((s) =>
         pdfTable(
-          SPLIT_LABELS[s].sheet,
+          REPORT_SPLIT_LABELS[s].table,
           report.tables[s].map((t) => ({ label: splitValueLabel(s, t.key), m: t })),
         ),
       ),

@@ -19,6 +19,7 @@ import {
   type CustomerType,
   type Energy,
 } from '../codes/case-codes.ts';
+import { reportSplits } from '../codes/report-codes.ts';
 import {
   addDays,
   businessClock,
@@ -220,7 +221,7 @@ export function aggregate(facts: readonly Facts[]): Measures {
 }
 
 export type SplitName = keyof Split;
-export const SPLITS: readonly SplitName[] = ['category', 'customerType', 'energy', 'channel', 'source'];
+export const SPLITS: readonly SplitName[] = reportSplits;
 
 /** Every value a split can take, in the code lists' order (the tables list them all, with zeros). */
 const SPLIT_VALUES: Record<SplitName, readonly string[]> = {

@@ -23,4 +23,6 @@ export const AREA_ROLES = {
   designer: ['designer'],
   supervisor: ['supervisor'],
   admin: ['admin'],
+  /** The regulator report (/admin/reports): read by admins and supervisors. */
+  reports: ['admin', 'supervisor'],
 } as const satisfies Record<string, PermissionRole[]>;
