@@ -80,7 +80,9 @@ async function configOf(deps: MailboxDeps, tenantId: string, b: MailboxInput): P
     const sameServer =
       stored.host.trim().toLowerCase() === b.host.trim().toLowerCase() &&
       stored.port === b.port &&
-      (stored.secure || !b.secure);
+      // Turning TLS off needs the password again: the stored one must never go out unencrypted to a server
+      // that only an admin's earlier choice of TLS was trusted with.
+      (!stored.secure || b.secure);
     if (!sameServer) throw new DomainError('MAILBOX_PASSWORD_REQUIRED_NEW_SERVER');
     password = toMailboxConfig(deps.secret, stored).pass;
   }

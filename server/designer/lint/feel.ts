@@ -12,10 +12,13 @@ export type FeelKind = 'expression' | 'unary-tests';
 
 const MAX_LENGTH = 2000;
 
-/** Built-in functions a table may call: pure, bounded by their arguments, no regular expressions. */
+/**
+ * Built-in functions a table may call: pure, bounded by their arguments, no regular expressions (so not `split`,
+ * `matches` or `replace`: the engine's FEEL hands their pattern to Java's backtracking regex, and a designer's
+ * pattern could stall the shared engine on every case routed).
+ */
 const SAFE_FUNCTIONS = new Set([
   'not',
-  'split',
   'substring',
   'substring before',
   'substring after',
