@@ -298,6 +298,16 @@ const REFUSED_DMN: Array<[string, (xml: string) => string, string, string]> = [
     'funcția „matches”',
   ],
   [
+    'split, whose pattern is a Java regular expression (a backtracking one stalled the engine)',
+    (x) =>
+      x.replace(
+        '<text>"verify-billing"</text>',
+        '<text>count(split("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", "(.*a){8}x"))</text>',
+      ),
+    'rule_1_process',
+    'separator scris ca text simplu',
+  ],
+  [
     'a FEEL loop',
     (x) => x.replace('<text>"verify-billing"</text>', '<text>for i in 1..1000000000 return i</text>'),
     'rule_1_process',

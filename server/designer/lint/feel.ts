@@ -13,12 +13,14 @@ export type FeelKind = 'expression' | 'unary-tests';
 const MAX_LENGTH = 2000;
 
 /**
- * Built-in functions a table may call: pure, bounded by their arguments, no regular expressions (so not `split`,
- * `matches` or `replace`: the engine's FEEL hands their pattern to Java's backtracking regex, and a designer's
- * pattern could stall the shared engine on every case routed).
+ * Built-in functions a table may call: pure, bounded by their arguments, no regular expressions (so not `matches`
+ * or `replace`: the engine's FEEL hands their pattern to Java's backtracking regex, and a designer's pattern could
+ * stall the shared engine on every case routed). `split` takes a regex too: it is allowed only with a literal
+ * separator free of regex syntax (splitSeparatorOk), which is what the baseline's `split(list, ",")` needs.
  */
 const SAFE_FUNCTIONS = new Set([
   'not',
+  'split',
   'substring',
   'substring before',
   'substring after',
@@ -68,6 +70,42 @@ const REFUSED_WORDS: Record<string, string> = {
 
 /** Words after which `(` opens a group, not a call. */
 const KEYWORDS = new Set(['if', 'then', 'else', 'and', 'or', 'in', 'between', 'instance', 'of']);
+
+/** Characters a `split` separator may hold: none of them means anything to a Java regular expression. */
+const PLAIN_SEPARATOR = new Set([
+  ...",;:/ _-#@&%='",
+  ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
+]);
+
+/**
+ * True when the call opened at `open` (the index of its `(`) is `split(<anything>, "<plain characters>")`: the
+ * second argument a string literal without regex syntax, then the closing parenthesis. Linear: one pass.
+ */
+function splitSeparatorOk(text: string, open: number): boolean {
+  let depth = 0;
+  let i = open + 1;
+  // The first argument, up to the comma at this call's own level.
+  for (; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    } else if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') {
+      if (depth === 0) return false;
+      depth--;
+    } else if (c === ',' && depth === 0) break;
+  }
+  i++;
+  while (text[i] === ' ') i++;
+  if (text[i] !== '"') return false;
+  const start = ++i;
+  while (i < text.length && text[i] !== '"') if (!PLAIN_SEPARATOR.has(text[i++]!)) return false;
+  if (i >= text.length || i === start) return false;
+  i++;
+  while (text[i] === ' ') i++;
+  return text[i] === ')';
+}
 
 /** Returns why the text is refused (Romanian), or null when it may be deployed. */
 export function checkFeel(text: string, _kind: FeelKind): string | null {
@@ -119,6 +157,8 @@ export function checkFeel(text: string, _kind: FeelKind): string | null {
         let safe = false;
         for (let k = 0; k < phrase.length && !safe; k++) safe = SAFE_FUNCTIONS.has(phrase.slice(k).join(' '));
         if (!safe) return `nu poate apela funcția „${words.join(' ')}” (doar funcțiile de bază sigure)`;
+        if (last === 'split' && !splitSeparatorOk(text, i))
+          return 'poate apela funcția „split” doar cu un separator scris ca text simplu (de exemplu ",")';
       }
       i++;
       words = [];
