@@ -3,6 +3,9 @@
  * closing delimiter is missing, a multipart without a boundary): a parser then sees no part at all, although the
  * bytes hold a readable complaint. Everything here walks the raw bytes line by line with indexOf and character
  * tests: no regular expression that could backtrack ever sees the untrusted text.
+ *
+ * One file although past 300 lines: it is one pass over one message (find the delimiters, cut the segments, decode
+ * each, keep what reads as text), and its steps share the line walk; apart, they would only be called from here.
  */
 import sanitizeHtml from 'sanitize-html';
 import { flattenDeepNesting } from './html-nesting.ts';
