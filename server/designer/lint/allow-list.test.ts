@@ -22,6 +22,24 @@ const refusals = (xml: string) => checkBpmnAllowList(xml, ctx).map((i) => [i.ele
 // Each construct that would run code (or reach beyond the tenant) in the engine, and the element it must name.
 const REFUSED_BPMN: Array<[string, string, string, string]> = [
   [
+    'a timer cycle faster than once an hour (R/PT0.001S started hundreds of instances a minute)',
+    '<bpmn:startEvent id="s" name="S"><bpmn:timerEventDefinition id="st"><bpmn:timeCycle id="sc" xsi:type="bpmn:tFormalExpression">R/PT0.001S</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>',
+    'sc',
+    'cel mult o dată pe oră',
+  ],
+  [
+    'a cron cycle every second',
+    '<bpmn:startEvent id="s" name="S"><bpmn:timerEventDefinition id="st"><bpmn:timeCycle id="sc" xsi:type="bpmn:tFormalExpression">* * * * * ?</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>',
+    'sc',
+    'cel mult o dată pe oră',
+  ],
+  [
+    'a cron cycle every five minutes',
+    '<bpmn:startEvent id="s" name="S"><bpmn:timerEventDefinition id="st"><bpmn:timeCycle id="sc" xsi:type="bpmn:tFormalExpression">0 */5 * * * ?</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>',
+    'sc',
+    'cel mult o dată pe oră',
+  ],
+  [
     'execution listener',
     '<bpmn:task id="t" name="T"><bpmn:extensionElements><camunda:executionListener event="start" class="x.Evil" /></bpmn:extensionElements></bpmn:task>',
     't',
@@ -249,7 +267,7 @@ describe('checkBpmnAllowList', () => {
     const xml = bpmn(`
       <bpmn:intermediateCatchEvent id="a" name="A"><bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">P5D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
       <bpmn:intermediateCatchEvent id="b" name="B"><bpmn:timerEventDefinition><bpmn:timeDate xsi:type="bpmn:tFormalExpression">2027-01-31T10:00:00+02:00</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
-      <bpmn:intermediateCatchEvent id="c" name="C"><bpmn:timerEventDefinition><bpmn:timeCycle xsi:type="bpmn:tFormalExpression">R3/PT10M</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+      <bpmn:intermediateCatchEvent id="c" name="C"><bpmn:timerEventDefinition><bpmn:timeCycle xsi:type="bpmn:tFormalExpression">R3/PT1H</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
       <bpmn:callActivity id="d1" name="D" calledElement="\${verificationProcess}"><bpmn:extensionElements><camunda:in businessKey="#{execution.processBusinessKey}" /><camunda:in variables="all" /><camunda:out source="dueAt" target="dueAt" /></bpmn:extensionElements></bpmn:callActivity>
       <bpmn:callActivity id="d2" name="D" calledElement="p" />`);
     expect(refusals(xml)).toEqual([]);

@@ -139,17 +139,47 @@ function isIsoDuration(v: string): boolean {
     [...v.slice(1)].every((c) => '0123456789.YMWDTHS'.includes(c)) && !'0123456789.T'.includes(v.at(-1)!)
   );
 }
-/** ISO 8601 repeating interval (`R3/PT10M`, `R/2027-01-01T00:00:00Z/P1D`). */
+/**
+ * A repeating timer fires at most once an hour. The engine is shared: `R/PT0.001S` on a start event made it
+ * start hundreds of instances a minute for every tenant to wait behind.
+ */
+const MIN_CYCLE_SECONDS = 3600;
+
+/** The seconds an ISO 8601 duration lasts (a year as 365 days, a month as 30: only compared with the minimum). */
+function durationSeconds(v: string): number {
+  const unit: Record<string, number> = { Y: 31_536_000, W: 604_800, D: 86_400, H: 3600, S: 1 };
+  let total = 0;
+  let inTime = false;
+  let n = '';
+  for (const c of v.slice(1)) {
+    if (c === 'T') inTime = true;
+    else if ((c >= '0' && c <= '9') || c === '.') n += c;
+    else {
+      total += Number(n) * (c === 'M' ? (inTime ? 60 : 2_592_000) : (unit[c] ?? 0));
+      n = '';
+    }
+  }
+  return total;
+}
+
+/** ISO 8601 repeating interval (`R3/PT10M`, `R/2027-01-01T00:00:00Z/P1D`) whose period is at least an hour. */
 function isIsoRepeat(v: string): boolean {
   const parts = v.split('/');
   if (parts[0]![0] !== 'R' || (parts[0]!.length > 1 && !digits(parts[0]!.slice(1)))) return false;
   const rest = parts.slice(1);
-  return rest.length >= 1 && rest.length <= 2 && rest.every((p) => isIsoDuration(p) || isIsoDateTime(p));
+  if (rest.length < 1 || rest.length > 2 || !rest.every((p) => isIsoDuration(p) || isIsoDateTime(p)))
+    return false;
+  const period = rest.find((p) => p[0] === 'P');
+  return period !== undefined && durationSeconds(period) >= MIN_CYCLE_SECONDS;
 }
-/** A Quartz cron expression (the quarterly review: `0 0 6 1 1,4,7,10 ?`): six or seven plain fields. */
+/**
+ * A Quartz cron expression (the quarterly review: `0 0 6 1 1,4,7,10 ?`): six or seven plain fields, the seconds
+ * and the minutes each one number, so it fires at most once an hour.
+ */
 function isCron(v: string): boolean {
   const fields = v.trim().split(' ').filter(Boolean);
   if (v.length > 120 || fields.length < 6 || fields.length > 7) return false;
+  if (!digits(fields[0]!) || !digits(fields[1]!)) return false;
   return fields.every((f) =>
     [...f].every((c) => (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || ',-*/?LW#'.includes(c)),
   );
@@ -167,7 +197,9 @@ const timer =
           : isIsoRepeat(v) || isCron(v);
     return ok
       ? null
-      : 'trebuie să fie o dată sau o durată ISO 8601 (sau, pentru repetare, o expresie cron) ori o variabilă ${nume}';
+      : kind === 'cycle'
+        ? 'trebuie să se repete cel mult o dată pe oră (ISO 8601, de exemplu R/PT1H, sau o expresie cron cu secunda și minutul fixe) ori să fie o variabilă ${nume}'
+        : 'trebuie să fie o dată sau o durată ISO 8601 ori o variabilă ${nume}';
   };
 
 const formalExpression: Check = (v) =>
