@@ -228,7 +228,9 @@ export async function verifyAuditChain(db: Db, tenantId: string, opts: VerifyOpt
         if (seq !== afterSeq + 1 || row.canonical === null) reason = 'row-missing';
         else if (linkHash(previous, row.canonical) !== row.hash) reason = 'row-changed';
         else if (row.mac === null) {
-          if (keyedSeen) reason = 'mac-missing';
+          // With the key, every link must carry its MAC: the sealer has always written one. Accepting a prefix
+          // without MACs let a rewrite drop every MAC and pass as a chain "sealed before it was keyed".
+          if (keyedSeen || opts.key) reason = 'mac-missing';
           else unkeyed += 1;
         } else {
           keyedSeen = true;

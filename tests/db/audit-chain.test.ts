@@ -234,6 +234,20 @@ describe('keyed audit chain and anchors outside the database', () => {
     expect(keyless.ok).toBe(false);
   });
 
+  it('a rewrite that drops every MAC fails with the key, even with the anchors moved away', async () => {
+    const tenantId = await sealedTenant(3);
+    await t.db.transaction(async (tx) => {
+      await tx.execute(sql`ALTER TABLE audit_chain DISABLE TRIGGER audit_chain_append_only`);
+      await tx.execute(sql`UPDATE audit_chain SET mac = NULL WHERE tenant_id = ${tenantId}`);
+      await tx.execute(sql`ALTER TABLE audit_chain ENABLE TRIGGER audit_chain_append_only`);
+    });
+    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'no-anchors-'));
+    const report = await verifyAuditChain(t.db, tenantId, { key: key(), anchorDir: elsewhere });
+    expect(report.brokenAt?.reason).toBe('mac-missing');
+    expect(report.brokenAt?.seq).toBe(1);
+    expect(report.ok).toBe(false);
+  });
+
   it('a chain cut back to a genuine link still verifies by HMAC, and the anchor catches the missing tail', async () => {
     const tenantId = await sealedTenant(6);
     await t.db.transaction(async (tx) => {
