@@ -9,7 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import type { EngineClient } from './engine/client.ts';
-import type { Logger } from './outbox/process-starts.ts';
+import type { Logger } from './logger.ts';
 import { createAuthService, type AuthService } from './auth/auth.service.ts';
 import { createTotpService, type TotpService } from './auth/totp.service.ts';
 import { createCasesService, type CasesService } from './cases/cases.service.ts';

@@ -26,7 +26,7 @@ import { installationOutboundPolicy } from './net/outbound-fence.ts';
 import { appLogOptions, requestLogOptions } from './request-log.ts';
 import { consoleReport, describeStartupFailure } from './startup-report.ts';
 import { portVariable } from './embedded/startup-error.ts';
-import { startRetention } from './privacy/retention.ts';
+import { startRetention } from './retention/index.ts';
 
 type Part = 'api' | 'workers' | 'intake';
 const PARTS: Part[] = ['api', 'workers', 'intake'];

@@ -20,24 +20,27 @@
  * round costs what arrived since, not the whole log.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { runPeriodically } from '../periodic.ts';
 import { appendAnchor, readAnchors, type Anchor } from './audit-anchors.ts';
 import { withAllTenants, withTenant } from '../db/tenant-scope.ts';
+import {
+  CANONICAL,
+  chainHeads,
+  chainPage,
+  chainTenants,
+  insertLinks,
+  lastLink,
+  tryLockTenantChain,
+  unsealedOldCount,
+  unsealedRows,
+} from './audit-chain.repo.ts';
+
+/** The canonical text of an audit row (the chain hashes it): defined with the chain's queries. */
+export { CANONICAL };
 
 export const GENESIS_HASH = '0'.repeat(64);
-const LATE_COMMIT_WINDOW = "interval '10 minutes'";
 const DEFAULT_BATCH = 2000;
-
-/**
- * The canonical text of an audit row, computed by PostgreSQL so that it never depends on the reader's time
- * zone or on JavaScript's millisecond dates: a JSON array whose `details` is jsonb (key order normalised).
- */
-export const CANONICAL = sql.raw(
-  `json_build_array(a.id, a.tenant_id, to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-    a.actor_id, a.actor_kind, a.action, a.entity_type, a.entity_id, a.details)::text`,
-);
 
 export function linkHash(previous: string, canonical: string): string {
   return createHash('sha256').update(previous).update('\n').update(canonical).digest('hex');
@@ -85,27 +88,10 @@ async function sealTenantInScope(
   batch: number,
 ): Promise<number> {
   return db.transaction(async (tx) => {
-    const [lock] = await tx.execute<{ locked: boolean }>(
-      sql`SELECT pg_try_advisory_xact_lock(hashtext('audit_chain'), hashtext(${tenantId})) AS locked`,
-    );
-    if (!lock?.locked) return 0;
+    if (!(await tryLockTenantChain(tx, tenantId))) return 0;
 
-    const [last] = await tx.execute<{ seq: string; hash: string }>(
-      sql`SELECT seq, hash FROM audit_chain WHERE tenant_id = ${tenantId} ORDER BY seq DESC LIMIT 1`,
-    );
-    const previous: LastLink = last
-      ? { seq: Number(last.seq), hash: last.hash }
-      : { seq: 0, hash: GENESIS_HASH };
-    const rows = await tx.execute<{ id: string; canonical: string }>(sql`
-      SELECT a.id, ${CANONICAL} AS canonical
-        FROM audit_log a
-       WHERE a.tenant_id = ${tenantId}
-         AND a.id > coalesce((SELECT c.audit_id FROM audit_chain c
-                               WHERE c.tenant_id = ${tenantId} AND c.sealed_at < now() - ${sql.raw(LATE_COMMIT_WINDOW)}
-                               ORDER BY c.seq DESC LIMIT 1), 0)
-         AND NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.audit_id = a.id)
-       ORDER BY a.id
-       LIMIT ${batch}`);
+    const previous: LastLink = (await lastLink(tx, tenantId)) ?? { seq: 0, hash: GENESIS_HASH };
+    const rows = await unsealedRows(tx, tenantId, batch);
     if (rows.length === 0) return 0;
 
     const seqs: number[] = [];
@@ -121,21 +107,14 @@ async function sealTenantInScope(
       hashes.push(hash);
       macs.push(key ? linkMac(key, tenantId, seq, hash) : 'NULL');
     }
-    await tx.execute(sql`
-      INSERT INTO audit_chain (tenant_id, seq, audit_id, hash, mac)
-      SELECT ${tenantId}::uuid, s, i, h, m
-        FROM unnest(${`{${seqs.join(',')}}`}::bigint[], ${`{${ids.join(',')}}`}::bigint[], ${`{${hashes.join(',')}}`}::text[],
-                    ${`{${macs.join(',')}}`}::text[])
-             AS t(s, i, h, m)`);
+    await insertLinks(tx, tenantId, { seqs, ids, hashes, macs });
     return rows.length;
   });
 }
 
 /** Seals everything pending for every tenant; returns the number of rows sealed. */
 export async function sealAll(db: Db, key: AuditKey | null, batch = DEFAULT_BATCH): Promise<number> {
-  const tenants = await withAllTenants('audit sealer: lists the tenants', () =>
-    db.execute<{ id: string }>(sql`SELECT id FROM tenants ORDER BY id`),
-  );
+  const tenants = await withAllTenants('audit sealer: lists the tenants', () => chainTenants(db));
   let total = 0;
   for (const { id } of tenants) {
     for (;;) {
@@ -205,18 +184,7 @@ export async function verifyAuditChain(db: Db, tenantId: string, opts: VerifyOpt
   let brokenAt: ChainReport['brokenAt'];
   let afterSeq = 0;
   for (;;) {
-    const rows = await db.execute<{
-      seq: string;
-      audit_id: string;
-      hash: string;
-      mac: string | null;
-      canonical: string | null;
-    }>(sql`
-      SELECT c.seq, c.audit_id, c.hash, c.mac, CASE WHEN a.id IS NULL THEN NULL ELSE ${CANONICAL} END AS canonical
-        FROM audit_chain c LEFT JOIN audit_log a ON a.id = c.audit_id AND a.tenant_id = c.tenant_id
-       WHERE c.tenant_id = ${tenantId} AND c.seq > ${afterSeq}
-       ORDER BY c.seq
-       LIMIT ${page}`);
+    const rows = await chainPage(db, tenantId, afterSeq, page);
     for (const row of rows) {
       const seq = Number(row.seq);
       const auditId = Number(row.audit_id);
@@ -249,11 +217,7 @@ export async function verifyAuditChain(db: Db, tenantId: string, opts: VerifyOpt
   for (const seq of anchoredAt.keys()) failed.push({ seq, reason: 'missing' });
   failed.sort((a, b) => a.seq - b.seq);
 
-  const [unsealed] = await db.execute<{ n: string }>(sql`
-    SELECT count(*) AS n FROM audit_log a
-     WHERE a.tenant_id = ${tenantId} AND a.at < now() - ${sql.raw(LATE_COMMIT_WINDOW)}
-       AND NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.audit_id = a.id)`);
-  const unsealedOld = brokenAt ? 0 : Number(unsealed?.n ?? 0);
+  const unsealedOld = brokenAt ? 0 : await unsealedOldCount(db, tenantId);
   return {
     tenantId,
     links,
@@ -277,19 +241,7 @@ export async function anchorHeads(
   lastAnchored: Map<string, number>,
   log?: { warn: (obj: object, msg: string) => void },
 ): Promise<number> {
-  const heads = await withAllTenants("audit anchor: every tenant's chain head", () =>
-    db.execute<{
-      tenant_id: string;
-      seq: string;
-      hash: string;
-      mac: string | null;
-      sealed_at: string;
-    }>(sql`
-    SELECT t.id AS tenant_id, h.seq, h.hash, h.mac, to_char(h.sealed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sealed_at
-      FROM tenants t
-      CROSS JOIN LATERAL (SELECT c.seq, c.hash, c.mac, c.sealed_at FROM audit_chain c
-                           WHERE c.tenant_id = t.id ORDER BY c.seq DESC LIMIT 1) h`),
-  );
+  const heads = await withAllTenants("audit anchor: every tenant's chain head", () => chainHeads(db));
   let written = 0;
   for (const h of heads) {
     const seq = Number(h.seq);
@@ -345,4 +297,10 @@ export function startAuditSealer(
       log.warn({ err: (err as Error).message }, 'audit sealing failed; retrying');
     }
   });
+}
+
+/** The tenants to verify: the one with this code, or all of them by code. */
+export async function tenantsToVerify(db: Db, code?: string): Promise<Array<{ id: string; code: string }>> {
+  const rows = [...(await chainTenants(db, code))];
+  return rows.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }

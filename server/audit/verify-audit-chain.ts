@@ -12,12 +12,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
 import { loadConfig } from '../config.ts';
 import { createDb, type Db } from '../db/client.ts';
 import { withAllTenants } from '../db/tenant-scope.ts';
 import { auditAnchorDir } from './audit-anchors.ts';
-import { auditChainKey, sealAll, verifyAuditChain, type ChainReport } from './audit-chain.ts';
+import {
+  auditChainKey,
+  sealAll,
+  tenantsToVerify,
+  verifyAuditChain,
+  type ChainReport,
+} from './audit-chain.ts';
 
 /** The installation's secret, read, never created (a new one would make every MAC fail). */
 function appSecret(env: NodeJS.ProcessEnv, dataDir: string): string {
@@ -76,11 +81,7 @@ async function verifyTenants(
   if (argv.includes('--seal')) await sealAll(db, key);
   const i = argv.indexOf('--tenant');
   const code = i >= 0 ? argv[i + 1] : undefined;
-  const tenants = await db.execute<{ id: string; code: string }>(
-    code
-      ? sql`SELECT id, code FROM tenants WHERE code = ${code}`
-      : sql`SELECT id, code FROM tenants ORDER BY code`,
-  );
+  const tenants = await tenantsToVerify(db, code);
   if (code && tenants.length === 0) throw new Error(`no tenant ${code}`);
   const lines: string[] = [];
   let ok = true;

@@ -12,8 +12,8 @@ import { EngineClient } from '../engine/client.ts';
 import { startHousekeeping } from '../housekeeping/housekeeping.ts';
 import { mailboxFromUrl, startMailIntake } from '../intake/mail/start-intake.ts';
 import { createMailer } from '../mail/mailer.ts';
-import { startProcessStartDispatcher } from '../outbox/process-starts.ts';
-import { startTaskCompletionDispatcher } from '../outbox/task-completions.ts';
+import { startProcessStartDispatcher } from '../cases/index.ts';
+import { startTaskCompletionDispatcher } from '../tasks/index.ts';
 import { startWorkers } from '../workers/run-workers.ts';
 import type { BackgroundInit, FromThread, ToThread } from './protocol.ts';
 

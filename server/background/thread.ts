@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { IntakeTenant, ProcessOutcome } from '../intake/mail/process-message.ts';
-import type { Logger } from '../outbox/process-starts.ts';
+import type { Logger } from '../logger.ts';
 import type { BackgroundInit, FromThread, ToThread } from './protocol.ts';
 
 export type { BackgroundInit, BackgroundPart } from './protocol.ts';

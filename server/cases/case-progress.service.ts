@@ -1,11 +1,10 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { jobRoleHolders, taskStepTicks, users } from '../db/schema/index.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { parseProcessGraphs, remainingUserTasks, type ProcessGraph } from '../engine/bpmn-graph.ts';
 import { readBaselineProcesses } from '../engine/deploy-processes.ts';
 import { DomainError } from '../errors.ts';
-import { type Principal } from '../auth/index.ts';
+import type { Principal } from '../auth/index.ts';
+import { holdersOfRoles } from '../org-chart/index.ts';
 import {
   businessClock,
   endOfBusinessDay,
@@ -13,8 +12,8 @@ import {
   addDays,
   nonWorkingDaysOf,
 } from '../deadlines/index.ts';
-import { type Instruction } from '../instructions/index.ts';
-import { getCaseByNumber } from './cases.repo.ts';
+import type { Instruction } from '../instructions/index.ts';
+import { getCaseByNumber, stepTicksOfCase } from './cases.repo.ts';
 
 /**
  * The degree of execution of a case: its open tasks with their holders and the instruction steps ticked, the
@@ -79,7 +78,7 @@ export function createCaseProgressService(deps: {
         { tenantIdIn: [p.tenantId], processInstanceBusinessKey: number },
         { firstResult: 0, maxResults: 100 },
       ),
-      db.select().from(taskStepTicks).where(eq(taskStepTicks.caseId, c.id)),
+      stepTicksOfCase(db, c.id),
       nonWorkingDaysOf(db, p.tenantId),
       baselineGraphs(),
     ]);
@@ -93,13 +92,7 @@ export function createCaseProgressService(deps: {
       await Promise.all(tasks.map(async (t) => [t.id, await engine.getCandidateGroups(t.id)] as const)),
     );
     const allGroups = [...new Set([...groupsOf.values()].flat())];
-    const holders = allGroups.length
-      ? await db
-          .select({ code: jobRoleHolders.jobRoleCode, id: users.id, name: users.name })
-          .from(jobRoleHolders)
-          .innerJoin(users, eq(users.id, jobRoleHolders.userId))
-          .where(and(eq(jobRoleHolders.tenantId, p.tenantId), inArray(jobRoleHolders.jobRoleCode, allGroups)))
-      : [];
+    const holders = await holdersOfRoles(db, p.tenantId, allGroups);
     const names = new Map(holders.map((h) => [h.id, h.name]));
     const openTasks = await Promise.all(
       tasks.map(async (t) => {

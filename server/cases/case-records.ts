@@ -76,3 +76,11 @@ export const openCaseContesting: typeof repo.openCaseContesting = (db, tenantId,
 /** Links a new case to the earlier one it contests (without the history entry linkContestation writes). */
 export const setContestedCase: typeof repo.setContestedCase = (db, tenantId, caseId, contestsCaseId) =>
   repo.setContestedCase(db, tenantId, caseId, contestsCaseId);
+
+/** Files a complaint case that was in fact a GDPR request (privacy converts it), in the caller's transaction. */
+export const fileCaseAsGdprRequest: typeof repo.fileAsGdprRequest = (db, tenantId, caseId, f) =>
+  repo.fileAsGdprRequest(db, tenantId, caseId, f);
+
+/** Removes the personal data of the case row and of our messages (retention, erasure), in the caller's transaction. */
+export const anonymiseCase: typeof repo.anonymiseCaseRows = (db, tenantId, caseId, removed) =>
+  repo.anonymiseCaseRows(db, tenantId, caseId, removed);

@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { cases, type CaseProcessVersions } from '../db/schema/index.ts';
+import type { CaseProcessVersions } from '../db/schema/index.ts';
+import { setProcessVersions } from './cases.repo.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { parseBpmn } from '../engine/bpmn-metadata.ts';
 import { processVersion } from '../engine/process-version.ts';
@@ -91,9 +91,6 @@ export async function recordCaseVersions(
   number: string,
 ): Promise<CaseProcessVersions> {
   const versions = await caseProcessVersions(engine, tenantId, number);
-  await db
-    .update(cases)
-    .set({ processVersions: versions })
-    .where(and(eq(cases.tenantId, tenantId), eq(cases.id, caseId)));
+  await setProcessVersions(db, tenantId, caseId, versions);
   return versions;
 }

@@ -2,7 +2,17 @@ import { and, asc, count, desc, eq, inArray, isNull, like, sql, type SQL } from 
 import { openCaseStatuses } from '../codes/case-codes.ts';
 import type { CommunicationChannel } from '../codes/delivery.ts';
 import type { DbOrTx } from '../db/client.ts';
-import { caseEvents, caseMessages, cases, customers, places, users, type Case } from '../db/schema/index.ts';
+import {
+  caseEvents,
+  caseMessages,
+  cases,
+  customers,
+  places,
+  users,
+  type Case,
+  taskStepTicks,
+  type CaseProcessVersions,
+} from '../db/schema/index.ts';
 import { likePattern } from '../db/search-text.ts';
 
 export const caseSummaryColumns = {
@@ -359,4 +369,71 @@ export async function openCaseContesting(db: DbOrTx, tenantId: string, earlierId
     .orderBy(desc(cases.receivedAt))
     .limit(1);
   return row ?? null;
+}
+
+/** A registration made by mistake is annulled with a reason, never deleted: its number stays used. */
+export async function annulCase(
+  db: DbOrTx,
+  tenantId: string,
+  caseId: string,
+  a: { at: Date; by: string; reason: string },
+) {
+  await db
+    .update(cases)
+    .set({ status: 'annulled', annulledAt: a.at, annulledBy: a.by, annulReason: a.reason })
+    .where(and(eq(cases.tenantId, tenantId), eq(cases.id, caseId)));
+}
+
+/** A complaint case that was in fact a GDPR request: filed out of the complaint statistics, closed now. */
+export async function fileAsGdprRequest(
+  db: DbOrTx,
+  tenantId: string,
+  caseId: string,
+  f: { requestNumber: string; at: Date },
+) {
+  await db
+    .update(cases)
+    .set({
+      kind: 'gdpr_request',
+      status: 'filed',
+      filedReason: `cerere GDPR ${f.requestNumber}`,
+      closedAt: f.at,
+    })
+    .where(and(eq(cases.tenantId, tenantId), eq(cases.id, caseId)));
+}
+
+/**
+ * Retention and erasure (server/retention): the personal data of the case row and of our messages go; number,
+ * dates, category, status, deadlines, delay and compensation stay (statistics and ANRE reports stay correct).
+ */
+export async function anonymiseCaseRows(db: DbOrTx, tenantId: string, caseId: string, removed: string) {
+  await db.execute(sql`
+    update cases set subject = ${removed}, body = ${removed}, contact_name = ${removed}, contact_email = null,
+      contact_phone = null, customer_id = null, place_id = null,
+      findings = case when findings is null then null else ${removed} end,
+      answer_text = case when answer_text is null then null else ${removed} end,
+      annul_reason = case when annul_reason is null then null else ${removed} end,
+      search_text = lower(number)
+    where id = ${caseId} and tenant_id = ${tenantId}`);
+  await db.execute(sql`
+    update case_messages set to_address = null, subject = ${removed}, text = null, attachments = null
+    where case_id = ${caseId} and tenant_id = ${tenantId}`);
+}
+
+/** Records the process and instruction versions the case ran under (at its end). */
+export async function setProcessVersions(
+  db: DbOrTx,
+  tenantId: string,
+  caseId: string,
+  versions: CaseProcessVersions,
+) {
+  await db
+    .update(cases)
+    .set({ processVersions: versions })
+    .where(and(eq(cases.tenantId, tenantId), eq(cases.id, caseId)));
+}
+
+/** The work-instruction steps ticked on the case's tasks (the tasks module writes them; the progress view reads). */
+export function stepTicksOfCase(db: DbOrTx, caseId: string) {
+  return db.select().from(taskStepTicks).where(eq(taskStepTicks.caseId, caseId));
 }

@@ -1,13 +1,12 @@
-import { eq } from 'drizzle-orm';
 import { CASE_STATUS_LABELS } from '../codes/case-codes.ts';
 import type { Db } from '../db/client.ts';
-import { cases, processStarts } from '../db/schema/index.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit, logAccess } from '../audit/index.ts';
-import { type Principal } from '../auth/index.ts';
+import type { Principal } from '../auth/index.ts';
 import { accessCodeFor, accessCodeMatches } from './access-code.ts';
 import {
+  annulCase,
   addCaseEvent,
   getCaseByNumber,
   listCaseEvents,
@@ -15,6 +14,7 @@ import {
   searchCases,
 } from './cases.repo.ts';
 import { caseCorrespondence } from './correspondence.ts';
+import { cancelPendingStart } from './process-starts.repo.ts';
 import { getTenantByCode } from '../tenants/index.ts';
 import { caseDocument, caseDocuments } from '../documents/index.ts';
 import { withTenant } from '../db/tenant-scope.ts';
@@ -88,15 +88,9 @@ export function createCasesService(deps: CasesDeps) {
     if (row.case.status === 'closed') throw new DomainError('CASE_CLOSED');
     const now = new Date();
     await db.transaction(async (tx) => {
-      await tx
-        .update(cases)
-        .set({ status: 'annulled', annulledAt: now, annulledBy: principal.userId, annulReason: reason })
-        .where(eq(cases.id, row.case.id));
+      await annulCase(tx, principal.tenantId, row.case.id, { at: now, by: principal.userId, reason });
       // A process start still waiting in the outbox must not happen any more.
-      await tx
-        .update(processStarts)
-        .set({ startedAt: now, lastError: 'annulled before start' })
-        .where(eq(processStarts.caseId, row.case.id));
+      await cancelPendingStart(tx, row.case.id, 'annulled before start', now);
       await addCaseEvent(tx, {
         tenantId: principal.tenantId,
         caseId: row.case.id,

@@ -5,7 +5,9 @@
 export { accessCodeFor, accessCodeMatches, statusLinkOf } from './access-code.ts';
 export {
   addCaseEvent,
+  anonymiseCase,
   casesOfCustomers,
+  fileCaseAsGdprRequest,
   getCaseById,
   getCaseByNumber,
   getCasesByNumbers,
@@ -22,6 +24,14 @@ export {
   updateCaseFromTask,
 } from './case-records.ts';
 export { caseLinks, linkContestation } from './case-links.ts';
+export { recordRegistration, type RegistrationRow } from './registration.ts';
+export {
+  attemptProcessStart,
+  cancelPendingStart,
+  LEASE_SECONDS,
+  startProcessStartDispatcher,
+  type ProcessStartRow,
+} from './process-start.ts';
 export { caseProcessVersions, recordCaseVersions } from './case-versions.ts';
 export {
   caseCorrespondence,

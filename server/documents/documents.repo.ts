@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import {
@@ -149,4 +150,21 @@ export async function letterDispatchedAt(
       ),
     );
   return row?.dispatchedAt ?? null;
+}
+
+/** Retention and erasure: the case's documents lose their bytes (the SHA-256 of nothing stays), the postal
+ * register its recipient and address. */
+export async function anonymiseDocumentsOfCase(
+  db: DbOrTx,
+  tenantId: string,
+  caseId: string,
+  removed: string,
+) {
+  const empty = createHash('sha256').update('').digest('hex');
+  await db.execute(sql`
+    update case_documents set content = ''::bytea, size = 0, sha256 = ${empty}
+    where case_id = ${caseId} and tenant_id = ${tenantId}`);
+  await db.execute(sql`
+    update postal_dispatches set recipient_name = ${removed}, address = ${removed}
+    where case_id = ${caseId} and tenant_id = ${tenantId}`);
 }

@@ -5,6 +5,7 @@ import { appendAudit } from '../audit/index.ts';
 import type { Principal } from '../auth/index.ts';
 import { DomainError } from '../errors.ts';
 import * as repo from './documents.repo.ts';
+import { deleteBlobsOnlyOfCase } from './blobs.repo.ts';
 
 /**
  * The documents module keeps what we issue (PDFs stored once per case and kind, with their SHA-256) and the postal
@@ -108,4 +109,18 @@ export async function recordPostalDispatch(db: Db, p: Principal, id: number, fac
 /** When the case's letter of this kind was posted (the communication moment of an answer by post), or null. */
 export function letterPostedAt(db: DbOrTx, caseId: string, kind: DocumentKind): Promise<Date | null> {
   return repo.letterDispatchedAt(db, caseId, kind);
+}
+
+/**
+ * Retention and erasure (server/retention): the case's documents lose their bytes, the postal register its
+ * recipient, and the received files only this case needed are deleted. In the caller's purge transaction.
+ */
+export async function anonymiseDocumentsOfCase(
+  tx: DbOrTx,
+  tenantId: string,
+  caseId: string,
+  removed: string,
+) {
+  await deleteBlobsOnlyOfCase(tx, tenantId, caseId);
+  await repo.anonymiseDocumentsOfCase(tx, tenantId, caseId, removed);
 }

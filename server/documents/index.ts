@@ -4,6 +4,7 @@
  * received (raw e-mails, attachments, portal files) under its SHA-256.
  */
 export {
+  anonymiseDocumentsOfCase,
   caseDocument,
   caseDocuments,
   letterPostedAt,

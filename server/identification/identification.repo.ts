@@ -124,3 +124,11 @@ export async function confirmCandidates(
       ),
     );
 }
+
+/** Retention and erasure: the evidence that named the person goes; the candidate's score and choice stay. */
+export async function anonymiseCandidatesOfCase(db: DbOrTx, tenantId: string, caseId: string) {
+  await db
+    .update(identificationCandidates)
+    .set({ evidence: [] })
+    .where(and(eq(identificationCandidates.caseId, caseId), eq(identificationCandidates.tenantId, tenantId)));
+}

@@ -2,6 +2,7 @@ import type { DbOrTx } from '../db/client.ts';
 import type { Customer, Place } from '../db/schema/index.ts';
 import { addressWords, codeKey, extractEvidence, fold, phoneKey, wordCoverage, wordsOf } from './evidence.ts';
 import {
+  anonymiseCandidatesOfCase,
   customersByCodes,
   customersByContact,
   customersByIds,
@@ -142,9 +143,11 @@ export async function identifySender(
 }
 
 /** Stores the scored candidates of a case (the officer picks from them in the identify task). */
-export function recordCandidates(
-  db: DbOrTx,
-  rows: Parameters<typeof insertCandidates>[1],
-): Promise<void> {
+export function recordCandidates(db: DbOrTx, rows: Parameters<typeof insertCandidates>[1]): Promise<void> {
   return insertCandidates(db, rows);
+}
+
+/** Removes what identified the person in a case's candidates (retention, erasure), in the caller's transaction. */
+export function anonymiseIdentificationOfCase(db: DbOrTx, tenantId: string, caseId: string): Promise<void> {
+  return anonymiseCandidatesOfCase(db, tenantId, caseId);
 }

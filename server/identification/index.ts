@@ -9,6 +9,7 @@ export {
   type IdentificationService,
 } from './identification.service.ts';
 export {
+  anonymiseIdentificationOfCase,
   identifySender,
   recordCandidates,
   EVIDENCE_WEIGHT,

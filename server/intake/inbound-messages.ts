@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../db/client.ts';
-import { insertInbound } from './mail/inbound.repo.ts';
+import { anonymiseInboundOfCase, insertInbound, recordQuarantine } from './mail/inbound.repo.ts';
 import type { ParsedAttachment } from './mail/parse-message.ts';
 
 export { inlineLease } from './mail/correlation.ts';
@@ -15,4 +15,14 @@ export function recordInboundMessage(
   attachments: ParsedAttachment[],
 ): Promise<string> {
   return insertInbound(tx, row, attachments);
+}
+
+/** Removes the personal data of what came in for a case (retention, erasure), in the caller's transaction. */
+export function anonymiseReceivedOfCase(tx: DbOrTx, tenantId: string, caseId: string, removed: string) {
+  return anonymiseInboundOfCase(tx, tenantId, caseId, removed);
+}
+
+/** Keeps a message that could not be taken (its reason, sender, size) for the intake officer's quarantine page. */
+export function quarantineMessage(db: DbOrTx, row: Parameters<typeof recordQuarantine>[1]): Promise<void> {
+  return recordQuarantine(db, row).then(() => undefined);
 }

@@ -12,7 +12,12 @@ export {
 } from './register-complaint.ts';
 export { contestAnswer, CONTEST_CATEGORY, type ContestInput } from './contest.service.ts';
 export { createCallCenterService, type PhoneComplaint } from './call-center.service.ts';
-export { createQuarantineService, type QuarantineService, type QuarantineStatus } from './quarantine.service.ts';
+export {
+  createQuarantineService,
+  registerQuarantinedAsGdprRequest,
+  type QuarantineService,
+  type QuarantineStatus,
+} from './quarantine.service.ts';
 export {
   checkMailboxSettings,
   mailboxSettings,
@@ -21,7 +26,7 @@ export {
   type MailboxInput,
   type MailboxSettings,
 } from './mailbox-settings.service.ts';
-export { inlineLease, recordInboundMessage } from './inbound-messages.ts';
+export { anonymiseReceivedOfCase, inlineLease, recordInboundMessage } from './inbound-messages.ts';
 export { correlateInbound } from './mail/correlation.ts';
 export {
   processInboundMail,

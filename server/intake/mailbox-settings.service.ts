@@ -6,6 +6,7 @@ import { checkOutbound, type OutboundPolicy } from '../net/outbound-fence.ts';
 import { getTenant } from '../tenants/index.ts';
 import { checkMailbox } from './mail/mailbox-check.ts';
 import { getMailAccount, saveMailAccount, toMailboxConfig } from './mail/mail-accounts.repo.ts';
+import type { MailAccount } from '../db/schema/index.ts';
 import type { MailboxConfig } from './mail/mailbox-watcher.ts';
 
 /**
@@ -145,4 +146,14 @@ export async function saveMailboxSettings(
 /** Connects once with these settings (or the stored password) and reports what was found. */
 export async function checkMailboxSettings(deps: MailboxDeps, tenantId: string, input: MailboxInput) {
   return checkMailbox(await configOf(deps, tenantId, input), deps.outbound);
+}
+
+/** The tenant's stored mailbox account (the intake watcher reads it at start and on every reload), or null. */
+export function storedMailAccount(db: Db, tenantId: string): Promise<MailAccount | null> {
+  return getMailAccount(db, tenantId);
+}
+
+/** The connection settings of a stored account, its password decrypted for the watcher only. */
+export function mailboxConfigOf(secret: string, account: MailAccount): MailboxConfig {
+  return toMailboxConfig(secret, account);
 }

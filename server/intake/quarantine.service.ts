@@ -1,4 +1,7 @@
 import type { Principal } from '../auth/index.ts';
+import type { Db } from '../db/client.ts';
+import type { DataSubjectRight } from '../codes/privacy-codes.ts';
+import { requireDpoOrOfficer, type DsrService } from '../privacy/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import { addCaseEvent } from '../cases/index.ts';
 import type { CaseSource, ComplaintCategory } from '../db/schema/index.ts';
@@ -265,3 +268,35 @@ export function createQuarantineService(deps: RegisterDeps) {
 }
 
 export type QuarantineService = ReturnType<typeof createQuarantineService>;
+
+/**
+ * A quarantined e-mail that is a GDPR request: the privacy module registers it from what could be read (its own
+ * number, due one month after receipt), and the quarantine is resolved with that number. The officer who found it
+ * or the DPO does it.
+ */
+export async function registerQuarantinedAsGdprRequest(
+  deps: { db: Db; dsr: Pick<DsrService, 'register'> },
+  p: Principal,
+  quarantineId: number,
+  right: DataSubjectRight,
+  details: string,
+) {
+  requireDpoOrOfficer(p);
+  const found = await getQuarantined(deps.db, p.tenantId, quarantineId);
+  const q = found?.q;
+  if (!q || q.resolvedAt) throw new DomainError('NOT_FOUND', { quarantineId });
+  const registered = await deps.dsr.register(p.tenantId, p.userId, {
+    right,
+    channel: 'email',
+    details,
+    contactName: q.fromAddress ?? 'Expeditor necunoscut',
+    contactEmail: q.fromAddress ?? undefined,
+    receivedAt: q.arrivedAt ?? q.createdAt,
+  });
+  await resolveQuarantined(deps.db, p.tenantId, q.id, {
+    resolvedBy: p.userId,
+    resolution: 'handled',
+    resolutionNote: `cerere GDPR ${registered.number}`,
+  });
+  return registered;
+}

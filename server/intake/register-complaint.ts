@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
-import type { Db, DbOrTx, Tx } from '../db/client.ts';
-import { tenants, type CaseSource, type Channel, type ComplaintCategory } from '../db/schema/index.ts';
+import type { Db, Tx } from '../db/client.ts';
+import type { CaseSource, Channel, ComplaintCategory } from '../db/schema/index.ts';
 import { customerTypeOf, energyOf } from '../codes/case-codes.ts';
 import { clockInstants, businessClock, computeDeadline } from '../deadlines/index.ts';
 import { searchText } from '../db/search-text.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
-import type { ActorKind } from '../audit/index.ts';
-import { accessCodeFor } from '../cases/index.ts';
-import { getCustomer, getPlace } from '../customers/index.ts';
+import { appendAudit, type ActorKind } from '../audit/index.ts';
 import {
+  accessCodeFor,
   attemptProcessStart,
-  LEASE_SECONDS,
-  type Logger,
+  recordRegistration,
   type ProcessStartRow,
-} from '../outbox/process-starts.ts';
+} from '../cases/index.ts';
+import { getCustomer, getPlace } from '../customers/index.ts';
+import { getTenant } from '../tenants/index.ts';
+import type { Logger } from '../logger.ts';
 import { COMPLAINT_PROCESS_KEY } from '../../processes/topics.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 
@@ -101,11 +101,11 @@ async function register(
   const authorityName = source === 'authority' ? input.authorityName?.trim() || null : null;
   if (source === 'authority' && !authorityName) throw new DomainError('AUTHORITY_REQUIRED');
   const authorityDueDate = source === 'authority' ? (input.authorityDueDate ?? null) : null;
-  const [customer, place, legalDeadline, [tenant]] = await Promise.all([
+  const [customer, place, legalDeadline, tenant] = await Promise.all([
     input.customerId ? getCustomer(db, input.tenantId, input.customerId) : null,
     input.placeId ? getPlace(db, input.tenantId, input.placeId) : null,
     computeDeadline(db, input.tenantId, input.category, receivedAt),
-    db.select({ code: tenants.code }).from(tenants).where(eq(tenants.id, input.tenantId)),
+    getTenant(db, input.tenantId),
   ]);
   if (input.customerId && !customer)
     throw new DomainError('CUSTOMER_NOT_FOUND', { customerId: input.customerId });
@@ -149,70 +149,68 @@ async function register(
     source,
     resolvedOnCall: input.channel === 'call_center' && input.resolvedOnCall === true,
   };
-  // The tenant's counter row stays locked until commit, so everything the registration writes (the case, its
-  // first event, the audit entry, the process-start outbox row) is one statement: the lock is held for one
-  // round trip, not five. Without a caller's transaction the statement commits on its own.
-  const registration = sql`
-    with seq as (
-      insert into registration_counters (tenant_id, year, last_value) values (${input.tenantId}, ${year}, 1)
-      on conflict (tenant_id, year) do update set last_value = registration_counters.last_value + 1
-      returning last_value
-    ), num as (
-      select last_value as seq, ${tenant.code} || '-' || ${String(year)} || '-' || lpad(last_value::text, 6, '0') as number from seq
-    ), c as (
-      insert into cases (id, tenant_id, number, year, seq, channel, category, customer_type, energy, source,
-        authority_name, authority_reference, authority_due_date, subject, body, customer_id, place_id,
-        contact_name, contact_email, contact_phone, received_at, registered_on, due_date, deadline_rule, created_by, search_text)
-      select ${caseId}, ${input.tenantId}, num.number, ${year}, num.seq, ${input.channel}, ${input.category},
-        ${customerType}, ${energy}, ${source}, ${authorityName}, ${input.authorityReference?.trim() || null},
-        ${authorityDueDate}::date,
-        ${input.subject}, ${input.body}, ${customer?.id ?? null}, ${place?.id ?? null}, ${contactName}, ${contactEmail},
-        ${contactPhone}, ${receivedAt.toISOString()}::timestamptz, ${deadline.registeredOn}::date, ${deadline.dueDate}::date,
-        ${JSON.stringify(deadline.rule)}::jsonb, ${actorUserId},
-        lower(num.number) || ' ' || ${searchText(contactName, customer?.customerCode, place?.placeCode, input.subject, input.body.slice(0, 20000))}
-      from num
-      returning number
-    ), ev as (
-      insert into case_events (tenant_id, case_id, type, visibility, message, actor_id)
-      select ${input.tenantId}, ${caseId}, 'registered', 'public',
-        'Reclamația a fost înregistrată cu numărul ' || c.number || '.', ${actorUserId}
-      from c
-    ), au as (
-      insert into audit_log (tenant_id, actor_id, actor_kind, action, entity_type, entity_id, details)
-      select ${input.tenantId}, ${input.actor.id}, ${input.actor.kind}, 'case.registered', 'case', ${caseId},
-        jsonb_build_object('number', c.number, 'channel', ${input.channel}::text, 'category', ${input.category}::text)
-      from c
-    ), ob as (
-      insert into process_starts (tenant_id, case_id, business_key, process_key, variables, attempts, locked_until)
-      select ${input.tenantId}, ${caseId}, c.number, ${COMPLAINT_PROCESS_KEY}, ${JSON.stringify(variables)}::jsonb, 1,
-        now() + make_interval(secs => ${LEASE_SECONDS})
-      from c
-      returning id, locked_until
-    )
-    select c.number, ob.id as outbox_id, ob.locked_until from c, ob`;
-  type Written = { number: string; outbox_id: number | string; locked_until: string | Date };
-  const run = async (q: DbOrTx): Promise<Written> => {
-    const [w] = (await q.execute(registration)) as unknown as Written[];
-    if (!w) throw new Error('registration wrote nothing');
+  // The tenant's counter row stays locked until commit, so the registration writes the case, its first event and
+  // the process-start outbox row in one statement (cases/registration.repo.ts), then the audit entry: the lock is
+  // held for two round trips, not five. The caller's own writes (the e-mail intake links the stored message) join
+  // the same transaction, so all or nothing of it happens.
+  const written = await db.transaction(async (tx) => {
+    const w = await recordRegistration(tx, {
+      caseId,
+      tenantId: input.tenantId,
+      tenantCode: tenant.code,
+      year,
+      channel: input.channel,
+      category: input.category,
+      customerType,
+      energy,
+      source,
+      authorityName,
+      authorityReference: input.authorityReference?.trim() || null,
+      authorityDueDate,
+      subject: input.subject,
+      body: input.body,
+      customerId: customer?.id ?? null,
+      placeId: place?.id ?? null,
+      contactName,
+      contactEmail,
+      contactPhone,
+      receivedAt,
+      registeredOn: deadline.registeredOn,
+      dueDate: deadline.dueDate,
+      deadlineRule: deadline.rule,
+      createdBy: actorUserId,
+      searchWords: searchText(
+        contactName,
+        customer?.customerCode,
+        place?.placeCode,
+        input.subject,
+        input.body.slice(0, 20000),
+      ),
+      processKey: COMPLAINT_PROCESS_KEY,
+      variables,
+    });
+    await appendAudit(tx, {
+      tenantId: input.tenantId,
+      actorId: input.actor.id,
+      actorKind: input.actor.kind,
+      action: 'case.registered',
+      entityType: 'case',
+      entityId: caseId,
+      details: { number: w.number, channel: input.channel, category: input.category },
+    });
+    if (options.inTransaction) await options.inTransaction(tx, { id: caseId, number: w.number });
     return w;
-  };
-  const written = options.inTransaction
-    ? await db.transaction(async (tx) => {
-        const w = await run(tx);
-        await options.inTransaction!(tx, { id: caseId, number: w.number });
-        return w;
-      })
-    : await run(db);
+  });
   const number = written.number;
   const outbox: ProcessStartRow = {
-    id: Number(written.outbox_id),
+    id: written.outboxId,
     tenantId: input.tenantId,
     caseId,
     businessKey: number,
     processKey: COMPLAINT_PROCESS_KEY,
     variables,
     attempts: 1,
-    lockedUntil: new Date(written.locked_until),
+    lockedUntil: written.lockedUntil,
     lastError: null,
     startedAt: null,
     processInstanceId: null,

@@ -9,6 +9,7 @@ export {
   recordOperatorAnswer,
 } from './operator-requests.service.ts';
 export {
+  anonymiseOperatorRequestsOfCase,
   createOperatorRequest,
   latestOperatorRequest,
   markOperatorRequestSent,

@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../db/client.ts';
 import {
+  anonymiseRequestsOfCase,
   insertRequest,
   latestRequestOfInstance,
   markSent,
@@ -45,4 +46,14 @@ export function noteOperatorRequestMessageId(db: DbOrTx, id: number, messageId: 
 /** Marks the request sent, in the transaction that sends it; false when there was nothing to mark. */
 export function markOperatorRequestSent(tx: DbOrTx, id: number, toAddress: string, messageId: string) {
   return markSent(tx, id, toAddress, messageId);
+}
+
+/** Removes the personal data of the case's requests (retention, erasure), in the caller's transaction. */
+export function anonymiseOperatorRequestsOfCase(
+  tx: DbOrTx,
+  tenantId: string,
+  caseId: string,
+  removed: string,
+) {
+  return anonymiseRequestsOfCase(tx, tenantId, caseId, removed);
 }

@@ -101,3 +101,11 @@ export async function markSent(
     .returning({ id: operatorRequests.id });
   return rows.length > 0;
 }
+
+/** Retention and erasure: the questions, the address and the operator's answer of the case's requests go. */
+export async function anonymiseRequestsOfCase(db: DbOrTx, tenantId: string, caseId: string, removed: string) {
+  await db.execute(sql`
+    update operator_requests set questions = ${removed}, to_address = null,
+      answer_text = case when answer_text is null then null else ${removed} end
+    where case_id = ${caseId} and tenant_id = ${tenantId}`);
+}

@@ -2,6 +2,7 @@ import type { DbOrTx } from '../db/client.ts';
 import { JOB_ROLES } from '../codes/job-roles.ts';
 import {
   activeStaffByIds,
+  holdersWithNames,
   addRolesOfUser,
   countDepartments,
   holderIdsOfRoles,
@@ -56,4 +57,9 @@ export async function staffToNotify(
 ) {
   const ids = new Set([...to.userIds, ...(await holderIdsOfRoles(db, tenantId, to.roles))]);
   return activeStaffByIds(db, tenantId, [...ids]);
+}
+
+/** The holders of these job roles, with their names: who may take a task of those roles. */
+export function holdersOfRoles(db: DbOrTx, tenantId: string, roles: string[]) {
+  return holdersWithNames(db, tenantId, roles);
 }

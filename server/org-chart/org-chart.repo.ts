@@ -124,3 +124,13 @@ export function activeStaffByIds(db: DbOrTx, tenantId: string, userIds: string[]
     .where(and(eq(users.tenantId, tenantId), eq(users.active, true), inArray(users.id, userIds)))
     .orderBy(users.email);
 }
+
+/** The holders of these job roles with their names (the case progress view shows who may take a task). */
+export function holdersWithNames(db: DbOrTx, tenantId: string, roles: string[]) {
+  if (roles.length === 0) return Promise.resolve([]);
+  return db
+    .select({ code: jobRoleHolders.jobRoleCode, id: users.id, name: users.name })
+    .from(jobRoleHolders)
+    .innerJoin(users, eq(users.id, jobRoleHolders.userId))
+    .where(and(eq(jobRoleHolders.tenantId, tenantId), inArray(jobRoleHolders.jobRoleCode, roles)));
+}

@@ -1,9 +1,13 @@
-import { and, asc, eq, inArray, isNotNull, lte, or, isNull, sql } from 'drizzle-orm';
 import { MESSAGES } from '../../../processes/topics.ts';
 import type { Db } from '../../db/client.ts';
-import { cases, inboundMessages } from '../../db/schema/index.ts';
+import {
+  deferCorrelationUntil,
+  finishCorrelation,
+  leaseDueCorrelations,
+  pendingCorrelation,
+} from './inbound.repo.ts';
 import type { EngineClient } from '../../engine/client.ts';
-import type { Logger } from '../../outbox/process-starts.ts';
+import type { Logger } from '../../logger.ts';
 import { runPeriodically } from '../../periodic.ts';
 import { withAllTenants, withTenant } from '../../db/tenant-scope.ts';
 
@@ -34,19 +38,7 @@ export function inlineLease(): Date {
  * Returns true (correlated), false (no process waits for it: the case moved on) or null (failed, will retry).
  */
 export async function correlateInbound(deps: CorrelationDeps, inboundId: string): Promise<boolean | null> {
-  const [row] = await deps.db
-    .select({
-      id: inboundMessages.id,
-      tenantId: inboundMessages.tenantId,
-      pendingMessage: inboundMessages.pendingMessage,
-      attempts: inboundMessages.correlationAttempts,
-      arrivedAt: inboundMessages.arrivedAt,
-      number: cases.number,
-      processInstanceId: cases.processInstanceId,
-    })
-    .from(inboundMessages)
-    .innerJoin(cases, and(eq(cases.id, inboundMessages.caseId), eq(cases.tenantId, inboundMessages.tenantId)))
-    .where(eq(inboundMessages.id, inboundId));
+  const row = await pendingCorrelation(deps.db, inboundId);
   if (!row?.pendingMessage) return null;
   if (!row.processInstanceId) {
     // The case was registered while the engine was away and its process has not started yet: correlating now
@@ -78,29 +70,13 @@ export async function correlateInbound(deps: CorrelationDeps, inboundId: string)
     );
     return null;
   }
-  await deps.db
-    .update(inboundMessages)
-    .set({
-      pendingMessage: null,
-      correlated,
-      correlationAttempts: row.attempts + 1,
-      lastCorrelationError: correlated ? null : 'no process instance waits for this message',
-      nextCorrelationAt: null,
-    })
-    .where(eq(inboundMessages.id, row.id));
+  await finishCorrelation(deps.db, row.id, correlated, row.attempts + 1);
   return correlated;
 }
 
 /** Keeps the message pending and schedules the next attempt with backoff. */
 async function deferCorrelation(deps: CorrelationDeps, id: string, attempts: number, reason: string) {
-  await deps.db
-    .update(inboundMessages)
-    .set({
-      correlationAttempts: attempts,
-      lastCorrelationError: reason.slice(0, 500),
-      nextCorrelationAt: new Date(Date.now() + backoffMs(attempts)),
-    })
-    .where(eq(inboundMessages.id, id));
+  await deferCorrelationUntil(deps.db, id, attempts, reason, new Date(Date.now() + backoffMs(attempts)));
 }
 
 /**
@@ -108,25 +84,9 @@ async function deferCorrelation(deps: CorrelationDeps, id: string, attempts: num
  * them. Returns how many rows it took.
  */
 export async function retryDueCorrelations(deps: CorrelationDeps, limit = 50): Promise<number> {
-  const due = deps.db
-    .select({ id: inboundMessages.id })
-    .from(inboundMessages)
-    .where(
-      and(
-        isNotNull(inboundMessages.pendingMessage),
-        or(isNull(inboundMessages.nextCorrelationAt), lte(inboundMessages.nextCorrelationAt, sql`now()`)),
-      ),
-    )
-    .orderBy(asc(inboundMessages.createdAt))
-    .limit(limit)
-    .for('update', { skipLocked: true });
   // Leasing looks at every tenant's pending messages; each is then correlated in its tenant (tenant-scope.ts).
   const taken = await withAllTenants('correlation retry: leases pending messages', () =>
-    deps.db
-      .update(inboundMessages)
-      .set({ nextCorrelationAt: inlineLease() })
-      .where(inArray(inboundMessages.id, due))
-      .returning({ id: inboundMessages.id, tenantId: inboundMessages.tenantId }),
+    leaseDueCorrelations(deps.db, limit, inlineLease()),
   );
   for (const { id, tenantId } of taken) await withTenant(tenantId, () => correlateInbound(deps, id));
   return taken.length;

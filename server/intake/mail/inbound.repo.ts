@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import {
   caseDeliveryFailures,
@@ -153,4 +153,85 @@ export async function setPendingMessage(db: DbOrTx, id: string, message: string,
     .update(inboundMessages)
     .set({ pendingMessage: message, nextCorrelationAt: at })
     .where(eq(inboundMessages.id, id));
+}
+
+/** Removes the personal data of what came in for a case (retention, erasure): senders, texts, file names. */
+export async function anonymiseInboundOfCase(db: DbOrTx, tenantId: string, caseId: string, removed: string) {
+  await db.execute(sql`
+    update inbound_attachments set filename = null where inbound_message_id in
+      (select id from inbound_messages where case_id = ${caseId} and tenant_id = ${tenantId})`);
+  await db.execute(sql`
+    update inbound_messages set from_address = null, from_name = null, subject = ${removed}, text_body = ${removed},
+      safe_html = null where case_id = ${caseId} and tenant_id = ${tenantId}`);
+  await db.execute(sql`
+    update mail_quarantine set subject = null, from_address = null where case_id = ${caseId} and tenant_id = ${tenantId}`);
+  await db.execute(sql`
+    update case_delivery_failures set to_address = null where case_id = ${caseId} and tenant_id = ${tenantId}`);
+}
+
+/** A message's pending correlation with its case's number and process instance (null when not found). */
+export async function pendingCorrelation(db: DbOrTx, id: string) {
+  const [row] = await db
+    .select({
+      id: inboundMessages.id,
+      tenantId: inboundMessages.tenantId,
+      pendingMessage: inboundMessages.pendingMessage,
+      attempts: inboundMessages.correlationAttempts,
+      arrivedAt: inboundMessages.arrivedAt,
+      number: cases.number,
+      processInstanceId: cases.processInstanceId,
+    })
+    .from(inboundMessages)
+    .innerJoin(cases, and(eq(cases.id, inboundMessages.caseId), eq(cases.tenantId, inboundMessages.tenantId)))
+    .where(eq(inboundMessages.id, id));
+  return row ?? null;
+}
+
+/** The correlation is over: delivered (`correlated`) or not waited for by any process. */
+export async function finishCorrelation(db: DbOrTx, id: string, correlated: boolean, attempts: number) {
+  await db
+    .update(inboundMessages)
+    .set({
+      pendingMessage: null,
+      correlated,
+      correlationAttempts: attempts,
+      lastCorrelationError: correlated ? null : 'no process instance waits for this message',
+      nextCorrelationAt: null,
+    })
+    .where(eq(inboundMessages.id, id));
+}
+
+/** Keeps the message pending and schedules the next attempt. */
+export async function deferCorrelationUntil(
+  db: DbOrTx,
+  id: string,
+  attempts: number,
+  reason: string,
+  at: Date,
+) {
+  await db
+    .update(inboundMessages)
+    .set({ correlationAttempts: attempts, lastCorrelationError: reason.slice(0, 500), nextCorrelationAt: at })
+    .where(eq(inboundMessages.id, id));
+}
+
+/** Leases up to `limit` messages whose correlation is due (SKIP LOCKED: two intake processes never take one). */
+export async function leaseDueCorrelations(db: DbOrTx, limit: number, leaseUntil: Date) {
+  const due = db
+    .select({ id: inboundMessages.id })
+    .from(inboundMessages)
+    .where(
+      and(
+        isNotNull(inboundMessages.pendingMessage),
+        or(isNull(inboundMessages.nextCorrelationAt), lte(inboundMessages.nextCorrelationAt, sql`now()`)),
+      ),
+    )
+    .orderBy(asc(inboundMessages.createdAt))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  return db
+    .update(inboundMessages)
+    .set({ nextCorrelationAt: leaseUntil })
+    .where(inArray(inboundMessages.id, due))
+    .returning({ id: inboundMessages.id, tenantId: inboundMessages.tenantId });
 }

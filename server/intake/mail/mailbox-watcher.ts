@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ImapFlow } from 'imapflow';
-import type { Logger } from '../../outbox/process-starts.ts';
+import type { Logger } from '../../logger.ts';
 import { imapClient } from '../../mail/imap.ts';
 import type { OutboundPolicy } from '../../net/outbound-fence.ts';
 import type { IncomingMail } from './process-message.ts';

@@ -1,14 +1,13 @@
-import { inArray, sql } from 'drizzle-orm';
-import { tenants as tenantsTable, type MailAccount } from '../../db/schema/index.ts';
+import type { MailAccount } from '../../db/schema/index.ts';
 import { loadConfig } from '../../config.ts';
 import { installationOutboundPolicy, type OutboundPolicy } from '../../net/outbound-fence.ts';
 import { runPeriodically } from '../../periodic.ts';
-import { listTenants } from '../../tenants/index.ts';
+import { listTenants, tenantsByIntakeAddresses } from '../../tenants/index.ts';
 import { startCorrelationRetry, type CorrelationRetry } from './correlation.ts';
 import { recipientsOf } from './recipients.ts';
-import { recordQuarantine } from './inbound.repo.ts';
+import { quarantineMessage } from '../inbound-messages.ts';
 import { putBlob } from '../../documents/index.ts';
-import { getMailAccount, toMailboxConfig } from './mail-accounts.repo.ts';
+import { mailboxConfigOf, storedMailAccount } from '../mailbox-settings.service.ts';
 import { watchMailbox, type MailboxConfig, type MailboxWatcher } from './mailbox-watcher.ts';
 import {
   processInboundMail,
@@ -64,7 +63,7 @@ export function mailboxOf(
   account: MailAccount | null,
   localImap: MailIntakeOptions['localImap'],
 ): MailboxConfig | null {
-  if (account) return account.enabled ? toMailboxConfig(secret, account) : null;
+  if (account) return account.enabled ? mailboxConfigOf(secret, account) : null;
   if (!localImap) return null;
   return {
     host: localImap.host,
@@ -101,7 +100,7 @@ export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions)
   const running = new Map<string, string>();
 
   async function settingsOf(tenant: IntakeTenant) {
-    const account = await withTenant(tenant.id, () => getMailAccount(deps.db, tenant.id));
+    const account = await withTenant(tenant.id, () => storedMailAccount(deps.db, tenant.id));
     // With a catch-all mailbox, only tenants with their own mailbox settings get a watcher of their own.
     if (opts.catchAll && !account) return { key: 'catch-all', config: null };
     const config = mailboxOf(deps.secret, tenant, account, opts.localImap);
@@ -202,10 +201,7 @@ export async function routeByRecipient(
   const recipients = recipientsOf(raw).slice(0, 1000);
   if (!recipients.length) return null;
   const rows = await withAllTenants('catch-all mailbox: finds the tenant of a recipient', () =>
-    deps.db
-      .select()
-      .from(tenantsTable)
-      .where(inArray(sql`lower(${tenantsTable.intakeEmail})`, recipients)),
+    tenantsByIntakeAddresses(deps.db, recipients),
   );
   const allowed = rows.filter((r) => !tenantIds || tenantIds.includes(r.id));
   for (const address of recipients) {
@@ -252,7 +248,7 @@ async function quarantine(
   config: MailboxConfig,
 ) {
   const sha = await putBlob(deps.db, tenant.id, mail.raw);
-  await recordQuarantine(deps.db, {
+  await quarantineMessage(deps.db, {
     tenantId: tenant.id,
     rawSha256: sha,
     size: mail.raw.length,

@@ -1,43 +1,16 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { taskCompletions, type TaskCompletion } from '../db/schema/index.ts';
 import type { EngineClient } from '../engine/client.ts';
-import { runPeriodically } from '../periodic.ts';
-import { applyCompletion } from '../tasks/index.ts';
-import type { Logger } from './process-starts.ts';
 import { withAllTenants, withTenant } from '../db/tenant-scope.ts';
-
-/** How long one dispatcher holds a pending completion (longer than the engine's HTTP timeout). */
-export const COMPLETION_LEASE_SECONDS = 60;
+import type { Logger } from '../logger.ts';
+import { runPeriodically } from '../periodic.ts';
+import { applyCompletion } from './task-completion.ts';
+import { leaseDueCompletions } from './task-completions.repo.ts';
 
 /**
  * Task completions recorded while the engine was away (or whose answer was lost), applied once it is back: the
- * engine completion, the timer moves and the inbox row (server/tasks/task-completion.ts). Leased rows (SKIP
- * LOCKED), so several replicas never work on the same one at once; every step is idempotent anyway.
+ * engine completion, the timer moves and the inbox row (task-completion.ts). Leased rows (SKIP LOCKED), so several
+ * replicas never work on the same one at once; every step is idempotent anyway.
  */
-export async function leaseDueCompletions(db: Db, batch: number): Promise<TaskCompletion[]> {
-  return db.transaction(async (tx) => {
-    const due = await tx
-      .select({ id: taskCompletions.id })
-      .from(taskCompletions)
-      .where(and(eq(taskCompletions.status, 'pending'), lte(taskCompletions.lockedUntil, sql`now()`)))
-      .orderBy(asc(taskCompletions.id))
-      .limit(batch)
-      .for('update', { skipLocked: true });
-    if (due.length === 0) return [];
-    return tx
-      .update(taskCompletions)
-      .set({ lockedUntil: sql`now() + make_interval(secs => ${COMPLETION_LEASE_SECONDS})` })
-      .where(
-        inArray(
-          taskCompletions.id,
-          due.map((d) => d.id),
-        ),
-      )
-      .returning();
-  });
-}
-
 export function startTaskCompletionDispatcher(
   db: Db,
   engine: EngineClient,
