@@ -19,6 +19,15 @@ declare module 'fastify' {
   }
 }
 
+/** The host of an Origin header; null for `null` (sandboxed frames, privacy redirects) or anything unparsable. */
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
 function bearer(req: FastifyRequest): string | null {
   const h = req.headers.authorization;
   return h?.startsWith('Bearer ') ? h.slice(7).trim() : null;
@@ -47,8 +56,7 @@ export default fp(
         const origin = req.headers.origin;
         const host = req.headers.host;
         const sameOrigin =
-          origin === allowedOrigin ||
-          (origin !== undefined && host !== undefined && new URL(origin).host === host);
+          origin === allowedOrigin || (origin !== undefined && host !== undefined && hostOf(origin) === host);
         if (!sameOrigin) throw new DomainError('CSRF_ORIGIN_MISMATCH');
       }
       const principal = await opts.authService.validateSessionToken(token);

@@ -1,5 +1,6 @@
+import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { requestOfInstance, requestsByNumbers } from './dsr.repo.ts';
+import { dataSubjectRequests } from '../db/schema/index.ts';
 
 /**
  * What the inbox and the task page may show of a GDPR request behind a DPO task (process verify-gdpr): its number,
@@ -12,6 +13,14 @@ export interface GdprTaskRequest {
   dueDate: string;
   extended: boolean;
 }
+
+const columns = {
+  number: dataSubjectRequests.number,
+  right: dataSubjectRequests.right,
+  status: dataSubjectRequests.status,
+  dueDate: dataSubjectRequests.dueDate,
+  extendedAt: dataSubjectRequests.extendedAt,
+};
 
 function toView(r: {
   number: string;
@@ -36,7 +45,10 @@ export async function gdprRequestsByNumbers(
 ): Promise<Map<string, GdprTaskRequest>> {
   const wanted = [...new Set(numbers.filter(isGdprNumber))];
   if (wanted.length === 0) return new Map();
-  const rows = await requestsByNumbers(db, tenantId, wanted);
+  const rows = await db
+    .select(columns)
+    .from(dataSubjectRequests)
+    .where(and(eq(dataSubjectRequests.tenantId, tenantId), inArray(dataSubjectRequests.number, wanted)));
   return new Map(rows.map((r) => [r.number, toView(r)]));
 }
 
@@ -46,6 +58,14 @@ export async function gdprRequestOfInstance(
   tenantId: string,
   processInstanceId: string,
 ): Promise<GdprTaskRequest | null> {
-  const r = await requestOfInstance(db, tenantId, processInstanceId);
+  const [r] = await db
+    .select(columns)
+    .from(dataSubjectRequests)
+    .where(
+      and(
+        eq(dataSubjectRequests.tenantId, tenantId),
+        eq(dataSubjectRequests.processInstanceId, processInstanceId),
+      ),
+    );
   return r ? toView(r) : null;
 }

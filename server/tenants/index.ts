@@ -6,7 +6,6 @@ export {
   listTenants,
   setSecurityPolicy,
   tenantSettings,
-  tenantsByIntakeAddresses,
   upsertTenant,
   type TenantSettings,
 } from './tenants.service.ts';

@@ -147,6 +147,15 @@ describe('bad input', () => {
     });
     expect(evil.statusCode).toBe(403);
     expect(evil.json<{ code: string }>().code).toBe('CSRF_ORIGIN_MISMATCH');
+    // A sandboxed frame sends `Origin: null`: refused the same way, not a 500.
+    const opaque = await t.app.inject({
+      method: 'POST',
+      url: '/api/complaints',
+      headers: { cookie, origin: 'null' },
+      payload: valid(),
+    });
+    expect(opaque.statusCode).toBe(403);
+    expect(opaque.json<{ code: string }>().code).toBe('CSRF_ORIGIN_MISMATCH');
     const same = await t.app.inject({
       method: 'POST',
       url: '/api/complaints',

@@ -11,18 +11,12 @@ import {
   type DataSubjectRight,
   type DsrOutcome,
 } from '../../../codes/privacy-codes.ts';
-import {
-  createDsrService,
-  dsrLetterForPost,
-  exportSubject,
-  requireDpo,
-  retentionYears,
-  setRetentionYears,
-} from '../../../privacy/index.ts';
-import { registerQuarantinedAsGdprRequest } from '../../../intake/index.ts';
-import { eraseForRequest } from '../../../retention/index.ts';
+import { createDsrService, requireDpo } from '../../../privacy/dsr.service.ts';
 import type { Mailer } from '../../../mail/mailer.ts';
 import { accessLogOf, viaOf } from '../../../audit/index.ts';
+import { exportSubject } from '../../../privacy/export.ts';
+import { dsrLetterForPost } from '../../../privacy/dsr-postal.ts';
+import { retentionYears, setRetentionYears } from '../../../privacy/retention.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const DsrNumber = Type.String({
@@ -102,14 +96,7 @@ const AccessEntrySchema = Type.Object({
  */
 const privacyRoutes: FastifyPluginAsyncTypebox<{ mailer?: Mailer | undefined }> = async (fastify, opts) => {
   const { db, engine, log } = fastify.registerDeps;
-  // The erasure reaches every module's rows (server/retention); privacy sits below them, so it is handed in here.
-  const dsr = createDsrService({
-    db,
-    engine,
-    log,
-    mailer: opts.mailer,
-    erase: (r, actorId) => eraseForRequest(db, r, actorId),
-  });
+  const dsr = createDsrService({ db, engine, log, mailer: opts.mailer });
 
   fastify.post(
     '/requests',
@@ -183,13 +170,7 @@ const privacyRoutes: FastifyPluginAsyncTypebox<{ mailer?: Mailer | undefined }> 
       reply
         .status(201)
         .send(
-          await registerQuarantinedAsGdprRequest(
-            { db, dsr },
-            principalOf(req),
-            req.body.quarantineId,
-            req.body.right,
-            req.body.details,
-          ),
+          await dsr.fromQuarantine(principalOf(req), req.body.quarantineId, req.body.right, req.body.details),
         ),
   );
 
