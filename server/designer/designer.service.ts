@@ -1,3 +1,8 @@
+/**
+ * The process designer's service (createDesignerService below). One file although past 300 lines: its
+ * operations share the tenant's version listing and lint context inside one closure over the engine client and
+ * the database; the pure parts already live apart (lint/, dmn-diff.ts, engine/bpmn-metadata.ts).
+ */
 import { createHash } from 'node:crypto';
 import { BpmnModdle } from 'bpmn-moddle';
 import { diff as bpmnDiff } from 'bpmn-js-differ';

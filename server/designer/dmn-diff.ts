@@ -10,6 +10,10 @@ import { DmnModdle } from 'dmn-moddle';
  * and gives new ones to what is added. A rule's cells are positional in DMN (the n-th input entry belongs to
  * the n-th input), so cells are first keyed by the id of their column in each version and then compared: adding
  * an input in the middle does not make every later cell look changed.
+ *
+ * One file although past 300 lines: one comparison (read both versions, match by id, compare decisions, columns,
+ * rules, cells); close to half of it is types: the result the designer's page shows, and the parts of
+ * dmn-moddle's model read here, which ships none.
  */
 
 /** One attribute that differs; `null` where the attribute is absent on that side. */

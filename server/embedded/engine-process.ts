@@ -1,3 +1,10 @@
+/**
+ * The process engine's launcher: find Java 17+, build deploy/engine's jar when its sources are newer, spawn it
+ * tied to this process's life, and wait for /health. One file although past 300 lines because those steps are
+ * one start. It also holds what every launcher shares (REPO_ROOT, LauncherLog, probePort); those belong in a
+ * file of their own, but the PostgreSQL, mail and dovecot launchers, the demo seed and two tests import them from
+ * here, so the move waits for a change that touches them anyway.
+ */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
   closeSync,

@@ -1,3 +1,10 @@
+/**
+ * The embedded PostgreSQL that `npm start` runs when no database URL is configured (startEmbeddedPostgres below).
+ * One file although past 300 lines: it does one job, starting that server, in steps that run in this order and
+ * share the binaries and the placement they find: locate the shipped binaries, pick the user (postgres when we
+ * are root) and check it can reach them and the data, stop a postmaster a killed run left, initdb, check the
+ * cluster's major version, start and wait.
+ */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {

@@ -11,6 +11,9 @@ import { XmlShapeError, ownerId, parseXmlTree, type XmlElement } from './xml-tre
  * or an entity-encoded `${` cannot slip past. The engine repeats the essential refusals at parse time
  * (deploy/engine, DeploymentGuardPlugin) for deployments that bypass this API.
  *
+ * One file although past 600 lines: it is one table of rules (element by element, attribute by attribute) and
+ * the walk that applies it; split, a reviewer could no longer see in one place everything a deployment may hold.
+ *
  * Expressions: only where the product needs one, and only in our own grammar (expressions.ts); everywhere else a
  * `${` or `#{` is refused, names included (the engine evaluates a user task's name, a message's name…).
  */

@@ -4,6 +4,9 @@ import type { CommandParts } from './imap-reader.ts';
  * IMAP command tokenizer (RFC 3501 section 9): atoms, quoted strings, literals, parenthesised lists, and the
  * `BODY[section]<partial>` form of FETCH. A hand-written scanner over the line (no regular expressions on client
  * input); anything malformed throws ParseError, which the session answers with BAD.
+ *
+ * One file although past 300 lines: it is IMAP's syntax both ways, the command tokenizer and the few writers of
+ * the same grammar (quoted strings and literals, sequence sets, dates) that must agree with what it reads.
  */
 
 export type Token =

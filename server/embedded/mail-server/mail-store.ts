@@ -16,6 +16,10 @@ import path from 'node:path';
  * Records of concurrent writers share one fsync (group commit), so no message ever rewrites a state file whose
  * size grows with the mailbox; the journal is compacted (tmp + rename) when mostly dead records. On load, message
  * files the journal does not know (a crash before the commit) are removed, as are those of expunged messages.
+ *
+ * One file although past 600 lines: the journal, the mailbox that replays and appends to it, and the user and
+ * store that own the mailboxes hold one crash-safety argument together (what is on disk, in which order, before
+ * an acknowledgement); reading it in one place is how that argument is checked.
  */
 
 export const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
