@@ -1,10 +1,9 @@
-import { and, eq, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { dataSubjectRequests, dsrDocuments, postalDispatches } from '../db/schema/index.ts';
 import { queueDsrLetter } from '../documents/index.ts';
 import { appendAudit, logAccess } from '../audit/index.ts';
 import { DomainError } from '../errors.ts';
-import { type Principal } from '../auth/index.ts';
+import type { Principal } from '../auth/index.ts';
+import { letterInPostalRegister } from './dsr.repo.ts';
 
 /** What the register shows when no postal address is known yet (the same words as for a case's letter). */
 export const UNKNOWN_ADDRESS = '(adresă necunoscută: se completează din dosar)';
@@ -44,26 +43,7 @@ export async function queueDsrLetterForPost(
  * and written to the personal-data access log.
  */
 export async function dsrLetterForPost(db: DbOrTx, p: Principal, dispatchId: number, via: string | null) {
-  const [row] = await db
-    .select({
-      requestId: dsrDocuments.requestId,
-      customerId: dataSubjectRequests.customerId,
-      documentId: dsrDocuments.id,
-      kind: dsrDocuments.kind,
-      fileName: dsrDocuments.fileName,
-      sha256: dsrDocuments.sha256,
-      content: dsrDocuments.content,
-    })
-    .from(postalDispatches)
-    .innerJoin(dsrDocuments, eq(dsrDocuments.id, postalDispatches.dsrDocumentId))
-    .innerJoin(dataSubjectRequests, eq(dataSubjectRequests.id, dsrDocuments.requestId))
-    .where(
-      and(
-        eq(postalDispatches.tenantId, p.tenantId),
-        eq(postalDispatches.id, dispatchId),
-        isNotNull(postalDispatches.dsrDocumentId),
-      ),
-    );
+  const row = await letterInPostalRegister(db, p.tenantId, dispatchId);
   if (!row) throw new DomainError('NOT_FOUND', { dispatchId });
   await appendAudit(db, {
     tenantId: p.tenantId,

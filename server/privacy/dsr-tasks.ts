@@ -1,6 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { dataSubjectRequests } from '../db/schema/index.ts';
+import { requestOfInstance, requestsByNumbers } from './dsr.repo.ts';
 
 /**
  * What the inbox and the task page may show of a GDPR request behind a DPO task (process verify-gdpr): its number,
@@ -13,14 +12,6 @@ export interface GdprTaskRequest {
   dueDate: string;
   extended: boolean;
 }
-
-const columns = {
-  number: dataSubjectRequests.number,
-  right: dataSubjectRequests.right,
-  status: dataSubjectRequests.status,
-  dueDate: dataSubjectRequests.dueDate,
-  extendedAt: dataSubjectRequests.extendedAt,
-};
 
 function toView(r: {
   number: string;
@@ -45,10 +36,7 @@ export async function gdprRequestsByNumbers(
 ): Promise<Map<string, GdprTaskRequest>> {
   const wanted = [...new Set(numbers.filter(isGdprNumber))];
   if (wanted.length === 0) return new Map();
-  const rows = await db
-    .select(columns)
-    .from(dataSubjectRequests)
-    .where(and(eq(dataSubjectRequests.tenantId, tenantId), inArray(dataSubjectRequests.number, wanted)));
+  const rows = await requestsByNumbers(db, tenantId, wanted);
   return new Map(rows.map((r) => [r.number, toView(r)]));
 }
 
@@ -58,14 +46,6 @@ export async function gdprRequestOfInstance(
   tenantId: string,
   processInstanceId: string,
 ): Promise<GdprTaskRequest | null> {
-  const [r] = await db
-    .select(columns)
-    .from(dataSubjectRequests)
-    .where(
-      and(
-        eq(dataSubjectRequests.tenantId, tenantId),
-        eq(dataSubjectRequests.processInstanceId, processInstanceId),
-      ),
-    );
+  const r = await requestOfInstance(db, tenantId, processInstanceId);
   return r ? toView(r) : null;
 }

@@ -1,23 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
-import {
-  cases,
-  dataSubjectRequests,
-  dsrDocuments,
-  mailQuarantine,
-  processStarts,
-  tenants,
-  type DataSubjectRequest,
-} from '../db/schema/index.ts';
+import type { DataSubjectRequest } from '../db/schema/index.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
-import { type Principal } from '../auth/index.ts';
+import type { Principal } from '../auth/index.ts';
 import { businessClock, endOfBusinessDay, type IsoDate } from '../deadlines/index.ts';
 import { letterheadOf, renderPdf } from '../documents/index.ts';
 import { getCustomer } from '../customers/index.ts';
-import { addCaseEvent } from '../cases/index.ts';
+import { addCaseEvent, cancelPendingStart, fileCaseAsGdprRequest, getCaseByNumber } from '../cases/index.ts';
+import { getTenant } from '../tenants/index.ts';
 import { isOpenCase } from '../codes/case-codes.ts';
 import { deliveryChannel } from '../codes/delivery.ts';
 import {
@@ -30,8 +22,18 @@ import {
 import { dsrLetter, DSR_FILE_NAMES } from './letters.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { renderMail, roDate } from '../mail/templates/render.ts';
-import { eraseForRequest } from './retention.ts';
 import { queueDsrLetterForPost } from './dsr-postal.ts';
+import {
+  answerRequest,
+  documentOfRequest,
+  documentsOfRequest,
+  extendRequest,
+  insertDocument,
+  insertRequest,
+  listRequests,
+  requestByNumber,
+  setProcessInstance,
+} from './dsr.repo.ts';
 
 /** The GDPR request process (processes/verify-gdpr.bpmn). */
 export const GDPR_PROCESS_KEY = 'verify-gdpr';
@@ -76,6 +78,18 @@ export interface DsrDeps {
   log: { warn(obj: object | string, msg?: string): void };
   /** Sends each letter to the person's e-mail address as a PDF attachment (without one, the letter goes by post). */
   mailer?: Mailer | undefined;
+  /**
+   * Carries out an erasure (art. 17) where the law allows it (server/retention): given by the entry point that
+   * builds this service, because the erasure reaches every module's rows and privacy sits below them.
+   */
+  erase?: ((r: DataSubjectRequest, actorId: string) => Promise<ErasureResult>) | undefined;
+}
+
+/** What an erasure did: the cases erased, those kept, and the reason given for keeping them. */
+export interface ErasureResult {
+  erased: string[];
+  kept: string[];
+  reason: string;
 }
 
 const MAIL_TITLES: Record<DsrDocumentKind, string> = {
@@ -88,16 +102,13 @@ export function createDsrService(deps: DsrDeps) {
   const { db, engine } = deps;
 
   async function byNumber(tenantId: string, number: string): Promise<DataSubjectRequest> {
-    const [r] = await db
-      .select()
-      .from(dataSubjectRequests)
-      .where(and(eq(dataSubjectRequests.tenantId, tenantId), eq(dataSubjectRequests.number, number)));
+    const r = await requestByNumber(db, tenantId, number);
     if (!r) throw new DomainError('GDPR_REQUEST_NOT_FOUND', { number });
     return r;
   }
 
   async function issueLetter(r: DataSubjectRequest, kind: DsrDocumentKind, tx: DbOrTx = db) {
-    const [tenant] = await tx.select().from(tenants).where(eq(tenants.id, r.tenantId));
+    const tenant = await getTenant(tx, r.tenantId);
     const customer = r.customerId ? await getCustomer(tx, r.tenantId, r.customerId) : null;
     const pdf = await renderPdf(
       dsrLetter(kind, letterheadOf(tenant!), r, {
@@ -105,25 +116,20 @@ export function createDsrService(deps: DsrDeps) {
         address: customer?.address ?? null,
       }),
     );
-    const inserted = await tx
-      .insert(dsrDocuments)
-      .values({
-        tenantId: r.tenantId,
-        requestId: r.id,
-        kind,
-        fileName: DSR_FILE_NAMES[kind](r.number),
-        sha256: createHash('sha256').update(pdf).digest('hex'),
-        size: pdf.length,
-        content: pdf,
-      })
-      .onConflictDoNothing()
-      .returning({ id: dsrDocuments.id });
-    const doc = inserted[0];
-    if (!doc) return; // issued before: it went out then
+    const docId = await insertDocument(tx, {
+      tenantId: r.tenantId,
+      requestId: r.id,
+      kind,
+      fileName: DSR_FILE_NAMES[kind](r.number),
+      sha256: createHash('sha256').update(pdf).digest('hex'),
+      size: pdf.length,
+      content: pdf,
+    });
+    if (docId === null) return; // issued before: it went out then
     // Sent once, when first issued, by e-mail when the person gave an address; otherwise (or when the send
     // fails) the letter is queued for the post, like a complaint letter, so the person is still informed.
     if (deliveryChannel(r) === 'email' && deps.mailer && (await deliver(r, kind, pdf, tenant!.name))) return;
-    await queueDsrLetterForPost(tx, r, { id: doc.id, kind }, customer?.address ?? null);
+    await queueDsrLetterForPost(tx, r, { id: docId, kind }, customer?.address ?? null);
   }
 
   async function deliver(
@@ -197,10 +203,7 @@ export function createDsrService(deps: DsrDeps) {
             variables: { requestId: r.id, right: r.right, dueAt: endOfBusinessDay(r.dueDate) },
           })
         ).id;
-      await db
-        .update(dataSubjectRequests)
-        .set({ processInstanceId: id })
-        .where(eq(dataSubjectRequests.id, r.id));
+      await setProcessInstance(db, r.id, id);
       return id;
     } catch (err) {
       deps.log.warn({ err: (err as Error).message, request: r.number }, 'GDPR process start deferred');
@@ -240,36 +243,25 @@ export function createDsrService(deps: DsrDeps) {
     const id = randomUUID();
     const dueDate = addMonths(receivedOn, 1);
     const request = await db.transaction(async (tx) => {
-      const [t] = await tx.select({ code: tenants.code }).from(tenants).where(eq(tenants.id, tenantId));
+      const t = await getTenant(tx, tenantId);
       if (!t) throw new DomainError('NOT_FOUND');
-      const [counter] = (await tx.execute(sql`
-        insert into dsr_counters (tenant_id, year, last_value) values (${tenantId}, ${year}, 1)
-        on conflict (tenant_id, year) do update set last_value = dsr_counters.last_value + 1
-        returning last_value`)) as unknown as Array<{ last_value: number }>;
-      const seq = Number(counter!.last_value);
-      const number = `${t.code}-GDPR-${year}-${String(seq).padStart(6, '0')}`;
-      const [r] = await tx
-        .insert(dataSubjectRequests)
-        .values({
-          id,
-          tenantId,
-          number,
-          year,
-          seq,
-          right: input.right,
-          channel: input.channel,
-          customerId: customer?.id ?? null,
-          contactName,
-          contactEmail,
-          contactPhone,
-          details: input.details,
-          receivedAt,
-          dueDate,
-          fromCaseId: input.fromCaseId ?? null,
-          fromInboundMessageId: input.fromInboundMessageId ?? null,
-          createdBy: actorId,
-        })
-        .returning();
+      const r = await insertRequest(tx, t.code, year, {
+        id,
+        tenantId,
+        right: input.right,
+        channel: input.channel,
+        customerId: customer?.id ?? null,
+        contactName,
+        contactEmail,
+        contactPhone,
+        details: input.details,
+        receivedAt,
+        dueDate,
+        fromCaseId: input.fromCaseId ?? null,
+        fromInboundMessageId: input.fromInboundMessageId ?? null,
+        createdBy: actorId,
+      });
+      const number = r.number;
       await appendAudit(tx, {
         tenantId,
         actorId,
@@ -279,7 +271,7 @@ export function createDsrService(deps: DsrDeps) {
         entityId: id,
         details: { number, right: input.right, channel: input.channel, dueDate },
       });
-      return r!;
+      return r;
     });
     await issueLetter(request, 'acknowledgement');
     const instanceId = await ensureProcess(request);
@@ -293,10 +285,7 @@ export function createDsrService(deps: DsrDeps) {
    */
   async function fromCase(p: Principal, caseNumber: string, right: DataSubjectRight) {
     requireDpoOrOfficer(p);
-    const [c] = await db
-      .select()
-      .from(cases)
-      .where(and(eq(cases.tenantId, p.tenantId), eq(cases.number, caseNumber)));
+    const c = (await getCaseByNumber(db, p.tenantId, caseNumber))?.case;
     if (!c) throw new DomainError('CASE_NOT_FOUND', { number: caseNumber });
     if (!isOpenCase(c.status) || c.kind === 'gdpr_request')
       throw new DomainError('GDPR_CASE_NOT_CONVERTIBLE');
@@ -320,19 +309,8 @@ export function createDsrService(deps: DsrDeps) {
     });
     const now = new Date();
     await db.transaction(async (tx) => {
-      await tx
-        .update(cases)
-        .set({
-          kind: 'gdpr_request',
-          status: 'filed',
-          filedReason: `cerere GDPR ${registered.number}`,
-          closedAt: now,
-        })
-        .where(eq(cases.id, c.id));
-      await tx
-        .update(processStarts)
-        .set({ startedAt: now, lastError: 'converted to a GDPR request' })
-        .where(and(eq(processStarts.caseId, c.id), sql`${processStarts.startedAt} is null`));
+      await fileCaseAsGdprRequest(tx, p.tenantId, c.id, { requestNumber: registered.number, at: now });
+      await cancelPendingStart(tx, c.id, 'converted to a GDPR request', now);
       await addCaseEvent(tx, {
         tenantId: p.tenantId,
         caseId: c.id,
@@ -358,39 +336,6 @@ export function createDsrService(deps: DsrDeps) {
     return registered;
   }
 
-  /** A quarantined e-mail that is a GDPR request: registered from what could be read, the quarantine resolved. */
-  async function fromQuarantine(
-    p: Principal,
-    quarantineId: number,
-    right: DataSubjectRight,
-    details: string,
-  ) {
-    requireDpoOrOfficer(p);
-    const [q] = await db
-      .select()
-      .from(mailQuarantine)
-      .where(and(eq(mailQuarantine.tenantId, p.tenantId), eq(mailQuarantine.id, quarantineId)));
-    if (!q || q.resolvedAt) throw new DomainError('NOT_FOUND', { quarantineId });
-    const registered = await register(p.tenantId, p.userId, {
-      right,
-      channel: 'email',
-      details,
-      contactName: q.fromAddress ?? 'Expeditor necunoscut',
-      contactEmail: q.fromAddress ?? undefined,
-      receivedAt: q.arrivedAt ?? q.createdAt,
-    });
-    await db
-      .update(mailQuarantine)
-      .set({
-        resolvedAt: new Date(),
-        resolvedBy: p.userId,
-        resolution: 'handled',
-        resolutionNote: `cerere GDPR ${registered.number}`,
-      })
-      .where(eq(mailQuarantine.id, q.id));
-    return registered;
-  }
-
   /**
    * Extends the deadline by one or two months (art. 12(3)): only while the first month runs, once, with the reason;
    * the notice to the person is issued in the same step, then the process moves the task's due date.
@@ -403,11 +348,12 @@ export function createDsrService(deps: DsrDeps) {
     if (businessClock(today).date > r.dueDate) throw new DomainError('GDPR_EXTENSION_LATE');
     const receivedOn = businessClock(r.receivedAt).date;
     const dueDate = addMonths(receivedOn, 1 + months);
-    const [updated] = await db
-      .update(dataSubjectRequests)
-      .set({ dueDate, originalDueDate: r.dueDate, extendedAt: today, extensionReason: reason })
-      .where(and(eq(dataSubjectRequests.id, r.id), sql`${dataSubjectRequests.extendedAt} is null`))
-      .returning();
+    const updated = await extendRequest(db, r.id, {
+      dueDate,
+      originalDueDate: r.dueDate,
+      extendedAt: today,
+      extensionReason: reason,
+    });
     if (!updated) throw new DomainError('GDPR_ALREADY_EXTENDED');
     await issueLetter(updated, 'extension_notice');
     await appendAudit(db, {
@@ -437,17 +383,14 @@ export function createDsrService(deps: DsrDeps) {
     if (r.status !== 'open') throw new DomainError('GDPR_REQUEST_ANSWERED');
     let outcome = a.outcome ?? 'granted';
     let refusalReason = a.refusalReason?.trim() || null;
-    let erasure: Awaited<ReturnType<typeof eraseForRequest>> | null = null;
+    let erasure: ErasureResult | null = null;
     if (r.right === 'erasure') {
-      erasure = await eraseForRequest(db, r, p.userId);
+      if (!deps.erase) throw new Error('erasure is not wired: createDsrService needs deps.erase');
+      erasure = await deps.erase(r, p.userId);
       outcome = erasure.kept.length === 0 ? 'granted' : erasure.erased.length ? 'partly_refused' : 'refused';
       refusalReason = erasure.kept.length ? erasure.reason : null;
     } else if (outcome !== 'granted' && !refusalReason) throw new DomainError('GDPR_REFUSAL_REASON_REQUIRED');
-    const [updated] = await db
-      .update(dataSubjectRequests)
-      .set({ status: 'answered', outcome, answerText: a.answerText, refusalReason, answeredAt: new Date() })
-      .where(and(eq(dataSubjectRequests.id, r.id), eq(dataSubjectRequests.status, 'open')))
-      .returning();
+    const updated = await answerRequest(db, r.id, { outcome, answerText: a.answerText, refusalReason });
     if (!updated) throw new DomainError('GDPR_REQUEST_ANSWERED');
     await issueLetter(updated, 'answer');
     await appendAudit(db, {
@@ -469,39 +412,14 @@ export function createDsrService(deps: DsrDeps) {
 
   async function list(p: Principal, status?: 'open' | 'answered') {
     requireDpo(p);
-    const rows = await db
-      .select()
-      .from(dataSubjectRequests)
-      .where(
-        and(
-          eq(dataSubjectRequests.tenantId, p.tenantId),
-          status ? eq(dataSubjectRequests.status, status) : undefined,
-        ),
-      )
-      .orderBy(
-        asc(dataSubjectRequests.status),
-        asc(dataSubjectRequests.dueDate),
-        desc(dataSubjectRequests.number),
-      )
-      .limit(500);
+    const rows = await listRequests(db, p.tenantId, status);
     return rows.map(view);
   }
 
   async function get(p: Principal, number: string) {
     requireDpo(p);
     const r = await byNumber(p.tenantId, number);
-    const docs = await db
-      .select({
-        id: dsrDocuments.id,
-        kind: dsrDocuments.kind,
-        fileName: dsrDocuments.fileName,
-        sha256: dsrDocuments.sha256,
-        size: dsrDocuments.size,
-        createdAt: dsrDocuments.createdAt,
-      })
-      .from(dsrDocuments)
-      .where(eq(dsrDocuments.requestId, r.id))
-      .orderBy(asc(dsrDocuments.id));
+    const docs = await documentsOfRequest(db, r.id);
     return {
       ...view(r),
       details: r.details,
@@ -512,19 +430,16 @@ export function createDsrService(deps: DsrDeps) {
   async function document(p: Principal, number: string, id: number) {
     requireDpo(p);
     const r = await byNumber(p.tenantId, number);
-    const [d] = await db
-      .select()
-      .from(dsrDocuments)
-      .where(and(eq(dsrDocuments.requestId, r.id), eq(dsrDocuments.id, id)));
+    const d = await documentOfRequest(db, r.id, id);
     if (!d) throw new DomainError('NOT_FOUND', { id });
     return d;
   }
 
-  return { register, fromCase, fromQuarantine, extend, answer, list, get, document, ensureProcess };
+  return { register, fromCase, extend, answer, list, get, document, ensureProcess };
 }
 
 /** Registering from a misfiled case or a quarantined e-mail: the officer who found it, or the DPO. */
-function requireDpoOrOfficer(p: Principal) {
+export function requireDpoOrOfficer(p: Principal) {
   if (!p.jobRoles.includes(DPO_ROLE) && !p.roles.some((r) => r === 'officer' || r === 'supervisor'))
     throw new DomainError('AUTH_FORBIDDEN');
 }

@@ -6,7 +6,7 @@ import { appendAudit } from '../audit/index.ts';
 import { DEFAULT_RETENTION_YEARS } from '../codes/privacy-codes.ts';
 import { DomainError } from '../errors.ts';
 import { runPeriodically } from '../periodic.ts';
-import type { Logger } from '../outbox/process-starts.ts';
+import type { Logger } from '../logger.ts';
 import { withAllTenants, withTenant } from '../db/tenant-scope.ts';
 
 /**

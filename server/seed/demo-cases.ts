@@ -1,19 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { and, eq, sql } from 'drizzle-orm';
-import { type Principal } from '../auth/index.ts';
+import type { Principal } from '../auth/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
-import {
-  caseMessages,
-  cases,
-  customers,
-  inboundMessages,
-  places,
-  portalSubmissions,
-  type Channel,
-  type PermissionRole,
-} from '../db/schema/index.ts';
+import type { Channel, PermissionRole } from '../db/schema/index.ts';
 import { recordPostalDispatch, renderPdf } from '../documents/index.ts';
 import type { EngineClient, EngineTask } from '../engine/client.ts';
 import { loadInstructions, type Instruction } from '../instructions/index.ts';
@@ -23,7 +13,7 @@ import {
   registerComplaint,
   type RegisterDeps,
 } from '../intake/index.ts';
-import type { Logger } from '../outbox/process-starts.ts';
+import type { Logger } from '../logger.ts';
 import type { ConsumerPrincipal } from '../portal/portal-auth.service.ts';
 import { listLinkedCustomers } from '../portal/portal-links.repo.ts';
 import { upsertAccount } from '../portal/portal-login.repo.ts';
@@ -47,6 +37,19 @@ import {
   type Step,
 } from './demo-scenarios.ts';
 import { withTenant } from '../db/tenant-scope.ts';
+import {
+  caseRow,
+  casesBySubject,
+  customerWithPlace,
+  existingCodes,
+  hasReceivedOfKind,
+  hasSubmissionOfKind,
+  placeByCode,
+  placeOfCustomer,
+  sentMessageOfKind,
+  staffWithJobRoles,
+  tryLockSeeding,
+} from './seed.repo.ts';
 
 export { DEMO_CASE_STAGES, DEMO_PORTAL_EMAIL, type DemoCaseKey } from './demo-scenarios.ts';
 
@@ -195,11 +198,7 @@ class Run implements ScenarioRun {
   }
 
   async caseRow(number: string) {
-    const [c] = await this.db
-      .select()
-      .from(cases)
-      .where(and(eq(cases.tenantId, this.tenant.id), eq(cases.number, number)));
-    return c ?? null;
+    return caseRow(this.db, this.tenant.id, number);
   }
 
   /** Open engine tasks of the case, its called sub-processes included (they carry its number as business key). */
@@ -357,29 +356,10 @@ class Run implements ScenarioRun {
 
   /** The consumer answers our acknowledgement: the intake attaches it to the case and correlates the message. */
   async consumerReply(number: string, fromName: string, from: string, text: string) {
-    const [replied] = await this.db
-      .select({ id: inboundMessages.id })
-      .from(inboundMessages)
-      .innerJoin(cases, eq(cases.id, inboundMessages.caseId))
-      .where(
-        and(eq(cases.tenantId, this.tenant.id), eq(cases.number, number), eq(inboundMessages.kind, 'reply')),
-      )
-      .limit(1);
-    if (replied) return;
-    const ack = await this.until(`${number}: confirmarea trimisă`, async () => {
-      const [m] = await this.db
-        .select({ messageId: caseMessages.messageId, subject: caseMessages.subject })
-        .from(caseMessages)
-        .innerJoin(cases, eq(cases.id, caseMessages.caseId))
-        .where(
-          and(
-            eq(cases.tenantId, this.tenant.id),
-            eq(cases.number, number),
-            eq(caseMessages.kind, 'acknowledgement'),
-          ),
-        );
-      return m;
-    });
+    if (await hasReceivedOfKind(this.db, this.tenant.id, number, 'reply')) return;
+    const ack = await this.until(`${number}: confirmarea trimisă`, () =>
+      sentMessageOfKind(this.db, this.tenant.id, number, 'acknowledgement'),
+    );
     const outcome = await this.mail({
       fromName,
       from,
@@ -392,19 +372,7 @@ class Run implements ScenarioRun {
   }
 
   async consumerAddsInformation(number: string, text: string, file?: { fileName: string; lines: string[] }) {
-    const [added] = await this.db
-      .select({ id: portalSubmissions.id })
-      .from(portalSubmissions)
-      .innerJoin(cases, eq(cases.id, portalSubmissions.caseId))
-      .where(
-        and(
-          eq(cases.tenantId, this.tenant.id),
-          eq(cases.number, number),
-          eq(portalSubmissions.kind, 'information'),
-        ),
-      )
-      .limit(1);
-    if (added) return;
+    if (await hasSubmissionOfKind(this.db, this.tenant.id, number, 'information')) return;
     // The file is a PDF the consumer made (a note of the meter reading), checked as every upload is.
     const files = file
       ? await checkFiles([
@@ -441,16 +409,7 @@ class Run implements ScenarioRun {
       );
       for (const code of PORTAL_CUSTOMERS) {
         if (linked.has(code)) continue;
-        const [place] = await this.db
-          .select({
-            placeCode: places.placeCode,
-            contractNumber: places.contractNumber,
-            meterSerial: places.meterSerial,
-          })
-          .from(places)
-          .innerJoin(customers, eq(customers.id, places.customerId))
-          .where(and(eq(customers.tenantId, this.tenant.id), eq(customers.customerCode, code)))
-          .limit(1);
+        const place = await placeOfCustomer(this.db, this.tenant.id, code);
         if (!place?.contractNumber || !place.meterSerial)
           throw new Error(
             `demo seed: customer ${code} has no place with a contract number and a meter serial`,
@@ -488,12 +447,7 @@ class Run implements ScenarioRun {
       return outcome.number;
     }
     if (intake.kind === 'call') {
-      const [c] = await this.db
-        .select({ id: customers.id, placeId: places.id })
-        .from(customers)
-        .leftJoin(places, eq(places.customerId, customers.id))
-        .where(and(eq(customers.tenantId, this.tenant.id), eq(customers.customerCode, intake.customerCode)))
-        .limit(1);
+      const c = await customerWithPlace(this.db, this.tenant.id, intake.customerCode);
       if (!c) throw new Error(`demo seed: customer ${intake.customerCode} is missing in ${this.tenant.code}`);
       const agent = this.caller();
       // What POST /api/complaints does for the call center.
@@ -512,10 +466,7 @@ class Run implements ScenarioRun {
       return reg.number;
     }
     const p = await this.consumer();
-    const [place] = await this.db
-      .select({ id: places.id })
-      .from(places)
-      .where(and(eq(places.tenantId, this.tenant.id), eq(places.placeCode, intake.placeCode)));
+    const place = await placeByCode(this.db, this.tenant.id, intake.placeCode);
     if (!place) throw new Error(`demo seed: place ${intake.placeCode} is missing in ${this.tenant.code}`);
     const reg = await this.portalService.submitComplaint(
       p,
@@ -536,21 +487,7 @@ class Run implements ScenarioRun {
 }
 
 async function loadStaff(db: Db, tenantId: string): Promise<Staff[]> {
-  const rows = (await db.execute(sql`
-    select u.id, u.email, u.name, u.roles,
-      coalesce(array_agg(h.job_role_code order by h.job_role_code) filter (where h.job_role_code is not null), '{}') as job_roles
-    from users u
-    left join job_role_holders h on h.user_id = u.id and h.tenant_id = u.tenant_id
-    where u.tenant_id = ${tenantId} and u.active
-    group by u.id
-    order by u.email`)) as unknown as Array<{
-    id: string;
-    email: string;
-    name: string;
-    roles: PermissionRole[];
-    job_roles: string[];
-  }>;
-  return rows.map((r) => ({ id: r.id, email: r.email, name: r.name, roles: r.roles, jobRoles: r.job_roles }));
+  return staffWithJobRoles(db, tenantId);
 }
 
 /** The customer codes and places the scenarios name that the tenant lacks (checked before anything is registered). */
@@ -563,22 +500,10 @@ async function missingDemoCustomers(db: Db, tenantId: string, todo: Scenario[]):
   }
   // The portal account links both of the person's customer accounts.
   if (placeCodes.size) PORTAL_CUSTOMERS.forEach((c) => codes.add(c));
-  const list = (xs: Set<string>) =>
-    sql.join(
-      [...xs, ''].map((x) => sql`${x}`),
-      sql`, `,
-    );
-  const [haveCodes, havePlaces] = await Promise.all([
-    db.execute(
-      sql`select customer_code as v from customers where tenant_id = ${tenantId} and customer_code in (${list(codes)})`,
-    ),
-    db.execute(
-      sql`select place_code as v from places where tenant_id = ${tenantId} and place_code in (${list(placeCodes)})`,
-    ),
-  ]).then((rs) => rs.map((r) => new Set((r as unknown as Array<{ v: string }>).map((x) => x.v))));
+  const { haveCodes, havePlaces } = await existingCodes(db, tenantId, codes, placeCodes);
   return [
-    ...[...codes].filter((c) => !haveCodes!.has(c)),
-    ...[...placeCodes].filter((p) => !havePlaces!.has(p)),
+    ...[...codes].filter((c) => !haveCodes.has(c)),
+    ...[...placeCodes].filter((p) => !havePlaces.has(p)),
   ].sort();
 }
 
@@ -594,27 +519,12 @@ interface Found {
 /** The demo's cases already in the tenant, by scenario key: one query. */
 async function presentCases(db: Db, tenantId: string): Promise<Partial<Record<DemoCaseKey, Found>>> {
   const bySubject = new Map(SCENARIOS.map((s) => [s.subject, s.key]));
-  const seeded = (id: ReturnType<typeof sql>) =>
-    sql`exists (select 1 from audit_log a where a.tenant_id = ${tenantId} and a.entity_type = 'case'
-      and a.entity_id = (${id})::text and a.action = ${SEEDED_ACTION})`;
-  const rows = (await db.execute(sql`
-    select c.subject, c.number, ${seeded(sql`c.id`)} as done,
-      k.number as contest_number, k.id is not null and ${seeded(sql`k.id`)} as contest_done
-    from cases c
-    left join lateral (
-      select x.id, x.number from cases x where x.contests_case_id = c.id order by x.received_at limit 1
-    ) k on true
-    where c.tenant_id = ${tenantId} and c.subject in (${sql.join(
-      SCENARIOS.map((s) => sql`${s.subject}`),
-      sql`, `,
-    )})
-    order by c.seq`)) as unknown as Array<{
-    subject: string;
-    number: string;
-    done: boolean;
-    contest_number: string | null;
-    contest_done: boolean;
-  }>;
+  const rows = await casesBySubject(
+    db,
+    tenantId,
+    SCENARIOS.map((s) => s.subject),
+    SEEDED_ACTION,
+  );
   const out: Partial<Record<DemoCaseKey, Found>> = {};
   for (const r of rows) {
     const key = bySubject.get(r.subject);
@@ -648,10 +558,7 @@ export async function seedDemoCases(
     };
     // One seeding per tenant at a time, across processes: a transaction holds the lock for the whole run.
     return deps.db.transaction(async (lockTx) => {
-      const [lock] = (await lockTx.execute(
-        sql`select pg_try_advisory_xact_lock(hashtextextended(${'demo-seed:' + tenantId}, 0)) as ok`,
-      )) as unknown as Array<{ ok: boolean }>;
-      if (!lock?.ok) return { ...report, busy: true };
+      if (!(await tryLockSeeding(lockTx, tenantId))) return { ...report, busy: true };
 
       const found = await presentCases(deps.db, tenantId);
       for (const [k, f] of Object.entries(found)) if (f.done) report.present[k as DemoCaseKey] = f.number;

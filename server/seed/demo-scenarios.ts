@@ -1,14 +1,7 @@
-import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import {
-  caseDocuments,
-  cases,
-  operatorRequests,
-  postalDispatches,
-  type Case,
-  type ComplaintCategory,
-} from '../db/schema/index.ts';
-import { type TaskSubmission } from '../tasks/index.ts';
+import type { Case, ComplaintCategory } from '../db/schema/index.ts';
+import type { TaskSubmission } from '../tasks/index.ts';
+import { operatorRequestSentAt, postalLettersOfCase } from './seed.repo.ts';
 
 /**
  * The demo's scenarios (server/seed/demo-cases.ts seeds them): for each, the complaint as it arrives (e-mail, call,
@@ -263,14 +256,9 @@ export const SCENARIOS: Scenario[] = [
             'Vă rugăm verificarea metrologică a contorului G88001234 și indexurile citite în ultimele 6 luni.',
         },
       });
-      await run.until(`${number}: cererea către OD trimisă`, async () => {
-        const [r] = await run.db
-          .select({ sentAt: operatorRequests.sentAt })
-          .from(operatorRequests)
-          .innerJoin(cases, eq(cases.id, operatorRequests.caseId))
-          .where(and(eq(cases.tenantId, run.tenantId), eq(cases.number, number)));
-        return r?.sentAt ? true : null;
-      });
+      await run.until(`${number}: cererea către OD trimisă`, async () =>
+        (await operatorRequestSentAt(run.db, run.tenantId, number)) ? true : null,
+      );
       await run.waitForActivity(number, 'waitAnswer');
     },
   },
@@ -354,16 +342,7 @@ export const SCENARIOS: Scenario[] = [
       await run.waitForTask(number, 'postalDispatch');
       // The registry posts both letters; the acknowledgement came back signed, the answer's proof is awaited.
       const letters = await run.until(`${number}: scrisorile în registrul poștal`, async () => {
-        const rows = await run.db
-          .select({
-            id: postalDispatches.id,
-            kind: caseDocuments.kind,
-            dispatchedAt: postalDispatches.dispatchedAt,
-          })
-          .from(postalDispatches)
-          .innerJoin(cases, eq(cases.id, postalDispatches.caseId))
-          .innerJoin(caseDocuments, eq(caseDocuments.id, postalDispatches.documentId))
-          .where(and(eq(cases.tenantId, run.tenantId), eq(cases.number, number)));
+        const rows = await postalLettersOfCase(run.db, run.tenantId, number);
         return rows.length >= 2 ? rows : null;
       });
       const received = (await run.caseRow(number))!.receivedAt.getTime();

@@ -13,7 +13,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql as dsql } from 'drizzle-orm';
 import { loadConfig, type Config } from '../config.ts';
 import { createDb } from '../db/client.ts';
 import { probePort } from '../embedded/engine-process.ts';
@@ -23,11 +22,13 @@ import { StartupError } from '../embedded/startup-error.ts';
 import { EngineClient } from '../engine/client.ts';
 import { deployBaseline } from '../engine/deploy-processes.ts';
 import { createMailer } from '../mail/mailer.ts';
-import { startProcessStartDispatcher, type Logger } from '../outbox/process-starts.ts';
+import { startProcessStartDispatcher } from '../cases/index.ts';
+import type { Logger } from '../logger.ts';
 import { getTenantByCode } from '../tenants/index.ts';
 import { startWorkers } from '../workers/run-workers.ts';
 import { DEMO_CASE_STAGES, seedDemoCases, type DemoCaseKey } from './demo-cases.ts';
 import { seedCustomers } from './tenant-setup.ts';
+import { customerCount } from './seed.repo.ts';
 
 /** A failure said in one sentence, without a stack trace. */
 class CliError extends Error {}
@@ -116,9 +117,7 @@ export async function demoSeedCli(argv: string[], env: NodeJS.ProcessEnv): Promi
       throw new CliError(`The database at ${new URL(svc.databaseUrl).host} cannot be read: ${err.message}.`);
     });
     if (!tenant) throw new CliError(`There is no tenant with the code ${code}.`);
-    const [{ n }] = (await db.execute(
-      dsql`select count(*)::int as n from customers where tenant_id = ${tenant.id}`,
-    )) as unknown as [{ n: number }];
+    const n = await customerCount(db, tenant.id);
     if (n === 0) await seedCustomers(db, tenant.id, 'DEMO');
     const engine = new EngineClient(svc.engine);
     await deployBaseline(engine, tenant.id);

@@ -4,7 +4,7 @@ import { deadlineRisk } from '../codes/deadline-risk.ts';
 import type { Db } from '../db/client.ts';
 import { riskWindowOf } from '../deadlines/index.ts';
 import { DomainError } from '../errors.ts';
-import { gdprRequestsByNumbers } from '../privacy/dsr-tasks.ts';
+import { gdprRequestsByNumbers } from '../privacy/index.ts';
 import {
   COUNT_CAP,
   countInbox,

@@ -5,6 +5,7 @@
  */
 export { createTasksService, type TasksService } from './tasks.service.ts';
 export { createProcessCatalog, type ProcessCatalog } from './process-catalog.ts';
+export { startTaskCompletionDispatcher } from './task-completion-dispatcher.ts';
 export { MISSING_INFORMATION_EVENT, TASK_FORMS, type TaskSubmission } from './task-forms.ts';
 export {
   applyCompletion,
@@ -17,3 +18,4 @@ export {
   recordCompletionIntent,
   taskGone,
 } from './task-completion.ts';
+export { anonymiseCaseComments } from './case-comments.ts';

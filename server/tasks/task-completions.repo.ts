@@ -1,5 +1,5 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.ts';
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db/client.ts';
 import { taskCompletions, type TaskCompletion } from '../db/schema/index.ts';
 
 /** How long a request holds its own intent before a dispatcher may take it over (it died before the end). */
@@ -7,7 +7,14 @@ export const COMPLETION_LEASE_SECONDS = 60;
 
 export type CompletionIntent = Pick<
   typeof taskCompletions.$inferInsert,
-  'tenantId' | 'taskId' | 'caseId' | 'actorId' | 'processInstanceId' | 'taskDefinitionKey' | 'variables' | 'timerMoves'
+  | 'tenantId'
+  | 'taskId'
+  | 'caseId'
+  | 'actorId'
+  | 'processInstanceId'
+  | 'taskDefinitionKey'
+  | 'variables'
+  | 'timerMoves'
 >;
 
 /** The intent, held by this request for a lease; null when the task has one already (a double submit, a retry). */
@@ -84,4 +91,28 @@ export async function markApplied(db: DbOrTx, id: number) {
     .update(taskCompletions)
     .set({ status: 'applied', appliedAt: new Date(), lastError: null })
     .where(eq(taskCompletions.id, id));
+}
+
+/** Leases up to `batch` pending completions whose lease ran out (SKIP LOCKED: safe with many replicas). */
+export async function leaseDueCompletions(db: Db, batch: number): Promise<TaskCompletion[]> {
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: taskCompletions.id })
+      .from(taskCompletions)
+      .where(and(eq(taskCompletions.status, 'pending'), lte(taskCompletions.lockedUntil, sql`now()`)))
+      .orderBy(asc(taskCompletions.id))
+      .limit(batch)
+      .for('update', { skipLocked: true });
+    if (due.length === 0) return [];
+    return tx
+      .update(taskCompletions)
+      .set({ lockedUntil: sql`now() + make_interval(secs => ${COMPLETION_LEASE_SECONDS})` })
+      .where(
+        inArray(
+          taskCompletions.id,
+          due.map((d) => d.id),
+        ),
+      )
+      .returning();
+  });
 }

@@ -30,7 +30,7 @@ import {
   taskGone,
 } from './task-completion.ts';
 import { doneSteps, upsertStepTick } from './step-ticks.repo.ts';
-import { gdprRequestOfInstance, gdprRequestsByNumbers } from '../privacy/dsr-tasks.ts';
+import { gdprRequestOfInstance, gdprRequestsByNumbers } from '../privacy/index.ts';
 import { getReadModelTask } from './inbox.repo.ts';
 
 /** The task's completion was recorded by a concurrent request (a double submit) while this one validated. */

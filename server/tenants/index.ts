@@ -6,6 +6,7 @@ export {
   listTenants,
   setSecurityPolicy,
   tenantSettings,
+  tenantsByIntakeAddresses,
   upsertTenant,
   type TenantSettings,
 } from './tenants.service.ts';

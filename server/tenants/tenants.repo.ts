@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { tenants } from '../db/schema/index.ts';
 
@@ -43,7 +43,11 @@ export async function updateTenant(
   tenantId: string,
   patch: Partial<typeof tenants.$inferInsert>,
 ): Promise<TenantSettingsRow | null> {
-  const [row] = await db.update(tenants).set(patch).where(eq(tenants.id, tenantId)).returning(settingsColumns);
+  const [row] = await db
+    .update(tenants)
+    .set(patch)
+    .where(eq(tenants.id, tenantId))
+    .returning(settingsColumns);
   return row ?? null;
 }
 
@@ -65,4 +69,12 @@ export async function upsertTenant(
     .returning({ id: tenants.id });
   if (!row) throw new Error('tenant not created');
   return row.id;
+}
+
+/** The tenants whose intake address is one of these (lower-case) addresses: the catch-all mailbox routes by them. */
+export function tenantsByIntakeAddresses(db: DbOrTx, addresses: string[]) {
+  return db
+    .select()
+    .from(tenants)
+    .where(inArray(sql`lower(${tenants.intakeEmail})`, addresses));
 }

@@ -68,3 +68,8 @@ export async function setSecurityPolicy(
 ): Promise<void> {
   await repo.updateTenant(tx, tenantId, policy);
 }
+
+/** The tenants whose intake address is one of these (lower-case) addresses (the catch-all mailbox's routing). */
+export function tenantsByIntakeAddresses(db: DbOrTx, addresses: string[]): Promise<Tenant[]> {
+  return repo.tenantsByIntakeAddresses(db, addresses);
+}

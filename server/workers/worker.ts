@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.ts';
 import type { EngineClient } from '../engine/client.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import type { Logger } from '../outbox/process-starts.ts';
+import type { Logger } from '../logger.ts';
 
 /** What a worker handler may use. Workers call the same domain services as the HTTP routes. */
 export interface WorkerDeps {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { ensureUser } from '../../server/seed/tenant-setup.ts';
-import { runRetention } from '../../server/privacy/retention.ts';
+import { runRetention } from '../../server/retention/index.ts';
 import { addMonths } from '../../server/privacy/dsr.service.ts';
 import { businessClock } from '../../server/deadlines/calendar.ts';
 import { issueAcknowledgementLetter } from '../../server/cases/index.ts';

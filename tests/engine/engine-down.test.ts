@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployBaseline } from '../../server/engine/deploy-processes.ts';
-import { startProcessStartDispatcher } from '../../server/outbox/process-starts.ts';
+import { startProcessStartDispatcher } from '../../server/cases/index.ts';
 import { ownEngine, type OwnEngine } from '../helpers/own-engine.ts';
 import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
 

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inboundMessages } from '../../server/db/schema/index.ts';
 import { registerComplaint } from '../../server/intake/register-complaint.ts';
-import { startProcessStartDispatcher } from '../../server/outbox/process-starts.ts';
+import { startProcessStartDispatcher } from '../../server/cases/index.ts';
 import { ownEngine, type OwnEngine } from '../helpers/own-engine.ts';
 import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';

@@ -4,7 +4,7 @@ import { dataSubjectRights, type DataSubjectRight } from '../../../codes/privacy
 import { type RegisterDeps } from '../../../intake/index.ts';
 import type { Mailer } from '../../../mail/mailer.ts';
 import type { PortalService } from '../../../portal/portal.service.ts';
-import { createDsrService } from '../../../privacy/dsr.service.ts';
+import { createDsrService } from '../../../privacy/index.ts';
 import { errorResponses } from '../common.schemas.ts';
 import { AccountSchema, LinkResultSchema, LinkSchema, PlaceListSchema } from './portal.schemas.ts';
 import { consumerConfig, consumerOf, security, tags } from './route-config.ts';

@@ -11,12 +11,18 @@ import {
   type DataSubjectRight,
   type DsrOutcome,
 } from '../../../codes/privacy-codes.ts';
-import { createDsrService, requireDpo } from '../../../privacy/dsr.service.ts';
+import {
+  createDsrService,
+  dsrLetterForPost,
+  exportSubject,
+  requireDpo,
+  retentionYears,
+  setRetentionYears,
+} from '../../../privacy/index.ts';
+import { registerQuarantinedAsGdprRequest } from '../../../intake/index.ts';
+import { eraseForRequest } from '../../../retention/index.ts';
 import type { Mailer } from '../../../mail/mailer.ts';
 import { accessLogOf, viaOf } from '../../../audit/index.ts';
-import { exportSubject } from '../../../privacy/export.ts';
-import { dsrLetterForPost } from '../../../privacy/dsr-postal.ts';
-import { retentionYears, setRetentionYears } from '../../../privacy/retention.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const DsrNumber = Type.String({
@@ -96,7 +102,14 @@ const AccessEntrySchema = Type.Object({
  */
 const privacyRoutes: FastifyPluginAsyncTypebox<{ mailer?: Mailer | undefined }> = async (fastify, opts) => {
   const { db, engine, log } = fastify.registerDeps;
-  const dsr = createDsrService({ db, engine, log, mailer: opts.mailer });
+  // The erasure reaches every module's rows (server/retention); privacy sits below them, so it is handed in here.
+  const dsr = createDsrService({
+    db,
+    engine,
+    log,
+    mailer: opts.mailer,
+    erase: (r, actorId) => eraseForRequest(db, r, actorId),
+  });
 
   fastify.post(
     '/requests',
@@ -170,7 +183,13 @@ const privacyRoutes: FastifyPluginAsyncTypebox<{ mailer?: Mailer | undefined }> 
       reply
         .status(201)
         .send(
-          await dsr.fromQuarantine(principalOf(req), req.body.quarantineId, req.body.right, req.body.details),
+          await registerQuarantinedAsGdprRequest(
+            { db, dsr },
+            principalOf(req),
+            req.body.quarantineId,
+            req.body.right,
+            req.body.details,
+          ),
         ),
   );
 
