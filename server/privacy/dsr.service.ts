@@ -371,7 +371,7 @@ export function createDsrService(deps: DsrDeps) {
 
   /**
    * The answer. An erasure is carried out here where the law allows and refused, with its reason, where it requires
-   * keeping the record (server/privacy/retention.ts); for the other rights the DPO says what was done.
+   * keeping the record (server/retention); for the other rights the DPO says what was done.
    */
   async function answer(
     p: Principal,
