@@ -33,7 +33,9 @@ export const CLIENT_ADDRESS_HEADER = 'x-reclamatii-client-address';
 export function prepareWebEnvironment(publicUrl: string): void {
   // adapter-node checks form posts against ORIGIN (CSRF); it is our public origin.
   process.env.ORIGIN ??= publicUrl;
-  // The consumer portal's forms carry photos and files (5 x 10 MB); the API checks the real limits.
-  process.env.BODY_SIZE_LIMIT ??= '30M';
+  // The consumer portal's forms carry photos and files: at most 25 MB together (server/portal/uploads.ts), plus the
+  // form's fields and multipart framing. adapter-node refuses a larger body with 413 from its Content-Length, or
+  // while reading a chunked one, before a page reads it; the API then checks each file while it streams.
+  process.env.BODY_SIZE_LIMIT ??= '26M';
   process.env.ADDRESS_HEADER = CLIENT_ADDRESS_HEADER;
 }

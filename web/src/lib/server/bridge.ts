@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { Cookies } from '@sveltejs/kit';
 
 /**
@@ -79,8 +81,9 @@ export function bridgeFetch(event: BridgeEvent): typeof fetch {
     }
     headers['x-access-via'] = `page:${new URL(event.request.url).pathname}`.slice(0, 120);
     const opts: InjectOptions = { method: request.method, url: url.pathname + url.search, headers };
-    // JSON and multipart bodies alike pass as the bytes the client serialised, with its content type (and boundary).
-    if (request.body) opts.payload = Buffer.from(await request.arrayBuffer());
+    // JSON and multipart bodies alike pass as the bytes the client serialised, with its content type (and boundary),
+    // streamed: the API counts an upload while reading it (no second copy of the files in memory here).
+    if (request.body) opts.payload = Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>);
     const remoteAddress = clientAddress(event);
     if (remoteAddress) opts.remoteAddress = remoteAddress;
 
