@@ -1,15 +1,11 @@
-import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { totpCode } from '../../server/auth/totp.ts';
-import { axeViolations, launchBrowser, logIn, staffPage } from '../helpers/browser.ts';
-import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { axeViolations, logIn, browserSuite } from '../helpers/browser.ts';
+import { PASSWORD } from '../helpers/test-context.ts';
 
-const PORT = 3625 + Number(process.env.TEST_PORT_OFFSET ?? 0);
-const BASE = `http://localhost:${PORT}`;
-const SHOTS = 'test-results/screenshots';
 const SLOW = { timeout: 30_000 };
 const ADMIN = 'admin@demo.local';
 const COLLEAGUE = 'officer@demo.local';
@@ -23,22 +19,11 @@ const COLLEAGUE = 'officer@demo.local';
  * without JavaScript. axe on every step.
  */
 describe('admin security in the browser', () => {
-  let t: TestContext;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    t = await createTestContext({ webPort: PORT, taskEvents: false });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const web = browserSuite({ taskEvents: false });
 
   /** Eleven minutes after the admin's sign-in, as far as the re-authentication window is concerned. */
   const signedInLongAgo = () =>
-    t.db.execute(
+    web.t.db.execute(
       sql`update sessions set authenticated_at = now() - interval '11 minutes'
           where user_id = (select id from users where email = ${ADMIN})`,
     );
@@ -62,8 +47,8 @@ describe('admin security in the browser', () => {
 
   const auditCount = async (action: string) =>
     (
-      (await t.db.execute(
-        sql`select count(*)::int as n from audit_log where action = ${action} and tenant_id = ${t.demoTenantId}`,
+      (await web.t.db.execute(
+        sql`select count(*)::int as n from audit_log where action = ${action} and tenant_id = ${web.t.demoTenantId}`,
       )) as unknown as Array<{ n: number }>
     )[0]!.n;
 
@@ -74,14 +59,14 @@ describe('admin security in the browser', () => {
       const violations: Record<string, string[]> = {};
 
       // The colleague uses TOTP (enrolled through the API) and has a session open.
-      const colleague = await t.login(COLLEAGUE);
-      const setup = await t.app.inject({
+      const colleague = await web.t.login(COLLEAGUE);
+      const setup = await web.t.app.inject({
         method: 'POST',
         url: '/api/account/totp/setup',
         headers: colleague,
       });
       const { secret } = setup.json<{ secret: string }>();
-      const confirmed = await t.app.inject({
+      const confirmed = await web.t.app.inject({
         method: 'POST',
         url: '/api/account/totp/confirm',
         headers: colleague,
@@ -90,8 +75,8 @@ describe('admin security in the browser', () => {
       expect(confirmed.statusCode).toBe(200);
 
       // 1. The users page says who uses TOTP; the reset is offered for the colleague only.
-      const admin = await staffPage(browser, BASE, ADMIN, SLOW);
-      await admin.goto(`${BASE}/admin/users`);
+      const admin = await web.staffPage(ADMIN, SLOW);
+      await admin.goto(`${web.base}/admin/users`);
       await admin.getByRole('heading', { name: 'Utilizatori', level: 1 }).waitFor();
       const cardOf = (name: string) =>
         admin.getByRole('listitem').filter({ has: admin.getByRole('heading', { name }) });
@@ -110,7 +95,7 @@ describe('admin security in the browser', () => {
       await oana.getByText(resetSummary, { exact: true }).click();
       await oana.getByText('Resetați numai după ce ați verificat, direct cu persoana').waitFor();
       violations.resetQuestion = await axeViolations(admin);
-      await admin.screenshot({ path: `${SHOTS}/admin-security-1-reset-question.png`, fullPage: true });
+      await web.shot(admin, 'admin-security-1-reset-question');
       await oana.getByRole('button', { name: 'Da, resetează pentru Oana Ofițer' }).click();
       await reauthenticate(admin, '/admin/users', []);
       // Back: the same question, open again, with a word on why.
@@ -120,7 +105,7 @@ describe('admin security in the browser', () => {
         .waitFor();
       await oana.getByRole('button', { name: 'Da, resetează pentru Oana Ofițer' }).waitFor();
       violations.resetAgain = await axeViolations(admin);
-      await admin.screenshot({ path: `${SHOTS}/admin-security-2-reset-again.png`, fullPage: true });
+      await web.shot(admin, 'admin-security-2-reset-again');
       await oana.getByRole('button', { name: 'Da, resetează pentru Oana Ofițer' }).click();
       await admin
         .getByRole('status')
@@ -136,11 +121,11 @@ describe('admin security in the browser', () => {
       expect(await admin.getByText(/^Resetează autentificarea în doi pași pentru/).count()).toBe(0);
       // Her session ended; the reset is audited once.
       expect(
-        (await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: colleague })).statusCode,
+        (await web.t.app.inject({ method: 'GET', url: '/api/auth/me', headers: colleague })).statusCode,
       ).toBe(401);
       expect(await auditCount('user.totp_reset_by_admin')).toBe(1);
       violations.resetDone = await axeViolations(admin);
-      await admin.screenshot({ path: `${SHOTS}/admin-security-3-reset-done.png`, fullPage: true });
+      await web.shot(admin, 'admin-security-3-reset-done');
 
       // 3. A new account with roles needs the re-authentication too: the form comes back as typed.
       const email = `petra-${randomBytes(3).toString('hex')}@demo.local`;
@@ -172,7 +157,7 @@ describe('admin security in the browser', () => {
       const box = `reclamatii-${randomBytes(3).toString('hex')}@furnizor.local`;
       const mailboxPassword = 'parola-cutiei-de-test';
       await signedInLongAgo();
-      await admin.goto(`${BASE}/admin/mailbox`);
+      await admin.goto(`${web.base}/admin/mailbox`);
       await admin.getByRole('heading', { name: 'Căsuța de e-mail pentru reclamații', level: 1 }).waitFor();
       await admin.getByLabel('Serverul IMAP').fill(inject('imapHost'));
       await admin.getByLabel('Portul', { exact: true }).fill(String(inject('imapPort')));
@@ -199,7 +184,7 @@ describe('admin security in the browser', () => {
       expect(await admin.getByLabel('Parola', { exact: true }).inputValue()).toBe('');
       expect(await admin.getByLabel('Parola', { exact: true }).getAttribute('required')).not.toBeNull();
       violations.mailboxBack = await axeViolations(admin);
-      await admin.screenshot({ path: `${SHOTS}/admin-security-4-mailbox-back.png`, fullPage: true });
+      await web.shot(admin, 'admin-security-4-mailbox-back');
       await admin.getByLabel('Parola', { exact: true }).fill(mailboxPassword);
       await admin.getByRole('button', { name: 'Salvează' }).click();
       await admin.getByRole('status').filter({ hasText: 'Setările au fost salvate.' }).waitFor();
@@ -221,7 +206,7 @@ describe('admin security in the browser', () => {
         .getByText('Niciuna dintre cele 12 persoane active nu folosește încă autentificarea în doi pași.')
         .waitFor();
       violations.security = await axeViolations(admin);
-      await admin.screenshot({ path: `${SHOTS}/admin-security-5-policy.png`, fullPage: true });
+      await web.shot(admin, 'admin-security-5-policy');
       const hours = admin.getByLabel('Durata maximă a unei sesiuni (ore, între 1 și 24)');
       const save = admin.getByRole('button', { name: 'Salvează politica' });
       expect(await hours.inputValue()).toBe('12');
@@ -242,7 +227,7 @@ describe('admin security in the browser', () => {
         expect(await hours.inputValue()).toBe(typed);
       }
       violations.securityError = await axeViolations(admin);
-      await admin.screenshot({ path: `${SHOTS}/admin-security-6-policy-error.png`, fullPage: true });
+      await web.shot(admin, 'admin-security-6-policy-error');
 
       // The lifetime, after the re-authentication, with the typed value kept.
       await signedInLongAgo();
@@ -262,35 +247,37 @@ describe('admin security in the browser', () => {
       await save.click();
       await admin.waitForURL((u) => u.pathname === '/account/two-factor');
       expect(new URL(admin.url()).searchParams.get('next')).toBe('/admin/security');
-      await admin.goto(`${BASE}/admin/users`);
+      await admin.goto(`${web.base}/admin/users`);
       expect(new URL(admin.url()).pathname).toBe('/account/two-factor');
-      const [policy] = (await t.db.execute(
-        sql`select totp_for_all_staff, session_max_hours from tenants where id = ${t.demoTenantId}`,
+      const [policy] = (await web.t.db.execute(
+        sql`select totp_for_all_staff, session_max_hours from tenants where id = ${web.t.demoTenantId}`,
       )) as unknown as Array<{ totp_for_all_staff: boolean; session_max_hours: number }>;
       expect(policy).toEqual({ totp_for_all_staff: true, session_max_hours: 8 });
       // The colleague whose TOTP was reset signs in with the password and is taken to enrolment too.
-      const oanaPage = await staffPage(browser, BASE, COLLEAGUE, SLOW);
+      const oanaPage = await web.staffPage(COLLEAGUE, SLOW);
       expect(new URL(oanaPage.url()).pathname).toBe('/account/two-factor');
 
       // On a phone, the security page (another admin's view would be the same; this one enrols first).
-      const phone = await staffPage(browser, BASE, 'admin@demo.local', {
+      const phone = await web.staffPage('admin@demo.local', {
         ...SLOW,
         viewport: { width: 390, height: 844 },
       });
       expect(new URL(phone.url()).pathname).toBe('/account/two-factor');
-      await t.db.execute(sql`update tenants set totp_for_all_staff = false where id = ${t.demoTenantId}`);
-      await phone.goto(`${BASE}/admin/security`);
+      await web.t.db.execute(
+        sql`update tenants set totp_for_all_staff = false where id = ${web.t.demoTenantId}`,
+      );
+      await phone.goto(`${web.base}/admin/security`);
       await phone.getByRole('heading', { name: 'Securitatea conturilor', level: 1 }).waitFor();
       violations.phone = await axeViolations(phone);
-      await phone.screenshot({ path: `${SHOTS}/admin-security-7-phone.png`, fullPage: true });
+      await web.shot(phone, 'admin-security-7-phone');
 
       // Without JavaScript the draft works the same (a cookie, not the page's script).
-      const plain = await browser.newContext({ locale: 'ro-RO', javaScriptEnabled: false });
+      const plain = await web.browser.newContext({ locale: 'ro-RO', javaScriptEnabled: false });
       plain.setDefaultTimeout(SLOW.timeout);
       const noJs = await plain.newPage();
-      await logIn(noJs, BASE, ADMIN);
+      await logIn(noJs, web.base, ADMIN);
       await signedInLongAgo();
-      await noJs.goto(`${BASE}/admin/security`);
+      await noJs.goto(`${web.base}/admin/security`);
       await noJs.getByLabel('Durata maximă a unei sesiuni (ore, între 1 și 24)').fill('6');
       await noJs.getByRole('button', { name: 'Salvează politica' }).click();
       await reauthenticate(noJs, '/admin/security', []);

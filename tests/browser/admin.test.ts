@@ -1,13 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
-import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { describe, expect, inject, it } from 'vitest';
+import { axeViolations, browserSuite } from '../helpers/browser.ts';
 
-const PORT = 3396 + Number(process.env.TEST_PORT_OFFSET ?? 0);
-const BASE = `http://localhost:${PORT}`;
-const SHOTS = 'test-results/screenshots';
 /** The machine is shared: page loads in this long journey can take a while under load. */
 const SLOW = { timeout: 90_000 };
 
@@ -16,28 +10,18 @@ const SLOW = { timeout: 90_000 };
  * extra non-working day and who holds a job role; each change is checked through the API it went to.
  */
 describe('the admin pages in the browser', () => {
-  let t: TestContext;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    t = await createTestContext({ webPort: PORT, taskEvents: false });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const web = browserSuite({ taskEvents: false });
 
   it(
     'changes settings, a deadline rule, a non-working day and a role holder',
     { timeout: 400_000 },
     async () => {
       const violations: Record<string, string[]> = {};
-      const headers = await t.login('admin@demo.local');
-      const api = async <T>(url: string) => (await t.app.inject({ method: 'GET', url, headers })).json<T>();
+      const headers = await web.t.login('admin@demo.local');
+      const api = async <T>(url: string) =>
+        (await web.t.app.inject({ method: 'GET', url, headers })).json<T>();
 
-      const page = await staffPage(browser, BASE, 'admin@demo.local', SLOW);
+      const page = await web.staffPage('admin@demo.local', SLOW);
       expect(new URL(page.url()).pathname).toBe('/admin');
       await page.getByRole('heading', { name: 'Setările furnizorului' }).waitFor();
       violations.settings = await axeViolations(page);
@@ -61,7 +45,7 @@ describe('the admin pages in the browser', () => {
         .fill('Str. Energiei 1, București\nCUI RO123456');
       await page.getByRole('button', { name: 'Salvează setările' }).click();
       await page.getByRole('status').filter({ hasText: 'Setările au fost salvate' }).waitFor();
-      await page.screenshot({ path: `${SHOTS}/admin-1-settings.png`, fullPage: true });
+      await web.shot(page, 'admin-1-settings');
       expect(await api('/api/tenant-settings')).toMatchObject({
         operatorEmail: 'date@distributie-nord.ro',
         warnWorkingDaysBefore: 3,
@@ -87,13 +71,13 @@ describe('the admin pages in the browser', () => {
         .filter({ hasText: 'Termenul pentru „Facturarea” a fost salvat.' })
         .waitFor();
       violations.rules = await axeViolations(page);
-      await page.screenshot({ path: `${SHOTS}/admin-2-deadline-rules.png`, fullPage: true });
+      await web.shot(page, 'admin-2-deadline-rules');
       const rules = await api<{ items: Array<{ category: string; days: number }> }>('/api/deadline-rules');
       expect(rules.items.find((r) => r.category === 'facturare')!.days).toBe(20);
 
       // Extra non-working day: a Sunday is refused, a working day is added, then removed.
       await page.getByRole('link', { name: 'Zile nelucrătoare' }).click();
-      await page.goto(`${BASE}/admin/non-working-days?year=2026`);
+      await page.goto(`${web.base}/admin/non-working-days?year=2026`);
       await page.getByLabel('Ziua').fill('2026-12-27');
       await page.getByLabel('Motivul').fill('Zi liberă de firmă');
       await page.getByRole('button', { name: 'Adaugă' }).click();
@@ -107,7 +91,7 @@ describe('the admin pages in the browser', () => {
       await page.getByRole('status').filter({ hasText: 'Ziua 24.12.2026 este nelucrătoare.' }).waitFor();
       await page.getByRole('row').filter({ hasText: 'Ajunul Crăciunului' }).waitFor();
       violations.days = await axeViolations(page);
-      await page.screenshot({ path: `${SHOTS}/admin-3-non-working-days.png`, fullPage: true });
+      await web.shot(page, 'admin-3-non-working-days');
       expect((await api<{ items: Array<{ day: string }> }>('/api/non-working-days?year=2026')).items).toEqual(
         [{ day: '2026-12-24', reason: 'Ajunul Crăciunului' }],
       );
@@ -126,24 +110,24 @@ describe('the admin pages in the browser', () => {
         .filter({ hasText: 'Titularii funcției SF au fost salvați (2 persoane).' })
         .waitFor();
       violations.orgChart = await axeViolations(page);
-      await page.screenshot({ path: `${SHOTS}/admin-4-org-chart.png`, fullPage: true });
+      await web.shot(page, 'admin-4-org-chart');
       const chart = await api<{ staff: Array<{ email: string; jobRoles: string[] }> }>('/api/org-chart');
       expect(chart.staff.find((s) => s.email === 'supervisor@demo.local')!.jobRoles).toEqual(
         expect.arrayContaining(['SEF', 'SF']),
       );
 
       // On a phone.
-      const phone = await staffPage(browser, BASE, 'admin@demo.local', {
+      const phone = await web.staffPage('admin@demo.local', {
         ...SLOW,
         viewport: { width: 390, height: 844 },
       });
-      await phone.goto(`${BASE}/admin/deadline-rules`);
+      await phone.goto(`${web.base}/admin/deadline-rules`);
       violations.phone = await axeViolations(phone);
-      await phone.screenshot({ path: `${SHOTS}/admin-5-phone.png`, fullPage: true });
+      await web.shot(phone, 'admin-5-phone');
 
       // Other roles have no admin pages.
-      const officer = await staffPage(browser, BASE, 'officer@demo.local', SLOW);
-      expect((await officer.goto(`${BASE}/admin`))?.status()).toBe(403);
+      const officer = await web.staffPage('officer@demo.local', SLOW);
+      expect((await officer.goto(`${web.base}/admin`))?.status()).toBe(403);
 
       expect(violations).toEqual({ settings: [], rules: [], days: [], orgChart: [], phone: [] });
     },
@@ -155,8 +139,8 @@ describe('the admin pages in the browser', () => {
     async () => {
       const violations: Record<string, string[]> = {};
       const box = `reclamatii-${randomBytes(4).toString('hex')}@furnizor.local`;
-      const page = await staffPage(browser, BASE, 'admin@demo.local', SLOW);
-      await page.goto(`${BASE}/admin/mailbox`);
+      const page = await web.staffPage('admin@demo.local', SLOW);
+      await page.goto(`${web.base}/admin/mailbox`);
       await page.getByRole('heading', { name: 'Căsuța de e-mail pentru reclamații', level: 1 }).waitFor();
       await page.getByText('Nicio căsuță proprie').waitFor();
 
@@ -181,7 +165,7 @@ describe('the admin pages in the browser', () => {
       await page.getByRole('button', { name: 'Verifică conexiunea' }).click();
       await page.getByRole('status').filter({ hasText: 'Conexiunea reușește: 0 mesaje așteaptă' }).waitFor();
       await page.getByText('„Processed” și „Quarantine” vor fi create').waitFor();
-      await page.screenshot({ path: `${SHOTS}/admin-6-mailbox-checked.png`, fullPage: true });
+      await web.shot(page, 'admin-6-mailbox-checked');
 
       await page.getByLabel('Parola', { exact: true }).fill('parola-cutiei-de-test');
       await page.getByRole('button', { name: 'Salvează' }).click();
@@ -189,12 +173,12 @@ describe('the admin pages in the browser', () => {
       await page.getByText(`Preluarea este pornită · ${box} pe`).waitFor();
       expect(await page.getByLabel('Parola', { exact: true }).inputValue()).toBe('');
       violations.saved = await axeViolations(page);
-      await page.screenshot({ path: `${SHOTS}/admin-7-mailbox-saved.png`, fullPage: true });
+      await web.shot(page, 'admin-7-mailbox-saved');
 
-      const saved = await t.app.inject({
+      const saved = await web.t.app.inject({
         method: 'GET',
         url: '/api/mailbox',
-        headers: await t.login('admin@demo.local'),
+        headers: await web.t.login('admin@demo.local'),
       });
       expect(saved.json()).toMatchObject({
         configured: true,

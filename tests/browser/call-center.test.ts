@@ -1,16 +1,10 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { cases } from '../../server/db/schema/index.ts';
-import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
-import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { axeViolations, browserSuite } from '../helpers/browser.ts';
 import { waitFor } from '../helpers/wait.ts';
-
-const PORT = 3461 + Number(process.env.TEST_PORT_OFFSET ?? 0);
-const BASE = `http://localhost:${PORT}`;
-const SHOTS = 'test-results/screenshots';
 
 const focused = (page: Page) =>
   page.evaluate(() => {
@@ -24,21 +18,10 @@ const focused = (page: Page) =>
  * closes it as resolved during the call. The time from the first key to the number on screen is measured.
  */
 describe('the call-center console, keyboard only', () => {
-  let t: TestContext;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    t = await createTestContext({ workers: true, webPort: PORT });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const web = browserSuite({ workers: true });
 
   async function agentPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
-    const page = await staffPage(browser, BASE, 'agent@demo.local', { viewport });
+    const page = await web.staffPage('agent@demo.local', { viewport });
     await page.waitForURL((u) => u.pathname === '/call-center');
     return page;
   }
@@ -91,7 +74,7 @@ describe('the call-center console, keyboard only', () => {
       expect(await focused(page)).toBe('resolution');
       await k.type('Index corectat; factura se reemite în 2 zile.');
       violations['filled console'] = await axeViolations(page);
-      await page.screenshot({ path: `${SHOTS}/cc-1-console-filled.png`, fullPage: true });
+      await web.shot(page, 'cc-1-console-filled');
       await k.press('Control+Enter');
 
       await page.getByRole('heading', { name: 'Reclamația a fost înregistrată' }).waitFor();
@@ -109,11 +92,11 @@ describe('the call-center console, keyboard only', () => {
       await expect.poll(() => page.getByTestId('resolved-during-call').isVisible()).toBe(true);
       await expect.poll(() => page.getByTestId('due-date').innerText()).toMatch(/\d{2}\.\d{2}\.\d{4}/);
       violations['confirmation'] = await axeViolations(page);
-      await page.screenshot({ path: `${SHOTS}/cc-2-confirmation.png`, fullPage: true });
+      await web.shot(page, 'cc-2-confirmation');
 
       // The process closes it with no officer task.
       await waitFor(async () => {
-        const [c] = await t.db.select().from(cases).where(eq(cases.number, number));
+        const [c] = await web.t.db.select().from(cases).where(eq(cases.number, number));
         return c?.status === 'closed';
       });
 
@@ -127,13 +110,13 @@ describe('the call-center console, keyboard only', () => {
       await page.getByRole('heading', { name: /clienți găsiți/ }).waitFor();
       await expect.poll(() => page.locator('.earlier').first().innerText()).toContain(number);
       violations['results with earlier cases'] = await axeViolations(page);
-      await page.screenshot({ path: `${SHOTS}/cc-3-results-earlier-cases.png`, fullPage: true });
+      await web.shot(page, 'cc-3-results-earlier-cases');
 
       const phone = await agentPage({ width: 390, height: 844 });
-      await phone.goto(`${BASE}/call-center?q=Ionescu`);
+      await phone.goto(`${web.base}/call-center?q=Ionescu`);
       await phone.getByRole('heading', { name: /clienți găsiți/ }).waitFor();
       violations['phone'] = await axeViolations(phone);
-      await phone.screenshot({ path: `${SHOTS}/cc-4-phone.png`, fullPage: true });
+      await web.shot(phone, 'cc-4-phone');
 
       expect(violations).toEqual(Object.fromEntries(Object.keys(violations).map((key) => [key, []])));
     },

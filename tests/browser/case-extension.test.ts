@@ -1,13 +1,10 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { dueDate as legalDueDate } from '../../server/deadlines/calendar.ts';
 import { EngineClient, EngineUnavailableError, type Variables } from '../../server/engine/client.ts';
-import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
-import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import type { ComplaintCategory } from '../../server/db/schema/index.ts';
+import { createCase } from '../factories/index.ts';
+import { axeViolations, browserSuite } from '../helpers/browser.ts';
 import { waitFor } from '../helpers/wait.ts';
-
-const PORT = 3481 + Number(process.env.TEST_PORT_OFFSET ?? 0);
-const BASE = `http://localhost:${PORT}`;
 
 type Headers = { authorization: string };
 
@@ -18,8 +15,6 @@ type Headers = { authorization: string };
  * the regulator data; the call center registers an authority's referral with its number and deadline.
  */
 describe('case page extension, deferred completion, authority referral', () => {
-  let t: TestContext;
-  let browser: Browser;
   let agent: Headers;
   /** The next engine completion fails as if the engine were down (the dispatcher applies it later). */
   let engineDownOnce = false;
@@ -34,41 +29,29 @@ describe('case page extension, deferred completion, authority referral', () => {
     }
   }
 
+  const web = browserSuite(
+    { workers: true, engineClient: (o) => new FlakyEngine(o) },
+    { hookTimeoutMs: 300_000 },
+  );
+
   beforeAll(async () => {
-    t = await createTestContext({ workers: true, webPort: PORT, engineClient: (o) => new FlakyEngine(o) });
-    browser = await launchBrowser();
-    agent = await t.login('agent@demo.local');
-  }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+    agent = await web.t.login('agent@demo.local');
   });
 
-  async function register(category: string) {
-    const customer = (
-      await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: agent })
-    ).json<{ items: Array<{ id: string; places: Array<{ id: string }> }> }>().items[0]!;
-    const r = await t.app.inject({
-      method: 'POST',
-      url: '/api/complaints',
-      headers: agent,
-      payload: {
-        customerId: customer.id,
-        placeId: customer.places[0]!.id,
-        category,
-        subject: 'Tensiune scăzută',
-        body: 'Seara tensiunea scade și aparatele se opresc.',
-        contactEmail: `browser-${Date.now()}@example.test`,
-      },
+  function register(category: ComplaintCategory) {
+    return createCase(web.t, {
+      as: agent,
+      category,
+      subject: 'Tensiune scăzută',
+      body: 'Seara tensiunea scade și aparatele se opresc.',
+      contactEmail: `browser-${Date.now()}@example.test`,
     });
-    expect(r.statusCode, r.body).toBe(201);
-    return r.json<{ number: string; registeredOn: string; dueDate: string }>();
   }
 
   async function engineTask(number: string, key: string) {
     return waitFor(async () => {
-      const tasks = await t.engine.queryTasks(
-        { tenantIdIn: [t.demoTenantId], processInstanceBusinessKey: number },
+      const tasks = await web.t.engine.queryTasks(
+        { tenantIdIn: [web.t.demoTenantId], processInstanceBusinessKey: number },
         { firstResult: 0, maxResults: 20 },
       );
       return tasks.find((x) => x.taskDefinitionKey === key);
@@ -81,8 +64,8 @@ describe('case page extension, deferred completion, authority referral', () => {
     async () => {
       const reg = await register('calitate_energie');
       const task = await engineTask(reg.number, 'triage');
-      const officer = await staffPage(browser, BASE, 'officer@demo.local', { timeout: 60_000 });
-      await officer.goto(`${BASE}/inbox/tasks/${task.id}`);
+      const officer = await web.staffPage('officer@demo.local', { timeout: 60_000 });
+      await officer.goto(`${web.base}/inbox/tasks/${task.id}`);
       await officer.getByRole('button', { name: 'Preiau sarcina' }).click();
       await officer.getByRole('button', { name: 'Finalizez sarcina' }).waitFor();
       await officer.getByLabel('Admisibilă — se analizează').check();
@@ -97,7 +80,7 @@ describe('case page extension, deferred completion, authority referral', () => {
       expect(await officer.getByRole('heading', { level: 1 }).textContent()).not.toContain('Eroare');
       expect(await axeViolations(officer)).toEqual([]);
       // Recorded once and applied by the dispatcher: the triage task is done in the engine.
-      await waitFor(async () => ((await t.engine.getTask(task.id)) === null ? true : null), 60_000);
+      await waitFor(async () => ((await web.t.engine.getTask(task.id)) === null ? true : null), 60_000);
       await officer.context().close();
     },
   );
@@ -108,19 +91,19 @@ describe('case page extension, deferred completion, authority referral', () => {
     async () => {
       const reg = await register('calitate_energie');
       const task = await engineTask(reg.number, 'triage');
-      const officer = await staffPage(browser, BASE, 'officer@demo.local', { timeout: 60_000 });
+      const officer = await web.staffPage('officer@demo.local', { timeout: 60_000 });
       // Not holding a task yet: the page says who may propose.
-      await officer.goto(`${BASE}/cases/${reg.number}`);
+      await officer.goto(`${web.base}/cases/${reg.number}`);
       await officer.getByTestId('regulator-data').waitFor();
       expect(await officer.getByTestId('extension-blocked').textContent()).toContain(
         'ofițerul care are în lucru',
       );
       expect(await officer.getByTestId('in-time').textContent()).toContain('încă nu a expirat termenul');
 
-      await officer.goto(`${BASE}/inbox/tasks/${task.id}`);
+      await officer.goto(`${web.base}/inbox/tasks/${task.id}`);
       await officer.getByRole('button', { name: 'Preiau sarcina' }).click();
       await officer.getByRole('button', { name: 'Finalizez sarcina' }).waitFor();
-      await officer.goto(`${BASE}/cases/${reg.number}`);
+      await officer.goto(`${web.base}/cases/${reg.number}`);
       const date = officer.getByLabel('Noul termen propus');
       await date.waitFor();
       expect(await axeViolations(officer)).toEqual([]);
@@ -142,10 +125,10 @@ describe('case page extension, deferred completion, authority referral', () => {
       await officer.getByText('Prelungirea a fost propusă').waitFor();
       await officer.context().close();
 
-      const sef = await staffPage(browser, BASE, 'supervisor@demo.local', { timeout: 60_000 });
+      const sef = await web.staffPage('supervisor@demo.local', { timeout: 60_000 });
       await waitFor(
         async () => {
-          await sef.goto(`${BASE}/cases/${reg.number}`);
+          await sef.goto(`${web.base}/cases/${reg.number}`);
           return (await sef.getByTestId('extension-pending').count()) > 0 ? true : null;
         },
         { timeoutMs: 60_000, stepMs: 1000 },
@@ -162,8 +145,8 @@ describe('case page extension, deferred completion, authority referral', () => {
     'the call center registers an authority referral with its number and deadline',
     { timeout: 240_000 },
     async () => {
-      const page = await staffPage(browser, BASE, 'agent@demo.local', { timeout: 60_000 });
-      await page.goto(`${BASE}/call-center`);
+      const page = await web.staffPage('agent@demo.local', { timeout: 60_000 });
+      await page.goto(`${web.base}/call-center`);
       await page.getByLabel('Categorie', { exact: true }).selectOption('facturare');
       await page
         .getByLabel('Textul reclamației')
@@ -190,7 +173,7 @@ describe('case page extension, deferred completion, authority referral', () => {
       });
       const number = new URL(page.url()).searchParams.get('registered')!;
       const c = (
-        await t.app.inject({ method: 'GET', url: `/api/complaints/${number}`, headers: agent })
+        await web.t.app.inject({ method: 'GET', url: `/api/complaints/${number}`, headers: agent })
       ).json<{
         source: string;
         authority: { name: string; reference: string; dueDate: string };

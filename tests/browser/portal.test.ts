@@ -1,17 +1,12 @@
 /// <reference lib="dom" />
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { storeDocument } from '../../server/documents/documents.repo.ts';
-import { axeViolations, axeViolationsWithoutScripts, launchBrowser } from '../helpers/browser.ts';
-import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { axeViolations, axeViolationsWithoutScripts, browserSuite, SHOTS } from '../helpers/browser.ts';
 import { freshEmail, MARIA, PDF, PNG, waitForCode } from '../api/portal-helpers.ts';
 
-const PORT = 3378 + Number(process.env.TEST_PORT_OFFSET ?? 0);
-const BASE = `http://localhost:${PORT}`;
-const SHOTS = 'test-results/screenshots';
 const PHONE = { width: 390, height: 844 };
 /** Form posts under a loaded shared machine can take a few seconds. */
 const POLL = { timeout: 20_000, interval: 200 };
@@ -21,41 +16,26 @@ async function fitsThePhone(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 }
 
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
-
 /**
  * The consumer's journey on a phone: pick the supplier, log in with the code from the real mailbox, link the
  * customer account, file a complaint with a photo, see it, download the answer, add information. Once with
  * JavaScript (axe-checked), once without (plain forms only).
  */
 describe('the consumer portal in the browser', () => {
-  let t: TestContext;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    t = await createTestContext({ webPort: PORT });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const web = browserSuite();
 
   async function logIn(context: BrowserContext, email: string, js: boolean): Promise<Page> {
     const page = await context.newPage();
-    await page.goto(`${BASE}/portal`);
+    await page.goto(`${web.base}/portal`);
     await page.getByRole('link', { name: /Demo Energie SA/ }).click();
-    await page.waitForURL(`${BASE}/portal/DEMO/login`);
+    await page.waitForURL(`${web.base}/portal/DEMO/login`);
     await page.getByLabel('Adresa de e-mail').fill(email);
     await page.getByRole('button', { name: 'Trimiteți codul' }).click();
     await expect.poll(() => page.getByLabel('Codul din e-mail').count(), POLL).toBe(1);
     await page.getByRole('status').first().waitFor();
     expect(await page.getByRole('status').first().textContent()).toContain('cod de 6 cifre');
     if (js) {
-      await shot(page, 'portal-02-code-phone');
+      await web.shot(page, 'portal-02-code-phone');
       expect(await axeViolations(page)).toEqual([]);
       // A wrong code first: the message says what to do, the form stays.
       await page.getByLabel('Codul din e-mail').fill('000000');
@@ -65,20 +45,20 @@ describe('the consumer portal in the browser', () => {
     const code = await waitForCode(email);
     await page.getByLabel('Codul din e-mail').fill(code);
     await page.getByRole('button', { name: 'Intrați' }).click();
-    await page.waitForURL(`${BASE}/portal/DEMO`);
+    await page.waitForURL(`${web.base}/portal/DEMO`);
     return page;
   }
 
   it('with JavaScript, on a phone: log in, link, complain with a photo, download the answer, add information', async () => {
-    const context = await browser.newContext({
+    const context = await web.browser.newContext({
       locale: 'ro-RO',
       viewport: PHONE,
       isMobile: true,
       hasTouch: true,
     });
     const start = await context.newPage();
-    await start.goto(`${BASE}/portal`);
-    await shot(start, 'portal-01-suppliers-phone');
+    await start.goto(`${web.base}/portal`);
+    await web.shot(start, 'portal-01-suppliers-phone');
     expect(await axeViolations(start)).toEqual([]);
     await start.close();
 
@@ -89,7 +69,7 @@ describe('the consumer portal in the browser', () => {
 
     // Link the customer account: wrong data first, then right.
     await page.getByRole('link', { name: 'Asociați contul de client' }).first().click();
-    await page.waitForURL(`${BASE}/portal/DEMO/link`);
+    await page.waitForURL(`${web.base}/portal/DEMO/link`);
     await page.getByLabel('Codul de client').fill(MARIA.customerCode);
     await page.getByLabel('Codul locului de consum (POD sau CLC)').fill(MARIA.placeCode);
     // Both second factors are needed: with the contract number alone the form says what is missing.
@@ -107,18 +87,18 @@ describe('the consumer portal in the browser', () => {
     await expect
       .poll(() => page.getByRole('alert').textContent(), POLL)
       .toContain('Nu am putut asocia contul de client.');
-    await shot(page, 'portal-03-link-error-phone');
+    await web.shot(page, 'portal-03-link-error-phone');
     expect(await axeViolations(page)).toEqual([]);
     await page.getByLabel('Numărul contractului').fill(MARIA.contractNumber);
     await page.getByRole('button', { name: 'Asociați' }).click();
-    await page.waitForURL(`${BASE}/portal/DEMO?asociat=1`);
+    await page.waitForURL(`${web.base}/portal/DEMO?asociat=1`);
     await page.getByText('RO005E512345678').first().waitFor();
-    await shot(page, 'portal-04-home-phone');
+    await web.shot(page, 'portal-04-home-phone');
     expect(await fitsThePhone(page)).toBe(true);
 
     // A complaint with a photo.
     await page.getByRole('link', { name: 'Reclamație nouă' }).first().click();
-    await page.waitForURL(`${BASE}/portal/DEMO/complaints/new`);
+    await page.waitForURL(`${web.base}/portal/DEMO/complaints/new`);
     expect(await axeViolations(page)).toEqual([]);
     await page.getByLabel(/Locul de consum RO005E512345678/).check();
     await page.getByLabel('Categoria').selectOption('facturare');
@@ -147,7 +127,7 @@ describe('the consumer portal in the browser', () => {
     expect(await page.getByRole('list', { name: 'Fișiere alese' }).first().textContent()).toContain(
       'contor.png',
     );
-    await shot(page, 'portal-05-new-complaint-phone');
+    await web.shot(page, 'portal-05-new-complaint-phone');
     await page.getByRole('button', { name: 'Trimiteți reclamația' }).click();
     await page.waitForURL(/\/portal\/DEMO\/complaints\/DEMO-\d{4}-\d{6}\?trimisa=1$/);
     const number = /complaints\/(DEMO-\d{4}-\d{6})/.exec(page.url())![1]!;
@@ -163,12 +143,12 @@ describe('the consumer portal in the browser', () => {
     );
     expect(await fitsThePhone(page)).toBe(true);
     expect(await axeViolations(page)).toEqual([]);
-    await shot(page, 'portal-06-case-phone');
+    await web.shot(page, 'portal-06-case-phone');
 
     // The answer letter appears among the documents and downloads as stored.
-    const [c] = await t.db.execute<{ id: string }>(sql`select id from cases where number = ${number}`);
-    await storeDocument(t.db, {
-      tenantId: t.demoTenantId,
+    const [c] = await web.t.db.execute<{ id: string }>(sql`select id from cases where number = ${number}`);
+    await storeDocument(web.t.db, {
+      tenantId: web.t.demoTenantId,
       caseId: c!.id,
       kind: 'answer_letter',
       fileName: `raspuns-${number}.pdf`,
@@ -178,7 +158,7 @@ describe('the consumer portal in the browser', () => {
     await page.reload();
     const link = page.getByRole('link', { name: 'Răspunsul la reclamație' });
     await link.first().waitFor();
-    const pdf = await page.request.get(new URL((await link.getAttribute('href'))!, BASE).toString());
+    const pdf = await page.request.get(new URL((await link.getAttribute('href'))!, web.base).toString());
     expect(pdf.status()).toBe(200);
     expect(pdf.headers()['content-type']).toBe('application/pdf');
     expect(Buffer.compare(await pdf.body(), PDF)).toBe(0);
@@ -201,10 +181,10 @@ describe('the consumer portal in the browser', () => {
     // The sent form is emptied, and the list of chosen files with it.
     await expect.poll(() => infoChosen.innerText(), POLL).toBe('Niciun fișier ales');
     await page.getByText('Ați transmis informații suplimentare prin portal').first().waitFor();
-    await shot(page, 'portal-07-information-added-phone');
+    await web.shot(page, 'portal-07-information-added-phone');
 
     // Once the answer went out, the consumer may contest it: a new case, linked.
-    await t.db.execute(sql`update cases set status = 'answer_sent' where number = ${number}`);
+    await web.t.db.execute(sql`update cases set status = 'answer_sent' where number = ${number}`);
     await page.reload();
     await page
       .getByLabel('Ce nu este corect în răspuns')
@@ -215,23 +195,27 @@ describe('the consumer portal in the browser', () => {
       (u) => /\/complaints\/DEMO-\d{4}-\d{6}$/.test(u.pathname) && !u.pathname.endsWith(number),
     );
     await page.getByText(`Contestație la răspunsul dat reclamației nr. ${number}.`).waitFor();
-    await shot(page, 'portal-11-contestation-phone');
+    await web.shot(page, 'portal-11-contestation-phone');
 
     // The same page on a desktop screen.
     await page.setViewportSize({ width: 1280, height: 900 });
-    await shot(page, 'portal-10-case-desktop');
+    await web.shot(page, 'portal-10-case-desktop');
     expect(await axeViolations(page)).toEqual([]);
 
     // Logging out ends the session.
     await page.getByRole('button', { name: 'Ieșire' }).click();
-    await page.waitForURL(`${BASE}/portal/DEMO/login`);
-    await page.goto(`${BASE}/portal/DEMO/complaints/${number}`);
-    await page.waitForURL(`${BASE}/portal/DEMO/login`);
+    await page.waitForURL(`${web.base}/portal/DEMO/login`);
+    await page.goto(`${web.base}/portal/DEMO/complaints/${number}`);
+    await page.waitForURL(`${web.base}/portal/DEMO/login`);
     await context.close();
   });
 
   it('without JavaScript: every step is a plain form', async () => {
-    const context = await browser.newContext({ locale: 'ro-RO', viewport: PHONE, javaScriptEnabled: false });
+    const context = await web.browser.newContext({
+      locale: 'ro-RO',
+      viewport: PHONE,
+      javaScriptEnabled: false,
+    });
     const email = freshEmail('fara-js');
     const page = await logIn(context, email, false);
     await page.getByRole('link', { name: 'Asociați contul de client' }).first().click();
@@ -240,7 +224,7 @@ describe('the consumer portal in the browser', () => {
     await page.getByLabel('Numărul contractului').fill(MARIA.contractNumber);
     await page.getByLabel('Seria contorului').fill(MARIA.meterSerial);
     await page.getByRole('button', { name: 'Asociați' }).click();
-    await page.waitForURL(`${BASE}/portal/DEMO?asociat=1`);
+    await page.waitForURL(`${web.base}/portal/DEMO?asociat=1`);
 
     await page.getByRole('link', { name: 'Reclamație nouă' }).first().click();
     // A file of a type we do not take: the form comes back with the message and the text kept.
@@ -258,7 +242,7 @@ describe('the consumer portal in the browser', () => {
       'Fișierul „poza.jpg” nu este de un tip acceptat',
     );
     expect(await page.getByLabel('Subiectul').inputValue()).toBe('Contor defect');
-    await shot(page, 'portal-08-bad-file-nojs');
+    await web.shot(page, 'portal-08-bad-file-nojs');
     // Without JavaScript the Romanian button stands in for the browser's own; the input shows what was chosen.
     await page.getByText('Alegeți fișierele').waitFor();
     await page
@@ -278,10 +262,10 @@ describe('the consumer portal in the browser', () => {
     await page.getByRole('button', { name: 'Trimiteți', exact: true }).click();
     await page.getByText('Informațiile au fost atașate la dosar').first().waitFor();
     await page.getByText('Completare trimisă fără JavaScript.').first().waitFor();
-    await shot(page, 'portal-09-case-nojs');
+    await web.shot(page, 'portal-09-case-nojs');
 
     // The consumer's session opens no staff page.
-    await page.goto(`${BASE}/inbox`);
+    await page.goto(`${web.base}/inbox`);
     await page.waitForURL((u) => u.pathname === '/login');
     await context.close();
   });

@@ -1,13 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
-import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCase, demoCustomer } from '../factories/index.ts';
+import { axeViolations, browserSuite } from '../helpers/browser.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-const PORT = 3557 + Number(process.env.TEST_PORT_OFFSET ?? 0);
-const BASE = `http://localhost:${PORT}`;
-const SHOTS = 'test-results/screenshots';
 const SLOW = { timeout: 30_000 };
 
 interface Dispatch {
@@ -25,40 +21,28 @@ interface Dispatch {
  * Romanian by the server) and later the signed return receipt. Axe-clean, desktop and phone screenshots.
  */
 describe('the postal dispatch register in the browser', () => {
-  let t: TestContext;
-  let browser: Browser;
   let number: string;
 
+  const web = browserSuite({ workers: true, taskEvents: false });
+
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    t = await createTestContext({ workers: true, webPort: PORT, taskEvents: false });
-    browser = await launchBrowser();
-    const agent = await t.login('agent@demo.local');
-    const [customer] = (
-      await t.app.inject({ method: 'GET', url: '/api/customers?q=2000456789', headers: agent })
-    ).json<{ items: Array<{ id: string }> }>().items;
-    const reg = await t.app.inject({
-      method: 'POST',
-      url: '/api/complaints',
-      headers: agent,
-      payload: {
-        customerId: customer!.id,
-        category: 'informare_clienti',
-        subject: 'Nu am primit notificarea de preț',
-        body: 'Nu am fost informat despre modificarea prețului din luna trecută.',
-      },
+    const agent = await web.t.login('agent@demo.local');
+    // A customer on file without an e-mail address: every letter goes by post.
+    const reg = await createCase(web.t, {
+      as: agent,
+      customer: await demoCustomer(web.t, '2000456789'),
+      place: null,
+      category: 'informare_clienti',
+      subject: 'Nu am primit notificarea de preț',
+      body: 'Nu am fost informat despre modificarea prețului din luna trecută.',
     });
-    number = reg.json<{ number: string }>().number;
+    number = reg.number;
     await waitFor(async () => (await dispatches()).find((d) => d.caseNumber === number));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
   });
 
   async function dispatches(): Promise<Dispatch[]> {
-    const officer = await t.login('officer@demo.local');
-    return (await t.app.inject({ method: 'GET', url: '/api/postal-dispatches', headers: officer })).json<{
+    const officer = await web.t.login('officer@demo.local');
+    return (await web.t.app.inject({ method: 'GET', url: '/api/postal-dispatches', headers: officer })).json<{
       items: Dispatch[];
     }>().items;
   }
@@ -69,7 +53,7 @@ describe('the postal dispatch register in the browser', () => {
 
   it('records the dispatch and the delivery of a letter', { timeout: 180_000 }, async () => {
     const violations: Record<string, string[]> = {};
-    const page = await staffPage(browser, BASE, 'officer@demo.local', SLOW);
+    const page = await web.staffPage('officer@demo.local', SLOW);
     await page
       .getByRole('navigation', { name: 'Navigare principală' })
       .getByRole('link', { name: 'Poștă' })
@@ -82,12 +66,12 @@ describe('the postal dispatch register in the browser', () => {
 
     // The PDF behind the download link is the stored letter.
     const href = await letter.getByRole('link', { name: /Descarcă scrisoarea/ }).getAttribute('href');
-    const pdf = await page.request.get(`${BASE}${href}`);
+    const pdf = await page.request.get(`${web.base}${href}`);
     expect(pdf.status()).toBe(200);
     expect(pdf.headers()['content-type']).toContain('application/pdf');
     expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
     violations.pending = await axeViolations(page);
-    await page.screenshot({ path: `${SHOTS}/postal-1-pending.png`, fullPage: true });
+    await web.shot(page, 'postal-1-pending');
 
     // A reference too short and a day still to come are refused by the server, in Romanian; nothing is saved.
     await withoutBrowserChecks(page);
@@ -100,7 +84,7 @@ describe('the postal dispatch register in the browser', () => {
     await letter.getByRole('button', { name: 'Înregistrez expedierea' }).click();
     await letter.getByRole('alert').filter({ hasText: 'Data nu poate fi în viitor.' }).waitFor();
     violations.error = await axeViolations(page);
-    await page.screenshot({ path: `${SHOTS}/postal-2-error.png`, fullPage: true });
+    await web.shot(page, 'postal-2-error');
     expect((await dispatches()).find((d) => d.caseNumber === number)?.dispatchedAt).toBeNull();
 
     // Sent today: the letter leaves the "to post" list.
@@ -119,7 +103,7 @@ describe('the postal dispatch register in the browser', () => {
     await page.getByRole('status').filter({ hasText: 'Primirea a fost înregistrată.' }).waitFor();
     await letter.getByText('Primită', { exact: true }).waitFor();
     violations.all = await axeViolations(page);
-    await page.screenshot({ path: `${SHOTS}/postal-3-register.png`, fullPage: true });
+    await web.shot(page, 'postal-3-register');
 
     const row = (await dispatches()).find((d) => d.caseNumber === number)!;
     expect(row).toMatchObject({
@@ -133,11 +117,11 @@ describe('the postal dispatch register in the browser', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();
     violations.phone = await axeViolations(page);
-    await page.screenshot({ path: `${SHOTS}/postal-4-phone.png`, fullPage: true });
+    await web.shot(page, 'postal-4-phone');
 
     // The page is for the people who post letters: an agent is refused.
-    const agent = await staffPage(browser, BASE, 'agent@demo.local', SLOW);
-    expect((await agent.goto(`${BASE}/postal`))?.status()).toBe(403);
+    const agent = await web.staffPage('agent@demo.local', SLOW);
+    expect((await agent.goto(`${web.base}/postal`))?.status()).toBe(403);
 
     expect(violations).toEqual({ pending: [], error: [], all: [], phone: [] });
   });

@@ -1,14 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { axeViolations, browserSuite } from '../helpers/browser.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
-import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-const PORT = 3541 + Number(process.env.TEST_PORT_OFFSET ?? 0);
-const BASE = `http://localhost:${PORT}`;
-const SHOTS = 'test-results/screenshots';
 const SLOW = { timeout: 25_000 };
 
 /**
@@ -17,18 +12,7 @@ const SLOW = { timeout: 25_000 };
  * then deactivates the account, which ends the colleague's session at once.
  */
 describe('staff accounts in the browser', () => {
-  let t: TestContext;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    t = await createTestContext({ webPort: PORT, taskEvents: false });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const web = browserSuite({ taskEvents: false });
 
   /** Lets the server's own checks answer: the browser would otherwise stop the form before sending it. */
   async function withoutBrowserChecks(page: Page) {
@@ -47,7 +31,7 @@ describe('staff accounts in the browser', () => {
       const violations: Record<string, string[]> = {};
       const email = `elena-${Date.now()}@demo.local`;
 
-      const admin = await staffPage(browser, BASE, 'admin@demo.local', SLOW);
+      const admin = await web.staffPage('admin@demo.local', SLOW);
       await admin
         .getByRole('navigation', { name: 'Secțiunile administrării' })
         .getByRole('link', { name: 'Utilizatori' })
@@ -78,7 +62,7 @@ describe('staff accounts in the browser', () => {
         .filter({ has: admin.getByRole('heading', { name: 'Elena Mureșan' }) });
       await card.getByText('Link trimis, valabil până la').waitFor();
       await card.getByText('niciuna înregistrată').waitFor();
-      await admin.screenshot({ path: `${SHOTS}/users-1-created.png`, fullPage: true });
+      await web.shot(admin, 'users-1-created');
 
       // The same address again: refused, with the form kept.
       await create.getByLabel('Numele și prenumele').fill('Elena Dublură');
@@ -96,17 +80,17 @@ describe('staff accounts in the browser', () => {
       const mail = await waitFor(async () => (await readMailbox(email))[0]);
       const link = /http:\/\/localhost:\d+\/account\/password\?token=[a-z2-7]{32}/.exec(mail.text ?? '')?.[0];
       expect(link).toBeDefined();
-      expect(link!.startsWith(`${BASE}/account/password`)).toBe(true);
+      expect(link!.startsWith(`${web.base}/account/password`)).toBe(true);
       // The e-mail as a mail client would show it.
-      const mailView = await (await browser.newContext({ locale: 'ro-RO' })).newPage();
+      const mailView = await (await web.browser.newContext({ locale: 'ro-RO' })).newPage();
       await mailView.setContent(typeof mail.html === 'string' ? mail.html : '');
       await mailView.getByText('Bun venit, Elena Mureșan').waitFor();
-      await mailView.screenshot({ path: `${SHOTS}/users-0-invitation-mail.png`, fullPage: true });
+      await web.shot(mailView, 'users-0-invitation-mail');
       await mailView.context().close();
 
       // axe needs a script on the page: the same page, checked in a browser with JavaScript (a refused
       // password leaves the link usable).
-      const withJs = await (await browser.newContext({ locale: 'ro-RO' })).newPage();
+      const withJs = await (await web.browser.newContext({ locale: 'ro-RO' })).newPage();
       await withJs.goto(link!);
       await withJs.getByRole('heading', { name: 'Alegeți parola', level: 1 }).waitFor();
       violations.password = await axeViolations(withJs);
@@ -117,14 +101,14 @@ describe('staff accounts in the browser', () => {
       violations.passwordError = await axeViolations(withJs);
       await withJs.context().close();
 
-      const ctx = await browser.newContext({ locale: 'ro-RO', javaScriptEnabled: false });
+      const ctx = await web.browser.newContext({ locale: 'ro-RO', javaScriptEnabled: false });
       ctx.setDefaultTimeout(SLOW.timeout);
       const person = await ctx.newPage();
       await person.goto(link!);
       await person.getByRole('heading', { name: 'Alegeți parola', level: 1 }).waitFor();
       await person.getByText('Contul lui Elena Mureșan').waitFor();
       await person.getByText('cel puțin 12 caractere').waitFor();
-      await person.screenshot({ path: `${SHOTS}/users-2-choose-password.png`, fullPage: true });
+      await web.shot(person, 'users-2-choose-password');
 
       await withoutBrowserChecks(person);
       await person.getByLabel('Parola nouă', { exact: true }).fill('scurtă');
@@ -142,20 +126,20 @@ describe('staff accounts in the browser', () => {
       await person.getByLabel('Confirmați parola').fill('Brazi verzi pe Ceahlau');
       await person.getByRole('button', { name: 'Salvează parola' }).click();
       await person.getByRole('alert').filter({ hasText: 'Parola și confirmarea ei nu coincid.' }).waitFor();
-      await person.screenshot({ path: `${SHOTS}/users-3-mismatch.png`, fullPage: true });
+      await web.shot(person, 'users-3-mismatch');
 
       await person.getByLabel('Parola nouă', { exact: true }).fill('Brazi verzi pe Ceahlău');
       await person.getByLabel('Confirmați parola').fill('Brazi verzi pe Ceahlău');
       await person.getByRole('button', { name: 'Salvează parola' }).click();
       await person.getByRole('status').filter({ hasText: 'Parola a fost salvată.' }).waitFor();
-      await person.screenshot({ path: `${SHOTS}/users-4-password-set.png`, fullPage: true });
+      await web.shot(person, 'users-4-password-set');
 
       // The link is spent.
       await person.goto(link!);
       await person.getByRole('alert').filter({ hasText: 'a fost deja folosit' }).waitFor();
 
       // Log in with the new password (still without JavaScript): an officer lands in the inbox.
-      await person.goto(`${BASE}/login`);
+      await person.goto(`${web.base}/login`);
       await person.getByLabel('Adresă de e-mail').fill(email);
       await person.getByLabel('Parolă').fill('Brazi verzi pe Ceahlău');
       await person.getByRole('button', { name: 'Autentificare' }).click();
@@ -172,15 +156,15 @@ describe('staff accounts in the browser', () => {
       await card.getByText('Sesiunile lui Elena Mureșan se închid imediat').waitFor({ state: 'hidden' });
       await card.getByText('Dezactivează contul lui Elena Mureșan', { exact: true }).click();
       violations.confirm = await axeViolations(admin);
-      await admin.screenshot({ path: `${SHOTS}/users-4b-confirm-deactivation.png`, fullPage: true });
+      await web.shot(admin, 'users-4b-confirm-deactivation');
       await card.getByRole('button', { name: 'Da, dezactivează contul lui Elena Mureșan' }).click();
       await admin
         .getByRole('status')
         .filter({ hasText: 'Contul lui Elena Mureșan a fost dezactivat' })
         .waitFor();
       await card.getByText('Dezactivat', { exact: true }).waitFor();
-      await admin.screenshot({ path: `${SHOTS}/users-5-deactivated.png`, fullPage: true });
-      await person.goto(`${BASE}/inbox`);
+      await web.shot(admin, 'users-5-deactivated');
+      await person.goto(`${web.base}/inbox`);
       expect(new URL(person.url()).pathname).toBe('/login');
 
       // Roles through the disclosure, with the keyboard.
@@ -201,17 +185,17 @@ describe('staff accounts in the browser', () => {
       violations.afterActions = await axeViolations(admin);
 
       // On a phone.
-      const phone = await staffPage(browser, BASE, 'admin@demo.local', {
+      const phone = await web.staffPage('admin@demo.local', {
         ...SLOW,
         viewport: { width: 390, height: 844 },
       });
-      await phone.goto(`${BASE}/admin/users`);
+      await phone.goto(`${web.base}/admin/users`);
       violations.phone = await axeViolations(phone);
-      await phone.screenshot({ path: `${SHOTS}/users-6-phone.png`, fullPage: true });
+      await web.shot(phone, 'users-6-phone');
 
       // Other roles have no such page.
-      const officer = await staffPage(browser, BASE, 'officer@demo.local', SLOW);
-      expect((await officer.goto(`${BASE}/admin/users`))?.status()).toBe(403);
+      const officer = await web.staffPage('officer@demo.local', SLOW);
+      expect((await officer.goto(`${web.base}/admin/users`))?.status()).toBe(403);
 
       expect(violations).toEqual({
         list: [],
