@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
+import { closedCaseStatuses } from '../codes/case-codes.ts';
 import { DEFAULT_RETENTION_YEARS } from '../codes/privacy-codes.ts';
 
 /** The retention module owns `anonymisations`: the record that a case was anonymised, with the hash of what went. */
@@ -12,7 +13,10 @@ export async function casesDueForRetention(db: DbOrTx, now: Date, batch: number)
   return (await db.execute(sql`
     select c.id, c.tenant_id, c.number from cases c
     left join privacy_settings s on s.tenant_id = c.tenant_id
-    where c.status in ('closed', 'filed', 'annulled')
+    where c.status in (${sql.join(
+      closedCaseStatuses.map((status) => sql`${status}`),
+      sql`, `,
+    )})
       and coalesce(c.closed_at, c.annulled_at, c.answer_sent_at) is not null
       and coalesce(c.closed_at, c.annulled_at, c.answer_sent_at)
           < ${now.toISOString()}::timestamptz - make_interval(years => coalesce(s.retention_years, ${DEFAULT_RETENTION_YEARS}))
@@ -20,7 +24,11 @@ export async function casesDueForRetention(db: DbOrTx, now: Date, batch: number)
       and not exists (select 1 from data_subject_requests r where r.tenant_id = c.tenant_id and r.status = 'open'
         and ((c.customer_id is not null and r.customer_id = c.customer_id)
           or (c.contact_email is not null and r.contact_email = c.contact_email)))
-    order by c.closed_at limit ${batch}`)) as unknown as Array<{ id: string; tenant_id: string; number: string }>;
+    order by c.closed_at limit ${batch}`)) as unknown as Array<{
+    id: string;
+    tenant_id: string;
+    number: string;
+  }>;
 }
 
 /** The person's cases not anonymised yet, by customer file or contact e-mail. */

@@ -3,6 +3,7 @@ import type { Db, DbOrTx } from '../db/client.ts';
 import type { DataSubjectRequest } from '../db/schema/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import { anonymiseCase as anonymiseCaseRows, getCaseById } from '../cases/index.ts';
+import { isClosedCase } from '../codes/case-codes.ts';
 import { anonymiseDocumentsOfCase } from '../documents/index.ts';
 import { anonymiseIdentificationOfCase } from '../identification/index.ts';
 import { anonymiseReceivedOfCase } from '../intake/index.ts';
@@ -133,8 +134,7 @@ export async function eraseForRequest(db: Db, r: DataSubjectRequest, actorId: st
   const kept: string[] = [];
   for (const c of rows) {
     const closed = c.closed ? new Date(c.closed) : null;
-    const closedStatus = ['closed', 'filed', 'annulled'].includes(c.status);
-    if (closedStatus && closed && closed < limit) {
+    if (isClosedCase(c.status) && closed && closed < limit) {
       await purging(db, (tx) => anonymiseCase(tx, r.tenantId, c.id, 'erasure', r.id));
       erased.push(c.number);
     } else kept.push(c.number);
