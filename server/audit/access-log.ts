@@ -30,28 +30,37 @@ export interface CaseAccessEntry {
 export const VIA_HEADER = 'x-access-via';
 const VIA_MAX = 120;
 
+/** The parts of a request `viaOf` reads (a Fastify request has them). */
+export interface ViaSource {
+  headers: Record<string, string | string[] | undefined>;
+  url: string;
+  method: string;
+  routeOptions: { url?: string | undefined };
+}
+
 /**
  * Why the read happened, as the client says it: the `X-Access-Via` header (the web app sets it) or a `via` /
  * `reason` query parameter. Only printable characters, capped, so the log cannot be flooded or forged with line
- * breaks; a plain character scan, no regular expression over untrusted text.
+ * breaks; a plain character scan, no regular expression over untrusted text. A caller that names nothing (an
+ * integrator, a script) still leaves a row that says what led there: the route it called, e.g.
+ * `GET /api/complaints/:number`.
  */
-export function viaOf(headers: Record<string, string | string[] | undefined>, url: string): string | null {
-  let raw = headers[VIA_HEADER];
+export function viaOf(req: ViaSource): string {
+  let raw = req.headers[VIA_HEADER];
   if (Array.isArray(raw)) raw = raw[0];
   if (!raw) {
-    const q = url.indexOf('?');
+    const q = req.url.indexOf('?');
     if (q >= 0) {
-      const params = new URLSearchParams(url.slice(q + 1, q + 1 + 2048));
+      const params = new URLSearchParams(req.url.slice(q + 1, q + 1 + 2048));
       raw = params.get('via') ?? params.get('reason') ?? undefined;
     }
   }
-  if (!raw) return null;
   let out = '';
-  for (const ch of raw.slice(0, VIA_MAX)) {
+  for (const ch of (raw ?? '').slice(0, VIA_MAX)) {
     const c = ch.codePointAt(0)!;
     out += c < 0x20 || c === 0x7f ? ' ' : ch;
   }
-  return out.trim() || null;
+  return out.trim() || `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]}`.slice(0, VIA_MAX);
 }
 
 export async function logAccess(db: DbOrTx, entries: AccessEntry | AccessEntry[]): Promise<void> {
@@ -78,7 +87,11 @@ export interface AccessQuery {
 }
 
 /** The access log as the DPO reads it: a case named by its number (none of this tenant's: nothing). */
-export async function accessLogOf(db: DbOrTx, tenantId: string, q: AccessQuery & { caseNumber?: string | undefined }) {
+export async function accessLogOf(
+  db: DbOrTx,
+  tenantId: string,
+  q: AccessQuery & { caseNumber?: string | undefined },
+) {
   let caseId: string | undefined;
   if (q.caseNumber) {
     const id = await caseIdOfNumber(db, tenantId, q.caseNumber);

@@ -39,7 +39,8 @@ export async function searchCases(
   const where = and(eq(cases.tenantId, tenantId), q ? like(cases.searchText, likePattern(q)) : undefined);
   const [items, [total]] = await Promise.all([
     db
-      .select(caseSummaryColumns)
+      // The customer id is for the access log (server/cases/cases.service.ts), not for the list.
+      .select({ ...caseSummaryColumns, customerId: cases.customerId })
       .from(cases)
       .leftJoin(customers, eq(customers.id, cases.customerId))
       .leftJoin(places, eq(places.id, cases.placeId))

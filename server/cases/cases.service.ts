@@ -28,12 +28,37 @@ export interface CasesDeps {
 export function createCasesService(deps: CasesDeps) {
   const { db, engine } = deps;
 
-  async function search(principal: Principal, q: string | undefined, page: number, pageSize: number) {
+  /**
+   * The case list and search. It shows each case's contact name: like the customer search, the access log names
+   * every case the page showed (one insert), with what led there (`via`).
+   */
+  async function search(
+    principal: Principal,
+    q: string | undefined,
+    page: number,
+    pageSize: number,
+    via: string | null = null,
+  ) {
     const result = await searchCases(db, principal.tenantId, q, {
       offset: (page - 1) * pageSize,
       limit: pageSize,
     });
-    const items = result.items.map((c) => ({ ...c, receivedAt: c.receivedAt.toISOString() }));
+    await logAccess(
+      db,
+      result.items.map((c) => ({
+        tenantId: principal.tenantId,
+        actorId: principal.userId,
+        subjectType: 'case' as const,
+        subjectId: c.id,
+        customerId: c.customerId,
+        caseId: c.id,
+        via,
+      })),
+    );
+    const items = result.items.map(({ customerId: _customerId, ...c }) => ({
+      ...c,
+      receivedAt: c.receivedAt.toISOString(),
+    }));
     return { items, total: result.total, page, pageSize };
   }
 

@@ -1,7 +1,7 @@
 import { customerTypeOf, energyOf } from '../codes/case-codes.ts';
 import { searchText } from '../db/search-text.ts';
 import { type Principal } from '../auth/index.ts';
-import { appendAudit } from '../audit/index.ts';
+import { appendAudit, logAccess } from '../audit/index.ts';
 import { addCaseEvent, getCaseByNumber, setCaseConsumer } from '../cases/index.ts';
 import { getCustomer, getPlace } from '../customers/index.ts';
 import type { Db } from '../db/client.ts';
@@ -69,7 +69,7 @@ export function createIdentificationService(deps: { db: Db; engine: EngineClient
     return groups.some((g) => p.jobRoles.includes(g)) ? task : null;
   }
 
-  async function candidates(p: Principal, number: string) {
+  async function candidates(p: Principal, number: string, via: string | null = null) {
     const { case: c, customer, place } = await caseOf(p, number);
     const [rows, task] = await Promise.all([listCandidatesOfCase(db, p.tenantId, c.id), openTask(p, number)]);
     const customerIds = [...new Set(rows.map((r) => r.customerId))];
@@ -114,6 +114,29 @@ export function createIdentificationService(deps: { db: Db; engine: EngineClient
       entityId: c.id,
       details: { candidates: items.length },
     });
+    // The view shows the case's contact and every candidate's name and address: the access log names the case
+    // and each customer shown (the current one too), in one insert.
+    const shown = new Set([...(customer ? [customer.id] : []), ...items.map((i) => i.customerId)]);
+    await logAccess(db, [
+      {
+        tenantId: p.tenantId,
+        actorId: p.userId,
+        subjectType: 'case',
+        subjectId: c.id,
+        customerId: c.customerId,
+        caseId: c.id,
+        via,
+      },
+      ...[...shown].map((id) => ({
+        tenantId: p.tenantId,
+        actorId: p.userId,
+        subjectType: 'customer' as const,
+        subjectId: id,
+        customerId: id,
+        caseId: c.id,
+        via,
+      })),
+    ]);
     return {
       number: c.number,
       subject: c.subject,

@@ -2,7 +2,7 @@ import type { Principal } from '../auth/index.ts';
 import type { Db } from '../db/client.ts';
 import type { DataSubjectRight } from '../codes/privacy-codes.ts';
 import { requireDpoOrOfficer, type DsrService } from '../privacy/index.ts';
-import { appendAudit } from '../audit/index.ts';
+import { appendAudit, logAccess, logCaseAccess } from '../audit/index.ts';
 import { addCaseEvent } from '../cases/index.ts';
 import type { CaseSource, ComplaintCategory } from '../db/schema/index.ts';
 import { DomainError } from '../errors.ts';
@@ -80,6 +80,18 @@ export function createQuarantineService(deps: RegisterDeps) {
     });
   }
 
+  /**
+   * A quarantined message is a received message whose sender and text are personal data: the view and the
+   * download are in the access log too (`quarantine:<id>`, as the postal register names its letters), with the
+   * person of the case it was registered as, when it was.
+   */
+  async function logRead(p: Principal, row: Row, via: string | null) {
+    const entry = { tenantId: p.tenantId, actorId: p.userId, subjectType: 'message' as const, via };
+    const subjectId = `quarantine:${row.id}`;
+    if (row.caseId) await logCaseAccess(db, { ...entry, subjectIds: [subjectId], caseId: row.caseId });
+    else await logAccess(db, { ...entry, subjectId });
+  }
+
   async function list(p: Principal, q: { status: QuarantineStatus; page: number; pageSize: number }) {
     const { rows, total } = await pageOfQuarantine(db, p.tenantId, q);
     // Senders and subjects are personal data: record who listed them (not what).
@@ -101,10 +113,11 @@ export function createQuarantineService(deps: RegisterDeps) {
   }
 
   /** One message: its summary, the headers that matter and its text (never its HTML). The view is audited. */
-  async function get(p: Principal, id: number) {
+  async function get(p: Principal, id: number, via: string | null = null) {
     const { q, caseNumber } = await load(p, id);
     const { raw, parsed } = await parsedOf(p.tenantId, q);
     await audit(p, 'quarantine.viewed', id);
+    await logRead(p, q, via);
     return {
       ...summary(q, caseNumber),
       rawAvailable: raw !== null,
@@ -130,11 +143,12 @@ export function createQuarantineService(deps: RegisterDeps) {
   }
 
   /** The message exactly as received (RFC 822), for a mail program. The download is audited. */
-  async function raw(p: Principal, id: number) {
+  async function raw(p: Principal, id: number, via: string | null = null) {
     const { q } = await load(p, id);
     const bytes = q.rawSha256 ? await getBlob(db, p.tenantId, q.rawSha256) : null;
     if (!bytes) throw new DomainError('QUARANTINE_RAW_MISSING');
     await audit(p, 'quarantine.downloaded', id);
+    await logRead(p, q, via);
     return { bytes, sha256: q.rawSha256!, fileName: `carantina-${id}.eml` };
   }
 

@@ -415,7 +415,8 @@ describe('GDPR: data-subject requests, access log, export, retention, erasure', 
       headers: dpo,
     });
     const kinds = byPerson.json<{ items: Array<{ subjectType: string; via: string | null }> }>().items;
-    expect(kinds[0]).toMatchObject({ subjectType: 'customer', via: 'search' });
+    // No X-Access-Via and no ?via=: the row still says what led there, the route called.
+    expect(kinds[0]).toMatchObject({ subjectType: 'customer', via: 'GET /api/customers' });
     // Append-only: the table refuses changes.
     expect(await failure(t.db.execute(sql`delete from personal_data_access`))).toMatch(/append-only/);
   }, 120_000);
@@ -453,6 +454,93 @@ describe('GDPR: data-subject requests, access log, export, retention, erasure', 
     expect(rows.map((r) => [r.subject_id, r.customer_id, r.via, r.tenant_id])).toEqual(
       ids.map((id) => [id, customer.id, 'task:t-1', t.demoTenantId]),
     );
+  });
+
+  /** The officer's access-log rows about one subject (or any subject of one type), oldest first. */
+  const accessRows = (where: ReturnType<typeof sql>) =>
+    t.db.execute<{
+      subject_type: string;
+      subject_id: string;
+      customer_id: string | null;
+      case_id: string | null;
+      via: string;
+    }>(
+      sql`select a.subject_type, a.subject_id, a.customer_id, a.case_id, a.via from personal_data_access a
+          join users u on u.id = a.actor_id where u.email = 'officer@demo.local' and ${where} order by a.id`,
+    );
+
+  it("logs the identification view: the case's contact and every candidate customer shown", async () => {
+    const c = await registerComplaint('Identificare consumator');
+    const before = await accessRows(sql`a.case_id = ${c.id}`);
+    const r = await t.app.inject({ method: 'GET', url: `/api/identification/${c.number}`, headers: officer });
+    expect(r.statusCode).toBe(200);
+    const shown = r.json<{
+      current: { customerId: string } | null;
+      candidates: Array<{ customerId: string }>;
+    }>();
+    const after = await accessRows(sql`a.case_id = ${c.id}`);
+    const added = after.slice(before.length);
+    const customers = new Set([
+      ...(shown.current ? [shown.current.customerId] : []),
+      ...shown.candidates.map((x) => x.customerId),
+    ]);
+    expect(customers.has(customer.id)).toBe(true);
+    expect(added.map((a) => [a.subject_type, a.subject_id, a.via])).toEqual([
+      ['case', c.id, 'GET /api/identification/:number'],
+      ...[...customers].map((id) => ['customer', id, 'GET /api/identification/:number']),
+    ]);
+  });
+
+  it('logs the case search: one row per case the page shows, with what led there', async () => {
+    const c = await registerComplaint('Căutare în dosare jurnalizată');
+    const before = await accessRows(sql`a.case_id = ${c.id}`);
+    const r = await t.app.inject({
+      method: 'GET',
+      url: `/api/complaints?q=${c.number}`,
+      headers: { ...officer, 'x-access-via': 'search:dosare' },
+    });
+    expect(r.statusCode).toBe(200);
+    const items = r.json<{ items: Array<{ number: string; contactName: string | null }> }>().items;
+    expect(items.map((i) => i.number)).toEqual([c.number]);
+    // The list does not grow a field it did not have: the customer id is only for the log.
+    expect(Object.keys(items[0]!)).not.toContain('customerId');
+    const after = await accessRows(sql`a.case_id = ${c.id}`);
+    expect(
+      after.slice(before.length).map((a) => [a.subject_type, a.subject_id, a.customer_id, a.via]),
+    ).toEqual([['case', c.id, customer.id, 'search:dosare']]);
+    // Without a header, the route called names the search.
+    const plain = await t.app.inject({
+      method: 'GET',
+      url: `/api/complaints?q=${c.number}`,
+      headers: officer,
+    });
+    expect(plain.statusCode).toBe(200);
+    expect((await accessRows(sql`a.case_id = ${c.id}`)).at(-1)?.via).toBe('GET /api/complaints');
+  });
+
+  it('logs viewing and downloading a quarantined message, besides the change audit', async () => {
+    const bytes = Buffer.from('From: ion.pop@example.ro\r\nSubject: Reclamatie\r\n\r\nFactura gresita.\r\n');
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    await t.db.execute(sql`insert into mail_blobs (tenant_id, sha256, size, content)
+      values (${t.demoTenantId}, ${sha}, ${bytes.length}, ${bytes}) on conflict do nothing`);
+    const [q] = await t.db.execute<{ id: number }>(sql`
+      insert into mail_quarantine (tenant_id, raw_sha256, subject, from_address, reason, folder)
+      values (${t.demoTenantId}, ${sha}, 'Reclamatie', 'ion.pop@example.ro', 'mesaj MIME ilizibil', 'Quarantine')
+      returning id`);
+    const subject = sql`a.subject_id = ${`quarantine:${q!.id}`}`;
+    expect(await accessRows(subject)).toEqual([]);
+    const view = await t.app.inject({
+      method: 'GET',
+      url: `/api/quarantine/${q!.id}`,
+      headers: { ...officer, 'x-access-via': 'page:carantina' },
+    });
+    expect(view.statusCode).toBe(200);
+    const raw = await t.app.inject({ method: 'GET', url: `/api/quarantine/${q!.id}/raw`, headers: officer });
+    expect(raw.statusCode).toBe(200);
+    expect((await accessRows(subject)).map((a) => [a.subject_type, a.case_id, a.via])).toEqual([
+      ['message', null, 'page:carantina'],
+      ['message', null, 'GET /api/quarantine/:id/raw'],
+    ]);
   });
 
   it('exports everything about a person as a ZIP of JSON plus the documents', async () => {

@@ -67,6 +67,7 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         req.query.q?.trim() || undefined,
         req.query.page,
         req.query.pageSize,
+        viaOf(req),
       ),
   );
 
@@ -82,7 +83,7 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       config: { roles: ['agent', 'officer', 'supervisor', 'admin'] },
     },
     async (req) => {
-      const r = await casesService.get(principalOf(req), req.params.number, viaOf(req.headers, req.url));
+      const r = await casesService.get(principalOf(req), req.params.number, viaOf(req));
       const c = r.case;
       return {
         id: c.id,
@@ -193,7 +194,7 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         principalOf(req),
         req.params.number,
         req.params.documentId,
-        viaOf(req.headers, req.url),
+        viaOf(req),
       );
       return reply
         .header('content-type', doc.contentType)
@@ -223,7 +224,7 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         principalOf(req),
         req.params.number,
         req.params.attachmentId,
-        viaOf(req.headers, req.url),
+        viaOf(req),
       );
       return reply
         .header('content-type', a.contentType)

@@ -44,12 +44,7 @@ const customersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (req) => {
       // The access log names what led to the search (the web app's page, an integrator's reason).
-      const found = await findCustomers(
-        db,
-        principalOf(req),
-        req.query.q,
-        viaOf(req.headers, req.url) ?? 'search',
-      );
+      const found = await findCustomers(db, principalOf(req), req.query.q, viaOf(req));
       return {
         items: found.map((c) => ({
           id: c.id,

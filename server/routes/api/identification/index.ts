@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
 import { createIdentificationService } from '../../../identification/index.ts';
+import { viaOf } from '../../../audit/index.ts';
 import { CaseNumber, errorResponses, Uuid } from '../common.schemas.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -76,7 +77,7 @@ const identificationRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
       config: { roles: ['officer', 'supervisor'] },
     },
-    async (req) => service.candidates(principalOf(req), req.params.number),
+    async (req) => service.candidates(principalOf(req), req.params.number, viaOf(req)),
   );
 
   fastify.post(

@@ -299,12 +299,7 @@ const privacyRoutes: FastifyPluginAsyncTypebox<{ mailer?: Mailer | undefined }> 
       config: { roles: ['officer', 'supervisor', 'admin'] },
     },
     async (req, reply) => {
-      const d = await dsrLetterForPost(
-        db,
-        principalOf(req),
-        req.params.dispatchId,
-        viaOf(req.headers, req.url),
-      );
+      const d = await dsrLetterForPost(db, principalOf(req), req.params.dispatchId, viaOf(req));
       return reply
         .header('content-type', 'application/pdf')
         .header('content-disposition', `attachment; filename="${d.fileName}"`)
@@ -354,7 +349,7 @@ const privacyRoutes: FastifyPluginAsyncTypebox<{ mailer?: Mailer | undefined }> 
     async (req, reply) => {
       const p = principalOf(req);
       requireDpo(p);
-      const e = await exportSubject(db, p.tenantId, p.userId, req.query, viaOf(req.headers, req.url));
+      const e = await exportSubject(db, p.tenantId, p.userId, req.query, viaOf(req));
       return reply
         .header('content-type', 'application/zip')
         .header('content-disposition', `attachment; filename="${e.fileName}"`)

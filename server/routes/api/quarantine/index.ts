@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
 import { createQuarantineService } from '../../../intake/index.ts';
 import { errorResponses } from '../common.schemas.ts';
+import { viaOf } from '../../../audit/index.ts';
 import type { PermissionRole } from '../../../db/schema/index.ts';
 import {
   ListQuarantineQuery,
@@ -46,7 +47,7 @@ const quarantineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
       config: { roles: ROLES },
     },
-    async (req) => service.get(principalOf(req), req.params.id),
+    async (req) => service.get(principalOf(req), req.params.id, viaOf(req)),
   );
 
   fastify.get(
@@ -61,7 +62,7 @@ const quarantineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       config: { roles: ROLES },
     },
     async (req, reply) => {
-      const r = await service.raw(principalOf(req), req.params.id);
+      const r = await service.raw(principalOf(req), req.params.id, viaOf(req));
       return reply
         .header('content-type', 'message/rfc822')
         .header('content-disposition', `attachment; filename="${r.fileName}"`)
