@@ -28,7 +28,7 @@ describe('page uploads are limited while they arrive', () => {
     const res = await fetch(`${s.base}/portal/DEMO/complaints/new`, {
       method: 'POST',
       headers: { 'content-type': type, origin: s.base },
-      body: Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+      body: body as unknown as BodyInit,
     });
     expect(res.status).toBe(413);
   });
