@@ -120,12 +120,32 @@ function solvedOnOf(c: ReportCase, communicatedAt: string | null): IsoDate | nul
 const within = (d: IsoDate | null, from: IsoDate, to: IsoDate): d is IsoDate =>
   d !== null && d >= from && d <= to;
 
+/** Days after `from` up to `to` in a unit (server/deadlines' delayDays, the count of a delay). */
+export type DayCounter = (from: IsoDate, to: IsoDate, unit: DeadlineUnit) => number;
+
+/**
+ * delayDays over a tenant's calendar, remembered per (from, to, unit): a quarter's complaints share few distinct
+ * dates, and counting a year of days for every open complaint one by one would take seconds.
+ */
+export function dayCounter(calendar: CalendarOptions = {}): DayCounter {
+  const memo = new Map<string, number>();
+  return (from, to, unit) => {
+    const key = `${from}|${to}|${unit}`;
+    let n = memo.get(key);
+    if (n === undefined) {
+      n = delayDays(from, to, unit, calendar);
+      memo.set(key, n);
+    }
+    return n;
+  };
+}
+
 /** What one complaint contributes to the period. */
 export function caseFacts(
   c: ReportCase,
   p: Period,
   rule: CompensationRule,
-  calendar: CalendarOptions = {},
+  countDays: DayCounter = dayCounter(),
 ): Facts {
   const regulator = regulatorData(c);
   const solvedOn = solvedOnOf(c, regulator.answerCommunicatedAt);
@@ -148,7 +168,7 @@ export function caseFacts(
     const final = solvedByEnd !== null && regulator.compensation.final && c.compensationLei !== null;
     compensationOwedLei = final
       ? c.compensationLei!
-      : compensationLei(delayDays(c.dueDate, solvedByEnd ?? p.asOf, unit, calendar), rule);
+      : compensationLei(countDays(c.dueDate, solvedByEnd ?? p.asOf, unit), rule);
   }
   const compensationPaid = within(c.compensationPaidOn, p.from, p.asOf);
   return {
@@ -167,7 +187,7 @@ export function caseFacts(
     compensationPaid,
     compensationPaidLei: compensationPaid ? (c.compensationPaidLei ?? 0) : 0,
     // Counted like the term: the registration day not counted, in the rule's unit (working or calendar days).
-    handlingDays: solved ? delayDays(c.registeredOn, solvedByEnd!, unit, calendar) : null,
+    handlingDays: solved ? countDays(c.registeredOn, solvedByEnd!, unit) : null,
     unit,
   };
 }

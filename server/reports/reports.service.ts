@@ -15,6 +15,7 @@ import { DEFINITIONS } from './definitions.ts';
 import { reportCsv, reportPdf, reportXlsx } from './exports.ts';
 import {
   caseFacts,
+  dayCounter,
   rowsOf,
   SPLITS,
   tableOf,
@@ -65,7 +66,8 @@ export function createReportsService(deps: { db: Db; now?: () => Date }) {
     ]);
     const period = { from, to, asOf };
     const rule = { baseLei: tenant.compensationBaseLei, perDayLei: tenant.compensationPerDayLei };
-    const facts = complaints.map((c) => caseFacts(c, period, rule, { extraNonWorkingDays }));
+    const countDays = dayCounter({ extraNonWorkingDays });
+    const facts = complaints.map((c) => caseFacts(c, period, rule, countDays));
     return {
       period: { ...period, label: periodLabel(from, to) },
       rows: rowsOf(facts),
