@@ -42,12 +42,14 @@ const reportsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { from, to, format } = req.query;
       if (!format || format === 'json') return reports.indicators(principalOf(req), from, to);
       const file = await reports.indicatorsFile(principalOf(req), from, to, format);
-      return reply
-        .header('content-type', file.contentType)
-        .header('content-disposition', `attachment; filename="${file.fileName}"`)
-        .header('cache-control', 'no-store')
-        // A Buffer goes out as it is (fastify serialises only objects with the response schema).
-        .send(file.content as never);
+      return (
+        reply
+          .header('content-type', file.contentType)
+          .header('content-disposition', `attachment; filename="${file.fileName}"`)
+          .header('cache-control', 'no-store')
+          // A Buffer goes out as it is (fastify serialises only objects with the response schema).
+          .send(file.content as never)
+      );
     },
   );
 
