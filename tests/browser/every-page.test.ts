@@ -1,14 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerComplaint } from '../../server/intake/register-complaint.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { quarterOf } from '../../server/reports/index.ts';
-import { axeViolations, launchBrowser, staffPage } from '../helpers/browser.ts';
-import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { createCase } from '../factories/index.ts';
+import { axeViolations, browserSuite } from '../helpers/browser.ts';
 import { waitFor } from '../helpers/wait.ts';
-
-const PORT = 3471 + Number(process.env.TEST_PORT_OFFSET ?? 0);
-const BASE = `http://localhost:${PORT}`;
 
 /**
  * Issue 5's bar for the pages, in one place: every page of every surface, opened as the person who uses it,
@@ -16,76 +11,60 @@ const BASE = `http://localhost:${PORT}`;
  * axe-core violation. The journeys of each surface live in their own browser tests; this one guards the rest.
  */
 describe('every page', () => {
-  let t: TestContext;
-  let browser: Browser;
   let number: string;
   let accessCode: string;
   let taskId: string;
   let definitionId: string;
 
+  const web = browserSuite({ workers: true });
+
   beforeAll(async () => {
-    mkdirSync('test-results/screenshots', { recursive: true });
-    t = await createTestContext({ workers: true, webPort: PORT });
-    const officer = await t.login('officer@demo.local');
-    const [customer] = (
-      await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: officer })
-    ).json<{ items: Array<{ id: string; places: Array<{ id: string }> }> }>().items;
-    const reg = await registerComplaint(t.app.registerDeps, {
-      tenantId: t.demoTenantId,
-      channel: 'call_center',
-      category: 'facturare',
+    const officer = await web.t.login('officer@demo.local');
+    const reg = await createCase(web.t, {
       subject: 'Factură estimată',
       body: 'Factura din noiembrie are un index estimat mult peste cel real.',
-      customerId: customer!.id,
-      placeId: customer!.places[0]!.id,
-      actor: { id: null, kind: 'system' },
     });
     number = reg.number;
     accessCode = reg.accessCode;
     taskId = await waitFor(async () => {
-      const r = await t.app.inject({ method: 'GET', url: '/api/tasks?view=groups', headers: officer });
+      const r = await web.t.app.inject({ method: 'GET', url: '/api/tasks?view=groups', headers: officer });
       return r
         .json<{ items: Array<{ id: string; case: { number: string } | null }> }>()
         .items.find((x) => x.case?.number === number)?.id;
     }, 60_000);
-    const designer = await t.login('designer@demo.local');
+    const designer = await web.t.login('designer@demo.local');
     const resources = (
-      await t.app.inject({ method: 'GET', url: '/api/process-definitions', headers: designer })
+      await web.t.app.inject({ method: 'GET', url: '/api/process-definitions', headers: designer })
     ).json<{
       resources: Array<{ resourceName: string; definitions: Array<{ versions: Array<{ id: string }> }> }>;
     }>().resources;
     definitionId = resources.find((r) => r.resourceName === 'complaint.bpmn')!.definitions[0]!.versions[0]!
       .id;
     // DEMO publishes its last quarter that has ended and shows it on its public page (the regulator report).
-    const admin = await t.login('admin@demo.local');
+    const admin = await web.t.login('admin@demo.local');
     const current = quarterOf(new Date().toISOString().slice(0, 10));
     const last = quarterOf(new Date(Date.parse(current.from) - 86_400_000).toISOString().slice(0, 10));
-    const published = await t.app.inject({
+    const published = await web.t.app.inject({
       method: 'POST',
       url: '/api/reports/publications',
       headers: admin,
       payload: { from: last.from, to: last.to },
     });
     expect(published.statusCode, published.body).toBe(201);
-    const shown = await t.app.inject({
+    const shown = await web.t.app.inject({
       method: 'PUT',
       url: '/api/reports/settings',
       headers: admin,
       payload: { publicPage: true },
     });
     expect(shown.statusCode, shown.body).toBe(200);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
   });
 
   /** Opens each path, checks the page's basics and collects its axe violations. */
   async function sweep(page: Page, paths: string[]) {
     const problems: Record<string, string[]> = {};
     for (const path of paths) {
-      const res = await page.goto(`${BASE}${path}`);
+      const res = await page.goto(`${web.base}${path}`);
       await page.waitForLoadState('networkidle');
       const found: string[] = [];
       if (!res || res.status() >= 400) found.push(`HTTP ${res?.status()}`);
@@ -102,7 +81,7 @@ describe('every page', () => {
   it('staff pages, each as its role', { timeout: 300_000 }, async () => {
     const problems: Record<string, string[]> = {};
     const as = async (email: string, paths: string[]) => {
-      const page = await staffPage(browser, BASE, email);
+      const page = await web.staffPage(email);
       Object.assign(problems, await sweep(page, paths));
       await page.context().close();
     };
@@ -140,7 +119,7 @@ describe('every page', () => {
   });
 
   it('public pages, on a phone screen', { timeout: 120_000 }, async () => {
-    const context = await browser.newContext({ locale: 'ro-RO', viewport: { width: 390, height: 844 } });
+    const context = await web.browser.newContext({ locale: 'ro-RO', viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     const problems = await sweep(page, [
       '/login',
