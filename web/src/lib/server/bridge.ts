@@ -83,7 +83,9 @@ export function bridgeFetch(event: BridgeEvent): typeof fetch {
     const opts: InjectOptions = { method: request.method, url: url.pathname + url.search, headers };
     // JSON and multipart bodies alike pass as the bytes the client serialised, with its content type (and boundary),
     // streamed: the API counts an upload while reading it (no second copy of the files in memory here).
-    if (request.body) opts.payload = Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>);
+    // (light-my-request takes a stream; its type in the web build's view lists only buffers and strings.)
+    if (request.body)
+      opts.payload = Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>) as unknown as Buffer;
     const remoteAddress = clientAddress(event);
     if (remoteAddress) opts.remoteAddress = remoteAddress;
 
