@@ -93,7 +93,7 @@ module.exports = {
       name: 'intake-watcher-uses-intake-services',
       severity: 'error',
       comment:
-        'The intake watcher is an entry point inside the intake module: it may call that module\'s services, ' +
+        "The intake watcher is an entry point inside the intake module: it may call that module's services, " +
         'never its repositories (the queries stay behind a service that keeps the rules).',
       from: { path: INTAKE_WATCHER },
       to: { path: `^server/intake/.*${REPOSITORY}` },

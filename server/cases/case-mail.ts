@@ -69,19 +69,19 @@ export async function sendCaseMailOnce(
   const messageId = `<${kind}.${ctx.c.id}@${domain}>`;
   return deps.db.transaction(async (tx) => {
     const inserted = await insertOutgoingMessage(tx, {
-        tenantId: ctx.c.tenantId,
-        caseId: ctx.c.id,
-        direction: 'out',
-        kind,
-        toAddress: to,
-        subject: mail.subject,
-        messageId,
-        // Kept for the case page: what the consumer received, with the hashes of what was attached.
-        text: mail.text,
-        attachments: (mail.attachments ?? []).map((a) => ({
-          filename: a.filename,
-          contentType: a.contentType,
-          size: a.content.length,
+      tenantId: ctx.c.tenantId,
+      caseId: ctx.c.id,
+      direction: 'out',
+      kind,
+      toAddress: to,
+      subject: mail.subject,
+      messageId,
+      // Kept for the case page: what the consumer received, with the hashes of what was attached.
+      text: mail.text,
+      attachments: (mail.attachments ?? []).map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        size: a.content.length,
         sha256: createHash('sha256').update(a.content).digest('hex'),
       })),
     });

@@ -72,7 +72,10 @@ export async function getPlace(db: DbOrTx, tenantId: string, placeId: string) {
 }
 
 /** Creates a customer file, or renames the one with that code (the demo seed runs at every start). */
-export async function upsertCustomer(db: DbOrTx, c: Omit<typeof customers.$inferInsert, 'id' | 'searchText'>) {
+export async function upsertCustomer(
+  db: DbOrTx,
+  c: Omit<typeof customers.$inferInsert, 'id' | 'searchText'>,
+) {
   const [row] = await db
     .insert(customers)
     .values({ ...c, searchText: searchText(c.name, c.customerCode, c.email, c.phone, c.address) })

@@ -10,7 +10,12 @@ export type CustomerFile = Awaited<ReturnType<typeof repo.searchCustomers>>[numb
  * address). Searching reads personal data: the audit records who searched (not what), and the access log names
  * every customer the search showed, with what led there (`via`).
  */
-export async function findCustomers(db: DbOrTx, p: Principal, q: string, via: string): Promise<CustomerFile[]> {
+export async function findCustomers(
+  db: DbOrTx,
+  p: Principal,
+  q: string,
+  via: string,
+): Promise<CustomerFile[]> {
   const found = await repo.searchCustomers(db, p.tenantId, q);
   await appendAudit(db, {
     tenantId: p.tenantId,

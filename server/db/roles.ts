@@ -183,7 +183,9 @@ async function applyTenantPolicies(tx: postgres.TransactionSql): Promise<void> {
     for (const old of mine.filter((e) => e.policy !== TENANT_POLICY))
       await tx.unsafe(`drop policy ${ident(old.policy)} on ${ident(name)}`);
     if (!mine.some((e) => e.policy === TENANT_POLICY))
-      await tx.unsafe(`create policy ${TENANT_POLICY} on ${ident(name)} using (${rule}) with check (${rule})`);
+      await tx.unsafe(
+        `create policy ${TENANT_POLICY} on ${ident(name)} using (${rule}) with check (${rule})`,
+      );
     if (!enabled) await tx.unsafe(`alter table ${ident(name)} enable row level security`);
   }
 }

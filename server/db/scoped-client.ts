@@ -84,7 +84,10 @@ export function scopedClient(base: Sql): Sql {
     unsafe(query: string, params?: Params, options?: Options) {
       return new ScopedStatement(base, scopeSettings(currentScope()), query, params, options);
     },
-    begin(optionsOrFn: string | ((tx: postgres.TransactionSql) => unknown), maybeFn?: (tx: postgres.TransactionSql) => unknown) {
+    begin(
+      optionsOrFn: string | ((tx: postgres.TransactionSql) => unknown),
+      maybeFn?: (tx: postgres.TransactionSql) => unknown,
+    ) {
       const fn = (maybeFn ?? optionsOrFn) as (tx: postgres.TransactionSql) => unknown;
       const mode = maybeFn ? (optionsOrFn as string) : '';
       const settings = scopeSettings(currentScope());

@@ -82,7 +82,13 @@ export async function listNonWorkingDays(db: DbOrTx, tenantId: string): Promise<
 export async function insertDeadlineRules(
   db: DbOrTx,
   tenantId: string,
-  rules: Array<{ category: string; days: number; unit: 'working' | 'calendar'; extensionDays: number; legalBasis: string }>,
+  rules: Array<{
+    category: string;
+    days: number;
+    unit: 'working' | 'calendar';
+    extensionDays: number;
+    legalBasis: string;
+  }>,
 ) {
   if (rules.length === 0) return;
   await db

@@ -35,4 +35,9 @@ export {
   type IntakeTenant,
   type ProcessOutcome,
 } from './mail/process-message.ts';
-export { mailboxFromUrl, startMailIntake, type MailIntake, type MailIntakeOptions } from './mail/start-intake.ts';
+export {
+  mailboxFromUrl,
+  startMailIntake,
+  type MailIntake,
+  type MailIntakeOptions,
+} from './mail/start-intake.ts';

@@ -55,7 +55,11 @@ export async function resolveQuarantined(
     .update(mailQuarantine)
     .set({ ...set, resolvedAt: new Date() })
     .where(
-      and(eq(mailQuarantine.id, id), eq(mailQuarantine.tenantId, tenantId), isNull(mailQuarantine.resolvedAt)),
+      and(
+        eq(mailQuarantine.id, id),
+        eq(mailQuarantine.tenantId, tenantId),
+        isNull(mailQuarantine.resolvedAt),
+      ),
     )
     .returning();
   return row ?? null;

@@ -15,7 +15,12 @@ export {
   type RegisterDsrInput,
 } from './dsr.service.ts';
 export { dsrLetterForPost, queueDsrLetterForPost } from './dsr-postal.ts';
-export { gdprRequestOfInstance, gdprRequestsByNumbers, isGdprNumber, type GdprTaskRequest } from './dsr-tasks.ts';
+export {
+  gdprRequestOfInstance,
+  gdprRequestsByNumbers,
+  isGdprNumber,
+  type GdprTaskRequest,
+} from './dsr-tasks.ts';
 export { exportSubject, type ExportSubject, type SubjectData } from './export.ts';
 export {
   MAX_RETENTION_YEARS,
