@@ -122,31 +122,6 @@ export function listQuarantine(db: DbOrTx, tenantId: string) {
     .orderBy(desc(mailQuarantine.createdAt));
 }
 
-/** Everything that came in for a case (the complaint itself and replies), with attachments. */
-export async function listInboundOfCase(db: DbOrTx, tenantId: string, caseId: string) {
-  const messages = await db
-    .select()
-    .from(inboundMessages)
-    .where(and(eq(inboundMessages.tenantId, tenantId), eq(inboundMessages.caseId, caseId)))
-    // IMAP's arrival time has whole seconds: two messages of the same second keep the order they were taken in.
-    .orderBy(asc(inboundMessages.arrivedAt), asc(inboundMessages.createdAt));
-  const atts = messages.length
-    ? await db
-        .select()
-        .from(inboundAttachments)
-        .where(
-          and(
-            eq(inboundAttachments.tenantId, tenantId),
-            inArray(
-              inboundAttachments.inboundMessageId,
-              messages.map((m) => m.id),
-            ),
-          ),
-        )
-    : [];
-  return messages.map((m) => ({ ...m, attachments: atts.filter((a) => a.inboundMessageId === m.id) }));
-}
-
 /** Asks the correlation (correlation.ts) to deliver `message` to the waiting process, from `at` on. */
 export async function setPendingMessage(db: DbOrTx, id: string, message: string, at: Date) {
   await db
