@@ -58,21 +58,24 @@ class ScopedStatement implements PromiseLike<unknown> {
     }
   }
 
+  /** Sends the statement once, the first time anyone waits for it. */
+  private started(): Promise<unknown> {
+    return (this.running ??= this.run());
+  }
+
   then<A = unknown, B = never>(
     onfulfilled?: ((value: unknown) => A | PromiseLike<A>) | null,
     onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
-    this.running ??= this.run();
-    return this.running.then(onfulfilled, onrejected);
+    return this.started().then(onfulfilled, onrejected);
   }
 
   catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<unknown> {
-    return this.then(undefined, onrejected);
+    return this.started().catch(onrejected);
   }
 
   finally(onfinally?: (() => void) | null): Promise<unknown> {
-    this.running ??= this.run();
-    return this.running.finally(onfinally);
+    return this.started().finally(onfinally);
   }
 }
 
@@ -82,7 +85,11 @@ export function scopedClient(base: Sql): Sql {
     options: base.options,
     parameters: base.parameters,
     unsafe(query: string, params?: Params, options?: Options) {
-      return new ScopedStatement(base, scopeSettings(currentScope()), query, params, options);
+      const scope = currentScope();
+      // Nothing to set: the pool's connections carry no setting (every one is transaction-local), so a statement
+      // of a request that has not named its tenant goes out as it is and sees no tenant's rows.
+      if (scope.kind === 'none') return base.unsafe(query, params as never, options);
+      return new ScopedStatement(base, scopeSettings(scope), query, params, options);
     },
     begin(
       optionsOrFn: string | ((tx: postgres.TransactionSql) => unknown),
