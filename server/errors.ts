@@ -1,6 +1,9 @@
 /**
  * The one error catalogue. Services throw `new DomainError(code, params)`; the error handler turns it into
  * `{ code, message }` with the status below. Messages are Romanian: they reach people through the UI.
+ *
+ * One file although past 300 lines: it is one table, a line per error code with its status and message; one
+ * catalogue is what lets a reviewer see every message the UI can show and keeps two codes from meaning the same.
  */
 export const ERRORS = {
   AUTH_REQUIRED: { status: 401, message: 'Autentificare necesară.' },

@@ -18,6 +18,10 @@
  * such a row is sealed in the next round with a higher sequence number instead of being skipped. Only rows
  * above a low watermark (the last link sealed more than LATE_COMMIT_WINDOW ago) are looked at for that, so a
  * round costs what arrived since, not the whole log.
+ *
+ * One file although past 300 lines: it is the chain's one definition (canonical text, link hash, MAC, the sealing
+ * round and its watermark); the sealer and the verifier (verify-audit-chain.ts) must compute a link identically, and
+ * split, a change to one step could miss the others.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/client.ts';

@@ -1,3 +1,8 @@
+/**
+ * The queries on a case and its events and messages (the cases module owns these tables, server/db/schema/README.md).
+ * One file although past 300 lines: a repository is where a reader finds every query of its tables
+ * (.dependency-cruiser.cjs, only-repositories-build-queries); each function is a few lines of drizzle.
+ */
 import { and, asc, count, desc, eq, inArray, isNull, like, sql, type SQL } from 'drizzle-orm';
 import { openCaseStatuses } from '../codes/case-codes.ts';
 import type { CommunicationChannel } from '../codes/delivery.ts';

@@ -1,3 +1,8 @@
+/**
+ * The intake officer's work on quarantined mail (createQuarantineService below): list, safe text view, raw .eml,
+ * register as a complaint or as a GDPR request, mark handled, each step audited. One file although past 300 lines:
+ * every action loads the same row, re-parses the same stored bytes and writes the same audit entry.
+ */
 import type { Principal } from '../auth/index.ts';
 import type { Db } from '../db/client.ts';
 import type { DataSubjectRight } from '../codes/privacy-codes.ts';

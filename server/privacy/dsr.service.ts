@@ -1,3 +1,8 @@
+/**
+ * GDPR data-subject requests (createDsrService below): register, start the verify-gdpr process, extend, answer with
+ * its letter, list and view. One file although past 300 lines: one request's life, each step reading the same
+ * request row and writing its letter, audit and process task the same way.
+ */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db, DbOrTx } from '../db/client.ts';
 import type { DataSubjectRequest } from '../db/schema/index.ts';

@@ -6,6 +6,9 @@
  *
  * Every figure is decided by events dated up to the end of the period (registration, communication, the due day,
  * the payment), never by the day the report runs, so a past quarter computed again later gives the same numbers.
+ *
+ * One file although past 300 lines: it is one computation, from a case's facts to the report's rows, totals and
+ * tables; the figures are defined against each other (in time, late, answered), so they are read and checked together.
  */
 import {
   caseSources,

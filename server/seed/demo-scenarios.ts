@@ -7,6 +7,9 @@ import { operatorRequestSentAt, postalLettersOfCase } from './seed.repo.ts';
  * The demo's scenarios (server/seed/demo-cases.ts seeds them): for each, the complaint as it arrives (e-mail, call,
  * portal) and the work that brings its case to its stage, step by step, by the demo login who would do it.
  * Texts are Romanian, as the consumers and the staff write them.
+ *
+ * One file although past 300 lines: it is data, one entry per demo case; the seeding run (demo-cases.ts) reads
+ * the list, and one list is where a reader checks that every stage of the process is covered.
  */
 
 /** The cases of the demo, by key, with the stage each is left at. */

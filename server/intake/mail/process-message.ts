@@ -1,3 +1,8 @@
+/**
+ * One message of a tenant's mailbox, taken in (processInboundMail below): parse, classify, then register a new case,
+ * attach a reply, record an operator's answer or an automatic message, or quarantine. One file although past 300
+ * lines: each outcome is one branch of the same decision, sharing the stored bytes and the inbound row it writes.
+ */
 import { MESSAGES } from '../../../processes/topics.ts';
 import { appendAudit } from '../../audit/index.ts';
 import { isAnsweredCase } from '../../codes/case-codes.ts';

@@ -1,3 +1,8 @@
+/**
+ * The request and response schemas of /api/complaints (typebox; the OpenAPI spec and the pages' generated client
+ * come from them). One file although past 300 lines: they are one resource's contract, most of it the case detail
+ * the case page shows; the route plugin (index.ts) and the generated client read them together.
+ */
 import { Type } from 'typebox';
 import type {
   CaseKind,
