@@ -1,3 +1,8 @@
+/**
+ * Staff sign-in and sessions (createAuthService below): password, throttling, TOTP second factor, re-authentication,
+ * session validation and logout. One file although past 300 lines: every step reads and writes the same session and
+ * login-failure rows under the same rules (lifetimes, throttle), which split would scatter.
+ */
 import { createHmac } from 'node:crypto';
 import { eq, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';

@@ -1,3 +1,8 @@
+/**
+ * The "identify consumer" task's service (createIdentificationService below): the candidates shown to the officer
+ * and the confirmation that sets the case's customer and completes the task. One file although past 300 lines:
+ * the confirmation's double-submit and engine-failure handling (completion intent, resume) belongs to that one task.
+ */
 import { customerTypeOf, energyOf } from '../codes/case-codes.ts';
 import { searchText } from '../db/search-text.ts';
 import { type Principal } from '../auth/index.ts';

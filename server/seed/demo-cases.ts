@@ -1,3 +1,8 @@
+/**
+ * The demo seeding run (seedDemoCases below), over the scenarios of demo-scenarios.ts. One file although past 300
+ * lines: one idempotent run (staff, customers, each scenario's case and steps, the marker) whose resume logic needs
+ * the whole run in view; the scenarios' data already lives apart.
+ */
 import { randomBytes } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { Principal } from '../auth/index.ts';

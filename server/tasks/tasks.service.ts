@@ -1,3 +1,8 @@
+/**
+ * The officer's task actions (createTasksService below): the inbox list, a task's view, claim, release, delegate,
+ * instruction steps, comments, and the completion with its intent and engine call. One file although past 300 lines: the actions share
+ * one access check and one case lookup inside one closure over the engine, the catalog and the database.
+ */
 import type { Db } from '../db/client.ts';
 import type { TaskCompletion } from '../db/schema/index.ts';
 import { EngineError, type EngineClient, type EngineTask } from '../engine/client.ts';

@@ -1,3 +1,8 @@
+/**
+ * The /api/privacy routes (fastify plugin, privacyRoutes below): data-subject requests, the access log, the export of
+ * a person's data and the retention setting. One file although past 300 lines: one resource's routes with their
+ * schemas, the same DPO check on each, as every other routes/api/<resource>/index.ts; the work is in server/privacy.
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
