@@ -1,0 +1,95 @@
+/**
+ * Regenerates the module picture of docs/architecture.md (`npm run docs:architecture`): runs dependency-cruiser
+ * over server/ and web/src with the boundary rules of .dependency-cruiser.cjs, collapsed to one node per module
+ * (folder under server/, the intake watcher's two files, the pages and web/src/lib), and writes its mermaid output
+ * between the `<!-- depcruise:start -->` and `<!-- depcruise:end -->` markers. Nothing else in the page changes.
+ *
+ * Two things differ from `npm run lint`'s run, both for the picture only:
+ * - SvelteKit's aliases ($lib, $codes: web/svelte.config.js) are given to the resolver through a temporary tsconfig,
+ *   so the pages' imports show as arrows instead of unresolved names;
+ * - the composition (main.ts, app.ts, background, seed, plugins) and the shared parts below every module (db,
+ *   codes, mail, net, errors, config, logging) are left out: the first imports everything by design, everything
+ *   may import the second, and with them the picture is a wall of arrows. docs/architecture.md lists them.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DOC = path.join(ROOT, 'docs/architecture.md');
+const START = '<!-- depcruise:start -->';
+const END = '<!-- depcruise:end -->';
+
+/** Left out of the picture (see above); tests are already excluded by the configuration. */
+const LEFT_OUT = [
+  '^server/(errors|config|logger|periodic|request-log|startup-report|app|main|web-bridge)\\.ts$',
+  '^server/(db|codes|net|mail|embedded|background|seed|plugins)/',
+  '^web/src/lib/api/generated/',
+].join('|');
+
+/** One node per module: the intake watcher's files stand alone (an entry point inside the intake module). */
+const COLLAPSE =
+  '^(server/intake/mail/(start-intake|mailbox-watcher)\\.ts|server/[^/]+|web/src/(routes|lib)|web/src)';
+
+function mermaid(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'architecture-graph-'));
+  try {
+    const tsconfig = path.join(dir, 'tsconfig.json');
+    writeFileSync(
+      tsconfig,
+      JSON.stringify({
+        extends: path.join(ROOT, 'tsconfig.json'),
+        compilerOptions: {
+          baseUrl: ROOT,
+          paths: {
+            $codes: ['server/codes'],
+            '$codes/*': ['server/codes/*'],
+            $lib: ['web/src/lib'],
+            '$lib/*': ['web/src/lib/*'],
+          },
+        },
+        include: [],
+        files: [path.join(ROOT, 'server/errors.ts')],
+      }),
+    );
+    const config = path.join(dir, 'depcruise.cjs');
+    writeFileSync(
+      config,
+      `const base = require(${JSON.stringify(path.join(ROOT, '.dependency-cruiser.cjs'))});\n` +
+        `module.exports = { ...base, options: { ...base.options, tsConfig: { fileName: ${JSON.stringify(tsconfig)} } } };\n`,
+    );
+    return execFileSync(
+      path.join(ROOT, 'node_modules/.bin/depcruise'),
+      [
+        'server',
+        'web/src',
+        '--config',
+        config,
+        '--include-only',
+        '^(server|web/src)',
+        '--exclude',
+        LEFT_OUT,
+        '--collapse',
+        COLLAPSE,
+        '--output-type',
+        'mermaid',
+      ],
+      { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+    ).trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const doc = readFileSync(DOC, 'utf8');
+const from = doc.indexOf(START);
+const to = doc.indexOf(END);
+if (from < 0 || to < from) {
+  console.error(`${path.relative(ROOT, DOC)}: the markers ${START} and ${END} are missing or out of order`);
+  process.exit(1);
+}
+const block = `${START}\n\n\`\`\`mermaid\n${mermaid()}\n\`\`\`\n\n`;
+writeFileSync(DOC, doc.slice(0, from) + block + doc.slice(to));
+console.log(`${path.relative(ROOT, DOC)}: module picture regenerated`);
