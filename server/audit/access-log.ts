@@ -42,10 +42,10 @@ export interface ViaSource {
  * Why the read happened, as the client says it: the `X-Access-Via` header (the web app sets it) or a `via` /
  * `reason` query parameter. Only printable characters, capped, so the log cannot be flooded or forged with line
  * breaks; a plain character scan, no regular expression over untrusted text. A caller that names nothing (an
- * integrator, a script) still leaves a row that says what led there: the route it called, e.g.
- * `GET /api/complaints/:number`.
+ * integrator, a script) still leaves a row that says what led there: `otherwise` when the route knows better (the
+ * post room's letter: `postal:<dispatch>`), else the route it called, e.g. `GET /api/complaints/:number`.
  */
-export function viaOf(req: ViaSource): string {
+export function viaOf(req: ViaSource, otherwise?: string): string {
   let raw = req.headers[VIA_HEADER];
   if (Array.isArray(raw)) raw = raw[0];
   if (!raw) {
@@ -60,7 +60,11 @@ export function viaOf(req: ViaSource): string {
     const c = ch.codePointAt(0)!;
     out += c < 0x20 || c === 0x7f ? ' ' : ch;
   }
-  return out.trim() || `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]}`.slice(0, VIA_MAX);
+  return (
+    out.trim() ||
+    otherwise ||
+    `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]}`.slice(0, VIA_MAX)
+  );
 }
 
 export async function logAccess(db: DbOrTx, entries: AccessEntry | AccessEntry[]): Promise<void> {

@@ -42,7 +42,7 @@ export async function queueDsrLetterForPost(
  * supervisors, not only the DPO): only letters of this tenant that are in the register. Every download is audited
  * and written to the personal-data access log.
  */
-export async function dsrLetterForPost(db: DbOrTx, p: Principal, dispatchId: number, via: string | null) {
+export async function dsrLetterForPost(db: DbOrTx, p: Principal, dispatchId: number, via: string) {
   const row = await letterInPostalRegister(db, p.tenantId, dispatchId);
   if (!row) throw new DomainError('NOT_FOUND', { dispatchId });
   await appendAudit(db, {
@@ -60,7 +60,7 @@ export async function dsrLetterForPost(db: DbOrTx, p: Principal, dispatchId: num
     subjectType: 'document',
     subjectId: `dsr:${row.documentId}`,
     customerId: row.customerId,
-    via: via ?? `postal:${dispatchId}`,
+    via,
   });
   return row;
 }

@@ -304,7 +304,12 @@ const privacyRoutes: FastifyPluginAsyncTypebox<{ mailer?: Mailer | undefined }> 
       config: { roles: ['officer', 'supervisor', 'admin'] },
     },
     async (req, reply) => {
-      const d = await dsrLetterForPost(db, principalOf(req), req.params.dispatchId, viaOf(req));
+      const d = await dsrLetterForPost(
+        db,
+        principalOf(req),
+        req.params.dispatchId,
+        viaOf(req, `postal:${req.params.dispatchId}`),
+      );
       return reply
         .header('content-type', 'application/pdf')
         .header('content-disposition', `attachment; filename="${d.fileName}"`)
