@@ -1,6 +1,13 @@
-import { and, count, eq, gt, isNull, max, ne, sql } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, lt, max, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { sessions, staffLoginFailures, staffRecoveryCodes, users } from '../db/schema/index.ts';
+import {
+  type PermissionRole,
+  sessions,
+  staffLoginFailures,
+  staffRecoveryCodes,
+  tenants,
+  users,
+} from '../db/schema/index.ts';
 
 /**
  * One account tried from one client address at a time (both as HMACs), for the rest of the transaction: parallel
@@ -144,4 +151,115 @@ export async function deleteSessionsOfUser(db: DbOrTx, tenantId: string, userId:
     )
     .returning({ id: sessions.id });
   return rows.length;
+}
+
+const countOf = (result: unknown) => (result as { count?: number }).count ?? 0;
+
+/*
+ * Housekeeping's purges (server/housekeeping) of this module's tables. Every delete takes at most `limit` rows,
+ * so one statement holds its row locks briefly and a large backlog goes in several short transactions.
+ */
+
+/** Staff sessions past their expiry (up to `limit`); returns how many went. */
+export async function deleteExpiredStaffSessions(db: DbOrTx, limit: number): Promise<number> {
+  return countOf(
+    await db.execute(sql`
+      delete from sessions
+       where id in (select id from sessions where expires_at < now() limit ${limit})
+         and expires_at < now()`),
+  );
+}
+
+/**
+ * Failed staff logins older than `keptForMs` (the lockout window; up to `limit`). Only failures inside the
+ * window lock an address; an address's rows otherwise go only at its next successful login.
+ */
+export async function deleteOldStaffLoginFailures(
+  db: DbOrTx,
+  keptForMs: number,
+  limit: number,
+): Promise<number> {
+  const before = new Date(Date.now() - keptForMs).toISOString();
+  return countOf(
+    await db.execute(sql`
+      delete from staff_login_failures
+       where id in (select id from staff_login_failures where at < ${before} limit ${limit})`),
+  );
+}
+
+/* The staff accounts (the users module administers them through auth/accounts.ts). */
+
+export async function insertStaff(
+  db: DbOrTx,
+  v: { tenantId: string; name: string; email: string; roles: PermissionRole[]; passwordHash: string },
+) {
+  const [row] = await db.insert(users).values(v).returning({ id: users.id });
+  if (!row) throw new Error('user not inserted');
+  return row.id;
+}
+
+export async function updateStaff(
+  db: DbOrTx,
+  tenantId: string,
+  userId: string,
+  set: Partial<{ name: string; roles: PermissionRole[]; active: boolean; passwordHash: string }>,
+) {
+  await db
+    .update(users)
+    .set(set)
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, userId)));
+}
+
+export async function clearFailures(db: DbOrTx, emailHash: string): Promise<number> {
+  const rows = await db
+    .delete(staffLoginFailures)
+    .where(eq(staffLoginFailures.emailHash, emailHash))
+    .returning({ id: staffLoginFailures.id });
+  return rows.length;
+}
+
+/** The seed's staff: created, or renamed when the e-mail exists (the demo seed runs at every start). */
+export async function upsertStaff(
+  db: DbOrTx,
+  v: { tenantId: string; name: string; email: string; roles: PermissionRole[]; passwordHash: string },
+): Promise<string> {
+  const [row] = await db
+    .insert(users)
+    .values(v)
+    .onConflictDoUpdate({ target: users.email, set: { name: v.name } })
+    .returning({ id: users.id });
+  if (!row) throw new Error('user not created');
+  return row.id;
+}
+
+/** Stamps a successful sign-in. */
+export async function recordLogin(db: DbOrTx, userId: string) {
+  await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, userId));
+}
+
+/** One round trip: the session, its person, the tenant's policy and the job roles held (every API request). */
+export async function sessionWithUser(db: DbOrTx, id: string) {
+  const [row] = await db
+    .select({
+      session: sessions,
+      user: users,
+      tenantCode: tenants.code,
+      totpForAllStaff: tenants.totpForAllStaff,
+      sessionMaxHours: tenants.sessionMaxHours,
+      jobRoles: sql<
+        string[]
+      >`coalesce((select array_agg(h.job_role_code order by h.job_role_code) from job_role_holders h
+        where h.user_id = ${users.id} and h.tenant_id = ${users.tenantId}), '{}')`,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .innerJoin(tenants, eq(tenants.id, sessions.tenantId))
+    .where(eq(sessions.id, id))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Every session past its expiry (the sign-out of a person whose sessions all ran out). */
+export async function deleteAllExpiredSessions(db: DbOrTx) {
+  await db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
 }

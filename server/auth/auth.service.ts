@@ -4,14 +4,14 @@
  * login-failure rows under the same rules (lifetimes, throttle), which split would scatter.
  */
 import { createHmac } from 'node:crypto';
-import { eq, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
-import { sessions, tenants, users, type PermissionRole, type User } from '../db/schema/index.ts';
+import type { PermissionRole, User } from '../db/schema/index.ts';
 import { withAllTenants, withTenant } from '../db/tenant-scope.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
 import {
   clearPairFailures,
+  deleteAllExpiredSessions,
   deleteSession,
   findUserByEmail,
   getSessionForUpdate,
@@ -20,7 +20,9 @@ import {
   lockLoginPair,
   pairFailures,
   recordFailure,
+  recordLogin,
   recoveryCodesLeft,
+  sessionWithUser,
   setTotp,
   spendRecoveryCode,
   updateSession,
@@ -238,7 +240,7 @@ export function createAuthService(
     with_: 'password' | 'totp' | 'recovery_code',
   ) {
     await clearPairFailures(tx, emailHash, addressHash);
-    await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
+    await recordLogin(tx, user.id);
     await appendAudit(tx, {
       tenantId: user.tenantId,
       actorId: user.id,
@@ -377,37 +379,20 @@ export function createAuthService(
 
   async function sessionPrincipal(id: string): Promise<Principal | null> {
     // One round trip: session, user, tenant and the job roles held (every API request passes here).
-    const [row] = await db
-      .select({
-        session: sessions,
-        user: users,
-        tenantCode: tenants.code,
-        totpForAllStaff: tenants.totpForAllStaff,
-        sessionMaxHours: tenants.sessionMaxHours,
-        jobRoles: sql<
-          string[]
-        >`coalesce((select array_agg(h.job_role_code order by h.job_role_code) from job_role_holders h
-          where h.user_id = ${users.id} and h.tenant_id = ${users.tenantId}), '{}')`,
-      })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .innerJoin(tenants, eq(tenants.id, sessions.tenantId))
-      .where(eq(sessions.id, id))
-      .limit(1);
+    const row = await sessionWithUser(db, id);
     if (!row) return null;
     const now = Date.now();
     // Absolute lifetime: from sign-in, whatever the activity (a stolen session cannot be kept alive).
     const endsAt = row.session.createdAt.getTime() + row.sessionMaxHours * 3_600_000;
     if (row.session.expiresAt.getTime() <= now || endsAt <= now || !row.user.active) {
-      await db.delete(sessions).where(eq(sessions.id, id));
+      await deleteSession(db, id);
       return null;
     }
     let expiresAt = row.session.expiresAt;
     const full = row.session.stage === 'full';
     if (full && expiresAt.getTime() - now < SESSION_TTL_MS / 2) expiresAt = new Date(now + SESSION_TTL_MS);
     if (expiresAt.getTime() > endsAt) expiresAt = new Date(endsAt);
-    if (expiresAt.getTime() !== row.session.expiresAt.getTime())
-      await db.update(sessions).set({ expiresAt }).where(eq(sessions.id, id));
+    if (expiresAt.getTime() !== row.session.expiresAt.getTime()) await updateSession(db, id, { expiresAt });
     const enrolled = row.user.totpEnabledAt !== null;
     const required = totpRequired(row.user.roles, options.totpRequiredForRoles, row.totpForAllStaff);
     const stage: SecondFactorStage = !full ? 'totp' : required && !enrolled ? 'enrol' : 'full';
@@ -428,7 +413,7 @@ export function createAuthService(
 
   async function logout(principal: Principal): Promise<void> {
     await db.transaction(async (tx) => {
-      await tx.delete(sessions).where(eq(sessions.id, principal.sessionId));
+      await deleteSession(tx, principal.sessionId);
       await appendAudit(tx, {
         tenantId: principal.tenantId,
         actorId: principal.userId,
@@ -441,7 +426,7 @@ export function createAuthService(
   }
 
   async function purgeExpired(): Promise<void> {
-    await db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
+    await deleteAllExpiredSessions(db);
   }
 
   return { login, verifySecondFactor, reauthenticate, validateSessionToken, logout, purgeExpired };

@@ -16,3 +16,12 @@ export { createTotpService, type SecurityPolicy, type TotpService } from './totp
 export { hashPassword, verifyPassword } from './passwords.ts';
 export { requireRecentAuth } from './reauth.ts';
 export { generateSessionToken, sessionIdOf } from './tokens.ts';
+export {
+  clearLoginFailures,
+  createStaffAccount,
+  endSessionsOf,
+  purgeExpiredStaffSessions,
+  purgeOldLoginFailures,
+  updateStaffAccount,
+  upsertStaffAccount,
+} from './accounts.ts';

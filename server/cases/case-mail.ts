@@ -7,7 +7,7 @@ import { appendAudit } from '../audit/index.ts';
 import { queueLetter } from '../documents/index.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { renderCaseLetterMail, type CaseLetter } from '../mail/templates/case-letters.ts';
-import { refreshCaseTasks } from '../task-read-model/task-events.repo.ts';
+import { refreshTasksOfCase } from '../task-read-model/index.ts';
 import { getTenant } from '../tenants/index.ts';
 import { statusLinkOf } from './access-code.ts';
 import { addCaseEvent, getCaseById, insertOutgoingMessage, updateCaseFromWorker } from './cases.repo.ts';
@@ -172,7 +172,7 @@ export async function recordWorkerStep(
 ) {
   if (Object.keys(update).length) await updateCaseFromWorker(tx, ctx.c.tenantId, ctx.c.id, update);
   // A moved deadline (extension, completion pause): the open tasks in the inbox show the new due date at once.
-  if (update.dueDate) await refreshCaseTasks(tx, ctx.c.tenantId, ctx.c.id);
+  if (update.dueDate) await refreshTasksOfCase(tx, ctx.c.tenantId, ctx.c.id);
   await addCaseEvent(tx, {
     tenantId: ctx.c.tenantId,
     caseId: ctx.c.id,

@@ -34,19 +34,15 @@
  */
 import postgres from 'postgres';
 import type { Db } from '../db/client.ts';
-import { LOGIN_LOCK_WINDOW_MS } from '../auth/index.ts';
+import { LOGIN_LOCK_WINDOW_MS, purgeExpiredStaffSessions, purgeOldLoginFailures } from '../auth/index.ts';
 import { runPeriodically } from '../periodic.ts';
-import { CODES_PER_EMAIL_WINDOW_MS, CODES_PER_IP_WINDOW_MS } from '../portal/portal-auth.service.ts';
 import {
-  deleteExpiredConsumerSessions,
-  deleteExpiredStaffSessions,
-  deleteOldStaffLoginFailures,
-  deleteSpentLoginCodes,
-  listTenantIds,
-  pruneTaskEvents,
-  readTaskEventCursor,
-  type EngineSql,
-} from './housekeeping.repo.ts';
+  CODES_PER_EMAIL_WINDOW_MS,
+  CODES_PER_IP_WINDOW_MS,
+  purgeExpiredConsumerSessions,
+  purgeSpentLoginCodes,
+} from '../portal/index.ts';
+import { listTenantIds, pruneTaskEvents, readTaskEventCursor, type EngineSql } from './housekeeping.repo.ts';
 import { withAllTenants } from '../db/tenant-scope.ts';
 
 /** Rows per delete statement: small enough that a statement holds its locks for milliseconds. */
@@ -104,22 +100,22 @@ export async function sweepOnce(
       try {
         const counts: SweepCounts = {
           staffSessions: await inBatches(
-            () => deleteExpiredStaffSessions(db, batchSize),
+            () => purgeExpiredStaffSessions(db, batchSize),
             batchSize,
             shouldStop,
           ),
           consumerSessions: await inBatches(
-            () => deleteExpiredConsumerSessions(db, batchSize),
+            () => purgeExpiredConsumerSessions(db, batchSize),
             batchSize,
             shouldStop,
           ),
           loginCodes: await inBatches(
-            () => deleteSpentLoginCodes(db, LOGIN_CODE_KEPT_MS, batchSize),
+            () => purgeSpentLoginCodes(db, LOGIN_CODE_KEPT_MS, batchSize),
             batchSize,
             shouldStop,
           ),
           staffLoginFailures: await inBatches(
-            () => deleteOldStaffLoginFailures(db, LOGIN_LOCK_WINDOW_MS, batchSize),
+            () => purgeOldLoginFailures(db, LOGIN_LOCK_WINDOW_MS, batchSize),
             batchSize,
             shouldStop,
           ),

@@ -12,7 +12,7 @@ import { getCustomer, getPlace } from '../customers/index.ts';
 import type { Db } from '../db/client.ts';
 import type { TaskCompletion } from '../db/schema/index.ts';
 import { EngineError, type EngineClient, type EngineTask } from '../engine/client.ts';
-import { setTaskAssignee } from '../task-read-model/task-events.repo.ts';
+import { noteTaskAssignee } from '../task-read-model/index.ts';
 import {
   applyCompletion,
   completionOutcomeUnknown,
@@ -243,7 +243,7 @@ export function createIdentificationService(deps: { db: Db; engine: EngineClient
           throw new DomainError('TASK_ALREADY_CLAIMED');
         throw err;
       }
-      await setTaskAssignee(db, p.tenantId, task.id, p.userId);
+      await noteTaskAssignee(db, p.tenantId, task.id, p.userId);
     }
     const variables = { customerKnown: true, customerId: customer.id, placeId: place?.id ?? '' };
 

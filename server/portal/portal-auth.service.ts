@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
@@ -18,6 +17,7 @@ import {
   pruneForAccount,
   recordWrongCode,
   upsertAccount,
+  lockCodeRequests,
 } from './portal-login.repo.ts';
 import {
   clientAddressHash,
@@ -85,7 +85,7 @@ export function createPortalAuthService(deps: PortalAuthDeps) {
     await withAllTenants('portal code limits: an address across every supplier', () =>
       db.transaction(async (tx) => {
         // One request per address at a time, so two parallel requests cannot both pass the count.
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'portal-code:' + email}, 0))`);
+        await lockCodeRequests(tx, email);
         const recent = await countRecentCodes(tx, {
           email,
           ipHash,

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { appendAudit } from '../audit/index.ts';
 import { DomainError } from '../errors.ts';
@@ -10,6 +9,7 @@ import {
   listLinkedPlaces,
   normaliseCode,
   recordLinkAttempt,
+  lockLinkKeys,
 } from './portal-links.repo.ts';
 import { checkFactors } from './link-proof.ts';
 import { clientAddressHash } from './secrets.ts';
@@ -53,8 +53,7 @@ export function createPortalLinkService(deps: { db: Db; secret: string }) {
         `portal-link:address:${ipHash}`,
         `portal-link:customer:${p.tenantId}:${customerCode}`,
       ].sort();
-      for (const key of keys)
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+      await lockLinkKeys(tx, keys);
       const failures = await countFailedLinkAttempts(tx, {
         tenantId: p.tenantId,
         accountId: p.accountId,

@@ -133,3 +133,9 @@ export async function listLinkedPlaces(db: DbOrTx, tenantId: string, accountId: 
     )
     .orderBy(asc(customers.customerCode), asc(places.placeCode));
 }
+
+/** Linking tries counted together wait for each other; `keys` taken in one order, so two tries cannot deadlock. */
+export async function lockLinkKeys(tx: DbOrTx, keys: string[]) {
+  for (const key of [...keys].sort())
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+}

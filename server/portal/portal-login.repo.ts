@@ -130,3 +130,41 @@ export async function deleteSession(db: DbOrTx, id: string) {
 export async function listSuppliers(db: DbOrTx) {
   return db.select({ code: tenants.code, name: tenants.name }).from(tenants).orderBy(asc(tenants.name));
 }
+
+/** One code request per address at a time (every supplier), so two parallel requests cannot both pass the count. */
+export async function lockCodeRequests(tx: DbOrTx, email: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'portal-code:' + email}, 0))`);
+}
+
+const countOf = (result: unknown) => (result as { count?: number }).count ?? 0;
+
+/*
+ * Housekeeping's purges (server/housekeeping) of this module's tables. Every delete takes at most `limit` rows,
+ * so one statement holds its row locks briefly and a large backlog goes in several short transactions.
+ */
+
+/** Consumer (portal) sessions past their expiry (up to `limit`); returns how many went. */
+export async function deleteExpiredConsumerSessions(db: DbOrTx, limit: number): Promise<number> {
+  return countOf(
+    await db.execute(sql`
+      delete from consumer_sessions
+       where id in (select id from consumer_sessions where expires_at < now() limit ${limit})
+         and expires_at < now()`),
+  );
+}
+
+/**
+ * One-time login codes that are used or expired and were asked for more than `keptForMs` ago (up to `limit`).
+ * The rows also count code requests per address and per client address, so a spent code must outlive the
+ * longest rate-limit window; removing it sooner would let more codes be asked for.
+ */
+export async function deleteSpentLoginCodes(db: DbOrTx, keptForMs: number, limit: number): Promise<number> {
+  const before = new Date(Date.now() - keptForMs).toISOString();
+  return countOf(
+    await db.execute(sql`
+      delete from portal_login_codes
+       where id in (select id from portal_login_codes
+                     where created_at < ${before} and (consumed_at is not null or expires_at < now())
+                     limit ${limit})`),
+  );
+}

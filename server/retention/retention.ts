@@ -10,8 +10,8 @@ import { anonymiseReceivedOfCase } from '../intake/index.ts';
 import type { Logger } from '../logger.ts';
 import { anonymiseOperatorRequestsOfCase } from '../operator-requests/index.ts';
 import { runPeriodically } from '../periodic.ts';
-import { anonymiseSubmissionsOfCase } from '../portal/retention.repo.ts';
-import { anonymiseTasksOfCase } from '../task-read-model/retention.repo.ts';
+import { anonymisePortalSubmissionsOfCase } from '../portal/index.ts';
+import { anonymiseInboxRowsOfCase } from '../task-read-model/index.ts';
 import { anonymiseCaseComments } from '../tasks/index.ts';
 import { allowPurge, casesDueForRetention, casesOfSubject, insertAnonymisation } from './retention.repo.ts';
 import { withAllTenants, withTenant } from '../db/tenant-scope.ts';
@@ -63,11 +63,11 @@ async function anonymiseCase(
   await anonymiseDocumentsOfCase(tx, tenantId, caseId, REMOVED);
   await anonymiseCaseRows(tx, tenantId, caseId, REMOVED);
   await anonymiseReceivedOfCase(tx, tenantId, caseId, REMOVED);
-  await anonymiseSubmissionsOfCase(tx, tenantId, caseId, REMOVED);
+  await anonymisePortalSubmissionsOfCase(tx, tenantId, caseId, REMOVED);
   await anonymiseCaseComments(tx, tenantId, caseId, REMOVED);
   await anonymiseIdentificationOfCase(tx, tenantId, caseId);
   await anonymiseOperatorRequestsOfCase(tx, tenantId, caseId, REMOVED);
-  await anonymiseTasksOfCase(tx, tenantId, caseId, REMOVED);
+  await anonymiseInboxRowsOfCase(tx, tenantId, caseId, REMOVED);
   await appendAudit(tx, {
     tenantId,
     actorKind: requestId ? 'user' : 'system',

@@ -19,11 +19,13 @@ import {
   type RegisterDeps,
 } from '../intake/index.ts';
 import type { Logger } from '../logger.ts';
-import type { ConsumerPrincipal } from '../portal/portal-auth.service.ts';
-import { listLinkedCustomers } from '../portal/portal-links.repo.ts';
-import { upsertAccount } from '../portal/portal-login.repo.ts';
-import { createPortalService } from '../portal/portal.service.ts';
-import { checkFiles } from '../portal/uploads.ts';
+import {
+  type ConsumerPrincipal,
+  linkedCustomersOf,
+  ensureConsumerAccount,
+  createPortalService,
+  checkFiles,
+} from '../portal/index.ts';
 import { createProcessCatalog, createTasksService } from '../tasks/index.ts';
 import { getTenant } from '../tenants/index.ts';
 import { TASK_WORKER_ROLES } from './demo.ts';
@@ -392,13 +394,13 @@ class Run implements ScenarioRun {
   }
 
   /**
-   * The demo's portal account, created as its first login creates it (the portal's `upsertAccount`; no session),
+   * The demo's portal account, created as its first login creates it (the portal's `ensureConsumerAccount`; no session),
    * then linked to the person's two customer accounts with the proofs a consumer types (customer code, POD/CLC,
    * contract number and meter serial), through the portal service.
    */
   consumer(): Promise<ConsumerPrincipal> {
     this.consumerPrincipal ??= (async () => {
-      const account = await upsertAccount(this.db, this.tenant.id, DEMO_PORTAL_EMAIL);
+      const account = await ensureConsumerAccount(this.db, this.tenant.id, DEMO_PORTAL_EMAIL);
       const p: ConsumerPrincipal = {
         kind: 'consumer',
         accountId: account.id,
@@ -410,7 +412,7 @@ class Run implements ScenarioRun {
         sessionExpiresAt: new Date(Date.now() + 3600 * 1000),
       };
       const linked = new Set(
-        (await listLinkedCustomers(this.db, this.tenant.id, account.id)).map((c) => c.customerCode),
+        (await linkedCustomersOf(this.db, this.tenant.id, account.id)).map((c) => c.customerCode),
       );
       for (const code of PORTAL_CUSTOMERS) {
         if (linked.has(code)) continue;

@@ -6,8 +6,8 @@ import type { Db } from '../db/client.ts';
 import type { IsoDate } from '../deadlines/index.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
-import type { Instruction } from '../instructions/instructions.ts';
-import { setTaskAssignee } from '../task-read-model/task-events.repo.ts';
+import { type Instruction } from '../instructions/index.ts';
+import { noteTaskAssignee } from '../task-read-model/index.ts';
 import { createIncidentsView } from './incidents.ts';
 import { createUnclosedCasesView, daysBetween } from './unclosed-cases.ts';
 import { caseOfTask, registrationsByCategoryAndChannel, rolesHeld, staffMember } from './supervision.repo.ts';
@@ -44,7 +44,7 @@ export function createSupervisionService(deps: {
     }
     const previous = task.assignee;
     await engine.setAssignee(taskId, userId);
-    await setTaskAssignee(db, p.tenantId, taskId, userId);
+    await noteTaskAssignee(db, p.tenantId, taskId, userId);
     const row = await caseOfTask(db, p.tenantId, taskId);
     await db.transaction(async (tx) => {
       if (row?.caseId)

@@ -5,7 +5,7 @@ import type { Db } from '../db/client.ts';
 import { addDays, isWorkingDay, riskWindowOf, type IsoDate } from '../deadlines/index.ts';
 import { parseBpmn } from '../engine/bpmn-metadata.ts';
 import { readBaselineProcesses } from '../engine/deploy-processes.ts';
-import type { Instruction } from '../instructions/instructions.ts';
+import { type Instruction } from '../instructions/index.ts';
 import { unclosedCaseCounts, unclosedCasesPage, stepTicksOfCases, tasksOfCases } from './supervision.repo.ts';
 
 /** Working days from today (exclusive) to the due date (inclusive); negative days are not counted. */

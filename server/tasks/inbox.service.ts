@@ -3,7 +3,7 @@ import { type Principal } from '../auth/index.ts';
 import type { Db } from '../db/client.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
-import { setTaskAssignee } from '../task-read-model/task-events.repo.ts';
+import { noteTaskAssignee } from '../task-read-model/index.ts';
 import { createCaseTimeline } from './inbox-case-timeline.ts';
 import { canSeeAll, createInboxList } from './inbox-list.ts';
 import { createInboxReceived } from './inbox-received.ts';
@@ -60,7 +60,7 @@ export function createInboxService(deps: { db: Db; engine: EngineClient }) {
     if (!target) throw new DomainError('TASK_DELEGATE_NOT_ELIGIBLE');
     await engine.setAssignee(task.id, toUserId);
     await db.transaction(async (tx) => {
-      await setTaskAssignee(tx, p.tenantId, task.id, toUserId);
+      await noteTaskAssignee(tx, p.tenantId, task.id, toUserId);
       await appendAudit(tx, {
         tenantId: p.tenantId,
         actorId: p.userId,

@@ -2,7 +2,7 @@ import type { Db, DbOrTx } from '../db/client.ts';
 import type { TaskCompletion } from '../db/schema/index.ts';
 import { EngineError, EngineUnavailableError, type EngineClient, type Variables } from '../engine/client.ts';
 import { getCaseById } from '../cases/index.ts';
-import { markTaskCompleted } from '../task-read-model/task-events.repo.ts';
+import { noteTaskCompleted } from '../task-read-model/index.ts';
 import {
   COMPLETION_LEASE_SECONDS,
   getCompletion,
@@ -84,7 +84,7 @@ export async function applyCompletion(db: Db, engine: EngineClient, row: TaskCom
   }
   await db.transaction(async (tx) => {
     await markApplied(tx, row.id);
-    await markTaskCompleted(tx, row.tenantId, row.taskId);
+    await noteTaskCompleted(tx, row.tenantId, row.taskId);
   });
   return true;
 }

@@ -6,7 +6,7 @@
 import type { Db } from '../db/client.ts';
 import type { TaskCompletion } from '../db/schema/index.ts';
 import { EngineError, type EngineClient, type EngineTask } from '../engine/client.ts';
-import { refreshCaseTasks, setTaskAssignee } from '../task-read-model/task-events.repo.ts';
+import { refreshTasksOfCase, noteTaskAssignee } from '../task-read-model/index.ts';
 import { canSeeAll, createInboxService, type InboxQuery } from './inbox.service.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
@@ -166,7 +166,7 @@ export function createTasksService(deps: TasksDeps) {
           throw new DomainError('TASK_ALREADY_CLAIMED');
         throw err;
       }
-      await setTaskAssignee(db, p.tenantId, taskId, p.userId);
+      await noteTaskAssignee(db, p.tenantId, taskId, p.userId);
     }
     const c = await caseOf(p, task);
     await appendAudit(db, {
@@ -185,7 +185,7 @@ export function createTasksService(deps: TasksDeps) {
     const { task } = await accessibleTask(p, taskId);
     if (task.assignee !== p.userId && !canSeeAll(p)) throw new DomainError('TASK_NOT_ASSIGNED_TO_YOU');
     await engine.unclaim(taskId);
-    await setTaskAssignee(db, p.tenantId, taskId, null);
+    await noteTaskAssignee(db, p.tenantId, taskId, null);
     const c = await caseOf(p, task);
     await appendAudit(db, {
       tenantId: p.tenantId,
@@ -255,7 +255,8 @@ export function createTasksService(deps: TasksDeps) {
         // Work on a case moves it from registered to in progress (never back: cases.repo.updateCaseFromTask).
         await updateCaseFromTask(tx, p.tenantId, c.id, { ...caseUpdate, ...(change?.caseSet ?? {}) });
         if (change) await recordReclassification(tx, p, c.id, task.name, change);
-        if (change?.caseSet.dueDate || change?.caseSet.category) await refreshCaseTasks(tx, p.tenantId, c.id);
+        if (change?.caseSet.dueDate || change?.caseSet.category)
+          await refreshTasksOfCase(tx, p.tenantId, c.id);
         if (meta?.form === 'findings') {
           await addCaseEvent(tx, {
             tenantId: p.tenantId,

@@ -7,16 +7,12 @@ import {
   hashPassword,
   verifyPassword,
   sessionIdOf,
+  clearLoginFailures,
+  endSessionsOf,
+  updateStaffAccount,
 } from '../auth/index.ts';
 import { passwordProblem } from './password-rules.ts';
-import {
-  clearFailures,
-  endSessions,
-  getPasswordHashForUpdate,
-  getPasswordTokenForUpdate,
-  markPasswordTokenUsed,
-  updateStaff,
-} from './users.repo.ts';
+import { getPasswordHashForUpdate, getPasswordTokenForUpdate, markPasswordTokenUsed } from './users.repo.ts';
 import { withAllTenants } from '../db/tenant-scope.ts';
 
 /** The shape generateSessionToken gives; anything else cannot be one of our links. */
@@ -58,10 +54,12 @@ export function createAccountPasswordService(deps: { db: Db; secret: string }) {
         const row = await usable(tx, token);
         const problem = passwordProblem(password, confirmation, row.email);
         if (problem) throw new DomainError(problem);
-        await updateStaff(tx, row.tenantId, row.userId, { passwordHash: await hashPassword(password) });
+        await updateStaffAccount(tx, row.tenantId, row.userId, {
+          passwordHash: await hashPassword(password),
+        });
         await markPasswordTokenUsed(tx, row.id);
-        const sessionsEnded = await endSessions(tx, row.tenantId, row.userId);
-        await clearFailures(tx, loginAddressHash(secret, row.email));
+        const sessionsEnded = await endSessionsOf(tx, row.tenantId, row.userId);
+        await clearLoginFailures(tx, loginAddressHash(secret, row.email));
         await appendAudit(tx, {
           tenantId: row.tenantId,
           actorId: row.userId,
@@ -94,8 +92,8 @@ export function createAccountPasswordService(deps: { db: Db; secret: string }) {
       if (password === current) throw new DomainError('PASSWORD_UNCHANGED');
       const problem = passwordProblem(password, confirmation, who.email);
       if (problem) throw new DomainError(problem);
-      await updateStaff(tx, who.tenantId, who.userId, { passwordHash: await hashPassword(password) });
-      const otherSessionsEnded = await endSessions(tx, who.tenantId, who.userId, who.sessionId);
+      await updateStaffAccount(tx, who.tenantId, who.userId, { passwordHash: await hashPassword(password) });
+      const otherSessionsEnded = await endSessionsOf(tx, who.tenantId, who.userId, who.sessionId);
       await appendAudit(tx, {
         tenantId: who.tenantId,
         actorId: who.userId,

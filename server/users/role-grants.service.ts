@@ -2,7 +2,7 @@ import type { Db, DbOrTx } from '../db/client.ts';
 import type { PermissionRole } from '../db/schema/index.ts';
 import { privilegedRoles } from '../codes/permission-roles.ts';
 import { appendAudit } from '../audit/index.ts';
-import { type Principal, requireRecentAuth } from '../auth/index.ts';
+import { type Principal, requireRecentAuth, updateStaffAccount } from '../auth/index.ts';
 import { DomainError } from '../errors.ts';
 import {
   decideGrant,
@@ -11,7 +11,7 @@ import {
   staffNames,
   upsertPendingGrant,
 } from './role-grants.repo.ts';
-import { getStaffForUpdate, lockTenantStaff, updateStaff } from './users.repo.ts';
+import { getStaffForUpdate, lockTenantStaff } from './users.repo.ts';
 
 const PRIVILEGED: readonly PermissionRole[] = privilegedRoles;
 
@@ -98,7 +98,8 @@ export function createRoleGrantsService(deps: { db: Db }) {
       if (!user) throw new DomainError('ROLE_GRANT_NOT_FOUND');
       if (!user.active) throw new DomainError('STAFF_USER_INACTIVE');
       const added = grant.roles.filter((r) => !user.roles.includes(r));
-      if (added.length > 0) await updateStaff(tx, p.tenantId, user.id, { roles: [...user.roles, ...added] });
+      if (added.length > 0)
+        await updateStaffAccount(tx, p.tenantId, user.id, { roles: [...user.roles, ...added] });
       await decideGrant(tx, p.tenantId, grant.id, 'approved', p.userId);
       await audit(tx, p, 'user.role_grant_approved', user.id, {
         grantId: grant.id,

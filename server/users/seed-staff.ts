@@ -1,7 +1,6 @@
 import type { DbOrTx } from '../db/client.ts';
 import type { PermissionRole } from '../db/schema/index.ts';
-import { hashPassword } from '../auth/index.ts';
-import { upsertStaff } from './users.repo.ts';
+import { hashPassword, upsertStaffAccount } from '../auth/index.ts';
 
 /**
  * A staff account as the demo and the tests set it up: created with its password, or renamed when the e-mail
@@ -11,7 +10,7 @@ export async function ensureStaffAccount(
   db: DbOrTx,
   u: { tenantId: string; email: string; name: string; password: string; roles: PermissionRole[] },
 ): Promise<string> {
-  return upsertStaff(db, {
+  return upsertStaffAccount(db, {
     tenantId: u.tenantId,
     email: u.email,
     name: u.name,

@@ -1,12 +1,6 @@
 import { and, asc, count, eq, gt, inArray, isNull, max, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import {
-  sessions,
-  staffLoginFailures,
-  staffPasswordTokens,
-  users,
-  type PermissionRole,
-} from '../db/schema/index.ts';
+import { staffLoginFailures, staffPasswordTokens, users } from '../db/schema/index.ts';
 
 const staffColumns = {
   id: users.id,
@@ -65,27 +59,6 @@ export async function emailTaken(db: DbOrTx, email: string): Promise<boolean> {
   return !!row;
 }
 
-export async function insertStaff(
-  db: DbOrTx,
-  v: { tenantId: string; name: string; email: string; roles: PermissionRole[]; passwordHash: string },
-) {
-  const [row] = await db.insert(users).values(v).returning({ id: users.id });
-  if (!row) throw new Error('user not inserted');
-  return row.id;
-}
-
-export async function updateStaff(
-  db: DbOrTx,
-  tenantId: string,
-  userId: string,
-  set: Partial<{ name: string; roles: PermissionRole[]; active: boolean; passwordHash: string }>,
-) {
-  await db
-    .update(users)
-    .set(set)
-    .where(and(eq(users.tenantId, tenantId), eq(users.id, userId)));
-}
-
 /**
  * Active admins of the tenant other than `exceptUserId`. Callers hold the tenant's staff lock, so two admins
  * demoting each other at the same moment cannot both see the other one as the remaining admin.
@@ -108,26 +81,6 @@ export async function otherActiveAdmins(db: DbOrTx, tenantId: string, exceptUser
 /** Serialises the admin rules of one tenant (last active admin) for the rest of the transaction. */
 export async function lockTenantStaff(db: DbOrTx, tenantId: string) {
   await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'staff-admins:' + tenantId}, 0))`);
-}
-
-/** Ends the person's sessions, all of them or all but `exceptSessionId` (the one changing the password). */
-export async function endSessions(
-  db: DbOrTx,
-  tenantId: string,
-  userId: string,
-  exceptSessionId?: string,
-): Promise<number> {
-  const rows = await db
-    .delete(sessions)
-    .where(
-      and(
-        eq(sessions.tenantId, tenantId),
-        eq(sessions.userId, userId),
-        exceptSessionId === undefined ? undefined : ne(sessions.id, exceptSessionId),
-      ),
-    )
-    .returning({ id: sessions.id });
-  return rows.length;
 }
 
 /** The stored password hash of an active account, locked for the rest of the transaction. */
@@ -196,26 +149,4 @@ export async function recentFailures(db: DbOrTx, emailHashes: string[], since: D
     .from(staffLoginFailures)
     .where(and(inArray(staffLoginFailures.emailHash, emailHashes), gt(staffLoginFailures.at, since)))
     .groupBy(staffLoginFailures.emailHash, staffLoginFailures.addressHash);
-}
-
-export async function clearFailures(db: DbOrTx, emailHash: string): Promise<number> {
-  const rows = await db
-    .delete(staffLoginFailures)
-    .where(eq(staffLoginFailures.emailHash, emailHash))
-    .returning({ id: staffLoginFailures.id });
-  return rows.length;
-}
-
-/** The seed's staff: created, or renamed when the e-mail exists (the demo seed runs at every start). */
-export async function upsertStaff(
-  db: DbOrTx,
-  v: { tenantId: string; name: string; email: string; roles: PermissionRole[]; passwordHash: string },
-): Promise<string> {
-  const [row] = await db
-    .insert(users)
-    .values(v)
-    .onConflictDoUpdate({ target: users.email, set: { name: v.name } })
-    .returning({ id: users.id });
-  if (!row) throw new Error('user not created');
-  return row.id;
 }

@@ -10,6 +10,10 @@ import {
   type Principal,
   hashPassword,
   requireRecentAuth,
+  clearLoginFailures,
+  endSessionsOf,
+  createStaffAccount,
+  updateStaffAccount,
 } from '../auth/index.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { getTenant } from '../tenants/index.ts';
@@ -17,18 +21,14 @@ import { newPasswordLink, sendPasswordLink } from './password-links.ts';
 import { holdPrivilegedGrant, privilegedAmong } from './role-grants.service.ts';
 import { listPendingGrants } from './role-grants.repo.ts';
 import {
-  clearFailures,
   deletePasswordTokens,
   emailTaken,
-  endSessions,
   getStaffForUpdate,
-  insertStaff,
   listStaff,
   lockTenantStaff,
   pendingLinks,
   otherActiveAdmins,
   recentFailures,
-  updateStaff,
   type StaffRow,
 } from './users.repo.ts';
 
@@ -161,7 +161,7 @@ export function createUsersService(deps: UsersDeps) {
         if (await emailTaken(tx, email)) throw new DomainError('STAFF_EMAIL_TAKEN');
         // Designer and admin are not given at creation: they wait for a second admin (two-person rule).
         const now = roles.filter((r) => !privilegedAmong([r]).length);
-        const id = await insertStaff(tx, {
+        const id = await createStaffAccount(tx, {
           tenantId: p.tenantId,
           name: input.name.trim(),
           email,
@@ -208,7 +208,7 @@ export function createUsersService(deps: UsersDeps) {
         if (added.length || removed.length) set.roles = now;
       }
       if (!set.name && !set.roles) return;
-      await updateStaff(tx, p.tenantId, user.id, set);
+      await updateStaffAccount(tx, p.tenantId, user.id, set);
       if (set.roles) await audit(tx, p, 'user.roles_changed', user.id, { added, removed });
       if (set.name) await audit(tx, p, 'user.renamed', user.id);
     });
@@ -224,8 +224,8 @@ export function createUsersService(deps: UsersDeps) {
       if (!user.active) return;
       if (user.roles.includes('admin') && (await otherActiveAdmins(tx, p.tenantId, user.id)) === 0)
         throw new DomainError('STAFF_LAST_ADMIN');
-      await updateStaff(tx, p.tenantId, user.id, { active: false });
-      const sessionsEnded = await endSessions(tx, p.tenantId, user.id);
+      await updateStaffAccount(tx, p.tenantId, user.id, { active: false });
+      const sessionsEnded = await endSessionsOf(tx, p.tenantId, user.id);
       await deletePasswordTokens(tx, user.id);
       await audit(tx, p, 'user.deactivated', user.id, { sessionsEnded });
     });
@@ -237,7 +237,7 @@ export function createUsersService(deps: UsersDeps) {
     await db.transaction(async (tx) => {
       const user = await found(tx, p, userId);
       if (user.active) return;
-      await updateStaff(tx, p.tenantId, user.id, { active: true });
+      await updateStaffAccount(tx, p.tenantId, user.id, { active: true });
       await audit(tx, p, 'user.reactivated', user.id);
     });
     return one(p.tenantId, userId);
@@ -253,8 +253,8 @@ export function createUsersService(deps: UsersDeps) {
     const { user, token } = await db.transaction(async (tx) => {
       const user = await found(tx, p, userId);
       if (!user.active) throw new DomainError('STAFF_USER_INACTIVE');
-      await updateStaff(tx, p.tenantId, user.id, { passwordHash });
-      const sessionsEnded = await endSessions(tx, p.tenantId, user.id);
+      await updateStaffAccount(tx, p.tenantId, user.id, { passwordHash });
+      const sessionsEnded = await endSessionsOf(tx, p.tenantId, user.id);
       const { token } = await newPasswordLink(tx, user);
       const reason = user.lastLoginAt ? 'reset' : 'invite';
       await audit(tx, p, 'user.password_link_sent', user.id, { reason, sessionsEnded });
@@ -268,7 +268,7 @@ export function createUsersService(deps: UsersDeps) {
   async function unlock(p: Principal, userId: string) {
     const cleared = await db.transaction(async (tx) => {
       const user = await found(tx, p, userId);
-      const failuresCleared = await clearFailures(tx, loginAddressHash(secret, user.email));
+      const failuresCleared = await clearLoginFailures(tx, loginAddressHash(secret, user.email));
       await audit(tx, p, 'user.login_unlocked', user.id, { failuresCleared });
       return failuresCleared;
     });

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { dataSubjectRights, type DataSubjectRight } from '../../../codes/privacy-codes.ts';
 import { type RegisterDeps } from '../../../intake/index.ts';
 import type { Mailer } from '../../../mail/mailer.ts';
-import type { PortalService } from '../../../portal/portal.service.ts';
+import type { PortalService } from '../../../portal/index.ts';
 import { createDsrService } from '../../../privacy/index.ts';
 import { errorResponses } from '../common.schemas.ts';
 import { AccountSchema, LinkResultSchema, LinkSchema, PlaceListSchema } from './portal.schemas.ts';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { ComplaintCategory } from '../../../db/schema/index.ts';
 import { DomainError } from '../../../errors.ts';
-import type { PortalService } from '../../../portal/portal.service.ts';
+import type { PortalService } from '../../../portal/index.ts';
 import { errorResponses } from '../common.schemas.ts';
 import { readForm, sendFile, text, UUID } from './form.ts';
 import {

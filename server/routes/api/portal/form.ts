@@ -1,7 +1,7 @@
 /** The portal's multipart forms (text fields and files, sizes enforced while the body streams) and file answers. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../../errors.ts';
-import { checkFiles, MAX_FILE_BYTES, MAX_TOTAL_BYTES, type IncomingFile } from '../../../portal/uploads.ts';
+import { checkFiles, MAX_FILE_BYTES, MAX_TOTAL_BYTES, type IncomingFile } from '../../../portal/index.ts';
 
 /** The most of a form's body we read: the files' total plus room for the text fields and the multipart framing. */
 const MAX_FORM_BYTES = MAX_TOTAL_BYTES + 2 * 1024 * 1024;

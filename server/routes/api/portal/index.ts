@@ -4,9 +4,12 @@ import type { Db } from '../../../db/client.ts';
 import { DomainError } from '../../../errors.ts';
 import { type RegisterDeps } from '../../../intake/index.ts';
 import type { Mailer } from '../../../mail/mailer.ts';
-import { createPortalAuthService } from '../../../portal/portal-auth.service.ts';
-import { createPortalService } from '../../../portal/portal.service.ts';
-import { MAX_FILE_BYTES, MAX_FILES } from '../../../portal/uploads.ts';
+import {
+  createPortalAuthService,
+  createPortalService,
+  MAX_FILE_BYTES,
+  MAX_FILES,
+} from '../../../portal/index.ts';
 import accountRoutes from './account.routes.ts';
 import casesRoutes from './cases.routes.ts';
 import sessionRoutes from './session.routes.ts';

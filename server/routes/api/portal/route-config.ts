@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { ConsumerPrincipal } from '../../../portal/portal-auth.service.ts';
+import type { ConsumerPrincipal } from '../../../portal/index.ts';
 import { DomainError } from '../../../errors.ts';
 
 declare module 'fastify' {

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Db } from '../../../db/client.ts';
-import type { PortalAuthService } from '../../../portal/portal-auth.service.ts';
-import { listSuppliers } from '../../../portal/portal-login.repo.ts';
+import { type PortalAuthService, portalSuppliers } from '../../../portal/index.ts';
 import { ErrorSchema, errorResponses } from '../common.schemas.ts';
 import {
   CodeRequestedSchema,
@@ -34,7 +33,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox<{ db: Db; authService: PortalAuth
       },
       config: publicConfig,
     },
-    async () => listSuppliers(opts.db),
+    async () => portalSuppliers(opts.db),
   );
 
   fastify.post(

@@ -1,0 +1,234 @@
+/**
+ * The boundaries of design.md are checked by `npm run lint` (issue 14 item 1): dependency-cruiser with
+ * .dependency-cruiser.cjs, eslint's rule against fetch outside server/engine, and the table-owner check. This file
+ * proves each check fails on the mistake it exists for, on small fixture files: a route that imports a repository,
+ * a module that imports another module's repository, a file outside server/engine that calls the engine, a
+ * service that builds a query, two modules that import each other, a page that imports server code, and a write to
+ * another module's table. The fixtures live in a temporary folder under .data/ (ignored by git), laid out like the
+ * repository so the rules' paths apply, and are removed at the end.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRepository, tableOwnerProblems } from '../../scripts/check-table-owners.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const run = promisify(execFile);
+
+interface Violation {
+  rule: { name: string };
+  from: string;
+  to: string;
+}
+
+/** The fixture tree: each file as it would sit in the repository. */
+const FIXTURES: Record<string, string> = {
+  // Two modules, each with a public face, a service and a repository.
+  'server/alpha/index.ts': "export { alphaService } from './alpha.service.ts';\n",
+  'server/alpha/alpha.service.ts': "export const alphaService = () => 'alpha';\n",
+  'server/alpha/alpha.repo.ts':
+    "import { sql } from 'drizzle-orm';\nexport const alphaRows = () => sql`select 1`;\n",
+  'server/beta/index.ts': "export { betaService } from './beta.service.ts';\n",
+  'server/beta/beta.service.ts': "export const betaService = () => 'beta';\n",
+  // A route that imports a repository instead of the module's index.
+  'server/routes/api/things/index.ts':
+    "import { alphaRows } from '../../../alpha/alpha.repo.ts';\nexport default alphaRows;\n",
+  // A module that imports another module's repository.
+  'server/beta/uses-alpha.ts':
+    "import { alphaRows } from '../alpha/alpha.repo.ts';\nexport const viaRepo = alphaRows;\n",
+  // A service that builds a query itself.
+  'server/beta/query.service.ts':
+    "import { sql } from 'drizzle-orm';\nexport const own = () => sql`select 2`;\n",
+  // A worker that talks to the engine with its own external-task client.
+  'server/workers/rogue.worker.ts':
+    "import { Client } from 'camunda-external-task-client-js';\nexport const rogue = Client;\n",
+  // A route that reaches into the engine door instead of a service.
+  'server/engine/client.ts': 'export class EngineClient {}\n',
+  'server/routes/api/engine-direct/index.ts':
+    "import { EngineClient } from '../../../engine/client.ts';\nexport default EngineClient;\n",
+  // Two modules that import each other.
+  'server/gamma/index.ts': "export { gamma } from './gamma.service.ts';\n",
+  'server/gamma/gamma.service.ts':
+    "import { delta } from '../delta/index.ts';\nexport const gamma = () => delta;\n",
+  'server/delta/index.ts': "export { delta } from './delta.service.ts';\n",
+  'server/delta/delta.service.ts':
+    "import { gamma } from '../gamma/index.ts';\nexport const delta = () => gamma;\n",
+  // A page that imports server code instead of calling the API.
+  'web/src/routes/page-fixture/+page.server.ts':
+    "import { alphaService } from '../../../../server/alpha/index.ts';\nexport const load = () => alphaService();\n",
+};
+
+/** The fixture modules are domain modules like the real ones: the same config, with their names added. */
+function fixtureConfig(): string {
+  return `const real = require(${JSON.stringify(path.join(root, '.dependency-cruiser.cjs'))});
+const names = ['alpha', 'beta', 'gamma', 'delta'];
+const widen = (p) => (typeof p === 'string' ? p.replace('(audit|', '(' + names.join('|') + '|audit|') : p);
+const mapEnd = (end) => (end ? { ...end, path: Array.isArray(end.path) ? end.path.map(widen) : widen(end.path) } : end);
+// node_modules is a symlink to the repository's: keep its path as the fixture sees it (node_modules/...), as in
+// the repository, instead of the real path outside the fixture folder.
+module.exports = {
+  ...real,
+  options: { ...real.options, preserveSymlinks: true },
+  forbidden: real.forbidden.map((r) => ({ ...r, from: mapEnd(r.from), to: mapEnd(r.to) })),
+};
+`;
+}
+
+describe('boundary checks of npm run lint', () => {
+  let dir: string;
+  let violations: Violation[];
+
+  beforeAll(async () => {
+    mkdirSync(path.join(root, '.data'), { recursive: true });
+    dir = mkdtempSync(path.join(root, '.data', 'lint-fixtures-'));
+    for (const [file, text] of Object.entries(FIXTURES)) {
+      mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
+    }
+    symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+    writeFileSync(
+      path.join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { module: 'NodeNext', allowImportingTsExtensions: true, noEmit: true },
+      }),
+    );
+    writeFileSync(path.join(dir, 'depcruise.cjs'), fixtureConfig());
+    const bin = path.join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
+    // depcruise exits non-zero when it finds violations (that is what fails `npm run lint`): read its report anyway.
+    const out = await run(
+      process.execPath,
+      [bin, 'server', 'web/src', '--config', 'depcruise.cjs', '--output-type', 'json'],
+      {
+        cwd: dir,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    ).catch((err: { stdout?: string; code?: number }) => {
+      expect(err.code, 'depcruise fails the lint on a violation').not.toBe(0);
+      return { stdout: err.stdout ?? '' };
+    });
+    violations = (JSON.parse(out.stdout) as { summary: { violations: Violation[] } }).summary.violations;
+  }, 120_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const found = (rule: string, from: string) =>
+    violations.filter((v) => v.rule.name === rule && v.from === from).map((v) => v.to);
+
+  it('fails when a route imports a repository', () => {
+    expect(found('entry-points-use-module-index', 'server/routes/api/things/index.ts')).toEqual([
+      'server/alpha/alpha.repo.ts',
+    ]);
+  });
+
+  it("fails when a module imports another module's repository", () => {
+    expect(found('modules-meet-through-index', 'server/beta/uses-alpha.ts')).toEqual([
+      'server/alpha/alpha.repo.ts',
+    ]);
+  });
+
+  it('fails when a file outside server/engine talks to the engine', async () => {
+    expect(found('engine-door', 'server/workers/rogue.worker.ts')).toEqual([
+      expect.stringContaining('camunda-external-task-client-js'),
+    ]);
+    expect(
+      found('entry-points-reach-engine-through-services', 'server/routes/api/engine-direct/index.ts'),
+    ).toEqual(['server/engine/client.ts']);
+    // A bare fetch is the other way to a second engine door: eslint refuses it outside server/engine.
+    const eslint = new ESLint({ cwd: root });
+    const [outside] = await eslint.lintText(
+      "export const f = () => fetch('http://engine/engine-rest/task');\n",
+      {
+        filePath: path.join(root, 'server/cases/fixture.ts'),
+      },
+    );
+    expect(outside!.messages.map((m) => m.ruleId)).toContain('no-restricted-syntax');
+    const [inside] = await eslint.lintText(
+      "export const f = () => fetch('http://engine/engine-rest/task');\n",
+      {
+        filePath: path.join(root, 'server/engine/fixture.ts'),
+      },
+    );
+    expect(inside!.messages.filter((m) => m.ruleId === 'no-restricted-syntax')).toEqual([]);
+  }, 60_000);
+
+  it('fails when anything but a repository builds a query', () => {
+    expect(found('only-repositories-build-queries', 'server/beta/query.service.ts')).toEqual([
+      expect.stringContaining('drizzle-orm'),
+    ]);
+    expect(found('only-repositories-build-queries', 'server/alpha/alpha.repo.ts')).toEqual([]);
+  });
+
+  it('fails when two modules import each other', () => {
+    const cycles = violations
+      .filter((v) => v.rule.name === 'no-circular-modules')
+      .map((v) => `${v.from} -> ${v.to}`);
+    expect(cycles).toEqual(
+      expect.arrayContaining(['server/gamma -> server/delta', 'server/delta -> server/gamma']),
+    );
+  });
+
+  it('fails when a page imports server code', () => {
+    expect(found('pages-import-no-server-code', 'web/src/routes/page-fixture/+page.server.ts')).toEqual([
+      'server/alpha/index.ts',
+    ]);
+  });
+
+  it('passes what the rules allow: a route through the index, a repository building its query', () => {
+    const allowed = violations.filter((v) =>
+      ['server/alpha/index.ts', 'server/alpha/alpha.service.ts', 'server/beta/beta.service.ts'].includes(
+        v.from,
+      ),
+    );
+    expect(allowed).toEqual([]);
+  });
+});
+
+describe('one owner per table', () => {
+  const schema = [
+    {
+      path: 'server/db/schema/x.ts',
+      text: "export const widgets = pgTable('widgets', {});\nexport const gadgets = pgTable('gadgets', {});\n",
+    },
+  ];
+  const readme = '| table | owner |\n| --- | --- |\n| widgets | alpha |\n| gadgets | beta |\n';
+
+  it("fails on a write to another module's table, and on a write outside a repository", () => {
+    const problems = tableOwnerProblems({
+      readme,
+      schema,
+      sources: [
+        { path: 'server/alpha/alpha.repo.ts', text: 'db.insert(widgets).values(v);' },
+        { path: 'server/beta/beta.repo.ts', text: 'tx.update(widgets).set(s); // takes alpha’s row' },
+        {
+          path: 'server/beta/beta.service.ts',
+          text: 'await db.execute(sql`delete from gadgets where id = 1`);',
+        },
+      ],
+    });
+    expect(problems).toEqual([
+      'server/beta/beta.repo.ts writes widgets, which belongs to alpha',
+      'server/beta/beta.service.ts writes gadgets outside a repository (*.repo.ts)',
+    ]);
+  });
+
+  it('fails on a table the README does not name; a comment naming a table is no write', () => {
+    const problems = tableOwnerProblems({
+      readme: '| table | owner |\n| --- | --- |\n| widgets | alpha |\n',
+      schema,
+      sources: [
+        { path: 'server/beta/beta.repo.ts', text: '// update widgets set x = 1\n/* delete from widgets */' },
+      ],
+    });
+    expect(problems).toEqual(['gadgets: no owner in server/db/schema/README.md']);
+  });
+
+  it('holds for the repository itself', () => {
+    expect(tableOwnerProblems(readRepository(root))).toEqual([]);
+  });
+});
