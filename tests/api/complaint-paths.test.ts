@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases } from '../../server/db/schema/index.ts';
-import { registerComplaint } from '../../server/intake/register-complaint.ts';
+import { createCase } from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
@@ -28,22 +28,16 @@ describe('complaint process paths', () => {
   const complete = (headers: Headers, number: string, name: string, payload: Record<string, unknown>) =>
     completeTask(t, headers, number, name, payload);
 
-  async function register(category: 'grup_masurare' | 'facturare', email: string, receivedAt?: Date) {
-    const [customer] = (
-      await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: officer })
-    ).json<{ items: Array<{ id: string }> }>().items;
-    return registerComplaint(t.app.registerDeps, {
-      tenantId: t.demoTenantId,
-      channel: 'call_center',
+  /** A complaint of Maria Ionescu's by phone (no place named), answered to `email`. */
+  const register = (category: 'grup_masurare' | 'facturare', email: string, receivedAt?: Date) =>
+    createCase(t, {
       category,
       subject: 'Reclamație de test',
       body: 'Contorul înregistrează un consum mult mai mare decât cel real, vă rog verificați.',
-      customerId: customer!.id,
+      place: null,
       contactEmail: email,
       receivedAt,
-      actor: { id: null, kind: 'system' },
     });
-  }
 
   const caseRow = async (number: string) =>
     (

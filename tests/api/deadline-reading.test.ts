@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerComplaint } from '../../server/intake/register-complaint.ts';
+import { createCase } from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 
 /**
@@ -70,16 +70,13 @@ describe('PATCH /api/tenant-settings countingReading', () => {
     expect(after.reading.label).toContain('Zile libere');
 
     // Registration uses the same calendar module.
-    const reg = await registerComplaint(t.app.registerDeps, {
-      tenantId: t.demoTenantId,
-      channel: 'call_center',
-      category: 'facturare',
+    const reg = await createCase(t, {
+      customer: null,
       subject: 'Test citire zile libere',
       body: 'Factura este prea mare față de consumul real.',
       contactName: 'Ion Pop',
       contactPhone: '0722000000',
       receivedAt: new Date(receivedAt),
-      actor: { id: null, kind: 'system' },
     });
     expect(reg.dueDate).toBe('2026-12-21');
 

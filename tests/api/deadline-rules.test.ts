@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../server/db/schema/index.ts';
-import { ensureUser } from '../../server/seed/tenant-setup.ts';
-import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { createUser } from '../factories/index.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 
 describe('deadline rules and extra non-working days (tenant admin)', () => {
   let t: TestContext;
@@ -127,11 +127,10 @@ describe('deadline rules and extra non-working days (tenant admin)', () => {
   });
 
   it("another tenant's admin neither sees nor changes DEMO's days", async () => {
-    await ensureUser(t.db, {
+    await createUser(t, {
       tenantId: t.acmeTenantId,
       email: 'admin-deadlines@acme.local',
       name: 'Acme Admin',
-      password: PASSWORD,
       roles: ['admin'],
       jobRoles: [],
     });

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deployBaseline } from '../../server/engine/deploy-processes.ts';
+import { createCase } from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 
 /**
@@ -134,19 +135,14 @@ describe('designer deployments carry no code', () => {
       expect.arrayContaining(['complaint', 'complaint-handling', 'verify-billing', 'periodic-review']),
     );
     const agent = await t.login('agent@demo.local');
-    const r = await t.app.inject({
-      method: 'POST',
-      url: '/api/complaints',
-      headers: agent,
-      payload: {
-        category: 'facturare',
-        subject: 'Factură contestată',
-        body: 'Factura din noiembrie conține un preț diferit de cel din ofertă.',
-        contactName: 'Ion Popescu',
-        contactPhone: '0722 000 111',
-      },
+    await createCase(t, {
+      as: agent,
+      customer: null,
+      subject: 'Factură contestată',
+      body: 'Factura din noiembrie conține un preț diferit de cel din ofertă.',
+      contactName: 'Ion Popescu',
+      contactPhone: '0722 000 111',
     });
-    expect(r.statusCode, r.body).toBe(201);
     const running = await t.engine.runningInstanceCounts(
       t.demoTenantId,
       defs.filter((d) => d.key === 'complaint' && d.tenantId === t.demoTenantId).map((d) => d.id),

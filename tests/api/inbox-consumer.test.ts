@@ -6,6 +6,7 @@ import {
   startTaskEventConsumer,
   type TaskEventConsumer,
 } from '../../server/task-read-model/task-event-consumer.ts';
+import { createCase } from '../factories/index.ts';
 import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -47,26 +48,11 @@ describe('task event consumer (LISTEN task_events on the engine database)', () =
 
   it('a task the engine creates is in the read model within a second or so, by notification', async () => {
     const agent = await t.login('agent@demo.local');
-    const search = await t.app.inject({
-      method: 'GET',
-      url: '/api/customers?q=RO005E512345678',
-      headers: agent,
+    const { number } = await createCase(t, {
+      as: agent,
+      subject: 'Factură dublă',
+      body: 'Am primit aceeași factură de două ori în aceeași lună, vă rog verificați.',
     });
-    const [customer] = search.json<{ items: Array<{ id: string; places: Array<{ id: string }> }> }>().items;
-    const reg = await t.app.inject({
-      method: 'POST',
-      url: '/api/complaints',
-      headers: agent,
-      payload: {
-        customerId: customer!.id,
-        placeId: customer!.places[0]!.id,
-        category: 'facturare',
-        subject: 'Factură dublă',
-        body: 'Am primit aceeași factură de două ori în aceeași lună, vă rog verificați.',
-      },
-    });
-    expect(reg.statusCode).toBe(201);
-    const number = reg.json<{ number: string }>().number;
 
     // The engine's own view, polled tightly, gives the moment the task exists there.
     const task = await waitFor(

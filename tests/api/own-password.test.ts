@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../server/db/schema/index.ts';
-import { ensureUser } from '../../server/seed/tenant-setup.ts';
+import { createUser } from '../factories/index.ts';
 import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
 
 /**
@@ -15,14 +15,7 @@ describe("changing one's own password", () => {
 
   beforeAll(async () => {
     t = await createTestContext();
-    await ensureUser(t.db, {
-      tenantId: t.demoTenantId,
-      email,
-      name: 'Ilie Schimbă',
-      password: PASSWORD,
-      roles: ['officer'],
-      jobRoles: ['RSP'],
-    });
+    await createUser(t, { email, name: 'Ilie Schimbă' });
   });
   afterAll(async () => t?.close());
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCase, demoCustomer } from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -13,22 +14,14 @@ describe('postal dispatch register (consumers without e-mail)', () => {
   it('queues the acknowledgement as a PDF letter to the customer address; the dispatch and delivery are recorded', async () => {
     const agent = await t.login('agent@demo.local');
     const officer = await t.login('officer@demo.local');
-    const [customer] = (
-      await t.app.inject({ method: 'GET', url: '/api/customers?q=2000456789', headers: agent })
-    ).json<{ items: Array<{ id: string }> }>().items;
-    const reg = await t.app.inject({
-      method: 'POST',
-      url: '/api/complaints',
-      headers: agent,
-      payload: {
-        customerId: customer!.id,
-        category: 'informare_clienti',
-        subject: 'Nu am primit notificarea de preț',
-        body: 'Nu am fost informat despre modificarea prețului din luna trecută.',
-      },
+    const { number } = await createCase(t, {
+      as: agent,
+      customer: await demoCustomer(t, '2000456789'),
+      place: null,
+      category: 'informare_clienti',
+      subject: 'Nu am primit notificarea de preț',
+      body: 'Nu am fost informat despre modificarea prețului din luna trecută.',
     });
-    expect(reg.statusCode).toBe(201);
-    const { number } = reg.json<{ number: string }>();
     // Gheorghe Dumitrescu has no e-mail address: the acknowledgement goes out as a letter.
     const list = async () =>
       (

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases } from '../../server/db/schema/index.ts';
 import { businessClock, dueDate as legalDueDate } from '../../server/deadlines/calendar.ts';
-import { registerComplaint } from '../../server/intake/register-complaint.ts';
+import { createCase, demoCustomer, type FactoryCustomer } from '../factories/index.ts';
 import type { ComplaintCategory } from '../../server/codes/case-codes.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -42,7 +42,6 @@ describe('regulator data, extension from the case, postal allowance, several cat
   let supervisor: Headers;
   let finance: Headers;
   let admin: Headers;
-  let customerId: string;
 
   beforeAll(async () => {
     t = await createTestContext({ workers: true });
@@ -53,9 +52,6 @@ describe('regulator data, extension from the case, postal allowance, several cat
       t.login('finance@demo.local'),
       t.login('admin@demo.local'),
     ]);
-    customerId = (
-      await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: officer })
-    ).json<{ items: Array<{ id: string }> }>().items[0]!.id;
   });
   afterAll(async () => t?.close());
 
@@ -67,22 +63,21 @@ describe('regulator data, extension from the case, postal allowance, several cat
   const complete = (headers: Headers, number: string, name: string, payload: Record<string, unknown>) =>
     completeTask(t, headers, number, name, payload, 60_000);
 
+  /** A complaint of Maria Ionescu's (or of `customer`), by phone, no place named. */
   function register(o: {
     category: ComplaintCategory;
     receivedAt?: Date;
     email?: string;
-    customer?: string;
+    customer?: FactoryCustomer;
   }) {
-    return registerComplaint(t.app.registerDeps, {
-      tenantId: t.demoTenantId,
-      channel: 'call_center',
+    return createCase(t, {
       category: o.category,
       subject: 'Reclamație de test',
       body: 'Factura din octombrie este mult prea mare față de consumul real, vă rog verificați.',
-      customerId: o.customer ?? customerId,
+      ...(o.customer ? { customer: o.customer } : {}),
+      place: null,
       contactEmail: o.email,
       receivedAt: o.receivedAt,
-      actor: { id: null, kind: 'system' },
     });
   }
 
@@ -293,12 +288,9 @@ describe('regulator data, extension from the case, postal allowance, several cat
     try {
       // No e-mail: the notice goes by post. Due in about 7 working days: a 3-day allowance would let it through,
       // the tenant's 15 days do not.
-      const [noEmail] = (
-        await t.app.inject({ method: 'GET', url: '/api/customers?q=2000456789', headers: officer })
-      ).json<{ items: Array<{ id: string }> }>().items;
       const reg = await register({
         category: 'calitate_energie',
-        customer: noEmail!.id,
+        customer: await demoCustomer(t, '2000456789'),
         receivedAt: new Date(Date.now() - 20 * DAY),
       });
       expect((await caseRow(reg.number)).contactEmail).toBeNull();

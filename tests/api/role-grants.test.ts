@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../server/db/schema/index.ts';
-import { ensureUser } from '../../server/seed/tenant-setup.ts';
+import { createUser } from '../factories/index.ts';
 import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
 
 type Headers = { authorization: string };
@@ -59,20 +59,19 @@ describe('/api/role-grants', () => {
     t = await createTestContext({ taskEvents: false });
     adminA = await sessionOf('admin@demo.local');
     // The second admin and ACME's admin come from the platform operator's tenant setup, outside the rule.
-    adminBId = await ensureUser(t.db, {
-      tenantId: t.demoTenantId,
-      email: `admin-b-${run}@demo.local`,
-      name: 'Admin B',
-      password: PASSWORD,
-      roles: ['admin'],
-      jobRoles: [],
-    });
+    adminBId = (
+      await createUser(t, {
+        email: `admin-b-${run}@demo.local`,
+        name: 'Admin B',
+        roles: ['admin'],
+        jobRoles: [],
+      })
+    ).id;
     adminB = await sessionOf(`admin-b-${run}@demo.local`);
-    await ensureUser(t.db, {
+    await createUser(t, {
       tenantId: t.acmeTenantId,
       email: `admin-${run}@acme.local`,
       name: 'Acme Admin',
-      password: PASSWORD,
       roles: ['admin'],
       jobRoles: [],
     });
@@ -86,14 +85,9 @@ describe('/api/role-grants', () => {
 
   it('holds a designer grant for a second admin, who alone can approve it; then the role works', async () => {
     const email = `proiectant-${run}@demo.local`;
-    const targetId = await ensureUser(t.db, {
-      tenantId: t.demoTenantId,
-      email,
-      name: 'Viitor Proiectant',
-      password: PASSWORD,
-      roles: ['agent'],
-      jobRoles: [],
-    });
+    const targetId = (
+      await createUser(t, { email, name: 'Viitor Proiectant', roles: ['agent'], jobRoles: [] })
+    ).id;
     const r = await call(adminA, 'PATCH', `/api/users/${targetId}`, { roles: ['agent', 'designer'] });
     expect(r.statusCode, r.body).toBe(200);
     expect(r.json()).toMatchObject({ roles: ['agent'], pendingRoles: ['designer'] });

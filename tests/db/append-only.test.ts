@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCase, demoCustomer } from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 
 /** The database's own message of a failed statement (drizzle wraps it as the cause). */
@@ -21,22 +22,15 @@ describe('append-only records', () => {
   beforeAll(async () => {
     t = await createTestContext();
     const agent = await t.login('agent@demo.local');
-    const c = (
-      await t.app.inject({ method: 'GET', url: '/api/customers?q=1000234567', headers: agent })
-    ).json<{ items: Array<{ id: string; places: Array<{ id: string }> }> }>().items[0]!;
-    const r = await t.app.inject({
-      method: 'POST',
-      url: '/api/complaints',
-      headers: agent,
-      payload: {
-        customerId: c.id,
-        placeId: c.places[0]!.id,
+    caseId = (
+      await createCase(t, {
+        as: agent,
+        customer: await demoCustomer(t, '1000234567'),
         category: 'contractare',
         subject: 'Contract',
         body: 'Nu am primit contractul semnat.',
-      },
-    });
-    caseId = r.json<{ id: string }>().id;
+      })
+    ).id;
   });
   afterAll(async () => t?.close());
 

@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineClient, type Variables } from '../../server/engine/client.ts';
 import { processInboundMail } from '../../server/intake/mail/process-message.ts';
-import { ensureUser } from '../../server/seed/tenant-setup.ts';
 import { ownEngine, type OwnEngine } from '../helpers/own-engine.ts';
-import { createTestContext, PASSWORD, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { createUser } from '../factories/index.ts';
+import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { messageId, OUR_SENDER, rfc822 } from '../intake/intake-helpers.ts';
 
@@ -44,14 +44,7 @@ describe('identification confirmed while the engine fails', () => {
       engineClient: (o) => new FlakyEngine(o),
     });
     const email = `rrc-${Date.now()}@demo.local`;
-    await ensureUser(t.db, {
-      tenantId: t.demoTenantId,
-      email,
-      name: 'Ofițer registratură',
-      password: PASSWORD,
-      roles: ['officer'],
-      jobRoles: ['REG', 'RRC'],
-    });
+    await createUser(t, { email, name: 'Ofițer registratură', jobRoles: ['REG', 'RRC'] });
     rrc = await t.login(email);
     sef = await t.login('supervisor@demo.local');
   }, 300_000);

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineClient, EngineError, type Variables } from '../../server/engine/client.ts';
 import { ownEngine, type OwnEngine } from '../helpers/own-engine.ts';
+import { createCase } from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -55,25 +56,13 @@ describe('task completion when the engine fails between the steps', () => {
   });
 
   async function register() {
-    const c = (
-      await t.app.inject({ method: 'GET', url: '/api/customers?q=RO005E512345678', headers: agent })
-    ).json<{ items: Array<{ id: string; places: Array<{ id: string }> }> }>().items[0]!;
-    const r = await t.app.inject({
-      method: 'POST',
-      url: '/api/complaints',
-      headers: agent,
-      payload: {
-        customerId: c.id,
-        placeId: c.places[0]!.id,
-        category: 'grup_masurare',
-        subject: 'Contor suspect',
-        body: 'Contorul înregistrează un consum mult mai mare decât cel real, vă rog verificați.',
-      },
+    const r = await createCase(t, {
+      as: agent,
+      category: 'grup_masurare',
+      subject: 'Contor suspect',
+      body: 'Contorul înregistrează un consum mult mai mare decât cel real, vă rog verificați.',
     });
-    expect(r.statusCode, r.body).toBe(201);
-    const number = r.json<{ number: string }>().number;
-    const [row] = await t.db.execute<{ id: string }>(sql`select id from cases where number = ${number}`);
-    return { number, caseId: row!.id };
+    return { number: r.number, caseId: r.id };
   }
 
   /** The case's next open task for the officer, claimed, with its form. */

@@ -16,6 +16,7 @@ import {
   startTaskEventConsumer,
   type TaskEventConsumer,
 } from '../../server/task-read-model/task-event-consumer.ts';
+import { createCase } from '../factories/index.ts';
 import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
 import { holdsFor, waitFor } from '../helpers/wait.ts';
 import {
@@ -195,26 +196,11 @@ describe('housekeeping', () => {
   it('prunes old task events this database has passed; newer ones, ones above the cursor and other installations\u2019 stay', async () => {
     // Real engine events: a complaint whose analysis task reaches the read model.
     const agent = await t.login('agent@demo.local');
-    const search = await t.app.inject({
-      method: 'GET',
-      url: '/api/customers?q=RO005E512345678',
-      headers: agent,
+    const { number } = await createCase(t, {
+      as: agent,
+      subject: 'Factură dublă',
+      body: 'Am primit aceeași factură de două ori în aceeași lună, vă rog verificați.',
     });
-    const [customer] = search.json<{ items: Array<{ id: string; places: Array<{ id: string }> }> }>().items;
-    const reg = await t.app.inject({
-      method: 'POST',
-      url: '/api/complaints',
-      headers: agent,
-      payload: {
-        customerId: customer!.id,
-        placeId: customer!.places[0]!.id,
-        category: 'facturare',
-        subject: 'Factură dublă',
-        body: 'Am primit aceeași factură de două ori în aceeași lună, vă rog verificați.',
-      },
-    });
-    expect(reg.statusCode).toBe(201);
-    const number = reg.json<{ number: string }>().number;
     const task = await waitFor(async () => {
       await consumer.flush();
       return (

@@ -30,6 +30,7 @@ const ALWAYS_DEFINED_MEMBERS = new Set([
 
 const SLEEP_ALLOWED_IN = 'tests/helpers/wait.ts';
 const TASK_HELPERS = 'tests/helpers/tasks.ts';
+const BROWSER_HELPERS = 'tests/helpers/browser.ts';
 
 function unwrap(node: ts.Expression): ts.Expression {
   let n = node;
@@ -176,6 +177,15 @@ export function checkSource(file: string, text: string): Finding[] {
         ['skip', 'only', 'todo', 'skipIf', 'runIf', 'fails'].includes(callee.name.text)
       )
         report(node, `${callee.expression.text}.${callee.name.text}: every test runs, always`);
+      // A browser of its own: browser tests share one set-up (browserSuite). The first-hour test drives a fresh
+      // clone's npm start, not the suite's app, and launches its browser for that.
+      if (
+        ts.isIdentifier(callee) &&
+        callee.text === 'launchBrowser' &&
+        !file.endsWith(BROWSER_HELPERS) &&
+        !file.startsWith('tests/first-hour/')
+      )
+        report(node, 'browser tests share one set-up: browserSuite from tests/helpers/browser.ts');
       // Sleeps.
       if (!file.endsWith(SLEEP_ALLOWED_IN)) {
         if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'waitForTimeout')

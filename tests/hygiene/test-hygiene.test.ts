@@ -27,8 +27,8 @@ const show = (fs: Finding[]) => fs.map((f) => `${f.file}:${f.line} ${f.rule}: ${
 
 /**
  * Issue 14 item 7: tests that help. No assertion that cannot fail, no sleep, no skipped or focused test, one way
- * to wait and one copy of the task helpers, in every test file (a grep would miss a line break; the syntax tree
- * does not).
+ * to wait, one copy of the task helpers and one browser set-up, in every test file (a grep would miss a line
+ * break; the syntax tree does not).
  */
 describe('test hygiene', () => {
   it('every test file keeps the rules', () => {
@@ -82,6 +82,15 @@ describe('test hygiene', () => {
   it('refuses skipped, focused and postponed tests', () => {
     for (const call of ['it.skip', 'it.only', 'describe.skip', 'test.todo', 'it.skipIf(ci)', 'describe.only'])
       expect(rulesOf(`${call}('x', () => {});`), call).toHaveLength(1);
+  });
+
+  it('refuses a browser set up by hand outside the shared fixture', () => {
+    const own = 'browser = await launchBrowser();';
+    expect(rulesOf(own, 'tests/browser/example.test.ts')).toEqual([
+      'browser tests share one set-up: browserSuite from tests/helpers/browser.ts',
+    ]);
+    expect(rulesOf(own, 'tests/helpers/browser.ts')).toEqual([]);
+    expect(rulesOf(own, 'tests/first-hour/fresh-clone.test.ts')).toEqual([]);
   });
 
   it('refuses a second way to wait and a copy of the task helpers', () => {

@@ -10,8 +10,8 @@ import {
   inboundMessages,
   mailQuarantine,
 } from '../../server/db/schema/index.ts';
-import { registerComplaint } from '../../server/intake/register-complaint.ts';
 import { readMailbox } from '../helpers/mailbox.ts';
+import { createCase, demoCustomer } from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
 import {
@@ -171,21 +171,15 @@ describe('further messages from the consumer', () => {
 
   it('opens a new case linked to a closed one for a reply to it, tells the consumer, and keeps later follow-ups on the new case', async () => {
     const consumer = `closed.reply.${stamp}@example.test`;
-    const [maria] = await t.db
-      .select()
-      .from(customers)
-      .where(and(eq(customers.tenantId, t.demoTenantId), eq(customers.customerCode, '1000234567')));
+    const maria = await demoCustomer(t, '1000234567');
     // Resolved during the call: the real process acknowledges by e-mail and closes it without an officer task.
-    const closed = await registerComplaint(t.app.registerDeps, {
-      tenantId: t.demoTenantId,
-      channel: 'call_center',
-      category: 'facturare',
+    const closed = await createCase(t, {
+      customer: maria,
+      place: null,
       subject: 'Întrebare despre factura de octombrie',
       body: 'Clienta a întrebat de ce factura este mai mare; i s-a explicat în timpul apelului.',
-      customerId: maria!.id,
       contactEmail: consumer,
       resolvedOnCall: true,
-      actor: { id: null, kind: 'system' },
     });
     await waitFor(async () => {
       const [row] = await t.db.select().from(cases).where(eq(cases.id, closed.id));
@@ -229,7 +223,7 @@ describe('further messages from the consumer', () => {
       channel: 'email',
       category: 'solutionare_plangeri',
       contestsCaseId: closed.id,
-      customerId: maria!.id,
+      customerId: maria.id,
       contactEmail: consumer,
     });
     expect(fresh!.body).toContain('Nu sunt de acord');
@@ -307,23 +301,16 @@ describe('further messages from the consumer', () => {
 
   it('lets the officer decide at triage: a further message found to be a new billing complaint is reclassified and keeps its link', async () => {
     const consumer = `new.complaint.${stamp}@example.test`;
-    const closed = await registerComplaint(t.app.registerDeps, {
-      tenantId: t.demoTenantId,
-      channel: 'call_center',
+    const closed = await createCase(t, {
       category: 'informare_clienti',
       subject: 'Cum citesc factura',
       body: 'Clientul a întrebat cum se citește factura; i s-a explicat în timpul apelului.',
       // A known customer: the new case goes from the e-mail check straight to triage (no identification).
-      customerId: (
-        await t.db
-          .select()
-          .from(customers)
-          .where(and(eq(customers.tenantId, t.demoTenantId), eq(customers.customerCode, '1000876543')))
-      )[0]!.id,
+      customer: await demoCustomer(t, '1000876543'),
+      place: null,
       contactName: 'Radu Enache',
       contactEmail: consumer,
       resolvedOnCall: true,
-      actor: { id: null, kind: 'system' },
     });
     await waitFor(async () => {
       const [row] = await t.db.select().from(cases).where(eq(cases.id, closed.id));

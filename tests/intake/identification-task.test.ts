@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases, customers, identificationCandidates } from '../../server/db/schema/index.ts';
 import { processInboundMail } from '../../server/intake/mail/process-message.ts';
-import { ensureUser } from '../../server/seed/tenant-setup.ts';
-import { createTestContext, PASSWORD, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { createUser } from '../factories/index.ts';
+import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { messageId, OUR_SENDER, rfc822 } from './intake-helpers.ts';
 
@@ -37,22 +37,14 @@ describe('/api/identification', () => {
   beforeAll(async () => {
     t = await createTestContext({ workers: true });
     const email = `intake-${Date.now()}@demo.local`;
-    await ensureUser(t.db, {
-      tenantId: t.demoTenantId,
-      email,
-      name: 'Ofițer registratură',
-      password: PASSWORD,
-      roles: ['officer'],
-      jobRoles: ['REG', 'RRC'],
-    });
+    await createUser(t, { email, name: 'Ofițer registratură', jobRoles: ['REG', 'RRC'] });
     intakeOfficer = await t.login(email);
     agent = await t.login('agent@demo.local');
     const acmeEmail = `id-acme-${Date.now()}@acme.local`;
-    await ensureUser(t.db, {
+    await createUser(t, {
       tenantId: t.acmeTenantId,
       email: acmeEmail,
       name: 'Acme',
-      password: PASSWORD,
       roles: ['officer', 'supervisor'],
       jobRoles: ['REG', 'RRC'],
     });

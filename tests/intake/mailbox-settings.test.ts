@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { auditLog, cases, mailAccounts } from '../../server/db/schema/index.ts';
-import { ensureUser } from '../../server/seed/tenant-setup.ts';
-import { createTestContext, PASSWORD, type TestContext } from '../helpers/test-context.ts';
+import { createUser } from '../factories/index.ts';
+import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
 import {
   appendRaw,
@@ -164,11 +164,10 @@ describe('complaint mailbox settings', () => {
       host: inject('imapHost'),
       passwordSet: true,
     });
-    await ensureUser(t.db, {
+    await createUser(t, {
       tenantId: t.acmeTenantId,
       email: 'admin-mailbox@acme.local',
       name: 'Acme Admin',
-      password: PASSWORD,
       roles: ['admin'],
       jobRoles: [],
     });

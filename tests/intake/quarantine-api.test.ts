@@ -4,8 +4,8 @@ import { auditLog, cases, inboundMessages, mailQuarantine } from '../../server/d
 import { putBlob } from '../../server/documents/index.ts';
 import { recordQuarantine } from '../../server/intake/mail/inbound.repo.ts';
 import { processInboundMail } from '../../server/intake/mail/process-message.ts';
-import { ensureUser } from '../../server/seed/tenant-setup.ts';
-import { createTestContext, PASSWORD, silentLog, type TestContext } from '../helpers/test-context.ts';
+import { createUser } from '../factories/index.ts';
+import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
 import { messageId, OUR_SENDER, rfc822 } from './intake-helpers.ts';
 
 type Headers = { authorization: string };
@@ -33,14 +33,7 @@ describe('/api/quarantine', () => {
     officer = await t.login('officer@demo.local');
     agent = await t.login('agent@demo.local');
     const acmeEmail = `q-officer-${Date.now()}@acme.local`;
-    await ensureUser(t.db, {
-      tenantId: t.acmeTenantId,
-      email: acmeEmail,
-      name: 'Acme Q',
-      password: PASSWORD,
-      roles: ['officer'],
-      jobRoles: ['RSP'],
-    });
+    await createUser(t, { tenantId: t.acmeTenantId, email: acmeEmail, name: 'Acme Q' });
     acme = await t.login(acmeEmail);
     const outcome = await processInboundMail(
       { db: t.db, engine: t.engine, secret: 's', log: silentLog, ownAddresses: [OUR_SENDER] },

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { recordQuarantine } from '../../server/intake/mail/inbound.repo.ts';
 import { seedDemoCases } from '../../server/seed/demo-cases.ts';
 import { DEMO_PORTAL_EMAIL } from '../../server/seed/demo-scenarios.ts';
-import { ensureUser, seedCustomers } from '../../server/seed/tenant-setup.ts';
+import { seedCustomers } from '../../server/seed/tenant-setup.ts';
+import { createUser } from '../factories/index.ts';
 import { freshIp, loginConsumer } from '../api/portal-helpers.ts';
 import { createTestContext, PASSWORD, silentLog, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -346,11 +347,10 @@ describe('tenant isolation: every route, every role', () => {
     const jobRoles = (
       await rows<{ code: string }>(sql`select code from job_roles where tenant_id = ${t.acmeTenantId}`)
     ).map((r) => r.code);
-    await ensureUser(t.db, {
+    await createUser(t, {
       tenantId: t.acmeTenantId,
       email: 'sef@acme.local',
       name: 'Șef Acme',
-      password: PASSWORD,
       roles: ['agent', 'officer', 'supervisor', 'admin', 'designer'],
       jobRoles,
     });
