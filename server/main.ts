@@ -11,6 +11,7 @@ import { ensureAppRoles } from './db/roles.ts';
 import { EngineClient } from './engine/client.ts';
 import { deployBaseline } from './engine/deploy-processes.ts';
 import { startInfrastructure } from './embedded/infrastructure.ts';
+import { claimDataDir } from './embedded/instance-lock.ts';
 import { loadInstructions } from './instructions/instructions.ts';
 import { createMailer } from './mail/mailer.ts';
 import { housekeepingSettings } from './housekeeping/housekeeping.ts';
@@ -60,6 +61,8 @@ async function main() {
   portVariable(config.embeddedPorts.smtp, 'EMBEDDED_SMTP_PORT');
   portVariable(config.embeddedPorts.imap, 'EMBEDDED_IMAP_PORT');
 
+  // The embedded services live in the data folder: one run per folder (a second would stop the first's database).
+  if (!config.databaseUrl || !config.engineUrl || !config.smtpUrl) claimDataDir(config.dataDir);
   const infra = await startInfrastructure(config, infraLog, {
     pgPort: config.embeddedPorts.pg,
     enginePort: config.embeddedPorts.engine,

@@ -9,10 +9,9 @@
  * embedded PostgreSQL of `npm start`). `--seal` first seals what is pending, as the workers do every few seconds
  * (it needs a role that may insert links: the owner or the workers role).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config.ts';
+import { embeddedDefaults } from '../embedded/secrets.ts';
 import { createDb, type Db } from '../db/client.ts';
 import { withAllTenants } from '../db/tenant-scope.ts';
 import { auditAnchorDir } from './audit-anchors.ts';
@@ -25,13 +24,6 @@ import {
 } from './audit-chain.ts';
 
 /** The installation's secret, read, never created (a new one would make every MAC fail). */
-function appSecret(env: NodeJS.ProcessEnv, dataDir: string): string {
-  if (env.APP_SECRET) return env.APP_SECRET;
-  const file = path.join(dataDir, 'secrets', 'app-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  throw new Error(`APP_SECRET is unset and ${file} does not exist: the chain's key cannot be derived`);
-}
-
 function describe(code: string, r: ChainReport): string {
   const parts: string[] = [];
   if (r.brokenAt)
@@ -59,9 +51,9 @@ export async function verifyCommand(
   env: NodeJS.ProcessEnv,
 ): Promise<{ ok: boolean; lines: string[] }> {
   const config = loadConfig(env);
-  const url =
-    config.databaseUrl ?? `postgres://postgres:postgres@127.0.0.1:${config.embeddedPorts.pg}/reclamatii`;
-  const key = auditChainKey(appSecret(env, config.dataDir));
+  const defaults = embeddedDefaults(env, config);
+  const url = defaults.databaseUrl;
+  const key = auditChainKey(defaults.appSecret());
   const anchorDir = auditAnchorDir(config.dataDir);
   const { db, sql: client } = createDb(url, { max: 2 });
   try {

@@ -234,6 +234,9 @@ export function spawnJava(opts: {
     // stdin is a pipe we never write to: when this process dies (even by kill -9) it closes and a Java host started
     // with ENGINE_EXIT_WITH_PARENT=1 stops by itself (EngineApplication.exitWhenStdinCloses).
     child = spawn(javaExecutable(), opts.args, {
+      // Its own process group: Ctrl-C in the terminal reaches `npm start`, which stops the engine (SIGTERM, then
+      // SIGKILL after the grace period) before PostgreSQL, instead of every process stopping at once.
+      detached: true,
       cwd: opts.cwd,
       env: { ...process.env, ENGINE_EXIT_WITH_PARENT: '1', ...opts.env },
       stdio: ['pipe', fd, fd],

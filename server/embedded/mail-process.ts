@@ -104,6 +104,8 @@ async function startOwnMailServer(opts: MailServerOptions): Promise<MailServerHa
         RECLAMATII_MAIL_OPTIONS: JSON.stringify({ mailDir, host: bind, smtpPort, imapPort }),
       },
       stdio: ['ignore', fd, fd, 'ipc'],
+      // Its own process group: Ctrl-C reaches `npm start`, which stops the mail server after the app.
+      detached: true,
     });
   } finally {
     closeSync(fd);

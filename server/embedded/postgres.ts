@@ -203,6 +203,10 @@ function run(
   opts: { user: RunAs | null; logFd: number; env?: NodeJS.ProcessEnv },
 ): ChildProcess {
   return spawn(file, args, {
+    // A process group of its own: the terminal's Ctrl-C reaches `npm start` only, which stops the app, the
+    // engine and then PostgreSQL in that order (PostgreSQL going first would leave the engine retrying its
+    // connections for a minute while it shuts down).
+    detached: true,
     stdio: ['ignore', opts.logFd, opts.logFd],
     env: { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C', ...opts.env },
     ...(opts.user ? { uid: opts.user.uid, gid: opts.user.gid } : {}),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -16,4 +16,27 @@ export async function localSecret(dataDir: string, name: string): Promise<string
   const value = randomBytes(32).toString('base64url');
   await writeFile(file, value + '\n', { mode: 0o600 });
   return value;
+}
+
+/**
+ * What an operator's command (audit:verify, set-mailbox) connects with when the environment names nothing: the
+ * embedded PostgreSQL and the app secret of the `npm start` that uses this data folder, as it keeps them. Never
+ * creates a secret: a key made up here would not be the one the running system encrypts with.
+ */
+export function embeddedDefaults(
+  env: NodeJS.ProcessEnv,
+  config: { databaseUrl?: string | undefined; dataDir: string; embeddedPorts: { pg: number } },
+): { databaseUrl: string; appSecret(): string } {
+  return {
+    databaseUrl:
+      config.databaseUrl ?? `postgres://postgres:postgres@127.0.0.1:${config.embeddedPorts.pg}/reclamatii`,
+    appSecret() {
+      if (env.APP_SECRET) return env.APP_SECRET;
+      const file = path.join(config.dataDir, 'secrets', 'app-secret');
+      if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+      throw new Error(
+        `APP_SECRET is unset and ${file} does not exist: start the system once (npm start), or set APP_SECRET to the one it runs with`,
+      );
+    },
+  };
 }

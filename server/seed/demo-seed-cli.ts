@@ -17,6 +17,7 @@ import { loadConfig, type Config } from '../config.ts';
 import { createDb } from '../db/client.ts';
 import { probePort } from '../embedded/engine-process.ts';
 import { startInfrastructure } from '../embedded/infrastructure.ts';
+import { claimDataDir } from '../embedded/instance-lock.ts';
 import { localSecret } from '../embedded/secrets.ts';
 import { StartupError } from '../embedded/startup-error.ts';
 import { EngineClient } from '../engine/client.ts';
@@ -71,6 +72,9 @@ async function runningEmbedded(config: Config): Promise<Services | null> {
 export async function services(config: Config, log: Logger): Promise<Services> {
   const running = await runningEmbedded(config);
   if (running) return running;
+  // Started here, the embedded services are this command's until it ends: an npm start meanwhile must wait.
+  const release =
+    !config.databaseUrl || !config.engineUrl || !config.smtpUrl ? claimDataDir(config.dataDir) : () => {};
   const infra = await startInfrastructure(
     config,
     { info: () => {}, warn: (m) => log.warn(m) },
@@ -86,7 +90,7 @@ export async function services(config: Config, log: Logger): Promise<Services> {
     engine: { url: infra.engineUrl, user: infra.engineUser, password: infra.enginePassword },
     smtpUrl: infra.smtpUrl,
     secret: infra.secret,
-    stop: () => infra.stop(),
+    stop: () => infra.stop().finally(release),
   };
 }
 

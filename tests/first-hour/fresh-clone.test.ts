@@ -17,7 +17,7 @@ import {
   type Running,
 } from './system.ts';
 
-const ports = clonePorts(700 + Number(process.env.TEST_PORT_OFFSET ?? 0));
+const ports = await clonePorts();
 const BASE = `http://localhost:${ports.PORT}`;
 /** The README's screenshots, made by this walk through its tour. */
 const SHOTS = path.join(REPO, 'docs', 'screenshots');
@@ -247,8 +247,24 @@ describe('a fresh clone in a mode-700 folder', () => {
         run = await npmStart(clone.dir, ports);
         expect(run.output()).not.toContain('initialising the database cluster');
         expect((await find())?.number).toBe(before.number);
+        if (i === 0) {
+          // A second npm start on the same folder says the system is running and leaves it alone (it used to take
+          // the running PostgreSQL for a leftover and stop it).
+          const second = await npmStart(clone.dir, ports, 120_000).then(
+            () => 'came up',
+            (err: Error) => err.message,
+          );
+          expect(second).toContain('The system is already running from');
+          expect((await find())?.number).toBe(before.number);
+        }
         await stopGroup(run);
         run = undefined;
+        // Ctrl-C stops everything npm start started: nothing listens on its ports any more.
+        expect(
+          [ports.EMBEDDED_PG_PORT, ports.EMBEDDED_ENGINE_PORT, ports.EMBEDDED_SMTP_PORT, ports.PORT].map(
+            listenerPid,
+          ),
+        ).toEqual([null, null, null, null]);
       }
     },
   );

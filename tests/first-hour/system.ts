@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,17 +9,34 @@ import { waitFor } from '../helpers/wait.ts';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Ports of the clone's system, apart from the test run's own services and from a developer's npm start. */
-export function clonePorts(offset: number) {
-  return {
-    PORT: 3000 + offset,
-    EMBEDDED_PG_PORT: 54329 + offset,
-    EMBEDDED_ENGINE_PORT: 18080 + offset,
-    EMBEDDED_SMTP_PORT: 2525 + offset,
-    EMBEDDED_IMAP_PORT: 1143 + offset,
-  };
+/** A TCP port nobody listens on now. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
-export type ClonePorts = ReturnType<typeof clonePorts>;
+
+/**
+ * Ports of the clone's system, free now: apart from the test run's own services, from a developer's npm start and
+ * from another test run on the machine, whatever its TEST_PORT_OFFSET (fixed offsets collided).
+ */
+export async function clonePorts() {
+  const [PORT, EMBEDDED_PG_PORT, EMBEDDED_ENGINE_PORT, EMBEDDED_SMTP_PORT, EMBEDDED_IMAP_PORT] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  if (
+    new Set([PORT, EMBEDDED_PG_PORT, EMBEDDED_ENGINE_PORT, EMBEDDED_SMTP_PORT, EMBEDDED_IMAP_PORT]).size < 5
+  )
+    return clonePorts();
+  return { PORT, EMBEDDED_PG_PORT, EMBEDDED_ENGINE_PORT, EMBEDDED_SMTP_PORT, EMBEDDED_IMAP_PORT };
+}
+export type ClonePorts = Awaited<ReturnType<typeof clonePorts>>;
 
 /**
  * A checkout as a newcomer gets it: the committed tree (git archive HEAD) in a folder of mode 700 whose path has

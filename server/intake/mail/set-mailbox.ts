@@ -1,15 +1,18 @@
 /**
  * Points a tenant's e-mail intake at its production mailbox (the password is stored AES-256-GCM encrypted):
  *
- *   DATABASE_URL=... APP_SECRET=... MAILBOX_PASSWORD=... \
+ *   [DATABASE_URL=... APP_SECRET=...] MAILBOX_PASSWORD=... \
  *     npx tsx server/intake/mail/set-mailbox.ts --tenant DEMO --host imap.furnizor.ro --port 993 \
  *       --user reclamatii@furnizor.ro [--insecure] [--mailbox INBOX] [--processed Processed] [--quarantine Quarantine]
  *
  * `--disable` turns the intake off for the tenant. Without a row, a tenant reads its intake address on the local
- * mail server (embedded default only).
+ * mail server (embedded default only). Without DATABASE_URL and APP_SECRET it writes to the embedded database of
+ * `npm start` with the secret it keeps in the data folder, as audit:verify does.
  */
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../config.ts';
 import { createDb } from '../../db/client.ts';
+import { embeddedDefaults } from '../../embedded/secrets.ts';
 import { getTenantByCode } from '../../tenants/index.ts';
 import { saveMailAccount } from './mail-accounts.repo.ts';
 
@@ -24,13 +27,14 @@ export async function setMailbox(argv: string[], env: NodeJS.ProcessEnv): Promis
     return v;
   };
   // An operator's command on the owner's URL, which row-level security does not filter (server/db/roles.ts).
-  const { db, sql } = createDb(need(env.DATABASE_URL, 'DATABASE_URL'), { max: 1, scoped: false });
+  const defaults = embeddedDefaults(env, loadConfig(env));
+  const { db, sql } = createDb(defaults.databaseUrl, { max: 1, scoped: false });
   try {
     const code = need(flag(argv, 'tenant'), '--tenant');
     const tenant = await getTenantByCode(db, code);
     if (!tenant) throw new Error(`no tenant ${code}`);
     const secure = !argv.includes('--insecure');
-    await saveMailAccount(db, need(env.APP_SECRET, 'APP_SECRET'), tenant.id, {
+    await saveMailAccount(db, defaults.appSecret(), tenant.id, {
       host: need(flag(argv, 'host'), '--host'),
       port: Number(flag(argv, 'port') ?? (secure ? 993 : 143)),
       secure,
