@@ -111,10 +111,11 @@ export async function npmStart(dir: string, ports: ClonePorts, timeoutMs = 8 * 6
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // Up when it printed its banner; over when it exited first (or never got there).
   const ended = () => child.exitCode !== null || child.signalCode !== null;
-  await waitFor(() => out.includes('Ctrl-C') || ended(), { timeoutMs, what: 'the npm start banner' }).catch(
-    () => undefined,
-  );
-  if (out.includes('Ctrl-C')) return { child, output: () => out, exited };
+  await waitFor(() => out.includes('Ctrl-C stops everything') || ended(), {
+    timeoutMs,
+    what: 'the npm start banner',
+  }).catch(() => undefined);
+  if (out.includes('Ctrl-C stops everything')) return { child, output: () => out, exited };
   try {
     process.kill(-child.pid!, 'SIGKILL');
   } catch {
