@@ -544,8 +544,18 @@ describe('GDPR: data-subject requests, access log, export, retention, erasure', 
   });
 
   it('exports everything about a person as a ZIP of JSON plus the documents', async () => {
+    // Its own data, whatever ran before: a case (read once by the officer, so the access log has it) and a request.
     const c = await registerComplaint('Pentru export');
     await acknowledgementOf(c.number);
+    const read = await t.app.inject({ method: 'GET', url: `/api/complaints/${c.number}`, headers: officer });
+    expect(read.statusCode).toBe(200);
+    const asked = await registerDsr({
+      right: 'access',
+      channel: 'call_center',
+      customerId: customer.id,
+      details: 'Clientul cere o copie a datelor sale, pentru export.',
+    });
+    expect(asked.statusCode).toBe(201);
     const r = await t.app.inject({
       method: 'GET',
       url: `/api/privacy/export?customerId=${customer.id}`,

@@ -75,7 +75,8 @@ describe('a fresh clone in a mode-700 folder', () => {
   }, 120_000);
 
   it('npm start comes up and says what it does, one line per component', { timeout: 600_000 }, async () => {
-    run = await npmStart(clone.dir, ports);
+    // Each test starts the system unless an earlier one left it running (the tests run in any order).
+    run ??= await npmStart(clone.dir, ports);
     const out = run.output();
     console.log(
       out
@@ -102,6 +103,7 @@ describe('a fresh clone in a mode-700 folder', () => {
     'the README tour: the e-mail becomes a case whose first task is in registry@demo.local’s inbox',
     { timeout: 600_000 },
     async () => {
+      run ??= await npmStart(clone.dir, ports);
       runReadme('smtp://127.0.0.1:2525');
       const registry = await login('registry@demo.local');
       type Task = { id: string; name: string; case: { number: string; subject: string } | null };
