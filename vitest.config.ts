@@ -1,13 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
+const seed = Number(process.env.TEST_SEED ?? Date.now() % 1_000_000);
+console.warn(`test order: TEST_SEED=${seed}`);
+
 export default defineConfig({
   test: {
     include: ['server/**/*.test.ts', 'tests/**/*.test.ts'],
     globalSetup: ['tests/setup/global-setup.ts'],
     pool: 'forks',
-    // Files, and the tests in each, run in a random order (a new seed each run; vitest prints it, and
-    // --sequence.seed=<n> repeats it): a test that needs another to have run first fails now, not one day.
-    sequence: { shuffle: true },
+    // Files, and the tests in each, run in a random order: a test that needs another to have run first fails
+    // now, not one day. The seed is printed; TEST_SEED=<n> repeats an order.
+    sequence: { shuffle: true, seed },
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 240_000,
