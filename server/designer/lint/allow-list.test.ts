@@ -40,6 +40,18 @@ const REFUSED_BPMN: Array<[string, string, string, string]> = [
     'cel mult o dată pe oră',
   ],
   [
+    'a multi-instance of a billion (the shared engine would create them all at once)',
+    '<bpmn:userTask id="t" name="T"><bpmn:multiInstanceLoopCharacteristics id="mi"><bpmn:loopCardinality id="lc" xsi:type="bpmn:tFormalExpression">${1000000000}</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>',
+    'lc',
+    'numărul de instanțe poate fi un număr întreg de la 0 la 20',
+  ],
+  [
+    'a multi-instance counted by a variable a person types',
+    '<bpmn:userTask id="t" name="T"><bpmn:multiInstanceLoopCharacteristics id="mi"><bpmn:loopCardinality id="lc" xsi:type="bpmn:tFormalExpression">${compensationAmount}</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>',
+    'lc',
+    'nu „compensationAmount”',
+  ],
+  [
     'execution listener',
     '<bpmn:task id="t" name="T"><bpmn:extensionElements><camunda:executionListener event="start" class="x.Evil" /></bpmn:extensionElements></bpmn:task>',
     't',

@@ -103,6 +103,48 @@ const expression: Check = (v) => {
   const e = singleExpression(v);
   return typeof e === 'string' ? e : null;
 };
+/**
+ * How many instances a multi-instance activity may start: the engine creates them all at once, and it is shared by
+ * every tenant, so a cardinality of a billion would stall everyone. A literal whole number up to this bound, or
+ * a variable the app itself computes and bounds (the number of a complaint's categories); never a variable a
+ * person types (an amount, an index) nor arithmetic, which our grammar does not have anyway.
+ */
+export const MAX_INSTANCES = 20;
+const APP_BOUNDED_COUNTS = new Set(['verificationCount']);
+function cardinalityProblem(e: Expr): string | null {
+  switch (e.k) {
+    case 'lit':
+      return typeof e.v === 'number' && Number.isInteger(e.v) && e.v >= 0 && e.v <= MAX_INSTANCES
+        ? null
+        : `poate fi un număr întreg de la 0 la ${MAX_INSTANCES}`;
+    case 'var':
+      return APP_BOUNDED_COUNTS.has(e.name)
+        ? null
+        : `poate folosi doar variabilele ${[...APP_BOUNDED_COUNTS].join(', ')} (calculate și limitate de aplicație), nu „${e.name}”`;
+    case 'member':
+      return `nu poate folosi ${e.chain}`;
+    case 'not':
+      return 'trebuie să fie un număr';
+    case 'if':
+      // A guard is fine (`x != null ? x : 1`): what it yields must be bounded.
+      return cardinalityProblem(e.t) ?? cardinalityProblem(e.f);
+    case 'bin':
+      return 'trebuie să fie un număr';
+  }
+}
+const cardinality: Check = (v) => {
+  const e = singleExpression(v.trim());
+  if (typeof e !== 'string') {
+    const problem = cardinalityProblem(e);
+    return problem && `numărul de instanțe ${problem}`;
+  }
+  // A bare number, without ${…}.
+  const n = Number(v.trim());
+  return digits(v.trim()) && n <= MAX_INSTANCES
+    ? null
+    : `numărul de instanțe poate fi un număr întreg de la 0 la ${MAX_INSTANCES}`;
+};
+
 /** A single variable, `${name}`: a timer's moment, a due date (values the app computes and hands over). */
 const variableOnly: Check = (v) => {
   const e = singleExpression(v);
@@ -334,7 +376,7 @@ const BPMN: Record<string, Spec> = {
     parents: ['bpmn:sequenceFlow'],
   },
   'bpmn:multiInstanceLoopCharacteristics': { attrs: { id: plain, isSequential: bool, ...asyncFlags } },
-  'bpmn:loopCardinality': { attrs: { id: plain, 'xsi:type': formalExpression }, text: expression },
+  'bpmn:loopCardinality': { attrs: { id: plain, 'xsi:type': formalExpression }, text: cardinality },
   'bpmn:completionCondition': { attrs: { id: plain, 'xsi:type': formalExpression }, text: expression },
   'bpmn:incoming': { text: plain },
   'bpmn:outgoing': { text: plain },
