@@ -87,6 +87,9 @@ export function listPostalDispatches(db: DbOrTx, tenantId: string, pendingOnly: 
       documentSha256: sql<string>`coalesce(${caseDocuments.sha256}, ${dsrDocuments.sha256})`,
       recipientName: postalDispatches.recipientName,
       address: postalDispatches.address,
+      // Whose letter it is, for the personal-data access log (never sent to the client).
+      caseId: postalDispatches.caseId,
+      customerId: sql<string | null>`coalesce(${cases.customerId}, ${dataSubjectRequests.customerId})`,
       queuedAt: postalDispatches.queuedAt,
       dispatchedAt: postalDispatches.dispatchedAt,
       postalReference: postalDispatches.postalReference,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db, DbOrTx } from '../db/client.ts';
 import type { DocumentKind } from '../db/schema/index.ts';
-import { appendAudit } from '../audit/index.ts';
+import { appendAudit, logAccess } from '../audit/index.ts';
 import type { Principal } from '../auth/index.ts';
 import { DomainError } from '../errors.ts';
 import * as repo from './documents.repo.ts';
@@ -72,13 +72,31 @@ export function queueDsrLetter(
 
 export type PostalDispatch = Awaited<ReturnType<typeof repo.listPostalDispatches>>[number];
 
-/** The postal register: every letter, or only those still to be posted, newest first. */
-export function postalRegister(
+/**
+ * The postal register: every letter, or only those still to be posted, newest first. It shows each recipient's
+ * name and postal address, so the reading is written to the personal-data access log: the case for a complaint's
+ * letter, the GDPR letter itself for a request's.
+ */
+export async function postalRegister(
   db: DbOrTx,
-  tenantId: string,
+  p: Principal,
   pendingOnly: boolean,
+  via: string,
 ): Promise<PostalDispatch[]> {
-  return repo.listPostalDispatches(db, tenantId, pendingOnly);
+  const rows = await repo.listPostalDispatches(db, p.tenantId, pendingOnly);
+  await logAccess(
+    db,
+    rows.map((r) => ({
+      tenantId: p.tenantId,
+      actorId: p.userId,
+      subjectType: r.source === 'case' ? ('case' as const) : ('document' as const),
+      subjectId: r.source === 'case' && r.caseId ? r.caseId : `dsr:${r.documentId}`,
+      customerId: r.customerId,
+      caseId: r.source === 'case' ? r.caseId : null,
+      via,
+    })),
+  );
+  return rows;
 }
 
 export interface DispatchFacts {

@@ -1,5 +1,5 @@
 import { type Principal } from '../auth/index.ts';
-import { appendAudit } from '../audit/index.ts';
+import { appendAudit, logAccess } from '../audit/index.ts';
 import { addCaseEvent, casesOfCustomers, recordResolutionOnCall } from '../cases/index.ts';
 import type { ComplaintCategory } from '../db/schema/index.ts';
 import { registerComplaint, type RegisterDeps } from './register-complaint.ts';
@@ -25,9 +25,21 @@ export interface PhoneComplaint {
 export function createCallCenterService(deps: RegisterDeps) {
   const { db } = deps;
 
-  async function earlierCases(p: Principal, customerIds: string[]) {
+  async function earlierCases(p: Principal, customerIds: string[], via: string) {
     if (!customerIds.length) return [];
     const rows = await casesOfCustomers(db, p.tenantId, customerIds, 100);
+    // The agent sees each customer's history: a read of that customer's data (GDPR access log).
+    await logAccess(
+      db,
+      [...new Set(customerIds)].map((id) => ({
+        tenantId: p.tenantId,
+        actorId: p.userId,
+        subjectType: 'customer' as const,
+        subjectId: id,
+        customerId: id,
+        via,
+      })),
+    );
     await appendAudit(db, {
       tenantId: p.tenantId,
       actorId: p.userId,

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCase, demoCustomer } from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
@@ -38,6 +39,13 @@ describe('postal dispatch register (consumers without e-mail)', () => {
     const item = await waitFor(async () => (await list()).find((i) => i.caseNumber === number));
     expect(item).toMatchObject({ documentKind: 'acknowledgement_letter' });
     expect(item.address).toContain('Bărăști');
+    // The register shows the recipient's name and address: reading it is in the personal-data access log.
+    const [logged] = await t.db.execute<{ n: number; via: string }>(sql`
+      select count(*)::int as n, max(a.via) as via from personal_data_access a
+        join cases c on c.id = a.case_id join users u on u.id = a.actor_id
+       where c.number = ${number} and a.subject_type = 'case' and u.email = 'officer@demo.local'`);
+    expect(logged).toMatchObject({ via: 'GET /api/postal-dispatches' });
+    expect(logged!.n).toBeGreaterThan(0);
     const detail = await t.app.inject({ method: 'GET', url: `/api/complaints/${number}`, headers: officer });
     expect(detail.json<{ documents: Array<{ kind: string; sha256: string }> }>().documents).toEqual([
       expect.objectContaining({ kind: 'acknowledgement_letter', sha256: item.documentSha256 }),

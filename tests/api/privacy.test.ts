@@ -491,6 +491,27 @@ describe('GDPR: data-subject requests, access log, export, retention, erasure', 
     ]);
   });
 
+  it("logs the call center's view of a customer's earlier cases, one row per customer", async () => {
+    await registerComplaint('Istoric la telefon');
+    const agentRows = () =>
+      t.db.execute<{ subject_type: string; subject_id: string; customer_id: string; via: string }>(
+        sql`select a.subject_type, a.subject_id, a.customer_id, a.via from personal_data_access a
+            join users u on u.id = a.actor_id where u.email = 'agent@demo.local' and a.customer_id = ${customer.id}
+            order by a.id`,
+      );
+    const before = await agentRows();
+    const r = await t.app.inject({
+      method: 'GET',
+      url: `/api/call-center/earlier-cases?customerId=${customer.id}`,
+      headers: { ...agent, 'x-access-via': 'call:istoric' },
+    });
+    expect(r.statusCode).toBe(200);
+    expect(r.json<{ items: unknown[] }>().items.length).toBeGreaterThan(0);
+    expect(
+      (await agentRows()).slice(before.length).map((a) => [a.subject_type, a.subject_id, a.via]),
+    ).toEqual([['customer', customer.id, 'call:istoric']]);
+  });
+
   it('logs the case search: one row per case the page shows, with what led there', async () => {
     const c = await registerComplaint('Căutare în dosare jurnalizată');
     const before = await accessRows(sql`a.case_id = ${c.id}`);

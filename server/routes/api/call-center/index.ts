@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
+import { viaOf } from '../../../audit/index.ts';
 import { createCallCenterService } from '../../../intake/index.ts';
 import type { PermissionRole } from '../../../db/schema/index.ts';
 import { CaseNumber, errorResponses, IsoDate, IsoDateTime, Uuid } from '../common.schemas.ts';
@@ -56,7 +57,9 @@ const callCenterRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
       config: { roles: ROLES },
     },
-    async (req) => ({ items: await service.earlierCases(principalOf(req), req.query.customerId) }),
+    async (req) => ({
+      items: await service.earlierCases(principalOf(req), req.query.customerId, viaOf(req)),
+    }),
   );
 
   fastify.post(

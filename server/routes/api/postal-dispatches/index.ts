@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
+import { viaOf } from '../../../audit/index.ts';
 import { postalRegister, recordPostalDispatch, type PostalDispatch } from '../../../documents/index.ts';
 import { errorResponses, IsoDateTime } from '../common.schemas.ts';
 
@@ -53,7 +54,7 @@ const postalDispatchesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       config: { roles: ['officer', 'supervisor', 'admin'] },
     },
     async (req) => ({
-      items: (await postalRegister(db, principalOf(req).tenantId, req.query.pending === true)).map(toDto),
+      items: (await postalRegister(db, principalOf(req), req.query.pending === true, viaOf(req))).map(toDto),
     }),
   );
 
