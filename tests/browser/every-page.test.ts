@@ -133,4 +133,16 @@ describe('every page', () => {
     await context.close();
     expect(problems).toEqual({});
   });
+
+  it('an address that leads nowhere: a 404 in Romanian, not SvelteKit\'s "Not Found"', async () => {
+    const page = await web.anonymousPage();
+    const res = await page.goto(`${web.base}/pagina-inexistenta`);
+    expect(res?.status()).toBe(404);
+    await page.getByRole('heading', { name: 'Nu a fost găsit' }).waitFor();
+    expect(await page.getByRole('alert').innerText()).toBe(
+      'Pagina căutată nu există sau a fost mutată. Verificați adresa.',
+    );
+    expect(await page.locator('body').innerText()).not.toContain('Not Found');
+    expect(await axeViolations(page)).toEqual([]);
+  });
 });

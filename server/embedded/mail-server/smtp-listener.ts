@@ -72,7 +72,11 @@ export function startSmtpListener(opts: {
           }),
         ).then(
           () => {
-            opts.log.info(`delivered ${raw.length} bytes from <${from}> to ${rcpts.join(', ')}`);
+            // Addresses are personal data (a consumer's): the log names only how many and their domains.
+            const domains = [...new Set(rcpts.map((a) => a.slice(a.lastIndexOf('@') + 1).toLowerCase()))];
+            opts.log.info(
+              `delivered ${raw.length} bytes to ${rcpts.length} mailbox(es) at ${domains.map((d) => `@${d}`).join(', ')}`,
+            );
             cb(null, 'Delivered');
           },
           (err: Error) => {
