@@ -18,7 +18,9 @@ interface Progress {
   openSteps: { total: number; done: number };
 }
 
-describe('degree of execution of a case', () => {
+// One story in steps: each test goes on from the state the one before left, so they keep their order here (the
+// test files themselves run in any order).
+describe('degree of execution of a case', { shuffle: false }, () => {
   let t: TestContext;
   let officer: { authorization: string };
   let number: string;

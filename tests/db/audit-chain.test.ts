@@ -33,7 +33,9 @@ async function tamper(t: TestContext, statement: ReturnType<typeof sql>) {
   });
 }
 
-describe('audit hash chain', () => {
+// One story in steps: each test goes on from the state the one before left, so they keep their order here (the
+// test files themselves run in any order).
+describe('audit hash chain', { shuffle: false }, () => {
   let t: TestContext;
 
   beforeAll(async () => {
@@ -135,7 +137,9 @@ describe('audit hash chain', () => {
   });
 });
 
-describe('keyed audit chain and anchors outside the database', () => {
+// One story in steps: each test goes on from the state the one before left, so they keep their order here (the
+// test files themselves run in any order).
+describe('keyed audit chain and anchors outside the database', { shuffle: false }, () => {
   let t: TestContext;
   let dataDir: string;
   let dir: string;

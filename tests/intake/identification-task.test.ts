@@ -27,7 +27,9 @@ interface Identification {
  * the officer sees the scored candidates and confirms one (or any other customer found by search), which sets
  * the case's customer and place and completes the task so the process goes on to triage.
  */
-describe('/api/identification', () => {
+// One story in steps: each test goes on from the state the one before left, so they keep their order here (the
+// test files themselves run in any order).
+describe('/api/identification', { shuffle: false }, () => {
   let t: TestContext;
   let intakeOfficer: Headers;
   let agent: Headers;

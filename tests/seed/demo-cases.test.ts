@@ -12,7 +12,9 @@ import { waitFor } from '../helpers/wait.ts';
  * The demo's cases, seeded through the real registration, engine, workers and mail server: each stands where its
  * scenario says (engine activities, case record, postal register, portal), and a second run adds nothing.
  */
-describe('demo cases at every stage', () => {
+// One story in steps: each test goes on from the state the one before left, so they keep their order here (the
+// test files themselves run in any order).
+describe('demo cases at every stage', { shuffle: false }, () => {
   let t: TestContext;
 
   beforeAll(async () => {
