@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { auditLog, cases, mailAccounts } from '../../server/db/schema/index.ts';
+import { auditLog, cases, mailAccounts, tenants } from '../../server/db/schema/index.ts';
+import { setMailbox } from '../../server/intake/mail/set-mailbox.ts';
 import { createUser } from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -199,5 +200,34 @@ describe('complaint mailbox settings', () => {
       return row;
     });
     expect(c.channel).toBe('email');
+  });
+  it('the command line (README) saves a tenant mailbox and --reset forgets it, password included', async () => {
+    const [acme] = await t.db.select().from(tenants).where(eq(tenants.id, t.acmeTenantId));
+    const env = {
+      DATABASE_URL: t.databaseUrl,
+      APP_SECRET: inject('appSecret'),
+      MAILBOX_PASSWORD: 'parola-cutiei-din-linia-de-comanda',
+    };
+    const args = [
+      '--tenant',
+      acme!.code,
+      '--host',
+      'imap.example.ro',
+      '--port',
+      '993',
+      '--user',
+      'r@example.ro',
+    ];
+    expect(await setMailbox(args, env)).toBe(`mailbox of ${acme!.code} saved`);
+    const saved = await t.db.select().from(mailAccounts).where(eq(mailAccounts.tenantId, t.acmeTenantId));
+    expect(saved.map((a) => [a.host, a.port, a.username])).toEqual([
+      ['imap.example.ro', 993, 'r@example.ro'],
+    ]);
+    expect(saved[0]!.passwordEnc).not.toContain('parola-cutiei');
+    expect(await setMailbox(['--tenant', acme!.code, '--reset'], env)).toContain('forgotten');
+    expect(await t.db.select().from(mailAccounts).where(eq(mailAccounts.tenantId, t.acmeTenantId))).toEqual(
+      [],
+    );
+    expect(await setMailbox(['--tenant', acme!.code, '--reset'], env)).toContain('nothing to forget');
   });
 });

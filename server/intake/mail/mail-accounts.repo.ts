@@ -36,6 +36,18 @@ export async function saveMailAccount(db: DbOrTx, secret: string, tenantId: stri
     .onConflictDoUpdate({ target: mailAccounts.tenantId, set: values });
 }
 
+/**
+ * Forgets a tenant's mailbox settings (password included): its intake goes back to the default, its intake address
+ * on the local mail server of `npm start` (none in production). Returns whether there were settings.
+ */
+export async function deleteMailAccount(db: DbOrTx, tenantId: string): Promise<boolean> {
+  const rows = await db
+    .delete(mailAccounts)
+    .where(eq(mailAccounts.tenantId, tenantId))
+    .returning({ tenantId: mailAccounts.tenantId });
+  return rows.length > 0;
+}
+
 export async function getMailAccount(db: DbOrTx, tenantId: string): Promise<MailAccount | null> {
   const [row] = await db.select().from(mailAccounts).where(eq(mailAccounts.tenantId, tenantId));
   return row ?? null;

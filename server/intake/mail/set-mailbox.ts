@@ -5,7 +5,8 @@
  *     npx tsx server/intake/mail/set-mailbox.ts --tenant DEMO --host imap.furnizor.ro --port 993 \
  *       --user reclamatii@furnizor.ro [--insecure] [--mailbox INBOX] [--processed Processed] [--quarantine Quarantine]
  *
- * `--disable` turns the intake off for the tenant. Without a row, a tenant reads its intake address on the local
+ * `--disable` turns the intake off for the tenant; `--reset` forgets its settings (password included), so it reads
+ * its intake address on the local mail server again. Without a row, a tenant reads its intake address on the local
  * mail server (embedded default only). Without DATABASE_URL and APP_SECRET it writes to the embedded database of
  * `npm start` with the secret it keeps in the data folder, as audit:verify does.
  */
@@ -14,7 +15,7 @@ import { loadConfig } from '../../config.ts';
 import { createDb } from '../../db/client.ts';
 import { embeddedDefaults } from '../../embedded/secrets.ts';
 import { getTenantByCode } from '../../tenants/index.ts';
-import { saveMailAccount } from './mail-accounts.repo.ts';
+import { deleteMailAccount, saveMailAccount } from './mail-accounts.repo.ts';
 
 function flag(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(`--${name}`);
@@ -33,6 +34,10 @@ export async function setMailbox(argv: string[], env: NodeJS.ProcessEnv): Promis
     const code = need(flag(argv, 'tenant'), '--tenant');
     const tenant = await getTenantByCode(db, code);
     if (!tenant) throw new Error(`no tenant ${code}`);
+    if (argv.includes('--reset'))
+      return (await deleteMailAccount(db, tenant.id))
+        ? `mailbox of ${code} forgotten: it reads its intake address on the local mail server again`
+        : `${code} had no mailbox settings: nothing to forget`;
     const secure = !argv.includes('--insecure');
     await saveMailAccount(db, defaults.appSecret(), tenant.id, {
       host: need(flag(argv, 'host'), '--host'),
