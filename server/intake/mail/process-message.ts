@@ -3,6 +3,7 @@
  * attach a reply, record an operator's answer or an automatic message, or quarantine. One file although past 300
  * lines: each outcome is one branch of the same decision, sharing the stored bytes and the inbound row it writes.
  */
+import { evidenceLabel } from '../../codes/evidence-codes.ts';
 import { MESSAGES } from '../../../processes/topics.ts';
 import { appendAudit } from '../../audit/index.ts';
 import { isAnsweredCase } from '../../codes/case-codes.ts';
@@ -298,7 +299,7 @@ async function registerFromMail(
           type: match ? 'consumer_identified' : 'identification_needed',
           visibility: 'internal',
           message: match
-            ? `Petentul a fost identificat automat (${match.evidence.map((e) => e.kind).join(', ')}).`
+            ? `Petentul a fost identificat automat după ${[...new Set(match.evidence.map((e) => evidenceLabel(e.kind)))].join(', ')}.`
             : ident.candidates.length
               ? `Petentul trebuie confirmat: ${ident.candidates.length} candidați propuși.`
               : 'Petentul nu a putut fi identificat automat.',
