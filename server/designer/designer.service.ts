@@ -25,6 +25,7 @@ import { TOPICS } from '../../processes/topics.ts';
 import { lintBpmn, type LintIssue } from './lint/bpmn-lint.ts';
 import { lintDmn } from './lint/dmn-lint.ts';
 import { declaredDecisionIds } from './lint/allow-list.ts';
+import { knownVariables } from './lint/known-variables.ts';
 import { diffDmn } from './dmn-diff.ts';
 import { complaintCategories } from '../codes/case-codes.ts';
 
@@ -186,12 +187,14 @@ export function createDesignerService(deps: {
   }
 
   async function lintContext(tenantId: string) {
-    const [roles, procs, decisions] = await Promise.all([
+    const [roles, procs, decisions, variables] = await Promise.all([
       jobRolesOf(db, tenantId),
       engine.listProcessDefinitions(tenantId),
       engine.listDecisionDefinitions(tenantId),
+      knownVariables(),
     ]);
     return {
+      variables,
       instructionIds: new Set(deps.instructions.keys()),
       jobRoles: new Set(roles.map((r) => r.code)),
       topics: new Set<string>(Object.values(TOPICS)),

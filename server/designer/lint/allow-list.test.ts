@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { readBaselineProcesses } from '../../engine/deploy-processes.ts';
 import { checkBpmnAllowList, checkDmnAllowList, declaredDecisionIds } from './allow-list.ts';
+import { knownVariables } from './known-variables.ts';
 
 const ctx = {
   processKeys: new Set(['complaint-handling', 'operator-request']),
@@ -247,11 +248,27 @@ describe('checkBpmnAllowList', () => {
     const files = (await readBaselineProcesses()).filter((f) => f.name.endsWith('.bpmn'));
     const keys = new Set<string>();
     for (const f of files) for (const m of f.content.matchAll(/<bpmn:process id="([^"]+)"/g)) keys.add(m[1]!);
+    // With the variables the designer gives the check: the baseline's own conditions read only known ones.
+    const variables = await knownVariables();
     for (const f of files)
       expect(
-        checkBpmnAllowList(f.content, { processKeys: keys, decisionKeys: ctx.decisionKeys }),
+        checkBpmnAllowList(f.content, { processKeys: keys, decisionKeys: ctx.decisionKeys, variables }),
         f.name,
       ).toEqual([]);
+  });
+
+  it('refuses a condition on a variable nothing sets, and takes one on a variable a form sets', async () => {
+    const variables = await knownVariables();
+    expect(variables.has('approved')).toBe(true);
+    const flow = (condition: string) =>
+      bpmn(`<bpmn:exclusiveGateway id="g" name="G" /><bpmn:endEvent id="e" name="E" />
+        <bpmn:sequenceFlow id="f" sourceRef="g" targetRef="e"><bpmn:conditionExpression id="c" xsi:type="bpmn:tFormalExpression">${condition}</bpmn:conditionExpression></bpmn:sequenceFlow>`);
+    const issues = checkBpmnAllowList(flow("${totallyUnknownVariable == 'x'}"), { ...ctx, variables });
+    expect(issues.map((i) => [i.elementId, i.message])).toContainEqual([
+      'c',
+      expect.stringContaining('condiția citește „totallyUnknownVariable”'),
+    ]);
+    expect(checkBpmnAllowList(flow('${approved == false}'), { ...ctx, variables })).toEqual([]);
   });
 
   it.each(REFUSED_BPMN)('refuses %s, naming the element', (_what, body, elementId, words) => {

@@ -1,5 +1,5 @@
 import type { LintIssue } from './bpmn-lint.ts';
-import { parseExpression, expressionsIn, type Expr } from './expressions.ts';
+import { parseExpression, expressionsIn, variablesOf, type Expr } from './expressions.ts';
 import { checkFeel, type FeelKind } from './feel.ts';
 import { XmlShapeError, ownerId, parseXmlTree, type XmlElement } from './xml-tree.ts';
 
@@ -46,6 +46,11 @@ export interface AllowListContext {
   processKeys: ReadonlySet<string>;
   /** Decision keys a business rule task may evaluate: the tenant's own. */
   decisionKeys: ReadonlySet<string>;
+  /**
+   * The process variables a condition may read (known-variables.ts). The designer always gives them; without them
+   * (a check of the shape only) any name is accepted.
+   */
+  variables?: ReadonlySet<string>;
 }
 
 /** The one variable a call activity may take its target from: the routing table's output (checked by dmn-lint). */
@@ -99,10 +104,7 @@ function singleExpression(v: string): Expr | string {
     return `expresia „${clip(v)}” nu este permisă: ${(err as Error).message}`;
   }
 }
-const expression: Check = (v) => {
-  const e = singleExpression(v);
-  return typeof e === 'string' ? e : null;
-};
+
 /**
  * How many instances a multi-instance activity may start: the engine creates them all at once, and it is shared by
  * every tenant, so a cardinality of a billion would stall everyone. A literal whole number up to this bound, or
@@ -143,6 +145,17 @@ const cardinality: Check = (v) => {
   return digits(v.trim()) && n <= MAX_INSTANCES
     ? null
     : `numărul de instanțe poate fi un număr întreg de la 0 la ${MAX_INSTANCES}`;
+};
+
+/** A condition: an expression of our grammar that reads only known variables. */
+const condition: Check = (v, _el, ctx) => {
+  const e = singleExpression(v);
+  if (typeof e === 'string') return e;
+  if (!ctx.variables) return null;
+  const unknown = [...new Set(variablesOf(e))].filter((name) => !ctx.variables!.has(name));
+  return unknown.length
+    ? `condiția citește ${unknown.map((n) => `„${n}”`).join(', ')}, pe care nu le setează niciun formular, pas automat sau tabel de decizie; se pot folosi: ${[...ctx.variables].sort().join(', ')}`
+    : null;
 };
 
 /** A single variable, `${name}`: a timer's moment, a due date (values the app computes and hands over). */
@@ -372,12 +385,12 @@ const BPMN: Record<string, Spec> = {
   'bpmn:sequenceFlow': { attrs: { ...named, sourceRef: plain, targetRef: plain, isImmediate: bool } },
   'bpmn:conditionExpression': {
     attrs: { id: plain, 'xsi:type': formalExpression },
-    text: expression,
+    text: condition,
     parents: ['bpmn:sequenceFlow'],
   },
   'bpmn:multiInstanceLoopCharacteristics': { attrs: { id: plain, isSequential: bool, ...asyncFlags } },
   'bpmn:loopCardinality': { attrs: { id: plain, 'xsi:type': formalExpression }, text: cardinality },
-  'bpmn:completionCondition': { attrs: { id: plain, 'xsi:type': formalExpression }, text: expression },
+  'bpmn:completionCondition': { attrs: { id: plain, 'xsi:type': formalExpression }, text: condition },
   'bpmn:incoming': { text: plain },
   'bpmn:outgoing': { text: plain },
   'bpmn:extensionElements': {},

@@ -220,3 +220,20 @@ export function expressionsIn(text: string): string[] {
     i = j + 1;
   }
 }
+
+/** The process variables an expression reads (bare or through execution.getVariable). */
+export function variablesOf(e: Expr): string[] {
+  switch (e.k) {
+    case 'var':
+      return [e.name];
+    case 'lit':
+    case 'member':
+      return [];
+    case 'not':
+      return variablesOf(e.e);
+    case 'if':
+      return [...variablesOf(e.c), ...variablesOf(e.t), ...variablesOf(e.f)];
+    case 'bin':
+      return [...variablesOf(e.l), ...variablesOf(e.r)];
+  }
+}
