@@ -192,7 +192,7 @@ async function main() {
     // Cases at every stage, driven through the real process while the workers run: in the background, so the
     // pages are up at once; later starts find them and only check (one query).
     const seeding = startDemoCaseSeeding(
-      { db, engine, secret: infra.secret, log, instructions },
+      { db, engine, secret: infra.secret, log, instructions, mailer },
       demo.demoTenantId,
     );
     // The same step line as the rest, printed when the background seeding ends (also on later starts).

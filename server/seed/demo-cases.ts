@@ -11,6 +11,7 @@ import type { Db } from '../db/client.ts';
 import type { Channel, PermissionRole } from '../db/schema/index.ts';
 import { recordPostalDispatch, renderPdf } from '../documents/index.ts';
 import type { EngineClient, EngineTask } from '../engine/client.ts';
+import { dueDate as calendarDueDate, businessClock } from '../deadlines/index.ts';
 import { loadInstructions, type Instruction } from '../instructions/index.ts';
 import {
   processInboundMail,
@@ -19,6 +20,7 @@ import {
   type RegisterDeps,
 } from '../intake/index.ts';
 import type { Logger } from '../logger.ts';
+import type { Mailer } from '../mail/mailer.ts';
 import {
   type ConsumerPrincipal,
   linkedCustomersOf,
@@ -26,6 +28,7 @@ import {
   createPortalService,
   checkFiles,
 } from '../portal/index.ts';
+import { createDsrService } from '../privacy/index.ts';
 import { createProcessCatalog, createTasksService } from '../tasks/index.ts';
 import { getTenant } from '../tenants/index.ts';
 import { TASK_WORKER_ROLES } from './demo.ts';
@@ -34,6 +37,7 @@ import {
   CONTESTATION,
   DAY_MS,
   DEMO_PORTAL_EMAIL,
+  GDPR_REQUEST,
   PORTAL_CUSTOMERS,
   type EmailComplaint,
   REGISTRY,
@@ -49,6 +53,7 @@ import {
   casesBySubject,
   customerWithPlace,
   existingCodes,
+  gdprRequestByDetails,
   hasReceivedOfKind,
   hasSubmissionOfKind,
   placeByCode,
@@ -87,6 +92,11 @@ export interface DemoCaseDeps {
   log: Logger;
   /** The work instructions (main.ts has them loaded); loaded here when absent. */
   instructions?: Map<string, Instruction>;
+  /**
+   * Sends the GDPR request's acknowledgement by e-mail, as the privacy API does; without it the letter is queued
+   * for the post.
+   */
+  mailer?: Mailer | undefined;
 }
 
 export interface DemoSeedOptions {
@@ -226,14 +236,53 @@ class Run implements ScenarioRun {
   async markSeeded(key: DemoCaseKey, number: string) {
     const c = await this.caseRow(number);
     if (!c) throw new Error(`demo seed: case ${number} vanished`);
+    await this.mark('case', c.id, key, number);
+  }
+
+  /** The same marker on the GDPR request (not a case: the audit entity is the request). */
+  async markRequestSeeded(key: DemoCaseKey, number: string) {
+    const r = await gdprRequestByDetails(this.db, this.tenant.id, GDPR_REQUEST.details, SEEDED_ACTION);
+    if (!r) throw new Error(`demo seed: GDPR request ${number} vanished`);
+    await this.mark('gdpr_request', r.id, key, number);
+  }
+
+  private async mark(
+    entityType: 'case' | 'gdpr_request',
+    entityId: string,
+    key: DemoCaseKey,
+    number: string,
+  ) {
     await appendAudit(this.db, {
       tenantId: this.tenant.id,
       actorKind: 'system',
       action: SEEDED_ACTION,
-      entityType: 'case',
-      entityId: c.id,
+      entityType,
+      entityId,
       details: { scenario: key, number },
     });
+  }
+
+  /**
+   * The GDPR request, registered as POST /api/privacy/requests does for the call center (the same service: its
+   * number, acknowledgement letter, audit entry and process). Returns its number.
+   */
+  async registerGdprRequest(): Promise<string> {
+    const c = await customerWithPlace(this.db, this.tenant.id, GDPR_REQUEST.customerCode);
+    if (!c)
+      throw new Error(`demo seed: customer ${GDPR_REQUEST.customerCode} is missing in ${this.tenant.code}`);
+    const dsr = createDsrService({
+      db: this.db,
+      engine: this.deps.engine,
+      log: this.deps.log,
+      mailer: this.deps.mailer,
+    });
+    const r = await dsr.register(this.tenant.id, this.caller().id, {
+      right: GDPR_REQUEST.right,
+      channel: 'call_center',
+      details: GDPR_REQUEST.details,
+      customerId: c.id,
+    });
+    return r.number;
   }
 
   /**
@@ -468,6 +517,18 @@ class Run implements ScenarioRun {
         placeId: c.placeId ?? undefined,
         receivedAt: intake.daysAgo ? new Date(Date.now() - intake.daysAgo * DAY_MS) : undefined,
         resolvedOnCall: intake.resolvedOnCall,
+        ...(intake.authority
+          ? {
+              source: 'authority' as const,
+              authorityName: intake.authority.name,
+              authorityReference: intake.authority.reference,
+              // The authority's deadline, a few working days from today: earlier than the legal one, so the case's.
+              authorityDueDate: calendarDueDate(businessClock(new Date()).date, {
+                days: intake.authority.dueInWorkingDays,
+                unit: 'working',
+              }),
+            }
+          : {}),
         actor: { id: agent.id, kind: 'user' },
       });
       return reg.number;
@@ -498,8 +559,13 @@ async function loadStaff(db: Db, tenantId: string): Promise<Staff[]> {
 }
 
 /** The customer codes and places the scenarios name that the tenant lacks (checked before anything is registered). */
-async function missingDemoCustomers(db: Db, tenantId: string, todo: Scenario[]): Promise<string[]> {
-  const codes = new Set<string>();
+async function missingDemoCustomers(
+  db: Db,
+  tenantId: string,
+  todo: Scenario[],
+  gdprRequest: boolean,
+): Promise<string[]> {
+  const codes = new Set<string>(gdprRequest ? [GDPR_REQUEST.customerCode] : []);
   const placeCodes = new Set<string>();
   for (const s of todo) {
     if (s.intake.kind === 'call') codes.add(s.intake.customerCode);
@@ -572,12 +638,15 @@ export async function seedDemoCases(
       const toRegister = SCENARIOS.filter((s) => !found[s.key]);
       const toResume = SCENARIOS.filter((s) => found[s.key]?.done === false);
       const contest = found['portal-contest'];
-      if (!toRegister.length && !toResume.length && contest?.done) return report;
+      const gdpr = await gdprRequestByDetails(deps.db, tenantId, GDPR_REQUEST.details, SEEDED_ACTION);
+      if (gdpr?.done) report.present[GDPR_REQUEST.key] = gdpr.number;
+      if (!toRegister.length && !toResume.length && contest?.done && gdpr?.done) return report;
 
       const staff = await loadStaff(deps.db, tenantId);
       const needed = new Set([
         ...[...toRegister, ...toResume].flatMap((s) => s.jobRoles),
         ...(contest?.done ? [] : CONTESTATION.jobRoles),
+        ...(gdpr?.done ? [] : GDPR_REQUEST.jobRoles),
       ]);
       const missing = [...needed].filter(
         (j) =>
@@ -587,7 +656,7 @@ export async function seedDemoCases(
         throw new Error(
           `Tenantul ${tenant.code} nu are titulari pentru rolurile ${missing.sort().join(', ')}: atribuiți-le în Administrare → Organigramă.`,
         );
-      const absent = await missingDemoCustomers(deps.db, tenantId, toRegister);
+      const absent = await missingDemoCustomers(deps.db, tenantId, toRegister, !gdpr);
       if (absent.length)
         throw new Error(
           `Tenantul ${tenant.code} nu are clienții demo ${absent.join(', ')} (se adaugă doar într-un tenant fără clienți).`,
@@ -644,6 +713,21 @@ export async function seedDemoCases(
             }
             await CONTESTATION.drive(run, number);
             await run.markSeeded('portal-contest', number);
+          })(),
+        );
+      // The GDPR request: registered once; a request an interrupted run registered is only waited for.
+      if (!gdpr?.done)
+        drives.push(
+          (async () => {
+            let number = gdpr?.number;
+            if (number) report.resumed[GDPR_REQUEST.key] = number;
+            else {
+              run.checkAborted();
+              number = await run.registerGdprRequest();
+              report.created[GDPR_REQUEST.key] = number;
+            }
+            await GDPR_REQUEST.drive(run, number);
+            await run.markRequestSeeded(GDPR_REQUEST.key, number);
           })(),
         );
       const results = await Promise.allSettled(drives);

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.ts';
 import type { Case, ComplaintCategory } from '../db/schema/index.ts';
+import type { DataSubjectRight } from '../codes/privacy-codes.ts';
 import type { TaskSubmission } from '../tasks/index.ts';
 import { operatorRequestSentAt, postalLettersOfCase } from './seed.repo.ts';
 
@@ -30,6 +31,12 @@ export const DEMO_CASE_STAGES = {
   'portal-contest': 'portal: contestația răspunsului (dosar legat), așteaptă analiza IL-34 (SEF)',
   'portal-gas':
     'portal (loc de consum gaze): așteaptă verificarea conversiei m³→kWh (IL-28, SF); clientul a adăugat informații',
+  // The three below give the metering, contracts and legal logins work of their own from the first minute.
+  'meter-check': 'call center, contor: admisă la clasificare, așteaptă verificarea contorului (SM)',
+  'contract-check': 'call center, contract: admisă la clasificare, așteaptă analiza contractului (SC)',
+  'authority-referral':
+    'sesizare ANPC înregistrată de call center: admisă, așteaptă punctul de vedere către autoritate (IL-35, CJ)',
+  'gdpr-request': 'cerere GDPR de acces la date (call center): așteaptă soluționarea de către DPO (IL-36)',
 } as const;
 export type DemoCaseKey = keyof typeof DEMO_CASE_STAGES;
 
@@ -103,6 +110,8 @@ export interface CallComplaint {
   /** Days before now the call was received (a late case, one close to its due date). */
   daysAgo?: number;
   resolvedOnCall?: boolean;
+  /** A referral forwarded by an authority (ANPC, ANRE): its name, its own number, its deadline in working days. */
+  authority?: { name: string; reference: string; dueInWorkingDays: number };
 }
 export interface PortalComplaint {
   kind: 'portal';
@@ -564,7 +573,74 @@ export const SCENARIOS: Scenario[] = [
       );
     },
   },
+  {
+    // Metering's own work (metering@ holds SM alone): admitted, waiting at the meter check.
+    key: 'meter-check',
+    subject: 'Contorul electric afișează un index mai mare decât cel facturat',
+    intake: {
+      kind: 'call',
+      customerCode: '1000789012',
+      category: 'grup_masurare',
+      body: 'Clienta spune că afișajul contorului clipește și că indexul citit de ea azi, 18 240 kWh, este cu 900 kWh peste cel din ultima factură, deși consumul ei nu s-a schimbat. Solicită verificarea contorului.',
+    },
+    jobRoles: ['RSP', 'SM'],
+    async drive(run, number) {
+      await run.work(number, { task: 'triage', by: OFFICER2, submit: TRIAGE_OK });
+      await run.waitForTask(number, 'checkMeter');
+    },
+  },
+  {
+    // Contracts' own work (contracts@ holds SC): the routing table sends contractare to SC's contract check.
+    key: 'contract-check',
+    subject: 'Contract reziliat fără preaviz',
+    intake: {
+      kind: 'call',
+      customerCode: '1000445566',
+      category: 'contractare',
+      body: 'Clientul a primit o scrisoare că i s-a reziliat contractul de furnizare de la 1 a lunii viitoare, deși și-a plătit toate facturile și nu a cerut rezilierea. Cere menținerea contractului.',
+    },
+    jobRoles: ['RSP', 'SC'],
+    async drive(run, number) {
+      await run.work(number, { task: 'triage', by: OFFICER2, submit: TRIAGE_OK });
+      await run.waitForTask(number, 'checkContract');
+    },
+  },
+  {
+    // Legal's work on complaints (legal@ holds CJ): an authority's referral, admitted at triage, runs the point of
+    // view to the authority (CJ) beside the billing check.
+    key: 'authority-referral',
+    subject: 'Sesizare ANPC: factură emisă după schimbarea furnizorului',
+    intake: {
+      kind: 'call',
+      customerCode: '1000654321',
+      category: 'facturare',
+      body: 'ANPC ne transmite sesizarea clientului Florin Neagoe: după schimbarea furnizorului a mai primit o factură de 318,50 lei pentru o perioadă în care nu mai era clientul nostru. ANPC cere punctul nostru de vedere.',
+      authority: { name: 'ANPC', reference: 'ANPC-4417/2026', dueInWorkingDays: 8 },
+    },
+    jobRoles: ['RSP', 'CJ'],
+    async drive(run, number) {
+      await run.work(number, { task: 'triage', by: OFFICER2, submit: TRIAGE_OK });
+      await run.waitForTask(number, 'pointOfView');
+    },
+  },
 ];
+
+/**
+ * The demo's GDPR request: not a complaint, so not a case (its own number, `<TENANT>-GDPR-…`), registered as the
+ * call center registers one (POST /api/privacy/requests); its process waits at the DPO's task, so legal@ has it in
+ * the inbox and on /admin/privacy. Its details text is its marker (as a scenario's subject is).
+ */
+export const GDPR_REQUEST = {
+  key: 'gdpr-request' as DemoCaseKey,
+  right: 'access' as DataSubjectRight,
+  customerCode: '1000909090',
+  details:
+    'Clienta Adriana Lupu a cerut telefonic o copie a tuturor datelor personale pe care le prelucrăm despre ea, scopurile prelucrării și cui le-am transmis (art. 15 GDPR).',
+  jobRoles: ['DPO'],
+  async drive(run: ScenarioRun, number: string) {
+    await run.waitForTask(number, 'dataSubjectRequest');
+  },
+};
 
 /**
  * The contestation of the portal case's answer: a new case linked to it (IL-34), sent from the portal once the

@@ -137,7 +137,7 @@ export async function demoSeedCli(argv: string[], env: NodeJS.ProcessEnv): Promi
       () => dispatcher.stop(),
     );
     const started = Date.now();
-    const report = await seedDemoCases({ db, engine, secret: svc.secret, log }, tenant.id);
+    const report = await seedDemoCases({ db, engine, secret: svc.secret, log, mailer }, tenant.id);
     if (report.busy) return `Demo cases of ${code}: another seeding of this tenant is running; nothing done.`;
     const line = (key: string, number: string, note: string) =>
       `  ${number}  ${DEMO_CASE_STAGES[key as DemoCaseKey]}${note}`;

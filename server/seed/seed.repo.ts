@@ -164,6 +164,22 @@ export async function casesBySubject(db: DbOrTx, tenantId: string, subjects: str
   }>;
 }
 
+/** The demo's GDPR request (its details text is its marker) and whether an earlier run brought it to its stage. */
+export async function gdprRequestByDetails(
+  db: DbOrTx,
+  tenantId: string,
+  details: string,
+  seededAction: string,
+) {
+  const [r] = (await db.execute(sql`
+    select r.id, r.number, exists (select 1 from audit_log a where a.tenant_id = ${tenantId}
+      and a.entity_type = 'gdpr_request' and a.entity_id = r.id::text and a.action = ${seededAction}) as done
+    from data_subject_requests r
+    where r.tenant_id = ${tenantId} and r.details = ${details}
+    order by r.received_at limit 1`)) as unknown as Array<{ id: string; number: string; done: boolean }>;
+  return r ?? null;
+}
+
 /** One seeding per tenant at a time, across processes: held until the caller's transaction ends. */
 export async function tryLockSeeding(tx: DbOrTx, tenantId: string): Promise<boolean> {
   const [lock] = (await tx.execute(

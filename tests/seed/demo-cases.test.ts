@@ -3,7 +3,9 @@ import { promisify } from 'node:util';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cases, type Case } from '../../server/db/schema/index.ts';
+import { createMailer } from '../../server/mail/mailer.ts';
 import { DEMO_CASE_STAGES, DEMO_PORTAL_EMAIL, seedDemoCases } from '../../server/seed/demo-cases.ts';
+import { DEMO_PASSWORD, DEMO_USERS, TASK_WORKER_ROLES } from '../../server/seed/demo.ts';
 import { loginConsumer } from '../api/portal-helpers.ts';
 import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -16,11 +18,16 @@ import { waitFor } from '../helpers/wait.ts';
 // test files themselves run in any order).
 describe('demo cases at every stage', { shuffle: false }, () => {
   let t: TestContext;
+  // The GDPR request's acknowledgement goes by e-mail, as from the privacy API and npm start.
+  const mailer = createMailer(inject('smtpUrl'), 'Reclamații <noreply@reclamatii.local>');
 
   beforeAll(async () => {
     t = await createTestContext({ workers: true });
   });
-  afterAll(async () => t?.close());
+  afterAll(async () => {
+    mailer.close();
+    await t?.close();
+  });
 
   const caseRow = async (number: string): Promise<Case> =>
     (
@@ -45,7 +52,7 @@ describe('demo cases at every stage', { shuffle: false }, () => {
   const rows = async <T>(q: ReturnType<typeof sql>) => (await t.db.execute(q)) as unknown as T[];
 
   it('seeds every scenario once, each at its stage, also after a stopped run; then a run is a quick no-op', async () => {
-    const deps = { db: t.db, engine: t.engine, secret: inject('appSecret'), log: silentLog };
+    const deps = { db: t.db, engine: t.engine, secret: inject('appSecret'), log: silentLog, mailer };
     const started = Date.now();
     // Stopped midway, as by Ctrl-C during the first npm start (once staff have completed a few tasks): the next
     // run finishes what it began.
@@ -83,7 +90,8 @@ describe('demo cases at every stage', { shuffle: false }, () => {
     expect(markers[0]!.n).toBe(Object.keys(n).length);
 
     // Channels and categories vary (the supervisor's charts).
-    const all = await Promise.all(Object.values(n).map(caseRow));
+    const { 'gdpr-request': gdprNumber, ...caseNumbers } = n;
+    const all = await Promise.all(Object.values(caseNumbers).map(caseRow));
     expect(new Set(all.map((c) => c.channel))).toEqual(new Set(['email', 'call_center', 'portal']));
     expect(new Set(all.map((c) => c.category)).size).toBeGreaterThanOrEqual(6);
 
@@ -149,6 +157,20 @@ describe('demo cases at every stage', { shuffle: false }, () => {
     expect(contest).toMatchObject({ contestsCaseId: closed.id, category: 'solutionare_plangeri' });
     expect(await activities(n['portal-contest'])).toEqual(['reviewPrevious']);
     expect(await activities(n['portal-gas'])).toEqual(['checkGas']);
+
+    // Metering, contracts and legal have work of their own: the meter check, the contract check, an authority's
+    // referral waiting for the point of view (beside its billing check) and a GDPR request at the DPO's task.
+    expect(await activities(n['meter-check'])).toEqual(['checkMeter']);
+    expect(await activities(n['contract-check'])).toEqual(['checkContract']);
+    // pointOfView twice: the call activity of the handling process and the CJ's task in verify-authority.
+    expect(await activities(n['authority-referral'])).toEqual(['checkInvoice', 'pointOfView', 'pointOfView']);
+    expect(await caseRow(n['authority-referral'])).toMatchObject({
+      source: 'authority',
+      authorityName: 'ANPC',
+      authorityReference: 'ANPC-4417/2026',
+    });
+    expect(gdprNumber).toMatch(/^DEMO-GDPR-\d{4}-\d{6}$/);
+    expect(await activities(gdprNumber)).toEqual(['dataSubjectRequest']);
     const info = await rows<{ kind: string; correlated: boolean | null }>(
       sql`select kind, correlated from portal_submissions where case_id = ${(await caseRow(n['portal-gas'])).id} order by created_at`,
     );
@@ -191,6 +213,52 @@ describe('demo cases at every stage', { shuffle: false }, () => {
     expect(await count()).toBe(before);
     expect(secondMs).toBeLessThan(2000);
   }, 300_000);
+
+  it('every demo login that works tasks finds open work in its team inbox at once; legal an open GDPR request', async () => {
+    // The call-center agent works from the console, the designer and the admin work no tasks.
+    const workers = DEMO_USERS.filter(
+      (u) => u.email !== 'agent@demo.local' && u.roles.some((r) => TASK_WORKER_ROLES.includes(r)),
+    );
+    expect(workers.map((u) => u.email)).toEqual(
+      expect.arrayContaining(['metering@demo.local', 'contracts@demo.local', 'legal@demo.local']),
+    );
+    const headersOf = async (email: string) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email, password: DEMO_PASSWORD },
+      });
+      expect(res.statusCode, `${email}: ${res.body}`).toBe(200);
+      return { authorization: `Bearer ${res.json<{ token: string }>().token}` };
+    };
+    const empty: string[] = [];
+    for (const u of workers) {
+      const headers = await headersOf(u.email);
+      // The inbox is a projection of the engine's tasks: given a moment to catch up.
+      const seen = await waitFor(
+        async () => {
+          const res = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups', headers });
+          expect(res.statusCode, res.body).toBe(200);
+          return res.json<{ items: unknown[] }>().items.length > 0;
+        },
+        { timeoutMs: 15_000, stepMs: 250 },
+      ).then(
+        () => true,
+        () => false,
+      );
+      if (!seen) empty.push(u.email);
+    }
+    expect(empty).toEqual([]);
+
+    const legal = await headersOf('legal@demo.local');
+    const open = await t.app.inject({
+      method: 'GET',
+      url: '/api/privacy/requests?status=open',
+      headers: legal,
+    });
+    expect(open.statusCode, open.body).toBe(200);
+    expect(open.json<{ items: Array<{ status: string }> }>().items.length).toBeGreaterThan(0);
+  }, 180_000);
 
   /** `npm run demo:seed -- --tenant <code>` against this test's database, engine and mail server. */
   async function cli(tenant: string) {
