@@ -57,6 +57,13 @@ export async function verifyCommand(
   const anchorDir = auditAnchorDir(config.dataDir);
   const { db, sql: client } = createDb(url, { max: 2 });
   try {
+    // Unreachable, the database would surface as the first query's failure ("Failed query: …"): say it plainly.
+    await client`select 1`.catch((err: NodeJS.ErrnoException) => {
+      const where = new URL(url).host;
+      throw new Error(
+        `The database at ${where} cannot be reached (${err.code ?? err.message}): start the system (npm start), or give its address with DATABASE_URL (or EMBEDDED_PG_PORT when npm start runs on another port).`,
+      );
+    });
     // A command of the platform's operator about every tenant's chain (server/db/tenant-scope.ts).
     return await withAllTenants('audit:verify command', () => verifyTenants(db, argv, key, anchorDir));
   } finally {
