@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, users } from '../../server/db/schema/index.ts';
+import { createTenant, createUser } from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 
 interface OrgChart {
@@ -37,13 +38,20 @@ describe('organisation chart (tenant admin)', () => {
   });
 
   it('PUT holders moves a job role to another person, effective at once and audited', async () => {
-    const c = await chart();
-    const supervisorId = c.staff.find((s) => s.email === 'supervisor@demo.local')!.id;
+    // A tenant of its own: moving SF in DEMO would change what the listing test reads of the officer.
+    const tenant = await createTenant(t);
+    const tenantAdmin = await createUser(t, { tenantId: tenant.id, roles: ['admin'], jobRoles: [] });
+    const officer = await createUser(t, { tenantId: tenant.id, jobRoles: ['RSP', 'SF', 'SM'] });
+    const supervisor = await createUser(t, {
+      tenantId: tenant.id,
+      roles: ['supervisor', 'officer'],
+      jobRoles: ['SEF'],
+    });
     const res = await t.app.inject({
       method: 'PUT',
       url: '/api/org-chart/job-roles/SF/holders',
-      headers: admin,
-      payload: { userIds: [supervisorId] },
+      headers: await tenantAdmin.login(),
+      payload: { userIds: [supervisor.id] },
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ code: 'SF', added: 1, removed: 1 });
@@ -51,15 +59,15 @@ describe('organisation chart (tenant admin)', () => {
     const me = await t.app.inject({
       method: 'GET',
       url: '/api/auth/me',
-      headers: await t.login('officer@demo.local'),
+      headers: await officer.login(),
     });
     expect(me.json<{ jobRoles: string[] }>().jobRoles.sort()).toEqual(['RSP', 'SM']);
     const audit = await t.db
       .select()
       .from(auditLog)
-      .where(and(eq(auditLog.tenantId, t.demoTenantId), eq(auditLog.action, 'job_role.holders_changed')));
+      .where(and(eq(auditLog.tenantId, tenant.id), eq(auditLog.action, 'job_role.holders_changed')));
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ entityId: 'SF', details: { added: [supervisorId] } });
+    expect(audit[0]).toMatchObject({ entityId: 'SF', details: { added: [supervisor.id] } });
   });
 
   it('refuses an unknown job role, a user of another tenant, and an officer caller', async () => {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCustomer, createTenant, createUser } from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 
 describe('POST /api/complaints', () => {
@@ -38,7 +39,14 @@ describe('POST /api/complaints', () => {
     });
 
   it('gives gapless, unique numbers under 40 concurrent registrations', async () => {
-    const results = await Promise.all(Array.from({ length: 40 }, () => register()));
+    // A tenant of its own, so that its counter starts at 1 whichever of this file's tests registered first.
+    const tenant = await createTenant(t);
+    const ownAgent = await (
+      await createUser(t, { tenantId: tenant.id, roles: ['agent'], jobRoles: ['OCC'] })
+    ).login();
+    const customer = await createCustomer(t, { tenantId: tenant.id, email: null });
+    const own = { customerId: customer.id, placeId: customer.places[0]!.id };
+    const results = await Promise.all(Array.from({ length: 40 }, () => register(ownAgent, own)));
     expect(results.map((r) => r.statusCode)).toEqual(Array(40).fill(201));
     const seqs = results
       .map((r) => Number(r.json<{ number: string }>().number.slice(-6)))
@@ -46,7 +54,7 @@ describe('POST /api/complaints', () => {
     expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     // One process instance per case, with the number as business key.
     const counts = await t.db.execute<{ n: number }>(
-      sql`select count(*)::int as n from process_starts where started_at is not null`,
+      sql`select count(*)::int as n from process_starts where tenant_id = ${tenant.id} and started_at is not null`,
     );
     expect(counts[0]?.n).toBe(40);
   });
@@ -131,6 +139,9 @@ describe('POST /api/complaints', () => {
   });
 
   it('finds complaints by number, customer and text, paged, within the tenant only', async () => {
+    // Its own complaints to find: more than a page of them, whichever of this file's tests ran before.
+    const registered = await Promise.all(Array.from({ length: 41 }, () => register()));
+    expect(registered.map((x) => x.statusCode)).toEqual(Array(41).fill(201));
     const officer = await t.login('officer@demo.local');
     const r = await t.app.inject({
       method: 'GET',
