@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../server/db/schema/index.ts';
-import { createCase } from '../factories/index.ts';
+import {
+  createCase,
+  createCustomer,
+  createTenant,
+  createUser,
+  type FactoryCustomer,
+} from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 import { completeTask, type Headers } from '../helpers/tasks.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -30,40 +36,81 @@ interface OpenCase {
  */
 describe('supervision API', { timeout: 240_000 }, () => {
   let t: TestContext;
-  let supervisor: Headers;
-  let officer: Headers;
-  let admin: Headers;
+  /** ACME's officer and supervisor: the other tenant, in which no test registers anything. */
   let acme: Headers;
-  let officerId = '';
-  let agentId = '';
-  const registered: Array<{ number: string; id: string }> = [];
 
   beforeAll(async () => {
     t = await createTestContext({ workers: true, taskEvents: true });
-    [supervisor, officer, admin] = await Promise.all([
-      t.login('supervisor@demo.local'),
-      t.login('officer@demo.local'),
-      t.login('admin@demo.local'),
-    ]);
     const staff = await t.db
       .select({ id: users.id, email: users.email, tenantId: users.tenantId })
       .from(users);
-    officerId = staff.find((u) => u.email === 'officer@demo.local')!.id;
-    agentId = staff.find((u) => u.email === 'agent@demo.local')!.id;
     acme = await t.login(
       staff.find((u) => u.tenantId === t.acmeTenantId && u.email.startsWith('officer-'))!.email,
     );
   });
   afterAll(async () => t?.close());
 
+  interface OwnTenant {
+    tenantId: string;
+    tenantCode: string;
+    customer: FactoryCustomer | null;
+    supervisor: Headers;
+    officer: Headers;
+    admin: Headers;
+    officerId: string;
+    agentId: string;
+    registered: Array<{ number: string; id: string }>;
+  }
+
+  /**
+   * A tenant of its own for one test, staffed like DEMO (supervisor SEF; officer RSP, SF, SM; admin; agent OCC)
+   * with a customer on file: the open cases, workload and counts a test asserts are only those it registered,
+   * whichever of this file's tests ran before.
+   */
+  async function ownTenant(): Promise<OwnTenant> {
+    const tenant = await createTenant(t);
+    const supervisorUser = await createUser(t, {
+      tenantId: tenant.id,
+      roles: ['supervisor', 'officer'],
+      jobRoles: ['SEF'],
+    });
+    const officerUser = await createUser(t, { tenantId: tenant.id, jobRoles: ['RSP', 'SF', 'SM'] });
+    const adminUser = await createUser(t, { tenantId: tenant.id, roles: ['admin'], jobRoles: [] });
+    const agentUser = await createUser(t, { tenantId: tenant.id, roles: ['agent'], jobRoles: ['OCC'] });
+    return {
+      tenantId: tenant.id,
+      tenantCode: tenant.code,
+      customer: await createCustomer(t, { tenantId: tenant.id }),
+      supervisor: await supervisorUser.login(),
+      officer: await officerUser.login(),
+      admin: await adminUser.login(),
+      officerId: officerUser.id,
+      agentId: agentUser.id,
+      registered: [],
+    };
+  }
+
+  /** Another tenant with one complaint of its own, from someone not on file, and its supervisor. */
+  async function otherTenant(): Promise<Headers> {
+    const tenant = await createTenant(t);
+    const user = await createUser(t, {
+      tenantId: tenant.id,
+      roles: ['officer', 'supervisor'],
+      jobRoles: ['RSP', 'SEF'],
+    });
+    await register({ tenantId: tenant.id, customer: null, registered: [] }, 'facturare');
+    return user.login();
+  }
+
   async function register(
+    own: Pick<OwnTenant, 'tenantId' | 'customer' | 'registered'>,
     category: 'facturare' | 'grup_masurare',
     receivedAt?: Date,
-    tenantId = t.demoTenantId,
   ) {
-    // DEMO's cases are Maria Ionescu's (no place named); ACME's come from someone not on file.
+    // The own tenant's cases are its customer's (no place named); the other tenant's come from someone not on file.
     const reg = await createCase(t, {
-      tenantId,
+      tenantId: own.tenantId,
+      customer: own.customer,
       category,
       subject: 'Reclamație pentru supervizare',
       body: 'Consumul facturat este mult mai mare decât cel real; vă rog să verificați.',
@@ -72,7 +119,7 @@ describe('supervision API', { timeout: 240_000 }, () => {
       contactEmail: `sup-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`,
       receivedAt,
     });
-    if (tenantId === t.demoTenantId) registered.push(reg);
+    own.registered.push(reg);
     return reg;
   }
 
@@ -93,16 +140,24 @@ describe('supervision API', { timeout: 240_000 }, () => {
   const complete = (headers: Headers, number: string, name: string, payload: Record<string, unknown>) =>
     completeTask(t, headers, number, name, payload, 60_000);
 
-  it('lists open cases late and at risk first, with their open tasks and time left', async () => {
-    const onTime = await register('facturare');
-    const late = await register('facturare', new Date(Date.now() - 60 * 24 * 3600e3));
-    await register('facturare', undefined, t.acmeTenantId);
+  /** Two billing complaints, one received 60 days ago, each once its first task is open in the view. */
+  async function onTimeAndLate(own: OwnTenant) {
+    const onTime = await register(own, 'facturare');
+    const late = await register(own, 'facturare', new Date(Date.now() - 60 * 24 * 3600e3));
     const view = await waitFor(async () => {
-      const v = await openCases(supervisor);
+      const v = await openCases(own.supervisor);
       const l = v.items.find((c) => c.number === late.number);
       const o = v.items.find((c) => c.number === onTime.number);
       return l?.progress.openTasks.length && o?.progress.openTasks.length ? v : null;
     });
+    return { onTime, late, view };
+  }
+
+  it('lists open cases late and at risk first, with their open tasks and time left', async () => {
+    const own = await ownTenant();
+    const { supervisor, officer } = own;
+    const other = await otherTenant();
+    const { onTime, late, view } = await onTimeAndLate(own);
     expect(view.items.map((c) => c.number)).toEqual([late.number, onTime.number]);
     const [l, o] = view.items;
     expect(l!.risk).toBe('late');
@@ -121,17 +176,15 @@ describe('supervision API', { timeout: 240_000 }, () => {
     expect(
       (await t.app.inject({ method: 'GET', url: '/api/supervision/cases', headers: officer })).statusCode,
     ).toBe(403);
-    const acmeView = await openCases(acme);
-    expect(
-      acmeView.items.some((c) =>
-        registered.some((r) => r.number === c.number && c.number.startsWith('DEMO')),
-      ),
-    ).toBe(false);
-    expect(acmeView.counts.open).toBe(1);
+    const otherView = await openCases(other);
+    expect(otherView.items.some((c) => own.registered.some((r) => r.number === c.number))).toBe(false);
+    expect(otherView.counts.open).toBe(1);
   });
 
   it('reassigns a task to an officer who holds its role, through the engine; refuses others', async () => {
-    const [onTime] = registered;
+    const own = await ownTenant();
+    const { supervisor, officer, officerId, agentId } = own;
+    const { onTime } = await onTimeAndLate(own);
     // The supervisor does not hold RSP: the task comes from the supervision view, not the inbox.
     const task = (await openCases(supervisor)).items.find((c) => c.number === onTime!.number)!.progress
       .openTasks[0]!;
@@ -201,6 +254,8 @@ describe('supervision API', { timeout: 240_000 }, () => {
   });
 
   it('shows a failed worker job as an incident with its error, and retries it', async () => {
+    const own = await ownTenant();
+    const { supervisor, officer, admin } = own;
     // The tenant has no distribution operator address: the worker that e-mails the request fails for real,
     // three times with backoff, and the engine raises an incident.
     const patch = await t.app.inject({
@@ -210,7 +265,7 @@ describe('supervision API', { timeout: 240_000 }, () => {
       payload: { operatorEmail: null },
     });
     expect(patch.statusCode, patch.body).toBe(200);
-    const reg = await register('grup_masurare');
+    const reg = await register(own, 'grup_masurare');
     await complete(officer, reg.number, 'Clasificarea și admisibilitatea reclamației', {
       outcome: 'admissible',
     });
@@ -266,11 +321,12 @@ describe('supervision API', { timeout: 240_000 }, () => {
     ).toBe(403);
 
     // The cause is fixed, the supervisor retries: the worker sends the request and the incident is gone.
+    const operatorEmail = `od-${own.tenantCode.toLowerCase()}@distributie.local`;
     await t.app.inject({
       method: 'PATCH',
       url: '/api/tenant-settings',
       headers: admin,
-      payload: { operatorEmail: 'od-demo@distributie.local' },
+      payload: { operatorEmail },
     });
     const retry = await t.app.inject({
       method: 'POST',
@@ -279,7 +335,7 @@ describe('supervision API', { timeout: 240_000 }, () => {
     });
     expect(retry.statusCode, retry.body).toBe(200);
     const sent = await waitFor(async () =>
-      (await readMailbox('od-demo@distributie.local')).find(
+      (await readMailbox(operatorEmail)).find(
         (m) => m.subject?.includes(`${reg.number}/OD1`) && m.messageId?.includes(reg.id),
       ),
     );
@@ -291,6 +347,12 @@ describe('supervision API', { timeout: 240_000 }, () => {
   });
 
   it('counts complaints per category and per channel over a period', async () => {
+    const own = await ownTenant();
+    const { supervisor, registered } = own;
+    const other = await otherTenant();
+    await register(own, 'facturare');
+    await register(own, 'facturare', new Date(Date.now() - 60 * 24 * 3600e3));
+    await register(own, 'grup_masurare');
     // Complaints received after opening hours are registered on the next working day: look a week ahead too.
     const inDays = (n: number) =>
       new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Bucharest' }).format(
@@ -320,14 +382,14 @@ describe('supervision API', { timeout: 240_000 }, () => {
       { key: 'post', count: 0 },
       { key: 'fax', count: 0 },
     ]);
-    const acmeStats = (
+    const otherStats = (
       await t.app.inject({
         method: 'GET',
         url: `/api/supervision/stats?from=${from}&to=${today}`,
-        headers: acme,
+        headers: other,
       })
     ).json<{ total: number }>();
-    expect(acmeStats.total).toBe(1);
+    expect(otherStats.total).toBe(1);
     const bad = await t.app.inject({
       method: 'GET',
       url: `/api/supervision/stats?from=${today}&to=${from}`,
