@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { auditLog, cases, mailAccounts, tenants } from '../../server/db/schema/index.ts';
 import { setMailbox } from '../../server/intake/mail/set-mailbox.ts';
-import { createUser } from '../factories/index.ts';
+import { createTenant, createUser } from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
 import {
@@ -57,8 +57,19 @@ describe('complaint mailbox settings', () => {
     payload?: object,
   ) => t.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
 
+  /**
+   * The admin of a tenant of its own, with no mailbox saved: DEMO's is saved by the steps below, in whatever
+   * order this file's tests run. `officer`: one of its officers too.
+   */
+  async function freshTenant() {
+    const tenant = await createTenant(t);
+    const user = await createUser(t, { tenantId: tenant.id, roles: ['admin'], jobRoles: [] });
+    const officer = await createUser(t, { tenantId: tenant.id });
+    return { admin: await user.login(), officer: await officer.login() };
+  }
+
   it('is for the admin only, and starts on the installation mail server', async () => {
-    const officer = await t.login('officer@demo.local');
+    const { admin, officer } = await freshTenant();
     expect((await call('GET', '/api/mailbox', officer)).statusCode).toBe(403);
     expect((await call('PUT', '/api/mailbox', officer, { ...settings(), password })).statusCode).toBe(403);
     const res = await call('GET', '/api/mailbox', admin);
@@ -67,8 +78,12 @@ describe('complaint mailbox settings', () => {
   });
 
   it('checks a connection and says why it failed, in Romanian', async () => {
+    const { admin } = await freshTenant();
+    // A mailbox of its own: empty, its folders not made yet (the intake below moves mail out of DEMO's).
+    const box = `reclamatii-${randomBytes(4).toString('hex')}@furnizor.local`;
+    const boxSettings = () => ({ ...settings(), username: box });
     const unknown = await call('POST', '/api/mailbox/check', admin, {
-      ...settings(),
+      ...boxSettings(),
       host: 'imap.nu-exista.invalid',
       port: 993,
       password,
@@ -80,7 +95,7 @@ describe('complaint mailbox settings', () => {
     );
 
     const noFolder = await call('POST', '/api/mailbox/check', admin, {
-      ...settings(),
+      ...boxSettings(),
       mailbox: 'Reclamatii-inexistent',
       password,
     });
@@ -90,16 +105,17 @@ describe('complaint mailbox settings', () => {
     );
 
     // Without a password and none stored there is nothing to try.
-    const noPassword = await call('POST', '/api/mailbox/check', admin, settings());
+    const noPassword = await call('POST', '/api/mailbox/check', admin, boxSettings());
     expect(noPassword.statusCode).toBe(422);
     expect(noPassword.json()).toMatchObject({ code: 'MAILBOX_PASSWORD_REQUIRED' });
 
-    const ok = await call('POST', '/api/mailbox/check', admin, { ...settings(), password });
+    const ok = await call('POST', '/api/mailbox/check', admin, { ...boxSettings(), password });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toEqual({ messages: 0, foldersToCreate: ['Processed', 'Quarantine'] });
   });
 
   it("refuses loopback, private addresses and the installation's own ports (only the run's mail server is allowed)", async () => {
+    const { admin } = await freshTenant();
     const databasePort = Number(new URL(inject('adminDatabaseUrl')).port || 5432);
     for (const [host, port] of [
       ['127.0.0.1', 1],
@@ -131,76 +147,80 @@ describe('complaint mailbox settings', () => {
     expect((await call('GET', '/api/mailbox', admin)).json()).toMatchObject({ configured: false });
   });
 
-  it('saves the settings with a write-only password and audits the change without it', async () => {
-    expect((await call('PUT', '/api/mailbox', admin, settings())).statusCode).toBe(422);
-    const saved = await call('PUT', '/api/mailbox', admin, { ...settings(), password });
-    expect(saved.statusCode).toBe(200);
-    expect(saved.json()).toMatchObject({ configured: true, passwordSet: true, username: ownBox });
-    expect(saved.body).not.toContain(password);
-    const [row] = await t.db.select().from(mailAccounts).where(eq(mailAccounts.tenantId, t.demoTenantId));
-    expect(row!.passwordEnc).not.toContain(password);
-    const audits = await t.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.tenantId, t.demoTenantId), eq(auditLog.action, 'tenant.mailbox_changed')));
-    expect(audits).toHaveLength(1);
-    expect(JSON.stringify(audits[0])).not.toContain(password);
-    expect(audits[0]!.details).toMatchObject({ passwordChanged: true });
-
-    // Saving again without a password keeps the stored one; the other tenant is untouched.
-    const again = await call('PUT', '/api/mailbox', admin, { ...settings(), processedFolder: 'Preluate' });
-    expect(again.json()).toMatchObject({ passwordSet: true, processedFolder: 'Preluate' });
-    // Another server (host, port, or TLS turned off) never gets the stored password: it must be typed again.
-    for (const change of [{ host: 'imap.alt-furnizor.example' }, { port: 993 }]) {
-      for (const method of change.host ? (['PUT', 'POST'] as const) : (['PUT'] as const)) {
-        const res = await call(method, method === 'PUT' ? '/api/mailbox' : '/api/mailbox/check', admin, {
-          ...settings(),
-          ...change,
-        });
-        expect(res.statusCode, JSON.stringify(change)).toBe(422);
-        expect(res.json()).toMatchObject({ code: 'MAILBOX_PASSWORD_REQUIRED_NEW_SERVER' });
-      }
-    }
-    expect((await call('GET', '/api/mailbox', admin)).json()).toMatchObject({
-      host: inject('imapHost'),
-      passwordSet: true,
-    });
-    await createUser(t, {
-      tenantId: t.acmeTenantId,
-      email: 'admin-mailbox@acme.local',
-      name: 'Acme Admin',
-      roles: ['admin'],
-      jobRoles: [],
-    });
-    const acmeAdmin = await t.login('admin-mailbox@acme.local');
-    expect((await call('GET', '/api/mailbox', acmeAdmin)).json()).toMatchObject({ configured: false });
-  });
-
-  it('the running intake reads the new mailbox without a restart', async () => {
-    const before = intake.outcomes.length;
-    await appendRaw(
-      ownBox,
-      rfc822(
-        {
-          From: 'Maria Ionescu <maria.ionescu@gmail.test>',
-          To: ownBox,
-          Subject: 'Factura prea mare',
-          'Message-ID': messageId(),
-        },
-        'Factura pentru locul de consum RO005E512345678 este prea mare.',
-      ),
-    );
-    const [outcome] = await intake.waitForOutcomes(before + 1);
-    expect(outcome).toMatchObject({ status: 'registered' });
-    const c = await waitFor(async () => {
-      const [row] = await t.db
+  // A story: the running intake moves to the mailbox the first step saves for DEMO.
+  describe('saved for DEMO', { shuffle: false }, () => {
+    it('saves the settings with a write-only password and audits the change without it', async () => {
+      expect((await call('PUT', '/api/mailbox', admin, settings())).statusCode).toBe(422);
+      const saved = await call('PUT', '/api/mailbox', admin, { ...settings(), password });
+      expect(saved.statusCode).toBe(200);
+      expect(saved.json()).toMatchObject({ configured: true, passwordSet: true, username: ownBox });
+      expect(saved.body).not.toContain(password);
+      const [row] = await t.db.select().from(mailAccounts).where(eq(mailAccounts.tenantId, t.demoTenantId));
+      expect(row!.passwordEnc).not.toContain(password);
+      const audits = await t.db
         .select()
-        .from(cases)
-        .where(and(eq(cases.tenantId, t.demoTenantId), eq(cases.subject, 'Factura prea mare')));
-      return row;
+        .from(auditLog)
+        .where(and(eq(auditLog.tenantId, t.demoTenantId), eq(auditLog.action, 'tenant.mailbox_changed')));
+      expect(audits).toHaveLength(1);
+      expect(JSON.stringify(audits[0])).not.toContain(password);
+      expect(audits[0]!.details).toMatchObject({ passwordChanged: true });
+
+      // Saving again without a password keeps the stored one; the other tenant is untouched.
+      const again = await call('PUT', '/api/mailbox', admin, { ...settings(), processedFolder: 'Preluate' });
+      expect(again.json()).toMatchObject({ passwordSet: true, processedFolder: 'Preluate' });
+      // Another server (host, port, or TLS turned off) never gets the stored password: it must be typed again.
+      for (const change of [{ host: 'imap.alt-furnizor.example' }, { port: 993 }]) {
+        for (const method of change.host ? (['PUT', 'POST'] as const) : (['PUT'] as const)) {
+          const res = await call(method, method === 'PUT' ? '/api/mailbox' : '/api/mailbox/check', admin, {
+            ...settings(),
+            ...change,
+          });
+          expect(res.statusCode, JSON.stringify(change)).toBe(422);
+          expect(res.json()).toMatchObject({ code: 'MAILBOX_PASSWORD_REQUIRED_NEW_SERVER' });
+        }
+      }
+      expect((await call('GET', '/api/mailbox', admin)).json()).toMatchObject({
+        host: inject('imapHost'),
+        passwordSet: true,
+      });
+      await createUser(t, {
+        tenantId: t.acmeTenantId,
+        email: 'admin-mailbox@acme.local',
+        name: 'Acme Admin',
+        roles: ['admin'],
+        jobRoles: [],
+      });
+      const acmeAdmin = await t.login('admin-mailbox@acme.local');
+      expect((await call('GET', '/api/mailbox', acmeAdmin)).json()).toMatchObject({ configured: false });
     });
-    expect(c.channel).toBe('email');
+
+    it('the running intake reads the new mailbox without a restart', async () => {
+      const before = intake.outcomes.length;
+      await appendRaw(
+        ownBox,
+        rfc822(
+          {
+            From: 'Maria Ionescu <maria.ionescu@gmail.test>',
+            To: ownBox,
+            Subject: 'Factura prea mare',
+            'Message-ID': messageId(),
+          },
+          'Factura pentru locul de consum RO005E512345678 este prea mare.',
+        ),
+      );
+      const [outcome] = await intake.waitForOutcomes(before + 1);
+      expect(outcome).toMatchObject({ status: 'registered' });
+      const c = await waitFor(async () => {
+        const [row] = await t.db
+          .select()
+          .from(cases)
+          .where(and(eq(cases.tenantId, t.demoTenantId), eq(cases.subject, 'Factura prea mare')));
+        return row;
+      });
+      expect(c.channel).toBe('email');
+    });
   });
+
   it('the command line (README) saves a tenant mailbox and --reset forgets it, password included', async () => {
     const [acme] = await t.db.select().from(tenants).where(eq(tenants.id, t.acmeTenantId));
     const env = {

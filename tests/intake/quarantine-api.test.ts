@@ -15,7 +15,8 @@ type Headers = { authorization: string };
  * reason, sender, date and size, a text-only view, the raw .eml, then "register as complaint" or "handled" with a
  * reason. Nothing is deleted; every step is audited; another tenant sees nothing.
  */
-describe('/api/quarantine', () => {
+// A story: the same two messages are listed open, read, then one registered and one handled, until none is open.
+describe('/api/quarantine', { shuffle: false }, () => {
   let t: TestContext;
   let officer: Headers;
   let agent: Headers;
