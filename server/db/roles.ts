@@ -37,7 +37,8 @@ export const APPEND_ONLY = ['audit_log', 'audit_chain', 'personal_data_access', 
 /**
  * The tables the app deletes rows from (found by reading every delete in server/): sessions and login codes
  * that expire, lockout counters, replaced tokens, recovery codes and job-role holders, saved filters, extra
- * non-working days, and the raw e-mails the retention purge removes (its trigger asks for app.retention_purge).
+ * non-working days, the raw e-mails the retention purge removes (its trigger asks for app.retention_purge), and
+ * the parts of uploads that were refused or broken off (a trigger keeps a stored blob's parts).
  * A new delete elsewhere fails with "permission denied for table …" until its table is named here.
  */
 export const DELETABLE = [
@@ -51,6 +52,7 @@ export const DELETABLE = [
   'inbox_saved_filters',
   'tenant_non_working_days',
   'mail_blobs',
+  'blob_upload_parts',
 ] as const;
 
 export type AppRoleKind = 'api' | 'workers';

@@ -16,7 +16,17 @@ export {
   type DispatchFacts,
   type PostalDispatch,
 } from './documents.service.ts';
-export { getBlob, putBlob } from './blob-store.ts';
+export {
+  commitUpload,
+  discardUploads,
+  getBlob,
+  purgeAbandonedUploads,
+  putBlob,
+  stageUpload,
+  UploadTooLargeError,
+  UPLOAD_PART_BYTES,
+  type StagedUpload,
+} from './blob-store.ts';
 export { renderPdf } from './pdf.ts';
 export {
   acknowledgementLetter,

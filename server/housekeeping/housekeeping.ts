@@ -5,6 +5,8 @@
  *   token comes back, or at that consumer's next login);
  * - one-time login codes that are used or expired, once past every rate-limit window they count for;
  * - failed staff logins older than the lockout window (otherwise cleared only by that address's next login);
+ * - the stored parts of uploads that never became a file (a process stopped mid-upload; a failed request
+ *   deletes its own), after a day;
  * - engine task events (task_event_outbox in the ENGINE database) that this installation's read model has
  *   long applied.
  *
@@ -35,6 +37,7 @@
 import postgres from 'postgres';
 import type { Db } from '../db/client.ts';
 import { LOGIN_LOCK_WINDOW_MS, purgeExpiredStaffSessions, purgeOldLoginFailures } from '../auth/index.ts';
+import { purgeAbandonedUploads } from '../documents/index.ts';
 import { runPeriodically } from '../periodic.ts';
 import {
   CODES_PER_EMAIL_WINDOW_MS,
@@ -50,12 +53,16 @@ export const DEFAULT_BATCH_SIZE = 5000;
 /** A spent login code is kept while it still counts for a rate limit. */
 export const LOGIN_CODE_KEPT_MS = Math.max(CODES_PER_EMAIL_WINDOW_MS, CODES_PER_IP_WINDOW_MS);
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Upload parts per delete statement (each part is up to a megabyte). */
+const UPLOAD_PARTS_BATCH = 100;
 
 export interface SweepCounts {
   staffSessions: number;
   consumerSessions: number;
   loginCodes: number;
   staffLoginFailures: number;
+  /** Parts of uploads that never became a stored file. */
+  abandonedUploadParts: number;
   /** Null when the engine database is not known (ENGINE_DATABASE_URL unset). */
   taskEvents: number | null;
 }
@@ -117,6 +124,12 @@ export async function sweepOnce(
           staffLoginFailures: await inBatches(
             () => purgeOldLoginFailures(db, LOGIN_LOCK_WINDOW_MS, batchSize),
             batchSize,
+            shouldStop,
+          ),
+          // Parts are up to a megabyte each: a smaller batch keeps one statement's work short.
+          abandonedUploadParts: await inBatches(
+            () => purgeAbandonedUploads(db, new Date(Date.now() - DAY_MS), UPLOAD_PARTS_BATCH),
+            UPLOAD_PARTS_BATCH,
             shouldStop,
           ),
           taskEvents: null,

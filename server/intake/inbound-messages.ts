@@ -12,7 +12,7 @@ export { inlineLease } from './mail/correlation.ts';
 export function recordInboundMessage(
   tx: DbOrTx,
   row: Parameters<typeof insertInbound>[1],
-  attachments: ParsedAttachment[],
+  attachments: Array<Omit<ParsedAttachment, 'content'>>,
 ): Promise<string> {
   return insertInbound(tx, row, attachments);
 }

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { addCaseEvent } from '../cases/index.ts';
 import type { Db, Tx } from '../db/client.ts';
-import { putBlob } from '../documents/index.ts';
+import { commitUpload, discardUploads, putBlob } from '../documents/index.ts';
 import { inlineLease, recordInboundMessage } from '../intake/index.ts';
 import type { ConsumerPrincipal } from './portal-auth.service.ts';
 import { insertFiles, insertSubmission } from './portal-cases.repo.ts';
@@ -28,9 +28,21 @@ export const fileView = (f: {
   createdAt: f.createdAt.toISOString(),
 });
 
-/** The bytes first, content-addressed and idempotent (an orphan blob after a crash is harmless). */
+/**
+ * The bytes first: the uploads read into the store while the form streamed become blobs, content-addressed and
+ * idempotent (an orphan blob after a crash is harmless).
+ */
 export async function storeBlobs(db: Db, tenantId: string, files: CheckedFile[]) {
-  for (const f of files) await putBlob(db, tenantId, f.content, f.sha256);
+  for (const f of files) await commitUpload(db, tenantId, f.upload);
+}
+
+/** A submission that failed before its files were kept: their uploaded parts go (committed blobs stay). */
+export function discardFiles(db: Db, tenantId: string, files: Array<{ upload: { uploadId: string } }>) {
+  return discardUploads(
+    db,
+    tenantId,
+    files.map((f) => f.upload.uploadId),
+  );
 }
 
 export async function recordSubmission(
@@ -127,7 +139,6 @@ export async function recordInbound(
       nextCorrelationAt: s.pendingMessage ? inlineLease() : null,
     },
     s.files.map((f) => ({
-      content: f.content,
       sha256: f.sha256,
       filename: f.fileName,
       contentType: f.contentType,

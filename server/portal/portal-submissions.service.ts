@@ -8,8 +8,9 @@ import type { ConsumerPrincipal } from './portal-auth.service.ts';
 import { findOwnCase } from './portal-case-view.service.ts';
 import { insertSubmission, markSubmissionCorrelated } from './portal-cases.repo.ts';
 import { listLinkedCustomers, listLinkedPlaces } from './portal-links.repo.ts';
-import { fileView, recordInbound, recordSubmission, storeBlobs } from './portal-records.ts';
-import type { CheckedFile } from './uploads.ts';
+import { stageUpload } from '../documents/index.ts';
+import { discardFiles, fileView, recordInbound, recordSubmission, storeBlobs } from './portal-records.ts';
+import type { CheckedFile, IncomingFile } from './uploads.ts';
 import { isOpenCase } from '../codes/case-codes.ts';
 
 export interface NewPortalComplaint {
@@ -25,6 +26,24 @@ export interface NewPortalComplaint {
 /** What the consumer sends through the portal: a new complaint, information for an open case, a contestation. */
 export function createPortalSubmissionsService(deps: RegisterDeps) {
   const { db } = deps;
+
+  /**
+   * Reads one file of a form into the store while it streams (never whole in memory); `limit` is what it may
+   * still take. Fails with documents' UploadTooLargeError at the first byte past it, having deleted what it wrote.
+   */
+  async function receiveFile(
+    p: ConsumerPrincipal,
+    fileName: string,
+    source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    limit: number,
+  ): Promise<IncomingFile> {
+    return { fileName, upload: await stageUpload(db, p.tenantId, source, limit) };
+  }
+
+  /** Files of a submission that failed: what was read of them goes (files already kept stay). */
+  function discardReceived(p: ConsumerPrincipal, files: IncomingFile[]): Promise<void> {
+    return discardFiles(db, p.tenantId, files);
+  }
 
   /**
    * A complaint from the portal, for a place of a linked customer account, about the contract (the customer
@@ -191,5 +210,5 @@ export function createPortalSubmissionsService(deps: RegisterDeps) {
     };
   }
 
-  return { submitComplaint, addInformation, contest };
+  return { receiveFile, discardReceived, submitComplaint, addInformation, contest };
 }

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
+import type { StagedUpload } from '../documents/index.ts';
 import { DomainError } from '../errors.ts';
 
 /** Limits on what a consumer may attach to one submission. */
@@ -20,17 +20,18 @@ export const ACCEPTED_TYPES: Record<string, string> = {
   'application/vnd.oasis.opendocument.text': 'ODT',
 };
 
+/** A file as it was read into the store (documents' stageUpload): its name as sent, its size, hash and head. */
 export interface IncomingFile {
   fileName: string;
-  content: Buffer;
+  upload: StagedUpload;
 }
 
 export interface CheckedFile {
   fileName: string;
-  content: Buffer;
   contentType: string;
   size: number;
   sha256: string;
+  upload: StagedUpload;
 }
 
 /** A file name safe to show and to offer back for download: no path, no control characters, bounded length. */
@@ -55,17 +56,15 @@ export async function checkFiles(files: IncomingFile[]): Promise<CheckedFile[]> 
   const out: CheckedFile[] = [];
   for (const f of files) {
     const shown = f.fileName.slice(0, 80);
-    if (f.content.length > MAX_FILE_BYTES)
-      throw new DomainError(
-        'PORTAL_FILE_TOO_LARGE',
-        { size: f.content.length },
-        `Fișierul „${shown}” depășește 10 MB.`,
-      );
-    if (f.content.length === 0)
-      throw new DomainError('PORTAL_FILE_TYPE', {}, `Fișierul „${shown}” este gol.`);
-    total += f.content.length;
+    const { size } = f.upload;
+    if (size > MAX_FILE_BYTES)
+      throw new DomainError('PORTAL_FILE_TOO_LARGE', { size }, `Fișierul „${shown}” depășește 10 MB.`);
+    if (size === 0) throw new DomainError('PORTAL_FILE_TYPE', {}, `Fișierul „${shown}” este gol.`);
+    total += size;
     if (total > MAX_TOTAL_BYTES) throw new DomainError('PORTAL_FILES_TOO_LARGE');
-    const type = await fileTypeFromBuffer(f.content);
+    // The type is told from the first part (a megabyte): magic numbers sit at the start, and Office files name
+    // their kind in the ZIP's first entries.
+    const type = await fileTypeFromBuffer(f.upload.head);
     if (!type || !ACCEPTED_TYPES[type.mime])
       throw new DomainError(
         'PORTAL_FILE_TYPE',
@@ -74,10 +73,10 @@ export async function checkFiles(files: IncomingFile[]): Promise<CheckedFile[]> 
       );
     out.push({
       fileName: safeFileName(f.fileName, type.ext),
-      content: f.content,
       contentType: type.mime,
-      size: f.content.length,
-      sha256: createHash('sha256').update(f.content).digest('hex'),
+      size,
+      sha256: f.upload.sha256,
+      upload: f.upload,
     });
   }
   return out;

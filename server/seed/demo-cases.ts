@@ -27,6 +27,7 @@ import {
   ensureConsumerAccount,
   createPortalService,
   checkFiles,
+  MAX_FILE_BYTES,
 } from '../portal/index.ts';
 import { createDsrService } from '../privacy/index.ts';
 import { createProcessCatalog, createTasksService } from '../tasks/index.ts';
@@ -429,16 +430,19 @@ class Run implements ScenarioRun {
 
   async consumerAddsInformation(number: string, text: string, file?: { fileName: string; lines: string[] }) {
     if (await hasSubmissionOfKind(this.db, this.tenant.id, number, 'information')) return;
-    // The file is a PDF the consumer made (a note of the meter reading), checked as every upload is.
+    // The file is a PDF the consumer made (a note of the meter reading), received and checked as every upload is.
+    const consumer = await this.consumer();
     const files = file
       ? await checkFiles([
-          {
-            fileName: file.fileName,
-            content: await renderPdf({ content: file.lines.map((l) => ({ text: l })) }),
-          },
+          await this.portalService.receiveFile(
+            consumer,
+            file.fileName,
+            [await renderPdf({ content: file.lines.map((l) => ({ text: l })) })],
+            MAX_FILE_BYTES,
+          ),
         ])
       : [];
-    const r = await this.portalService.addInformation(await this.consumer(), number, text, files);
+    const r = await this.portalService.addInformation(consumer, number, text, files);
     if (!r.correlated) throw new Error(`${number}: information added but not correlated`);
   }
 

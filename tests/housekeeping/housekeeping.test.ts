@@ -103,6 +103,7 @@ describe('housekeeping', () => {
       consumerSessions: 0,
       loginCodes: 0,
       staffLoginFailures: 0,
+      abandonedUploadParts: 0,
       taskEvents: null,
     });
     expect(await countExpiredStaff()).toBe(0);
@@ -377,7 +378,15 @@ describe('housekeeping', () => {
     // Counts only: nothing in the log names a person, a session or an address.
     for (const entry of logged)
       expect(Object.keys(entry).sort()).toEqual(
-        ['consumerSessions', 'loginCodes', 'ms', 'staffLoginFailures', 'staffSessions', 'taskEvents'].sort(),
+        [
+          'abandonedUploadParts',
+          'consumerSessions',
+          'loginCodes',
+          'ms',
+          'staffLoginFailures',
+          'staffSessions',
+          'taskEvents',
+        ].sort(),
       );
     // Stopped means no further round: four intervals (100 ms each) pass without one.
     const n = rounds.length;

@@ -110,8 +110,8 @@ describe('e-mail intake', () => {
       .select()
       .from(mailBlobs)
       .where(and(eq(mailBlobs.tenantId, t.demoTenantId), eq(mailBlobs.sha256, inbound!.rawSha256)));
-    expect(Buffer.compare(blob!.content, processed)).toBe(0);
-    expect(blob!.content.includes(Buffer.from(raw))).toBe(true);
+    expect(Buffer.compare(blob!.content!, processed)).toBe(0);
+    expect(blob!.content!.includes(Buffer.from(raw))).toBe(true);
     // Received = the arrival time in the mailbox, not "now" at processing.
     expect(Math.abs(c!.receivedAt.getTime() - inbound!.arrivedAt.getTime())).toBeLessThan(1000);
 

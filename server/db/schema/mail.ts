@@ -2,6 +2,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   customType,
   index,
   integer,
@@ -37,10 +38,36 @@ export const mailBlobs = pgTable(
     /** Lower-case hex SHA-256 of `content`. */
     sha256: text().notNull(),
     size: bigint({ mode: 'number' }).notNull(),
+    /** The bytes, when they were stored whole (raw e-mails, their attachments, the documents we make). */
+    content: bytea(),
+    /** Or the upload whose parts hold them (blobUploadParts): files streamed in by the portal. */
+    uploadId: uuid(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.sha256] }),
+    check('mail_blobs_one_store', sql`(${t.content} is null) <> (${t.uploadId} is null)`),
+  ],
+);
+
+/**
+ * The parts of a streamed upload, written in order while the request body is read (issue 13 item 10), so a file
+ * is never held whole in memory. A blob that refers to the upload (mail_blobs.upload_id) makes its parts part of
+ * the store: a trigger then refuses changing or deleting them (retention aside). Parts no blob refers to are an
+ * upload that failed or was refused; the request deletes them, and housekeeping those a crash left behind.
+ */
+export const blobUploadParts = pgTable(
+  'blob_upload_parts',
+  {
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id),
+    uploadId: uuid().notNull(),
+    seq: integer().notNull(),
     content: bytea().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.sha256] })],
+  (t) => [primaryKey({ columns: [t.tenantId, t.uploadId, t.seq] }), index().on(t.createdAt)],
 );
 
 /**

@@ -29,7 +29,8 @@ export async function findInbound(db: DbOrTx, tenantId: string, dedupeKey: strin
 export async function insertInbound(
   tx: DbOrTx,
   row: typeof inboundMessages.$inferInsert,
-  attachments: ParsedAttachment[],
+  /** What is recorded of each attachment; its bytes are in the blob store already (by sha256). */
+  attachments: Array<Omit<ParsedAttachment, 'content'>>,
 ): Promise<string> {
   const [created] = await tx
     .insert(inboundMessages)

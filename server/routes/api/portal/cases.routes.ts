@@ -4,7 +4,7 @@ import type { ComplaintCategory } from '../../../db/schema/index.ts';
 import { DomainError } from '../../../errors.ts';
 import type { PortalService } from '../../../portal/index.ts';
 import { errorResponses } from '../common.schemas.ts';
-import { readForm, sendFile, text, UUID } from './form.ts';
+import { sendFile, text, UUID, withForm, type FormUploads } from './form.ts';
 import {
   AddedInformationSchema,
   CaseDetailSchema,
@@ -21,6 +21,11 @@ import { consumerConfig, consumerOf, security, tags } from './route-config.ts';
 /** One's cases: the list, a new complaint, one case, information added, a contestation, the downloads. */
 const casesRoutes: FastifyPluginAsyncTypebox<{ portal: PortalService }> = async (fastify, opts) => {
   const { portal } = opts;
+  /** The consumer's files go to the store while the form streams (the portal service holds the tenant). */
+  const uploadsOf = (p: ReturnType<typeof consumerOf>): FormUploads => ({
+    receive: (fileName, source, limit) => portal.receiveFile(p, fileName, source, limit),
+    discard: (files) => portal.discardReceived(p, files),
+  });
 
   fastify.get(
     '/cases',
@@ -56,27 +61,28 @@ const casesRoutes: FastifyPluginAsyncTypebox<{ portal: PortalService }> = async 
     },
     async (req, reply) => {
       const p = consumerOf(req);
-      const { fields, files } = await readForm(req);
-      const category = fields.category ?? '';
-      if (!COMPLAINT_FIELDS.categories.some((c) => c === category))
-        throw new DomainError('VALIDATION_FAILED', { field: 'category' }, 'Alegeți categoria reclamației.');
-      const placeId = fields.placeId?.trim() || undefined;
-      const customerId = fields.customerId?.trim() || undefined;
-      if ((placeId && !UUID.test(placeId)) || (customerId && !UUID.test(customerId)))
-        throw new DomainError('PORTAL_PLACE_NOT_LINKED');
-      const result = await portal.submitComplaint(
-        p,
-        {
-          category: category as ComplaintCategory,
-          subject: text(fields, 'subject', 'subiectul', COMPLAINT_FIELDS.subject, true)!,
-          body: text(fields, 'body', 'descrierea', COMPLAINT_FIELDS.body, true)!,
-          placeId,
-          customerId,
-          contactName: text(fields, 'contactName', 'numele', COMPLAINT_FIELDS.contactName, false),
-          contactPhone: text(fields, 'contactPhone', 'telefonul', COMPLAINT_FIELDS.contactPhone, false),
-        },
-        files,
-      );
+      const result = await withForm(req, reply, uploadsOf(p), async ({ fields, files }) => {
+        const category = fields.category ?? '';
+        if (!COMPLAINT_FIELDS.categories.some((c) => c === category))
+          throw new DomainError('VALIDATION_FAILED', { field: 'category' }, 'Alegeți categoria reclamației.');
+        const placeId = fields.placeId?.trim() || undefined;
+        const customerId = fields.customerId?.trim() || undefined;
+        if ((placeId && !UUID.test(placeId)) || (customerId && !UUID.test(customerId)))
+          throw new DomainError('PORTAL_PLACE_NOT_LINKED');
+        return portal.submitComplaint(
+          p,
+          {
+            category: category as ComplaintCategory,
+            subject: text(fields, 'subject', 'subiectul', COMPLAINT_FIELDS.subject, true)!,
+            body: text(fields, 'body', 'descrierea', COMPLAINT_FIELDS.body, true)!,
+            placeId,
+            customerId,
+            contactName: text(fields, 'contactName', 'numele', COMPLAINT_FIELDS.contactName, false),
+            contactPhone: text(fields, 'contactPhone', 'telefonul', COMPLAINT_FIELDS.contactPhone, false),
+          },
+          files,
+        );
+      });
       return reply.status(201).send(result);
     },
   );
@@ -118,9 +124,15 @@ const casesRoutes: FastifyPluginAsyncTypebox<{ portal: PortalService }> = async 
     },
     async (req, reply) => {
       const p = consumerOf(req);
-      const { fields, files } = await readForm(req);
-      const body = text(fields, 'text', 'informațiile', COMPLAINT_FIELDS.information, true)!;
-      return reply.status(201).send(await portal.addInformation(p, req.params.number, body, files));
+      const added = await withForm(req, reply, uploadsOf(p), ({ fields, files }) =>
+        portal.addInformation(
+          p,
+          req.params.number,
+          text(fields, 'text', 'informațiile', COMPLAINT_FIELDS.information, true)!,
+          files,
+        ),
+      );
+      return reply.status(201).send(added);
     },
   );
 

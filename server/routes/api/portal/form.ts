@@ -1,59 +1,131 @@
-/** The portal's multipart forms (text fields and files, sizes enforced while the body streams) and file answers. */
+/** The portal's multipart forms (text fields, and files streamed into the store) and file answers. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../../errors.ts';
-import { checkFiles, MAX_FILE_BYTES, MAX_TOTAL_BYTES, type IncomingFile } from '../../../portal/index.ts';
+import { UploadTooLargeError } from '../../../documents/index.ts';
+import {
+  checkFiles,
+  MAX_FILE_BYTES,
+  MAX_TOTAL_BYTES,
+  type CheckedFile,
+  type IncomingFile,
+} from '../../../portal/index.ts';
 
 /** The most of a form's body we read: the files' total plus room for the text fields and the multipart framing. */
 const MAX_FORM_BYTES = MAX_TOTAL_BYTES + 2 * 1024 * 1024;
 
+/** Where a form's files go while it is read: the portal service stores them as they stream. */
+export interface FormUploads {
+  receive(fileName: string, source: AsyncIterable<Uint8Array>, limit: number): Promise<IncomingFile>;
+  discard(files: IncomingFile[]): Promise<void>;
+}
+
+export interface ReadForm {
+  fields: Record<string, string>;
+  files: CheckedFile[];
+}
+
 /**
- * Reads a multipart form: text fields and files. Sizes are enforced while the body streams: a declared length past
- * the limit is refused before any byte is read, and the bytes are counted as they arrive, so an oversized upload
- * is refused (413) at the first byte past a limit and never held whole (issue 13 item 10).
+ * Reads a multipart form (text fields and files) and hands it to `use`. Each file streams into the store as it
+ * arrives (issue 13 item 10): a declared length past the limit is refused before any byte is read, the bytes are
+ * counted as they come, and an upload is refused (413) at the first byte past a limit, the rest left unread; no
+ * file is ever held whole.
+ * When reading, checking or `use` fails, what was stored of the form's files is deleted.
  */
-export async function readForm(req: FastifyRequest) {
+export async function withForm<T>(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  uploads: FormUploads,
+  use: (form: ReadForm) => Promise<T>,
+): Promise<T> {
   if (!req.isMultipart()) throw new DomainError('PORTAL_MULTIPART_REQUIRED');
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > MAX_FORM_BYTES) throw new DomainError('PORTAL_FILES_TOO_LARGE');
   const fields: Record<string, string> = {};
   const files: IncomingFile[] = [];
   let total = 0;
+  // Refused while the body still streams: read no more of it. Once a file's stream is gone the parser would
+  // discard the rest at full speed while the refusal is being answered; after the answer the connection closes
+  // instead of draining it.
+  const stopReading = () => {
+    req.raw.unpipe();
+    req.raw.pause();
+    void reply.header('connection', 'close');
+  };
   try {
-    for await (const part of req.parts()) {
-      if (part.type === 'file') {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        for await (const chunk of part.file as AsyncIterable<Buffer>) {
-          size += chunk.length;
-          total += chunk.length;
-          if (size > MAX_FILE_BYTES) throw new DomainError('PORTAL_FILE_TOO_LARGE');
-          if (total > MAX_TOTAL_BYTES) throw new DomainError('PORTAL_FILES_TOO_LARGE');
-          chunks.push(chunk);
+    try {
+      for await (const part of req.parts()) {
+        if (part.type === 'file') {
+          const left = MAX_TOTAL_BYTES - total;
+          const limit = Math.min(MAX_FILE_BYTES, left);
+          const tooLarge = () =>
+            new DomainError(limit < MAX_FILE_BYTES ? 'PORTAL_FILES_TOO_LARGE' : 'PORTAL_FILE_TOO_LARGE');
+          let file: IncomingFile;
+          try {
+            const bytes = capped(part.file, limit, stopReading, tooLarge);
+            file = await uploads.receive(part.filename || 'fisier', bytes, limit);
+          } catch (err) {
+            if (err instanceof UploadTooLargeError) throw tooLarge();
+            throw err;
+          }
+          // busboy stops a file at its limit (one byte past ours, so the count above sees it first) and marks it
+          // truncated; past it busboy would read the rest of the file only to throw it away.
+          if (part.file.truncated) {
+            files.push(file);
+            throw new DomainError('PORTAL_FILE_TOO_LARGE');
+          }
+          // A file input left empty still sends a part without a name and without bytes (nothing was stored).
+          if (!part.filename && file.upload.size === 0) continue;
+          files.push(file);
+          total += file.upload.size;
+        } else if (typeof part.value === 'string') {
+          fields[part.fieldname] = part.value;
         }
-        // busboy stops a file at its limit (one byte past ours, so the count above sees it first) and marks it
-        // truncated; past it busboy would read the rest of the file only to throw it away.
-        if (part.file.truncated) throw new DomainError('PORTAL_FILE_TOO_LARGE');
-        // A file input left empty still sends a part without a name and without bytes.
-        if (!part.filename && size === 0) continue;
-        files.push({ fileName: part.filename || 'fisier', content: Buffer.concat(chunks, size) });
-      } else if (typeof part.value === 'string') {
-        fields[part.fieldname] = part.value;
       }
+    } catch (err) {
+      stopReading();
+      throw formError(err);
     }
+    return await use({ fields, files: await checkFiles(files) });
   } catch (err) {
-    if (err instanceof DomainError) throw err;
-    const code = (err as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw new DomainError('PORTAL_FILE_TOO_LARGE');
-    if (code === 'FST_FILES_LIMIT') throw new DomainError('PORTAL_TOO_MANY_FILES');
-    if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_REQ_FIELD_TOO_LARGE')
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        {},
-        'Formularul are prea multe câmpuri sau un text prea lung.',
-      );
+    await uploads.discard(files);
     throw err;
   }
-  return { fields, files: await checkFiles(files) };
+}
+
+/**
+ * A file's bytes up to `limit`: at the first byte past it the request stops being read, before anything is
+ * cleaned up, and the refusal is thrown to the store's reader (which deletes what it wrote).
+ */
+async function* capped(
+  file: AsyncIterable<Buffer>,
+  limit: number,
+  stop: () => void,
+  refusal: () => Error,
+): AsyncGenerator<Buffer> {
+  let size = 0;
+  for await (const chunk of file) {
+    size += chunk.length;
+    if (size > limit) {
+      stop();
+      throw refusal();
+    }
+    yield chunk;
+  }
+}
+
+/** busboy's limits (set where multipart is registered) as the errors the consumer reads. */
+function formError(err: unknown): unknown {
+  if (err instanceof DomainError) return err;
+  const code = (err as { code?: string }).code;
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return new DomainError('PORTAL_FILE_TOO_LARGE');
+  if (code === 'FST_FILES_LIMIT') return new DomainError('PORTAL_TOO_MANY_FILES');
+  if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_REQ_FIELD_TOO_LARGE')
+    return new DomainError(
+      'VALIDATION_FAILED',
+      {},
+      'Formularul are prea multe câmpuri sau un text prea lung.',
+    );
+  return err;
 }
 
 /** A text field, trimmed, with its limits; the messages name it in Romanian (`label`). */
