@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { taskFor } from '../helpers/tasks.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 /** Bad input gets a 4xx with a clear Romanian message; never a 500, never a crash. */
@@ -233,7 +234,9 @@ describe('bad input', () => {
 
   it('refuses completing a task not claimed, and an empty triage form', async () => {
     const officer = await t.login('officer@demo.local');
-    const id = await firstTaskId(officer);
+    // A case of its own, whose classification task no other test has claimed.
+    const { number } = (await post(valid())).json<{ number: string }>();
+    const { id } = await taskFor(t, officer, number, 'Clasificarea și admisibilitatea reclamației');
     const early = await t.app.inject({
       method: 'POST',
       url: `/api/tasks/${id}/complete`,

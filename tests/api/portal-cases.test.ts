@@ -473,9 +473,8 @@ describe('consumer portal: accounts, complaints, files and isolation', () => {
   });
 
   describe('my cases: timeline, documents, added information, isolation', () => {
-    let number: string;
-
-    beforeAll(async () => {
+    /** A case of Maria's for one test: one test closes its case, another adds to it, another counts its views. */
+    async function mariaCase(): Promise<string> {
       const r = await submit(
         t,
         maria,
@@ -487,10 +486,11 @@ describe('consumer portal: accounts, complaints, files and isolation', () => {
         }),
       );
       expect(r.statusCode).toBe(201);
-      number = r.json<Submitted>().number;
-    });
+      return r.json<Submitted>().number;
+    }
 
     it('lists the case for its owner only, and shows the public timeline', async () => {
+      const number = await mariaCase();
       const mine = await t.app.inject({ method: 'GET', url: '/api/portal/cases', headers: maria });
       expect(mine.json<Array<{ number: string; channel: string }>>().some((c) => c.number === number)).toBe(
         true,
@@ -514,6 +514,7 @@ describe('consumer portal: accounts, complaints, files and isolation', () => {
     });
 
     it("gives 404 for another consumer's case, its documents and files, and for another supplier's consumer", async () => {
+      const number = await mariaCase();
       const [c] = await t.db.execute<{ id: string }>(sql`select id from cases where number = ${number}`);
       const doc = await storeDocument(t.db, {
         tenantId: t.demoTenantId,
@@ -559,6 +560,7 @@ describe('consumer portal: accounts, complaints, files and isolation', () => {
     });
 
     it('adds information to an open case: stored with files, public event, BPMN message correlated', async () => {
+      const number = await mariaCase();
       const r = await t.app.inject({
         method: 'POST',
         url: `/api/portal/cases/${number}/information`,
@@ -602,6 +604,7 @@ describe('consumer portal: accounts, complaints, files and isolation', () => {
     });
 
     it('refuses information on a closed case', async () => {
+      const number = await mariaCase();
       await t.db.execute(sql`update cases set status = 'closed' where number = ${number}`);
       const r = await t.app.inject({
         method: 'POST',
@@ -614,6 +617,9 @@ describe('consumer portal: accounts, complaints, files and isolation', () => {
     });
 
     it('contests the answer of a closed case: a new linked case, the original untouched, only by its owner', async () => {
+      const number = await mariaCase();
+      // Closed, its answer sent: what may be contested.
+      await t.db.execute(sql`update cases set status = 'closed' where number = ${number}`);
       const contest = (headers: { authorization: string }, n: string) =>
         t.app.inject({
           method: 'POST',

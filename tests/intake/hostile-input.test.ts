@@ -117,6 +117,10 @@ describe('bad and hostile e-mail input', () => {
 
   it('quarantines what is not an e-mail at all, with the reason, and keeps it in the Quarantine folder', async () => {
     const addr = await giveTenantsFreshAddresses(t.db, { demo: t.demoTenantId, acme: t.acmeTenantId });
+    // This file's other tests quarantine into DEMO too: only the rows this message makes are compared.
+    const demoQuarantine = () =>
+      t.db.select().from(mailQuarantine).where(eq(mailQuarantine.tenantId, t.demoTenantId));
+    const earlier = new Set((await demoQuarantine()).map((r) => r.id));
     const intake = await runIntake({ db: t.db, engine: t.engine, secret: 's' }, [t.demoTenantId]);
     try {
       const garbage = Buffer.concat([
@@ -126,7 +130,7 @@ describe('bad and hostile e-mail input', () => {
       await appendRaw(addr.demo, garbage);
       const [o] = await intake.waitForOutcomes(1);
       expect(o).toMatchObject({ status: 'quarantine', reason: 'no header lines: not an e-mail message' });
-      const q = await t.db.select().from(mailQuarantine).where(eq(mailQuarantine.tenantId, t.demoTenantId));
+      const q = (await demoQuarantine()).filter((r) => !earlier.has(r.id));
       expect(q).toMatchObject([{ reason: 'no header lines: not an e-mail message', resolvedAt: null }]);
       const kept = await folderContents(addr.demo, 'Quarantine');
       expect(kept).toHaveLength(1);
