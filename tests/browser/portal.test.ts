@@ -243,6 +243,19 @@ describe('the consumer portal in the browser', () => {
     );
     expect(await page.getByLabel('Subiectul').inputValue()).toBe('Contor defect');
     await web.shot(page, 'portal-08-bad-file-nojs');
+    // A file past 10 MB: the API refuses it while the page still passes the form on (nothing held whole on the
+    // way), and the form comes back the same way.
+    await page.getByLabel(/Fotografii și documente/).setInputFiles({
+      name: 'scanare.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(11 * 1024 * 1024, 0x41)]),
+    });
+    await page.getByRole('button', { name: 'Trimiteți reclamația' }).click();
+    await page.getByText('Un fișier depășește 10 MB.').first().waitFor();
+    expect(await page.getByLabel('Subiectul').inputValue()).toBe('Contor defect');
+    expect(await page.getByLabel('Descrierea').inputValue()).toBe(
+      'Afișajul contorului este stins de trei zile.',
+    );
     // Without JavaScript the Romanian button stands in for the browser's own; the input shows what was chosen.
     await page.getByText('Alegeți fișierele').waitFor();
     await page

@@ -17,12 +17,14 @@ export interface ComplaintFormValues {
   contactPhone: string;
 }
 
-export function readComplaintForm(form: FormData): ComplaintFormValues {
-  const text = (name: string) => String(form.get(name) ?? '').trim();
+/** The form's values, from the browser's form data or from the text fields of a relayed form (form-relay.ts). */
+export function readComplaintForm(form: FormData | Record<string, string>): ComplaintFormValues {
+  const raw = (name: string) => String((form instanceof FormData ? form.get(name) : form[name]) ?? '');
+  const text = (name: string) => raw(name).trim();
   return {
     category: text('category'),
     subject: text('subject'),
-    body: String(form.get('body') ?? ''),
+    body: raw('body'),
     contactName: text('contactName'),
     contactEmail: text('contactEmail'),
     contactPhone: text('contactPhone'),

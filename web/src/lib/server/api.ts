@@ -56,13 +56,19 @@ export function apiClient(event: ApiEvent, { cookie = SESSION_COOKIE }: CallOpti
 export { settle };
 
 /**
- * The options that send a FormData as multipart/form-data (files): the routes that take files read them with
+ * The options that send a multipart/form-data body (files) as a stream: a page's form relayed to the API while the
+ * browser sends it (web/src/lib/server/form-relay.ts). The routes that take files read them with
  * @fastify/multipart and declare no body in the spec, so the SDK's body type is `never`, and the client's JSON
- * defaults (serializer, Content-Type) must be switched off; the request then sets the multipart type with its
- * boundary itself.
+ * defaults (serializer, Content-Type) are switched off for the relay's own type with its boundary.
  */
-export function multipart(form: FormData) {
-  return { body: form as never, bodySerializer: null, headers: { 'Content-Type': null } };
+export function multipartStream(form: { body: ReadableStream<Uint8Array>; contentType: string }) {
+  return {
+    body: form.body as never,
+    bodySerializer: null,
+    headers: { 'Content-Type': form.contentType },
+    // A stream as a request body needs it (fetch's rule); the SDK passes it on to the Request.
+    duplex: 'half',
+  } as const;
 }
 
 /** What a download passes on from the API's answer; nothing else of it (cookies, rate-limit headers) reaches the browser. */

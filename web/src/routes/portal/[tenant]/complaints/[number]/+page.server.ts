@@ -4,7 +4,8 @@ import {
   postApiPortalCasesByNumberContestations,
   postApiPortalCasesByNumberInformation,
 } from '$lib/api/generated';
-import { multipart, settle } from '$lib/server/api';
+import { multipartStream, settle } from '$lib/server/api';
+import { NotAFormError, relayForm, type RelayedForm } from '$lib/server/form-relay';
 import { portalClient, portalLoad, portalLogin } from '$lib/server/portal-api';
 import { errorMessage } from '$lib/utils/handle-error';
 import type { Actions, PageServerLoad } from './$types';
@@ -30,27 +31,31 @@ export const actions = {
   information: async (event) => {
     const number = event.params.number.toUpperCase();
     if (!NUMBER.test(number)) error(404, 'Reclamația nu există.');
-    const form = await event.request.formData();
-    const text = String(form.get('text') ?? '');
-    const body = new FormData();
-    body.append('text', text);
-    for (const f of form.getAll('files'))
-      if (f instanceof File && (f.size > 0 || f.name)) body.append('files', f, f.name);
+    // Relayed to the API while the browser sends it: the files are never held whole here (issue 13 item 10).
+    let form: RelayedForm;
+    try {
+      form = relayForm(event.request, (name, value) => (name === 'text' ? value : null));
+    } catch (err) {
+      if (err instanceof NotAFormError) error(400, 'Formularul nu a putut fi citit. Încercați din nou.');
+      throw err;
+    }
     const r = await settle(
       postApiPortalCasesByNumberInformation({
         client: portalClient(event),
         path: { number },
-        ...multipart(body),
+        ...multipartStream(form),
       }),
     );
     if (r.status === 401) portalLogin(event.params.tenant);
-    if (!r.ok)
+    if (!r.ok) {
+      form.stop();
       return fail(r.status, {
-        text,
+        text: form.fields.text ?? '',
         message: errorMessage(r, 'Informațiile nu au putut fi trimise. Încercați din nou.'),
-        filesDropped: form.getAll('files').some((f) => f instanceof File && f.size > 0),
+        filesDropped: form.hadFiles(),
         fileProblem: /^PORTAL_(FILE|FILES|TOO_MANY_FILES)/.test(r.data.code),
       });
+    }
     return { text: '', message: null, filesDropped: false, fileProblem: false, added: r.data.files.length };
   },
   contest: async (event) => {
