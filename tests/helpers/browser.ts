@@ -1,11 +1,11 @@
 /// <reference lib="dom" />
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import { chromium, type Browser, type Page, type ViewportSize } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { createTestContext, PASSWORD, type TestContext } from './test-context.ts';
 import { waitFor } from './wait.ts';
+import { freePort } from './ports.ts';
 
 /** Where browser tests put their screenshots (the README's tour uses docs/screenshots instead). */
 export const SHOTS = 'test-results/screenshots';
@@ -139,15 +139,6 @@ export interface BrowserSuite {
   openTask(page: Page, number: string, name: string, options?: { claim?: boolean }): Promise<void>;
 }
 
-/** A TCP port nobody listens on now, so that two files (or two runs) never share the pages' port. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, 'localhost', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /**
  * The shared set-up of a browser test file: call it once at the top of the file's describe. It registers the
  * beforeAll that starts the test context (with `options`, plus the web pages) and chromium, and the afterAll that
@@ -166,7 +157,7 @@ export function browserSuite(
   };
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    const port = await freePort();
+    const port = await freePort('localhost');
     t = await createTestContext({ ...options, webPort: port });
     base = `http://localhost:${port}`;
     browser = await launchBrowser();
