@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deployBaseline } from '../../server/engine/deploy-processes.ts';
 import { createCase } from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { deployAsDesigner } from '../helpers/designer.ts';
 
 /**
  * Issue 13 item 1: nothing a tenant deploys runs as code. Through the designer API a listener or a script is
@@ -34,12 +35,7 @@ describe('designer deployments carry no code', () => {
   afterAll(async () => t?.close());
 
   const deploy = (xml: string, resourceName = 'complaint.bpmn') =>
-    t.app.inject({
-      method: 'POST',
-      url: '/api/process-definitions/deployments',
-      headers: designer,
-      payload: { resourceName, xml },
-    });
+    deployAsDesigner(t, designer, xml, resourceName);
 
   it('refuses an execution listener with a 4xx naming it and the element', async () => {
     const r = await deploy(await listenerInTriage());

@@ -7,6 +7,7 @@ import { createCase, createTenant, createUser } from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 import type { Headers } from '../helpers/tasks.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { deployAsDesigner } from '../helpers/designer.ts';
 
 interface Version {
   id: string;
@@ -64,12 +65,7 @@ describe('process designer API', () => {
       contactPhone: '0722 000 111',
     });
   const deploy = (xml: string, headers = designer, resourceName = 'complaint.bpmn') =>
-    t.app.inject({
-      method: 'POST',
-      url: '/api/process-definitions/deployments',
-      headers,
-      payload: { resourceName, xml },
-    });
+    deployAsDesigner(t, headers, xml, resourceName);
   const statistics = async (id: string, headers = designer) => {
     const r = await t.app.inject({
       method: 'GET',

@@ -5,6 +5,7 @@ import { DEPLOYMENT_SOURCES } from '../../server/engine/deploy-processes.ts';
 import { createCase, createTenant, createUser } from '../factories/index.ts';
 import { axeViolations, logIn, browserSuite } from '../helpers/browser.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { deployAsDesigner } from '../helpers/designer.ts';
 
 /**
  * The process designer's journey in a real browser: the list of processes, the BPMN editor with the Camunda 7
@@ -213,12 +214,7 @@ describe('the process designer in the browser', () => {
           '<description>Inclusiv răspunsuri contestate și redeschise</description>',
         )
         .replace('hitPolicy="UNIQUE"', 'hitPolicy="FIRST"');
-      const r = await web.t.app.inject({
-        method: 'POST',
-        url: '/api/process-definitions/deployments',
-        headers: designer,
-        payload: { resourceName: 'complaint-routing.dmn', xml },
-      });
+      const r = await deployAsDesigner(web.t, designer, xml, 'complaint-routing.dmn');
       expect(r.statusCode, r.body).toBe(201);
 
       const violations: Record<string, string[]> = {};
