@@ -191,6 +191,7 @@ module.exports = {
     exclude: { path: ['\\.test\\.ts$', '^web/\\.svelte-kit/', '^web/build/', '^web/src/lib/api/generated/'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
+    webpackConfig: { fileName: '.dependency-cruiser.aliases.cjs' },
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],

@@ -72,7 +72,11 @@ const mapEnd = (end) => (end ? { ...end, path: Array.isArray(end.path) ? end.pat
 // the repository, instead of the real path outside the fixture folder.
 module.exports = {
   ...real,
-  options: { ...real.options, preserveSymlinks: true },
+  options: {
+    ...real.options,
+    preserveSymlinks: true,
+    webpackConfig: { fileName: ${JSON.stringify(path.join(root, '.dependency-cruiser.aliases.cjs'))} },
+  },
   forbidden: real.forbidden.map((r) => ({ ...r, from: mapEnd(r.from), to: mapEnd(r.to) })),
 };
 `;

@@ -1,4 +1,4 @@
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import { createClient, type Client } from './generated/client';
 import { settle, type SdkCall } from './result';
 

@@ -7,7 +7,7 @@ import {
 } from '$lib/api/generated';
 import type { PickerData } from '$lib/components/identification/types';
 import { apiClient, apiLoad, settle, type ApiEvent } from '$lib/server/api';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 
 /**
  * The "identify consumer" task's form on the task page, done on the server so it works without JavaScript: the

@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { postApiAccountOwnPassword } from '$lib/api/generated';
 import { apiClient, settle } from '$lib/server/api';
 import { requireUser } from '$lib/server/guard';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The signed-in person's own account: who they are in the app, and their password. Every staff role. */

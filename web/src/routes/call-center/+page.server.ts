@@ -14,7 +14,7 @@ import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
 import { CATEGORY_LABELS } from '$lib/categories';
 import { complaintCategory, contactOf, readComplaintForm } from '$lib/complaint-form';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import { authorityBody, authorityFields, authorityProblem, bucharestToday } from '$lib/authority-referral';
 import { dataSubjectRights, type DataSubjectRight } from '$codes/privacy-codes';
 import type { Actions, PageServerLoad } from './$types';

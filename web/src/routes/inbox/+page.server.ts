@@ -10,7 +10,7 @@ import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { hasRole, AREA_ROLES } from '$lib/roles';
 import { filterEntries, readFilters, tasksQuery } from '$lib/state/inbox-filters';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { Actions, PageServerLoad } from './$types';
 
 /**

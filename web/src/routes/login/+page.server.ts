@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { postApiAuthLogin } from '$lib/api/generated';
 import { apiClient, bridge, SESSION_COOKIE, settle } from '$lib/server/api';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import { homeFor } from '$lib/roles';
 import { safeNext } from '$lib/utils/safe-next';
 import type { Actions, PageServerLoad } from './$types';

@@ -5,7 +5,7 @@ import { todayInBucharest } from '$lib/format';
 import { AREA_ROLES } from '$lib/roles';
 import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const VIEWS = ['pending', 'all'] as const;

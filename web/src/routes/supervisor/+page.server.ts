@@ -7,7 +7,7 @@ import {
 import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { Risk } from '$lib/components/supervisor/types';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { postApiAccountPassword, postApiAccountPasswordLink } from '$lib/api/generated';
 import { apiClient, settle } from '$lib/server/api';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { Actions, PageServerLoad } from './$types';
 
 /**

@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { postApiAuthReauth } from '$lib/api/generated';
 import { apiClient, settle } from '$lib/server/api';
 import { requireUser } from '$lib/server/guard';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import { safeNext } from '$lib/utils/safe-next';
 import type { Actions, PageServerLoad } from './$types';
 

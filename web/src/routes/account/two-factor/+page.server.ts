@@ -8,7 +8,7 @@ import {
 } from '$lib/api/generated';
 import { apiClient, apiLoad, returnPath, settle } from '$lib/server/api';
 import { requireUser } from '$lib/server/guard';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import { homeFor } from '$lib/roles';
 import { safeNext } from '$lib/utils/safe-next';
 import type { Actions, PageServerLoad } from './$types';

@@ -4,7 +4,7 @@ import type { MailboxSettingsBody } from '$lib/api/types';
 import { AREA_ROLES } from '$lib/roles';
 import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { draftFlag, draftText, reauthKeepingDraft, takeDraft } from '$lib/server/reauth-draft';
 

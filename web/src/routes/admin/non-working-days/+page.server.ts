@@ -8,7 +8,7 @@ import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
 import { todayInBucharest } from '$lib/format';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {

@@ -3,7 +3,7 @@ import { getApiOrgChart, putApiOrgChartJobRolesByCodeHolders } from '$lib/api/ge
 import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Who holds which job role (the engine's candidate groups): the tasks of a role reach its holders. */

@@ -10,7 +10,7 @@ import {
 } from '$lib/api/generated';
 import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireDpo } from '$lib/server/guard-dpo';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { Actions, PageServerLoad } from './$types';
 
 type Outcome = NonNullable<PostApiPrivacyRequestsByNumberAnswerData['body']['outcome']>;

@@ -9,7 +9,7 @@ import {
 import { apiClient, loginRedirect, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { todayInBucharest } from '$lib/format';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import { quartersUpTo, quarterOf } from './quarters';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -4,7 +4,7 @@ import { AREA_ROLES } from '$lib/roles';
 import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { draftFlag, draftText, reauthKeepingDraft, takeDraft } from '$lib/server/reauth-draft';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { Actions, PageServerLoad } from './$types';
 
 /**

@@ -16,7 +16,7 @@ import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
 import { roleLabel } from '$lib/labels';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { PermissionRole } from '$lib/api/types';
 import type { StaffLinkResult, StaffUser } from '$lib/components/admin/types';
 import type { Actions, PageServerLoad } from './$types';

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { getApiReportsPublicByTenant } from '$lib/api/generated';
 import { apiClient, settle } from '$lib/server/api';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { PageServerLoad } from './$types';
 
 /**

@@ -1,6 +1,6 @@
 import { getApiStatusByNumber } from '$lib/api/generated';
 import { apiClient, settle } from '$lib/server/api';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { PageServerLoad } from './$types';
 
 const NOT_FOUND = 'Nu am găsit o reclamație cu acest număr și cod de acces.';

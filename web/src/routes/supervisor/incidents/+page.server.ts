@@ -3,7 +3,7 @@ import { getApiSupervisionIncidents, postApiSupervisionIncidentsByIncidentIdRetr
 import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Failed worker jobs (engine incidents) with their error; a retry gives the job one more attempt. */

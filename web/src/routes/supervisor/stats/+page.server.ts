@@ -1,7 +1,7 @@
 import { getApiSupervisionStats } from '$lib/api/generated';
 import { apiClient, loginRedirect, settle } from '$lib/server/api';
 import { todayInBucharest } from '$lib/format';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { PageServerLoad } from './$types';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

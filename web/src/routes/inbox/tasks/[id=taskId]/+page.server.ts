@@ -17,7 +17,7 @@ import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { confirmIdentification, loadPicker } from '$lib/server/identification';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {

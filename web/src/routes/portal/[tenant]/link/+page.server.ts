@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { postApiPortalLinks } from '$lib/api/generated';
 import { settle } from '$lib/server/api';
 import { portalClient, portalLogin } from '$lib/server/portal-api';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (() => ({ meta: { title: 'Asociați contul de client' } })) satisfies PageServerLoad;

@@ -5,7 +5,7 @@ import {
 } from '$lib/api/generated';
 import { settle } from '$lib/server/api';
 import { portalClient, setPortalCookie } from '$lib/server/portal-api';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (({ parent, params }) =>

@@ -7,7 +7,7 @@ import {
 import { multipartStream, settle } from '$lib/server/api';
 import { NotAFormError, relayForm, type RelayedForm } from '$lib/server/form-relay';
 import { portalClient, portalLoad, portalLogin } from '$lib/server/portal-api';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { Actions, PageServerLoad } from './$types';
 
 const NUMBER = /^[A-Z0-9]{2,20}-\d{4}-\d{6}$/;

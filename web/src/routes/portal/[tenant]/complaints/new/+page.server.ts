@@ -4,7 +4,7 @@ import { complaintCategory, readComplaintForm } from '$lib/complaint-form';
 import { multipartStream, settle } from '$lib/server/api';
 import { NotAFormError, relayForm, type RelayedForm } from '$lib/server/form-relay';
 import { portalClient, portalLoad, portalLogin } from '$lib/server/portal-api';
-import { errorMessage } from '$lib/utils/handle-error';
+import { errorMessage } from '$lib/api/error-message';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The complaint's fields the API takes (the page's form has no others, but a crafted one might). */
