@@ -17,8 +17,11 @@ export interface RelayedForm {
   fields: Record<string, string>;
   /** Whether a file with bytes was among what was read. */
   hadFiles(): boolean;
-  /** Stops passing the browser's body on (the API refused it); the rest is read and dropped. */
-  stop(): void;
+  /**
+   * Stops passing the browser's body on (the API refused it); the rest is read and dropped. Resolves when the body
+   * is read: null, or the status of what cut it (413: past the page's body limit).
+   */
+  stop(): Promise<number | null>;
 }
 
 export class NotAFormError extends Error {}
@@ -86,7 +89,15 @@ export function relayForm(
   });
   parser.on('finish', () => then(() => void out.end(`--${boundary}--\r\n`)));
   parser.on('error', (err: Error) => out.destroy(err));
-  input.on('error', (err) => out.destroy(err));
+  // How the browser's body ended: read to its end (null), or cut by an error with its status (adapter-node's
+  // BODY_SIZE_LIMIT is a 413).
+  const ended = new Promise<number | null>((resolve) => {
+    input.on('end', () => resolve(null));
+    input.on('error', (err: Error & { status?: number }) => {
+      out.destroy(err);
+      resolve(err.status ?? 400);
+    });
+  });
   input.pipe(parser);
 
   return {
@@ -101,6 +112,7 @@ export function relayForm(
       input.on('data', () => undefined);
       input.resume();
       out.destroy();
+      return ended;
     },
   };
 }

@@ -6,6 +6,7 @@ import {
 } from '$lib/api/generated';
 import { multipartStream, settle } from '$lib/server/api';
 import { NotAFormError, relayForm, type RelayedForm } from '$lib/server/form-relay';
+import { sendRelayed } from '$lib/server/send-relayed';
 import { portalClient, portalLoad, portalLogin } from '$lib/server/portal-api';
 import { errorMessage } from '$lib/api/error-message';
 import type { Actions, PageServerLoad } from './$types';
@@ -39,7 +40,8 @@ export const actions = {
       if (err instanceof NotAFormError) error(400, 'Formularul nu a putut fi citit. Încercați din nou.');
       throw err;
     }
-    const r = await settle(
+    const r = await sendRelayed(
+      form,
       postApiPortalCasesByNumberInformation({
         client: portalClient(event),
         path: { number },
@@ -48,7 +50,6 @@ export const actions = {
     );
     if (r.status === 401) portalLogin(event.params.tenant);
     if (!r.ok) {
-      form.stop();
       return fail(r.status, {
         text: form.fields.text ?? '',
         message: errorMessage(r, 'Informațiile nu au putut fi trimise. Încercați din nou.'),

@@ -1,8 +1,9 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { getApiPortalPlaces, postApiPortalCases } from '$lib/api/generated';
 import { complaintCategory, readComplaintForm } from '$lib/complaint-form';
-import { multipartStream, settle } from '$lib/server/api';
+import { multipartStream } from '$lib/server/api';
 import { NotAFormError, relayForm, type RelayedForm } from '$lib/server/form-relay';
+import { sendRelayed } from '$lib/server/send-relayed';
 import { portalClient, portalLoad, portalLogin } from '$lib/server/portal-api';
 import { errorMessage } from '$lib/api/error-message';
 import type { Actions, PageServerLoad } from './$types';
@@ -41,10 +42,12 @@ export const actions = {
       if (err instanceof NotAFormError) error(400, 'Formularul nu a putut fi citit. Încercați din nou.');
       throw err;
     }
-    const r = await settle(postApiPortalCases({ client: portalClient(event), ...multipartStream(form) }));
+    const r = await sendRelayed(
+      form,
+      postApiPortalCases({ client: portalClient(event), ...multipartStream(form) }),
+    );
     if (r.status === 401) portalLogin(event.params.tenant);
     if (!r.ok) {
-      form.stop();
       const values = { ...readComplaintForm(form.fields), placeId: form.fields.placeId ?? '' };
       return fail(r.status, {
         values,
