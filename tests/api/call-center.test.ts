@@ -117,16 +117,23 @@ describe('/api/call-center', () => {
     expect(cross.statusCode).toBe(404);
     expect(cross.json()).toMatchObject({ code: 'CUSTOMER_NOT_FOUND', message: 'Clientul nu există.' });
 
-    // Two cases of its own, whatever the other tests registered before (they run in any order).
-    for (let i = 0; i < 2; i++) {
+    // Two cases of its own, whatever the other tests registered before (they run in any order): one resolved
+    // during the call (closed), one going on to triage.
+    const registered: string[] = [];
+    for (const resolution of ['Am corectat indexul în sistem; factura se reemite în 2 zile.', undefined]) {
       const r = await t.app.inject({
         method: 'POST',
         url: '/api/call-center/complaints',
         headers: agent,
-        payload: base(),
+        payload: { ...base(), ...(resolution ? { resolution } : {}) },
       });
       expect(r.statusCode, r.body).toBe(201);
+      registered.push(r.json<{ id: string }>().id);
     }
+    await waitFor(async () => {
+      const [c] = await t.db.select().from(cases).where(eq(cases.id, registered[0]!));
+      return c?.status === 'closed';
+    });
     const mine = await t.app.inject({
       method: 'GET',
       url: `/api/call-center/earlier-cases?customerId=${customer.id}`,
