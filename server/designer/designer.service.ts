@@ -232,7 +232,11 @@ export function createDesignerService(deps: {
     const issues = await lint(p, kind, input.xml);
     const errors = issues.filter((i) => i.severity === 'error');
     if (errors.length > 0) {
-      const first = errors
+      // What would run code comes first: a process that also breaks other rules still names it.
+      const first = [
+        ...errors.filter((e) => e.rule === 'reclamatii/allow-list'),
+        ...errors.filter((e) => e.rule !== 'reclamatii/allow-list'),
+      ]
         .slice(0, 3)
         .map((e) => (e.elementId ? `${e.elementId}: ${e.message}` : e.message))
         .join(' ');

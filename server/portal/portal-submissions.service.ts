@@ -64,6 +64,13 @@ export function createPortalSubmissionsService(deps: RegisterDeps) {
       customerId = input.customerId;
     } else if (customers.length === 1) {
       customerId = customers[0]!.id;
+    } else if (customers.length > 1) {
+      // Several linked accounts: which one the complaint is about cannot be guessed (asking for a name would mislead).
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        { field: 'placeId' },
+        'Aveți mai multe conturi de client asociate: alegeți locul de consum sau contul la care se referă reclamația.',
+      );
     }
     if (!customerId && !input.contactName?.trim()) throw new DomainError('PORTAL_NAME_REQUIRED');
 

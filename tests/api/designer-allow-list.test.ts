@@ -59,6 +59,21 @@ describe('designer deployments carry no code', () => {
     );
   });
 
+  it('names the script first when the process breaks other rules too', async () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="http://x">
+  <bpmn:process id="complaint" isExecutable="true">
+    <bpmn:startEvent id="s" /><bpmn:scriptTask id="scr" scriptFormat="javascript"><bpmn:script>1</bpmn:script></bpmn:scriptTask><bpmn:endEvent id="e" />
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="scr" /><bpmn:sequenceFlow id="f2" sourceRef="scr" targetRef="e" />
+  </bpmn:process>
+</bpmn:definitions>`;
+    const r = await deploy(xml);
+    expect(r.statusCode, r.body).toBe(422);
+    const message = r.json<{ message: string }>().message;
+    expect(message).toMatch(/\d+ erori de validare/);
+    expect(message).toContain('scr: Nu se poate publica o sarcină script: procesele nu rulează cod.');
+  });
+
   it('refuses a DMN table in JavaScript with a 4xx naming the input', async () => {
     const xml = (await readFile('processes/complaint-routing.dmn', 'utf8')).replace(
       'expressionLanguage="feel"',

@@ -250,6 +250,27 @@ describe('consumer portal: accounts, complaints, files and isolation', () => {
   });
 
   describe('POST /api/portal/cases', () => {
+    it('asks a consumer with two linked accounts which one the complaint is about, instead of a name', async () => {
+      const both = await loginConsumer(t);
+      expect((await link(t, both, MARIA)).statusCode).toBe(201);
+      expect((await link(t, both, STEFAN)).statusCode).toBe(201);
+      const r = await submit(
+        t,
+        both,
+        complaintForm({
+          category: 'facturare',
+          subject: 'Despre contract',
+          body: 'Vreau să schimb modalitatea de plată a facturilor pe contractul meu.',
+        }),
+      );
+      expect(r.statusCode).toBe(400);
+      expect(r.json()).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message:
+          'Aveți mai multe conturi de client asociate: alegeți locul de consum sau contul la care se referă reclamația.',
+      });
+    });
+
     it('registers a complaint for a place with a photo and a PDF: channel portal, files sniffed and stored by hash', async () => {
       const r = await submit(
         t,
