@@ -23,7 +23,6 @@ export {
   purgeAbandonedUploads,
   putBlob,
   stageUpload,
-  UploadTooLargeError,
   UPLOAD_PART_BYTES,
   type StagedUpload,
 } from './blob-store.ts';

@@ -92,6 +92,14 @@ function postStreaming(
   });
 }
 
+/** Parts of the demo tenant's uploads that no stored file refers to: a refused upload leaves none. */
+async function strayParts(t: TestContext): Promise<number> {
+  const [row] = await t.db.execute<{ n: number }>(sql`
+    select count(*)::int as n from blob_upload_parts p where p.tenant_id = ${t.demoTenantId}
+       and not exists (select 1 from mail_blobs b where b.tenant_id = p.tenant_id and b.upload_id = p.upload_id)`);
+  return row!.n;
+}
+
 /** Issue 13 item 10: uploads are refused while they stream, with 413 and a Romanian message. */
 describe('POST /api/portal/cases upload limits', () => {
   let t: TestContext;
@@ -105,14 +113,6 @@ describe('POST /api/portal/cases upload limits', () => {
     authorization = (await loginConsumer(t)).authorization;
   });
   afterAll(async () => t?.close());
-
-  /** What is stored of uploads that never became a file: a refused upload leaves none. */
-  const strayParts = async () =>
-    (
-      await t.db.execute<{ n: number }>(sql`
-        select count(*)::int as n from blob_upload_parts p where p.tenant_id = ${t.demoTenantId}
-           and not exists (select 1 from mail_blobs b where b.tenant_id = p.tenant_id and b.upload_id = p.upload_id)`)
-    )[0]!.n;
 
   it('refuses a declared body past the limit before reading any of it', async () => {
     const r = await postStreaming(
@@ -128,7 +128,7 @@ describe('POST /api/portal/cases upload limits', () => {
     });
     // The answer came while the client was still at the start of its 100 MB (socket buffers hold a few MB).
     expect(r.bytesSent).toBeLessThan(20 * MB);
-    expect(await strayParts()).toBe(0);
+    expect(await strayParts(t)).toBe(0);
   });
 
   it('stops a 60 MB file at its 10 MB limit while it streams (no length declared)', async () => {
@@ -140,7 +140,7 @@ describe('POST /api/portal/cases upload limits', () => {
     expect(r.body).toMatchObject({ code: 'PORTAL_FILE_TOO_LARGE', message: 'Un fișier depășește 10 MB.' });
     expect(r.bytesSent).toBeLessThan(30 * MB);
     // The 10 MB read before the refusal were written to the store part by part, and deleted with the refusal.
-    expect(await strayParts()).toBe(0);
+    expect(await strayParts(t)).toBe(0);
   });
 
   it('stops files that together pass 25 MB at the byte past the total, not after reading them all', async () => {
@@ -160,7 +160,7 @@ describe('POST /api/portal/cases upload limits', () => {
     // 45 MB offered; refused once 25 MB had arrived (plus what sat in socket buffers).
     expect(r.bytesSent).toBeLessThan(40 * MB);
     // Two whole files were stored before the third passed the total: all of it goes with the refusal.
-    expect(await strayParts()).toBe(0);
+    expect(await strayParts(t)).toBe(0);
   });
 });
 
@@ -189,14 +189,6 @@ describe('POST /api/portal/cases streams files into the store', () => {
       },
       files.map((content, i) => ({ name: `scan-${i}.pdf`, content, type: 'application/pdf' })),
     );
-  /** Parts of this tenant's uploads that no stored file refers to. */
-  const strayParts = async () =>
-    (
-      await t.db.execute<{ n: number }>(sql`
-        select count(*)::int as n from blob_upload_parts p where p.tenant_id = ${t.demoTenantId}
-           and not exists (select 1 from mail_blobs b where b.tenant_id = p.tenant_id and b.upload_id = p.upload_id)`)
-    )[0]!.n;
-
   it('keeps a 3.5 MB scan in parts of a megabyte, and gives it back byte for byte', async () => {
     const scan = pdf(3.5 * MB);
     const r = await submit(t, consumer, form([scan]));
@@ -245,14 +237,14 @@ describe('POST /api/portal/cases streams files into the store', () => {
       sql`select count(*)::int as blobs from mail_blobs where tenant_id = ${t.demoTenantId} and sha256 = ${sha(scan)}`,
     );
     expect(row!.blobs).toBe(1);
-    expect(await strayParts()).toBe(0);
+    expect(await strayParts(t)).toBe(0);
   });
 
   it('deletes what it stored when the form is refused after its files arrived', async () => {
     const r = await submit(t, consumer, form([pdf(1.2 * MB)], { category: 'nu-exista' }));
     expect(r.statusCode).toBe(400);
     expect(r.json()).toMatchObject({ message: 'Alegeți categoria reclamației.' });
-    expect(await strayParts()).toBe(0);
+    expect(await strayParts(t)).toBe(0);
   });
 
   it('keeps a stored file\u2019s parts unchangeable; housekeeping removes only parts a stopped process left', async () => {

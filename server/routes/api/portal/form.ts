@@ -1,7 +1,6 @@
 /** The portal's multipart forms (text fields, and files streamed into the store) and file answers. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../../errors.ts';
-import { UploadTooLargeError } from '../../../documents/index.ts';
 import {
   checkFiles,
   MAX_FILE_BYTES,
@@ -59,14 +58,9 @@ export async function withForm<T>(
           const limit = Math.min(MAX_FILE_BYTES, left);
           const tooLarge = () =>
             new DomainError(limit < MAX_FILE_BYTES ? 'PORTAL_FILES_TOO_LARGE' : 'PORTAL_FILE_TOO_LARGE');
-          let file: IncomingFile;
-          try {
-            const bytes = capped(part.file, limit, stopReading, tooLarge);
-            file = await uploads.receive(part.filename || 'fisier', bytes, limit);
-          } catch (err) {
-            if (err instanceof UploadTooLargeError) throw tooLarge();
-            throw err;
-          }
+          // `capped` refuses at the first byte past the limit, before the store's own check of the same limit.
+          const bytes = capped(part.file, limit, stopReading, tooLarge);
+          const file = await uploads.receive(part.filename || 'fisier', bytes, limit);
           // busboy stops a file at its limit (one byte past ours, so the count above sees it first) and marks it
           // truncated; past it busboy would read the rest of the file only to throw it away.
           if (part.file.truncated) {
