@@ -8,11 +8,11 @@ export default defineConfig({
     include: ['server/**/*.test.ts', 'tests/**/*.test.ts'],
     globalSetup: ['tests/setup/global-setup.ts'],
     pool: 'forks',
-    // Test files run in a random order, so a file that needs another to have run first fails now, not one day
-    // (each file makes its own database and tenants). The tests inside a file keep their order: many files are one
-    // story told in steps (register, then triage, then answer), marked `{ shuffle: false }` where known. The seed
-    // is printed; TEST_SEED=<n> repeats an order.
-    sequence: { shuffle: { files: true, tests: false }, seed },
+    // Files and the tests inside them run in a random order (as `vitest --sequence.shuffle`), so a test that needs
+    // another to have run first fails now, not one day (each file makes its own database and tenants). A file that
+    // is one story told in steps (register, then triage, then answer) says so with `{ shuffle: false }` on its
+    // describe. The seed is printed; TEST_SEED=<n> repeats an order.
+    sequence: { shuffle: true, seed },
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 240_000,
