@@ -1,7 +1,12 @@
 /**
  * Intake benchmark: N registrations through the HTTP API with C concurrent clients (each one a real HTTP request:
- * auth, validation, the registration transaction, the outbox row and the engine's process start), then N bare
- * process starts straight on the engine REST API with the same concurrency, and the ratio of the two throughputs.
+ * auth, validation, the registration transaction, the outbox row and the engine's process start), beside the two
+ * limits it is made of, measured in the same run with the same concurrency:
+ *   - E: bare process starts straight on the engine's REST API (the same process, the same variables);
+ *   - T: bare registration transactions on PostgreSQL (number, case, first event, outbox row and audit entry: the
+ *     repository calls registration makes, nothing else).
+ * Both run on the same two cores as the API, so the most registrations can reach is 1 / (1/E + 1/T); the last line
+ * is `intake: api A/s, engine E/s, transaction T/s, ratio R` with R = A / that limit (bench/README.md).
  *
  *   npm run bench:intake -- --n 1000 --c 16
  *
@@ -9,6 +14,7 @@
  * database. Workers are not running, so both sides measure the start alone. The app connects as the API's role
  * (bench/stack.ts), so the registrations include row-level security.
  */
+import { randomUUID } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
 import { buildApp } from '../server/app.ts';
 import { processStarts } from '../server/db/schema/index.ts';
@@ -17,7 +23,9 @@ import { loadInstructions } from '../server/instructions/instructions.ts';
 import { DEMO_PASSWORD } from '../server/seed/demo.ts';
 import { startBenchStack } from './stack.ts';
 import { COMPLAINT_PROCESS_KEY } from '../processes/topics.ts';
-import { arg, runConcurrent } from './measure.ts';
+import { appendAudit } from '../server/audit/index.ts';
+import { recordRegistration } from '../server/cases/index.ts';
+import { arg, runConcurrent, type Throughput } from './measure.ts';
 
 const N = arg('n', 1000);
 const C = arg('c', 16);
@@ -91,11 +99,70 @@ async function main() {
         variables: vars,
       });
     });
-    console.log(`ratio (bare engine starts/s ÷ our registrations/s): ${(bare / ours).toFixed(2)}`);
+    // The registration transaction alone, as registerComplaint writes it (cases/registration.repo.ts + the audit).
+    const year = new Date().getFullYear();
+    const transactions = await runConcurrent('bare registration transactions', N, C, async () => {
+      const caseId = randomUUID();
+      await withTenant(demoTenantId, () =>
+        db.transaction(async (tx) => {
+          const w = await recordRegistration(tx, {
+            caseId,
+            tenantId: demoTenantId,
+            tenantCode: 'BENCH',
+            year,
+            channel: 'call_center',
+            category: 'facturare',
+            customerType: 'household',
+            energy: 'electricity',
+            source: 'consumer',
+            authorityName: null,
+            authorityReference: null,
+            authorityDueDate: null,
+            subject: 'Factură contestată',
+            body: 'Consumul facturat nu corespunde indexului citit de mine pe contor.',
+            customerId: customer.id,
+            placeId: customer.places[0]!.id,
+            contactName: 'Bench',
+            contactEmail: null,
+            contactPhone: null,
+            receivedAt: new Date(),
+            registeredOn: last.variables.registeredOn as string,
+            dueDate: last.variables.dueDate as string,
+            deadlineRule: { days: 30, unit: 'calendar', legalBasis: 'bench' },
+            createdBy: null,
+            searchWords: 'bench',
+            processKey: COMPLAINT_PROCESS_KEY,
+            variables: vars,
+          });
+          await appendAudit(tx, {
+            tenantId: demoTenantId,
+            actorId: null,
+            actorKind: 'system',
+            action: 'case.registered',
+            entityType: 'case',
+            entityId: caseId,
+            details: { number: w.number, channel: 'call_center', category: 'facturare' },
+          });
+        }),
+      );
+    });
+    report(ours, bare, transactions);
   } finally {
     await app.close();
     await close();
   }
+}
+
+/** The closing line (its shape is a contract: bench/README.md), after the p95 the issue bounds. */
+function report(api: Throughput, engine: Throughput, tx: Throughput) {
+  const limit = 1 / (1 / engine.rate + 1 / tx.rate);
+  const ratio = api.rate / limit;
+  console.log(
+    `combined limit 1/(1/E + 1/T): ${limit.toFixed(1)}/s; API p95 ${api.p95.toFixed(1)} ms at ${C} clients`,
+  );
+  console.log(
+    `intake: api ${api.rate.toFixed(1)}/s, engine ${engine.rate.toFixed(1)}/s, transaction ${tx.rate.toFixed(1)}/s, ratio ${ratio.toFixed(2)}`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -28,13 +28,19 @@ export function percentiles(ms: number[], digits = 1): string {
   return `p50 ${at(50)} ms  p95 ${at(95)} ms  p99 ${at(99)} ms`;
 }
 
-/** Runs `one(i)` for i < n with c callers at a time; prints throughput and latency; returns operations per second. */
+/** What a closed-loop run measured: operations per second and the 95th percentile latency (ms). */
+export interface Throughput {
+  rate: number;
+  p95: number;
+}
+
+/** Runs `one(i)` for i < n with c callers at a time; prints and returns throughput and latency. */
 export async function runConcurrent(
   label: string,
   n: number,
   c: number,
   one: (i: number) => Promise<void>,
-): Promise<number> {
+): Promise<Throughput> {
   const latencies: number[] = [];
   let next = 0;
   const t0 = performance.now();
@@ -54,7 +60,7 @@ export async function runConcurrent(
   console.log(
     `${label.padEnd(34)} ${n} in ${seconds.toFixed(2)} s = ${rate.toFixed(1)}/s   ${percentiles(latencies)}`,
   );
-  return rate;
+  return { rate, p95: percentile(latencies, 95) };
 }
 
 /**

@@ -3,8 +3,8 @@ import type { DbOrTx } from '../db/client.ts';
 import { auditLog } from '../db/schema/index.ts';
 
 /** The one insert into audit_log; services reach it through appendAudit (audit.ts). */
-export async function insertAuditRow(db: DbOrTx, row: typeof auditLog.$inferInsert): Promise<void> {
-  await db.insert(auditLog).values(row);
+export async function insertAuditRows(db: DbOrTx, rows: Array<typeof auditLog.$inferInsert>): Promise<void> {
+  await db.insert(auditLog).values(rows);
 }
 
 export function listAudit(db: DbOrTx, tenantId: string, entityType: string, entityId: string) {

@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../db/client.ts';
-import { insertAuditRow, listAudit } from './audit.repo.ts';
+import { insertAuditRows, listAudit } from './audit.repo.ts';
 
 export type ActorKind = 'user' | 'consumer' | 'worker' | 'system';
 
@@ -16,20 +16,25 @@ export interface AuditInput {
 }
 
 /**
- * Appends one audit row: the one way every module writes the audit log (issue 14). Call it with the transaction
+ * Appends audit rows (one, or several in one statement): the one way every module writes the audit log (issue 14). Call it with the transaction
  * of the change it records, so the change and its audit row commit together or not at all; the sealing job links
  * the row into the tenant's hash chain afterwards (audit-chain.ts).
  */
-export async function appendAudit(tx: DbOrTx, entry: AuditInput): Promise<void> {
-  await insertAuditRow(tx, {
-    tenantId: entry.tenantId,
-    actorId: entry.actorId ?? null,
-    actorKind: entry.actorKind,
-    action: entry.action,
-    entityType: entry.entityType,
-    entityId: entry.entityId,
-    details: entry.details ?? {},
-  });
+export async function appendAudit(tx: DbOrTx, entry: AuditInput | AuditInput[]): Promise<void> {
+  const entries = Array.isArray(entry) ? entry : [entry];
+  if (entries.length === 0) return;
+  await insertAuditRows(
+    tx,
+    entries.map((e) => ({
+      tenantId: e.tenantId,
+      actorId: e.actorId ?? null,
+      actorKind: e.actorKind,
+      action: e.action,
+      entityType: e.entityType,
+      entityId: e.entityId,
+      details: e.details ?? {},
+    })),
+  );
 }
 
 /** The audit rows of one entity (a case, a task), oldest first. */

@@ -2,7 +2,7 @@ import type { Db } from '../db/client.ts';
 import type { EngineClient, Variables } from '../engine/client.ts';
 import { processVersion } from '../engine/process-version.ts';
 import { withAllTenants, withTenant } from '../db/tenant-scope.ts';
-import { appendAudit } from '../audit/index.ts';
+import { appendAudit, type AuditInput } from '../audit/index.ts';
 import { currentInstructionsHash } from '../instructions/index.ts';
 import type { Logger } from '../logger.ts';
 import { runPeriodically } from '../periodic.ts';
@@ -13,6 +13,7 @@ import {
   markStarted,
   markStartFailed,
   type ProcessStartRow,
+  type StartedRow,
 } from './process-starts.repo.ts';
 
 /**
@@ -57,29 +58,31 @@ export async function attemptProcessStart(
       definitionId ? processVersion(engine, definitionId).catch(() => null) : null,
       currentInstructionsHash().catch(() => null),
     ]);
-    const startedId = instanceId;
-    // One transaction: the start is marked done, the case linked and the start audited, all or nothing.
-    await db.transaction(async (tx) => {
-      await markStarted(tx, row, {
-        instanceId: startedId,
+    await recordStarted(
+      db,
+      row.tenantId,
+      {
+        id: row.id,
+        caseId: row.caseId,
+        instanceId,
         definitionId: version ? (definitionId ?? null) : null,
         processHash: version ?? null,
         instructionsHash: instructionsHash ?? null,
-      });
-      await appendAudit(tx, {
+      },
+      {
         tenantId: row.tenantId,
         actorKind: 'system',
         action: 'case.process_started',
         entityType: 'case',
         entityId: row.caseId,
         details: {
-          processInstanceId: startedId,
+          processInstanceId: instanceId,
           attempts: row.attempts,
           processHash: version,
           instructionsHash,
         },
-      });
-    });
+      },
+    );
     return instanceId;
   } catch (err) {
     const backoff = Math.min(2 ** row.attempts, 60);
@@ -89,6 +92,74 @@ export async function attemptProcessStart(
     );
     await markStartFailed(db, row.id, (err as Error).message, backoff);
     return null;
+  }
+}
+
+/** At most this many finished starts are recorded in one transaction. */
+const MAX_GROUP = 64;
+
+interface PendingStart {
+  started: StartedRow;
+  audit: AuditInput;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/** Finished starts waiting to be recorded, per connection pool and tenant, and whether a recording is under way. */
+const waiting = new WeakMap<Db, Map<string, { rows: PendingStart[]; flushing: boolean }>>();
+
+/**
+ * Records a finished start (the outbox row done, the case linked, the audit entry) once it is committed. Group
+ * commit: the first start is recorded at once; the starts that finish while that transaction runs are recorded
+ * together in the next one (same statements, one commit for all), so under load a start costs a share of a
+ * transaction instead of a whole one, and alone it waits for nothing (bench/README.md). If the transaction fails,
+ * every start in it is retried by the outbox, which finds its instance by business key.
+ */
+function recordStarted(db: Db, tenantId: string, started: StartedRow, audit: AuditInput): Promise<void> {
+  let byTenant = waiting.get(db);
+  if (!byTenant) waiting.set(db, (byTenant = new Map()));
+  let queue = byTenant.get(tenantId);
+  if (!queue) byTenant.set(tenantId, (queue = { rows: [], flushing: false }));
+  const q = queue;
+  return new Promise<void>((resolve, reject) => {
+    q.rows.push({ started, audit, resolve, reject });
+    if (!q.flushing) void flushStarts(db, tenantId, q, byTenant);
+  });
+}
+
+async function flushStarts(
+  db: Db,
+  tenantId: string,
+  q: { rows: PendingStart[]; flushing: boolean },
+  byTenant: Map<string, { rows: PendingStart[]; flushing: boolean }>,
+): Promise<void> {
+  q.flushing = true;
+  try {
+    while (q.rows.length > 0) {
+      const group = q.rows.splice(0, MAX_GROUP);
+      try {
+        await withTenant(tenantId, () =>
+          db.transaction(async (tx) => {
+            await Promise.all([
+              markStarted(
+                tx,
+                group.map((g) => g.started),
+              ),
+              appendAudit(
+                tx,
+                group.map((g) => g.audit),
+              ),
+            ]);
+          }),
+        );
+        for (const g of group) g.resolve();
+      } catch (err) {
+        for (const g of group) g.reject(err);
+      }
+    }
+  } finally {
+    q.flushing = false;
+    if (q.rows.length === 0) byTenant.delete(tenantId);
   }
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
-import { cases, processStarts } from '../db/schema/index.ts';
+import { processStarts } from '../db/schema/index.ts';
 
 /** How long one starter holds a row (longer than the engine's HTTP timeout). */
 export const LEASE_SECONDS = 60;
@@ -34,33 +34,42 @@ export async function leaseDue(db: Db, batch: number): Promise<ProcessStartRow[]
   });
 }
 
+export interface StartedRow {
+  /** The outbox row. */
+  id: number;
+  caseId: string;
+  instanceId: string;
+  definitionId: string | null;
+  processHash: string | null;
+  instructionsHash: string | null;
+}
+
 /**
- * The start happened: the outbox row is done and the case is linked to its instance, with the versions it runs
- * under (the deployed process's content hash, the work instructions') when they are known.
+ * The starts happened: the outbox rows are done and the cases linked to their instances, with the versions they
+ * run under (the deployed process's content hash, the work instructions') when they are known. Any number of rows
+ * in two statements, sent together (pipelined on the transaction's connection): one round trip.
  */
-export async function markStarted(
-  db: DbOrTx,
-  row: { id: number; caseId: string },
-  started: {
-    instanceId: string;
-    definitionId: string | null;
-    processHash: string | null;
-    instructionsHash: string | null;
-  },
-) {
-  await db
-    .update(processStarts)
-    .set({ startedAt: sql`now()`, processInstanceId: started.instanceId, lastError: null })
-    .where(eq(processStarts.id, row.id));
-  await db
-    .update(cases)
-    .set({
-      processInstanceId: started.instanceId,
-      processDefinitionId: sql`coalesce(${started.definitionId}, ${cases.processDefinitionId})`,
-      processHash: sql`coalesce(${started.processHash}, ${cases.processHash})`,
-      instructionsHash: sql`coalesce(${started.instructionsHash}, ${cases.instructionsHash})`,
-    })
-    .where(eq(cases.id, row.caseId));
+export async function markStarted(db: DbOrTx, rows: StartedRow[]) {
+  if (rows.length === 0) return;
+  const values = sql.join(
+    rows.map(
+      (r) =>
+        sql`(${r.id}::bigint, ${r.caseId}::uuid, ${r.instanceId}::text, ${r.definitionId}::text, ${r.processHash}::text, ${r.instructionsHash}::text)`,
+    ),
+    sql`, `,
+  );
+  const v = sql`(values ${values}) as v(id, case_id, instance_id, definition_id, process_hash, instructions_hash)`;
+  await Promise.all([
+    db.execute(sql`
+      update process_starts set started_at = now(), process_instance_id = v.instance_id, last_error = null
+      from ${v} where process_starts.id = v.id`),
+    db.execute(sql`
+      update cases set process_instance_id = v.instance_id,
+        process_definition_id = coalesce(v.definition_id, cases.process_definition_id),
+        process_hash = coalesce(v.process_hash, cases.process_hash),
+        instructions_hash = coalesce(v.instructions_hash, cases.instructions_hash)
+      from ${v} where cases.id = v.case_id`),
+  ]);
 }
 
 /** A failed attempt: the row is retried after `backoffSeconds`. */

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer, createTenant, createUser } from '../factories/index.ts';
-import { createTestContext, type TestContext } from '../helpers/test-context.ts';
+import { startProcessStartDispatcher } from '../../server/cases/index.ts';
+import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
 
 describe('POST /api/complaints', () => {
   let t: TestContext;
@@ -57,6 +58,59 @@ describe('POST /api/complaints', () => {
       sql`select count(*)::int as n from process_starts where tenant_id = ${tenant.id} and started_at is not null`,
     );
     expect(counts[0]?.n).toBe(40);
+    // The starts that finished together were recorded together (group commit, cases/process-start.ts): still each
+    // case has its own instance, the one its outbox row names, and exactly one audit entry saying so.
+    const linked = await t.db.execute<{ number: string; instance: string | null; outbox: string | null }>(
+      sql`select c.number, c.process_instance_id as instance, p.process_instance_id as outbox
+          from cases c join process_starts p on p.case_id = c.id where c.tenant_id = ${tenant.id}`,
+    );
+    expect(linked).toHaveLength(40);
+    for (const l of linked) expect(l.instance).toBe(l.outbox);
+    expect(new Set(linked.map((l) => l.instance)).size).toBe(40);
+    const audited = await t.db.execute<{ instance: string; n: number }>(
+      sql`select details->>'processInstanceId' as instance, count(*)::int as n from audit_log
+          where tenant_id = ${tenant.id} and action = 'case.process_started' group by 1`,
+    );
+    expect(audited).toHaveLength(40);
+    expect(audited.every((a) => a.n === 1)).toBe(true);
+    expect(new Set(audited.map((a) => a.instance))).toEqual(new Set(linked.map((l) => l.instance)));
+    // And the engine holds exactly that one instance under the case's number.
+    for (const l of linked) {
+      const found = await t.engine.findHistoricProcessInstances({
+        businessKey: l.number,
+        tenantId: tenant.id,
+      });
+      expect(found.map((i) => i.id)).toEqual([l.instance]);
+    }
+  });
+
+  it('finds a start whose recording was lost (a kill after the engine started it) instead of starting it again', async () => {
+    const r = await register();
+    expect(r.statusCode).toBe(201);
+    const { id, number } = r.json<{ id: string; number: string }>();
+    const [before] = await t.db.execute<{ instance: string }>(
+      sql`select process_instance_id as instance from cases where id = ${id}`,
+    );
+    expect(before?.instance).toBeTruthy();
+    // The state a kill -9 between the engine's start and its recording leaves: the instance exists, our rows
+    // do not know it, and the outbox row's lease runs out.
+    await t.db.execute(
+      sql`update process_starts set started_at = null, process_instance_id = null, locked_until = now() where case_id = ${id}`,
+    );
+    await t.db.execute(sql`update cases set process_instance_id = null where id = ${id}`);
+    const dispatcher = startProcessStartDispatcher(t.db, t.engine, silentLog, { intervalMs: 100_000 });
+    expect(await dispatcher.drain()).toBeGreaterThanOrEqual(1);
+    await dispatcher.stop();
+    const found = await t.engine.findHistoricProcessInstances({
+      businessKey: number,
+      tenantId: t.demoTenantId,
+    });
+    expect(found.map((i) => i.id)).toEqual([before!.instance]);
+    const [after] = await t.db.execute<{ instance: string; attempts: number }>(
+      sql`select c.process_instance_id as instance, p.attempts from cases c join process_starts p on p.case_id = c.id
+          where c.id = ${id}`,
+    );
+    expect(after).toEqual({ instance: before!.instance, attempts: 2 });
   });
 
   it('lets a customer with no e-mail be registered (acknowledgement goes by post)', async () => {
