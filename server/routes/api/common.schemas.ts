@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 
 export const ErrorSchema = Type.Object(
   { code: Type.String(), message: Type.String({ description: 'Human-readable, Romanian.' }) },
@@ -32,3 +32,6 @@ export const PageQuery = {
   page: Type.Integer({ minimum: 1, maximum: 100000, default: 1 }),
   pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
 };
+
+/** A value that may be null: `T | null`, emitted as `anyOf: [T, null]`. The one definition for every route. */
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);

@@ -22,7 +22,7 @@ import {
   customerTypes,
   energies,
 } from '../../../codes/case-codes.ts';
-import { CaseNumber, IsoDate, IsoDateTime, PageQuery, Uuid } from '../common.schemas.ts';
+import { CaseNumber, IsoDate, IsoDateTime, PageQuery, Uuid, Nullable } from '../common.schemas.ts';
 
 export const MAX_BODY_CHARS = 50_000;
 
@@ -121,8 +121,6 @@ export const CaseListSchema = Type.Object({
 });
 
 export const NumberParams = Type.Object({ number: CaseNumber });
-
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
 export const CustomerTypeSchema = Type.Unsafe<CustomerType>({ type: 'string', enum: [...customerTypes] });
 export const EnergySchema = Type.Unsafe<Energy>({ type: 'string', enum: [...energies] });

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
+import { Nullable } from '../common.schemas.ts';
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const Person = Type.Object({ id: Type.String(), name: Nullable(Type.String()) });
 
 export const CaseProgressSchema = Type.Object({

@@ -3,9 +3,7 @@ import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
 import { findCustomers } from '../../../customers/index.ts';
 import { viaOf } from '../../../audit/index.ts';
-import { errorResponses } from '../common.schemas.ts';
-
-const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
+import { errorResponses, Nullable } from '../common.schemas.ts';
 
 const CustomerSchema = Type.Object({
   id: Type.String(),

@@ -3,9 +3,7 @@ import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
 import { createIdentificationService } from '../../../identification/index.ts';
 import { viaOf } from '../../../audit/index.ts';
-import { CaseNumber, errorResponses, Uuid } from '../common.schemas.ts';
-
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+import { CaseNumber, errorResponses, Uuid, Nullable } from '../common.schemas.ts';
 
 const CandidateSchema = Type.Object({
   customerId: Type.String(),

@@ -3,9 +3,8 @@ import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
 import { viaOf } from '../../../audit/index.ts';
 import { postalRegister, recordPostalDispatch, type PostalDispatch } from '../../../documents/index.ts';
-import { errorResponses, IsoDateTime } from '../common.schemas.ts';
+import { errorResponses, IsoDateTime, Nullable } from '../common.schemas.ts';
 
-const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
 const DispatchSchema = Type.Object({
   id: Type.Integer(),
   source: Type.Union([Type.Literal('case'), Type.Literal('gdpr_request')], {

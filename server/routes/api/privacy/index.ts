@@ -6,7 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
-import { errorResponses, IsoDateTime, Uuid, CaseNumber } from '../common.schemas.ts';
+import { errorResponses, IsoDateTime, Uuid, CaseNumber, Nullable } from '../common.schemas.ts';
 import { DomainError } from '../../../errors.ts';
 import {
   accessSubjects,
@@ -29,7 +29,6 @@ import { eraseForRequest } from '../../../retention/index.ts';
 import type { Mailer } from '../../../mail/mailer.ts';
 import { accessLogOf, viaOf } from '../../../audit/index.ts';
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const DsrNumber = Type.String({
   pattern: '^[A-Z0-9]{2,20}-GDPR-\\d{4}-\\d{6}$',
   maxLength: 50,

@@ -4,9 +4,7 @@ import {
   MAX_BODY_CHARS,
   RegisterComplaintSchema,
 } from '../complaints/complaints.schemas.ts';
-import { CaseNumber, IsoDate, IsoDateTime, PageQuery } from '../common.schemas.ts';
-
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+import { CaseNumber, IsoDate, IsoDateTime, PageQuery, Nullable } from '../common.schemas.ts';
 
 export const QuarantineIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 

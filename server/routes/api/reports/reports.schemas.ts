@@ -1,4 +1,4 @@
-import { Type, type TSchema } from 'typebox';
+import { Type } from 'typebox';
 import {
   caseSources,
   channels,
@@ -11,9 +11,8 @@ import {
   type CustomerType,
   type Energy,
 } from '../../../codes/case-codes.ts';
-import { IsoDate, IsoDateTime } from '../common.schemas.ts';
+import { IsoDate, IsoDateTime, Nullable } from '../common.schemas.ts';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const codes = <T extends string>(list: readonly T[], description?: string) =>
   Type.Unsafe<T>({ type: 'string', enum: [...list], ...(description ? { description } : {}) });
 

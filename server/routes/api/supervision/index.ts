@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
-import { IsoDate, PageQuery, Uuid, errorResponses } from '../common.schemas.ts';
+import { IsoDate, PageQuery, Uuid, errorResponses, Nullable } from '../common.schemas.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const RiskSchema = Type.Union([Type.Literal('late'), Type.Literal('at_risk'), Type.Literal('on_time')]);
 
 const OpenCaseSchema = Type.Object({

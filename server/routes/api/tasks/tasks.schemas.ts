@@ -8,8 +8,7 @@ import {
   customerTypes,
   energies,
 } from '../../../codes/case-codes.ts';
-
-const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
+import { Nullable } from '../common.schemas.ts';
 
 export const TaskIdParams = Type.Object({ id: Type.String({ pattern: '^[\\w-]{1,64}$' }) });
 
