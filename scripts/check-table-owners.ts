@@ -5,7 +5,10 @@
  * does not name. `npm run lint` runs it; tests/lint/boundaries.test.ts proves it fails on a foreign write.
  *
  * A write is drizzle's `.insert(t)`, `.update(t)` or `.delete(t)` on a schema table, or `insert into t`,
- * `update t` or `delete from t` inside a template literal (raw SQL). Comments are ignored.
+ * `update t` or `delete from t` inside a template literal (raw SQL). The table may be named as the schema names it
+ * (`customers`), through a namespace (`schema.customers`), through an import alias (`import { customers as c }`,
+ * then `c`), and inside a template as an interpolation (sql`update ${customers} set …`). Comments are ignored.
+ * Every pattern is linear: no nested or overlapping quantifiers.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -25,8 +28,17 @@ export interface OwnerCheckInput {
 
 const TABLE_DECL = /export const (\w+) = pgTable\(\s*'(\w+)'/g;
 const README_ROW = /^\|\s*([a-z_]+)\s*\|\s*([a-z-]+)\s*\|/gm;
-const DRIZZLE_WRITE = /\.(insert|update|delete)\(\s*(\w+)\s*\)/g;
-const SQL_WRITE = /\b(?:insert\s+into|update|delete\s+from)\s+([a-z_]+)/gi;
+/** A name as code writes it: `customers`, or `schema.customers` (the last part names the table). */
+const REF = String.raw`[\w$]+(?:\s*\.\s*[\w$]+)*`;
+const DRIZZLE_WRITE = new RegExp(String.raw`\.(insert|update|delete)\(\s*(${REF})\s*\)`, 'g');
+/** In raw SQL: the table's own name, or an interpolated reference (`${customers}`, `${schema.customers}`). */
+const SQL_WRITE = new RegExp(
+  String.raw`\b(?:insert\s+into|update|delete\s+from)\s+(?:([a-z_]+)|\$\{\s*(${REF})\s*\})`,
+  'gi',
+);
+/** The braces of an import: `import { a, b as c } from`, `import type { … } from`. */
+const NAMED_IMPORT = /\bimport\s+(?:type\s+)?\{([^}]*)\}\s*from\b/g;
+const ALIAS = /^(?:type\s+)?([\w$]+)\s+as\s+([\w$]+)$/;
 
 /** The code without its comments (line and block), so a comment naming a table never counts as a write. */
 function withoutComments(text: string): string {
@@ -83,6 +95,23 @@ export function moduleOf(file: string): string {
   return parts.length > 2 ? parts[1]! : parts[1]!.replace(/\.ts$/, '');
 }
 
+/** The last part of a reference: `schema.customers` → `customers`. */
+function lastPart(ref: string): string {
+  return ref.slice(ref.lastIndexOf('.') + 1).trim();
+}
+
+/** The file's names for tables: the schema's own names, and each import alias of one (`customers as c` → c). */
+function tableNames(code: string, tableOfVar: Map<string, string>): Map<string, string> {
+  const names = new Map(tableOfVar);
+  for (const m of code.matchAll(NAMED_IMPORT))
+    for (const spec of m[1]!.split(',')) {
+      const alias = ALIAS.exec(spec.trim());
+      const t = alias && tableOfVar.get(alias[1]!);
+      if (alias && t) names.set(alias[2]!, t);
+    }
+  return names;
+}
+
 export function tableOwnerProblems(input: OwnerCheckInput): string[] {
   const tableOfVar = new Map<string, string>();
   for (const f of input.schema) for (const m of f.text.matchAll(TABLE_DECL)) tableOfVar.set(m[1]!, m[2]!);
@@ -98,13 +127,17 @@ export function tableOwnerProblems(input: OwnerCheckInput): string[] {
 
   for (const f of input.sources) {
     const code = withoutComments(f.text);
+    const names = tableNames(code, tableOfVar);
     const written = new Set<string>();
     for (const m of code.matchAll(DRIZZLE_WRITE)) {
-      const t = tableOfVar.get(m[2]!);
+      const t = names.get(lastPart(m[2]!));
       if (t) written.add(t);
     }
     for (const literal of templateLiterals(code))
-      for (const m of literal.matchAll(SQL_WRITE)) if (tables.has(m[1]!)) written.add(m[1]!);
+      for (const m of literal.matchAll(SQL_WRITE)) {
+        const t = m[1] !== undefined ? (tables.has(m[1]) ? m[1] : undefined) : names.get(lastPart(m[2]!));
+        if (t) written.add(t);
+      }
     for (const t of [...written].sort()) {
       const mod = moduleOf(f.path);
       const own = owner.get(t);

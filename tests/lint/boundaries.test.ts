@@ -221,6 +221,41 @@ describe('one owner per table', () => {
     ]);
   });
 
+  it('finds a foreign write through a namespace, an import alias and an interpolated table in raw SQL', () => {
+    const write = (text: string) =>
+      tableOwnerProblems({ readme, schema, sources: [{ path: 'server/beta/beta.repo.ts', text }] });
+    const foreign = ['server/beta/beta.repo.ts writes widgets, which belongs to alpha'];
+    expect(
+      write("import * as schema from '../db/schema/index.ts';\ntx.update(schema.widgets).set(s);"),
+    ).toEqual(foreign);
+    expect(write('await db.delete( schema . widgets ).where(w);')).toEqual(foreign);
+    expect(
+      write("import { gadgets, widgets as w } from '../db/schema/index.ts';\ntx.update(w).set(s);"),
+    ).toEqual(foreign);
+    expect(
+      write("import {\n  type widgets as W,\n} from '../db/schema/x.ts';\ndb.insert(W).values(v);"),
+    ).toEqual(foreign);
+    expect(write('await tx.execute(sql`update ${widgets} set name = ${n} where id = ${id}`);')).toEqual(
+      foreign,
+    );
+    expect(write('await tx.execute(sql`INSERT INTO ${schema.widgets} (id) values (${id})`);')).toEqual(
+      foreign,
+    );
+    expect(
+      write(
+        "import { widgets as w } from '../db/schema/index.ts';\nawait tx.execute(sql`delete from ${w}`);",
+      ),
+    ).toEqual(foreign);
+    // Its own table, a name that is no table, and an alias of something else stay quiet.
+    expect(
+      write(
+        "import { gadgets as g, other as widgetsish } from './x.ts';\n" +
+          'tx.update(g).set(s); db.insert(schema.gadgets); sql`update ${g} set a = 1`; tx.update(widgetsish);' +
+          ' sql`update ${rows} set a = 1`; db.delete(things);',
+      ),
+    ).toEqual([]);
+  });
+
   it('fails on a table the README does not name; a comment naming a table is no write', () => {
     const problems = tableOwnerProblems({
       readme: '| table | owner |\n| --- | --- |\n| widgets | alpha |\n',
