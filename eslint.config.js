@@ -4,6 +4,32 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** No fetch in server/ outside the engine door (see the block that uses it). */
+const NO_FETCH = {
+  selector:
+    "CallExpression[callee.name='fetch'], MemberExpression[property.name='fetch'][object.name='globalThis']",
+  message:
+    'No fetch outside server/engine: the engine is called through EngineClient (add a file to the allow-list in eslint.config.js only with the reason).',
+};
+
+/**
+ * One engine client per process (issue 14): EngineClient holds the engine's address and credentials, and the
+ * composition roots build it once and hand it to the services. A client built anywhere else would be a second door
+ * with its own credentials, timeout and retries, beside the one that is configured and watched.
+ */
+const ONE_ENGINE_CLIENT = {
+  selector: "NewExpression[callee.name='EngineClient']",
+  message:
+    'One engine client per process: only the composition roots (server/main.ts, server/background/thread-main.ts, server/seed/demo-seed-cli.ts, scripts/, bench/, tests/) build an EngineClient, which holds the credentials; take the one you are given.',
+};
+
+/** The composition roots that build the process's one EngineClient (scripts/, bench/ and tests/ may too). */
+const ENGINE_CLIENT_ROOTS = [
+  'server/main.ts',
+  'server/background/thread-main.ts',
+  'server/seed/demo-seed-cli.ts',
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -57,6 +83,8 @@ export default tseslint.config(
       // The embedded engine's launcher polls its unauthenticated /health until it is up, before any client
       // exists; it sends no credentials and calls nothing else.
       'server/embedded/engine-process.ts',
+      // The composition roots: the same rules but one (the block below).
+      ...ENGINE_CLIENT_ROOTS,
     ],
     rules: {
       'no-restricted-imports': [
@@ -70,16 +98,25 @@ export default tseslint.config(
           ],
         },
       ],
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector:
-            "CallExpression[callee.name='fetch'], MemberExpression[property.name='fetch'][object.name='globalThis']",
-          message:
-            'No fetch outside server/engine: the engine is called through EngineClient (add a file to the allow-list in eslint.config.js only with the reason).',
-        },
-      ],
+      'no-restricted-syntax': ['error', NO_FETCH, ONE_ENGINE_CLIENT],
     },
+  },
+  {
+    // The composition roots build the one EngineClient of their process; no fetch there either.
+    files: ENGINE_CLIENT_ROOTS,
+    rules: { 'no-restricted-syntax': ['error', NO_FETCH] },
+  },
+  {
+    // The rest of the product builds no EngineClient either: the door itself (its tests may), the embedded engine's
+    // launcher, the pages.
+    files: [
+      'server/engine/**/*.ts',
+      'server/embedded/engine-process.ts',
+      'web/src/**/*.ts',
+      'web/src/**/*.svelte',
+    ],
+    ignores: ['server/engine/**/*.test.ts'],
+    rules: { 'no-restricted-syntax': ['error', ONE_ENGINE_CLIENT] },
   },
   {
     // The web pages import server/codes (alias `$codes`) into the browser bundle: it must stay free of imports.

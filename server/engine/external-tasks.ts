@@ -3,11 +3,12 @@
  *
  * camunda-external-task-client-js does the polling and the dispatch to handlers (topics, max parallel executions,
  * the fetch-and-lock loop). It never gets the engine's address or credentials: its HTTP layer is replaced by
- * EngineClient.request, so fetch-and-lock has the client's timeout and error mapping (EngineUnavailableError /
+ * the EngineClient's transport (transportOf), so fetch-and-lock has the client's timeout and error mapping (EngineUnavailableError /
  * EngineError), and completing, failing and BPMN errors are EngineClient calls with its optimistic-locking retries.
  */
 import { Client, type ExternalTask as LibraryTask } from 'camunda-external-task-client-js';
 import { retryingConflicts, toTypedVariables, type EngineClient, type Variables } from './client.ts';
+import { transportOf } from './transport.ts';
 
 /** One locked external task, as a handler sees it. */
 export interface ExternalTask {
@@ -53,7 +54,7 @@ export function completeExternalTask(
   variables: Variables,
 ): Promise<void> {
   return retryingConflicts(() =>
-    engine.request('POST', `/external-task/${encodeURIComponent(id)}/complete`, {
+    transportOf(engine).request('POST', `/external-task/${encodeURIComponent(id)}/complete`, {
       workerId,
       variables: toTypedVariables(variables),
     }),
@@ -65,10 +66,10 @@ function outcomesFor(engine: EngineClient, id: string, workerId: string): Extern
   return {
     complete: (variables) => completeExternalTask(engine, id, workerId, variables),
     handleFailure: (f) =>
-      retryingConflicts(() => engine.request('POST', `${path}/failure`, { ...f, workerId })),
+      retryingConflicts(() => transportOf(engine).request('POST', `${path}/failure`, { ...f, workerId })),
     handleBpmnError: (errorCode, errorMessage) =>
       retryingConflicts(() =>
-        engine.request('POST', `${path}/bpmnError`, { workerId, errorCode, errorMessage }),
+        transportOf(engine).request('POST', `${path}/bpmnError`, { workerId, errorCode, errorMessage }),
       ),
   };
 }
@@ -89,7 +90,7 @@ export function startExternalTasks(
   },
 ): { stop(): void } {
   const client = new Client({
-    // Never contacted: every request goes through `engine.request` (below). The `.invalid` top-level domain
+    // Never contacted: every request goes through the engine client's transport (below). The `.invalid` top-level domain
     // cannot resolve, so a library change that bypassed the hook would fail loudly, without credentials.
     baseUrl: 'http://external-tasks.invalid',
     workerId: opts.workerId,
@@ -101,7 +102,8 @@ export function startExternalTasks(
     autoPoll: false,
     use: [
       (c) => {
-        c.engineService.request = (method, path, options) => engine.request(method, path, options?.json);
+        c.engineService.request = (method, path, options) =>
+          transportOf(engine).request(method, path, options?.json);
       },
     ],
   });

@@ -1,8 +1,10 @@
 import { EngineError, type EngineClient } from './client.ts';
+import { transportOf } from './transport.ts';
 
 /**
  * What the supervisor view asks the engine: incidents (failed external tasks and jobs) with their error, retrying
- * them, and the historic instances of a case (called sub-processes included), through the typed client's request.
+ * them, and the historic instances of a case (called sub-processes included), through the client's transport
+ * (transportOf: raw REST calls stay inside server/engine).
  */
 export interface EngineIncident {
   id: string;
@@ -30,7 +32,7 @@ export async function listIncidents(engine: EngineClient, tenantId: string): Pro
     sortOrder: 'desc',
     maxResults: '500',
   });
-  const all = await engine.request<EngineIncident[]>('GET', `/incident?${params}`);
+  const all = await transportOf(engine).request<EngineIncident[]>('GET', `/incident?${params}`);
   return all.filter((i) => !i.rootCauseIncidentId || i.rootCauseIncidentId === i.id);
 }
 
@@ -40,7 +42,7 @@ export async function getIncident(
   id: string,
 ): Promise<EngineIncident | null> {
   const params = new URLSearchParams({ incidentId: id, tenantIdIn: tenantId });
-  const [i] = await engine.request<EngineIncident[]>('GET', `/incident?${params}`);
+  const [i] = await transportOf(engine).request<EngineIncident[]>('GET', `/incident?${params}`);
   if (!i) return null;
   // A copy on a calling activity: retrying means retrying its root cause.
   if (i.rootCauseIncidentId && i.rootCauseIncidentId !== i.id)
@@ -59,7 +61,7 @@ export async function incidentDetails(engine: EngineClient, i: EngineIncident): 
         : null;
   if (!path) return null;
   try {
-    return (await engine.requestText('GET', path)).slice(0, 4000);
+    return (await transportOf(engine).requestText('GET', path)).slice(0, 4000);
   } catch (err) {
     // Gone since the list was read (retried and resolved), or none recorded: no details to show.
     if (err instanceof EngineError && err.status >= 400) return null;
@@ -73,7 +75,7 @@ export async function externalTaskError(
   externalTaskId: string,
 ): Promise<string | null> {
   try {
-    const t = await engine.request<{ errorMessage: string | null }>(
+    const t = await transportOf(engine).request<{ errorMessage: string | null }>(
       'GET',
       `/external-task/${encodeURIComponent(externalTaskId)}`,
     );
@@ -90,11 +92,13 @@ export async function retryIncident(engine: EngineClient, i: EngineIncident, ret
   if (i.incidentType === 'failedExternalTask') {
     const id = encodeURIComponent(i.configuration);
     // The last failure left a lock (its retry back-off): release it so a worker takes the task at once.
-    await engine.request('POST', `/external-task/${id}/unlock`);
-    return engine.request('PUT', `/external-task/${id}/retries`, { retries });
+    await transportOf(engine).request('POST', `/external-task/${id}/unlock`);
+    return transportOf(engine).request('PUT', `/external-task/${id}/retries`, { retries });
   }
   if (i.incidentType === 'failedJob')
-    return engine.request('PUT', `/job/${encodeURIComponent(i.configuration)}/retries`, { retries });
+    return transportOf(engine).request('PUT', `/job/${encodeURIComponent(i.configuration)}/retries`, {
+      retries,
+    });
   throw new EngineError(400, 'BadRequest', `incidents of type ${i.incidentType} cannot be retried`);
 }
 
@@ -114,7 +118,7 @@ export function caseInstances(
   tenantId: string,
   number: string,
 ): Promise<HistoricInstance[]> {
-  return engine.request('POST', '/history/process-instance', {
+  return transportOf(engine).request('POST', '/history/process-instance', {
     processInstanceBusinessKey: number,
     tenantIdIn: [tenantId],
   });
@@ -127,5 +131,8 @@ export function runningInstances(
   ids: string[],
 ): Promise<Array<{ id: string; businessKey: string | null }>> {
   if (ids.length === 0) return Promise.resolve([]);
-  return engine.request('POST', '/process-instance', { processInstanceIds: ids, tenantIdIn: [tenantId] });
+  return transportOf(engine).request('POST', '/process-instance', {
+    processInstanceIds: ids,
+    tenantIdIn: [tenantId],
+  });
 }

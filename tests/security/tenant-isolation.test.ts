@@ -306,11 +306,13 @@ describe('tenant isolation: every route, every role', () => {
         sql`select id as v from customers where tenant_id = ${tenantId} order by customer_code`,
       ),
       place: await col(sql`select id as v from places where tenant_id = ${tenantId} order by id`),
+      // Asked of the engine with the test's own credentials: EngineClient exposes no raw request.
       definition: (
-        await t.engine.request<Array<{ id: string }>>(
-          'GET',
-          `/process-definition?tenantIdIn=${tenantId}&latestVersion=true`,
-        )
+        (await (
+          await fetch(`${t.engineRest.url}/process-definition?tenantIdIn=${tenantId}&latestVersion=true`, {
+            headers: { authorization: t.engineRest.authorization, accept: 'application/json' },
+          })
+        ).json()) as Array<{ id: string }>
       ).map((d) => d.id),
       incident: [randomUUID()],
       roleGrant: await col(sql`select id as v from role_grant_requests where tenant_id = ${tenantId}`),
