@@ -5,7 +5,8 @@
  *
  * The layers, from the top:
  * - entry points: the HTTP routes (server/routes), the external-task workers (server/workers), the mail intake's
- *   watcher (server/intake/mail/start-intake.ts, mailbox-watcher.ts) and the pages (web/). Thin skins.
+ *   watcher (server/intake/mail/start-intake.ts, mailbox-watcher.ts), the command-line scripts (scripts/) and the
+ *   pages (web/). Thin skins.
  * - composition: server/main.ts, server/app.ts, server/background (the intake and worker thread) and server/seed
  *   (the demo data, made through the same services) build the services and hand them to the entry points.
  * - domain modules: server/<module>/, listed in DOMAIN_MODULES, each with its public face `index.ts`.
@@ -45,7 +46,7 @@ const MODULE = `(${DOMAIN_MODULES.join('|')})`;
 const MODULE_INSIDE = `^server/${MODULE}/(?!index\\.ts$)`;
 /** The mail intake's watcher: an entry point that lives beside the intake module it drives. */
 const INTAKE_WATCHER = '^server/intake/mail/(start-intake|mailbox-watcher)\\.ts$';
-const ENTRY_POINTS = ['^server/routes/', '^server/workers/', '^server/seed/', INTAKE_WATCHER];
+const ENTRY_POINTS = ['^server/routes/', '^server/workers/', '^server/seed/', '^scripts/', INTAKE_WATCHER];
 /** Repositories: the only files that build queries. server/db holds the client, the tables and migrations. */
 const REPOSITORY = '\\.repo\\.ts$';
 
@@ -76,7 +77,7 @@ module.exports = {
       name: 'entry-points-use-module-index',
       severity: 'error',
       comment:
-        'Routes, workers, the intake watcher and the pages are thin skins over the domain: they call the services ' +
+        'Routes, workers, the intake watcher, the scripts and the pages are thin skins over the domain: they call the services ' +
         "a module's index.ts exposes, so a rule of the domain holds whichever door a request comes in by.",
       from: { path: ENTRY_POINTS, pathNot: INTAKE_WATCHER },
       to: { path: MODULE_INSIDE },
@@ -144,6 +145,20 @@ module.exports = {
       from: { pathNot: ['^server/engine/', '^node_modules/'] },
       to: {
         path: '^node_modules/(camunda-external-task-client-js|undici|node-fetch|axios|got|ky)/',
+      },
+    },
+    {
+      name: 'engine-internals-stay-inside',
+      severity: 'error',
+      comment:
+        'The engine door is server/engine/client.ts (EngineClient, one per process) and the few helpers made for ' +
+        'outside (deploy-processes, supervision, external-tasks, process-version, the BPMN readers). The ' +
+        'transport holds the credentials and sends any request to any REST path, and the call files take it as ' +
+        'their first argument: a file outside server/engine that imported them could build its own engine ' +
+        'connection or reach a path no typed method offers, past the one timeout, retry and error mapping.',
+      from: { pathNot: '^server/engine/' },
+      to: {
+        path: '^server/engine/(transport|deployments|process-instances|tasks|timers|errors|variables)\\.ts$',
       },
     },
     {

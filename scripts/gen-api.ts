@@ -31,7 +31,7 @@ import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { createDb } from '../server/db/client.ts';
 import { EngineClient } from '../server/engine/client.ts';
-import { loadInstructions } from '../server/instructions/instructions.ts';
+import { loadInstructions } from '../server/instructions/index.ts';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const outDir = path.join(root, 'web/src/lib/api/generated');

@@ -14,8 +14,8 @@ import { createDb } from '../server/db/client.ts';
 import { StartupError } from '../server/embedded/startup-error.ts';
 import { EngineClient } from '../server/engine/client.ts';
 import { services } from '../server/seed/demo-seed-cli.ts';
-import { rebuildInbox } from '../server/task-read-model/rebuild.ts';
-import { getTenantByCode } from '../server/tenants/tenants.repo.ts';
+import { rebuildInbox } from '../server/task-read-model/index.ts';
+import { getTenantByCode } from '../server/tenants/index.ts';
 
 export async function rebuildInboxCli(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const i = argv.indexOf('--tenant');

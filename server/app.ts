@@ -18,7 +18,7 @@ import { createProcessCatalog } from './tasks/process-catalog.ts';
 import { createDeadlineRulesService, type DeadlineRulesService } from './deadlines/deadline-rules.service.ts';
 import { createOrgChartService, type OrgChartService } from './org-chart/org-chart.service.ts';
 import { createCaseProgressService, type CaseProgressService } from './cases/case-progress.service.ts';
-import { createDesignerService, type DesignerService } from './designer/designer.service.ts';
+import { createDesignerService, type DesignerService } from './designer/index.ts';
 import type { Instruction } from './instructions/instructions.ts';
 import type { RegisterDeps } from './intake/register-complaint.ts';
 import type { Mailer } from './mail/mailer.ts';
@@ -47,7 +47,7 @@ import callCenterRoutes from './routes/api/call-center/index.ts';
 import caseLineageRoutes from './routes/api/case-lineage/index.ts';
 import supervisionRoutes from './routes/api/supervision/index.ts';
 import reportsRoutes from './routes/api/reports/index.ts';
-import { createSupervisionService, type SupervisionService } from './supervision/supervision.service.ts';
+import { createSupervisionService, type SupervisionService } from './supervision/index.ts';
 import { createUsersService, type UsersService } from './users/users.service.ts';
 import {
   createAccountPasswordService,

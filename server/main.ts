@@ -14,7 +14,7 @@ import { startInfrastructure } from './embedded/infrastructure.ts';
 import { claimDataDir } from './embedded/instance-lock.ts';
 import { loadInstructions } from './instructions/instructions.ts';
 import { createMailer } from './mail/mailer.ts';
-import { housekeepingSettings } from './housekeeping/housekeeping.ts';
+import { housekeepingSettings } from './housekeeping/index.ts';
 import { auditAnchorDir } from './audit/audit-anchors.ts';
 import { startBackgroundThread, type BackgroundPart } from './background/thread.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed/demo.ts';

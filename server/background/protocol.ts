@@ -1,4 +1,4 @@
-import type { HousekeepingOptions } from '../housekeeping/housekeeping.ts';
+import type { HousekeepingOptions } from '../housekeeping/index.ts';
 import type { IntakeTenant, ProcessOutcome } from '../intake/mail/process-message.ts';
 
 /** What runs in the background thread: the mail intake, the external-task workers and their dispatchers. */

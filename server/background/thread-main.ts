@@ -9,7 +9,7 @@ import { appLogOptions } from '../request-log.ts';
 import { auditChainKey, startAuditSealer } from '../audit/audit-chain.ts';
 import { createDb } from '../db/client.ts';
 import { EngineClient } from '../engine/client.ts';
-import { startHousekeeping } from '../housekeeping/housekeeping.ts';
+import { startHousekeeping } from '../housekeeping/index.ts';
 import { mailboxFromUrl, startMailIntake } from '../intake/mail/start-intake.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { startProcessStartDispatcher } from '../cases/index.ts';
