@@ -13,6 +13,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,8 +23,19 @@ const DOC = path.join(ROOT, 'docs/architecture.md');
 const START = '<!-- depcruise:start -->';
 const END = '<!-- depcruise:end -->';
 
-/** Left out of the picture (see above); tests are already excluded by the configuration. */
+/**
+ * What the configuration leaves out of every run (tests, SvelteKit's generated files): the CLI's --exclude below
+ * replaces the configuration's instead of adding to it, so those are repeated here.
+ */
+const CONFIG_EXCLUDED: string[] = (
+  createRequire(import.meta.url)(path.join(ROOT, '.dependency-cruiser.cjs')) as {
+    options: { exclude: { path: string[] } };
+  }
+).options.exclude.path;
+
+/** Left out of the picture (see above), besides what the configuration excludes. */
 const LEFT_OUT = [
+  ...CONFIG_EXCLUDED,
   '^server/(errors|config|logger|periodic|request-log|startup-report|app|main|web-bridge)\\.ts$',
   '^server/(db|codes|net|mail|embedded|background|seed|plugins)/',
   '^web/src/lib/api/generated/',
