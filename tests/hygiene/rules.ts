@@ -59,6 +59,39 @@ function isLiteral(node: ts.Expression): boolean {
   );
 }
 
+/**
+ * An expression made of literals only, whatever operators join them: `1 === 1`, `!false`, `'a' + 'b'`. Its value
+ * is known before the test runs, so an assertion over it cannot fail. (A list of literals is not one: it may be
+ * what a value is looked up in, `expect([404, 409]).toContain(status)`.)
+ */
+function isConstant(node: ts.Expression): boolean {
+  const n = unwrap(node);
+  if (isLiteral(n)) return true;
+  if (ts.isBinaryExpression(n))
+    return n.operatorToken.kind !== ts.SyntaxKind.CommaToken && isConstant(n.left) && isConstant(n.right);
+  if (ts.isPrefixUnaryExpression(n))
+    return n.operator !== ts.SyntaxKind.PlusPlusToken && n.operator !== ts.SyntaxKind.MinusMinusToken
+      ? isConstant(n.operand)
+      : false;
+  if (ts.isTypeOfExpression(n) || ts.isVoidExpression(n)) return isConstant(n.expression);
+  if (ts.isConditionalExpression(n))
+    return isConstant(n.condition) && isConstant(n.whenTrue) && isConstant(n.whenFalse);
+  if (ts.isTemplateExpression(n)) return n.templateSpans.every((s) => isConstant(s.expression));
+  return false;
+}
+
+/** Node's assert (and chai's): these check their first argument only; the second, if any, is a message. */
+const ONE_VALUE_ASSERTS = new Set([
+  'ok',
+  'isOk',
+  'isTrue',
+  'isFalse',
+  'isNotOk',
+  'exists',
+  'isDefined',
+  'isNotNull',
+]);
+
 /** A value that exists whatever the code under test does. */
 function alwaysDefined(node: ts.Expression): boolean {
   const n = unwrap(node);
@@ -116,6 +149,45 @@ function matcherOf(
 
 const normalized = (n: ts.Node, sf: ts.SourceFile) => n.getText(sf).replace(/\s+/g, '');
 
+/**
+ * A timer callback that only settles the promise: `() => r(x)`, `() => { r(x); }`, `function () { r(); }`.
+ * Returns the name it calls.
+ */
+function onlyCalls(callback: ts.Expression): string | undefined {
+  if (!ts.isArrowFunction(callback) && !ts.isFunctionExpression(callback)) return undefined;
+  let body: ts.Expression;
+  if (ts.isBlock(callback.body)) {
+    const only = callback.body.statements.length === 1 ? callback.body.statements[0] : undefined;
+    if (!only || !ts.isExpressionStatement(only)) return undefined;
+    body = only.expression;
+  } else body = callback.body;
+  const call = unwrap(body);
+  return ts.isCallExpression(call) && ts.isIdentifier(call.expression) ? call.expression.text : undefined;
+}
+
+/** Whether the `new Promise` whose executor declares `resolve` as its first parameter is awaited where it stands. */
+function awaitedPromiseResolving(node: ts.Node, resolve: string): boolean {
+  for (let n: ts.Node | undefined = node; n; n = n.parent) {
+    if ((ts.isArrowFunction(n) || ts.isFunctionExpression(n)) && n.parent && ts.isNewExpression(n.parent)) {
+      const ctor = n.parent.expression;
+      const first = n.parameters[0];
+      if (ts.isIdentifier(ctor) && ctor.text === 'Promise' && first && ts.isIdentifier(first.name)) {
+        if (first.name.text !== resolve) continue;
+        let outer: ts.Node = n.parent;
+        while (
+          outer.parent &&
+          (ts.isParenthesizedExpression(outer.parent) ||
+            ts.isAsExpression(outer.parent) ||
+            ts.isSatisfiesExpression(outer.parent))
+        )
+          outer = outer.parent;
+        return !!outer.parent && ts.isAwaitExpression(outer.parent);
+      }
+    }
+  }
+  return false;
+}
+
 /** The resolve parameter of the `new Promise((resolve) => …)` executor that `node` sits in, if any. */
 function promiseResolveNames(node: ts.Node): Set<string> {
   const names = new Set<string>();
@@ -149,7 +221,7 @@ export function checkSource(file: string, text: string): Finding[] {
       const matcher = matcherOf(exp);
       if (!matcher && ts.isExpressionStatement(exp.parent))
         report(exp, 'expect() without a matcher asserts nothing');
-      if (subject && isLiteral(subject)) report(exp, 'expect() on a constant cannot fail');
+      if (subject && isConstant(subject)) report(exp, 'expect() on a constant cannot fail');
       if (subject && matcher) {
         const expected = matcher.call.arguments[0];
         if (
@@ -169,6 +241,22 @@ export function checkSource(file: string, text: string): Finding[] {
 
     if (ts.isCallExpression(node)) {
       const callee = node.expression;
+      // `assert(true)`, `assert.ok(1 === 1)`, `assert.equal(1, 1)`: node's assert over constants cannot fail.
+      const assertion = ts.isIdentifier(callee)
+        ? callee.text === 'assert' && ''
+        : ts.isPropertyAccessExpression(callee) &&
+          ts.isIdentifier(callee.expression) &&
+          callee.expression.text === 'assert' &&
+          callee.name.text;
+      if (typeof assertion === 'string' && assertion !== 'fail') {
+        const [value, other] = node.arguments;
+        if (
+          value &&
+          isConstant(value) &&
+          (!other || assertion === '' || ONE_VALUE_ASSERTS.has(assertion) || isConstant(other))
+        )
+          report(node, 'assert() on a constant cannot fail');
+      }
       // Skipped, focused or postponed tests.
       if (
         ts.isPropertyAccessExpression(callee) &&
@@ -193,6 +281,11 @@ export function checkSource(file: string, text: string): Finding[] {
         if (ts.isIdentifier(callee) && callee.text === 'setTimeout') {
           const first = node.arguments[0];
           if (first && ts.isIdentifier(first) && promiseResolveNames(node).has(first.text))
+            report(node, 'a sleep: wait for a condition (waitFor in tests/helpers/wait.ts)');
+          // `await new Promise((r) => setTimeout(() => r(x), 300))`: a sleep that hands back a value. Not awaited
+          // where it stands (a deadline raced against the awaited work) it is no sleep.
+          const settles = first && onlyCalls(first);
+          if (settles && awaitedPromiseResolving(node, settles))
             report(node, 'a sleep: wait for a condition (waitFor in tests/helpers/wait.ts)');
         }
       }

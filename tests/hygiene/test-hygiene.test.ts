@@ -49,6 +49,24 @@ describe('test hygiene', () => {
     ]);
     expect(rulesOf('expect(1).toBe(1);')).toContain('expect() on a constant cannot fail');
     expect(rulesOf("expect('x', 'why').toBeTruthy();")).toContain('expect() on a constant cannot fail');
+    // An expression of literals only is a constant too.
+    expect(rulesOf('expect(1 === 1).toBe(true);')).toEqual(['expect() on a constant cannot fail']);
+    expect(rulesOf("expect(!false && 'a' + 'b' === 'ab').toBeTruthy();")).toEqual([
+      'expect() on a constant cannot fail',
+    ]);
+    // A list of literals may be what a value is looked up in.
+    expect(rulesOf('expect([404, 409]).toContain(res.statusCode);')).toEqual([]);
+    expect(rulesOf('expect(`${2 * 3}`).toBe("6");')).toEqual(['expect() on a constant cannot fail']);
+    // node's assert over constants.
+    const assertConstant = 'assert() on a constant cannot fail';
+    expect(rulesOf('assert(true);')).toEqual([assertConstant]);
+    expect(rulesOf("assert.ok(true, 'always');")).toEqual([assertConstant]);
+    expect(rulesOf('assert.ok(1 === 1);')).toEqual([assertConstant]);
+    expect(rulesOf('assert.equal(1, 1);')).toEqual([assertConstant]);
+    expect(rulesOf("assert.strictEqual(res.statusCode, 200, 'status');")).toEqual([]);
+    expect(rulesOf('assert.equal(200, res.statusCode);')).toEqual([]);
+    expect(rulesOf('assert(found);')).toEqual([]);
+    expect(rulesOf("assert.fail('unreachable');")).toEqual([]);
     expect(rulesOf('expect(res.statusCode);')).toEqual(['expect() without a matcher asserts nothing']);
     expect(rulesOf('expect(a.b).toEqual(a.b);')).toEqual(['a value compared with itself cannot fail']);
     expect(rulesOf('expect(await rows.count()).toBeDefined();')).toEqual([
@@ -71,12 +89,25 @@ describe('test hygiene', () => {
     expect(rulesOf('await new Promise((r) => setTimeout(r, 300));')).toEqual([sleep]);
     expect(rulesOf('await new Promise<void>((done) => { setTimeout(done, 300); });')).toEqual([sleep]);
     expect(rulesOf("import { setTimeout as sleep } from 'node:timers/promises';")).toEqual([sleep]);
+    // A sleep that hands back a value, however the callback is written.
+    expect(rulesOf('await new Promise((r) => setTimeout(() => r(x), 300));')).toEqual([sleep]);
+    expect(
+      rulesOf("async () => (await (new Promise((done) => { setTimeout(() => { done('v'); }, 50); })));"),
+    ).toEqual([sleep]);
+    expect(rulesOf('await new Promise(function (r) { setTimeout(function () { r(); }, 300); });')).toEqual([
+      sleep,
+    ]);
     expect(rulesOf('await page.waitForTimeout(500);')).toEqual([
       'a sleep: wait for a condition (waitFor, a locator, reloadUntil)',
     ]);
     expect(rulesOf('await new Promise((r) => setTimeout(r, 300));', 'tests/helpers/wait.ts')).toEqual([]);
     // A deadline is no sleep: nothing waits for it unless the awaited thing is late.
     expect(rulesOf("const late = new Promise((r) => setTimeout(() => r('late'), 5000));")).toEqual([]);
+    expect(
+      rulesOf("await Promise.race([work, new Promise((r) => setTimeout(() => r('late'), 5000))]);"),
+    ).toEqual([]);
+    // A timer that does more than settle the promise is not a bare sleep.
+    expect(rulesOf('await new Promise((r) => setTimeout(() => { poke(); r(); }, 10));')).toEqual([]);
   });
 
   it('refuses skipped, focused and postponed tests', () => {
