@@ -1,10 +1,11 @@
 /**
  * The boundaries of design.md are checked by `npm run lint` (issue 14 item 1): dependency-cruiser with
- * .dependency-cruiser.cjs, eslint's rule against fetch outside server/engine, and the table-owner check. This file
- * proves each check fails on the mistake it exists for, on small fixture files: a route that imports a repository,
- * a module that imports another module's repository, a file outside server/engine that calls the engine, a
- * service that builds a query, two modules that import each other, a page that imports server code, and a write to
- * another module's table. The fixtures live in a temporary folder under .data/ (ignored by git), laid out like the
+ * .dependency-cruiser.cjs, eslint's rules against fetch outside server/engine and against an EngineClient built
+ * outside the composition roots, and the table-owner check. This file proves each check fails on the mistake it
+ * exists for, on small fixture files: a route or a script that imports a repository, a module that imports another
+ * module's repository, a file outside server/engine that calls the engine or imports its transport, a second
+ * engine client, a service that builds a query, two modules that import each other, a page that imports server
+ * code, and a write to another module's table. The fixtures live in a temporary folder under .data/ (ignored by git), laid out like the
  * repository so the rules' paths apply, and are removed at the end.
  */
 import { execFile } from 'node:child_process';
@@ -50,6 +51,13 @@ const FIXTURES: Record<string, string> = {
   'server/engine/client.ts': 'export class EngineClient {}\n',
   'server/routes/api/engine-direct/index.ts':
     "import { EngineClient } from '../../../engine/client.ts';\nexport default EngineClient;\n",
+  // A module that takes the engine's transport (credentials, any REST path) instead of the client's typed calls.
+  'server/engine/transport.ts': 'export class EngineTransport {}\n',
+  'server/beta/raw-engine.ts':
+    "import { EngineTransport } from '../engine/transport.ts';\nexport const raw = EngineTransport;\n",
+  // A script that imports a repository instead of the module's index.
+  'scripts/rogue-script.ts':
+    "import { alphaRows } from '../server/alpha/alpha.repo.ts';\nexport const rows = alphaRows;\n",
   // Two modules that import each other.
   'server/gamma/index.ts': "export { gamma } from './gamma.service.ts';\n",
   'server/gamma/gamma.service.ts':
@@ -105,7 +113,7 @@ describe('boundary checks of npm run lint', () => {
     // depcruise exits non-zero when it finds violations (that is what fails `npm run lint`): read its report anyway.
     const out = await run(
       process.execPath,
-      [bin, 'server', 'web/src', '--config', 'depcruise.cjs', '--output-type', 'json'],
+      [bin, 'server', 'web/src', 'scripts', '--config', 'depcruise.cjs', '--output-type', 'json'],
       {
         cwd: dir,
         maxBuffer: 64 * 1024 * 1024,
@@ -159,6 +167,34 @@ describe('boundary checks of npm run lint', () => {
       },
     );
     expect(inside!.messages.filter((m) => m.ruleId === 'no-restricted-syntax')).toEqual([]);
+  }, 60_000);
+
+  it("fails when a file outside server/engine imports the engine's transport", () => {
+    expect(found('engine-internals-stay-inside', 'server/beta/raw-engine.ts')).toEqual([
+      'server/engine/transport.ts',
+    ]);
+    expect(found('engine-internals-stay-inside', 'server/engine/client.ts')).toEqual([]);
+  });
+
+  it('fails when a script imports a repository', () => {
+    expect(found('entry-points-use-module-index', 'scripts/rogue-script.ts')).toEqual([
+      'server/alpha/alpha.repo.ts',
+    ]);
+  });
+
+  it('fails when an EngineClient is built outside the composition roots', async () => {
+    const eslint = new ESLint({ cwd: root });
+    const text =
+      "import { EngineClient } from '../engine/client.ts';\n" +
+      "export const e = new EngineClient({ url: 'http://engine', user: 'u', password: 'p' });\n";
+    const [outside] = await eslint.lintText(text, { filePath: path.join(root, 'server/cases/fixture.ts') });
+    expect(outside!.messages.map((m) => m.message)).toEqual([
+      expect.stringContaining('One engine client per process'),
+    ]);
+    const [root_] = await eslint.lintText(text.replace('../engine/', './engine/'), {
+      filePath: path.join(root, 'server/main.ts'),
+    });
+    expect(root_!.messages.filter((m) => m.ruleId === 'no-restricted-syntax')).toEqual([]);
   }, 60_000);
 
   it('fails when anything but a repository builds a query', () => {
