@@ -114,6 +114,11 @@ export const ERRORS = {
   },
   CASE_ALREADY_ANNULLED: { status: 409, message: 'Reclamația este deja anulată.' },
   CASE_CLOSED: { status: 409, message: 'Reclamația este închisă.' },
+  CASE_CLOSED_NOT_ANNULLABLE: {
+    status: 409,
+    message:
+      'Reclamația este închisă sau clasată și nu mai poate fi anulată: se anulează doar o înregistrare făcută din eroare, cât timp reclamația nu este închisă.',
+  },
   CASE_NOT_CONTESTABLE: {
     status: 409,
     message: 'Răspunsul poate fi contestat numai după ce a fost transmis consumatorului.',

@@ -1,4 +1,4 @@
-import { CASE_STATUS_LABELS } from '../codes/case-codes.ts';
+import { CASE_STATUS_LABELS, isClosedCase } from '../codes/case-codes.ts';
 import type { Db } from '../db/client.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
@@ -110,7 +110,8 @@ export function createCasesService(deps: CasesDeps) {
     const row = await getCaseByNumber(db, principal.tenantId, number);
     if (!row) throw new DomainError('CASE_NOT_FOUND', { number });
     if (row.case.status === 'annulled') throw new DomainError('CASE_ALREADY_ANNULLED');
-    if (row.case.status === 'closed') throw new DomainError('CASE_CLOSED');
+    // Closed as case-codes.ts defines it: closed after its answer, or filed (clasată).
+    if (isClosedCase(row.case.status)) throw new DomainError('CASE_CLOSED_NOT_ANNULLABLE', { number });
     const now = new Date();
     await db.transaction(async (tx) => {
       await annulCase(tx, principal.tenantId, row.case.id, { at: now, by: principal.userId, reason });

@@ -179,6 +179,30 @@ describe('POST /api/complaints', () => {
       );
       expect(audit.map((a) => a.action)).toEqual(['case.registered', 'case.annulled']);
     });
+
+    it('is refused for a closed or filed (clasată) case, with a clear message', async () => {
+      const supervisor = await t.login('supervisor@demo.local');
+      for (const status of ['filed', 'closed']) {
+        const number = (await register()).json<{ number: string }>().number;
+        await t.db.execute(sql`update cases set status = ${status} where number = ${number}`);
+        const r = await t.app.inject({
+          method: 'POST',
+          url: `/api/complaints/${number}/annulment`,
+          headers: supervisor,
+          payload: { reason: 'Înregistrată din greșeală, apel de test.' },
+        });
+        expect(r.statusCode, status).toBe(409);
+        expect(r.json(), status).toEqual({
+          code: 'CASE_CLOSED_NOT_ANNULLABLE',
+          message:
+            'Reclamația este închisă sau clasată și nu mai poate fi anulată: se anulează doar o înregistrare făcută din eroare, cât timp reclamația nu este închisă.',
+        });
+        const row = await t.db.execute<{ status: string; annulled_at: string | null }>(
+          sql`select status, annulled_at from cases where number = ${number}`,
+        );
+        expect(row[0], status).toEqual({ status, annulled_at: null });
+      }
+    });
   });
 
   it('records every staff view of a case in the audit log', async () => {

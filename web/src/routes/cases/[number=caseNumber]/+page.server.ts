@@ -10,7 +10,7 @@ import {
 } from '$lib/api/generated';
 import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
-import { isAnsweredCase } from '$codes/case-codes';
+import { isAnsweredCase, isClosedCase } from '$codes/case-codes';
 import { errorMessage } from '$lib/api/error-message';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -32,7 +32,8 @@ export const load = (async (event) => {
     canContest:
       user.roles.some((r) => r === 'agent' || r === 'officer' || r === 'supervisor') &&
       isAnsweredCase(c.status),
-    canAnnul: user.roles.includes('supervisor') && c.status !== 'annulled' && c.status !== 'closed',
+    // Closed (answered and closed, filed or annulled) is case-codes.ts's one definition, as the API refuses it.
+    canAnnul: user.roles.includes('supervisor') && !isClosedCase(c.status),
     annulled: event.url.searchParams.get('annulled') === '1',
     contested: event.url.searchParams.get('contested') === '1',
     meta: { title: `Reclamația ${c.number}` },
