@@ -1,8 +1,8 @@
 /**
  * "Today" and every business date: a day in Europe/Bucharest, whatever the time zone of the server or the browser
  * (issue 14 item 4). Registration dates, legal due dates, the deadline badge and the letters all count Romanian
- * days, so this is the one place that turns an instant into one. The web pages import it too (`$codes`), so the
- * browser's "today" is the server's.
+ * days, so this is the one place that turns an instant into one, and that counts calendar days from one. The web
+ * pages import it too (`$codes`), so the browser's "today" is the server's.
  */
 
 /** YYYY-MM-DD, a day in Europe/Bucharest. */
@@ -32,4 +32,11 @@ export function businessClock(at: Date): { date: IsoDate; minutes: number; year:
 /** The business date (YYYY-MM-DD, Europe/Bucharest) of an instant: today, without an argument. */
 export function businessDate(at: Date = new Date()): IsoDate {
   return businessClock(at).date;
+}
+
+/** The day `n` days after `d` (before, when `n` is negative): calendar days, YYYY-MM-DD in and out. */
+export function addDays(d: IsoDate, n: number): IsoDate {
+  const x = new Date(`${d}T00:00:00Z`);
+  x.setUTCDate(x.getUTCDate() + n);
+  return x.toISOString().slice(0, 10);
 }

@@ -2,21 +2,14 @@
  * The business calendar: Romanian legal holidays (Labour Code art. 139), working days, the registration date and
  * the legal due date. Every business date is a 'YYYY-MM-DD' string in Europe/Bucharest.
  */
-import { businessClock, type IsoDate } from '../codes/business-date.ts';
+import { addDays, businessClock, type IsoDate } from '../codes/business-date.ts';
 
-// The business date of an instant ("today") is defined once, in server/codes (the web pages share it).
-export { BUSINESS_TZ, businessClock, businessDate, type IsoDate } from '../codes/business-date.ts';
+// The business date of an instant ("today") and calendar-day arithmetic are defined once, in server/codes (the web
+// pages share them).
+export { addDays, BUSINESS_TZ, businessClock, businessDate, type IsoDate } from '../codes/business-date.ts';
 
 function toUtc(d: IsoDate): Date {
   return new Date(`${d}T00:00:00Z`);
-}
-function fromUtc(d: Date): IsoDate {
-  return d.toISOString().slice(0, 10);
-}
-export function addDays(d: IsoDate, n: number): IsoDate {
-  const x = toUtc(d);
-  x.setUTCDate(x.getUTCDate() + n);
-  return fromUtc(x);
 }
 function ymd(y: number, m: number, d: number): IsoDate {
   return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;

@@ -3,8 +3,6 @@
  * the authority's name, its own reference number and, when it set one, its deadline. Checked before the API is
  * called so that the person gets the precise field and a Romanian message; the server checks again.
  */
-import { businessDate } from '$codes/business-date';
-
 export interface AuthorityFields {
   source: 'consumer' | 'authority';
   authorityName: string;
@@ -62,9 +60,4 @@ export function authorityBody(a: AuthorityFields) {
         ...(a.authorityDueDate ? { authorityDueDate: a.authorityDueDate } : {}),
       }
     : {};
-}
-
-/** Today's date in Bucharest (the business calendar's day, server/codes/business-date.ts). */
-export function bucharestToday(now = new Date()): string {
-  return businessDate(now);
 }

@@ -3,7 +3,7 @@
  * Calendar days (YYYY-MM-DD from the API) are never passed through Date, so they cannot shift by a day.
  */
 
-import { BUSINESS_TZ, businessDate } from '$codes/business-date';
+import { BUSINESS_TZ } from '$codes/business-date';
 
 const ZONE = BUSINESS_TZ;
 
@@ -55,11 +55,6 @@ export function formatDateTime(value: string | null | undefined): string {
 export function isoOf(value: string): string {
   const d = toDate(value);
   return d ? d.toISOString() : value;
-}
-
-/** Today's calendar day in Bucharest, as YYYY-MM-DD. */
-export function todayInBucharest(now: Date = new Date()): string {
-  return businessDate(now);
 }
 
 /** Whole days from `from` to `to` (both YYYY-MM-DD); negative when `to` is earlier. */

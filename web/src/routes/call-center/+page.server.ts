@@ -15,7 +15,8 @@ import { AREA_ROLES } from '$lib/roles';
 import { CATEGORY_LABELS } from '$lib/categories';
 import { complaintCategory, contactOf, readComplaintForm } from '$lib/complaint-form';
 import { errorMessage } from '$lib/api/error-message';
-import { authorityBody, authorityFields, authorityProblem, bucharestToday } from '$lib/authority-referral';
+import { authorityBody, authorityFields, authorityProblem } from '$lib/authority-referral';
+import { businessDate } from '$codes/business-date';
 import { dataSubjectRights, type DataSubjectRight } from '$codes/privacy-codes';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -108,7 +109,7 @@ export const actions = {
     }
     const category = complaintCategory(values);
     if (!category.ok) return fail(400, { values, field: category.field, message: category.message });
-    const authority = authorityProblem(values, bucharestToday());
+    const authority = authorityProblem(values, businessDate());
     if (authority) return fail(400, { values, field: authority.field, message: authority.message });
     if (values.source === 'authority' && values.resolvedOnCall)
       return fail(400, {

@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { getApiPostalDispatches, patchApiPostalDispatchesById } from '$lib/api/generated';
 import type { PostalDispatchUpdate } from '$lib/api/types';
-import { todayInBucharest } from '$lib/format';
+import { businessDate } from '$codes/business-date';
 import { AREA_ROLES } from '$lib/roles';
 import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
@@ -18,7 +18,7 @@ export const load = (async (event) => {
   const view: View = (VIEWS as readonly string[]).includes(v ?? '') ? (v as View) : 'pending';
   const query = view === 'pending' ? { pending: true } : {};
   const { items } = await apiLoad(event, getApiPostalDispatches({ client: apiClient(event), query }));
-  return { view, items, today: todayInBucharest(), meta: { title: 'Corespondență poștală' } };
+  return { view, items, today: businessDate(), meta: { title: 'Corespondență poștală' } };
 }) satisfies PageServerLoad;
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
@@ -43,7 +43,7 @@ async function record(event: RequestEvent, step: Step) {
   const values = { date: text(form, 'date'), reference: text(form, 'reference') };
   const failWith = (status: number, message: string) => fail(status, { id, step, values, message });
   if (!Number.isInteger(id) || id < 1) return failWith(400, 'Scrisoarea nu a fost găsită.');
-  const day = dayOf(values.date, todayInBucharest());
+  const day = dayOf(values.date, businessDate());
   if ('error' in day) return failWith(400, day.error);
   if (values.reference.length < 3)
     return failWith(

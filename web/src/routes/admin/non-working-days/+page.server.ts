@@ -7,13 +7,13 @@ import {
 import { apiClient, apiLoad, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
-import { todayInBucharest } from '$lib/format';
+import { businessDate } from '$codes/business-date';
 import { errorMessage } from '$lib/api/error-message';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {
   await event.parent();
-  const current = Number(todayInBucharest().slice(0, 4));
+  const current = Number(businessDate().slice(0, 4));
   const y = Number.parseInt(event.url.searchParams.get('year') ?? '', 10);
   const year = y >= 2000 && y <= 2100 ? y : current;
   const days = await apiLoad(event, getApiNonWorkingDays({ client: apiClient(event), query: { year } }));

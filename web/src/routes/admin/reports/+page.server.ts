@@ -8,7 +8,7 @@ import {
 } from '$lib/api/generated';
 import { apiClient, loginRedirect, settle } from '$lib/server/api';
 import { requireRole } from '$lib/server/guard';
-import { todayInBucharest } from '$lib/format';
+import { businessDate } from '$codes/business-date';
 import { errorMessage } from '$lib/api/error-message';
 import { quartersUpTo, quarterOf } from './quarters';
 import type { Actions, PageServerLoad } from './$types';
@@ -22,7 +22,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  */
 export const load = (async (event) => {
   const { user } = await event.parent();
-  const today = todayInBucharest();
+  const today = businessDate();
   const quarters = quartersUpTo(today, 5);
   const lastEnded = quarters.find((q) => q.to < today) ?? quarters[0]!;
   const fromParam = event.url.searchParams.get('from') ?? '';

@@ -10,7 +10,8 @@ import { requireRole } from '$lib/server/guard';
 import { AREA_ROLES } from '$lib/roles';
 import { complaintCategory, contactOf, readComplaintForm } from '$lib/complaint-form';
 import { errorMessage } from '$lib/api/error-message';
-import { authorityBody, authorityFields, authorityProblem, bucharestToday } from '$lib/authority-referral';
+import { authorityBody, authorityFields, authorityProblem } from '$lib/authority-referral';
+import { businessDate } from '$codes/business-date';
 import { dataSubjectRights, type DataSubjectRight } from '$codes/privacy-codes';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -42,7 +43,7 @@ export const actions = {
     const category = complaintCategory(values);
     if (!category.ok)
       return fail(400, { action: 'register', values, field: category.field, message: category.message });
-    const authority = authorityProblem(values, bucharestToday());
+    const authority = authorityProblem(values, businessDate());
     if (authority)
       return fail(400, { action: 'register', values, field: authority.field, message: authority.message });
     const r = await settle(
