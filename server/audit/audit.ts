@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../db/client.ts';
-import { insertAuditRows, listAudit } from './audit.repo.ts';
+import type { SQL } from 'drizzle-orm';
+import { auditRowsFromSql, insertAuditRows, listAudit } from './audit.repo.ts';
 
 export type ActorKind = 'user' | 'consumer' | 'worker' | 'system';
 
@@ -34,6 +35,28 @@ export async function appendAudit(tx: DbOrTx, entry: AuditInput | AuditInput[]):
       entityId: e.entityId,
       details: e.details ?? {},
     })),
+  );
+}
+
+/**
+ * The audit row of a change made by one SQL statement, written by that same statement (a data-modifying `with`
+ * part named after `from`, whose columns `details` may use). For the one change that must not wait a round trip
+ * for its audit row while it holds a lock: the registration's gapless number (cases/registration.repo.ts), where
+ * each round trip under the counter's row lock is a round trip every other registration of the tenant waits for.
+ * Everything else calls appendAudit.
+ */
+export function auditInStatement(entry: Omit<AuditInput, 'details'>, details: SQL, from: string): SQL {
+  return auditRowsFromSql(
+    {
+      tenantId: entry.tenantId,
+      actorId: entry.actorId ?? null,
+      actorKind: entry.actorKind,
+      action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId,
+    },
+    details,
+    from,
   );
 }
 

@@ -3,7 +3,7 @@
  * it records), its hash chain, and the personal-data access log. Other modules import this file only
  * (.dependency-cruiser.cjs).
  */
-export { appendAudit, auditOf, type ActorKind, type AuditInput } from './audit.ts';
+export { appendAudit, auditInStatement, auditOf, type ActorKind, type AuditInput } from './audit.ts';
 export {
   accessLogOf,
   logAccess,

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { auditInStatement, type ActorKind } from '../audit/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import type { CaseSource, Channel, ComplaintCategory, CustomerType, Energy } from '../db/schema/index.ts';
 import { LEASE_SECONDS } from './process-starts.repo.ts';
@@ -28,6 +29,8 @@ export interface RegistrationRow {
   dueDate: string;
   deadlineRule: unknown;
   createdBy: string | null;
+  /** Who registered it, for the audit row the statement writes. */
+  actor: { id: string | null; kind: ActorKind };
   /** What one-box search matches besides the number (searchText of the names, codes, subject and text). */
   searchWords: string;
   processKey: string;
@@ -35,9 +38,11 @@ export interface RegistrationRow {
 }
 
 /**
- * The registration: the next number of the tenant's year (gapless), the case, its first event and its
- * process-start outbox row (process-start.ts), in one statement. The counter row stays locked until the caller's
- * transaction commits, so the statement holds the lock for one round trip, not four.
+ * The registration: the next number of the tenant's year (gapless), the case, its first event, its process-start
+ * outbox row (process-start.ts) and its audit row, in one statement. The counter row stays locked until the
+ * transaction commits, so nothing waits on the client while it is held: alone, the statement is its own
+ * transaction, sent with its begin and commit in one round trip (db/scoped-client.ts); in a caller's transaction,
+ * the caller's writes follow it (bench/README.md).
  */
 export async function insertRegistration(
   tx: DbOrTx,
@@ -74,6 +79,19 @@ export async function insertRegistration(
         now() + make_interval(secs => ${LEASE_SECONDS})
       from c
       returning id, locked_until
+    ), au as (
+      ${auditInStatement(
+        {
+          tenantId: r.tenantId,
+          actorId: r.actor.id,
+          actorKind: r.actor.kind,
+          action: 'case.registered',
+          entityType: 'case',
+          entityId: r.caseId,
+        },
+        sql`jsonb_build_object('number', c.number, 'channel', ${r.channel}::text, 'category', ${r.category}::text)`,
+        'c',
+      )}
     )
     select c.number, ob.id as outbox_id, ob.locked_until from c, ob`)) as unknown as Array<{
     number: string;

@@ -44,7 +44,7 @@ class ScopedStatement implements PromiseLike<unknown> {
     try {
       const begin = conn.unsafe('begin').execute();
       const set = conn.unsafe(SET_SCOPE, this.settings).execute();
-      const statement = conn.unsafe(this.query, this.params as never, this.options);
+      const statement = conn.unsafe(this.query, this.params as never, prepared(this.options));
       if (this.mode === 'values') statement.values();
       statement.execute();
       const commit = conn.unsafe('commit').execute();
@@ -79,6 +79,30 @@ class ScopedStatement implements PromiseLike<unknown> {
   }
 }
 
+/**
+ * Every statement with parameters goes out as a named prepared statement, kept per connection (postgres.js
+ * caches it by its text). drizzle asks for unnamed ones, which cost a second round trip each time (parse and
+ * describe, wait for the parameter types, then bind and execute) and a new parse and plan in PostgreSQL: on the
+ * registration path that was most of the API's time (bench/README.md). A statement without parameters keeps the
+ * simple protocol. The set of texts is bounded (drizzle's queries are fixed but for the length of `in` and
+ * `values` lists), and postgres.js retires each connection within an hour, with its statements.
+ */
+function prepared(options: Options): Options {
+  return { ...options, prepare: true };
+}
+
+/** A transaction whose statements are prepared like the pool's (`prepared`); everything else passes through. */
+function preparing(tx: postgres.TransactionSql): postgres.TransactionSql {
+  return new Proxy(tx, {
+    get(target, prop, receiver) {
+      if (prop === 'unsafe')
+        return (query: string, params?: Params, options?: Options) =>
+          target.unsafe(query, params as never, prepared(options));
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+}
+
 /** Wraps a pool: what drizzle gets instead of the pool itself. */
 export function scopedClient(base: Sql): Sql {
   const client = {
@@ -88,7 +112,7 @@ export function scopedClient(base: Sql): Sql {
       const scope = currentScope();
       // Nothing to set: the pool's connections carry no setting (every one is transaction-local), so a statement
       // of a request that has not named its tenant goes out as it is and sees no tenant's rows.
-      if (scope.kind === 'none') return base.unsafe(query, params as never, options);
+      if (scope.kind === 'none') return base.unsafe(query, params as never, prepared(options));
       return new ScopedStatement(base, scopeSettings(scope), query, params, options);
     },
     begin(
@@ -103,7 +127,7 @@ export function scopedClient(base: Sql): Sql {
         // aborted and every later statement fails with it.
         const set = tx.unsafe(SET_SCOPE, settings).execute();
         set.catch(() => undefined);
-        const result = await fn(tx);
+        const result = await fn(preparing(tx));
         await set;
         return result;
       });

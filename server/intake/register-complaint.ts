@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Db, Tx } from '../db/client.ts';
+import type { Db, DbOrTx, Tx } from '../db/client.ts';
 import type { CaseSource, Channel, ComplaintCategory } from '../db/schema/index.ts';
 import { customerTypeOf, energyOf } from '../codes/case-codes.ts';
 import { clockInstants, businessClock, computeDeadline } from '../deadlines/index.ts';
 import { searchText } from '../db/search-text.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
-import { appendAudit, type ActorKind } from '../audit/index.ts';
+import type { ActorKind } from '../audit/index.ts';
 import {
   accessCodeFor,
   attemptProcessStart,
@@ -104,60 +104,57 @@ async function register(
   const caseId = randomUUID();
   const actorUserId = input.actor.kind === 'user' ? input.actor.id : null;
 
-  // One transaction on one connection: the reads go out together (pipelined, one round trip), then the numbered
-  // registration and its audit entry. Reading inside the transaction costs nothing extra (the tenant's counter
-  // row is locked only by the registration statement) and saves a begin/commit per read: bench/README.md.
-  const written = await db.transaction(async (tx) => {
-    const [customer, place, legalDeadline, tenant] = await Promise.all([
+  // The reads go out together on one connection in one transaction (one round trip, one begin/commit instead of
+  // one per read); they take no lock, so they stay out of the writing statement's way.
+  const [customer, place, legalDeadline, tenant] = await db.transaction((tx) =>
+    Promise.all([
       input.customerId ? getCustomer(tx, input.tenantId, input.customerId) : null,
       input.placeId ? getPlace(tx, input.tenantId, input.placeId) : null,
       computeDeadline(tx, input.tenantId, input.category, receivedAt),
       getTenant(tx, input.tenantId),
-    ]);
-    if (input.customerId && !customer)
-      throw new DomainError('CUSTOMER_NOT_FOUND', { customerId: input.customerId });
-    if (input.placeId && !place) throw new DomainError('PLACE_NOT_FOUND', { placeId: input.placeId });
-    if (place && customer && place.customerId !== customer.id) throw new DomainError('PLACE_NOT_OF_CUSTOMER');
-    if (!tenant) throw new DomainError('NOT_FOUND');
-    // An authority's earlier deadline is the one the case must meet (docs/legal.md, "Category and source").
-    const deadline =
-      authorityDueDate && authorityDueDate < legalDeadline.dueDate
-        ? {
-            ...legalDeadline,
-            dueDate: authorityDueDate,
-            ...(await clockInstants(tx, input.tenantId, authorityDueDate)),
-          }
-        : legalDeadline;
-    const customerType = customerTypeOf(customer?.customerType);
-    const energy = energyOf(place?.energy);
+    ]),
+  );
+  if (input.customerId && !customer)
+    throw new DomainError('CUSTOMER_NOT_FOUND', { customerId: input.customerId });
+  if (input.placeId && !place) throw new DomainError('PLACE_NOT_FOUND', { placeId: input.placeId });
+  if (place && customer && place.customerId !== customer.id) throw new DomainError('PLACE_NOT_OF_CUSTOMER');
+  if (!tenant) throw new DomainError('NOT_FOUND');
+  // An authority's earlier deadline is the one the case must meet (docs/legal.md, "Category and source").
+  const deadline =
+    authorityDueDate && authorityDueDate < legalDeadline.dueDate
+      ? {
+          ...legalDeadline,
+          dueDate: authorityDueDate,
+          ...(await clockInstants(db, input.tenantId, authorityDueDate)),
+        }
+      : legalDeadline;
+  const customerType = customerTypeOf(customer?.customerType);
+  const energy = energyOf(place?.energy);
 
-    const contactName = input.contactName?.trim() || customer?.name;
-    const contactEmail = input.contactEmail?.trim().toLowerCase() || customer?.email || null;
-    const contactPhone = input.contactPhone?.trim() || customer?.phone || null;
-    if (!contactName || (!contactEmail && !contactPhone && !customer))
-      throw new DomainError('CONTACT_REQUIRED');
+  const contactName = input.contactName?.trim() || customer?.name;
+  const contactEmail = input.contactEmail?.trim().toLowerCase() || customer?.email || null;
+  const contactPhone = input.contactPhone?.trim() || customer?.phone || null;
+  if (!contactName || (!contactEmail && !contactPhone && !customer))
+    throw new DomainError('CONTACT_REQUIRED');
 
-    const variables = {
-      caseId,
-      tenantCode: tenant.code,
-      category: input.category,
-      channel: input.channel,
-      registeredOn: deadline.registeredOn,
-      dueDate: deadline.dueDate,
-      dueAt: deadline.dueAt,
-      warnAt: deadline.warnAt,
-      escalateAt: deadline.escalateAt,
-      customerKnown: customer !== null,
-      customerType,
-      energy,
-      source,
-      resolvedOnCall: input.channel === 'call_center' && input.resolvedOnCall === true,
-    };
-    // The tenant's counter row stays locked until commit, so the registration writes the case, its first event
-    // and the process-start outbox row in one statement (cases/registration.repo.ts), then the audit entry: the
-    // lock is held for two round trips, not five. The caller's own writes (the e-mail intake links the stored
-    // message) join the same transaction, so all or nothing of it happens.
-    const w = await recordRegistration(tx, {
+  const variables = {
+    caseId,
+    tenantCode: tenant.code,
+    category: input.category,
+    channel: input.channel,
+    registeredOn: deadline.registeredOn,
+    dueDate: deadline.dueDate,
+    dueAt: deadline.dueAt,
+    warnAt: deadline.warnAt,
+    escalateAt: deadline.escalateAt,
+    customerKnown: customer !== null,
+    customerType,
+    energy,
+    source,
+    resolvedOnCall: input.channel === 'call_center' && input.resolvedOnCall === true,
+  };
+  const register = (q: DbOrTx) =>
+    recordRegistration(q, {
       caseId,
       tenantId: input.tenantId,
       tenantCode: tenant.code,
@@ -182,6 +179,7 @@ async function register(
       dueDate: deadline.dueDate,
       deadlineRule: deadline.rule,
       createdBy: actorUserId,
+      actor: input.actor,
       searchWords: searchText(
         contactName,
         customer?.customerCode,
@@ -192,18 +190,19 @@ async function register(
       processKey: COMPLAINT_PROCESS_KEY,
       variables,
     });
-    await appendAudit(tx, {
-      tenantId: input.tenantId,
-      actorId: input.actor.id,
-      actorKind: input.actor.kind,
-      action: 'case.registered',
-      entityType: 'case',
-      entityId: caseId,
-      details: { number: w.number, channel: input.channel, category: input.category },
-    });
-    if (options.inTransaction) await options.inTransaction(tx, { id: caseId, number: w.number });
-    return { ...w, deadline, variables };
-  });
+  // The number, the case, its first event, the outbox row and the audit entry are one statement, which keeps the
+  // tenant's counter row locked until commit (cases/registration.repo.ts). Alone, it is its own transaction, sent
+  // with its begin and commit in one round trip, so no registration waits for another's client. A channel that
+  // must commit its own writes with the case (the e-mail intake links the stored message) runs them after it in
+  // one transaction, so all or nothing of it happens.
+  const inTransaction = options.inTransaction;
+  const written = inTransaction
+    ? await db.transaction(async (tx) => {
+        const w = await register(tx);
+        await inTransaction(tx, { id: caseId, number: w.number });
+        return w;
+      })
+    : await register(db);
   const number = written.number;
   const outbox: ProcessStartRow = {
     id: written.outboxId,
@@ -211,7 +210,7 @@ async function register(
     caseId,
     businessKey: number,
     processKey: COMPLAINT_PROCESS_KEY,
-    variables: written.variables,
+    variables,
     attempts: 1,
     lockedUntil: written.lockedUntil,
     lastError: null,
@@ -223,8 +222,8 @@ async function register(
     number,
     tenantId: input.tenantId,
     receivedAt,
-    registeredOn: written.deadline.registeredOn,
-    dueDate: written.deadline.dueDate,
+    registeredOn: deadline.registeredOn,
+    dueDate: deadline.dueDate,
   };
 
   const instanceId = await attemptProcessStart(db, deps.engine, outbox, deps.log);
@@ -236,6 +235,6 @@ async function register(
     dueDate: row.dueDate,
     accessCode: accessCodeFor(deps.secret, row.tenantId, row.number),
     processStarted: instanceId !== null,
-    deadlineRule: written.deadline.rule,
+    deadlineRule: deadline.rule,
   };
 }
