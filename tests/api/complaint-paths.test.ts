@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cases } from '../../server/db/schema/index.ts';
+import { cases, tenants } from '../../server/db/schema/index.ts';
 import { createCase } from '../factories/index.ts';
 import { createTestContext, type TestContext } from '../helpers/test-context.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -12,6 +13,12 @@ import { completeTask, taskFor as findTask, type Headers } from '../helpers/task
  * distribution operator with the extension of the deadline, the breach of the deadline with escalation and
  * compensation, and the filing of a duplicate. Real engine, workers and mail server.
  */
+/**
+ * The operator's address is this file's own: the mail server is shared by every test file, and each file's
+ * database numbers its cases from 1, so another file's request could carry the same reference.
+ */
+const OPERATOR = `od-paths-${randomBytes(4).toString('hex')}@distributie.local`;
+
 describe('complaint process paths', () => {
   let t: TestContext;
   let officer: Headers;
@@ -19,6 +26,7 @@ describe('complaint process paths', () => {
 
   beforeAll(async () => {
     t = await createTestContext({ workers: true });
+    await t.db.update(tenants).set({ operatorEmail: OPERATOR }).where(eq(tenants.id, t.demoTenantId));
     officer = await t.login('officer@demo.local');
     supervisor = await t.login('supervisor@demo.local');
   });
@@ -63,7 +71,7 @@ describe('complaint process paths', () => {
     // The request reaches the operator's address with our reference.
     const reference = `${reg.number}/OD1`;
     const sent = await waitFor(async () =>
-      (await readMailbox('od-demo@distributie.local')).find((m) => m.subject?.includes(reference)),
+      (await readMailbox(OPERATOR)).find((m) => m.subject?.includes(reference)),
     );
     expect(sent.text).toContain('verificarea metrologică');
 
