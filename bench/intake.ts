@@ -27,6 +27,7 @@ import { startBenchStack } from './stack.ts';
 import { COMPLAINT_PROCESS_KEY } from '../processes/topics.ts';
 import { recordRegistration } from '../server/cases/index.ts';
 import { arg, runConcurrent, type Throughput } from './measure.ts';
+import { printMemory } from './memory.ts';
 
 const N = arg('n', 1000);
 const C = arg('c', 16);
@@ -94,6 +95,7 @@ async function main() {
     });
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     console.log(`intake benchmark: N=${N}, C=${C}, ${new Date().toISOString()}`);
+    printMemory('idle, before the warm-up');
     // Warm up both paths (JIT, connection pools, engine caches).
     await runConcurrent('warm-up (not counted)', Math.min(100, N), C, async () => {
       const r = await fetch(`${base}/api/complaints`, { method: 'POST', headers, body });
@@ -107,6 +109,7 @@ async function main() {
       if (r.status !== 201 || !j.processStarted) throw new Error(`registration failed: ${r.status}`);
     });
     await profile.stop();
+    printMemory('after the registrations');
     // The variables our last registration started its process with, so the bare starts stay the same starts
     // whatever the process comes to need.
     const [last] = await withTenant(demoTenantId, () =>

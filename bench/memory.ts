@@ -1,0 +1,72 @@
+/**
+ * Resident memory of this benchmark's process and of what it started (the engine's JVM, PostgreSQL's processes, a
+ * mail server), read from /proc. Proportional set size (PSS, /proc/<pid>/smaps_rollup) rather than RSS, so that
+ * PostgreSQL's shared buffers, mapped by every backend, count once. On a system without /proc it prints nothing.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+interface Proc {
+  pid: number;
+  ppid: number;
+  name: string;
+}
+
+function processes(): Proc[] {
+  const out: Proc[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split at the last ')'.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const name = stat.slice(stat.indexOf('(') + 1, close);
+      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+      out.push({ pid, ppid, name });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
+function pssKiB(pid: number): number {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const line = rollup.split('\n').find((l) => l.startsWith('Pss:'));
+    return line ? Number(line.split(/\s+/)[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** MiB per kind of process: this one (`node`), and its descendants grouped as engine, postgres and the rest by command name. */
+export function memoryByProcess(): Record<string, number> | null {
+  let all: Proc[];
+  try {
+    all = processes();
+  } catch {
+    return null;
+  }
+  const children = new Map<number, Proc[]>();
+  for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  const totals: Record<string, number> = { node: pssKiB(process.pid) };
+  const stack = [...(children.get(process.pid) ?? [])];
+  while (stack.length) {
+    const p = stack.pop()!;
+    stack.push(...(children.get(p.pid) ?? []));
+    const kind =
+      p.name === 'java' ? 'engine' : p.name.startsWith('postgres') ? 'postgres' : `other (${p.name})`;
+    totals[kind] = (totals[kind] ?? 0) + pssKiB(p.pid);
+  }
+  return Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, Math.round(v / 1024)]));
+}
+
+/** `memory (label): node 180 MiB, engine 420 MiB, postgres 90 MiB, total 690 MiB`. */
+export function printMemory(label: string): void {
+  const m = memoryByProcess();
+  if (!m) return;
+  const total = Object.values(m).reduce((a, b) => a + b, 0);
+  const parts = Object.entries(m).map(([k, v]) => `${k} ${v} MiB`);
+  console.log(`memory (${label}): ${parts.join(', ')}, total ${total} MiB`);
+}
