@@ -18,7 +18,9 @@ const NO_FETCH = {
  * with its own credentials, timeout and retries, beside the one that is configured and watched.
  */
 const ONE_ENGINE_CLIENT = {
-  selector: "NewExpression[callee.name='EngineClient']",
+  // Also through a namespace (`new engine.EngineClient`) or a renamed import, which would hide it from the first.
+  selector:
+    "NewExpression[callee.name='EngineClient'], NewExpression[callee.property.name='EngineClient'], ImportSpecifier[imported.name='EngineClient'][local.name!='EngineClient']",
   message:
     'One engine client per process: only the composition roots (server/main.ts, server/background/thread-main.ts, server/seed/demo-seed-cli.ts, scripts/, bench/, tests/) build an EngineClient, which holds the credentials; take the one you are given.',
 };

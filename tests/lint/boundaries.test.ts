@@ -195,6 +195,16 @@ describe('boundary checks of npm run lint', () => {
       filePath: path.join(root, 'server/main.ts'),
     });
     expect(root_!.messages.filter((m) => m.ruleId === 'no-restricted-syntax')).toEqual([]);
+    // Nor under another name: through a namespace, or a renamed import.
+    const hidden =
+      "import * as engine from '../engine/client.ts';\n" +
+      "import { EngineClient as Door } from '../engine/client.ts';\n" +
+      "export const e = new engine.EngineClient({ url: 'http://engine', user: 'u', password: 'p' });\n" +
+      'export const d = Door;\n';
+    const [renamed] = await eslint.lintText(hidden, { filePath: path.join(root, 'server/cases/fixture.ts') });
+    expect(renamed!.messages.filter((m) => m.message.includes('One engine client per process'))).toHaveLength(
+      2,
+    );
   }, 60_000);
 
   it('fails when anything but a repository builds a query', () => {
