@@ -659,7 +659,15 @@ describe('GDPR: data-subject requests, access log, export, retention, erasure', 
       sql`select count(*)::int as n from cases where tenant_id = ${t.demoTenantId} and category = 'facturare' and kind = 'complaint'`,
     );
 
-    // A person with a GDPR request still open keeps their cases until it is answered (IL-38 step 4).
+    // A person with a GDPR request still open keeps their cases until it is answered (IL-38 step 4): this test's
+    // own request, whatever the file's other tests left open.
+    const pending = await registerDsr({
+      right: 'access',
+      channel: 'call_center',
+      customerId: customer.id,
+      details: 'Clientul cere o copie a datelor sale înainte de ștergerea dosarelor vechi.',
+    });
+    expect(pending.statusCode).toBe(201);
     expect(await runRetention(t.db, now)).not.toContain(old.number);
     const open = await t.app.inject({
       method: 'GET',
