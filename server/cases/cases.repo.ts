@@ -3,8 +3,8 @@
  * One file although past 300 lines: a repository is where a reader finds every query of its tables
  * (.dependency-cruiser.cjs, only-repositories-build-queries); each function is a few lines of drizzle.
  */
-import { and, asc, count, desc, eq, inArray, isNull, like, sql, type SQL } from 'drizzle-orm';
-import { openCaseStatuses } from '../codes/case-codes.ts';
+import { and, asc, count, desc, eq, inArray, isNull, like, notInArray, sql, type SQL } from 'drizzle-orm';
+import { closedCaseStatuses, openCaseStatuses } from '../codes/case-codes.ts';
 import type { CommunicationChannel } from '../codes/delivery.ts';
 import type { DbOrTx } from '../db/client.ts';
 import {
@@ -378,16 +378,28 @@ export async function openCaseContesting(db: DbOrTx, tenantId: string, earlierId
 }
 
 /** A registration made by mistake is annulled with a reason, never deleted: its number stays used. */
+/**
+ * Annuls the case unless it is closed (closed, filed or already annulled: case-codes.ts) when the statement runs,
+ * so a case closed or filed since the caller looked is not annulled after all. Returns whether it was annulled.
+ */
 export async function annulCase(
   db: DbOrTx,
   tenantId: string,
   caseId: string,
   a: { at: Date; by: string; reason: string },
-) {
-  await db
+): Promise<boolean> {
+  const rows = await db
     .update(cases)
     .set({ status: 'annulled', annulledAt: a.at, annulledBy: a.by, annulReason: a.reason })
-    .where(and(eq(cases.tenantId, tenantId), eq(cases.id, caseId)));
+    .where(
+      and(
+        eq(cases.tenantId, tenantId),
+        eq(cases.id, caseId),
+        notInArray(cases.status, [...closedCaseStatuses]),
+      ),
+    )
+    .returning({ id: cases.id });
+  return rows.length > 0;
 }
 
 /** A complaint case that was in fact a GDPR request: filed out of the complaint statistics, closed now. */

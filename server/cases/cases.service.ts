@@ -114,7 +114,13 @@ export function createCasesService(deps: CasesDeps) {
     if (isClosedCase(row.case.status)) throw new DomainError('CASE_CLOSED_NOT_ANNULLABLE', { number });
     const now = new Date();
     await db.transaction(async (tx) => {
-      await annulCase(tx, principal.tenantId, row.case.id, { at: now, by: principal.userId, reason });
+      // Checked again by the update itself: the case may have been closed or filed since it was read.
+      const annulled = await annulCase(tx, principal.tenantId, row.case.id, {
+        at: now,
+        by: principal.userId,
+        reason,
+      });
+      if (!annulled) throw new DomainError('CASE_CLOSED_NOT_ANNULLABLE', { number });
       // A process start still waiting in the outbox must not happen any more.
       await cancelPendingStart(tx, row.case.id, 'annulled before start', now);
       await addCaseEvent(tx, {

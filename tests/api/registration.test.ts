@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer, createTenant, createUser } from '../factories/index.ts';
 import { startProcessStartDispatcher } from '../../server/cases/index.ts';
+import { annulCase } from '../../server/cases/cases.repo.ts';
 import { createTestContext, silentLog, type TestContext } from '../helpers/test-context.ts';
 
 describe('POST /api/complaints', () => {
@@ -202,6 +203,22 @@ describe('POST /api/complaints', () => {
         );
         expect(row[0], status).toEqual({ status, annulled_at: null });
       }
+    });
+
+    it('does not annul a case filed after the annulment read it (the update checks the status again)', async () => {
+      const { number, id } = (await register()).json<{ number: string; id: string }>();
+      // The moment between the service's read and its update: the case is filed meanwhile.
+      await t.db.execute(sql`update cases set status = 'filed' where id = ${id}`);
+      const annulled = await annulCase(t.db, t.demoTenantId, id, {
+        at: new Date(),
+        by: '00000000-0000-4000-8000-000000000000',
+        reason: 'Înregistrată din greșeală.',
+      });
+      expect(annulled).toBe(false);
+      const row = await t.db.execute<{ status: string }>(
+        sql`select status from cases where number = ${number}`,
+      );
+      expect(row[0]).toEqual({ status: 'filed' });
     });
   });
 
