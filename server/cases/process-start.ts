@@ -105,8 +105,14 @@ interface PendingStart {
   reject(err: unknown): void;
 }
 
-/** Finished starts waiting to be recorded, per connection pool and tenant, and whether a recording is under way. */
-const waiting = new WeakMap<Db, Map<string, { rows: PendingStart[]; flushing: boolean }>>();
+/** A tenant's finished starts waiting to be recorded, and whether a recording is under way. */
+interface StartQueue {
+  rows: PendingStart[];
+  flushing: boolean;
+}
+
+/** The queues per connection pool and tenant. */
+const waiting = new WeakMap<Db, Map<string, StartQueue>>();
 
 /**
  * Records a finished start (the outbox row done, the case linked, the audit entry) once it is committed. Group
@@ -130,8 +136,8 @@ function recordStarted(db: Db, tenantId: string, started: StartedRow, audit: Aud
 async function flushStarts(
   db: Db,
   tenantId: string,
-  q: { rows: PendingStart[]; flushing: boolean },
-  byTenant: Map<string, { rows: PendingStart[]; flushing: boolean }>,
+  q: StartQueue,
+  byTenant: Map<string, StartQueue>,
 ): Promise<void> {
   q.flushing = true;
   try {
