@@ -139,13 +139,16 @@ describe('deadline rules and extra non-working days (tenant admin)', () => {
       method: 'POST',
       url: '/api/non-working-days',
       headers: admin,
-      payload: { day: '2026-03-17', reason: 'Zi liberă DEMO' },
+      // A year no other test here computes a due date in, so this day changes nothing for them.
+      payload: { day: '2027-03-17', reason: 'Zi liberă DEMO' },
     });
-    const list = await t.app.inject({ method: 'GET', url: '/api/non-working-days', headers: acme });
+    const own = await t.app.inject({ method: 'GET', url: '/api/non-working-days?year=2027', headers: admin });
+    expect(own.json<{ items: Array<{ day: string }> }>().items.map((d) => d.day)).toEqual(['2027-03-17']);
+    const list = await t.app.inject({ method: 'GET', url: '/api/non-working-days?year=2027', headers: acme });
     expect(list.json<{ items: unknown[] }>().items).toEqual([]);
     const del = await t.app.inject({
       method: 'DELETE',
-      url: '/api/non-working-days/2026-03-17',
+      url: '/api/non-working-days/2027-03-17',
       headers: acme,
     });
     expect(del.statusCode).toBe(404);

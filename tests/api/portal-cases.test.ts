@@ -331,6 +331,21 @@ describe('consumer portal: accounts, complaints, files and isolation', () => {
     });
 
     it('keeps what was sent immutable', async () => {
+      // Its own submission with a file: a row trigger only speaks when there is a row to change.
+      const mine = await submit(
+        t,
+        maria,
+        complaintForm(
+          {
+            category: 'facturare',
+            subject: 'Test imuabil',
+            body: 'Un text care nu se mai schimbă.',
+            placeId: mariaPlace.id,
+          },
+          [{ name: 'dovada.png', content: PNG, type: 'image/png' }],
+        ),
+      );
+      expect(mine.statusCode, mine.body).toBe(201);
       const refused = async (q: ReturnType<typeof sql>) => {
         const err = await t.db.execute(q).then(
           () => null,
