@@ -11,6 +11,7 @@ import { createDb } from '../db/client.ts';
 import { EngineClient } from '../engine/client.ts';
 import { startHousekeeping } from '../housekeeping/index.ts';
 import { mailboxFromUrl, startMailIntake } from '../intake/mail/start-intake.ts';
+import { createMailboxLeases } from '../intake/mail/mailbox-lease.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { startProcessStartDispatcher } from '../cases/index.ts';
 import { startTaskCompletionDispatcher } from '../tasks/index.ts';
@@ -67,6 +68,8 @@ async function start(): Promise<Array<() => Promise<void> | void>> {
         tenantIds: i.tenantIds,
         pollIntervalMs: i.pollIntervalMs,
         reloadIntervalMs: i.reloadIntervalMs,
+        // Several intake processes may run (replicas, `npm run cluster`): each mailbox is read by one at a time.
+        leases: createMailboxLeases(sql, log),
         onOutcome: i.reportOutcomes
           ? (tenant, outcome) => post({ type: 'outcome', tenant, outcome })
           : undefined,

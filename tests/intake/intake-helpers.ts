@@ -8,6 +8,7 @@ import type { Db } from '../../server/db/client.ts';
 import { tenants } from '../../server/db/schema/index.ts';
 import { startMailIntake, type MailIntake } from '../../server/intake/mail/start-intake.ts';
 import type { MailboxConfig } from '../../server/intake/mail/mailbox-watcher.ts';
+import type { MailboxLeases } from '../../server/intake/mail/mailbox-lease.ts';
 import type { IntakeTenant, ProcessOutcome } from '../../server/intake/mail/process-message.ts';
 import type { EngineClient } from '../../server/engine/client.ts';
 import { silentLog } from '../helpers/test-context.ts';
@@ -110,6 +111,8 @@ export async function runIntake(
     catchAll?: MailboxConfig;
     correlationRetryMs?: number;
     reloadIntervalMs?: number;
+    leases?: MailboxLeases;
+    leaseCheckMs?: number;
   } = {},
 ): Promise<RunningIntake> {
   const outcomes: RunningIntake['outcomes'] = [];
@@ -125,6 +128,8 @@ export async function runIntake(
       catchAll: opts.catchAll ?? null,
       correlationRetryMs: opts.correlationRetryMs ?? 500,
       reloadIntervalMs: opts.reloadIntervalMs ?? 0,
+      leases: opts.leases,
+      leaseCheckMs: opts.leaseCheckMs,
       onOutcome(tenant, outcome) {
         outcomes.push({ tenant, outcome });
       },

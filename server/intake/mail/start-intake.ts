@@ -9,6 +9,7 @@ import { quarantineMessage } from '../inbound-messages.ts';
 import { putBlob } from '../../documents/index.ts';
 import { mailboxConfigOf, storedMailAccount } from '../mailbox-settings.service.ts';
 import { watchMailbox, type MailboxConfig, type MailboxWatcher } from './mailbox-watcher.ts';
+import type { MailboxLeases } from './mailbox-lease.ts';
 import {
   processInboundMail,
   type IntakeDeps,
@@ -43,6 +44,13 @@ export interface MailIntakeOptions {
   correlationRetryMs?: number;
   /** Observe each outcome (tests, benchmark). */
   onOutcome?(tenant: IntakeTenant | null, outcome: ProcessOutcome): void;
+  /**
+   * When several intake processes run: a mailbox is watched only while this process holds its lease
+   * (server/intake/mail/mailbox-lease.ts). Unset: every mailbox is watched (one intake).
+   */
+  leases?: MailboxLeases;
+  /** How often the leases are checked and the free mailboxes tried again (default 3 s). */
+  leaseCheckMs?: number;
 }
 
 export interface MailIntake {
@@ -98,6 +106,9 @@ export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions)
   const fence: OutboundPolicy = opts.fence ?? defaultFence();
   /** Per tenant, the settings its watcher runs on: 'local', 'catch-all', 'off' or the account's save time. */
   const running = new Map<string, string>();
+  /** Per watcher (tenant id, or `*`), the mailbox whose lease it runs under. */
+  const leased = new Map<string, MailboxConfig>();
+  const leases = opts.leases;
 
   async function settingsOf(tenant: IntakeTenant) {
     const account = await withTenant(tenant.id, () => storedMailAccount(deps.db, tenant.id));
@@ -129,6 +140,24 @@ export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions)
     });
   }
 
+  /** Stops a watcher and gives its mailbox's lease back. */
+  async function unwatch(id: string) {
+    const old = watchers.get(id);
+    watchers.delete(id);
+    await old?.stop();
+    const mailbox = leased.get(id);
+    leased.delete(id);
+    if (mailbox) await leases?.release(mailbox);
+  }
+
+  /** Starts a watcher once this process holds its mailbox's lease; false when another intake holds it. */
+  async function startWatching(id: string, config: MailboxConfig, start: () => MailboxWatcher) {
+    if (leases && !(await leases.take(config))) return false;
+    if (leases) leased.set(id, config);
+    watchers.set(id, start());
+    return true;
+  }
+
   /** Brings every tenant's watcher in line with its settings; the first call starts them all. */
   async function reconcile(first: boolean) {
     const tenants = (
@@ -143,35 +172,71 @@ export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions)
       };
       const { key, config } = await settingsOf(tenant);
       if (running.get(t.id) === key) continue;
-      const old = watchers.get(t.id);
-      if (old) {
-        watchers.delete(t.id);
-        await old.stop();
-      }
+      if (watchers.has(t.id)) await unwatch(t.id);
       running.set(t.id, key);
       if (!config) {
         if (key === 'off')
           deps.log.warn({ tenant: t.code }, 'no mailbox configured: e-mail intake off for this tenant');
         continue;
       }
+      // Another intake reads it: tried again at the next round, in case that one stops.
+      if (!(await startWatching(t.id, config, () => watch(tenant, config, key !== 'local')))) {
+        running.delete(t.id);
+        continue;
+      }
       if (!first) deps.log.info({ tenant: t.code }, 'mailbox settings changed: intake restarted on them');
-      watchers.set(t.id, watch(tenant, config, key !== 'local'));
+    }
+    if (opts.catchAll && !watchers.has('*')) {
+      const catchAll = opts.catchAll;
+      await startWatching('*', catchAll, () => watchCatchAll(deps, opts, catchAll));
     }
   }
 
-  await reconcile(true);
-  if (opts.catchAll) watchers.set('*', watchCatchAll(deps, opts, opts.catchAll));
+  /** The leases' session was lost: every mailbox may be another intake's by now, so its watcher stops at once. */
+  function dropAll() {
+    for (const w of watchers.values()) w.kill();
+    watchers.clear();
+    leased.clear();
+    running.clear();
+  }
+
+  // The reload and the lease loop both reconcile: one at a time, so a mailbox never gets two watchers.
+  let turn: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const p = turn.then(fn);
+    turn = p.catch(() => undefined);
+    return p;
+  };
+
+  await serial(() => reconcile(true));
   const reload =
     opts.reloadIntervalMs === 0
       ? null
       : runPeriodically(
           opts.reloadIntervalMs ?? 30_000,
           () =>
-            reconcile(false).catch((err: unknown) =>
+            serial(() => reconcile(false)).catch((err: unknown) =>
               deps.log.warn({ err: (err as Error).message }, 'mailbox settings reload failed'),
             ),
           opts.reloadIntervalMs ?? 30_000,
         );
+  // With leases, a mailbox another intake held is tried again soon after that one stops, not at the next reload.
+  const leaseLoop = leases
+    ? runPeriodically(
+        opts.leaseCheckMs ?? 3_000,
+        async () => {
+          try {
+            await serial(async () => {
+              if (!(await leases.check())) dropAll();
+              await reconcile(false);
+            });
+          } catch (err) {
+            deps.log.warn({ err: (err as Error).message }, 'mailbox leases: check failed');
+          }
+        },
+        opts.leaseCheckMs ?? 3_000,
+      )
+    : null;
   const retry: CorrelationRetry | null =
     opts.correlationRetryMs === 0
       ? null
@@ -180,11 +245,14 @@ export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions)
     watchers,
     ready: Promise.all([...watchers.values()].map((w) => w.ready)).then(() => undefined),
     async stop() {
+      await leaseLoop?.stop();
       await reload?.stop();
-      await Promise.all([...watchers.values()].map((w) => w.stop()));
+      await Promise.all([...watchers.keys()].map((id) => unwatch(id)));
+      await leases?.close();
       await retry?.stop();
     },
     kill() {
+      void leaseLoop?.stop();
       void reload?.stop();
       for (const w of watchers.values()) w.kill();
       void retry?.stop();
