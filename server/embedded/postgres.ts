@@ -68,7 +68,7 @@ function shippedBinaries(): Binaries {
   return { root, version };
 }
 
-interface RunAs {
+export interface RunAs {
   uid: number;
   gid: number;
   name: string;
@@ -163,6 +163,16 @@ function placement(dataDir: string, shipped: Binaries, user: RunAs | null): Plac
 function shortPath(p: string): string {
   const rel = path.relative(process.cwd(), path.resolve(p));
   return rel && !rel.startsWith('..') ? rel : path.resolve(p);
+}
+
+/**
+ * Where the embedded PostgreSQL of `dataDir` keeps its cluster and the user it runs as (null: this process's user),
+ * decided as `npm start` decides it (see placement): for the backup, which reads the cluster, and the restore, which
+ * must put it where the next start looks (scripts/backup.ts, scripts/restore.ts).
+ */
+export function embeddedCluster(dataDir: string): { cluster: string; owner: RunAs | null } {
+  const owner = runAs();
+  return { cluster: placement(dataDir, shippedBinaries(), owner).cluster, owner };
 }
 
 /** A postmaster left running by an earlier `npm start` that was killed (kill -9 leaves its children behind). */
