@@ -75,7 +75,7 @@ export interface Running {
 }
 
 /** The environment of a newcomer's shell: none of the test run's service URLs, only the clone's ports. */
-function newcomerEnv(ports: ClonePorts): NodeJS.ProcessEnv {
+export function newcomerEnv(ports: ClonePorts): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env))
     if (

@@ -2,11 +2,17 @@ import { ImapFlow } from 'imapflow';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { inject } from 'vitest';
 
-/** Reads a mailbox of the local mail server over real IMAP (it accepts any password). */
-export async function readMailbox(address: string): Promise<ParsedMail[]> {
+/**
+ * Reads a mailbox of the local mail server over real IMAP (it accepts any password): the test run's, or the one at
+ * `server` (a system a test started itself).
+ */
+export async function readMailbox(
+  address: string,
+  server: { host: string; port: number } = { host: inject('imapHost'), port: inject('imapPort') },
+): Promise<ParsedMail[]> {
   const client = new ImapFlow({
-    host: inject('imapHost'),
-    port: inject('imapPort'),
+    host: server.host,
+    port: server.port,
     secure: false,
     auth: { user: address, pass: address },
     logger: false,
