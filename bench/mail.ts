@@ -1,25 +1,42 @@
 /**
- * Mail intake benchmark: APPENDs N complaint e-mails over IMAP to the DEMO tenant's complaint mailbox while the
- * intake runs (IDLE push, C messages in parallel), and prints messages/s and the time from APPEND to registered
- * case (committed, process started) at p50/p95/p99.
+ * Mail intake benchmark: APPENDs complaint e-mails over IMAP to the DEMO tenant's complaint mailbox while the
+ * intake runs (IDLE push, C messages in parallel), in two phases of N messages each:
  *
- *   npm run bench:mail -- --n 500 --c 8
+ * - sustained: the messages arrive at a steady R per second (paced APPENDs); prints the time from APPEND to
+ *   registered case (committed, process started) at p50/p95/p99 — what a sender waits in ordinary traffic;
+ * - burst: all N are appended at once (as fast as one IMAP connection takes them); prints the drain rate, from the
+ *   first APPEND to the last registered case, and the same latencies.
+ *
+ *   npm run bench:mail -- --n 500 --c 8 --rate 20 [--warmup 20] [--cpu-profile <file>]
+ *
+ * Before the sustained phase, `--warmup` messages at the same rate are registered and not measured.
  *
  * Self-contained like bench:intake: the same services `npm start` would start (the local mail server on 2725/1343), a fresh
  * database. Workers are not running: this measures the intake and registration alone. The intake connects as the
  * workers role, as in the background thread of `npm start`, so row-level security is included.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
+import type { ImapFlow } from 'imapflow';
 import { imapClient } from '../server/mail/imap.ts';
 import { inboundMessages, tenants } from '../server/db/schema/index.ts';
 import { withTenant } from '../server/db/tenant-scope.ts';
 import { startMailIntake } from '../server/intake/mail/start-intake.ts';
 import { startBenchStack } from './stack.ts';
-import { arg, percentiles } from './measure.ts';
+import { arg, percentile, percentiles } from './measure.ts';
+import { cpuByProcess, printCpuSince, printMemory } from './memory.ts';
 
 const N = arg('n', 500);
 const C = arg('c', 8);
+const RATE = arg('rate', 20);
+const WARMUP = arg('warmup', 20);
+/** `--cpu-profile <file>`: a V8 CPU profile of this process (the intake) during both phases. */
+const cpuProfileFile = process.argv.includes('--cpu-profile')
+  ? process.argv[process.argv.indexOf('--cpu-profile') + 1]
+  : undefined;
 const log = {
   info() {},
   warn: (o: unknown, m?: string) => console.warn(m ?? '', JSON.stringify(o)),
@@ -46,6 +63,30 @@ function message(i: number, to: string): Buffer {
   );
 }
 
+async function profileIf(file: string | undefined): Promise<{ stop(): Promise<void> }> {
+  if (!file) return { stop: async () => {} };
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 500 });
+  await post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      await writeFile(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`CPU profile of both phases: ${file}`);
+    },
+  };
+}
+
+/** When each inbound row of a phase became a registered case, by the message's number in its Subject. */
+type Registered = Map<string, number>;
+
 async function main() {
   const { infra, db, workersDb, engine, demoTenantId, close } = await startBenchStack();
   if (!infra.imap) throw new Error('bench:mail needs the local mail server (leave SMTP_URL unset)');
@@ -55,10 +96,9 @@ async function main() {
     db.update(tenants).set({ intakeEmail: address }).where(eq(tenants.id, demoTenantId)),
   );
 
-  const doneAt = new Map<string, number>();
+  const doneAt: Registered = new Map();
   let failed = 0;
-  let allDone: () => void = () => {};
-  const finished = new Promise<void>((r) => (allDone = r));
+  let waiting: { count: number; resolve: () => void } | null = null;
   const intake = await startMailIntake(
     { db: workersDb, engine, secret: infra.secret, log, ownAddresses: ['noreply@reclamatii.local'] },
     {
@@ -68,7 +108,7 @@ async function main() {
       onOutcome(_t, o) {
         if (o.status === 'registered') doneAt.set(o.inboundId, Date.now());
         else failed++;
-        if (doneAt.size + failed >= N) allDone();
+        if (waiting && doneAt.size + failed >= waiting.count) waiting.resolve();
       },
     },
   );
@@ -81,46 +121,95 @@ async function main() {
     pass: 'x',
   });
   await client.connect();
-  try {
-    console.log(`mail intake benchmark: N=${N}, C=${C}, ${new Date().toISOString()}`);
-    const appendAt: number[] = [];
-    const t0 = Date.now();
-    for (let i = 0; i < N; i++) {
-      const raw = message(i, address);
-      appendAt[i] = Date.now();
-      await client.append('INBOX', raw);
-    }
-    const appended = Date.now();
+
+  /** Resolves when `count` outcomes in all have been seen; fails after 10 minutes. */
+  async function outcomes(count: number) {
     let giveUp: NodeJS.Timeout | undefined;
     await Promise.race([
-      finished,
+      new Promise<void>((resolve) => {
+        waiting = { count, resolve };
+        if (doneAt.size + failed >= count) resolve();
+      }),
       new Promise((_, reject) => {
         giveUp = setTimeout(
-          () => reject(new Error(`only ${doneAt.size} of ${N} registered after 10 min`)),
+          () => reject(new Error(`only ${doneAt.size} of ${count} registered after 10 min`)),
           600_000,
         );
       }),
     ]).finally(() => clearTimeout(giveUp)); // else the process waits out the 10 minutes after printing
-    const end = Math.max(...doneAt.values());
+  }
+
+  /** APPENDs messages `from`…`from+count-1`, `every` ms apart (0: back to back), and waits for their cases. */
+  async function phase(c: ImapFlow, from: number, count: number, every: number) {
+    const appendAt = new Map<number, number>();
+    const t0 = Date.now();
+    for (let k = 0; k < count; k++) {
+      // Paced against the phase's start, not the previous APPEND, so slow APPENDs do not lower the offered rate.
+      if (every) {
+        const due = t0 + k * every - Date.now();
+        if (due > 0) await sleep(due);
+      }
+      appendAt.set(from + k, Date.now());
+      await c.append('INBOX', message(from + k, address));
+    }
+    const appended = Date.now();
+    await outcomes(from + count);
     const rows = await withTenant(demoTenantId, () =>
       db
         .select({ id: inboundMessages.id, subject: inboundMessages.subject })
         .from(inboundMessages)
         .where(eq(inboundMessages.tenantId, demoTenantId)),
     );
-    const latencies = rows.map((r) => {
+    const latencies: number[] = [];
+    let end = t0;
+    for (const r of rows) {
       const i = Number(/^Bench (\d+):/.exec(r.subject)?.[1]);
-      return doneAt.get(r.id)! - appendAt[i]!;
-    });
-    console.log(`APPEND of ${N} messages took ${((appended - t0) / 1000).toFixed(2)} s`);
+      const at = appendAt.get(i);
+      const done = doneAt.get(r.id);
+      if (at === undefined || done === undefined) continue;
+      latencies.push(done - at);
+      end = Math.max(end, done);
+    }
+    return { t0, appended, end, latencies, rate: latencies.length / ((end - t0) / 1000) };
+  }
+
+  const profile = await profileIf(cpuProfileFile);
+  try {
     console.log(
-      `registered ${doneAt.size} cases (${failed} other outcomes) in ${((end - t0) / 1000).toFixed(2)} s = ${(
-        doneAt.size /
-        ((end - t0) / 1000)
-      ).toFixed(1)} messages/s`,
+      `mail intake benchmark: N=${N}, C=${C}, rate ${RATE}/s, warm-up ${WARMUP}, ${new Date().toISOString()}`,
     );
-    console.log(`APPEND -> registered case: ${percentiles(latencies, 0)}`);
+    printMemory('idle, before the phases');
+
+    // Unmeasured, as in bench:intake: the first messages pay for compiling the code paths and opening connections.
+    await phase(client, 0, WARMUP, 1000 / RATE);
+    let cpu = cpuByProcess();
+    const s = await phase(client, WARMUP, N, 1000 / RATE);
+    printCpuSince('sustained phase', cpu);
+    console.log(
+      `sustained: APPEND of ${N} messages at ${RATE}/s took ${((s.appended - s.t0) / 1000).toFixed(2)} s; ` +
+        `${s.latencies.length} registered in ${((s.end - s.t0) / 1000).toFixed(2)} s`,
+    );
+    console.log(`sustained: APPEND -> registered case: ${percentiles(s.latencies, 0)}`);
+
+    cpu = cpuByProcess();
+    const b = await phase(client, WARMUP + N, N, 0);
+    printCpuSince('burst phase', cpu);
+    console.log(
+      `burst: APPEND of ${N} messages took ${((b.appended - b.t0) / 1000).toFixed(2)} s; ` +
+        `${b.latencies.length} registered in ${((b.end - b.t0) / 1000).toFixed(2)} s`,
+    );
+    console.log(`burst: APPEND -> registered case: ${percentiles(b.latencies, 0)}`);
+    if (failed) console.log(`${failed} other outcomes (not registered)`);
+    printMemory('after the phases');
+    console.log(
+      `mail sustained: ${RATE}/s offered, p95 ${percentile(s.latencies, 95).toFixed(0)} ms (target < 2000 ms)`,
+    );
+    console.log(
+      `mail burst: ${b.latencies.length} messages drained at ${b.rate.toFixed(1)}/s (target ≥ 50/s), ` +
+        `p95 ${percentile(b.latencies, 95).toFixed(0)} ms`,
+    );
   } finally {
+    await profile.stop();
     await client.logout().catch(() => client.close());
     await intake.stop();
     await close();
