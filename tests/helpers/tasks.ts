@@ -1,11 +1,25 @@
 import { expect } from 'vitest';
-import { type TestContext } from './test-context.ts';
 import { waitFor } from './wait.ts';
 
 export type Headers = { authorization: string };
 
+/**
+ * What the helpers need of a test's system: its API through `app.inject` — the in-process app of a TestContext, or
+ * a system a test started itself, called over HTTP (tests/ops/system.ts).
+ */
+export interface ApiCaller {
+  app: {
+    inject(req: {
+      method: 'GET' | 'POST';
+      url: string;
+      headers: Headers;
+      payload?: Record<string, unknown>;
+    }): Promise<{ statusCode: number; body: string; json<T>(): T }>;
+  };
+}
+
 /** The open task `name` of case `number` among the caller's groups, once the inbox read model shows it. */
-export function taskFor(t: TestContext, headers: Headers, number: string, name: string, timeoutMs = 30_000) {
+export function taskFor(t: ApiCaller, headers: Headers, number: string, name: string, timeoutMs = 30_000) {
   return waitFor(async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/tasks?scope=groups&pageSize=100', headers });
     return res
@@ -18,7 +32,7 @@ export function taskFor(t: TestContext, headers: Headers, number: string, name: 
 
 /** Claims that task as the caller, as the inbox's "Preiau sarcina" does. */
 export async function claimTask(
-  t: TestContext,
+  t: ApiCaller,
   headers: Headers,
   number: string,
   name: string,
@@ -32,7 +46,7 @@ export async function claimTask(
 
 /** Claims and completes that task with the form's `payload`; both must succeed. */
 export async function completeTask(
-  t: TestContext,
+  t: ApiCaller,
   headers: Headers,
   number: string,
   name: string,

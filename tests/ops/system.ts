@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { clonePorts, newcomerEnv, REPO, type ClonePorts, type Running } from '../first-hour/system.ts';
+import type { ApiCaller, Headers } from '../helpers/tasks.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 /**
@@ -75,30 +76,30 @@ export function npmRun(
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
 }
 
-/** A staff member's calls to the system's API over HTTP, with the Bearer token of a login. */
-export async function staffApi(system: System, email: string, password: string) {
-  const login = await fetch(`${system.api}/api/auth/login`, {
+/** The system's API over HTTP, shaped as the in-process app the task helpers call (tests/helpers/tasks.ts). */
+export function httpApi(system: System): ApiCaller {
+  return {
+    app: {
+      async inject({ method, url, headers, payload }) {
+        const res = await fetch(`${system.api}${url}`, {
+          method,
+          headers: { ...headers, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+          body: payload === undefined ? undefined : JSON.stringify(payload),
+        });
+        const body = await res.text();
+        return { statusCode: res.status, body, json: <T>() => JSON.parse(body) as T };
+      },
+    },
+  };
+}
+
+/** Logs a staff member in over HTTP; the Bearer header for the API. */
+export async function login(system: System, email: string, password: string): Promise<Headers> {
+  const res = await fetch(`${system.api}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password }),
   });
-  if (login.status !== 200) throw new Error(`login ${email}: ${login.status} ${await login.text()}`);
-  const { token } = (await login.json()) as { token: string };
-  return async <T = unknown>(
-    method: 'GET' | 'POST',
-    url: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${system.api}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
+  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
+  return { authorization: `Bearer ${((await res.json()) as { token: string }).token}` };
 }
-export type StaffApi = Awaited<ReturnType<typeof staffApi>>;

@@ -9,7 +9,7 @@
  * embeddedCluster, that folder too) must be missing or empty.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as tar from 'tar';
 import { embeddedCluster } from '../postgres.ts';
@@ -27,27 +27,46 @@ function emptyOrMissing(dir: string): boolean {
   return readdirSync(dir).length === 0;
 }
 
-/** The archive's backup.json, which it holds first. */
-async function readManifest(archive: string): Promise<Manifest> {
-  let text: string | undefined;
-  await tar.t({
-    file: archive,
-    filter: (p) => p === MANIFEST,
-    onReadEntry: (entry) => {
+/**
+ * The archive's backup.json, which it holds first: read from the start of the archive only (a full pass over an
+ * archive of a few GB would take as long again as the extraction).
+ */
+function readManifest(archive: string): Promise<Manifest> {
+  return new Promise((resolve, reject) => {
+    const input = createReadStream(archive);
+    const parser = new tar.Parser();
+    let settled = false;
+    const settle = (text: string | undefined) => {
+      if (settled) return;
+      settled = true;
+      input.destroy();
+      let manifest: Manifest | undefined;
+      try {
+        manifest = text === undefined ? undefined : (JSON.parse(text) as Manifest);
+      } catch {
+        manifest = undefined;
+      }
+      if (manifest?.format === FORMAT) resolve(manifest);
+      else
+        reject(
+          new Error(`${archive} is not a backup of npm run backup (no ${MANIFEST} of format ${FORMAT}).`),
+        );
+    };
+    parser.on('entry', (entry: tar.ReadEntry) => {
+      if (settled || entry.path !== MANIFEST) {
+        entry.resume();
+        return settle(undefined);
+      }
       const chunks: Buffer[] = [];
       entry.on('data', (c: Buffer) => chunks.push(c));
-      entry.on('end', () => (text = Buffer.concat(chunks).toString('utf8')));
-    },
+      entry.on('end', () => settle(Buffer.concat(chunks).toString('utf8')));
+    });
+    // Not a tar (or gzip) file at all, or one that ends before its first entry.
+    parser.on('error', () => settle(undefined));
+    parser.on('end', () => settle(undefined));
+    input.on('error', (err) => (settled ? undefined : ((settled = true), reject(err))));
+    input.pipe(parser);
   });
-  let manifest: Manifest | undefined;
-  try {
-    manifest = text === undefined ? undefined : (JSON.parse(text) as Manifest);
-  } catch {
-    manifest = undefined;
-  }
-  if (manifest?.format !== FORMAT)
-    throw new Error(`${archive} is not a backup of npm run backup (no ${MANIFEST} of format ${FORMAT}).`);
-  return manifest;
 }
 
 export async function restoreInstallation(archive: string, dataDir: string): Promise<RestoreResult> {
