@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { ImapFlow } from 'imapflow';
 import { imapClient } from '../server/mail/imap.ts';
 import { inboundMessages, tenants } from '../server/db/schema/index.ts';
@@ -173,6 +173,16 @@ async function main() {
     return { t0, appended, end, latencies, rate: latencies.length / ((end - t0) / 1000) };
   }
 
+  /** Transactions committed in the bench database so far (every statement outside one is its own, scoped-client.ts). */
+  async function commits(): Promise<number> {
+    const rows = await withTenant(demoTenantId, () =>
+      db.execute<{ n: string }>(
+        sql`select xact_commit::text as n from pg_stat_database where datname = current_database()`,
+      ),
+    );
+    return Number([...rows][0]?.n ?? 0);
+  }
+
   const profile = await profileIf(cpuProfileFile);
   try {
     console.log(
@@ -183,8 +193,12 @@ async function main() {
     // Unmeasured, as in bench:intake: the first messages pay for compiling the code paths and opening connections.
     await phase(client, 0, WARMUP, 1000 / RATE);
     let cpu = cpuByProcess();
+    const xacts = await commits();
     const s = await phase(client, WARMUP, N, 1000 / RATE);
     printCpuSince('sustained phase', cpu);
+    // The statistics collector reports with a delay of up to a second; a rough count is what this is for.
+    await sleep(1500);
+    console.log(`sustained: ${((await commits()) - xacts) / N} PostgreSQL transactions per message`);
     console.log(
       `sustained: APPEND of ${N} messages at ${RATE}/s took ${((s.appended - s.t0) / 1000).toFixed(2)} s; ` +
         `${s.latencies.length} registered in ${((s.end - s.t0) / 1000).toFixed(2)} s`,
