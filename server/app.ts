@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
+import { createReadiness, type Readiness } from './health/index.ts';
 import type { Db } from './db/client.ts';
 import type { EngineClient } from './engine/client.ts';
 import type { Logger } from './logger.ts';
@@ -86,6 +87,8 @@ declare module 'fastify' {
     /** Every route as registered (method, URL, options): the tenant attack suite walks it, so a new route is
      * attacked without anyone adding it to a list. */
     routeTable: RouteOptions[];
+    /** What /readyz answers; main.ts drains it before stopping. */
+    readiness: Readiness;
   }
 }
 
@@ -131,6 +134,7 @@ export async function buildApp(
 
   const catalog = createProcessCatalog(ctx.engine);
   fastify.decorate('appConfig', ctx.config);
+  fastify.decorate('readiness', createReadiness(ctx.db));
   fastify.decorate('outboundPolicy', ctx.outbound ?? installationOutboundPolicy(ctx.config));
   fastify.decorate('registerDeps', { db: ctx.db, engine: ctx.engine, secret: ctx.secret, log: ctx.log });
   fastify.decorate('services', {
@@ -256,7 +260,23 @@ export async function buildApp(
   await fastify.register(roleGrantsRoutes, { prefix: '/api/role-grants' });
   await fastify.register(accountRoutes, { prefix: '/api/account' });
   await fastify.register(privacyRoutes, { prefix: '/api/privacy', mailer: ctx.mailer });
-  fastify.get('/healthz', { schema: { hide: true }, config: { public: true } }, async () => ({ ok: true }));
+  // Alive (the process answers) and ready (a load balancer may send it requests): see server/health/readiness.ts.
+  // A load balancer asks several times a second: not a line in the request log each time.
+  fastify.get(
+    '/healthz',
+    { schema: { hide: true }, logLevel: 'warn', config: { public: true } },
+    async () => ({
+      ok: true,
+    }),
+  );
+  fastify.get(
+    '/readyz',
+    { schema: { hide: true }, logLevel: 'warn', config: { public: true } },
+    async (_req, reply) => {
+      const r = await fastify.readiness.check();
+      return reply.status(r.ready ? 200 : 503).send(r);
+    },
+  );
 
   // Everything that is not the API is a SvelteKit page.
   const web = ctx.webHandler;

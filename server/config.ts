@@ -49,8 +49,28 @@ export interface Config {
    * `host` or `host:port`); see server/net/outbound-fence.ts.
    */
   outboundAllowHosts: string[];
+  /**
+   * The installation's own IMAP server when SMTP_URL names an external mail server (LOCAL_IMAP=host:port): tenants
+   * without mailbox settings of their own read their intake address there, as with the embedded mail server.
+   */
+  localImap: { host: string; port: number } | null;
+  /**
+   * Behind a load balancer, how long a stopping API waits at most for the balancer to see /readyz fail before it
+   * stops accepting (SHUTDOWN_DRAIN_MS; default 0: no balancer).
+   */
+  shutdownDrainMs: number;
   /** Ports of the embedded services (only used when the matching *_URL is unset). */
   embeddedPorts: { pg: number; engine: number; smtp: number; imap: number };
+}
+
+/** `host:port`, or null when unset. */
+function hostPort(value: string | undefined, name: string): { host: string; port: number } | null {
+  if (!value) return null;
+  const colon = value.lastIndexOf(':');
+  const port = Number(value.slice(colon + 1));
+  if (colon <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535)
+    throw new Error(`${name} must be host:port, got "${value}"`);
+  return { host: value.slice(0, colon), port };
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -112,6 +132,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     taskEventRetentionDays: int(env.TASK_EVENT_RETENTION_DAYS, 7, 'TASK_EVENT_RETENTION_DAYS'),
     trustProxy: proxyAddresses(env.TRUST_PROXY),
     outboundAllowHosts: list(env.OUTBOUND_ALLOW_HOSTS).map((h) => h.toLowerCase()),
+    localImap: hostPort(env.LOCAL_IMAP, 'LOCAL_IMAP'),
+    shutdownDrainMs: env.SHUTDOWN_DRAIN_MS === '0' ? 0 : int(env.SHUTDOWN_DRAIN_MS, 0, 'SHUTDOWN_DRAIN_MS'),
     embeddedPorts: {
       pg: int(env.EMBEDDED_PG_PORT, 54329, 'EMBEDDED_PG_PORT'),
       engine: int(env.EMBEDDED_ENGINE_PORT, 18080, 'EMBEDDED_ENGINE_PORT'),

@@ -145,7 +145,13 @@ async function main() {
       () => app.listen({ port: config.port, host: config.host }),
       () => `${config.host}:${config.port}`,
     );
-    stops.push(() => app.close());
+    // A stop behind a load balancer: /readyz answers 503 first, and the app stops accepting only once the balancer
+    // has seen that (or after SHUTDOWN_DRAIN_MS), so no request is sent to a closing process; close() then lets
+    // the requests in flight finish.
+    stops.push(async () => {
+      await app.readiness.drainUntilSeen(config.shutdownDrainMs);
+      await app.close();
+    });
   }
   // The intake and the workers read what anyone can send (mail, documents): a thread of their own, so a slow
   // message never holds up an API request (issue 13).
@@ -256,6 +262,12 @@ async function main() {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Started by a supervisor (npm run cluster) with a pipe as stdin: when the supervisor dies, even by kill -9,
+  // the pipe closes and this process stops in order instead of running on unsupervised.
+  if (process.env.EXIT_WITH_PARENT === '1') {
+    process.stdin.on('end', () => onSignal('SIGTERM'));
+    process.stdin.resume();
+  }
 }
 
 main().catch((err: unknown) => {

@@ -326,6 +326,8 @@ export interface EngineHandle {
   /** http://127.0.0.1:<port>/engine-rest */
   url: string;
   pid: number;
+  /** Resolves with the exit code (or signal) once the engine has ended (a supervisor restarts it). */
+  exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -369,5 +371,10 @@ export async function startEngine(opts: EngineOptions): Promise<EngineHandle> {
   opts.log.info(
     `engine up on ${base}/engine-rest after ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${java.child.pid}, log ${logFile})`,
   );
-  return { url: `${base}/engine-rest`, pid: java.child.pid ?? -1, stop: () => java.stop(15_000) };
+  return {
+    url: `${base}/engine-rest`,
+    pid: java.child.pid ?? -1,
+    exited: java.exited,
+    stop: () => java.stop(15_000),
+  };
 }

@@ -136,7 +136,7 @@ export async function startInfrastructure(
     }
 
     let smtpUrl = config.smtpUrl;
-    let imap: Infrastructure['imap'] = null;
+    let imap: Infrastructure['imap'] = config.localImap;
     if (!smtpUrl) {
       await ensureMailServer({ log });
       const smtpPort = opts.smtpPort ?? 2525;
