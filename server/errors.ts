@@ -112,6 +112,11 @@ export const ERRORS = {
     message:
       'Conexiunea la acest server nu este permisă: adresele interne și porturile instalației sunt blocate. Un server din rețeaua internă poate fi permis doar de operatorul platformei.',
   },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    message:
+      'Cheia Idempotency-Key a fost folosită deja pentru o altă cerere: trimiteți o cheie nouă pentru o reclamație nouă.',
+  },
   CASE_ALREADY_ANNULLED: { status: 409, message: 'Reclamația este deja anulată.' },
   CASE_CLOSED: { status: 409, message: 'Reclamația este închisă.' },
   CASE_CLOSED_NOT_ANNULLABLE: {

@@ -24,7 +24,12 @@ export {
   updateCaseFromTask,
 } from './case-records.ts';
 export { caseLinks, linkContestation } from './case-links.ts';
-export { recordRegistration, type RegistrationRow } from './registration.ts';
+export {
+  findRegistrationByKey,
+  isDuplicateKey,
+  recordRegistration,
+  type RegistrationRow,
+} from './registration.ts';
 export {
   attemptProcessStart,
   cancelPendingStart,

@@ -35,6 +35,8 @@ export interface RegistrationRow {
   searchWords: string;
   processKey: string;
   variables: Record<string, unknown>;
+  /** The client's Idempotency-Key and the request's fingerprint, written with the case (registration_keys). */
+  idempotency?: { key: string; fingerprint: string } | null;
 }
 
 /**
@@ -79,6 +81,10 @@ export async function insertRegistration(
         now() + make_interval(secs => ${LEASE_SECONDS})
       from c
       returning id, locked_until
+    ), ik as (
+      insert into registration_keys (tenant_id, key, fingerprint, case_id)
+      select ${r.tenantId}, ${r.idempotency?.key ?? null}::text, ${r.idempotency?.fingerprint ?? null}::text, ${r.caseId}
+      from c where ${r.idempotency?.key ?? null}::text is not null
     ), au as (
       ${auditInStatement(
         {
@@ -101,4 +107,58 @@ export async function insertRegistration(
   const w = rows[0];
   if (!w) throw new Error('registration wrote nothing');
   return { number: w.number, outboxId: Number(w.outbox_id), lockedUntil: new Date(w.locked_until) };
+}
+
+/** A registration made earlier with this Idempotency-Key, as its answer needs it; null when the key is new. */
+export async function findRegistrationByKey(
+  tx: DbOrTx,
+  tenantId: string,
+  key: string,
+): Promise<{
+  fingerprint: string;
+  caseId: string;
+  number: string;
+  receivedAt: Date;
+  registeredOn: string;
+  dueDate: string;
+  deadlineRule: unknown;
+  processInstanceId: string | null;
+} | null> {
+  const rows = (await tx.execute(sql`
+    select k.fingerprint, c.id as case_id, c.number, c.received_at, c.registered_on, c.due_date, c.deadline_rule,
+      c.process_instance_id
+    from registration_keys k join cases c on c.id = k.case_id
+    where k.tenant_id = ${tenantId} and k.key = ${key}`)) as unknown as Array<{
+    fingerprint: string;
+    case_id: string;
+    number: string;
+    received_at: string | Date;
+    registered_on: string;
+    due_date: string;
+    deadline_rule: unknown;
+    process_instance_id: string | null;
+  }>;
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    fingerprint: r.fingerprint,
+    caseId: r.case_id,
+    number: r.number,
+    receivedAt: new Date(r.received_at),
+    registeredOn: r.registered_on,
+    dueDate: r.due_date,
+    deadlineRule: r.deadline_rule,
+    processInstanceId: r.process_instance_id,
+  };
+}
+
+/** Whether an error is the registration statement refusing a key another request wrote first. */
+export function isDuplicateKey(err: unknown): boolean {
+  for (
+    let e = err as { code?: string; constraint_name?: string; cause?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  )
+    if (e.code === '23505' && e.constraint_name === 'registration_keys_tenant_id_key_pk') return true;
+  return false;
 }

@@ -1,5 +1,12 @@
 import type { DbOrTx } from '../db/client.ts';
-import { insertRegistration, type RegistrationRow } from './registration.repo.ts';
+import {
+  findRegistrationByKey,
+  insertRegistration,
+  isDuplicateKey,
+  type RegistrationRow,
+} from './registration.repo.ts';
+
+export { findRegistrationByKey, isDuplicateKey };
 
 export type { RegistrationRow };
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Db, DbOrTx, Tx } from '../db/client.ts';
 import type { CaseSource, Channel, ComplaintCategory } from '../db/schema/index.ts';
 import { customerTypeOf, energyOf } from '../codes/case-codes.ts';
@@ -10,6 +10,8 @@ import type { ActorKind } from '../audit/index.ts';
 import {
   accessCodeFor,
   attemptProcessStart,
+  findRegistrationByKey,
+  isDuplicateKey,
   recordRegistration,
   type ProcessStartRow,
 } from '../cases/index.ts';
@@ -47,6 +49,11 @@ export interface RegisterComplaintInput {
   authorityReference?: string | undefined;
   authorityDueDate?: string | undefined;
   actor: { id: string | null; kind: ActorKind };
+  /**
+   * The client's Idempotency-Key: a retry with the same key and the same request gets the first registration's
+   * answer (`replayed`), never a second case; with another request it is refused.
+   */
+  idempotencyKey?: string | undefined;
 }
 
 export interface RegisteredComplaint {
@@ -58,6 +65,8 @@ export interface RegisteredComplaint {
   accessCode: string;
   processStarted: boolean;
   deadlineRule: { days: number; unit: 'working' | 'calendar'; legalBasis: string };
+  /** True when this is the answer of an earlier request with the same Idempotency-Key. */
+  replayed?: boolean;
 }
 
 export interface RegisterOptions {
@@ -104,16 +113,20 @@ async function register(
   const caseId = randomUUID();
   const actorUserId = input.actor.kind === 'user' ? input.actor.id : null;
 
+  const key = input.idempotencyKey;
+  const fingerprint = key ? fingerprintOf(input) : null;
   // The reads go out together on one connection in one transaction (one round trip, one begin/commit instead of
   // one per read); they take no lock, so they stay out of the writing statement's way.
-  const [customer, place, legalDeadline, tenant] = await db.transaction((tx) =>
+  const [customer, place, legalDeadline, tenant, earlier] = await db.transaction((tx) =>
     Promise.all([
       input.customerId ? getCustomer(tx, input.tenantId, input.customerId) : null,
       input.placeId ? getPlace(tx, input.tenantId, input.placeId) : null,
       computeDeadline(tx, input.tenantId, input.category, receivedAt),
       getTenant(tx, input.tenantId),
+      key ? findRegistrationByKey(tx, input.tenantId, key) : null,
     ]),
   );
+  if (earlier) return replay(deps, input.tenantId, earlier, fingerprint);
   if (input.customerId && !customer)
     throw new DomainError('CUSTOMER_NOT_FOUND', { customerId: input.customerId });
   if (input.placeId && !place) throw new DomainError('PLACE_NOT_FOUND', { placeId: input.placeId });
@@ -189,6 +202,7 @@ async function register(
       ),
       processKey: COMPLAINT_PROCESS_KEY,
       variables,
+      idempotency: key && fingerprint ? { key, fingerprint } : null,
     });
   // The number, the case, its first event, the outbox row and the audit entry are one statement, which keeps the
   // tenant's counter row locked until commit (cases/registration.repo.ts). Alone, it is its own transaction, sent
@@ -196,13 +210,23 @@ async function register(
   // must commit its own writes with the case (the e-mail intake links the stored message) runs them after it in
   // one transaction, so all or nothing of it happens.
   const inTransaction = options.inTransaction;
-  const written = inTransaction
-    ? await db.transaction(async (tx) => {
-        const w = await register(tx);
-        await inTransaction(tx, { id: caseId, number: w.number });
-        return w;
-      })
-    : await register(db);
+  let written: Awaited<ReturnType<typeof register>>;
+  try {
+    written = inTransaction
+      ? await db.transaction(async (tx) => {
+          const w = await register(tx);
+          await inTransaction(tx, { id: caseId, number: w.number });
+          return w;
+        })
+      : await register(db);
+  } catch (err) {
+    // The same key sent twice at once: the other request's statement wrote it first, and this one's rolled back
+    // whole (its number too, so no gap). Its answer is the other's registration.
+    if (!key || !isDuplicateKey(err)) throw err;
+    const first = await findRegistrationByKey(db, input.tenantId, key);
+    if (!first) throw err;
+    return replay(deps, input.tenantId, first, fingerprint);
+  }
   const number = written.number;
   const outbox: ProcessStartRow = {
     id: written.outboxId,
@@ -236,5 +260,34 @@ async function register(
     accessCode: accessCodeFor(deps.secret, row.tenantId, row.number),
     processStarted: instanceId !== null,
     deadlineRule: deadline.rule,
+  };
+}
+
+/** What makes two requests the same request, for an Idempotency-Key: the channel, who sent it and what it says. */
+function fingerprintOf(input: RegisterComplaintInput): string {
+  const { receivedAt: _receivedAt, idempotencyKey: _key, ...asked } = input;
+  const canonical = JSON.stringify(asked, Object.keys(asked).sort());
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** The answer of the registration an earlier request with the same key made. */
+function replay(
+  deps: RegisterDeps,
+  tenantId: string,
+  earlier: NonNullable<Awaited<ReturnType<typeof findRegistrationByKey>>>,
+  fingerprint: string | null,
+): RegisteredComplaint {
+  if (earlier.fingerprint !== fingerprint) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
+  return {
+    id: earlier.caseId,
+    number: earlier.number,
+    receivedAt: earlier.receivedAt.toISOString(),
+    registeredOn: earlier.registeredOn,
+    dueDate: earlier.dueDate,
+    accessCode: accessCodeFor(deps.secret, tenantId, earlier.number),
+    // The outbox starts it if the first request could not: a retry never starts a second instance.
+    processStarted: earlier.processInstanceId !== null,
+    deadlineRule: earlier.deadlineRule as RegisteredComplaint['deadlineRule'],
+    replayed: true,
   };
 }

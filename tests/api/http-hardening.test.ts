@@ -59,7 +59,32 @@ describe('HTTP hardening', () => {
       .map((r) => `${methodsOf(r).join(',')} ${r.url}`);
     // The published regulator report is public by law (suppliers publish their quarterly figures).
     for (const route of declared)
-      expect(route).toMatch(/^\S+ \/(api\/(auth|account|status|reports\/public)\/|healthz)/);
+      expect(route).toMatch(/^\S+ \/(api\/(auth|account|status|reports\/public)\/|healthz|readyz)/);
+  });
+
+  it('/readyz says whether a balancer may send requests: 200 while the database answers, 503 once draining', async () => {
+    const ready = await t.app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ ready: true });
+    // A process of its own, stopping: it answers 503 from the moment it drains, and knows a balancer saw it.
+    const stopping = await buildApp({
+      config: t.app.appConfig,
+      db: t.db,
+      engine: t.engine,
+      secret: inject('appSecret'),
+      instructions: await loadInstructions(),
+      log: silentLog,
+    });
+    try {
+      const seen = stopping.readiness.drainUntilSeen(60_000);
+      const check = await stopping.inject({ method: 'GET', url: '/readyz' });
+      expect(check.statusCode).toBe(503);
+      expect(check.json()).toEqual({ ready: false, reason: 'stopping' });
+      await seen; // resolved by that check, long before its 60 s
+      expect((await stopping.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    } finally {
+      await stopping.close();
+    }
   });
 
   it('keeps the API documentation open on a developer machine and behind a staff login in production', async () => {

@@ -25,7 +25,7 @@ describe('POST /api/complaints', () => {
   });
   afterAll(async () => t?.close());
 
-  const register = (headers = agent, extra: Record<string, unknown> = {}) =>
+  const register = (headers: Record<string, string> = agent, extra: Record<string, unknown> = {}) =>
     t.app.inject({
       method: 'POST',
       url: '/api/complaints',
@@ -39,6 +39,68 @@ describe('POST /api/complaints', () => {
         ...extra,
       },
     });
+
+  describe('Idempotency-Key: a retried registration is the same case', () => {
+    it('answers a retry with the first registration, and ten at once with one case and no gap in the numbers', async () => {
+      const tenant = await createTenant(t);
+      const ownAgent = await (
+        await createUser(t, { tenantId: tenant.id, roles: ['agent'], jobRoles: ['OCC'] })
+      ).login();
+      const customer = await createCustomer(t, { tenantId: tenant.id, email: null });
+      const own = { customerId: customer.id, placeId: customer.places[0]!.id };
+      const withKey = (key: string) => ({ ...ownAgent, 'idempotency-key': key });
+
+      const first = await register(withKey('retry-0001'), own);
+      expect(first.statusCode, first.body).toBe(201);
+      expect(first.headers['idempotent-replayed']).toBeUndefined();
+      const again = await register(withKey('retry-0001'), own);
+      expect(again.statusCode).toBe(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.json()).toEqual(first.json());
+
+      // Ten requests with one key at the same moment (a client and its balancer retrying): one case.
+      const burst = await Promise.all(Array.from({ length: 10 }, () => register(withKey('burst-0001'), own)));
+      expect(burst.map((r) => r.statusCode)).toEqual(Array(10).fill(201));
+      expect(new Set(burst.map((r) => r.json<{ number: string }>().number)).size).toBe(1);
+      // A registration without a key after them takes the next number: the refused duplicates used none.
+      const next = await register(ownAgent, own);
+      const seqs = [first, burst[0]!, next].map((r) => Number(r.json<{ number: string }>().number.slice(-6)));
+      expect(seqs).toEqual([1, 2, 3]);
+      const rows = await t.db.execute<{ cases: number; keys: number; audits: number }>(
+        sql`select (select count(*)::int from cases where tenant_id = ${tenant.id}) as cases,
+                   (select count(*)::int from registration_keys where tenant_id = ${tenant.id}) as keys,
+                   (select count(*)::int from audit_log where tenant_id = ${tenant.id} and action = 'case.registered') as audits`,
+      );
+      expect(rows[0]).toEqual({ cases: 3, keys: 2, audits: 3 });
+    });
+
+    it('refuses the same key with another request, and a key that is not one, in Romanian', async () => {
+      const key = { ...agent, 'idempotency-key': 'reuse-key-0001' };
+      expect((await register(key)).statusCode).toBe(201);
+      const other = await register(key, { subject: 'Alt subiect' });
+      expect(other.statusCode).toBe(422);
+      expect(other.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+      expect(other.json<{ message: string }>().message).toContain('cheie nouă');
+      const bad = await register({ ...agent, 'idempotency-key': 'scurt' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    });
+
+    it("is the tenant's own: the same key in another tenant is another case", async () => {
+      const tenant = await createTenant(t);
+      const ownAgent = await (
+        await createUser(t, { tenantId: tenant.id, roles: ['agent'], jobRoles: ['OCC'] })
+      ).login();
+      const customer = await createCustomer(t, { tenantId: tenant.id, email: null });
+      const own = { customerId: customer.id, placeId: customer.places[0]!.id };
+      const mine = await register({ ...agent, 'idempotency-key': 'shared-key-0001' });
+      const theirs = await register({ ...ownAgent, 'idempotency-key': 'shared-key-0001' }, own);
+      expect(mine.statusCode).toBe(201);
+      expect(theirs.statusCode).toBe(201);
+      expect(theirs.headers['idempotent-replayed']).toBeUndefined();
+      expect(theirs.json<{ number: string }>().number).not.toBe(mine.json<{ number: string }>().number);
+    });
+  });
 
   it('gives gapless, unique numbers under 40 concurrent registrations', async () => {
     // A tenant of its own, so that its counter starts at 1 whichever of this file's tests registered first.

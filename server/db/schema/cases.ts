@@ -7,6 +7,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   unique,
@@ -207,6 +208,28 @@ export const caseMessages = pgTable(
     // Threading: a reply names our messages by Message-ID.
     index().on(t.tenantId, t.messageId),
   ],
+);
+
+/**
+ * A registration's Idempotency-Key (POST /api/complaints): a client that retries a request whose answer it lost
+ * (a timeout, a balancer's 502) gets the case the first try registered, never a second case. Written by the
+ * registration statement itself, so the key and the case commit together or not at all.
+ */
+export const registrationKeys = pgTable(
+  'registration_keys',
+  {
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id),
+    key: text().notNull(),
+    /** SHA-256 of what was asked (channel, who, what): the same key sent with another request is refused. */
+    fingerprint: text().notNull(),
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] }), index().on(t.createdAt)],
 );
 
 /** Transactional outbox: the process start for a case, retried until it happened exactly once. */

@@ -29,6 +29,11 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['complaints'],
         summary: 'Register a complaint (call center); answers at once with its number and legal due date',
+        description:
+          'Send an Idempotency-Key header (8 to 200 letters, digits, `.`, `_`, `:`, `-`) to retry safely: the same key with the same request answers the first registration again (header Idempotent-Replayed: true), never a second case; with another request it is refused (422 IDEMPOTENCY_KEY_REUSED).',
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._:-]{8,200}$' })),
+        }),
         body: RegisterComplaintSchema,
         response: { 201: RegisteredComplaintSchema, ...errorResponses },
       },
@@ -45,8 +50,11 @@ const complaintsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         tenantId: p.tenantId,
         channel: 'call_center',
         actor: { id: p.userId, kind: 'user' },
+        idempotencyKey: req.headers['idempotency-key'],
       });
-      return reply.status(201).send(result);
+      if (result.replayed) void reply.header('idempotent-replayed', 'true');
+      const { replayed: _replayed, ...answer } = result;
+      return reply.status(201).send(answer);
     },
   );
 

@@ -90,6 +90,8 @@ export const getApiComplaints = <ThrowOnError extends boolean = false>(options: 
 
 /**
  * Register a complaint (call center); answers at once with its number and legal due date
+ *
+ * Send an Idempotency-Key header (8 to 200 letters, digits, `.`, `_`, `:`, `-`) to retry safely: the same key with the same request answers the first registration again (header Idempotent-Replayed: true), never a second case; with another request it is refused (422 IDEMPOTENCY_KEY_REUSED).
  */
 export const postApiComplaints = <ThrowOnError extends boolean = false>(options: Options<PostApiComplaintsData, ThrowOnError>): RequestResult<PostApiComplaintsResponses, PostApiComplaintsErrors, ThrowOnError> => options.client.post<PostApiComplaintsResponses, PostApiComplaintsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -798,6 +798,9 @@ export type PostApiComplaintsData = {
          */
         authorityDueDate?: string;
     };
+    headers?: {
+        'idempotency-key'?: string;
+    };
     path?: never;
     query?: never;
     url: '/api/complaints/';
