@@ -27,7 +27,9 @@ export { caseLinks, linkContestation } from './case-links.ts';
 export {
   findRegistrationByKey,
   isDuplicateKey,
+  purgeOldRegistrationKeys,
   recordRegistration,
+  REGISTRATION_KEY_KEPT_MS,
   type RegistrationRow,
 } from './registration.ts';
 export {

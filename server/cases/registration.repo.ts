@@ -162,3 +162,17 @@ export function isDuplicateKey(err: unknown): boolean {
     if (e.code === '23505' && e.constraint_name === 'registration_keys_tenant_id_key_pk') return true;
   return false;
 }
+
+/**
+ * Housekeeping: keys older than `before` (a client retries within minutes; after this a key is forgotten and
+ * the same key would register again); at most `limit` rows.
+ */
+export async function deleteRegistrationKeysBefore(db: DbOrTx, before: Date, limit: number): Promise<number> {
+  const rows = (await db.execute(sql`
+    with gone as (
+      delete from registration_keys where (tenant_id, key) in (
+        select tenant_id, key from registration_keys where created_at < ${before.toISOString()} limit ${limit})
+      returning 1)
+    select count(*)::int as n from gone`)) as unknown as Array<{ n: number }>;
+  return rows[0]?.n ?? 0;
+}

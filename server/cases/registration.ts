@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../db/client.ts';
 import {
+  deleteRegistrationKeysBefore,
   findRegistrationByKey,
   insertRegistration,
   isDuplicateKey,
@@ -17,4 +18,12 @@ export type { RegistrationRow };
  */
 export function recordRegistration(tx: DbOrTx, r: RegistrationRow) {
   return insertRegistration(tx, r);
+}
+
+/** How long a registration's Idempotency-Key is kept: a client's retries come within minutes, this is ample. */
+export const REGISTRATION_KEY_KEPT_MS = 7 * 24 * 3600 * 1000;
+
+/** Housekeeping: forgets the Idempotency-Keys older than REGISTRATION_KEY_KEPT_MS, at most `limit` of them. */
+export function purgeOldRegistrationKeys(db: DbOrTx, limit: number, now = Date.now()): Promise<number> {
+  return deleteRegistrationKeysBefore(db, new Date(now - REGISTRATION_KEY_KEPT_MS), limit);
 }

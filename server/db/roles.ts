@@ -38,7 +38,8 @@ export const APPEND_ONLY = ['audit_log', 'audit_chain', 'personal_data_access', 
  * The tables the app deletes rows from (found by reading every delete in server/): sessions and login codes
  * that expire, lockout counters, replaced tokens, recovery codes and job-role holders, saved filters, extra
  * non-working days, the raw e-mails the retention purge removes (its trigger asks for app.retention_purge), and
- * the parts of uploads that were refused or broken off (a trigger keeps a stored blob's parts).
+ * the parts of uploads that were refused or broken off (a trigger keeps a stored blob's parts), and registrations'
+ * Idempotency-Keys past their week.
  * A new delete elsewhere fails with "permission denied for table …" until its table is named here.
  */
 export const DELETABLE = [
@@ -53,6 +54,7 @@ export const DELETABLE = [
   'tenant_non_working_days',
   'mail_blobs',
   'blob_upload_parts',
+  'registration_keys',
 ] as const;
 
 export type AppRoleKind = 'api' | 'workers';

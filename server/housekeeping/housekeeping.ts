@@ -38,6 +38,7 @@ import postgres from 'postgres';
 import type { Db } from '../db/client.ts';
 import { LOGIN_LOCK_WINDOW_MS, purgeExpiredStaffSessions, purgeOldLoginFailures } from '../auth/index.ts';
 import { purgeAbandonedUploads } from '../documents/index.ts';
+import { purgeOldRegistrationKeys } from '../cases/index.ts';
 import { runPeriodically } from '../periodic.ts';
 import {
   CODES_PER_EMAIL_WINDOW_MS,
@@ -63,6 +64,8 @@ export interface SweepCounts {
   staffLoginFailures: number;
   /** Parts of uploads that never became a stored file. */
   abandonedUploadParts: number;
+  /** Registrations' Idempotency-Keys past their week (server/cases/registration.ts). */
+  registrationKeys: number;
   /** Null when the engine database is not known (ENGINE_DATABASE_URL unset). */
   taskEvents: number | null;
 }
@@ -130,6 +133,11 @@ export async function sweepOnce(
           abandonedUploadParts: await inBatches(
             () => purgeAbandonedUploads(db, new Date(Date.now() - DAY_MS), UPLOAD_PARTS_BATCH),
             UPLOAD_PARTS_BATCH,
+            shouldStop,
+          ),
+          registrationKeys: await inBatches(
+            () => purgeOldRegistrationKeys(db, batchSize),
+            batchSize,
             shouldStop,
           ),
           taskEvents: null,

@@ -104,6 +104,7 @@ describe('housekeeping', () => {
       loginCodes: 0,
       staffLoginFailures: 0,
       abandonedUploadParts: 0,
+      registrationKeys: 0,
       taskEvents: null,
     });
     expect(await countExpiredStaff()).toBe(0);
@@ -322,6 +323,33 @@ describe('housekeeping', () => {
     }
   });
 
+  it("forgets registrations' Idempotency-Keys after a week; a newer key still answers its retry", async () => {
+    const agent = await t.login('agent@demo.local');
+    const register = (key: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/complaints',
+        headers: { ...agent, 'idempotency-key': key },
+        payload: {
+          category: 'facturare',
+          subject: 'Factură',
+          body: 'Factura este prea mare.',
+          contactName: 'Ion Pop',
+          contactEmail: 'ion.pop@example.test',
+        },
+      });
+    expect((await register('old-key-0001')).statusCode).toBe(201);
+    expect((await register('new-key-0001')).statusCode).toBe(201);
+    await t.db.execute(
+      sql`update registration_keys set created_at = now() - interval '8 days' where key = 'old-key-0001'`,
+    );
+    const counts = await sweepOnce(t.workersDb, undefined);
+    expect(counts?.registrationKeys).toBe(1);
+    const left = await rows<{ key: string }>(sql`select key from registration_keys order by key`);
+    expect(left.map((r) => r.key)).toEqual(['new-key-0001']);
+    expect((await register('new-key-0001')).headers['idempotent-replayed']).toBe('true');
+  });
+
   it('two sweepers at once: one sweeps, neither fails, every expired row goes once', async () => {
     await expiredStaffSessions(12_000);
     const second = createDb(t.databaseUrl, { max: 3 });
@@ -381,6 +409,7 @@ describe('housekeeping', () => {
         [
           'abandonedUploadParts',
           'consumerSessions',
+          'registrationKeys',
           'loginCodes',
           'ms',
           'staffLoginFailures',
