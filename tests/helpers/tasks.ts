@@ -57,3 +57,34 @@ export async function completeTask(
   const r = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/complete`, headers, payload });
   expect(r.statusCode, `${name}: ${r.body}`).toBe(200);
 }
+
+/**
+ * An officer working their groups' inbox under load (tests/chaos): takes the first open task `key` (task definition
+ * key), claims and completes it with `payload`, and says how it went instead of asserting, because in a cluster
+ * under `kill -9` a claim or a completion may fail and is then simply not counted. Null when there was none.
+ */
+export async function workNextTask(
+  t: ApiCaller,
+  headers: Headers,
+  key: string,
+  payload: Record<string, unknown>,
+  /** More of the inbox's filters, e.g. `channel=email`, so the task is among the first page. */
+  filter = '',
+): Promise<{ taskId: string; outcome: 'completed' | 'claim-failed' | 'complete-failed' } | null> {
+  const url = `/api/tasks?scope=groups&pageSize=20${filter ? `&${filter}` : ''}`;
+  const list = await t.app.inject({ method: 'GET', url, headers });
+  if (list.statusCode !== 200) return null;
+  const task = list
+    .json<{ items: Array<{ id: string; taskDefinitionKey: string }> }>()
+    .items.find((x) => x.taskDefinitionKey === key);
+  if (!task) return null;
+  const claim = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers });
+  if (claim.statusCode !== 200) return { taskId: task.id, outcome: 'claim-failed' };
+  const done = await t.app.inject({
+    method: 'POST',
+    url: `/api/tasks/${task.id}/complete`,
+    headers,
+    payload,
+  });
+  return { taskId: task.id, outcome: done.statusCode === 200 ? 'completed' : 'complete-failed' };
+}

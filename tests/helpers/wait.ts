@@ -65,3 +65,11 @@ export async function holdsFor(
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * A load generator's pace (tests/chaos: clients that send at a rate, kills at random moments): time is what is
+ * being produced, not what is waited for. Never use it to wait for a result: that is waitFor.
+ */
+export function pace(ms: number): Promise<void> {
+  return pause(ms);
+}
