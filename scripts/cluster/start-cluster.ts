@@ -127,6 +127,21 @@ function startAppProcess(opts: {
   });
 }
 
+/** Waits until HAProxy's statistics show `server` of `backend` UP (its health checks passed). */
+async function balancerSeesUp(statsPort: number, backend: string, server: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const csv = await fetch(`http://127.0.0.1:${statsPort}/stats;csv`, { signal: AbortSignal.timeout(2_000) })
+      .then((r) => r.text())
+      .catch(() => '');
+    // Columns: pxname, svname, …, status is the 18th.
+    const row = csv.split('\n').find((l) => l.startsWith(`${backend},${server},`));
+    if (row?.split(',')[17] === 'UP') return;
+    if (Date.now() > deadline) throw new Error(`HAProxy did not take ${server} back within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   requireHaproxy();
   const ports = portsFrom(opts.port);
@@ -280,7 +295,12 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       secret,
       processes,
       async rollingRestart() {
-        for (const p of [...api, ...workers]) await p.restart();
+        for (const p of api) {
+          await p.restart();
+          // Ready on its own is not enough: the next one stops only once the balancer sends this one requests again.
+          await balancerSeesUp(ports.balancer.stats, 'api', `api${p.name.slice('api-'.length)}`);
+        }
+        for (const p of workers) await p.restart();
       },
       stop: stopAll,
     };

@@ -86,8 +86,12 @@ export async function sendCaseMailOnce(
       })),
     });
     if (!inserted) return 'already-sent';
-    await deps.mailer.send({ to, messageId, ...mail, headers: { 'X-Reclamatii-Case': ctx.c.number } });
+    // The case's own writes go first, so once the mail server has taken the message only the commit is left. A
+    // crash in that moment (kill -9 between the server's 250 and our commit) sends the message again when the task
+    // is retried, with the same Message-ID: SMTP offers no exactly-once, and a receiver that keeps one message per
+    // Message-ID (as Gmail does) shows it once. The chaos test counts such redeliveries (bench/README.md).
     await after(tx);
+    await deps.mailer.send({ to, messageId, ...mail, headers: { 'X-Reclamatii-Case': ctx.c.number } });
     return 'sent';
   });
 }

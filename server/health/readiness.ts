@@ -21,6 +21,7 @@ export interface Readiness {
 
 const CACHE_MS = 500;
 const PING_TIMEOUT_MS = 2_000;
+const SEEN_MARGIN_MS = 300;
 
 export function createReadiness(db: Db): Readiness {
   let draining = false;
@@ -66,6 +67,8 @@ export function createReadiness(db: Db): Readiness {
         timer = setTimeout(resolve, maxMs);
       });
       clearTimeout(timer);
+      // The balancer reads our 503 a moment after we send it; a request it routed just before is let in.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(SEEN_MARGIN_MS, maxMs)));
     },
     get draining() {
       return draining;

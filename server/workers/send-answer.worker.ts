@@ -67,7 +67,7 @@ export const sendAnswerWorker = defineWorker({
           message: 'Răspunsul a fost transmis prin e-mail.',
           visibility: 'public',
         },
-        // sendCaseMailOnce runs this after the SMTP server accepted the message.
+        // Written in the transaction that commits only once the SMTP server accepted the message (sendCaseMailOnce).
         {
           status: 'answer_sent',
           answerSentAt: now,
