@@ -59,14 +59,14 @@ export async function completeTask(
 }
 
 /**
- * An officer working their groups' inbox under load (tests/chaos): takes the first open task `key` (task definition
- * key), claims and completes it with `payload`, and says how it went instead of asserting, because in a cluster
+ * An officer working their groups' inbox under load (tests/chaos): takes the first open task whose definition key
+ * is one of `keys` (their forms all take `payload`), claims and completes it with `payload`, and says how it went instead of asserting, because in a cluster
  * under `kill -9` a claim or a completion may fail and is then simply not counted. Null when there was none.
  */
 export async function workNextTask(
   t: ApiCaller,
   headers: Headers,
-  key: string,
+  keys: string[],
   payload: Record<string, unknown>,
   /** More of the inbox's filters, e.g. `channel=email`, so the task is among the first page. */
   filter = '',
@@ -76,7 +76,7 @@ export async function workNextTask(
   if (list.statusCode !== 200) return null;
   const task = list
     .json<{ items: Array<{ id: string; taskDefinitionKey: string }> }>()
-    .items.find((x) => x.taskDefinitionKey === key);
+    .items.find((x) => keys.includes(x.taskDefinitionKey));
   if (!task) return null;
   const claim = await t.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/claim`, headers });
   if (claim.statusCode !== 200) return { taskId: task.id, outcome: 'claim-failed' };
