@@ -83,8 +83,11 @@ export function printCpuSince(label: string, before: Record<string, number> | nu
   console.log(`cpu (${label}): ${parts.join(', ')}`);
 }
 
-/** MiB per kind of process: this one (`node`), and its descendants grouped as engine, postgres and the rest by command name. */
-export function memoryByProcess(): Record<string, number> | null {
+/**
+ * MiB per kind of process: `root` (default this one, as `node`), and its descendants grouped as engine, postgres
+ * and the rest by command name.
+ */
+export function memoryByProcess(root = process.pid): Record<string, number> | null {
   let all: Proc[];
   try {
     all = processes();
@@ -93,21 +96,27 @@ export function memoryByProcess(): Record<string, number> | null {
   }
   const children = new Map<number, Proc[]>();
   for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
-  const totals: Record<string, number> = { node: pssKiB(process.pid) };
-  const stack = [...(children.get(process.pid) ?? [])];
+  const totals: Record<string, number> = { node: pssKiB(root) };
+  const stack = [...(children.get(root) ?? [])];
   while (stack.length) {
     const p = stack.pop()!;
     stack.push(...(children.get(p.pid) ?? []));
     const kind =
-      p.name === 'java' ? 'engine' : p.name.startsWith('postgres') ? 'postgres' : `other (${p.name})`;
+      p.name === 'java'
+        ? 'engine'
+        : p.name.startsWith('postgres')
+          ? 'postgres'
+          : p.name === 'node' || p.name === 'MainThread'
+            ? 'node'
+            : `other (${p.name})`;
     totals[kind] = (totals[kind] ?? 0) + pssKiB(p.pid);
   }
   return Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, Math.round(v / 1024)]));
 }
 
 /** `memory (label): node 180 MiB, engine 420 MiB, postgres 90 MiB, total 690 MiB`. */
-export function printMemory(label: string): void {
-  const m = memoryByProcess();
+export function printMemory(label: string, root?: number): void {
+  const m = memoryByProcess(root);
   if (!m) return;
   const total = Object.values(m).reduce((a, b) => a + b, 0);
   const parts = Object.entries(m).map(([k, v]) => `${k} ${v} MiB`);
