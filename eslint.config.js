@@ -22,13 +22,13 @@ const ONE_ENGINE_CLIENT = {
   selector:
     "NewExpression[callee.name='EngineClient'], NewExpression[callee.property.name='EngineClient'], ImportSpecifier[imported.name='EngineClient'][local.name!='EngineClient']",
   message:
-    'One engine client per process: only the composition roots (server/main.ts, server/background/thread-main.ts, server/seed/demo-seed-cli.ts, scripts/, bench/, tests/) build an EngineClient, which holds the credentials; take the one you are given.',
+    'One engine client per process: only the composition roots (server/main.ts, server/background/background-parts.ts, server/seed/demo-seed-cli.ts, scripts/, bench/, tests/) build an EngineClient, which holds the credentials; take the one you are given.',
 };
 
 /** The composition roots that build the process's one EngineClient (scripts/, bench/ and tests/ may too). */
 const ENGINE_CLIENT_ROOTS = [
   'server/main.ts',
-  'server/background/thread-main.ts',
+  'server/background/background-parts.ts',
   'server/seed/demo-seed-cli.ts',
 ];
 

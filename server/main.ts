@@ -16,7 +16,8 @@ import { loadInstructions } from './instructions/instructions.ts';
 import { createMailer } from './mail/mailer.ts';
 import { housekeepingSettings } from './housekeeping/index.ts';
 import { auditAnchorDir } from './audit/audit-anchors.ts';
-import { startBackgroundThread, type BackgroundPart } from './background/thread.ts';
+import { startBackgroundThread, type BackgroundInit, type BackgroundPart } from './background/thread.ts';
+import { startBackgroundParts } from './background/background-parts.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed/demo.ts';
 import { startDemoCaseSeeding } from './seed/demo-cases.ts';
 import { listTenants } from './tenants/tenants.repo.ts';
@@ -153,41 +154,52 @@ async function main() {
       await app.close();
     });
   }
-  // The intake and the workers read what anyone can send (mail, documents): a thread of their own, so a slow
-  // message never holds up an API request (issue 13).
+  // The intake and the workers read what anyone can send (mail, documents): beside an API, a thread of their own,
+  // so a slow message never holds up an API request (issue 13).
   const background = args.parts.filter((p): p is BackgroundPart => p !== 'api');
   if (background.length) {
     const ownAddress = /<([^<>]+)>/.exec(config.mailFrom)?.[1] ?? config.mailFrom;
-    const thread = startBackgroundThread(
-      {
-        parts: background,
-        databaseUrl: dbUrls.workers,
-        engine: { url: infra.engineUrl, user: infra.engineUser, password: infra.enginePassword },
-        engineDatabaseUrl: infra.engineDatabaseUrl,
-        secret: infra.secret,
-        smtpUrl: infra.smtpUrl,
-        mailFrom: config.mailFrom,
-        logLevel: config.logLevel,
-        workers: {
-          concurrency: config.workerConcurrency,
-          housekeeping: housekeepingSettings(config),
-          auditAnchorDir: auditAnchorDir(config.dataDir),
-        },
-        intake: {
-          localImap: infra.imap,
-          // One catch-all mailbox routed by recipient address, for tenants without a mailbox of their own.
-          catchAllUrl: process.env.INTAKE_CATCH_ALL_URL ?? null,
-          ownAddresses: [ownAddress.toLowerCase()],
-        },
+    const init: BackgroundInit = {
+      parts: background,
+      databaseUrl: dbUrls.workers,
+      engine: { url: infra.engineUrl, user: infra.engineUser, password: infra.enginePassword },
+      engineDatabaseUrl: infra.engineDatabaseUrl,
+      secret: infra.secret,
+      smtpUrl: infra.smtpUrl,
+      mailFrom: config.mailFrom,
+      logLevel: config.logLevel,
+      workers: {
+        concurrency: config.workerConcurrency,
+        housekeeping: housekeepingSettings(config),
+        auditAnchorDir: auditAnchorDir(config.dataDir),
       },
-      { log },
-    );
-    await report.step(
-      'mail intake and workers',
-      () => thread.ready,
-      () => `${background.join(' and ')}, in a thread of their own`,
-    );
-    stops.push(() => thread.stop());
+      intake: {
+        localImap: infra.imap,
+        // One catch-all mailbox routed by recipient address, for tenants without a mailbox of their own.
+        catchAllUrl: process.env.INTAKE_CATCH_ALL_URL ?? null,
+        ownAddresses: [ownAddress.toLowerCase()],
+      },
+    };
+    if (args.parts.includes('api')) {
+      const thread = startBackgroundThread(init, { log });
+      await report.step(
+        'mail intake and workers',
+        () => thread.ready,
+        () => `${background.join(' and ')}, in a thread of their own`,
+      );
+      stops.push(() => thread.stop());
+    } else {
+      // No API in this process (a cluster's worker or intake replica): nothing to keep responsive, so the parts
+      // run on the main thread, sparing a second load of the code (seconds at every restart) and its memory.
+      const parts = await report.step(
+        'mail intake and workers',
+        () => startBackgroundParts(init, { engine }),
+        () => background.join(' and '),
+      );
+      stops.push(async () => {
+        for (const s of parts.reverse()) await s();
+      });
+    }
   }
   if (args.parts.includes('workers')) {
     // Storage limitation (GDPR art. 5(1)(e)): closed cases past the tenant's retention period are anonymised.

@@ -137,7 +137,8 @@ async function balancerSeesUp(statsPort: number, backend: string, server: string
     // Columns: pxname, svname, …, status is the 18th.
     const row = csv.split('\n').find((l) => l.startsWith(`${backend},${server},`));
     if (row?.split(',')[17] === 'UP') return;
-    if (Date.now() > deadline) throw new Error(`HAProxy did not take ${server} back within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`HAProxy did not take ${server} back within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
