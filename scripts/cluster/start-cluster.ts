@@ -75,8 +75,10 @@ function startAppProcess(opts: {
     ['--import', 'tsx', 'server/main.ts', '--only', opts.part, ...opts.args],
     {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...opts.env },
-      stdio: ['ignore', 'pipe', fd],
+      // stdin is a pipe never written to: it closes when the cluster dies, even by kill -9, and the process then
+      // stops in order (EXIT_WITH_PARENT, server/main.ts) instead of running on unsupervised.
+      env: { ...process.env, ...opts.env, EXIT_WITH_PARENT: '1' },
+      stdio: ['pipe', 'pipe', fd],
       // Its own process group: the terminal's Ctrl-C reaches the cluster, which stops the processes in order.
       detached: true,
     },
