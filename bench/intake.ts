@@ -15,8 +15,6 @@
  * (bench/stack.ts), so the registrations include row-level security.
  */
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector';
 import { desc, eq } from 'drizzle-orm';
 import { Pool } from 'undici';
 import { buildApp } from '../server/app.ts';
@@ -27,7 +25,7 @@ import { DEMO_PASSWORD } from '../server/seed/demo.ts';
 import { startBenchStack } from './stack.ts';
 import { COMPLAINT_PROCESS_KEY } from '../processes/topics.ts';
 import { recordRegistration } from '../server/cases/index.ts';
-import { arg, runConcurrent, type Throughput } from './measure.ts';
+import { arg, runConcurrent, type Throughput, profileIf } from './measure.ts';
 import { printMemory } from './memory.ts';
 
 const N = arg('n', 1000);
@@ -37,27 +35,6 @@ const quiet = { info() {}, warn() {}, error() {} };
 const cpuProfileFile = process.argv.includes('--cpu-profile')
   ? process.argv[process.argv.indexOf('--cpu-profile') + 1]
   : undefined;
-
-async function profileIf(file: string | undefined): Promise<{ stop(): Promise<void> }> {
-  if (!file) return { stop: async () => {} };
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) =>
-      session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))),
-    );
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 500 });
-  await post('Profiler.start');
-  return {
-    async stop() {
-      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-      await writeFile(file, JSON.stringify(profile));
-      session.disconnect();
-      console.log(`CPU profile of the registrations: ${file}`);
-    },
-  };
-}
 
 async function main() {
   const { config, infra, db, engine, demoTenantId, close } = await startBenchStack();
@@ -109,7 +86,7 @@ async function main() {
       await post();
     });
 
-    const profile = await profileIf(cpuProfileFile);
+    const profile = await profileIf(cpuProfileFile, 'the registrations');
     const ours = await runConcurrent('registrations via HTTP API', N, C, async () => {
       const r = await post();
       if (r.status !== 201 || !r.json.processStarted) throw new Error(`registration failed: ${r.status}`);

@@ -16,8 +16,6 @@
  * workers role, as in the background thread of `npm start`, so row-level security is included.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eq, sql } from 'drizzle-orm';
 import type { ImapFlow } from 'imapflow';
@@ -26,7 +24,7 @@ import { inboundMessages, tenants } from '../server/db/schema/index.ts';
 import { withTenant } from '../server/db/tenant-scope.ts';
 import { startMailIntake } from '../server/intake/mail/start-intake.ts';
 import { startBenchStack } from './stack.ts';
-import { arg, percentile, percentiles } from './measure.ts';
+import { arg, percentile, percentiles, profileIf } from './measure.ts';
 import { cpuByProcess, printCpuSince, printMemory } from './memory.ts';
 
 const N = arg('n', 500);
@@ -61,27 +59,6 @@ function message(i: number, to: string): Buffer {
       '',
     ].join('\r\n'),
   );
-}
-
-async function profileIf(file: string | undefined): Promise<{ stop(): Promise<void> }> {
-  if (!file) return { stop: async () => {} };
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) =>
-      session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))),
-    );
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 500 });
-  await post('Profiler.start');
-  return {
-    async stop() {
-      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-      await writeFile(file, JSON.stringify(profile));
-      session.disconnect();
-      console.log(`CPU profile of both phases: ${file}`);
-    },
-  };
 }
 
 /** When each inbound row of a phase became a registered case, by the message's number in its Subject. */
@@ -183,7 +160,7 @@ async function main() {
     return Number([...rows][0]?.n ?? 0);
   }
 
-  const profile = await profileIf(cpuProfileFile);
+  const profile = await profileIf(cpuProfileFile, 'both phases');
   try {
     console.log(
       `mail intake benchmark: N=${N}, C=${C}, rate ${RATE}/s, warm-up ${WARMUP}, ${new Date().toISOString()}`,

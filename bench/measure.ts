@@ -2,6 +2,8 @@
  * The measuring every benchmark shares: command-line numbers, percentiles, a closed-loop load of N operations
  * by C concurrent callers, and a throw-away database for the benchmarks that need only PostgreSQL.
  */
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -114,4 +116,26 @@ export async function benchDatabase(
 export async function appRoles(ownerUrl: string): Promise<AppDatabaseUrls> {
   await runMigrations(ownerUrl);
   return ensureAppRoles(ownerUrl, randomBytes(32).toString('hex'));
+}
+
+/** `--cpu-profile <file>`: a V8 CPU profile of this process between the call and `stop()` (bench/README.md). */
+export async function profileIf(file: string | undefined, what: string): Promise<{ stop(): Promise<void> }> {
+  if (!file) return { stop: async () => {} };
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 500 });
+  await post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      await writeFile(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`CPU profile of ${what}: ${file}`);
+    },
+  };
 }
