@@ -40,8 +40,15 @@ function pssKiB(pid: number): number {
   }
 }
 
-/** Seconds of CPU (user + system, /proc/<pid>/stat at 100 ticks/s) used so far, per kind of process as below. */
-export function cpuByProcess(): Record<string, number> | null {
+/**
+ * `measure` summed over `root` (as `node`) and its descendants, by `kindOf` each; null without /proc. One walk for
+ * the CPU and the memory figures.
+ */
+function sumOverTree(
+  root: number,
+  measure: (pid: number) => number,
+  kindOf: (p: Proc) => string,
+): Record<string, number> | null {
   let all: Proc[];
   try {
     all = processes();
@@ -50,6 +57,19 @@ export function cpuByProcess(): Record<string, number> | null {
   }
   const children = new Map<number, Proc[]>();
   for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  const totals: Record<string, number> = { node: measure(root) };
+  const stack = [...(children.get(root) ?? [])];
+  while (stack.length) {
+    const p = stack.pop()!;
+    stack.push(...(children.get(p.pid) ?? []));
+    const kind = kindOf(p);
+    totals[kind] = (totals[kind] ?? 0) + measure(p.pid);
+  }
+  return totals;
+}
+
+/** Seconds of CPU (user + system, /proc/<pid>/stat at 100 ticks/s) used so far, per kind of process as below. */
+export function cpuByProcess(): Record<string, number> | null {
   const seconds = (pid: number) => {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -60,16 +80,9 @@ export function cpuByProcess(): Record<string, number> | null {
       return 0;
     }
   };
-  const totals: Record<string, number> = { node: seconds(process.pid) };
-  const stack = [...(children.get(process.pid) ?? [])];
-  while (stack.length) {
-    const p = stack.pop()!;
-    stack.push(...(children.get(p.pid) ?? []));
-    const kind =
-      p.name === 'java' ? 'engine' : p.name.startsWith('postgres') ? 'postgres' : `other (${p.name})`;
-    totals[kind] = (totals[kind] ?? 0) + seconds(p.pid);
-  }
-  return totals;
+  return sumOverTree(process.pid, seconds, (p) =>
+    p.name === 'java' ? 'engine' : p.name.startsWith('postgres') ? 'postgres' : `other (${p.name})`,
+  );
 }
 
 /** `cpu (label): node 4.1 s, engine 2.0 s, …`: the CPU each kind of process used since `before` (cpuByProcess). */
@@ -88,29 +101,16 @@ export function printCpuSince(label: string, before: Record<string, number> | nu
  * and the rest by command name.
  */
 export function memoryByProcess(root = process.pid): Record<string, number> | null {
-  let all: Proc[];
-  try {
-    all = processes();
-  } catch {
-    return null;
-  }
-  const children = new Map<number, Proc[]>();
-  for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
-  const totals: Record<string, number> = { node: pssKiB(root) };
-  const stack = [...(children.get(root) ?? [])];
-  while (stack.length) {
-    const p = stack.pop()!;
-    stack.push(...(children.get(p.pid) ?? []));
-    const kind =
-      p.name === 'java'
-        ? 'engine'
-        : p.name.startsWith('postgres')
-          ? 'postgres'
-          : p.name === 'node' || p.name === 'MainThread'
-            ? 'node'
-            : `other (${p.name})`;
-    totals[kind] = (totals[kind] ?? 0) + pssKiB(p.pid);
-  }
+  const totals = sumOverTree(root, pssKiB, (p) =>
+    p.name === 'java'
+      ? 'engine'
+      : p.name.startsWith('postgres')
+        ? 'postgres'
+        : p.name === 'node' || p.name === 'MainThread'
+          ? 'node'
+          : `other (${p.name})`,
+  );
+  if (!totals) return null;
   return Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, Math.round(v / 1024)]));
 }
 
