@@ -26,10 +26,12 @@ import { startBenchStack } from './stack.ts';
 import { COMPLAINT_PROCESS_KEY } from '../processes/topics.ts';
 import { recordRegistration } from '../server/cases/index.ts';
 import { arg, runConcurrent, type Throughput, profileIf } from './measure.ts';
-import { printMemory } from './memory.ts';
+import { cpuByProcess, printCpuSince, printMemory } from './memory.ts';
 
 const N = arg('n', 1000);
 const C = arg('c', 16);
+/** Registrations before the measured ones: the engine's JIT compiles the start path over the first few hundred. */
+const WARMUP = arg('warmup', 300);
 const quiet = { info() {}, warn() {}, error() {} };
 /** `--cpu-profile <file>`: a V8 CPU profile of this process during the registrations only (bench/README.md). */
 const cpuProfileFile = process.argv.includes('--cpu-profile')
@@ -82,15 +84,17 @@ async function main() {
     console.log(`intake benchmark: N=${N}, C=${C}, ${new Date().toISOString()}`);
     printMemory('idle, before the warm-up');
     // Warm up both paths (JIT, connection pools, engine caches).
-    await runConcurrent('warm-up (not counted)', Math.min(100, N), C, async () => {
+    await runConcurrent('warm-up (not counted)', WARMUP, C, async () => {
       await post();
     });
 
     const profile = await profileIf(cpuProfileFile, 'the registrations');
+    let cpu = cpuByProcess();
     const ours = await runConcurrent('registrations via HTTP API', N, C, async () => {
       const r = await post();
       if (r.status !== 201 || !r.json.processStarted) throw new Error(`registration failed: ${r.status}`);
     });
+    printCpuSince('registrations via HTTP API', cpu, N);
     await clients.close();
     await profile.stop();
     printMemory('after the registrations');
@@ -106,6 +110,7 @@ async function main() {
     );
     if (!last) throw new Error('no registration left its process start behind');
     const vars = { ...last.variables, caseId: '00000000-0000-4000-8000-000000000000' };
+    cpu = cpuByProcess();
     const bare = await runConcurrent('bare engine process starts', N, C, async (i) => {
       await engine.startProcess({
         key: COMPLAINT_PROCESS_KEY,
@@ -114,9 +119,11 @@ async function main() {
         variables: vars,
       });
     });
+    printCpuSince('bare engine process starts', cpu, N);
     // The registration transaction alone, as registerComplaint writes it: one statement (number, case, first event,
     // outbox row, audit entry; cases/registration.repo.ts) in its own transaction.
     const year = new Date().getFullYear();
+    cpu = cpuByProcess();
     const transactions = await runConcurrent('bare registration transactions', N, C, async () => {
       await withTenant(demoTenantId, () =>
         recordRegistration(db, {
@@ -151,6 +158,7 @@ async function main() {
         }),
       );
     });
+    printCpuSince('bare registration transactions', cpu, N);
     report(ours, bare, transactions);
   } finally {
     await app.close();

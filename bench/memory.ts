@@ -85,15 +85,29 @@ export function cpuByProcess(): Record<string, number> | null {
   );
 }
 
-/** `cpu (label): node 4.1 s, engine 2.0 s, …`: the CPU each kind of process used since `before` (cpuByProcess). */
-export function printCpuSince(label: string, before: Record<string, number> | null): void {
+/**
+ * `cpu (label): node 4.1 s, engine 2.0 s, …`: the CPU each kind of process used since `before` (cpuByProcess).
+ * Given the number of operations, it also prints each kind's milliseconds per operation, the figure that says where
+ * an operation's cost lies when everything shares the same cores.
+ */
+export function printCpuSince(
+  label: string,
+  before: Record<string, number> | null,
+  operations?: number,
+): void {
   const now = cpuByProcess();
   if (!now || !before) return;
-  const parts = Object.entries(now)
+  const used = Object.entries(now)
     .map(([k, v]) => [k, v - (before[k] ?? 0)] as const)
-    .filter(([, v]) => v >= 0.05)
-    .map(([k, v]) => `${k} ${v.toFixed(1)} s`);
+    .filter(([, v]) => v >= 0.05);
+  const parts = used.map(([k, v]) => `${k} ${v.toFixed(1)} s`);
   console.log(`cpu (${label}): ${parts.join(', ')}`);
+  if (!operations) return;
+  const total = used.reduce((a, [, v]) => a + v, 0);
+  const per = used.map(([k, v]) => `${k} ${((1000 * v) / operations).toFixed(1)}`);
+  console.log(
+    `cpu per operation (${label}): ${per.join(', ')}, total ${((1000 * total) / operations).toFixed(1)} ms`,
+  );
 }
 
 /**

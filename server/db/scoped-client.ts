@@ -8,8 +8,8 @@
  * with nothing set. If setting the scope fails, the transaction is aborted and the statement with it: a statement
  * never runs with a scope it was not given. A transaction (`begin`) sets the scope first thing, the same way.
  *
- * Only what drizzle uses is routed: `unsafe` (every query), `begin` (transactions; savepoints stay on the
- * transaction's own client) and `options` (drizzle registers its type parsers there). `reserve` and `end` pass
+ * Only what drizzle uses is routed: `unsafe` (every query), `begin` (transactions, pipelined: see
+ * `pipelinedTransaction`) and `options` (drizzle registers its type parsers there). `reserve` and `end` pass
  * through for the few callers that hold a session (housekeeping's advisory lock), which run no tenant query on it.
  */
 import type postgres from 'postgres';
@@ -43,7 +43,7 @@ class ScopedStatement implements PromiseLike<unknown> {
     const conn = await this.base.reserve();
     try {
       const begin = conn.unsafe('begin').execute();
-      const set = conn.unsafe(SET_SCOPE, this.settings).execute();
+      const set = conn.unsafe(SET_SCOPE, this.settings, { prepare: true }).execute();
       const statement = conn.unsafe(this.query, this.params as never, prepared(this.options));
       if (this.mode === 'values') statement.values();
       statement.execute();
@@ -91,16 +91,69 @@ function prepared(options: Options): Options {
   return { ...options, prepare: true };
 }
 
-/** A transaction whose statements are prepared like the pool's (`prepared`); everything else passes through. */
-function preparing(tx: postgres.TransactionSql): postgres.TransactionSql {
-  return new Proxy(tx, {
-    get(target, prop, receiver) {
-      if (prop === 'unsafe')
-        return (query: string, params?: Params, options?: Options) =>
-          target.unsafe(query, params as never, prepared(options));
-      return Reflect.get(target, prop, receiver) as unknown;
+/**
+ * A transaction on a reserved connection whose `begin` and scope go out in the same write as its first statements.
+ * postgres.js's own `begin` waits for the server's answer to `begin` before it runs the callback: one more round
+ * trip per transaction, during which the connection is held and the event loop and a backend are woken for
+ * nothing (bench/README.md, "Intake"). Statements on one connection run in the order they were sent, so the
+ * callback's statements still run after `begin` and the scope; if either failed, the transaction is aborted and
+ * the callback's statements fail with it.
+ *
+ * The callback's handle offers what drizzle uses: `unsafe` (each statement prepared, as the pool's) and
+ * `savepoint` (nested transactions). At the end: `commit` when the callback resolved, else `rollback`. A statement
+ * the callback started but did not wait for can fail unseen and abort the transaction; PostgreSQL then answers the
+ * `commit` with `ROLLBACK`, which is turned into an error here rather than a success that wrote nothing.
+ */
+async function pipelinedTransaction(
+  base: Sql,
+  mode: string,
+  settings: [string, string],
+  fn: (tx: postgres.TransactionSql) => unknown,
+): Promise<unknown> {
+  const conn = await base.reserve();
+  try {
+    const begun = conn.unsafe(`begin ${mode.replace(/[^a-z ]/gi, '')}`).execute();
+    const set = conn.unsafe(SET_SCOPE, settings, { prepare: true }).execute();
+    begun.catch(() => undefined);
+    set.catch(() => undefined);
+    let result: unknown;
+    try {
+      result = await fn(transactionHandle(conn));
+      await begun;
+      await set;
+    } catch (err) {
+      await conn.unsafe('rollback').catch(() => undefined);
+      throw err;
+    }
+    const committed = await conn.unsafe('commit');
+    if (committed.command !== 'COMMIT')
+      throw new Error(`transaction ended with ${committed.command}, not COMMIT`);
+    return result;
+  } finally {
+    conn.release();
+  }
+}
+
+/** What the transaction's callback gets: statements on the reserved connection, and savepoints. */
+function transactionHandle(conn: postgres.ReservedSql): postgres.TransactionSql {
+  let savepoints = 0;
+  const handle = {
+    options: conn.options,
+    parameters: conn.parameters,
+    unsafe: (query: string, params?: Params, options?: Options) =>
+      conn.unsafe(query, params as never, prepared(options)),
+    async savepoint(fn: (tx: postgres.TransactionSql) => unknown) {
+      const name = `s${savepoints++}`;
+      await conn.unsafe(`savepoint ${name}`);
+      try {
+        return await fn(handle as unknown as postgres.TransactionSql);
+      } catch (err) {
+        await conn.unsafe(`rollback to ${name}`);
+        throw err;
+      }
     },
-  });
+  };
+  return handle as unknown as postgres.TransactionSql;
 }
 
 /** Wraps a pool: what drizzle gets instead of the pool itself. */
@@ -121,16 +174,7 @@ export function scopedClient(base: Sql): Sql {
     ) {
       const fn = (maybeFn ?? optionsOrFn) as (tx: postgres.TransactionSql) => unknown;
       const mode = maybeFn ? (optionsOrFn as string) : '';
-      const settings = scopeSettings(currentScope());
-      return base.begin(mode, async (tx) => {
-        // Sent before the callback's first statement on the same connection; if it fails the transaction is
-        // aborted and every later statement fails with it.
-        const set = tx.unsafe(SET_SCOPE, settings).execute();
-        set.catch(() => undefined);
-        const result = await fn(preparing(tx));
-        await set;
-        return result;
-      });
+      return pipelinedTransaction(base, mode, scopeSettings(currentScope()), fn);
     },
     reserve: () => base.reserve(),
     end: (options?: { timeout?: number }) => base.end(options),

@@ -194,4 +194,116 @@ describe('row-level security: a forgotten tenant filter returns nothing', () => 
       await runInOpenScope(async () => await t.appDb.select({ id: customers.id }).from(customers)),
     ).toEqual([]);
   });
+
+  // Transactions send `begin` and the scope with their first statements, without waiting for `begin`'s answer
+  // (server/db/scoped-client.ts): each of these would go wrong if that pipelining lost an order or an error.
+  describe('transactions whose begin goes out with their first statements', () => {
+    const marker = () => `pipelined-${Math.random().toString(36).slice(2)}`;
+    const namesLike = (name: string) =>
+      withTenant(t.demoTenantId, () =>
+        t.appDb.select({ id: customers.id }).from(customers).where(eq(customers.name, name)),
+      );
+    const demoCustomer = () =>
+      withTenant(t.demoTenantId, async () => (await t.appDb.select().from(customers).limit(1))[0]!);
+
+    it("see their tenant's rows only, from the first statement on", async () => {
+      const seen = await withTenant(t.acmeTenantId, () =>
+        t.appDb.transaction((tx) => tx.selectDistinct({ tenantId: customers.tenantId }).from(customers)),
+      );
+      expect(seen).toEqual([{ tenantId: t.acmeTenantId }]);
+    });
+
+    it('commit what they wrote, and write nothing when the callback throws', async () => {
+      const c = await demoCustomer();
+      const kept = marker();
+      await withTenant(t.demoTenantId, () =>
+        t.appDb.transaction(async (tx) => {
+          await tx.update(customers).set({ name: kept }).where(eq(customers.id, c.id));
+        }),
+      );
+      expect(await namesLike(kept)).toEqual([{ id: c.id }]);
+      const dropped = marker();
+      const err = await failure(
+        withTenant(t.demoTenantId, () =>
+          t.appDb.transaction(async (tx) => {
+            await tx.update(customers).set({ name: dropped }).where(eq(customers.id, c.id));
+            throw new Error('changed my mind');
+          }),
+        ),
+      );
+      expect(err?.message).toBe('changed my mind');
+      expect(await namesLike(dropped)).toEqual([]);
+      expect(await namesLike(kept)).toEqual([{ id: c.id }]);
+      await withTenant(t.demoTenantId, () =>
+        t.appDb.update(customers).set({ name: c.name }).where(eq(customers.id, c.id)),
+      );
+    });
+
+    it('fail, rather than report a commit, when a statement nobody waited for failed', async () => {
+      const c = await demoCustomer();
+      const lost = marker();
+      const err = await failure(
+        withTenant(t.demoTenantId, () =>
+          t.appDb.transaction(async (tx) => {
+            await tx.update(customers).set({ name: lost }).where(eq(customers.id, c.id));
+            // Started, never awaited, and it fails: the transaction is aborted behind the callback's back.
+            tx.execute(sql`select 1 / 0`).then(
+              () => undefined,
+              () => undefined,
+            );
+          }),
+        ),
+      );
+      expect(err?.message).toMatch(/ROLLBACK|division by zero/);
+      expect(await namesLike(lost)).toEqual([]);
+    });
+
+    it('undo a nested transaction alone when it fails, and keep the outer one', async () => {
+      const c = await demoCustomer();
+      const outer = marker();
+      const inner = marker();
+      await withTenant(t.demoTenantId, () =>
+        t.appDb.transaction(async (tx) => {
+          await tx.update(customers).set({ name: outer }).where(eq(customers.id, c.id));
+          await tx
+            .transaction(async (nested) => {
+              await nested.update(customers).set({ name: inner }).where(eq(customers.id, c.id));
+              throw new Error('inner fails');
+            })
+            .catch(() => undefined);
+        }),
+      );
+      expect(await namesLike(inner)).toEqual([]);
+      expect(await namesLike(outer)).toEqual([{ id: c.id }]);
+      await withTenant(t.demoTenantId, () =>
+        t.appDb.update(customers).set({ name: c.name }).where(eq(customers.id, c.id)),
+      );
+    });
+
+    it('give the connection back clean: 40 transactions with errors on a pool of 10 leave nothing open', async () => {
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) =>
+          withTenant(i % 2 ? t.demoTenantId : t.acmeTenantId, () =>
+            t.appDb.transaction(async (tx) => {
+              await tx.select({ id: customers.id }).from(customers).limit(1);
+              if (i % 4 === 0) await tx.execute(sql`select 1 / 0`);
+            }),
+          ),
+        ),
+      );
+      expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(10);
+      // No connection of this database waits inside a transaction, aborted or not.
+      const [left] = await t.db.execute<{ n: number }>(sql`
+        select count(*)::int as n from pg_stat_activity
+         where datname = current_database() and state like 'idle in transaction%'`);
+      expect(left!.n).toBe(0);
+      // And every pooled connection still works (one left aborted would refuse every statement).
+      const after = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          withTenant(t.demoTenantId, () => t.appDb.select({ id: customers.id }).from(customers).limit(1)),
+        ),
+      );
+      expect(after.every((r) => r.length === 1)).toBe(true);
+    });
+  });
 });
