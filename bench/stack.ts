@@ -70,8 +70,8 @@ export async function startBenchStack(): Promise<BenchStack> {
   url.pathname = `/${dbName}`;
   await runMigrations(url.toString());
   const roles = await ensureAppRoles(url.toString(), infra.secret);
-  const api = createDb(roles.api, { max: 20 });
-  const workers = createDb(roles.workers, { max: 10 });
+  const api = createDb(roles.api, { max: 20, socket: infra.databaseSocket });
+  const workers = createDb(roles.workers, { max: 10, socket: infra.databaseSocket });
   const engine = new EngineClient({
     url: infra.engineUrl,
     user: infra.engineUser,

@@ -11,6 +11,13 @@ export interface Config {
   publicUrl: string;
   databaseUrl: string | undefined;
   /**
+   * The PostgreSQL server's Unix socket file on this machine (DATABASE_SOCKET, e.g.
+   * /var/run/postgresql/.s.PGSQL.5432): the app's own connections use it instead of the URL's host and port (same
+   * user, password and database), which spares each statement the loopback TCP stack. The embedded PostgreSQL's is
+   * used by itself.
+   */
+  databaseSocket: string | undefined;
+  /**
    * The role the API and the workers connect as (APP_DATABASE_URL), for an operator who creates it; unset: the app
    * creates `<database>_api` and `<database>_workers` itself with DATABASE_URL's role (server/db/roles.ts).
    */
@@ -115,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '127.0.0.1',
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseSocket: env.DATABASE_SOCKET || undefined,
     appDatabaseUrl: env.APP_DATABASE_URL || undefined,
     engineUrl: env.ENGINE_URL?.replace(/\/$/, '') || undefined,
     engineDatabaseUrl: env.ENGINE_DATABASE_URL || undefined,

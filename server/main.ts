@@ -89,7 +89,7 @@ async function main() {
         ? `${decodeURIComponent(new URL(u.api).username)} (APP_DATABASE_URL)`
         : `${decodeURIComponent(new URL(u.api).username)}, ${decodeURIComponent(new URL(u.workers).username)}`,
   );
-  const { db, sql } = createDb(dbUrls.api);
+  const { db, sql } = createDb(dbUrls.api, { socket: infra.databaseSocket });
   const instructions = await loadInstructions();
   const seeded = infra.embeddedDatabase || args.seedDemo;
   const demo = seeded
@@ -162,6 +162,7 @@ async function main() {
     const init: BackgroundInit = {
       parts: background,
       databaseUrl: dbUrls.workers,
+      databaseSocket: infra.databaseSocket,
       engine: { url: infra.engineUrl, user: infra.engineUser, password: infra.enginePassword },
       engineDatabaseUrl: infra.engineDatabaseUrl,
       secret: infra.secret,

@@ -239,6 +239,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     const engineUrl = `http://127.0.0.1:${ports.balancer.engine}/engine-rest`;
     const env = (name: string, port?: number): Record<string, string> => ({
       DATABASE_URL: databaseUrl,
+      ...(pg.socketPath ? { DATABASE_SOCKET: pg.socketPath } : {}),
       ENGINE_URL: engineUrl,
       ENGINE_USER: engineUser,
       ENGINE_PASSWORD: enginePassword,

@@ -30,7 +30,7 @@ export async function startBackgroundParts(
   // pino writes to file descriptor 1 itself, not through the parent thread's stdout.
   // The same redaction as the API's log: the workers handle codes, tokens and passwords too.
   const log = pino({ ...appLogOptions(init.logLevel), base: { thread: init.parts.join('+') } });
-  const { db, sql } = createDb(init.databaseUrl, { max: 10 });
+  const { db, sql } = createDb(init.databaseUrl, { max: 10, socket: init.databaseSocket });
   const engine = opts.engine ?? new EngineClient(init.engine);
   const mailer = createMailer(init.smtpUrl, init.mailFrom);
   const stops: Array<() => Promise<void> | void> = [];

@@ -11,6 +11,8 @@ export type BackgroundPart = 'intake' | 'workers';
 export interface BackgroundInit {
   parts: BackgroundPart[];
   databaseUrl: string;
+  /** The database server's Unix socket (createDb's `socket`), when there is one on this machine. */
+  databaseSocket?: string | null;
   engine: { url: string; user: string; password: string };
   engineDatabaseUrl: string | null;
   secret: string;

@@ -9,6 +9,8 @@ import { ensureMailServer, startMailServer } from './mail-process.ts';
 
 export interface Infrastructure {
   databaseUrl: string;
+  /** The database server's Unix socket for the app's connections (config.databaseSocket, or the embedded one's). */
+  databaseSocket: string | null;
   engineUrl: string;
   /** The engine's database (user-task events for the inbox read model); null when an external engine's is not configured. */
   engineDatabaseUrl: string | null;
@@ -73,6 +75,7 @@ export async function startInfrastructure(
   try {
     let databaseUrl = config.databaseUrl;
     let adminUrl: string;
+    let databaseSocket = config.databaseSocket ?? null;
     const embeddedDatabase = !databaseUrl;
     if (!databaseUrl) {
       const port = opts.pgPort ?? 54329;
@@ -84,6 +87,7 @@ export async function startInfrastructure(
       stops.push(() => pg.stop());
       databaseUrl = await pg.ensureDatabase('reclamatii');
       adminUrl = pg.adminUrl;
+      databaseSocket = pg.socketPath;
     } else {
       const u = new URL(databaseUrl);
       u.pathname = '/postgres';
@@ -160,6 +164,7 @@ export async function startInfrastructure(
 
     return {
       databaseUrl,
+      databaseSocket,
       engineUrl,
       engineDatabaseUrl,
       engineUser,
