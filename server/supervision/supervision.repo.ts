@@ -2,15 +2,50 @@
  * Every query of the supervisor's view: the cases not closed yet with their counts by risk, their tasks and ticked
  * steps (from the inbox read model), workload per officer and job role, who may take a task, and registrations per
  * period. Reads only: what the view changes (an assignee, an audit row) goes through the module that owns it.
- * Late and at risk are counted in SQL with the bounds of deadlineRisk (server/codes/deadline-risk.ts): late before
- * `today`, at risk up to `riskUntil`.
+ * Late, at risk and on time are told apart in SQL by riskConditions alone, deadlineRisk (server/codes/deadline-risk.ts)
+ * restated once.
  */
-import { and, asc, count, eq, gte, inArray, lt, lte, notInArray, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  eq,
+  gte,
+  inArray,
+  lte,
+  notInArray,
+  sql,
+  type SQL,
+  type SQLWrapper,
+} from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { cases, jobRoleHolders, jobRoles, tasks, taskStepTicks, users } from '../db/schema/index.ts';
 import { type IsoDate } from '../deadlines/index.ts';
 import { unclosedCaseStatuses } from '../codes/case-codes.ts';
-import type { DeadlineRisk as Risk, RiskWindow } from '../codes/deadline-risk.ts';
+import { deadlineRisks, type DeadlineRisk as Risk, type RiskWindow } from '../codes/deadline-risk.ts';
+
+/**
+ * deadlineRisk (server/codes/deadline-risk.ts) in SQL, the one place it is restated: for each risk, the condition a
+ * due-date column meets on the window `w` (late before `today`, at risk from `today` up to `riskUntil`, on time
+ * after). Plain ranges on the column, so an index on it serves the filter. Every query here that filters or counts
+ * by risk takes its condition from this function; tests/db/deadline-risk-sql.test.ts proves the two agree around
+ * the bounds.
+ */
+export function riskConditions(dueDate: SQLWrapper, w: RiskWindow): Record<Risk, SQL> {
+  return {
+    late: sql`${dueDate} < ${w.today}`,
+    at_risk: sql`(${dueDate} >= ${w.today} and ${dueDate} <= ${w.riskUntil})`,
+    on_time: sql`${dueDate} > ${w.riskUntil}`,
+  };
+}
+
+/** `count(*)` of the rows of each risk (deadlineRisks), by their due-date column. */
+function countsByRisk(dueDate: SQLWrapper, w: RiskWindow) {
+  const when = riskConditions(dueDate, w);
+  return Object.fromEntries(
+    deadlineRisks.map((r) => [r, sql<number>`count(*) filter (where ${when[r]})`.mapWith(Number)]),
+  ) as Record<Risk, SQL<number>>;
+}
 
 function unclosedCasesOf(tenantId: string) {
   return and(eq(cases.tenantId, tenantId), inArray(cases.status, [...unclosedCaseStatuses]));
@@ -27,14 +62,7 @@ export function unclosedCasesPage(
   risk: Risk | undefined,
   page: { offset: number; limit: number },
 ) {
-  const riskWhere =
-    risk === 'late'
-      ? lt(cases.dueDate, w.today)
-      : risk === 'at_risk'
-        ? and(gte(cases.dueDate, w.today), lte(cases.dueDate, w.riskUntil))
-        : risk === 'on_time'
-          ? sql`${cases.dueDate} > ${w.riskUntil}`
-          : undefined;
+  const riskWhere = risk ? riskConditions(cases.dueDate, w)[risk] : undefined;
   return (
     db
       .select({
@@ -58,20 +86,17 @@ export function unclosedCasesPage(
   );
 }
 
-/** How many cases a tenant has not closed yet, and how many of them are late and at risk. */
+/** How many cases a tenant has not closed yet, and how many of them have each risk. */
 export async function unclosedCaseCounts(db: DbOrTx, tenantId: string, w: RiskWindow) {
+  const byRisk = countsByRisk(cases.dueDate, w);
   const [row] = await db
-    .select({
-      total: count(),
-      late: sql<number>`count(*) filter (where ${cases.dueDate} < ${w.today})`.mapWith(Number),
-      atRisk:
-        sql<number>`count(*) filter (where ${cases.dueDate} >= ${w.today} and ${cases.dueDate} <= ${w.riskUntil})`.mapWith(
-          Number,
-        ),
-    })
+    .select({ total: count(), ...byRisk })
     .from(cases)
     .where(unclosedCasesOf(tenantId));
-  return { total: row?.total ?? 0, late: row?.late ?? 0, atRisk: row?.atRisk ?? 0 };
+  return {
+    total: row?.total ?? 0,
+    byRisk: Object.fromEntries(deadlineRisks.map((r) => [r, row?.[r] ?? 0])) as Record<Risk, number>,
+  };
 }
 
 /** The tasks of these cases (open and completed; deleted ones left out) with their holder's name. */
@@ -110,11 +135,7 @@ export function stepTicksOfCases(db: DbOrTx, tenantId: string, caseIds: string[]
  */
 export function openTaskLoad(db: DbOrTx, tenantId: string, w: RiskWindow) {
   const open = and(eq(tasks.tenantId, tenantId), eq(tasks.state, 'open'));
-  const overdue = sql<number>`count(*) filter (where ${tasks.caseDueDate} < ${w.today})`.mapWith(Number);
-  const atRisk =
-    sql<number>`count(*) filter (where ${tasks.caseDueDate} >= ${w.today} and ${tasks.caseDueDate} <= ${w.riskUntil})`.mapWith(
-      Number,
-    );
+  const { late: overdue, at_risk: atRisk } = countsByRisk(tasks.caseDueDate, w);
   return Promise.all([
     db
       .select({ userId: tasks.assignee, open: count(), overdue, atRisk })

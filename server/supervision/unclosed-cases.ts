@@ -108,16 +108,9 @@ export function createUnclosedCasesView(deps: { db: Db; instructions: Map<string
     return {
       today,
       warnWorkingDaysBefore: tenant.warnWorkingDaysBefore,
-      counts: { open: counts.total, late: counts.late, atRisk: counts.atRisk },
+      counts: { open: counts.total, late: counts.byRisk.late, atRisk: counts.byRisk.at_risk },
       items,
-      total:
-        risk === 'late'
-          ? counts.late
-          : risk === 'at_risk'
-            ? counts.atRisk
-            : risk === 'on_time'
-              ? counts.total - counts.late - counts.atRisk
-              : counts.total,
+      total: risk ? counts.byRisk[risk] : counts.total,
       page,
       pageSize,
     };

@@ -181,6 +181,49 @@ describe('supervision API', { timeout: 240_000 }, () => {
     expect(otherView.counts.open).toBe(1);
   });
 
+  it('filters open cases at risk by the tenant’s warning lead time, apart from the late and the on-time ones', async () => {
+    const own = await ownTenant();
+    const onTime = await register(own, 'facturare');
+    // Twelve days into its fifteen working days: a few working days left.
+    const soon = await register(own, 'facturare', new Date(Date.now() - 12 * 24 * 3600e3));
+    const late = await register(own, 'facturare', new Date(Date.now() - 60 * 24 * 3600e3));
+    const before = await openCases(own.supervisor);
+    const left = (n: string) => before.items.find((c) => c.number === n)!.timeLeft.workingDays;
+    expect(left(soon.number)).toBeGreaterThanOrEqual(0);
+    expect(left(onTime.number)).toBeGreaterThan(left(soon.number) + 1);
+    // The warning goes out one working day more ahead than the closer case has left: that case is now at risk
+    // (whether or not its due date is a working day), the other one still on time.
+    const patch = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/tenant-settings',
+      headers: own.admin,
+      payload: { warnWorkingDaysBefore: left(soon.number) + 1 },
+    });
+    expect(patch.statusCode, patch.body).toBe(200);
+
+    const all = await openCases(own.supervisor);
+    expect(all.counts).toEqual({ open: 3, late: 1, atRisk: 1 });
+    expect(Object.fromEntries(all.items.map((c) => [c.number, c.risk]))).toEqual({
+      [late.number]: 'late',
+      [soon.number]: 'at_risk',
+      [onTime.number]: 'on_time',
+    });
+    const atRisk = await openCases(own.supervisor, '&risk=at_risk');
+    expect(atRisk.items.map((c) => c.number)).toEqual([soon.number]);
+    expect(atRisk.total).toBe(1);
+    expect(atRisk.counts).toEqual(all.counts);
+    const byRisk = async (risk: string) =>
+      (await openCases(own.supervisor, `&risk=${risk}`)).items.map((c) => c.number);
+    expect(await byRisk('late')).toEqual([late.number]);
+    expect(await byRisk('on_time')).toEqual([onTime.number]);
+    const bad = await t.app.inject({
+      method: 'GET',
+      url: '/api/supervision/cases?risk=soon',
+      headers: own.supervisor,
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('reassigns a task to an officer who holds its role, through the engine; refuses others', async () => {
     const own = await ownTenant();
     const { supervisor, officer, officerId, agentId } = own;

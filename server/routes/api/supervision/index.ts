@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { deadlineRisks, type DeadlineRisk } from '../../../codes/deadline-risk.ts';
 import { principalOf } from '../../../plugins/auth.ts';
 import { IsoDate, PageQuery, Uuid, errorResponses, Nullable } from '../common.schemas.ts';
 
-const RiskSchema = Type.Union([Type.Literal('late'), Type.Literal('at_risk'), Type.Literal('on_time')]);
+/** One of deadlineRisks (server/codes/deadline-risk.ts), as `anyOf` its literals. */
+const RiskSchema = Type.Unsafe<DeadlineRisk>(Type.Union(deadlineRisks.map((r) => Type.Literal(r))));
 
 const OpenCaseSchema = Type.Object({
   number: Type.String(),

@@ -8,6 +8,7 @@ import {
   customerTypes,
   energies,
 } from '../../../codes/case-codes.ts';
+import { deadlineRisks } from '../../../codes/deadline-risk.ts';
 import { Nullable } from '../common.schemas.ts';
 
 export const TaskIdParams = Type.Object({ id: Type.String({ pattern: '^[\\w-]{1,64}$' }) });
@@ -59,7 +60,7 @@ export const TaskSummarySchema = Type.Object({
   created: Type.String(),
   due: Nullable(Type.String()),
   /** Deadline badge from the case's legal due date (deadlineRisk in server/codes): late, at risk, on time. */
-  deadline: Type.Union([Lit(['on_time', 'at_risk', 'late'] as const), Type.Null()]),
+  deadline: Nullable(Lit(deadlineRisks)),
   /** Set (and `case` null) for a GDPR request's task. */
   gdprRequest: GdprTaskRequestSchema,
   case: Type.Union([

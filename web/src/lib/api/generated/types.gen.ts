@@ -1986,7 +1986,7 @@ export type GetApiTasksResponses = {
             candidateGroups: Array<string>;
             created: string;
             due: string | null;
-            deadline: 'on_time' | 'at_risk' | 'late';
+            deadline: 'late' | 'at_risk' | 'on_time';
             gdprRequest: {
                 /**
                  * e.g. DEMO-GDPR-2026-000001
