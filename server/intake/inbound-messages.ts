@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../db/client.ts';
+import { putBlob } from '../documents/index.ts';
 import { anonymiseInboundOfCase, insertInbound, recordQuarantine } from './mail/inbound.repo.ts';
 import type { ParsedAttachment } from './mail/parse-message.ts';
 
@@ -22,7 +23,24 @@ export function anonymiseReceivedOfCase(tx: DbOrTx, tenantId: string, caseId: st
   return anonymiseInboundOfCase(tx, tenantId, caseId, removed);
 }
 
-/** Keeps a message that could not be taken (its reason, sender, size) for the intake officer's quarantine page. */
-export function quarantineMessage(db: DbOrTx, row: Parameters<typeof recordQuarantine>[1]): Promise<void> {
-  return recordQuarantine(db, row).then(() => undefined);
+/**
+ * Keeps a message the watcher gave up on (unreadable, too big, failing again and again) for the intake officer's
+ * quarantine page: its bytes unchanged, stored by SHA-256, with the reason and the folder it was moved to.
+ */
+export async function quarantineGivenUp(
+  db: DbOrTx,
+  tenantId: string,
+  mail: { raw: Buffer; arrivedAt: Date },
+  reason: string,
+  folder: string,
+): Promise<void> {
+  const sha = await putBlob(db, tenantId, mail.raw);
+  await recordQuarantine(db, {
+    tenantId,
+    rawSha256: sha,
+    size: mail.raw.length,
+    reason,
+    folder,
+    arrivedAt: mail.arrivedAt,
+  });
 }

@@ -1,3 +1,15 @@
+/**
+ * IMAP4rev1 (RFC 3501) with IDLE, UIDPLUS, MOVE, LITERAL+, SASL-IR, ID, ENABLE, NAMESPACE, UNSELECT, CHILDREN
+ * over the MailStore. Any password is accepted; the user is the e-mail address. Each connection reads one
+ * command at a time; changes made by other sessions or by SMTP delivery reach a session as untagged EXISTS /
+ * EXPUNGE / FETCH at the end of its next command, or at once while it IDLEs.
+ *
+ * One file although past 1000 lines: it is one protocol's state machine. `Session` holds a connection's state
+ * (authenticated, selected mailbox, its sequence numbers, IDLE) and every command reads and changes that state;
+ * split by command, each piece would need the whole session anyway. The grammar (imap-parser.ts), SEARCH
+ * (imap-search.ts), MIME structure (message-structure.ts, fetch-structure.ts) and storage (mail-store.ts) already
+ * live apart.
+ */
 import net from 'node:net';
 import { promises as fsp } from 'node:fs';
 import {
@@ -39,19 +51,6 @@ import {
   parseMessage,
   type MimePart,
 } from './message-structure.ts';
-
-/**
- * IMAP4rev1 (RFC 3501) with IDLE, UIDPLUS, MOVE, LITERAL+, SASL-IR, ID, ENABLE, NAMESPACE, UNSELECT, CHILDREN
- * over the MailStore. Any password is accepted; the user is the e-mail address. Each connection reads one
- * command at a time; changes made by other sessions or by SMTP delivery reach a session as untagged EXISTS /
- * EXPUNGE / FETCH at the end of its next command, or at once while it IDLEs.
- *
- * One file although past 1000 lines: it is one protocol's state machine. `Session` holds a connection's state
- * (authenticated, selected mailbox, its sequence numbers, IDLE) and every command reads and changes that state;
- * split by command, each piece would need the whole session anyway. The grammar (imap-parser.ts), SEARCH
- * (imap-search.ts), MIME structure (message-structure.ts, fetch-structure.ts) and storage (mail-store.ts) already
- * live apart.
- */
 
 export const CAPABILITIES =
   'IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN AUTH=PLAIN';

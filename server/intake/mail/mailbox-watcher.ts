@@ -1,3 +1,12 @@
+/**
+ * One mailbox's watcher (watchMailbox below): IMAP IDLE for push with a periodic re-scan, messages handled in
+ * parallel and moved out of the inbox only once handled, reconnection with backoff.
+ *
+ * One file although past 300 lines: it is one connection's loop. The search, the fetch, the handling and the moves
+ * share one session's state (the queue, the messages in hand, the retries' pauses, the moves waiting) and the
+ * signals that wake the loop; split by step, each piece would take all of that state as arguments. The IMAP
+ * connection (server/mail/imap.ts) and what becomes of a message (process-message.ts) already live apart.
+ */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ImapFlow } from 'imapflow';
 import type { Logger } from '../../logger.ts';

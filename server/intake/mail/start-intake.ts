@@ -1,13 +1,17 @@
+/**
+ * The mail intake (startMailIntake below): one mailbox watcher per tenant, or the catch-all mailbox (catch-all.ts),
+ * each started once this process holds the mailbox's lease, brought in line with the tenants' mailbox settings as
+ * they change, and the retry of correlations the engine could not take.
+ */
 import type { MailAccount } from '../../db/schema/index.ts';
 import { loadConfig } from '../../config.ts';
 import { installationOutboundPolicy, type OutboundPolicy } from '../../net/outbound-fence.ts';
 import { runPeriodically } from '../../periodic.ts';
-import { listTenants, tenantsByIntakeAddresses } from '../../tenants/index.ts';
+import { listTenants } from '../../tenants/index.ts';
 import { startCorrelationRetry, type CorrelationRetry } from './correlation.ts';
-import { recipientsOf } from './recipients.ts';
-import { quarantineMessage } from '../inbound-messages.ts';
-import { putBlob } from '../../documents/index.ts';
+import { quarantineGivenUp } from '../inbound-messages.ts';
 import { mailboxConfigOf, storedMailAccount } from '../mailbox-settings.service.ts';
+import { watchCatchAll } from './catch-all.ts';
 import { watchMailbox, type MailboxConfig, type MailboxWatcher } from './mailbox-watcher.ts';
 import type { MailboxLeases } from './mailbox-lease.ts';
 import {
@@ -17,6 +21,9 @@ import {
   type ProcessOutcome,
 } from './process-message.ts';
 import { withAllTenants, withTenant } from '../../db/tenant-scope.ts';
+
+/** The catch-all mailbox's address as a mailbox configuration: the composition reads it with the intake. */
+export { mailboxFromUrl } from './catch-all.ts';
 
 export interface MailIntakeOptions {
   /** The local mail server, when we run one: a tenant without mailbox settings reads its intake address there. */
@@ -134,7 +141,9 @@ export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions)
         return outcome.status === 'quarantine' ? 'quarantine' : 'processed';
       },
       async giveUp(mail, reason) {
-        await withTenant(tenant.id, () => quarantine(deps, tenant, mail, reason, config));
+        await withTenant(tenant.id, () =>
+          quarantineGivenUp(deps.db, tenant.id, mail, reason, config.quarantineFolder),
+        );
         opts.onOutcome?.(tenant, { status: 'quarantine', reason });
       },
     });
@@ -257,88 +266,5 @@ export async function startMailIntake(deps: IntakeDeps, opts: MailIntakeOptions)
       for (const w of watchers.values()) w.kill();
       void retry?.stop();
     },
-  };
-}
-
-/** The tenant a catch-all message is for: the first recipient (in routing order) that is a tenant's intake address. */
-export async function routeByRecipient(
-  deps: Pick<IntakeDeps, 'db'>,
-  raw: Buffer,
-  tenantIds?: string[],
-): Promise<IntakeTenant | null> {
-  const recipients = recipientsOf(raw).slice(0, 1000);
-  if (!recipients.length) return null;
-  const rows = await withAllTenants('catch-all mailbox: finds the tenant of a recipient', () =>
-    tenantsByIntakeAddresses(deps.db, recipients),
-  );
-  const allowed = rows.filter((r) => !tenantIds || tenantIds.includes(r.id));
-  for (const address of recipients) {
-    const t = allowed.find((r) => r.intakeEmail.toLowerCase() === address);
-    if (t) return { id: t.id, code: t.code, intakeEmail: address, operatorEmail: t.operatorEmail };
-  }
-  return null;
-}
-
-function watchCatchAll(deps: IntakeDeps, opts: MailIntakeOptions, config: MailboxConfig): MailboxWatcher {
-  return watchMailbox({
-    config,
-    label: 'catch-all',
-    log: deps.log,
-    pollIntervalMs: opts.pollIntervalMs,
-    concurrency: opts.concurrency,
-    async handle(mail) {
-      const tenant = await routeByRecipient(deps, mail.raw, opts.tenantIds);
-      if (!tenant) {
-        // No tenant to show it to: it stays, untouched, in the catch-all mailbox's Quarantine folder.
-        deps.log.warn({ mailbox: 'catch-all' }, 'e-mail for no known tenant quarantined');
-        opts.onOutcome?.(null, { status: 'quarantine', reason: 'no tenant for its recipients' });
-        return 'quarantine';
-      }
-      const outcome = await withTenant(tenant.id, () => processInboundMail(deps, tenant, mail));
-      opts.onOutcome?.(tenant, outcome);
-      return outcome.status === 'quarantine' ? 'quarantine' : 'processed';
-    },
-    async giveUp(mail, reason) {
-      const tenant = await routeByRecipient(deps, mail.raw, opts.tenantIds);
-      if (tenant) await withTenant(tenant.id, () => quarantine(deps, tenant, mail, reason, config));
-      opts.onOutcome?.(tenant, { status: 'quarantine', reason });
-    },
-  });
-}
-
-/** `imap://user:password@host:port/MAILBOX` (imaps:// for TLS) as a mailbox configuration. */
-/** Keeps a message the watcher gave up on (unreadable, too big) in the tenant's quarantine, bytes unchanged. */
-async function quarantine(
-  deps: Pick<IntakeDeps, 'db'>,
-  tenant: IntakeTenant,
-  mail: { raw: Buffer; arrivedAt: Date },
-  reason: string,
-  config: MailboxConfig,
-) {
-  const sha = await putBlob(deps.db, tenant.id, mail.raw);
-  await quarantineMessage(deps.db, {
-    tenantId: tenant.id,
-    rawSha256: sha,
-    size: mail.raw.length,
-    reason,
-    folder: config.quarantineFolder,
-    arrivedAt: mail.arrivedAt,
-  });
-}
-
-export function mailboxFromUrl(url: string): MailboxConfig {
-  const u = new URL(url);
-  if (u.protocol !== 'imap:' && u.protocol !== 'imaps:')
-    throw new Error('catch-all mailbox URL must be imap(s)://');
-  const secure = u.protocol === 'imaps:';
-  return {
-    host: u.hostname,
-    port: Number(u.port) || (secure ? 993 : 143),
-    secure,
-    user: decodeURIComponent(u.username),
-    pass: decodeURIComponent(u.password),
-    mailbox: decodeURIComponent(u.pathname.slice(1)) || 'INBOX',
-    processedFolder: 'Processed',
-    quarantineFolder: 'Quarantine',
   };
 }
