@@ -5,7 +5,7 @@
  *
  * The layers, from the top:
  * - entry points: the HTTP routes (server/routes), the external-task workers (server/workers), the mail intake's
- *   watcher (server/intake/mail/start-intake.ts, mailbox-watcher.ts), the command-line scripts (scripts/) and the
+ *   watcher (server/intake/mail/start-intake.ts, mailbox-watcher.ts, catch-all.ts), the command-line scripts (scripts/) and the
  *   pages (web/). Thin skins.
  * - composition: server/main.ts, server/app.ts, server/background (the intake and worker thread) and server/seed
  *   (the demo data, made through the same services) build the services and hand them to the entry points.
@@ -25,6 +25,7 @@ const DOMAIN_MODULES = [
   'deadlines',
   'designer',
   'documents',
+  'health',
   'housekeeping',
   'identification',
   'instructions',
@@ -41,11 +42,46 @@ const DOMAIN_MODULES = [
   'tenants',
   'users',
 ];
+/**
+ * The folders under server/ that are no domain module: entry points, composition and the shared parts below every
+ * module (see above). A new folder must be named in one of the two lists, or every rule below would pass over it
+ * (a route could import its repository): loading this file fails until it is.
+ */
+const NOT_MODULES = [
+  'background',
+  'codes',
+  'db',
+  'embedded',
+  'engine',
+  'mail',
+  'net',
+  'plugins',
+  'routes',
+  'seed',
+  'workers',
+];
+{
+  // A CommonJS file (dependency-cruiser loads its configuration with require): no `import` here.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('node:fs');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const path = require('node:path');
+  const unlisted = fs
+    .readdirSync(path.join(__dirname, 'server'), { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !DOMAIN_MODULES.includes(e.name) && !NOT_MODULES.includes(e.name))
+    .map((e) => `server/${e.name}`);
+  if (unlisted.length)
+    throw new Error(
+      `.dependency-cruiser.cjs: ${unlisted.join(', ')} is neither in DOMAIN_MODULES nor in NOT_MODULES, so no ` +
+        'boundary rule would hold for it. A domain module (services, repositories) goes into DOMAIN_MODULES, with ' +
+        'an index.ts as its public face; an entry point, composition or shared part into NOT_MODULES.',
+    );
+}
 const MODULE = `(${DOMAIN_MODULES.join('|')})`;
 /** Any file of a domain module other than its index. */
 const MODULE_INSIDE = `^server/${MODULE}/(?!index\\.ts$)`;
 /** The mail intake's watcher: an entry point that lives beside the intake module it drives. */
-const INTAKE_WATCHER = '^server/intake/mail/(start-intake|mailbox-watcher)\\.ts$';
+const INTAKE_WATCHER = '^server/intake/mail/(start-intake|mailbox-watcher|catch-all)\\.ts$';
 const ENTRY_POINTS = ['^server/routes/', '^server/workers/', '^server/seed/', '^scripts/', INTAKE_WATCHER];
 /** Repositories: the only files that build queries. server/db holds the client, the tables and migrations. */
 const REPOSITORY = '\\.repo\\.ts$';
@@ -126,7 +162,8 @@ module.exports = {
         'finds every query of a module in one file. Services hold a transaction (server/db/client.ts) and pass ' +
         'it on; they never build a query themselves.',
       from: {
-        path: '^(server|web)/',
+        // The scripts too: a script asks a module's service, like any other entry point.
+        path: '^(server|web|scripts)/',
         pathNot: [REPOSITORY, '^server/db/'],
       },
       to: {
@@ -145,6 +182,21 @@ module.exports = {
       from: { pathNot: ['^server/engine/', '^node_modules/'] },
       to: {
         path: '^node_modules/(camunda-external-task-client-js|undici|node-fetch|axios|got|ky)/',
+      },
+    },
+    {
+      name: 'engine-door-no-node-http',
+      severity: 'error',
+      comment:
+        "One door to the engine, by any client: node's own http/https/http2 (request, get) would do what a fetch " +
+        'does, past the one timeout, retry and error mapping and with credentials of its own. Nothing in the ' +
+        'product needs them as a client (fastify builds the server; the embedded mail server speaks over node:net); ' +
+        'a type-only import (IncomingMessage in server/app.ts) runs nothing and is allowed.',
+      from: { pathNot: ['^server/engine/', '^node_modules/'] },
+      to: {
+        dependencyTypes: ['core'],
+        dependencyTypesNot: ['type-only'],
+        path: '^(node:)?(http|https|http2)$',
       },
     },
     {

@@ -4,12 +4,80 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** No fetch in server/ outside the engine door (see the block that uses it). */
+/**
+ * A fetch by any name: a call of `fetch`, the global's `fetch` read off globalThis/window/self/global (also
+ * `globalThis['fetch']`), or taken out of one by destructuring (`const { fetch: get } = globalThis`).
+ */
+const FETCH_SELECTOR = [
+  "CallExpression[callee.name='fetch']",
+  "MemberExpression[object.name=/^(globalThis|window|self|global)$/][property.name='fetch']",
+  "MemberExpression[object.name=/^(globalThis|window|self|global)$/][property.value='fetch']",
+  "VariableDeclarator[init.name=/^(globalThis|window|self|global)$/] > ObjectPattern > Property[key.name='fetch']",
+  "VariableDeclarator[init.name='fetch']",
+  "AssignmentExpression[right.name='fetch']",
+].join(', ');
+
+/** No fetch in server/ or scripts/ outside the engine door (see the blocks that use it). */
 const NO_FETCH = {
-  selector:
-    "CallExpression[callee.name='fetch'], MemberExpression[property.name='fetch'][object.name='globalThis']",
+  selector: FETCH_SELECTOR,
   message:
-    'No fetch outside server/engine: the engine is called through EngineClient (add a file to the allow-list in eslint.config.js only with the reason).',
+    'No fetch outside server/engine: the engine is called through EngineClient, the one door with its credentials, timeout, retries and error mapping; a stray fetch is how a second door starts (add a file to the allow-list in eslint.config.js only with the reason).',
+};
+
+/** No fetch in the web app (see the block that uses it). */
+const NO_FETCH_WEB = {
+  selector: FETCH_SELECTOR,
+  message:
+    'No fetch in the web app: pages call the API through the SDK generated from its OpenAPI spec (web/src/lib/api/generated), on the server over apiClient (web/src/lib/server/api.ts, the in-process bridge), in the browser over browserClient; a hand-written fetch is a second contract beside the generated one, and only server/engine talks to the engine.',
+};
+
+/**
+ * SQL as text (issue 14): `db.execute('…')`, `sql.unsafe(`…`)`, a string built with `+`, or a constant holding one.
+ * drizzle's execute takes a plain string as readily as its sql`` tag, so a file could query any table without
+ * importing drizzle (which dependency-cruiser watches) and without a template the table-owner check
+ * (scripts/check-table-owners.ts) reads; and text carries its values inline instead of as bound parameters.
+ */
+const noSqlText = {
+  meta: {
+    type: 'problem',
+    schema: [],
+    messages: {
+      text: 'No SQL as text: queries live in repositories (*.repo.ts), built with drizzle or its sql`` tag, so each table keeps one owner that scripts/check-table-owners.ts can see and every value is a bound parameter. A plain or untagged string passed to execute/unsafe escapes both.',
+    },
+  },
+  create(context) {
+    /** Whether the expression is text: a string, an untagged template, a concatenation or a constant of one. */
+    const isText = (node, scope, depth = 0) => {
+      if (!node || depth > 4) return false;
+      if (node.type === 'Literal') return typeof node.value === 'string';
+      if (node.type === 'TemplateLiteral') return true;
+      if (node.type === 'BinaryExpression' && node.operator === '+')
+        return isText(node.left, scope, depth + 1) || isText(node.right, scope, depth + 1);
+      if (node.type === 'TSAsExpression' || node.type === 'TSNonNullExpression')
+        return isText(node.expression, scope, depth + 1);
+      if (node.type === 'Identifier') {
+        for (let s = scope; s; s = s.upper) {
+          const v = s.set.get(node.name);
+          if (!v) continue;
+          const def = v.defs[0];
+          return (
+            def?.type === 'Variable' && def.parent?.kind === 'const' && isText(def.node.init, s, depth + 1)
+          );
+        }
+      }
+      return false;
+    };
+    return {
+      CallExpression(node) {
+        const callee = node.callee;
+        if (callee.type !== 'MemberExpression') return;
+        const name = callee.computed ? callee.property.value : callee.property.name;
+        if (name !== 'execute' && name !== 'unsafe') return;
+        if (isText(node.arguments[0], context.sourceCode.getScope(node)))
+          context.report({ node: node.arguments[0], messageId: 'text' });
+      },
+    };
+  },
 };
 
 /**
@@ -110,15 +178,45 @@ export default tseslint.config(
   },
   {
     // The rest of the product builds no EngineClient either: the door itself (its tests may), the embedded engine's
-    // launcher, the pages.
-    files: [
-      'server/engine/**/*.ts',
-      'server/embedded/engine-process.ts',
-      'web/src/**/*.ts',
-      'web/src/**/*.svelte',
-    ],
+    // launcher.
+    files: ['server/engine/**/*.ts', 'server/embedded/engine-process.ts'],
     ignores: ['server/engine/**/*.test.ts'],
     rules: { 'no-restricted-syntax': ['error', ONE_ENGINE_CLIENT] },
+  },
+  {
+    // The web app, on the server (+page.server.ts, hooks, web/src/lib/server) and in the browser, calls the API
+    // through the generated SDK and builds no EngineClient: no fetch of its own, to the API or anywhere else.
+    // (The generated SDK itself, web/src/lib/api/generated, is ignored above: its client is the one fetch.)
+    files: ['web/src/**/*.ts', 'web/src/**/*.svelte'],
+    rules: { 'no-restricted-syntax': ['error', NO_FETCH_WEB, ONE_ENGINE_CLIENT] },
+  },
+  {
+    // The command-line scripts talk to the engine through the EngineClient they build (they are composition roots),
+    // never with a fetch of their own.
+    files: ['scripts/**/*.ts', 'scripts/**/*.mjs', 'scripts/**/*.js'],
+    ignores: [
+      // The cluster's supervisor polls what it started itself, on 127.0.0.1: each app process's /readyz and
+      // haproxy's stats page, to know when they are up and which are in rotation. Neither is the engine, and it
+      // sends no credentials.
+      'scripts/cluster/start-cluster.ts',
+      'scripts/cluster/haproxy.ts',
+    ],
+    rules: { 'no-restricted-syntax': ['error', NO_FETCH] },
+  },
+  {
+    // No SQL as text (noSqlText above), in repositories too: the queries are built with drizzle or its sql`` tag.
+    files: ['server/**/*.ts', 'scripts/**/*.ts'],
+    ignores: [
+      // The database client itself: its transactions' own begin/set/commit on the driver's connection.
+      'server/db/**',
+      // Creates the application's database on the embedded server before any table exists (`create database`,
+      // which takes no bound parameter; the name is the installation's own).
+      'server/embedded/postgres.ts',
+      // Tests set up and inspect the database as they need.
+      '**/*.test.ts',
+    ],
+    plugins: { house: { rules: { 'no-sql-text': noSqlText } } },
+    rules: { 'house/no-sql-text': 'error' },
   },
   {
     // The web pages import server/codes (alias `$codes`) into the browser bundle: it must stay free of imports.

@@ -3,6 +3,8 @@
  * over server/ and web/src with the boundary rules of .dependency-cruiser.cjs, collapsed to one node per module
  * (folder under server/, the intake watcher's two files, the pages and web/src/lib), and writes its mermaid output
  * between the `<!-- depcruise:start -->` and `<!-- depcruise:end -->` markers. Nothing else in the page changes.
+ * With `--check` (a step of `npm run lint`) it writes nothing and fails when the committed picture differs from the
+ * one the code draws now; `--doc <file>` reads another copy of the page (tests/lint/long-files.test.ts).
  *
  * Two things differ from `npm run lint`'s run, both for the picture only:
  * - SvelteKit's aliases ($lib, $codes: web/svelte.config.js) are given to the resolver through a temporary tsconfig,
@@ -17,6 +19,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DOC = path.join(ROOT, 'docs/architecture.md');
@@ -43,7 +46,7 @@ const LEFT_OUT = [
 
 /** One node per module: the intake watcher's files stand alone (an entry point inside the intake module). */
 const COLLAPSE =
-  '^(server/intake/mail/(start-intake|mailbox-watcher)\\.ts|server/[^/]+|web/src/(routes|lib)|web/src)';
+  '^(server/intake/mail/(start-intake|mailbox-watcher|catch-all)\\.ts|server/[^/]+|web/src/(routes|lib)|web/src)';
 
 function mermaid(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'architecture-graph-'));
@@ -95,13 +98,31 @@ function mermaid(): string {
   }
 }
 
-const doc = readFileSync(DOC, 'utf8');
+const { values: args } = parseArgs({
+  options: { check: { type: 'boolean', default: false }, doc: { type: 'string', default: DOC } },
+});
+const docPath = path.resolve(args.doc);
+const shown = path.relative(ROOT, docPath);
+const doc = readFileSync(docPath, 'utf8');
 const from = doc.indexOf(START);
 const to = doc.indexOf(END);
 if (from < 0 || to < from) {
-  console.error(`${path.relative(ROOT, DOC)}: the markers ${START} and ${END} are missing or out of order`);
+  console.error(`${shown}: the markers ${START} and ${END} are missing or out of order`);
   process.exit(1);
 }
 const block = `${START}\n\n\`\`\`mermaid\n${mermaid()}\n\`\`\`\n\n`;
-writeFileSync(DOC, doc.slice(0, from) + block + doc.slice(to));
-console.log(`${path.relative(ROOT, DOC)}: module picture regenerated`);
+const fresh = doc.slice(0, from) + block + doc.slice(to);
+if (args.check) {
+  // `npm run lint`: the committed picture is the one the code draws today, or a newcomer reads a map of another house.
+  if (fresh !== doc) {
+    console.error(
+      `${shown}: the module picture is stale: the imports between the modules changed since it was drawn. ` +
+        'Run `npm run docs:architecture` and commit the redrawn picture (never edit it by hand).',
+    );
+    process.exit(1);
+  }
+  console.log(`${shown}: the module picture is up to date`);
+} else {
+  writeFileSync(docPath, fresh);
+  console.log(`${shown}: module picture regenerated`);
+}

@@ -1,15 +1,18 @@
 /**
  * The boundaries of design.md are checked by `npm run lint` (issue 14 item 1): dependency-cruiser with
  * .dependency-cruiser.cjs, eslint's rules against fetch outside server/engine and against an EngineClient built
- * outside the composition roots, and the table-owner check. This file proves each check fails on the mistake it
- * exists for, on small fixture files: a route or a script that imports a repository, a module that imports another
- * module's repository, a file outside server/engine that calls the engine or imports its transport, a second
- * engine client, a service that builds a query, two modules that import each other, a page that imports server
- * code, and a write to another module's table. The fixtures live in a temporary folder under .data/ (ignored by git), laid out like the
+ * outside the composition roots, against SQL as text, and the table-owner check. This file proves each check fails
+ * on the mistake it exists for, on small fixture files: a route or a script that imports a repository (the health
+ * module's too), a module that imports another module's repository, a file outside server/engine that calls the
+ * engine (a fetch in server/, the pages or the scripts, under any name; node's own HTTP client) or imports its
+ * transport, a second engine client, a service or a script that builds a query, SQL passed as text, two modules
+ * that import each other, a page that imports server code, a folder under server/ the rules do not name, and a
+ * write to another module's table. The fixtures live in a temporary folder under .data/ (ignored by git), laid out like the
  * repository so the rules' paths apply, and are removed at the end.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +71,25 @@ const FIXTURES: Record<string, string> = {
   // A page that imports server code instead of calling the API.
   'web/src/routes/page-fixture/+page.server.ts':
     "import { alphaService } from '../../../../server/alpha/index.ts';\nexport const load = () => alphaService();\n",
+  // The health module (a real one: its name is in DOMAIN_MODULES) and a route that skips its index.
+  'server/health/index.ts': "export { createReadiness } from './readiness.ts';\n",
+  'server/health/readiness.ts':
+    "import { pingDatabase } from './health.repo.ts';\nexport const createReadiness = () => pingDatabase;\n",
+  'server/health/health.repo.ts':
+    "import { sql } from 'drizzle-orm';\nexport const pingDatabase = () => sql`select 1`;\n",
+  'server/routes/api/health-direct/index.ts':
+    "import { pingDatabase } from '../../../health/health.repo.ts';\nexport default pingDatabase;\n",
+  // Node's own HTTP client, from a module and from a script: a second engine door without fetch.
+  'server/beta/http-client.ts': "import { request } from 'node:http';\nexport const call = request;\n",
+  'scripts/rogue-https.ts': "import https from 'node:https';\nexport const call = https.get;\n",
+  // A type from node:http runs nothing (server/app.ts names IncomingMessage): allowed.
+  'server/beta/http-types.ts':
+    "import type { IncomingMessage } from 'node:http';\nexport type Message = IncomingMessage;\n",
+  // A script that builds a query itself, with drizzle and the schema's tables.
+  'server/db/schema/index.ts': 'export const widgets = {};\n',
+  'scripts/rogue-query.ts':
+    "import { sql } from 'drizzle-orm';\nimport { widgets } from '../server/db/schema/index.ts';\n" +
+    'export const rows = () => sql`select * from ${widgets}`;\n',
 };
 
 /** The fixture modules are domain modules like the real ones: the same config, with their names added. */
@@ -182,6 +204,92 @@ describe('boundary checks of npm run lint', () => {
     ]);
   });
 
+  it("fails when a file outside server/engine imports node's HTTP client; a type from it passes", () => {
+    expect(found('engine-door-no-node-http', 'server/beta/http-client.ts')).toEqual(['http']);
+    expect(found('engine-door-no-node-http', 'scripts/rogue-https.ts')).toEqual(['https']);
+    expect(found('engine-door-no-node-http', 'server/beta/http-types.ts')).toEqual([]);
+    expect(violations.find((v) => v.rule.name === 'engine-door-no-node-http')).toBeDefined();
+  });
+
+  it('fails when a route imports the health repository: health is a domain module like the others', () => {
+    expect(found('entry-points-use-module-index', 'server/routes/api/health-direct/index.ts')).toEqual([
+      'server/health/health.repo.ts',
+    ]);
+  });
+
+  it('fails when a script builds a query itself', () => {
+    expect(found('only-repositories-build-queries', 'scripts/rogue-query.ts').sort()).toEqual([
+      expect.stringContaining('drizzle-orm'),
+      'server/db/schema/index.ts',
+    ]);
+  });
+
+  it('fails on a fetch in the pages, in the scripts, or taken off globalThis under another name', async () => {
+    const eslint = new ESLint({ cwd: root });
+    const messages = async (text: string, file: string) =>
+      (await eslint.lintText(text, { filePath: path.join(root, file) }))[0]!.messages.map((m) => m.message);
+    const page = 'web/src/routes/page-fixture/+page.server.ts';
+    const web = [expect.stringContaining('No fetch in the web app')];
+    expect(
+      await messages(
+        "export const load = async () => (await fetch('http://engine/engine-rest/task')).json();\n",
+        page,
+      ),
+    ).toEqual(web);
+    // SvelteKit hands the load its own fetch: the same second contract beside the generated SDK.
+    expect(await messages("export const load = async ({ fetch }) => fetch('/api/tasks');\n", page)).toEqual(
+      web,
+    );
+    const outside = [expect.stringContaining('No fetch outside server/engine')];
+    expect(
+      await messages(
+        "export const f = () => fetch('http://engine/engine-rest/task');\n",
+        'scripts/fixture.ts',
+      ),
+    ).toEqual(outside);
+    // Under another name: destructured, read by key, or copied.
+    for (const text of [
+      "const { fetch: get } = globalThis;\nexport const f = () => get('http://engine/engine-rest/task');\n",
+      "export const f = () => globalThis['fetch']('http://engine/engine-rest/task');\n",
+      "const get = fetch;\nexport const f = () => get('http://engine/engine-rest/task');\n",
+    ]) {
+      expect(await messages(text, 'server/cases/fixture.ts'), text).toEqual(outside);
+      expect(await messages(text, 'scripts/fixture.ts'), text).toEqual(outside);
+    }
+    // The cluster's supervisor polls what it started (allow-listed with its reason); the door itself fetches.
+    const poll = "export const up = () => fetch('http://127.0.0.1:8404/stats');\n";
+    expect(await messages(poll, 'scripts/cluster/haproxy.ts')).toEqual([]);
+    expect(await messages(poll, 'server/engine/fixture.ts')).toEqual([]);
+  }, 60_000);
+
+  it('fails on SQL as text passed to execute or unsafe, in a service, a script or a repository', async () => {
+    const eslint = new ESLint({ cwd: root });
+    const rules = async (text: string, file: string) =>
+      (await eslint.lintText(text, { filePath: path.join(root, file) }))[0]!.messages
+        .filter((m) => m.ruleId === 'house/no-sql-text')
+        .map((m) => m.message);
+    const refused = [expect.stringContaining('No SQL as text')];
+    for (const text of [
+      "export const f = (db) => db.execute('delete from cases');\n",
+      'export const f = (db, id) => db.execute(`delete from cases where id = ${id}`);\n',
+      "export const f = (db, id) => db.execute('delete from cases where id = ' + id);\n",
+      "const DELETE = 'delete from cases';\nexport const f = (tx) => tx.execute(DELETE);\n",
+      "export const f = (sql) => sql.unsafe('truncate cases');\n",
+    ]) {
+      expect(await rules(text, 'server/cases/fixture.service.ts'), text).toEqual(refused);
+      expect(await rules(text, 'scripts/fixture.ts'), text).toEqual(refused);
+      expect(await rules(text, 'server/cases/fixture.repo.ts'), text).toEqual(refused);
+    }
+    // drizzle's sql`` tag (bound parameters, read by the table-owner check) and a prepared query pass.
+    expect(
+      await rules(
+        "import { sql } from 'drizzle-orm';\nexport const f = (db, id) => db.execute(sql`select ${id}`);\n" +
+          'export const g = (q) => q.execute();\n',
+        'server/cases/fixture.repo.ts',
+      ),
+    ).toEqual([]);
+  }, 60_000);
+
   it('fails when an EngineClient is built outside the composition roots', async () => {
     const eslint = new ESLint({ cwd: root });
     const text =
@@ -231,11 +339,34 @@ describe('boundary checks of npm run lint', () => {
 
   it('passes what the rules allow: a route through the index, a repository building its query', () => {
     const allowed = violations.filter((v) =>
-      ['server/alpha/index.ts', 'server/alpha/alpha.service.ts', 'server/beta/beta.service.ts'].includes(
-        v.from,
-      ),
+      [
+        'server/alpha/index.ts',
+        'server/alpha/alpha.service.ts',
+        'server/beta/beta.service.ts',
+        'server/beta/http-types.ts',
+        'server/health/index.ts',
+        'server/health/readiness.ts',
+        'server/health/health.repo.ts',
+      ].includes(v.from),
     );
     expect(allowed).toEqual([]);
+  });
+});
+
+describe('the list of domain modules', () => {
+  it('names every folder under server/: loading the rules fails on one that is in neither list', () => {
+    const dir = mkdtempSync(path.join(root, '.data', 'lint-modules-'));
+    try {
+      mkdirSync(path.join(dir, 'server', 'audit'), { recursive: true });
+      mkdirSync(path.join(dir, 'server', 'newcomer'), { recursive: true });
+      copyFileSync(path.join(root, '.dependency-cruiser.cjs'), path.join(dir, 'rules.cjs'));
+      const load = createRequire(import.meta.url);
+      expect(() => load(path.join(dir, 'rules.cjs'))).toThrow(
+        /server\/newcomer is neither in DOMAIN_MODULES nor in NOT_MODULES/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
