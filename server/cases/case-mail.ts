@@ -99,14 +99,82 @@ export async function sendCaseMailOnce(
 type WorkerStep = Parameters<typeof recordWorkerStep>[2];
 type WorkerUpdate = NonNullable<Parameters<typeof recordWorkerStep>[3]>;
 
+/** An e-mail to the consumer (sendCaseMailOnce). */
+export type CaseMail = Parameters<typeof sendCaseMailOnce>[3];
+
+/** A PDF letter issued for the post: the stored document and the address it goes to (null: not known yet). */
+export interface IssuedLetter {
+  doc: { id: number; sha256: string };
+  address: string | null;
+}
+
+/** The step a delivery records (recordWorkerStep): its history entry and audit action, the case update, details. */
+export interface DeliveryStep {
+  step: WorkerStep;
+  update?: WorkerUpdate;
+  details?: Record<string, unknown>;
+}
+
 /**
- * Sends a case letter (server/mail/templates/case-letters.ts) the way the consumer can get it: by e-mail when we
- * have an address (once per `kind`; the communication moment is when SMTP accepted it), else as a PDF letter in
- * the postal dispatch register (the communication moment is its recorded dispatch), else not at all (no e-mail,
- * no address: e.g. an anonymous complaint). The step, the case update and the audit entry commit with it.
- * `update` may be a function of the moment SMTP accepted the e-mail (null when nothing was e-mailed).
+ * Something for the consumer of a case, delivered the way they can get it (deliveryChannel in server/codes):
+ * by e-mail when the case has an address, else as a letter queued in the postal dispatch register.
  */
-export async function sendCaseLetter(
+export interface ConsumerDelivery {
+  /** One e-mail of this kind per case (sendCaseMailOnce: the retried task does not send it twice). */
+  kind: string;
+  /** The e-mail, rendered only when it goes by e-mail. */
+  mail: () => Promise<CaseMail>;
+  /** The letter, issued only when it goes by post; null when there is no address to post it to: nothing is sent. */
+  letter: () => Promise<IssuedLetter | null>;
+  /**
+   * The step recorded with it, in the same transaction: by e-mail in the one that commits once SMTP accepted the
+   * message (so a moment taken here is that acceptance), by post with the letter queued.
+   */
+  step: (by: DeliveryChannel | 'none', letter: IssuedLetter | null) => DeliveryStep;
+}
+
+/**
+ * The one way a worker delivers something to a case's consumer: by e-mail (once per kind) with its step, else by
+ * post (the letter queued in the postal dispatch register with its step in one transaction), else, with no
+ * address, only the step. Returns how it went.
+ */
+export async function deliverToConsumer(
+  deps: CaseMailDeps,
+  ctx: CaseContext,
+  d: ConsumerDelivery,
+): Promise<DeliveryChannel | 'none'> {
+  const record = (tx: Tx, s: DeliveryStep) => recordWorkerStep(tx, ctx, s.step, s.update, s.details);
+  if (deliveryChannel(ctx.c) === 'email') {
+    const mail = await d.mail();
+    await sendCaseMailOnce(deps, ctx, d.kind, mail, (tx) => record(tx, d.step('email', null)));
+    return 'email';
+  }
+  const letter = await d.letter();
+  if (!letter) {
+    await deps.db.transaction((tx) => record(tx, d.step('none', null)));
+    return 'none';
+  }
+  await deps.db.transaction(async (tx) => {
+    await queueLetter(tx, {
+      tenantId: ctx.c.tenantId,
+      caseId: ctx.c.id,
+      documentId: letter.doc.id,
+      recipientName: ctx.c.contactName,
+      address: letter.address,
+    });
+    await record(tx, d.step('post', letter));
+  });
+  return 'post';
+}
+
+/**
+ * Sends a case letter (server/mail/templates/case-letters.ts) the way the consumer can get it (deliverToConsumer):
+ * by e-mail when we have an address (once per `kind`; the communication moment is when SMTP accepted it), else as
+ * a PDF letter in the postal dispatch register (the communication moment is its recorded dispatch), else not at
+ * all (no e-mail, no address: e.g. an anonymous complaint). The step, the case update and the audit entry commit
+ * with it. `update` may be a function of the moment SMTP accepted the e-mail (null when nothing was e-mailed).
+ */
+export function sendCaseLetter(
   deps: CaseMailDeps,
   ctx: CaseContext,
   kind: string,
@@ -117,30 +185,19 @@ export async function sendCaseLetter(
   details: Record<string, unknown> = {},
 ): Promise<DeliveryChannel | 'none'> {
   const upd = (at: Date | null) => (typeof update === 'function' ? update(at) : update);
-  if (deliveryChannel(ctx.c) === 'email') {
-    const mail = await renderCaseLetterMail(ctx.tenant.name, letter);
-    await sendCaseMailOnce(deps, ctx, kind, mail, (tx) =>
-      recordWorkerStep(tx, ctx, step, upd(new Date()), { ...details, by: 'email' }),
-    );
-    return 'email';
-  }
-  const address = await postalAddressOf(deps.db, ctx.c.tenantId, ctx.c.number);
-  if (!address) {
-    await deps.db.transaction((tx) => recordWorkerStep(tx, ctx, step, upd(null), { ...details, by: 'none' }));
-    return 'none';
-  }
-  const issued = await issueNoticeLetter(deps.db, ctx.tenant, ctx.c.number, documentKind, letter);
-  await deps.db.transaction(async (tx) => {
-    await queueLetter(tx, {
-      tenantId: ctx.c.tenantId,
-      caseId: ctx.c.id,
-      documentId: issued.doc.id,
-      recipientName: ctx.c.contactName,
-      address: issued.address,
-    });
-    await recordWorkerStep(tx, ctx, step, upd(null), { ...details, by: 'post', document: issued.doc.sha256 });
+  return deliverToConsumer(deps, ctx, {
+    kind,
+    mail: () => renderCaseLetterMail(ctx.tenant.name, letter),
+    letter: async () =>
+      (await postalAddressOf(deps.db, ctx.c.tenantId, ctx.c.number))
+        ? issueNoticeLetter(deps.db, ctx.tenant, ctx.c.number, documentKind, letter)
+        : null,
+    step: (by, issued) => ({
+      step,
+      update: upd(by === 'email' ? new Date() : null),
+      details: { ...details, by, ...(issued ? { document: issued.doc.sha256 } : {}) },
+    }),
   });
-  return 'post';
 }
 
 export async function recordWorkerStep(

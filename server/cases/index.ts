@@ -55,12 +55,17 @@ export {
 export { createCaseProgressService, type CaseProgressService } from './case-progress.service.ts';
 export { createCasesService, type CasesDeps, type CasesService } from './cases.service.ts';
 export {
+  deliverToConsumer,
   loadCaseContext,
   recordWorkerStep,
   sendCaseLetter,
   sendCaseMailOnce,
   type CaseContext,
+  type CaseMail,
   type CaseMailDeps,
+  type ConsumerDelivery,
+  type DeliveryStep,
+  type IssuedLetter,
 } from './case-mail.ts';
 export {
   issueAcknowledgementLetter,
