@@ -75,7 +75,7 @@ function mermaid(): string {
       `const base = require(${JSON.stringify(path.join(ROOT, '.dependency-cruiser.cjs'))});\n` +
         `module.exports = { ...base, options: { ...base.options, tsConfig: { fileName: ${JSON.stringify(tsconfig)} } } };\n`,
     );
-    return execFileSync(
+    const drawn = execFileSync(
       path.join(ROOT, 'node_modules/.bin/depcruise'),
       [
         'server',
@@ -93,6 +93,11 @@ function mermaid(): string {
       ],
       { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
     ).trim();
+    // depcruise lists the arrows in the order it met the imports: sorted, the picture changes only when an arrow
+    // does, not when a file's imports are reordered (the boxes come first, in the order of their paths).
+    const lines = drawn.split('\n');
+    const arrows = lines.filter((l) => l.includes('-->'));
+    return [...lines.filter((l) => !l.includes('-->')), ...[...new Set(arrows)].sort()].join('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
