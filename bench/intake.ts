@@ -30,8 +30,12 @@ import { cpuByProcess, printCpuSince, printMemory } from './memory.ts';
 
 const N = arg('n', 1000);
 const C = arg('c', 16);
-/** Registrations before the measured ones: the engine's JIT compiles the start path over the first few hundred. */
-const WARMUP = arg('warmup', 300);
+/**
+ * Registrations before the measured ones. The engine's JIT keeps compiling its start path for the first thousand
+ * or so: with 300, the engine spent 7.8 ms of CPU per start during the registrations against 5.9 ms in the bare
+ * starts measured after them; with 1500, 7.7 against 7.4 (bench/README.md).
+ */
+const WARMUP = arg('warmup', 1000);
 const quiet = { info() {}, warn() {}, error() {} };
 /** `--cpu-profile <file>`: a V8 CPU profile of this process during the registrations only (bench/README.md). */
 const cpuProfileFile = process.argv.includes('--cpu-profile')

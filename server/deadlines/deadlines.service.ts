@@ -33,6 +33,19 @@ export async function computeDeadline(
   category: ComplaintCategory,
   receivedAt: Date,
 ): Promise<DeadlineResult> {
+  return (await deadlineAndTenant(db, tenantId, category, receivedAt)).deadline;
+}
+
+/**
+ * The deadline and the tenant row it was computed from: registration needs both, and reads the tenant once
+ * (every read on the registration path is a statement per complaint, bench/README.md).
+ */
+export async function deadlineAndTenant(
+  db: DbOrTx,
+  tenantId: string,
+  category: ComplaintCategory,
+  receivedAt: Date,
+): Promise<{ deadline: DeadlineResult; tenant: NonNullable<Awaited<ReturnType<typeof getTenant>>> }> {
   const [tenant, rule, extra] = await Promise.all([
     getTenant(db, tenantId),
     getDeadlineRule(db, tenantId, category),
@@ -50,7 +63,7 @@ export async function computeDeadline(
   const due = dueDate(registeredOn, { days: rule.days, unit: rule.unit }, { ...opts, reading });
   let warnDay = due;
   for (let i = 0; i < tenant.warnWorkingDaysBefore; i++) warnDay = previousWorkingDay(warnDay, opts);
-  return {
+  const deadline: DeadlineResult = {
     registeredOn,
     dueDate: due,
     dueAt: endOfBusinessDay(due),
@@ -59,4 +72,5 @@ export async function computeDeadline(
     rule: { days: rule.days, unit: rule.unit, legalBasis: rule.legalBasis },
     reading,
   };
+  return { deadline, tenant };
 }

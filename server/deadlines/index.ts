@@ -35,7 +35,7 @@ export {
 } from './clock.ts';
 export { caseDeadline, clockInstants, type CaseDeadline, type ClockInstants } from './case-deadline.ts';
 export { compensationLei, delayDays, type CompensationRule } from './compensation.ts';
-export { computeDeadline, type DeadlineResult } from './deadlines.service.ts';
+export { computeDeadline, deadlineAndTenant, type DeadlineResult } from './deadlines.service.ts';
 export {
   createDeadlineRulesService,
   type DeadlineRuleInput,

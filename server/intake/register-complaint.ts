@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Db, DbOrTx, Tx } from '../db/client.ts';
 import type { CaseSource, Channel, ComplaintCategory } from '../db/schema/index.ts';
 import { customerTypeOf, energyOf } from '../codes/case-codes.ts';
-import { clockInstants, businessClock, computeDeadline } from '../deadlines/index.ts';
+import { clockInstants, businessClock, deadlineAndTenant } from '../deadlines/index.ts';
 import { searchText } from '../db/search-text.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
@@ -16,7 +16,6 @@ import {
   type ProcessStartRow,
 } from '../cases/index.ts';
 import { getCustomer, getPlace } from '../customers/index.ts';
-import { getTenant } from '../tenants/index.ts';
 import type { Logger } from '../logger.ts';
 import { COMPLAINT_PROCESS_KEY } from '../../processes/topics.ts';
 import { withTenant } from '../db/tenant-scope.ts';
@@ -117,12 +116,11 @@ async function register(
   const fingerprint = key ? fingerprintOf(input) : null;
   // The reads go out together on one connection in one transaction (one round trip, one begin/commit instead of
   // one per read); they take no lock, so they stay out of the writing statement's way.
-  const [customer, place, legalDeadline, tenant, earlier] = await db.transaction((tx) =>
+  const [customer, place, { deadline: legalDeadline, tenant }, earlier] = await db.transaction((tx) =>
     Promise.all([
       input.customerId ? getCustomer(tx, input.tenantId, input.customerId) : null,
       input.placeId ? getPlace(tx, input.tenantId, input.placeId) : null,
-      computeDeadline(tx, input.tenantId, input.category, receivedAt),
-      getTenant(tx, input.tenantId),
+      deadlineAndTenant(tx, input.tenantId, input.category, receivedAt),
       key ? findRegistrationByKey(tx, input.tenantId, key) : null,
     ]),
   );
@@ -131,7 +129,6 @@ async function register(
     throw new DomainError('CUSTOMER_NOT_FOUND', { customerId: input.customerId });
   if (input.placeId && !place) throw new DomainError('PLACE_NOT_FOUND', { placeId: input.placeId });
   if (place && customer && place.customerId !== customer.id) throw new DomainError('PLACE_NOT_OF_CUSTOMER');
-  if (!tenant) throw new DomainError('NOT_FOUND');
   // An authority's earlier deadline is the one the case must meet (docs/legal.md, "Category and source").
   const deadline =
     authorityDueDate && authorityDueDate < legalDeadline.dueDate
