@@ -1,20 +1,103 @@
 import { MESSAGES } from '../../processes/topics.ts';
 import { isClosedCase } from '../codes/case-codes.ts';
-import type { Db } from '../db/client.ts';
+import type { Db, DbOrTx } from '../db/client.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { DomainError } from '../errors.ts';
 import { appendAudit } from '../audit/index.ts';
 import { addCaseEvent, getCaseByNumber } from './cases.repo.ts';
-import type { ComplaintCategory } from '../db/schema/index.ts';
+import type { Case, ComplaintCategory, Tenant } from '../db/schema/index.ts';
+import { deliveryChannel } from '../codes/delivery.ts';
 import { roDate } from '../mail/templates/render.ts';
 import { getTenant } from '../tenants/index.ts';
-import { deadlineRuleOf, dueDate, nonWorkingDaysOf } from '../deadlines/index.ts';
+import { deadlineRuleOf, dueDate, nonWorkingDaysOf, previousWorkingDay } from '../deadlines/index.ts';
+import { postalAddressOf } from './letters.service.ts';
 
 /** Who proposes: the person holding (assigned) an open task of the case, or the head of service (SEF). */
 export interface ExtensionActor {
   tenantId: string;
   userId: string;
   roles: readonly string[];
+}
+
+/**
+ * When an extension is looked at: an officer `proposes` one (requestDeadlineExtension), the case page `offers` it
+ * (extensionOptions, which knows the category's maximum), or SEF `approved` one that the extend-deadline worker is
+ * about to apply (the days and the moment known too).
+ */
+export type ExtensionCheck =
+  | { stage: 'proposal' }
+  | { stage: 'offer'; maxDays: number }
+  | {
+      stage: 'approved';
+      tenant: Pick<Tenant, 'postalDeliveryWorkingDays'>;
+      days: number;
+      maxDays: number;
+      today: string;
+      extraNonWorkingDays: ReadonlySet<string>;
+    };
+
+/**
+ * Why a case's deadline cannot be extended, or null when it can (IL-32, Law 31/2018): the one statement of the
+ * rules, in the words shown to the officer or recorded on the case. An extension is made once; never after the
+ * answer was communicated or the case was closed; only when the category's deadline rule allows one (from the
+ * offer on), of at most its days; and, when applied, only if its notice reaches the consumer before the original
+ * due date ("with prior notice"): by e-mail before the end of the due day, by letter at least the tenant's
+ * `postalDeliveryWorkingDays` working days before it, and never with neither an e-mail nor a postal address.
+ */
+export async function extensionRefusal(
+  db: DbOrTx,
+  c: Pick<
+    Case,
+    'tenantId' | 'number' | 'dueDate' | 'extendedAt' | 'answerCommunicatedAt' | 'status' | 'contactEmail'
+  >,
+  check: ExtensionCheck,
+): Promise<string | null> {
+  if (c.extendedAt) return 'Termenul a fost deja prelungit o dată; nu se mai poate prelungi.';
+  if (c.answerCommunicatedAt || isClosedCase(c.status))
+    return check.stage === 'approved'
+      ? 'Răspunsul a fost deja comunicat; prelungirea nu mai are obiect.'
+      : 'Răspunsul a fost comunicat sau dosarul este închis: termenul nu se mai prelungește.';
+  if (check.stage === 'proposal') return null;
+  if (check.maxDays <= 0)
+    return 'Regula de termen a categoriei nu permite prelungirea (Administrare → Termene).';
+  if (check.stage === 'offer') return null;
+  const { days, maxDays: max } = check;
+  if (days > max) return `Prelungirea cerută (${days} zile) depășește maximul categoriei (${max} zile).`;
+  const byPost = deliveryChannel(c) === 'post';
+  let lastDay = c.dueDate;
+  if (byPost)
+    for (let i = 0; i < check.tenant.postalDeliveryWorkingDays; i++)
+      lastDay = previousWorkingDay(lastDay, { extraNonWorkingDays: check.extraNonWorkingDays });
+  if (check.today > lastDay)
+    return `Înștiințarea nu mai poate ajunge la client înainte de termenul inițial (${roDate(c.dueDate)})${byPost ? ' prin poștă' : ''}; prelungirea se refuză.`;
+  if (byPost && !(await postalAddressOf(db, c.tenantId, c.number)))
+    return 'Clientul nu are nici e-mail, nici adresă poștală: înștiințarea prealabilă nu este posibilă.';
+  return null;
+}
+
+/**
+ * SEF approved an extension (IL-32): the days it moves the deadline by (those proposed, else the category rule's
+ * maximum), the rule, and why it cannot be applied today (extensionRefusal), null when it can.
+ */
+export async function approvedExtension(
+  db: DbOrTx,
+  c: Case,
+  tenant: Tenant,
+  input: { askedDays: number; today: string; extraNonWorkingDays: ReadonlySet<string> },
+) {
+  const rule = await deadlineRuleOf(db, c.tenantId, c.category);
+  const max = rule?.extensionDays ?? 0;
+  const asked = input.askedDays;
+  const days = Number.isInteger(asked) && asked > 0 ? asked : max;
+  const refusal = await extensionRefusal(db, c, {
+    stage: 'approved',
+    tenant,
+    days,
+    maxDays: max,
+    today: input.today,
+    extraNonWorkingDays: input.extraNonWorkingDays,
+  });
+  return { rule, days, max, refusal };
 }
 
 /** The furthest date an extension can reach: the category rule's `extensionDays`, counted in the rule's unit. */
@@ -100,14 +183,8 @@ export async function requestDeadlineExtension(
   const row = await getCaseByNumber(deps.db, actor.tenantId, input.caseNumber);
   if (!row) throw new DomainError('CASE_NOT_FOUND', { number: input.caseNumber });
   const c = row.case;
-  if (c.answerCommunicatedAt || isClosedCase(c.status) || c.extendedAt)
-    throw new DomainError(
-      'EXTENSION_NOT_POSSIBLE',
-      { number: c.number },
-      c.extendedAt
-        ? 'Termenul a fost deja prelungit o dată; nu se mai poate prelungi.'
-        : 'Răspunsul a fost comunicat sau dosarul este închis: termenul nu se mai prelungește.',
-    );
+  const refusal = await extensionRefusal(deps.db, c, { stage: 'proposal' });
+  if (refusal) throw new DomainError('EXTENSION_NOT_POSSIBLE', { number: c.number }, refusal);
   if (!actor.roles.includes('supervisor')) {
     const held = await deps.engine.queryTasks(
       { tenantIdIn: [actor.tenantId], processInstanceBusinessKey: c.number, assignee: actor.userId },
@@ -199,17 +276,13 @@ export async function extensionOptions(
   const pending = tasks.find((t) => t.taskDefinitionKey === APPROVE_EXTENSION_TASK) ?? null;
   const holds = tasks.some((t) => t.assignee === actor.userId);
   const isSef = actor.roles.includes('supervisor');
-  const blocked = c.extendedAt
-    ? 'Termenul a fost deja prelungit o dată; nu se mai poate prelungi.'
-    : closed
-      ? 'Răspunsul a fost comunicat sau dosarul este închis: termenul nu se mai prelungește.'
-      : limit.maxDays <= 0
-        ? 'Regula de termen a categoriei nu permite prelungirea (Administrare → Termene).'
-        : pending
-          ? 'O prelungire propusă așteaptă decizia șefului de serviciu.'
-          : !holds && !isSef
-            ? 'Prelungirea o propune ofițerul care are în lucru o sarcină a reclamației.'
-            : null;
+  const blocked =
+    (await extensionRefusal(deps.db, c, { stage: 'offer', maxDays: limit.maxDays })) ??
+    (pending
+      ? 'O prelungire propusă așteaptă decizia șefului de serviciu.'
+      : !holds && !isSef
+        ? 'Prelungirea o propune ofițerul care are în lucru o sarcină a reclamației.'
+        : null);
   return {
     caseNumber: c.number,
     canPropose: blocked === null,

@@ -48,9 +48,12 @@ export {
   type CorrespondenceMessage,
 } from './correspondence.ts';
 export {
+  approvedExtension,
   extensionOptions,
+  extensionRefusal,
   requestDeadlineExtension,
   type ExtensionActor,
+  type ExtensionCheck,
 } from './deadline-extension.service.ts';
 export { createCaseProgressService, type CaseProgressService } from './case-progress.service.ts';
 export { createCasesService, type CasesDeps, type CasesService } from './cases.service.ts';

@@ -1,27 +1,22 @@
 import { TOPICS } from '../../processes/topics.ts';
-import { isClosedCase } from '../codes/case-codes.ts';
-import { deliveryChannel } from '../codes/delivery.ts';
 import {
   businessClock,
   dueDate,
   endOfBusinessDay,
-  previousWorkingDay,
   clockMoments,
   clockTimerMoves,
-  deadlineRuleOf,
   nonWorkingDaysOf,
 } from '../deadlines/index.ts';
 import { extensionNoticeLetter } from '../mail/templates/case-letters.ts';
 import { roDate } from '../mail/templates/render.ts';
-import { postalAddressOf, loadCaseContext, recordWorkerStep, sendCaseLetter } from '../cases/index.ts';
+import { approvedExtension, loadCaseContext, recordWorkerStep, sendCaseLetter } from '../cases/index.ts';
 import { defineWorker, requireString, type Outcome } from './worker.ts';
 
 /**
- * SEF approved an extension (IL-32): the deadline moves by the days asked, at most the category rule's extension
- * (the tenant's deadline rules), once, and only if the notice reaches the consumer before the original due date
- * (Law 31/2018: "with prior notice"): by e-mail before the end of the due day, by letter at least
- * the tenant's `postalDeliveryWorkingDays` (default 3) working days before it. Otherwise it is refused and recorded. The notice names the
- * reason, the new date and the legal basis; the clock's timers move to the new due date.
+ * SEF approved an extension (IL-32): the deadline moves by the days asked (else the category rule's maximum), if
+ * the cases module allows it (approvedExtension: once, at most the rule's extension, and only if the notice reaches
+ * the consumer before the original due date). Otherwise it is refused and recorded. The notice names the reason,
+ * the new date and the legal basis; the clock's timers move to the new due date.
  */
 export const extendDeadlineWorker = defineWorker({
   topic: TOPICS.extendDeadline,
@@ -37,32 +32,11 @@ export const extendDeadlineWorker = defineWorker({
     const extra = await nonWorkingDaysOf(deps.db, task.tenantId);
     const opts = { extraNonWorkingDays: extra };
     const now = new Date();
-    const today = businessClock(now).date;
-    const rule = await deadlineRuleOf(deps.db, task.tenantId, ctx.c.category);
-    const asked = Number(task.variable('extensionDays'));
-    const max = rule?.extensionDays ?? 0;
-    const days = Number.isInteger(asked) && asked > 0 ? asked : max;
-    const byPost = deliveryChannel(ctx.c) === 'post';
-    const lastDay = byPost
-      ? (() => {
-          let d = ctx.c.dueDate;
-          for (let i = 0; i < ctx.tenant.postalDeliveryWorkingDays; i++) d = previousWorkingDay(d, opts);
-          return d;
-        })()
-      : ctx.c.dueDate;
-    const refusal = ctx.c.extendedAt
-      ? 'Termenul a fost deja prelungit o dată; nu se mai poate prelungi.'
-      : ctx.c.answerCommunicatedAt || isClosedCase(ctx.c.status)
-        ? 'Răspunsul a fost deja comunicat; prelungirea nu mai are obiect.'
-        : max <= 0
-          ? 'Regula de termen a categoriei nu permite prelungirea (Administrare → Termene).'
-          : days > max
-            ? `Prelungirea cerută (${days} zile) depășește maximul categoriei (${max} zile).`
-            : today > lastDay
-              ? `Înștiințarea nu mai poate ajunge la client înainte de termenul inițial (${roDate(ctx.c.dueDate)})${byPost ? ' prin poștă' : ''}; prelungirea se refuză.`
-              : byPost && !(await postalAddressOf(deps.db, ctx.c.tenantId, ctx.c.number))
-                ? 'Clientul nu are nici e-mail, nici adresă poștală: înștiințarea prealabilă nu este posibilă.'
-                : null;
+    const { rule, days, max, refusal } = await approvedExtension(deps.db, ctx.c, ctx.tenant, {
+      askedDays: Number(task.variable('extensionDays')),
+      today: businessClock(now).date,
+      extraNonWorkingDays: extra,
+    });
     if (refusal) {
       await deps.db.transaction((tx) =>
         recordWorkerStep(
