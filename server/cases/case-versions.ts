@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../db/client.ts';
 import type { CaseProcessVersions } from '../db/schema/index.ts';
-import { setProcessVersions } from './cases.repo.ts';
+import { DomainError } from '../errors.ts';
+import { getCaseByNumber, setProcessVersions } from './cases.repo.ts';
 import type { EngineClient } from '../engine/client.ts';
 import { parseBpmn } from '../engine/bpmn-metadata.ts';
 import { processVersion } from '../engine/process-version.ts';
@@ -93,4 +94,26 @@ export async function recordCaseVersions(
   const versions = await caseProcessVersions(engine, tenantId, number);
   await setProcessVersions(db, tenantId, caseId, versions);
   return versions;
+}
+
+/**
+ * The versions a case ran under, as the case page shows them: those recorded on the case at its end, else (while
+ * it runs) computed from its process instances in the engine. CASE_NOT_FOUND for a number the tenant has not.
+ */
+export async function caseVersionsOf(
+  deps: { db: DbOrTx; engine: EngineClient },
+  tenantId: string,
+  number: string,
+) {
+  const row = await getCaseByNumber(deps.db, tenantId, number);
+  if (!row) throw new DomainError('CASE_NOT_FOUND', { number });
+  const c = row.case;
+  const versions = c.processVersions ?? (await caseProcessVersions(deps.engine, tenantId, c.number));
+  return {
+    number: c.number,
+    recorded: c.processVersions !== null,
+    processHash: c.processHash,
+    instructionsHash: c.instructionsHash,
+    ...versions,
+  };
 }

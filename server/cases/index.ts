@@ -39,7 +39,7 @@ export {
   startProcessStartDispatcher,
   type ProcessStartRow,
 } from './process-start.ts';
-export { caseProcessVersions, recordCaseVersions } from './case-versions.ts';
+export { caseProcessVersions, caseVersionsOf, recordCaseVersions } from './case-versions.ts';
 export {
   caseCorrespondence,
   downloadReceivedAttachment,

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
-import { caseLinks, caseProcessVersions, getCaseByNumber } from '../../../cases/index.ts';
+import { caseLinks, caseVersionsOf } from '../../../cases/index.ts';
 import { contestAnswer } from '../../../intake/index.ts';
-import { DomainError } from '../../../errors.ts';
 import { CaseNumber, IsoDate, IsoDateTime, errorResponses } from '../common.schemas.ts';
 import { RegisteredComplaintSchema } from '../complaints/complaints.schemas.ts';
 
@@ -124,21 +123,7 @@ const caseLineageRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
       config: { roles: ['officer', 'supervisor', 'designer', 'admin'] },
     },
-    async (req) => {
-      const p = principalOf(req);
-      const row = await getCaseByNumber(registerDeps.db, p.tenantId, req.params.number);
-      if (!row) throw new DomainError('CASE_NOT_FOUND', { number: req.params.number });
-      const c = row.case;
-      const versions =
-        c.processVersions ?? (await caseProcessVersions(registerDeps.engine, p.tenantId, c.number));
-      return {
-        number: c.number,
-        recorded: c.processVersions !== null,
-        processHash: c.processHash,
-        instructionsHash: c.instructionsHash,
-        ...versions,
-      };
-    },
+    async (req) => caseVersionsOf(registerDeps, principalOf(req).tenantId, req.params.number),
   );
 };
 
