@@ -1,4 +1,4 @@
-import { Type, type TSchema } from 'typebox';
+import { Type, type TSchema, type TSchemaOptions } from 'typebox';
 
 export const ErrorSchema = Type.Object(
   { code: Type.String(), message: Type.String({ description: 'Human-readable, Romanian.' }) },
@@ -33,5 +33,9 @@ export const PageQuery = {
   pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
 };
 
-/** A value that may be null: `T | null`, emitted as `anyOf: [T, null]`. The one definition for every route. */
-export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/**
+ * A value that may be null: `T | null`, emitted as `anyOf: [T, null]` (with `options`, e.g. a description, on the
+ * union). The one definition for every route.
+ */
+export const Nullable = <T extends TSchema>(t: T, options?: TSchemaOptions) =>
+  Type.Union([t, Type.Null()], options);

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
-import { ErrorSchema, errorResponses, IsoDateTime } from '../common.schemas.ts';
+import { ErrorSchema, errorResponses, IsoDateTime, Nullable } from '../common.schemas.ts';
 
 /** The token travels in the body, never in an API URL (URLs end up in logs). */
 const Token = Type.String({ minLength: 1, maxLength: 100, description: 'The token from the e-mailed link.' });
@@ -101,7 +101,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         response: {
           200: Type.Object({
             enabled: Type.Boolean(),
-            enabledAt: Type.Union([IsoDateTime, Type.Null()]),
+            enabledAt: Nullable(IsoDateTime),
             required: Type.Boolean(),
             recoveryCodesLeft: Type.Integer(),
           }),

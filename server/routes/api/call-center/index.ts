@@ -4,7 +4,7 @@ import { principalOf } from '../../../plugins/auth.ts';
 import { viaOf } from '../../../audit/index.ts';
 import { createCallCenterService } from '../../../intake/index.ts';
 import type { PermissionRole } from '../../../db/schema/index.ts';
-import { CaseNumber, errorResponses, IsoDate, IsoDateTime, Uuid } from '../common.schemas.ts';
+import { CaseNumber, errorResponses, IsoDate, IsoDateTime, Uuid, Nullable } from '../common.schemas.ts';
 import {
   CategorySchema,
   CreateComplaintSchema,
@@ -16,13 +16,13 @@ const ROLES: PermissionRole[] = ['agent', 'officer', 'supervisor'];
 const EarlierCaseSchema = Type.Object({
   number: CaseNumber,
   customerId: Type.String(),
-  placeId: Type.Union([Type.String(), Type.Null()]),
+  placeId: Nullable(Type.String()),
   category: CategorySchema,
   subject: Type.String(),
   status: Type.String(),
   receivedAt: IsoDateTime,
   dueDate: IsoDate,
-  closedAt: Type.Union([IsoDateTime, Type.Null()]),
+  closedAt: Nullable(IsoDateTime),
 });
 
 const PhoneComplaintSchema = Type.Object(

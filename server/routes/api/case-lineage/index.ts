@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
 import { caseLinks, caseVersionsOf } from '../../../cases/index.ts';
 import { contestAnswer } from '../../../intake/index.ts';
-import { CaseNumber, IsoDate, IsoDateTime, errorResponses } from '../common.schemas.ts';
+import { CaseNumber, IsoDate, IsoDateTime, errorResponses, Nullable } from '../common.schemas.ts';
 import { RegisteredComplaintSchema } from '../complaints/complaints.schemas.ts';
 
 const NumberParams = Type.Object({ number: CaseNumber });
@@ -79,7 +79,7 @@ const caseLineageRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         response: {
           200: Type.Object({
             number: Type.String(),
-            contests: Type.Union([LinkedCase, Type.Null()]),
+            contests: Nullable(LinkedCase),
             contestedBy: Type.Array(LinkedCase),
           }),
           ...errorResponses,
@@ -105,13 +105,13 @@ const caseLineageRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
               description:
                 'True once recorded on the case at its end; false while computed from the running case',
             }),
-            processHash: Type.Union([Type.String(), Type.Null()]),
-            instructionsHash: Type.Union([Type.String(), Type.Null()]),
+            processHash: Nullable(Type.String()),
+            instructionsHash: Nullable(Type.String()),
             processes: Type.Record(
               Type.String(),
               Type.Object({
                 definitionId: Type.String(),
-                version: Type.Union([Type.Integer(), Type.Null()]),
+                version: Nullable(Type.Integer()),
                 hash: Type.String(),
               }),
             ),

@@ -109,8 +109,8 @@ export const CaseSummarySchema = Type.Object({
   receivedAt: IsoDateTime,
   registeredOn: IsoDate,
   dueDate: IsoDate,
-  customerCode: Type.Union([Type.String(), Type.Null()]),
-  placeCode: Type.Union([Type.String(), Type.Null()]),
+  customerCode: Nullable(Type.String()),
+  placeCode: Nullable(Type.String()),
 });
 
 export const CaseListSchema = Type.Object({
@@ -136,21 +136,20 @@ export const CaseDetailSchema = Type.Object({
   status: Type.Unsafe<CaseStatus>({ type: 'string', enum: [...caseStatuses] }),
   channel: Type.String(),
   category: CategorySchema,
-  customerType: Type.Union([CustomerTypeSchema, Type.Null()], {
+  customerType: Nullable(CustomerTypeSchema, {
     description: 'household | non_household; null while not known (no customer identified yet)',
   }),
-  energy: Type.Union([EnergySchema, Type.Null()], {
+  energy: Nullable(EnergySchema, {
     description: 'electricity | gas; null while not known (no place of consumption yet)',
   }),
   source: SourceSchema,
-  authority: Type.Union([
+  authority: Nullable(
     Type.Object({
       name: Nullable(Type.String()),
       reference: Nullable(Type.String({ description: "The authority's own registration number" })),
       dueDate: Nullable(Type.String({ description: "The authority's deadline, when it set one" })),
     }),
-    Type.Null(),
-  ]),
+  ),
   kind: Type.Unsafe<CaseKind>({
     type: 'string',
     enum: [...caseKinds],
@@ -181,8 +180,8 @@ export const CaseDetailSchema = Type.Object({
     originalDueDate: Nullable(Type.String({ description: 'Before an extension with prior notice' })),
     extendedAt: Nullable(Type.String()),
     breachedAt: Nullable(Type.String()),
-    delayDays: Type.Union([Type.Integer(), Type.Null()]),
-    compensationLei: Type.Union([Type.Integer(), Type.Null()]),
+    delayDays: Nullable(Type.Integer()),
+    compensationLei: Nullable(Type.Integer()),
   }),
   filedReason: Nullable(Type.String()),
   additionalCategories: Type.Array(CategorySchema, {
@@ -205,22 +204,22 @@ export const CaseDetailSchema = Type.Object({
         [Type.Literal('email'), Type.Literal('post'), Type.Literal('portal'), Type.Null()],
         { description: 'How it was communicated' },
       ),
-      answeredInTime: Type.Union([Type.Boolean(), Type.Null()], {
+      answeredInTime: Nullable(Type.Boolean(), {
         description:
           'true: communicated on or before the due day; false: late, or the due day passed without an answer; null: not due yet',
       }),
-      delayDays: Type.Union([Type.Integer(), Type.Null()], {
+      delayDays: Nullable(Type.Integer(), {
         description: "Days of delay, in the deadline rule's unit",
       }),
       compensation: Type.Object({
-        owedLei: Type.Union([Type.Integer(), Type.Null()], { description: 'Compensation owed, lei' }),
+        owedLei: Nullable(Type.Integer(), { description: 'Compensation owed, lei' }),
         determinedAt: Nullable(
           Type.String({
             description: 'When it was determined: communication of a late answer, else the recorded breach',
           }),
         ),
         final: Type.Boolean({ description: 'The amount is final once the answer is communicated' }),
-        paidLei: Type.Union([Type.Integer(), Type.Null()], { description: 'Granted by finance, lei' }),
+        paidLei: Nullable(Type.Integer(), { description: 'Granted by finance, lei' }),
         paidOn: Nullable(Type.String({ description: 'Date it was granted (YYYY-MM-DD)' })),
         paymentMethod: Type.Union(
           [
@@ -248,24 +247,22 @@ export const CaseDetailSchema = Type.Object({
     }),
   ),
   accessCode: Type.String(),
-  customer: Type.Union([
+  customer: Nullable(
     Type.Object({
       id: Type.String(),
       customerCode: Type.String(),
       name: Type.String(),
       customerType: Type.String(),
     }),
-    Type.Null(),
-  ]),
-  place: Type.Union([
+  ),
+  place: Nullable(
     Type.Object({
       id: Type.String(),
       placeCode: Type.String(),
       energy: Type.String(),
       address: Type.String(),
     }),
-    Type.Null(),
-  ]),
+  ),
   events: Type.Array(
     Type.Object({
       at: IsoDateTime,
@@ -297,7 +294,7 @@ export const CaseDetailSchema = Type.Object({
       sentAt: IsoDateTime,
       attachments: Type.Array(
         Type.Object({
-          documentId: Type.Union([Type.Integer(), Type.Null()], {
+          documentId: Nullable(Type.Integer(), {
             description:
               'Received: the attachment id (GET /api/complaints/{number}/attachments/{id}); sent: the case document id (GET /api/complaints/{number}/documents/{id})',
           }),

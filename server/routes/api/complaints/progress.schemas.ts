@@ -20,7 +20,7 @@ export const CaseProgressSchema = Type.Object({
       name: Type.String(),
       instructionId: Nullable(Type.String()),
       candidateGroups: Type.Array(Type.String()),
-      assignee: Type.Union([Person, Type.Null()]),
+      assignee: Nullable(Person),
       holders: Type.Array(Person, { description: 'Who holds the job roles the task is offered to' }),
       due: Nullable(Type.String()),
       steps: Type.Object({ total: Type.Integer(), done: Type.Array(Type.Integer()) }),

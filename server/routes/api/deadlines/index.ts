@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
 import { computeDeadline, COUNTING_READING_LABELS } from '../../../deadlines/index.ts';
-import { CaseNumber, errorResponses, IsoDate } from '../common.schemas.ts';
+import { CaseNumber, errorResponses, IsoDate, Nullable } from '../common.schemas.ts';
 import { CategorySchema } from '../complaints/complaints.schemas.ts';
 import { extensionOptions, requestDeadlineExtension } from '../../../cases/index.ts';
 
@@ -42,10 +42,10 @@ const deadlinesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           200: Type.Object({
             caseNumber: Type.String(),
             requested: Type.Boolean(),
-            days: Type.Union([Type.Integer(), Type.Null()], {
+            days: Nullable(Type.Integer(), {
               description: "Days asked, in the rule's unit",
             }),
-            newDueDate: Type.Union([IsoDate, Type.Null()]),
+            newDueDate: Nullable(IsoDate),
           }),
           ...errorResponses,
         },
@@ -73,25 +73,24 @@ const deadlinesRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           200: Type.Object({
             caseNumber: Type.String(),
             canPropose: Type.Boolean(),
-            blockedReason: Type.Union([Type.String(), Type.Null()], {
+            blockedReason: Nullable(Type.String(), {
               description: 'Why no extension can be proposed now (Romanian, for the page)',
             }),
             dueDate: IsoDate,
-            originalDueDate: Type.Union([IsoDate, Type.Null()]),
-            extendedAt: Type.Union([Type.String(), Type.Null()]),
-            extensionReason: Type.Union([Type.String(), Type.Null()]),
+            originalDueDate: Nullable(IsoDate),
+            extendedAt: Nullable(Type.String()),
+            extensionReason: Nullable(Type.String()),
             maxDays: Type.Integer({ description: "The category rule's maximum extension" }),
             unit: Type.Union([Type.Literal('working'), Type.Literal('calendar')]),
-            latestDueDate: Type.Union([IsoDate, Type.Null()]),
-            pendingApproval: Type.Union([
+            latestDueDate: Nullable(IsoDate),
+            pendingApproval: Nullable(
               Type.Object({
-                taskId: Type.Union([Type.String(), Type.Null()], {
+                taskId: Nullable(Type.String(), {
                   description: "SEF's approval task (given to supervisors only)",
                 }),
                 created: Type.String(),
               }),
-              Type.Null(),
-            ]),
+            ),
           }),
           ...errorResponses,
         },

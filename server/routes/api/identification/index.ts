@@ -26,7 +26,7 @@ const IdentificationSchema = Type.Object({
   contactName: Nullable(Type.String()),
   contactEmail: Nullable(Type.String()),
   contactPhone: Nullable(Type.String()),
-  current: Type.Union([
+  current: Nullable(
     Type.Object({
       customerId: Type.String(),
       customerCode: Type.String(),
@@ -34,17 +34,15 @@ const IdentificationSchema = Type.Object({
       placeId: Nullable(Type.String()),
       placeCode: Nullable(Type.String()),
     }),
-    Type.Null(),
-  ]),
-  task: Type.Union([
+  ),
+  task: Nullable(
     Type.Object({ id: Type.String(), assignee: Nullable(Type.String()), assignedToMe: Type.Boolean() }),
-    Type.Null(),
-  ]),
+  ),
   candidates: Type.Array(CandidateSchema),
 });
 
 const ConfirmSchema = Type.Object(
-  { customerId: Uuid, placeId: Type.Optional(Type.Union([Uuid, Type.Null()])) },
+  { customerId: Uuid, placeId: Type.Optional(Nullable(Uuid)) },
   { additionalProperties: false },
 );
 

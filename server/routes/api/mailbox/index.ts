@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
 import { checkMailboxSettings, mailboxSettings, saveMailboxSettings } from '../../../intake/index.ts';
-import { errorResponses } from '../common.schemas.ts';
+import { errorResponses, Nullable } from '../common.schemas.ts';
 
 const Folder = Type.String({ minLength: 1, maxLength: 200 });
 const MailboxBody = Type.Object(
@@ -29,16 +29,16 @@ const MailboxSchema = Type.Object({
   intakeEmail: Type.String(),
   /** False: the tenant reads its intake address on the installation's own mail server (or the catch-all). */
   configured: Type.Boolean(),
-  host: Type.Union([Type.String(), Type.Null()]),
-  port: Type.Union([Type.Integer(), Type.Null()]),
+  host: Nullable(Type.String()),
+  port: Nullable(Type.Integer()),
   secure: Type.Boolean(),
-  username: Type.Union([Type.String(), Type.Null()]),
+  username: Nullable(Type.String()),
   passwordSet: Type.Boolean(),
   mailbox: Type.String(),
   processedFolder: Type.String(),
   quarantineFolder: Type.String(),
   enabled: Type.Boolean(),
-  updatedAt: Type.Union([Type.String(), Type.Null()]),
+  updatedAt: Nullable(Type.String()),
 });
 
 const CheckSchema = Type.Object({

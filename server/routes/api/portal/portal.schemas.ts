@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { complaintCategories } from '../../../codes/case-codes.ts';
-import { CaseNumber, IsoDate } from '../common.schemas.ts';
+import { CaseNumber, IsoDate, Nullable } from '../common.schemas.ts';
 
 export const TenantParams = Type.Object({
   tenantCode: Type.String({ pattern: '^[A-Z0-9]{2,20}$', description: 'The supplier, e.g. DEMO' }),
@@ -41,7 +41,7 @@ export const PlaceSchema = Type.Object({
   placeCode: Type.String(),
   energy: Type.String(),
   address: Type.String(),
-  contractNumber: Type.Union([Type.String(), Type.Null()]),
+  contractNumber: Nullable(Type.String()),
   customerId: Type.String(),
   customerCode: Type.String(),
   customerName: Type.String(),
@@ -64,7 +64,7 @@ export const CaseSummarySchema = Type.Object({
   category: Type.String(),
   subject: Type.String(),
   channel: Type.String(),
-  placeCode: Type.Union([Type.String(), Type.Null()]),
+  placeCode: Nullable(Type.String()),
   receivedAt: Type.String(),
   dueDate: IsoDate,
   open: Type.Boolean(),
@@ -89,12 +89,12 @@ export const CaseDetailSchema = Type.Object({
   subject: Type.String(),
   body: Type.String(),
   channel: Type.String(),
-  placeCode: Type.Union([Type.String(), Type.Null()]),
-  placeAddress: Type.Union([Type.String(), Type.Null()]),
+  placeCode: Nullable(Type.String()),
+  placeAddress: Nullable(Type.String()),
   receivedAt: Type.String(),
   registeredOn: IsoDate,
   dueDate: IsoDate,
-  answerSentAt: Type.Union([Type.String(), Type.Null()]),
+  answerSentAt: Nullable(Type.String()),
   timeline: Type.Array(Type.Object({ at: Type.String(), type: Type.String(), message: Type.String() })),
   documents: Type.Array(
     Type.Object({

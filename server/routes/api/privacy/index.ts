@@ -257,10 +257,9 @@ const privacyRoutes: FastifyPluginAsyncTypebox<{ mailer?: Mailer | undefined }> 
           200: Type.Intersect([
             DsrSchema,
             Type.Object({
-              erasure: Type.Union([
+              erasure: Nullable(
                 Type.Object({ erased: Type.Array(Type.String()), kept: Type.Array(Type.String()) }),
-                Type.Null(),
-              ]),
+              ),
             }),
           ]),
           ...errorResponses,

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { Nullable } from '../common.schemas.ts';
 
 export const DefinitionId = Type.String({
   minLength: 3,
@@ -22,7 +23,7 @@ export const DefinitionVersionSchema = Type.Object({
   kind: KindSchema,
   resourceName: Type.String(),
   origin: OriginSchema,
-  deployedAt: Type.Union([Type.String(), Type.Null()]),
+  deployedAt: Nullable(Type.String()),
   runningInstances: Type.Integer({ description: 'Running process instances of this version.' }),
 });
 
@@ -50,7 +51,7 @@ export const DefinitionDetailSchema = Type.Object({
 });
 
 export const LintIssueSchema = Type.Object({
-  elementId: Type.Union([Type.String(), Type.Null()]),
+  elementId: Nullable(Type.String()),
   rule: Type.String(),
   severity: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
   message: Type.String(),
@@ -74,7 +75,7 @@ export const DeploymentResultSchema = Type.Object({
 const DiffElement = Type.Object({
   id: Type.String(),
   type: Type.String(),
-  name: Type.Union([Type.String(), Type.Null()]),
+  name: Nullable(Type.String()),
 });
 export const DiffSchema = Type.Object({
   from: Type.String(),
@@ -87,8 +88,8 @@ export const DiffSchema = Type.Object({
       attributes: Type.Array(
         Type.Object({
           name: Type.String(),
-          oldValue: Type.Union([Type.String(), Type.Null()]),
-          newValue: Type.Union([Type.String(), Type.Null()]),
+          oldValue: Nullable(Type.String()),
+          newValue: Nullable(Type.String()),
         }),
       ),
     }),
@@ -98,8 +99,8 @@ export const DiffSchema = Type.Object({
 
 const ValueChange = Type.Object({
   name: Type.String(),
-  oldValue: Type.Union([Type.String(), Type.Null()]),
-  newValue: Type.Union([Type.String(), Type.Null()]),
+  oldValue: Nullable(Type.String()),
+  newValue: Nullable(Type.String()),
 });
 const ColumnKind = Type.Union([Type.Literal('input'), Type.Literal('output')]);
 const DmnColumn = Type.Object({
@@ -107,11 +108,11 @@ const DmnColumn = Type.Object({
   title: Type.String({
     description: 'The heading the table shows: label, else expression or output name, else id.',
   }),
-  label: Type.Union([Type.String(), Type.Null()]),
-  expression: Type.Union([Type.String(), Type.Null()], {
+  label: Nullable(Type.String()),
+  expression: Nullable(Type.String(), {
     description: 'The input expression of an input, the variable name of an output.',
   }),
-  typeRef: Type.Union([Type.String(), Type.Null()]),
+  typeRef: Nullable(Type.String()),
 });
 const DmnColumnsDiff = Type.Object({
   added: Type.Array(DmnColumn),
@@ -126,7 +127,7 @@ const DmnColumnsDiff = Type.Object({
 const DmnRule = Type.Object({
   id: Type.String(),
   position: Type.Integer({ description: "1-based row in its version's table." }),
-  annotation: Type.Union([Type.String(), Type.Null()]),
+  annotation: Nullable(Type.String()),
   cells: Type.Array(
     Type.Object({ columnId: Type.String(), column: Type.String(), kind: ColumnKind, value: Type.String() }),
   ),
@@ -137,7 +138,7 @@ export const DmnDiffSchema = Type.Object({
   decisions: Type.Array(
     Type.Object({
       id: Type.String(),
-      name: Type.Union([Type.String(), Type.Null()]),
+      name: Nullable(Type.String()),
       status: Type.Union([
         Type.Literal('added'),
         Type.Literal('removed'),
@@ -163,10 +164,10 @@ export const DmnDiffSchema = Type.Object({
                 columnId: Type.String(),
                 column: Type.String(),
                 kind: ColumnKind,
-                oldValue: Type.Union([Type.String(), Type.Null()], {
+                oldValue: Nullable(Type.String(), {
                   description: 'null: the column is new in this version.',
                 }),
-                newValue: Type.Union([Type.String(), Type.Null()], {
+                newValue: Nullable(Type.String(), {
                   description: 'null: the column was removed.',
                 }),
               }),

@@ -24,13 +24,13 @@ export const QuarantineSummarySchema = Type.Object({
   fromAddress: Nullable(Type.String()),
   subject: Nullable(Type.String()),
   arrivedAt: IsoDateTime,
-  size: Type.Union([Type.Integer(), Type.Null()]),
+  size: Nullable(Type.Integer()),
   folder: Type.String(),
   status: Type.Union([Type.Literal('open'), Type.Literal('resolved')]),
   resolution: Type.Union([Type.Literal('registered'), Type.Literal('handled'), Type.Null()]),
   resolutionNote: Nullable(Type.String()),
-  resolvedAt: Type.Union([IsoDateTime, Type.Null()]),
-  caseNumber: Type.Union([CaseNumber, Type.Null()]),
+  resolvedAt: Nullable(IsoDateTime),
+  caseNumber: Nullable(CaseNumber),
 });
 
 export const QuarantineListSchema = Type.Object({
@@ -42,7 +42,7 @@ export const QuarantineDetailSchema = Type.Object({
   ...QuarantineSummarySchema.properties,
   rawAvailable: Type.Boolean(),
   parsed: Type.Boolean({ description: 'False when the MIME structure could not be read' }),
-  headers: Type.Union([
+  headers: Nullable(
     Type.Object({
       from: Nullable(Type.String()),
       to: Nullable(Type.String()),
@@ -51,8 +51,7 @@ export const QuarantineDetailSchema = Type.Object({
       subject: Type.String(),
       messageId: Nullable(Type.String()),
     }),
-    Type.Null(),
-  ]),
+  ),
   fromName: Nullable(Type.String()),
   text: Type.String({
     description: 'Plain text only (never HTML); the raw bytes when the MIME cannot be read',

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { CaseNumber, errorResponses, IsoDate } from '../common.schemas.ts';
+import { CaseNumber, errorResponses, IsoDate, Nullable } from '../common.schemas.ts';
 
 const StatusSchema = Type.Object({
   number: Type.String(),
@@ -12,7 +12,7 @@ const StatusSchema = Type.Object({
   receivedAt: Type.String(),
   registeredOn: IsoDate,
   dueDate: IsoDate,
-  answerSentAt: Type.Union([Type.String(), Type.Null()]),
+  answerSentAt: Nullable(Type.String()),
   timeline: Type.Array(Type.Object({ at: Type.String(), type: Type.String(), message: Type.String() })),
 });
 

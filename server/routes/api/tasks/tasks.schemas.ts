@@ -36,7 +36,7 @@ export const ListTasksQuery = Type.Object({
 });
 
 /** The GDPR request behind a DPO task (process verify-gdpr): no case; extended or answered on the DPO's page. */
-const GdprTaskRequestSchema = Type.Union([
+const GdprTaskRequestSchema = Nullable(
   Type.Object({
     number: Type.String({ description: 'e.g. DEMO-GDPR-2026-000001' }),
     right: Type.String({
@@ -46,8 +46,7 @@ const GdprTaskRequestSchema = Type.Union([
     dueDate: Type.String(),
     extended: Type.Boolean(),
   }),
-  Type.Null(),
-]);
+);
 
 export const TaskSummarySchema = Type.Object({
   id: Type.String(),
@@ -63,7 +62,7 @@ export const TaskSummarySchema = Type.Object({
   deadline: Nullable(Lit(deadlineRisks)),
   /** Set (and `case` null) for a GDPR request's task. */
   gdprRequest: GdprTaskRequestSchema,
-  case: Type.Union([
+  case: Nullable(
     Type.Object({
       number: Type.String(),
       subject: Type.String(),
@@ -74,8 +73,7 @@ export const TaskSummarySchema = Type.Object({
       contactName: Type.String(),
       placeCode: Nullable(Type.String()),
     }),
-    Type.Null(),
-  ]),
+  ),
 });
 
 export const TaskListSchema = Type.Object({
@@ -174,11 +172,8 @@ export const TaskDetailSchema = Type.Object({
   gdprRequest: GdprTaskRequestSchema,
   /** Indexes (0-based) of the instruction steps ticked as done. */
   stepsDone: Type.Array(Type.Integer()),
-  draft: Type.Union([
-    Type.Object({ findings: Nullable(Type.String()), answerText: Nullable(Type.String()) }),
-    Type.Null(),
-  ]),
-  instruction: Type.Union([
+  draft: Nullable(Type.Object({ findings: Nullable(Type.String()), answerText: Nullable(Type.String()) })),
+  instruction: Nullable(
     Type.Object({
       id: Type.String(),
       title: Type.String(),
@@ -188,8 +183,7 @@ export const TaskDetailSchema = Type.Object({
       legalBasis: Type.Array(Type.String()),
       html: Type.String(),
     }),
-    Type.Null(),
-  ]),
+  ),
 });
 
 export const CompleteTaskSchema = Type.Object(

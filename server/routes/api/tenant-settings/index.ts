@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../plugins/auth.ts';
 import { changeTenantSettings, tenantSettings } from '../../../tenants/index.ts';
-import { errorResponses } from '../common.schemas.ts';
+import { errorResponses, Nullable } from '../common.schemas.ts';
 
 const SettingsSchema = Type.Object({
   letterhead: Type.String({ maxLength: 1000, description: 'Lines under the supplier name on letters' }),
-  operatorEmail: Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()]),
+  operatorEmail: Nullable(Type.String({ format: 'email', maxLength: 254 })),
   compensationBaseLei: Type.Integer({ minimum: 0, maximum: 100000 }),
   compensationPerDayLei: Type.Integer({ minimum: 0, maximum: 100000 }),
   compensationLegalBasis: Type.String({

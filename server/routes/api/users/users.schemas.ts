@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { permissionRoles } from '../../../codes/permission-roles.ts';
-import { IsoDateTime, Uuid } from '../common.schemas.ts';
+import { IsoDateTime, Uuid, Nullable } from '../common.schemas.ts';
 
 /** The permission roles (server/db/schema/users.ts permissionRoles), spelled out so the type keeps them. */
 export const PermissionRoleSchema = Type.Union([
@@ -20,11 +20,11 @@ export const StaffUserSchema = Type.Object({
   email: Type.String(),
   roles: Type.Array(PermissionRoleSchema),
   active: Type.Boolean(),
-  lastLoginAt: Type.Union([IsoDateTime, Type.Null()], {
+  lastLoginAt: Nullable(IsoDateTime, {
     description: 'Null: never logged in (as far as recorded).',
   }),
   createdAt: IsoDateTime,
-  pendingLinkExpiresAt: Type.Union([IsoDateTime, Type.Null()], {
+  pendingLinkExpiresAt: Nullable(IsoDateTime, {
     description: 'A password-setting link waits to be used until then; null when none does.',
   }),
   loginLocked: Type.Boolean({
