@@ -4,7 +4,7 @@
  * (folder under server/, the intake watcher's two files, the pages and web/src/lib), and writes its mermaid output
  * between the `<!-- depcruise:start -->` and `<!-- depcruise:end -->` markers. Nothing else in the page changes.
  * With `--check` (a step of `npm run lint`) it writes nothing and fails when the committed picture differs from the
- * one the code draws now; `--doc <file>` reads another copy of the page (tests/lint/long-files.test.ts).
+ * one the code draws now; `--doc <file>` reads another copy of the page (tests/lint/house-checks.test.ts).
  *
  * Two things differ from `npm run lint`'s run, both for the picture only:
  * - SvelteKit's aliases ($lib, $codes: web/svelte.config.js) are given to the resolver through a temporary tsconfig,

@@ -3,7 +3,7 @@
  * the house's words, "One file although past N lines: <the reason>", within its first 30 lines, where a reader
  * opening it sees it before the code. A long file is often two jobs in one, each harder to read, test and change
  * alone; the sentence makes whoever lets a file grow past that decide it is one job, and say why, or split it by
- * what it does. `npm run lint` runs it; tests/lint/long-files.test.ts proves it fails on a long file with no reason.
+ * what it does. `npm run lint` runs it; tests/lint/house-checks.test.ts proves it fails on a long file with no reason.
  *
  * Checked: every .ts file under server/ but tests (*.test.ts) and declarations (*.d.ts).
  */
