@@ -8,7 +8,8 @@
  *   watcher (server/intake/mail/start-intake.ts, mailbox-watcher.ts, catch-all.ts), the command-line scripts (scripts/) and the
  *   pages (web/). Thin skins.
  * - composition: server/main.ts, server/app.ts, server/background (the intake and worker thread) and server/seed
- *   (the demo data, made through the same services) build the services and hand them to the entry points.
+ *   (the demo data, made through the same services) build the services and hand them to the entry points; they
+ *   too meet a module through its index.ts.
  * - domain modules: server/<module>/, listed in DOMAIN_MODULES, each with its public face `index.ts`.
  * - shared parts every layer may use: the engine door (server/engine), the database (server/db), the code lists
  *   (server/codes), mail transport and templates (server/mail), errors, configuration, the outbound fence.
@@ -116,6 +117,17 @@ module.exports = {
         'Routes, workers, the intake watcher, the scripts and the pages are thin skins over the domain: they call the services ' +
         "a module's index.ts exposes, so a rule of the domain holds whichever door a request comes in by.",
       from: { path: ENTRY_POINTS, pathNot: INTAKE_WATCHER },
+      to: { path: MODULE_INSIDE },
+    },
+    {
+      name: 'composition-uses-module-index',
+      severity: 'error',
+      comment:
+        'The composition (server/main.ts, server/app.ts, server/background) builds the services and hands them to ' +
+        "the entry points: it takes them from each module's index.ts like any other caller, so a module's inside " +
+        '(a repository, a helper) can change without a search through the start-up code, and the start-up never ' +
+        "reads a table past its owner's service.",
+      from: { path: ['^server/(main|app)\\.ts$', '^server/background/'] },
       to: { path: MODULE_INSIDE },
     },
     {

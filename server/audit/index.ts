@@ -14,3 +14,5 @@ export {
   type AccessQuery,
   type CaseAccessEntry,
 } from './access-log.ts';
+export { auditChainKey, startAuditSealer } from './audit-chain.ts';
+export { auditAnchorDir } from './audit-anchors.ts';

@@ -6,17 +6,21 @@
  */
 import pino from 'pino';
 import { appLogOptions } from '../request-log.ts';
-import { auditChainKey, startAuditSealer } from '../audit/audit-chain.ts';
+import { auditChainKey, startAuditSealer } from '../audit/index.ts';
 import { createDb } from '../db/client.ts';
 import { EngineClient } from '../engine/client.ts';
 import { startHousekeeping } from '../housekeeping/index.ts';
-import { mailboxFromUrl, startMailIntake } from '../intake/mail/start-intake.ts';
-import { createMailboxLeases } from '../intake/mail/mailbox-lease.ts';
+import {
+  createMailboxLeases,
+  mailboxFromUrl,
+  startMailIntake,
+  type IntakeTenant,
+  type ProcessOutcome,
+} from '../intake/index.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { startProcessStartDispatcher } from '../cases/index.ts';
 import { startTaskCompletionDispatcher } from '../tasks/index.ts';
 import { startWorkers } from '../workers/run-workers.ts';
-import type { IntakeTenant, ProcessOutcome } from '../intake/mail/process-message.ts';
 import type { BackgroundInit } from './protocol.ts';
 
 export async function startBackgroundParts(

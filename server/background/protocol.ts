@@ -1,5 +1,5 @@
 import type { HousekeepingOptions } from '../housekeeping/index.ts';
-import type { IntakeTenant, ProcessOutcome } from '../intake/mail/process-message.ts';
+import type { IntakeTenant, ProcessOutcome } from '../intake/index.ts';
 
 /** What runs in the background thread: the mail intake, the external-task workers and their dispatchers. */
 export type BackgroundPart = 'intake' | 'workers';

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { IntakeTenant, ProcessOutcome } from '../intake/mail/process-message.ts';
+import type { IntakeTenant, ProcessOutcome } from '../intake/index.ts';
 import type { Logger } from '../logger.ts';
 import type { BackgroundInit, FromThread, ToThread } from './protocol.ts';
 

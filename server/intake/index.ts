@@ -41,3 +41,4 @@ export {
   type MailIntake,
   type MailIntakeOptions,
 } from './mail/start-intake.ts';
+export { createMailboxLeases, type MailboxLeases } from './mail/mailbox-lease.ts';
