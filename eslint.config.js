@@ -24,11 +24,24 @@ const NO_FETCH = {
     'No fetch outside server/engine: the engine is called through EngineClient, the one door with its credentials, timeout, retries and error mapping; a stray fetch is how a second door starts (add a file to the allow-list in eslint.config.js only with the reason).',
 };
 
+/**
+ * In the web app also SvelteKit's own fetch, which it hands every load function on its event: `event.fetch(…)`, any
+ * `.fetch` read off an object (`x['fetch']` too), and a `fetch` taken out of one by destructuring, as the load's
+ * parameter (`({ fetch }) =>`, `({ fetch: get }) =>`) or from the event (`const { fetch } = event`). The pages
+ * have no other use for the name: the bridge (web/src/lib/server/api.ts) hands the SDK its fetch as `fetch:`.
+ */
+const WEB_FETCH_SELECTOR = [
+  FETCH_SELECTOR,
+  "MemberExpression[property.name='fetch']",
+  "MemberExpression[property.value='fetch']",
+  "ObjectPattern > Property[key.name='fetch']",
+].join(', ');
+
 /** No fetch in the web app (see the block that uses it). */
 const NO_FETCH_WEB = {
-  selector: FETCH_SELECTOR,
+  selector: WEB_FETCH_SELECTOR,
   message:
-    'No fetch in the web app: pages call the API through the SDK generated from its OpenAPI spec (web/src/lib/api/generated), on the server over apiClient (web/src/lib/server/api.ts, the in-process bridge), in the browser over browserClient; a hand-written fetch is a second contract beside the generated one, and only server/engine talks to the engine.',
+    'No fetch in the web app, nor the fetch SvelteKit hands a load function on its event: pages call the API through the SDK generated from its OpenAPI spec (web/src/lib/api/generated), on the server over apiClient (web/src/lib/server/api.ts, the in-process bridge), in the browser over browserClient; a hand-written fetch is a second contract beside the generated one, and only server/engine talks to the engine.',
 };
 
 /**
@@ -81,6 +94,52 @@ const noSqlText = {
 };
 
 /**
+ * No sql.raw outside server/db (issue 14): drizzle's sql.raw puts its text into the query as it is, so
+ * `db.execute(sql.raw('update customers …'))` would write another module's table past both house/no-sql-text (the
+ * argument of execute is no string) and the table-owner check (which reads the sql`` templates), and a value in the
+ * text is no bound parameter. Refused whatever its argument (a string, a template, a constant or a variable), also
+ * through a renamed import of drizzle's `sql` and as `const { raw } = sql`.
+ */
+const noSqlRaw = {
+  meta: {
+    type: 'problem',
+    schema: [],
+    messages: {
+      raw: "No sql.raw outside server/db: its text goes into the query unchecked, so a write in it escapes the table-owner check (scripts/check-table-owners.ts) and house/no-sql-text, and a value in it is no bound parameter. Write the fragment with drizzle's sql`` tag (text without interpolations is the same SQL; values become parameters) in a repository; a constant fragment that must be inlined says why in an eslint-disable comment.",
+    },
+  },
+  create(context) {
+    /** The file's names for drizzle's sql tag: `sql`, and any alias it is imported under. */
+    const sqlNames = new Set(['sql']);
+    const isSql = (node) => node?.type === 'Identifier' && sqlNames.has(node.name);
+    const isRaw = (key, computed) =>
+      computed
+        ? key.type === 'Literal' && key.value === 'raw'
+        : key.type === 'Identifier' && key.name === 'raw';
+    return {
+      ImportSpecifier(node) {
+        const from = node.parent.source.value;
+        if (node.imported.name === 'sql' && typeof from === 'string' && from.startsWith('drizzle-orm'))
+          sqlNames.add(node.local.name);
+      },
+      MemberExpression(node) {
+        if (isSql(node.object) && isRaw(node.property, node.computed))
+          context.report({ node, messageId: 'raw' });
+      },
+      VariableDeclarator(node) {
+        if (!isSql(node.init) || node.id.type !== 'ObjectPattern') return;
+        for (const p of node.id.properties)
+          if (p.type === 'Property' && isRaw(p.key, p.computed))
+            context.report({ node: p, messageId: 'raw' });
+      },
+    };
+  },
+};
+
+/** The house's own rules (one plugin object: every block that names it must hand eslint the same one). */
+const HOUSE = { rules: { 'no-sql-text': noSqlText, 'no-sql-raw': noSqlRaw } };
+
+/**
  * One engine client per process (issue 14): EngineClient holds the engine's address and credentials, and the
  * composition roots build it once and hand it to the services. A client built anywhere else would be a second door
  * with its own credentials, timeout and retries, beside the one that is configured and watched.
@@ -92,6 +151,14 @@ const ONE_ENGINE_CLIENT = {
   message:
     'One engine client per process: only the composition roots (server/main.ts, server/background/background-parts.ts, server/seed/demo-seed-cli.ts, scripts/, bench/, tests/) build an EngineClient, which holds the credentials; take the one you are given.',
 };
+
+/**
+ * What no-restricted-syntax refuses in server/ outside the engine door and the composition roots. eslint's flat
+ * config does not merge a rule's options: a later block that sets no-restricted-syntax for some of these files
+ * replaces this list there, so such a block spreads it into its own (the server/codes block does) instead of
+ * restating it, and tests/lint/boundaries.test.ts checks that every server file still refuses a fetch.
+ */
+const SERVER_SYNTAX = [NO_FETCH, ONE_ENGINE_CLIENT];
 
 /** The composition roots that build the process's one EngineClient (scripts/, bench/ and tests/ may too). */
 const ENGINE_CLIENT_ROOTS = [
@@ -145,7 +212,7 @@ export default tseslint.config(
     // to it, with one timeout, retry and error mapping. So outside server/engine nothing imports the external-task
     // client library (server/engine/external-tasks.ts runs it over EngineClient), and nothing in server/ calls
     // fetch: the product has no other HTTP client need, and a stray fetch is how a second engine door starts.
-    // Before the server/codes block, whose own no-restricted-syntax replaces this one for those files.
+    // The server/codes block below sets no-restricted-syntax too, and so repeats this list (SERVER_SYNTAX) there.
     files: ['server/**/*.ts'],
     ignores: [
       // The door itself: EngineClient.request/requestText are the one fetch to the engine.
@@ -168,7 +235,7 @@ export default tseslint.config(
           ],
         },
       ],
-      'no-restricted-syntax': ['error', NO_FETCH, ONE_ENGINE_CLIENT],
+      'no-restricted-syntax': ['error', ...SERVER_SYNTAX],
     },
   },
   {
@@ -215,17 +282,33 @@ export default tseslint.config(
       // Tests set up and inspect the database as they need.
       '**/*.test.ts',
     ],
-    plugins: { house: { rules: { 'no-sql-text': noSqlText } } },
+    plugins: { house: HOUSE },
     rules: { 'house/no-sql-text': 'error' },
   },
   {
+    // No sql.raw (noSqlRaw above) outside server/db, in repositories too.
+    files: ['server/**/*.ts', 'scripts/**/*.ts'],
+    ignores: [
+      // The database's own code: the schema's partial-index predicates are built from the code lists as SQL text
+      // for the migrations (server/db/schema/cases.ts), and the client may build identifiers.
+      'server/db/**',
+      // Tests set up and inspect the database as they need (a table named by a variable, for one).
+      '**/*.test.ts',
+    ],
+    plugins: { house: HOUSE },
+    rules: { 'house/no-sql-raw': 'error' },
+  },
+  {
     // The web pages import server/codes (alias `$codes`) into the browser bundle: it must stay free of imports.
+    // This rule's list replaces the server block's for these files, so it carries that list too (SERVER_SYNTAX):
+    // no fetch and no EngineClient in server/codes either.
     files: ['server/codes/**'],
     // Its unit tests import what they check (and vitest); they never reach the browser.
     ignores: ['server/codes/**/*.test.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',
+        ...SERVER_SYNTAX,
         {
           selector:
             'ImportDeclaration, ImportExpression, ExportAllDeclaration, ExportNamedDeclaration[source]',

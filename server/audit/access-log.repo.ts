@@ -23,10 +23,10 @@ export async function insertCaseAccessRows(db: DbOrTx, e: CaseAccessEntry): Prom
   await db.execute(sql`
     insert into personal_data_access (tenant_id, actor_id, subject_type, subject_id, customer_id, case_id, via)
     select c.tenant_id, ${e.actorId}, ${e.subjectType}, s.id, c.customer_id, c.id, ${e.via ?? null}
-    from cases c, unnest(${sql.raw('array[')}${sql.join(
+    from cases c, unnest(array[${sql.join(
       e.subjectIds.map((id) => sql`${id}`),
       sql`, `,
-    )}${sql.raw(']::text[]')}) as s(id)
+    )}]::text[]) as s(id)
     where c.id = ${e.caseId} and c.tenant_id = ${e.tenantId}`);
 }
 

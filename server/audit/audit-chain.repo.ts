@@ -3,16 +3,14 @@ import type { DbOrTx } from '../db/client.ts';
 
 /** The audit chain's queries (audit-chain.ts keeps the hashing, the MACs and the verification). */
 
-export const LATE_COMMIT_WINDOW = "interval '10 minutes'";
+export const LATE_COMMIT_WINDOW = sql`interval '10 minutes'`;
 
 /**
  * The canonical text of an audit row, computed by PostgreSQL so that it never depends on the reader's time
  * zone or on JavaScript's millisecond dates: a JSON array whose `details` is jsonb (key order normalised).
  */
-export const CANONICAL = sql.raw(
-  `json_build_array(a.id, a.tenant_id, to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-    a.actor_id, a.actor_kind, a.action, a.entity_type, a.entity_id, a.details)::text`,
-);
+export const CANONICAL = sql`json_build_array(a.id, a.tenant_id, to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    a.actor_id, a.actor_kind, a.action, a.entity_type, a.entity_id, a.details)::text`;
 
 /** One sealer per tenant at a time, for the rest of the transaction; false when another replica holds it. */
 export async function tryLockTenantChain(tx: DbOrTx, tenantId: string): Promise<boolean> {
@@ -39,7 +37,7 @@ export function unsealedRows(tx: DbOrTx, tenantId: string, batch: number) {
       FROM audit_log a
      WHERE a.tenant_id = ${tenantId}
        AND a.id > coalesce((SELECT c.audit_id FROM audit_chain c
-                             WHERE c.tenant_id = ${tenantId} AND c.sealed_at < now() - ${sql.raw(LATE_COMMIT_WINDOW)}
+                             WHERE c.tenant_id = ${tenantId} AND c.sealed_at < now() - ${LATE_COMMIT_WINDOW}
                              ORDER BY c.seq DESC LIMIT 1), 0)
        AND NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.audit_id = a.id)
      ORDER BY a.id
@@ -79,7 +77,7 @@ export function chainPage(db: DbOrTx, tenantId: string, afterSeq: number, page: 
 export async function unsealedOldCount(db: DbOrTx, tenantId: string): Promise<number> {
   const [unsealed] = await db.execute<{ n: string }>(sql`
     SELECT count(*) AS n FROM audit_log a
-     WHERE a.tenant_id = ${tenantId} AND a.at < now() - ${sql.raw(LATE_COMMIT_WINDOW)}
+     WHERE a.tenant_id = ${tenantId} AND a.at < now() - ${LATE_COMMIT_WINDOW}
        AND NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.audit_id = a.id)`);
   return Number(unsealed?.n ?? 0);
 }

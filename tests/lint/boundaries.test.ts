@@ -4,14 +4,23 @@
  * outside the composition roots, against SQL as text, and the table-owner check. This file proves each check fails
  * on the mistake it exists for, on small fixture files: a route or a script that imports a repository (the health
  * module's too), a module that imports another module's repository, a file outside server/engine that calls the
- * engine (a fetch in server/, the pages or the scripts, under any name; node's own HTTP client) or imports its
- * transport, a second engine client, a service or a script that builds a query, SQL passed as text, two modules
- * that import each other, a page that imports server code, a folder under server/ the rules do not name, and a
- * write to another module's table. The fixtures live in a temporary folder under .data/ (ignored by git), laid out like the
+ * engine (a fetch in server/, server/codes included, the pages or the scripts, under any name; the fetch SvelteKit
+ * hands a load function; node's own HTTP client) or imports its transport, a second engine client, a service or a
+ * script that builds a query, SQL passed as text or through sql.raw, two modules that import each other, the
+ * composition (main.ts, app.ts, background/) reaching past a module's index.ts, a page that imports server code, a
+ * folder under server/ the rules do not name, and a write to another module's table. The fixtures live in a temporary folder under .data/ (ignored by git), laid out like the
  * repository so the rules' paths apply, and are removed at the end.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -87,6 +96,12 @@ const FIXTURES: Record<string, string> = {
     "import type { IncomingMessage } from 'node:http';\nexport type Message = IncomingMessage;\n",
   // A script that builds a query itself, with drizzle and the schema's tables.
   'server/db/schema/index.ts': 'export const widgets = {};\n',
+  // The composition reaching past a module's index: server/main.ts a repository, the background thread a service
+  // file; server/app.ts through the index (allowed).
+  'server/main.ts': "import { alphaRows } from './alpha/alpha.repo.ts';\nexport const rows = alphaRows;\n",
+  'server/background/fixture-parts.ts':
+    "import { alphaService } from '../alpha/alpha.service.ts';\nexport const start = alphaService;\n",
+  'server/app.ts': "import { betaService } from './beta/index.ts';\nexport const build = betaService;\n",
   'scripts/rogue-query.ts':
     "import { sql } from 'drizzle-orm';\nimport { widgets } from '../server/db/schema/index.ts';\n" +
     'export const rows = () => sql`select * from ${widgets}`;\n',
@@ -198,6 +213,14 @@ describe('boundary checks of npm run lint', () => {
     expect(found('engine-internals-stay-inside', 'server/engine/client.ts')).toEqual([]);
   });
 
+  it("fails when the composition (main.ts, app.ts, background/) reaches past a module's index.ts", () => {
+    expect(found('composition-uses-module-index', 'server/main.ts')).toEqual(['server/alpha/alpha.repo.ts']);
+    expect(found('composition-uses-module-index', 'server/background/fixture-parts.ts')).toEqual([
+      'server/alpha/alpha.service.ts',
+    ]);
+    expect(found('composition-uses-module-index', 'server/app.ts')).toEqual([]);
+  });
+
   it('fails when a script imports a repository', () => {
     expect(found('entry-points-use-module-index', 'scripts/rogue-script.ts')).toEqual([
       'server/alpha/alpha.repo.ts',
@@ -236,10 +259,12 @@ describe('boundary checks of npm run lint', () => {
         page,
       ),
     ).toEqual(web);
-    // SvelteKit hands the load its own fetch: the same second contract beside the generated SDK.
-    expect(await messages("export const load = async ({ fetch }) => fetch('/api/tasks');\n", page)).toEqual(
-      web,
-    );
+    // SvelteKit hands the load its own fetch: the same second contract beside the generated SDK (refused where it
+    // is taken out of the event, and where it is called).
+    expect(await messages("export const load = async ({ fetch }) => fetch('/api/tasks');\n", page)).toEqual([
+      ...web,
+      ...web,
+    ]);
     const outside = [expect.stringContaining('No fetch outside server/engine')];
     expect(
       await messages(
@@ -260,6 +285,151 @@ describe('boundary checks of npm run lint', () => {
     const poll = "export const up = () => fetch('http://127.0.0.1:8404/stats');\n";
     expect(await messages(poll, 'scripts/cluster/haproxy.ts')).toEqual([]);
     expect(await messages(poll, 'server/engine/fixture.ts')).toEqual([]);
+  }, 60_000);
+
+  it("fails on the load event's fetch in the pages, called on the event or taken out of it", async () => {
+    const eslint = new ESLint({ cwd: root });
+    const messages = async (text: string, file: string) =>
+      (await eslint.lintText(text, { filePath: path.join(root, file) }))[0]!.messages.map((m) => m.message);
+    const web = expect.stringContaining('No fetch in the web app');
+    for (const file of [
+      'web/src/routes/page-fixture/+page.server.ts',
+      'web/src/routes/page-fixture/+layout.server.ts',
+      'web/src/routes/page-fixture/+page.ts',
+    ]) {
+      // On the event, by name or by key.
+      expect(
+        await messages(
+          "export const load = async (event) => (await event.fetch('/api/tasks')).json();\n",
+          file,
+        ),
+        file,
+      ).toEqual([web]);
+      expect(
+        await messages("export const load = async (event) => event['fetch']('/api/tasks');\n", file),
+        file,
+      ).toEqual([web]);
+      // Destructured from the load's parameter under another name, or from the event in the body.
+      expect(
+        await messages("export const load = async ({ fetch: get }) => get('/api/tasks');\n", file),
+        file,
+      ).toEqual([web]);
+      expect(
+        await messages(
+          "export const load = async (event) => {\n  const { fetch: get } = event;\n  return get('/api/tasks');\n};\n",
+          file,
+        ),
+        file,
+      ).toEqual([web]);
+      // Handed on as a value: still SvelteKit's fetch, only called elsewhere.
+      expect(
+        await messages('export const load = async (event) => ({ get: event.fetch });\n', file),
+        file,
+      ).toEqual([web]);
+    }
+    // The bridge hands the generated SDK its fetch as an option (web/src/lib/server/api.ts): no fetch of its own.
+    expect(
+      await messages(
+        'export const client = (bridgeFetch, event) => ({ fetch: bridgeFetch(event) });\n',
+        'web/src/lib/server/api-fixture.ts',
+      ),
+    ).toEqual([]);
+  }, 60_000);
+
+  it('fails on a fetch or an EngineClient in server/codes, whose own rule list replaces the server one', async () => {
+    const eslint = new ESLint({ cwd: root });
+    const messages = async (text: string, file: string) =>
+      (await eslint.lintText(text, { filePath: path.join(root, file) }))[0]!.messages.map((m) => m.message);
+    expect(
+      await messages("export const f = () => fetch('http://x');\n", 'server/codes/fixture-codes.ts'),
+    ).toEqual([expect.stringContaining('No fetch outside server/engine')]);
+    expect(
+      await messages(
+        "export const e = (EngineClient) => new EngineClient({ url: 'http://engine' });\n",
+        'server/codes/fixture-codes.ts',
+      ),
+    ).toEqual([expect.stringContaining('One engine client per process')]);
+    // Its own rule still holds beside them.
+    expect(
+      await messages(
+        "import { x } from '../cases/index.ts';\nexport const y = x;\n",
+        'server/codes/fixture-codes.ts',
+      ),
+    ).toEqual([expect.stringContaining('server/codes is shared with the web pages')]);
+  }, 60_000);
+
+  it('keeps the fetch ban in every folder of server/, the scripts and the pages: no later block drops it', async () => {
+    // eslint's flat config replaces a rule's options block by block: a block that sets no-restricted-syntax for some
+    // files without the fetch selector would let a fetch through there. Every folder but the engine door's is asked.
+    const eslint = new ESLint({ cwd: root });
+    const folders = (dir: string): string[] =>
+      readdirSync(path.join(root, dir), { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .flatMap((e) => [`${dir}/${e.name}`, ...folders(`${dir}/${e.name}`)]);
+    const files = [
+      'server/fixture.ts',
+      'server/main.ts',
+      'server/background/background-parts.ts',
+      'server/seed/demo-seed-cli.ts',
+      'scripts/fixture.ts',
+      'web/src/routes/page-fixture/+page.server.ts',
+      'web/src/lib/fixture.svelte',
+      ...folders('server')
+        .filter((d) => !d.startsWith('server/engine'))
+        .map((d) => `${d}/fixture.ts`),
+      ...folders('scripts')
+        .filter((d) => d !== 'scripts/cluster')
+        .map((d) => `${d}/fixture.ts`),
+    ];
+    const withoutBan: string[] = [];
+    for (const file of files) {
+      const config = (await eslint.calculateConfigForFile(path.join(root, file))) as {
+        rules?: Record<string, unknown[]>;
+      };
+      const entries = (config.rules?.['no-restricted-syntax'] ?? []).slice(1) as Array<{ selector?: string }>;
+      if (!entries.some((e) => e.selector?.includes("CallExpression[callee.name='fetch']")))
+        withoutBan.push(file);
+    }
+    expect(withoutBan).toEqual([]);
+  }, 60_000);
+
+  it('fails on sql.raw outside server/db, whatever its argument and under any name', async () => {
+    const eslint = new ESLint({ cwd: root });
+    const rules = async (text: string, file: string) =>
+      (await eslint.lintText(text, { filePath: path.join(root, file) }))[0]!.messages
+        .filter((m) => m.ruleId === 'house/no-sql-raw')
+        .map((m) => m.message);
+    const refused = [expect.stringContaining('No sql.raw outside server/db')];
+    const drizzle = "import { sql } from 'drizzle-orm';\n";
+    for (const text of [
+      drizzle + "export const f = (db) => db.execute(sql.raw('update customers set name = 1'));\n",
+      drizzle +
+        'export const f = (db, id) => db.execute(sql.raw(`delete from customers where id = ${id}`));\n',
+      drizzle +
+        "const WRITE = 'update customers set name = 1';\nexport const f = (db) => db.execute(sql.raw(WRITE));\n",
+      drizzle + 'export const f = (db, text) => db.execute(sql.raw(text));\n',
+      drizzle + "export const f = (db) => db.execute(sql['raw']('update customers set name = 1'));\n",
+      "import { sql as q } from 'drizzle-orm';\nexport const f = (db) => db.execute(q.raw('update customers set name = 1'));\n",
+      drizzle +
+        "const { raw } = sql;\nexport const f = (db) => db.execute(raw('update customers set name = 1'));\n",
+    ]) {
+      expect(await rules(text, 'server/cases/fixture.repo.ts'), text).toEqual(refused);
+      expect(await rules(text, 'server/cases/fixture.service.ts'), text).toEqual(refused);
+      expect(await rules(text, 'scripts/fixture.ts'), text).toEqual(refused);
+    }
+    // The sql`` tag passes, and so does sql.raw in server/db (the schema's index predicates, built from code lists).
+    expect(
+      await rules(
+        drizzle + 'export const f = (db, id) => db.execute(sql`select ${id}`);\n',
+        'server/cases/fixture.repo.ts',
+      ),
+    ).toEqual([]);
+    expect(
+      await rules(
+        drizzle + "export const w = sql.raw(`status in ('open')`);\n",
+        'server/db/schema/fixture.ts',
+      ),
+    ).toEqual([]);
   }, 60_000);
 
   it('fails on SQL as text passed to execute or unsafe, in a service, a script or a repository', async () => {
@@ -344,6 +514,7 @@ describe('boundary checks of npm run lint', () => {
         'server/alpha/alpha.service.ts',
         'server/beta/beta.service.ts',
         'server/beta/http-types.ts',
+        'server/app.ts',
         'server/health/index.ts',
         'server/health/readiness.ts',
         'server/health/health.repo.ts',
